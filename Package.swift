@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// tanso: radio-spectrum and telecom-infrastructure analysis.
+// Dependencies: Foundation, GDAL and PROJ only (system libraries; see scripts/install-deps).
+import PackageDescription
+
+// Hot kernels need libm's log without errno so that the loops vectorise (DESIGN.md, measured facts).
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+
+let package = Package(
+    name: "tanso",
+    products: [
+        .executable(name: "tanso", targets: ["tanso"]),
+        .library(name: "TansoKit", targets: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports"]),
+    ],
+    targets: [
+        // C bridges: module map + shim header, nothing else.
+        .systemLibrary(name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+
+        // The only Swift code that touches GDAL/PROJ handles.
+        .target(name: "Geo", dependencies: ["CGDAL", "CPROJ"]),
+        // Pure models, no I/O.
+        .target(name: "Propagation", swiftSettings: fastMath),
+        // Units, channels, antennas, link budgets.
+        .target(name: "Radio"),
+        // Elevation sources and profiles.
+        .target(name: "Terrain", dependencies: ["Geo"]),
+        // The public data contract and its loaders.
+        .target(name: "Records", dependencies: ["Geo", "Radio"]),
+        // Coverage engine, villages, conflicts.
+        .target(name: "Analysis", dependencies: ["Propagation", "Radio", "Terrain", "Records", "Geo"], swiftSettings: fastMath),
+        // Products: rasters, polygons, tables, maps.
+        .target(name: "Reports", dependencies: ["Geo", "Analysis", "Records", "Terrain"]),
+        // Command-line parsing and wiring (a library so that tests can call it in-process).
+        .target(name: "TansoCLI", dependencies: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports"]),
+        .executableTarget(name: "tanso", dependencies: ["TansoCLI"]),
+        // Test helpers: locating ../shared/reference, reading its CSV files.
+        .target(name: "TestSupport"),
+
+        .executableTarget(name: "benchmarks", dependencies: ["Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records"],
+                          path: "benchmarks", exclude: ["README.md", "results"], swiftSettings: fastMath),
+
+        .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),
+        .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation"]),
+        .testTarget(name: "RadioTests", dependencies: ["TestSupport", "Radio"]),
+        .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef TANSO_CPROJ_SHIM_H
+#define TANSO_CPROJ_SHIM_H
+#include <proj.h>
+#endif

@@ -1,0 +1,82 @@
+// CRS transforms through PROJ, in GIS axis order (x = easting/longitude, y = northing/latitude).
+import CPROJ
+import Foundation
+
+/// A PROJ transformation between two CRSs. Owns its own PROJ context, so one instance must be used from one
+/// thread at a time; create one per task for parallel work.
+public final class CoordinateTransform: @unchecked Sendable {
+    private let context: OpaquePointer
+    private let pj: OpaquePointer
+    public let source: String
+    public let target: String
+
+    /// `source` and `target` are anything PROJ accepts: "EPSG:4326", a PROJ string, WKT.
+    public init(from source: String, to target: String) throws {
+        guard let ctx = proj_context_create() else {
+            throw GeoError(operation: "create PROJ context", message: "out of memory")
+        }
+        proj_log_level(ctx, PJ_LOG_NONE)
+        guard let raw = proj_create_crs_to_crs(ctx, source, target, nil) else {
+            let msg = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
+            proj_context_destroy(ctx)
+            throw GeoError(operation: "create CRS transform", path: "\(source) → \(target)", message: msg)
+        }
+        // Longitude/easting first whatever the CRS's official axis order (EPSG:4326 is latitude first).
+        guard let normalized = proj_normalize_for_visualization(ctx, raw) else {
+            let msg = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
+            proj_destroy(raw)
+            proj_context_destroy(ctx)
+            throw GeoError(operation: "normalise axis order", path: "\(source) → \(target)", message: msg)
+        }
+        proj_destroy(raw)
+        context = ctx
+        pj = normalized
+        self.source = source
+        self.target = target
+    }
+
+    deinit {
+        proj_destroy(pj)
+        proj_context_destroy(context)
+    }
+
+    /// Transforms one point.
+    public func transform(x: Double, y: Double) throws -> (x: Double, y: Double) {
+        var coord = proj_coord(x, y, 0, 0)
+        proj_errno_reset(pj)
+        coord = proj_trans(pj, PJ_FWD, coord)
+        let err = proj_errno(pj)
+        guard err == 0, coord.xy.x.isFinite, coord.xy.y.isFinite else {
+            throw GeoError(operation: "transform (\(x), \(y))", path: "\(source) → \(target)",
+                           message: String(cString: proj_context_errno_string(context, err)))
+        }
+        return (coord.xy.x, coord.xy.y)
+    }
+
+    /// Transforms arrays in place. Points PROJ cannot transform become NaN (and are counted in the result).
+    @discardableResult
+    public func transform(xs: inout [Double], ys: inout [Double]) -> Int {
+        precondition(xs.count == ys.count)
+        let n = xs.count
+        guard n > 0 else { return 0 }
+        xs.withUnsafeMutableBufferPointer { xp in
+            ys.withUnsafeMutableBufferPointer { yp in
+                _ = proj_trans_generic(pj, PJ_FWD,
+                                       xp.baseAddress, MemoryLayout<Double>.stride, n,
+                                       yp.baseAddress, MemoryLayout<Double>.stride, n,
+                                       nil, 0, 0, nil, 0, 0)
+            }
+        }
+        var failed = 0
+        for i in 0..<n where !(xs[i].isFinite && ys[i].isFinite) {
+            xs[i] = .nan; ys[i] = .nan; failed += 1
+        }
+        return failed
+    }
+
+    /// The UTM zone CRS ("EPSG:326zz" or "EPSG:327zz") for a WGS84 longitude/latitude.
+    public static func utmCRS(longitude: Double, latitude: Double) -> String {
+        let zone = min(max(Int(floor((longitude + 180) / 6)) + 1, 1), 60)
+        return latitude >= 0 ? "EPSG:\(32600 + zone)" : "EPSG:\(32700 + zone)"
+    }
+}

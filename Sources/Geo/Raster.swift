@@ -1,0 +1,280 @@
+// Raster read/write through GDAL: any format GDAL opens, windowed reads, nodata, any CRS; Float32 GeoTIFF and
+// COG output with nodata and georeferencing.
+import CGDAL
+import Foundation
+
+/// Affine georeferencing, GDAL's six coefficients: x = gt0 + col·gt1 + row·gt2, y = gt3 + col·gt4 + row·gt5,
+/// at pixel corners (col, row = 0 at the top-left corner of the top-left pixel).
+public struct GeoTransform: Sendable, Equatable {
+    public var coefficients: [Double]
+
+    public init(_ coefficients: [Double]) {
+        precondition(coefficients.count == 6)
+        self.coefficients = coefficients
+    }
+
+    /// North-up grid: top-left corner (originX, originY), pixel size (pixelWidth > 0, pixelHeight > 0 going down).
+    public init(originX: Double, originY: Double, pixelWidth: Double, pixelHeight: Double) {
+        coefficients = [originX, pixelWidth, 0, originY, 0, -pixelHeight]
+    }
+
+    public var originX: Double { coefficients[0] }
+    public var originY: Double { coefficients[3] }
+    public var pixelWidth: Double { coefficients[1] }
+    /// Positive for north-up grids.
+    public var pixelHeight: Double { -coefficients[5] }
+    public var isNorthUp: Bool { coefficients[2] == 0 && coefficients[4] == 0 }
+
+    /// Map coordinates of a fractional pixel position (corners at integers; centres at +0.5).
+    public func map(col: Double, row: Double) -> (x: Double, y: Double) {
+        (coefficients[0] + col * coefficients[1] + row * coefficients[2],
+         coefficients[3] + col * coefficients[4] + row * coefficients[5])
+    }
+
+    /// Fractional pixel position of map coordinates (inverse of `map`).
+    public func pixel(x: Double, y: Double) -> (col: Double, row: Double) {
+        let c = coefficients
+        let det = c[1] * c[5] - c[2] * c[4]
+        let dx = x - c[0], dy = y - c[3]
+        return ((dx * c[5] - dy * c[2]) / det, (dy * c[1] - dx * c[4]) / det)
+    }
+}
+
+/// A single-band Float32 grid in memory with its georeferencing. Values equal to `nodata` (or NaN) are missing.
+public struct RasterGrid: Sendable {
+    public var width: Int
+    public var height: Int
+    public var geoTransform: GeoTransform
+    /// CRS as WKT (or any string GDAL's SetProjection / OSRSetFromUserInput accepts, e.g. "EPSG:4326").
+    public var crs: String
+    public var nodata: Float?
+    /// Row-major, top row first.
+    public var values: [Float]
+
+    public init(width: Int, height: Int, geoTransform: GeoTransform, crs: String, nodata: Float?, values: [Float]) {
+        precondition(values.count == width * height, "values must hold width × height cells")
+        self.width = width
+        self.height = height
+        self.geoTransform = geoTransform
+        self.crs = crs
+        self.nodata = nodata
+        self.values = values
+    }
+
+    public init(width: Int, height: Int, geoTransform: GeoTransform, crs: String, nodata: Float?, fill: Float) {
+        self.init(width: width, height: height, geoTransform: geoTransform, crs: crs, nodata: nodata,
+                  values: [Float](repeating: fill, count: width * height))
+    }
+
+    @inlinable public subscript(col: Int, row: Int) -> Float {
+        get { values[row * width + col] }
+        set { values[row * width + col] = newValue }
+    }
+
+    @inlinable public func isMissing(_ v: Float) -> Bool { v.isNaN || (nodata.map { v == $0 } ?? false) }
+
+    /// Value at map coordinates (nearest cell), nil outside the grid or on nodata.
+    public func value(atX x: Double, y: Double) -> Float? {
+        let p = geoTransform.pixel(x: x, y: y)
+        let col = Int(floor(p.col)), row = Int(floor(p.row))
+        guard col >= 0, row >= 0, col < width, row < height else { return nil }
+        let v = self[col, row]
+        return isMissing(v) ? nil : v
+    }
+}
+
+/// An open GDAL raster dataset (read-only). One handle per task: GDAL handles are not thread-safe.
+public final class RasterDataset: @unchecked Sendable {
+    let handle: GDALDatasetH
+    public let path: String
+    public let width: Int
+    public let height: Int
+    public let bandCount: Int
+    public let geoTransform: GeoTransform
+    /// CRS as WKT ("" when the file has none).
+    public let crs: String
+
+    public init(path: String) throws {
+        GDALEnvironment.ensure()
+        guard FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi") else {
+            throw GeoError(operation: "open raster", path: path, message: "no such file")
+        }
+        guard let h = GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil) else {
+            throw GDALEnvironment.error("open raster", path, fallback: "not a raster GDAL can read")
+        }
+        handle = h
+        self.path = path
+        width = Int(GDALGetRasterXSize(h))
+        height = Int(GDALGetRasterYSize(h))
+        bandCount = Int(GDALGetRasterCount(h))
+        var gt = [Double](repeating: 0, count: 6)
+        if GDALGetGeoTransform(h, &gt) != CE_None {
+            CPLErrorReset()
+            gt = [0, 1, 0, 0, 0, 1]   // GDAL's default for ungeoreferenced rasters
+        }
+        geoTransform = GeoTransform(gt)
+        crs = GDALGetProjectionRef(h).map { String(cString: $0) } ?? ""
+    }
+
+    deinit { GDALClose(handle) }
+
+    /// The band's nodata value, if it has one.
+    public func nodata(band: Int = 1) throws -> Double? {
+        let b = try bandHandle(band)
+        var has: Int32 = 0
+        let v = GDALGetRasterNoDataValue(b, &has)
+        return has != 0 ? v : nil
+    }
+
+    /// Reads a window of one band as Float32 (row-major). Nodata stays as the file's nodata value, unless
+    /// `nodataToNaN` is set, in which case nodata cells become NaN.
+    public func read(band: Int = 1, col: Int = 0, row: Int = 0, width w: Int? = nil, height h: Int? = nil,
+                     nodataToNaN: Bool = false) throws -> [Float] {
+        let w = w ?? width - col, h = h ?? height - row
+        guard col >= 0, row >= 0, w > 0, h > 0, col + w <= width, row + h <= height else {
+            throw GeoError(operation: "read window", path: path,
+                           message: "window (col \(col), row \(row), \(w)×\(h)) is outside the \(width)×\(height) raster")
+        }
+        let b = try bandHandle(band)
+        var out = [Float](repeating: 0, count: w * h)
+        let err = out.withUnsafeMutableBytes { buf in
+            GDALRasterIO(b, GF_Read, Int32(col), Int32(row), Int32(w), Int32(h), buf.baseAddress,
+                         Int32(w), Int32(h), GDT_Float32, 0, 0)
+        }
+        guard err == CE_None else { throw GDALEnvironment.error("read raster", path) }
+        if nodataToNaN, let nd = try nodata(band: band) {
+            let ndf = Float(nd)
+            for i in 0..<out.count where out[i] == ndf { out[i] = .nan }
+        }
+        return out
+    }
+
+    /// Reads a whole band into a grid (nodata preserved as the grid's nodata).
+    public func readGrid(band: Int = 1) throws -> RasterGrid {
+        let nd = try nodata(band: band)
+        return RasterGrid(width: width, height: height, geoTransform: geoTransform, crs: crs,
+                          nodata: nd.map { Float($0) }, values: try read(band: band))
+    }
+
+    private func bandHandle(_ band: Int) throws -> GDALRasterBandH {
+        guard band >= 1, band <= bandCount, let b = GDALGetRasterBand(handle, Int32(band)) else {
+            throw GeoError(operation: "read band \(band)", path: path, message: "the raster has \(bandCount) band(s)")
+        }
+        return b
+    }
+}
+
+public enum RasterFormat: Sendable {
+    /// Tiled, DEFLATE-compressed GeoTIFF.
+    case geoTIFF
+    /// Cloud-optimised GeoTIFF (GDAL's COG driver, with overviews).
+    case cog
+}
+
+extension RasterGrid {
+    /// Writes the grid as a Float32 GeoTIFF or COG, atomically (temporary file, then rename).
+    public func write(to path: String, format: RasterFormat = .geoTIFF, description: String? = nil,
+                      metadata: [String: String] = [:]) throws {
+        GDALEnvironment.ensure()
+        let out = try AtomicOutput(path: path)
+        let mem = try makeMemoryDataset(bands: [(values, nodata, description)], metadata: metadata)
+        defer { GDALClose(mem) }
+        let driverName = format == .cog ? "COG" : "GTiff"
+        guard let driver = GDALGetDriverByName(driverName) else {
+            throw GeoError(operation: "find driver", message: "GDAL has no \(driverName) driver")
+        }
+        let options = CStringList(format == .cog
+            ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", "OVERVIEWS=AUTO"]
+            : ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"])
+        guard let ds = GDALCreateCopy(driver, out.temporaryPath, mem, 0, options.pointer, nil, nil) else {
+            throw GDALEnvironment.error("write raster", path)
+        }
+        GDALClose(ds)
+        try out.commit()
+    }
+
+    /// A GDAL MEM dataset holding bands of this grid's shape; the caller closes it.
+    func makeMemoryDataset(bands: [(values: [Float], nodata: Float?, description: String?)],
+                           metadata: [String: String] = [:]) throws -> GDALDatasetH {
+        guard let memDriver = GDALGetDriverByName("MEM"),
+              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), Int32(bands.count), GDT_Float32, nil) else {
+            throw GDALEnvironment.error("create in-memory raster")
+        }
+        var gt = geoTransform.coefficients
+        GDALSetGeoTransform(mem, &gt)
+        if !crs.isEmpty {
+            let wkt = try SpatialReference.wkt(of: crs)
+            GDALSetProjection(mem, wkt)
+        }
+        for (k, v) in metadata { GDALSetMetadataItem(mem, k, v, nil) }
+        for (i, band) in bands.enumerated() {
+            let b = GDALGetRasterBand(mem, Int32(i + 1))
+            if let nd = band.nodata { GDALSetRasterNoDataValue(b, Double(nd)) }
+            if let d = band.description { GDALSetDescription(b, d) }
+            var vals = band.values
+            let err = vals.withUnsafeMutableBytes { buf in
+                GDALRasterIO(b, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                             Int32(width), Int32(height), GDT_Float32, 0, 0)
+            }
+            guard err == CE_None else {
+                GDALClose(mem)
+                throw GDALEnvironment.error("fill in-memory raster")
+            }
+        }
+        return mem
+    }
+}
+
+/// An 8-bit RGBA image, for PNG maps.
+public struct RGBAImage: Sendable {
+    public let width: Int
+    public let height: Int
+    /// Interleaved RGBA, row-major, top row first.
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8, UInt8) = (255, 255, 255, 255)) {
+        self.width = width
+        self.height = height
+        pixels = [UInt8](repeating: 0, count: width * height * 4)
+        for i in 0..<(width * height) {
+            pixels[4 * i] = fill.0; pixels[4 * i + 1] = fill.1; pixels[4 * i + 2] = fill.2; pixels[4 * i + 3] = fill.3
+        }
+    }
+
+    @inlinable public mutating func set(_ x: Int, _ y: Int, _ c: (UInt8, UInt8, UInt8), alpha: Float = 1) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        let i = 4 * (y * width + x)
+        if alpha >= 1 {
+            pixels[i] = c.0; pixels[i + 1] = c.1; pixels[i + 2] = c.2; pixels[i + 3] = 255
+        } else {
+            let a = max(0, alpha)
+            pixels[i] = UInt8(Float(pixels[i]) * (1 - a) + Float(c.0) * a)
+            pixels[i + 1] = UInt8(Float(pixels[i + 1]) * (1 - a) + Float(c.1) * a)
+            pixels[i + 2] = UInt8(Float(pixels[i + 2]) * (1 - a) + Float(c.2) * a)
+            pixels[i + 3] = 255
+        }
+    }
+
+    /// Writes a PNG through GDAL (PNG is copy-only: built from a MEM dataset), atomically.
+    public func writePNG(to path: String) throws {
+        GDALEnvironment.ensure()
+        let out = try AtomicOutput(path: path)
+        guard let memDriver = GDALGetDriverByName("MEM"), let png = GDALGetDriverByName("PNG"),
+              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), 4, GDT_Byte, nil) else {
+            throw GDALEnvironment.error("create PNG", path)
+        }
+        defer { GDALClose(mem) }
+        var px = pixels
+        let err = px.withUnsafeMutableBytes { buf in
+            GDALDatasetRasterIO(mem, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
+        }
+        guard err == CE_None else { throw GDALEnvironment.error("fill PNG", path) }
+        guard let ds = GDALCreateCopy(png, out.temporaryPath, mem, 0, nil, nil, nil) else {
+            throw GDALEnvironment.error("write PNG", path)
+        }
+        GDALClose(ds)
+        try? FileManager.default.removeItem(atPath: out.temporaryPath + ".aux.xml")
+        try out.commit()
+    }
+}

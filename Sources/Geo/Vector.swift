@@ -1,0 +1,428 @@
+// Vector read/write through OGR: CSV, GeoJSON, GeoPackage, Shapefile, KML, PostGIS and anything else OGR opens.
+// Geometries cross the boundary as plain Swift values in WGS84 longitude/latitude.
+import CGDAL
+import Foundation
+
+public struct Coordinate: Sendable, Equatable, Hashable {
+    public var x: Double
+    public var y: Double
+    public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+}
+
+/// A geometry in plain Swift values. Polygons are rings (outer first, then holes), each closed or not.
+public enum Geometry: Sendable, Equatable {
+    case point(Coordinate)
+    case lineString([Coordinate])
+    case polygon([[Coordinate]])
+    case multiPolygon([[[Coordinate]]])
+
+    /// All polygons of a polygonal geometry (empty for points and lines).
+    public var polygons: [[[Coordinate]]] {
+        switch self {
+        case .polygon(let p): return [p]
+        case .multiPolygon(let ps): return ps
+        default: return []
+        }
+    }
+
+    /// A representative point: the point itself, or the area-weighted centroid of the outer rings.
+    public var centroid: Coordinate {
+        switch self {
+        case .point(let c): return c
+        case .lineString(let cs): return cs.isEmpty ? Coordinate(.nan, .nan) : cs[cs.count / 2]
+        case .polygon, .multiPolygon:
+            var ax = 0.0, ay = 0.0, aa = 0.0
+            for poly in polygons {
+                guard let ring = poly.first, ring.count >= 3 else { continue }
+                for i in 0..<ring.count {
+                    let p = ring[i], q = ring[(i + 1) % ring.count]
+                    let cross = p.x * q.y - q.x * p.y
+                    aa += cross; ax += (p.x + q.x) * cross; ay += (p.y + q.y) * cross
+                }
+            }
+            if abs(aa) < 1e-18, let c = polygons.first?.first?.first { return c }
+            return Coordinate(ax / (3 * aa), ay / (3 * aa))
+        }
+    }
+
+    /// Even-odd point-in-polygon test (holes respected).
+    public func contains(_ c: Coordinate) -> Bool {
+        for poly in polygons {
+            var inside = false
+            for ring in poly where ring.count >= 3 {
+                var j = ring.count - 1
+                for i in 0..<ring.count {
+                    let a = ring[i], b = ring[j]
+                    if (a.y > c.y) != (b.y > c.y), c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+                    j = i
+                }
+            }
+            if inside { return true }
+        }
+        return false
+    }
+
+    /// Bounding box (minX, minY, maxX, maxY).
+    public var bounds: (minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        var b = (Double.infinity, Double.infinity, -Double.infinity, -Double.infinity)
+        func add(_ c: Coordinate) { b.0 = min(b.0, c.x); b.1 = min(b.1, c.y); b.2 = max(b.2, c.x); b.3 = max(b.3, c.y) }
+        switch self {
+        case .point(let c): add(c)
+        case .lineString(let cs): cs.forEach(add)
+        case .polygon, .multiPolygon: polygons.forEach { $0.forEach { $0.forEach(add) } }
+        }
+        return b
+    }
+}
+
+/// One feature read from a layer: attributes as strings exactly as stored (so that loaders can report the raw
+/// value of a bad field), geometry in WGS84 longitude/latitude.
+public struct Feature: Sendable {
+    /// 1-based position in the layer as read (for CSV: data row number; the file line is `index + 1`).
+    public let index: Int
+    public let fid: Int64
+    public let attributes: [String: String]
+    public let geometry: Geometry?
+}
+
+public struct VectorLayer: Sendable {
+    public let name: String
+    public let fieldNames: [String]
+    public let features: [Feature]
+    /// The layer's CRS as WKT before transforming to WGS84 ("" if none).
+    public let sourceCRS: String
+}
+
+/// Reading vector data with OGR.
+public enum VectorReader {
+    /// Open options used for CSV files: every column stays a string, geometry from WKT or x/y columns if present.
+    static let csvOpenOptions = ["AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", "EMPTY_STRING_AS_NULL=YES",
+                                 "X_POSSIBLE_NAMES=longitude,lon,lng,long,x", "Y_POSSIBLE_NAMES=latitude,lat,y"]
+
+    /// Names of the layers of a data source.
+    public static func layerNames(_ source: String) throws -> [String] {
+        let ds = try open(source)
+        defer { GDALClose(ds) }
+        return (0..<GDALDatasetGetLayerCount(ds)).compactMap { i in
+            GDALDatasetGetLayer(ds, i).map { String(cString: OGR_L_GetName($0)) }
+        }
+    }
+
+    /// Reads a layer (by name, or the first) of any OGR source: a file path or a connection string such as
+    /// `PG:dbname=… host=…`. Geometries are transformed to WGS84 when the layer has a CRS.
+    public static func read(_ source: String, layer layerName: String? = nil) throws -> VectorLayer {
+        let ds = try open(source)
+        defer { GDALClose(ds) }
+        let layer: OGRLayerH
+        if let layerName {
+            guard let l = GDALDatasetGetLayerByName(ds, layerName) else {
+                let names = (0..<GDALDatasetGetLayerCount(ds)).compactMap { GDALDatasetGetLayer(ds, $0).map { String(cString: OGR_L_GetName($0)) } }
+                throw GeoError(operation: "open layer '\(layerName)'", path: source,
+                               message: "no such layer; the source has: \(names.joined(separator: ", "))")
+            }
+            layer = l
+        } else {
+            guard GDALDatasetGetLayerCount(ds) > 0, let l = GDALDatasetGetLayer(ds, 0) else {
+                throw GeoError(operation: "open layer", path: source, message: "the source has no layer")
+            }
+            layer = l
+        }
+        let defn = OGR_L_GetLayerDefn(layer)
+        let fieldCount = OGR_FD_GetFieldCount(defn)
+        let fieldNames = (0..<fieldCount).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
+
+        var transform: OGRCoordinateTransformationH? = nil
+        var wkt = ""
+        let wgs84 = try SpatialReference.handle("EPSG:4326")
+        defer { OSRDestroySpatialReference(wgs84); if let transform { OCTDestroyCoordinateTransformation(transform) } }
+        if let srs = OGR_L_GetSpatialRef(layer) {
+            var out: UnsafeMutablePointer<CChar>? = nil
+            if OSRExportToWkt(srs, &out) == OGRERR_NONE, let out { wkt = String(cString: out); VSIFree(out) }
+            if let clone = OSRClone(srs) {
+                OSRSetAxisMappingStrategy(clone, OAMS_TRADITIONAL_GIS_ORDER)
+                if OSRIsSame(clone, wgs84) == 0 {
+                    transform = OCTNewCoordinateTransformation(clone, wgs84)
+                    if transform == nil {
+                        OSRDestroySpatialReference(clone)
+                        throw GDALEnvironment.error("transform layer to WGS84", source)
+                    }
+                }
+                OSRDestroySpatialReference(clone)
+            }
+        }
+
+        var features: [Feature] = []
+        OGR_L_ResetReading(layer)
+        var index = 0
+        while let f = OGR_L_GetNextFeature(layer) {
+            defer { OGR_F_Destroy(f) }
+            index += 1
+            var attrs: [String: String] = [:]
+            for i in 0..<fieldCount where OGR_F_IsFieldSetAndNotNull(f, i) != 0 {
+                attrs[fieldNames[Int(i)]] = String(cString: OGR_F_GetFieldAsString(f, i))
+            }
+            var geometry: Geometry? = nil
+            if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0 {
+                if let transform {
+                    guard OGR_G_Transform(g, transform) == OGRERR_NONE else {
+                        throw GDALEnvironment.error("transform feature \(index) to WGS84", source)
+                    }
+                }
+                geometry = convert(g)
+            }
+            features.append(Feature(index: index, fid: Int64(OGR_F_GetFID(f)), attributes: attrs, geometry: geometry))
+        }
+        return VectorLayer(name: String(cString: OGR_L_GetName(layer)), fieldNames: fieldNames,
+                           features: features, sourceCRS: wkt)
+    }
+
+    static func open(_ source: String) throws -> GDALDatasetH {
+        GDALEnvironment.ensure()
+        let isFile = !source.contains(":") || source.hasPrefix("/") || source.hasPrefix(".")
+        if isFile && !source.hasPrefix("/vsi") && !FileManager.default.fileExists(atPath: source) {
+            throw GeoError(operation: "open vector source", path: source, message: "no such file")
+        }
+        let options = CStringList(source.lowercased().hasSuffix(".csv") ? csvOpenOptions : [])
+        guard let ds = GDALOpenEx(source, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options.constPointer, nil) else {
+            throw GDALEnvironment.error("open vector source", source, fallback: "not a vector source OGR can read")
+        }
+        return ds
+    }
+
+    static func points(_ g: OGRGeometryH) -> [Coordinate] {
+        let n = OGR_G_GetPointCount(g)
+        return (0..<n).map { Coordinate(OGR_G_GetX(g, $0), OGR_G_GetY(g, $0)) }
+    }
+
+    static func convert(_ g: OGRGeometryH) -> Geometry? {
+        let type = OGR_GT_Flatten(OGR_G_GetGeometryType(g))
+        switch type {
+        case wkbPoint:
+            return .point(Coordinate(OGR_G_GetX(g, 0), OGR_G_GetY(g, 0)))
+        case wkbLineString:
+            return .lineString(points(g))
+        case wkbPolygon:
+            return .polygon((0..<OGR_G_GetGeometryCount(g)).compactMap { OGR_G_GetGeometryRef(g, $0).map(points) })
+        case wkbMultiPolygon, wkbGeometryCollection, wkbMultiPoint:
+            var polys: [[[Coordinate]]] = []
+            var firstPoint: Coordinate? = nil
+            for i in 0..<OGR_G_GetGeometryCount(g) {
+                guard let sub = OGR_G_GetGeometryRef(g, i) else { continue }
+                switch convert(sub) {
+                case .polygon(let p): polys.append(p)
+                case .multiPolygon(let ps): polys.append(contentsOf: ps)
+                case .point(let c): if firstPoint == nil { firstPoint = c }
+                default: break
+                }
+            }
+            if !polys.isEmpty { return .multiPolygon(polys) }
+            return firstPoint.map { .point($0) }
+        default:
+            // Curves and others: ask OGR for a linear approximation.
+            if let lin = OGR_G_GetLinearGeometry(g, 0, nil) {
+                defer { OGR_G_DestroyGeometry(lin) }
+                if OGR_GT_Flatten(OGR_G_GetGeometryType(lin)) != type { return convert(lin) }
+            }
+            return nil
+        }
+    }
+}
+
+/// Field types for written layers.
+public enum FieldKind: Sendable {
+    case string, integer, real
+}
+
+public enum FieldValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case real(Double)
+    case null
+}
+
+/// A layer to write: field schema, then features (geometry in WGS84 lon/lat, attributes by field order).
+public struct LayerData: Sendable {
+    public var name: String
+    public var fields: [(name: String, kind: FieldKind)]
+    public var geometryType: GeometryKind
+    public var rows: [(geometry: Geometry?, values: [FieldValue])]
+
+    public enum GeometryKind: Sendable { case none, point, lineString, polygon, multiPolygon }
+
+    public init(name: String, fields: [(name: String, kind: FieldKind)], geometryType: GeometryKind) {
+        self.name = name
+        self.fields = fields
+        self.geometryType = geometryType
+        rows = []
+    }
+
+    public mutating func append(_ geometry: Geometry?, _ values: [FieldValue]) {
+        precondition(values.count == fields.count, "layer \(name): \(values.count) values for \(fields.count) fields")
+        rows.append((geometry, values))
+    }
+}
+
+/// Writing vector files. The driver follows the extension: .gpkg GeoPackage, .geojson/.json GeoJSON,
+/// .shp ESRI Shapefile, .kml KML, .csv CSV (geometry as WKT). Written atomically.
+public enum VectorWriter {
+    public static func driverName(for path: String) throws -> String {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "gpkg": return "GPKG"
+        case "geojson", "json": return "GeoJSON"
+        case "shp": return "ESRI Shapefile"
+        case "kml": return "KML"
+        case "csv": return "CSV"
+        case let ext:
+            throw GeoError(operation: "choose vector format", path: path,
+                           message: "unknown extension '.\(ext)'; expected .gpkg, .geojson, .shp, .kml or .csv")
+        }
+    }
+
+    /// Writes one or more layers into a new file (replacing any existing one). Multi-layer output needs a
+    /// format that holds several layers (GeoPackage, KML).
+    public static func write(_ layers: [LayerData], to path: String) throws {
+        GDALEnvironment.ensure()
+        let driverName = try driverName(for: path)
+        guard let driver = GDALGetDriverByName(driverName) else {
+            throw GeoError(operation: "find driver", message: "GDAL has no \(driverName) driver")
+        }
+        if driverName == "ESRI Shapefile" {
+            try writeShapefile(layers, to: path, driver: driver)
+            return
+        }
+        let out = try AtomicOutput(path: path)
+        guard let ds = GDALCreate(driver, out.temporaryPath, 0, 0, 0, GDT_Unknown, nil) else {
+            throw GDALEnvironment.error("create", path)
+        }
+        do {
+            for layer in layers { try writeLayer(layer, into: ds, driverName: driverName, path: path) }
+        } catch {
+            GDALClose(ds)
+            throw error
+        }
+        GDALClose(ds)
+        try out.commit()
+    }
+
+    private static func writeShapefile(_ layers: [LayerData], to path: String, driver: GDALDriverH) throws {
+        guard layers.count == 1, let layer = layers.first else {
+            throw GeoError(operation: "write Shapefile", path: path, message: "a Shapefile holds exactly one layer")
+        }
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent()
+        let tmpDir = dir.appendingPathComponent(".partial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmpDir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmpDir) }
+        let tmpPath = tmpDir.appendingPathComponent(url.lastPathComponent).path
+        guard let ds = GDALCreate(driver, tmpPath, 0, 0, 0, GDT_Unknown, nil) else {
+            throw GDALEnvironment.error("create", path)
+        }
+        do {
+            var renamed = layer
+            renamed.name = url.deletingPathExtension().lastPathComponent
+            try writeLayer(renamed, into: ds, driverName: "ESRI Shapefile", path: path)
+        } catch {
+            GDALClose(ds)
+            throw error
+        }
+        GDALClose(ds)
+        let fm = FileManager.default
+        for file in try fm.contentsOfDirectory(atPath: tmpDir.path) {
+            let dest = dir.appendingPathComponent(file).path
+            if fm.fileExists(atPath: dest) { try fm.removeItem(atPath: dest) }
+            try fm.moveItem(atPath: tmpDir.appendingPathComponent(file).path, toPath: dest)
+        }
+    }
+
+    private static func writeLayer(_ data: LayerData, into ds: GDALDatasetH, driverName: String, path: String) throws {
+        let srs = try SpatialReference.handle("EPSG:4326")
+        defer { OSRDestroySpatialReference(srs) }
+        let gtype: OGRwkbGeometryType
+        switch data.geometryType {
+        case .none: gtype = wkbNone
+        case .point: gtype = wkbPoint
+        case .lineString: gtype = wkbLineString
+        case .polygon: gtype = wkbPolygon
+        case .multiPolygon: gtype = wkbMultiPolygon
+        }
+        var opts: [String] = []
+        if driverName == "CSV" && data.geometryType != .none { opts.append("GEOMETRY=AS_WKT") }
+        if driverName == "GeoJSON" { opts.append("RFC7946=YES") }
+        let options = CStringList(opts)
+        guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs, gtype, options.pointer) else {
+            throw GDALEnvironment.error("create layer '\(data.name)'", path)
+        }
+        for (name, kind) in data.fields {
+            let type: OGRFieldType = kind == .integer ? OFTInteger64 : kind == .real ? OFTReal : OFTString
+            let fd = OGR_Fld_Create(name, type)
+            defer { OGR_Fld_Destroy(fd) }
+            guard OGR_L_CreateField(layer, fd, 1) == OGRERR_NONE else {
+                throw GDALEnvironment.error("create field '\(name)' in layer '\(data.name)'", path)
+            }
+        }
+        let defn = OGR_L_GetLayerDefn(layer)
+        // One transaction for the whole layer: otherwise GeoPackage commits every feature.
+        let transactional = GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE
+        for (rowIndex, row) in data.rows.enumerated() {
+            guard let f = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
+            defer { OGR_F_Destroy(f) }
+            for (i, v) in row.values.enumerated() {
+                switch v {
+                case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
+                case .integer(let n): OGR_F_SetFieldInteger64(f, Int32(i), Int64(n))
+                case .real(let x): if x.isFinite { OGR_F_SetFieldDouble(f, Int32(i), x) } else { OGR_F_SetFieldNull(f, Int32(i)) }
+                case .null: OGR_F_SetFieldNull(f, Int32(i))
+                }
+            }
+            if let g = row.geometry, data.geometryType != .none {
+                let h = makeOGRGeometry(g, forcing: data.geometryType)
+                OGR_G_AssignSpatialReference(h, srs)
+                OGR_F_SetGeometryDirectly(f, h)
+            }
+            guard OGR_L_CreateFeature(layer, f) == OGRERR_NONE else {
+                if transactional { GDALDatasetRollbackTransaction(ds) }
+                throw GDALEnvironment.error("write feature \(rowIndex + 1) of layer '\(data.name)'", path)
+            }
+        }
+        if transactional && GDALDatasetCommitTransaction(ds) != OGRERR_NONE {
+            throw GDALEnvironment.error("commit layer '\(data.name)'", path)
+        }
+    }
+
+    static func ring(_ cs: [Coordinate]) -> OGRGeometryH {
+        let r = OGR_G_CreateGeometry(wkbLinearRing)!
+        for c in cs { OGR_G_AddPoint_2D(r, c.x, c.y) }
+        if let f = cs.first, let l = cs.last, f != l { OGR_G_AddPoint_2D(r, f.x, f.y) }
+        return r
+    }
+
+    static func polygon(_ rings: [[Coordinate]]) -> OGRGeometryH {
+        let p = OGR_G_CreateGeometry(wkbPolygon)!
+        for r in rings { OGR_G_AddGeometryDirectly(p, ring(r)) }
+        return p
+    }
+
+    static func makeOGRGeometry(_ g: Geometry, forcing kind: LayerData.GeometryKind) -> OGRGeometryH {
+        switch g {
+        case .point(let c):
+            let h = OGR_G_CreateGeometry(wkbPoint)!
+            OGR_G_SetPoint_2D(h, 0, c.x, c.y)
+            return h
+        case .lineString(let cs):
+            let h = OGR_G_CreateGeometry(wkbLineString)!
+            for c in cs { OGR_G_AddPoint_2D(h, c.x, c.y) }
+            return h
+        case .polygon(let rings):
+            if kind == .multiPolygon {
+                let m = OGR_G_CreateGeometry(wkbMultiPolygon)!
+                OGR_G_AddGeometryDirectly(m, polygon(rings))
+                return m
+            }
+            return polygon(rings)
+        case .multiPolygon(let ps):
+            let m = OGR_G_CreateGeometry(wkbMultiPolygon)!
+            for p in ps { OGR_G_AddGeometryDirectly(m, polygon(p)) }
+            return m
+        }
+    }
+}

@@ -1,0 +1,61 @@
+// Errors and warnings shared by every propagation model.
+//
+// Habit 3 of DESIGN.md: invalid input throws (naming the parameter, the value and the valid range);
+// doubtful input sets a warning flag carried with the result. Nothing is clamped silently.
+
+/// An input a model cannot evaluate. `code` carries the reference implementation's numeric error code where
+/// one exists (NTIA ITM and P.2108 publish them), so that validation tests can compare codes as well.
+public struct ModelInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let model: String
+    public let parameter: String
+    public let value: Double
+    public let validRange: String
+    public let code: Int?
+
+    public init(model: String, parameter: String, value: Double, validRange: String, code: Int? = nil) {
+        self.model = model
+        self.parameter = parameter
+        self.value = value
+        self.validRange = validRange
+        self.code = code
+    }
+
+    public var description: String {
+        let v = value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+        return "\(model): \(parameter) = \(v) is outside the valid range \(validRange)"
+            + (code.map { " (code \($0))" } ?? "")
+    }
+
+    /// Throws unless `lower ≤ value ≤ upper`.
+    @inlinable
+    public static func check(_ model: String, _ parameter: String, _ value: Double,
+                             _ lower: Double, _ upper: Double, unit: String = "", code: Int? = nil) throws {
+        guard value >= lower, value <= upper, value.isFinite else {
+            let u = unit.isEmpty ? "" : " \(unit)"
+            throw ModelInputError(model: model, parameter: parameter, value: value,
+                                  validRange: "[\(fmt(lower)), \(fmt(upper))]\(u)", code: code)
+        }
+    }
+
+    @usableFromInline
+    static func fmt(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+}
+
+/// A terrain profile at equal spacing from transmitter (index 0) to receiver (index n).
+public struct TerrainProfile: Sendable, Equatable {
+    /// Terrain heights above sea level, m; `count` = number of intervals + 1.
+    public var elevationsM: [Double]
+    /// Distance between consecutive points, m.
+    public var spacingM: Double
+
+    public init(elevationsM: [Double], spacingM: Double) {
+        self.elevationsM = elevationsM
+        self.spacingM = spacingM
+    }
+
+    /// Path length, m.
+    public var distanceM: Double { Double(max(elevationsM.count - 1, 0)) * spacingM }
+    public var distanceKm: Double { distanceM / 1000 }
+}

@@ -1,0 +1,64 @@
+// A small RFC 4180 CSV reader and writer (quoted fields, doubled quotes, CRLF or LF line ends), for tables that
+// are not geodata (path-loss batches, reports). Geodata goes through OGR.
+import Foundation
+
+public enum CSV {
+    /// Parses CSV text into rows of fields. Quoted fields may hold commas, quotes ("") and line breaks.
+    public static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = ""
+        var quoted = false, wasQuoted = false
+        var it = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? { if let p = pending { pending = nil; return p }; return it.next() }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
+                    } else { quoted = false }
+                } else { field.unicodeScalars.append(c) }
+            } else {
+                switch c {
+                case "\"" where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
+                case ",": row.append(field); field = ""; wasQuoted = false
+                case "\r": break
+                case "\n":
+                    row.append(field); field = ""; wasQuoted = false
+                    if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+                    row = []
+                default: field.unicodeScalars.append(c)
+                }
+            }
+        }
+        if !field.isEmpty || !row.isEmpty || wasQuoted { row.append(field); rows.append(row) }
+        return rows
+    }
+
+    /// One field, quoted when needed.
+    public static func escape(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    /// CSV text of a header and rows (LF line ends).
+    public static func format(header: [String], rows: [[String]]) -> String {
+        var out = header.map(escape).joined(separator: ",") + "\n"
+        for r in rows { out += r.map(escape).joined(separator: ",") + "\n" }
+        return out
+    }
+
+    /// Writes atomically (temporary file in the same folder, then rename).
+    public static func write(header: [String], rows: [[String]], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try format(header: header, rows: rows).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Number formatting for tables: fixed decimals, empty for nil/NaN.
+    public static func number(_ x: Double?, decimals: Int = 2) -> String {
+        guard let x, x.isFinite else { return "" }
+        return String(format: "%.\(decimals)f", x)
+    }
+}

@@ -1,0 +1,139 @@
+// Row-level errors for the data contract: file, row, column, the value found and what was expected.
+import Foundation
+import Geo
+
+public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let source: String
+    /// 1-based data row (for CSV the file line is row + 1, the header being line 1); nil for file-level errors.
+    public let row: Int?
+    public let column: String?
+    public let value: String?
+    public let expected: String
+    public let isCSV: Bool
+
+    public init(source: String, row: Int?, column: String?, value: String?, expected: String) {
+        self.source = source
+        self.row = row
+        self.column = column
+        self.value = value
+        self.expected = expected
+        isCSV = source.lowercased().hasSuffix(".csv")
+    }
+
+    public var description: String {
+        var s = source
+        if let row { s += isCSV ? ":\(row + 1): row \(row)" : ": feature \(row)" }
+        if let column { s += ", column '\(column)'" }
+        if let value { s += ": value '\(value)'" }
+        else if column != nil && row != nil { s += ": empty" }
+        return s + ": expected " + expected
+    }
+}
+
+/// Rows that were skipped with `--skip-invalid`, and why.
+public struct LoadReport: Sendable {
+    public var skipped: [RecordError] = []
+    public init() {}
+}
+
+/// Typed access to one feature's attributes with precise errors.
+struct RowReader {
+    let source: String
+    let feature: Feature
+    /// Lower-cased column name → actual column name in the layer.
+    let columns: [String: String]
+
+    func raw(_ column: String) -> String? {
+        guard let actual = columns[column] else { return nil }
+        let v = feature.attributes[actual]?.trimmingCharacters(in: .whitespaces)
+        return (v?.isEmpty ?? true) ? nil : v
+    }
+
+    func error(_ column: String?, _ value: String?, _ expected: String) -> RecordError {
+        RecordError(source: source, row: feature.index, column: column, value: value, expected: expected)
+    }
+
+    func string(_ column: String) throws -> String {
+        guard let v = raw(column) else { throw error(column, nil, "a non-empty text") }
+        return v
+    }
+
+    func optionalString(_ column: String) -> String? { raw(column) }
+
+    func double(_ column: String, in range: ClosedRange<Double>, unit: String) throws -> Double {
+        guard let v = raw(column) else { throw error(column, nil, "a number in \(describe(range, unit))") }
+        return try parse(column, v, range, unit)
+    }
+
+    func optionalDouble(_ column: String, in range: ClosedRange<Double>, unit: String) throws -> Double? {
+        guard let v = raw(column) else { return nil }
+        return try parse(column, v, range, unit)
+    }
+
+    private func parse(_ column: String, _ v: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double {
+        guard let x = Double(v.replacingOccurrences(of: "_", with: "")), x.isFinite else {
+            throw error(column, v, "a number in \(describe(range, unit))")
+        }
+        guard range.contains(x) else { throw error(column, v, "a number in \(describe(range, unit))") }
+        return x
+    }
+
+    private func describe(_ r: ClosedRange<Double>, _ unit: String) -> String {
+        func f(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+        return "[\(f(r.lowerBound)), \(f(r.upperBound))]" + (unit.isEmpty ? "" : " \(unit)")
+    }
+
+    /// WGS84 position: the latitude/longitude columns when present, else the feature's geometry (its centroid
+    /// for polygons).
+    func position() throws -> Coordinate {
+        if columns["latitude"] != nil || columns["longitude"] != nil {
+            let lat = try double("latitude", in: -90...90, unit: "degrees")
+            let lon = try double("longitude", in: -180...180, unit: "degrees")
+            return Coordinate(lon, lat)
+        }
+        guard let g = feature.geometry else {
+            throw error("latitude", nil, "latitude/longitude columns or a geometry")
+        }
+        let c = g.centroid
+        guard (-90...90).contains(c.y), (-180...180).contains(c.x) else {
+            throw error("geometry", "\(c.x) \(c.y)", "WGS84 longitude/latitude")
+        }
+        return c
+    }
+}
+
+/// Shared loading loop: checks the header, reads each row, collects or throws row errors, rejects duplicate ids.
+func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid: Bool,
+                 report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
+                 id: (T) -> String, make: (RowReader) throws -> T) throws -> [T] {
+    let data: VectorLayer
+    do { data = try VectorReader.read(source, layer: layer) } catch let e as GeoError {
+        throw RecordError(source: source, row: nil, column: nil, value: nil, expected: "a readable vector source (\(e.message))")
+    }
+    var columns: [String: String] = [:]
+    for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
+    let hasGeometry = data.features.contains { $0.geometry != nil }
+    for col in required where columns[col] == nil {
+        if (col == "latitude" || col == "longitude") && hasGeometry { continue }
+        throw RecordError(source: source, row: nil, column: col, value: nil,
+                          expected: "a column named '\(col)' (the file has: \(data.fieldNames.joined(separator: ", ")))")
+    }
+    var out: [T] = []
+    var seen: [String: Int] = [:]
+    for feature in data.features {
+        let reader = RowReader(source: source, feature: feature, columns: columns)
+        do {
+            let item = try make(reader)
+            let key = id(item)
+            if let first = seen[key] {
+                throw reader.error("id", key, "a unique id (already used in row \(first))")
+            }
+            seen[key] = feature.index
+            out.append(item)
+        } catch let e as RecordError {
+            guard skipInvalid else { throw e }
+            report.skipped.append(e)
+        }
+    }
+    return out
+}

@@ -1,0 +1,176 @@
+// Writing the products of a coverage run: rasters, polygons, village tables and layers, map and summary.
+import Foundation
+import Geo
+import Analysis
+import Radio
+import Records
+
+public struct ProductList: Sendable {
+    public var files: [(path: String, what: String)] = []
+    public init() {}
+    mutating func add(_ path: String, _ what: String) { files.append((path, what)) }
+}
+
+public enum CoverageProducts {
+    /// Writes every product of a run into `directory` and returns what was written.
+    public static func write(_ result: CoverageResult, villages: [VillageStatus], to directory: String,
+                             title: String) throws -> ProductList {
+        var list = ProductList()
+        let dir = URL(fileURLWithPath: directory)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let spec = result.spec
+        let meta = ["TANSO_MODEL": result.study.model, "TANSO_RX_HEIGHT_M": String(result.study.receiverHeightM),
+                    "UNITS": "dBm"]
+
+        // Rasters.
+        try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
+            .write(to: path("best_signal_dbm.tif"), format: .cog, description: "best received power (dBm)", metadata: meta)
+        list.add(path("best_signal_dbm.tif"), "best received power over all transmitters, dBm (Float32 COG, nodata −9999)")
+        try spec.grid(values: result.bestServer.map { Float($0) }, nodata: -1)
+            .write(to: path("best_server.tif"), format: .cog, description: "index of best server (see best_server_ids.csv)")
+        try CSV.write(header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
+                      rows: result.transmitters.enumerated().map { i, t in
+                          [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)] },
+                      to: path("best_server_ids.csv"))
+        list.add(path("best_server.tif"), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
+        try spec.grid(values: result.serverCount.map { Float($0) }, nodata: nil)
+            .write(to: path("server_count.tif"), format: .cog, description: "transmitters at or above their threshold")
+        list.add(path("server_count.tif"), "number of transmitters at or above their technology's threshold per cell")
+        let servicesDir = dir.appendingPathComponent("services")
+        for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
+            let name = "signal_\(slug(key.operatorName))_\(key.technology.rawValue).tif"
+            try spec.grid(values: layer, nodata: CoverageResult.nodata)
+                .write(to: servicesDir.appendingPathComponent(name).path, format: .cog,
+                       description: "best \(key) signal (dBm)", metadata: meta)
+        }
+        list.add(servicesDir.path + "/", "best signal per operator and technology, dBm (one COG each)")
+
+        // Coverage polygons per service at its technology's threshold.
+        var coverage = LayerData(name: "coverage", fields: [("operator", .string), ("technology", .string),
+                                                            ("threshold_dbm", .real), ("area_km2", .real)],
+                                 geometryType: .multiPolygon)
+        let thresholds = result.study.thresholds
+        let cellKm2 = spec.resolutionM * spec.resolutionM / 1e6
+        for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
+            let th = Float(thresholds.threshold(for: key.technology))
+            let mask = layer.map { $0 != CoverageResult.nodata && $0 >= th ? UInt8(1) : 0 }
+            let areaKm2 = Double(mask.reduce(0) { $0 + Int($1) }) * cellKm2
+            let polys = try Polygonize.regions(classes: mask, width: spec.width, height: spec.height,
+                                               geoTransform: spec.geoTransform, crs: spec.crs)
+            guard !polys.isEmpty else { continue }
+            coverage.append(.multiPolygon(polys.flatMap { $0.geometry.polygons }),
+                            [.string(key.operatorName), .string(key.technology.rawValue), .real(Double(th)), .real(areaKm2)])
+        }
+
+        // Villages.
+        let keys = result.serviceDBm.keys.sorted()
+        var villageLayer = LayerData(name: "villages", fields: villageFields(keys), geometryType: .point)
+        var uncoveredLayer = LayerData(name: "uncovered_villages", fields: villageFields(keys), geometryType: .point)
+        var villageRows: [[String]] = [], uncoveredRows: [[String]] = []
+        for s in villages {
+            let values = villageValues(s, keys)
+            let geom = Geometry.point(Coordinate(s.village.longitude, s.village.latitude))
+            villageLayer.append(geom, values)
+            let row = values.map(text)
+            villageRows.append(row)
+            if !s.covered(by: VillageAnalysis.targetTechnologies) {
+                uncoveredLayer.append(geom, values)
+                uncoveredRows.append(row)
+            }
+        }
+        let header = villageFields(keys).map(\.name)
+        try CSV.write(header: header, rows: villageRows, to: path("villages.csv"))
+        list.add(path("villages.csv"), "every village with its best signal per operator and technology and its covered flags")
+        try CSV.write(header: header, rows: uncoveredRows, to: path("uncovered_villages.csv"))
+        list.add(path("uncovered_villages.csv"), "villages with no 4G/5G service from any operator, with population")
+
+        var txLayer = LayerData(name: "transmitters", fields: [("id", .string), ("site_id", .string), ("operator", .string),
+                                                                ("technology", .string), ("frequency_mhz", .real),
+                                                                ("eirp_dbm", .real), ("azimuth_deg", .real), ("antenna_height_m", .real)],
+                                geometryType: .point)
+        for t in result.transmitters {
+            txLayer.append(.point(Coordinate(t.longitude, t.latitude)),
+                           [.string(t.id), .string(t.siteID), .string(t.operatorName), .string(t.technology.rawValue),
+                            .real(t.frequencyMHz), .real(t.eirpDBm), t.azimuthDeg.map { .real($0) } ?? .null, .real(t.antennaHeightM)])
+        }
+        try VectorWriter.write([coverage, villageLayer, uncoveredLayer, txLayer], to: path("coverage.gpkg"))
+        list.add(path("coverage.gpkg"), "GeoPackage: coverage polygons, villages, uncovered_villages, transmitters")
+        try VectorWriter.write([coverage], to: path("coverage.geojson"))
+        list.add(path("coverage.geojson"), "coverage polygons per operator and technology (GeoJSON, WGS84)")
+        try VectorWriter.write([coverage, uncoveredLayer], to: path("coverage.kml"))
+        list.add(path("coverage.kml"), "coverage polygons and uncovered villages for Google Earth")
+
+        let img = try CoverageMap.render(result, villages: villages, title: title)
+        try img.writePNG(to: path("map.png"))
+        list.add(path("map.png"), "map: hillshade, best signal classes, villages without 4G/5G in red")
+
+        let summary = summaryText(result, villages: villages)
+        try summary.write(to: dir.appendingPathComponent("summary.txt"), atomically: true, encoding: .utf8)
+        list.add(path("summary.txt"), "the printed summary")
+        return list
+    }
+
+    static func slug(_ s: String) -> String {
+        String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    static func villageFields(_ keys: [ServiceKey]) -> [(name: String, kind: FieldKind)] {
+        var f: [(String, FieldKind)] = [("id", .string), ("name", .string), ("commune", .string), ("district", .string),
+                                         ("latitude", .real), ("longitude", .real), ("population", .integer),
+                                         ("best_signal_dbm", .real), ("best_server", .string), ("covered_4g_5g", .integer)]
+        for k in keys { f.append(("\(slug(k.operatorName))_\(k.technology.rawValue)_dbm", .real)) }
+        return f
+    }
+
+    static func villageValues(_ s: VillageStatus, _ keys: [ServiceKey]) -> [FieldValue] {
+        var v: [FieldValue] = [.string(s.village.id), .string(s.village.name), .string(s.village.commune),
+                               .string(s.village.district), .real(s.village.latitude), .real(s.village.longitude),
+                               .integer(s.village.population), s.bestDBm.map { .real((Double($0) * 10).rounded() / 10) } ?? .null,
+                               s.bestServerID.map { .string($0) } ?? .null,
+                               .integer(s.covered(by: VillageAnalysis.targetTechnologies) ? 1 : 0)]
+        for k in keys { v.append(s.signalDBm[k].map { .real((Double($0) * 10).rounded() / 10) } ?? .null) }
+        return v
+    }
+
+    public static func text(_ v: FieldValue) -> String {
+        switch v {
+        case .string(let s): return s
+        case .integer(let n): return String(n)
+        case .real(let x): return CSV.number(x, decimals: x == x.rounded() && abs(x) > 1000 ? 0 : 6).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+        case .null: return ""
+        }
+    }
+
+    /// Villages and population covered per operator and technology, and the 4G/5G target.
+    public static func summaryText(_ result: CoverageResult, villages: [VillageStatus]) -> String {
+        let totalPop = villages.reduce(0) { $0 + $1.village.population }
+        let keys = result.serviceDBm.keys.sorted()
+        var out = "Coverage: \(result.transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height) at \(Int(result.spec.resolutionM)) m (\(result.spec.crs)), model \(result.study.model), \(String(format: "%.1f", result.seconds)) s\n"
+        out += "Villages: \(villages.count), population \(totalPop)\n\n"
+        let header = ["operator", "tech", "threshold", "villages", "population", "share"]
+        var rows: [[String]] = []
+        for s in VillageAnalysis.summarize(villages, keys: keys) {
+            rows.append([s.key.operatorName, s.key.technology.rawValue,
+                         String(format: "%.0f dBm", result.study.thresholds.threshold(for: s.key.technology)),
+                         String(s.villagesCovered), String(s.populationCovered),
+                         totalPop > 0 ? String(format: "%.1f %%", 100 * Double(s.populationCovered) / Double(totalPop)) : "-"])
+        }
+        out += table(header, rows)
+        let uncovered = villages.filter { !$0.covered(by: VillageAnalysis.targetTechnologies) }
+        let uncoveredPop = uncovered.reduce(0) { $0 + $1.village.population }
+        out += "\nVillages without 4G/5G from any operator: \(uncovered.count) of \(villages.count), population \(uncoveredPop)"
+        out += totalPop > 0 ? String(format: " (%.1f %%)\n", 100 * Double(uncoveredPop) / Double(totalPop)) : "\n"
+        return out
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { i, c in i < 2 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: widths[i] - c.count) + c }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}

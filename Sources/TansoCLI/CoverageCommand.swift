@@ -1,0 +1,165 @@
+// tanso coverage: transmitters + area → rasters, polygons, village figures, map.
+import Foundation
+import Geo
+import Records
+import Analysis
+import Reports
+import Terrain
+
+enum CoverageCommand {
+    static let options: [OptionSpec] = [
+        .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: true),
+        .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
+        .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
+        .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
+        .value("resolution-m", "M", "grid cell size in metres", default: "100"),
+        .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
+        .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
+        .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
+        .value("threshold", "TECH=DBM,...", "override coverage thresholds (total channel power), e.g. 4G=-85,5G=-80"),
+        .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
+        .value("output", "DIR", "folder for the products", required: true),
+        .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
+        .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
+    ]
+
+    static let help = helpText(
+        usage: "tanso coverage --transmitters FILE --output DIR [options]",
+        summary: "Compute received power (dBm) of every transmitter on a grid and write coverage products.",
+        options: options,
+        details: """
+        Model: Okumura-Hata up to 1500 MHz, COST-231 Hata above (max with free-space loss below 1 km), the 3GPP
+        parametric sector pattern (65° / 10°, 30 dB) with azimuth and mechanical/electrical tilt, EIRP from the
+        record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
+
+        Products in DIR: best_signal_dbm.tif, best_server.tif (+ best_server_ids.csv), server_count.tif,
+        services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
+        transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
+        summary.txt.
+        """)
+
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try ParsedArguments(command: "coverage", arguments: args, options: options)
+        if a.helpRequested { print(help); return 0 }
+        var report = LoadReport()
+        let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), report: &report)
+        TansoCLI.reportSkipped(report, what: "transmitter")
+        var villageReport = LoadReport()
+        let villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), report: &villageReport) } ?? []
+        TansoCLI.reportSkipped(villageReport, what: "village")
+        let dem = try a.string("dem").map { try ElevationModel(path: $0) }
+        let study = try buildStudy(a, transmitters: transmitters)
+        let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem,
+                                 output: a.string("output")!, title: a.string("title")!)
+        print(result)
+        return 0
+    }
+
+    static func buildStudy(_ a: ParsedArguments, transmitters: [Transmitter]) throws -> CoverageStudy {
+        var study: CoverageStudy
+        if let path = a.string("study") {
+            do {
+                study = try JSONDecoder().decode(CoverageStudy.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw InputError("\(path): not a valid study file: \(error)")
+            }
+        } else if let area = try a.doubles("area", count: 4, meaning: "west,south,east,north in degrees") {
+            study = CoverageStudy(west: area[0], south: area[1], east: area[2], north: area[3])
+        } else {
+            guard !transmitters.isEmpty else { throw InputError("no transmitters: give --area") }
+            let margin = 0.1
+            study = CoverageStudy(west: transmitters.map(\.longitude).min()! - margin, south: transmitters.map(\.latitude).min()! - margin,
+                                  east: transmitters.map(\.longitude).max()! + margin, north: transmitters.map(\.latitude).max()! + margin)
+        }
+        if let area = try a.doubles("area", count: 4, meaning: "west,south,east,north in degrees"), a.string("study") != nil {
+            study.west = area[0]; study.south = area[1]; study.east = area[2]; study.north = area[3]
+        }
+        if let r = try a.double("resolution-m", in: 1...10_000) { study.resolutionM = r }
+        if let e = a.string("environment") {
+            guard ["urban", "suburban", "open"].contains(e) else {
+                throw UsageError(message: "--environment must be urban, suburban or open, got '\(e)'", command: "coverage")
+            }
+            study.environment = e
+        }
+        if let h = try a.double("rx-height-m", in: 0.5...100) { study.receiverHeightM = h }
+        if let r = try a.double("max-radius-km", in: 0.1...200) { study.maxRadiusKm = r }
+        if let t = a.string("threshold") {
+            for part in t.split(separator: ",") {
+                let kv = part.split(separator: "=")
+                guard kv.count == 2, let v = Double(kv[1]) else {
+                    throw UsageError(message: "--threshold expects TECH=DBM pairs, got '\(part)'", command: "coverage")
+                }
+                study.thresholdsDBm[String(kv[0]).uppercased()] = v
+            }
+        }
+        return study
+    }
+
+    /// Runs a study and writes its products; returns the summary text.
+    static func execute(study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
+                        output: String, title: String) throws -> String {
+        let result = try CoverageEngine.run(study: study, transmitters: transmitters, dem: dem,
+                                            progress: TansoCLI.progressHandler("coverage"))
+        let statuses = try VillageAnalysis.evaluate(result, villages: villages)
+        let products = try CoverageProducts.write(result, villages: statuses, to: output, title: title)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(study).write(to: URL(fileURLWithPath: output).appendingPathComponent("study.json"), options: .atomic)
+        var text = CoverageProducts.summaryText(result, villages: statuses)
+        text += "\nProducts in \(output):\n"
+        for p in products.files { text += "  \(URL(fileURLWithPath: p.path).lastPathComponent)\(p.path.hasSuffix("/") ? "/" : "")  \(p.what)\n" }
+        text += "  study.json  the study, to run again with --study\n"
+        return text
+    }
+}
+
+enum VillagesCommand {
+    static let options: [OptionSpec] = [
+        .value("coverage", "FILE.tif", "single-band raster in dBm (any GDAL format and CRS)", required: true),
+        .value("villages", "FILE", "villages (CSV with latitude/longitude, or any OGR source)", required: true),
+        .value("threshold-dbm", "DBM", "a village is uncovered below this value", required: true),
+        .value("output", "FILE.csv", "uncovered villages (CSV; .gpkg/.geojson/.kml write a layer instead)", required: true),
+        .value("layer", "NAME", "layer of the village source (default: the first)"),
+        .flag("all", "write every village with its value and a covered flag, not only the uncovered"),
+        .flag("skip-invalid", "skip invalid village rows (each is reported)"),
+    ]
+
+    static let help = helpText(
+        usage: "tanso villages --coverage FILE.tif --villages FILE --threshold-dbm X --output FILE.csv",
+        summary: "List the villages whose signal is below a threshold on a coverage raster.",
+        options: options,
+        details: "A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.")
+
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try ParsedArguments(command: "villages", arguments: args, options: options)
+        if a.helpRequested { print(help); return 0 }
+        let threshold = try a.double("threshold-dbm", in: -300...100)!
+        var report = LoadReport()
+        let villages = try VillageLoader.load(a.string("villages")!, layer: a.string("layer"),
+                                              skipInvalid: a.flag("skip-invalid"), report: &report)
+        TansoCLI.reportSkipped(report, what: "village")
+        let raster = try RasterDataset(path: a.string("coverage")!)
+        if raster.bandCount != 1 { TansoCLI.printWarning("\(raster.path) has \(raster.bandCount) bands; using band 1") }
+        let evaluated = try VillageAnalysis.againstRaster(try raster.readGrid(), villages: villages, thresholdDBm: threshold)
+        let rows = evaluated.filter { a.flag("all") || !$0.covered }
+        let output = a.string("output")!
+        let header = ["id", "name", "commune", "district", "latitude", "longitude", "population", "value_dbm", "covered"]
+        func values(_ e: (village: Village, valueDBm: Float?, covered: Bool)) -> [FieldValue] {
+            [.string(e.village.id), .string(e.village.name), .string(e.village.commune), .string(e.village.district),
+             .real(e.village.latitude), .real(e.village.longitude), .integer(e.village.population),
+             e.valueDBm.map { .real((Double($0) * 100).rounded() / 100) } ?? .null, .integer(e.covered ? 1 : 0)]
+        }
+        if output.lowercased().hasSuffix(".csv") {
+            try CSV.write(header: header, rows: rows.map { values($0).map(CoverageProducts.text) }, to: output)
+        } else {
+            var layer = LayerData(name: "villages", fields: header.enumerated().map { i, h in
+                (h, [6, 8].contains(i) ? .integer : [4, 5, 7].contains(i) ? .real : .string) }, geometryType: .point)
+            for e in rows { layer.append(.point(Coordinate(e.village.longitude, e.village.latitude)), values(e)) }
+            try VectorWriter.write([layer], to: output)
+        }
+        let uncovered = evaluated.filter { !$0.covered }
+        let pop = uncovered.reduce(0) { $0 + $1.village.population }
+        print("\(uncovered.count) of \(evaluated.count) villages below \(threshold) dBm (population \(pop)); written to \(output)")
+        return 0
+    }
+}

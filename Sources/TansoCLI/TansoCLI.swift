@@ -1,0 +1,106 @@
+// The `tanso` command line: parse, build a study, call the library, report. No domain logic here.
+import Foundation
+import Geo
+import Records
+import Analysis
+import Propagation
+
+public enum TansoCLI {
+    struct Command {
+        let name: String
+        let summary: String
+        let run: ([String]) throws -> Int32
+    }
+
+    static let version = "0.1.0"
+
+    static var commands: [Command] {
+        [
+            Command(name: "demo", summary: "run the whole coverage job on the sample province in data/", run: DemoCommand.run),
+            Command(name: "coverage", summary: "coverage rasters, polygons and village figures for transmitters over an area", run: CoverageCommand.run),
+            Command(name: "villages", summary: "villages below a threshold on any single-band dBm raster", run: VillagesCommand.run),
+            Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run),
+        ]
+    }
+
+    static var mainHelp: String {
+        var s = """
+        tanso \(version): radio-spectrum and telecom-infrastructure analysis
+
+        Usage: tanso <command> [options]     (tanso <command> --help for each)
+
+        Commands:
+
+        """
+        for c in commands { s += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        s += """
+
+        Exit codes: 0 success, 1 bad input (the message names file, row, column and value), 2 usage error.
+
+        Examples:
+          tanso demo
+          tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv \\
+                         --dem out/demo/dem.tif --output out/mine
+          tanso villages --coverage out/mine/best_signal_dbm.tif --villages data/villages.csv \\
+                         --threshold-dbm -95 --output out/mine/uncovered.csv
+        """
+        return s
+    }
+
+    /// Runs the tool with `arguments` (including the program name) and returns the exit code.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let args = Array(arguments.dropFirst())
+        guard let first = args.first else {
+            FileHandle.standardError.write(Data(mainHelp.utf8))
+            return 2
+        }
+        if first == "--help" || first == "-h" || first == "help" { print(mainHelp); return 0 }
+        if first == "--version" {
+            print("tanso \(version) (GDAL \(GeoLibraries.gdalVersion), PROJ \(GeoLibraries.projVersion))")
+            return 0
+        }
+        guard let command = commands.first(where: { $0.name == first }) else {
+            let close = commands.map(\.name).min { editDistance($0, first) < editDistance($1, first) }
+            let hint = close.map { editDistance($0, first) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
+            printError("unknown command '\(first)'\(hint); see 'tanso --help'")
+            return 2
+        }
+        do {
+            return try command.run(Array(args.dropFirst()))
+        } catch let e as UsageError {
+            printError("\(e.message)\nsee 'tanso \(e.command) --help'")
+            return 2
+        } catch {
+            printError(oneLine(error))
+            return 1
+        }
+    }
+
+    static func oneLine(_ error: Error) -> String {
+        String(describing: error).replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("tanso: error: \(message)\n".utf8))
+    }
+
+    static func printWarning(_ message: String) {
+        FileHandle.standardError.write(Data("tanso: warning: \(message)\n".utf8))
+    }
+
+    /// Progress on stderr, only when stderr is a terminal.
+    static func progressHandler(_ label: String) -> ProgressHandler? {
+        guard isatty(2) != 0 else { return nil }
+        return { fraction in
+            let pct = Int((fraction * 100).rounded())
+            FileHandle.standardError.write(Data("\r\(label) \(pct) %".utf8) + (fraction >= 1 ? Data("\n".utf8) : Data()))
+        }
+    }
+
+    /// Prints the rows skipped by `--skip-invalid`.
+    static func reportSkipped(_ report: LoadReport, what: String) {
+        guard !report.skipped.isEmpty else { return }
+        printWarning("skipped \(report.skipped.count) invalid \(what) row(s):")
+        for e in report.skipped { FileHandle.standardError.write(Data("  \(e)\n".utf8)) }
+    }
+}

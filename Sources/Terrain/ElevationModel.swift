@@ -1,0 +1,100 @@
+// Elevation from any GDAL raster (GeoTIFF, VRT mosaic, SRTM .hgt), in any CRS, queried in WGS84.
+import Foundation
+import Geo
+
+/// A digital elevation model held in memory in its own CRS.
+///
+/// Sampling rule: bilinear interpolation between the four nearest cell centres; when any of them is nodata, the
+/// nearest cell's value is used if valid, else the point is missing (`nil`), never sea level.
+public final class ElevationModel: @unchecked Sendable {
+    public let grid: RasterGrid
+    public let path: String
+    private let toDEM: CoordinateTransform?
+    private let lock = NSLock()
+
+    public init(path: String) throws {
+        let ds = try RasterDataset(path: path)
+        grid = try ds.readGrid()
+        self.path = path
+        let geographic = ds.crs.isEmpty ? true : try SpatialReference.isGeographic(ds.crs)
+        toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs)
+    }
+
+    public init(grid: RasterGrid) throws {
+        self.grid = grid
+        path = "(memory)"
+        let geographic = grid.crs.isEmpty ? true : try SpatialReference.isGeographic(grid.crs)
+        toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
+    }
+
+    /// DEM coordinates of a WGS84 point.
+    public func demCoordinates(longitude: Double, latitude: Double) -> (x: Double, y: Double)? {
+        guard let toDEM else { return (longitude, latitude) }
+        lock.lock(); defer { lock.unlock() }
+        return try? toDEM.transform(x: longitude, y: latitude)
+    }
+
+    /// Elevation (m) at a WGS84 point, nil outside the DEM or on nodata.
+    public func elevation(longitude: Double, latitude: Double) -> Double? {
+        guard let p = demCoordinates(longitude: longitude, latitude: latitude) else { return nil }
+        return elevation(x: p.x, y: p.y)
+    }
+
+    /// Elevation (m) at DEM coordinates, nil outside the DEM or on nodata.
+    public func elevation(x: Double, y: Double) -> Double? {
+        let px = grid.geoTransform.pixel(x: x, y: y)
+        let fc = px.col - 0.5, fr = px.row - 0.5   // relative to cell centres
+        guard px.col >= 0, px.row >= 0, px.col <= Double(grid.width), px.row <= Double(grid.height) else { return nil }
+        let c0 = Int(floor(fc)), r0 = Int(floor(fr))
+        let tx = fc - Double(c0), ty = fr - Double(r0)
+        func at(_ c: Int, _ r: Int) -> Float? {
+            let cc = min(max(c, 0), grid.width - 1), rr = min(max(r, 0), grid.height - 1)
+            let v = grid[cc, rr]
+            return grid.isMissing(v) ? nil : v
+        }
+        if let a = at(c0, r0), let b = at(c0 + 1, r0), let c = at(c0, r0 + 1), let d = at(c0 + 1, r0 + 1) {
+            let top = Double(a) * (1 - tx) + Double(b) * tx
+            let bottom = Double(c) * (1 - tx) + Double(d) * tx
+            return top * (1 - ty) + bottom * ty
+        }
+        let nc = Int(floor(px.col)), nr = Int(floor(px.row))
+        return at(min(nc, grid.width - 1), min(nr, grid.height - 1)).map(Double.init)
+    }
+}
+
+/// Points along the great circle between two WGS84 positions (spherical Earth, radius 6371.0088 km).
+public enum GreatCircle {
+    public static let earthRadiusM = 6_371_008.8
+
+    /// Distance, m (haversine).
+    public static func distanceM(lon1: Double, lat1: Double, lon2: Double, lat2: Double) -> Double {
+        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
+        let dp = p2 - p1, dl = (lon2 - lon1) * .pi / 180
+        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
+        return 2 * earthRadiusM * asin(min(1, sqrt(a)))
+    }
+
+    /// Initial bearing, degrees clockwise from north in [0, 360).
+    public static func bearingDeg(lon1: Double, lat1: Double, lon2: Double, lat2: Double) -> Double {
+        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180, dl = (lon2 - lon1) * .pi / 180
+        let y = sin(dl) * cos(p2), x = cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl)
+        let b = atan2(y, x) * 180 / .pi
+        return b < 0 ? b + 360 : b
+    }
+
+    /// `count` points at equal spacing from start to end inclusive (count ≥ 2).
+    public static func interpolate(lon1: Double, lat1: Double, lon2: Double, lat2: Double, count: Int) -> [(lon: Double, lat: Double)] {
+        precondition(count >= 2)
+        let p1 = lat1 * .pi / 180, l1 = lon1 * .pi / 180, p2 = lat2 * .pi / 180, l2 = lon2 * .pi / 180
+        let d = distanceM(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2) / earthRadiusM
+        if d < 1e-12 { return Array(repeating: (lon1, lat1), count: count) }
+        return (0..<count).map { i in
+            let f = Double(i) / Double(count - 1)
+            let a = sin((1 - f) * d) / sin(d), b = sin(f * d) / sin(d)
+            let x = a * cos(p1) * cos(l1) + b * cos(p2) * cos(l2)
+            let y = a * cos(p1) * sin(l1) + b * cos(p2) * sin(l2)
+            let z = a * sin(p1) + b * sin(p2)
+            return (atan2(y, x) * 180 / .pi, atan2(z, sqrt(x * x + y * y)) * 180 / .pi)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import TansoCLI
+
+exit(TansoCLI.main(CommandLine.arguments))
