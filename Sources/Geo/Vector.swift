@@ -31,17 +31,20 @@ public enum Geometry: Sendable, Equatable {
         case .point(let c): return c
         case .lineString(let cs): return cs.isEmpty ? Coordinate(.nan, .nan) : cs[cs.count / 2]
         case .polygon, .multiPolygon:
+            // Shoelace formula relative to the first vertex, for precision with large coordinates.
+            guard let o = polygons.first?.first?.first else { return Coordinate(.nan, .nan) }
             var ax = 0.0, ay = 0.0, aa = 0.0
             for poly in polygons {
                 guard let ring = poly.first, ring.count >= 3 else { continue }
                 for i in 0..<ring.count {
-                    let p = ring[i], q = ring[(i + 1) % ring.count]
+                    let p = Coordinate(ring[i].x - o.x, ring[i].y - o.y)
+                    let q = Coordinate(ring[(i + 1) % ring.count].x - o.x, ring[(i + 1) % ring.count].y - o.y)
                     let cross = p.x * q.y - q.x * p.y
                     aa += cross; ax += (p.x + q.x) * cross; ay += (p.y + q.y) * cross
                 }
             }
-            if abs(aa) < 1e-18, let c = polygons.first?.first?.first { return c }
-            return Coordinate(ax / (3 * aa), ay / (3 * aa))
+            if abs(aa) < 1e-18 { return o }
+            return Coordinate(o.x + ax / (3 * aa), o.y + ay / (3 * aa))
         }
     }
 
@@ -96,8 +99,10 @@ public struct VectorLayer: Sendable {
 /// Reading vector data with OGR.
 public enum VectorReader {
     /// Open options used for CSV files: every column stays a string, geometry from WKT or x/y columns if present.
+    /// (Latitude/longitude columns stay plain text fields: loaders parse them and report bad values precisely;
+    /// GDAL's X/Y_POSSIBLE_NAMES would turn them into numbers and lose the raw text.)
     static let csvOpenOptions = ["AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", "EMPTY_STRING_AS_NULL=YES",
-                                 "X_POSSIBLE_NAMES=longitude,lon,lng,long,x", "Y_POSSIBLE_NAMES=latitude,lat,y"]
+                                 "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry"]
 
     /// Names of the layers of a data source.
     public static func layerNames(_ source: String) throws -> [String] {
@@ -348,6 +353,7 @@ public enum VectorWriter {
         var opts: [String] = []
         if driverName == "CSV" && data.geometryType != .none { opts.append("GEOMETRY=AS_WKT") }
         if driverName == "GeoJSON" { opts.append("RFC7946=YES") }
+        if driverName == "ESRI Shapefile" { opts.append("ENCODING=UTF-8") }   // Vietnamese names survive (.cpg written)
         let options = CStringList(opts)
         guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs, gtype, options.pointer) else {
             throw GDALEnvironment.error("create layer '\(data.name)'", path)

@@ -37,7 +37,7 @@ public enum CoverageMap {
 
     /// Renders the map at one pixel per grid cell (downsampled to at most `maxSize` pixels on the long side).
     public static func render(_ result: CoverageResult, villages: [VillageStatus], title: String,
-                              maxSize: Int = 1000) throws -> RGBAImage {
+                              maxSize: Int = 1200) throws -> RGBAImage {
         let spec = result.spec
         let step = max(1, Int(ceil(Double(max(spec.width, spec.height)) / Double(maxSize))))
         let w = spec.width / step, h = spec.height / step
@@ -47,9 +47,12 @@ public enum CoverageMap {
         for y in 0..<h {
             for x in 0..<w {
                 let idx = (y * step) * spec.width + x * step
-                let s = shade.map { 0.35 + 0.65 * $0[idx] } ?? 0.9
-                let base = UInt8(max(0, min(255, 245 * s)))
-                img.set(x, y, (base, base, base))
+                let s = Double(shade.map { 0.45 + 0.55 * $0[idx] } ?? 0.9)
+                // Hypsometric tint under the hillshade: lowland pale green-grey to upland brown.
+                let z = Double(result.groundM?[idx] ?? 0)
+                let t = z.isNaN ? 0 : min(max(z / 600, 0), 1)
+                let tint = (236 - 40 * t, 238 - 60 * t, 226 - 80 * t)
+                img.set(x, y, (UInt8(max(0, min(255, tint.0 * s))), UInt8(max(0, min(255, tint.1 * s))), UInt8(max(0, min(255, tint.2 * s)))))
                 let v = result.bestSignalDBm[idx]
                 if v != CoverageResult.nodata, let cls = classes.first(where: { v >= $0.lowerDBm }) {
                     img.set(x, y, cls.color, alpha: 0.6)

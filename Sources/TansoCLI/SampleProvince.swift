@@ -219,17 +219,19 @@ enum SampleProvince {
                     }
                 }
                 if rural {
-                    add("4G700", sectors: g.chance(0.5) ? 1 : 2)
+                    add("4G700", sectors: g.chance(0.5) ? 2 : 3)
                     if g.chance(0.4) { add("2G", sectors: 1) }
-                } else {
+                } else if town.urban {
                     add("4G", sectors: 3)
                     if s % 4 == 0 { add("2G", sectors: 1) }
+                    if s % 3 == 1 { add("5G", sectors: 3) }
+                } else {
+                    add("4G700", sectors: 3)
+                    if s % 4 == 0 { add("2G", sectors: 1) }
                     if s % 3 == 0 { add("3G", sectors: 1) }
-                    if town.urban && s % 3 == 1 { add("5G", sectors: 3) }
                 }
             }
         }
-        _ = sectorCount
 
         // Villages: 70 % around towns, 30 % spread over the province; communes are clusters within each district.
         var communeSeeds: [String: [(String, Double, Double)]] = [:]

@@ -1,0 +1,123 @@
+import XCTest
+import Foundation
+import Geo
+import Propagation
+import Radio
+import Records
+import Terrain
+@testable import Analysis
+
+final class CoverageEngineTests: XCTestCase {
+    func tx(_ id: String, op: String = "Viettel", tech: Technology = .lte, lon: Double = 107.0, lat: Double = 11.0,
+            eirp: Double = 60, azimuth: Double? = nil, freq: Double = 900) -> Transmitter {
+        Transmitter(id: id, siteID: "S-\(id)", operatorName: op, technology: tech, latitude: lat, longitude: lon,
+                    antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: eirp, azimuthDeg: azimuth)
+    }
+
+    func study() -> CoverageStudy {
+        var s = CoverageStudy(west: 106.95, south: 10.95, east: 107.05, north: 11.05)
+        s.resolutionM = 200
+        s.environment = "urban"
+        s.maxRadiusKm = 8
+        return s
+    }
+
+    /// Every computed cell equals EIRP − L_Hata(d) for an omni antenna (d: planar UTM distance to the cell centre).
+    func testOmniCellsEqualEIRPMinusHata() throws {
+        let t = tx("A")
+        let r = try CoverageEngine.run(study: study(), transmitters: [t], dem: nil)
+        XCTAssertEqual(r.spec.crs, "EPSG:32648")
+        let p = try CoordinateTransform(from: "EPSG:4326", to: r.spec.crs).transform(x: t.longitude, y: t.latitude)
+        let setup = try Hata.Setup(variant: .okumuraHata, environment: .urban, frequencyMHz: 900, baseHeightM: 30, mobileHeightM: 1.5)
+        var checked = 0, maxDiff = 0.0
+        for row in stride(from: 0, to: r.spec.height, by: 7) {
+            for col in stride(from: 0, to: r.spec.width, by: 5) {
+                let c = r.spec.cellCentre(col: col, row: row)
+                let dKm = max(hypot(c.x - p.x, c.y - p.y), 1) / 1000
+                let v = r.bestSignalDBm[row * r.spec.width + col]
+                if dKm > 8 { XCTAssertEqual(v, CoverageResult.nodata); continue }
+                let expected = 60 - (try Hata.loss(distanceKm: dKm, setup: setup).lossDB)
+                maxDiff = max(maxDiff, abs(Double(v) - expected))
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+        XCTAssertLessThan(maxDiff, 1e-3, "Float kernel vs Double reference")
+    }
+
+    func testBestServerServerCountAndPerServiceLayers() throws {
+        let strong = tx("strong", eirp: 70), weak = tx("weak", op: "MobiFone", lon: 107.01, eirp: 50)
+        var s = study()
+        s.thresholdsDBm["4G"] = -90
+        let r = try CoverageEngine.run(study: s, transmitters: [weak, strong], dem: nil)
+        let t = try CoordinateTransform(from: "EPSG:4326", to: r.spec.crs)
+        // Midway between them the stronger transmitter serves.
+        let p = try t.transform(x: 107.005, y: 11.0)
+        let px = r.spec.geoTransform.pixel(x: p.x, y: p.y)
+        let idx = Int(px.row) * r.spec.width + Int(px.col)
+        XCTAssertEqual(r.bestServer[idx], 1)
+        XCTAssertEqual(r.serverCount[idx], 2)
+        let viettel = r.serviceDBm[ServiceKey("Viettel", .lte)]!, mobi = r.serviceDBm[ServiceKey("MobiFone", .lte)]!
+        XCTAssertEqual(r.bestSignalDBm[idx], max(viettel[idx], mobi[idx]))
+        XCTAssertGreaterThan(viettel[idx], mobi[idx])
+        // Determinism: the same study gives the same bytes.
+        let again = try CoverageEngine.run(study: s, transmitters: [weak, strong], dem: nil)
+        XCTAssertEqual(again.bestSignalDBm, r.bestSignalDBm)
+        XCTAssertEqual(again.bestServer, r.bestServer)
+    }
+
+    /// A sector pointing east: 1 km east gets boresight gain, 1 km west the 30 dB front-to-back loss (at
+    /// the same depression angle).
+    func testSectorDirectivity() throws {
+        let t = tx("S", azimuth: 90)
+        let r = try CoverageEngine.run(study: study(), transmitters: [t], dem: nil)
+        let tr = try CoordinateTransform(from: "EPSG:4326", to: r.spec.crs)
+        let c = try tr.transform(x: t.longitude, y: t.latitude)
+        func value(dx: Double) -> Float {
+            let px = r.spec.geoTransform.pixel(x: c.x + dx, y: c.y)
+            return r.bestSignalDBm[Int(px.row) * r.spec.width + Int(px.col)]
+        }
+        let east = value(dx: 2000), west = value(dx: -2000)
+        XCTAssertEqual(Double(east - west), 30, accuracy: 1.0)
+    }
+
+    func testVillagesAgainstResultAndRaster() throws {
+        let t = tx("A")
+        let r = try CoverageEngine.run(study: study(), transmitters: [t], dem: nil)
+        let near = Village(id: "N", name: "near", commune: "c", district: "d", latitude: 11.0, longitude: 107.005, population: 100)
+        let far = Village(id: "F", name: "far", commune: "c", district: "d", latitude: 11.045, longitude: 107.045, population: 50)
+        let outside = Village(id: "O", name: "outside", commune: "c", district: "d", latitude: 12, longitude: 107, population: 7)
+        let statuses = try VillageAnalysis.evaluate(r, villages: [near, far, outside])
+        XCTAssertTrue(statuses[0].covered(by: [.lte]))
+        XCTAssertFalse(statuses[1].covered(by: [.lte]))
+        XCTAssertFalse(statuses[2].covered(by: [.lte]))
+        XCTAssertEqual(statuses[0].bestServerID, "A")
+        let summary = VillageAnalysis.summarize(statuses, keys: [ServiceKey("Viettel", .lte)])
+        XCTAssertEqual(summary[0].villagesCovered, 1); XCTAssertEqual(summary[0].populationCovered, 100)
+
+        let raster = r.spec.grid(values: r.bestSignalDBm, nodata: CoverageResult.nodata)
+        let against = try VillageAnalysis.againstRaster(raster, villages: [near, far, outside], thresholdDBm: -80)
+        XCTAssertEqual(against.map(\.covered), [true, false, false])
+        XCTAssertEqual(Double(against[0].valueDBm!), Double(statuses[0].bestDBm!), accuracy: 1e-6)
+        XCTAssertNil(against[2].valueDBm)
+    }
+
+    func testInvalidStudiesAreRejected() {
+        var s = study(); s.environment = "jungle"
+        XCTAssertThrowsError(try CoverageEngine.run(study: s, transmitters: [tx("A")], dem: nil))
+        var s2 = study(); s2.west = 108
+        XCTAssertThrowsError(try CoverageEngine.run(study: s2, transmitters: [tx("A")], dem: nil))
+        XCTAssertThrowsError(try CoverageEngine.run(study: study(), transmitters: [], dem: nil))
+    }
+
+    func testElevationModelBilinearAndNodata() throws {
+        // 3×3 geographic grid, 0.01° cells, one nodata cell.
+        let grid = RasterGrid(width: 3, height: 3, geoTransform: GeoTransform(originX: 107, originY: 11.03, pixelWidth: 0.01, pixelHeight: 0.01),
+                              crs: "EPSG:4326", nodata: -32768, values: [0, 10, 20, 30, 40, 50, 60, 70, -32768])
+        let dem = try ElevationModel(grid: grid)
+        XCTAssertEqual(dem.elevation(longitude: 107.005, latitude: 11.025)!, 0, accuracy: 1e-9)   // a cell centre
+        XCTAssertEqual(dem.elevation(longitude: 107.01, latitude: 11.02)!, 20, accuracy: 1e-9)    // between 4 centres
+        XCTAssertNil(dem.elevation(longitude: 107.5, latitude: 11.02))                            // outside
+        XCTAssertEqual(dem.elevation(longitude: 107.0275, latitude: 11.0025), nil)                 // nodata nearest
+    }
+}

@@ -1,0 +1,171 @@
+import XCTest
+import Foundation
+@testable import Geo
+
+final class GeoTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-geo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func sampleGrid() -> RasterGrid {
+        var g = RasterGrid(width: 7, height: 5, geoTransform: GeoTransform(originX: 680_000, originY: 1_200_000, pixelWidth: 100, pixelHeight: 100),
+                           crs: "EPSG:32648", nodata: -9999, fill: 0)
+        for r in 0..<5 { for c in 0..<7 { g[c, r] = Float(r * 10 + c) - 50.5 } }
+        g[3, 2] = -9999
+        return g
+    }
+
+    func testGeoTIFFAndCOGRoundTripKeepValuesNodataAndGeoreferencing() throws {
+        for (name, format) in [("a.tif", RasterFormat.geoTIFF), ("b.tif", .cog)] {
+            let path = dir.appendingPathComponent(name).path
+            try sampleGrid().write(to: path, format: format)
+            let ds = try RasterDataset(path: path)
+            XCTAssertEqual(ds.width, 7); XCTAssertEqual(ds.height, 5)
+            XCTAssertEqual(ds.geoTransform, sampleGrid().geoTransform)
+            XCTAssertTrue(ds.crs.contains("UTM zone 48N"), ds.crs)
+            XCTAssertEqual(try ds.nodata(), -9999)
+            let back = try ds.readGrid()
+            XCTAssertEqual(back.values, sampleGrid().values)
+            // Windowed read: 2×2 at (col 3, row 1).
+            XCTAssertEqual(try ds.read(col: 3, row: 1, width: 2, height: 2), [-37.5, -36.5, -9999, -26.5])
+            let nan = try ds.read(col: 3, row: 2, width: 1, height: 1, nodataToNaN: true)
+            XCTAssertTrue(nan[0].isNaN)
+            XCTAssertThrowsError(try ds.read(col: 6, row: 0, width: 2, height: 1))
+        }
+        // No partial files left behind.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.tif", "b.tif"])
+    }
+
+    func testGeoTransformPixelMapInverse() {
+        let gt = GeoTransform([100, 2, 0.5, 50, 0.25, -3])
+        let p = gt.map(col: 3.5, row: 7.25)
+        let back = gt.pixel(x: p.x, y: p.y)
+        XCTAssertEqual(back.col, 3.5, accuracy: 1e-12)
+        XCTAssertEqual(back.row, 7.25, accuracy: 1e-12)
+    }
+
+    func testOpeningAMissingOrBrokenRasterCarriesTheMessage() throws {
+        XCTAssertThrowsError(try RasterDataset(path: dir.appendingPathComponent("none.tif").path)) { e in
+            XCTAssertTrue("\(e)".contains("none.tif") && "\(e)".contains("no such file"), "\(e)")
+        }
+        let junk = dir.appendingPathComponent("junk.tif")
+        try Data("not a tiff".utf8).write(to: junk)
+        XCTAssertThrowsError(try RasterDataset(path: junk.path)) { e in
+            // GDAL's own message names the file and the reason.
+            XCTAssertTrue("\(e)".contains("junk.tif"), "\(e)")
+            XCTAssertFalse((e as! GeoError).message.isEmpty)
+        }
+    }
+
+    /// 106.7 E, 10.8 N → WGS 84 / UTM zone 48N (EPSG:32648): E 685 864.13 m, N 1 194 382.27 m
+    /// (values of the issue, checked with PROJ's cs2cs); tolerance 1 cm.
+    func testTransformToUTM48N() throws {
+        let t = try CoordinateTransform(from: "EPSG:4326", to: "EPSG:32648")
+        let p = try t.transform(x: 106.7, y: 10.8)
+        XCTAssertEqual(p.x, 685_864.13, accuracy: 0.01)
+        XCTAssertEqual(p.y, 1_194_382.27, accuracy: 0.01)
+        var xs = [106.7, 107.0], ys = [10.8, 11.0]
+        XCTAssertEqual(t.transform(xs: &xs, ys: &ys), 0)
+        XCTAssertEqual(xs[0], 685_864.13, accuracy: 0.01)
+        let back = try CoordinateTransform(from: "EPSG:32648", to: "EPSG:4326").transform(x: xs[1], y: ys[1])
+        XCTAssertEqual(back.x, 107.0, accuracy: 1e-9); XCTAssertEqual(back.y, 11.0, accuracy: 1e-9)
+        XCTAssertEqual(CoordinateTransform.utmCRS(longitude: 106.9, latitude: 11), "EPSG:32648")
+        XCTAssertEqual(CoordinateTransform.utmCRS(longitude: -65.9, latitude: -45), "EPSG:32720")
+    }
+
+    func testBadCRSCarriesPROJMessage() {
+        XCTAssertThrowsError(try CoordinateTransform(from: "EPSG:4326", to: "EPSG:999999")) { e in
+            XCTAssertTrue("\(e)".contains("EPSG:999999"), "\(e)")
+        }
+    }
+
+    func sampleLayer() -> LayerData {
+        var layer = LayerData(name: "places", fields: [("id", .string), ("population", .integer), ("height_m", .real)], geometryType: .point)
+        layer.append(.point(Coordinate(106.82, 10.95)), [.string("A"), .integer(1200), .real(12.5)])
+        layer.append(.point(Coordinate(107.1, 11.2)), [.string("Bình Lộc"), .integer(30), .null])
+        return layer
+    }
+
+    func testVectorRoundTripInEveryFormat() throws {
+        for ext in ["gpkg", "geojson", "shp", "kml", "csv"] {
+            let path = dir.appendingPathComponent("places.\(ext)").path
+            try VectorWriter.write([sampleLayer()], to: path)
+            let back = try VectorReader.read(path)
+            XCTAssertEqual(back.features.count, 2, ext)
+            let first = back.features[0]
+            XCTAssertEqual(first.index, 1)
+            XCTAssertEqual(back.features[1].attributes["id"] ?? back.features[1].attributes["Name"], "Bình Lộc", ext)
+            if case .point(let c)? = first.geometry {
+                XCTAssertEqual(c.x, 106.82, accuracy: 1e-9, ext); XCTAssertEqual(c.y, 10.95, accuracy: 1e-9, ext)
+            } else { XCTFail("\(ext): no point geometry: \(String(describing: first.geometry))") }
+            if ext != "kml" { XCTAssertEqual(first.attributes["population"], "1200", ext) }
+        }
+    }
+
+    func testGeoPackageHoldsSeveralLayersAndPolygons() throws {
+        var polys = LayerData(name: "zones", fields: [("name", .string)], geometryType: .multiPolygon)
+        let ring = [Coordinate(106.9, 10.9), Coordinate(107.0, 10.9), Coordinate(107.0, 11.0), Coordinate(106.9, 11.0)]
+        polys.append(.polygon([ring]), [.string("square")])
+        let path = dir.appendingPathComponent("multi.gpkg").path
+        try VectorWriter.write([sampleLayer(), polys], to: path)
+        XCTAssertEqual(try VectorReader.layerNames(path).sorted(), ["places", "zones"])
+        let z = try VectorReader.read(path, layer: "zones")
+        let g = try XCTUnwrap(z.features.first?.geometry)
+        XCTAssertTrue(g.contains(Coordinate(106.95, 10.95)))
+        XCTAssertFalse(g.contains(Coordinate(107.05, 10.95)))
+        XCTAssertEqual(g.centroid.x, 106.95, accuracy: 1e-9)
+        XCTAssertThrowsError(try VectorReader.read(path, layer: "nope")) { e in
+            XCTAssertTrue("\(e)".contains("places") && "\(e)".contains("zones"), "\(e)")
+        }
+    }
+
+    func testLayersInAProjectedCRSAreReadInWGS84() throws {
+        // A GeoJSON in UTM 48N (legacy "crs" member) holding the issue's reference point.
+        let json = """
+        {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32648"}},
+         "features":[{"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Point","coordinates":[685864.13,1194382.27]}}]}
+        """
+        let path = dir.appendingPathComponent("utm.geojson")
+        try Data(json.utf8).write(to: path)
+        let layer = try VectorReader.read(path.path)
+        guard case .point(let c)? = layer.features.first?.geometry else { return XCTFail("no point") }
+        XCTAssertEqual(c.x, 106.7, accuracy: 1e-7); XCTAssertEqual(c.y, 10.8, accuracy: 1e-7)
+    }
+
+    func testUnknownExtensionIsRejectedAndNothingIsWritten() {
+        XCTAssertThrowsError(try VectorWriter.write([sampleLayer()], to: dir.appendingPathComponent("x.xyz").path)) { e in
+            XCTAssertTrue("\(e)".contains(".gpkg"), "\(e)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+    }
+
+    func testPolygonizeFindsRegionsInWGS84() throws {
+        // Two separate blocks of class 1 and one of class 2 on a 10×10 grid of 100 m in UTM 48N.
+        var mask = [UInt8](repeating: 0, count: 100)
+        for r in 1..<4 { for c in 1..<4 { mask[r * 10 + c] = 1 } }
+        for r in 6..<9 { for c in 6..<9 { mask[r * 10 + c] = 1 } }
+        mask[5 * 10 + 1] = 2
+        let gt = GeoTransform(originX: 685_000, originY: 1_195_000, pixelWidth: 100, pixelHeight: 100)
+        let regions = try Polygonize.regions(classes: mask, width: 10, height: 10, geoTransform: gt, crs: "EPSG:32648")
+        XCTAssertEqual(regions.filter { $0.classValue == 1 }.count, 2)
+        XCTAssertEqual(regions.filter { $0.classValue == 2 }.count, 1)
+        let b = regions[0].geometry.bounds
+        XCTAssertTrue((106.6...106.8).contains(b.minX) && (10.7...10.9).contains(b.minY), "\(b)")
+    }
+
+    func testPNGWriting() throws {
+        var img = RGBAImage(width: 4, height: 3)
+        img.set(1, 1, (255, 0, 0))
+        let path = dir.appendingPathComponent("m.png").path
+        try img.writePNG(to: path)
+        let ds = try RasterDataset(path: path)
+        XCTAssertEqual(ds.bandCount, 4)
+        XCTAssertEqual(try ds.read(band: 1, col: 1, row: 1, width: 1, height: 1), [255])
+        XCTAssertEqual(try ds.read(band: 2, col: 1, row: 1, width: 1, height: 1), [0])
+    }
+}
