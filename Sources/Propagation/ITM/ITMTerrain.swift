@@ -1,0 +1,281 @@
+// ITM 1.2.2 terrain analysis of a point-to-point profile: horizons, least-squares fit, terrain irregularity Δh.
+//
+// Implements the point-to-point preparation of Hufford's "ITM version 1.2.2: the Algorithm" (§3, routines
+// QLRPFL, HZNS, Z1SQ1, D1THX, QTILE) on flat buffers, without allocation on the heap:
+//  - HZNS (horizons) is evaluated eight points at a time: a block whose points all lie below the current horizon
+//    ray cannot change it, so only blocks with a candidate are walked point by point with the Algorithm's
+//    arithmetic. The RX horizon is searched from the RX end (same maximum, same tie-breaking as the Algorithm's
+//    single TX-to-RX scan; the angle may differ from the sequential one in the last bit).
+//  - Z1SQ1 (trapezoid-weighted least squares) sums with SIMD accumulators; the rounding of the sums differs from
+//    a sequential sum in the last bits only (< 1e-12 relative).
+//  - QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
+//    order statistic is unique, so the value is the same as the Algorithm's partial sort.
+//  - D1THX's resampling positions are x_a + j·step rather than a running sum (last-bit differences).
+// Left out: nothing of the Algorithm; distances along the profile are i·Δx rather than a running sum of Δx.
+import Foundation
+
+enum ITMTerrain {
+    /// h_sys: mean height of points int(0.1 n) … n − int(0.1 n) of a profile with n intervals
+    /// (Algorithm §3, point-to-point: N_s is taken at the mean elevation of the central path), m.
+    static func centralMean(_ h: UnsafeBufferPointer<Double>) -> Double {
+        let np = h.count - 1
+        let p10 = Int(0.1 * Double(np))
+        let lo = p10, hi = np - p10
+        return sum(h.baseAddress!, lo, hi) / Double(hi - lo + 1)
+    }
+
+    /// Σ h[lo…hi] with SIMD accumulators.
+    @inline(__always)
+    static func sum(_ p: UnsafePointer<Double>, _ lo: Int, _ hi: Int) -> Double {
+        var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
+        var i = lo
+        let raw = UnsafeRawPointer(p)
+        let stride = MemoryLayout<Double>.stride
+        while i + 8 <= hi + 1 {
+            acc0 += raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
+            acc1 += raw.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
+            i += 8
+        }
+        var s = (acc0 + acc1).sum()
+        while i <= hi { s += p[i]; i += 1 }
+        return s
+    }
+
+    /// QLRPFL: horizons, Δh and effective heights of a profile (Algorithm §3, point-to-point preparation).
+    static func analyse(_ h: UnsafeBufferPointer<Double>, spacingM: Double, geometry g: inout ITMGeometry) {
+        let np = h.count - 1
+        let distM = g.distM
+        horizons(h, spacingM: spacingM, geometry: &g)
+
+        // x_L,j = min(15 h_g,j, 0.1 d_L,j) from each end: the part of the path used for Δh and the fit, m
+        let xl0 = min(15 * g.hg.tx, 0.1 * g.dl.tx)
+        let xl1 = distM - min(15 * g.hg.rx, 0.1 * g.dl.rx)
+        g.dh = deltaH(h, spacingM: spacingM, fromM: xl0, toM: xl1)     // Δh, m (D1THX)
+
+        let base = h.baseAddress!
+        if g.dl.tx + g.dl.rx > 1.5 * distM {
+            // Line-of-sight path: effective heights above the least-squares line over [x_L,1, x_L,2] (Z1SQ1), then
+            // horizon distances and angles of a smooth earth with irregularity Δh.
+            let fit = leastSquares(base, intervals: np, spacingM: spacingM, fromM: xl0, toM: xl1)
+            g.he.tx = g.hg.tx + dim(h[0], fit.z0)                       // h_e = h_g + max(z_0 − z_fit, 0), m
+            g.he.rx = g.hg.rx + dim(h[np], fit.zn)
+            g.setSmoothEarthHorizon(0)
+            g.setSmoothEarthHorizon(1)
+            let sumDl = g.dl.tx + g.dl.rx                               // d_L,1 + d_L,2, m
+            if sumDl <= distM {
+                // Horizons would not reach: scale h_e by (d/(d_L,1 + d_L,2))² and recompute.
+                let scale = (distM / sumDl) * (distM / sumDl)
+                g.he.tx *= scale
+                g.he.rx *= scale
+                g.setSmoothEarthHorizon(0)
+                g.setSmoothEarthHorizon(1)
+            }
+        } else {
+            // Transhorizon path: separate fits from each terminal to 0.9 of its horizon distance.
+            let fitTx = leastSquares(base, intervals: np, spacingM: spacingM, fromM: xl0, toM: 0.9 * g.dl.tx)
+            let fitRx = leastSquares(base, intervals: np, spacingM: spacingM, fromM: distM - 0.9 * g.dl.rx, toM: xl1)
+            g.he.tx = g.hg.tx + dim(h[0], fitTx.z0)
+            g.he.rx = g.hg.rx + dim(h[np], fitRx.zn)
+        }
+    }
+
+    /// FORTRAN's DIM(x, y) = max(x − y, 0).
+    @inline(__always) static func dim(_ x: Double, _ y: Double) -> Double { x > y ? x - y : 0 }
+
+    /// HZNS: horizon angles θ_e,j (rad) and distances d_L,j (m) of both terminals over an earth of curvature γ_e
+    /// (Algorithm §3). Terrain point i at distance x_i = iΔx is an obstacle for the TX when it rises above the ray
+    /// z_a + θ x + γ_e x²/2; the RX horizon is searched only from the first TX obstacle on (without one the path
+    /// is line of sight and both rays stay on the direct ray).
+    ///
+    /// The Algorithm scans once from TX to RX, raising θ_1 and θ_2 at every point above either ray. The RX ray is
+    /// raised at most points of that scan (the nearer a point to the RX, the likelier it lies above a ray fixed by
+    /// farther points), so here the RX side is scanned from the RX outwards instead, where it changes rarely; the
+    /// maximum is the same, and ties keep the Algorithm's choice (the point nearest the TX). Both scans test four
+    /// points at a time and walk point by point only through blocks holding a candidate.
+    static func horizons(_ h: UnsafeBufferPointer<Double>, spacingM xi: Double, geometry g: inout ITMGeometry) {
+        let np = h.count - 1
+        let dist = g.distM                                    // d, m
+        let za = h[0] + g.hg.tx                               // TX antenna height above sea level, m
+        let zb = h[np] + g.hg.rx                              // RX antenna height above sea level, m
+        let qc = 0.5 * g.gammaE                               // γ_e/2, 1/m
+        let direct = (zb - za) / dist                         // slope of the direct ray, rad
+        var thA = direct - qc * dist                          // θ_1, rad
+        var thB = -direct - qc * dist                         // θ_2, rad
+        var dlA = dist, dlB = dist                            // d_L,1, d_L,2, m
+        if np >= 2 {
+            let p = h.baseAddress!
+            let raw = UnsafeRawPointer(p)
+            let stride = MemoryLayout<Double>.stride
+
+            // Block filter: a block is walked point by point when any of its points is above the current ray or
+            // within `margin` below it. Distances in the filter are accumulated (cheaper than i·Δx) and differ from
+            // the exact ones by < 1e-7 m, which moves the filter's q by far less than the margin; the decisions
+            // themselves are made by `stepA`/`stepB` with the Algorithm's arithmetic.
+            let margin = -1e-3                                // m
+            let lanes = SIMD4<Double>(0, 1, 2, 3) * xi
+            let blockM = 8 * xi
+
+            // TX side, from the TX outwards; i0 = first obstacle.
+            var i0 = 0
+            @inline(__always) func stepA(_ i: Int) {
+                let sa = Double(i) * xi                       // distance from TX, m
+                let qa = p[i] - (qc * sa + thA) * sa - za     // height above the TX ray, m
+                if qa > 0 {
+                    thA += qa / sa
+                    dlA = sa
+                    if i0 == 0 { i0 = i }
+                }
+            }
+            var i = 1
+            var sa0 = Double(i) * xi + lanes, sa1 = sa0 + 4 * xi
+            while i + 8 <= np {
+                let h0 = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
+                let h1 = raw.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
+                let q0 = h0 - (qc * sa0 + thA) * sa0 - za
+                let q1 = h1 - (qc * sa1 + thA) * sa1 - za
+                if any((q0 .> margin) .| (q1 .> margin)) {
+                    for m in i..<(i + 8) { stepA(m) }
+                }
+                sa0 += blockM
+                sa1 += blockM
+                i += 8
+            }
+            while i < np { stepA(i); i += 1 }
+
+            // RX side, from the RX outwards over points i0 … np−1.
+            if i0 > 0 {
+                var raised = false
+                @inline(__always) func stepB(_ i: Int) {
+                    let sb = dist - Double(i) * xi            // distance from RX, m
+                    let qb = p[i] - (qc * sb + thB) * sb - zb // height above the RX ray, m
+                    if qb > 0 || (qb == 0 && raised) {        // ties: keep the point nearest the TX
+                        thB += qb / sb
+                        dlB = sb
+                        raised = true
+                    }
+                }
+                var j = np - 8                                // lowest index of the next block
+                var sb0 = (dist - Double(j) * xi) - lanes     // distances of points j … j+3 from RX, m
+                var sb1 = sb0 - 4 * xi                        // points j+4 … j+7
+                while j >= i0 {
+                    let h0 = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD4<Double>.self)
+                    let h1 = raw.loadUnaligned(fromByteOffset: (j + 4) * stride, as: SIMD4<Double>.self)
+                    let q0 = h0 - (qc * sb0 + thB) * sb0 - zb
+                    let q1 = h1 - (qc * sb1 + thB) * sb1 - zb
+                    if any((q0 .> margin) .| (q1 .> margin)) {
+                        var m = j + 7
+                        while m >= j { stepB(m); m -= 1 }
+                    }
+                    sb0 += blockM
+                    sb1 += blockM
+                    j -= 8
+                }
+                var m = j + 7                                 // the remaining points i0 … j+7
+                while m >= i0 { stepB(m); m -= 1 }
+            }
+        }
+        g.theta = ITM.Pair(tx: thA, rx: thB)
+        g.dl = ITM.Pair(tx: dlA, rx: dlB)
+    }
+
+    /// Z1SQ1: trapezoid-weighted least-squares line through the profile points between `fromM` and `toM`
+    /// (Algorithm §3). Returns the line's heights at the two ends of the whole profile (z_0 at x = 0 and z_n at
+    /// x = nΔx), m. `z` holds `intervals + 1` heights.
+    static func leastSquares(_ z: UnsafePointer<Double>, intervals: Int, spacingM: Double,
+                             fromM x1: Double, toM x2: Double) -> (z0: Double, zn: Double) {
+        let xn = Double(intervals)
+        var xa = Double(Int(dim(x1 / spacingM, 0)))          // first index of the fit
+        var xb = xn - Double(Int(dim(xn, x2 / spacingM)))    // last index of the fit
+        if xb <= xa {
+            xa = dim(xa, 1)
+            xb = xn - dim(xn, xb + 1)
+        }
+        let ja = Int(xa), jb = Int(xb)
+        let width = xb - xa                                  // number of intervals in the fit
+        let x0 = -0.5 * width                                // abscissa of point ja, centred on the midpoint
+        let mid = xb + x0                                    // index of the midpoint
+        var a = 0.5 * (z[ja] + z[jb])                        // Σ w_i z_i (end points weigh 1/2)
+        var b = 0.5 * (z[ja] - z[jb]) * x0                   // Σ w_i z_i x_i
+        // Interior points ja+1 … jb−1 with x = x0 + (k − ja).
+        var k = ja + 1
+        if k < jb {
+            let raw = UnsafeRawPointer(z)
+            let stride = MemoryLayout<Double>.stride
+            var sa0 = SIMD4<Double>(), sa1 = SIMD4<Double>()
+            var sb0 = SIMD4<Double>(), sb1 = SIMD4<Double>()
+            var xv0 = SIMD4<Double>(x0 + 1, x0 + 2, x0 + 3, x0 + 4)
+            var xv1 = xv0 + 4
+            while k + 8 <= jb {
+                let z0 = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<Double>.self)
+                let z1 = raw.loadUnaligned(fromByteOffset: (k + 4) * stride, as: SIMD4<Double>.self)
+                sa0 += z0; sa1 += z1
+                sb0 += z0 * xv0; sb1 += z1 * xv1
+                xv0 += 8; xv1 += 8
+                k += 8
+            }
+            var sumA = (sa0 + sa1).sum(), sumB = (sb0 + sb1).sum()
+            var x = xv0[0]
+            while k < jb { sumA += z[k]; sumB += z[k] * x; x += 1; k += 1 }
+            a += sumA
+            b += sumB
+        }
+        a /= width                                           // mean height, m
+        b = b * 12 / ((width * width + 2) * width)           // slope, m per interval
+        return (a - b * mid, a + b * (xn - mid))
+    }
+
+    /// D1THX: terrain irregularity Δh between `fromM` and `toM` (Algorithm §3): the profile is resampled at
+    /// n = 10k − 5 points (k = int((x_2 − x_1)/Δx/10 + 0.8) within 4…25), the least-squares line removed, and the
+    /// interdecile range of the residuals (k-th largest minus k-th smallest) is converted to the asymptotic Δh by
+    /// Δh(d) = Δh (1 − 0.8 exp(−d/50 km)) (ERL 79-ITS 67 Eq. 3), m.
+    static func deltaH(_ h: UnsafeBufferPointer<Double>, spacingM: Double, fromM x1: Double, toM x2: Double) -> Double {
+        let np = h.count - 1
+        let xa = x1 / spacingM                              // start, in intervals
+        let xbStart = x2 / spacingM                         // end, in intervals
+        if xbStart - xa < 2 { return 0 }
+        let ka = min(max(4, Int(0.1 * (xbStart - xa + 8))), 25)
+        let n = 10 * ka - 5                                 // number of resampled points
+        let sn = Double(n - 1)
+        let step = (xbStart - xa) / sn                      // resampling step, in intervals
+        let kFirst = Int(xa + 1)                            // the Algorithm's first bracketing point
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { s -> Double in
+            // Sample j lies at x_j = x_a + j·step (in intervals). The Algorithm advances an index k one point at a
+            // time until x_j − k ≤ 0 (never below its first k, never beyond n) and interpolates between points
+            // k − 1 and k; here k is computed directly, k_j = min(max(⌈x_j⌉, k_first), n), which gives the same
+            // bracketing point with no loop-carried dependence. (The Algorithm accumulates x_j by repeated
+            // addition; the direct product differs from it in the last bits only.)
+            for j in 0..<n {
+                let x = xa + Double(j) * step
+                let t = Int(x)
+                var k = Double(t) < x ? t + 1 : t           // ⌈x⌉ for x ≥ 0
+                k = min(max(k, kFirst), np)
+                let frac = x - Double(k)                    // in (−1, 0] except past the last point
+                s[j] = h[k] + (h[k] - h[k - 1]) * frac      // linear interpolation, m
+            }
+            let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
+            let slope = (fit.zn - fit.z0) / sn             // m per sample
+            for j in 0..<n { s[j] -= fit.z0 + Double(j) * slope }
+            // QTILE: the ka-th largest and the ka-th smallest residuals.
+            let upper = kthSmallest(s, n - ka)
+            let lower = kthSmallest(s, ka - 1)
+            return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
+        }
+    }
+
+    /// The value of rank `k` (0-based, ascending) of `a`, reordering `a` in place (Wirth's selection).
+    static func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+        var l = 0, r = a.count - 1
+        while l < r {
+            let x = a[k]
+            var i = l, j = r
+            repeat {
+                while a[i] < x { i += 1 }
+                while x < a[j] { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            } while i <= j
+            if j < k { l = i }
+            if k < i { r = j }
+        }
+        return a[k]
+    }
+}
