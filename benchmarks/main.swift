@@ -6,6 +6,7 @@ import Propagation
 var figures: [(name: String, value: Double, unit: String)] = []
 figures += runHataBenchmark()
 figures += runITMBenchmark()
+figures += runPathLossBatchBenchmark()
 
 var json = "{\n"
 json += figures.map { "  \"\($0.name)\": {\"value\": \(String(format: "%.4g", $0.value)), \"unit\": \"\($0.unit)\"}" }.joined(separator: ",\n")

@@ -11,6 +11,8 @@ public final class ElevationModel: @unchecked Sendable {
     public let path: String
     private let toDEM: CoordinateTransform?
     private let lock = NSLock()
+    /// True when the DEM's CRS is geographic (degrees).
+    public var isGeographic: Bool { toDEM == nil }
 
     public init(path: String) throws {
         let ds = try RasterDataset(path: path)

@@ -45,7 +45,7 @@ final class CLITests: XCTestCase {
         let main = try run(["--help"])
         XCTAssertEqual(main.code, 0)
         for c in ["demo", "coverage", "villages"] { XCTAssertTrue(main.out.contains(c)) }
-        for c in ["demo", "coverage", "villages", "sample"] {
+        for c in ["demo", "coverage", "villages", "sample", "pathloss"] {
             let h = try run([c, "--help"])
             XCTAssertEqual(h.code, 0, c)
             XCTAssertTrue(h.out.contains("Usage: tanso \(c)"), h.out)
@@ -176,5 +176,54 @@ final class CLITests: XCTestCase {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             return Dictionary(uniqueKeysWithValues: zip(header, f))
         }
+    }
+}
+
+extension CLITests {
+    func testPathLossBatchAndLinkModes() throws {
+        _ = try write("paths.csv", """
+        id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m,note
+        a,900,30,1.5,500,100 110 130 100 90 95 100,first
+        b,900,30,1.5,500,100 x,broken
+        c,1800,40,1.5,250,50 55 60 80 70 60 50 45 40,third
+        """)
+        let r = try run(["pathloss", "--model", "hata", "--input", "paths.csv", "--output", "out/losses.csv", "--threads", "2"])
+        XCTAssertEqual(r.code, 1, "one row failed")
+        XCTAssertTrue(r.err.contains("1 of 3 rows not computed"), r.err)
+        let rows = try csvRows("out/losses.csv")
+        XCTAssertEqual(rows.map { $0["id"]! }, ["a", "b", "c"])
+        XCTAssertEqual(rows[1]["loss_db"], "")
+        XCTAssertTrue(rows[1]["error"]!.contains("elevations_m"))
+        // 3 km Okumura-Hata urban, small city, 900 MHz, 30 m / 1.5 m: 69.55 + 77.2830 − 20.4138 − 0.0159 + 35.2249·log10(3).
+        XCTAssertEqual(Double(rows[0]["loss_db"]!)!, 69.55 + 77.2830 - 20.4138 - 0.0159 + 35.2249 * log10(3.0), accuracy: 0.001)
+        XCTAssertEqual(rows[2]["warnings"], "frequency_out_of_range")
+
+        let good = try run(["pathloss", "--model", "fspl", "--input", "paths.csv"])
+        XCTAssertEqual(good.code, 1)
+        XCTAssertTrue(good.out.hasPrefix("id,loss_db,warnings,error\n"), good.out)
+
+        let unknown = try run(["pathloss", "--model", "okumura", "--input", "paths.csv"])
+        XCTAssertEqual(unknown.code, 2)
+        XCTAssertTrue(unknown.err.contains("itm, p526"), unknown.err)
+
+        // Link mode over a small UTM DEM: a 100 m plateau.
+        let dem = RasterGrid(width: 100, height: 100, geoTransform: GeoTransform(originX: 680_000, originY: 1_200_000, pixelWidth: 30, pixelHeight: 30),
+                             crs: "EPSG:32648", nodata: -32768, fill: 100)
+        try dem.write(to: dir.appendingPathComponent("dem.tif").path)
+        let t = try CoordinateTransform(from: "EPSG:32648", to: "EPSG:4326")
+        let a = try t.transform(x: 680_300, y: 1_199_700), b = try t.transform(x: 682_700, y: 1_197_600)
+        let link = try run(["pathloss", "--model", "fspl", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "\(b.y),\(b.x)",
+                            "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
+        XCTAssertEqual(link.code, 0, link.err)
+        let dKm = (2400.0 * 2400.0 + 2100.0 * 2100.0).squareRoot() / 1000   // UTM distance; the geodesic differs by the scale factor (< 0.1 %)
+        let expected = 32.44778322 + 20 * log10(1000) + 20 * log10(dKm)
+        let loss = try XCTUnwrap(link.out.split(separator: "\n").first { $0.hasPrefix("loss") }.flatMap { Double($0.split(separator: " ")[1]) })
+        XCTAssertEqual(loss, expected, accuracy: 0.02, link.out)
+        XCTAssertTrue(link.out.contains("terrain 100.0–100.0 m"), link.out)
+
+        let outside = try run(["pathloss", "--model", "itm", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "11.5,107.5",
+                               "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
+        XCTAssertEqual(outside.code, 1)
+        XCTAssertTrue(outside.err.contains("no elevation"), outside.err)
     }
 }

@@ -1,0 +1,254 @@
+// The path-loss batch contract behind `tanso pathloss`: one CSV row per path, any propagation model.
+//
+// Input columns (any order, case-insensitive; unknown columns ignored):
+//   id, frequency_mhz, tx_height_m, rx_height_m (above ground), spacing_m, elevations_m (n+1 heights in m above
+//   sea level from transmitter to receiver, space-separated), and per model: polarization, climate, n0,
+//   permittivity, conductivity_s_per_m, time_pct, location_pct, situation_pct, mdvar (ITM); k_factor (P.526);
+//   environment, city_size (Hata family); los (38.901); building_height_m, street_width_m (38.901 RMa).
+// Output: id, loss_db, warnings (names joined by ';'), error. One row per input row, input order.
+import Dispatch
+import Foundation
+import Propagation
+import Records
+
+public enum PathLossModelID: String, CaseIterable, Sendable {
+    case itm, p526, hata, cost231, ehata, fspl
+    case tr38901RMa = "38901-rma", tr38901UMa = "38901-uma", tr38901UMi = "38901-umi"
+}
+
+/// Defaults applied to missing optional columns (documented in `tanso pathloss --help`).
+public enum PathLossDefaults {
+    public static let polarization = "vertical"
+    public static let climate = 5             // continental temperate (NTIA's example default)
+    public static let n0 = 301.0              // N-units
+    public static let permittivity = 15.0
+    public static let conductivitySPerM = 0.005
+    public static let timePct = 50.0, locationPct = 50.0, situationPct = 50.0
+    public static let mdvar = 12              // mobile mode, location variability eliminated (known profile)
+    public static let kFactor = 4.0 / 3.0
+    public static let environment = "urban"
+    public static let citySize = "small"
+    public static let los = "nlos"
+}
+
+public struct PathLossOutcome: Sendable, Equatable {
+    public var id: String
+    public var lossDB: Double?
+    public var warnings: [String]
+    public var error: String?
+}
+
+/// A bad value in a batch row: the column, the value and what was expected.
+public struct PathLossInputError: Error, CustomStringConvertible, Sendable {
+    public let column: String
+    public let value: String?
+    public let expected: String
+    public var description: String {
+        "column '\(column)': " + (value.map { "value '\($0)'" } ?? "missing") + ": expected \(expected)"
+    }
+}
+
+public struct PathLossRow: Sendable {
+    public let fields: [String: String]
+    public init(fields: [String: String]) {
+        var lower: [String: String] = [:]
+        for (k, v) in fields { lower[k.lowercased().trimmingCharacters(in: .whitespaces)] = v.trimmingCharacters(in: .whitespaces) }
+        self.fields = lower
+    }
+
+    public var id: String { fields["id"] ?? "" }
+
+    func raw(_ c: String) -> String? { fields[c].flatMap { $0.isEmpty ? nil : $0 } }
+
+    func double(_ c: String) throws -> Double {
+        guard let r = raw(c) else { throw PathLossInputError(column: c, value: nil, expected: "a number") }
+        guard let v = Double(r), v.isFinite else { throw PathLossInputError(column: c, value: r, expected: "a number") }
+        return v
+    }
+
+    func double(_ c: String, default d: Double) throws -> Double { raw(c) == nil ? d : try double(c) }
+
+    func int(_ c: String, default d: Int) throws -> Int {
+        guard let r = raw(c) else { return d }
+        guard let v = Int(r) else { throw PathLossInputError(column: c, value: r, expected: "a whole number") }
+        return v
+    }
+
+    func choice(_ c: String, _ options: [String], default d: String) throws -> String {
+        let v = (raw(c) ?? d).lowercased()
+        guard options.contains(v) else { throw PathLossInputError(column: c, value: raw(c), expected: options.joined(separator: " or ")) }
+        return v
+    }
+
+    func profile() throws -> TerrainProfile {
+        let spacing = try double("spacing_m")
+        guard spacing > 0 else { throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m") }
+        guard let text = raw("elevations_m") else {
+            throw PathLossInputError(column: "elevations_m", value: nil, expected: "space-separated terrain heights (m)")
+        }
+        var heights: [Double] = []
+        heights.reserveCapacity(text.count / 4)
+        for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
+            guard let h = Double(token), h.isFinite else {
+                throw PathLossInputError(column: "elevations_m", value: String(token), expected: "numbers separated by spaces")
+            }
+            heights.append(h)
+        }
+        guard heights.count >= 2 else {
+            throw PathLossInputError(column: "elevations_m", value: text, expected: "at least 2 heights (transmitter and receiver)")
+        }
+        return TerrainProfile(elevationsM: heights, spacingM: spacing)
+    }
+}
+
+public enum PathLossBatch {
+    /// Loss for one row with one model. Throws `PathLossInputError` for unreadable columns and
+    /// `ModelInputError` for values the model rejects.
+    public static func compute(_ row: PathLossRow, model: PathLossModelID) throws -> (lossDB: Double, warnings: [String]) {
+        let f = try row.double("frequency_mhz")
+        let htx = try row.double("tx_height_m"), hrx = try row.double("rx_height_m")
+        let profile = try row.profile()
+        let dKm = profile.distanceKm
+        switch model {
+        case .itm:
+            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
+            let p = ITM.Parameters(frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
+                                   polarization: pol == "horizontal" ? .horizontal : .vertical,
+                                   climate: try ITM.Climate(code: try row.int("climate", default: PathLossDefaults.climate)),
+                                   surfaceRefractivityN0: try row.double("n0", default: PathLossDefaults.n0),
+                                   relativePermittivity: try row.double("permittivity", default: PathLossDefaults.permittivity),
+                                   conductivitySPerM: try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM),
+                                   mdvar: try row.int("mdvar", default: PathLossDefaults.mdvar),
+                                   timePct: try row.double("time_pct", default: PathLossDefaults.timePct),
+                                   locationPct: try row.double("location_pct", default: PathLossDefaults.locationPct),
+                                   situationPct: try row.double("situation_pct", default: PathLossDefaults.situationPct))
+            let r = try ITM.pointToPoint(profile: profile, p)
+            return (r.lossDB, r.warnings.names)
+        case .p526:
+            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
+            let k = try row.double("k_factor", default: PathLossDefaults.kFactor)
+            let ground: P526.Ground = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
+                ? .uniform(relativePermittivity: try row.double("permittivity", default: PathLossDefaults.permittivity),
+                           conductivitySPerM: try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM))
+                : .land
+            let r = try P526.deltaBullington(profile: profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
+                                             frequencyMHz: f, effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: k),
+                                             polarization: pol == "horizontal" ? .horizontal : .vertical, ground: ground)
+            // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
+            let fs = try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f)
+            var w: [String] = []
+            if r.warnings.contains(.frequencyOutsideUsualRange) { w.append("frequency_outside_usual_range") }
+            if r.warnings.contains(.noIntermediatePoints) { w.append("no_intermediate_points") }
+            if r.warnings.contains(.zeroAntennaHeight) { w.append("zero_antenna_height") }
+            return (fs + r.lossDB, w)
+        case .hata, .cost231:
+            let env = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
+            let city = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize)
+            let s = try Hata.Setup(variant: model == .hata ? .okumuraHata : .cost231, environment: Hata.Environment(rawValue: env)!,
+                                   citySize: city == "large" ? .large : .smallMedium, frequencyMHz: f,
+                                   baseHeightM: htx, mobileHeightM: hrx)
+            let r = try Hata.loss(distanceKm: dKm, setup: s)
+            return (r.lossDB, r.warnings.names)
+        case .ehata:
+            let env = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
+            let r = try EHata.pathLoss(profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
+                                       environment: env == "urban" ? .urban : env == "suburban" ? .suburban : .rural)
+            var w: [String] = []
+            if r.warnings.contains(.frequencyOutOfRange) { w.append("frequency_out_of_range") }
+            if r.warnings.contains(.distanceOutOfRange) { w.append("distance_out_of_range") }
+            if r.warnings.contains(.baseEffectiveHeightLimited) { w.append("base_effective_height_limited") }
+            if r.warnings.contains(.mobileEffectiveHeightLimited) { w.append("mobile_effective_height_limited") }
+            return (r.lossDB, w)
+        case .fspl:
+            return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
+        case .tr38901RMa, .tr38901UMa, .tr38901UMi:
+            let los = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los)
+            let scenario: TR38901.Scenario
+            switch model {
+            case .tr38901RMa:
+                scenario = .ruralMacro(averageBuildingHeightM: try row.double("building_height_m", default: 5),
+                                       streetWidthM: try row.double("street_width_m", default: 20))
+            case .tr38901UMa: scenario = .urbanMacro
+            default: scenario = .urbanMicroStreetCanyon
+            }
+            let r = try TR38901.pathLoss(scenario: scenario, condition: los == "los" ? .lineOfSight : .nonLineOfSight,
+                                         frequencyGHz: f / 1000, distance2DM: profile.distanceM,
+                                         baseStationHeightM: htx, userTerminalHeightM: hrx)
+            var w: [String] = []
+            let names: [(TR38901.Warnings, String)] = [(.distanceOutOfRange, "distance_out_of_range"),
+                (.baseStationHeightOutOfRange, "base_station_height_out_of_range"),
+                (.userTerminalHeightOutOfRange, "user_terminal_height_out_of_range"),
+                (.buildingHeightOutOfRange, "building_height_out_of_range"),
+                (.streetWidthOutOfRange, "street_width_out_of_range"), (.frequencyOutOfRange, "frequency_out_of_range")]
+            for (flag, name) in names where r.warnings.contains(flag) { w.append(name) }
+            return (r.lossDB, w)
+        }
+    }
+
+    /// Outcome of one row: the loss, or the error text (the run goes on).
+    public static func outcome(_ row: PathLossRow, model: PathLossModelID) -> PathLossOutcome {
+        do {
+            let r = try compute(row, model: model)
+            return PathLossOutcome(id: row.id, lossDB: r.lossDB, warnings: r.warnings, error: nil)
+        } catch {
+            return PathLossOutcome(id: row.id, lossDB: nil, warnings: [], error: String(describing: error))
+        }
+    }
+
+    /// Runs every row on `threads` threads (1 = on the calling thread). Rows are split into contiguous chunks and
+    /// each result lands at its row's index, so the output does not depend on the number of threads.
+    public static func run(_ rows: [PathLossRow], model: PathLossModelID, threads: Int,
+                           progress: (@Sendable (Double) -> Void)? = nil) -> [PathLossOutcome] {
+        var out = [PathLossOutcome](repeating: PathLossOutcome(id: "", lossDB: nil, warnings: [], error: nil), count: rows.count)
+        guard !rows.isEmpty else { return out }
+        let t = max(1, min(threads, rows.count))
+        if t == 1 {
+            for i in rows.indices {
+                out[i] = outcome(rows[i], model: model)
+                if let progress, i % 1000 == 999 { progress(Double(i + 1) / Double(rows.count)) }
+            }
+            progress?(1)
+            return out
+        }
+        let chunks = t * 8
+        let done = AtomicCounter()
+        out.withUnsafeMutableBufferPointer { buf in
+            let shared = UnsafeSendable(buf)
+            DispatchQueue.concurrentPerform(iterations: t) { worker in
+                // Workers take chunks worker, worker + t, …: balanced without a shared queue.
+                var chunk = worker
+                while chunk < chunks {
+                    let lo = rows.count * chunk / chunks, hi = rows.count * (chunk + 1) / chunks
+                    for i in lo..<hi { shared.value[i] = outcome(rows[i], model: model) }
+                    let d = done.increment()
+                    progress?(Double(d) / Double(chunks))
+                    chunk += t
+                }
+            }
+        }
+        return out
+    }
+
+    /// Parses batch CSV text into rows (header row required).
+    public static func parse(csv text: String) throws -> [PathLossRow] {
+        var table = CSV.parse(text)
+        guard !table.isEmpty else { throw PathLossInputError(column: "header", value: nil, expected: "a header row") }
+        let header = table.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for required in ["id", "frequency_mhz", "tx_height_m", "rx_height_m", "spacing_m", "elevations_m"] where !header.contains(required) {
+            throw PathLossInputError(column: required, value: nil,
+                                     expected: "a column named '\(required)' (the file has: \(header.joined(separator: ", ")))")
+        }
+        return table.map { fields in
+            var d: [String: String] = [:]
+            for (i, v) in fields.enumerated() where i < header.count { d[header[i]] = v }
+            return PathLossRow(fields: d)
+        }
+    }
+
+    /// Formats outcomes as the output CSV.
+    public static func format(_ outcomes: [PathLossOutcome]) -> String {
+        CSV.format(header: ["id", "loss_db", "warnings", "error"], rows: outcomes.map {
+            [$0.id, $0.lossDB.map { String(format: "%.4f", $0) } ?? "", $0.warnings.joined(separator: ";"), $0.error ?? ""]
+        })
+    }
+}

@@ -1,0 +1,52 @@
+// Terrain profiles along geodesics.
+//
+// Sampling rule: the path from transmitter to receiver is cut into n equal geodesic intervals, with
+// n = max(1, ceil(distance / spacing)), so the actual spacing is distance / n ≤ the requested spacing; the
+// n + 1 points (both ends included) are placed with PROJ's geodesic routines on WGS 84 and their heights
+// read bilinearly from the DEM (see `ElevationModel`). A point outside the DEM or on nodata is an error naming
+// its index and position, never sea level.
+import Foundation
+import Geo
+
+public struct GeodesicProfile: Sendable {
+    public let distanceM: Double
+    public let spacingM: Double
+    public let elevationsM: [Double]
+    public let points: [(lon: Double, lat: Double)]
+}
+
+public struct ProfileError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+extension ElevationModel {
+    /// Nominal cell size of the DEM in metres (at its centre for geographic grids).
+    public var cellSizeM: Double {
+        let gt = grid.geoTransform
+        let lat = gt.originY - gt.pixelHeight * Double(grid.height) / 2
+        guard isGeographic else { return min(gt.pixelWidth, gt.pixelHeight) }
+        // Degrees to metres: 111 320 m per degree of longitude at the equator × cos φ, ≈ 110 574 m per degree of latitude.
+        return min(gt.pixelWidth * 111_320 * cos(lat * .pi / 180), gt.pixelHeight * 110_574)
+    }
+
+    /// The terrain profile from one WGS 84 point to another, sampled at `spacingM` or finer (nil: the DEM's cell size).
+    public func profile(fromLon lon1: Double, lat1: Double, toLon lon2: Double, lat2: Double, spacingM: Double? = nil) throws -> GeodesicProfile {
+        let inv = Geodesic.inverse(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2)
+        let target = spacingM ?? cellSizeM
+        guard target > 0 else { throw ProfileError(message: "profile spacing must be > 0 m, got \(target)") }
+        let n = max(1, Int(ceil(inv.distanceM / target)))
+        let pts = Geodesic.points(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2, count: n + 1)
+        var heights: [Double] = []
+        heights.reserveCapacity(n + 1)
+        var missing: [Int] = []
+        for (i, p) in pts.enumerated() {
+            if let h = elevation(longitude: p.lon, latitude: p.lat) { heights.append(h) } else { missing.append(i); heights.append(.nan) }
+        }
+        if let first = missing.first {
+            let p = pts[first]
+            throw ProfileError(message: "\(missing.count) of \(n + 1) profile points have no elevation in \(path) (outside the DEM or nodata), the first at point \(first) (\(String(format: "%.6f", p.lat)), \(String(format: "%.6f", p.lon)))")
+        }
+        return GeodesicProfile(distanceM: inv.distanceM, spacingM: inv.distanceM / Double(n), elevationsM: heights, points: pts)
+    }
+}
