@@ -28,13 +28,13 @@ enum DemoCommand {
         let data = URL(fileURLWithPath: a.string("data")!)
         let output = a.string("output")!
         let demPath = URL(fileURLWithPath: output).appendingPathComponent("dem.tif").path
+        var report = LoadReport()
+        let transmitters = try TransmitterLoader.load(data.appendingPathComponent("transmitters.csv").path, report: &report)
+        let villages = try VillageLoader.load(data.appendingPathComponent("villages.csv").path, report: &report)
         if !FileManager.default.fileExists(atPath: demPath) {
             FileHandle.standardError.write(Data("generating the sample DEM (seed \(SampleProvince.seed)) → \(demPath)\n".utf8))
             try SampleProvince.dem().write(to: demPath, format: .geoTIFF, description: "elevation (m), synthetic")
         }
-        var report = LoadReport()
-        let transmitters = try TransmitterLoader.load(data.appendingPathComponent("transmitters.csv").path, report: &report)
-        let villages = try VillageLoader.load(data.appendingPathComponent("villages.csv").path, report: &report)
         var study = CoverageStudy(west: SampleProvince.west, south: SampleProvince.south,
                                   east: SampleProvince.east, north: SampleProvince.north)
         study.resolutionM = try a.double("resolution-m", in: 10...5000)!
