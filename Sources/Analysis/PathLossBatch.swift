@@ -136,11 +136,7 @@ public enum PathLossBatch {
                                              polarization: pol == "horizontal" ? .horizontal : .vertical, ground: ground)
             // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
             let fs = try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f)
-            var w: [String] = []
-            if r.warnings.contains(.frequencyOutsideUsualRange) { w.append("frequency_outside_usual_range") }
-            if r.warnings.contains(.noIntermediatePoints) { w.append("no_intermediate_points") }
-            if r.warnings.contains(.zeroAntennaHeight) { w.append("zero_antenna_height") }
-            return (fs + r.lossDB, w)
+            return (fs + r.lossDB, r.warnings.names)
         case .hata, .cost231:
             let env = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
             let city = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize)
@@ -153,12 +149,7 @@ public enum PathLossBatch {
             let env = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
             let r = try EHata.pathLoss(profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
                                        environment: env == "urban" ? .urban : env == "suburban" ? .suburban : .rural)
-            var w: [String] = []
-            if r.warnings.contains(.frequencyOutOfRange) { w.append("frequency_out_of_range") }
-            if r.warnings.contains(.distanceOutOfRange) { w.append("distance_out_of_range") }
-            if r.warnings.contains(.baseEffectiveHeightLimited) { w.append("base_effective_height_limited") }
-            if r.warnings.contains(.mobileEffectiveHeightLimited) { w.append("mobile_effective_height_limited") }
-            return (r.lossDB, w)
+            return (r.lossDB, r.warnings.names)
         case .fspl:
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
         case .tr38901RMa, .tr38901UMa, .tr38901UMi:
@@ -174,14 +165,7 @@ public enum PathLossBatch {
             let r = try TR38901.pathLoss(scenario: scenario, condition: los == "los" ? .lineOfSight : .nonLineOfSight,
                                          frequencyGHz: f / 1000, distance2DM: profile.distanceM,
                                          baseStationHeightM: htx, userTerminalHeightM: hrx)
-            var w: [String] = []
-            let names: [(TR38901.Warnings, String)] = [(.distanceOutOfRange, "distance_out_of_range"),
-                (.baseStationHeightOutOfRange, "base_station_height_out_of_range"),
-                (.userTerminalHeightOutOfRange, "user_terminal_height_out_of_range"),
-                (.buildingHeightOutOfRange, "building_height_out_of_range"),
-                (.streetWidthOutOfRange, "street_width_out_of_range"), (.frequencyOutOfRange, "frequency_out_of_range")]
-            for (flag, name) in names where r.warnings.contains(flag) { w.append(name) }
-            return (r.lossDB, w)
+            return (r.lossDB, r.warnings.names)
         }
     }
 

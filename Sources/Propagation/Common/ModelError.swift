@@ -59,3 +59,14 @@ public struct TerrainProfile: Sendable, Equatable {
     public var distanceM: Double { Double(max(elevationsM.count - 1, 0)) * spacingM }
     public var distanceKm: Double { distanceM / 1000 }
 }
+
+/// Warning flags that can name themselves (for tables and the `warnings` column of `tanso pathloss`).
+public protocol NamedWarnings: OptionSet where Element == Self {
+    /// Every flag with its snake_case name, in bit order.
+    static var named: [(flag: Self, name: String)] { get }
+}
+
+extension NamedWarnings {
+    /// Names of the flags that are set.
+    public var names: [String] { Self.named.filter { contains($0.flag) }.map(\.name) }
+}

@@ -32,7 +32,7 @@ public enum EHata {
         }
     }
 
-    public struct Warnings: OptionSet, Sendable, Hashable {
+    public struct Warnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// Frequency outside 1500–3000 MHz, the range the extension was fitted to (the reference accepts it).
@@ -43,6 +43,12 @@ public enum EHata {
         public static let baseEffectiveHeightLimited = Warnings(rawValue: 1 << 2)
         /// Effective mobile height was outside 1–10 m and was limited to that range (as the reference does).
         public static let mobileEffectiveHeightLimited = Warnings(rawValue: 1 << 3)
+
+        public static let named: [(flag: Warnings, name: String)] = [
+            (.frequencyOutOfRange, "frequency_out_of_range"), (.distanceOutOfRange, "distance_out_of_range"),
+            (.baseEffectiveHeightLimited, "base_effective_height_limited"),
+            (.mobileEffectiveHeightLimited, "mobile_effective_height_limited"),
+        ]
     }
 
     public struct Result: Sendable, Equatable {

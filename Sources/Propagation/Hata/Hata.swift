@@ -30,7 +30,7 @@ public enum Hata {
 
     public enum Variant: String, Sendable { case okumuraHata = "hata", cost231 }
 
-    public struct Warnings: OptionSet, Sendable, Hashable {
+    public struct Warnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         public static let frequencyOutOfRange = Warnings(rawValue: 1 << 0)
@@ -38,14 +38,10 @@ public enum Hata {
         public static let mobileHeightOutOfRange = Warnings(rawValue: 1 << 2)
         public static let distanceOutOfRange = Warnings(rawValue: 1 << 3)
 
-        public var names: [String] {
-            var out: [String] = []
-            if contains(.frequencyOutOfRange) { out.append("frequency_out_of_range") }
-            if contains(.baseHeightOutOfRange) { out.append("base_height_out_of_range") }
-            if contains(.mobileHeightOutOfRange) { out.append("mobile_height_out_of_range") }
-            if contains(.distanceOutOfRange) { out.append("distance_out_of_range") }
-            return out
-        }
+        public static let named: [(flag: Warnings, name: String)] = [
+            (.frequencyOutOfRange, "frequency_out_of_range"), (.baseHeightOutOfRange, "base_height_out_of_range"),
+            (.mobileHeightOutOfRange, "mobile_height_out_of_range"), (.distanceOutOfRange, "distance_out_of_range"),
+        ]
     }
 
     /// A configured link geometry whose loss is `interceptDB + slopeDB · log10(d_km)`.

@@ -124,7 +124,7 @@ public enum ITM {
     }
 
     /// NTIA's warning bits: the input is valid but at the edge of the model's domain.
-    public struct Warnings: OptionSet, Sendable, Hashable {
+    public struct Warnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
 
@@ -159,8 +159,7 @@ public enum ITM {
         /// 0x4000: surface refractivity N_s below 250 N-units.
         public static let surfaceRefractivity = Warnings(rawValue: 0x4000)
 
-        public var names: [String] {
-            let all: [(Warnings, String)] = [
+        public static let named: [(flag: Warnings, name: String)] = [
                 (.txTerminalHeight, "tx_terminal_height"), (.rxTerminalHeight, "rx_terminal_height"),
                 (.frequency, "frequency"), (.pathDistanceTooBig1, "path_distance_too_big_1"),
                 (.pathDistanceTooBig2, "path_distance_too_big_2"), (.pathDistanceTooSmall1, "path_distance_too_small_1"),
@@ -170,8 +169,6 @@ public enum ITM {
                 (.rxHorizonDistance2, "rx_horizon_distance_2"), (.extremeVariabilities, "extreme_variabilities"),
                 (.surfaceRefractivity, "surface_refractivity"),
             ]
-            return all.filter { contains($0.0) }.map(\.1)
-        }
     }
 
     // MARK: - Inputs and outputs

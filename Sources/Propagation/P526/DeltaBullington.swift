@@ -13,7 +13,7 @@
 import Foundation
 
 extension P526 {
-    public struct DeltaBullingtonWarnings: OptionSet, Sendable, Hashable {
+    public struct DeltaBullingtonWarnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// Frequency outside 30 MHz – 50 GHz, the span over which P.452/P.1812/P.526 use the method.
@@ -24,6 +24,11 @@ extension P526 {
         public static let noIntermediatePoints = DeltaBullingtonWarnings(rawValue: 1 << 2)
         /// A terminal height above ground of 0 m (a modified height of 0 makes G(Y) sit on its floor).
         public static let zeroAntennaHeight = DeltaBullingtonWarnings(rawValue: 1 << 3)
+
+        public static let named: [(flag: DeltaBullingtonWarnings, name: String)] = [
+            (.frequencyOutsideUsualRange, "frequency_outside_usual_range"), (.unequalSpacing, "unequal_spacing"),
+            (.noIntermediatePoints, "no_intermediate_points"), (.zeroAntennaHeight, "zero_antenna_height"),
+        ]
     }
 
     /// Result of the Bullington construction (§4.5.1) for one profile.

@@ -38,7 +38,7 @@ public enum TR38901 {
         case nonLineOfSightOptional
     }
 
-    public struct Warnings: OptionSet, Sendable, Hashable {
+    public struct Warnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// d2D < 10 m, or beyond the table's upper limit (10 km RMa LOS, 5 km otherwise).
@@ -53,6 +53,13 @@ public enum TR38901 {
         public static let streetWidthOutOfRange = Warnings(rawValue: 1 << 4)
         /// RMa above 30 GHz (Note 2: RMa is applicable for 0.5 < fc < 30 GHz).
         public static let frequencyOutOfRange = Warnings(rawValue: 1 << 5)
+
+        public static let named: [(flag: Warnings, name: String)] = [
+            (.distanceOutOfRange, "distance_out_of_range"), (.baseStationHeightOutOfRange, "base_station_height_out_of_range"),
+            (.userTerminalHeightOutOfRange, "user_terminal_height_out_of_range"),
+            (.buildingHeightOutOfRange, "building_height_out_of_range"), (.streetWidthOutOfRange, "street_width_out_of_range"),
+            (.frequencyOutOfRange, "frequency_out_of_range"),
+        ]
     }
 
     public struct Result: Sendable, Equatable {
