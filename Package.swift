@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation"]),
         .testTarget(name: "RadioTests", dependencies: ["TestSupport", "Radio"]),
         .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo"]),
+        .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo"]),
     ],

@@ -94,12 +94,19 @@ public final class RasterDataset: @unchecked Sendable {
     /// CRS as WKT ("" when the file has none).
     public let crs: String
 
+    /// Opens any raster GDAL reads. Compressed single files are opened through GDAL's virtual file systems:
+    /// `x.hgt.gz` (or any `.gz`) as `/vsigzip/x.hgt.gz`, `x.zip` as `/vsizip/x.zip`.
     public init(path: String) throws {
         GDALEnvironment.ensure()
         guard FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi") else {
             throw GeoError(operation: "open raster", path: path, message: "no such file")
         }
-        guard let h = GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil) else {
+        var gdalPath = path
+        if !path.hasPrefix("/vsi") {
+            if path.lowercased().hasSuffix(".gz") { gdalPath = "/vsigzip/" + path }
+            else if path.lowercased().hasSuffix(".zip") { gdalPath = "/vsizip/" + path }
+        }
+        guard let h = GDALOpenEx(gdalPath, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil) else {
             throw GDALEnvironment.error("open raster", path, fallback: "not a raster GDAL can read")
         }
         handle = h
@@ -222,6 +229,28 @@ extension RasterGrid {
             }
         }
         return mem
+    }
+}
+
+/// Mosaics of many raster tiles as a GDAL VRT (no pixels copied).
+public enum RasterMosaic {
+    /// Writes a VRT at `path` that mosaics `sources` (same CRS and band layout). Cells covered by no tile are
+    /// nodata (`nodata`, default −32768), so a missing tile shows up as missing elevation, never as sea level.
+    public static func buildVRT(sources: [String], to path: String, nodata: Double = -32768) throws {
+        GDALEnvironment.ensure()
+        guard !sources.isEmpty else { throw GeoError(operation: "build VRT", path: path, message: "no source rasters") }
+        for s in sources where !FileManager.default.fileExists(atPath: s) {
+            throw GeoError(operation: "build VRT", path: s, message: "no such file")
+        }
+        let options = CStringList(["-vrtnodata", String(nodata), "-srcnodata", String(nodata)])
+        guard let opts = GDALBuildVRTOptionsNew(options.pointer, nil) else { throw GDALEnvironment.error("build VRT options", path) }
+        defer { GDALBuildVRTOptionsFree(opts) }
+        let names = CStringList(sources)
+        var usageError: Int32 = 0
+        guard let ds = GDALBuildVRT(path, Int32(sources.count), nil, names.constPointer, opts, &usageError) else {
+            throw GDALEnvironment.error("build VRT", path)
+        }
+        GDALClose(ds)
     }
 }
 

@@ -42,6 +42,12 @@ public final class ElevationModel: @unchecked Sendable {
         return elevation(x: p.x, y: p.y)
     }
 
+    /// Elevation (m) of the nearest DEM sample to a WGS84 point, nil outside the DEM or on nodata.
+    public func nearestElevation(longitude: Double, latitude: Double) -> Double? {
+        guard let p = demCoordinates(longitude: longitude, latitude: latitude) else { return nil }
+        return grid.value(atX: p.x, y: p.y).map(Double.init)
+    }
+
     /// Elevation (m) at DEM coordinates, nil outside the DEM or on nodata.
     public func elevation(x: Double, y: Double) -> Double? {
         let px = grid.geoTransform.pixel(x: x, y: y)
