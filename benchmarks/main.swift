@@ -6,6 +6,7 @@ import Propagation
 var figures: [(name: String, value: Double, unit: String)] = []
 figures += runHataBenchmark()
 figures += runITMBenchmark()
+figures += runP1812Benchmark()
 figures += runPathLossBatchBenchmark()
 
 var json = "{\n"

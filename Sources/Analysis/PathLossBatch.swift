@@ -12,7 +12,7 @@ import Propagation
 import Records
 
 public enum PathLossModelID: String, CaseIterable, Sendable {
-    case itm, p526, hata, cost231, ehata, fspl
+    case itm, p526, hata, cost231, ehata, fspl, p1812, p1546
     case tr38901RMa = "38901-rma", tr38901UMa = "38901-uma", tr38901UMi = "38901-umi"
 }
 
@@ -29,6 +29,12 @@ public enum PathLossDefaults {
     public static let environment = "urban"
     public static let citySize = "small"
     public static let los = "nlos"
+    /// P.1812/P.452 radio-meteorology: indicative values for Vietnam (ΔN 50 N-units/km, N0 365 N-units); users
+    /// should read their own from the ITU-R P.453 maps (which tanso cannot ship).
+    public static let deltaN = 50.0
+    public static let n0ITU = 365.0
+    public static let pathType = "land"
+    public static let rxArea = "rural"
 }
 
 public struct PathLossOutcome: Sendable, Equatable {
@@ -78,6 +84,45 @@ public struct PathLossRow: Sendable {
         let v = (raw(c) ?? d).lowercased()
         guard options.contains(v) else { throw PathLossInputError(column: c, value: raw(c), expected: options.joined(separator: " or ")) }
         return v
+    }
+
+    /// A per-point list column (space-separated numbers), nil when absent; must hold `count` values.
+    func list(_ c: String, count: Int) throws -> [Double]? {
+        guard let text = raw(c) else { return nil }
+        var out: [Double] = []
+        for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
+            guard let v = Double(token), v.isFinite else { throw PathLossInputError(column: c, value: String(token), expected: "numbers separated by spaces") }
+            out.append(v)
+        }
+        guard out.count == count else {
+            throw PathLossInputError(column: c, value: "\(out.count) values", expected: "\(count) values, one per profile point")
+        }
+        return out
+    }
+
+    /// Radio-meteorological zones per point: words (sea, coastal, inland) or ITU-R SG3 codes (1 sea, 3 coastal
+    /// land, 4 inland).
+    func zones(count: Int) throws -> [P1812.Zone]? {
+        guard let text = raw("zones") else { return nil }
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" })
+        guard tokens.count == count else {
+            throw PathLossInputError(column: "zones", value: "\(tokens.count) values", expected: "\(count) zone codes, one per profile point")
+        }
+        return try tokens.map { t in
+            switch t.lowercased() {
+            case "1", "sea", "s": return .sea
+            case "3", "coastal", "c", "a1": return .coastalLand
+            case "4", "inland", "i", "a2": return .inland
+            default: throw PathLossInputError(column: "zones", value: String(t), expected: "sea|coastal|inland or 1|3|4")
+            }
+        }
+    }
+
+    func coordinates() throws -> (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double) {
+        for c in ["tx_lat", "tx_lon", "rx_lat", "rx_lon"] where raw(c) == nil {
+            throw PathLossInputError(column: c, value: nil, expected: "the terminal coordinates tx_lat, tx_lon, rx_lat, rx_lon (degrees)")
+        }
+        return (try double("tx_lat"), try double("tx_lon"), try double("rx_lat"), try double("rx_lon"))
     }
 
     func profile() throws -> TerrainProfile {
@@ -152,6 +197,41 @@ public enum PathLossBatch {
             return (r.lossDB, r.warnings.names)
         case .fspl:
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
+        case .p1812:
+            let n = profile.elevationsM.count
+            let c = try row.coordinates()
+            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
+            let distances = (0..<n).map { Double($0) * profile.spacingM / 1000 }
+            let input = P1812.Input(distancesKm: distances, heightsM: profile.elevationsM,
+                                    clutterHeightsM: try row.list("clutter_heights_m", count: n), zones: try row.zones(count: n),
+                                    frequencyGHz: f / 1000, timePercent: try row.double("time_pct", default: PathLossDefaults.timePct),
+                                    locationPercent: try row.double("location_pct", default: PathLossDefaults.locationPct),
+                                    txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
+                                    rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
+                                    polarization: pol == "horizontal" ? .horizontal : .vertical,
+                                    meteorology: .init(deltaN: try row.double("dn", default: PathLossDefaults.deltaN),
+                                                       n0: try row.double("n0", default: PathLossDefaults.n0ITU)))
+            let r = try P1812.predict(input)
+            return (r.basicLossDB, r.warnings.names)
+        case .p1546:
+            let pathType = try row.choice("path_type", ["land", "sea", "cold_sea", "warm_sea"], default: PathLossDefaults.pathType)
+            let zone: P1546.ZoneType = pathType == "land" ? .land : pathType == "warm_sea" ? .warmSea : .coldSea
+            let area = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
+            let rxArea: P1546.ReceiverArea = ["rural": .rural, "open": .rural, "suburban": .suburban, "urban": .urban,
+                                              "dense_urban": .denseUrban, "sea": .sea][area]!
+            let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
+            let input = P1546.Input(frequencyMHz: f, timePercent: try row.double("time_pct", default: PathLossDefaults.timePct),
+                                    zones: [P1546.PathZone(zone, lengthKm: dKm)], txHeightAboveGroundM: htx,
+                                    txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
+                                    rxHeightM: hrx, rxArea: rxArea,
+                                    rxClutterHeightM: try row.double("rx_clutter_height_m", default: 10),
+                                    terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
+                                    txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
+                                    txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
+                                    locationPercent: try row.double("location_pct", default: PathLossDefaults.locationPct),
+                                    locationVariability: .squareAreaWidthM(try row.double("area_width_m", default: 500)))
+            let r = try P1546.predict(input)
+            return (r.basicLossDB, r.warnings.names)
         case .tr38901RMa, .tr38901UMa, .tr38901UMi:
             let los = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los)
             let scenario: TR38901.Scenario

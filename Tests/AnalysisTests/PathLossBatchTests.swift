@@ -6,7 +6,8 @@ import TestSupport
 
 final class PathLossBatchTests: XCTestCase {
     func row(_ id: String, f: String = "900", elevations: String = "100 120 180 90 95 100", extra: [String: String] = [:]) -> PathLossRow {
-        var fields = ["id": id, "frequency_mhz": f, "tx_height_m": "30", "rx_height_m": "1.5", "spacing_m": "1000", "elevations_m": elevations]
+        var fields = ["id": id, "frequency_mhz": f, "tx_height_m": "30", "rx_height_m": "1.5", "spacing_m": "1000", "elevations_m": elevations,
+                      "tx_lat": "10.95", "tx_lon": "106.84", "rx_lat": "10.95", "rx_lon": "106.886"]
         for (k, v) in extra { fields[k] = v }
         return PathLossRow(fields: fields)
     }
@@ -68,6 +69,33 @@ final class PathLossBatchTests: XCTestCase {
                                          effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: 4.0 / 3.0), polarization: .vertical)
         XCTAssertEqual(p526, fspl + d.lossDB, accuracy: 1e-9)
         XCTAssertGreaterThan(d.lossDB, 0, "the 180 m ridge obstructs the path")
+    }
+
+    /// The ITU models through the batch contract equal direct calls with the same inputs.
+    func testITUModelsThroughTheBatch() throws {
+        let elevations = "20 25 40 60 35 30 28 25 22 20 18"
+        let r = row("itu", f: "600", elevations: elevations, extra: ["spacing_m": "2000", "time_pct": "10", "zones": "inland inland 4 4 4 4 4 4 4 coastal 3",
+                                                                 "clutter_heights_m": "0 10 10 10 10 10 10 10 10 10 0", "dn": "45", "n0": "360", "polarization": "horizontal"])
+        let viaBatch = try PathLossBatch.compute(r, model: .p1812).lossDB
+        let heights = elevations.split(separator: " ").map { Double($0)! }
+        let direct = try P1812.predict(P1812.Input(distancesKm: (0...10).map { Double($0) * 2 }, heightsM: heights,
+                                                   clutterHeightsM: [0] + Array(repeating: 10, count: 9) + [0],
+                                                   zones: Array(repeating: .inland, count: 9) + [.coastalLand, .coastalLand],
+                                                   frequencyGHz: 0.6, timePercent: 10, txHeightM: 30, rxHeightM: 1.5,
+                                                   txLatitudeDeg: 10.95, txLongitudeDeg: 106.84, rxLatitudeDeg: 10.95, rxLongitudeDeg: 106.886,
+                                                   polarization: .horizontal, meteorology: .init(deltaN: 45, n0: 360))).basicLossDB
+        XCTAssertEqual(viaBatch, direct, accuracy: 1e-9)
+        XCTAssertThrowsError(try PathLossBatch.compute(row("z", extra: ["zones": "sea land"]), model: .p1812)) { e in
+            XCTAssertTrue("\(e)".contains("6 zone codes"), "\(e)")
+        }
+        var noCoords = r.fields; noCoords["tx_lat"] = nil
+        XCTAssertThrowsError(try PathLossBatch.compute(PathLossRow(fields: noCoords), model: .p1812)) { e in
+            XCTAssertTrue("\(e)".contains("tx_lat"), "\(e)")
+        }
+        let land = try PathLossBatch.compute(r, model: .p1546).lossDB
+        let sea = try PathLossBatch.compute(row("s", f: "600", elevations: "0 0 0 0 0 0 0 0 0 0 0",
+                                                extra: ["spacing_m": "2000", "time_pct": "10", "path_type": "warm_sea"]), model: .p1546).lossDB
+        XCTAssertLessThan(sea, land, "a warm-sea path loses less than a land path of the same length")
     }
 
     func testBadRowsCarryTheirErrorAndTheRunGoesOn() throws {

@@ -143,7 +143,7 @@ public enum P1546 {
 
     // MARK: - Result
 
-    public struct Warnings: OptionSet, Sendable, Hashable {
+    public struct Warnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// d < 1 km: §15 extrapolation towards free space at the slope distance.
@@ -168,6 +168,20 @@ public enum P1546 {
         public static let txBelowClutter = Warnings(rawValue: 1 << 9)
         /// h2 < 1 m over land or < 3 m adjacent to sea: outside the stated validity of §9.
         public static let rxHeightBelowValidity = Warnings(rawValue: 1 << 10)
+
+        public static let named: [(flag: Warnings, name: String)] = [
+            (.shortPathExtrapolated, "short_path_extrapolated"),
+            (.h1Extrapolated, "h1_extrapolated"),
+            (.negativeH1, "negative_h1"),
+            (.seaH1BelowThreeMetres, "sea_h1_below_three_metres"),
+            (.modifiedClutterHeightLimited, "modified_clutter_height_limited"),
+            (.limitedToEmax, "limited_to_emax"),
+            (.troposcatterDominant, "troposcatter_dominant"),
+            (.clearanceAngleLimited, "clearance_angle_limited"),
+            (.frequencyExtrapolated, "frequency_extrapolated"),
+            (.txBelowClutter, "tx_below_clutter"),
+            (.rxHeightBelowValidity, "rx_height_below_validity"),
+        ]
     }
 
     public struct Intermediates: Sendable, Equatable {

@@ -160,7 +160,7 @@ public enum P1812 {
         case transhorizon = 2
     }
 
-    public struct Warnings: OptionSet, Sendable, Hashable {
+    public struct Warnings: NamedWarnings, Sendable, Hashable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
         /// Path length outside 0.25–3000 km, the Recommendation's range.
@@ -175,6 +175,15 @@ public enum P1812 {
         public static let coarseProfile = Warnings(rawValue: 1 << 4)
         /// Building entry loss requested for a receiver in a sea zone (ignored there, as location variability).
         public static let buildingEntryAtSea = Warnings(rawValue: 1 << 5)
+
+        public static let named: [(flag: Warnings, name: String)] = [
+            (.distanceOutsideRange, "distance_outside_range"),
+            (.locationPercentOutsideRange, "location_percent_outside_range"),
+            (.meteorologyUnusual, "meteorology_unusual"),
+            (.profileLengthMismatch, "profile_length_mismatch"),
+            (.coarseProfile, "coarse_profile"),
+            (.buildingEntryAtSea, "building_entry_at_sea"),
+        ]
     }
 
     /// Intermediate values, named as in the Recommendation (units in the names).
