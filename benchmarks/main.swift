@@ -7,6 +7,7 @@ var figures: [(name: String, value: Double, unit: String)] = []
 figures += runHataBenchmark()
 figures += runITMBenchmark()
 figures += runP1812Benchmark()
+figures += runP452Benchmark()
 figures += runPathLossBatchBenchmark()
 
 var json = "{\n"

@@ -12,7 +12,7 @@ import Propagation
 import Records
 
 public enum PathLossModelID: String, CaseIterable, Sendable {
-    case itm, p526, hata, cost231, ehata, fspl, p1812, p1546
+    case itm, p526, hata, cost231, ehata, fspl, p1812, p1546, p452
     case tr38901RMa = "38901-rma", tr38901UMa = "38901-uma", tr38901UMi = "38901-umi"
 }
 
@@ -213,6 +213,24 @@ public enum PathLossBatch {
                                                        n0: try row.double("n0", default: PathLossDefaults.n0ITU)))
             let r = try P1812.predict(input)
             return (r.basicLossDB, r.warnings.names)
+        case .p452:
+            let n = profile.elevationsM.count
+            let c = try row.coordinates()
+            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
+            let zones: [P452.Zone] = (try row.zones(count: n) ?? Array(repeating: .inland, count: n)).map {
+                switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland }
+            }
+            let input = P452.Input(distancesKm: (0..<n).map { Double($0) * profile.spacingM / 1000 }, heightsM: profile.elevationsM,
+                                   clutterHeightsM: try row.list("clutter_heights_m", count: n), zones: zones,
+                                   frequencyGHz: f / 1000, timePercent: try row.double("time_pct", default: PathLossDefaults.timePct),
+                                   txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
+                                   rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
+                                   txGainDBi: try row.double("tx_gain_dbi", default: 0), rxGainDBi: try row.double("rx_gain_dbi", default: 0),
+                                   polarization: pol == "horizontal" ? .horizontal : .vertical,
+                                   deltaN: try row.double("dn", default: PathLossDefaults.deltaN),
+                                   n0: try row.double("n0", default: PathLossDefaults.n0ITU))
+            let r = try P452.basicTransmissionLoss(input)
+            return (r.lossDB, r.warnings.names)
         case .p1546:
             let pathType = try row.choice("path_type", ["land", "sea", "cold_sea", "warm_sea"], default: PathLossDefaults.pathType)
             let zone: P1546.ZoneType = pathType == "land" ? .land : pathType == "warm_sea" ? .warmSea : .coldSea

@@ -51,14 +51,15 @@ enum PathLossCommand {
           city_size        small | large                              [small]          hata, cost231
           los              los | nlos                                 [nlos]           38901-*
           building_height_m, street_width_m                           [5, 20]          38901-rma
-          dn               ΔN, average radio-refractivity lapse rate, N-units/km  [50]          p1812
-          n0               (p1812) sea-level surface refractivity, N-units        [365]
+          dn               ΔN, average radio-refractivity lapse rate, N-units/km  [50]          p1812, p452
+          n0               (p1812, p452) sea-level surface refractivity, N-units        [365]
                            ΔN and N0 come from the ITU-R P.453 maps, which tanso cannot ship: the defaults are
                            indicative values for Vietnam; pass your own.
-          tx_lat, tx_lon, rx_lat, rx_lon   terminal coordinates, degrees (required)        p1812
-          zones            per point: sea|coastal|inland or 1|3|4, space-separated [inland]   p1812
-          clutter_heights_m  per point: representative clutter height, m      [0]              p1812
-          time_pct         % of time (p1812: 1–50, p1546: 1–50)       [50]             itm, p1812, p1546
+          tx_lat, tx_lon, rx_lat, rx_lon   terminal coordinates, degrees (required)        p1812, p452
+          zones            per point: sea|coastal|inland or 1|3|4, space-separated [inland]   p1812, p452
+          clutter_heights_m  per point: representative clutter height, m      [0]              p1812, p452
+          time_pct         % of time (p1812, p1546: 1–50; p452: 0.001–50)   [50]   itm, p1812, p1546, p452
+          tx_gain_dbi, rx_gain_dbi  antenna gains toward the path, dBi   [0, 0]           p452
           location_pct     % of locations (1–99)                      [50]             itm, p1812, p1546
           path_type        land | sea | cold_sea | warm_sea           [land]           p1546
           environment      (p1546) rural | suburban | urban | dense_urban | sea   [rural]
@@ -68,7 +69,8 @@ enum PathLossCommand {
         diffraction; hata/cost231 = Okumura-Hata / COST-231 (max with free space below 1 km); ehata = NTIA
         Extended Hata; fspl = free space (P.525); 38901-rma/uma/umi = 3GPP TR 38.901 Table 7.4.1-1 (distance =
         the profile's length); p1812 = ITU-R P.1812-8 (Lb); p1546 = ITU-R P.1546-6 (Lb from E, with h1, the
-        terrain clearance angle and the slope from the profile).
+        terrain clearance angle and the slope from the profile); p452 = ITU-R P.452-18 clear-air interference
+        prediction (Lb not exceeded for time_pct % of the time).
         Output: id,loss_db,warnings,error in input order. A row the model rejects gets an empty loss_db and the
         reason in error; the run goes on. Exit code 0 when every row was computed, 1 otherwise.
         Results are identical whatever the number of threads.

@@ -92,6 +92,14 @@ final class PathLossBatchTests: XCTestCase {
         XCTAssertThrowsError(try PathLossBatch.compute(PathLossRow(fields: noCoords), model: .p1812)) { e in
             XCTAssertTrue("\(e)".contains("tx_lat"), "\(e)")
         }
+        let p452Batch = try PathLossBatch.compute(r, model: .p452).lossDB
+        let p452 = try P452.basicTransmissionLoss(P452.Input(distancesKm: (0...10).map { Double($0) * 2 }, heightsM: heights,
+                                                             clutterHeightsM: [0] + Array(repeating: 10, count: 9) + [0],
+                                                             zones: Array(repeating: .inland, count: 9) + [.coastalLand, .coastalLand],
+                                                             frequencyGHz: 0.6, timePercent: 10, txHeightM: 30, rxHeightM: 1.5,
+                                                             txLatitudeDeg: 10.95, txLongitudeDeg: 106.84, rxLatitudeDeg: 10.95, rxLongitudeDeg: 106.886,
+                                                             polarization: .horizontal, deltaN: 45, n0: 360)).lossDB
+        XCTAssertEqual(p452Batch, p452, accuracy: 1e-9)
         let land = try PathLossBatch.compute(r, model: .p1546).lossDB
         let sea = try PathLossBatch.compute(row("s", f: "600", elevations: "0 0 0 0 0 0 0 0 0 0 0",
                                                 extra: ["spacing_m": "2000", "time_pct": "10", "path_type": "warm_sea"]), model: .p1546).lossDB
