@@ -150,121 +150,15 @@ public enum PathLossBatch {
     /// Loss for one row with one model. Throws `PathLossInputError` for unreadable columns and
     /// `ModelInputError` for values the model rejects.
     public static func compute(_ row: PathLossRow, model: PathLossModelID) throws -> (lossDB: Double, warnings: [String]) {
-        let f = try row.double("frequency_mhz")
-        let htx = try row.double("tx_height_m"), hrx = try row.double("rx_height_m")
+        let settings = try ProfileModel(model, settings: row)
         let profile = try row.profile()
-        let dKm = profile.distanceKm
-        switch model {
-        case .itm:
-            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
-            let p = ITM.Parameters(frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
-                                   polarization: pol == "horizontal" ? .horizontal : .vertical,
-                                   climate: try ITM.Climate(code: try row.int("climate", default: PathLossDefaults.climate)),
-                                   surfaceRefractivityN0: try row.double("n0", default: PathLossDefaults.n0),
-                                   relativePermittivity: try row.double("permittivity", default: PathLossDefaults.permittivity),
-                                   conductivitySPerM: try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM),
-                                   mdvar: try row.int("mdvar", default: PathLossDefaults.mdvar),
-                                   timePct: try row.double("time_pct", default: PathLossDefaults.timePct),
-                                   locationPct: try row.double("location_pct", default: PathLossDefaults.locationPct),
-                                   situationPct: try row.double("situation_pct", default: PathLossDefaults.situationPct))
-            let r = try ITM.pointToPoint(profile: profile, p)
-            return (r.lossDB, r.warnings.names)
-        case .p526:
-            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
-            let k = try row.double("k_factor", default: PathLossDefaults.kFactor)
-            let ground: P526.Ground = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
-                ? .uniform(relativePermittivity: try row.double("permittivity", default: PathLossDefaults.permittivity),
-                           conductivitySPerM: try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM))
-                : .land
-            let r = try P526.deltaBullington(profile: profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
-                                             frequencyMHz: f, effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: k),
-                                             polarization: pol == "horizontal" ? .horizontal : .vertical, ground: ground)
-            // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
-            let fs = try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f)
-            return (fs + r.lossDB, r.warnings.names)
-        case .hata, .cost231:
-            let env = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
-            let city = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize)
-            let s = try Hata.Setup(variant: model == .hata ? .okumuraHata : .cost231, environment: Hata.Environment(rawValue: env)!,
-                                   citySize: city == "large" ? .large : .smallMedium, frequencyMHz: f,
-                                   baseHeightM: htx, mobileHeightM: hrx)
-            let r = try Hata.loss(distanceKm: dKm, setup: s)
-            return (r.lossDB, r.warnings.names)
-        case .ehata:
-            let env = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
-            let r = try EHata.pathLoss(profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
-                                       environment: env == "urban" ? .urban : env == "suburban" ? .suburban : .rural)
-            return (r.lossDB, r.warnings.names)
-        case .fspl:
-            return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
-        case .p1812:
-            let n = profile.elevationsM.count
-            let c = try row.coordinates()
-            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
-            let distances = (0..<n).map { Double($0) * profile.spacingM / 1000 }
-            let input = P1812.Input(distancesKm: distances, heightsM: profile.elevationsM,
-                                    clutterHeightsM: try row.list("clutter_heights_m", count: n), zones: try row.zones(count: n),
-                                    frequencyGHz: f / 1000, timePercent: try row.double("time_pct", default: PathLossDefaults.timePct),
-                                    locationPercent: try row.double("location_pct", default: PathLossDefaults.locationPct),
-                                    txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
-                                    rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
-                                    polarization: pol == "horizontal" ? .horizontal : .vertical,
-                                    meteorology: .init(deltaN: try row.double("dn", default: PathLossDefaults.deltaN),
-                                                       n0: try row.double("n0", default: PathLossDefaults.n0ITU)))
-            let r = try P1812.predict(input)
-            return (r.basicLossDB, r.warnings.names)
-        case .p452:
-            let n = profile.elevationsM.count
-            let c = try row.coordinates()
-            let pol = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
-            let zones: [P452.Zone] = (try row.zones(count: n) ?? Array(repeating: .inland, count: n)).map {
-                switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland }
-            }
-            let input = P452.Input(distancesKm: (0..<n).map { Double($0) * profile.spacingM / 1000 }, heightsM: profile.elevationsM,
-                                   clutterHeightsM: try row.list("clutter_heights_m", count: n), zones: zones,
-                                   frequencyGHz: f / 1000, timePercent: try row.double("time_pct", default: PathLossDefaults.timePct),
-                                   txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
-                                   rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
-                                   txGainDBi: try row.double("tx_gain_dbi", default: 0), rxGainDBi: try row.double("rx_gain_dbi", default: 0),
-                                   polarization: pol == "horizontal" ? .horizontal : .vertical,
-                                   deltaN: try row.double("dn", default: PathLossDefaults.deltaN),
-                                   n0: try row.double("n0", default: PathLossDefaults.n0ITU))
-            let r = try P452.basicTransmissionLoss(input)
-            return (r.lossDB, r.warnings.names)
-        case .p1546:
-            let pathType = try row.choice("path_type", ["land", "sea", "cold_sea", "warm_sea"], default: PathLossDefaults.pathType)
-            let zone: P1546.ZoneType = pathType == "land" ? .land : pathType == "warm_sea" ? .warmSea : .coldSea
-            let area = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
-            let rxArea: P1546.ReceiverArea = ["rural": .rural, "open": .rural, "suburban": .suburban, "urban": .urban,
-                                              "dense_urban": .denseUrban, "sea": .sea][area]!
-            let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
-            let input = P1546.Input(frequencyMHz: f, timePercent: try row.double("time_pct", default: PathLossDefaults.timePct),
-                                    zones: [P1546.PathZone(zone, lengthKm: dKm)], txHeightAboveGroundM: htx,
-                                    txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
-                                    rxHeightM: hrx, rxArea: rxArea,
-                                    rxClutterHeightM: try row.double("rx_clutter_height_m", default: 10),
-                                    terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
-                                    txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
-                                    txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
-                                    locationPercent: try row.double("location_pct", default: PathLossDefaults.locationPct),
-                                    locationVariability: .squareAreaWidthM(try row.double("area_width_m", default: 500)))
-            let r = try P1546.predict(input)
-            return (r.basicLossDB, r.warnings.names)
-        case .tr38901RMa, .tr38901UMa, .tr38901UMi:
-            let los = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los)
-            let scenario: TR38901.Scenario
-            switch model {
-            case .tr38901RMa:
-                scenario = .ruralMacro(averageBuildingHeightM: try row.double("building_height_m", default: 5),
-                                       streetWidthM: try row.double("street_width_m", default: 20))
-            case .tr38901UMa: scenario = .urbanMacro
-            default: scenario = .urbanMicroStreetCanyon
-            }
-            let r = try TR38901.pathLoss(scenario: scenario, condition: los == "los" ? .lineOfSight : .nonLineOfSight,
-                                         frequencyGHz: f / 1000, distance2DM: profile.distanceM,
-                                         baseStationHeightM: htx, userTerminalHeightM: hrx)
-            return (r.lossDB, r.warnings.names)
-        }
+        let n = profile.elevationsM.count
+        let needsCoordinates = model == .p1812 || model == .p452
+        let link = PathLink(frequencyMHz: try row.double("frequency_mhz"), txHeightM: try row.double("tx_height_m"),
+                            rxHeightM: try row.double("rx_height_m"),
+                            coordinates: needsCoordinates ? try row.coordinates() : nil,
+                            zones: try row.zones(count: n), clutterHeightsM: try row.list("clutter_heights_m", count: n))
+        return try settings.lossDB(profile: profile, link: link)
     }
 
     /// Outcome of one row: the loss, or the error text (the run goes on).

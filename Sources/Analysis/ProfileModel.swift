@@ -1,0 +1,183 @@
+// One propagation model with its settings, evaluated on terrain profiles. The same code serves
+// `tanso pathloss` (settings from each CSV row) and the coverage engine (settings from the study), so a pixel's
+// value and `tanso pathloss` on the same profile agree exactly.
+import Foundation
+import Propagation
+
+/// The geometry and per-point data of one path.
+public struct PathLink: Sendable {
+    public var frequencyMHz: Double
+    public var txHeightM: Double
+    public var rxHeightM: Double
+    /// Terminal coordinates (degrees), needed by P.1812 and P.452.
+    public var coordinates: (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double)?
+    /// Radio-meteorological zone per profile point (P.1812, P.452); nil = inland everywhere.
+    public var zones: [P1812.Zone]?
+    /// Representative clutter height per profile point, m (P.1812, P.452); nil = none.
+    public var clutterHeightsM: [Double]?
+
+    public init(frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+                coordinates: (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double)? = nil,
+                zones: [P1812.Zone]? = nil, clutterHeightsM: [Double]? = nil) {
+        self.frequencyMHz = frequencyMHz
+        self.txHeightM = txHeightM
+        self.rxHeightM = rxHeightM
+        self.coordinates = coordinates
+        self.zones = zones
+        self.clutterHeightsM = clutterHeightsM
+    }
+}
+
+/// A model id with every setting that does not depend on the path, parsed once.
+public struct ProfileModel: Sendable {
+    public let id: PathLossModelID
+    let polarization: String
+    let climate: Int
+    let n0: Double
+    let permittivity: Double
+    let conductivity: Double
+    let groundGiven: Bool
+    let timePct: Double, locationPct: Double, situationPct: Double
+    let mdvar: Int
+    let kFactor: Double
+    let environment: String
+    let citySize: String
+    let los: String
+    let buildingHeightM: Double, streetWidthM: Double
+    let deltaN: Double
+    let n0ITU: Double
+    let pathType: String
+    let rxClutterHeightM: Double
+    let areaWidthM: Double
+    let txGainDBi: Double, rxGainDBi: Double
+
+    /// Settings from named values (the optional columns of `tanso pathloss`, with their documented defaults).
+    public init(_ id: PathLossModelID, settings row: PathLossRow) throws {
+        self.id = id
+        polarization = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
+        climate = try row.int("climate", default: PathLossDefaults.climate)
+        let itmStyle = id == .itm || id == .p526
+        n0 = itmStyle ? try row.double("n0", default: PathLossDefaults.n0) : PathLossDefaults.n0
+        n0ITU = itmStyle ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU)
+        permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity)
+        conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM)
+        groundGiven = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
+        timePct = try row.double("time_pct", default: PathLossDefaults.timePct)
+        locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct)
+        situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct)
+        mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar)
+        kFactor = try row.double("k_factor", default: PathLossDefaults.kFactor)
+        switch id {
+        case .ehata: environment = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
+        case .p1546: environment = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
+        default: environment = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
+        }
+        citySize = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize)
+        los = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los)
+        buildingHeightM = try row.double("building_height_m", default: 5)
+        streetWidthM = try row.double("street_width_m", default: 20)
+        deltaN = try row.double("dn", default: PathLossDefaults.deltaN)
+        pathType = try row.choice("path_type", ["land", "sea", "cold_sea", "warm_sea"], default: PathLossDefaults.pathType)
+        rxClutterHeightM = try row.double("rx_clutter_height_m", default: 10)
+        areaWidthM = try row.double("area_width_m", default: 500)
+        txGainDBi = try row.double("tx_gain_dbi", default: 0)
+        rxGainDBi = try row.double("rx_gain_dbi", default: 0)
+    }
+
+    /// Settings from a dictionary of the same names (e.g. a study's `modelSettings`).
+    public init(_ id: PathLossModelID, settings: [String: String] = [:]) throws {
+        try self.init(id, settings: PathLossRow(fields: settings))
+    }
+
+    /// Basic transmission loss (dB) and warning names for one profile (index 0 at the transmitter).
+    public func lossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
+        let f = link.frequencyMHz, htx = link.txHeightM, hrx = link.rxHeightM
+        let dKm = profile.distanceKm
+        let pol: P526.Polarization = polarization == "horizontal" ? .horizontal : .vertical
+        switch id {
+        case .itm:
+            let p = ITM.Parameters(frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
+                                   polarization: pol == .horizontal ? .horizontal : .vertical,
+                                   climate: try ITM.Climate(code: climate), surfaceRefractivityN0: n0,
+                                   relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
+                                   timePct: timePct, locationPct: locationPct, situationPct: situationPct)
+            let r = try ITM.pointToPoint(profile: profile, p)
+            return (r.lossDB, r.warnings.names)
+        case .p526:
+            let ground: P526.Ground = groundGiven ? .uniform(relativePermittivity: permittivity, conductivitySPerM: conductivity) : .land
+            let r = try P526.deltaBullington(profile: profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
+                                             frequencyMHz: f, effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: kFactor),
+                                             polarization: pol, ground: ground)
+            // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
+            return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f) + r.lossDB, r.warnings.names)
+        case .hata, .cost231:
+            let s = try Hata.Setup(variant: id == .hata ? .okumuraHata : .cost231, environment: Hata.Environment(rawValue: environment)!,
+                                   citySize: citySize == "large" ? .large : .smallMedium, frequencyMHz: f,
+                                   baseHeightM: htx, mobileHeightM: hrx)
+            let r = try Hata.loss(distanceKm: dKm, setup: s)
+            return (r.lossDB, r.warnings.names)
+        case .ehata:
+            let r = try EHata.pathLoss(profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
+                                       environment: environment == "urban" ? .urban : environment == "suburban" ? .suburban : .rural)
+            return (r.lossDB, r.warnings.names)
+        case .fspl:
+            return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
+        case .p1812:
+            let c = try coordinates(link)
+            let n = profile.elevationsM.count
+            let input = P1812.Input(distancesKm: (0..<n).map { Double($0) * profile.spacingM / 1000 }, heightsM: profile.elevationsM,
+                                    clutterHeightsM: link.clutterHeightsM, zones: link.zones,
+                                    frequencyGHz: f / 1000, timePercent: timePct, locationPercent: locationPct,
+                                    txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
+                                    rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: pol,
+                                    meteorology: .init(deltaN: deltaN, n0: n0ITU))
+            let r = try P1812.predict(input)
+            return (r.basicLossDB, r.warnings.names)
+        case .p452:
+            let c = try coordinates(link)
+            let n = profile.elevationsM.count
+            let zones: [P452.Zone] = (link.zones ?? Array(repeating: .inland, count: n)).map {
+                switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland }
+            }
+            let input = P452.Input(distancesKm: (0..<n).map { Double($0) * profile.spacingM / 1000 }, heightsM: profile.elevationsM,
+                                   clutterHeightsM: link.clutterHeightsM, zones: zones,
+                                   frequencyGHz: f / 1000, timePercent: timePct, txHeightM: htx, rxHeightM: hrx,
+                                   txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
+                                   txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: pol, deltaN: deltaN, n0: n0ITU)
+            let r = try P452.basicTransmissionLoss(input)
+            return (r.lossDB, r.warnings.names)
+        case .p1546:
+            let zone: P1546.ZoneType = pathType == "land" ? .land : pathType == "warm_sea" ? .warmSea : .coldSea
+            let rxArea: P1546.ReceiverArea = ["rural": .rural, "open": .rural, "suburban": .suburban, "urban": .urban,
+                                              "dense_urban": .denseUrban, "sea": .sea][environment]!
+            let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
+            let input = P1546.Input(frequencyMHz: f, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: dKm)],
+                                    txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
+                                    rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
+                                    terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
+                                    txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
+                                    txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
+                                    locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
+            let r = try P1546.predict(input)
+            return (r.basicLossDB, r.warnings.names)
+        case .tr38901RMa, .tr38901UMa, .tr38901UMi:
+            let scenario: TR38901.Scenario
+            switch id {
+            case .tr38901RMa: scenario = .ruralMacro(averageBuildingHeightM: buildingHeightM, streetWidthM: streetWidthM)
+            case .tr38901UMa: scenario = .urbanMacro
+            default: scenario = .urbanMicroStreetCanyon
+            }
+            let r = try TR38901.pathLoss(scenario: scenario, condition: los == "los" ? .lineOfSight : .nonLineOfSight,
+                                         frequencyGHz: f / 1000, distance2DM: profile.distanceM,
+                                         baseStationHeightM: htx, userTerminalHeightM: hrx)
+            return (r.lossDB, r.warnings.names)
+        }
+    }
+
+    func coordinates(_ link: PathLink) throws -> (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double) {
+        guard let c = link.coordinates else {
+            throw PathLossInputError(column: "tx_lat", value: nil, expected: "the terminal coordinates tx_lat, tx_lon, rx_lat, rx_lon (degrees)")
+        }
+        return c
+    }
+}
