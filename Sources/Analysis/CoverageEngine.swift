@@ -94,6 +94,8 @@ public struct CoverageResult: Sendable {
     public let groundM: [Float]?
     public let study: CoverageStudy
     public let seconds: Double
+    /// Cells skipped for missing terrain or rejected by the model (summed over transmitters).
+    public var diagnostics = CoverageEngine.Diagnostics()
 
     /// Best signal value at a WGS84 point for a service, nil when outside the grid or nodata.
     public func value(_ layer: [Float], longitude: Double, latitude: Double, transform: CoordinateTransform) -> Float? {
@@ -111,25 +113,51 @@ public typealias ProgressHandler = @Sendable (Double) -> Void
 
 public enum CoverageEngine {
     /// Per-transmitter set-up that does not depend on the receiver.
-    struct SectorSetup {
+    struct SectorSetup: Sendable {
         let x: Double, y: Double            // UTM position, m
-        let txAbsM: Double                  // antenna height above sea level, m (ground + mast)
-        let hata: Hata.Setup
+        let lon: Double, lat: Double        // WGS 84, degrees
+        let demCol: Double, demRow: Double  // fractional DEM pixel position (terrain models)
+        let groundM: Double                 // ground elevation at the site, m
+        let antennaHeightM: Double
+        let frequencyMHz: Double
+        let hata: Hata.Setup?
         let eirp: Float
         let azimuth: Double?
+        let gridConvergenceDeg: Double      // true bearing = grid bearing + convergence
         let mechTilt: Double, elecTilt: Double
         let radiusM: Double
         let serviceIndex: Int
         let threshold: Float
         let colMin: Int, colMax: Int, rowMin: Int, rowMax: Int
+        var txAbsM: Double { groundM + antennaHeightM }
     }
+
+    /// Cells left empty for a transmitter because the terrain or the model could not give a value.
+    public struct Diagnostics: Sendable {
+        public var cellsWithoutTerrain = 0
+        public var cellsRejectedByModel = 0
+        public var firstModelError: String?
+    }
+
+    /// Effective Earth radius (4/3 of 6371 km) for the antenna elevation angle, m.
+    static let effectiveEarthRadiusM = 6_371_000.0 * 4 / 3
 
     public static func run(study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?,
                            antenna: SectorAntenna = SectorAntenna(), progress: ProgressHandler? = nil) throws -> CoverageResult {
         let start = Date()
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
-        guard study.model == "hata" else {
-            throw StudyError("model '\(study.model)' is not available in the coverage engine yet; use hata")
+        let fast = study.model == "hata"
+        var profileModel: ProfileModel? = nil
+        if !fast {
+            guard let id = PathLossModelID(rawValue: study.model) else {
+                throw StudyError("model '\(study.model)' is not one of hata, " + PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard dem != nil || [.hata, .cost231, .fspl, .tr38901RMa, .tr38901UMa, .tr38901UMi].contains(id) else {
+                throw StudyError("model '\(study.model)' needs terrain: give a DEM (--dem)")
+            }
+            do { profileModel = try ProfileModel(id, settings: study.modelSettings) } catch {
+                throw StudyError("model settings: \(error)")
+            }
         }
         guard let env = Hata.Environment(rawValue: study.environment) else {
             throw StudyError("environment '\(study.environment)' is not one of urban, suburban, open")
@@ -138,46 +166,72 @@ public enum CoverageEngine {
                                     resolutionM: study.resolutionM)
         let toGrid = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
         let thresholds = study.thresholds
+        let n = spec.cellCount, width = spec.width
 
-        // Ground elevation at cell centres, from the DEM (bilinear), for antenna elevation angles and maps.
+        // Cell centres: WGS 84 (for P.1812/P.452 and the DEM), DEM pixel positions, ground elevation.
+        let needsLonLat = dem != nil || profileModel?.id == .p1812 || profileModel?.id == .p452
+        var cellLon: [Double] = [], cellLat: [Double] = []
+        if needsLonLat {
+            cellLon.reserveCapacity(n); cellLat.reserveCapacity(n)
+            for r in 0..<spec.height { for c in 0..<width { let p = spec.cellCentre(col: c, row: r); cellLon.append(p.x); cellLat.append(p.y) } }
+            try CoordinateTransform(from: spec.crs, to: "EPSG:4326").transform(xs: &cellLon, ys: &cellLat)
+        }
+        var cellDemCol: [Double] = [], cellDemRow: [Double] = []
         var ground: [Float]? = nil
         if let dem {
-            var g = [Float](repeating: .nan, count: spec.cellCount)
-            var xs = [Double](), ys = [Double]()
-            xs.reserveCapacity(spec.cellCount); ys.reserveCapacity(spec.cellCount)
-            for r in 0..<spec.height { for c in 0..<spec.width { let p = spec.cellCentre(col: c, row: r); xs.append(p.x); ys.append(p.y) } }
-            let back = try CoordinateTransform(from: spec.crs, to: "EPSG:4326")
-            back.transform(xs: &xs, ys: &ys)
-            for i in 0..<spec.cellCount { g[i] = dem.elevation(longitude: xs[i], latitude: ys[i]).map(Float.init) ?? .nan }
+            cellDemCol = cellLon; cellDemRow = cellLat
+            if !dem.isGeographic { try CoordinateTransform(from: "EPSG:4326", to: dem.grid.crs).transform(xs: &cellDemCol, ys: &cellDemRow) }
+            let gt = dem.grid.geoTransform
+            var g = [Float](repeating: .nan, count: n)
+            for i in 0..<n {
+                let px = gt.pixel(x: cellDemCol[i], y: cellDemRow[i])
+                cellDemCol[i] = px.col; cellDemRow[i] = px.row
+                g[i] = Float(dem.sampler.sample(col: px.col, row: px.row))
+            }
             ground = g
         }
 
         // Services (operator × technology) in a fixed, sorted order.
         let keys = Array(Set(transmitters.map { ServiceKey($0.operatorName, $0.technology) })).sorted()
         let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let utmZoneCM = Double((Int(floor(((study.west + study.east) / 2 + 180) / 6)) + 1) * 6 - 183)
 
         var sectors: [SectorSetup] = []
         for tx in transmitters {
             let p = try toGrid.transform(x: tx.longitude, y: tx.latitude)
-            let variant: Hata.Variant = tx.frequencyMHz <= 1500 ? .okumuraHata : .cost231
-            let setup = try Hata.Setup(variant: variant, environment: env, citySize: .smallMedium,
-                                       frequencyMHz: tx.frequencyMHz, baseHeightM: tx.antennaHeightM,
-                                       mobileHeightM: study.receiverHeightM)
-            let groundTx = dem?.elevation(longitude: tx.longitude, latitude: tx.latitude) ?? 0
+            var setup: Hata.Setup? = nil
+            if fast {
+                setup = try Hata.Setup(variant: tx.frequencyMHz <= 1500 ? .okumuraHata : .cost231, environment: env,
+                                       citySize: .smallMedium, frequencyMHz: tx.frequencyMHz,
+                                       baseHeightM: tx.antennaHeightM, mobileHeightM: study.receiverHeightM)
+            }
+            var demCol = 0.0, demRow = 0.0, groundTx = 0.0
+            if let dem {
+                guard let d = dem.demCoordinates(longitude: tx.longitude, latitude: tx.latitude) else {
+                    throw StudyError("transmitter \(tx.id): its position cannot be placed in the DEM's CRS")
+                }
+                let px = dem.grid.geoTransform.pixel(x: d.x, y: d.y)
+                demCol = px.col; demRow = px.row
+                let h = dem.sampler.sample(col: px.col, row: px.row)
+                guard !h.isNaN else {
+                    throw StudyError("transmitter \(tx.id) at (\(tx.latitude), \(tx.longitude)) has no elevation in \(dem.path) (outside the DEM or nodata)")
+                }
+                groundTx = h
+            }
             let r = study.maxRadiusKm * 1000
             let pc = spec.geoTransform.pixel(x: p.x - r, y: p.y + r), pc2 = spec.geoTransform.pixel(x: p.x + r, y: p.y - r)
-            let colMin = max(0, Int(floor(pc.col))), colMax = min(spec.width - 1, Int(floor(pc2.col)))
-            let rowMin = max(0, Int(floor(pc.row))), rowMax = min(spec.height - 1, Int(floor(pc2.row)))
-            sectors.append(SectorSetup(x: p.x, y: p.y, txAbsM: groundTx + tx.antennaHeightM, hata: setup,
-                                       eirp: Float(tx.eirpDBm), azimuth: tx.azimuthDeg,
+            // Meridian convergence of the UTM grid at the site: γ = atan(tan(λ − λ0) · sin φ).
+            let gamma = atan(tan((tx.longitude - utmZoneCM) * .pi / 180) * sin(tx.latitude * .pi / 180)) * 180 / .pi
+            sectors.append(SectorSetup(x: p.x, y: p.y, lon: tx.longitude, lat: tx.latitude, demCol: demCol, demRow: demRow,
+                                       groundM: groundTx, antennaHeightM: tx.antennaHeightM, frequencyMHz: tx.frequencyMHz,
+                                       hata: setup, eirp: Float(tx.eirpDBm), azimuth: tx.azimuthDeg, gridConvergenceDeg: gamma,
                                        mechTilt: tx.mechanicalTiltDeg, elecTilt: tx.electricalTiltDeg, radiusM: r,
                                        serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
                                        threshold: Float(thresholds.threshold(for: tx.technology)),
-                                       colMin: colMin, colMax: colMax, rowMin: rowMin, rowMax: rowMax))
+                                       colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
+                                       rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row)))))
         }
 
-        let n = spec.cellCount, width = spec.width
-        let sectorList = sectors, groundM = ground
         var best = [Float](repeating: CoverageResult.nodata, count: n)
         var server = [Int32](repeating: -1, count: n)
         var count = [UInt16](repeating: 0, count: n)
@@ -185,9 +239,20 @@ public enum CoverageEngine {
         let floorDBm = Float(study.floorDBm)
         let rxHeight = study.receiverHeightM
         let geo = spec.geoTransform
-        let bandRows = 16
+        let bandRows = 8
         let bands = (spec.height + bandRows - 1) / bandRows
         let done = AtomicCounter()
+        let sectorList = sectors, groundM = ground
+        let lonLat = UnsafeSendable((cellLon, cellLat)), demPos = UnsafeSendable((cellDemCol, cellDemRow))
+        let sampler = dem?.sampler
+        let model = profileModel
+        let spacingM = study.profileSpacingM ?? dem?.cellSizeM ?? 100
+        let maxPoints = study.maxProfilePoints
+        let diagnostics = DiagnosticsBox()
+        // UTM point scale factor k(E) = k0 (1 + x²/(2R²)), x = (E − 500 km)/k0: the geodesic length of a short line
+        // is its grid length over the mean of k along it (Simpson's rule), accurate to ~1e-6.
+        let k0 = 0.9996, r2 = 2 * 6_371_000.0 * 6_371_000.0
+        @Sendable @inline(__always) func scale(_ e: Double) -> Double { let x = (e - 500_000) / k0; return k0 * (1 + x * x / r2) }
 
         best.withUnsafeMutableBufferPointer { bestP in
         server.withUnsafeMutableBufferPointer { serverP in
@@ -199,40 +264,82 @@ public enum CoverageEngine {
                 let r0 = band * bandRows, r1 = min(spec.height, r0 + bandRows) - 1
                 var dist = [Float](repeating: 0, count: width)
                 var loss = [Float](repeating: 0, count: width)
+                var profile = TerrainProfile(elevationsM: [], spacingM: 1)
+                var local = CoverageEngine.Diagnostics()
                 for (si, s) in sectorList.enumerated() where s.rowMax >= r0 && s.rowMin <= r1 {
                     let cols = s.colMax - s.colMin + 1
                     guard cols > 0 else { continue }
                     for row in max(r0, s.rowMin)...min(r1, s.rowMax) {
                         let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight
                         let dy = y - s.y
-                        // Distances for the row span, then the vectorised Hata kernel.
                         for k in 0..<cols {
                             let x = geo.originX + (Double(s.colMin + k) + 0.5) * geo.pixelWidth
                             let dx = x - s.x
                             dist[k] = Float(max(sqrt(dx * dx + dy * dy), 1) / 1000)
                         }
-                        dist.withUnsafeBufferPointer { dp in
-                            loss.withUnsafeMutableBufferPointer { lp in
-                                Hata.lossDB(distancesKm: UnsafeBufferPointer(rebasing: dp[0..<cols]), setup: s.hata,
-                                            into: UnsafeMutableBufferPointer(rebasing: lp[0..<cols]))
+                        if let hata = s.hata {
+                            dist.withUnsafeBufferPointer { dp in
+                                loss.withUnsafeMutableBufferPointer { lp in
+                                    Hata.lossDB(distancesKm: UnsafeBufferPointer(rebasing: dp[0..<cols]), setup: hata,
+                                                into: UnsafeMutableBufferPointer(rebasing: lp[0..<cols]))
+                                }
                             }
                         }
                         for k in 0..<cols {
-                            let dKm = Double(dist[k])
-                            if dKm * 1000 > s.radiusM { continue }
+                            let gridM = Double(dist[k]) * 1000
+                            if gridM > s.radiusM { continue }
                             let col = s.colMin + k
                             let idx = row * width + col
+                            let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth
+                            let cellLoss: Float
+                            if s.hata != nil {
+                                cellLoss = loss[k]
+                            } else {
+                                // Geodesic length from the grid length and the UTM scale factor along the line.
+                                let dM = max(gridM, 1) / ((scale(s.x) + 4 * scale((s.x + x) / 2) + scale(x)) / 6)
+                                var points = max(1, Int((dM / spacingM).rounded(.up)))
+                                if let cap = maxPoints { points = min(points, max(cap - 1, 1)) }
+                                profile.elevationsM.removeAll(keepingCapacity: true)
+                                profile.spacingM = dM / Double(points)
+                                var missing = false
+                                if let sampler {
+                                    let (cc, rr) = demPos.value
+                                    let c1 = cc[idx], rw1 = rr[idx]
+                                    sampler.values.withUnsafeBufferPointer { vp in
+                                        for i in 0...points {
+                                            let f = Double(i) / Double(points)
+                                            let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (rw1 - s.demRow), values: vp)
+                                            if h.isNaN { missing = true; break }
+                                            profile.elevationsM.append(h)
+                                        }
+                                    }
+                                } else {
+                                    profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1))
+                                }
+                                if missing { local.cellsWithoutTerrain += 1; continue }
+                                var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: rxHeight)
+                                if !lonLat.value.0.isEmpty { link.coordinates = (s.lat, s.lon, lonLat.value.1[idx], lonLat.value.0[idx]) }
+                                do {
+                                    cellLoss = Float(try model!.lossDB(profile: profile, link: link).lossDB)
+                                } catch {
+                                    local.cellsRejectedByModel += 1
+                                    if local.firstModelError == nil { local.firstModelError = "\(error)" }
+                                    continue
+                                }
+                            }
                             var gain: Float = 0
                             if let az = s.azimuth {
-                                let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth
-                                let bearing = atan2(x - s.x, dy) * 180 / .pi
+                                let bearing = atan2(x - s.x, dy) * 180 / .pi + s.gridConvergenceDeg
                                 var rxAbs = rxHeight
                                 if let g = groundM, !g[idx].isNaN { rxAbs += Double(g[idx]) }
-                                let depression = atan2(s.txAbsM - rxAbs, dKm * 1000) * 180 / .pi
+                                // Elevation below the horizon of the receiver seen from the antenna, with the Earth's
+                                // curvature (4/3 effective radius): positive = downward.
+                                let dM = max(gridM, 1)
+                                let depression = atan2(s.txAbsM - rxAbs, dM) * 180 / .pi + dM / (2 * effectiveEarthRadiusM) * 180 / .pi
                                 gain = Float(antenna.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
                                                                     mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
                             }
-                            let p = s.eirp + gain - loss[k]
+                            let p = s.eirp + gain - cellLoss
                             if p < floorDBm { continue }
                             if p > bestP[idx] { bestP[idx] = p; serverP[idx] = Int32(si) }
                             if p >= s.threshold { countP[idx] &+= 1 }
@@ -241,8 +348,9 @@ public enum CoverageEngine {
                         }
                     }
                 }
+                diagnostics.add(local, band: band)
                 let d = done.increment()
-                if let progress, d % max(1, bands / 50) == 0 || d == bands { progress(Double(d) / Double(bands)) }
+                if let progress, d % max(1, bands / 100) == 0 || d == bands { progress(Double(d) / Double(bands)) }
             }
         }}}}
 
@@ -250,7 +358,26 @@ public enum CoverageEngine {
         for (i, k) in keys.enumerated() { perService[k] = Array(service[(i * n)..<((i + 1) * n)]) }
         return CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
                               serverCount: count, serviceDBm: perService, groundM: ground, study: study,
-                              seconds: Date().timeIntervalSince(start))
+                              seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+    }
+}
+
+/// Collects per-band diagnostics; the first model error reported is the one of the lowest band, so the
+/// message does not depend on thread timing.
+final class DiagnosticsBox: @unchecked Sendable {
+    private var parts: [Int: CoverageEngine.Diagnostics] = [:]
+    private let lock = NSLock()
+    func add(_ d: CoverageEngine.Diagnostics, band: Int) { lock.lock(); parts[band] = d; lock.unlock() }
+    var total: CoverageEngine.Diagnostics {
+        lock.lock(); defer { lock.unlock() }
+        var t = CoverageEngine.Diagnostics()
+        for band in parts.keys.sorted() {
+            let d = parts[band]!
+            t.cellsWithoutTerrain += d.cellsWithoutTerrain
+            t.cellsRejectedByModel += d.cellsRejectedByModel
+            if t.firstModelError == nil { t.firstModelError = d.firstModelError }
+        }
+        return t
     }
 }
 

@@ -11,9 +11,16 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     public var north: Double
     /// Grid resolution, m (the grid is laid out in the UTM zone of the area's centre).
     public var resolutionM: Double = 100
-    /// Propagation model for the first coverage path: "hata" (Okumura-Hata up to 1500 MHz, COST-231 above) —
-    /// see `PathLossModel`.
+    /// Propagation model: "hata" (the fast path: Okumura-Hata up to 1500 MHz, COST-231 above, vectorised over
+    /// distance) or any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata, …), evaluated on the
+    /// terrain profile from each transmitter to each cell centre.
     public var model: String = "hata"
+    /// Model settings with the names of `tanso pathloss`'s optional columns (climate, time_pct, dn, …).
+    public var modelSettings: [String: String] = [:]
+    /// Profile spacing for terrain models, m (nil: the DEM's cell size, as `tanso pathloss` link mode).
+    public var profileSpacingM: Double? = nil
+    /// Optional cap on profile points (a speed/accuracy trade: coarser profiles for long paths).
+    public var maxProfilePoints: Int? = nil
     /// Hata environment: urban, suburban or open.
     public var environment: String = "suburban"
     /// Receiver height above ground, m.
@@ -28,6 +35,28 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
 
     public init(west: Double, south: Double, east: Double, north: Double) {
         self.west = west; self.south = south; self.east = east; self.north = north
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, maxProfilePoints, environment,
+             receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
+    }
+
+    /// Missing keys take their defaults, so study files stay readable as the study grows.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(west: try c.decode(Double.self, forKey: .west), south: try c.decode(Double.self, forKey: .south),
+                  east: try c.decode(Double.self, forKey: .east), north: try c.decode(Double.self, forKey: .north))
+        resolutionM = try c.decodeIfPresent(Double.self, forKey: .resolutionM) ?? resolutionM
+        model = try c.decodeIfPresent(String.self, forKey: .model) ?? model
+        modelSettings = try c.decodeIfPresent([String: String].self, forKey: .modelSettings) ?? modelSettings
+        profileSpacingM = try c.decodeIfPresent(Double.self, forKey: .profileSpacingM)
+        maxProfilePoints = try c.decodeIfPresent(Int.self, forKey: .maxProfilePoints)
+        environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment
+        receiverHeightM = try c.decodeIfPresent(Double.self, forKey: .receiverHeightM) ?? receiverHeightM
+        maxRadiusKm = try c.decodeIfPresent(Double.self, forKey: .maxRadiusKm) ?? maxRadiusKm
+        floorDBm = try c.decodeIfPresent(Double.self, forKey: .floorDBm) ?? floorDBm
+        thresholdsDBm = try c.decodeIfPresent([String: Double].self, forKey: .thresholdsDBm) ?? thresholdsDBm
     }
 
     public var thresholds: CoverageThresholds {

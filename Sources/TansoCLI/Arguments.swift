@@ -36,6 +36,8 @@ struct ParsedArguments {
     private(set) var values: [String: String] = [:]
     private(set) var flags: Set<String> = []
     private(set) var positional: [String] = []
+    /// Options given explicitly (not filled from defaults).
+    private(set) var given: Set<String> = []
     var helpRequested = false
 
     init(command: String, arguments: [String], options: [OptionSpec], allowsPositional: Bool = false) throws {
@@ -73,6 +75,7 @@ struct ParsedArguments {
             }
         }
         if helpRequested { return }
+        given = Set(values.keys).union(flags)
         for spec in options where spec.required && values[spec.name] == nil {
             throw UsageError(message: "missing required option --\(spec.name) \(spec.valueName ?? "")", command: command)
         }

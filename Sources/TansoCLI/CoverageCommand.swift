@@ -13,6 +13,10 @@ enum CoverageCommand {
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
+        .value("model", "M", "hata (fast, no terrain) or a terrain model: itm, p526, p1812, p452, p1546, ehata, …", default: "hata"),
+        .value("set", "NAME=V,...", "model settings, as the optional columns of tanso pathloss (climate=1,time_pct=10,dn=50)"),
+        .value("profile-spacing-m", "M", "terrain models: profile spacing [default: the DEM's cell size]"),
+        .value("max-profile-points", "N", "terrain models: cap the points of long profiles (faster, slightly less exact)"),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
@@ -28,7 +32,11 @@ enum CoverageCommand {
         summary: "Compute received power (dBm) of every transmitter on a grid and write coverage products.",
         options: options,
         details: """
-        Model: Okumura-Hata up to 1500 MHz, COST-231 Hata above (max with free-space loss below 1 km), the 3GPP
+        Models: `hata` (default) is Okumura-Hata up to 1500 MHz and COST-231 Hata above (max with free-space loss
+        below 1 km), vectorised over distance. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
+        fspl, 38901-*) runs on the terrain profile from each transmitter to each cell centre, sampled exactly as
+        `tanso pathloss` link mode samples it (n = ceil(distance / spacing) equal steps, bilinear heights), so a
+        cell's value equals `tanso pathloss` on that cell's profile. Antennas: the 3GPP
         parametric sector pattern (65° / 10°, 30 dB) with azimuth and mechanical/electrical tilt, EIRP from the
         record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
 
@@ -74,15 +82,33 @@ enum CoverageCommand {
         if let area = try a.doubles("area", count: 4, meaning: "west,south,east,north in degrees"), a.string("study") != nil {
             study.west = area[0]; study.south = area[1]; study.east = area[2]; study.north = area[3]
         }
-        if let r = try a.double("resolution-m", in: 1...10_000) { study.resolutionM = r }
-        if let e = a.string("environment") {
+        // With --study, only the options given on the command line override the file; without it, defaults apply.
+        let fromFile = a.string("study") != nil
+        func use(_ name: String) -> Bool { !fromFile || a.given.contains(name) }
+        if use("resolution-m"), let r = try a.double("resolution-m", in: 1...10_000) { study.resolutionM = r }
+        if use("environment"), let e = a.string("environment") {
             guard ["urban", "suburban", "open"].contains(e) else {
                 throw UsageError(message: "--environment must be urban, suburban or open, got '\(e)'", command: "coverage")
             }
             study.environment = e
         }
-        if let h = try a.double("rx-height-m", in: 0.5...100) { study.receiverHeightM = h }
-        if let r = try a.double("max-radius-km", in: 0.1...200) { study.maxRadiusKm = r }
+        if use("rx-height-m"), let h = try a.double("rx-height-m", in: 0.5...100) { study.receiverHeightM = h }
+        if use("max-radius-km"), let r = try a.double("max-radius-km", in: 0.1...200) { study.maxRadiusKm = r }
+        if use("model"), let m = a.string("model") {
+            guard m == "hata" || PathLossModelID(rawValue: m) != nil else {
+                throw UsageError(message: "--model must be hata or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(m)'", command: "coverage")
+            }
+            study.model = m
+        }
+        if let set = a.string("set") {
+            for part in set.split(separator: ",") {
+                let kv = part.split(separator: "=", maxSplits: 1)
+                guard kv.count == 2 else { throw UsageError(message: "--set expects NAME=VALUE pairs, got '\(part)'", command: "coverage") }
+                study.modelSettings[String(kv[0])] = String(kv[1])
+            }
+        }
+        if let s = try a.double("profile-spacing-m", in: 0.5...10_000) { study.profileSpacingM = s }
+        if let m = try a.double("max-profile-points", in: 3...1_000_000) { study.maxProfilePoints = Int(m) }
         if let t = a.string("threshold") {
             for part in t.split(separator: ",") {
                 let kv = part.split(separator: "=")
@@ -100,6 +126,13 @@ enum CoverageCommand {
                         output: String, title: String) throws -> String {
         let result = try CoverageEngine.run(study: study, transmitters: transmitters, dem: dem,
                                             progress: TansoCLI.progressHandler("coverage"))
+        let d = result.diagnostics
+        if d.cellsWithoutTerrain > 0 {
+            TansoCLI.printWarning("\(d.cellsWithoutTerrain) cell(s) left empty: their profile leaves the DEM or crosses nodata")
+        }
+        if d.cellsRejectedByModel > 0 {
+            TansoCLI.printWarning("\(d.cellsRejectedByModel) cell(s) left empty: the model rejected their path, e.g. \(d.firstModelError ?? "")")
+        }
         let statuses = try VillageAnalysis.evaluate(result, villages: villages)
         let products = try CoverageProducts.write(result, villages: statuses, to: output, title: title)
         let encoder = JSONEncoder()

@@ -9,6 +9,8 @@ import Geo
 public final class ElevationModel: @unchecked Sendable {
     public let grid: RasterGrid
     public let path: String
+    /// The sampler over `grid` (bilinear, nodata-aware).
+    public let sampler: DEMSampler
     private let toDEM: CoordinateTransform?
     private let lock = NSLock()
     /// True when the DEM's CRS is geographic (degrees).
@@ -17,6 +19,7 @@ public final class ElevationModel: @unchecked Sendable {
     public init(path: String) throws {
         let ds = try RasterDataset(path: path)
         grid = try ds.readGrid()
+        sampler = DEMSampler(grid: grid)
         self.path = path
         let geographic = ds.crs.isEmpty ? true : try SpatialReference.isGeographic(ds.crs)
         toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs)
@@ -24,6 +27,7 @@ public final class ElevationModel: @unchecked Sendable {
 
     public init(grid: RasterGrid) throws {
         self.grid = grid
+        sampler = DEMSampler(grid: grid)
         path = "(memory)"
         let geographic = grid.crs.isEmpty ? true : try SpatialReference.isGeographic(grid.crs)
         toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
@@ -51,22 +55,52 @@ public final class ElevationModel: @unchecked Sendable {
     /// Elevation (m) at DEM coordinates, nil outside the DEM or on nodata.
     public func elevation(x: Double, y: Double) -> Double? {
         let px = grid.geoTransform.pixel(x: x, y: y)
-        let fc = px.col - 0.5, fr = px.row - 0.5   // relative to cell centres
-        guard px.col >= 0, px.row >= 0, px.col <= Double(grid.width), px.row <= Double(grid.height) else { return nil }
-        let c0 = Int(floor(fc)), r0 = Int(floor(fr))
+        let v = sampler.sample(col: px.col, row: px.row)
+        return v.isNaN ? nil : v
+    }
+}
+
+/// Bilinear sampling of a DEM grid at fractional pixel positions (GDAL convention: cell (c, r) spans
+/// [c, c+1) × [r, r+1), its centre at (c + 0.5, r + 0.5)). The single implementation behind every elevation
+/// tanso reads, so that the coverage engine and `tanso pathloss` see the same terrain.
+///
+/// Rule: bilinear between the four nearest cell centres (clamped at the edges); if any of them is nodata, the
+/// value of the cell containing the point, if valid; otherwise NaN (missing). Outside the grid: NaN.
+public struct DEMSampler: Sendable {
+    public let values: [Float]
+    public let width: Int
+    public let height: Int
+    public let nodata: Float?
+
+    public init(grid: RasterGrid) {
+        values = grid.values
+        width = grid.width
+        height = grid.height
+        nodata = grid.nodata
+    }
+
+    @inlinable
+    public func sample(col: Double, row: Double) -> Double {
+        values.withUnsafeBufferPointer { sample(col: col, row: row, values: $0) }
+    }
+
+    @inlinable
+    public func sample(col: Double, row: Double, values v: UnsafeBufferPointer<Float>) -> Double {
+        guard col >= 0, row >= 0, col <= Double(width), row <= Double(height) else { return .nan }
+        let fc = col - 0.5, fr = row - 0.5   // relative to cell centres
+        let c0 = Int(fc.rounded(.down)), r0 = Int(fr.rounded(.down))
         let tx = fc - Double(c0), ty = fr - Double(r0)
-        func at(_ c: Int, _ r: Int) -> Float? {
-            let cc = min(max(c, 0), grid.width - 1), rr = min(max(r, 0), grid.height - 1)
-            let v = grid[cc, rr]
-            return grid.isMissing(v) ? nil : v
-        }
-        if let a = at(c0, r0), let b = at(c0 + 1, r0), let c = at(c0, r0 + 1), let d = at(c0 + 1, r0 + 1) {
+        let ca = max(c0, 0), cb = min(c0 + 1, width - 1), ra = max(r0, 0), rb = min(r0 + 1, height - 1)
+        let a = v[ra * width + ca], b = v[ra * width + cb], c = v[rb * width + ca], d = v[rb * width + cb]
+        let nd = nodata ?? .nan
+        if !(a.isNaN || b.isNaN || c.isNaN || d.isNaN || a == nd || b == nd || c == nd || d == nd) {
             let top = Double(a) * (1 - tx) + Double(b) * tx
             let bottom = Double(c) * (1 - tx) + Double(d) * tx
             return top * (1 - ty) + bottom * ty
         }
-        let nc = Int(floor(px.col)), nr = Int(floor(px.row))
-        return at(min(nc, grid.width - 1), min(nr, grid.height - 1)).map(Double.init)
+        let nc = min(Int(col), width - 1), nr = min(Int(row), height - 1)
+        let e = v[nr * width + nc]
+        return e.isNaN || e == nd ? .nan : Double(e)
     }
 }
 
