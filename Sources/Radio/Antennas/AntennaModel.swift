@@ -1,0 +1,134 @@
+// One entry point for the coverage engine, whatever the antenna: omnidirectional, the parametric 3GPP sector, or a
+// pattern file; and the library that loads pattern files by the name a transmitter record gives
+// (`antenna_pattern` column), each once.
+import Foundation
+
+public enum AntennaModel: Sendable, Equatable {
+    /// Isotropic in the horizontal and vertical planes: relative gain 0 dB everywhere.
+    case omni
+    /// The 3GPP parametric sector pattern (electrical tilt applied as given).
+    case sector(SectorAntenna)
+    /// A pattern file (its electrical tilt is in the cuts; the `electricalTiltDeg` argument is ignored).
+    case pattern(AntennaPattern)
+
+    /// Gain relative to the boresight gain, dB, toward azimuth offset (deg, clockwise from the antenna azimuth, any
+    /// range) and depression (deg, positive below the horizon), for an antenna mechanically tilted down by
+    /// `mechanicalTiltDeg`. `electricalTiltDeg` is used by `.sector` only: a pattern file already contains its own.
+    @inlinable
+    public func relativeGainDB(azimuthOffDeg: Double, depressionDeg: Double,
+                               mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0) -> Double {
+        switch self {
+        case .omni:
+            return 0
+        case .sector(let s):
+            return s.relativeGainDB(offAzimuthDeg: azimuthOffDeg, depressionDeg: depressionDeg,
+                                    mechanicalTiltDeg: mechanicalTiltDeg, electricalTiltDeg: electricalTiltDeg)
+        case .pattern(let p):
+            return p.relativeGainDB(azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
+                                    mechanicalTiltDeg: mechanicalTiltDeg)
+        }
+    }
+
+    /// Boresight gain stated by a pattern file, dBi; nil for `.omni` and `.sector` (their gain is the record's).
+    public var fileGainDBi: Double? {
+        if case .pattern(let p) = self { return p.gainDBi }
+        return nil
+    }
+
+    /// The fast path for one transmitter: `relativeGainDB` tabulated every `stepDeg` (Float, bilinear lookup).
+    public func gainTable(mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0,
+                          stepDeg: Double = 1) -> AntennaGainTable {
+        AntennaGainTable(stepDeg: stepDeg) { az, dep in
+            relativeGainDB(azimuthOffDeg: az, depressionDeg: dep, mechanicalTiltDeg: mechanicalTiltDeg,
+                           electricalTiltDeg: electricalTiltDeg)
+        }
+    }
+}
+
+/// Pattern files of a folder, loaded on first use by file name and cached (thread-safe).
+///
+/// A name is a path relative to the folder (`B800A065-18-4E.pln`, `vendor/AMB4520R8v06_05T.msi`); the extension
+/// picks the reader: `.msi`, `.pln`, `.txt` (MSI/Planet text) or `.pafx` (archive: `file.pafx#PatternName` picks one
+/// pattern, `file.pafx` alone the first). A name without extension is tried with each of them; when no file has the
+/// exact name, a case-insensitive match in the folder is used.
+public final class AntennaLibrary: @unchecked Sendable {
+    public let folder: URL
+    private let lock = NSLock()
+    private var cache: [String: AntennaPattern] = [:]
+
+    public init(folder: URL) {
+        self.folder = folder
+    }
+
+    /// The pattern named by a transmitter record, loaded once.
+    public func pattern(named name: String) throws -> AntennaPattern {
+        let key = name.trimmingCharacters(in: .whitespaces)
+        lock.lock()
+        if let p = cache[key] { lock.unlock(); return p }
+        lock.unlock()
+        let p = try load(key)                    // outside the lock: a duplicate load in a race is harmless
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = cache[key] { return existing }
+        cache[key] = p
+        return p
+    }
+
+    /// The antenna model for a record: `.pattern` when the record names a file, else `fallback`.
+    public func model(patternName: String?, fallback: AntennaModel = .sector(SectorAntenna())) throws -> AntennaModel {
+        guard let n = patternName?.trimmingCharacters(in: .whitespaces), !n.isEmpty else { return fallback }
+        return .pattern(try pattern(named: n))
+    }
+
+    /// Number of patterns loaded so far.
+    public var loadedCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return cache.count
+    }
+
+    public static let extensions = ["msi", "pln", "txt", "pafx"]
+
+    private func load(_ name: String) throws -> AntennaPattern {
+        var fileName = name, member: String?
+        if let hash = name.firstIndex(of: "#") {
+            fileName = String(name[..<hash])
+            member = String(name[name.index(after: hash)...])
+        }
+        guard let url = resolve(fileName) else {
+            throw AntennaFileError(file: name, line: 0, value: name,
+                                   expected: "a pattern file (.msi, .pln, .txt, .pafx) of that name in the patterns folder")
+        }
+        switch url.pathExtension.lowercased() {
+        case "pafx":
+            let all = try PAFXReader.read(url)
+            if let member {
+                guard let p = all.first(where: { $0.name == member }) else {
+                    throw AntennaFileError(file: url.lastPathComponent, line: 0, value: member,
+                                           expected: "one of the archive's patterns: " + all.map(\.name).joined(separator: ", "))
+                }
+                return p
+            }
+            return all[0]
+        default:
+            return try PlanetPatternReader.read(url)
+        }
+    }
+
+    private func resolve(_ name: String) -> URL? {
+        let fm = FileManager.default
+        let direct = name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name)
+        var candidates = [direct]
+        if direct.pathExtension.isEmpty {
+            candidates += AntennaLibrary.extensions.map { direct.appendingPathExtension($0) }
+        }
+        for c in candidates where fm.fileExists(atPath: c.path) { return c }
+        // Case-insensitive match in the file's folder.
+        let dir = direct.deletingLastPathComponent()
+        guard let listing = try? fm.contentsOfDirectory(atPath: dir.path) else { return nil }
+        let wanted = Set(candidates.map { $0.lastPathComponent.lowercased() })
+        if let hit = listing.sorted().first(where: { wanted.contains($0.lowercased()) }) {
+            return dir.appendingPathComponent(hit)
+        }
+        return nil
+    }
+}
