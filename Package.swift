@@ -37,7 +37,7 @@ let package = Package(
         // Test helpers: locating ../shared/reference, reading its CSV files.
         .target(name: "TestSupport"),
 
-        .executableTarget(name: "benchmarks", dependencies: ["Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records"],
+        .executableTarget(name: "benchmarks", dependencies: ["Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
                           path: "benchmarks", exclude: ["README.md", "results"], swiftSettings: fastMath),
 
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),

@@ -3,12 +3,21 @@
 import Foundation
 import Propagation
 
+// `swift run -c release benchmarks [NAME...]` runs the named groups (default: all): hata itm p1812 p452 batch coverage.
+// `coverage-exact` adds the exact (one profile per cell) method to the coverage scenario: slow.
+let wanted = Set(CommandLine.arguments.dropFirst())
+func want(_ name: String) -> Bool { wanted.isEmpty || wanted.contains(name) }
+
 var figures: [(name: String, value: Double, unit: String)] = []
-figures += runHataBenchmark()
-figures += runITMBenchmark()
-figures += runP1812Benchmark()
-figures += runP452Benchmark()
-figures += runPathLossBatchBenchmark()
+if want("hata") { figures += runHataBenchmark() }
+if want("itm") { figures += runITMBenchmark() }
+if want("p1812") { figures += runP1812Benchmark() }
+if want("p452") { figures += runP452Benchmark() }
+if want("batch") { figures += runPathLossBatchBenchmark() }
+if want("coverage") || wanted.contains("coverage-exact") {
+    do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) }
+    catch { print("coverage benchmark failed: \(error)") }
+}
 
 var json = "{\n"
 json += figures.map { "  \"\($0.name)\": {\"value\": \(String(format: "%.4g", $0.value)), \"unit\": \"\($0.unit)\"}" }.joined(separator: ",\n")

@@ -159,6 +159,9 @@ public enum CoverageEngine {
                 throw StudyError("model settings: \(error)")
             }
         }
+        guard ["radial", "exact"].contains(study.profiles) else {
+            throw StudyError("profiles '\(study.profiles)' is not one of radial, exact")
+        }
         guard let env = Hata.Environment(rawValue: study.environment) else {
             throw StudyError("environment '\(study.environment)' is not one of urban, suburban, open")
         }
@@ -254,10 +257,25 @@ public enum CoverageEngine {
         let k0 = 0.9996, r2 = 2 * 6_371_000.0 * 6_371_000.0
         @Sendable @inline(__always) func scale(_ e: Double) -> Double { let x = (e - 500_000) / k0; return k0 * (1 + x * x / r2) }
 
+        var radialContext: RadialContext? = nil
+        var radialError: Error? = nil
+        if let dem, let model = profileModel, study.profiles == "radial" {
+            radialContext = RadialContext(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: maxPoints,
+                                          rxHeightM: rxHeight, floorDBm: floorDBm, antenna: antenna,
+                                          cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
+                                          groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs))
+        }
         best.withUnsafeMutableBufferPointer { bestP in
         server.withUnsafeMutableBufferPointer { serverP in
         count.withUnsafeMutableBufferPointer { countP in
         service.withUnsafeMutableBufferPointer { serviceP in
+            if let radial = radialContext {
+                do {
+                    try runRadial(radial, sectors: sectorList, best: bestP, server: serverP, count: countP, service: serviceP,
+                                  diagnostics: diagnostics, progress: progress)
+                } catch { radialError = error }
+                return
+            }
             let out = UnsafeSendable((bestP, serverP, countP, serviceP))
             DispatchQueue.concurrentPerform(iterations: bands) { band in
                 let (bestP, serverP, countP, serviceP) = out.value
@@ -327,24 +345,10 @@ public enum CoverageEngine {
                                     continue
                                 }
                             }
-                            var gain: Float = 0
-                            if let az = s.azimuth {
-                                let bearing = atan2(x - s.x, dy) * 180 / .pi + s.gridConvergenceDeg
-                                var rxAbs = rxHeight
-                                if let g = groundM, !g[idx].isNaN { rxAbs += Double(g[idx]) }
-                                // Elevation below the horizon of the receiver seen from the antenna, with the Earth's
-                                // curvature (4/3 effective radius): positive = downward.
-                                let dM = max(gridM, 1)
-                                let depression = atan2(s.txAbsM - rxAbs, dM) * 180 / .pi + dM / (2 * effectiveEarthRadiusM) * 180 / .pi
-                                gain = Float(antenna.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
-                                                                    mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
-                            }
-                            let p = s.eirp + gain - cellLoss
-                            if p < floorDBm { continue }
-                            if p > bestP[idx] { bestP[idx] = p; serverP[idx] = Int32(si) }
-                            if p >= s.threshold { countP[idx] &+= 1 }
-                            let sIdx = s.serviceIndex * n + idx
-                            if p > serviceP[sIdx] { serviceP[sIdx] = p }
+                            let gain = antennaGainDB(s, antenna: antenna, dx: x - s.x, dy: dy, gridM: gridM,
+                                                     rxAbsM: rxHeight + (groundM.map { $0[idx].isNaN ? 0 : Double($0[idx]) } ?? 0))
+                            deposit(s.eirp + gain - cellLoss, sector: s, index: si, cell: idx, cells: n, floor: floorDBm,
+                                    best: bestP, server: serverP, count: countP, service: serviceP)
                         }
                     }
                 }
@@ -354,11 +358,41 @@ public enum CoverageEngine {
             }
         }}}}
 
+        if let radialError { throw radialError }
         var perService: [ServiceKey: [Float]] = [:]
         for (i, k) in keys.enumerated() { perService[k] = Array(service[(i * n)..<((i + 1) * n)]) }
         return CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
                               serverCount: count, serviceDBm: perService, groundM: ground, study: study,
                               seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+    }
+}
+
+extension CoverageEngine {
+    /// Antenna gain relative to boresight toward a cell (0 for omnidirectional transmitters): the grid bearing
+    /// plus the meridian convergence gives the true bearing; the depression angle includes the Earth's curvature
+    /// (4/3 effective radius), positive downward.
+    @inline(__always)
+    static func antennaGainDB(_ s: SectorSetup, antenna: SectorAntenna, dx: Double, dy: Double, gridM: Double, rxAbsM: Double) -> Float {
+        guard let az = s.azimuth else { return 0 }
+        let bearing = atan2(dx, dy) * 180 / .pi + s.gridConvergenceDeg
+        let dM = max(gridM, 1)
+        let depression = atan2(s.txAbsM - rxAbsM, dM) * 180 / .pi + dM / (2 * effectiveEarthRadiusM) * 180 / .pi
+        return Float(antenna.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
+                                            mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
+    }
+
+    /// Adds one transmitter's received power at a cell to the composites (best signal and server, server count,
+    /// best per service). Each cell is touched by one thread at a time and sectors in their input order, so the
+    /// result does not depend on the thread count.
+    @inline(__always)
+    static func deposit(_ p: Float, sector s: SectorSetup, index si: Int, cell idx: Int, cells n: Int, floor: Float,
+                        best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>,
+                        count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>) {
+        if p < floor { return }
+        if p > best[idx] { best[idx] = p; server[idx] = Int32(si) }
+        if p >= s.threshold { count[idx] &+= 1 }
+        let sIdx = s.serviceIndex * n + idx
+        if p > service[sIdx] { service[sIdx] = p }
     }
 }
 

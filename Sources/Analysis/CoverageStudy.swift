@@ -19,6 +19,10 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     public var modelSettings: [String: String] = [:]
     /// Profile spacing for terrain models, m (nil: the DEM's cell size, as `tanso pathloss` link mode).
     public var profileSpacingM: Double? = nil
+    /// How terrain models get their profiles: "radial" (one profile per radial, shared by the cells near it:
+    /// fast, within a few tenths of a dB of "exact") or "exact" (a fresh profile to each cell centre, equal to
+    /// `tanso pathloss` link mode). See CoverageRadial.swift.
+    public var profiles: String = "radial"
     /// Optional cap on profile points (a speed/accuracy trade: coarser profiles for long paths).
     public var maxProfilePoints: Int? = nil
     /// Hata environment: urban, suburban or open.
@@ -38,7 +42,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, maxProfilePoints, environment,
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, maxProfilePoints, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
@@ -52,6 +56,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         modelSettings = try c.decodeIfPresent([String: String].self, forKey: .modelSettings) ?? modelSettings
         profileSpacingM = try c.decodeIfPresent(Double.self, forKey: .profileSpacingM)
         maxProfilePoints = try c.decodeIfPresent(Int.self, forKey: .maxProfilePoints)
+        profiles = try c.decodeIfPresent(String.self, forKey: .profiles) ?? profiles
         environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment
         receiverHeightM = try c.decodeIfPresent(Double.self, forKey: .receiverHeightM) ?? receiverHeightM
         maxRadiusKm = try c.decodeIfPresent(Double.self, forKey: .maxRadiusKm) ?? maxRadiusKm

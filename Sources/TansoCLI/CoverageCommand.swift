@@ -16,6 +16,7 @@ enum CoverageCommand {
         .value("model", "M", "hata (fast, no terrain) or a terrain model: itm, p526, p1812, p452, p1546, ehata, …", default: "hata"),
         .value("set", "NAME=V,...", "model settings, as the optional columns of tanso pathloss (climate=1,time_pct=10,dn=50)"),
         .value("profile-spacing-m", "M", "terrain models: profile spacing [default: the DEM's cell size]"),
+        .value("profiles", "METHOD", "terrain models: radial (one profile per radial, fast) or exact (one per cell) [default: radial]"),
         .value("max-profile-points", "N", "terrain models: cap the points of long profiles (faster, slightly less exact)"),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
@@ -109,6 +110,12 @@ enum CoverageCommand {
         }
         if let s = try a.double("profile-spacing-m", in: 0.5...10_000) { study.profileSpacingM = s }
         if let m = try a.double("max-profile-points", in: 3...1_000_000) { study.maxProfilePoints = Int(m) }
+        if let p = a.string("profiles") {
+            guard ["radial", "exact"].contains(p) else {
+                throw UsageError(message: "--profiles must be radial or exact, got '\(p)'", command: "coverage")
+            }
+            study.profiles = p
+        }
         if let t = a.string("threshold") {
             for part in t.split(separator: ",") {
                 let kv = part.split(separator: "=")

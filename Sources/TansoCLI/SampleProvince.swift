@@ -32,7 +32,7 @@ struct SplitMix64 {
     mutating func chance(_ p: Double) -> Bool { uniform() < p }
 }
 
-enum SampleProvince {
+public enum SampleProvince {
     static let seed: UInt64 = 20_261_122
     static let west = 106.75, south = 10.55, east = 107.60, north = 11.60
 
@@ -116,7 +116,7 @@ enum SampleProvince {
     }
 
     /// The DEM as a 3-arc-second geographic grid (like SRTM-3), Float32 metres.
-    static func dem(arcSeconds: Double = 3) -> RasterGrid {
+    public static func dem(arcSeconds: Double = 3) -> RasterGrid {
         let step = arcSeconds / 3600
         let w = Int(((east - west) / step).rounded()), h = Int(((north - south) / step).rounded())
         var values = [Float](repeating: 0, count: w * h)

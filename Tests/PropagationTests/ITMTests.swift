@@ -8,7 +8,7 @@
 // Tolerances: half a unit in the last printed digit (the reference values are rounded), plus 1e-9.
 import Foundation
 import XCTest
-import Propagation
+@testable import Propagation
 import TestSupport
 
 final class ITMTests: XCTestCase {
@@ -381,5 +381,26 @@ final class ITMTests: XCTestCase {
             out[i] = try? ITM.pointToPoint(profile: profiles[i % profiles.count], p)
         }
         for i in 0..<64 { XCTAssertEqual(results[i], serial[i % profiles.count]) }
+    }
+}
+
+final class ITMQuantileTests: XCTestCase {
+    /// Δh's interdecile rests on QTILE (Wirth's selection, reordering in place): on random, tied, sorted and
+    /// reversed inputs of the Algorithm's sizes (n = 10·ka − 5) it must return the exact order statistics.
+    func testWirthSelectionReturnsTheOrderStatistics() {
+        var state: UInt64 = 7
+        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 40) / 16_777_216 }
+        for trial in 0..<500 {
+            let ka = 4 + trial % 22, n = 10 * ka - 5
+            var values = (0..<n).map { _ in (next() * 100).rounded() / 4 }     // many ties
+            if trial % 5 == 0 { values.sort() }
+            if trial % 7 == 0 { values.reverse() }
+            let sorted = values.sorted()
+            var copy = values
+            let upper = copy.withUnsafeMutableBufferPointer { ITMTerrain.kthSmallest($0, n - ka) }
+            let lower = copy.withUnsafeMutableBufferPointer { ITMTerrain.kthSmallest($0, ka - 1) }
+            XCTAssertEqual(upper, sorted[n - ka])
+            XCTAssertEqual(lower, sorted[ka - 1])
+        }
     }
 }

@@ -1,0 +1,122 @@
+// Conflicts found by the register checks, their severity and the settings of a run.
+import Foundation
+import Propagation
+import Radio
+
+public enum ConflictKind: String, Sendable, CaseIterable {
+    case coChannel = "co_channel"
+    case adjacentChannel = "adjacent_channel"
+    case intermodulation
+    case duplicate
+    case outOfPlan = "out_of_plan"
+}
+
+/// Severity from the margin by which the protection criterion is missed: critical below −20 dB, high below
+/// −10 dB, medium below −3 dB, low otherwise; a duplicate record is high, an assignment outside the band
+/// plan medium.
+public enum Severity: String, Sendable, CaseIterable, Comparable {
+    case critical, high, medium, low
+
+    public var rank: Int { switch self { case .critical: 0; case .high: 1; case .medium: 2; case .low: 3 } }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+    public static func fromMargin(_ m: Double) -> Severity {
+        m < -20 ? .critical : m < -10 ? .high : m < -3 ? .medium : .low
+    }
+}
+
+public struct Conflict: Sendable, Equatable {
+    public var kind: ConflictKind
+    /// The victim (co/adjacent channel, intermodulation), the first record (duplicate) or the assignment (out of plan).
+    public var aID: String
+    /// The interferer, the repeated record, or the first transmitter of an intermodulation product.
+    public var bID: String?
+    /// The other transmitter(s) of an intermodulation product, ';'-separated.
+    public var cID: String?
+    public var frequencyOffsetKHz: Double?
+    public var overlapKHz: Double?
+    public var distanceKm: Double?
+    public var interferenceDBm: Double?
+    public var cOverIDB: Double?
+    public var requiredDB: Double?
+    public var marginDB: Double?
+    public var severity: Severity
+    public var explanation: String
+    /// Positions (lon, lat) for the map: a and b.
+    public var aPosition: (lon: Double, lat: Double)
+    public var bPosition: (lon: Double, lat: Double)?
+    /// new / unchanged / resolved against a baseline; nil without one.
+    public var status: String?
+
+    public init(kind: ConflictKind, aID: String, bID: String? = nil, cID: String? = nil, frequencyOffsetKHz: Double? = nil,
+                overlapKHz: Double? = nil, distanceKm: Double? = nil, interferenceDBm: Double? = nil, cOverIDB: Double? = nil,
+                requiredDB: Double? = nil, marginDB: Double? = nil, severity: Severity, explanation: String,
+                aPosition: (lon: Double, lat: Double), bPosition: (lon: Double, lat: Double)? = nil, status: String? = nil) {
+        self.kind = kind; self.aID = aID; self.bID = bID; self.cID = cID
+        self.frequencyOffsetKHz = frequencyOffsetKHz; self.overlapKHz = overlapKHz; self.distanceKm = distanceKm
+        self.interferenceDBm = interferenceDBm; self.cOverIDB = cOverIDB; self.requiredDB = requiredDB
+        self.marginDB = marginDB; self.severity = severity; self.explanation = explanation
+        self.aPosition = aPosition; self.bPosition = bPosition; self.status = status
+    }
+
+    /// Identity of a conflict across runs (for `--baseline`).
+    public var key: String { [kind.rawValue, aID, bID ?? "", cID ?? ""].joined(separator: "|") }
+
+    public static func == (l: Conflict, r: Conflict) -> Bool {
+        l.key == r.key && l.marginDB == r.marginDB && l.severity == r.severity && l.explanation == r.explanation && l.status == r.status
+    }
+
+    /// Severity first, then the margin (worst first), then kind and ids.
+    public static func ordered(_ a: Conflict, _ b: Conflict) -> Bool {
+        if a.severity != b.severity { return a.severity < b.severity }
+        let ma = a.marginDB ?? .infinity, mb = b.marginDB ?? .infinity
+        if ma != mb { return ma < mb }
+        if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
+        return a.key < b.key
+    }
+}
+
+public struct ConflictSettings: Sendable {
+    public var protection: ProtectionRatios = .defaults
+    /// nil: no band-plan check and no block-licensing rules.
+    public var bandPlan: BandPlan? = .vietnamDefault
+    /// Hata environment of the simple model for area services.
+    public var environment: Hata.Environment = .suburban
+    /// Closest approach of an area victim's receivers to an interfering site, km (Hata starts at 1 km; the
+    /// immediate surroundings of another licensee's mast are not protected).
+    public var minDistanceKm = 1.0
+    /// Separation assumed between co-sited antennas of station receivers and transmitters, km.
+    public var coSiteDistanceKm = 0.05
+    /// No pair farther apart than this is screened, km.
+    public var maxDistanceKm = 500.0
+    /// Transmitters with the same station_id or within this distance share a site for intermodulation, km.
+    public var imSiteKm = 0.1
+    /// Receive channels within this distance of a site are screened for its intermodulation products, km.
+    public var imVictimKm = 10.0
+    /// Attenuation of 3rd- and 5th-order intermodulation products relative to the weakest carrier involved, dB
+    /// (40 dB is the ETSI EN 300 086 minimum for land-mobile transmitters; 5th order 15 dB lower).
+    public var im3AttenuationDB = 40.0
+    public var im5AttenuationDB = 55.0
+    /// Two records with the same channels, service and azimuth closer than this are duplicates, km.
+    public var duplicateDistanceKm = 0.1
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+}
+
+/// What a run examined, for reports and the benchmark.
+public struct ScreeningStatistics: Sendable {
+    public var assignments = 0
+    public var victimChannels = 0
+    /// Candidate (interferer, victim channel) pairs returned by the frequency and spatial indexes and examined.
+    public var pairsExamined = 0
+    /// Pairs whose interference was computed (past the distance, frequency and licensing rules).
+    public var pairsEvaluated = 0
+    public var intermodulationSites = 0
+    public var intermodulationProducts = 0
+    /// Pairs for which the terrain model failed and the simple model was used.
+    public var terrainFallbacks = 0
+    public var seconds = 0.0
+    public var allPairs: Double { Double(assignments) * Double(max(0, assignments - 1)) / 2 }
+    public init() {}
+}

@@ -1,0 +1,114 @@
+// Path loss for the register checks.
+//
+// Without a DEM ("simple model"): for paths that end in a service area or at a land-mobile station,
+// L = max(L_Hata(d), L_fs(d) + L_dsph(d)): Okumura-Hata up to 1500 MHz and COST-231 Hata above (extrapolated
+// outside their ranges, mobile height clamped to 1–10 m), never below free space plus the ITU-R P.526
+// spherical-Earth diffraction loss, so that paths beyond the radio horizon are not given Hata's gentle
+// extrapolated slope. Fixed-to-fixed paths (line of sight by design): L = L_fs + L_dsph. Effective Earth
+// radius 4/3 × 6371 km.
+// With a DEM: the chosen model (`ProfileModel`, as `tanso pathloss`) on the geodesic terrain profile.
+import Foundation
+import Geo
+import Propagation
+import Terrain
+
+enum ConflictPropagation {
+    static let effectiveEarthRadiusKm = 6371.0 * 4 / 3
+
+    /// Free space plus spherical-Earth diffraction, dB.
+    static func lineOfSightLossDB(distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double) -> Double {
+        let d = max(distanceKm, 0.001)
+        let fs = FreeSpace.lossDB(distanceKm: d, frequencyMHz: frequencyMHz)
+        // Beyond 60 % of the smooth-Earth horizon only: nearer, the first Fresnel zone is clear (L_dsph = 0) for
+        // any realistic antenna height, and skipping the evaluation keeps short paths cheap.
+        let horizon = (2 * effectiveEarthRadiusKm).squareRoot() * ((0.001 * txHeightM).squareRoot() + (0.001 * rxHeightM).squareRoot())
+        guard d > 0.6 * horizon else { return fs }
+        let sph = P526.sphericalEarthDiffraction(distanceKm: d, txHeightM: txHeightM, rxHeightM: rxHeightM,
+                                                 effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+                                                 polarization: .vertical, ground: .land)
+        return fs + max(0, sph.lossDB)
+    }
+
+    /// Hata (or COST-231 above 1500 MHz) median loss, dB, extrapolated.
+    static func hataLossDB(distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+                           environment: Hata.Environment) -> Double {
+        let variant: Hata.Variant = frequencyMHz <= 1500 ? .okumuraHata : .cost231
+        guard let s = try? Hata.Setup(variant: variant, environment: environment, frequencyMHz: min(max(frequencyMHz, 1), 100_000),
+                                      baseHeightM: min(max(txHeightM, 1), 3000), mobileHeightM: min(max(rxHeightM, 1), 10)) else {
+            return FreeSpace.lossDB(distanceKm: max(distanceKm, 0.001), frequencyMHz: frequencyMHz)
+        }
+        return s.hataLossDB(distanceKm: max(distanceKm, 0.001))
+    }
+
+    /// The simple model. `lineOfSight`: fixed-to-fixed paths.
+    static func simpleLossDB(distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+                             lineOfSight: Bool, environment: Hata.Environment) -> Double {
+        let los = lineOfSightLossDB(distanceKm: distanceKm, frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM)
+        if lineOfSight { return los }
+        return max(los, hataLossDB(distanceKm: distanceKm, frequencyMHz: frequencyMHz, txHeightM: txHeightM,
+                                   rxHeightM: rxHeightM, environment: environment))
+    }
+
+    /// Largest distance (≤ maxKm) at which `lossBudgetDB` is not yet exceeded, by bisection (the loss grows with
+    /// distance); 0 when even the shortest path loses more.
+    static func reachKm(lossBudgetDB: Double, maxKm: Double, loss: (Double) -> Double) -> Double {
+        if loss(maxKm) <= lossBudgetDB { return maxKm }
+        var lo = 0.0, hi = maxKm
+        if loss(0.01) > lossBudgetDB { return 0 }
+        for _ in 0..<30 {
+            let mid = (lo + hi) / 2
+            if loss(mid) <= lossBudgetDB { lo = mid } else { hi = mid }
+            if hi - lo < 0.01 { break }
+        }
+        return hi
+    }
+}
+
+/// Great-circle helpers on the mean sphere (screening distances; terrain profiles use the WGS 84 geodesic).
+enum Sphere {
+    static let radiusKm = 6371.0088
+
+    static func distanceKm(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
+        let dp = p2 - p1, dl = (lon2 - lon1) * .pi / 180
+        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
+        return 2 * radiusKm * asin(min(1, a.squareRoot()))
+    }
+
+    static func bearingDeg(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180, dl = (lon2 - lon1) * .pi / 180
+        let b = atan2(sin(dl) * cos(p2), cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl)) * 180 / .pi
+        return b < 0 ? b + 360 : b
+    }
+
+    /// The point at `distanceKm` from (lat, lon) along `bearingDeg`.
+    static func destination(_ lat: Double, _ lon: Double, bearingDeg: Double, distanceKm: Double) -> (lat: Double, lon: Double) {
+        let d = distanceKm / radiusKm, b = bearingDeg * .pi / 180, p1 = lat * .pi / 180, l1 = lon * .pi / 180
+        let p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(b))
+        let l2 = l1 + atan2(sin(b) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2))
+        var lon2 = l2 * 180 / .pi
+        if lon2 > 180 { lon2 -= 360 } else if lon2 < -180 { lon2 += 360 }
+        return (p2 * 180 / .pi, lon2)
+    }
+
+    static func angleDiffDeg(_ a: Double, _ b: Double) -> Double {
+        var d = (a - b).truncatingRemainder(dividingBy: 360)
+        if d > 180 { d -= 360 } else if d < -180 { d += 360 }
+        return abs(d)
+    }
+}
+
+/// Interference paths over terrain with a chosen model.
+public struct TerrainPaths: Sendable {
+    public let dem: ElevationModel
+    public let model: ProfileModel
+    public init(dem: ElevationModel, model: ProfileModel) { self.dem = dem; self.model = model }
+
+    func lossDB(fromLat: Double, fromLon: Double, toLat: Double, toLon: Double, frequencyMHz: Double,
+                txHeightM: Double, rxHeightM: Double) throws -> Double {
+        let p = try dem.profile(fromLon: fromLon, lat1: fromLat, toLon: toLon, lat2: toLat)
+        let link = PathLink(frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM,
+                            coordinates: (fromLat, fromLon, toLat, toLon))
+        return try model.lossDB(profile: TerrainProfile(elevationsM: p.elevationsM, spacingM: p.spacingM), link: link).lossDB
+    }
+}
