@@ -129,6 +129,9 @@ public enum CoverageEngine {
         let serviceIndex: Int
         let threshold: Float
         let colMin: Int, colMax: Int, rowMin: Int, rowMax: Int
+        /// Sector antennas: the parametric 3GPP pattern (closed form) or a pattern file's gain table.
+        let sectorAntenna: SectorAntenna?
+        let gainTable: AntennaGainTable?
         var txAbsM: Double { groundM + antennaHeightM }
     }
 
@@ -143,7 +146,8 @@ public enum CoverageEngine {
     static let effectiveEarthRadiusM = 6_371_000.0 * 4 / 3
 
     public static func run(study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?,
-                           antenna: SectorAntenna = SectorAntenna(), progress: ProgressHandler? = nil) throws -> CoverageResult {
+                           antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+                           progress: ProgressHandler? = nil) throws -> CoverageResult {
         let start = Date()
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
         let fast = study.model == "hata"
@@ -199,8 +203,29 @@ public enum CoverageEngine {
         let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
         let utmZoneCM = Double((Int(floor(((study.west + study.east) / 2 + 180) / 6)) + 1) * 6 - 183)
 
+        // Antennas: omnidirectional without azimuth; with azimuth, the record's pattern file (through the library)
+        // or else the parametric sector. A file's gain table (0.5° step) is built once per pattern and tilt.
+        var tables: [String: AntennaGainTable] = [:]
+        func antennaFor(_ tx: Transmitter) throws -> (SectorAntenna?, AntennaGainTable?) {
+            guard tx.azimuthDeg != nil else { return (nil, nil) }
+            guard let name = tx.antennaPattern, !name.isEmpty else { return (sectorAntenna, nil) }
+            guard let antennas else {
+                throw StudyError("transmitter \(tx.id) names antenna pattern '\(name)': give the folder of pattern files (--antenna-dir)")
+            }
+            let key = "\(name)|\(tx.mechanicalTiltDeg)"
+            if let t = tables[key] { return (nil, t) }
+            let pattern: AntennaPattern
+            do { pattern = try antennas.pattern(named: name) } catch {
+                throw StudyError("transmitter \(tx.id): antenna pattern '\(name)': \(error)")
+            }
+            let t = AntennaModel.pattern(pattern).gainTable(mechanicalTiltDeg: tx.mechanicalTiltDeg, stepDeg: 0.5)
+            tables[key] = t
+            return (nil, t)
+        }
+
         var sectors: [SectorSetup] = []
         for tx in transmitters {
+            let (sectorModel, table) = try antennaFor(tx)
             let p = try toGrid.transform(x: tx.longitude, y: tx.latitude)
             var setup: Hata.Setup? = nil
             if fast {
@@ -232,7 +257,8 @@ public enum CoverageEngine {
                                        serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
                                        threshold: Float(thresholds.threshold(for: tx.technology)),
                                        colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
-                                       rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row)))))
+                                       rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row))),
+                                       sectorAntenna: sectorModel, gainTable: table))
         }
 
         var best = [Float](repeating: CoverageResult.nodata, count: n)
@@ -261,7 +287,7 @@ public enum CoverageEngine {
         var radialError: Error? = nil
         if let dem, let model = profileModel, study.profiles == "radial" {
             radialContext = RadialContext(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: maxPoints,
-                                          rxHeightM: rxHeight, floorDBm: floorDBm, antenna: antenna,
+                                          rxHeightM: rxHeight, floorDBm: floorDBm,
                                           cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
                                           groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs))
         }
@@ -345,7 +371,7 @@ public enum CoverageEngine {
                                     continue
                                 }
                             }
-                            let gain = antennaGainDB(s, antenna: antenna, dx: x - s.x, dy: dy, gridM: gridM,
+                            let gain = antennaGainDB(s, dx: x - s.x, dy: dy, gridM: gridM,
                                                      rxAbsM: rxHeight + (groundM.map { $0[idx].isNaN ? 0 : Double($0[idx]) } ?? 0))
                             deposit(s.eirp + gain - cellLoss, sector: s, index: si, cell: idx, cells: n, floor: floorDBm,
                                     best: bestP, server: serverP, count: countP, service: serviceP)
@@ -368,17 +394,20 @@ public enum CoverageEngine {
 }
 
 extension CoverageEngine {
-    /// Antenna gain relative to boresight toward a cell (0 for omnidirectional transmitters): the grid bearing
+    /// Antenna gain relative to boresight toward a cell (0 for omnidirectional transmitters; a pattern file's
+    /// table, tilted mechanically when built; or the parametric sector with both tilts): the grid bearing
     /// plus the meridian convergence gives the true bearing; the depression angle includes the Earth's curvature
     /// (4/3 effective radius), positive downward.
     @inline(__always)
-    static func antennaGainDB(_ s: SectorSetup, antenna: SectorAntenna, dx: Double, dy: Double, gridM: Double, rxAbsM: Double) -> Float {
+    static func antennaGainDB(_ s: SectorSetup, dx: Double, dy: Double, gridM: Double, rxAbsM: Double) -> Float {
         guard let az = s.azimuth else { return 0 }
         let bearing = atan2(dx, dy) * 180 / .pi + s.gridConvergenceDeg
         let dM = max(gridM, 1)
         let depression = atan2(s.txAbsM - rxAbsM, dM) * 180 / .pi + dM / (2 * effectiveEarthRadiusM) * 180 / .pi
-        return Float(antenna.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
-                                            mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
+        if let table = s.gainTable { return table.relativeGainDB(azimuthOffDeg: bearing - az, depressionDeg: depression) }
+        guard let sector = s.sectorAntenna else { return 0 }
+        return Float(sector.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
+                                           mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
     }
 
     /// Adds one transmitter's received power at a cell to the composites (best signal and server, server count,

@@ -26,7 +26,6 @@ extension CoverageEngine {
         let maxPoints: Int?
         let rxHeightM: Double
         let floorDBm: Float
-        let antenna: SectorAntenna
         let cellLon: [Double], cellLat: [Double]
         let cellDemCol: [Double], cellDemRow: [Double]
         let groundM: [Float]
@@ -174,7 +173,7 @@ extension CoverageEngine {
                                 continue
                             }
                             let g = c.groundM[idx]
-                            let gain = antennaGainDB(s, antenna: c.antenna, dx: dx, dy: dy, gridM: gridM,
+                            let gain = antennaGainDB(s, dx: dx, dy: dy, gridM: gridM,
                                                      rxAbsM: c.rxHeightM + (g.isNaN ? 0 : Double(g)))
                             deposit(s.eirp + gain - cellLoss, sector: s, index: si, cell: idx, cells: n, floor: c.floorDBm,
                                     best: bestP, server: serverP, count: countP, service: serviceP)

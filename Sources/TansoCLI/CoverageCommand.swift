@@ -1,6 +1,7 @@
 // tanso coverage: transmitters + area → rasters, polygons, village figures, map.
 import Foundation
 import Geo
+import Radio
 import Records
 import Analysis
 import Reports
@@ -10,6 +11,7 @@ enum CoverageCommand {
     static let options: [OptionSpec] = [
         .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: true),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
+        .value("antenna-dir", "DIR", "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx) [default: the transmitters file's folder]"),
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
@@ -37,9 +39,11 @@ enum CoverageCommand {
         below 1 km), vectorised over distance. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
         fspl, 38901-*) runs on the terrain profile from each transmitter to each cell centre, sampled exactly as
         `tanso pathloss` link mode samples it (n = ceil(distance / spacing) equal steps, bilinear heights), so a
-        cell's value equals `tanso pathloss` on that cell's profile. Antennas: the 3GPP
-        parametric sector pattern (65° / 10°, 30 dB) with azimuth and mechanical/electrical tilt, EIRP from the
-        record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
+        cell's value equals `tanso pathloss` on that cell's profile. Antennas: a transmitter
+        without azimuth is omnidirectional; with one, its antenna_pattern file (.msi, .pln, Planet .txt or .pafx,
+        from --antenna-dir) gives the 3-D gain (data/README.md, Antenna patterns), else the 3GPP parametric sector
+        (65° / 10°, 30 dB); azimuth and mechanical tilt always apply, electrical tilt to the parametric sector (a
+        pattern file holds its own). EIRP (boresight) comes from the record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
 
         Products in DIR: best_signal_dbm.tif, best_server.tif (+ best_server_ids.csv), server_count.tif,
         services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
@@ -58,7 +62,8 @@ enum CoverageCommand {
         TansoCLI.reportSkipped(villageReport, what: "village")
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
-        let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem,
+        let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: a.string("transmitters")!, transmitters: transmitters)
+        let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
                                  output: a.string("output")!, title: a.string("title")!)
         print(result)
         return 0
@@ -128,10 +133,20 @@ enum CoverageCommand {
         return study
     }
 
+    /// The pattern-file library when some transmitter names a pattern: `--antenna-dir`, else the folder of the
+    /// transmitters file (a connection string has no folder: the current directory).
+    static func antennaLibrary(_ dir: String?, transmittersPath: String, transmitters: [Transmitter]) -> AntennaLibrary? {
+        guard transmitters.contains(where: { !($0.antennaPattern ?? "").isEmpty }) else { return nil }
+        if let dir { return AntennaLibrary(folder: URL(fileURLWithPath: dir)) }
+        let url = URL(fileURLWithPath: transmittersPath)
+        let folder = FileManager.default.fileExists(atPath: url.path) ? url.deletingLastPathComponent() : URL(fileURLWithPath: ".")
+        return AntennaLibrary(folder: folder)
+    }
+
     /// Runs a study and writes its products; returns the summary text.
     static func execute(study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
-                        output: String, title: String) throws -> String {
-        let result = try CoverageEngine.run(study: study, transmitters: transmitters, dem: dem,
+                        antennas: AntennaLibrary? = nil, output: String, title: String) throws -> String {
+        let result = try CoverageEngine.run(study: study, transmitters: transmitters, dem: dem, antennas: antennas,
                                             progress: TansoCLI.progressHandler("coverage"))
         let d = result.diagnostics
         if d.cellsWithoutTerrain > 0 {
