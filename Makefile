@@ -1,9 +1,12 @@
 # tanso: the two commands of the README.
 #   make demo   install what is missing, build (release), run the demo on data/, products in out/demo/
 #   make test   install what is missing, run the test suite
+#   make notebooks   build, then execute every notebooks/*.ipynb headless in .venv-notebooks/ (fails on any error)
 SWIFT ?= swift
+PYTHON ?= python3
+NOTEBOOK_VENV := .venv-notebooks
 
-.PHONY: demo test build deps bench map clean
+.PHONY: demo test build deps bench map clean notebooks
 
 deps:
 	@./scripts/install-deps
@@ -19,6 +22,16 @@ test: deps
 
 bench: deps
 	$(SWIFT) run -c release benchmarks
+
+# Executes the notebooks with the release build (or the binary in $TANSO) and writes their outputs back into them.
+notebooks: build $(NOTEBOOK_VENV)/.installed
+	$(NOTEBOOK_VENV)/bin/python scripts/run-notebooks notebooks/*.ipynb
+
+$(NOTEBOOK_VENV)/.installed: notebooks/requirements.txt
+	@./scripts/install-deps --notebooks
+	$(PYTHON) -m venv $(NOTEBOOK_VENV)
+	$(NOTEBOOK_VENV)/bin/pip install --disable-pip-version-check -q --only-binary=:all: -r notebooks/requirements.txt
+	touch $@
 
 # Refresh the map shown in the README from the demo's products.
 map: demo
