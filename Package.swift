@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo"]),
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports"]),
     ],
     swiftLanguageModes: [.v6]
 )

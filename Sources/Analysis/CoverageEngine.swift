@@ -97,6 +97,14 @@ public struct CoverageResult: Sendable {
     /// Cells skipped for missing terrain or rejected by the model (summed over transmitters).
     public var diagnostics = CoverageEngine.Diagnostics()
 
+    public init(spec: GridSpec, transmitters: [Transmitter], bestSignalDBm: [Float], bestServer: [Int32], serverCount: [UInt16],
+                serviceDBm: [ServiceKey: [Float]], groundM: [Float]?, study: CoverageStudy, seconds: Double,
+                diagnostics: CoverageEngine.Diagnostics = CoverageEngine.Diagnostics()) {
+        self.spec = spec; self.transmitters = transmitters; self.bestSignalDBm = bestSignalDBm; self.bestServer = bestServer
+        self.serverCount = serverCount; self.serviceDBm = serviceDBm; self.groundM = groundM; self.study = study
+        self.seconds = seconds; self.diagnostics = diagnostics
+    }
+
     /// Best signal value at a WGS84 point for a service, nil when outside the grid or nodata.
     public func value(_ layer: [Float], longitude: Double, latitude: Double, transform: CoordinateTransform) -> Float? {
         guard let p = try? transform.transform(x: longitude, y: latitude) else { return nil }
@@ -136,7 +144,8 @@ public enum CoverageEngine {
     }
 
     /// Cells left empty for a transmitter because the terrain or the model could not give a value.
-    public struct Diagnostics: Sendable {
+    public struct Diagnostics: Sendable, Codable, Equatable {
+        public init() {}
         public var cellsWithoutTerrain = 0
         public var cellsRejectedByModel = 0
         public var firstModelError: String?

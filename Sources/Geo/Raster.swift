@@ -307,3 +307,36 @@ public struct RGBAImage: Sendable {
         try out.commit()
     }
 }
+
+extension RGBAImage {
+    /// Writes the image as a KMZ super-overlay for Google Earth through GDAL's KMLSUPEROVERLAY driver: the image
+    /// is georeferenced by `geoTransform` in `crs`, reprojected by GDAL to WGS 84 and cut into PNG tiles with
+    /// level-of-detail regions (so large overlays stay fluid). Transparent pixels (alpha 0) stay transparent.
+    public func writeKMZ(to path: String, geoTransform: GeoTransform, crs: String, name: String) throws {
+        GDALEnvironment.ensure()
+        let out = try AtomicOutput(path: path)
+        guard let memDriver = GDALGetDriverByName("MEM"), let kml = GDALGetDriverByName("KMLSUPEROVERLAY"),
+              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), 4, GDT_Byte, nil) else {
+            throw GDALEnvironment.error("create KMZ overlay", path)
+        }
+        defer { GDALClose(mem) }
+        var gt = geoTransform.coefficients
+        GDALSetGeoTransform(mem, &gt)
+        GDALSetProjection(mem, try SpatialReference.wkt(of: crs))
+        for (i, interp) in [GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand].enumerated() {
+            GDALSetRasterColorInterpretation(GDALGetRasterBand(mem, Int32(i + 1)), interp)
+        }
+        var px = pixels
+        let err = px.withUnsafeMutableBytes { buf in
+            GDALDatasetRasterIO(mem, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
+        }
+        guard err == CE_None else { throw GDALEnvironment.error("fill KMZ overlay", path) }
+        let options = CStringList(["FORMAT=PNG", "NAME=\(name)"])
+        guard let ds = GDALCreateCopy(kml, out.temporaryPath, mem, 0, options.pointer, nil, nil) else {
+            throw GDALEnvironment.error("write KMZ", path)
+        }
+        GDALClose(ds)
+        try out.commit()
+    }
+}

@@ -35,6 +35,20 @@ public enum CoverageMap {
         return out
     }
 
+    /// The best-signal classes as a transparent overlay, one pixel per grid cell (cells below the last class or
+    /// without value are transparent): the ground overlay of the KMZ for Google Earth.
+    public static func signalOverlay(_ result: CoverageResult) -> RGBAImage {
+        let spec = result.spec
+        var img = RGBAImage(width: spec.width, height: spec.height, fill: (0, 0, 0, 0))
+        for i in 0..<spec.cellCount {
+            let v = result.bestSignalDBm[i]
+            guard v != CoverageResult.nodata, let cls = classes.first(where: { v >= $0.lowerDBm }) else { continue }
+            let k = 4 * i
+            img.pixels[k] = cls.color.0; img.pixels[k + 1] = cls.color.1; img.pixels[k + 2] = cls.color.2; img.pixels[k + 3] = 170
+        }
+        return img
+    }
+
     /// Renders the map at one pixel per grid cell (downsampled to at most `maxSize` pixels on the long side).
     public static func render(_ result: CoverageResult, villages: [VillageStatus], title: String,
                               maxSize: Int = 1200) throws -> RGBAImage {

@@ -45,6 +45,9 @@ public enum CoverageProducts {
                        description: "best \(key) signal (dBm)", metadata: meta)
         }
         list.add(servicesDir.path + "/", "best signal per operator and technology, dBm (one COG each)")
+        try CoverageMap.signalOverlay(result).writeKMZ(to: path("best_signal.kmz"), geoTransform: spec.geoTransform,
+                                                       crs: spec.crs, name: "best signal")
+        list.add(path("best_signal.kmz"), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
 
         // Coverage polygons per service at its technology's threshold.
         var coverage = LayerData(name: "coverage", fields: [("operator", .string), ("technology", .string),

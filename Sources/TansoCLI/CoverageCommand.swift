@@ -24,6 +24,7 @@ enum CoverageCommand {
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
         .value("threshold", "TECH=DBM,...", "override coverage thresholds (total channel power), e.g. 4G=-85,5G=-80"),
+        .value("shard", "I/N", "compute only shard I of N (transmitters i with i mod N = I − 1) into a partial result for tanso merge"),
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
@@ -63,8 +64,32 @@ enum CoverageCommand {
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
         let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: a.string("transmitters")!, transmitters: transmitters)
+        var shard: (index: Int, count: Int)? = nil
+        if let text = a.string("shard") {
+            let parts = text.split(separator: "/").map { Int($0) }
+            guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (1...n).contains(i) else {
+                throw UsageError(message: "--shard expects I/N with 1 ≤ I ≤ N (e.g. 2/8), got '\(text)'", command: "coverage")
+            }
+            shard = (i, n)
+        }
+        // The record of the run: every input with its checksum.
+        var inputs = [try RunRecord.input(role: "transmitters", path: a.string("transmitters")!)]
+        if let v = a.string("villages") { inputs.append(try RunRecord.input(role: "villages", path: v)) }
+        if let d = a.string("dem") { inputs.append(try RunRecord.input(role: "dem", path: d)) }
+        if let antennas {
+            for name in Set(transmitters.compactMap(\.antennaPattern).filter { !$0.isEmpty }).sorted() {
+                let path = antennas.folder.appendingPathComponent(name.split(separator: "#").first.map(String.init) ?? name).path
+                inputs.append(try RunRecord.input(role: "antenna_pattern", path: path))
+            }
+        }
+        if let path = a.string("study"), let previous = try? RunRecord.read(path), !previous.inputs.isEmpty {
+            for message in previous.changedInputs() { TansoCLI.printWarning("\(path): \(message)") }
+        }
         let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
-                                 output: a.string("output")!, title: a.string("title")!)
+                                 output: a.string("output")!, title: a.string("title")!,
+                                 record: RunRecord(tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
+                                                   inputs: inputs, study: study),
+                                 shard: shard)
         print(result)
         return 0
     }
@@ -73,7 +98,7 @@ enum CoverageCommand {
         var study: CoverageStudy
         if let path = a.string("study") {
             do {
-                study = try JSONDecoder().decode(CoverageStudy.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+                study = try RunRecord.read(path).study
             } catch {
                 throw InputError("\(path): not a valid study file: \(error)")
             }
@@ -145,8 +170,17 @@ enum CoverageCommand {
 
     /// Runs a study and writes its products; returns the summary text.
     static func execute(study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
-                        antennas: AntennaLibrary? = nil, output: String, title: String) throws -> String {
-        let result = try CoverageEngine.run(study: study, transmitters: transmitters, dem: dem, antennas: antennas,
+                        antennas: AntennaLibrary? = nil, output: String, title: String,
+                        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil) throws -> String {
+        var subset = transmitters, indices = Array(transmitters.indices)
+        if let shard {
+            indices = PartialResult.indices(shard: shard.index, of: shard.count, transmitters: transmitters.count)
+            guard !indices.isEmpty else {
+                throw InputError("shard \(shard.index)/\(shard.count) has no transmitters: there are only \(transmitters.count); use N ≤ \(transmitters.count)")
+            }
+            subset = indices.map { transmitters[$0] }
+        }
+        let result = try CoverageEngine.run(study: study, transmitters: subset, dem: dem, antennas: antennas,
                                             progress: TansoCLI.progressHandler("coverage"))
         let d = result.diagnostics
         if d.cellsWithoutTerrain > 0 {
@@ -155,15 +189,26 @@ enum CoverageCommand {
         if d.cellsRejectedByModel > 0 {
             TansoCLI.printWarning("\(d.cellsRejectedByModel) cell(s) left empty: the model rejected their path, e.g. \(d.firstModelError ?? "")")
         }
+        var runRecord = record ?? RunRecord(tool: "tanso \(TansoCLI.version)", command: [], inputs: [], study: study)
+        runRecord.grid = RunRecord.grid(result.spec)
+        if let shard {
+            runRecord.shard = .init(index: shard.index, count: shard.count, transmitterIndices: indices)
+            try PartialResult.write(result, globalIndices: indices, transmitterCount: transmitters.count, record: runRecord, to: output)
+            return "Shard \(shard.index)/\(shard.count): \(subset.count) of \(transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height), " +
+                String(format: "%.1f s", result.seconds) + "\nPartial result in \(output) (partial/, study.json): combine the shards with tanso merge.\n"
+        }
+        return try writeProducts(result, villages: villages, record: runRecord, output: output, title: title)
+    }
+
+    /// Products of a whole result (a single run or merged shards) and the run record.
+    static func writeProducts(_ result: CoverageResult, villages: [Village], record: RunRecord, output: String, title: String) throws -> String {
         let statuses = try VillageAnalysis.evaluate(result, villages: villages)
         let products = try CoverageProducts.write(result, villages: statuses, to: output, title: title)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(study).write(to: URL(fileURLWithPath: output).appendingPathComponent("study.json"), options: .atomic)
+        try record.write(to: URL(fileURLWithPath: output).appendingPathComponent("study.json").path)
         var text = CoverageProducts.summaryText(result, villages: statuses)
         text += "\nProducts in \(output):\n"
         for p in products.files { text += "  \(URL(fileURLWithPath: p.path).lastPathComponent)\(p.path.hasSuffix("/") ? "/" : "")  \(p.what)\n" }
-        text += "  study.json  the study, to run again with --study\n"
+        text += "  study.json  the run record: tool version, command, inputs with SHA-256, study (run again with --study)\n"
         return text
     }
 }
@@ -215,6 +260,63 @@ enum VillagesCommand {
         let uncovered = evaluated.filter { !$0.covered }
         let pop = uncovered.reduce(0) { $0 + $1.village.population }
         print("\(uncovered.count) of \(evaluated.count) villages below \(threshold) dBm (population \(pop)); written to \(output)")
+        return 0
+    }
+}
+
+enum MergeCommand {
+    static let options: [OptionSpec] = [
+        .value("parts", "DIR,DIR,…", "the output folders of tanso coverage --shard I/N, every shard once, any order", required: true),
+        .value("output", "DIR", "folder for the products (required)", required: true),
+        .value("transmitters", "FILE", "the transmitters file [default: the one recorded in the shards' study.json]"),
+        .value("villages", "FILE", "villages [default: the file recorded in the shards' study.json, if any]"),
+        .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
+    ]
+
+    static let help = helpText(
+        usage: "tanso merge --parts DIR1,DIR2,… --output DIR",
+        summary: "Combine the partial results of sharded coverage runs into the products of a single run.",
+        options: options,
+        details: """
+        Shards split a study's transmitters deterministically: shard I of N computes every transmitter whose index i
+        (0-based, input order) has i mod N = I − 1. Each shard writes partial layers and a run record; merge checks
+        that the parts belong to one study (same study, grid, input checksums, every shard once) and writes exactly
+        the rasters a single run writes (best signal = maximum, best server = its transmitter, lowest index on ties,
+        server count = sum, per-service maximum), then the polygons, villages, map and record.
+
+        Example, 4 shards on one machine (or as a Kubernetes Indexed Job / Slurm array: see README.md):
+          for i in 1 2 3 4; do tanso coverage --transmitters t.csv --dem dem.tif --model itm --shard $i/4 --output parts/$i; done
+          tanso merge --parts parts/1,parts/2,parts/3,parts/4 --output coverage
+        """)
+
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try ParsedArguments(command: "merge", arguments: args, options: options)
+        if a.helpRequested { print(help); return 0 }
+        let parts = a.string("parts")!.split(separator: ",").map(String.init)
+        let firstRecordPath = URL(fileURLWithPath: parts[0]).appendingPathComponent("study.json").path
+        guard FileManager.default.fileExists(atPath: firstRecordPath) else {
+            throw InputError("\(parts[0]): no study.json: not the output of tanso coverage --shard")
+        }
+        let first = try RunRecord.read(firstRecordPath)
+        func recorded(_ role: String) -> RunRecord.Input? { first.inputs.first { $0.role == role } }
+        guard let txPath = a.string("transmitters") ?? recorded("transmitters")?.path else {
+            throw InputError("\(firstRecordPath) records no transmitters file: give --transmitters")
+        }
+        if a.string("transmitters") == nil, let sum = recorded("transmitters")?.sha256, let now = try? SHA256.hex(ofFile: txPath), now != sum {
+            throw InputError("\(txPath) changed since the shards ran (SHA-256 differs): merge needs the same transmitters")
+        }
+        var report = LoadReport()
+        let transmitters = try TransmitterLoader.load(txPath, report: &report)
+        var villages: [Village] = []
+        if let v = a.string("villages") ?? recorded("villages")?.path {
+            villages = try VillageLoader.load(v, report: &report)
+        }
+        let (result, record) = try PartialResult.merge(parts, transmitters: transmitters)
+        var merged = record
+        merged.command = ["tanso", "merge"] + args
+        let text = try CoverageCommand.writeProducts(result, villages: villages, record: merged, output: a.string("output")!,
+                                                     title: a.string("title")!)
+        print("Merged \(parts.count) shards.\n" + text)
         return 0
     }
 }

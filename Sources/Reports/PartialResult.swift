@@ -1,0 +1,146 @@
+// Scale-out: a shard computes a deterministic subset of the transmitters (`--shard I/N`: every transmitter whose
+// 0-based index i in the input has i mod N = I − 1) and writes its composite layers as a partial result; `merge`
+// combines the partials into the layers a single run would have computed, bit for bit:
+//   best signal  = the maximum over shards; best server = the server of that maximum, the lowest transmitter index
+//                  on ties (a single run visits transmitters in input order and keeps the first maximum);
+//   server count = the sum; per-service best = the maximum (a service's transmitters may span shards).
+// Partial layers are Float32 GeoTIFFs (server indices and counts are exact in Float32 up to 2^24).
+import Foundation
+import Analysis
+import Geo
+import Radio
+import Records
+
+public enum PartialResult {
+    struct ServiceFile: Codable { var operatorName: String; var technology: String; var file: String }
+    struct Manifest: Codable {
+        var services: [ServiceFile]
+        var hasGround: Bool
+        var diagnostics: CoverageEngine.Diagnostics
+        var transmitterCount: Int
+        var seconds: Double
+    }
+
+    /// The transmitter indices of shard `index` (1-based) of `count`.
+    public static func indices(shard index: Int, of count: Int, transmitters n: Int) -> [Int] {
+        (0..<n).filter { $0 % count == index - 1 }
+    }
+
+    /// Writes the layers of `result` (computed for `globalIndices` of the full list) into `directory`/partial and
+    /// the run record into `directory`/study.json.
+    public static func write(_ result: CoverageResult, globalIndices: [Int], transmitterCount: Int, record: RunRecord,
+                             to directory: String) throws {
+        let dir = URL(fileURLWithPath: directory).appendingPathComponent("partial")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("services"), withIntermediateDirectories: true)
+        let spec = result.spec
+        func write(_ values: [Float], _ name: String, nodata: Float?) throws {
+            try spec.grid(values: values, nodata: nodata).write(to: dir.appendingPathComponent(name).path, format: .geoTIFF)
+        }
+        try write(result.bestSignalDBm, "best_signal_dbm.tif", nodata: CoverageResult.nodata)
+        try write(result.bestServer.map { $0 < 0 ? -1 : Float(globalIndices[Int($0)]) }, "best_server.tif", nodata: -1)
+        try write(result.serverCount.map { Float($0) }, "server_count.tif", nodata: nil)
+        var services: [ServiceFile] = []
+        for (i, (key, layer)) in result.serviceDBm.sorted(by: { $0.key < $1.key }).enumerated() {
+            let file = "services/\(i).tif"
+            try write(layer, file, nodata: CoverageResult.nodata)
+            services.append(ServiceFile(operatorName: key.operatorName, technology: key.technology.rawValue, file: file))
+        }
+        if let g = result.groundM { try write(g, "ground_m.tif", nodata: nil) }
+        let manifest = Manifest(services: services, hasGround: result.groundM != nil, diagnostics: result.diagnostics,
+                                transmitterCount: transmitterCount, seconds: result.seconds)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(manifest).write(to: dir.appendingPathComponent("manifest.json"), options: .atomic)
+        try record.write(to: URL(fileURLWithPath: directory).appendingPathComponent("study.json").path)
+    }
+
+    public struct MergeError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// Reads the partial results in `directories` (one per shard, in any order), checks that they belong to one
+    /// study (same study, grid, inputs, shard count, every shard exactly once) and combines them. `transmitters`
+    /// is the full list, as loaded from the record's transmitters input.
+    public static func merge(_ directories: [String], transmitters: [Transmitter]) throws -> (CoverageResult, RunRecord) {
+        guard !directories.isEmpty else { throw MergeError("no partial results given") }
+        var records: [RunRecord] = []
+        for d in directories {
+            let path = URL(fileURLWithPath: d).appendingPathComponent("study.json").path
+            guard FileManager.default.fileExists(atPath: path) else { throw MergeError("\(d): no study.json (not a shard output of tanso coverage --shard)") }
+            let r = try RunRecord.read(path)
+            guard r.shard != nil else { throw MergeError("\(d): its study.json is not a shard's (no shard field)") }
+            records.append(r)
+        }
+        let first = records[0]
+        let count = first.shard!.count
+        for (d, r) in zip(directories, records) {
+            guard r.study == first.study else { throw MergeError("\(d): a different study from \(directories[0])") }
+            guard r.grid == first.grid else { throw MergeError("\(d): a different grid from \(directories[0])") }
+            guard r.shard!.count == count else { throw MergeError("\(d): shard \(r.shard!.index)/\(r.shard!.count), expected …/\(count)") }
+            guard r.inputs.map(\.sha256) == first.inputs.map(\.sha256) else {
+                throw MergeError("\(d): computed from different input files than \(directories[0]) (checksums differ)")
+            }
+        }
+        let seen = records.map { $0.shard!.index }.sorted()
+        guard seen == Array(1...count) else {
+            let missing = Set(1...count).subtracting(seen).sorted()
+            throw MergeError("shards of \(count): " + (missing.isEmpty ? "some given twice (\(seen))" : "missing \(missing.map(String.init).joined(separator: ", "))"))
+        }
+        let spec = try GridSpec.utm(west: first.study.west, south: first.study.south, east: first.study.east,
+                                    north: first.study.north, resolutionM: first.study.resolutionM)
+        let n = spec.cellCount
+        var best = [Float](repeating: CoverageResult.nodata, count: n)
+        var server = [Int32](repeating: -1, count: n)
+        var serverCount = [UInt16](repeating: 0, count: n)
+        var services: [ServiceKey: [Float]] = [:]
+        var ground: [Float]? = nil
+        var diagnostics = CoverageEngine.Diagnostics()
+        var seconds = 0.0
+        func read(_ dir: URL, _ name: String) throws -> [Float] {
+            let ds = try RasterDataset(path: dir.appendingPathComponent(name).path)
+            guard ds.width == spec.width, ds.height == spec.height else {
+                throw MergeError("\(dir.path)/\(name): \(ds.width)×\(ds.height), expected \(spec.width)×\(spec.height)")
+            }
+            return try ds.read()
+        }
+        for d in directories {
+            let dir = URL(fileURLWithPath: d).appendingPathComponent("partial")
+            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: dir.appendingPathComponent("manifest.json")))
+            guard manifest.transmitterCount == transmitters.count else {
+                throw MergeError("\(d): computed for \(manifest.transmitterCount) transmitters, the transmitters file has \(transmitters.count)")
+            }
+            let b = try read(dir, "best_signal_dbm.tif"), s = try read(dir, "best_server.tif"), c = try read(dir, "server_count.tif")
+            for i in 0..<n {
+                let v = b[i]
+                if v != CoverageResult.nodata {
+                    let idx = Int32(s[i])
+                    if v > best[i] || (v == best[i] && idx < server[i]) { best[i] = v; server[i] = idx }
+                }
+                serverCount[i] &+= UInt16(c[i])
+            }
+            for f in manifest.services {
+                guard let tech = Technology(parsing: f.technology) else { throw MergeError("\(d): unknown technology \(f.technology)") }
+                let key = ServiceKey(f.operatorName, tech)
+                let layer = try read(dir, f.file)
+                if var acc = services[key] {
+                    for i in 0..<n where layer[i] > acc[i] { acc[i] = layer[i] }
+                    services[key] = acc
+                } else {
+                    services[key] = layer
+                }
+            }
+            if ground == nil, manifest.hasGround { ground = try read(dir, "ground_m.tif") }
+            seconds += manifest.seconds
+            diagnostics.cellsWithoutTerrain += manifest.diagnostics.cellsWithoutTerrain
+            diagnostics.cellsRejectedByModel += manifest.diagnostics.cellsRejectedByModel
+            if diagnostics.firstModelError == nil { diagnostics.firstModelError = manifest.diagnostics.firstModelError }
+        }
+        let result = CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
+                                    serverCount: serverCount, serviceDBm: services, groundM: ground, study: first.study,
+                                    seconds: seconds, diagnostics: diagnostics)
+        var record = first
+        record.shard = nil
+        return (result, record)
+    }
+}

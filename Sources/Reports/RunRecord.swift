@@ -1,0 +1,160 @@
+// The record of a run (study.json): tool and library versions, the command, every input file with its size and
+// SHA-256, the study, and the grid, so that a run can be repeated and its inputs checked.
+import Foundation
+import Analysis
+import Geo
+
+/// SHA-256 (FIPS 180-4), streaming. Foundation on Linux has no digest API and the project takes no packages.
+public struct SHA256 {
+    private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+    private var buffer: [UInt8] = []
+    private var length: UInt64 = 0
+    private static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]
+
+    public init() {}
+
+    public mutating func update<D: DataProtocol>(_ data: D) {
+        length &+= UInt64(data.count)
+        buffer.append(contentsOf: data)
+        let blocks = buffer.count / 64
+        guard blocks > 0 else { return }
+        buffer.withUnsafeBufferPointer { p in for b in 0..<blocks { compress(p, offset: b * 64) } }
+        buffer.removeFirst(blocks * 64)
+    }
+
+    public mutating func finalize() -> String {
+        let bits = length &* 8
+        var pad: [UInt8] = [0x80]
+        pad += [UInt8](repeating: 0, count: (119 - Int(length % 64)) % 64)
+        for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
+        let saved = length
+        update(pad)
+        length = saved
+        return h.map { String(format: "%08x", $0) }.joined()
+    }
+
+    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, offset: Int) {
+        var w = [UInt32](repeating: 0, count: 64)
+        for i in 0..<16 {
+            let j = offset + 4 * i
+            w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
+        }
+        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
+        for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+        for i in 0..<64 {
+            let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ Self.k[i] &+ w[i]
+            let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
+        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+    }
+
+    public static func hex(of data: Data) -> String { var s = SHA256(); s.update(data); return s.finalize() }
+
+    /// Digest of a file, read in 4 MB chunks.
+    public static func hex(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw GeoError(operation: "checksum", path: path, message: "cannot open the file")
+        }
+        defer { try? handle.close() }
+        var s = SHA256()
+        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { s.update(chunk) }
+        return s.finalize()
+    }
+}
+
+public struct RunRecord: Codable, Sendable {
+    public struct Input: Codable, Sendable, Equatable {
+        public var role: String
+        /// As given on the command line (relative paths stay relative); connection strings are kept as given.
+        public var path: String
+        /// nil for sources that are not plain files (a PostGIS connection string, a folder).
+        public var sha256: String?
+        public var bytes: Int?
+    }
+    public struct Grid: Codable, Sendable, Equatable {
+        public var crs: String
+        public var width: Int
+        public var height: Int
+        public var geoTransform: [Double]
+    }
+    public struct Shard: Codable, Sendable, Equatable {
+        public var index: Int
+        public var count: Int
+        /// Indices (in the full transmitter list) computed by this shard.
+        public var transmitterIndices: [Int]
+        public init(index: Int, count: Int, transmitterIndices: [Int]) {
+            self.index = index; self.count = count; self.transmitterIndices = transmitterIndices
+        }
+    }
+
+    public var tool: String
+    public var gdal: String
+    public var proj: String
+    public var command: [String]
+    public var inputs: [Input]
+    public var study: CoverageStudy
+    public var grid: Grid?
+    public var shard: Shard?
+
+    public init(tool: String, command: [String], inputs: [Input], study: CoverageStudy, grid: Grid? = nil, shard: Shard? = nil) {
+        self.tool = tool
+        gdal = GeoLibraries.gdalVersion
+        proj = GeoLibraries.projVersion
+        self.command = command
+        self.inputs = inputs
+        self.study = study
+        self.grid = grid
+        self.shard = shard
+    }
+
+    /// An input entry, with size and checksum when `path` is a regular file.
+    public static func input(role: String, path: String) throws -> Input {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+            return Input(role: role, path: path, sha256: nil, bytes: nil)
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        return Input(role: role, path: path, sha256: try SHA256.hex(ofFile: path), bytes: size)
+    }
+
+    public static func grid(_ spec: GridSpec) -> Grid {
+        Grid(crs: spec.crs, width: spec.width, height: spec.height, geoTransform: spec.geoTransform.coefficients)
+    }
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Reads a run record, or a bare study (the older study.json, or one written by hand) as a record with no inputs.
+    public static func read(_ path: String) throws -> RunRecord {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let r = try? JSONDecoder().decode(RunRecord.self, from: data) { return r }
+        let study = try JSONDecoder().decode(CoverageStudy.self, from: data)
+        return RunRecord(tool: "", command: [], inputs: [], study: study)
+    }
+
+    /// Inputs whose file changed since the record was written (size or checksum), as messages.
+    public func changedInputs() -> [String] {
+        inputs.compactMap { i in
+            guard let sum = i.sha256 else { return nil }
+            guard let now = try? SHA256.hex(ofFile: i.path) else { return "\(i.role) \(i.path): missing now" }
+            return now == sum ? nil : "\(i.role) \(i.path): content changed since the run (SHA-256 differs)"
+        }
+    }
+}

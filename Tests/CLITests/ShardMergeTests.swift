@@ -1,0 +1,108 @@
+import XCTest
+import Foundation
+import Geo
+import Reports
+
+/// Scale-out and provenance: shards merged equal a single run byte for byte; the run record carries checksums;
+/// the KMZ overlay is a real KMZ.
+extension CLITests {
+    var cli: CLITests { self }
+
+    func testShardsMergedEqualASingleRunByteForByte() throws {
+        var lines = [cli.txHeader]
+        // 7 sectors on 3 sites over a hill, with ITM on the terrain: enough for 3 unequal shards.
+        for (i, (lat, lon)) in [(10.95, 106.90), (10.97, 106.96), (11.00, 106.93)].enumerated() {
+            lines.append("O\(i),S\(i),Viettel,4G,\(lat),\(lon),30,900,10,58,,,,")
+            lines.append("A\(i),S\(i),MobiFone,4G,\(lat),\(lon),35,1842.5,15,62,\(i * 120),2,2,")
+            if i < 1 { lines.append("B\(i),S\(i),Vinaphone,3G,\(lat),\(lon),25,2100,5,55,200,0,0,") }
+        }
+        _ = try cli.write("tx.csv", lines.joined(separator: "\n") + "\n")
+        var dem = RasterGrid(width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
+                             crs: "EPSG:4326", nodata: -32768, fill: 10)
+        for r in 0..<150 { for c in 0..<200 { dem[c, r] = 10 + 200 * Float(exp(-(pow(Double(c - 100), 2) + pow(Double(r - 75), 2)) / 400)) } }
+        try dem.write(to: cli.dir.appendingPathComponent("dem.tif").path)
+        let common = ["coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--max-radius-km", "5",
+                      "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "150"]
+        let single = try cli.run(common + ["--output", "single"])
+        XCTAssertEqual(single.code, 0, single.err)
+        for i in 1...3 {
+            let r = try cli.run(common + ["--shard", "\(i)/3", "--output", "part\(i)"])
+            XCTAssertEqual(r.code, 0, r.err)
+            XCTAssertTrue(r.out.contains("Shard \(i)/3"), r.out)
+        }
+        // Any order of the parts.
+        let m = try cli.run(["merge", "--parts", "part3,part1,part2", "--output", "merged"])
+        XCTAssertEqual(m.code, 0, m.err)
+        let fm = FileManager.default
+        let services = try fm.contentsOfDirectory(atPath: cli.dir.appendingPathComponent("single/services").path).sorted()
+        XCTAssertEqual(services.count, 3)
+        for name in ["best_signal_dbm.tif", "best_server.tif", "server_count.tif", "best_server_ids.csv"] + services.map({ "services/" + $0 }) {
+            let a = try Data(contentsOf: cli.dir.appendingPathComponent("single/\(name)"))
+            let b = try Data(contentsOf: cli.dir.appendingPathComponent("merged/\(name)"))
+            XCTAssertEqual(a, b, "\(name) differs between the single run and the merged shards")
+        }
+        // A missing shard and a shard of another study are refused with a reason.
+        let missing = try cli.run(["merge", "--parts", "part1,part3", "--output", "bad"])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertTrue(missing.err.contains("missing 2"), missing.err)
+        let other = try cli.run(["coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--max-radius-km", "5",
+                                 "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "300", "--shard", "2/3", "--output", "other2"])
+        XCTAssertEqual(other.code, 0, other.err)
+        let mixed = try cli.run(["merge", "--parts", "part1,other2,part3", "--output", "bad"])
+        XCTAssertEqual(mixed.code, 1)
+        XCTAssertTrue(mixed.err.contains("different study"), mixed.err)
+        XCTAssertFalse(fm.fileExists(atPath: cli.dir.appendingPathComponent("bad/best_signal_dbm.tif").path))
+    }
+
+    func testRunRecordCarriesInputChecksumsAndRepeats() throws {
+        _ = try cli.write("tx.csv", cli.txHeader + "\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,\n")
+        let r = try cli.run(["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200",
+                             "--output", "out"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let record = try RunRecord.read(cli.dir.appendingPathComponent("out/study.json").path)
+        XCTAssertTrue(record.tool.hasPrefix("tanso "))
+        XCTAssertEqual(record.command.prefix(2), ["tanso", "coverage"])
+        let tx = try XCTUnwrap(record.inputs.first { $0.role == "transmitters" })
+        XCTAssertEqual(tx.path, "tx.csv")
+        // Cross-check the checksum with coreutils when present.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum") {
+            let p = Process(), o = Pipe()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            p.arguments = [cli.dir.appendingPathComponent("tx.csv").path]
+            p.standardOutput = o
+            try p.run(); p.waitUntilExit()
+            let out = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(tx.sha256, String(out.prefix(64)))
+        }
+        let grid = try XCTUnwrap(record.grid)
+        XCTAssertEqual(grid.crs, "EPSG:32648")
+        XCTAssertEqual(grid.geoTransform[1], 200)
+        // Repeat the run from the record: same raster bytes; a changed input is reported.
+        let again = try cli.run(["coverage", "--transmitters", "tx.csv", "--study", "out/study.json", "--output", "again"])
+        XCTAssertEqual(again.code, 0, again.err)
+        XCTAssertEqual(try Data(contentsOf: cli.dir.appendingPathComponent("out/best_signal_dbm.tif")),
+                       try Data(contentsOf: cli.dir.appendingPathComponent("again/best_signal_dbm.tif")))
+        _ = try cli.write("tx.csv", cli.txHeader + "\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,61,,,,\n")
+        let changed = try cli.run(["coverage", "--transmitters", "tx.csv", "--study", "out/study.json", "--output", "changed"])
+        XCTAssertEqual(changed.code, 0, changed.err)
+        XCTAssertTrue(changed.err.contains("content changed since the run"), changed.err)
+        // The KMZ is a ZIP holding a KML document.
+        let kmz = try Data(contentsOf: cli.dir.appendingPathComponent("out/best_signal.kmz"))
+        XCTAssertEqual(Array(kmz.prefix(2)), [0x50, 0x4B])
+        XCTAssertNotNil(kmz.range(of: Data("doc.kml".utf8)))
+    }
+
+    /// FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): "abc", the 448-bit message, and the empty string.
+    func testSHA256KnownAnswers() {
+        XCTAssertEqual(SHA256.hex(of: Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(of: Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(SHA256.hex(of: Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        // Streaming in odd pieces equals one shot.
+        let big = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        var s = SHA256()
+        var i = 0
+        while i < big.count { let n = min(777, big.count - i); s.update(big[i..<(i + n)]); i += n }
+        XCTAssertEqual(s.finalize(), SHA256.hex(of: big))
+    }
+}
