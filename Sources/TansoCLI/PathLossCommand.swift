@@ -133,6 +133,8 @@ enum PathLossCommand {
         var fields: [String: String] = [
             "id": "link", "frequency_mhz": String(f), "tx_height_m": String(htx), "rx_height_m": String(hrx),
             "spacing_m": String(profile.spacingM), "elevations_m": profile.elevationsM.map { String($0) }.joined(separator: " "),
+            // The terminals' coordinates (P.1812 and P.452 use them): those of the link.
+            "tx_lat": String(from[0]), "tx_lon": String(from[1]), "rx_lat": String(to[0]), "rx_lon": String(to[1]),
         ]
         if let extra = a.string("set") {
             for part in extra.split(separator: ",") {

@@ -220,6 +220,13 @@ extension CLITests {
         let loss = try XCTUnwrap(link.out.split(separator: "\n").first { $0.hasPrefix("loss") }.flatMap { Double($0.split(separator: " ")[1]) })
         XCTAssertEqual(loss, expected, accuracy: 0.02, link.out)
         XCTAssertTrue(link.out.contains("terrain 100.0–100.0 m"), link.out)
+        // P.1812 and P.452 take the link's coordinates without --set.
+        for model in ["p1812", "p452"] {
+            let r = try run(["pathloss", "--model", model, "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "\(b.y),\(b.x)",
+                             "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
+            XCTAssertEqual(r.code, 0, model + ": " + r.err)
+            XCTAssertTrue(r.out.contains("loss"), r.out)
+        }
 
         let outside = try run(["pathloss", "--model", "itm", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "11.5,107.5",
                                "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
