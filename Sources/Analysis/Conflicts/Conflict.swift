@@ -97,6 +97,9 @@ public struct ConflictSettings: Sendable {
     /// (40 dB is the ETSI EN 300 086 minimum for land-mobile transmitters; 5th order 15 dB lower).
     public var im3AttenuationDB = 40.0
     public var im5AttenuationDB = 55.0
+    /// Services whose transmitters are not taken as intermodulation sources: point-to-point links have their own
+    /// transmitters and dishes, without the shared combiners and feeders where products arise.
+    public var imExcludedServices: Set<String> = ["fixed"]
     /// Two records with the same channels, service and azimuth closer than this are duplicates, km.
     public var duplicateDistanceKm = 0.1
     public var threads = ProcessInfo.processInfo.activeProcessorCount

@@ -1,0 +1,108 @@
+// Candidate search without O(n²): receive channels in a spatial grid (equal-angle cells), one grid per
+// bandwidth class, and inside each cell sorted by centre frequency. A query visits the cells within the
+// search radius and, in each, only the entries inside the frequency window (binary search), so the work
+// grows with the number of true neighbours in space and frequency, not with n².
+import Foundation
+
+struct ChannelIndex: Sendable {
+    struct Entry: Sendable { var centreMHz: Double; var item: Int32 }
+
+    struct ClassGrid: Sendable {
+        /// Largest bandwidth in the class, kHz, and the largest service radius of its entries, km.
+        var maxBandwidthKHz: Double = 0
+        var maxRadiusKm: Double = 0
+        /// CSR layout: entries of cell c are entries[start[c]..<start[c+1]], sorted by centre frequency.
+        var start: [Int32] = []
+        var entries: [Entry] = []
+    }
+
+    let lat0: Double, lon0: Double
+    let cellLatDeg: Double, cellLonDeg: Double
+    let nx: Int, ny: Int
+    var classes: [ClassGrid]
+
+    /// Bandwidth classes: ×4 steps from 25 kHz (≤ 25 kHz, ≤ 100 kHz, …).
+    static func bandwidthClass(_ kHz: Double) -> Int {
+        var c = 0, edge = 25.0
+        while kHz > edge && c < 11 { edge *= 4; c += 1 }
+        return c
+    }
+
+    /// Builds the index of `items` (position, centre MHz, bandwidth kHz, radius km).
+    init(positions: [(lat: Double, lon: Double)], centresMHz: [Double], bandwidthsKHz: [Double], radiiKm: [Double], cellKm: Double) {
+        let lats = positions.map(\.lat), lons = positions.map(\.lon)
+        let minLat = (lats.min() ?? 0) - 1e-9, maxLat = (lats.max() ?? 0) + 1e-9
+        let minLon = (lons.min() ?? 0) - 1e-9, maxLon = (lons.max() ?? 0) + 1e-9
+        let midLat = (minLat + maxLat) / 2
+        var cell = max(cellKm, 1)
+        // At most about 4 million cells per class.
+        func counts(_ c: Double) -> (Int, Int) {
+            let cl = c / 110.574, cx = c / (111.32 * max(0.05, cos(midLat * .pi / 180)))
+            return (max(1, Int(((maxLon - minLon) / cx).rounded(.up))), max(1, Int(((maxLat - minLat) / cl).rounded(.up))))
+        }
+        while true { let (a, b) = counts(cell); if a * b <= 4_000_000 { break }; cell *= 2 }
+        lat0 = minLat; lon0 = minLon
+        cellLatDeg = cell / 110.574
+        cellLonDeg = cell / (111.32 * max(0.05, cos(midLat * .pi / 180)))
+        (nx, ny) = counts(cell)
+        let nCells = nx * ny
+        var perClass: [[(cell: Int32, entry: Entry)]] = Array(repeating: [], count: 12)
+        var grids = Array(repeating: ClassGrid(), count: 12)
+        for k in 0..<positions.count {
+            let c = Self.bandwidthClass(bandwidthsKHz[k])
+            let cx = min(nx - 1, max(0, Int((positions[k].lon - minLon) / cellLonDeg)))
+            let cy = min(ny - 1, max(0, Int((positions[k].lat - minLat) / cellLatDeg)))
+            perClass[c].append((Int32(cy * nx + cx), Entry(centreMHz: centresMHz[k], item: Int32(k))))
+            grids[c].maxBandwidthKHz = max(grids[c].maxBandwidthKHz, bandwidthsKHz[k])
+            grids[c].maxRadiusKm = max(grids[c].maxRadiusKm, radiiKm[k])
+        }
+        for c in 0..<12 where !perClass[c].isEmpty {
+            perClass[c].sort { $0.cell != $1.cell ? $0.cell < $1.cell : $0.entry.centreMHz < $1.entry.centreMHz }
+            var start = [Int32](repeating: 0, count: nCells + 1)
+            for e in perClass[c] { start[Int(e.cell) + 1] += 1 }
+            for i in 0..<nCells { start[i + 1] += start[i] }
+            grids[c].start = start
+            grids[c].entries = perClass[c].map(\.entry)
+        }
+        classes = grids
+    }
+
+    /// Calls `body` with every item of class `c` in cells within `radiusKm` of (lat, lon) whose centre lies in
+    /// [fLo, fHi] MHz. Returns the number of entries visited.
+    @inline(__always)
+    func query(classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, _ body: (Int) -> Void) -> Int {
+        let g = classes[c]
+        guard !g.entries.isEmpty else { return 0 }
+        let dLat = radiusKm / 110.574
+        let maxAbsLat = min(89.0, max(abs(lat - dLat), abs(lat + dLat)))
+        let dLon = min(360, radiusKm / (111.32 * max(0.01, cos(maxAbsLat * .pi / 180))))
+        let x0 = max(0, Int(floor((lon - dLon - lon0) / cellLonDeg))), x1 = min(nx - 1, Int(floor((lon + dLon - lon0) / cellLonDeg)))
+        let y0 = max(0, Int(floor((lat - dLat - lat0) / cellLatDeg))), y1 = min(ny - 1, Int(floor((lat + dLat - lat0) / cellLatDeg)))
+        guard x0 <= x1, y0 <= y1 else { return 0 }
+        var visited = 0
+        g.entries.withUnsafeBufferPointer { e in
+            g.start.withUnsafeBufferPointer { s in
+                for y in y0...y1 {
+                    for x in x0...x1 {
+                        let cell = y * nx + x
+                        var lo = Int(s[cell]), hi = Int(s[cell + 1])
+                        if lo == hi { continue }
+                        // Lower bound of fLo.
+                        while lo < hi {
+                            let mid = (lo + hi) >> 1
+                            if e[mid].centreMHz < fLo { lo = mid + 1 } else { hi = mid }
+                        }
+                        let end = Int(s[cell + 1])
+                        var k = lo
+                        while k < end && e[k].centreMHz <= fHi {
+                            visited += 1
+                            body(Int(e[k].item))
+                            k += 1
+                        }
+                    }
+                }
+            }
+        }
+        return visited
+    }
+}

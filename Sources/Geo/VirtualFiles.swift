@@ -1,0 +1,34 @@
+// Reading plain files through GDAL's virtual file systems, so that a member of a .zip archive
+// (`/vsizip/archive.zip/FR.dat`) reads like a file on disk. Used by the FCC ULS import.
+import Foundation
+import CGDAL
+
+public enum VirtualFiles {
+    /// The whole content of a file, a `/vsizip/…` member or any other GDAL virtual path.
+    public static func read(_ path: String) throws -> Data {
+        GDALEnvironment.ensure()
+        guard let fp = VSIFOpenL(path, "rb") else {
+            throw GeoError(operation: "open", path: path, message: "cannot open (missing file or archive member)")
+        }
+        defer { VSIFCloseL(fp) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, $0.count, fp) }
+            if n > 0 { data.append(contentsOf: buffer[0..<Int(n)]) }
+            if n < buffer.count { break }
+        }
+        return data
+    }
+
+    /// Names in a folder, a .zip archive (give `/vsizip/archive.zip`) or another virtual folder.
+    public static func list(_ path: String) -> [String] {
+        GDALEnvironment.ensure()
+        guard let list = VSIReadDir(path) else { return [] }
+        defer { CSLDestroy(list) }
+        var out: [String] = []
+        var i = 0
+        while let p = list[i] { out.append(String(cString: p)); i += 1 }
+        return out
+    }
+}

@@ -1,0 +1,42 @@
+// Reference radiation pattern of fixed-link antennas, ITU-R F.699-8 §2.1 (peak side-lobe pattern), used to
+// take off-axis discrimination into account when the antenna's gain and pointing are known.
+//
+// D/λ is estimated from the maximum gain (F.699 Note 1): 20 log10(D/λ) ≈ G_max − 7.7 dB. For D/λ > 100:
+//   G(φ) = G_max − 2.5·10⁻³ (D/λ · φ)²   for 0 ≤ φ < φ_m
+//   G(φ) = G_1 = 2 + 15 log10(D/λ)          for φ_m ≤ φ < φ_r
+//   G(φ) = 32 − 25 log10 φ                  for φ_r ≤ φ < 48°
+//   G(φ) = −10 dBi                          for 48° ≤ φ ≤ 180°
+// with φ_m = (20 λ/D) √(G_max − G_1), φ_r = 15.85 (D/λ)^−0.6. For D/λ ≤ 100:
+//   G(φ) = G_max − 2.5·10⁻³ (D/λ · φ)²   for 0 ≤ φ < φ_m
+//   G(φ) = G_1                              for φ_m ≤ φ < 100 λ/D
+//   G(φ) = 52 − 10 log10(D/λ) − 25 log10 φ  for 100 λ/D ≤ φ < 48°
+//   G(φ) = 10 − 10 log10(D/λ)               for 48° ≤ φ ≤ 180°
+import Foundation
+
+public enum ReferencePattern {
+    /// Gain in dBi at `offAxisDeg` (0–180°) from boresight of an antenna with maximum gain `maxGainDBi`.
+    public static func f699GainDBi(maxGainDBi gmax: Double, offAxisDeg: Double) -> Double {
+        var phi = abs(offAxisDeg).truncatingRemainder(dividingBy: 360)
+        if phi > 180 { phi = 360 - phi }
+        let dl = pow(10, (gmax - 7.7) / 20)          // D/λ
+        let g1 = 2 + 15 * log10(dl)
+        let phiM = 20 / dl * max(0, gmax - g1).squareRoot()
+        let main = gmax - 2.5e-3 * (dl * phi) * (dl * phi)
+        if dl > 100 {
+            let phiR = 15.85 * pow(dl, -0.6)
+            if phi < phiM { return main }
+            if phi < phiR { return g1 }
+            if phi < 48 { return 32 - 25 * log10(phi) }
+            return -10
+        }
+        if phi < phiM { return main }
+        if phi < 100 / dl { return g1 }
+        if phi < 48 { return 52 - 10 * log10(dl) - 25 * log10(phi) }
+        return 10 - 10 * log10(dl)
+    }
+
+    /// Discrimination (dB ≤ 0) relative to the maximum gain.
+    public static func f699RelativeDB(maxGainDBi: Double, offAxisDeg: Double) -> Double {
+        min(0, f699GainDBi(maxGainDBi: maxGainDBi, offAxisDeg: offAxisDeg) - maxGainDBi)
+    }
+}
