@@ -350,8 +350,8 @@ public enum CoverageEngine {
                             } else {
                                 // Geodesic length from the grid length and the UTM scale factor along the line.
                                 let dM = max(gridM, 1) / ((scale(s.x) + 4 * scale((s.x + x) / 2) + scale(x)) / 6)
-                                var points = max(1, Int((dM / spacingM).rounded(.up)))
-                                if let cap = maxPoints { points = min(points, max(cap - 1, 1)) }
+                                var points = ProfileSampling.intervals(distanceM: dM, spacingM: spacingM)
+                                if let cap = maxPoints { points = min(points, max(cap - 1, ProfileSampling.minimumIntervals)) }
                                 profile.elevationsM.removeAll(keepingCapacity: true)
                                 profile.spacingM = dM / Double(points)
                                 var missing = false

@@ -1,6 +1,6 @@
 // The radial method of the terrain-aware engine: one terrain profile per radial, shared by every cell near it.
 //
-// The exact method samples a fresh profile for each cell (n = ceil(d / spacing) steps along the straight line
+// The exact method samples a fresh profile for each cell (n = max(4, ceil(d / spacing)) steps along the straight line
 // from the transmitter to the cell centre in DEM pixel space, bilinear heights): for a 1-transmitter 40 km study
 // at 30 m that is ~1.8 M profiles of ~600 points, and sampling dominates the run. The radial method casts radials
 // from the transmitter so closely that at the study's radius neighbouring radials are half a DEM cell apart,
@@ -71,7 +71,7 @@ extension CoverageEngine {
             var lengths = [Double](repeating: 0, count: radials), maxSteps = 0
             for j in 0..<radials {
                 lengths[j] = geodesicM(reach, s.x, gridEndX[j])
-                maxSteps = max(maxSteps, Int((lengths[j] / c.spacingM).rounded(.up)))
+                maxSteps = max(maxSteps, ProfileSampling.intervals(distanceM: lengths[j], spacingM: c.spacingM))
             }
             let stride = maxSteps + 1
             let ends = (x: ex, y: ey), radialLengths = lengths
@@ -87,7 +87,7 @@ extension CoverageEngine {
                     let (hp, sp, fp) = o.value
                     sampler.values.withUnsafeBufferPointer { vp in
                         for j in (ch * chunk)..<min(radials, (ch + 1) * chunk) {
-                            let m = max(1, Int((radialLengths[j] / c.spacingM).rounded(.up)))
+                            let m = ProfileSampling.intervals(distanceM: radialLengths[j], spacingM: c.spacingM)
                             sp[j] = m
                             let end = gt.pixel(x: ends.x[j], y: ends.y[j])
                             for i in 0...m {
@@ -125,8 +125,8 @@ extension CoverageEngine {
                             if t < 0 { t += 2 * .pi }
                             let j = Int((t / (2 * .pi) * Double(radials)).rounded()) % radials
                             let dM = geodesicM(max(gridM, 1), s.x, x)
-                            var points = max(1, Int((dM / c.spacingM).rounded(.up)))
-                            if let cap = c.maxPoints { points = min(points, max(cap - 1, 1)) }
+                            var points = ProfileSampling.intervals(distanceM: dM, spacingM: c.spacingM)
+                            if let cap = c.maxPoints { points = min(points, max(cap - 1, ProfileSampling.minimumIntervals)) }
                             // Radial sample positions are multiples of its step; the cell's profile points sit at
                             // multiples of dM / points.
                             let radialStep = lengths[j] / Double(steps[j])

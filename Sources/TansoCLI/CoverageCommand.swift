@@ -39,7 +39,7 @@ enum CoverageCommand {
         Models: `hata` (default) is Okumura-Hata up to 1500 MHz and COST-231 Hata above (max with free-space loss
         below 1 km), vectorised over distance. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
         fspl, 38901-*) runs on the terrain profile from each transmitter to each cell centre, sampled exactly as
-        `tanso pathloss` link mode samples it (n = ceil(distance / spacing) equal steps, bilinear heights), so a
+        `tanso pathloss` link mode samples it (n = max(4, ceil(distance / spacing)) equal steps, bilinear heights), so a
         cell's value equals `tanso pathloss` on that cell's profile. Antennas: a transmitter
         without azimuth is omnidirectional; with one, its antenna_pattern file (.msi, .pln, Planet .txt or .pafx,
         from --antenna-dir) gives the 3-D gain (data/README.md, Antenna patterns), else the 3GPP parametric sector

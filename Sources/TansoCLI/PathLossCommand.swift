@@ -75,7 +75,7 @@ enum PathLossCommand {
         reason in error; the run goes on. Exit code 0 when every row was computed, 1 otherwise.
         Results are identical whatever the number of threads.
 
-        Link mode: the profile follows the WGS 84 geodesic, cut into n = ceil(distance / spacing) equal intervals,
+        Link mode: the profile follows the WGS 84 geodesic, cut into n = max(4, ceil(distance / spacing)) equal intervals,
         heights read bilinearly from the DEM; a point outside the DEM or on nodata is an error.
         """)
 

@@ -1,12 +1,24 @@
 // Terrain profiles along geodesics.
 //
 // Sampling rule: the path from transmitter to receiver is cut into n equal geodesic intervals, with
-// n = max(1, ceil(distance / spacing)), so the actual spacing is distance / n ≤ the requested spacing; the
+// n = max(4, ceil(distance / spacing)) (`ProfileSampling.intervals`; at least 4 intervals, the fewest the ITU-R
+// profile models accept), so the actual spacing is distance / n ≤ the requested spacing; the
 // n + 1 points (both ends included) are placed with PROJ's geodesic routines on WGS 84 and their heights
 // read bilinearly from the DEM (see `ElevationModel`). A point outside the DEM or on nodata is an error naming
 // its index and position, never sea level.
 import Foundation
 import Geo
+
+/// The sampling rule shared by `tanso pathloss` link mode and the coverage engine.
+public enum ProfileSampling {
+    /// The fewest intervals of a profile: P.1812 needs 5 points, P.452 4.
+    public static let minimumIntervals = 4
+    /// Number of equal intervals for a path of `distanceM` at a requested spacing.
+    @inlinable
+    public static func intervals(distanceM: Double, spacingM: Double) -> Int {
+        max(minimumIntervals, Int((distanceM / spacingM).rounded(.up)))
+    }
+}
 
 public struct GeodesicProfile: Sendable {
     public let distanceM: Double
@@ -35,7 +47,7 @@ extension ElevationModel {
         let inv = Geodesic.inverse(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2)
         let target = spacingM ?? cellSizeM
         guard target > 0 else { throw ProfileError(message: "profile spacing must be > 0 m, got \(target)") }
-        let n = max(1, Int(ceil(inv.distanceM / target)))
+        let n = ProfileSampling.intervals(distanceM: inv.distanceM, spacingM: target)
         let pts = Geodesic.points(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2, count: n + 1)
         var heights: [Double] = []
         heights.reserveCapacity(n + 1)
