@@ -18,6 +18,7 @@ public enum TansoCLI {
         [
             Command(name: "demo", summary: "run the whole coverage job on the sample province in data/", run: DemoCommand.run),
             Command(name: "coverage", summary: "coverage rasters, polygons and village figures for transmitters over an area", run: CoverageCommand.run),
+            Command(name: "merge", summary: "combine sharded coverage runs (--shard I/N) into the products of a single run", run: MergeCommand.run),
             Command(name: "villages", summary: "villages below a threshold on any single-band dBm raster", run: VillagesCommand.run),
             Command(name: "conflicts", summary: "register checks: co/adjacent-channel conflicts, intermodulation, duplicates, out of plan", run: ConflictsCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
