@@ -13,6 +13,7 @@ if want("hata") { figures += runHataBenchmark() }
 if want("itm") { figures += runITMBenchmark() }
 if want("p1812") { figures += runP1812Benchmark() }
 if want("p452") { figures += runP452Benchmark() }
+if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }
 if want("coverage") || wanted.contains("coverage-exact") {
     do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) }

@@ -164,13 +164,15 @@ enum ConflictsCommand {
             s += " (baseline: " + counts.joined(separator: ", ") + ")"
         }
         s += "\n"
-        for c in conflicts.prefix(list) {
-            let ids = [c.aID, c.bID, c.cID].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ")
+        let shown = Array(conflicts.prefix(list))
+        let idText = shown.map { c in [c.aID, c.bID, c.cID].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ") }
+        let width = (idText.map(\.count).max() ?? 0) + 2
+        for (c, ids) in zip(shown, idText) {
             s += "  " + c.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 + c.kind.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)
-                + ids.padding(toLength: 28, withPad: " ", startingAt: 0)
-                + (c.marginDB.map { String(format: "margin %6.1f dB  ", $0) } ?? "                  ")
-                + (c.status.map { "[\($0)] " } ?? "") + "\n"
+                + ids.padding(toLength: width, withPad: " ", startingAt: 0)
+                + (c.marginDB.map { String(format: "margin %6.1f dB", $0) } ?? "")
+                + (c.status.map { "  [\($0)]" } ?? "") + "\n"
         }
         if conflicts.count > list { s += "  … \(conflicts.count - list) more in conflicts.csv\n" }
         s += "wrote \(paths.csv)\nwrote \(paths.gpkg)\n"

@@ -19,7 +19,8 @@ enum DemoCommand {
         details: """
         Reads DIR/transmitters.csv, DIR/villages.csv and DIR/zones.geojson; generates the sample DEM
         (3″ grid, deterministic) into OUTPUT/dem.tif when it is not there yet; then runs `tanso coverage`
-        over the province and prints the villages and population covered per operator and technology.
+        over the province and prints the villages and population covered per operator and technology; then runs
+        `tanso conflicts` on DIR/assignments.csv (OUTPUT/conflicts/) and lists the conflicts found.
         """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -31,6 +32,7 @@ enum DemoCommand {
         var report = LoadReport()
         let transmitters = try TransmitterLoader.load(data.appendingPathComponent("transmitters.csv").path, report: &report)
         let villages = try VillageLoader.load(data.appendingPathComponent("villages.csv").path, report: &report)
+        let assignments = try AssignmentLoader.load(data.appendingPathComponent("assignments.csv").path, report: &report)
         if !FileManager.default.fileExists(atPath: demPath) {
             FileHandle.standardError.write(Data("generating the sample DEM (seed \(SampleProvince.seed)) → \(demPath)\n".utf8))
             try SampleProvince.dem().write(to: demPath, format: .geoTIFF, description: "elevation (m), synthetic")
@@ -42,6 +44,10 @@ enum DemoCommand {
         let text = try CoverageCommand.execute(study: study, transmitters: transmitters, villages: villages, dem: dem,
                                                output: output, title: "TANSO DEMO - DONG NAI (SYNTHETIC NETWORK)")
         print(text + "  dem.tif  the sample terrain (Float32, EPSG:4326, 3″)")
+        // Register checks on the sample assignments (planted conflicts: data/README.md).
+        let conflicts = try ConflictsCommand.execute(assignments, settings: ConflictSettings(),
+                                                     output: URL(fileURLWithPath: output).appendingPathComponent("conflicts").path)
+        print("\nRegister checks (tanso conflicts on \((a.string("data")! as NSString).appendingPathComponent("assignments.csv"))):\n" + conflicts, terminator: "")
         return 0
     }
 }
