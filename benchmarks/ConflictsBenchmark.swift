@@ -122,6 +122,7 @@ func runConflictsBenchmark() -> [(name: String, value: Double, unit: String)] {
     print("conflicts: \(register.count) assignments, \(stats.victimChannels) receive channels, \(settings.threads) threads: \(String(format: "%.2f", seconds)) s; "
           + "\(stats.pairsExamined) pairs examined (\(String(format: "%.4f", 100 * Double(stats.pairsExamined) / stats.allPairs)) % of n²/2 = \(String(format: "%.3g", stats.allPairs))), "
           + "\(stats.pairsEvaluated) evaluated; conflicts " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    print("  phases: " + stats.phaseSeconds.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
     return [("conflicts_100k_seconds", seconds, "s"),
             ("conflicts_100k_pairs_examined", Double(stats.pairsExamined), "pairs"),
             ("conflicts_100k_pairs_examined_fraction_of_n2_over_2", Double(stats.pairsExamined) / stats.allPairs, "ratio"),

@@ -215,9 +215,9 @@ final class ConflictTests: XCTestCase {
         // Brute force over every ordered pair, with the same evaluation.
         let victims = screening.victimChannels(list, excluded: Array(repeating: false, count: list.count))
         let ctx = ConflictScreening.Context(assignments: list, victims: victims, index: ChannelIndex(positions: [], centresMHz: [], bandwidthsKHz: [], radiiKm: [], cellKm: 25),
-                                            reach: Array(repeating: 1e9, count: list.count), excluded: Array(repeating: false, count: list.count),
+                                            reach: Array(repeating: 1e9, count: list.count * ChannelIndex.classCount), excluded: Array(repeating: false, count: list.count),
                                             licensee: list.map { Int($0.licensee.dropFirst())! }, station: Array(0..<list.count),
-                                            blockAllocation: Array(repeating: -1, count: list.count))
+                                            blockAllocation: Array(repeating: -1, count: list.count), protection: s.protection)
         var findings: [ConflictScreening.Finding] = []
         var ev = 0, fb = 0
         for i in 0..<list.count { for v in victims {
@@ -318,6 +318,18 @@ final class ConflictTests: XCTestCase {
         XCTAssertGreaterThan(tm, simple.first!.marginDB! + 10)
         XCTAssertEqual(terrain.statistics.terrainFallbacks, 0)
         XCTAssertTrue(terrain.conflicts.allSatisfy { $0.explanation.contains("model itm") })
+        // Two hilltop stations 120 km apart see each other over the valley: the candidate search must not stop at
+        // the smooth-Earth horizon of their 40 m masts.
+        var hills = [Float](repeating: 0, count: 20 * 150)
+        for r in 0..<150 where r < 8 || r > 140 { for c in 0..<20 { hills[r * 20 + c] = 1500 } }
+        let hillDEM = try ElevationModel(grid: RasterGrid(width: 20, height: 150, geoTransform: GeoTransform(originX: 106.9, originY: 12.5, pixelWidth: 0.01, pixelHeight: 0.01),
+                                                          crs: "EPSG:4326", nodata: nil, values: hills))
+        let peaks = [a("H1", "land_mobile", 160.1, 12.5, lat: 12.46, eirp: 47, height: 40),
+                     a("H2", "land_mobile", 164.7, 12.5, lat: 12.46 - 120 / 111.195, eirp: 47, height: 40, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))]
+        XCTAssertTrue(ConflictScreening(settings: s).run(peaks).conflicts.isEmpty)
+        let overHills = ConflictScreening(settings: s, terrain: TerrainPaths(dem: hillDEM, model: try ProfileModel(.itm))).run(peaks)
+        XCTAssertEqual(overHills.conflicts.map { "\($0.kind.rawValue):\($0.aID)/\($0.bID!)" }, ["co_channel:H2/H1"])
+        XCTAssertEqual(overHills.conflicts.first?.distanceKm ?? 0, 120, accuracy: 0.5)
         // Outside the DEM the simple model is used and counted.
         let outside = [a("P1", "land_mobile", 160.1, 12.5, lat: 12.0), a("P2", "land_mobile", 164.7, 12.5, lat: 12.05, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))]
         let r = ConflictScreening(settings: s, terrain: TerrainPaths(dem: dem, model: try ProfileModel(.itm))).run(outside)

@@ -22,9 +22,11 @@ struct ChannelIndex: Sendable {
     var classes: [ClassGrid]
 
     /// Bandwidth classes: ×4 steps from 25 kHz (≤ 25 kHz, ≤ 100 kHz, …).
+    static let classCount = 12
+    @inline(__always)
     static func bandwidthClass(_ kHz: Double) -> Int {
         var c = 0, edge = 25.0
-        while kHz > edge && c < 11 { edge *= 4; c += 1 }
+        while kHz > edge && c < classCount - 1 { edge *= 4; c += 1 }
         return c
     }
 
@@ -46,8 +48,8 @@ struct ChannelIndex: Sendable {
         cellLonDeg = cell / (111.32 * max(0.05, cos(midLat * .pi / 180)))
         (nx, ny) = counts(cell)
         let nCells = nx * ny
-        var perClass: [[(cell: Int32, entry: Entry)]] = Array(repeating: [], count: 12)
-        var grids = Array(repeating: ClassGrid(), count: 12)
+        var perClass: [[(cell: Int32, entry: Entry)]] = Array(repeating: [], count: Self.classCount)
+        var grids = Array(repeating: ClassGrid(), count: Self.classCount)
         for k in 0..<positions.count {
             let c = Self.bandwidthClass(bandwidthsKHz[k])
             let cx = min(nx - 1, max(0, Int((positions[k].lon - minLon) / cellLonDeg)))
@@ -56,7 +58,7 @@ struct ChannelIndex: Sendable {
             grids[c].maxBandwidthKHz = max(grids[c].maxBandwidthKHz, bandwidthsKHz[k])
             grids[c].maxRadiusKm = max(grids[c].maxRadiusKm, radiiKm[k])
         }
-        for c in 0..<12 where !perClass[c].isEmpty {
+        for c in 0..<Self.classCount where !perClass[c].isEmpty {
             perClass[c].sort { $0.cell != $1.cell ? $0.cell < $1.cell : $0.entry.centreMHz < $1.entry.centreMHz }
             var start = [Int32](repeating: 0, count: nCells + 1)
             for e in perClass[c] { start[Int(e.cell) + 1] += 1 }

@@ -120,6 +120,8 @@ public struct ScreeningStatistics: Sendable {
     /// Pairs for which the terrain model failed and the simple model was used.
     public var terrainFallbacks = 0
     public var seconds = 0.0
+    /// Seconds per phase: duplicates and band plan, victims and reach, index, pair screening, intermodulation.
+    public var phaseSeconds: [(phase: String, seconds: Double)] = []
     public var allPairs: Double { Double(assignments) * Double(max(0, assignments - 1)) / 2 }
     public init() {}
 }

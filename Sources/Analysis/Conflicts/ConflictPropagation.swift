@@ -102,7 +102,23 @@ enum Sphere {
 public struct TerrainPaths: Sendable {
     public let dem: ElevationModel
     public let model: ProfileModel
-    public init(dem: ElevationModel, model: ProfileModel) { self.dem = dem; self.model = model }
+    /// Lowest and highest valid elevation of the DEM, m: the candidate search bounds terrain paths by the
+    /// smooth-Earth loss with antennas raised by the relief, so that hilltop sites are not missed.
+    public let minElevationM: Double, maxElevationM: Double
+
+    public init(dem: ElevationModel, model: ProfileModel) {
+        self.dem = dem; self.model = model
+        var lo = Float.infinity, hi = -Float.infinity
+        let nodata = dem.sampler.nodata
+        for v in dem.sampler.values where v.isFinite && v != nodata { lo = min(lo, v); hi = max(hi, v) }
+        minElevationM = lo.isFinite ? Double(lo) : 0
+        maxElevationM = hi.isFinite ? Double(hi) : 0
+    }
+
+    /// Height of a site above the DEM's lowest point, m (0 outside the DEM).
+    func reliefM(latitude: Double, longitude: Double) -> Double {
+        max(0, (dem.elevation(longitude: longitude, latitude: latitude) ?? minElevationM) - minElevationM)
+    }
 
     func lossDB(fromLat: Double, fromLon: Double, toLat: Double, toLon: Double, frequencyMHz: Double,
                 txHeightM: Double, rxHeightM: Double) throws -> Double {

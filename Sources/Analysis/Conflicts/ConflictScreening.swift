@@ -22,7 +22,8 @@
 //
 // Candidate pairs come from `ChannelIndex` (frequency window × search radius); each interferer's reach is the
 // distance beyond which its signal falls below the lowest (wanted − co-channel protection − receive gain)
-// of any victim in its frequency neighbourhood.
+// of any victim in its frequency neighbourhood, by free space + smooth-Earth diffraction (the lower bound of
+// the simple model; over a DEM with the antennas raised by the relief).
 import Foundation
 import Geo
 import Propagation
@@ -50,6 +51,7 @@ public struct ConflictScreening: Sendable {
         var wantedDBm: Double
         var pointingDeg: Double?
         var rxGainDBi: Double?
+        var bandwidthClass: Int { ChannelIndex.bandwidthClass(channel.bandwidthKHz) }
     }
 
     /// Raw finding before the pairs are merged.
@@ -63,6 +65,8 @@ public struct ConflictScreening: Sendable {
     public func run(_ assignments: [Assignment]) -> (conflicts: [Conflict], statistics: ScreeningStatistics) {
         let t0 = Date()
         var stats = ScreeningStatistics()
+        var tPhase = Date()
+        func phase(_ name: String) { let now = Date(); stats.phaseSeconds.append((name, now.timeIntervalSince(tPhase))); tPhase = now }
         stats.assignments = assignments.count
         var conflicts: [Conflict] = []
         let n = assignments.count
@@ -98,6 +102,7 @@ public struct ConflictScreening: Sendable {
             }
         }
 
+        phase("duplicates and band plan")
         // Interned licensees and stations.
         var licenseeIDs: [String: Int] = [:], stationIDs: [String: Int] = [:]
         let licensee = assignments.map { a -> Int in
@@ -112,16 +117,18 @@ public struct ConflictScreening: Sendable {
         let victims = victimChannels(assignments, excluded: excluded)
         stats.victimChannels = victims.count
         let reach = interfererReach(assignments, victims: victims)
+        phase("victims and reach")
 
         let index = ChannelIndex(positions: victims.map { ($0.lat, $0.lon) }, centresMHz: victims.map { $0.channel.centreMHz },
                                  bandwidthsKHz: victims.map { $0.channel.bandwidthKHz }, radiiKm: victims.map(\.radiusKm), cellKm: 25)
+        phase("index")
 
         // Screening, in parallel over interferers.
         let threads = max(1, settings.threads)
         let chunks = min(n, threads * 8)
         let box = FindingsBox(chunks: chunks)
         let ctx = Context(assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
-                          licensee: licensee, station: station, blockAllocation: blockAllocation)
+                          licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var local: [Finding] = []
             var examined = 0, evaluated = 0, fallbacks = 0
@@ -138,10 +145,12 @@ public struct ConflictScreening: Sendable {
         stats.pairsEvaluated = evaluated
         stats.terrainFallbacks = fallbacks
         conflicts += mergePairs(findings, assignments)
+        phase("pair screening")
 
         // Intermodulation.
         let im = intermodulation(assignments, victims: victims, index: index, excluded: excluded, stats: &stats)
         conflicts += im
+        phase("intermodulation")
 
         conflicts.sort(by: Conflict.ordered)
         stats.seconds = Date().timeIntervalSince(t0)
@@ -157,6 +166,28 @@ public struct ConflictScreening: Sendable {
         let licensee: [Int]
         let station: [Int]
         let blockAllocation: [Int]
+        /// Compact copies for the inner loop (no String retain/release per candidate).
+        let tx: [Channel]
+        let lat: [Double], lon: [Double]
+        let service: [Int]
+        let coOverride: [Double?]
+        let services: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)]
+
+        init(assignments: [Assignment], victims: [Victim], index: ChannelIndex, reach: [Double], excluded: [Bool],
+             licensee: [Int], station: [Int], blockAllocation: [Int], protection: ProtectionRatios) {
+            self.assignments = assignments; self.victims = victims; self.index = index; self.reach = reach
+            self.excluded = excluded; self.licensee = licensee; self.station = station; self.blockAllocation = blockAllocation
+            tx = assignments.map(\.tx); lat = assignments.map(\.latitude); lon = assignments.map(\.longitude)
+            coOverride = assignments.map(\.protectionRatioDB)
+            var ids: [String: Int] = [:], table: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)] = []
+            service = assignments.map { a in
+                if let x = ids[a.service] { return x }
+                ids[a.service] = table.count
+                table.append((a.service, protection.parameters(a.service), protection.curves[a.service]))
+                return table.count - 1
+            }
+            services = table
+        }
     }
 
     final class FindingsBox: @unchecked Sendable {
@@ -180,10 +211,49 @@ public struct ConflictScreening: Sendable {
         return settings.protection.parameters(a.service).wantedDBm
     }
 
+    struct RadiusKey: Hashable { var service: String; var f: Double; var h: Double; var eirp: Double; var wanted: Double }
+
+    /// `body(k)` for k in 0..<count on `threads` threads, in chunks; results in index order.
+    static func parallelMap(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>, inout [Double]) -> Void) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        guard count > 0 else { return out }
+        let chunks = min(count, max(1, threads) * 8)
+        out.withUnsafeMutableBufferPointer { buf in
+            let shared = SharedBuffer(base: buf.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let range = (c * count / chunks)..<((c + 1) * count / chunks)
+                var local = [Double](repeating: 0, count: range.count)
+                body(range, &local)
+                for (j, k) in range.enumerated() { shared.base[k] = local[j] }
+            }
+        }
+        return out
+    }
+
+    struct SharedBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<Double> }
+
     func victimChannels(_ assignments: [Assignment], excluded: [Bool]) -> [Victim] {
+        // Service radii of area victims, in parallel (one bisection per distinct transmitter set-up).
+        let env = settings.environment, protection = settings.protection
+        let wanted = assignments.map(serviceWanted)
+        let radii = Self.parallelMap(assignments.count, threads: settings.threads) { range, out in
+            var cache: [RadiusKey: Double] = [:]
+            for (j, k) in range.enumerated() {
+                let a = assignments[k]
+                guard !excluded[k], a.linkReceiver == nil, a.service != "fixed" else { continue }
+                let p = protection.parameters(a.service)
+                let key = RadiusKey(service: a.service, f: a.tx.centreMHz, h: a.antennaHeightM, eirp: a.eirpDBm, wanted: wanted[k])
+                if let r = cache[key] { out[j] = r; continue }
+                let r = ConflictPropagation.reachKm(lossBudgetDB: a.eirpDBm - wanted[k], maxKm: max(0.01, p.maxRadiusKm)) { d in
+                    ConflictPropagation.simpleLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                                                     rxHeightM: p.receiverHeightM, lineOfSight: false, environment: env)
+                }
+                cache[key] = r
+                out[j] = r
+            }
+        }
         var out: [Victim] = []
         out.reserveCapacity(assignments.count + assignments.count / 4)
-        var radiusCache: [String: Double] = [:]
         for (k, a) in assignments.enumerated() where !excluded[k] {
             let p = settings.protection.parameters(a.service)
             if let link = a.linkReceiver {
@@ -196,23 +266,12 @@ public struct ConflictScreening: Sendable {
                                   pointingDeg: Sphere.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
                                   rxGainDBi: link.antennaGainDBi))
             } else if a.service != "fixed" {
-                let wanted = serviceWanted(a)
-                let key = "\(a.service)|\(a.tx.centreMHz)|\(a.antennaHeightM)|\(a.eirpDBm)|\(wanted)"
-                let r: Double
-                if let cached = radiusCache[key] { r = cached } else {
-                    let los = false
-                    r = ConflictPropagation.reachKm(lossBudgetDB: a.eirpDBm - wanted, maxKm: max(0.01, p.maxRadiusKm)) { d in
-                        ConflictPropagation.simpleLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
-                                                         rxHeightM: p.receiverHeightM, lineOfSight: los, environment: settings.environment)
-                    }
-                    radiusCache[key] = r
-                }
                 out.append(Victim(assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
-                                  heightM: p.receiverHeightM, radiusKm: r, wantedDBm: wanted, pointingDeg: nil, rxGainDBi: nil))
+                                  heightM: p.receiverHeightM, radiusKm: radii[k], wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
             }
             if let rx = a.rx {
                 out.append(Victim(assignment: k, channel: rx, kind: .station, lat: a.latitude, lon: a.longitude,
-                                  heightM: a.antennaHeightM, radiusKm: 0, wantedDBm: serviceWanted(a), pointingDeg: nil, rxGainDBi: nil))
+                                  heightM: a.antennaHeightM, radiusKm: 0, wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
             }
         }
         return out
@@ -221,35 +280,62 @@ public struct ConflictScreening: Sendable {
     /// Lowest level (dBm, isotropic at the victim) any victim in each frequency bucket must be protected down to.
     static func bucket(_ mhz: Double) -> Int { Int(floor(log2(max(mhz, 0.001)) * 8)) + 200 }
 
+    /// Reach of each interferer towards each bandwidth class of victims (flat, `classes` per assignment): the
+    /// distance beyond which its signal falls below the lowest protected level of the victims of that class in
+    /// its frequency window.
     func interfererReach(_ assignments: [Assignment], victims: [Victim]) -> [Double] {
-        var floorByBucket: [Int: (level: Double, heightM: Double)] = [:]
+        let classes = ChannelIndex.classCount
+        var floorByBucket = Array(repeating: [Int: (level: Double, heightM: Double)](), count: classes)
+        var classWidth = [Double](repeating: 0, count: classes)
+        var coByService: [String: Double] = [:]
         for v in victims {
             let a = assignments[v.assignment]
-            let co = a.protectionRatioDB ?? settings.protection.curves[a.service]?.first?.requiredDB ?? settings.protection.parameters(a.service).coChannelDB
+            let serviceCo: Double
+            if let x = coByService[a.service] { serviceCo = x } else {
+                serviceCo = settings.protection.curves[a.service]?.first?.requiredDB ?? settings.protection.parameters(a.service).coChannelDB
+                coByService[a.service] = serviceCo
+            }
+            let co = a.protectionRatioDB ?? serviceCo
             let level = v.wantedDBm - co - max(0, v.rxGainDBi ?? 0)
+            let c = ChannelIndex.bandwidthClass(v.channel.bandwidthKHz)
+            classWidth[c] = max(classWidth[c], v.channel.bandwidthKHz)
             for b in Self.bucket(v.channel.lowMHz)...Self.bucket(v.channel.highMHz) {
-                let cur = floorByBucket[b] ?? (.infinity, 0)
-                floorByBucket[b] = (min(cur.level, level), max(cur.heightM, v.heightM))
+                let cur = floorByBucket[c][b] ?? (.infinity, 0)
+                floorByBucket[c][b] = (min(cur.level, level), max(cur.heightM, v.heightM))
             }
         }
         let curveKHz = settings.protection.largestCurveOffsetKHz
-        var cache: [String: Double] = [:]
-        return assignments.map { a in
-            // Frequency neighbourhood: the widest window any victim could use (a victim channel up to 100 MHz wide).
-            let w = max(curveKHz, 2.5 * a.tx.bandwidthKHz + 250_000) / 1000
-            var floor = Double.infinity, height = 0.0
-            let b0 = Self.bucket(max(0.001, a.tx.lowMHz - w)), b1 = Self.bucket(a.tx.highMHz + w)
-            for b in b0...b1 { if let f = floorByBucket[b] { floor = min(floor, f.level); height = max(height, f.heightM) } }
-            guard floor.isFinite else { return 0 }
-            let budget = a.eirpDBm - floor
-            let key = "\(a.tx.centreMHz)|\(a.antennaHeightM)|\(budget)|\(height)"
-            if let r = cache[key] { return r }
-            // Free space plus smooth-Earth diffraction bounds the simple model from below (it is its minimum).
-            let r = ConflictPropagation.reachKm(lossBudgetDB: budget, maxKm: settings.maxDistanceKm) { d in
-                ConflictPropagation.lineOfSightLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM, rxHeightM: max(height, 1.5))
+        let terrain = self.terrain, maxKm = settings.maxDistanceKm
+        let floors = floorByBucket, widths = classWidth
+        struct ReachKey: Hashable { var f: Double; var txH: Double; var budget: Double; var rxH: Double }
+        return Self.parallelMap(assignments.count * classes, threads: settings.threads) { range, out in
+            var cache: [ReachKey: Double] = [:]
+            for (j, idx) in range.enumerated() {
+                let k = idx / classes, c = idx % classes
+                guard widths[c] > 0 else { continue }
+                let a = assignments[k]
+                // Victims of this class whose centre lies within the screening window, and their channel's half width.
+                let bi = a.tx.bandwidthKHz, bc = widths[c]
+                let w = (max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc)) + bc / 2) / 1000
+                var floor = Double.infinity, height = 0.0
+                let b0 = Self.bucket(max(0.001, a.tx.centreMHz - w)), b1 = Self.bucket(a.tx.centreMHz + w)
+                for b in b0...b1 { if let f = floors[c][b] { floor = min(floor, f.level); height = max(height, f.heightM) } }
+                guard floor.isFinite else { continue }
+                // Free space plus smooth-Earth diffraction bounds the simple model from below (it is its minimum).
+                // Over a DEM the antennas are raised by the relief (the site above the DEM's lowest point, the
+                // victims by the DEM's full range), a conservative bound for terrain paths. Budget and heights are
+                // rounded up (larger reach) so that similar transmitters share one bisection.
+                let budget = ((a.eirpDBm - floor) * 2).rounded(.up) / 2
+                let txH = ((a.antennaHeightM + (terrain?.reliefM(latitude: a.latitude, longitude: a.longitude) ?? 0)) / 2).rounded(.up) * 2
+                let rxH = ((max(height, 1.5) + (terrain.map { $0.maxElevationM - $0.minElevationM } ?? 0)) / 2).rounded(.up) * 2
+                let key = ReachKey(f: a.tx.centreMHz, txH: txH, budget: budget, rxH: rxH)
+                if let r = cache[key] { out[j] = r; continue }
+                let r = ConflictPropagation.reachKm(lossBudgetDB: budget, maxKm: maxKm) { d in
+                    ConflictPropagation.lineOfSightLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: txH, rxHeightM: rxH)
+                }
+                cache[key] = r
+                out[j] = r
             }
-            cache[key] = r
-            return r
         }
     }
 
@@ -257,14 +343,15 @@ public struct ConflictScreening: Sendable {
 
     func screen(interferer i: Int, _ ctx: Context, into out: inout [Finding], examined: inout Int, evaluated: inout Int, fallbacks: inout Int) {
         let a = ctx.assignments[i]
-        guard !ctx.excluded[i], ctx.reach[i] > 0 else { return }
+        guard !ctx.excluded[i] else { return }
         let curveKHz = settings.protection.largestCurveOffsetKHz
         for c in 0..<ctx.index.classes.count {
             let g = ctx.index.classes[c]
-            guard !g.entries.isEmpty else { continue }
+            let reach = ctx.reach[i * ChannelIndex.classCount + c]
+            guard !g.entries.isEmpty, reach > 0 else { continue }
             let bc = g.maxBandwidthKHz, bi = a.tx.bandwidthKHz
             let windowKHz = max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc))
-            let radius = min(ctx.reach[i] + g.maxRadiusKm, settings.maxDistanceKm + g.maxRadiusKm)
+            let radius = min(reach + g.maxRadiusKm, settings.maxDistanceKm + g.maxRadiusKm)
             examined += ctx.index.query(classIndex: c, lat: a.latitude, lon: a.longitude, radiusKm: radius,
                                         fLo: a.tx.centreMHz - windowKHz / 1000, fHi: a.tx.centreMHz + windowKHz / 1000) { vIdx in
                 if let f = evaluate(interferer: i, victim: ctx.victims[vIdx], ctx, evaluated: &evaluated, fallbacks: &fallbacks) {
@@ -276,18 +363,18 @@ public struct ConflictScreening: Sendable {
 
     func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, evaluated: inout Int, fallbacks: inout Int) -> Finding? {
         let k = v.assignment
-        guard k != i, !ctx.excluded[k] else { return nil }
-        let a = ctx.assignments[i], va = ctx.assignments[k]
-        if ctx.station[i] == ctx.station[k] { return nil }
-        let overlap = v.channel.overlapKHz(with: a.tx)
+        guard k != i, !ctx.excluded[k], ctx.station[i] != ctx.station[k] else { return nil }
+        let overlap = v.channel.overlapKHz(with: ctx.tx[i])
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
             if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return nil }
         }
-        guard let req = settings.protection.requirement(victimService: va.service, victim: v.channel, interferer: a.tx,
-                                                        coChannelOverride: va.protectionRatioDB) else { return nil }
-        let d = Sphere.distanceKm(a.latitude, a.longitude, v.lat, v.lon)
-        guard d <= ctx.reach[i] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
+        let d = Sphere.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
+        guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
+        let svc = ctx.services[ctx.service[k]]
+        guard let req = ProtectionRatios.requirement(parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
+                                                     interferer: ctx.tx[i], coChannelOverride: ctx.coOverride[k]) else { return nil }
         evaluated += 1
+        let a = ctx.assignments[i], va = ctx.assignments[k]
         // Test point.
         var testLat = v.lat, testLon = v.lon, testDist: Double
         switch v.kind {
@@ -384,12 +471,18 @@ public struct ConflictScreening: Sendable {
 
     /// Pairs (first, repeat) of records with the same service, channels and azimuth within `duplicateDistanceKm`.
     func duplicates(_ assignments: [Assignment]) -> [(Int, Int)] {
-        var groups: [String: [Int]] = [:]
+        struct Key: Hashable {
+            var service: String
+            var txHz: Int64, bwHz: Int64, rxHz: Int64, rxBwHz: Int64, azimuth: Int
+            var linkLat: Int, linkLon: Int
+        }
+        var groups: [Key: [Int]] = [:]
         for (k, a) in assignments.enumerated() {
-            let key = [a.service, String(Int((a.tx.centreMHz * 1e6).rounded())), String(Int((a.tx.bandwidthKHz * 1000).rounded())),
-                       a.rx.map { "\(Int(($0.centreMHz * 1e6).rounded()))/\(Int(($0.bandwidthKHz * 1000).rounded()))" } ?? "-",
-                       a.azimuthDeg.map { String(Int($0.rounded())) } ?? "-",
-                       a.linkReceiver.map { "\(Int(($0.latitude * 1e3).rounded())),\(Int(($0.longitude * 1e3).rounded()))" } ?? "-"].joined(separator: "|")
+            let key = Key(service: a.service, txHz: Int64((a.tx.centreMHz * 1e6).rounded()), bwHz: Int64((a.tx.bandwidthKHz * 1000).rounded()),
+                          rxHz: a.rx.map { Int64(($0.centreMHz * 1e6).rounded()) } ?? -1, rxBwHz: a.rx.map { Int64(($0.bandwidthKHz * 1000).rounded()) } ?? -1,
+                          azimuth: a.azimuthDeg.map { Int($0.rounded()) % 360 } ?? -1,
+                          linkLat: a.linkReceiver.map { Int(($0.latitude * 1e3).rounded()) } ?? Int.min,
+                          linkLon: a.linkReceiver.map { Int(($0.longitude * 1e3).rounded()) } ?? Int.min)
             groups[key, default: []].append(k)
         }
         var out: [(Int, Int)] = []

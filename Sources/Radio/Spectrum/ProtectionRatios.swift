@@ -102,12 +102,22 @@ public struct ProtectionRatios: Sendable, Equatable {
 
     /// Result of looking up the required C/I for one victim–interferer pair.
     public struct Requirement: Sendable, Equatable {
+        public enum Basis: Sendable, Equatable { case curve(offsetKHz: Double), coChannel, acir(guardKHz: Double) }
         /// Required C/I, dB.
         public var requiredDB: Double
         /// Frequency-dependent rejection applied (PR_co − required), dB, for the explanation.
         public var rejectionDB: Double
+        public var how: Basis
+        public var victimService: String
+
         /// How it was obtained, for the explanation.
-        public var basis: String
+        public var basis: String {
+            switch how {
+            case .curve(let off): return "\(victimService) protection curve at \(fmt(off)) kHz"
+            case .coChannel: return rejectionDB > 0.05 ? "co-channel, \(fmt(rejectionDB)) dB of the interferer outside the victim channel" : "co-channel"
+            case .acir(let gap): return "ACIR \(fmt(rejectionDB)) dB from the \(victimService) masks at a \(fmt(gap)) kHz guard band"
+            }
+        }
     }
 
     /// Required C/I for a victim receiving `victim` (service `victimService`) from an interferer on `interferer`,
@@ -115,10 +125,17 @@ public struct ProtectionRatios: Sendable, Equatable {
     /// (the curve or the mask rejection keeps its shape).
     public func requirement(victimService: String, victim: Channel, interferer: Channel,
                             coChannelOverride: Double? = nil) -> Requirement? {
-        let p = parameters(victimService)
+        Self.requirement(parameters: parameters(victimService), curve: curves[victimService], victimService: victimService,
+                         victim: victim, interferer: interferer, coChannelOverride: coChannelOverride)
+    }
+
+    /// The same with the service's parameters and curve already looked up (the screening's inner loop).
+    @inline(__always)
+    public static func requirement(parameters p: ServiceParameters, curve: [ProtectionPoint]?, victimService: String,
+                                   victim: Channel, interferer: Channel, coChannelOverride: Double?) -> Requirement? {
         var co = coChannelOverride ?? p.coChannelDB
         let offset = abs(victim.offsetKHz(to: interferer))
-        if let curve = curves[victimService], let first = curve.first, let last = curve.last {
+        if let curve, let first = curve.first, let last = curve.last {
             co = coChannelOverride ?? first.requiredDB
             guard offset <= last.offsetKHz + 1e-9 else { return nil }
             var req = first.requiredDB
@@ -131,22 +148,19 @@ public struct ProtectionRatios: Sendable, Equatable {
                 }
             }
             let rejection = first.requiredDB - req
-            return Requirement(requiredDB: co - rejection, rejectionDB: rejection,
-                               basis: "\(victimService) protection curve at \(fmt(offset)) kHz")
+            return Requirement(requiredDB: co - rejection, rejectionDB: rejection, how: .curve(offsetKHz: offset), victimService: victimService)
         }
         let overlap = victim.overlapKHz(with: interferer)
         if overlap > 0 {
             let fdr = interferer.bandwidthKHz > overlap ? -10 * log10(overlap / interferer.bandwidthKHz) : 0
-            return Requirement(requiredDB: co - fdr, rejectionDB: fdr,
-                               basis: fdr > 0.05 ? "co-channel, \(fmt(fdr)) dB of the interferer outside the victim channel" : "co-channel")
+            return Requirement(requiredDB: co - fdr, rejectionDB: fdr, how: .coChannel, victimService: victimService)
         }
         let gap = victim.edgeGapKHz(to: interferer)
         let width = max(victim.bandwidthKHz, interferer.bandwidthKHz)
         let g = gap / width
         guard g <= 2 else { return nil }
         let acir = p.acirDB(gapInWidths: g)
-        return Requirement(requiredDB: co - acir, rejectionDB: acir,
-                           basis: "ACIR \(fmt(acir)) dB from the \(victimService) masks at a \(fmt(gap)) kHz guard band")
+        return Requirement(requiredDB: co - acir, rejectionDB: acir, how: .acir(guardKHz: gap), victimService: victimService)
     }
 
     /// Largest centre-to-centre offset (kHz) at which a victim of `victimService` with bandwidth `victimKHz`
