@@ -151,6 +151,9 @@ enum ConflictsCommand {
         var s = "\(assignments.count) assignments, \(stats.victimChannels) receive channels; \(stats.pairsExamined) candidate pairs examined"
         s += String(format: " (%.4f %% of n²/2 = %.0f), %d evaluated", stats.allPairs > 0 ? 100 * Double(stats.pairsExamined) / stats.allPairs : 0, stats.allPairs, stats.pairsEvaluated)
         s += "; \(stats.intermodulationSites) shared sites, \(stats.intermodulationProducts) intermodulation products; \(String(format: "%.2f", stats.seconds)) s\n"
+        if stats.intermodulationSitesTruncated > 0 {
+            s += "warning: \(stats.intermodulationSitesTruncated) sites have more than \(settings.imMaxCarriersForTriples) distinct carriers: screened for 2f1 − f2 and 3f1 − 2f2 only\n"
+        }
         if stats.terrainFallbacks > 0 { s += "warning: \(stats.terrainFallbacks) paths outside the DEM used the simple model\n" }
         let active = conflicts.filter { $0.status != "resolved" }
         var byKind: [String] = []

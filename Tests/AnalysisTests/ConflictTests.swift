@@ -139,6 +139,12 @@ final class ConflictTests: XCTestCase {
         var near = trio(victimRx: 159.7)
         near[1].stationID = "other"; near[1].latitude = kmNorth(0.05)
         XCTAssertEqual(run(near).filter { $0.kind == .intermodulation }.count, 2)
+        // Above the carrier cap the three-carrier products are not screened (and the site is counted).
+        var capped = ConflictSettings()
+        capped.imMaxCarriersForTriples = 2
+        let r = ConflictScreening(settings: capped).run(trio(victimRx: 159.3))
+        XCTAssertTrue(r.conflicts.isEmpty)
+        XCTAssertEqual(r.statistics.intermodulationSitesTruncated, 1)
     }
 
     func testFifthOrderProduct() {

@@ -100,6 +100,9 @@ public struct ConflictSettings: Sendable {
     /// Services whose transmitters are not taken as intermodulation sources: point-to-point links have their own
     /// transmitters and dishes, without the shared combiners and feeders where products arise.
     public var imExcludedServices: Set<String> = ["fixed"]
+    /// Sites with more distinct carriers than this are screened for the two-carrier products (2f1 − f2, 3f1 − 2f2)
+    /// only, not for the k³/2 three-carrier ones (counted in `ScreeningStatistics.intermodulationSitesTruncated`).
+    public var imMaxCarriersForTriples = 60
     /// Two records with the same channels, service and azimuth closer than this are duplicates, km.
     public var duplicateDistanceKm = 0.1
     public var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -117,6 +120,7 @@ public struct ScreeningStatistics: Sendable {
     public var pairsEvaluated = 0
     public var intermodulationSites = 0
     public var intermodulationProducts = 0
+    public var intermodulationSitesTruncated = 0
     /// Pairs for which the terrain model failed and the simple model was used.
     public var terrainFallbacks = 0
     public var seconds = 0.0

@@ -132,7 +132,8 @@ extension ConflictScreening {
                     product([(3, i), (-2, j)], order: 5)
                 }
             }
-            if m >= 3 {
+            if m > settings.imMaxCarriersForTriples { stats.intermodulationSitesTruncated += 1 }
+            else if m >= 3 {
                 for i in 0..<m { for j in (i + 1)..<m { for k in 0..<m where k != i && k != j {
                     product([(1, i), (1, j), (-1, k)], order: 3)
                 } } }
