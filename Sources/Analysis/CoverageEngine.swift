@@ -140,6 +140,17 @@ public enum CoverageEngine {
         /// Sector antennas: the parametric 3GPP pattern (closed form) or a pattern file's gain table.
         let sectorAntenna: SectorAntenna?
         let gainTable: AntennaGainTable?
+        /// P.2108 clutter loss at the receiver every 10 m from 0 to 2 km (constant beyond: Eq. 6), dB; nil: none.
+        let clutterDB: [Float]?
+
+        /// Clutter loss toward a cell `gridM` away, dB (linear between the 10 m steps).
+        @inline(__always) func clutterLossDB(_ gridM: Double) -> Float {
+            guard let t = clutterDB else { return 0 }
+            let x = min(gridM / 10, Double(t.count - 1))
+            let i = min(Int(x), t.count - 2)
+            let f = Float(x - Double(i))
+            return t[i] + (t[i + 1] - t[i]) * f
+        }
         var txAbsM: Double { groundM + antennaHeightM }
     }
 
@@ -232,9 +243,30 @@ public enum CoverageEngine {
             return (nil, t)
         }
 
+        // P.2108 terrestrial clutter loss at the receiver: per frequency, a table over 0–2 km (d < 0.25 km takes
+        // the 0.25 km value, the model's lower bound; beyond 2 km the loss is constant, Eq. 6).
+        var clutterTables: [Double: [Float]] = [:]
+        func clutterFor(_ tx: Transmitter) throws -> [Float]? {
+            guard let pct = study.clutterLocationPct else { return nil }
+            if let t = clutterTables[tx.frequencyMHz] { return t }
+            var t: [Float] = []
+            do {
+                for i in 0...200 {
+                    t.append(Float(try P2108.terrestrialClutterLoss(frequencyGHz: tx.frequencyMHz / 1000,
+                                                                     distanceKm: max(0.25, Double(i) * 0.01),
+                                                                     locationPercent: pct).lossDB))
+                }
+            } catch {
+                throw StudyError("clutter (P.2108 §3.2) for transmitter \(tx.id) at \(tx.frequencyMHz) MHz: \(error)")
+            }
+            clutterTables[tx.frequencyMHz] = t
+            return t
+        }
+
         var sectors: [SectorSetup] = []
         for tx in transmitters {
             let (sectorModel, table) = try antennaFor(tx)
+            let clutter = try clutterFor(tx)
             let p = try toGrid.transform(x: tx.longitude, y: tx.latitude)
             var setup: Hata.Setup? = nil
             if fast {
@@ -267,7 +299,7 @@ public enum CoverageEngine {
                                        threshold: Float(thresholds.threshold(for: tx.technology)),
                                        colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
                                        rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row))),
-                                       sectorAntenna: sectorModel, gainTable: table))
+                                       sectorAntenna: sectorModel, gainTable: table, clutterDB: clutter))
         }
 
         var best = [Float](repeating: CoverageResult.nodata, count: n)
@@ -382,7 +414,7 @@ public enum CoverageEngine {
                             }
                             let gain = antennaGainDB(s, dx: x - s.x, dy: dy, gridM: gridM,
                                                      rxAbsM: rxHeight + (groundM.map { $0[idx].isNaN ? 0 : Double($0[idx]) } ?? 0))
-                            deposit(s.eirp + gain - cellLoss, sector: s, index: si, cell: idx, cells: n, floor: floorDBm,
+                            deposit(s.eirp + gain - cellLoss - s.clutterLossDB(gridM), sector: s, index: si, cell: idx, cells: n, floor: floorDBm,
                                     best: bestP, server: serverP, count: countP, service: serviceP)
                         }
                     }

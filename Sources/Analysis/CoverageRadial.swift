@@ -175,7 +175,7 @@ extension CoverageEngine {
                             let g = c.groundM[idx]
                             let gain = antennaGainDB(s, dx: dx, dy: dy, gridM: gridM,
                                                      rxAbsM: c.rxHeightM + (g.isNaN ? 0 : Double(g)))
-                            deposit(s.eirp + gain - cellLoss, sector: s, index: si, cell: idx, cells: n, floor: c.floorDBm,
+                            deposit(s.eirp + gain - cellLoss - s.clutterLossDB(gridM), sector: s, index: si, cell: idx, cells: n, floor: c.floorDBm,
                                     best: bestP, server: serverP, count: countP, service: serviceP)
                         }
                     }

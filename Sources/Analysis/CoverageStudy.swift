@@ -33,6 +33,9 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     public var maxRadiusKm: Double = 30
     /// Cells where the signal is below this level (dBm) are left empty for that transmitter.
     public var floorDBm: Double = -120
+    /// Receiver-end clutter loss, ITU-R P.2108 §3.2 terrestrial statistical model, not exceeded at this
+    /// percentage of locations (nil: none). For terrain models, which see bare ground; Hata includes clutter.
+    public var clutterLocationPct: Double? = nil
     /// Thresholds per technology (total channel power, dBm).
     public var thresholdsDBm: [String: Double] = Dictionary(uniqueKeysWithValues:
         CoverageThresholds.defaults.dBm.map { ($0.key.rawValue, $0.value) })
@@ -42,7 +45,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, maxProfilePoints, environment,
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, maxProfilePoints, clutterLocationPct, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
@@ -57,6 +60,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         profileSpacingM = try c.decodeIfPresent(Double.self, forKey: .profileSpacingM)
         maxProfilePoints = try c.decodeIfPresent(Int.self, forKey: .maxProfilePoints)
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles) ?? profiles
+        clutterLocationPct = try c.decodeIfPresent(Double.self, forKey: .clutterLocationPct)
         environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment
         receiverHeightM = try c.decodeIfPresent(Double.self, forKey: .receiverHeightM) ?? receiverHeightM
         maxRadiusKm = try c.decodeIfPresent(Double.self, forKey: .maxRadiusKm) ?? maxRadiusKm

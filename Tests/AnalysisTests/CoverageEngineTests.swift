@@ -237,4 +237,31 @@ final class CoverageEngineTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("no-such-antenna"), "\($0)")
         }
     }
+
+    /// P.2108 §3.2 receiver-end clutter: each cell loses exactly the model's L_ctt at its distance (constant beyond
+    /// 2 km by Eq. 6; the 0.25 km value nearer than 0.25 km).
+    func testClutterLossIsSubtractedPerCell() throws {
+        let t = tx("C")
+        let plain = try CoverageEngine.run(study: study(), transmitters: [t], dem: nil)
+        var s = study(); s.clutterLocationPct = 50
+        let cluttered = try CoverageEngine.run(study: s, transmitters: [t], dem: nil)
+        let p = try CoordinateTransform(from: "EPSG:4326", to: plain.spec.crs).transform(x: t.longitude, y: t.latitude)
+        var checked = 0
+        for row in stride(from: 0, to: plain.spec.height, by: 3) {
+            for col in stride(from: 0, to: plain.spec.width, by: 3) {
+                let i = row * plain.spec.width + col
+                guard plain.bestSignalDBm[i] != CoverageResult.nodata, cluttered.bestSignalDBm[i] != CoverageResult.nodata else { continue }
+                let c = plain.spec.cellCentre(col: col, row: row)
+                let dKm = max(hypot(c.x - p.x, c.y - p.y) / 1000, 0.25)
+                let expected = try P2108.terrestrialClutterLoss(frequencyGHz: 0.9, distanceKm: dKm, locationPercent: 50).lossDB
+                XCTAssertEqual(Double(plain.bestSignalDBm[i] - cluttered.bestSignalDBm[i]), expected, accuracy: 0.02, "d = \(dKm) km")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+        var bad = study(); bad.clutterLocationPct = 50
+        XCTAssertThrowsError(try CoverageEngine.run(study: bad, transmitters: [tx("VHF", freq: 150)], dem: nil)) {
+            XCTAssertTrue("\($0)".contains("P.2108"), "\($0)")
+        }
+    }
 }
