@@ -127,7 +127,7 @@ public struct SignalMetric: Sendable, Equatable {
         return e.rb
     }
 
-    static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+    public static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 }
 
 /// Coverage thresholds in each technology's own metric, with an indoor margin.

@@ -20,6 +20,8 @@ public enum TansoCLI {
             Command(name: "coverage", summary: "coverage rasters, polygons and village figures for transmitters over an area", run: CoverageCommand.run),
             Command(name: "merge", summary: "combine sharded coverage runs (--shard I/N) into the products of a single run", run: MergeCommand.run),
             Command(name: "villages", summary: "villages below a threshold on any single-band dBm raster", run: VillagesCommand.run),
+            Command(name: "compliance", summary: "figures per commune, district and province against the coverage targets; HTML report", run: ComplianceCommand.run),
+            Command(name: "candidates", summary: "rank candidate sites (shared towers first, then new sites) by the uncovered population they would cover", run: CandidatesCommand.run),
             Command(name: "conflicts", summary: "register checks: co/adjacent-channel conflicts, intermodulation, duplicates, out of plan", run: ConflictsCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run),
