@@ -15,6 +15,7 @@ if want("p1812") { figures += runP1812Benchmark() }
 if want("p452") { figures += runP452Benchmark() }
 if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }
+if want("compliance") { do { figures += try runComplianceBenchmark() } catch { print("compliance benchmark failed: \(error)") } }
 if want("coverage") || wanted.contains("coverage-exact") {
     do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) }
     catch { print("coverage benchmark failed: \(error)") }
