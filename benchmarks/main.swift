@@ -16,6 +16,13 @@ if want("p452") { figures += runP452Benchmark() }
 if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }
 if want("compliance") { do { figures += try runComplianceBenchmark() } catch { print("compliance benchmark failed: \(error)") } }
+if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.contains("scenario-b-p526") {
+    // Not in the default set: minutes of work. `scenario-b` runs Hata; `scenario-b-p526`, `scenario-b-itm` add those.
+    var models = ["hata"]
+    if wanted.contains("scenario-b-p526") { models.append("p526") }
+    if wanted.contains("scenario-b-itm") { models.append("itm") }
+    do { figures += try runScenarioBBenchmark(models: models) } catch { print("scenario B failed: \(error)") }
+}
 if want("coverage") || wanted.contains("coverage-exact") {
     do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) }
     catch { print("coverage benchmark failed: \(error)") }

@@ -34,7 +34,7 @@ struct SplitMix64 {
 
 public enum SampleProvince {
     static let seed: UInt64 = 20_261_122
-    static let west = 106.75, south = 10.55, east = 107.60, north = 11.60
+    public static let west = 106.75, south = 10.55, east = 107.60, north = 11.60
 
     struct Town { let district: String; let lon: Double; let lat: Double; let weight: Double; let urban: Bool }
     /// District centres of Đồng Nai (approximate real positions), weighted by population.

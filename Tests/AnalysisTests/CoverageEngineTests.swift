@@ -264,4 +264,19 @@ final class CoverageEngineTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("P.2108"), "\($0)")
         }
     }
+
+    func testFastAtan2StaysWithin12MicroRadians() {
+        var worst = 0.0
+        for i in 0..<2000 {
+            for j in 0..<50 {
+                let t = Double(i) / 2000 * 2 * .pi - .pi, r = 0.001 + Double(j) * 37.0
+                let y = r * sin(t), x = r * cos(t)
+                worst = max(worst, abs(FastAngle.atan2(y, x) - atan2(y, x)))
+            }
+        }
+        XCTAssertLessThan(worst, 1.2e-5)   // seen: 1.15e-5 rad
+        XCTAssertEqual(FastAngle.atan2(0, 0), 0)
+        XCTAssertEqual(FastAngle.atan2(1, 0), .pi / 2, accuracy: 1e-9)
+        XCTAssertEqual(FastAngle.atan2(-1, -1), -3 * .pi / 4, accuracy: 1.2e-5)
+    }
 }

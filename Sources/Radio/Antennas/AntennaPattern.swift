@@ -262,9 +262,9 @@ public struct AntennaGainTable: Sendable {
     /// (deg, positive down, clamped to ±90), bilinear between grid points.
     @inlinable
     public func relativeGainDB(azimuthOffDeg: Double, depressionDeg: Double) -> Float {
-        var a = azimuthOffDeg.truncatingRemainder(dividingBy: 360)
-        if a < 0 { a += 360 }
-        let x = a * inverseStep
+        // Wrap to [0, 360) without fmod (this runs once per cell and sector).
+        let a = azimuthOffDeg - 360 * (azimuthOffDeg * (1.0 / 360)).rounded(.down)
+        let x = min(max(a, 0), 360) * inverseStep
         let y = (min(max(depressionDeg, -90), 90) + 90) * inverseStep
         let c0 = min(Int(x), columns - 2), r0 = min(Int(y), rows - 2)
         let fx = Float(x - Double(c0)), fy = Float(y - Double(r0))
