@@ -89,13 +89,17 @@ public enum CoverageProducts {
         list.add(path("uncovered_villages.csv"), "villages with no 4G/5G service from any operator, with population")
 
         var txLayer = LayerData(name: "transmitters", fields: [("id", .string), ("site_id", .string), ("operator", .string),
-                                                                ("technology", .string), ("frequency_mhz", .real),
-                                                                ("eirp_dbm", .real), ("azimuth_deg", .real), ("antenna_height_m", .real)],
+                                                                ("technology", .string), ("frequency_mhz", .real), ("bandwidth_mhz", .real),
+                                                                ("eirp_dbm", .real), ("azimuth_deg", .real), ("antenna_height_m", .real),
+                                                                ("mechanical_tilt_deg", .real), ("electrical_tilt_deg", .real),
+                                                                ("antenna_pattern", .string)],
                                 geometryType: .point)
         for t in result.transmitters {
             txLayer.append(.point(Coordinate(t.longitude, t.latitude)),
                            [.string(t.id), .string(t.siteID), .string(t.operatorName), .string(t.technology.rawValue),
-                            .real(t.frequencyMHz), .real(t.eirpDBm), t.azimuthDeg.map { .real($0) } ?? .null, .real(t.antennaHeightM)])
+                            .real(t.frequencyMHz), .real(t.bandwidthMHz), .real(t.eirpDBm), t.azimuthDeg.map { .real($0) } ?? .null,
+                            .real(t.antennaHeightM), .real(t.mechanicalTiltDeg), .real(t.electricalTiltDeg),
+                            t.antennaPattern.map { .string($0) } ?? .null])
         }
         try VectorWriter.write([coverage, villageLayer, uncoveredLayer, txLayer], to: path("coverage.gpkg"))
         list.add(path("coverage.gpkg"), "GeoPackage: coverage polygons, villages, uncovered_villages, transmitters")
