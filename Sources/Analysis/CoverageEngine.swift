@@ -338,7 +338,8 @@ public enum CoverageEngine {
             radialContext = RadialContext(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: maxPoints,
                                           rxHeightM: rxHeight, floorDBm: floorDBm,
                                           cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
-                                          groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs))
+                                          groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
+                                          interpolateWithinDB: study.interpolateWithinDB)
         }
         best.withUnsafeMutableBufferPointer { bestP in
         server.withUnsafeMutableBufferPointer { serverP in

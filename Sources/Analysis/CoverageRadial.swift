@@ -30,6 +30,8 @@ extension CoverageEngine {
         let cellDemCol: [Double], cellDemRow: [Double]
         let groundM: [Float]
         let gridToDEM: CoordinateTransform
+        /// Cells between anchors within this spread (dB) are interpolated; 0: every cell computed.
+        let interpolateWithinDB: Double
     }
 
     /// Computes every sector with the radial method, sector after sector (each in parallel over radials, then
@@ -101,12 +103,22 @@ extension CoverageEngine {
                 }
             }}}
 
-            // Cells, by bands of rows.
-            let rows = s.rowMax - s.rowMin + 1, bandRows = 4
+            // Cells, by bands of rows. With interpolation on, two passes: first the anchor cells (even row and
+            // column of the grid), then every other cell, interpolated from its 2 or 4 anchors when they are all
+            // computed and within `interpolateWithinDB` of each other, computed otherwise; anchors failing
+            // (terrain, model) force their neighbours to be computed.
+            let rows = s.rowMax - s.rowMin + 1, cols = s.colMax - s.colMin + 1, bandRows = 4
             let bands = (rows + bandRows - 1) / bandRows
             let radialData = UnsafeSendable((heights, steps, firstMissing, lengths))
+            let tolerance = Float(c.interpolateWithinDB)
+            let interpolate = tolerance > 0
+            var lossGrid = [Float](repeating: .nan, count: interpolate ? rows * cols : 0)   // NaN: not computed; +inf: failed
+            lossGrid.withUnsafeMutableBufferPointer { lg in
+            let lossOut = UnsafeSendable(lg)
+            for phase in (interpolate ? [0, 1] : [1]) {
             DispatchQueue.concurrentPerform(iterations: bands) { band in
                 let (bestP, serverP, countP, serviceP) = out.value
+                let lg = lossOut.value
                 let (heights, steps, firstMissing, lengths) = radialData.value
                 var local = CoverageEngine.Diagnostics()
                 var profile = TerrainProfile(elevationsM: [], spacingM: 1)
@@ -114,6 +126,77 @@ extension CoverageEngine {
                 let r0 = s.rowMin + band * bandRows, r1 = min(s.rowMax, r0 + bandRows - 1)
                 heights.withUnsafeBufferPointer { hp in
                 sampler.values.withUnsafeBufferPointer { vp in
+                    /// The model's loss for one cell on its radial profile; nil when terrain is missing or the model
+                    /// rejects the path (counted).
+                    func computeLoss(row: Int, col: Int, idx: Int, x: Double, gridM: Double, dx: Double, dy: Double) -> Float? {
+                        var t = atan2(dx, dy)
+                        if t < 0 { t += 2 * .pi }
+                        let j = Int((t / (2 * .pi) * Double(radials)).rounded()) % radials
+                        let dM = geodesicM(max(gridM, 1), s.x, x)
+                        var points = ProfileSampling.intervals(distanceM: dM, spacingM: c.spacingM)
+                        if let cap = c.maxPoints { points = min(points, max(cap - 1, ProfileSampling.minimumIntervals)) }
+                        // Radial sample positions are multiples of its step; the cell's profile points sit at
+                        // multiples of dM / points.
+                        let radialStep = lengths[j] / Double(steps[j])
+                        let ratio = dM / Double(points) / radialStep
+                        let lastNeeded = Int((Double(points - 1) * ratio).rounded(.down)) + 1
+                        if firstMissing[j] <= lastNeeded { local.cellsWithoutTerrain += 1; return nil }
+                        let hEnd = sampler.sample(col: c.cellDemCol[idx], row: c.cellDemRow[idx], values: vp)
+                        if hEnd.isNaN { local.cellsWithoutTerrain += 1; return nil }
+                        // Resize the reused buffer to points + 1 without reallocating, then fill it.
+                        let have = profile.elevationsM.count
+                        if have > points + 1 { profile.elevationsM.removeLast(have - points - 1) }
+                        else if have < points + 1 { profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1 - have)) }
+                        let base = j * stride
+                        // The last `exactTail` points, where a metre of height moves the receiver's horizon
+                        // angle most, are sampled on the cell's own line as the exact method does.
+                        let tailStart = max(0, points - exactTail)
+                        var tailMissing = false
+                        profile.elevationsM.withUnsafeMutableBufferPointer { e in
+                            for i in 0..<tailStart {
+                                let pos = Double(i) * ratio
+                                let k = Int(pos), f = pos - Double(k)
+                                let h0 = hp[base + k]
+                                e[i] = f == 0 ? h0 : h0 + f * (hp[base + k + 1] - h0)
+                            }
+                            let c1 = c.cellDemCol[idx], r1 = c.cellDemRow[idx]
+                            for i in tailStart..<points {
+                                let f = Double(i) / Double(points)
+                                let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)
+                                if h.isNaN { tailMissing = true }
+                                e[i] = h
+                            }
+                            e[points] = hEnd
+                        }
+                        if tailMissing { local.cellsWithoutTerrain += 1; return nil }
+                        profile.spacingM = dM / Double(points)
+                        var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: c.rxHeightM)
+                        link.coordinates = (s.lat, s.lon, c.cellLat[idx], c.cellLon[idx])
+                        do {
+                            return Float(try c.model.lossDB(profile: profile, link: link).lossDB)
+                        } catch {
+                            local.cellsRejectedByModel += 1
+                            if local.firstModelError == nil { local.firstModelError = "\(error)" }
+                            return nil
+                        }
+                    }
+                    /// The interpolated loss of a non-anchor cell, or nil when an anchor is missing or they differ
+                    /// by more than the tolerance.
+                    func interpolated(row: Int, col: Int) -> Float? {
+                        let rowsAround = row % 2 == 0 ? [row] : [row - 1, row + 1]
+                        let colsAround = col % 2 == 0 ? [col] : [col - 1, col + 1]
+                        var lo = Float.infinity, hi = -Float.infinity, sum: Float = 0, k: Float = 0
+                        for r in rowsAround {
+                            guard r >= s.rowMin, r <= s.rowMax else { return nil }
+                            for cc in colsAround {
+                                guard cc >= s.colMin, cc <= s.colMax else { return nil }
+                                let v = lg[(r - s.rowMin) * cols + (cc - s.colMin)]
+                                guard v.isFinite else { return nil }
+                                lo = min(lo, v); hi = max(hi, v); sum += v; k += 1
+                            }
+                        }
+                        return hi - lo <= tolerance ? sum / k : nil
+                    }
                     for row in r0...r1 {
                         let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
                         for col in s.colMin...s.colMax {
@@ -121,56 +204,21 @@ extension CoverageEngine {
                             let gridM = sqrt(dx * dx + dy * dy)
                             if gridM > s.radiusM { continue }
                             let idx = row * width + col
-                            var t = atan2(dx, dy)
-                            if t < 0 { t += 2 * .pi }
-                            let j = Int((t / (2 * .pi) * Double(radials)).rounded()) % radials
-                            let dM = geodesicM(max(gridM, 1), s.x, x)
-                            var points = ProfileSampling.intervals(distanceM: dM, spacingM: c.spacingM)
-                            if let cap = c.maxPoints { points = min(points, max(cap - 1, ProfileSampling.minimumIntervals)) }
-                            // Radial sample positions are multiples of its step; the cell's profile points sit at
-                            // multiples of dM / points.
-                            let radialStep = lengths[j] / Double(steps[j])
-                            let ratio = dM / Double(points) / radialStep
-                            let lastNeeded = Int((Double(points - 1) * ratio).rounded(.down)) + 1
-                            if firstMissing[j] <= lastNeeded { local.cellsWithoutTerrain += 1; continue }
-                            let hEnd = sampler.sample(col: c.cellDemCol[idx], row: c.cellDemRow[idx], values: vp)
-                            if hEnd.isNaN { local.cellsWithoutTerrain += 1; continue }
-                            // Resize the reused buffer to points + 1 without reallocating, then fill it.
-                            let have = profile.elevationsM.count
-                            if have > points + 1 { profile.elevationsM.removeLast(have - points - 1) }
-                            else if have < points + 1 { profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1 - have)) }
-                            let base = j * stride
-                            // The last `exactTail` points, where a metre of height moves the receiver's horizon
-                            // angle most, are sampled on the cell's own line as the exact method does.
-                            let tailStart = max(0, points - exactTail)
-                            var tailMissing = false
-                            profile.elevationsM.withUnsafeMutableBufferPointer { e in
-                                for i in 0..<tailStart {
-                                    let pos = Double(i) * ratio
-                                    let k = Int(pos), f = pos - Double(k)
-                                    let h0 = hp[base + k]
-                                    e[i] = f == 0 ? h0 : h0 + f * (hp[base + k + 1] - h0)
-                                }
-                                let c1 = c.cellDemCol[idx], r1 = c.cellDemRow[idx]
-                                for i in tailStart..<points {
-                                    let f = Double(i) / Double(points)
-                                    let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)
-                                    if h.isNaN { tailMissing = true }
-                                    e[i] = h
-                                }
-                                e[points] = hEnd
-                            }
-                            if tailMissing { local.cellsWithoutTerrain += 1; continue }
-                            profile.spacingM = dM / Double(points)
-                            var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: c.rxHeightM)
-                            link.coordinates = (s.lat, s.lon, c.cellLat[idx], c.cellLon[idx])
-                            let cellLoss: Float
-                            do {
-                                cellLoss = Float(try c.model.lossDB(profile: profile, link: link).lossDB)
-                            } catch {
-                                local.cellsRejectedByModel += 1
-                                if local.firstModelError == nil { local.firstModelError = "\(error)" }
+                            let anchor = row % 2 == 0 && col % 2 == 0
+                            let local0 = (row - s.rowMin) * cols + (col - s.colMin)
+                            var cellLoss: Float
+                            if phase == 0 {
+                                guard anchor else { continue }
+                                lg[local0] = computeLoss(row: row, col: col, idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) ?? .infinity
                                 continue
+                            } else if interpolate && anchor {
+                                cellLoss = lg[local0]
+                                if !cellLoss.isFinite { continue }
+                            } else if interpolate, let v = interpolated(row: row, col: col), !c.groundM[idx].isNaN {
+                                cellLoss = v
+                            } else {
+                                guard let v = computeLoss(row: row, col: col, idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) else { continue }
+                                cellLoss = v
                             }
                             let g = c.groundM[idx]
                             let gain = antennaGainDB(s, dx: dx, dy: dy, gridM: gridM,
@@ -180,7 +228,9 @@ extension CoverageEngine {
                         }
                     }
                 }}
-                diagnostics.add(local, band: si * 1_000_000 + band)
+                diagnostics.add(local, band: si * 1_000_000 + phase * 100_000 + band)
+            }
+            }
             }
             rowsDone += rows
             progress?(Double(rowsDone) / Double(totalRows))

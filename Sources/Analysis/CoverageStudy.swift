@@ -23,6 +23,9 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     /// fast, within a few tenths of a dB of "exact") or "exact" (a fresh profile to each cell centre, equal to
     /// `tanso pathloss` link mode). See CoverageRadial.swift.
     public var profiles: String = "radial"
+    /// Radial method: a cell between computed anchor cells (every other row and column) whose 2 or 4 anchors
+    /// agree within this many dB takes their mean instead of its own profile (0: compute every cell).
+    public var interpolateWithinDB: Double = 0.5
     /// Optional cap on profile points (a speed/accuracy trade: coarser profiles for long paths).
     public var maxProfilePoints: Int? = nil
     /// Hata environment: urban, suburban or open.
@@ -45,7 +48,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, maxProfilePoints, clutterLocationPct, environment,
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, maxProfilePoints, clutterLocationPct, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
@@ -60,6 +63,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         profileSpacingM = try c.decodeIfPresent(Double.self, forKey: .profileSpacingM)
         maxProfilePoints = try c.decodeIfPresent(Int.self, forKey: .maxProfilePoints)
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles) ?? profiles
+        interpolateWithinDB = try c.decodeIfPresent(Double.self, forKey: .interpolateWithinDB) ?? interpolateWithinDB
         clutterLocationPct = try c.decodeIfPresent(Double.self, forKey: .clutterLocationPct)
         environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment
         receiverHeightM = try c.decodeIfPresent(Double.self, forKey: .receiverHeightM) ?? receiverHeightM

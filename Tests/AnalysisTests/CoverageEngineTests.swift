@@ -164,11 +164,20 @@ final class CoverageEngineTests: XCTestCase {
     /// a ridge) on 300 cells.
     func testRadialProfilesStayWithinTheExactnessTargets() throws {
         let dem = try bigTujunga()
-        let (s, t) = mountainStudy("radial")
+        var (s, t) = mountainStudy("radial")
+        // Every cell on its radial profile, the default (cells between anchors agreeing within 0.5 dB
+        // interpolated) and 1 dB. Seen: median 0.013 / 0.013 / 0.015 dB, p95 0.29 / 0.35 / 0.82 dB (at 120 m cells,
+        // anchors 240 m apart: coarser than usual).
+        for tolerance in [0.0, 0.5, 1.0] {
+            s.interpolateWithinDB = tolerance
+            let r = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
+            let e = try CoverageExactness.compare(r, dem: dem, samples: 300)
+            print("radial, interpolate within \(tolerance) dB: median \(e.medianAbsDB) dB, p95 \(e.p95AbsDB) dB")
+            XCTAssertLessThanOrEqual(e.medianAbsDB, 0.3)
+            XCTAssertLessThanOrEqual(e.p95AbsDB, 1.0)
+        }
+        s.interpolateWithinDB = 0.5
         let r = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
-        let e = try CoverageExactness.compare(r, dem: dem, samples: 300)
-        XCTAssertLessThanOrEqual(e.medianAbsDB, 0.3)
-        XCTAssertLessThanOrEqual(e.p95AbsDB, 1.0)
         // Same cells computed as the exact method.
         let exact = try CoverageEngine.run(study: mountainStudy("exact").0, transmitters: [t], dem: dem)
         XCTAssertEqual(r.bestSignalDBm.map { $0 == CoverageResult.nodata }, exact.bestSignalDBm.map { $0 == CoverageResult.nodata })
