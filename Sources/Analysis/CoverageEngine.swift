@@ -171,10 +171,12 @@ public enum CoverageEngine {
         let start = Date()
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
         let fast = study.model == "hata"
+        let lineOfSight = study.model == "los"
+        if lineOfSight && dem == nil { throw StudyError("model 'los' (line of sight) needs terrain: give a DEM (--dem)") }
         var profileModel: ProfileModel? = nil
-        if !fast {
+        if !fast && !lineOfSight {
             guard let id = PathLossModelID(rawValue: study.model) else {
-                throw StudyError("model '\(study.model)' is not one of hata, " + PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))
+                throw StudyError("model '\(study.model)' is not one of hata, los, " + PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))
             }
             guard dem != nil || [.hata, .cost231, .fspl, .tr38901RMa, .tr38901UMa, .tr38901UMi].contains(id) else {
                 throw StudyError("model '\(study.model)' needs terrain: give a DEM (--dem)")
@@ -345,6 +347,11 @@ public enum CoverageEngine {
         server.withUnsafeMutableBufferPointer { serverP in
         count.withUnsafeMutableBufferPointer { countP in
         service.withUnsafeMutableBufferPointer { serviceP in
+            if lineOfSight, let ground {
+                runLineOfSight(spec: spec, sectors: sectorList, ground: ground, rxHeightM: rxHeight, floorDBm: floorDBm,
+                               best: bestP, server: serverP, count: countP, service: serviceP, progress: progress)
+                return
+            }
             if let radial = radialContext {
                 do {
                     try runRadial(radial, sectors: sectorList, best: bestP, server: serverP, count: countP, service: serviceP,

@@ -15,7 +15,7 @@ enum CoverageCommand {
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
-        .value("model", "M", "hata (fast, no terrain) or a terrain model: itm, p526, p1812, p452, p1546, ehata, …", default: "hata"),
+        .value("model", "M", "hata (fast, no terrain), los (line of sight + free space) or a terrain model: itm, p526, p1812, p452, p1546, ehata, …", default: "hata"),
         .value("set", "NAME=V,...", "model settings, as the optional columns of tanso pathloss (climate=1,time_pct=10,dn=50)"),
         .value("profile-spacing-m", "M", "terrain models: profile spacing [default: the DEM's cell size]"),
         .value("profiles", "METHOD", "terrain models: radial (one profile per radial, fast) or exact (one per cell) [default: radial]"),
@@ -39,7 +39,8 @@ enum CoverageCommand {
         options: options,
         details: """
         Models: `hata` (default) is Okumura-Hata up to 1500 MHz and COST-231 Hata above (max with free-space loss
-        below 1 km), vectorised over distance. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
+        below 1 km), vectorised over distance. `los` is the viewshed of each antenna over the grid's ground heights
+        (GDAL's gdal_viewshed method, 4/3-Earth curvature) with free-space loss in view, nothing out of it. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
         fspl, 38901-*) runs on the terrain profile from each transmitter to each cell centre, sampled exactly as
         `tanso pathloss` link mode samples it (n = max(4, ceil(distance / spacing)) equal steps, bilinear heights), so a
         cell's value equals `tanso pathloss` on that cell's profile. Antennas: a transmitter

@@ -288,4 +288,33 @@ final class CoverageEngineTests: XCTestCase {
         XCTAssertEqual(FastAngle.atan2(1, 0), .pi / 2, accuracy: 1e-9)
         XCTAssertEqual(FastAngle.atan2(-1, -1), -3 * .pi / 4, accuracy: 1.2e-5)
     }
+
+    /// `--model los`: on a plain at 10 m with a 400 m ridge 2 km east of an omni transmitter, cells in view get
+    /// EIRP − free-space loss, cells behind the ridge nothing; without a DEM the model is refused.
+    func testLineOfSightModel() throws {
+        // Geographic DEM, 0.0005° cells; the ridge is the band of longitudes 107.018–107.022.
+        var grid = RasterGrid(width: 400, height: 400, geoTransform: GeoTransform(originX: 106.9, originY: 11.1, pixelWidth: 0.0005, pixelHeight: 0.0005),
+                              crs: "EPSG:4326", nodata: -32768, fill: 10)
+        for r in 0..<400 { for c in 0..<400 { let lon = 106.9 + (Double(c) + 0.5) * 0.0005; if lon > 107.018 && lon < 107.022 { grid[c, r] = 410 } } }
+        let dem = try ElevationModel(grid: grid)
+        var s = study(); s.model = "los"; s.maxRadiusKm = 6; s.floorDBm = -300
+        let t = tx("L")
+        let r = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
+        let toGrid = try CoordinateTransform(from: "EPSG:4326", to: r.spec.crs)
+        let p = try toGrid.transform(x: t.longitude, y: t.latitude)
+        func value(lon: Double) throws -> (Float, Double) {
+            let q = try toGrid.transform(x: lon, y: t.latitude)
+            let px = r.spec.geoTransform.pixel(x: q.x, y: q.y)
+            let c = r.spec.cellCentre(col: Int(px.col), row: Int(px.row))
+            return (r.bestSignalDBm[Int(px.row) * r.spec.width + Int(px.col)], hypot(c.x - p.x, c.y - p.y) / 1000)
+        }
+        let (west, dWest) = try value(lon: 106.97)
+        XCTAssertEqual(Double(west), 60 - FreeSpace.lossDB(distanceKm: dWest, frequencyMHz: 900), accuracy: 0.01)
+        let (beforeRidge, _) = try value(lon: 107.01)
+        XCTAssertNotEqual(beforeRidge, CoverageResult.nodata)
+        let (behind, _) = try value(lon: 107.035)
+        XCTAssertEqual(behind, CoverageResult.nodata, "behind a 400 m ridge")
+        var noDEM = study(); noDEM.model = "los"
+        XCTAssertThrowsError(try CoverageEngine.run(study: noDEM, transmitters: [t], dem: nil))
+    }
 }
