@@ -129,8 +129,8 @@ enum CoverageCommand {
         if use("rx-height-m"), let h = try a.double("rx-height-m", in: 0.5...100) { study.receiverHeightM = h }
         if use("max-radius-km"), let r = try a.double("max-radius-km", in: 0.1...200) { study.maxRadiusKm = r }
         if use("model"), let m = a.string("model") {
-            guard m == "hata" || PathLossModelID(rawValue: m) != nil else {
-                throw UsageError(message: "--model must be hata or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(m)'", command: "coverage")
+            guard m == "hata" || m == "los" || PathLossModelID(rawValue: m) != nil else {
+                throw UsageError(message: "--model must be hata, los or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(m)'", command: "coverage")
             }
             study.model = m
         }
