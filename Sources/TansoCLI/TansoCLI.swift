@@ -23,6 +23,7 @@ public enum TansoCLI {
             Command(name: "compliance", summary: "figures per commune, district and province against the coverage targets; HTML report", run: ComplianceCommand.run),
             Command(name: "candidates", summary: "rank candidate sites (shared towers first, then new sites) by the uncovered population they would cover", run: CandidatesCommand.run),
             Command(name: "conflicts", summary: "register checks: co/adjacent-channel conflicts, intermodulation, duplicates, out of plan", run: ConflictsCommand.run),
+            Command(name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict", run: ShareCheckCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run),
         ]
