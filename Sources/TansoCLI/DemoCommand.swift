@@ -2,6 +2,7 @@
 import Foundation
 import Geo
 import Records
+import Reports
 import Analysis
 import Terrain
 
@@ -28,7 +29,7 @@ enum DemoCommand {
         if a.helpRequested { print(help); return 0 }
         let data = URL(fileURLWithPath: a.string("data")!)
         let output = a.string("output")!
-        let demPath = URL(fileURLWithPath: output).appendingPathComponent("dem.tif").path
+        let demPath = (output as NSString).appendingPathComponent("dem.tif")
         var report = LoadReport()
         let transmitters = try TransmitterLoader.load(data.appendingPathComponent("transmitters.csv").path, report: &report)
         let villages = try VillageLoader.load(data.appendingPathComponent("villages.csv").path, report: &report)
@@ -41,12 +42,18 @@ enum DemoCommand {
                                   east: SampleProvince.east, north: SampleProvince.north)
         study.resolutionM = try a.double("resolution-m", in: 10...5000)!
         let dem = try ElevationModel(path: demPath)
+        let dataDir = a.string("data")! as NSString
+        let inputs = try [("transmitters", "transmitters.csv"), ("villages", "villages.csv")].map {
+            try RunRecord.input(role: $0.0, path: dataDir.appendingPathComponent($0.1))
+        } + [try RunRecord.input(role: "dem", path: demPath)]
         let text = try CoverageCommand.execute(study: study, transmitters: transmitters, villages: villages, dem: dem,
-                                               output: output, title: "TANSO DEMO - DONG NAI (SYNTHETIC NETWORK)")
+                                               output: output, title: "TANSO DEMO - DONG NAI (SYNTHETIC NETWORK)",
+                                               record: RunRecord(tool: "tanso \(TansoCLI.version)", command: ["tanso", "demo"] + args,
+                                                                 inputs: inputs, study: study))
         print(text + "  dem.tif  the sample terrain (Float32, EPSG:4326, 3″)")
         // Register checks on the sample assignments (planted conflicts: data/README.md).
         let conflicts = try ConflictsCommand.execute(assignments, settings: ConflictSettings(),
-                                                     output: URL(fileURLWithPath: output).appendingPathComponent("conflicts").path)
+                                                     output: (output as NSString).appendingPathComponent("conflicts"))
         print("\nRegister checks (tanso conflicts on \((a.string("data")! as NSString).appendingPathComponent("assignments.csv"))):\n" + conflicts, terminator: "")
         return 0
     }
