@@ -135,7 +135,9 @@ public struct CoverageMaps: Sendable {
     public var groundM: [Float]?
     public var before: [UInt8]
     public var after: [UInt8]
-    public var villages: [(village: Village, state: UInt8)]   // 0 covered before, 1 gained, 2 uncovered after
+    /// 0 covered before and after, 1 gained where no operator was, 2 uncovered after, 3 gained for the operator
+    /// where other operators were.
+    public var villages: [(village: Village, state: UInt8)]
 }
 
 public struct SharingResult: Sendable {
@@ -349,8 +351,10 @@ public enum SharingCheck {
                                     figures: figures, details: details), shareable)
             }
             if let first = shareable.first {
+                let own = first.tower.operators.contains(p.operatorName)
                 return (CheckResult(id: "sharing", title: "Tower sharing", outcome: .review,
-                                    summary: "new tower \(Int(first.distanceM.rounded())) m from \(first.tower.id) (\(first.tower.operators.joined(separator: ", ")), \(f1(first.tower.heightM)) m), which could host it: share that tower or justify a new one"
+                                    summary: "new tower \(Int(first.distanceM.rounded())) m from \(first.tower.id) (\(first.tower.operators.joined(separator: ", ")), \(f1(first.tower.heightM)) m), which could host it: "
+                                        + (own ? "\(p.operatorName)'s own tower: add the sectors to it or justify a new one" : "share that tower or justify a new one")
                                         + (shareable.count > 1 ? " (\(shareable.count) shareable towers within \(Int(settings.sharingRadiusM)) m)" : ""),
                                     figures: figures, details: details), shareable)
             }
@@ -489,11 +493,11 @@ public enum SharingCheck {
                 a[c] = b[c]
                 if proposalMask[c] && !ownBeforeMask[c] { a[c] = anyBeforeMask[c] ? 4 : 3 }
             }
-            let gainedIDs = Set(gained.map(\.village.id))
+            let gainedNew = Set(gained.filter(\.newForProvince).map(\.village.id)), gainedIDs = Set(gained.map(\.village.id))
             var vs: [(village: Village, state: UInt8)] = []
             for i in inBox.indices {
                 let coveredAfter = techs.contains { tech in keys.indices.contains { keys[$0].technology == tech && va[i].covered[$0] } }
-                vs.append((inBox[i], gainedIDs.contains(inBox[i].id) ? 1 : coveredAfter ? 0 : 2))
+                vs.append((inBox[i], gainedNew.contains(inBox[i].id) ? 1 : gainedIDs.contains(inBox[i].id) ? 3 : coveredAfter ? 0 : 2))
             }
             maps = CoverageMaps(spec: spec, groundM: after.groundM, before: b, after: a, villages: vs)
         }

@@ -160,7 +160,7 @@ public enum SharingReport {
             }
             for (v, state) in m.villages {
                 guard let (x, y) = pixel(v.longitude, v.latitude), x >= 0, y >= 0, x < pw, y < ph else { continue }
-                if panel == 1 && state == 1 {
+                if panel == 1 && (state == 1 || state == 3) {
                     CoverageMap.dot(&img, ox + x, oy + y, radius: 4, color: (0, 90, 30)); CoverageMap.dot(&img, ox + x, oy + y, radius: 3, color: (255, 221, 0))
                 } else if state == 2 || (panel == 0 && state == 1) {
                     CoverageMap.dot(&img, ox + x, oy + y, radius: 3, color: (90, 0, 0)); CoverageMap.dot(&img, ox + x, oy + y, radius: 2, color: (228, 26, 28))
