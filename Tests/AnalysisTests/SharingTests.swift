@@ -201,6 +201,21 @@ final class SharingTests: XCTestCase {
         XCTAssertTrue(b28.intermodulation.contains { $0.explanation.contains("3·763 − 2·773 = 743") }, "\(b28.intermodulation.map(\.explanation))")
     }
 
+    /// A proposed carrier on the channel of an existing one adds no product: 2·160.1 − 160.5 = 159.7 MHz already
+    /// hits the dispatch receiver from PMR-01 and PMR-NEW; the proposal's id ("AAA…") sorting first must not make it
+    /// the proposal's.
+    func testExistingProductsStayExistingWhateverTheIdsSortOrder() throws {
+        let extra = asg("PMR-NEW", station: "T-IM", lic: "Power", svc: "land_mobile", lat: 10.96, lon: 106.90, f: 160.5, bwKHz: 12.5, eirp: 47)
+        var p = coLocation([sector("AAA-1", tech: "other", h: 38, f: 160.1, bw: 0.0125, eirp: 47, az: nil)], op: "Power", host: "T-IM")
+        p.transmitters[0].assignment = SharingProposal.AssignmentSpec()
+        p.transmitters[0].assignment!.service = "land_mobile"
+        let r = try SharingCheck.run(p, proposalID: "P", transmitters: transmitters, assignments: register + [extra], villages: villages,
+                                     dem: nil, settings: settings, computeMaps: false)
+        let check = r.checks.first { $0.id == "intermodulation" }!
+        XCTAssertEqual(check.outcome, .pass, check.summary)
+        XCTAssertTrue(check.details.contains { $0.contains("existing") && $0.contains("159.7") }, "\(check.details)")
+    }
+
     // MARK: 5. exposure
 
     func testExposureFormulasByHand() {

@@ -574,7 +574,14 @@ public enum SharingCheck {
         let products = all.filter { c in
             c.kind == .intermodulation && ([c.bID ?? ""] + (c.cID ?? "").split(separator: ";").map(String.init)).allSatisfy { $0.isEmpty || towerIDs.contains($0) }
         }
-        let new = products.filter { c in ([c.bID ?? ""] + (c.cID ?? "").split(separator: ";").map(String.init)).contains { ids.contains($0) } }
+        // A product is the proposal's when it does not exist without the proposal, or when it falls into one of the
+        // proposal's own receive channels. (Carriers on one channel are named after one of their assignments, so
+        // the names in a product cannot tell whether the proposal is needed for it: screen the tower without the
+        // proposal and compare products by victim and frequency.)
+        func physicalKey(_ c: Conflict) -> String { "\(c.aID)|\(Int(((c.frequencyOffsetKHz ?? 0) * 10).rounded()))" }
+        let (before, _) = ConflictScreening(settings: s, terrain: settings.terrain).run(onTower + receivers)
+        let existedBefore = Set(before.filter { $0.kind == .intermodulation }.map(physicalKey))
+        let new = products.filter { c in ids.contains(c.aID) || !existedBefore.contains(physicalKey(c)) }
         let existing = products.filter { c in !new.contains(where: { $0.key == c.key }) }
         let carriers = Set((onTower + proposed).map { "\($0.tx.centreMHz)/\($0.tx.bandwidthKHz)" }).count
         let uplinks = (onTower + proposed).filter { $0.rx != nil }.count
