@@ -468,14 +468,16 @@ extension CoverageEngine {
     }
 
     /// Adds one transmitter's received power at a cell to the composites (best signal and server, server count,
-    /// best per service). Each cell is touched by one thread at a time and sectors in their input order, so the
-    /// result does not depend on the thread count.
+    /// best per service). Each cell is touched by one thread at a time, and every update is order-free (maximum
+    /// with ties to the lower index, count), so the result depends neither on the thread count nor on the order
+    /// in which sectors are deposited.
     @inline(__always)
     static func deposit(_ p: Float, sector s: SectorSetup, index si: Int, cell idx: Int, cells n: Int, floor: Float,
                         best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>,
                         count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>) {
         if p < floor { return }
-        if p > best[idx] { best[idx] = p; server[idx] = Int32(si) }
+        // Ties go to the lower transmitter index (as `tanso merge` does), so the order of deposits does not matter.
+        if p > best[idx] || (p == best[idx] && Int32(si) < server[idx]) { best[idx] = p; server[idx] = Int32(si) }
         if p >= s.threshold { count[idx] &+= 1 }
         let sIdx = s.serviceIndex * n + idx
         if p > service[sIdx] { service[sIdx] = p }

@@ -52,7 +52,16 @@ extension CoverageEngine {
         let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
         var rowsDone = 0
 
+        // Sectors of one site at one antenna height and frequency see the same terrain with the same model: the
+        // path loss to each cell is theirs in common, and only the antenna gain differs. The loss is computed once
+        // per such group (in the order of the group's first sector) and deposited for each member.
+        var groups: [[Int]] = [], groupOf: [String: Int] = [:]
         for (si, s) in sectors.enumerated() where s.rowMax >= s.rowMin && s.colMax >= s.colMin {
+            let key = "\(s.x.bitPattern)|\(s.y.bitPattern)|\(s.antennaHeightM.bitPattern)|\(s.frequencyMHz.bitPattern)|\(s.radiusM.bitPattern)"
+            if let g = groupOf[key] { groups[g].append(si) } else { groupOf[key] = groups.count; groups.append([si]) }
+        }
+        for members in groups {
+            let s = sectors[members[0]]
             // The radius actually needed: the farthest corner of the sector's window, capped by its radius.
             var reach = 0.0
             for (col, row) in [(s.colMin, s.rowMin), (s.colMax + 1, s.rowMin), (s.colMin, s.rowMax + 1), (s.colMax + 1, s.rowMax + 1)] {
@@ -112,12 +121,11 @@ extension CoverageEngine {
             let radialData = UnsafeSendable((heights, steps, firstMissing, lengths))
             let tolerance = Float(c.interpolateWithinDB)
             let interpolate = tolerance > 0
-            var lossGrid = [Float](repeating: .nan, count: interpolate ? rows * cols : 0)   // NaN: not computed; +inf: failed
+            var lossGrid = [Float](repeating: .nan, count: rows * cols)   // NaN: not computed; +inf: failed or outside
             lossGrid.withUnsafeMutableBufferPointer { lg in
             let lossOut = UnsafeSendable(lg)
             for phase in (interpolate ? [0, 1] : [1]) {
             DispatchQueue.concurrentPerform(iterations: bands) { band in
-                let (bestP, serverP, countP, serviceP) = out.value
                 let lg = lossOut.value
                 let (heights, steps, firstMissing, lengths) = radialData.value
                 var local = CoverageEngine.Diagnostics()
@@ -202,37 +210,55 @@ extension CoverageEngine {
                         for col in s.colMin...s.colMax {
                             let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                             let gridM = sqrt(dx * dx + dy * dy)
-                            if gridM > s.radiusM { continue }
+                            let local0 = (row - s.rowMin) * cols + (col - s.colMin)
+                            if gridM > s.radiusM { lg[local0] = .infinity; continue }
                             let idx = row * width + col
                             let anchor = row % 2 == 0 && col % 2 == 0
-                            let local0 = (row - s.rowMin) * cols + (col - s.colMin)
-                            var cellLoss: Float
                             if phase == 0 {
                                 guard anchor else { continue }
                                 lg[local0] = computeLoss(row: row, col: col, idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) ?? .infinity
-                                continue
                             } else if interpolate && anchor {
-                                cellLoss = lg[local0]
-                                if !cellLoss.isFinite { continue }
+                                continue
                             } else if interpolate, let v = interpolated(row: row, col: col), !c.groundM[idx].isNaN {
-                                cellLoss = v
+                                lg[local0] = v
                             } else {
-                                guard let v = computeLoss(row: row, col: col, idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) else { continue }
-                                cellLoss = v
+                                lg[local0] = computeLoss(row: row, col: col, idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) ?? .infinity
                             }
-                            let g = c.groundM[idx]
-                            let gain = antennaGainDB(s, dx: dx, dy: dy, gridM: gridM,
-                                                     rxAbsM: c.rxHeightM + (g.isNaN ? 0 : Double(g)))
-                            deposit(s.eirp + gain - cellLoss - s.clutterLossDB(gridM), sector: s, index: si, cell: idx, cells: n, floor: c.floorDBm,
-                                    best: bestP, server: serverP, count: countP, service: serviceP)
                         }
                     }
                 }}
-                diagnostics.add(local, band: si * 1_000_000 + phase * 100_000 + band)
+                // Counts are per transmitter: each member of the group misses the same cells.
+                local.cellsWithoutTerrain *= members.count
+                local.cellsRejectedByModel *= members.count
+                diagnostics.add(local, band: members[0] * 1_000_000 + phase * 100_000 + band)
             }
             }
+            // Received power of each member: the common loss, the member's own antenna gain and clutter loss.
+            DispatchQueue.concurrentPerform(iterations: bands) { band in
+                let (bestP, serverP, countP, serviceP) = out.value
+                let lg = lossOut.value
+                let r0 = s.rowMin + band * bandRows, r1 = min(s.rowMax, r0 + bandRows - 1)
+                for row in r0...r1 {
+                    let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
+                    for col in s.colMin...s.colMax {
+                        let cellLoss = lg[(row - s.rowMin) * cols + (col - s.colMin)]
+                        guard cellLoss.isFinite else { continue }
+                        let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
+                        let gridM = sqrt(dx * dx + dy * dy)
+                        let idx = row * width + col
+                        let g = c.groundM[idx]
+                        let rxAbsM = c.rxHeightM + (g.isNaN ? 0 : Double(g))
+                        for si in members {
+                            let m = sectors[si]
+                            let gain = antennaGainDB(m, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
+                            deposit(m.eirp + gain - cellLoss - m.clutterLossDB(gridM), sector: m, index: si, cell: idx, cells: n,
+                                    floor: c.floorDBm, best: bestP, server: serverP, count: countP, service: serviceP)
+                        }
+                    }
+                }
             }
-            rowsDone += rows
+            }
+            rowsDone += rows * members.count
             progress?(Double(rowsDone) / Double(totalRows))
         }
     }

@@ -183,6 +183,39 @@ final class CoverageEngineTests: XCTestCase {
         XCTAssertEqual(r.bestSignalDBm.map { $0 == CoverageResult.nodata }, exact.bestSignalDBm.map { $0 == CoverageResult.nodata })
     }
 
+    /// Sectors of one site at one height and frequency share their path loss (computed once per group): each cell of
+    /// a three-sector run equals the best of the three sectors computed alone, bit for bit, and so do the best
+    /// server and the server count; a fourth sector on another frequency forms its own group.
+    func testSectorsOfOneSiteShareTheirLossAndEqualSeparateRuns() throws {
+        let dem = try bigTujunga()
+        let m = mountainStudy("radial")
+        var s = m.0
+        let base = m.1
+        s.thresholdsDBm["4G"] = -100
+        func sector(_ id: String, _ az: Double, freq: Double = 900) -> Transmitter {
+            Transmitter(id: id, siteID: "M", operatorName: "Test", technology: .lte, latitude: base.latitude, longitude: base.longitude,
+                        antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: az,
+                        mechanicalTiltDeg: 2, electricalTiltDeg: 4)
+        }
+        let txs = [sector("A", 0), sector("B", 120), sector("C", 240), sector("D", 60, freq: 1800)]
+        let together = try CoverageEngine.run(study: s, transmitters: txs, dem: dem)
+        let alone = try txs.map { try CoverageEngine.run(study: s, transmitters: [$0], dem: dem) }
+        var compared = 0
+        for i in 0..<together.spec.cellCount {
+            var best = CoverageResult.nodata, server: Int32 = -1, count: UInt16 = 0
+            for (k, r) in alone.enumerated() where r.bestSignalDBm[i] != CoverageResult.nodata {
+                if r.bestSignalDBm[i] > best { best = r.bestSignalDBm[i]; server = Int32(k) }
+                count += r.serverCount[i]
+            }
+            XCTAssertEqual(together.bestSignalDBm[i], best, "cell \(i)")
+            XCTAssertEqual(together.bestServer[i], server, "cell \(i)")
+            XCTAssertEqual(together.serverCount[i], count, "cell \(i)")
+            if best != CoverageResult.nodata { compared += 1 }
+            if together.bestSignalDBm[i] != best { break }
+        }
+        XCTAssertGreaterThan(compared, 1000)
+        XCTAssertEqual(together.diagnostics.cellsWithoutTerrain, alone.map(\.diagnostics.cellsWithoutTerrain).reduce(0, +))
+    }
     /// Cells whose profile leaves the DEM are counted and left empty (never computed over sea-level terrain).
     func testMissingTerrainIsReportedNotTreatedAsSeaLevel() throws {
         let dem = try bigTujunga()
