@@ -401,6 +401,12 @@ final class ITMQuantileTests: XCTestCase {
             let lower = copy.withUnsafeMutableBufferPointer { ITMTerrain.kthSmallest($0, ka - 1) }
             XCTAssertEqual(upper, sorted[n - ka])
             XCTAssertEqual(lower, sorted[ka - 1])
+            // As Δh uses it: the second selection only over the values below the first one's rank.
+            var again = values
+            let upper2 = again.withUnsafeMutableBufferPointer { ITMTerrain.kthSmallest($0, n - ka) }
+            let lower2 = again.withUnsafeMutableBufferPointer { ITMTerrain.kthSmallest($0, ka - 1, upTo: n - ka - 1) }
+            XCTAssertEqual(upper2, sorted[n - ka])
+            XCTAssertEqual(lower2, sorted[ka - 1])
         }
     }
 }

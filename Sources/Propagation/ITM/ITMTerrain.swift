@@ -256,15 +256,18 @@ enum ITMTerrain {
             let slope = (fit.zn - fit.z0) / sn             // m per sample
             for j in 0..<n { s[j] -= fit.z0 + Double(j) * slope }
             // QTILE: the ka-th largest and the ka-th smallest residuals.
+            // After the first selection the n − ka smallest values lie in s[0 ..< n − ka], so the second one
+            // searches only there (the same order statistic, found on a shorter range).
             let upper = kthSmallest(s, n - ka)
-            let lower = kthSmallest(s, ka - 1)
+            let lower = kthSmallest(s, ka - 1, upTo: n - ka - 1)
             return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
         }
     }
 
-    /// The value of rank `k` (0-based, ascending) of `a`, reordering `a` in place (Wirth's selection).
-    static func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
-        var l = 0, r = a.count - 1
+    /// The value of rank `k` (0-based, ascending) of `a[0…last]`, reordering it in place (Wirth's selection):
+    /// afterwards a[0..<k] ≤ a[k] ≤ a[k+1…last].
+    static func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo last: Int? = nil) -> Double {
+        var l = 0, r = last ?? a.count - 1
         while l < r {
             let x = a[k]
             var i = l, j = r
