@@ -105,9 +105,13 @@ public struct ProfileModel: Sendable {
             return (r.lossDB, r.warnings.names)
         case .p526:
             let ground: P526.Ground = groundGiven ? .uniform(relativePermittivity: permittivity, conductivitySPerM: conductivity) : .land
-            let r = try P526.deltaBullington(profile: profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
-                                             frequencyMHz: f, effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: kFactor),
-                                             polarization: pol, ground: ground)
+            // The equal-spacing kernel: the same value as P526.deltaBullington(profile:…) to the last bit.
+            let r = try profile.elevationsM.withUnsafeBufferPointer {
+                try P526.deltaBullingtonLossDB(equallySpaced: $0, spacingKm: profile.spacingM / 1000,
+                                               txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx, frequencyMHz: f,
+                                               effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: kFactor),
+                                               polarization: pol, ground: ground)
+            }
             // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f) + r.lossDB, r.warnings.names)
         case .hata, .cost231:
