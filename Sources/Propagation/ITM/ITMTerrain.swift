@@ -8,8 +8,8 @@
 //    single TX-to-RX scan; the angle may differ from the sequential one in the last bit).
 //  - Z1SQ1 (trapezoid-weighted least squares) sums with SIMD accumulators; the rounding of the sums differs from
 //    a sequential sum in the last bits only (< 1e-12 relative).
-//  - QTILE (the quantiles of D1THX) is a selection (a branch-free three-way quickselect) on a stack buffer of
-//    ≤ 245 values. An order statistic is unique, so the value is the same as the Algorithm's partial sort.
+//  - QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
+//    order statistic is unique, so the value is the same as the Algorithm's partial sort.
 //  - D1THX's resampling positions are x_a + j·step rather than a running sum (last-bit differences).
 // Left out: nothing of the Algorithm; distances along the profile are i·Δx rather than a running sum of Δx.
 import Foundation
@@ -255,56 +255,30 @@ enum ITMTerrain {
             let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
             let slope = (fit.zn - fit.z0) / sn             // m per sample
             for j in 0..<n { s[j] -= fit.z0 + Double(j) * slope }
-            // QTILE: the ka-th largest and the ka-th smallest residuals (order statistics: unique values, so any
-            // exact selection gives the Algorithm's; this one partitions without data-dependent branches).
-            let (lower, upper) = withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { w in
-                let a = w.baseAddress!, b = a + n
-                a.update(from: s.baseAddress!, count: n)
-                let hi = select(a, count: n, rank: n - ka, scratch: b)
-                a.update(from: s.baseAddress!, count: n)
-                return (select(a, count: n, rank: ka - 1, scratch: b), hi)
-            }
+            // QTILE: the ka-th largest and the ka-th smallest residuals.
+            // After the first selection the n − ka smallest values lie in s[0 ..< n − ka], so the second one
+            // searches only there (the same order statistic, found on a shorter range).
+            let upper = kthSmallest(s, n - ka)
+            let lower = kthSmallest(s, ka - 1, upTo: n - ka - 1)
             return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
         }
     }
 
-    /// The value of rank `k` (0-based, ascending) of `a[0..<n]`: quickselect whose three-way partitions (below,
-    /// equal to, above a median-of-three pivot) write every value to both ends of the other buffer and advance
-    /// the ends by the comparisons' results, so no branch depends on the data (on ITM's 245 residuals, mostly
-    /// random, Wirth's swaps mispredict about every other comparison). Overwrites `a` and `scratch` (n each).
-    static func select(_ a: UnsafeMutablePointer<Double>, count: Int, rank: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
-        var src = a, dst = scratch, n = count, k = rank
-        while n > 12 {
-            let x0 = src[0], x1 = src[n >> 1], x2 = src[n - 1]
-            let p = max(min(x0, x1), min(max(x0, x1), x2))  // median of three
-            var nl = 0, nr = 0
-            for i in 0..<n {
-                let x = src[i]
-                dst[nl] = x
-                dst[n - 1 - nr] = x
-                nl &+= x < p ? 1 : 0
-                nr &+= x > p ? 1 : 0
-            }
-            let other = src
-            if k < nl {
-                n = nl
-            } else if k >= n - nr {
-                k -= n - nr
-                dst += n - nr
-                n = nr
-            } else {
-                return p
-            }
-            src = dst
-            dst = other
+    /// The value of rank `k` (0-based, ascending) of `a[0…last]`, reordering it in place (Wirth's selection):
+    /// afterwards a[0..<k] ≤ a[k] ≤ a[k+1…last].
+    static func kthSmallest(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo last: Int? = nil) -> Double {
+        var l = 0, r = last ?? a.count - 1
+        while l < r {
+            let x = a[k]
+            var i = l, j = r
+            repeat {
+                while a[i] < x { i += 1 }
+                while x < a[j] { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            } while i <= j
+            if j < k { l = i }
+            if k < i { r = j }
         }
-        // Insertion sort of the last few.
-        for i in 1..<max(n, 1) {
-            let x = src[i]
-            var j = i - 1
-            while j >= 0 && src[j] > x { src[j + 1] = src[j]; j -= 1 }
-            src[j + 1] = x
-        }
-        return src[k]
+        return a[k]
     }
 }
