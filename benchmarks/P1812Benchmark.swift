@@ -5,7 +5,7 @@
 import Foundation
 import Propagation
 
-private func p1812BenchmarkProfile() -> (d: [Double], h: [Double]) {
+func p1812BenchmarkProfile() -> (d: [Double], h: [Double]) {
     let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"]
     let candidates = [env.map { "\($0)/propagation/p1812/tests/validation_profiles/rburg.csv" },
                       "../shared/reference/propagation/p1812/tests/validation_profiles/rburg.csv"].compactMap { $0 }
@@ -27,7 +27,7 @@ private func p1812BenchmarkProfile() -> (d: [Double], h: [Double]) {
 }
 
 /// Linear resampling of (d, h) to `count` equally spaced points over the same length.
-private func resample(_ d: [Double], _ h: [Double], count: Int) -> (d: [Double], h: [Double]) {
+func resampleProfile(_ d: [Double], _ h: [Double], count: Int) -> (d: [Double], h: [Double]) {
     let total = d[d.count - 1]
     var outD = [Double](repeating: 0, count: count), outH = [Double](repeating: 0, count: count)
     var j = 0
@@ -46,7 +46,7 @@ func runP1812Benchmark() -> [(name: String, value: Double, unit: String)] {
     let (d0, h0) = p1812BenchmarkProfile()
     var figures: [(name: String, value: Double, unit: String)] = []
     for count in [100, 1_000, 5_000] {
-        let (d, h) = resample(d0, h0, count: count)
+        let (d, h) = resampleProfile(d0, h0, count: count)
         let r = [Double](repeating: 10, count: count)
         let input = P1812.Input(distancesKm: d, heightsM: h, clutterHeightsM: r, zones: nil, frequencyGHz: 0.6,
                                 timePercent: 10, txHeightM: 30, rxHeightM: 10,

@@ -3,7 +3,7 @@
 import Foundation
 import Propagation
 
-// `swift run -c release benchmarks [NAME...]` runs the named groups (default: all): hata itm p1812 p452 batch coverage.
+// `swift run -c release benchmarks [NAME...]` runs the named groups (default: all): hata itm p1812 p526 p452 conflicts batch viewshed compliance share-check coverage.
 // `coverage-exact` adds the exact (one profile per cell) method to the coverage scenario: slow.
 let wanted = Set(CommandLine.arguments.dropFirst())
 func want(_ name: String) -> Bool { wanted.isEmpty || wanted.contains(name) }
@@ -12,6 +12,7 @@ var figures: [(name: String, value: Double, unit: String)] = []
 if want("hata") { figures += runHataBenchmark() }
 if want("itm") { figures += runITMBenchmark() }
 if want("p1812") { figures += runP1812Benchmark() }
+if want("p526") { figures += runP526Benchmark() }
 if want("p452") { figures += runP452Benchmark() }
 if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }

@@ -64,9 +64,9 @@ extension P526 {
                 let di = (SIMD4<Double>(repeating: Double(i)) + lanes) * spacingKm
                 let hv = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
                 let hI = hv - (hts * (dtot - di) + hrs * di) / dtot
-                vObs = pointwiseMax(vObs, hI)
-                vT = pointwiseMax(vT, hI / di)
-                vR = pointwiseMax(vR, hI / (dtot - di))
+                maxInPlace(&vObs, hI)
+                maxInPlace(&vT, hI / di)
+                maxInPlace(&vR, hI / (dtot - di))
                 i += 4
             }
             hobs = vObs.max(); aobt = vT.max(); aobr = vR.max()
@@ -91,6 +91,11 @@ extension P526 {
         return (lbulla + max(sph.lossDB - lbulls, 0), warnings)             // Eq. (39)
     }
 
+    /// v = max(v, x) lane by lane as a compare and blend (the standard library's generic `pointwiseMax` is not
+    /// inlined here and runs lane by lane). Same values as `max` for the finite inputs this file sees.
+    @inline(__always)
+    static func maxInPlace(_ v: inout SIMD4<Double>, _ x: SIMD4<Double>) { v.replace(with: x, where: x .> v) }
+
     /// L_bull (Eqs. 12–21) on equally spaced heights (`h` nil: all heights zero, for L_bulls).
     @inline(__always)
     static func bullingtonLossDB(_ h: UnsafePointer<Double>?, n: Int, step: Double, d dtot: Double,
@@ -110,7 +115,7 @@ extension P526 {
             var i = 1
             while i + 4 <= last {
                 let di = (SIMD4<Double>(repeating: Double(i)) + lanes) * step
-                v = pointwiseMax(v, (heights(i) + 500 * ce * di * (dtot - di) - hts) / di)
+                maxInPlace(&v, (heights(i) + 500 * ce * di * (dtot - di) - hts) / di)
                 i += 4
             }
             stim = v.max()
@@ -131,7 +136,7 @@ extension P526 {
                 let di = (SIMD4<Double>(repeating: Double(i)) + lanes) * step
                 let t = (heights(i) + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
                     * (0.002 * dtot / (lambda * di * (dtot - di))).squareRoot()
-                v = pointwiseMax(v, t)
+                maxInPlace(&v, t)
                 i += 4
             }
             numax = v.max()
@@ -149,7 +154,7 @@ extension P526 {
             var i = 1
             while i + 4 <= n - 1 {
                 let di = (SIMD4<Double>(repeating: Double(i)) + lanes) * step
-                v = pointwiseMax(v, (heights(i) + 500 * ce * di * (dtot - di) - hrs) / (dtot - di))
+                maxInPlace(&v, (heights(i) + 500 * ce * di * (dtot - di) - hrs) / (dtot - di))
                 i += 4
             }
             srim = v.max()
