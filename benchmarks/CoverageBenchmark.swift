@@ -29,7 +29,7 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
     // "radial-every-cell": radial profiles, every cell computed; "exact": a fresh profile per cell.
     for method in includeExact ? ["radial", "radial-every-cell", "exact"] : ["radial", "radial-every-cell"] {
         study.profiles = method == "exact" ? "exact" : "radial"
-        study.interpolateWithinDB = method == "radial" ? 0.5 : 0
+        study.interpolateWithinDB = method == "radial" ? (Double(ProcessInfo.processInfo.environment["TANSO_SCENARIO_A_INTERPOLATE_DB"] ?? "") ?? 0.5) : 0
         var times: [Double] = []
         var result: CoverageResult? = nil
         for _ in 0..<(method == "exact" ? 1 : 3) {

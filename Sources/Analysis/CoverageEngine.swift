@@ -167,6 +167,7 @@ public enum CoverageEngine {
 
     public static func run(study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?,
                            antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+                           receiverLossDB: [Float]? = nil,
                            progress: ProgressHandler? = nil) throws -> CoverageResult {
         let start = Date()
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
@@ -193,6 +194,12 @@ public enum CoverageEngine {
         }
         let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
                                     resolutionM: study.resolutionM)
+        // Extra receiver-end loss per cell (a land-cover clutter map, `ClutterMap.lossPerCell`), the same for every
+        // transmitter at that cell.
+        if let r = receiverLossDB, r.count != spec.cellCount {
+            throw StudyError("receiver loss per cell: \(r.count) values for a grid of \(spec.cellCount) cells")
+        }
+        let rxLoss = receiverLossDB ?? []
         let toGrid = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
         let thresholds = study.thresholds
         let n = spec.cellCount, width = spec.width
@@ -341,14 +348,14 @@ public enum CoverageEngine {
                                           rxHeightM: rxHeight, floorDBm: floorDBm,
                                           cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
                                           groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
-                                          interpolateWithinDB: study.interpolateWithinDB)
+                                          interpolateWithinDB: study.interpolateWithinDB, receiverLossDB: rxLoss)
         }
         best.withUnsafeMutableBufferPointer { bestP in
         server.withUnsafeMutableBufferPointer { serverP in
         count.withUnsafeMutableBufferPointer { countP in
         service.withUnsafeMutableBufferPointer { serviceP in
             if lineOfSight, let ground {
-                runLineOfSight(spec: spec, sectors: sectorList, ground: ground, rxHeightM: rxHeight, floorDBm: floorDBm,
+                runLineOfSight(spec: spec, sectors: sectorList, ground: ground, rxHeightM: rxHeight, floorDBm: floorDBm, receiverLossDB: rxLoss,
                                best: bestP, server: serverP, count: countP, service: serviceP, progress: progress)
                 return
             }
@@ -430,8 +437,8 @@ public enum CoverageEngine {
                             }
                             let gain = antennaGainDB(s, dx: x - s.x, dy: dy, gridM: gridM,
                                                      rxAbsM: rxHeight + (groundM.map { $0[idx].isNaN ? 0 : Double($0[idx]) } ?? 0))
-                            deposit(s.eirp + gain - cellLoss - s.clutterLossDB(gridM), sector: s, index: si, cell: idx, cells: n, floor: floorDBm,
-                                    best: bestP, server: serverP, count: countP, service: serviceP)
+                            deposit(s.eirp + gain - cellLoss - s.clutterLossDB(gridM) - (rxLoss.isEmpty ? 0 : rxLoss[idx]), sector: s, index: si,
+                                    cell: idx, cells: n, floor: floorDBm, best: bestP, server: serverP, count: countP, service: serviceP)
                         }
                     }
                 }

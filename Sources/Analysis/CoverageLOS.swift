@@ -8,6 +8,7 @@ import Radio
 
 extension CoverageEngine {
     static func runLineOfSight(spec: GridSpec, sectors: [SectorSetup], ground: [Float], rxHeightM: Double, floorDBm: Float,
+                               receiverLossDB rxLoss: [Float],
                                best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>,
                                count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>,
                                progress: ProgressHandler?) {
@@ -42,7 +43,8 @@ extension CoverageEngine {
                     let loss = Float(FreeSpace.lossDB(distanceKm: max(gridM, 1) / 1000, frequencyMHz: s.frequencyMHz))
                     let g = ground[idx]
                     let gain = antennaGainDB(s, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxHeightM + (g.isNaN ? 0 : Double(g)))
-                    deposit(s.eirp + gain - loss - s.clutterLossDB(gridM), sector: s, index: si, cell: idx, cells: n, floor: floorDBm,
+                    deposit(s.eirp + gain - loss - s.clutterLossDB(gridM) - (rxLoss.isEmpty ? 0 : rxLoss[idx]), sector: s, index: si,
+                            cell: idx, cells: n, floor: floorDBm,
                             best: best, server: server, count: count, service: service)
                 }
             }

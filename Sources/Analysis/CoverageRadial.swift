@@ -32,6 +32,8 @@ extension CoverageEngine {
         let gridToDEM: CoordinateTransform
         /// Cells between anchors within this spread (dB) are interpolated; 0: every cell computed.
         let interpolateWithinDB: Double
+        /// Extra receiver-end loss per cell, dB (empty: none).
+        let receiverLossDB: [Float]
     }
 
     /// Computes every sector with the radial method, sector after sector (each in parallel over radials, then
@@ -248,10 +250,11 @@ extension CoverageEngine {
                         let idx = row * width + col
                         let g = c.groundM[idx]
                         let rxAbsM = c.rxHeightM + (g.isNaN ? 0 : Double(g))
+                        let extra = c.receiverLossDB.isEmpty ? 0 : c.receiverLossDB[idx]
                         for si in members {
                             let m = sectors[si]
                             let gain = antennaGainDB(m, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
-                            deposit(m.eirp + gain - cellLoss - m.clutterLossDB(gridM), sector: m, index: si, cell: idx, cells: n,
+                            deposit(m.eirp + gain - cellLoss - m.clutterLossDB(gridM) - extra, sector: m, index: si, cell: idx, cells: n,
                                     floor: c.floorDBm, best: bestP, server: serverP, count: countP, service: serviceP)
                         }
                     }

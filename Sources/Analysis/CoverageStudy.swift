@@ -39,6 +39,9 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     /// Receiver-end clutter loss, ITU-R P.2108 §3.2 terrestrial statistical model, not exceeded at this
     /// percentage of locations (nil: none). For terrain models, which see bare ground; Hata includes clutter.
     public var clutterLocationPct: Double? = nil
+    /// Receiver-end clutter loss by land-cover class (class code → dB), applied with a land-cover raster
+    /// (`ClutterMap`); nil: none. Kept in the study so that a run record holds the table it used.
+    public var clutterClassLossDB: [String: Double]? = nil
     /// Thresholds per technology (total channel power, dBm).
     public var thresholdsDBm: [String: Double] = Dictionary(uniqueKeysWithValues:
         CoverageThresholds.defaults.dBm.map { ($0.key.rawValue, $0.value) })
@@ -48,7 +51,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, maxProfilePoints, clutterLocationPct, environment,
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
@@ -65,6 +68,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles) ?? profiles
         interpolateWithinDB = try c.decodeIfPresent(Double.self, forKey: .interpolateWithinDB) ?? interpolateWithinDB
         clutterLocationPct = try c.decodeIfPresent(Double.self, forKey: .clutterLocationPct)
+        clutterClassLossDB = try c.decodeIfPresent([String: Double].self, forKey: .clutterClassLossDB)
         environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment
         receiverHeightM = try c.decodeIfPresent(Double.self, forKey: .receiverHeightM) ?? receiverHeightM
         maxRadiusKm = try c.decodeIfPresent(Double.self, forKey: .maxRadiusKm) ?? maxRadiusKm

@@ -22,6 +22,8 @@ enum CoverageCommand {
         .value("interpolate-within-db", "DB", "radial profiles: interpolate a cell between anchor cells (every other row and column) agreeing within DB; 0 computes every cell [default: 0.5]"),
         .value("max-profile-points", "N", "terrain models: cap the points of long profiles (faster, slightly less exact)"),
         .value("clutter-pct", "P", "add the receiver-end clutter loss of ITU-R P.2108 §3.2 not exceeded at P % of locations (0.5–67 GHz; for terrain models)"),
+        .value("clutter-raster", "FILE", "land-cover raster (integer classes, any GDAL format/CRS) for a receiver-end clutter loss per cell; with --clutter-table"),
+        .value("clutter-table", "FILE.csv", "loss per land-cover class: CSV with class,loss_db (dB, e.g. data/clutter_worldcover.csv, illustrative values)"),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
@@ -79,6 +81,11 @@ enum CoverageCommand {
         var inputs = [try RunRecord.input(role: "transmitters", path: a.string("transmitters")!)]
         if let v = a.string("villages") { inputs.append(try RunRecord.input(role: "villages", path: v)) }
         if let d = a.string("dem") { inputs.append(try RunRecord.input(role: "dem", path: d)) }
+        let clutter = try clutterMap(a, study: study)
+        if let clutter {
+            inputs.append(try RunRecord.input(role: "clutter_raster", path: clutter.path))
+            if let t = a.string("clutter-table") { inputs.append(try RunRecord.input(role: "clutter_table", path: t)) }
+        }
         if let antennas {
             for name in Set(transmitters.compactMap(\.antennaPattern).filter { !$0.isEmpty }).sorted() {
                 let path = antennas.folder.appendingPathComponent(name.split(separator: "#").first.map(String.init) ?? name).path
@@ -89,7 +96,7 @@ enum CoverageCommand {
             for message in previous.changedInputs() { TansoCLI.printWarning("\(path): \(message)") }
         }
         let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
-                                 output: a.string("output")!, title: a.string("title")!,
+                                 clutter: clutter, output: a.string("output")!, title: a.string("title")!,
                                  record: RunRecord(tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
                                                    inputs: inputs, study: study),
                                  shard: shard)
@@ -145,6 +152,9 @@ enum CoverageCommand {
         if let m = try a.double("max-profile-points", in: 3...1_000_000) { study.maxProfilePoints = Int(m) }
         if let t = try a.double("interpolate-within-db", in: 0...20) { study.interpolateWithinDB = t }
         if let p = try a.double("clutter-pct", in: 0.000001...99.999999) { study.clutterLocationPct = p }
+        if let t = a.string("clutter-table") {
+            study.clutterClassLossDB = Dictionary(uniqueKeysWithValues: try ClutterMap.readTable(t).map { (String($0.key), $0.value) })
+        }
         if let p = a.string("profiles") {
             guard ["radial", "exact"].contains(p) else {
                 throw UsageError(message: "--profiles must be radial or exact, got '\(p)'", command: "coverage")
@@ -163,6 +173,22 @@ enum CoverageCommand {
         return study
     }
 
+    /// The land-cover clutter map of `--clutter-raster` with the study's class table (from `--clutter-table` or
+    /// the study file); each needs the other.
+    static func clutterMap(_ a: ParsedArguments, study: CoverageStudy) throws -> ClutterMap? {
+        let raster = a.string("clutter-raster")
+        guard let table = study.clutterClassLossDB else {
+            if raster != nil { throw UsageError(message: "--clutter-raster needs --clutter-table (class,loss_db)", command: "coverage") }
+            return nil
+        }
+        guard let raster else {
+            throw UsageError(message: a.string("clutter-table") != nil ? "--clutter-table needs --clutter-raster (the land-cover raster)"
+                                                                       : "the study uses a land-cover clutter table: give its raster with --clutter-raster",
+                             command: "coverage")
+        }
+        return ClutterMap(path: raster, lossDB: Dictionary(uniqueKeysWithValues: table.compactMap { k, v in Int(k).map { ($0, v) } }))
+    }
+
     /// The pattern-file library when some transmitter names a pattern: `--antenna-dir`, else the folder of the
     /// transmitters file (a connection string has no folder: the current directory).
     static func antennaLibrary(_ dir: String?, transmittersPath: String, transmitters: [Transmitter]) -> AntennaLibrary? {
@@ -175,7 +201,7 @@ enum CoverageCommand {
 
     /// Runs a study and writes its products; returns the summary text.
     static func execute(study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
-                        antennas: AntennaLibrary? = nil, output: String, title: String,
+                        antennas: AntennaLibrary? = nil, clutter: ClutterMap? = nil, output: String, title: String,
                         record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil) throws -> String {
         var subset = transmitters, indices = Array(transmitters.indices)
         if let shard {
@@ -185,8 +211,18 @@ enum CoverageCommand {
             }
             subset = indices.map { transmitters[$0] }
         }
+        var receiverLoss: [Float]? = nil
+        if let clutter {
+            let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
+                                        resolutionM: study.resolutionM)
+            let (loss, uncovered) = try clutter.lossPerCell(spec)
+            if uncovered > 0 {
+                TansoCLI.printWarning("\(uncovered) of \(spec.cellCount) cell(s) fall outside \(clutter.path) or on its nodata: no clutter loss there")
+            }
+            receiverLoss = loss
+        }
         let result = try CoverageEngine.run(study: study, transmitters: subset, dem: dem, antennas: antennas,
-                                            progress: TansoCLI.progressHandler("coverage"))
+                                            receiverLossDB: receiverLoss, progress: TansoCLI.progressHandler("coverage"))
         let d = result.diagnostics
         if d.cellsWithoutTerrain > 0 {
             TansoCLI.printWarning("\(d.cellsWithoutTerrain) cell(s) left empty: their profile leaves the DEM or crosses nodata")

@@ -77,6 +77,34 @@ final class CLITests: XCTestCase {
     }
 
     /// A small scenario: two omni transmitters, a hill DEM, five villages. Checks the products' contents.
+    /// --clutter-raster with --clutter-table: the signal drops by the class loss, the study record keeps the table
+    /// and both files' checksums; either option alone is a usage error (exit 2).
+    func testCoverageWithALandCoverClutterMap() throws {
+        _ = try write("tx.csv", "\(txHeader)\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,\n")
+        _ = try write("classes.csv", "class,loss_db\n40,5\n")
+        let lc = RasterGrid(width: 300, height: 300, geoTransform: GeoTransform(originX: 106.75, originY: 11.10, pixelWidth: 0.001, pixelHeight: 0.001),
+                            crs: "EPSG:4326", nodata: 0, fill: 40)
+        try lc.write(to: dir.appendingPathComponent("lc.tif").path)
+        let common = ["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200"]
+        XCTAssertEqual(try run(common + ["--output", "plain"]).code, 0)
+        let r = try run(common + ["--clutter-raster", "lc.tif", "--clutter-table", "classes.csv", "--output", "clutter"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let plain = try RasterDataset(path: dir.appendingPathComponent("plain/best_signal_dbm.tif").path).read()
+        let clutter = try RasterDataset(path: dir.appendingPathComponent("clutter/best_signal_dbm.tif").path).read()
+        var compared = 0
+        for (a, b) in zip(plain, clutter) where a != -9999 {
+            XCTAssertEqual(b, a - 5, accuracy: 1e-4)
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 100)
+        let study = try String(contentsOf: dir.appendingPathComponent("clutter/study.json"), encoding: .utf8)
+        XCTAssertTrue(study.contains("clutter_raster") && study.contains("clutter_table") && study.contains("clutterClassLossDB"), study)
+        let alone = try run(common + ["--clutter-raster", "lc.tif", "--output", "x"])
+        XCTAssertEqual(alone.code, 2)
+        XCTAssertTrue(alone.err.contains("--clutter-table"), alone.err)
+        XCTAssertEqual(try run(common + ["--clutter-table", "classes.csv", "--output", "y"]).code, 2)
+    }
+
     func testCoverageAndVillagesEndToEnd() throws {
         _ = try write("tx.csv", """
         \(txHeader)
