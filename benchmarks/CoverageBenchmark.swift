@@ -25,11 +25,18 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
     study.maxRadiusKm = 29
     study.floorDBm = -300
 
-    // "radial": the default (radial profiles, cells between anchors agreeing within 0.5 dB interpolated);
+    // "radial": the default (radial profiles; from anchors every other row and column, cells whose neighbours
+    // agree within 0.5 dB interpolated; TANSO_SCENARIO_A_INTERPOLATE_DB and
+    // TANSO_SCENARIO_A_ANCHOR_SPACING change them);
     // "radial-every-cell": radial profiles, every cell computed; "exact": a fresh profile per cell.
-    for method in includeExact ? ["radial", "radial-every-cell", "exact"] : ["radial", "radial-every-cell"] {
+    let defaultTolerance = study.interpolateWithinDB
+    // TANSO_SCENARIO_A_METHODS (comma-separated) picks methods, e.g. "radial" alone while tuning.
+    let picked = ProcessInfo.processInfo.environment["TANSO_SCENARIO_A_METHODS"].map { $0.split(separator: ",").map(String.init) }
+    for method in picked ?? (includeExact ? ["radial", "radial-every-cell", "exact"] : ["radial", "radial-every-cell"]) {
         study.profiles = method == "exact" ? "exact" : "radial"
-        study.interpolateWithinDB = method == "radial" ? (Double(ProcessInfo.processInfo.environment["TANSO_SCENARIO_A_INTERPOLATE_DB"] ?? "") ?? 0.5) : 0
+        let env = ProcessInfo.processInfo.environment
+        study.interpolateWithinDB = method == "radial" ? (Double(env["TANSO_SCENARIO_A_INTERPOLATE_DB"] ?? "") ?? defaultTolerance) : 0
+        study.anchorSpacingCells = Int(env["TANSO_SCENARIO_A_ANCHOR_SPACING"] ?? "") ?? study.anchorSpacingCells
         var times: [Double] = []
         var result: CoverageResult? = nil
         for _ in 0..<(method == "exact" ? 1 : 3) {
@@ -41,6 +48,7 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
         let cells = r.bestSignalDBm.filter { $0 != CoverageResult.nodata }.count
         let best = times.min()!
         print("scenario A, \(method): \(r.spec.width)×\(r.spec.height) grid, \(cells) cells computed, " +
+              "\(String(format: "%.1f", 100 * Double(r.diagnostics.profilesComputed) / Double(max(cells, 1)))) % of them on their own profile, " +
               "best of \(times.count) \(String(format: "%.2f", best)) s, \(String(format: "%.2f", best / Double(cells) * 1e6 * Double(ProcessInfo.processInfo.activeProcessorCount))) µs per cell per core")
         figures.append((name: "coverage_scenarioA_itm_\(method.replacingOccurrences(of: "-", with: "_"))_s", value: best, unit: "s"))
         let e = try CoverageExactness.compare(r, dem: dem, samples: 1000)

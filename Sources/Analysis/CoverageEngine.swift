@@ -159,6 +159,9 @@ public enum CoverageEngine {
         public init() {}
         public var cellsWithoutTerrain = 0
         public var cellsRejectedByModel = 0
+        /// Path-loss evaluations on terrain profiles (radial method: once per loss field shared by a site's
+        /// sectors; the rest of the cells were interpolated).
+        public var profilesComputed = 0
         public var firstModelError: String?
     }
 
@@ -189,6 +192,9 @@ public enum CoverageEngine {
         guard ["radial", "exact"].contains(study.profiles) else {
             throw StudyError("profiles '\(study.profiles)' is not one of radial, exact")
         }
+        guard [1, 2, 4, 8, 16].contains(study.anchorSpacingCells) else {
+            throw StudyError("anchor spacing \(study.anchorSpacingCells) cells is not one of 1, 2, 4, 8, 16")
+        }
         guard let env = Hata.Environment(rawValue: study.environment) else {
             throw StudyError("environment '\(study.environment)' is not one of urban, suburban, open")
         }
@@ -210,20 +216,33 @@ public enum CoverageEngine {
         if needsLonLat {
             cellLon.reserveCapacity(n); cellLat.reserveCapacity(n)
             for r in 0..<spec.height { for c in 0..<width { let p = spec.cellCentre(col: c, row: r); cellLon.append(p.x); cellLat.append(p.y) } }
-            try CoordinateTransform(from: spec.crs, to: "EPSG:4326").transform(xs: &cellLon, ys: &cellLat)
+            try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &cellLon, ys: &cellLat)
         }
         var cellDemCol: [Double] = [], cellDemRow: [Double] = []
         var ground: [Float]? = nil
         if let dem {
             cellDemCol = cellLon; cellDemRow = cellLat
-            if !dem.isGeographic { try CoordinateTransform(from: "EPSG:4326", to: dem.grid.crs).transform(xs: &cellDemCol, ys: &cellDemRow) }
-            let gt = dem.grid.geoTransform
-            var g = [Float](repeating: .nan, count: n)
-            for i in 0..<n {
-                let px = gt.pixel(x: cellDemCol[i], y: cellDemRow[i])
-                cellDemCol[i] = px.col; cellDemRow[i] = px.row
-                g[i] = Float(dem.sampler.sample(col: px.col, row: px.row))
+            if !dem.isGeographic {
+                try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &cellDemCol, ys: &cellDemRow)
             }
+            let gt = dem.grid.geoTransform, sampler = dem.sampler
+            var g = [Float](repeating: .nan, count: n)
+            cellDemCol.withUnsafeMutableBufferPointer { cp in
+            cellDemRow.withUnsafeMutableBufferPointer { rp in
+            g.withUnsafeMutableBufferPointer { gp in
+                let o = UnsafeSendable((cp, rp, gp))
+                let parts = 64
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    let (cp, rp, gp) = o.value
+                    sampler.values.withUnsafeBufferPointer { vp in
+                        for i in (n * k / parts)..<(n * (k + 1) / parts) {
+                            let px = gt.pixel(x: cp[i], y: rp[i])
+                            cp[i] = px.col; rp[i] = px.row
+                            gp[i] = Float(sampler.sample(col: px.col, row: px.row, values: vp))
+                        }
+                    }
+                }
+            }}}
             ground = g
         }
 
@@ -348,7 +367,8 @@ public enum CoverageEngine {
                                           rxHeightM: rxHeight, floorDBm: floorDBm,
                                           cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
                                           groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
-                                          interpolateWithinDB: study.interpolateWithinDB, receiverLossDB: rxLoss)
+                                          interpolateWithinDB: study.interpolateWithinDB,
+                                          anchorSpacing: study.anchorSpacingCells, receiverLossDB: rxLoss)
         }
         best.withUnsafeMutableBufferPointer { bestP in
         server.withUnsafeMutableBufferPointer { serverP in
@@ -427,6 +447,7 @@ public enum CoverageEngine {
                                 if missing { local.cellsWithoutTerrain += 1; continue }
                                 var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: rxHeight)
                                 if !lonLat.value.0.isEmpty { link.coordinates = (s.lat, s.lon, lonLat.value.1[idx], lonLat.value.0[idx]) }
+                                local.profilesComputed += 1
                                 do {
                                     cellLoss = Float(try model!.lossDB(profile: profile, link: link).lossDB)
                                 } catch {
@@ -521,6 +542,7 @@ final class DiagnosticsBox: @unchecked Sendable {
             let d = parts[band]!
             t.cellsWithoutTerrain += d.cellsWithoutTerrain
             t.cellsRejectedByModel += d.cellsRejectedByModel
+            t.profilesComputed += d.profilesComputed
             if t.firstModelError == nil { t.firstModelError = d.firstModelError }
         }
         return t

@@ -23,9 +23,15 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     /// fast, within a few tenths of a dB of "exact") or "exact" (a fresh profile to each cell centre, equal to
     /// `tanso pathloss` link mode). See CoverageRadial.swift.
     public var profiles: String = "radial"
-    /// Radial method: a cell between computed anchor cells (every other row and column) whose 2 or 4 anchors
-    /// agree within this many dB takes their mean instead of its own profile (0: compute every cell).
+    /// Radial method: cells are refined coarse to fine from a lattice of computed anchor cells (every
+    /// `anchorSpacingCells`-th row and column); a cell whose 2 or 4 neighbours of the next coarser level agree
+    /// within this many dB (half of it above the finest level; in excess loss over 20 log10 d) takes their mean
+    /// instead of its own profile (0: compute every cell). See CoverageRadial.swift.
     public var interpolateWithinDB: Double = 0.5
+    /// Radial method with interpolation: the anchor lattice's step in cells, a power of 2 (1, 2, 4, 8, 16).
+    /// Coarser lattices and larger tolerances are faster on gentle terrain but lose the exactness targets on
+    /// mountains (benchmarks/README.md has the figures), hence the conservative defaults.
+    public var anchorSpacingCells: Int = 2
     /// Optional cap on profile points (a speed/accuracy trade: coarser profiles for long paths).
     public var maxProfilePoints: Int? = nil
     /// Hata environment: urban, suburban or open.
@@ -51,7 +57,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
@@ -67,6 +73,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         maxProfilePoints = try c.decodeIfPresent(Int.self, forKey: .maxProfilePoints)
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles) ?? profiles
         interpolateWithinDB = try c.decodeIfPresent(Double.self, forKey: .interpolateWithinDB) ?? interpolateWithinDB
+        anchorSpacingCells = try c.decodeIfPresent(Int.self, forKey: .anchorSpacingCells) ?? anchorSpacingCells
         clutterLocationPct = try c.decodeIfPresent(Double.self, forKey: .clutterLocationPct)
         clutterClassLossDB = try c.decodeIfPresent([String: Double].self, forKey: .clutterClassLossDB)
         environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment

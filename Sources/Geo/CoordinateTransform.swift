@@ -59,14 +59,40 @@ public final class CoordinateTransform: @unchecked Sendable {
         precondition(xs.count == ys.count)
         let n = xs.count
         guard n > 0 else { return 0 }
-        xs.withUnsafeMutableBufferPointer { xp in
-            ys.withUnsafeMutableBufferPointer { yp in
-                _ = proj_trans_generic(pj, PJ_FWD,
-                                       xp.baseAddress, MemoryLayout<Double>.stride, n,
-                                       yp.baseAddress, MemoryLayout<Double>.stride, n,
-                                       nil, 0, 0, nil, 0, 0)
-            }
+        return xs.withUnsafeMutableBufferPointer { xp in
+            ys.withUnsafeMutableBufferPointer { yp in transform(xs: xp.baseAddress!, ys: yp.baseAddress!, count: n) }
         }
+    }
+
+    /// Transforms arrays in place on all cores: the arrays are cut into one contiguous part per core, each
+    /// transformed by its own `CoordinateTransform` (PROJ objects are single-threaded). The values are those of
+    /// `transform(xs:ys:)`; points PROJ cannot transform become NaN (and are counted in the result).
+    @discardableResult
+    public static func transformConcurrently(from source: String, to target: String,
+                                             xs: inout [Double], ys: inout [Double]) throws -> Int {
+        precondition(xs.count == ys.count)
+        let n = xs.count
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 50_000))
+        if parts == 1 { return try CoordinateTransform(from: source, to: target).transform(xs: &xs, ys: &ys) }
+        let transforms = try (0..<parts).map { _ in try CoordinateTransform(from: source, to: target) }
+        var failed = [Int](repeating: 0, count: parts)
+        xs.withUnsafeMutableBufferPointer { xp in
+        ys.withUnsafeMutableBufferPointer { yp in
+        failed.withUnsafeMutableBufferPointer { fp in
+            let buffers = UnsafeTransformBuffers(xs: xp, ys: yp, failed: fp)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let lo = n * k / parts, hi = n * (k + 1) / parts
+                buffers.failed[k] = transforms[k].transform(xs: buffers.xs.baseAddress! + lo, ys: buffers.ys.baseAddress! + lo, count: hi - lo)
+            }
+        }}}
+        return failed.reduce(0, +)
+    }
+
+    /// Transforms `count` points in place; untransformable ones become NaN. Returns how many failed.
+    func transform(xs: UnsafeMutablePointer<Double>, ys: UnsafeMutablePointer<Double>, count n: Int) -> Int {
+        guard n > 0 else { return 0 }
+        _ = proj_trans_generic(pj, PJ_FWD, xs, MemoryLayout<Double>.stride, n, ys, MemoryLayout<Double>.stride, n,
+                               nil, 0, 0, nil, 0, 0)
         var failed = 0
         for i in 0..<n where !(xs[i].isFinite && ys[i].isFinite) {
             xs[i] = .nan; ys[i] = .nan; failed += 1
@@ -79,4 +105,11 @@ public final class CoordinateTransform: @unchecked Sendable {
         let zone = min(max(Int(floor((longitude + 180) / 6)) + 1, 1), 60)
         return latitude >= 0 ? "EPSG:\(32600 + zone)" : "EPSG:\(32700 + zone)"
     }
+}
+
+/// The buffers of `transformConcurrently`, whose parts are disjoint.
+private struct UnsafeTransformBuffers: @unchecked Sendable {
+    let xs: UnsafeMutableBufferPointer<Double>
+    let ys: UnsafeMutableBufferPointer<Double>
+    let failed: UnsafeMutableBufferPointer<Int>
 }

@@ -134,6 +134,7 @@ public enum PartialResult {
             seconds += manifest.seconds
             diagnostics.cellsWithoutTerrain += manifest.diagnostics.cellsWithoutTerrain
             diagnostics.cellsRejectedByModel += manifest.diagnostics.cellsRejectedByModel
+            diagnostics.profilesComputed += manifest.diagnostics.profilesComputed
             if diagnostics.firstModelError == nil { diagnostics.firstModelError = manifest.diagnostics.firstModelError }
         }
         let result = CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
