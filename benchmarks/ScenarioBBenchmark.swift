@@ -22,6 +22,10 @@ func runScenarioBBenchmark(models: [String]) throws -> [(name: String, value: Do
     let terrainRadiusKm = Double(ProcessInfo.processInfo.environment["TANSO_SCENARIO_B_RADIUS_KM"] ?? "") ?? 10
     var study = CoverageStudy(west: SampleProvince.west, south: SampleProvince.south, east: SampleProvince.east, north: SampleProvince.north)
     study.resolutionM = 30
+    // TANSO_SCENARIO_B_INTERPOLATE_DB and TANSO_SCENARIO_B_ANCHOR_SPACING change the radial method's interpolation.
+    let env = ProcessInfo.processInfo.environment
+    study.interpolateWithinDB = Double(env["TANSO_SCENARIO_B_INTERPOLATE_DB"] ?? "") ?? study.interpolateWithinDB
+    study.anchorSpacingCells = Int(env["TANSO_SCENARIO_B_ANCHOR_SPACING"] ?? "") ?? study.anchorSpacingCells
     for model in models {
         study.model = model
         study.maxRadiusKm = model == "hata" ? 30 : terrainRadiusKm

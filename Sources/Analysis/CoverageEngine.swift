@@ -368,7 +368,8 @@ public enum CoverageEngine {
                                           cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
                                           groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
                                           interpolateWithinDB: study.interpolateWithinDB,
-                                          anchorSpacing: study.anchorSpacingCells, receiverLossDB: rxLoss)
+                                          anchorSpacing: study.anchorSpacingCells,
+                                          interpolateGroundWithinM: study.interpolateGroundWithinM, receiverLossDB: rxLoss)
         }
         best.withUnsafeMutableBufferPointer { bestP in
         server.withUnsafeMutableBufferPointer { serverP in

@@ -34,6 +34,8 @@ extension CoverageEngine {
         let interpolateWithinDB: Double
         /// Step of the anchor lattice in cells (a power of 2) when interpolating.
         let anchorSpacing: Int
+        /// Interpolation also needs the cell's ground within this many metres of its neighbours' mean.
+        let interpolateGroundWithinM: Double
         /// Extra receiver-end loss per cell, dB (empty: none).
         let receiverLossDB: [Float]
     }
@@ -124,7 +126,9 @@ extension CoverageEngine {
             // its 2 or 4 neighbours on the 2h-lattice (h cells away, all known by then), when they are all computed
             // and agree within the tolerance, and computed otherwise; failing neighbours (terrain, model) force the
             // cell to be computed. The tolerance is `interpolateWithinDB` at the finest level and half of it at
-            // the coarser ones, whose interpolations spread to more cells. (Measured and left out: the
+            // the coarser ones, whose interpolations spread to more cells; and the cell's ground height must lie
+            // within `interpolateGroundWithinM` of the mean of its neighbours' (on the San Gabriel Mountains'
+            // SRTM at 120 m cells, the spread test alone let p95 |Δ| reach 7 dB; with the ground test, 0.4 dB). (Measured and left out: the
             // diamond-square order, 4 neighbours for every cell, gave the same speed for the same exactness.)
             // What is compared and interpolated is the excess loss over 20 log10 d (the loss less its free-space
             // distance term), so that the steep distance slope near the transmitter is not mistaken for terrain. Every pass reads only coarser levels: the result does not
@@ -134,6 +138,7 @@ extension CoverageEngine {
             let radialData = UnsafeSendable((heights, steps, firstMissing, lengths))
             let tolerance = Float(c.interpolateWithinDB)
             let interpolate = tolerance > 0
+            let groundTolerance = Float(c.interpolateGroundWithinM)
             let spacing = interpolate ? c.anchorSpacing : 1
             var levels: [Int] = [spacing]                       // lattice step of each pass, coarse to fine
             while levels.last! > 1 { levels.append(levels.last! / 2) }
@@ -215,6 +220,13 @@ extension CoverageEngine {
                         @inline(__always) func at(_ r: Int, _ cc: Int) -> Float { lg[(r - s.rowMin) * cols + (cc - s.colMin)] }
                         let v0 = at(ra, ca), v1 = at(ra, cb), v2 = at(rb, ca), v3 = at(rb, cb)
                         guard v0.isFinite, v1.isFinite, v2.isFinite, v3.isFinite else { return nil }
+                        // The cell's own ground must lie within the tolerance of its neighbours' mean: a cell on a
+                        // crest or in a hollow has a horizon, and a loss, of its own.
+                        if groundTolerance.isFinite, !c.groundM.isEmpty {
+                            @inline(__always) func g(_ r: Int, _ cc: Int) -> Float { c.groundM[r * width + cc] }
+                            let mean = (g(ra, ca) + g(ra, cb) + g(rb, ca) + g(rb, cb)) / 4
+                            guard abs(g(row, col) - mean) <= groundTolerance else { return nil }
+                        }
                         let lo = min(min(v0, v1), min(v2, v3)), hi = max(max(v0, v1), max(v2, v3))
                         // A cell on a line of the coarser lattice has 2 neighbours, each counted twice: the mean is theirs.
                         return hi - lo <= levelTolerance ? (v0 + v1 + v2 + v3) / 4 : nil

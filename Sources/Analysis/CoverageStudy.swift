@@ -25,13 +25,15 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     public var profiles: String = "radial"
     /// Radial method: cells are refined coarse to fine from a lattice of computed anchor cells (every
     /// `anchorSpacingCells`-th row and column); a cell whose 2 or 4 neighbours of the next coarser level agree
-    /// within this many dB (half of it above the finest level; in excess loss over 20 log10 d) takes their mean
-    /// instead of its own profile (0: compute every cell). See CoverageRadial.swift.
-    public var interpolateWithinDB: Double = 0.5
+    /// within this many dB (half of it above the finest level; in excess loss over 20 log10 d), and whose ground
+    /// lies within `interpolateGroundWithinM` of theirs, takes their mean instead of its own profile (0: compute
+    /// every cell). See CoverageRadial.swift.
+    public var interpolateWithinDB: Double = 4
     /// Radial method with interpolation: the anchor lattice's step in cells, a power of 2 (1, 2, 4, 8, 16).
-    /// Coarser lattices and larger tolerances are faster on gentle terrain but lose the exactness targets on
-    /// mountains (benchmarks/README.md has the figures), hence the conservative defaults.
-    public var anchorSpacingCells: Int = 2
+    public var anchorSpacingCells: Int = 4
+    /// Radial method with interpolation: the largest difference between a cell's ground height and the mean of
+    /// its neighbours' for the cell to be interpolated, m.
+    public var interpolateGroundWithinM: Double = 1
     /// Optional cap on profile points (a speed/accuracy trade: coarser profiles for long paths).
     public var maxProfilePoints: Int? = nil
     /// Hata environment: urban, suburban or open.
@@ -57,7 +59,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells, interpolateGroundWithinM, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
@@ -74,6 +76,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles) ?? profiles
         interpolateWithinDB = try c.decodeIfPresent(Double.self, forKey: .interpolateWithinDB) ?? interpolateWithinDB
         anchorSpacingCells = try c.decodeIfPresent(Int.self, forKey: .anchorSpacingCells) ?? anchorSpacingCells
+        interpolateGroundWithinM = try c.decodeIfPresent(Double.self, forKey: .interpolateGroundWithinM) ?? interpolateGroundWithinM
         clutterLocationPct = try c.decodeIfPresent(Double.self, forKey: .clutterLocationPct)
         clutterClassLossDB = try c.decodeIfPresent([String: Double].self, forKey: .clutterClassLossDB)
         environment = try c.decodeIfPresent(String.self, forKey: .environment) ?? environment

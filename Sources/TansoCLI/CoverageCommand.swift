@@ -19,8 +19,9 @@ enum CoverageCommand {
         .value("set", "NAME=V,...", "model settings, as the optional columns of tanso pathloss (climate=1,time_pct=10,dn=50)"),
         .value("profile-spacing-m", "M", "terrain models: profile spacing [default: the DEM's cell size]"),
         .value("profiles", "METHOD", "terrain models: radial (one profile per radial, fast) or exact (one per cell) [default: radial]"),
-        .value("interpolate-within-db", "DB", "radial profiles: refine from anchor cells, interpolating a cell whose coarser neighbours agree within DB (half of it above the finest level; excess loss over the free-space distance term); 0 computes every cell [default: 0.5]"),
-        .value("anchor-spacing", "CELLS", "radial profiles with interpolation: step of the computed anchor lattice, 1, 2, 4, 8 or 16 cells [default: 2]"),
+        .value("interpolate-within-db", "DB", "radial profiles: refine from anchor cells, interpolating a cell whose coarser neighbours agree within DB (half of it above the finest level; excess loss over the free-space distance term); 0 computes every cell [default: 4]"),
+        .value("interpolate-ground-within-m", "M", "radial profiles with interpolation: only where the cell's ground is within M of its neighbours' mean [default: 1]"),
+        .value("anchor-spacing", "CELLS", "radial profiles with interpolation: step of the computed anchor lattice, 1, 2, 4, 8 or 16 cells [default: 4]"),
         .value("max-profile-points", "N", "terrain models: cap the points of long profiles (faster, slightly less exact)"),
         .value("clutter-pct", "P", "add the receiver-end clutter loss of ITU-R P.2108 §3.2 not exceeded at P % of locations (0.5–67 GHz; for terrain models)"),
         .value("clutter-raster", "FILE", "land-cover raster (integer classes, any GDAL format/CRS) for a receiver-end clutter loss per cell; with --clutter-table"),
@@ -152,6 +153,7 @@ enum CoverageCommand {
         if let s = try a.double("profile-spacing-m", in: 0.5...10_000) { study.profileSpacingM = s }
         if let m = try a.double("max-profile-points", in: 3...1_000_000) { study.maxProfilePoints = Int(m) }
         if let t = try a.double("interpolate-within-db", in: 0...20) { study.interpolateWithinDB = t }
+        if let g = try a.double("interpolate-ground-within-m", in: 0...10_000) { study.interpolateGroundWithinM = g }
         if let k = try a.double("anchor-spacing", in: 1...16) {
             guard [1.0, 2, 4, 8, 16].contains(k) else {
                 throw UsageError(message: "--anchor-spacing must be 1, 2, 4, 8 or 16 cells, got '\(k)'", command: "coverage")
