@@ -183,11 +183,14 @@ extension CoverageEngine {
                         let tailStart = max(0, points - exactTail)
                         var tailMissing = false
                         profile.elevationsM.withUnsafeMutableBufferPointer { e in
+                            // Points 0 ..< tailStart lie at most at radial sample lastNeeded − 1, so both samples
+                            // of each pair are finite (checked above) and within the radial; at f = 0 the sum is
+                            // h0 exactly.
                             for i in 0..<tailStart {
                                 let pos = Double(i) * ratio
                                 let k = Int(pos), f = pos - Double(k)
-                                let h0 = hp[base + k]
-                                e[i] = f == 0 ? h0 : h0 + f * (hp[base + k + 1] - h0)
+                                let h0 = hp[base + k], h1 = hp[base + k + 1]
+                                e[i] = h0 + f * (h1 - h0)
                             }
                             let c1 = c.cellDemCol[idx], r1 = c.cellDemRow[idx]
                             for i in tailStart..<points {
