@@ -25,18 +25,18 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
     study.maxRadiusKm = 29
     study.floorDBm = -300
 
-    // "radial": the default (radial profiles; from anchors every other row and column, cells whose neighbours
-    // agree within 0.5 dB interpolated; TANSO_SCENARIO_A_INTERPOLATE_DB and
+    // "radial": the default (radial profiles; from anchors every 4th row and column, cells whose neighbours agree
+    // within 4 dB and whose ground is within 1 m of theirs interpolated; TANSO_SCENARIO_A_INTERPOLATE_DB and
     // TANSO_SCENARIO_A_ANCHOR_SPACING change them);
     // "radial-every-cell": radial profiles, every cell computed; "exact": a fresh profile per cell.
-    let defaultTolerance = study.interpolateWithinDB
+    let env = ProcessInfo.processInfo.environment
+    let tolerance = Double(env["TANSO_SCENARIO_A_INTERPOLATE_DB"] ?? "") ?? study.interpolateWithinDB
+    study.anchorSpacingCells = Int(env["TANSO_SCENARIO_A_ANCHOR_SPACING"] ?? "") ?? study.anchorSpacingCells
     // TANSO_SCENARIO_A_METHODS (comma-separated) picks methods, e.g. "radial" alone while tuning.
-    let picked = ProcessInfo.processInfo.environment["TANSO_SCENARIO_A_METHODS"].map { $0.split(separator: ",").map(String.init) }
+    let picked = env["TANSO_SCENARIO_A_METHODS"].map { $0.split(separator: ",").map(String.init) }
     for method in picked ?? (includeExact ? ["radial", "radial-every-cell", "exact"] : ["radial", "radial-every-cell"]) {
         study.profiles = method == "exact" ? "exact" : "radial"
-        let env = ProcessInfo.processInfo.environment
-        study.interpolateWithinDB = method == "radial" ? (Double(env["TANSO_SCENARIO_A_INTERPOLATE_DB"] ?? "") ?? defaultTolerance) : 0
-        study.anchorSpacingCells = Int(env["TANSO_SCENARIO_A_ANCHOR_SPACING"] ?? "") ?? study.anchorSpacingCells
+        study.interpolateWithinDB = method == "radial" ? tolerance : 0
         var times: [Double] = []
         var result: CoverageResult? = nil
         for _ in 0..<(method == "exact" ? 1 : 3) {

@@ -195,6 +195,9 @@ public enum CoverageEngine {
         guard [1, 2, 4, 8, 16].contains(study.anchorSpacingCells) else {
             throw StudyError("anchor spacing \(study.anchorSpacingCells) cells is not one of 1, 2, 4, 8, 16")
         }
+        guard study.interpolateWithinDB >= 0, study.interpolateGroundWithinM >= 0 else {
+            throw StudyError("interpolation tolerances \(study.interpolateWithinDB) dB and \(study.interpolateGroundWithinM) m must be ≥ 0 (0 dB: every cell computed)")
+        }
         guard let env = Hata.Environment(rawValue: study.environment) else {
             throw StudyError("environment '\(study.environment)' is not one of urban, suburban, open")
         }

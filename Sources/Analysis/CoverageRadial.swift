@@ -122,17 +122,18 @@ extension CoverageEngine {
 
             // Cells, by bands of rows. With interpolation on, the cells are visited level by level, coarse to fine:
             // first the anchors (row and column multiples of `anchorSpacing`), then for h = spacing/2, …, 1 the
-            // cells on the h-lattice that are not on the 2h-lattice. Each of those is interpolated, as the mean of
-            // its 2 or 4 neighbours on the 2h-lattice (h cells away, all known by then), when they are all computed
-            // and agree within the tolerance, and computed otherwise; failing neighbours (terrain, model) force the
-            // cell to be computed. The tolerance is `interpolateWithinDB` at the finest level and half of it at
-            // the coarser ones, whose interpolations spread to more cells; and the cell's ground height must lie
-            // within `interpolateGroundWithinM` of the mean of its neighbours' (on the San Gabriel Mountains'
-            // SRTM at 120 m cells, the spread test alone let p95 |Δ| reach 7 dB; with the ground test, 0.4 dB). (Measured and left out: the
-            // diamond-square order, 4 neighbours for every cell, gave the same speed for the same exactness.)
-            // What is compared and interpolated is the excess loss over 20 log10 d (the loss less its free-space
-            // distance term), so that the steep distance slope near the transmitter is not mistaken for terrain. Every pass reads only coarser levels: the result does not
-            // depend on the thread count.
+            // cells on the h-lattice that are not on the 2h-lattice. Each of those takes the mean of its 2 or 4
+            // neighbours on the 2h-lattice (h cells away, all known by then) when they are all computed, agree
+            // within the tolerance, and the cell's ground lies within `interpolateGroundWithinM` of the mean of
+            // theirs; otherwise it is computed. Failing neighbours (terrain, model) force the cell to be computed.
+            // The tolerance is `interpolateWithinDB` at the finest level and half of it at the coarser ones, whose
+            // interpolations spread to more cells. What is compared and interpolated is the excess loss over
+            // 20 log10 d (the loss less its free-space distance term), so that the steep distance slope near the
+            // transmitter is not mistaken for terrain. The ground test keeps mountains exact: on the San Gabriel
+            // Mountains' SRTM at 120 m cells the spread test alone let p95 |Δ| reach 7 dB, with it 0.4 dB. Every
+            // pass reads only coarser levels: the result does not depend on the thread count. (Measured and left
+            // out: the diamond-square order, 4 neighbours for every cell, gave the same speed for the same
+            // exactness.)
             let rows = s.rowMax - s.rowMin + 1, cols = s.colMax - s.colMin + 1, bandRows = 8
             let bands = (rows + bandRows - 1) / bandRows
             let radialData = UnsafeSendable((heights, steps, firstMissing, lengths))
@@ -158,7 +159,6 @@ extension CoverageEngine {
                     /// The model's loss for one cell on its radial profile; nil when terrain is missing or the model
                     /// rejects the path (counted).
                     func computeLoss(row: Int, col: Int, idx: Int, x: Double, gridM: Double, dx: Double, dy: Double) -> Float? {
-                        local.profilesComputed += 1
                         var t = atan2(dx, dy)
                         if t < 0 { t += 2 * .pi }
                         let j = Int((t / (2 * .pi) * Double(radials)).rounded()) % radials
@@ -205,6 +205,7 @@ extension CoverageEngine {
                         profile.spacingM = dM / Double(points)
                         var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: c.rxHeightM)
                         link.coordinates = (s.lat, s.lon, c.cellLat[idx], c.cellLon[idx])
+                        local.profilesComputed += 1
                         do {
                             return Float(try c.model.lossDB(profile: profile, link: link).lossDB)
                         } catch {

@@ -78,6 +78,23 @@ final class GeoTests: XCTestCase {
         XCTAssertEqual(CoordinateTransform.utmCRS(longitude: -65.9, latitude: -45), "EPSG:32720")
     }
 
+    /// The concurrent transform (one PROJ object per core, contiguous parts) gives the serial transform's values
+    /// bit for bit, and counts and NaNs the points PROJ cannot transform.
+    func testConcurrentTransformEqualsSerial() throws {
+        let n = 200_001
+        var xs = (0..<n).map { 600_000 + Double($0 % 1000) * 37.5 }, ys = (0..<n).map { 1_100_000 + Double($0 / 1000) * 41.25 }
+        xs[123_456] = .infinity
+        var sx = xs, sy = ys
+        let serialFailed = try CoordinateTransform(from: "EPSG:32648", to: "EPSG:4326").transform(xs: &sx, ys: &sy)
+        let failed = try CoordinateTransform.transformConcurrently(from: "EPSG:32648", to: "EPSG:4326", xs: &xs, ys: &ys)
+        XCTAssertEqual(failed, 1)
+        XCTAssertEqual(serialFailed, 1)
+        XCTAssertTrue(xs[123_456].isNaN && ys[123_456].isNaN)
+        XCTAssertEqual(xs.map(\.bitPattern), sx.map(\.bitPattern))
+        XCTAssertEqual(ys.map(\.bitPattern), sy.map(\.bitPattern))
+        XCTAssertThrowsError(try CoordinateTransform.transformConcurrently(from: "EPSG:32648", to: "EPSG:99999", xs: &xs, ys: &ys))
+    }
+
     func testBadCRSCarriesPROJMessage() {
         XCTAssertThrowsError(try CoordinateTransform(from: "EPSG:4326", to: "EPSG:999999")) { e in
             XCTAssertTrue("\(e)".contains("EPSG:999999"), "\(e)")

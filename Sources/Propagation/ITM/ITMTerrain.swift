@@ -8,9 +8,8 @@
 //    single TX-to-RX scan; the angle may differ from the sequential one in the last bit).
 //  - Z1SQ1 (trapezoid-weighted least squares) sums with SIMD accumulators; the rounding of the sums differs from
 //    a sequential sum in the last bits only (< 1e-12 relative).
-//  - QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values, run
-//    on the ≈ n/6 residuals beyond ±1 rms when enough lie there (see `interdecile`). An order statistic is
-//    unique, so the value is the same as the Algorithm's partial sort.
+//  - QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
+//    order statistic is unique, so the value is the same as the Algorithm's partial sort.
 //  - D1THX's resampling positions are x_a + j·step rather than a running sum (last-bit differences).
 // Left out: nothing of the Algorithm; distances along the profile are i·Δx rather than a running sum of Δx.
 import Foundation
@@ -256,39 +255,12 @@ enum ITMTerrain {
             let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
             let slope = (fit.zn - fit.z0) / sn             // m per sample
             for j in 0..<n { s[j] -= fit.z0 + Double(j) * slope }
-            let (upper, lower) = interdecile(s, ka)
+            // QTILE: the ka-th largest and the ka-th smallest residuals.
+            // After the first selection the n − ka smallest values lie in s[0 ..< n − ka], so the second one
+            // searches only there (the same order statistic, found on a shorter range).
+            let upper = kthSmallest(s, n - ka)
+            let lower = kthSmallest(s, ka - 1, upTo: n - ka - 1)
             return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
-        }
-    }
-
-    /// QTILE's pair: the `ka`-th largest and the `ka`-th smallest of `s` (reordered in place), exactly.
-    ///
-    /// Residuals about the fit centre on zero, so nearly always more than `ka` of them (`ka` ≈ n/10) lie beyond
-    /// ±1.0 of their root mean square: those are copied out without branches and the selection runs on that
-    /// short list (≈ n/6 values). When at least `ka` values lie below −t, the `ka` smallest of all are among
-    /// them, so the order statistic is the same; when fewer do, the selection runs on all values (Wirth's).
-    static func interdecile(_ s: UnsafeMutableBufferPointer<Double>, _ ka: Int, threshold: Double = 1.0) -> (upper: Double, lower: Double) {
-        let n = s.count
-        var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
-        let raw = UnsafeRawPointer(s.baseAddress!), stride = MemoryLayout<Double>.stride
-        var j = 0
-        while j + 8 <= n {
-            let a = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD4<Double>.self)
-            let b = raw.loadUnaligned(fromByteOffset: (j + 4) * stride, as: SIMD4<Double>.self)
-            acc0 += a * a; acc1 += b * b
-            j += 8
-        }
-        var sq = (acc0 + acc1).sum()
-        while j < n { sq += s[j] * s[j]; j += 1 }
-        let t = threshold * (sq / Double(n)).squareRoot()
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { buf -> (upper: Double, lower: Double) in
-            var m = 0
-            for j in 0..<n { let v = s[j]; buf[m] = v; m &+= v < -t ? 1 : 0 }
-            let lower = m >= ka ? kthSmallest(buf, ka - 1, upTo: m - 1) : kthSmallest(s, ka - 1)
-            m = 0
-            for j in 0..<n { let v = s[j]; buf[m] = v; m &+= v > t ? 1 : 0 }
-            let upper = m >= ka ? kthSmallest(buf, m - ka, upTo: m - 1) : kthSmallest(s, n - ka)
-            return (upper, lower)
         }
     }
 
