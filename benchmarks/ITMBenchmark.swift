@@ -1,8 +1,7 @@
 // ITM 1.2.2 point-to-point timing on a 3,680-point profile (single-threaded).
 //
-// The profile is NTIA's first reference profile (pfls.csv, 3,680 points at 99.978 m, 368 km) when the shared
-// reference data can be found (TANSO_REFERENCE_DIR, or shared/reference above the working directory or this
-// file); otherwise a deterministic synthetic profile of the same length and spacing. The figure is the median
+// The profile is NTIA's first reference profile (pfls.csv, 3,680 points at 99.978 m, 368 km) when the validation
+// fixtures can be found (Tests/Fixtures or TANSO_REFERENCE_DIR: see referenceDir()); otherwise a deterministic synthetic profile of the same length and spacing. The figure is the median
 // over repeats of the mean time per call of a batch, in µs. Target (issue): ≤ 17 µs; NTIA's C++ ≈ 35 µs.
 import Foundation
 import Propagation
@@ -83,17 +82,7 @@ func runITMBenchmark() -> [(name: String, value: Double, unit: String)] {
 
 /// NTIA's first reference profile when available, else a synthetic one of the same size.
 private func itmBenchmarkProfile() -> (TerrainProfile, String) {
-    let fm = FileManager.default
-    var roots: [URL] = []
-    if let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"] { roots.append(URL(fileURLWithPath: env)) }
-    for start in [URL(fileURLWithPath: fm.currentDirectoryPath), URL(fileURLWithPath: #filePath).deletingLastPathComponent()] {
-        var dir = start
-        for _ in 0..<6 {
-            roots.append(dir.appendingPathComponent("shared/reference"))
-            roots.append(dir.appendingPathComponent("../shared/reference").standardized)
-            dir = dir.deletingLastPathComponent()
-        }
-    }
+    let roots = referenceDir().map { [$0] } ?? []
     for root in roots {
         let url = root.appendingPathComponent("propagation/itm/pfls.csv")
         guard let text = try? String(contentsOf: url, encoding: .utf8),

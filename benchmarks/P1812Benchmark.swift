@@ -1,14 +1,12 @@
 // ITU-R P.1812-8: µs per prediction (median of repeats, one thread) for 100-, 1,000- and 5,000-point profiles.
 // The profile is the real Regensburg–Munich path of the ITU-R SG3 validation set (96.2 km, 963 points at 0.1 km)
-// when ../shared/reference is present, resampled linearly to each size; otherwise a synthetic hilly profile.
+// when the fixtures (Tests/Fixtures) are present, resampled linearly to each size; otherwise a synthetic hilly profile.
 // Target: ≤ 30 µs per call for 1,000 points.
 import Foundation
 import Propagation
 
 func p1812BenchmarkProfile() -> (d: [Double], h: [Double]) {
-    let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"]
-    let candidates = [env.map { "\($0)/propagation/p1812/tests/validation_profiles/rburg.csv" },
-                      "../shared/reference/propagation/p1812/tests/validation_profiles/rburg.csv"].compactMap { $0 }
+    let candidates = [referenceDir().map { $0.appendingPathComponent("propagation/p1812/tests/validation_profiles/rburg.csv").path }].compactMap { $0 }
     for path in candidates {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
         var d: [Double] = [], h: [Double] = []

@@ -1,14 +1,13 @@
 // ITU-R P.452-18: µs per prediction (median of 9 repeats, one thread) for 100-, 1,000- and 5,000-point profiles.
 // The profile is the real Regensburg–Munich path of the ITU-R SG3 P.452 validation set (96.2 km, 963 points,
-// inland) when ../shared/reference is present, resampled linearly to each size; otherwise a synthetic hilly
+// inland) when the fixtures (Tests/Fixtures) are present, resampled linearly to each size; otherwise a synthetic hilly
 // profile. p = 10 % so that both diffraction radii (a_e and a_β) are evaluated. Target: tens of µs at 1,000 points.
 import Foundation
 import Propagation
 
 private func p452BenchmarkProfile() -> (d: [Double], h: [Double]) {
     let rel = "propagation/p452/matlab/validation_examples/profiles/test_profile_rburg_rural_no_clutter.csv"
-    let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"]
-    let candidates = [env.map { "\($0)/\(rel)" }, "../shared/reference/\(rel)"].compactMap { $0 }
+    let candidates = [referenceDir().map { $0.appendingPathComponent(rel).path }].compactMap { $0 }
     for path in candidates {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
         var d: [Double] = [], h: [Double] = []

@@ -1,16 +1,21 @@
 // `tanso pathloss --model itm` on 10,000 real-terrain profiles cut from the SRTM 1″ DEM of the San Gabriel
-// Mountains (../shared/reference/terrain/bigtujunga_srtm1_utm11.tif): profiles per second on 1 and 2 threads,
+// Mountains (Tests/Fixtures/terrain/bigtujunga_srtm1_utm11.tif): profiles per second on 1 and 2 threads,
 // the scaling, and a check that the results are identical whatever the thread count.
 import Foundation
 import Analysis
 import Geo
 import Terrain
 
+/// The validation data the benchmarks read: `$TANSO_REFERENCE_DIR`, else the project's `Tests/Fixtures` (found from
+/// the working directory or from this file), else nil (the benchmark then says it used synthetic data).
 func referenceDir() -> URL? {
     let fm = FileManager.default
     if let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"], fm.fileExists(atPath: env) { return URL(fileURLWithPath: env) }
-    let candidate = URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent("../shared/reference").standardized
-    return fm.fileExists(atPath: candidate.path) ? candidate : nil
+    for start in [URL(fileURLWithPath: fm.currentDirectoryPath), URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()] {
+        let candidate = start.appendingPathComponent("Tests/Fixtures")
+        if fm.fileExists(atPath: candidate.appendingPathComponent("README.md").path) { return candidate }
+    }
+    return nil
 }
 
 /// 10,000 profiles: random transmitter cells, receivers 1–15 km away in random directions, 30 m spacing,
@@ -48,7 +53,7 @@ func bigTujungaRows(count: Int) throws -> [PathLossRow]? {
 
 func runPathLossBatchBenchmark() -> [(name: String, value: Double, unit: String)] {
     guard let rows = try? bigTujungaRows(count: 10_000) else {
-        print("pathloss batch benchmark skipped: ../shared/reference/terrain not found (set TANSO_REFERENCE_DIR)")
+        print("pathloss batch benchmark skipped: Tests/Fixtures/terrain not found (run from the project root or set TANSO_REFERENCE_DIR)")
         return []
     }
     var results: [Int: [PathLossOutcome]] = [:]

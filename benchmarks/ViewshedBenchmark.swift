@@ -1,6 +1,6 @@
 // Line of sight (`--model los`): tanso's Viewshed kernel against GDAL's GDALViewshedGenerate (the engine of
 // `gdal_viewshed`, edge mode, curvature coefficient 0.85714) on the SRTM 1″ DEM of the San Gabriel Mountains
-// (../shared/reference/terrain/bigtujunga_srtm1_utm11.tif, UTM 11N, 30 m, 1197×643), same grid and observers.
+// (Tests/Fixtures/terrain/bigtujunga_srtm1_utm11.tif, UTM 11N, 30 m, 1197×643), same grid and observers.
 // GDAL runs in-process with MEM input and MEM output (the call alone is timed); the kernel is timed through its
 // RasterGrid entry point (copy of the grid, nodata conversion and CRS check included) and, as `kernel_raw`, on the
 // grid's buffer directly. Best of 3 each.
@@ -10,7 +10,7 @@ import Geo
 
 func runViewshedBenchmark() throws -> [(name: String, value: Double, unit: String)] {
     guard let ref = referenceDir() else {
-        print("viewshed: ../shared/reference not found (set TANSO_REFERENCE_DIR); skipped")
+        print("viewshed: Tests/Fixtures not found (run from the project root or set TANSO_REFERENCE_DIR); skipped")
         return []
     }
     let grid = try RasterDataset(path: ref.appendingPathComponent("terrain/bigtujunga_srtm1_utm11.tif").path).readGrid()

@@ -1,35 +1,41 @@
-// Locating the shared reference data (../shared/reference relative to the project root) from tests.
-//
-// Tests never copy the reference files: they read them where CI puts them, and skip with a clear
-// message when they are missing. `TANSO_REFERENCE_DIR` overrides the search.
+// Locating the validation data that travels with the code: `Tests/Fixtures/` (see its README for each file's
+// source and licence). A test that cannot find its fixture fails, naming the path it wanted; none skips.
+// `TANSO_REFERENCE_DIR` points the tests at another copy with the same layout (e.g. a newer shared set).
 import Foundation
 
 public enum ReferenceData {
-    /// The `shared/reference` folder, or nil when it cannot be found.
-    public static func root(filePath: String = #filePath) -> URL? {
-        let fm = FileManager.default
-        if let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"], fm.fileExists(atPath: env) {
+    /// A fixture that a test needs is missing.
+    public struct MissingFixture: Error, CustomStringConvertible {
+        public let relativePath: String
+        public let searched: String
+        public var description: String {
+            "validation fixture \(relativePath) not found in \(searched) (Tests/Fixtures/README.md lists every fixture)"
+        }
+    }
+
+    /// The fixtures folder: `$TANSO_REFERENCE_DIR` when set, else `Tests/Fixtures` under the project root.
+    public static func root(filePath: String = #filePath) -> URL {
+        if let env = ProcessInfo.processInfo.environment["TANSO_REFERENCE_DIR"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        var dir = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("shared/reference")
-            if fm.fileExists(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
+        return projectRoot(filePath: filePath).appendingPathComponent("Tests/Fixtures")
+    }
+
+    /// A fixture file or folder; throws `MissingFixture` (which fails the calling test) when it is not there.
+    public static func require(_ relativePath: String, filePath: String = #filePath) throws -> URL {
+        let base = root(filePath: filePath)
+        let url = base.appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw MissingFixture(relativePath: relativePath, searched: relativeToProject(base, filePath: filePath))
         }
-        return nil
+        return url
     }
 
-    /// A file or folder under the reference root, or nil when the root or the file is missing.
-    public static func url(_ relativePath: String, filePath: String = #filePath) -> URL? {
-        guard let root = root(filePath: filePath) else { return nil }
-        let url = root.appendingPathComponent(relativePath)
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
-
-    /// Why a test skipped, in one line.
-    public static func missingMessage(_ relativePath: String) -> String {
-        "reference data ../shared/reference/\(relativePath) not found (set TANSO_REFERENCE_DIR); skipping"
+    /// `path` relative to the project root when it lies inside it (messages never carry machine paths).
+    static func relativeToProject(_ url: URL, filePath: String) -> String {
+        let rootPath = projectRoot(filePath: filePath).standardizedFileURL.path + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : url.lastPathComponent
     }
 
     /// The project root (the folder holding Package.swift), found from a test file's path.

@@ -120,7 +120,7 @@ final class ComplianceTests: XCTestCase {
     /// each district; 4G where the longitude is below 107.1. Each district's figures equal the count by hand.
     func testAggregationWithRealDistrictsOfDongNai() throws {
         let rel = "geography/vietnam/dvhcvn_daohoangson/gis/75.json"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         let admin = try AdminLayer.load(url.path)
         XCTAssertEqual(admin.units.count, 11)
         XCTAssertEqual(admin.parentName, "Tỉnh Đồng Nai")

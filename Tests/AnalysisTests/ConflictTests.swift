@@ -240,7 +240,7 @@ final class ConflictTests: XCTestCase {
 
     func testULSLinksScreenedForCoChannelConflicts() throws {
         let rel = "stations/fcc_uls_microwave_daily_2015"
-        guard let root = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let root = try ReferenceData.require(rel)
         let (links, report) = try ULSImport.load(["l_mw_fri.zip", "l_mw_sat.zip", "l_mw_sun.zip"].map { root.appendingPathComponent($0).path })
         var s = ConflictSettings()
         s.bandPlan = nil

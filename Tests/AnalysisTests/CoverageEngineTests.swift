@@ -124,10 +124,10 @@ final class CoverageEngineTests: XCTestCase {
 
     // MARK: terrain models
 
-    /// Real SRTM 1″ terrain (../shared/reference/terrain/bigtujunga_srtm1_utm11.tif, UTM 11N, San Gabriel Mountains).
+    /// Real SRTM 1″ terrain (Tests/Fixtures/terrain/bigtujunga_srtm1_utm11.tif, UTM 11N, San Gabriel Mountains).
     func bigTujunga() throws -> ElevationModel {
         let rel = "terrain/bigtujunga_srtm1_utm11.tif"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         return try ElevationModel(path: url.path)
     }
 
@@ -310,12 +310,12 @@ final class CoverageEngineTests: XCTestCase {
     // MARK: antenna pattern files
 
     /// A transmitter naming a real pattern file (Amphenol B800A065-18, 4° electrical tilt,
-    /// ../shared/reference/antennas/strang00_python_antenna_pattern/) pointed east: at equal distance, the west cell
+    /// Tests/Fixtures/antennas/strang00_python_antenna_pattern/) pointed east: at equal distance, the west cell
     /// is weaker than the east cell by the pattern's own front-to-back at that depression (exact function vs the
     /// engine's 0.5° table: within 0.1 dB), and the north cell by its 90° value.
     func testPatternFileGivesTheGainTowardEachCell() throws {
         let rel = "antennas/strang00_python_antenna_pattern"
-        guard let folder = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let folder = try ReferenceData.require(rel)
         let library = AntennaLibrary(folder: folder)
         var t = tx("P", azimuth: 90)
         t.antennaPattern = "B800A065-18-4E.pln"

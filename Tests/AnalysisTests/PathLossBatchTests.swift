@@ -15,9 +15,8 @@ final class PathLossBatchTests: XCTestCase {
     /// NTIA's five point-to-point cases through the batch contract, within 0.005 dB of p2p.csv (the published
     /// values have 2 decimals).
     func testITMThroughTheBatchContract() throws {
-        guard let p2p = ReferenceData.url("propagation/itm/p2p.csv"), let pfls = ReferenceData.url("propagation/itm/pfls.csv") else {
-            throw XCTSkip(ReferenceData.missingMessage("propagation/itm"))
-        }
+        let p2p = try ReferenceData.require("propagation/itm/p2p.csv")
+        let pfls = try ReferenceData.require("propagation/itm/pfls.csv")
         let cases = try SimpleCSV.rows(p2p)
         let profiles = try String(contentsOf: pfls, encoding: .utf8).split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
         var rows: [PathLossRow] = []

@@ -18,7 +18,7 @@ final class ViewshedTests: XCTestCase {
     /// observer, which the kernel always marks visible and GDAL may not (see `Viewshed`); every other cell is equal.
     func testAgreesWithGDALOnRealDEM() throws {
         let rel = "terrain/bigtujunga_srtm1_utm11.tif"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         let grid = try RasterDataset(path: url.path).readGrid()
         XCTAssertEqual(grid.width, 1197)
         XCTAssertEqual(grid.height, 643)

@@ -12,11 +12,11 @@ final class EHataTests: XCTestCase {
 
     private func loadCases(_ file: String) throws -> [Case] {
         let rel = "\(Self.folder)/\(file)"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         var out: [Case] = []
         for r in try SimpleCSV.rows(url) {
             let pflRel = "\(Self.folder)/pfls/\(r["pfl file name"] ?? "")"
-            guard let pflURL = ReferenceData.url(pflRel) else { throw XCTSkip(ReferenceData.missingMessage(pflRel)) }
+            let pflURL = try ReferenceData.require(pflRel)
             let values = try String(contentsOf: pflURL, encoding: .utf8)
                 .split(whereSeparator: { $0 == "," || $0.isNewline }).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             let n = Int(values[0])

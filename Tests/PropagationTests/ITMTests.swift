@@ -1,6 +1,6 @@
 // Validation of ITM 1.2.2 (Sources/Propagation/ITM) against NTIA's published reference cases.
 //
-// Sources (../shared/reference/propagation/itm/, NTIA ITM reference release, US public release):
+// Sources (Tests/Fixtures/propagation/itm/, NTIA ITM reference release, US public release):
 //  - p2p.csv + pfls.csv: 5 point-to-point cases, A to 0.01 dB (printed with two decimals).
 //  - area.csv: 5 area-mode cases, A printed with one decimal.
 //  - cmd_examples/o_*.txt: outputs of NTIA's command-line driver with intermediate values (A, free space,
@@ -15,7 +15,7 @@ final class ITMTests: XCTestCase {
     // MARK: helpers
 
     private func reference(_ path: String) throws -> URL {
-        guard let url = ReferenceData.url(path) else { throw XCTSkip(ReferenceData.missingMessage(path)) }
+        let url = try ReferenceData.require(path)
         return url
     }
 

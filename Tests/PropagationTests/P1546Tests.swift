@@ -1,5 +1,5 @@
 // ITU-R P.1546-6 against the ITU-R WP 3K validation examples as shipped by eeveetza/Py1546
-// (../shared/reference/propagation/p1546/tests: 24 profiles, 52 cases over land, sea and mixed paths).
+// (Tests/Fixtures/propagation/p1546/tests: 24 profiles, 52 cases over land, sea and mixed paths).
 //
 // The inputs are derived from each profile the way the reference validation script does it (land/sea split on
 // the radio-meteorological code, clutter from the coverage code and ground-cover height, Annex 5 §1.1 terminal
@@ -87,8 +87,8 @@ final class P1546Tests: XCTestCase {
     private func loadCases() throws -> [Case] {
         let profRel = "propagation/p1546/tests/validation_profiles"
         let logRel = "propagation/p1546/tests/validation_results"
-        guard let profDir = ReferenceData.url(profRel) else { throw XCTSkip(ReferenceData.missingMessage(profRel)) }
-        guard let logDir = ReferenceData.url(logRel) else { throw XCTSkip(ReferenceData.missingMessage(logRel)) }
+        let profDir = try ReferenceData.require(profRel)
+        let logDir = try ReferenceData.require(logRel)
         let names = try FileManager.default.contentsOfDirectory(atPath: profDir.path)
             .filter { $0.hasSuffix(".csv") }.sorted()
         var out: [Case] = []

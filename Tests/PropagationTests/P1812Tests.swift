@@ -16,7 +16,7 @@ final class P1812Tests: XCTestCase {
 
     private func loadProfile(_ file: String) throws -> SG3Profile {
         let rel = "\(Self.folder)/validation_profiles/\(file)"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
         var p = SG3Profile()
         p.name = String(file.dropLast(4))
@@ -56,7 +56,7 @@ final class P1812Tests: XCTestCase {
     /// Intermediate values of one log file, keyed "parameter|reference" (e.g. "hst (m)|Eq (85)").
     private func loadLog(_ name: String) throws -> [String: Double] {
         let rel = "\(Self.folder)/validation_results/\(name)_log.csv"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         var out: [String: Double] = [:]
         for line in try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline) {
             let c = SimpleCSV.split(String(line))
@@ -86,7 +86,7 @@ final class P1812Tests: XCTestCase {
     /// to 1e-6 relative (the logs print 10 significant digits) and the worst differences are printed.
     func testValidationExamples() throws {
         let rel = "\(Self.folder)/validation_results/combined_results.csv"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         var cases: [(file: String, index: Int, expectedE: Double)] = []
         for line in try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
             let c = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

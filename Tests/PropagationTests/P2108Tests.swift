@@ -6,7 +6,7 @@ import TestSupport
 final class P2108Tests: XCTestCase {
     private func load(_ name: String) throws -> [[String: String]] {
         let rel = "propagation/p2108/\(name)"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         return try SimpleCSV.rows(url)
     }
 

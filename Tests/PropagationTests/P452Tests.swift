@@ -11,7 +11,7 @@ final class P452Tests: XCTestCase {
     /// Profile CSV: d (km), h (m), ground-cover (representative clutter) height (m), zone letter, zone code 1/2/3.
     private func loadProfile(_ name: String) throws -> Profile {
         let rel = "\(Self.folder)/profiles/\(name)"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         let text = try String(contentsOf: url, encoding: .utf8)
         var p = Profile(d: [], h: [], r: [], zones: [])
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
@@ -44,7 +44,7 @@ final class P452Tests: XCTestCase {
     /// is the CSV's rounding. Path parameters (printed with 6 decimals) to 1e-5 relative.
     func testAgainstSG3ReferenceImplementation() throws {
         let rel = "\(Self.folder)/results"
-        guard let dir = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let dir = try ReferenceData.require(rel)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted()
         XCTAssertEqual(files.count, 17)
         let lossKeys: [(String, KeyPath<P452.Result, Double>)] = [

@@ -8,7 +8,7 @@ final class P526Tests: XCTestCase {
 
     private func loadProfile(_ name: String) throws -> (d: [Double], h: [Double]) {
         let rel = "\(Self.folder)/\(name)"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         let rows = try SimpleCSV.rows(url)
         let d = rows.compactMap { Double($0["Distance (km)"] ?? "") }
         let h = rows.compactMap { Double($0["DEM Height (m AMSL)"] ?? "") }
@@ -19,7 +19,7 @@ final class P526Tests: XCTestCase {
 
     private func expectedRows() throws -> [[String: String]] {
         let rel = "\(Self.folder)/delta_bullington_expected.csv"
-        guard let url = ReferenceData.url(rel) else { throw XCTSkip(ReferenceData.missingMessage(rel)) }
+        let url = try ReferenceData.require(rel)
         return try SimpleCSV.rows(url)
     }
 

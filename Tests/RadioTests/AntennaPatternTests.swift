@@ -1,4 +1,4 @@
-// Antenna pattern files and the 3-D gain built from their cuts, on the real patterns of ../shared/reference/antennas/:
+// Antenna pattern files and the 3-D gain built from their cuts, on the real patterns of Tests/Fixtures/antennas/:
 //   strang00_python_antenna_pattern/  Amphenol B800A065-18 0° and 4° (.pln), Huawei AMB4520R8v06 (.msi),
 //                                     Galtronics LTE 1960 MHz (Planet .txt)   (Strang00/python_antenna_pattern)
 //   strang00_pafx2msi/data/           Sinclair SV460-SF2SNM: the PAFX archive and its four MSI conversions
@@ -13,7 +13,7 @@ final class AntennaPatternTests: XCTestCase {
     static let sinclair = "antennas/strang00_pafx2msi/data/"
 
     func reference(_ path: String) throws -> URL {
-        guard let url = ReferenceData.url(path) else { throw XCTSkip(ReferenceData.missingMessage(path)) }
+        let url = try ReferenceData.require(path)
         return url
     }
 

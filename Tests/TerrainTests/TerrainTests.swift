@@ -12,10 +12,10 @@ final class TerrainTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    /// A genuine SRTM-1 tile, gzipped (../shared/reference/terrain/S46W066.hgt.gz): the nearest sample to
+    /// A genuine SRTM-1 tile, gzipped (Tests/Fixtures/terrain/S46W066.hgt.gz): the nearest sample to
     /// (−45.02475838, −65.92054638) is 25 m (reference README; gdallocationinfo agrees).
     func testSRTMHGTTile() throws {
-        guard let url = ReferenceData.url("terrain/S46W066.hgt.gz") else { throw XCTSkip(ReferenceData.missingMessage("terrain/S46W066.hgt.gz")) }
+        let url = try ReferenceData.require("terrain/S46W066.hgt.gz")
         let dem = try ElevationModel(path: url.path)
         XCTAssertEqual(dem.grid.width, 3601)
         XCTAssertTrue(dem.isGeographic)
@@ -27,7 +27,7 @@ final class TerrainTests: XCTestCase {
     /// Real SRTM 1″ in UTM 11N (bigtujunga): a geodesic profile between two points of the DEM has the DEM's
     /// heights at both ends and its spacing at most the requested one.
     func testProfileOverAProjectedDEM() throws {
-        guard let url = ReferenceData.url("terrain/bigtujunga_srtm1_utm11.tif") else { throw XCTSkip(ReferenceData.missingMessage("terrain/bigtujunga_srtm1_utm11.tif")) }
+        let url = try ReferenceData.require("terrain/bigtujunga_srtm1_utm11.tif")
         let dem = try ElevationModel(path: url.path)
         XCTAssertFalse(dem.isGeographic)
         XCTAssertEqual(dem.cellSizeM, 30, accuracy: 1)
