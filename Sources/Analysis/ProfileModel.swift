@@ -89,8 +89,14 @@ public struct ProfileModel: Sendable {
         try self.init(id, settings: PathLossRow(fields: settings))
     }
 
-    /// Basic transmission loss (dB) and warning names for one profile (index 0 at the transmitter).
+    /// Basic transmission loss (dB) and warning names for one profile (index 0 at the transmitter). A loss that
+    /// is not finite is never returned: it throws `NonFiniteResultError`.
     public func lossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
+        let r = try modelLossDB(profile: profile, link: link)
+        return (try NonFiniteResultError.finite(r.lossDB, model: id.rawValue), r.warnings)
+    }
+
+    private func modelLossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
         let f = link.frequencyMHz, htx = link.txHeightM, hrx = link.rxHeightM
         let dKm = profile.distanceKm
         let pol: P526.Polarization = polarization == "horizontal" ? .horizontal : .vertical

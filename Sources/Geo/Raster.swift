@@ -203,6 +203,7 @@ extension RasterGrid {
     /// A GDAL MEM dataset holding bands of this grid's shape; the caller closes it.
     func makeMemoryDataset(bands: [(values: [Float], nodata: Float?, description: String?)],
                            metadata: [String: String] = [:]) throws -> GDALDatasetH {
+        for (i, band) in bands.enumerated() { try RasterGrid.checkFinite(band.values, width: width, band: i + 1) }
         guard let memDriver = GDALGetDriverByName("MEM"),
               let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), Int32(bands.count), GDT_Float32, nil) else {
             throw GDALEnvironment.error("create in-memory raster")
@@ -229,6 +230,24 @@ extension RasterGrid {
             }
         }
         return mem
+    }
+}
+
+extension RasterGrid {
+    /// A product holds numbers or the band's nodata value, never NaN or infinity (which readers take for data, or
+    /// drop without a word): the first non-finite cell stops the write, named by band, row and column.
+    static func checkFinite(_ values: [Float], width: Int, band: Int) throws {
+        // A vectorisable scan first (no branch per cell); the slow search only when something is wrong.
+        var allFinite = true
+        values.withUnsafeBufferPointer { buf in
+            var acc: Float = 0
+            for v in buf { acc += v - v }   // NaN or ±inf makes v − v NaN
+            allFinite = acc == 0
+        }
+        guard !allFinite, let i = values.firstIndex(where: { !$0.isFinite }) else { return }
+        throw GeoError(operation: "write raster",
+                       message: "band \(band) has a non-finite value (\(values[i])) at row \(i / max(width, 1)), column \(i % max(width, 1)); "
+                           + "missing cells must carry the band's nodata value")
     }
 }
 

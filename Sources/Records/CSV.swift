@@ -43,14 +43,26 @@ public enum CSV {
     }
 
     /// CSV text of a header and rows (LF line ends).
+    /// How printf and Swift spell non-finite numbers.
+    static let nonFiniteSpellings: Set<String> = ["nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"]
+
     public static func format(header: [String], rows: [[String]]) -> String {
         var out = header.map(escape).joined(separator: ",") + "\n"
         for r in rows { out += r.map(escape).joined(separator: ",") + "\n" }
         return out
     }
 
-    /// Writes atomically (temporary file in the same folder, then rename).
+    /// Writes atomically (temporary file in the same folder, then rename). A cell holding a formatted NaN or
+    /// infinity (`nan`, `-nan`, `inf`, …, as printf and Swift write them) stops the write with an error naming the
+    /// file, row and column: a product never carries a silent `nan`.
     public static func write(header: [String], rows: [[String]], to path: String) throws {
+        for (r, row) in rows.enumerated() {
+            for (c, cell) in row.enumerated() where nonFiniteSpellings.contains(cell.lowercased()) {
+                let column = c < header.count ? header[c] : "column \(c + 1)"
+                throw RecordError(source: URL(fileURLWithPath: path).lastPathComponent, row: r + 1, column: column, value: cell,
+                                  expected: "a finite number (a non-finite value reached the writer: an internal error)")
+            }
+        }
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try format(header: header, rows: rows).write(to: url, atomically: true, encoding: .utf8)

@@ -20,6 +20,22 @@ final class GeoTests: XCTestCase {
         return g
     }
 
+    /// Issue 15: a raster writer refuses NaN and infinity (a reader would take them for data), names the cell, and
+    /// leaves no file behind.
+    func testRasterWriterRefusesNonFiniteValuesAndNamesTheCell() throws {
+        for bad: Float in [.nan, .infinity, -.infinity] {
+            var g = sampleGrid()
+            g[4, 3] = bad
+            let path = dir.appendingPathComponent("bad.tif").path
+            XCTAssertThrowsError(try g.write(to: path, format: .cog)) { error in
+                XCTAssertTrue("\(error)".contains("row 3, column 4"), "\(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        }
+        // The nodata value itself is fine.
+        XCTAssertNoThrow(try sampleGrid().write(to: dir.appendingPathComponent("ok.tif").path))
+    }
+
     func testGeoTIFFAndCOGRoundTripKeepValuesNodataAndGeoreferencing() throws {
         for (name, format) in [("a.tif", RasterFormat.geoTIFF), ("b.tif", .cog)] {
             let path = dir.appendingPathComponent(name).path

@@ -19,6 +19,19 @@ final class RecordsTests: XCTestCase {
         return url.path
     }
 
+    /// Issue 15: the CSV writer refuses a formatted NaN or infinity, names file, row and column, writes nothing.
+    func testCSVWriterRefusesNonFiniteCells() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-nan-\(UUID().uuidString).csv").path
+        for bad in ["nan", "-nan", "inf", "-inf", "NaN"] {
+            XCTAssertThrowsError(try CSV.write(header: ["id", "loss_db"], rows: [["a", "1.0"], ["b", bad]], to: path)) { error in
+                XCTAssertTrue("\(error)".contains("row 2, column 'loss_db'"), "\(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        }
+        try CSV.write(header: ["id", "name"], rows: [["a", "Nang"], ["b", "-9999"]], to: path)
+        try FileManager.default.removeItem(atPath: path)
+    }
+
     func testGoodTransmittersCSV() throws {
         let path = try write("tx.csv", """
         \(header)

@@ -76,3 +76,29 @@ extension NamedWarnings {
         return out
     }
 }
+
+/// A model produced NaN or infinity for inputs it accepted: an internal error, never a value to write. The
+/// message names the model and what came out, so that a row can be reported as failed instead of writing `nan`.
+public struct NonFiniteResultError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let model: String
+    public let quantity: String
+    public let value: Double
+
+    public init(model: String, quantity: String, value: Double) {
+        self.model = model
+        self.quantity = quantity
+        self.value = value
+    }
+
+    public var description: String {
+        "\(model): the model produced a non-finite \(quantity) (\(value)) for this input; the row is not written "
+            + "(an internal error: please report the row)"
+    }
+
+    /// Returns `value` when finite, else throws.
+    @inlinable
+    public static func finite(_ value: Double, model: String, quantity: String = "loss") throws -> Double {
+        guard value.isFinite else { throw NonFiniteResultError(model: model, quantity: quantity, value: value) }
+        return value
+    }
+}
