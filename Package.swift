@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo"]),
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
+        // Seeded, time-boxed fuzzing of every loader (TANSO_FUZZ_SECONDS, default 40).
+        .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "Records", "Radio", "Analysis"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports"]),
     ],
     swiftLanguageModes: [.v6]
