@@ -3,8 +3,6 @@
 // Dependencies: Foundation, GDAL and PROJ only (system libraries; see scripts/install-deps).
 import PackageDescription
 
-// Hot kernels need libm's log without errno so that the loops vectorise (DESIGN.md, measured facts).
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
 
 let package = Package(
     name: "tanso",
@@ -20,7 +18,9 @@ let package = Package(
         // The only Swift code that touches GDAL/PROJ handles.
         .target(name: "Geo", dependencies: ["CGDAL", "CPROJ"]),
         // Pure models, no I/O.
-        .target(name: "Propagation", swiftSettings: fastMath),
+        // IEEE square root without errno, so that loops holding one vectorise without unsafe compiler flags.
+        .target(name: "CFastMath"),
+        .target(name: "Propagation", dependencies: ["CFastMath"]),
         // Units, channels, antennas, link budgets.
         .target(name: "Radio"),
         // Elevation sources and profiles.
@@ -28,7 +28,7 @@ let package = Package(
         // The public data contract and its loaders.
         .target(name: "Records", dependencies: ["Geo", "Radio"]),
         // Coverage engine, villages, conflicts.
-        .target(name: "Analysis", dependencies: ["Propagation", "Radio", "Terrain", "Records", "Geo"], swiftSettings: fastMath),
+        .target(name: "Analysis", dependencies: ["CFastMath", "Propagation", "Radio", "Terrain", "Records", "Geo"]),
         // Products: rasters, polygons, tables, maps.
         .target(name: "Reports", dependencies: ["Geo", "Analysis", "Records", "Terrain"]),
         // Command-line parsing and wiring (a library so that tests can call it in-process).
@@ -37,8 +37,8 @@ let package = Package(
         // Test helpers: locating ../shared/reference, reading its CSV files.
         .target(name: "TestSupport"),
 
-        .executableTarget(name: "benchmarks", dependencies: ["Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
-                          path: "benchmarks", exclude: ["README.md", "results"], swiftSettings: fastMath),
+        .executableTarget(name: "benchmarks", dependencies: ["CFastMath", "Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
+                          path: "benchmarks", exclude: ["README.md", "results"]),
 
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),
         .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation"]),

@@ -70,7 +70,7 @@ final class ComplianceTests: XCTestCase {
         XCTAssertNil(r.villages[3].metricDBm[2])
         // Nearest site: V4 at (8, 8) is one diagonal cell from S2 at (9, 9).
         XCTAssertEqual(r.villages[3].nearestSiteID, "S2")
-        XCTAssertEqual(r.villages[3].nearestSiteKm!, 0.1 * sqrt(2), accuracy: 1e-6)
+        XCTAssertEqual(r.villages[3].nearestSiteKm!, 0.1 * 2.0.squareRoot(), accuracy: 1e-6)
         XCTAssertEqual(r.villages[0].nearestSiteID, "S1")
 
         let province = r.units(.province)[0]

@@ -23,7 +23,7 @@ final class HataTests: XCTestCase {
             let city: Hata.CitySize = row["city_size"] == "large" ? .large : .smallMedium
             let setup = try Hata.Setup(variant: variant, environment: env, citySize: city, frequencyMHz: f,
                                        baseHeightM: hb, mobileHeightM: hm)
-            let d3 = sqrt(dh * dh + (hb - hm) * (hb - hm)) / 1000
+            let d3 = (dh * dh + (hb - hm) * (hb - hm)).squareRoot() / 1000
             let loss = try Hata.loss(distanceKm: d3, setup: setup).lossDB
             maxDiff = max(maxDiff, abs(loss - expected))
             XCTAssertEqual(loss, expected, accuracy: 0.02, row["ns3_test_name"]!)
