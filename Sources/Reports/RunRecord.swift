@@ -23,11 +23,29 @@ public struct SHA256 {
 
     public mutating func update<D: DataProtocol>(_ data: D) {
         length &+= UInt64(data.count)
-        buffer.append(contentsOf: data)
-        let blocks = buffer.count / 64
-        guard blocks > 0 else { return }
-        buffer.withUnsafeBufferPointer { p in for b in 0..<blocks { compress(p, offset: b * 64) } }
-        buffer.removeFirst(blocks * 64)
+        for region in data.regions {
+            region.withUnsafeBytes { raw in
+                var p = raw.bindMemory(to: UInt8.self)[...]
+                // Fill a pending partial block first.
+                if !buffer.isEmpty {
+                    let take = min(64 - buffer.count, p.count)
+                    buffer.append(contentsOf: p.prefix(take))
+                    p = p.dropFirst(take)
+                    if buffer.count == 64 {
+                        let block = buffer
+                        block.withUnsafeBufferPointer { compress($0.baseAddress!) }
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                // Whole blocks straight from the input.
+                if let base = UnsafeBufferPointer(rebasing: p).baseAddress {
+                    let blocks = p.count / 64
+                    for b in 0..<blocks { compress(base + b * 64) }
+                    p = p.dropFirst(blocks * 64)
+                }
+                buffer.append(contentsOf: p)
+            }
+        }
     }
 
     public mutating func finalize() -> String {
@@ -41,25 +59,28 @@ public struct SHA256 {
         return h.map { String(format: "%08x", $0) }.joined()
     }
 
-    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            let j = offset + 4 * i
-            w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
-        }
+    private mutating func compress(_ p: UnsafePointer<UInt8>) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            Self.k.withUnsafeBufferPointer { k in
+                for i in 0..<16 {
+                    let j = 4 * i
+                    w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
+                }
+                for i in 16..<64 {
+                    let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                    let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                    w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                }
+                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                for i in 0..<64 {
+                    let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
+                    let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                }
+                h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+            }
         }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
-            let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ Self.k[i] &+ w[i]
-            let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
 
     public static func hex(of data: Data) -> String { var s = SHA256(); s.update(data); return s.finalize() }
