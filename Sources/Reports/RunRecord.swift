@@ -130,6 +130,9 @@ public struct RunRecord: Codable, Sendable {
     public var study: CoverageStudy
     public var grid: Grid?
     public var shard: Shard?
+    /// The run that wrote the folder, and its products with their sizes and SHA-256 (the completion record).
+    public var run: RunInfo?
+    public var products: [ProductEntry]?
 
     public init(tool: String, command: [String], inputs: [Input], study: CoverageStudy, grid: Grid? = nil, shard: Shard? = nil) {
         self.tool = tool
@@ -157,9 +160,21 @@ public struct RunRecord: Codable, Sendable {
     }
 
     public func write(to path: String) throws {
+        try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The record as written to study.json (sorted keys, indented).
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return try encoder.encode(self)
+    }
+
+    /// Any Encodable as study.json writes it.
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 
     /// Reads a run record, or a bare study (the older study.json, or one written by hand) as a record with no inputs.
