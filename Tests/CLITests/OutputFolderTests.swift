@@ -324,6 +324,41 @@ extension CLITests {
         XCTAssertFalse(ofExists("merged"))
     }
 
+    /// Every command that writes a folder leaves a record that lists exactly its products, with their checksums;
+    /// the readers of a compliance or conflicts baseline check it too.
+    func testOutputFolderEveryCommandRecordsItsProducts() throws {
+        let share = try shareInputs()
+        let runs: [(String, [String])] = [
+            ("share", ["share-check", "--proposal", try proposal("p.json")] + share),
+            ("cov", ["coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.02,11.02", "--resolution-m", "250"]),
+            ("comp", ["compliance", "--coverage", "cov", "--villages", "villages.csv", "--transmitters", "tx.csv"]),
+            ("cand", ["candidates", "--coverage", "cov", "--villages", "villages.csv", "--transmitters", "tx.csv", "--grid-km", "0"]),
+            ("conf", ["conflicts", "--assignments", "asg.csv"]),
+        ]
+        for (out, args) in runs {
+            if out == "cov" { try ofWriteNetwork() }   // after share-check, which has its own tx.csv and villages.csv
+            let r = try cli.run(args + ["--output", out])
+            XCTAssertEqual(r.code, 0, "\(args[0]): \(r.err)")
+            let record = try ProductFolder.verify(ofPath(out))
+            let onDisk = FileManager.default.enumerator(atPath: ofPath(out))!.compactMap { $0 as? String }
+                .filter { p in var d: ObjCBool = false; return FileManager.default.fileExists(atPath: ofPath(out + "/" + p), isDirectory: &d) && !d.boolValue }
+                .filter { $0 != ".tanso.lock" && $0 != "study.json" }.sorted()
+            XCTAssertEqual(record.products.map(\.path), onDisk, args[0])
+            XCTAssertEqual(record.run.command.prefix(2), ["tanso", args[0]][...], args[0])
+        }
+        // Baselines from tanso folders are checked.
+        XCTAssertEqual(try cli.run(["conflicts", "--assignments", "asg.csv", "--baseline", "conf/conflicts.csv", "--output", "conf2"]).code, 0)
+        XCTAssertEqual(try cli.run(["compliance", "--coverage", "cov", "--villages", "villages.csv", "--baseline", "comp", "--output", "comp2"]).code, 0)
+        try Data("kind,a_id,b_id,c_id,severity,explanation\n".utf8).write(to: dir.appendingPathComponent("conf/conflicts.csv"))
+        let b = try cli.run(["conflicts", "--assignments", "asg.csv", "--baseline", "conf/conflicts.csv", "--output", "conf3"])
+        XCTAssertEqual(b.code, 1)
+        XCTAssertTrue(b.err.contains("conf/conflicts.csv"), b.err)
+        try Data("id\n".utf8).write(to: dir.appendingPathComponent("comp/villages.csv"))
+        let c = try cli.run(["compliance", "--coverage", "cov", "--villages", "villages.csv", "--baseline", "comp", "--output", "comp3"])
+        XCTAssertEqual(c.code, 1)
+        XCTAssertTrue(c.err.contains("comp/villages.csv"), c.err)
+    }
+
     // MARK: names
 
     func testOutputFolderProductLayoutNames() {
