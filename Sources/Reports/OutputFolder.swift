@@ -242,9 +242,6 @@ public final class OutputTransaction {
     /// A path in the staging folder.
     public func path(_ relative: String) -> String { (staging as NSString).appendingPathComponent(relative) }
 
-    /// `text` with the staging folder's path replaced by the output folder's (for messages).
-    public func finalPaths(_ text: String) -> String { text.replacingOccurrences(of: staging, with: output) }
-
     private static func recordedProducts(_ recordPath: String) -> [String] {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: recordPath)),
               let r = try? JSONDecoder().decode(CompletionRecord.self, from: data) else { return [] }
