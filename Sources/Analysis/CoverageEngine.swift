@@ -25,6 +25,10 @@ public struct GridSpec: Sendable, Equatable {
     public let width: Int
     public let height: Int
 
+    public init(crs: String, geoTransform: GeoTransform, width: Int, height: Int) {
+        self.crs = crs; self.geoTransform = geoTransform; self.width = width; self.height = height
+    }
+
     /// A north-up grid in the UTM zone of the area's centre, covering the WGS84 box at `resolutionM`.
     public static func utm(west: Double, south: Double, east: Double, north: Double, resolutionM: Double) throws -> GridSpec {
         guard west < east, south < north, (-180...180).contains(west), (-180...180).contains(east),

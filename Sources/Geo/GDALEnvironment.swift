@@ -84,9 +84,9 @@ public final class AtomicOutput {
         temporaryPath = dir.appendingPathComponent(".\(base).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))" + (ext.isEmpty ? "" : ".\(ext)")).path
     }
 
+    /// rename(2) alone replaces an existing product atomically: a reader sees the old file or the new one, never
+    /// neither (the old product is not deleted first).
     public func commit() throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: finalPath) { try fm.removeItem(atPath: finalPath) }
         guard rename(temporaryPath, finalPath) == 0 else {
             throw GeoError(operation: "rename", path: finalPath, message: String(cString: strerror(errno)))
         }

@@ -334,8 +334,10 @@ public enum VectorWriter {
         let fm = FileManager.default
         for file in try fm.contentsOfDirectory(atPath: tmpDir.path) {
             let dest = dir.appendingPathComponent(file).path
-            if fm.fileExists(atPath: dest) { try fm.removeItem(atPath: dest) }
-            try fm.moveItem(atPath: tmpDir.appendingPathComponent(file).path, toPath: dest)
+            // rename(2) replaces an existing file atomically (no delete first).
+            guard rename(tmpDir.appendingPathComponent(file).path, dest) == 0 else {
+                throw GeoError(operation: "rename", path: dest, message: String(cString: strerror(errno)))
+            }
         }
     }
 

@@ -20,34 +20,34 @@ public enum CoverageProducts {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let spec = result.spec
+        let services = ProductLayout.Services(result.serviceDBm.keys)
         let meta = ["TANSO_MODEL": result.study.model, "TANSO_RX_HEIGHT_M": String(result.study.receiverHeightM),
                     "UNITS": "dBm"]
 
         // Rasters.
         try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
-            .write(to: path("best_signal_dbm.tif"), format: .cog, description: "best received power (dBm)", metadata: meta)
-        list.add(path("best_signal_dbm.tif"), "best received power over all transmitters, dBm (Float32 COG, nodata −9999)")
+            .write(to: path(ProductLayout.bestSignal), format: .cog, description: "best received power (dBm)", metadata: meta)
+        list.add(path(ProductLayout.bestSignal), "best received power over all transmitters, dBm (Float32 COG, nodata −9999)")
         try spec.grid(values: result.bestServer.map { Float($0) }, nodata: -1)
-            .write(to: path("best_server.tif"), format: .cog, description: "index of best server (see best_server_ids.csv)")
+            .write(to: path(ProductLayout.bestServer), format: .cog, description: "index of best server (see best_server_ids.csv)")
         try CSV.write(header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
                       rows: result.transmitters.enumerated().map { i, t in
                           [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)] },
-                      to: path("best_server_ids.csv"))
-        list.add(path("best_server.tif"), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
+                      to: path(ProductLayout.bestServerIDs))
+        list.add(path(ProductLayout.bestServer), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
         try spec.grid(values: result.serverCount.map { Float($0) }, nodata: nil)
-            .write(to: path("server_count.tif"), format: .cog, description: "transmitters at or above their threshold")
-        list.add(path("server_count.tif"), "number of transmitters at or above their technology's threshold per cell")
-        let servicesDir = dir.appendingPathComponent("services")
+            .write(to: path(ProductLayout.serverCount), format: .cog, description: "transmitters at or above their threshold")
+        list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell")
+        let servicesDir = dir.appendingPathComponent(ProductLayout.servicesFolder)
         for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
-            let name = "signal_\(slug(key.operatorName))_\(key.technology.rawValue).tif"
             try spec.grid(values: layer, nodata: CoverageResult.nodata)
-                .write(to: servicesDir.appendingPathComponent(name).path, format: .cog,
+                .write(to: path(services.raster(key)), format: .cog,
                        description: "best \(key) signal (dBm)", metadata: meta)
         }
         list.add(servicesDir.path + "/", "best signal per operator and technology, dBm (one COG each)")
-        try CoverageMap.signalOverlay(result).writeKMZ(to: path("best_signal.kmz"), geoTransform: spec.geoTransform,
+        try CoverageMap.signalOverlay(result).writeKMZ(to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
                                                        crs: spec.crs, name: "best signal")
-        list.add(path("best_signal.kmz"), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
+        list.add(path(ProductLayout.signalKMZ), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
 
         // Coverage polygons per service at its technology's threshold.
         var coverage = LayerData(name: "coverage", fields: [("operator", .string), ("technology", .string),
@@ -68,8 +68,8 @@ public enum CoverageProducts {
 
         // Villages.
         let keys = result.serviceDBm.keys.sorted()
-        var villageLayer = LayerData(name: "villages", fields: villageFields(keys), geometryType: .point)
-        var uncoveredLayer = LayerData(name: "uncovered_villages", fields: villageFields(keys), geometryType: .point)
+        var villageLayer = LayerData(name: "villages", fields: villageFields(keys, services), geometryType: .point)
+        var uncoveredLayer = LayerData(name: "uncovered_villages", fields: villageFields(keys, services), geometryType: .point)
         var villageRows: [[String]] = [], uncoveredRows: [[String]] = []
         for s in villages {
             let values = villageValues(s, keys)
@@ -82,11 +82,11 @@ public enum CoverageProducts {
                 uncoveredRows.append(row)
             }
         }
-        let header = villageFields(keys).map(\.name)
-        try CSV.write(header: header, rows: villageRows, to: path("villages.csv"))
-        list.add(path("villages.csv"), "every village with its best signal per operator and technology and its covered flags")
-        try CSV.write(header: header, rows: uncoveredRows, to: path("uncovered_villages.csv"))
-        list.add(path("uncovered_villages.csv"), "villages with no 4G/5G service from any operator, with population")
+        let header = villageFields(keys, services).map(\.name)
+        try CSV.write(header: header, rows: villageRows, to: path(ProductLayout.villagesCSV))
+        list.add(path(ProductLayout.villagesCSV), "every village with its best signal per operator and technology and its covered flags")
+        try CSV.write(header: header, rows: uncoveredRows, to: path(ProductLayout.uncoveredVillagesCSV))
+        list.add(path(ProductLayout.uncoveredVillagesCSV), "villages with no 4G/5G service from any operator, with population")
 
         var txLayer = LayerData(name: "transmitters", fields: [("id", .string), ("site_id", .string), ("operator", .string),
                                                                 ("technology", .string), ("frequency_mhz", .real), ("bandwidth_mhz", .real),
@@ -101,32 +101,28 @@ public enum CoverageProducts {
                             .real(t.antennaHeightM), .real(t.mechanicalTiltDeg), .real(t.electricalTiltDeg),
                             t.antennaPattern.map { .string($0) } ?? .null])
         }
-        try VectorWriter.write([coverage, villageLayer, uncoveredLayer, txLayer], to: path("coverage.gpkg"))
-        list.add(path("coverage.gpkg"), "GeoPackage: coverage polygons, villages, uncovered_villages, transmitters")
-        try VectorWriter.write([coverage], to: path("coverage.geojson"))
-        list.add(path("coverage.geojson"), "coverage polygons per operator and technology (GeoJSON, WGS84)")
-        try VectorWriter.write([coverage, uncoveredLayer], to: path("coverage.kml"))
-        list.add(path("coverage.kml"), "coverage polygons and uncovered villages for Google Earth")
+        try VectorWriter.write([coverage, villageLayer, uncoveredLayer, txLayer], to: path(ProductLayout.coverageGPKG))
+        list.add(path(ProductLayout.coverageGPKG), "GeoPackage: coverage polygons, villages, uncovered_villages, transmitters")
+        try VectorWriter.write([coverage], to: path(ProductLayout.coverageGeoJSON))
+        list.add(path(ProductLayout.coverageGeoJSON), "coverage polygons per operator and technology (GeoJSON, WGS84)")
+        try VectorWriter.write([coverage, uncoveredLayer], to: path(ProductLayout.coverageKML))
+        list.add(path(ProductLayout.coverageKML), "coverage polygons and uncovered villages for Google Earth")
 
         let img = try CoverageMap.render(result, villages: villages, title: title)
-        try img.writePNG(to: path("map.png"))
-        list.add(path("map.png"), "map: hillshade, best signal classes, villages without 4G/5G in red")
+        try img.writePNG(to: path(ProductLayout.mapPNG))
+        list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
 
         let summary = summaryText(result, villages: villages)
-        try summary.write(to: dir.appendingPathComponent("summary.txt"), atomically: true, encoding: .utf8)
-        list.add(path("summary.txt"), "the printed summary")
+        try summary.write(to: dir.appendingPathComponent(ProductLayout.summary), atomically: true, encoding: .utf8)
+        list.add(path(ProductLayout.summary), "the printed summary")
         return list
     }
 
-    static func slug(_ s: String) -> String {
-        String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-    }
-
-    static func villageFields(_ keys: [ServiceKey]) -> [(name: String, kind: FieldKind)] {
+    static func villageFields(_ keys: [ServiceKey], _ services: ProductLayout.Services) -> [(name: String, kind: FieldKind)] {
         var f: [(String, FieldKind)] = [("id", .string), ("name", .string), ("commune", .string), ("district", .string),
                                          ("latitude", .real), ("longitude", .real), ("population", .integer),
                                          ("best_signal_dbm", .real), ("best_server", .string), ("covered_4g_5g", .integer)]
-        for k in keys { f.append(("\(slug(k.operatorName))_\(k.technology.rawValue)_dbm", .real)) }
+        for k in keys { f.append(("\(services.column(k))_dbm", .real)) }
         return f
     }
 

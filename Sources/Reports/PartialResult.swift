@@ -26,22 +26,22 @@ public enum PartialResult {
         (0..<n).filter { $0 % count == index - 1 }
     }
 
-    /// Writes the layers of `result` (computed for `globalIndices` of the full list) into `directory`/partial and
-    /// the run record into `directory`/study.json.
-    public static func write(_ result: CoverageResult, globalIndices: [Int], transmitterCount: Int, record: RunRecord,
-                             to directory: String) throws {
-        let dir = URL(fileURLWithPath: directory).appendingPathComponent("partial")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("services"), withIntermediateDirectories: true)
+    /// Writes the layers of `result` (computed for `globalIndices` of the full list) into `directory`/partial (the
+    /// run record, study.json, is the output folder's completion record: see OutputTransaction).
+    public static func write(_ result: CoverageResult, globalIndices: [Int], transmitterCount: Int, to directory: String) throws {
+        let root = URL(fileURLWithPath: directory)
+        let dir = root.appendingPathComponent(ProductLayout.partialFolder)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(ProductLayout.servicesFolder), withIntermediateDirectories: true)
         let spec = result.spec
         func write(_ values: [Float], _ name: String, nodata: Float?) throws {
-            try spec.grid(values: values, nodata: nodata).write(to: dir.appendingPathComponent(name).path, format: .geoTIFF)
+            try spec.grid(values: values, nodata: nodata).write(to: root.appendingPathComponent(ProductLayout.partial(name)).path, format: .geoTIFF)
         }
         try write(result.bestSignalDBm, "best_signal_dbm.tif", nodata: CoverageResult.nodata)
         try write(result.bestServer.map { $0 < 0 ? -1 : Float(globalIndices[Int($0)]) }, "best_server.tif", nodata: -1)
         try write(result.serverCount.map { Float($0) }, "server_count.tif", nodata: nil)
         var services: [ServiceFile] = []
         for (i, (key, layer)) in result.serviceDBm.sorted(by: { $0.key < $1.key }).enumerated() {
-            let file = "services/\(i).tif"
+            let file = "\(ProductLayout.servicesFolder)/\(i).tif"
             try write(layer, file, nodata: CoverageResult.nodata)
             services.append(ServiceFile(operatorName: key.operatorName, technology: key.technology.rawValue, file: file))
         }
@@ -50,8 +50,7 @@ public enum PartialResult {
                                 transmitterCount: transmitterCount, seconds: result.seconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(manifest).write(to: dir.appendingPathComponent("manifest.json"), options: .atomic)
-        try record.write(to: URL(fileURLWithPath: directory).appendingPathComponent("study.json").path)
+        try encoder.encode(manifest).write(to: root.appendingPathComponent(ProductLayout.partialManifest), options: .atomic)
     }
 
     public struct MergeError: Error, CustomStringConvertible {
@@ -66,8 +65,10 @@ public enum PartialResult {
         guard !directories.isEmpty else { throw MergeError("no partial results given") }
         var records: [RunRecord] = []
         for d in directories {
-            let path = URL(fileURLWithPath: d).appendingPathComponent("study.json").path
+            let path = URL(fileURLWithPath: d).appendingPathComponent(ProductLayout.record).path
             guard FileManager.default.fileExists(atPath: path) else { throw MergeError("\(d): no study.json (not a shard output of tanso coverage --shard)") }
+            // Every part must be complete and as its run wrote it.
+            do { try ProductFolder.verify(d) } catch { throw MergeError(String(describing: error)) }
             let r = try RunRecord.read(path)
             guard r.shard != nil else { throw MergeError("\(d): its study.json is not a shard's (no shard field)") }
             records.append(r)
@@ -105,8 +106,8 @@ public enum PartialResult {
             return try ds.read()
         }
         for d in directories {
-            let dir = URL(fileURLWithPath: d).appendingPathComponent("partial")
-            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: dir.appendingPathComponent("manifest.json")))
+            let dir = URL(fileURLWithPath: d).appendingPathComponent(ProductLayout.partialFolder)
+            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: d).appendingPathComponent(ProductLayout.partialManifest)))
             guard manifest.transmitterCount == transmitters.count else {
                 throw MergeError("\(d): computed for \(manifest.transmitterCount) transmitters, the transmitters file has \(transmitters.count)")
             }
@@ -120,6 +121,7 @@ public enum PartialResult {
                 serverCount[i] &+= UInt16(c[i])
             }
             for f in manifest.services {
+                guard ProductLayout.isConfined(f.file) else { throw MergeError("\(d): manifest names a file outside the folder: \(f.file)") }
                 guard let tech = Technology(parsing: f.technology) else { throw MergeError("\(d): unknown technology \(f.technology)") }
                 let key = ServiceKey(f.operatorName, tech)
                 let layer = try read(dir, f.file)
@@ -142,6 +144,8 @@ public enum PartialResult {
                                     seconds: seconds, diagnostics: diagnostics)
         var record = first
         record.shard = nil
+        record.run = nil
+        record.products = nil
         return (result, record)
     }
 }

@@ -23,11 +23,29 @@ public struct SHA256 {
 
     public mutating func update<D: DataProtocol>(_ data: D) {
         length &+= UInt64(data.count)
-        buffer.append(contentsOf: data)
-        let blocks = buffer.count / 64
-        guard blocks > 0 else { return }
-        buffer.withUnsafeBufferPointer { p in for b in 0..<blocks { compress(p, offset: b * 64) } }
-        buffer.removeFirst(blocks * 64)
+        for region in data.regions {
+            region.withUnsafeBytes { raw in
+                var p = raw.bindMemory(to: UInt8.self)[...]
+                // Fill a pending partial block first.
+                if !buffer.isEmpty {
+                    let take = min(64 - buffer.count, p.count)
+                    buffer.append(contentsOf: p.prefix(take))
+                    p = p.dropFirst(take)
+                    if buffer.count == 64 {
+                        let block = buffer
+                        block.withUnsafeBufferPointer { compress($0.baseAddress!, blocks: 1) }
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                // Whole blocks straight from the input.
+                if let base = UnsafeBufferPointer(rebasing: p).baseAddress {
+                    let blocks = p.count / 64
+                    if blocks > 0 { compress(base, blocks: blocks) }
+                    p = p.dropFirst(blocks * 64)
+                }
+                buffer.append(contentsOf: p)
+            }
+        }
     }
 
     public mutating func finalize() -> String {
@@ -41,25 +59,34 @@ public struct SHA256 {
         return h.map { String(format: "%08x", $0) }.joined()
     }
 
-    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            let j = offset + 4 * i
-            w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
-        }
+    /// FIPS 180-4 §6.2.2 over `blocks` consecutive 64-byte blocks; the state stays in locals for the whole run.
+    private mutating func compress(_ start: UnsafePointer<UInt8>, blocks: Int) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        var h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5], h6 = h[6], h7 = h[7]
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            Self.k.withUnsafeBufferPointer { k in
+                for block in 0..<blocks {
+                    let p = start + block * 64
+                    for i in 0..<16 {
+                        let j = 4 * i
+                        w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
+                    }
+                    for i in 16..<64 {
+                        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    }
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, hh = h7
+                    for i in 0..<64 {
+                        let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
+                        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= hh
+                }
+            }
         }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
-            let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ Self.k[i] &+ w[i]
-            let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+        h = [h0, h1, h2, h3, h4, h5, h6, h7]
     }
 
     public static func hex(of data: Data) -> String { var s = SHA256(); s.update(data); return s.finalize() }
@@ -109,6 +136,9 @@ public struct RunRecord: Codable, Sendable {
     public var study: CoverageStudy
     public var grid: Grid?
     public var shard: Shard?
+    /// The run that wrote the folder, and its products with their sizes and SHA-256 (the completion record).
+    public var run: RunInfo?
+    public var products: [ProductEntry]?
 
     public init(tool: String, command: [String], inputs: [Input], study: CoverageStudy, grid: Grid? = nil, shard: Shard? = nil) {
         self.tool = tool
@@ -136,9 +166,21 @@ public struct RunRecord: Codable, Sendable {
     }
 
     public func write(to path: String) throws {
+        try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The record as written to study.json (sorted keys, indented).
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return try encoder.encode(self)
+    }
+
+    /// Any Encodable as study.json writes it.
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 
     /// Reads a run record, or a bare study (the older study.json, or one written by hand) as a record with no inputs.

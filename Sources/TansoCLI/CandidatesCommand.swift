@@ -110,7 +110,7 @@ enum CandidatesCommand {
         var report = LoadReport()
         let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), report: &report)
         TansoCLI.reportSkipped(report, what: "village")
-        let (layers, _) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"))
+        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"))
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
@@ -121,6 +121,10 @@ enum CandidatesCommand {
             throw UsageError(message: "--environment must be urban, suburban or open, got '\(env)'", command: "candidates")
         }
 
+        let output = try OutputOptions.value(a)
+        let tx = try OutputOptions.open(output, command: ["tanso", "candidates"] + args,
+                                        inputs: [a.string("coverage"), a.string("villages"), transmittersSource, a.string("dem")],
+                                        writes: ProductLayout.candidatesFixed)
         let start = Date()
         let status = try VillageCompliance.evaluate(villages, layers: layers, settings: settings)
         let uncoveredIdx = status.indices.filter { !status[$0].covered(by: techs, keys: layers.keys) }
@@ -142,7 +146,9 @@ enum CandidatesCommand {
         let picks = CandidatePlanner.greedy(candidates: candidates, covers: covers, populations: uncovered.map(\.population),
                                             maxSites: maxSites, targetPopulation: targetShare.map { Int(ceil($0 * Double(uncoveredPop))) },
                                             preferExisting: preferExisting)
-        try writeProducts(picks, uncovered: uncovered, uncoveredPopulation: uncoveredPop, to: a.string("output")!)
+        try writeProducts(picks, uncovered: uncovered, uncoveredPopulation: uncoveredPop, to: tx.staging)
+        try OutputOptions.commit(tx, kind: "candidates", command: ["tanso", "candidates"] + args,
+                                 inputs: [("villages", a.string("villages")), ("transmitters", transmittersSource), ("dem", a.string("dem"))])
         let seconds = Date().timeIntervalSince(start)
         var s = "Candidates: \(candidates.count) (\(existing) existing towers), \(picks.count) picked in \(String(format: "%.1f", seconds)) s; uncovered population \(uncoveredPop)\n"
         for p in picks {

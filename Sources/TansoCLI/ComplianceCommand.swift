@@ -75,11 +75,16 @@ enum ComplianceCommand {
         let targets = try a.string("targets").map { try TargetSet.load($0) } ?? TargetSet.plan
         let (layers, transmittersSource) = try loadLayers(coverageDir, transmitters: a.string("transmitters"), skipInvalid: skip)
         if let baseline = a.string("baseline") {
-            let p = URL(fileURLWithPath: baseline).appendingPathComponent("villages.csv").path
-            guard FileManager.default.fileExists(atPath: p) else {
+            let record = try ProductFolder.verify(baseline)
+            guard record.products.contains(where: { $0.path == ProductLayout.villagesCSV }) else {
                 throw InputError("--baseline \(baseline): no villages.csv there: expected the output folder of a previous tanso compliance")
             }
         }
+        let output = try OutputOptions.value(a)
+        let tx = try OutputOptions.open(output, command: ["tanso", "compliance"] + args,
+                                        inputs: [coverageDir, a.string("villages"), a.string("zones"), a.string("admin"), a.string("targets"),
+                                                 transmittersSource, a.string("baseline")],
+                                        writes: ProductLayout.complianceFixed)
         let start = Date()
         let result = try ComplianceAnalysis.run(layers: layers, villages: villages, zones: zones, admin: admin, targets: targets,
                                                 settings: settings, provinceName: a.string("province"),
@@ -93,10 +98,13 @@ enum ComplianceCommand {
         inputs.append(("targets", a.string("targets") ?? "built-in plan"))
         if let t = transmittersSource { inputs.append(("transmitters", t)) }
         if let b = a.string("baseline") { inputs.append(("baseline", b)) }
-        let list = try ComplianceProducts.write(result, layers: layers, admin: admin, changes: changes, to: a.string("output")!,
+        let list = try ComplianceProducts.write(result, layers: layers, admin: admin, changes: changes, to: tx.staging,
                                                 title: a.string("title")!, inputs: inputs)
+        try OutputOptions.commit(tx, kind: "compliance", command: ["tanso", "compliance"] + args,
+                                 inputs: [("villages", a.string("villages")), ("zones", a.string("zones")), ("admin", a.string("admin")),
+                                          ("targets", a.string("targets")), ("transmitters", transmittersSource)])
         print(summary(result, changes: changes, seconds: Date().timeIntervalSince(start)))
-        print("Products in \(a.string("output")!):")
+        print("Products in \(output):")
         for f in list.files { print("  \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.what)") }
         return 0
     }
@@ -125,8 +133,10 @@ enum ComplianceCommand {
         return ComplianceSettings(thresholds: th, polygonShare: try a.double("polygon-share", in: 0.01...1) ?? 0.5)
     }
 
-    /// The service rasters of a coverage folder, with the run's transmitters when they can be found.
+    /// The service rasters of a coverage folder (complete and unchanged: its record is verified first), with the
+    /// run's transmitters when they can be found.
     static func loadLayers(_ dir: String, transmitters path: String?, skipInvalid: Bool) throws -> (ServiceLayers, String?) {
+        try ProductFolder.verify(dir)
         var source = path
         if source == nil {
             let study = URL(fileURLWithPath: dir).appendingPathComponent("study.json").path
@@ -140,9 +150,7 @@ enum ComplianceCommand {
         TansoCLI.reportSkipped(report, what: "transmitter")
         var warnings: [String] = []
         let layers: ServiceLayers
-        do { layers = try ServiceLayers.load(directory: dir, transmitters: transmitters, warnings: &warnings) } catch let e as StudyError {
-            throw InputError(e.message)
-        }
+        layers = try CoverageFolder.layers(directory: dir, transmitters: transmitters, warnings: &warnings)
         for w in warnings { TansoCLI.printWarning(w) }
         return (layers, source)
     }

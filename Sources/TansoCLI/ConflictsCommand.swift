@@ -5,6 +5,7 @@ import Geo
 import Propagation
 import Radio
 import Records
+import Reports
 import Terrain
 
 enum ConflictsCommand {
@@ -131,14 +132,23 @@ enum ConflictsCommand {
             throw UsageError(message: "--model needs --dem (without a DEM the simple model is used)", command: "conflicts")
         }
         let text = try execute(assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
-                               output: a.string("output")!, list: Int(try a.double("list", in: 0...1_000_000)!))
+                               output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
+                               command: ["tanso", "conflicts"] + args,
+                               inputs: [("assignments", a.string("assignments")), ("band plan", a.string("band-plan")),
+                                        ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
+                                        ("baseline", a.string("baseline"))]
+                                   + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? []))
         print(text, terminator: "")
         return 0
     }
 
     /// Runs the checks, writes the products and returns the printed summary. Shared with `tanso demo`.
     static func execute(_ assignments: [Assignment], settings: ConflictSettings, terrain: TerrainPaths? = nil,
-                        baseline: String? = nil, output: String, list: Int = 20) throws -> String {
+                        baseline: String? = nil, output: String, list: Int = 20, command: [String] = [],
+                        inputs: [(role: String, path: String?)] = []) throws -> String {
+        // A baseline from a tanso output folder is read only when that folder is complete and unchanged.
+        if let baseline { try ProductFolder.verifyIfRecorded(file: baseline) }
+        let tx = try OutputOptions.open(output, command: command, inputs: inputs.map(\.path), writes: ProductLayout.conflictsFixed)
         let screening = ConflictScreening(settings: settings, terrain: terrain)
         var (conflicts, stats) = screening.run(assignments)
         if let baseline {
@@ -147,7 +157,9 @@ enum ConflictsCommand {
             for x in assignments { positions[x.id] = (x.longitude, x.latitude) }
             conflicts = ConflictReport.locate(conflicts, positions: positions)
         }
-        let paths = try ConflictReport.write(conflicts, to: output)
+        _ = try ConflictReport.write(conflicts, to: tx.staging)
+        try OutputOptions.commit(tx, kind: "conflicts", command: command, inputs: inputs.filter { $0.role != "baseline" })
+        let paths = (csv: (output as NSString).appendingPathComponent("conflicts.csv"), gpkg: (output as NSString).appendingPathComponent("conflicts.gpkg"))
         var s = "\(assignments.count) assignments, \(stats.victimChannels) receive channels; \(stats.pairsExamined) candidate pairs examined"
         s += String(format: " (%.4f %% of n²/2 = %.0f), %d evaluated", stats.allPairs > 0 ? 100 * Double(stats.pairsExamined) / stats.allPairs : 0, stats.allPairs, stats.pairsEvaluated)
         s += "; \(stats.intermodulationSites) shared sites, \(stats.intermodulationProducts) intermodulation products; \(String(format: "%.2f", stats.seconds)) s\n"

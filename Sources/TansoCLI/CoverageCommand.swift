@@ -98,10 +98,10 @@ enum CoverageCommand {
             for message in previous.changedInputs() { TansoCLI.printWarning("\(path): \(message)") }
         }
         let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
-                                 clutter: clutter, output: a.string("output")!, title: a.string("title")!,
+                                 clutter: clutter, output: try OutputOptions.value(a), title: a.string("title")!,
                                  record: RunRecord(tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
                                                    inputs: inputs, study: study),
-                                 shard: shard)
+                                 shard: shard, otherInputs: [a.string("study")])
         print(result)
         return 0
     }
@@ -211,7 +211,7 @@ enum CoverageCommand {
     /// Runs a study and writes its products; returns the summary text.
     static func execute(study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
                         antennas: AntennaLibrary? = nil, clutter: ClutterMap? = nil, output: String, title: String,
-                        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil) throws -> String {
+                        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil, otherInputs: [String?] = []) throws -> String {
         var subset = transmitters, indices = Array(transmitters.indices)
         if let shard {
             indices = PartialResult.indices(shard: shard.index, of: shard.count, transmitters: transmitters.count)
@@ -220,6 +220,9 @@ enum CoverageCommand {
             }
             subset = indices.map { transmitters[$0] }
         }
+        // The output folder, locked and checked against the inputs before the work starts.
+        let tx = try OutputOptions.open(output, command: record?.command ?? [], inputs: (record?.inputs.map(\.path) ?? []) + otherInputs,
+                                        writes: shard == nil ? ProductLayout.coverageFixed : [ProductLayout.partialManifest])
         var receiverLoss: [Float]? = nil
         if let clutter {
             let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
@@ -243,22 +246,31 @@ enum CoverageCommand {
         runRecord.grid = RunRecord.grid(result.spec)
         if let shard {
             runRecord.shard = .init(index: shard.index, count: shard.count, transmitterIndices: indices)
-            try PartialResult.write(result, globalIndices: indices, transmitterCount: transmitters.count, record: runRecord, to: output)
+            try PartialResult.write(result, globalIndices: indices, transmitterCount: transmitters.count, to: tx.staging)
+            try tx.commit { run, products in
+                var r = runRecord
+                r.run = run
+                r.products = products
+                return try r.encoded()
+            }
             return "Shard \(shard.index)/\(shard.count): \(subset.count) of \(transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height), " +
                 String(format: "%.1f s", result.seconds) + "\nPartial result in \(output) (partial/, study.json): combine the shards with tanso merge.\n"
         }
-        return try writeProducts(result, villages: villages, record: runRecord, output: output, title: title)
+        return try writeProducts(result, villages: villages, record: runRecord, output: tx, title: title)
     }
 
-    /// Products of a whole result (a single run or merged shards) and the run record.
-    static func writeProducts(_ result: CoverageResult, villages: [Village], record: RunRecord, output: String, title: String) throws -> String {
+    /// Products of a whole result (a single run or merged shards) into the staging folder of `output`, then the
+    /// swap with the run record (study.json, last).
+    static func writeProducts(_ result: CoverageResult, villages: [Village], record: RunRecord, output tx: OutputTransaction,
+                              title: String) throws -> String {
         let statuses = try VillageAnalysis.evaluate(result, villages: villages)
-        let products = try CoverageProducts.write(result, villages: statuses, to: output, title: title)
-        try record.write(to: URL(fileURLWithPath: output).appendingPathComponent("study.json").path)
+        let products = try CoverageProducts.write(result, villages: statuses, to: tx.staging, title: title)
+        let services = ProductLayout.Services(result.serviceDBm.keys)
+        try tx.commit { run, products in try CoverageFolder.record(record, services: services, run: run, products: products) }
         var text = CoverageProducts.summaryText(result, villages: statuses)
-        text += "\nProducts in \(output):\n"
+        text += "\nProducts in \(tx.output):\n"
         for p in products.files { text += "  \(URL(fileURLWithPath: p.path).lastPathComponent)\(p.path.hasSuffix("/") ? "/" : "")  \(p.what)\n" }
-        text += "  study.json  the run record: tool version, command, inputs with SHA-256, study (run again with --study)\n"
+        text += "  study.json  the run record, written last: tool version, command, inputs with SHA-256, study (run again with --study), run id, every product's size and SHA-256\n"
         return text
     }
 }
@@ -288,11 +300,14 @@ enum VillagesCommand {
         let villages = try VillageLoader.load(a.string("villages")!, layer: a.string("layer"),
                                               skipInvalid: a.flag("skip-invalid"), report: &report)
         TansoCLI.reportSkipped(report, what: "village")
+        let output = try OutputOptions.value(a)
+        try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), a.string("coverage")])
+        // A raster of a tanso output folder is read only when that folder is complete and unchanged.
+        try ProductFolder.verifyIfRecorded(file: a.string("coverage")!)
         let raster = try RasterDataset(path: a.string("coverage")!)
         if raster.bandCount != 1 { TansoCLI.printWarning("\(raster.path) has \(raster.bandCount) bands; using band 1") }
         let evaluated = try VillageAnalysis.againstRaster(try raster.readGrid(), villages: villages, thresholdDBm: threshold)
         let rows = evaluated.filter { a.flag("all") || !$0.covered }
-        let output = a.string("output")!
         let header = ["id", "name", "commune", "district", "latitude", "longitude", "population", "value_dbm", "covered"]
         func values(_ e: (village: Village, valueDBm: Float?, covered: Bool)) -> [FieldValue] {
             [.string(e.village.id), .string(e.village.name), .string(e.village.commune), .string(e.village.district),
@@ -342,7 +357,12 @@ enum MergeCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "merge", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
-        let parts = a.string("parts")!.split(separator: ",").map(String.init)
+        let parts = a.string("parts")!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { throw UsageError(message: "--parts is empty: give the shard folders, DIR1,DIR2,…", command: "merge") }
+        let output = try OutputOptions.value(a)
+        for p in parts where OutputOptions.realPath(p) == OutputOptions.realPath(output) {
+            throw InputError("--output \(output) is the part \(p): merging into it would destroy the part; choose another --output")
+        }
         let firstRecordPath = URL(fileURLWithPath: parts[0]).appendingPathComponent("study.json").path
         guard FileManager.default.fileExists(atPath: firstRecordPath) else {
             throw InputError("\(parts[0]): no study.json: not the output of tanso coverage --shard")
@@ -361,11 +381,13 @@ enum MergeCommand {
         if let v = a.string("villages") ?? recorded("villages")?.path {
             villages = try VillageLoader.load(v, report: &report)
         }
+        let villagesPath = a.string("villages") ?? recorded("villages")?.path
+        let tx = try OutputOptions.open(output, command: ["tanso", "merge"] + args, inputs: parts + [txPath, villagesPath],
+                                        writes: ProductLayout.coverageFixed)
         let (result, record) = try PartialResult.merge(parts, transmitters: transmitters)
         var merged = record
         merged.command = ["tanso", "merge"] + args
-        let text = try CoverageCommand.writeProducts(result, villages: villages, record: merged, output: a.string("output")!,
-                                                     title: a.string("title")!)
+        let text = try CoverageCommand.writeProducts(result, villages: villages, record: merged, output: tx, title: a.string("title")!)
         print("Merged \(parts.count) shards.\n" + text)
         return 0
     }

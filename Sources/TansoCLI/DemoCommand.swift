@@ -28,7 +28,7 @@ enum DemoCommand {
         let a = try ParsedArguments(command: "demo", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
         let data = URL(fileURLWithPath: a.string("data")!)
-        let output = a.string("output")!
+        let output = try OutputOptions.value(a)
         let demPath = (output as NSString).appendingPathComponent("dem.tif")
         var report = LoadReport()
         let transmitters = try TransmitterLoader.load(data.appendingPathComponent("transmitters.csv").path, report: &report)
@@ -53,7 +53,9 @@ enum DemoCommand {
         print(text + "  dem.tif  the sample terrain (Float32, EPSG:4326, 3″)")
         // Register checks on the sample assignments (planted conflicts: data/README.md).
         let conflicts = try ConflictsCommand.execute(assignments, settings: ConflictSettings(),
-                                                     output: (output as NSString).appendingPathComponent("conflicts"))
+                                                     output: (output as NSString).appendingPathComponent("conflicts"),
+                                                     command: ["tanso", "demo"] + args,
+                                                     inputs: [("assignments", dataDir.appendingPathComponent("assignments.csv"))])
         print("\nRegister checks (tanso conflicts on \((a.string("data")! as NSString).appendingPathComponent("assignments.csv"))):\n" + conflicts, terminator: "")
         return 0
     }
@@ -73,7 +75,7 @@ enum SampleCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "sample", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
-        let out = a.string("output")!
+        let out = try OutputOptions.value(a)
         for line in try SampleProvince.writeVectors(to: out) { print("wrote \(out)/\(line)") }
         if a.flag("dem") {
             let path = URL(fileURLWithPath: out).appendingPathComponent("dem.tif").path

@@ -93,6 +93,7 @@ enum PathLossCommand {
     }
 
     static func batch(_ a: ParsedArguments, model: PathLossModelID, input: String) throws -> Int32 {
+        if a.string("output") != nil { try OutputOptions.refuseOverwrite(file: try OutputOptions.value(a), inputs: [input]) }
         let text: String
         do { text = try String(contentsOf: URL(fileURLWithPath: input), encoding: .utf8) } catch {
             throw InputError("\(input): cannot read: \(error.localizedDescription)")

@@ -145,6 +145,11 @@ enum ShareCheckCommand {
         let antennas = CoverageCommand.antennaLibrary(a.string("antenna-dir"), transmittersPath: txPath,
                                                       transmitters: transmitters + SharingCheck.transmitters(of: proposal, tower: Tower(id: "", latitude: 0, longitude: 0, operators: [], highestAntennaM: 0, heightM: 0)))
 
+        let out = try OutputOptions.value(a)
+        let tx = try OutputOptions.open(out, command: ["tanso", cmd] + args,
+                                        inputs: [proposalPath, txPath, a.string("assignments"), a.string("villages"), a.string("dem"),
+                                                 a.string("exposure-limits"), a.string("band-plan"), a.string("protection-ratios"), a.string("antenna-dir")],
+                                        writes: ProductLayout.shareCheckFixed)
         let start = Date()
         let result = try SharingCheck.run(proposal, proposalID: proposal.name(fallback: "proposal"), transmitters: transmitters,
                                           assignments: assignments, villages: villages, dem: dem, antennas: antennas, settings: s)
@@ -155,8 +160,11 @@ enum ShareCheckCommand {
             guard let path, FileManager.default.fileExists(atPath: path) else { continue }
             inputs.append((role, URL(fileURLWithPath: path).lastPathComponent, (try? SHA256.hex(ofFile: path)) ?? ""))
         }
-        let out = a.string("output")!
-        try SharingReport.write(result, to: out, inputs: inputs)
+        try SharingReport.write(result, to: tx.staging, inputs: inputs)
+        try OutputOptions.commit(tx, kind: "share-check", command: ["tanso", cmd] + args,
+                                 inputs: [("proposal", proposalPath), ("transmitters", txPath), ("assignments", a.string("assignments")),
+                                          ("villages", a.string("villages")), ("dem", a.string("dem")), ("exposure limits", a.string("exposure-limits")),
+                                          ("band plan", a.string("band-plan")), ("protection ratios", a.string("protection-ratios"))])
         let seconds = Date().timeIntervalSince(start)
         var text = "Share-check \(result.proposalID): \(proposal.operatorName), \(proposal.kind.rawValue) on \(result.tower.id) — verdict \(result.verdict.rawValue.uppercased())\n"
         for c in result.checks where c.id != "verdict" {

@@ -1,5 +1,5 @@
 // The composite rasters a compliance run reads: best total channel power per operator and technology on one grid
-// (the `services/` folder of `tanso coverage`, or a CoverageResult in memory), with the carrier each service is
+// (the `services/` rasters of a `tanso coverage` folder, read by Reports' CoverageFolder, or a CoverageResult in memory), with the carrier each service is
 // converted with (bandwidth, frequency) and the transmitters behind them.
 import Foundation
 import Geo
@@ -67,97 +67,7 @@ public struct ServiceLayers: Sendable {
                   transmitters: result.transmitters, bestServer: result.bestServer)
     }
 
-    /// Reads the `services/signal_<operator>_<tech>.tif` rasters of a `tanso coverage` output folder, with
-    /// best_server.tif and best_server_ids.csv when present. `transmitters` (the records of the run) give the
-    /// operators' names and the carriers' bandwidths; without them the folder's coverage.gpkg `transmitters` layer
-    /// gives names and frequencies and the bandwidths fall back to the defaults of `ServiceCarrier.fallback`.
-    public static func load(directory: String, transmitters given: [Transmitter]? = nil,
-                            warnings: inout [String]) throws -> ServiceLayers {
-        let dir = URL(fileURLWithPath: directory)
-        let servicesDir = dir.appendingPathComponent("services")
-        let fm = FileManager.default
-        guard let files = try? fm.contentsOfDirectory(atPath: servicesDir.path) else {
-            throw StudyError("\(directory): no services/ folder: expected the output folder of tanso coverage (services/signal_<operator>_<tech>.tif)")
-        }
-        let tifs = files.filter { $0.hasPrefix("signal_") && $0.hasSuffix(".tif") }.sorted()
-        guard !tifs.isEmpty else { throw StudyError("\(servicesDir.path): no signal_<operator>_<tech>.tif rasters") }
-
-        var transmitters = given ?? []
-        var bandwidthsKnown = given != nil
-        if given == nil {
-            let gpkg = dir.appendingPathComponent("coverage.gpkg").path
-            if fm.fileExists(atPath: gpkg), let layer = try? VectorReader.read(gpkg, layer: "transmitters") {
-                for f in layer.features {
-                    guard let tech = f.attributes["technology"].flatMap(Technology.init(parsing:)),
-                          let c = f.geometry?.centroid else { continue }
-                    let bw = f.attributes["bandwidth_mhz"].flatMap(Double.init)
-                    if bw != nil { bandwidthsKnown = true }
-                    transmitters.append(Transmitter(
-                        id: f.attributes["id"] ?? "", siteID: f.attributes["site_id"] ?? "", operatorName: f.attributes["operator"] ?? "",
-                        technology: tech, latitude: c.y, longitude: c.x,
-                        antennaHeightM: f.attributes["antenna_height_m"].flatMap(Double.init) ?? 30,
-                        frequencyMHz: f.attributes["frequency_mhz"].flatMap(Double.init) ?? ServiceCarrier.fallback(tech).frequencyMHz,
-                        bandwidthMHz: bw ?? ServiceCarrier.fallback(tech).bandwidthMHz,
-                        eirpDBm: f.attributes["eirp_dbm"].flatMap(Double.init) ?? 60,
-                        azimuthDeg: f.attributes["azimuth_deg"].flatMap(Double.init)))
-                }
-            }
-        }
-        if !bandwidthsKnown {
-            warnings.append("the carriers' bandwidths are unknown (give --transmitters): converting with 2G 0.2, 3G 5, 4G 10, 5G 100 MHz")
-        }
-        var nameBySlug: [String: String] = [:]
-        for t in transmitters { nameBySlug[slug(t.operatorName)] = t.operatorName }
-
-        var spec: GridSpec? = nil
-        var keys: [ServiceKey] = [], layers: [[Float]] = []
-        for file in tifs {
-            let stem = String(file.dropFirst("signal_".count).dropLast(".tif".count))
-            guard let cut = stem.lastIndex(of: "_"), let tech = Technology(parsing: String(stem[stem.index(after: cut)...])) else {
-                warnings.append("\(file): name is not signal_<operator>_<tech>.tif; ignored")
-                continue
-            }
-            let opSlug = String(stem[..<cut])
-            let ds = try RasterDataset(path: servicesDir.appendingPathComponent(file).path)
-            let grid = try ds.readGrid()
-            let s = GridSpec(crs: grid.crs, geoTransform: grid.geoTransform, width: grid.width, height: grid.height)
-            if let spec, spec != s {
-                throw StudyError("\(file): grid \(s.width)×\(s.height) differs from the other service rasters (\(spec.width)×\(spec.height)); expected one grid")
-            }
-            spec = s
-            var values = grid.values
-            if let nd = grid.nodata, nd != CoverageResult.nodata {
-                for i in values.indices where values[i] == nd || values[i].isNaN { values[i] = CoverageResult.nodata }
-            }
-            keys.append(ServiceKey(nameBySlug[opSlug] ?? opSlug, tech))
-            layers.append(values)
-        }
-        guard let spec else { throw StudyError("\(servicesDir.path): no usable service raster") }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
-
-        // Best server: only usable when its table matches the transmitters' ids.
-        var bestServer: [Int32]? = nil
-        let bsPath = dir.appendingPathComponent("best_server.tif").path, idsPath = dir.appendingPathComponent("best_server_ids.csv").path
-        if fm.fileExists(atPath: bsPath), let text = try? String(contentsOfFile: idsPath, encoding: .utf8) {
-            let rows = CSV.parse(text)
-            if let header = rows.first, let idCol = header.firstIndex(of: "transmitter_id") {
-                let index = Dictionary(transmitters.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-                let map = rows.dropFirst().map { $0.count > idCol ? index[$0[idCol]] ?? -1 : -1 }
-                let grid = try RasterDataset(path: bsPath).readGrid()
-                if grid.width == spec.width && grid.height == spec.height {
-                    bestServer = grid.values.map { v in
-                        let i = Int(v); return v.isNaN || i < 0 || i >= map.count ? -1 : map[i]
-                    }
-                }
-            }
-        }
-        return ServiceLayers(spec: spec, keys: order.map { keys[$0] }, totalDBm: order.map { layers[$0] },
-                             transmitters: transmitters, bestServer: bestServer)
-    }
-
-    static func slug(_ s: String) -> String {
-        String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-    }
+    // Reading a coverage output folder is Reports' CoverageFolder.layers (through the folder's record).
 
     /// Per service, the total channel power (dBm) at which it meets its technology's metric threshold.
     public func totalThresholds(_ thresholds: MetricThresholds) throws -> [Float] {

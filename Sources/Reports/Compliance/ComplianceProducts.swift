@@ -14,6 +14,7 @@ public enum ComplianceProducts {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let keys = r.keys
+        let services = ProductLayout.Services(keys)
 
         // Villages.
         let vHeader = villageHeader(r)
@@ -30,7 +31,7 @@ public enum ComplianceProducts {
 
         // Zones.
         let zHeader = ["id", "name", "kind", "district", "area_km2"] + r.technologies.map { "share_\($0.rawValue)" }
-            + keys.map { "share_\(slug($0.operatorName))_\($0.technology.rawValue)" }
+            + keys.map { "share_\(services.column($0))" }
             + r.targets.targets.filter { $0.subject == .zones }.flatMap { ["target_\($0.id)_area_share", "target_\($0.id)"] }
         var zRows: [[String]] = []
         for (i, z) in r.zones.enumerated() {
@@ -117,9 +118,11 @@ public enum ComplianceProducts {
 
         // Maps and the report.
         var maps: [(file: String, caption: String)] = []
+        // Target ids come from a file: sanitised, unique names (an id cannot name a file outside the folder).
+        let mapNames = ProductLayout.complianceMaps(targetIDs: r.targets.targets.map(\.id))
         for (ti, t) in r.targets.targets.enumerated() {
             let img = try ComplianceMap.render(r, layers: layers, targetIndex: ti, admin: admin, title: "\(title): \(t.id)")
-            let name = "map_\(t.id).png"
+            let name = mapNames[ti]
             try img.writePNG(to: path(name))
             maps.append((name, "\(t.description.isEmpty ? t.id : t.description): \(t.subject == .villages ? "villages meeting the target in green, the others in red (size by population)" : "zones meeting the target outlined in green, the others in red"); background: best \(t.technologyLabel) signal of any operator, in each technology's metric."))
         }
@@ -137,9 +140,10 @@ public enum ComplianceProducts {
 
     static func villageHeader(_ r: ComplianceResult) -> [String] {
         var h = ["id", "name", "commune", "district", "district_column", "latitude", "longitude", "population", "cells"]
+        let services = ProductLayout.Services(r.keys)
         for k in r.keys {
             let m = SignalMetric(technology: k.technology).kind.rawValue.lowercased().replacingOccurrences(of: "-", with: "_")
-            h += ["\(slug(k.operatorName))_\(k.technology.rawValue)_\(m)_dbm", "\(slug(k.operatorName))_\(k.technology.rawValue)_covered"]
+            h += ["\(services.column(k))_\(m)_dbm", "\(services.column(k))_covered"]
         }
         h += r.technologies.map { "covered_\($0.rawValue)" }
         h += r.targets.targets.filter { $0.subject == .villages }.map { "target_\($0.id)" }
@@ -196,8 +200,6 @@ public enum ComplianceProducts {
         case .real: return Double(s).map { .real($0) } ?? .null
         }
     }
-
-    static func slug(_ s: String) -> String { String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }) }
 
     static func num(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return "" }

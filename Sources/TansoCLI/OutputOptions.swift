@@ -1,0 +1,53 @@
+// --output for every command: never empty, never an input. Folders are transactions (Reports/OutputFolder.swift):
+// opened before the work starts (lock, leftovers cleaned, inputs checked), committed with their record at the end.
+import Foundation
+import Reports
+
+enum OutputOptions {
+    /// The value of `--output`, refused when empty (it would write into the current folder).
+    static func value(_ a: ParsedArguments, _ name: String = "output") throws -> String {
+        let v = a.string(name) ?? ""
+        guard !v.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw UsageError(message: "--\(name) is empty: give a \(name == "output" ? "path" : "value") for the products", command: a.command)
+        }
+        return v
+    }
+
+    /// Refuses a single output file that is one of the inputs (compared by resolved real path).
+    static func refuseOverwrite(file output: String, inputs: [String?]) throws {
+        let out = realPath(output)
+        for case let i? in inputs where !i.isEmpty && realPath(i) == out {
+            throw InputError("--output \(output) is the input \(i): the run would overwrite it; choose another --output")
+        }
+    }
+
+    /// A path with its existing part's symbolic links resolved (the rest appended).
+    static func realPath(_ path: String) -> String {
+        let abs = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var existing = (abs as NSString).standardizingPath, rest: [String] = []
+        while !existing.isEmpty && existing != "/" {
+            if let r = realpath(existing, nil) {
+                defer { free(r) }
+                return ([String(cString: r)] + rest.reversed()).joined(separator: "/")
+            }
+            rest.append((existing as NSString).lastPathComponent)
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        return "/" + rest.reversed().joined(separator: "/")
+    }
+
+    /// Opens the output folder of a run.
+    static func open(_ output: String, command: [String], inputs: [String?], writes: [String]) throws -> OutputTransaction {
+        try OutputTransaction(output: output, command: command, inputs: inputs.compactMap { $0 }, writes: writes)
+    }
+
+    /// Commits a folder written by a command other than coverage, with a record of its inputs.
+    @discardableResult
+    static func commit(_ tx: OutputTransaction, kind: String, command: [String], inputs: [(role: String, path: String?)]) throws -> [ProductEntry] {
+        let recorded = try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } }
+        return try tx.commit { run, products in
+            try RunRecord.encode(FolderRecord(tool: "tanso \(TansoCLI.version)", kind: kind, command: command, inputs: recorded,
+                                              run: run, products: products))
+        }
+    }
+}
