@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),
         .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation"]),
         .testTarget(name: "RadioTests", dependencies: ["TestSupport", "Radio"]),
-        .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo"]),
+        .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo", "Radio"]),
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports"]),

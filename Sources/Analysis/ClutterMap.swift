@@ -7,6 +7,7 @@
 // the study area's pixels, not the country's.
 import Foundation
 import Geo
+import Radio
 import Records
 
 public struct ClutterMap: Sendable {
@@ -39,10 +40,10 @@ public struct ClutterMap: Sendable {
             let line = n + 1
             let c = ci < row.count ? row[ci].trimmingCharacters(in: .whitespaces) : ""
             let l = li < row.count ? row[li].trimmingCharacters(in: .whitespaces) : ""
-            guard let code = Int(c) else {
+            guard let code = DecimalNumber.parseInt(c) else {
                 throw StudyError("\(path): row \(line), column class: '\(c)' is not an integer class code")
             }
-            guard let loss = Double(l), loss.isFinite, (0...100).contains(loss) else {
+            guard let loss = DecimalNumber.parse(l), (0...100).contains(loss) else {
                 throw StudyError("\(path): row \(line), column loss_db: '\(l)' is not a loss in dB between 0 and 100")
             }
             guard table[code] == nil else { throw StudyError("\(path): row \(line), column class: class \(code) is given twice") }

@@ -9,6 +9,7 @@
 import Dispatch
 import Foundation
 import Propagation
+import Radio
 import Records
 
 public enum PathLossModelID: String, CaseIterable, Sendable {
@@ -68,15 +69,35 @@ public struct PathLossRow: Sendable {
 
     func double(_ c: String) throws -> Double {
         guard let r = raw(c) else { throw PathLossInputError(column: c, value: nil, expected: "a number") }
-        guard let v = Double(r), v.isFinite else { throw PathLossInputError(column: c, value: r, expected: "a number") }
+        guard let v = DecimalNumber.parse(r) else { throw PathLossInputError(column: c, value: r, expected: "a number") }
         return v
     }
 
     func double(_ c: String, default d: Double) throws -> Double { raw(c) == nil ? d : try double(c) }
 
+    /// An optional setting with its default, within `range` (a value outside it is an error naming the setting).
+    func double(_ c: String, default d: Double, in range: ClosedRange<Double>, _ meaning: String) throws -> Double {
+        let v = try double(c, default: d)
+        guard range.contains(v) else {
+            throw PathLossInputError(column: c, value: raw(c), expected: "\(meaning) in [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]")
+        }
+        return v
+    }
+
+    /// An optional whole-number setting with its default, one of `allowed`.
+    func int(_ c: String, default d: Int, allowed: [Int], _ meaning: String) throws -> Int {
+        let v = try int(c, default: d)
+        guard allowed.contains(v) else {
+            throw PathLossInputError(column: c, value: raw(c), expected: meaning)
+        }
+        return v
+    }
+
+    private func fmt(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+
     func int(_ c: String, default d: Int) throws -> Int {
         guard let r = raw(c) else { return d }
-        guard let v = Int(r) else { throw PathLossInputError(column: c, value: r, expected: "a whole number") }
+        guard let v = DecimalNumber.parseInt(r) else { throw PathLossInputError(column: c, value: r, expected: "a whole number") }
         return v
     }
 
@@ -91,7 +112,7 @@ public struct PathLossRow: Sendable {
         guard let text = raw(c) else { return nil }
         var out: [Double] = []
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
-            guard let v = Double(token), v.isFinite else { throw PathLossInputError(column: c, value: String(token), expected: "numbers separated by spaces") }
+            guard let v = DecimalNumber.parse(token) else { throw PathLossInputError(column: c, value: String(token), expected: "numbers separated by spaces") }
             out.append(v)
         }
         guard out.count == count else {
@@ -134,7 +155,7 @@ public struct PathLossRow: Sendable {
         var heights: [Double] = []
         heights.reserveCapacity(text.count / 4)
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
-            guard let h = Double(token), h.isFinite else {
+            guard let h = DecimalNumber.parse(token) else {
                 throw PathLossInputError(column: "elevations_m", value: String(token), expected: "numbers separated by spaces")
             }
             heights.append(h)

@@ -32,7 +32,7 @@ public enum AssignmentTables {
             if optional { return nil }
             throw RecordError(source: path, row: row, column: column, value: nil, expected: "a number in [\(range.lowerBound), \(range.upperBound)] \(unit)")
         }
-        guard let x = Double(raw), x.isFinite, range.contains(x) else {
+        guard let x = DecimalNumber.parse(raw), range.contains(x) else {
             throw RecordError(source: path, row: row, column: column, value: raw, expected: "a number in [\(range.lowerBound), \(range.upperBound)] \(unit)")
         }
         return x

@@ -1,6 +1,7 @@
 // Row-level errors for the data contract: file, row, column, the value found and what was expected.
 import Foundation
 import Geo
+import Radio
 
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public let source: String
@@ -71,7 +72,7 @@ struct RowReader {
     }
 
     private func parse(_ column: String, _ v: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double {
-        guard let x = Double(v.replacingOccurrences(of: "_", with: "")), x.isFinite else {
+        guard let x = DecimalNumber.parse(v) else {
             throw error(column, v, "a number in \(describe(range, unit))")
         }
         guard range.contains(x) else { throw error(column, v, "a number in \(describe(range, unit))") }

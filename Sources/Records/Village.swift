@@ -1,6 +1,7 @@
 // Villages (points, or polygons whose centroid stands for them) and zones (polygons).
 import Foundation
 import Geo
+import Radio
 
 public struct Village: Sendable, Equatable {
     public var id: String
@@ -37,7 +38,7 @@ public enum VillageLoader {
                      report: &report, id: { $0.id }) { r in
             let pos = try r.position()
             let popRaw = try r.string("population")
-            guard let pop = Int(popRaw) ?? Double(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0 else {
+            guard let pop = DecimalNumber.parseInt(popRaw) ?? DecimalNumber.parse(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0 else {
                 throw r.error("population", popRaw, "a whole number ≥ 0")
             }
             let outline = r.feature.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }

@@ -82,7 +82,7 @@ enum CandidatesCommand {
         let az = a.string("azimuths")!
         if az.lowercased() == "omni" { config.azimuthsDeg = [] } else {
             config.azimuthsDeg = try az.split(separator: ",").map {
-                guard let d = Double($0.trimmingCharacters(in: .whitespaces)), (0...360).contains(d) else {
+                guard let d = DecimalNumber.parse($0.trimmingCharacters(in: .whitespaces)), (0...360).contains(d) else {
                     throw UsageError(message: "--azimuths expects degrees in [0, 360] separated by commas, or 'omni', got '\(az)'", command: "candidates")
                 }
                 return d

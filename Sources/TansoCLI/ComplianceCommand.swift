@@ -104,15 +104,8 @@ enum ComplianceCommand {
     /// Thresholds and shares from the options shared by compliance and candidates.
     static func settingsFrom(_ a: ParsedArguments, command: String) throws -> ComplianceSettings {
         var th = MetricThresholds()
-        if let t = a.string("threshold") {
-            for part in t.split(separator: ",") {
-                let kv = part.split(separator: "=")
-                guard kv.count == 2, let tech = Technology(parsing: String(kv[0])), [.gsm, .umts, .lte, .nr].contains(tech),
-                      let v = Double(kv[1]), (-160 ... -20).contains(v) else {
-                    throw UsageError(message: "--threshold expects TECH=DBM pairs with TECH in 2G, 3G, 4G, 5G and DBM in [-160, -20], got '\(part)'", command: command)
-                }
-                th.outdoorDBm[tech.rawValue] = v
-            }
+        if let t = try a.thresholds(allowed: [.gsm, .umts, .lte, .nr], range: -160 ... -20) {
+            for (tech, v) in t { th.outdoorDBm[tech.rawValue] = v }
         }
         th.indoorMarginDB = try a.double("indoor-margin-db", in: 0...60) ?? 0
         th.cpichShareDB = try a.double("cpich-share-db", in: -30...0) ?? -10

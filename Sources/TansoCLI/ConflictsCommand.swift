@@ -118,15 +118,10 @@ enum ConflictsCommand {
             guard let id = PathLossModelID(rawValue: a.string("model")!.lowercased()) else {
                 throw UsageError(message: "unknown model '\(a.string("model")!)'; expected one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))", command: "conflicts")
             }
-            var set: [String: String] = [:]
-            if let extra = a.string("set") {
-                for part in extra.split(separator: ",") {
-                    let kv = part.split(separator: "=", maxSplits: 1)
-                    guard kv.count == 2 else { throw UsageError(message: "--set expects NAME=VALUE pairs, got '\(part)'", command: "conflicts") }
-                    set[String(kv[0])] = String(kv[1])
-                }
-            }
+            let set = try a.modelSettings(model: id) ?? [:]
             terrain = TerrainPaths(dem: try ElevationModel(path: demPath), model: try ProfileModel(id, settings: set))
+        } else if a.given.contains("set") {
+            throw UsageError(message: "--set needs --dem (the model settings apply to the terrain model)", command: "conflicts")
         } else if a.given.contains("model") {
             throw UsageError(message: "--model needs --dem (without a DEM the simple model is used)", command: "conflicts")
         }

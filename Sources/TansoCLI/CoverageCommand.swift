@@ -143,12 +143,13 @@ enum CoverageCommand {
             }
             study.model = m
         }
-        if let set = a.string("set") {
-            for part in set.split(separator: ",") {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { throw UsageError(message: "--set expects NAME=VALUE pairs, got '\(part)'", command: "coverage") }
-                study.modelSettings[String(kv[0])] = String(kv[1])
-            }
+        if let set = try a.modelSettings(model: nil) {
+            for (k, v) in set { study.modelSettings[k] = v }
+        }
+        if let id = PathLossModelID(rawValue: study.model) {
+            try a.validateModelSettings(study.modelSettings, model: id)
+        } else if a.string("set") != nil {
+            TansoCLI.printWarning("--set has no effect with --model \(study.model) (its settings are --environment and --rx-height-m)")
         }
         if let s = try a.double("profile-spacing-m", in: 0.5...10_000) { study.profileSpacingM = s }
         if let m = try a.double("max-profile-points", in: 3...1_000_000) { study.maxProfilePoints = Int(m) }
@@ -170,14 +171,8 @@ enum CoverageCommand {
             }
             study.profiles = p
         }
-        if let t = a.string("threshold") {
-            for part in t.split(separator: ",") {
-                let kv = part.split(separator: "=")
-                guard kv.count == 2, let v = Double(kv[1]) else {
-                    throw UsageError(message: "--threshold expects TECH=DBM pairs, got '\(part)'", command: "coverage")
-                }
-                study.thresholdsDBm[String(kv[0]).uppercased()] = v
-            }
+        if let t = try a.thresholds(allowed: Technology.allCases, range: -200...50) {
+            for (tech, v) in t { study.thresholdsDBm[tech.rawValue] = v }
         }
         return study
     }

@@ -19,7 +19,7 @@ enum PathLossCommand {
         .value("tx-height-m", "H", "link mode: transmitter antenna height above ground, m"),
         .value("rx-height-m", "H", "link mode: receiver antenna height above ground, m"),
         .value("spacing-m", "M", "link mode: profile spacing [default: the DEM's cell size]"),
-        .value("set", "COL=V,...", "link mode: extra model columns, e.g. climate=1,polarization=horizontal"),
+        .value("set", "NAME=V,...", "link mode: model settings, the optional columns below (e.g. climate=1,polarization=horizontal); unknown names and values out of range are errors"),
     ]
 
     static let help = helpText(
@@ -128,6 +128,7 @@ enum PathLossCommand {
         guard let f = try a.double("frequency-mhz"), let htx = try a.double("tx-height-m"), let hrx = try a.double("rx-height-m") else {
             throw UsageError(message: "link mode needs --frequency-mhz, --tx-height-m and --rx-height-m", command: "pathloss")
         }
+        let extra = try a.modelSettings(model: model) ?? [:]
         let dem = try ElevationModel(path: a.string("dem")!)
         let profile = try dem.profile(fromLon: from[1], lat1: from[0], toLon: to[1], lat2: to[0], spacingM: try a.double("spacing-m", in: 0.1...100_000))
         var fields: [String: String] = [
@@ -136,13 +137,7 @@ enum PathLossCommand {
             // The terminals' coordinates (P.1812 and P.452 use them): those of the link.
             "tx_lat": String(from[0]), "tx_lon": String(from[1]), "rx_lat": String(to[0]), "rx_lon": String(to[1]),
         ]
-        if let extra = a.string("set") {
-            for part in extra.split(separator: ",") {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { throw UsageError(message: "--set expects COL=VALUE pairs, got '\(part)'", command: "pathloss") }
-                fields[String(kv[0])] = String(kv[1])
-            }
-        }
+        for (k, v) in extra { fields[k] = v }
         let r = try PathLossBatch.compute(PathLossRow(fields: fields), model: model)
         let h = profile.elevationsM
         print("""

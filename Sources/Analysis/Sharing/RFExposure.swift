@@ -78,7 +78,7 @@ public struct ExposureLimits: Sendable, Equatable, Codable {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             func value(_ c: Int?, _ name: String) throws -> Double? {
                 guard let c, c < f.count, !f[c].isEmpty else { return nil }
-                guard let x = Double(f[c]), x.isFinite, x > 0 else {
+                guard let x = DecimalNumber.parse(f[c]), x > 0 else {
                     throw ProposalError("\(path): row \(i + 1), column '\(name)': value '\(f[c])': expected a positive number")
                 }
                 return x

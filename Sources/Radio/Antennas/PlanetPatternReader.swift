@@ -107,6 +107,11 @@ public enum PlanetPatternReader {
                         throw fail(pNo, String(fields[1]), "an attenuation in dB (\(key) section, angle \(fields[0]))")
                     }
                     guard a >= 0, a < 360 else { throw fail(pNo, String(fields[0]), "an angle in [0, 360)") }
+                    // Attenuation relative to GAIN: below 0 it would be more gain than the boresight's (a −60 dB
+                    // attenuation would turn into +60 dB of gain).
+                    guard v >= 0 else {
+                        throw fail(pNo, String(fields[1]), "an attenuation ≥ 0 dB relative to GAIN (\(key) section, angle \(fields[0]))")
+                    }
                     if let last = angles.last, a <= last {
                         throw fail(pNo, String(fields[0]), "angles strictly increasing (previous \(last))")
                     }
@@ -183,7 +188,7 @@ public enum PlanetPatternReader {
 
     static func number(_ s: Substring?) -> Double? {
         guard let s, !s.isEmpty else { return nil }
-        guard let v = Double(s.replacingOccurrences(of: ",", with: ".")), v.isFinite else { return nil }
+        guard let v = DecimalNumber.parse(s.replacingOccurrences(of: ",", with: ".")) else { return nil }
         return v
     }
 
@@ -199,7 +204,7 @@ public enum PlanetPatternReader {
             break
         }
         guard seenDigit else { return nil }
-        return Double(t[..<end])
+        return DecimalNumber.parse(t[..<end])
     }
 
     static func lineOf(_ keyword: String, _ lines: [Substring]) -> Int {

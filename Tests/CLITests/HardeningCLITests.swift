@@ -1,0 +1,124 @@
+import XCTest
+import Foundation
+
+/// Issue 23 through the executable: settings, limits, confinement, encodings, errors people read.
+final class HardeningCLITests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-harden-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    var executable: URL {
+        let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
+                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        return bundleDir.appendingPathComponent("tanso")
+    }
+
+    @discardableResult
+    func run(_ args: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> (code: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let outURL = dir.appendingPathComponent(".stdout-\(UUID().uuidString)"), errURL = dir.appendingPathComponent(".stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let o = try FileHandle(forWritingTo: outURL), e = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = o; p.standardError = e
+        try p.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning { p.terminate(); p.waitUntilExit(); XCTFail("tanso \(args.prefix(1)) did not finish within \(Int(timeout)) s") }
+        p.waitUntilExit()
+        try o.close(); try e.close()
+        let out = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+        let err = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL)
+        return (p.terminationStatus, out, err)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String { try write(name, Data(text.utf8)) }
+    func write(_ name: String, _ data: Data) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+        return url.path
+    }
+
+    static let tx = """
+    id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
+    T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,
+    T2,S2,VinaPhone,4G,10.95,107.05,30,783,10,60,,0,2,
+
+    """
+    static let villages = """
+    id,name,commune,district,latitude,longitude,population
+    V1,Ấp Một,Xã A,Huyện B,10.905,107.003,1200
+    V2,Ấp Hai,Xã A,Huyện B,10.89,106.99,800
+
+    """
+
+    func coverageArgs(_ extra: [String]) throws -> [String] {
+        ["coverage", "--transmitters", try write("tx.csv", Self.tx), "--area", "106.98,10.88,107.02,10.92",
+         "--resolution-m", "500", "--output", dir.appendingPathComponent("out").path] + extra
+    }
+
+    /// A one-line error: no raw Foundation error domains, no control characters, not longer than ~400 characters.
+    func assertReadable(_ err: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(err.hasPrefix("tanso: error: "), err, file: file, line: line)
+        XCTAssertFalse(err.contains("NSCocoaErrorDomain"), err, file: file, line: line)
+        XCTAssertFalse(err.contains("Error Domain"), err, file: file, line: line)
+        XCTAssertLessThanOrEqual(err.split(separator: "\n").first?.count ?? 0, 600, err, file: file, line: line)
+        XCTAssertFalse(err.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "control characters in: \(err.debugDescription)", file: file, line: line)
+    }
+
+    // MARK: settings
+
+    /// Failed before: `--set colour=red` was stored in the study and ignored (exit 0).
+    func testUnknownSetKeyIsAnErrorListingTheSettings() throws {
+        let r = try run(try coverageArgs(["--set", "colour=red"]))
+        XCTAssertEqual(r.code, 2, r.err)
+        XCTAssertTrue(r.err.contains("unknown setting 'colour'"), r.err)
+        XCTAssertTrue(r.err.contains("climate") && r.err.contains("time_pct"), r.err)
+        let p = try run(["pathloss", "--model", "fspl", "--dem", "x.tif", "--from", "10,106", "--to", "10.1,106",
+                         "--frequency-mhz", "900", "--tx-height-m", "30", "--rx-height-m", "2", "--set", "colour=red"])
+        XCTAssertEqual(p.code, 2, p.err)
+        XCTAssertTrue(p.err.contains("unknown setting 'colour'"), p.err)
+    }
+
+    /// Failed before: `--threshold 6G=-80` was stored under "6G" and ignored (exit 0).
+    func testUnknownThresholdTechnologyIsAnError() throws {
+        let r = try run(try coverageArgs(["--threshold", "6G=-80"]))
+        XCTAssertEqual(r.code, 2, r.err)
+        XCTAssertTrue(r.err.contains("unknown technology '6G'"), r.err)
+        XCTAssertTrue(r.err.contains("2G, 3G, 4G, 5G"), r.err)
+        let hex = try run(try coverageArgs(["--threshold", "4G=-0x50"]))
+        XCTAssertEqual(hex.code, 2, hex.err)
+    }
+
+    /// Failed before: `--set climate=99` left every cell empty and exited 0.
+    func testOutOfRangeModelSettingFailsBeforeTheRun() throws {
+        let r = try run(try coverageArgs(["--model", "fspl", "--set", "climate=99"]))
+        XCTAssertEqual(r.code, 2, r.err)
+        XCTAssertTrue(r.err.contains("--set climate=99"), r.err)
+        XCTAssertTrue(r.err.contains("1–7"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/best_signal_dbm.tif").path))
+        // The same range in a path-loss batch row: a row error, the other rows computed.
+        let batch = try write("paths.csv", """
+        id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m,climate
+        good,900,30,2,100,0 0 0 0 0,5
+        bad,900,30,2,100,0 0 0 0 0,99
+
+        """)
+        let b = try run(["pathloss", "--model", "itm", "--input", batch, "--output", dir.appendingPathComponent("loss.csv").path])
+        XCTAssertEqual(b.code, 1, b.err)
+        let out = try String(contentsOf: dir.appendingPathComponent("loss.csv"), encoding: .utf8)
+        XCTAssertTrue(out.contains("bad,,,column 'climate': value '99'"), out)
+    }
+}
