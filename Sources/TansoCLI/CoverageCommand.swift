@@ -11,7 +11,7 @@ enum CoverageCommand {
     static let options: [OptionSpec] = [
         .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: true),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
-        .value("antenna-dir", "DIR", "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx) [default: the transmitters file's folder]"),
+        .value("antenna-dir", "DIR", "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx); names resolve only inside it, after following links [default: the transmitters file's folder]"),
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
@@ -71,6 +71,8 @@ enum CoverageCommand {
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
         let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: a.string("transmitters")!, transmitters: transmitters)
+        let txName = URL(fileURLWithPath: a.string("transmitters")!).lastPathComponent
+        try TansoCLI.checkPatterns(antennas, transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })
         var shard: (index: Int, count: Int)? = nil
         if let text = a.string("shard") {
             let parts = text.split(separator: "/").map { Int($0) }
@@ -90,7 +92,7 @@ enum CoverageCommand {
         }
         if let antennas {
             for name in Set(transmitters.compactMap(\.antennaPattern).filter { !$0.isEmpty }).sorted() {
-                let path = antennas.folder.appendingPathComponent(name.split(separator: "#").first.map(String.init) ?? name).path
+                let path = try antennas.file(named: name).path
                 inputs.append(try RunRecord.input(role: "antenna_pattern", path: path))
             }
         }

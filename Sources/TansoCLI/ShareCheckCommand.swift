@@ -32,7 +32,7 @@ enum ShareCheckCommand {
         .value("exposure-limits", "FILE", "national exposure limits (CSV low_mhz,high_mhz,limit_w_m2[,limit_w_m2_per_mhz]) [default: ICNIRP 2020 general public]"),
         .value("band-plan", "FILE", "band plan CSV as tanso conflicts, or 'none' [default: the built-in Vietnam plan]"),
         .value("protection-ratios", "FILE", "protection ratios CSV as tanso conflicts"),
-        .value("antenna-dir", "DIR", "folder of the pattern files named in antenna_pattern [default: the transmitters file's folder]"),
+        .value("antenna-dir", "DIR", "folder of the pattern files named in antenna_pattern (transmitters file and proposal); names resolve only inside it, after following links [default: the transmitters file's folder]"),
         .flag("skip-invalid", "skip invalid rows of the input files (each is reported) instead of stopping"),
     ]
 
@@ -142,8 +142,12 @@ enum ShareCheckCommand {
         if let dem, model != "hata", let id = PathLossModelID(rawValue: model) {
             s.terrain = TerrainPaths(dem: dem, model: try ProfileModel(id))
         }
+        let proposed = SharingCheck.transmitters(of: proposal, tower: Tower(id: "", latitude: 0, longitude: 0, operators: [], highestAntennaM: 0, heightM: 0))
         let antennas = CoverageCommand.antennaLibrary(a.string("antenna-dir"), transmittersPath: txPath,
-                                                      transmitters: transmitters + SharingCheck.transmitters(of: proposal, tower: Tower(id: "", latitude: 0, longitude: 0, operators: [], highestAntennaM: 0, heightM: 0)))
+                                                      transmitters: transmitters + proposed)
+        let proposalName = URL(fileURLWithPath: proposalPath).lastPathComponent, txName = URL(fileURLWithPath: txPath).lastPathComponent
+        try TansoCLI.checkPatterns(antennas, proposed.enumerated().map { ("\(proposalName): transmitters[\($0.offset)] '\(InputText.echo($0.element.id))'", $0.element.antennaPattern) }
+                                             + transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })
 
         let start = Date()
         let result = try SharingCheck.run(proposal, proposalID: proposal.name(fallback: "proposal"), transmitters: transmitters,

@@ -4,6 +4,7 @@ import Geo
 import Records
 import Analysis
 import Propagation
+import Radio
 
 public enum TansoCLI {
     struct Command {
@@ -100,6 +101,19 @@ public enum TansoCLI {
         return { fraction in
             let pct = Int((fraction * 100).rounded())
             FileHandle.standardError.write(Data("\r\(label) \(pct) %".utf8) + (fraction >= 1 ? Data("\n".utf8) : Data()))
+        }
+    }
+
+    /// Resolves and reads every pattern file named by the records before any work, so that a name leading out of
+    /// the patterns folder, a missing file or a malformed pattern is an error naming the record and the field
+    /// (the file's content is never echoed beyond the capped value of the offending field).
+    static func checkPatterns(_ library: AntennaLibrary?, _ records: [(record: String, name: String?)]) throws {
+        guard let library else { return }
+        for r in records {
+            guard let name = r.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { continue }
+            do { _ = try library.pattern(named: name) } catch {
+                throw InputError("\(r.record), field 'antenna_pattern': \(error)")
+            }
         }
     }
 

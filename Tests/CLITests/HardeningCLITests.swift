@@ -121,4 +121,46 @@ final class HardeningCLITests: XCTestCase {
         let out = try String(contentsOf: dir.appendingPathComponent("loss.csv"), encoding: .utf8)
         XCTAssertTrue(out.contains("bad,,,column 'climate': value '99'"), out)
     }
+
+    // MARK: antenna patterns
+
+    static let shareAssignments = """
+    id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m,eirp_dbm
+    A-T1,S1,Viettel,mobile,773,10000,10.9,107.0,40,60
+
+    """
+
+    /// Failed before: a transmitters file or a proposal naming `../../…/shadow` opened the file and echoed its
+    /// first line in the error.
+    func testPatternOutsideTheFolderIsAnErrorNamingRecordAndField() throws {
+        _ = try write("secret/shadow", "root:$6$SECRETHASH:19000:0:99999:7:::\n")
+        let tx = Self.tx.replacingOccurrences(of: "T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,",
+                                              with: "T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,../secret/shadow")
+        let txPath = try write("net/tx.csv", tx)
+        let r = try run(["coverage", "--transmitters", txPath, "--area", "106.98,10.88,107.02,10.92", "--resolution-m", "500",
+                         "--output", dir.appendingPathComponent("out").path])
+        XCTAssertEqual(r.code, 1, r.err)
+        assertReadable(r.err)
+        XCTAssertTrue(r.err.contains("tx.csv: transmitter 'T1', field 'antenna_pattern'"), r.err)
+        XCTAssertTrue(r.err.contains("inside the patterns folder"), r.err)
+        XCTAssertFalse(r.err.contains("SECRETHASH"), r.err)
+        // Absolute path, through --antenna-dir.
+        let abs = try run(["coverage", "--transmitters", try write("net/tx2.csv", tx.replacingOccurrences(of: "../secret/shadow", with: dir.appendingPathComponent("secret/shadow").path)),
+                           "--antenna-dir", dir.appendingPathComponent("net").path, "--area", "106.98,10.88,107.02,10.92",
+                           "--resolution-m", "500", "--output", dir.appendingPathComponent("out").path])
+        XCTAssertEqual(abs.code, 1, abs.err)
+        XCTAssertFalse(abs.err.contains("SECRETHASH"), abs.err)
+        // A sharing proposal's antenna_pattern.
+        let proposal = try write("net/p.json", """
+        {"operator": "MobiFone", "kind": "co_location", "host_site_id": "S1",
+         "transmitters": [{"id": "MF-1", "technology": "4G", "antenna_height_m": 30, "frequency_mhz": 1862.5,
+                           "bandwidth_mhz": 15, "eirp_dbm": 60, "azimuth_deg": 30, "antenna_pattern": "../secret/shadow"}]}
+        """)
+        let share = try run(["share-check", "--proposal", proposal, "--transmitters", try write("net/tx3.csv", Self.tx),
+                             "--assignments", try write("net/asg.csv", Self.shareAssignments),
+                             "--villages", try write("net/v.csv", Self.villages), "--output", dir.appendingPathComponent("share").path])
+        XCTAssertEqual(share.code, 1, share.err)
+        XCTAssertTrue(share.err.contains("p.json: transmitters[0] 'MF-1', field 'antenna_pattern'"), share.err)
+        XCTAssertFalse(share.err.contains("SECRETHASH"), share.err)
+    }
 }

@@ -70,4 +70,69 @@ final class InputHardeningTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("column 'population': value '0x10'"), "\(e)")
         }
     }
+
+    // MARK: antenna patterns
+
+    static func msi(_ name: String = "A", attenuation: String = "10") -> String {
+        "NAME \(name)\nGAIN 10 dBd\nHORIZONTAL 4\n0 0\n90 \(attenuation)\n180 20\n270 10\nVERTICAL 4\n0 0\n90 10\n180 20\n270 10\n"
+    }
+
+    /// Failed before: `../secret.msi`, an absolute path and a link out of the folder were opened (and the first
+    /// unreadable line of the file echoed in the error).
+    func testPatternNamesAreConfinedToTheFolder() throws {
+        let patterns = dir.appendingPathComponent("patterns"), outside = dir.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: patterns, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: patterns.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try Data(Self.msi("inside").utf8).write(to: patterns.appendingPathComponent("good.msi"))
+        // A valid pattern outside (it would load if reachable) and a secret-looking file.
+        try Data(Self.msi("outside").utf8).write(to: outside.appendingPathComponent("secret.msi"))
+        try Data("root:$6$SECRETHASH:19000:0:99999:7:::\n".utf8).write(to: outside.appendingPathComponent("shadow"))
+        try FileManager.default.createSymbolicLink(atPath: patterns.appendingPathComponent("link.msi").path,
+                                                   withDestinationPath: outside.appendingPathComponent("secret.msi").path)
+        try FileManager.default.createSymbolicLink(atPath: patterns.appendingPathComponent("alias.msi").path,
+                                                   withDestinationPath: "good.msi")
+        let lib = AntennaLibrary(folder: patterns)
+        XCTAssertEqual(try lib.pattern(named: "good.msi").name, "inside")
+        XCTAssertEqual(try lib.pattern(named: "alias.msi").name, "inside", "a link that stays inside is followed")
+        for name in ["../outside/secret.msi", outside.appendingPathComponent("secret.msi").path, "link.msi",
+                     "../outside/shadow", outside.appendingPathComponent("shadow").path, "sub/../../outside/secret"] {
+            XCTAssertThrowsError(try lib.pattern(named: name), name) { e in
+                let text = "\(e)"
+                XCTAssertTrue(text.contains("inside the patterns folder"), text)
+                XCTAssertFalse(text.contains("SECRETHASH") || text.contains("outside'"), text)
+            }
+        }
+    }
+
+    /// Failed before: a pattern file was read whole whatever its size (a 1 GB file took minutes and 6.7 GB).
+    func testPatternFileSizeLimitFailsFast() throws {
+        let big = dir.appendingPathComponent("big.msi")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let h = try FileHandle(forWritingTo: big)
+        try h.truncate(atOffset: 1 << 30)          // sparse: 1 GB on paper, nothing on disk
+        try h.close()
+        let start = Date()
+        XCTAssertThrowsError(try AntennaLibrary(folder: dir).pattern(named: "big.msi")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("1024 MB is larger than the 1.0 MB allowed for an antenna pattern file"), text)
+            XCTAssertTrue(text.contains("TANSO_MAX_PATTERN_MB"), text)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        // Not a regular file: refused, not read forever.
+        XCTAssertThrowsError(try PlanetPatternReader.read(URL(fileURLWithPath: "/dev/zero"))) { e in
+            XCTAssertTrue("\(e)".contains("not a regular file"), "\(e)")
+        }
+    }
+
+    /// Failed before: an attenuation of −60 dB was taken as +60 dB of gain over boresight.
+    func testNegativeAttenuationIsAnError() throws {
+        XCTAssertThrowsError(try PlanetPatternReader.parse(text: Self.msi(attenuation: "-60"), fileName: "neg.msi")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("neg.msi line 5"), text)
+            XCTAssertTrue(text.contains("'-60'"), text)
+            XCTAssertTrue(text.contains("attenuation ≥ 0"), text)
+        }
+        XCTAssertNoThrow(try PlanetPatternReader.parse(text: Self.msi(attenuation: "0"), fileName: "zero.msi"))
+    }
 }

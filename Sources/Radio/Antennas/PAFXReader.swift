@@ -15,8 +15,8 @@ public enum PAFXReader {
     public static func read(_ url: URL) throws -> [AntennaPattern] {
         let file = url.lastPathComponent
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw AntennaFileError(file: file, line: 0, value: file, expected: "a readable PAFX archive")
+        do { data = try InputLimits.read(url.path, kind: .pattern) } catch let e as InputFileError {
+            throw AntennaFileError(file: file, line: 0, value: file, expected: "a readable PAFX archive: \(e.reason)")
         }
         let zip: ZipArchive
         do { zip = try ZipArchive(data) } catch {

@@ -33,8 +33,8 @@ public struct AntennaFileError: Error, CustomStringConvertible, Equatable, Senda
     }
 
     public var description: String {
-        let at = line > 0 ? "\(file) line \(line)" : file
-        return "\(at): '\(value)' — expected \(expected)"
+        let at = line > 0 ? "\(InputText.echo(file)) line \(line)" : InputText.echo(file)
+        return "\(at): '\(InputText.echo(value))' — expected \(expected)"
     }
 }
 
@@ -42,9 +42,8 @@ public enum PlanetPatternReader {
     /// Reads a `.msi`, `.pln` or Planet `.txt` file.
     public static func read(_ url: URL) throws -> AntennaPattern {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw AntennaFileError(file: url.lastPathComponent, line: 0, value: url.lastPathComponent,
-                                   expected: "a readable pattern file (\(error.localizedDescription))")
+        do { data = try InputLimits.read(url.path, kind: .pattern) } catch let e as InputFileError {
+            throw AntennaFileError(file: url.lastPathComponent, line: 0, value: url.lastPathComponent, expected: "a readable pattern file: \(e.reason)")
         }
         return try parse(data, fileName: url.lastPathComponent)
     }

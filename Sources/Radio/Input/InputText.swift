@@ -46,6 +46,8 @@ public enum InputLimits {
             }
         }
 
+        var article: String { self == .pattern ? "an" : "a" }
+
         public var environmentVariable: String { "TANSO_MAX_\(rawValue)_MB" }
     }
 
@@ -74,11 +76,11 @@ public enum InputLimits {
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR { return nil }
         guard type == S_IFREG else {
-            throw InputFileError(path: path, reason: "not a regular file (a device, pipe or socket cannot be read as a \(kind.what))")
+            throw InputFileError(path: path, reason: "not a regular file (a device, pipe or socket cannot be read as \(kind.article) \(kind.what))")
         }
         let size = Int(st.st_size), limit = bytes(kind)
         guard size <= limit else {
-            throw InputFileError(path: path, reason: "\(DecimalFormat.megabytes(size)) is larger than the \(DecimalFormat.megabytes(limit)) allowed for a \(kind.what); raise the limit with \(kind.environmentVariable)=MB if the file is right")
+            throw InputFileError(path: path, reason: "\(DecimalFormat.megabytes(size)) is larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB if the file is right")
         }
         return size
     }
@@ -96,7 +98,7 @@ public enum InputLimits {
             throw InputFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
         guard data.count <= limit else {
-            throw InputFileError(path: path, reason: "larger than the \(DecimalFormat.megabytes(limit)) allowed for a \(kind.what); raise the limit with \(kind.environmentVariable)=MB")
+            throw InputFileError(path: path, reason: "larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB")
         }
         return data
     }
