@@ -148,20 +148,32 @@ public struct PathLossRow: Sendable {
 
     func profile() throws -> TerrainProfile {
         let spacing = try double("spacing_m")
-        guard spacing > 0 else { throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m") }
+        let maxM = WorkLimits.maxProfileKm * 1000
+        guard spacing > 0, spacing <= maxM else {
+            throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m and at most the longest profile, \(Int(maxM)) m (TANSO_MAX_PROFILE_KM)")
+        }
         guard let text = raw("elevations_m") else {
             throw PathLossInputError(column: "elevations_m", value: nil, expected: "space-separated terrain heights (m)")
         }
         var heights: [Double] = []
-        heights.reserveCapacity(text.count / 4)
+        heights.reserveCapacity(min(text.count / 4, WorkLimits.maxProfilePoints))
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
-            guard let h = DecimalNumber.parse(token) else {
-                throw PathLossInputError(column: "elevations_m", value: String(token), expected: "numbers separated by spaces")
+            guard let h = DecimalNumber.parse(token), abs(h) <= 20_000 else {
+                throw PathLossInputError(column: "elevations_m", value: String(token), expected: "heights in m within ±20000, separated by spaces")
             }
             heights.append(h)
+            guard heights.count <= WorkLimits.maxProfilePoints else {
+                throw PathLossInputError(column: "elevations_m", value: "more than \(WorkLimits.maxProfilePoints) values",
+                                         expected: "at most \(WorkLimits.maxProfilePoints) points per profile (TANSO_MAX_PROFILE_POINTS)")
+            }
         }
         guard heights.count >= 2 else {
             throw PathLossInputError(column: "elevations_m", value: text, expected: "at least 2 heights (transmitter and receiver)")
+        }
+        let lengthM = spacing * Double(heights.count - 1)
+        guard lengthM <= maxM else {
+            throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"),
+                                     expected: "a profile of at most \(Int(WorkLimits.maxProfileKm)) km (TANSO_MAX_PROFILE_KM); \(heights.count) points at this spacing make \(String(format: "%.6g", lengthM / 1000)) km")
         }
         return TerrainProfile(elevationsM: heights, spacingM: spacing)
     }
@@ -186,6 +198,11 @@ public enum PathLossBatch {
     public static func outcome(_ row: PathLossRow, model: PathLossModelID) -> PathLossOutcome {
         do {
             let r = try compute(row, model: model)
+            // No model may hand back NaN or ±inf as a loss (the output would read "-nan" with exit 0).
+            guard r.lossDB.isFinite else {
+                return PathLossOutcome(id: row.id, lossDB: nil, warnings: r.warnings,
+                                       error: "the model returned a non-finite loss (\(r.lossDB)) for this path")
+            }
             return PathLossOutcome(id: row.id, lossDB: r.lossDB, warnings: r.warnings, error: nil)
         } catch {
             return PathLossOutcome(id: row.id, lossDB: nil, warnings: [], error: String(describing: error))

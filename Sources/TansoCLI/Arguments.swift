@@ -122,6 +122,9 @@ func editDistance(_ a: String, _ b: String) -> Int {
     return prev[b.count]
 }
 
+/// The input size and work limits, for every command's help.
+let limitsHelp = InputLimits.help + "\n" + WorkLimits.help
+
 /// Help text for a command from its declarations.
 func helpText(usage: String, summary: String, options: [OptionSpec], details: String = "") -> String {
     var s = "\(summary)\n\nUsage: \(usage)\n\nOptions:\n"
@@ -136,6 +139,7 @@ func helpText(usage: String, summary: String, options: [OptionSpec], details: St
     }
     s += "  --help".padding(toLength: width, withPad: " ", startingAt: 0) + "show this help\n"
     if !details.isEmpty { s += "\n" + details + "\n" }
+    s += "\n" + limitsHelp + "\n"
     return s
 }
 

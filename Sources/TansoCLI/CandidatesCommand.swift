@@ -127,6 +127,11 @@ enum CandidatesCommand {
         let uncovered = uncoveredIdx.map { villages[$0] }
         let uncoveredPop = uncovered.reduce(0) { $0 + $1.population }
         FileHandle.standardError.write(Data("candidates: \(uncovered.count) of \(villages.count) villages uncovered by \(techs.sorted().map(\.rawValue).joined(separator: "/")) (population \(uncoveredPop))\n".utf8))
+        let gridPoints = CandidatePlanner.gridPointCount(villages: uncovered, gridKm: gridKm)
+        guard gridPoints <= Double(WorkLimits.maxCandidateGridPoints) else {
+            throw InputError(String(format: "--grid-km %g over the uncovered villages' extent makes a grid of %.3g points, more than the %d allowed; use a larger --grid-km (or raise TANSO_MAX_CANDIDATE_GRID)",
+                                    gridKm, gridPoints, WorkLimits.maxCandidateGridPoints))
+        }
         let candidates = CandidatePlanner.candidates(transmitters: layers.transmitters, excludingOperator: config.operatorName,
                                                      villages: uncovered, gridKm: gridKm, radiusKm: radiusKm, maxNew: maxNew)
         let existing = candidates.filter { $0.kind == .existing }.count

@@ -339,7 +339,10 @@ enum MergeCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "merge", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
-        let parts = a.string("parts")!.split(separator: ",").map(String.init)
+        let parts = a.string("parts")!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else {
+            throw UsageError(message: "--parts needs the output folders of the shards, separated by commas (got '\(InputText.echo(a.string("parts")!))')", command: "merge")
+        }
         let firstRecordPath = URL(fileURLWithPath: parts[0]).appendingPathComponent("study.json").path
         guard FileManager.default.fileExists(atPath: firstRecordPath) else {
             throw InputError("\(parts[0]): no study.json: not the output of tanso coverage --shard")

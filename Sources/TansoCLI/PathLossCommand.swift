@@ -130,7 +130,11 @@ enum PathLossCommand {
         }
         let extra = try a.modelSettings(model: model) ?? [:]
         let dem = try ElevationModel(path: a.string("dem")!)
-        let profile = try dem.profile(fromLon: from[1], lat1: from[0], toLon: to[1], lat2: to[0], spacingM: try a.double("spacing-m", in: 0.1...100_000))
+        let profile = try dem.profile(fromLon: from[1], lat1: from[0], toLon: to[1], lat2: to[0], spacingM: try a.double("spacing-m", in: 0.1...100_000),
+                                      maxPoints: WorkLimits.maxProfilePoints)
+        guard profile.distanceM <= WorkLimits.maxProfileKm * 1000 else {
+            throw InputError(String(format: "the link is %.1f km long; profiles are limited to %.0f km (TANSO_MAX_PROFILE_KM)", profile.distanceM / 1000, WorkLimits.maxProfileKm))
+        }
         var fields: [String: String] = [
             "id": "link", "frequency_mhz": String(f), "tx_height_m": String(htx), "rx_height_m": String(hrx),
             "spacing_m": String(profile.spacingM), "elevations_m": profile.elevationsM.map { String($0) }.joined(separator: " "),

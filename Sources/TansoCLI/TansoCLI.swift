@@ -44,6 +44,8 @@ public enum TansoCLI {
 
         Exit codes: 0 success, 1 bad input (the message names file, row, column and value), 2 usage error.
 
+        \(limitsHelp)
+
         Examples:
           tanso demo
           tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv \\

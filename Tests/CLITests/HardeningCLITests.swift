@@ -163,4 +163,65 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(share.err.contains("p.json: transmitters[0] 'MF-1', field 'antenna_pattern'"), share.err)
         XCTAssertFalse(share.err.contains("SECRETHASH"), share.err)
     }
+
+    // MARK: crashes, hangs and limits
+
+    /// Failed before: spacing_m 1e20 crashed the process (rc 132, the whole batch lost) and 1e12 wrote "-nan"
+    /// with exit 0.
+    func testAbsurdProfileSpacingIsARowError() throws {
+        let batch = try write("paths.csv", """
+        id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m
+        huge,900,30,2,1e20,0 0 0 0 0
+        big,900,30,2,1e12,0 0 0 0 0
+        fine,900,30,2,100,0 0 0 0 0
+
+        """)
+        for model in ["itm", "p526", "fspl", "ehata"] {
+            let out = dir.appendingPathComponent("loss-\(model).csv").path
+            let r = try run(["pathloss", "--model", model, "--input", batch, "--output", out])
+            XCTAssertEqual(r.code, 1, "\(model): \(r.err)")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            XCTAssertFalse(text.lowercased().contains("nan"), text)
+            XCTAssertTrue(text.contains("huge,,,\"column 'spacing_m': value '1e20'"), text)
+            XCTAssertTrue(text.contains("big,,,\"column 'spacing_m': value '1e12'"), text)
+            XCTAssertTrue(text.contains("\nfine,") && !text.contains("fine,,"), text)
+            XCTAssertTrue(r.err.contains("2 of 3 rows not computed; the first: id 'huge'"), r.err)
+        }
+    }
+
+    /// Failed before: `merge --parts ""` crashed (index out of range).
+    func testMergeWithEmptyPartsIsAUsageError() throws {
+        for parts in ["", ",", " , "] {
+            let r = try run(["merge", "--parts", parts, "--output", dir.appendingPathComponent("m").path])
+            XCTAssertEqual(r.code, 2, r.err)
+            XCTAssertTrue(r.err.contains("--parts needs the output folders"), r.err)
+        }
+    }
+
+    /// Failed before: `candidates --grid-km 0.001` built a grid without bound (hours, gigabytes).
+    func testCandidateGridIsLimited() throws {
+        let villages = try write("villages.csv", """
+        id,name,commune,district,latitude,longitude,population
+        V1,A,C,D,10.0,106.5,100
+        V2,B,C,D,11.0,107.5,100
+
+        """)
+        let cov = try run(try coverageArgs([]))
+        XCTAssertEqual(cov.code, 0, cov.err)
+        let start = Date()
+        let r = try run(["candidates", "--coverage", dir.appendingPathComponent("out").path, "--villages", villages,
+                         "--grid-km", "0.001", "--output", dir.appendingPathComponent("cand").path], timeout: 60)
+        XCTAssertEqual(r.code, 1, r.err)
+        assertReadable(r.err.components(separatedBy: "\n").first { $0.hasPrefix("tanso: error") } ?? r.err)
+        XCTAssertTrue(r.err.contains("use a larger --grid-km"), r.err)
+        XCTAssertTrue(r.err.contains("TANSO_MAX_CANDIDATE_GRID"), r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
+    }
+
+    /// A coverage grid beyond the limit is refused with the way out named (the limit can be lowered for the test).
+    func testGridCellLimitIsOverridable() throws {
+        let r = try run(try coverageArgs([]), environment: ["TANSO_MAX_GRID_CELLS": "10"])
+        XCTAssertEqual(r.code, 1, r.err)
+        XCTAssertTrue(r.err.contains("TANSO_MAX_GRID_CELLS"), r.err)
+    }
 }
