@@ -25,8 +25,8 @@ public struct ClutterMap: Sendable {
     /// optionally `name`; other columns are ignored. Errors name the file, the row, the column and the value.
     public static func readTable(_ path: String) throws -> [Int: Double] {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw StudyError("\(path): cannot read the clutter class table (\(error.localizedDescription))")
+        do { text = try InputText.read(path, kind: .table) } catch let e as InputFileError {
+            throw StudyError("\(path): cannot read the clutter class table (\(e.reason))")
         }
         let rows = CSV.parse(text)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {

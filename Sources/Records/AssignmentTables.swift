@@ -7,8 +7,8 @@ public enum AssignmentTables {
     /// Reads a CSV table into header-keyed rows, with the header checked for `required` columns.
     static func table(_ path: String, required: [String]) throws -> [(row: Int, values: [String: String])] {
         let text: String
-        do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-            throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a readable UTF-8 CSV file (\(error.localizedDescription))")
+        do { text = try InputText.read(path, kind: .table) } catch let e as InputFileError {
+            throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a readable UTF-8 CSV file (\(e.reason))")
         }
         var rows = CSV.parse(text)
         guard !rows.isEmpty else { throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a header row") }

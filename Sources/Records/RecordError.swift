@@ -104,12 +104,15 @@ struct RowReader {
 }
 
 /// Shared loading loop: checks the header, reads each row, collects or throws row errors, rejects duplicate ids.
-func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid: Bool,
+func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid: Bool, encoding: TextEncoding = .utf8,
                  report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
                  id: (T) -> String, make: (RowReader) throws -> T) throws -> [T] {
     let data: VectorLayer
-    do { data = try VectorReader.read(source, layer: layer) } catch let e as GeoError {
-        throw RecordError(source: source, row: nil, column: nil, value: nil, expected: "a readable vector source (\(e.message))")
+    let prepared = try TextSource.prepare(source, encoding: encoding)
+    defer { prepared.release() }
+    do { data = try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
+        throw RecordError(source: source, row: nil, column: nil, value: nil,
+                          expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }

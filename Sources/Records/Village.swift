@@ -33,8 +33,8 @@ public enum VillageLoader {
     public static let requiredColumns = ["id", "name", "commune", "district", "latitude", "longitude", "population"]
 
     public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            report: inout LoadReport) throws -> [Village] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid,
+                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Village] {
+        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
                      report: &report, id: { $0.id }) { r in
             let pos = try r.position()
             let popRaw = try r.string("population")
@@ -53,8 +53,8 @@ public enum ZoneLoader {
     public static let requiredColumns = ["id", "name", "kind"]
 
     public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            report: inout LoadReport) throws -> [Zone] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid,
+                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Zone] {
+        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
                      report: &report, id: { $0.id }) { r in
             guard let g = r.feature.geometry, !g.polygons.isEmpty else {
                 throw r.error("geometry", nil, "a polygon")

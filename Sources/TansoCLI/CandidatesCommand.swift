@@ -39,6 +39,7 @@ enum CandidatesCommand {
         .value("polygon-share", "SHARE", "a polygon village is covered when this share of its area is", default: "0.5"),
         .value("output", "DIR", "folder for candidates.csv, candidate_villages.csv, candidates.gpkg", required: true),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -68,6 +69,7 @@ enum CandidatesCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "candidates", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let settings = try ComplianceCommand.settingsFrom(a, command: "candidates")
         var config = SectorConfiguration()
         config.operatorName = a.string("operator")!
@@ -108,9 +110,9 @@ enum CandidatesCommand {
         let maxNew = try a.double("max-new-sites", in: 0...1_000_000).map { Int($0) }
 
         var report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), report: &report)
+        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
-        let (layers, _) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"))
+        let (layers, _) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"), encoding: enc)
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {

@@ -28,6 +28,7 @@ enum ConflictsCommand {
         .value("threads", "N", "worker threads [default: all cores]"),
         .value("list", "N", "conflicts printed on the terminal (all are in conflicts.csv)", default: "20"),
         .flag("skip-invalid", "skip invalid assignment rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -81,6 +82,7 @@ enum ConflictsCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "conflicts", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         var settings = ConflictSettings()
         let assignments: [Assignment]
         if let uls = a.string("uls") {
@@ -93,7 +95,7 @@ enum ConflictsCommand {
             settings.bandPlan = nil
         } else if let path = a.string("assignments") {
             var report = LoadReport()
-            assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), report: &report)
+            assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
             TansoCLI.reportSkipped(report, what: "assignment")
         } else {
             throw UsageError(message: "missing --assignments FILE (or --uls ZIP)", command: "conflicts")

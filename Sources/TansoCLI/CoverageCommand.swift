@@ -35,6 +35,7 @@ enum CoverageCommand {
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -62,11 +63,12 @@ enum CoverageCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "coverage", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         var report = LoadReport()
-        let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), report: &report)
+        let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
         var villageReport = LoadReport()
-        let villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), report: &villageReport) } ?? []
+        let villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) } ?? []
         TansoCLI.reportSkipped(villageReport, what: "village")
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
@@ -269,6 +271,7 @@ enum VillagesCommand {
         .value("layer", "NAME", "layer of the village source (default: the first)"),
         .flag("all", "write every village with its value and a covered flag, not only the uncovered"),
         .flag("skip-invalid", "skip invalid village rows (each is reported)"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -280,10 +283,11 @@ enum VillagesCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "villages", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let threshold = try a.double("threshold-dbm", in: -300...100)!
         var report = LoadReport()
         let villages = try VillageLoader.load(a.string("villages")!, layer: a.string("layer"),
-                                              skipInvalid: a.flag("skip-invalid"), report: &report)
+                                              skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
         let raster = try RasterDataset(path: a.string("coverage")!)
         if raster.bandCount != 1 { TansoCLI.printWarning("\(raster.path) has \(raster.bandCount) bands; using band 1") }
@@ -318,6 +322,7 @@ enum MergeCommand {
         .value("transmitters", "FILE", "the transmitters file [default: the one recorded in the shards' study.json]"),
         .value("villages", "FILE", "villages [default: the file recorded in the shards' study.json, if any]"),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -339,6 +344,7 @@ enum MergeCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "merge", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let parts = a.string("parts")!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !parts.isEmpty else {
             throw UsageError(message: "--parts needs the output folders of the shards, separated by commas (got '\(InputText.echo(a.string("parts")!))')", command: "merge")
@@ -356,10 +362,10 @@ enum MergeCommand {
             throw InputError("\(txPath) changed since the shards ran (SHA-256 differs): merge needs the same transmitters")
         }
         var report = LoadReport()
-        let transmitters = try TransmitterLoader.load(txPath, report: &report)
+        let transmitters = try TransmitterLoader.load(txPath, encoding: enc, report: &report)
         var villages: [Village] = []
         if let v = a.string("villages") ?? recorded("villages")?.path {
-            villages = try VillageLoader.load(v, report: &report)
+            villages = try VillageLoader.load(v, encoding: enc, report: &report)
         }
         let (result, record) = try PartialResult.merge(parts, transmitters: transmitters)
         var merged = record

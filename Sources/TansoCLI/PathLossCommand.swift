@@ -1,5 +1,6 @@
 // tanso pathloss: a batch of profiles through one model, or one link over a DEM.
 import Foundation
+import Radio
 import Analysis
 import Propagation
 import Terrain
@@ -20,6 +21,7 @@ enum PathLossCommand {
         .value("rx-height-m", "H", "link mode: receiver antenna height above ground, m"),
         .value("spacing-m", "M", "link mode: profile spacing [default: the DEM's cell size]"),
         .value("set", "NAME=V,...", "link mode: model settings, the optional columns below (e.g. climate=1,polarization=horizontal); unknown names and values out of range are errors"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -82,6 +84,7 @@ enum PathLossCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "pathloss", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        _ = try TansoCLI.encoding(a)
         guard let model = PathLossModelID(rawValue: a.string("model")!.lowercased()) else {
             throw UsageError(message: "unknown model '\(a.string("model")!)'; expected one of \(models.joined(separator: ", "))", command: "pathloss")
         }
@@ -94,8 +97,8 @@ enum PathLossCommand {
 
     static func batch(_ a: ParsedArguments, model: PathLossModelID, input: String) throws -> Int32 {
         let text: String
-        do { text = try String(contentsOf: URL(fileURLWithPath: input), encoding: .utf8) } catch {
-            throw InputError("\(input): cannot read: \(error.localizedDescription)")
+        do { text = try InputText.read(input, kind: .batch, encoding: try TansoCLI.encoding(a)) } catch let e as InputFileError {
+            throw InputError(e.description)
         }
         let rows: [PathLossRow]
         do { rows = try PathLossBatch.parse(csv: text) } catch { throw InputError("\(input): \(error)") }

@@ -34,6 +34,7 @@ enum ShareCheckCommand {
         .value("protection-ratios", "FILE", "protection ratios CSV as tanso conflicts"),
         .value("antenna-dir", "DIR", "folder of the pattern files named in antenna_pattern (transmitters file and proposal); names resolve only inside it, after following links [default: the transmitters file's folder]"),
         .flag("skip-invalid", "skip invalid rows of the input files (each is reported) instead of stopping"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -93,6 +94,7 @@ enum ShareCheckCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "share-check", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let cmd = "share-check"
         var s = SharingSettings()
         let compliance = try ComplianceCommand.settingsFrom(a, command: cmd)
@@ -127,13 +129,13 @@ enum ShareCheckCommand {
         let skip = a.flag("skip-invalid")
         var report = LoadReport()
         let txPath = a.string("transmitters")!
-        let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, report: &report)
+        let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
         report = LoadReport()
-        let assignments = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, report: &report)
+        let assignments = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "assignment")
         report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, report: &report)
+        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         if dem == nil && model != "hata" && !["cost231", "fspl", "38901-rma", "38901-uma", "38901-umi"].contains(model) {

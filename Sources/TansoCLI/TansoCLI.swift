@@ -119,6 +119,18 @@ public enum TansoCLI {
         }
     }
 
+    /// The `--encoding` option of commands that read record files.
+    static let encodingOption = OptionSpec.value("encoding", "NAME", "encoding of text record files (CSV, GeoJSON) that are not UTF-8: windows-1258 (cp1258, Vietnamese, tone marks composed to NFC) or latin1 (iso-8859-1); without it such files must be valid UTF-8 (an error names the byte offset and line) [default: utf-8]")
+
+    /// The declared encoding of text record files (`--encoding`), UTF-8 by default.
+    static func encoding(_ a: ParsedArguments) throws -> TextEncoding {
+        guard let raw = a.string("encoding") else { return .utf8 }
+        guard let e = TextEncoding(name: raw.trimmingCharacters(in: .whitespaces)) else {
+            throw UsageError(message: "--encoding must be one of \(TextEncoding.names), got '\(InputText.echo(raw))'", command: a.command)
+        }
+        return e
+    }
+
     /// Prints the rows skipped by `--skip-invalid`.
     static func reportSkipped(_ report: LoadReport, what: String) {
         guard !report.skipped.isEmpty else { return }

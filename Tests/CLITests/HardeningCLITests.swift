@@ -224,4 +224,26 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(r.code, 1, r.err)
         XCTAssertTrue(r.err.contains("TANSO_MAX_GRID_CELLS"), r.err)
     }
+
+    // MARK: encodings
+
+    /// Failed before: a Windows-1258 villages file ran with its names turned into U+FFFD, exit 0.
+    func testEncodingIsCheckedOrDeclared() throws {
+        var bytes = Data("id,name,commune,district,latitude,longitude,population\nV1,".utf8)
+        bytes.append(contentsOf: [0x56, 0x69, 0xEA, 0xF2, 0x74])      // "Việt" in Windows-1258
+        bytes.append(contentsOf: Array(",X,D,10.9,107.0,100\n".utf8))
+        let villages = try write("v1258.csv", bytes)
+        let bad = try run(try coverageArgs(["--villages", villages]))
+        XCTAssertEqual(bad.code, 1, bad.err)
+        assertReadable(bad.err)
+        XCTAssertTrue(bad.err.contains("v1258.csv: not valid UTF-8: byte 0xEA at offset 60 (line 2)"), bad.err)
+        XCTAssertTrue(bad.err.contains("--encoding"), bad.err)
+        let good = try run(try coverageArgs(["--villages", villages, "--encoding", "windows-1258"]))
+        XCTAssertEqual(good.code, 0, good.err)
+        let out = try String(contentsOf: dir.appendingPathComponent("out/villages.csv"), encoding: .utf8)
+        XCTAssertTrue(out.contains("Việt"), out)
+        let unknown = try run(try coverageArgs(["--villages", villages, "--encoding", "tcvn9"]))
+        XCTAssertEqual(unknown.code, 2, unknown.err)
+        XCTAssertTrue(unknown.err.contains("windows-1258"), unknown.err)
+    }
 }

@@ -135,4 +135,95 @@ final class InputHardeningTests: XCTestCase {
         }
         XCTAssertNoThrow(try PlanetPatternReader.parse(text: Self.msi(attenuation: "0"), fileName: "zero.msi"))
     }
+
+    // MARK: encodings
+
+    /// "Việt Nam", "Đường", "₫" as Windows-1258 writes them: ệ = ê (0xEA) + combining dot below (0xF2),
+    /// ờ = ơ (0xF5) + combining grave (0xCC).
+    static let cp1258Bytes: [UInt8] = [0x56, 0x69, 0xEA, 0xF2, 0x74, 0x20, 0x4E, 0x61, 0x6D, 0x2C, 0xD0, 0xFD, 0xF5, 0xCC, 0x6E, 0x67, 0x2C, 0xFE]
+
+    func testWindows1258TableAndNFC() throws {
+        let s = try InputText.decode(Data(Self.cp1258Bytes), encoding: .windows1258, source: "x")
+        XCTAssertEqual(s, "Việt Nam,Đường,₫")
+        XCTAssertEqual(Array(s.unicodeScalars).count, 16, "tone marks composed (NFC)")
+        // The five combining tone marks and the Vietnamese letters of the table.
+        let marks: [UInt8: UInt32] = [0xCC: 0x300, 0xEC: 0x301, 0xDE: 0x303, 0xD2: 0x309, 0xF2: 0x323,
+                                      0xC3: 0x102, 0xE3: 0x103, 0xD0: 0x110, 0xF0: 0x111, 0xD5: 0x1A0, 0xF5: 0x1A1,
+                                      0xDD: 0x1AF, 0xFD: 0x1B0, 0xFE: 0x20AB, 0x80: 0x20AC, 0x9F: 0x178]
+        for (b, u) in marks {
+            let d = try InputText.decode(Data([b]), encoding: .windows1258, source: "x")
+            XCTAssertEqual(d.unicodeScalars.first?.value, u, String(format: "0x%02X", b))
+        }
+        var undefined: [UInt8] = []
+        for b in UInt8(0x80)...UInt8(0xFF) where (try? InputText.decode(Data([b]), encoding: .windows1258, source: "x")) == nil { undefined.append(b) }
+        XCTAssertEqual(undefined, [0x81, 0x8A, 0x8D, 0x8E, 0x8F, 0x90, 0x9A, 0x9D, 0x9E])
+        XCTAssertEqual(try InputText.decode(Data([0x5A, 0xE9]), encoding: .latin1, source: "x"), "Zé")
+    }
+
+    func villagesBytes(_ name: [UInt8]) -> Data {
+        var d = Data("id,name,commune,district,latitude,longitude,population\nV1,".utf8)
+        d.append(contentsOf: name)
+        d.append(contentsOf: Array(",C,D,10,106,100\n".utf8))
+        return d
+    }
+
+    /// Failed before: a Windows-1258 or Latin-1 file was read with its names turned into U+FFFD, silently.
+    func testNonUTF8RecordsAreAnErrorUnlessDeclared() throws {
+        let path = try write("villages.csv", villagesBytes(Self.cp1258Bytes.prefix(9).map { $0 }))
+        var report = LoadReport()
+        XCTAssertThrowsError(try VillageLoader.load(path, report: &report)) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("villages.csv: not valid UTF-8: byte 0xEA at offset 60 (line 2)"), text)
+            XCTAssertTrue(text.contains("--encoding"), text)
+        }
+        let v = try VillageLoader.load(path, encoding: .windows1258, report: &report)
+        XCTAssertEqual(v.first?.name, "Việt Nam")
+        let latin = try write("latin.csv", villagesBytes([0x5A, 0xE9]))
+        XCTAssertEqual(try VillageLoader.load(latin, encoding: .latin1, report: &report).first?.name, "Zé")
+        // GeoJSON too.
+        var gj = Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"V1","name":""#.utf8)
+        gj.append(contentsOf: [0x5A, 0xE9])
+        gj.append(contentsOf: Array(#"","commune":"C","district":"D","population":5},"geometry":{"type":"Point","coordinates":[106,10]}}]}"#.utf8))
+        let gjPath = try write("v.geojson", gj)
+        XCTAssertThrowsError(try VillageLoader.load(gjPath, report: &report))
+        XCTAssertEqual(try VillageLoader.load(gjPath, encoding: .latin1, report: &report).first?.name, "Zé")
+    }
+
+    /// The UTF-8 check reads in 4 MB pieces: a character cut by a piece's end is fine, an invalid byte far into
+    /// the file is found with its offset and line.
+    func testStreamingUTF8CheckAcrossPieces() throws {
+        var d = Data(repeating: 0x61, count: (4 << 20) - 1)
+        d.append(contentsOf: Array("ệ\n".utf8))               // 3 bytes across the first boundary
+        d.append(contentsOf: Array(repeating: 0x62, count: 100))
+        let good = try write("good.txt", d)
+        XCTAssertNoThrow(try InputText.checkUTF8(good, kind: .records))
+        d.append(0xFF)
+        let bad = try write("bad.txt", d)
+        XCTAssertThrowsError(try InputText.checkUTF8(bad, kind: .records)) { e in
+            XCTAssertTrue("\(e)".contains("byte 0xFF at offset \((4 << 20) - 1 + 4 + 100) (line 2)"), "\(e)")
+        }
+    }
+
+    /// Failed before: a 1 GB record file was read whole (1.4–1.6 GB of memory); now it fails from its size.
+    func testRecordFileSizeLimitFailsFast() throws {
+        let big = dir.appendingPathComponent("villages.csv")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let h = try FileHandle(forWritingTo: big)
+        try h.write(contentsOf: Data("id,name,commune,district,latitude,longitude,population\n".utf8))
+        try h.truncate(atOffset: 1 << 30)
+        try h.close()
+        let start = Date()
+        var report = LoadReport()
+        XCTAssertThrowsError(try VillageLoader.load(big.path, report: &report)) { e in
+            XCTAssertTrue("\(e)".contains("1024 MB is larger than the 200 MB allowed for a record file"), "\(e)")
+            XCTAssertTrue("\(e)".contains("TANSO_MAX_RECORDS_MB"), "\(e)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        let table = try write("plan.csv", "name,services,low_mhz,high_mhz\n")
+        setenv("TANSO_MAX_TABLE_MB", "0.00001", 1)
+        defer { unsetenv("TANSO_MAX_TABLE_MB") }
+        XCTAssertThrowsError(try AssignmentTables.loadBandPlan(table)) { e in
+            XCTAssertTrue("\(e)".contains("TANSO_MAX_TABLE_MB"), "\(e)")
+        }
+    }
 }

@@ -59,8 +59,9 @@ public struct TargetSet: Sendable {
     ])
 
     public static func load(_ path: String) throws -> TargetSet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StudyError("\(path): cannot read the targets file")
+        let data: Data
+        do { data = try Data(InputText.read(path, kind: .json).utf8) } catch let e as InputFileError {
+            throw StudyError("\(path): cannot read the targets file: \(e.reason)")
         }
         let any: Any
         do { any = try JSONSerialization.jsonObject(with: data) } catch {

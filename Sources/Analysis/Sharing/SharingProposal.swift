@@ -124,8 +124,8 @@ extension SharingProposal {
     /// field names its path; values out of range name the field, the value and what was expected.
     public static func load(path: String) throws -> SharingProposal {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ProposalError("\(path): cannot read the proposal file")
+        do { data = try InputLimits.read(path, kind: .json) } catch let e as InputFileError {
+            throw ProposalError("\(path): cannot read the proposal file: \(e.reason)")
         }
         var p = try decode(data, source: path)
         if p.id == nil || p.id!.isEmpty { p.id = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }

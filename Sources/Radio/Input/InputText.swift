@@ -28,8 +28,8 @@ public enum InputLimits {
 
         public var defaultMB: Double {
             switch self {
-            case .records: return 256
-            case .batch: return 256
+            case .records: return 200
+            case .batch: return 200
             case .table: return 16
             case .json: return 16
             case .pattern: return 1
@@ -188,6 +188,69 @@ public enum InputText {
             }
             return String(s).precomposedStringWithCanonicalMapping
         }
+    }
+
+    /// Checks that a file is well-formed UTF-8 without holding it in memory (read in 4 MB pieces), after the size
+    /// check of `kind`; the error names the byte offset and line of the first invalid byte.
+    public static func checkUTF8(_ path: String, kind: InputLimits.Kind) throws {
+        try InputLimits.check(path, kind: kind)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputFileError(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read (permission denied?)" : "no such file")
+        }
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        var offset = 0, line = 1, first = true
+        let limit = InputLimits.bytes(kind)
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 4 << 20) ?? Data() } catch {
+                throw InputFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+            }
+            let final = chunk.isEmpty
+            var bytes = carry + [UInt8](chunk)
+            if first, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3); offset = 3 }
+            first = false
+            let (bad, consumed) = validUTF8Prefix(bytes, final: final)
+            if let bad {
+                let l = line + bytes[..<bad].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                throw InputFileError(path: path, reason: String(format: "not valid UTF-8: byte 0x%02X at offset %d (line %d); ", bytes[bad], offset + bad, l)
+                                     + "declare the file's encoding with --encoding (\(TextEncoding.names))")
+            }
+            line += bytes[..<consumed].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            offset += consumed
+            carry = Array(bytes[consumed...])
+            if final { return }
+            guard offset <= limit else {
+                throw InputFileError(path: path, reason: "larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB")
+            }
+        }
+    }
+
+    /// The well-formed prefix of `b`: the index of the first invalid byte (nil if none) and how many bytes form
+    /// whole characters. When `final` is false, a sequence cut by the end of `b` is left unconsumed, not an error.
+    static func validUTF8Prefix(_ b: [UInt8], final: Bool) -> (bad: Int?, consumed: Int) {
+        guard let i = firstInvalidUTF8(b) else { return (nil, b.count) }
+        // A valid but incomplete character at the end of a piece: the next piece completes it.
+        if !final, b.count - i <= 3, isIncompletePrefix(Array(b[i...])) { return (nil, i) }
+        return (i, i)
+    }
+
+    static func isIncompletePrefix(_ tail: [UInt8]) -> Bool {
+        guard let lead = tail.first else { return false }
+        let need: Int
+        switch lead {
+        case 0xC2...0xDF: need = 1
+        case 0xE0...0xEF: need = 2
+        case 0xF0...0xF4: need = 3
+        default: return false
+        }
+        guard tail.count <= need else { return false }
+        // Pad with the smallest continuation bytes allowed after this lead and check the result is well-formed.
+        for pad: UInt8 in [0x80, 0x90, 0xA0] {
+            let full = tail + [UInt8](repeating: pad, count: need + 1 - tail.count)
+            if firstInvalidUTF8(full) == nil { return true }
+        }
+        return false
     }
 
     /// Index of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
