@@ -51,7 +51,7 @@ public struct PathLossInputError: Error, CustomStringConvertible, Sendable {
     public let value: String?
     public let expected: String
     public var description: String {
-        "column '\(column)': " + (value.map { "value '\($0)'" } ?? "missing") + ": expected \(expected)"
+        "column '\(InputText.echo(column))': " + (value.map { "value '\(InputText.echo($0))'" } ?? "missing") + ": expected \(expected)"
     }
 }
 

@@ -24,8 +24,8 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var s = source
         if let row { s += isCSV ? ":\(row + 1): row \(row)" : ": feature \(row)" }
-        if let column { s += ", column '\(column)'" }
-        if let value { s += ": value '\(value)'" }
+        if let column { s += ", column '\(InputText.echo(column))'" }
+        if let value { s += ": value '\(InputText.echo(value))'" }
         else if column != nil && row != nil { s += ": empty" }
         return s + ": expected " + expected
     }

@@ -128,15 +128,19 @@ enum ShareCheckCommand {
         let proposal = try SharingProposal.load(path: proposalPath)
         let skip = a.flag("skip-invalid")
         var report = LoadReport()
+        var skipped: [String] = []
         let txPath = a.string("transmitters")!
         let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
+        skipped += report.skipped.map { "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))" }
         report = LoadReport()
         let assignments = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "assignment")
+        skipped += report.skipped.map { "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))" }
         report = LoadReport()
         let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
+        skipped += report.skipped.map { "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))" }
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         if dem == nil && model != "hata" && !["cost231", "fspl", "38901-rma", "38901-uma", "38901-umi"].contains(model) {
             throw UsageError(message: "--model \(model) needs terrain: give --dem", command: cmd)
@@ -153,7 +157,8 @@ enum ShareCheckCommand {
 
         let start = Date()
         let result = try SharingCheck.run(proposal, proposalID: proposal.name(fallback: "proposal"), transmitters: transmitters,
-                                          assignments: assignments, villages: villages, dem: dem, antennas: antennas, settings: s)
+                                          assignments: assignments, villages: villages, dem: dem, antennas: antennas, settings: s,
+                                          skippedRows: skipped)
         var inputs: [(role: String, name: String, sha256: String)] = []
         for (role, path) in [("proposal", proposalPath), ("transmitters", txPath), ("assignments", a.string("assignments")!),
                              ("villages", a.string("villages")!), ("dem", a.string("dem")), ("exposure limits", a.string("exposure-limits")),

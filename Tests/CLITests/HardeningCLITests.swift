@@ -246,4 +246,64 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(unknown.code, 2, unknown.err)
         XCTAssertTrue(unknown.err.contains("windows-1258"), unknown.err)
     }
+
+    // MARK: share-check judgement
+
+    func shareProposal(_ name: String, kind: String) throws -> String {
+        let place = kind == "new_tower" ? "\"site_id\": \"NEW-1\", \"latitude\": -33.8568, \"longitude\": 151.2153, \"tower_height_m\": 40,"
+                                        : "\"host_site_id\": \"VT-A\","
+        return try write(name, """
+        {"operator": "MobiFone", "kind": "\(kind)", \(place)
+         "transmitters": [{"id": "MF-1", "technology": "4G", "antenna_height_m": 36, "frequency_mhz": 1862.5, "bandwidth_mhz": 15,
+                           "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}]}
+        """)
+    }
+
+    func shareRun(_ proposal: String, tx: String = CLITests.shareTx, output: String, extra: [String] = []) throws -> (code: Int32, json: [String: Any], html: String, err: String) {
+        let r = try run(["share-check", "--proposal", proposal, "--transmitters", try write("s-tx.csv", tx),
+                         "--assignments", try write("s-asg.csv", CLITests.shareAssignments),
+                         "--villages", try write("s-v.csv", CLITests.shareVillages), "--radius-km", "4", "--max-radius-km", "10",
+                         "--output", dir.appendingPathComponent(output).path] + extra)
+        guard r.code == 0 else { return (r.code, [:], "", r.err) }
+        let data = try Data(contentsOf: dir.appendingPathComponent(output).appendingPathComponent("result.json"))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let html = try String(contentsOf: dir.appendingPathComponent(output).appendingPathComponent("report.html"), encoding: .utf8)
+        return (r.code, json, html, r.err)
+    }
+
+    func outcome(_ json: [String: Any], _ id: String) -> String? {
+        (json["checks"] as? [[String: Any]])?.first { $0["id"] as? String == id }?["outcome"] as? String
+    }
+
+    /// Failed before: a new tower in Sydney, with a network, villages and register in Vietnam, passed.
+    func testProposalOutsideTheRecordsIsReview() throws {
+        let r = try shareRun(try shareProposal("sydney.json", kind: "new_tower"), output: "sydney")
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertNotEqual(r.json["verdict"] as? String, "pass")
+        XCTAssertEqual(outcome(r.json, "records"), "review")
+        let reasons = (r.json["reasons"] as? [String] ?? []).joined(separator: " | ")
+        XCTAssertTrue(reasons.contains("outside the area of the network given"), reasons)
+        XCTAssertTrue(reasons.contains("no village of the villages file within"), reasons)
+        XCTAssertTrue(r.html.contains("outside the area of the network given"))
+    }
+
+    /// Failed before: with --skip-invalid a proposal passed after rows were dropped, and no report said so.
+    func testSkippedRowsAreReportedAndLowerAPass() throws {
+        let proposal = try shareProposal("co.json", kind: "co_location")
+        let clean = try shareRun(proposal, output: "clean")
+        XCTAssertEqual(clean.code, 0, clean.err)
+        XCTAssertEqual(clean.json["verdict"] as? String, "pass", "the fixture passes with every row valid")
+        XCTAssertNil(outcome(clean.json, "records"))
+        let broken = CLITests.shareTx + "VN-C-1,VN-C,VinaPhone,4G,10.96,107.06,30,0x300,10,60,,0,2,\n"
+        let skipped = try shareRun(proposal, tx: broken, output: "skipped", extra: ["--skip-invalid"])
+        XCTAssertEqual(skipped.code, 0, skipped.err)
+        XCTAssertEqual(skipped.json["verdict"] as? String, "review")
+        XCTAssertEqual(outcome(skipped.json, "records"), "review")
+        let rows = skipped.json["skipped_rows"] as? [String] ?? []
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertTrue(rows.first?.contains("s-tx.csv:6: row 5, column 'frequency_mhz': value '0x300'") == true, "\(rows)")
+        XCTAssertTrue(skipped.html.contains("Input rows skipped"), "html lists the skipped rows")
+        XCTAssertTrue(skipped.html.contains("value &#39;0x300&#39;") || skipped.html.contains("value '0x300'"))
+        XCTAssertFalse(skipped.html.contains(dir.path), "no absolute path in the report")
+    }
 }
