@@ -269,6 +269,7 @@ enum VillagesCommand {
         .value("threshold-dbm", "DBM", "a village is uncovered below this value", required: true),
         .value("output", "FILE.csv", "uncovered villages (CSV; .gpkg/.geojson/.kml write a layer instead)", required: true),
         .value("layer", "NAME", "layer of the village source (default: the first)"),
+        .value("unit", "dbm", "declare the raster's values as dBm when its band does not say so (tanso's rasters do: unit type dBm)"),
         .flag("all", "write every village with its value and a covered flag, not only the uncovered"),
         .flag("skip-invalid", "skip invalid village rows (each is reported)"),
         TansoCLI.encodingOption,
@@ -278,7 +279,11 @@ enum VillagesCommand {
         usage: "tanso villages --coverage FILE.tif --villages FILE --threshold-dbm X --output FILE.csv",
         summary: "List the villages whose signal is below a threshold on a coverage raster.",
         options: options,
-        details: "A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.")
+        details: """
+        A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.
+        The raster must be in dBm: its band's unit type is dBm (tanso's coverage rasters) or its description says
+        dBm; any other raster (a DEM, a field strength in dBµV/m) is refused unless --unit dbm declares it.
+        """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "villages", arguments: args, options: options)
@@ -291,6 +296,18 @@ enum VillagesCommand {
         TansoCLI.reportSkipped(report, what: "village")
         let raster = try RasterDataset(path: a.string("coverage")!)
         if raster.bandCount != 1 { TansoCLI.printWarning("\(raster.path) has \(raster.bandCount) bands; using band 1") }
+        if let u = a.string("unit") {
+            guard u.lowercased() == "dbm" else {
+                throw UsageError(message: "--unit accepts only dbm (the values are compared with --threshold-dbm), got '\(InputText.echo(u))'", command: "villages")
+            }
+        } else {
+            let unit = try raster.unit(band: 1), description = try raster.bandDescription(band: 1)
+            let saysDBm = unit.lowercased() == "dbm" || (unit.isEmpty && description.lowercased().contains("dbm"))
+            guard saysDBm else {
+                throw InputError("\(raster.path): band 1 is not marked as dBm (unit '\(InputText.echo(unit))', description '\(InputText.echo(description))'): "
+                                 + "a DEM or another quantity would mark every village covered; give a coverage raster in dBm, or --unit dbm if its values are dBm")
+            }
+        }
         let evaluated = try VillageAnalysis.againstRaster(try raster.readGrid(), villages: villages, thresholdDBm: threshold)
         let rows = evaluated.filter { a.flag("all") || !$0.covered }
         let output = a.string("output")!

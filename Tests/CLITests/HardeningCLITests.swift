@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Geo
 
 /// Issue 23 through the executable: settings, limits, confinement, encodings, errors people read.
 final class HardeningCLITests: XCTestCase {
@@ -305,5 +306,31 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(skipped.html.contains("Input rows skipped"), "html lists the skipped rows")
         XCTAssertTrue(skipped.html.contains("value &#39;0x300&#39;") || skipped.html.contains("value '0x300'"))
         XCTAssertFalse(skipped.html.contains(dir.path), "no absolute path in the report")
+    }
+
+    // MARK: villages --coverage in dBm only
+
+    /// Failed before: a DEM given to `villages --coverage` marked every village covered (heights above the
+    /// threshold), exit 0.
+    func testVillagesRefusesARasterNotInDBm() throws {
+        let cov = try run(try coverageArgs([]))
+        XCTAssertEqual(cov.code, 0, cov.err)
+        let best = dir.appendingPathComponent("out/best_signal_dbm.tif").path
+        XCTAssertEqual(try RasterDataset(path: best).unit(band: 1), "dBm", "tanso's writer marks the unit")
+        var dem = RasterGrid(width: 60, height: 60, geoTransform: GeoTransform(originX: 106.97, originY: 10.93, pixelWidth: 0.001, pixelHeight: 0.001),
+                             crs: "EPSG:4326", nodata: -32768, fill: 120)
+        dem[0, 0] = 100
+        try dem.write(to: dir.appendingPathComponent("dem.tif").path)
+        let villages = try write("v.csv", Self.villages)
+        let args = ["villages", "--villages", villages, "--threshold-dbm", "-95", "--output", dir.appendingPathComponent("u.csv").path]
+        let refused = try run(args + ["--coverage", dir.appendingPathComponent("dem.tif").path])
+        XCTAssertEqual(refused.code, 1, refused.err)
+        assertReadable(refused.err)
+        XCTAssertTrue(refused.err.contains("dem.tif: band 1 is not marked as dBm"), refused.err)
+        XCTAssertTrue(refused.err.contains("--unit dbm"), refused.err)
+        XCTAssertEqual(try run(args + ["--coverage", dir.appendingPathComponent("dem.tif").path, "--unit", "dbm"]).code, 0)
+        XCTAssertEqual(try run(args + ["--coverage", dir.appendingPathComponent("dem.tif").path, "--unit", "dbuv"]).code, 2)
+        let ok = try run(args + ["--coverage", best])
+        XCTAssertEqual(ok.code, 0, ok.err)
     }
 }
