@@ -250,7 +250,7 @@ public enum PathLossBatch {
         let header = table.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for required in ["id", "frequency_mhz", "tx_height_m", "rx_height_m", "spacing_m", "elevations_m"] where !header.contains(required) {
             throw PathLossInputError(column: required, value: nil,
-                                     expected: "a column named '\(required)' (the file has: \(header.joined(separator: ", ")))")
+                                     expected: "a column named '\(required)' (the file has: \(InputText.columnList(header)))")
         }
         return table.map { fields in
             var d: [String: String] = [:]

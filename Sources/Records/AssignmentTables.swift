@@ -15,7 +15,7 @@ public enum AssignmentTables {
         let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for c in required where !header.contains(c) {
             throw RecordError(source: path, row: nil, column: c, value: nil,
-                              expected: "a column named '\(c)' (the file has: \(header.joined(separator: ", ")))")
+                              expected: "a column named '\(c)' (the file has: \(InputText.columnList(header)))")
         }
         return rows.enumerated().map { i, fields in
             var v: [String: String] = [:]

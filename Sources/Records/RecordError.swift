@@ -120,7 +120,7 @@ func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid
     for col in required where columns[col] == nil {
         if (col == "latitude" || col == "longitude") && hasGeometry { continue }
         throw RecordError(source: source, row: nil, column: col, value: nil,
-                          expected: "a column named '\(col)' (the file has: \(data.fieldNames.joined(separator: ", ")))")
+                          expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
     }
     var out: [T] = []
     var seen: [String: Int] = [:]

@@ -77,7 +77,7 @@ public enum TansoCLI {
         do {
             return try command.run(Array(args.dropFirst()))
         } catch let e as UsageError {
-            printError("\(e.message)\nsee 'tanso \(e.command) --help'")
+            printError("\(ErrorText.sanitize(e.message))\nsee 'tanso \(e.command) --help'")
             return 2
         } catch {
             printError(oneLine(error))
@@ -85,8 +85,9 @@ public enum TansoCLI {
         }
     }
 
+    /// One readable line naming the file and the cause (ErrorText).
     static func oneLine(_ error: Error) -> String {
-        String(describing: error).replacingOccurrences(of: "\n", with: " ")
+        ErrorText.describe(error)
     }
 
     static func printError(_ message: String) {

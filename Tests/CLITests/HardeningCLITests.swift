@@ -333,4 +333,83 @@ final class HardeningCLITests: XCTestCase {
         let ok = try run(args + ["--coverage", best])
         XCTAssertEqual(ok.code, 0, ok.err)
     }
+
+    // MARK: errors people read
+
+    /// Failed before: "Error Domain=NSCocoaErrorDomain Code=516 …" when a folder of the output path is a file.
+    func testFileSystemErrorsNameTheFileAndTheCause() throws {
+        _ = try write("afile", "x")
+        let cov = try run(try coverageArgs([]).dropLast(2) + ["--output", dir.appendingPathComponent("afile/cov").path])
+        XCTAssertEqual(cov.code, 1, cov.err)
+        assertReadable(cov.err)
+        XCTAssertTrue(cov.err.contains("afile/cov: cannot write: ") && cov.err.contains("afile is a file, not a folder"), cov.err)
+        let batch = try write("paths.csv", "id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m\na,900,30,2,100,0 0 0\n")
+        let pl = try run(["pathloss", "--model", "fspl", "--input", batch, "--output", dir.appendingPathComponent("afile/x.csv").path])
+        XCTAssertEqual(pl.code, 1, pl.err)
+        assertReadable(pl.err)
+        XCTAssertTrue(pl.err.contains("is a file, not a folder"), pl.err)
+        let missing = try run(["pathloss", "--model", "fspl", "--input", dir.appendingPathComponent("none/paths.csv").path])
+        XCTAssertEqual(missing.code, 1, missing.err)
+        assertReadable(missing.err)
+        XCTAssertTrue(missing.err.contains("none/paths.csv: no such file"), missing.err)
+    }
+
+    /// Failed before: a full disk printed "sqlite3_exec(<the GeoPackage schema>) failed: database or disk is
+    /// full" or "no such table: gpkg_geometry_columns"; a read-only folder a Foundation error dump.
+    /// Needs a small tmpfs (root); skipped elsewhere.
+    func testDiskFullAndReadOnlyAreNamed() throws {
+        let mnt = dir.appendingPathComponent("mnt")
+        try FileManager.default.createDirectory(at: mnt, withIntermediateDirectories: true)
+        func sh(_ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/mount")
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+            return p.terminationStatus
+        }
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"),
+              try sh(["-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.path]) == 0 else {
+            throw XCTSkip("needs root and a tmpfs mount")
+        }
+        defer {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/umount")
+            p.arguments = [mnt.path]
+            try? p.run(); p.waitUntilExit()
+        }
+        try Data(repeating: 0, count: 200 << 10).write(to: mnt.appendingPathComponent("filler"))
+        let villages = try write("v.csv", Self.villages)
+        let full = try run(try coverageArgs(["--villages", villages]).dropLast(2) + ["--output", mnt.appendingPathComponent("cov").path])
+        XCTAssertEqual(full.code, 1, full.err)
+        assertReadable(full.err)
+        XCTAssertTrue(full.err.contains("cannot write: disk full"), full.err)
+        XCTAssertFalse(full.err.contains("gpkg_") || full.err.contains("sqlite3_exec"), full.err)
+        try FileManager.default.removeItem(at: mnt.appendingPathComponent("filler"))
+        try? FileManager.default.removeItem(at: mnt.appendingPathComponent("cov"))
+        XCTAssertEqual(try sh(["-o", "remount,ro", mnt.path]), 0)
+        let ro = try run(try coverageArgs([]).dropLast(2) + ["--output", mnt.appendingPathComponent("cov2").path])
+        XCTAssertEqual(ro.code, 1, ro.err)
+        assertReadable(ro.err)
+        XCTAssertTrue(ro.err.contains("cannot write: read-only file system"), ro.err)
+    }
+
+    /// Failed before: a file of NUL bytes or a huge header was echoed whole in the message (256 MB of NULs).
+    func testMessagesAreCappedAndPrintable() throws {
+        var header = Data("id,site_id,".utf8)
+        header.append(Data(repeating: 0, count: 2 << 20))
+        header.append(Data(",x\n1,2,3\n".utf8))
+        let r = try run(["coverage", "--transmitters", try write("nul.csv", header), "--output", dir.appendingPathComponent("o").path])
+        XCTAssertEqual(r.code, 1)
+        assertReadable(r.err)
+        XCTAssertLessThan(r.err.utf8.count, 1200, "message of \(r.err.utf8.count) bytes")
+        XCTAssertFalse(r.err.contains("\0"))
+        // A row value of a megabyte: capped in the row error.
+        let tx = Self.tx.replacingOccurrences(of: "T1,S1,Viettel,4G,10.9,107.0,40,773", with: "T1,S1,Viettel,4G,10.9,107.0,40," + String(repeating: "9", count: 1 << 20))
+        let big = try run(try coverageArgs([]).map { $0.hasSuffix("tx.csv") ? (try? self.write("big.csv", tx)) ?? $0 : $0 })
+        XCTAssertEqual(big.code, 1)
+        assertReadable(big.err)
+        XCTAssertLessThan(big.err.utf8.count, 1200)
+        XCTAssertTrue(big.err.contains("column 'frequency_mhz': value '99999"), big.err)
+    }
 }

@@ -150,6 +150,12 @@ public enum InputText {
         return out
     }
 
+    /// Column names for a message: each capped and printable, at most 30 of them.
+    public static func columnList(_ names: [String]) -> String {
+        let shown = names.prefix(30).map { echo($0, limit: 40) }.joined(separator: ", ")
+        return names.count > 30 ? shown + ", … (\(names.count) columns)" : shown
+    }
+
     /// Reads a text file of `kind` within its size limit and decodes it (a leading byte-order mark dropped).
     public static func read(_ path: String, kind: InputLimits.Kind, encoding: TextEncoding = .utf8) throws -> String {
         let data = try InputLimits.read(path, kind: kind)
