@@ -47,6 +47,8 @@ let package = Package(
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports"]),
+        // Seeded, time-boxed fuzzing of every loader (TANSO_FUZZ_SECONDS, default 30 in total).
+        .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "Records", "Radio", "Analysis", "Geo"]),
     ],
     swiftLanguageModes: [.v6]
 )
