@@ -33,7 +33,7 @@ public struct ClutterMap: Sendable {
             throw StudyError("\(path): empty clutter class table; expected a header with class,loss_db")
         }
         guard let ci = header.firstIndex(of: "class"), let li = header.firstIndex(of: "loss_db") else {
-            throw StudyError("\(path): the clutter class table needs the columns class and loss_db, found \(header.joined(separator: ","))")
+            throw StudyError("\(path): the clutter class table needs the columns class and loss_db, found \(InputText.columnList(header))")
         }
         var table: [Int: Double] = [:]
         for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].trimmingCharacters(in: .whitespaces).isEmpty) {
@@ -41,10 +41,10 @@ public struct ClutterMap: Sendable {
             let c = ci < row.count ? row[ci].trimmingCharacters(in: .whitespaces) : ""
             let l = li < row.count ? row[li].trimmingCharacters(in: .whitespaces) : ""
             guard let code = DecimalNumber.parseInt(c) else {
-                throw StudyError("\(path): row \(line), column class: '\(c)' is not an integer class code")
+                throw StudyError("\(path): row \(line), column class: '\(InputText.echo(c))' is not an integer class code")
             }
             guard let loss = DecimalNumber.parse(l), (0...100).contains(loss) else {
-                throw StudyError("\(path): row \(line), column loss_db: '\(l)' is not a loss in dB between 0 and 100")
+                throw StudyError("\(path): row \(line), column loss_db: '\(InputText.echo(l))' is not a loss in dB between 0 and 100")
             }
             guard table[code] == nil else { throw StudyError("\(path): row \(line), column class: class \(code) is given twice") }
             table[code] = loss

@@ -190,6 +190,22 @@ final class HardeningCLITests: XCTestCase {
         }
     }
 
+    /// Failed before: a 1 GB path-loss batch was read whole and hung; now it fails from its size at once.
+    func testHugeBatchFailsFast() throws {
+        let big = dir.appendingPathComponent("paths.csv")
+        FileManager.default.createFile(atPath: big.path, contents: Data("id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m\n".utf8))
+        let h = try FileHandle(forWritingTo: big)
+        try h.truncate(atOffset: 1 << 30)
+        try h.close()
+        let start = Date()
+        let r = try run(["pathloss", "--model", "fspl", "--input", big.path], timeout: 60)
+        XCTAssertEqual(r.code, 1, r.err)
+        assertReadable(r.err)
+        XCTAssertTrue(r.err.contains("paths.csv: 1024 MB is larger than the 200 MB allowed for a path-loss batch"), r.err)
+        XCTAssertTrue(r.err.contains("TANSO_MAX_BATCH_MB"), r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
     /// Failed before: `merge --parts ""` crashed (index out of range).
     func testMergeWithEmptyPartsIsAUsageError() throws {
         for parts in ["", ",", " , "] {

@@ -73,7 +73,7 @@ public struct TargetSet: Sendable {
         var targets: [CoverageTarget] = [], ids: Set<String> = []
         for (i, t) in list.enumerated() {
             func fail(_ field: String, _ value: Any?, _ expected: String) -> StudyError {
-                StudyError("\(path): target \(i + 1), field '\(field)'" + (value.map { ": value '\($0)'" } ?? ": missing") + ": expected \(expected)")
+                StudyError("\(path): target \(i + 1), field '\(InputText.echo(field))'" + (value.map { ": value '\(InputText.echo("\($0)"))'" } ?? ": missing") + ": expected \(expected)")
             }
             guard let id = t["id"] as? String, !id.isEmpty else { throw fail("id", t["id"], "a non-empty text") }
             guard ids.insert(id).inserted else { throw fail("id", id, "a unique id") }

@@ -80,7 +80,7 @@ public struct ExposureLimits: Sendable, Equatable, Codable {
             func value(_ c: Int?, _ name: String) throws -> Double? {
                 guard let c, c < f.count, !f[c].isEmpty else { return nil }
                 guard let x = DecimalNumber.parse(f[c]), x > 0 else {
-                    throw ProposalError("\(path): row \(i + 1), column '\(name)': value '\(f[c])': expected a positive number")
+                    throw ProposalError("\(path): row \(i + 1), column '\(InputText.echo(name))': value '\(InputText.echo(f[c]))': expected a positive number")
                 }
                 return x
             }

@@ -206,7 +206,7 @@ extension SharingProposal {
     /// Field-level checks (the data contract's ranges); the checks against the register come later.
     public func validate(source: String) throws {
         func fail(_ field: String, _ value: String, _ expected: String) -> ProposalError {
-            ProposalError("\(source): field '\(field)': value '\(value)': expected \(expected)")
+            ProposalError("\(source): field '\(InputText.echo(field))': value '\(InputText.echo(value))': expected \(expected)")
         }
         func num(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
         if operatorName.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("operator", operatorName, "the operator's name") }
