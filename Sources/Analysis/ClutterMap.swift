@@ -7,6 +7,7 @@
 // the study area's pixels, not the country's.
 import Foundation
 import Geo
+import Radio
 import Records
 
 public struct ClutterMap: Sendable {
@@ -24,26 +25,26 @@ public struct ClutterMap: Sendable {
     /// optionally `name`; other columns are ignored. Errors name the file, the row, the column and the value.
     public static func readTable(_ path: String) throws -> [Int: Double] {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw StudyError("\(path): cannot read the clutter class table (\(error.localizedDescription))")
+        do { text = try InputText.read(path, kind: .table) } catch let e as InputFileError {
+            throw StudyError("\(path): cannot read the clutter class table (\(e.reason))")
         }
         let rows = CSV.parse(text)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             throw StudyError("\(path): empty clutter class table; expected a header with class,loss_db")
         }
         guard let ci = header.firstIndex(of: "class"), let li = header.firstIndex(of: "loss_db") else {
-            throw StudyError("\(path): the clutter class table needs the columns class and loss_db, found \(header.joined(separator: ","))")
+            throw StudyError("\(path): the clutter class table needs the columns class and loss_db, found \(InputText.columnList(header))")
         }
         var table: [Int: Double] = [:]
         for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].trimmingCharacters(in: .whitespaces).isEmpty) {
             let line = n + 1
             let c = ci < row.count ? row[ci].trimmingCharacters(in: .whitespaces) : ""
             let l = li < row.count ? row[li].trimmingCharacters(in: .whitespaces) : ""
-            guard let code = Int(c) else {
-                throw StudyError("\(path): row \(line), column class: '\(c)' is not an integer class code")
+            guard let code = DecimalNumber.parseInt(c) else {
+                throw StudyError("\(path): row \(line), column class: '\(InputText.echo(c))' is not an integer class code")
             }
-            guard let loss = Double(l), loss.isFinite, (0...100).contains(loss) else {
-                throw StudyError("\(path): row \(line), column loss_db: '\(l)' is not a loss in dB between 0 and 100")
+            guard let loss = DecimalNumber.parse(l), (0...100).contains(loss) else {
+                throw StudyError("\(path): row \(line), column loss_db: '\(InputText.echo(l))' is not a loss in dB between 0 and 100")
             }
             guard table[code] == nil else { throw StudyError("\(path): row \(line), column class: class \(code) is given twice") }
             table[code] = loss

@@ -52,7 +52,9 @@ public struct GridSpec: Sendable, Equatable {
         let minX = floor(xs.min()! / resolutionM) * resolutionM, maxX = ceil(xs.max()! / resolutionM) * resolutionM
         let minY = floor(ys.min()! / resolutionM) * resolutionM, maxY = ceil(ys.max()! / resolutionM) * resolutionM
         let w = Int(((maxX - minX) / resolutionM).rounded()), h = Int(((maxY - minY) / resolutionM).rounded())
-        guard w * h <= 200_000_000 else { throw StudyError("grid of \(w)×\(h) cells is too large; use a coarser resolution") }
+        guard w * h <= WorkLimits.maxGridCells else {
+            throw StudyError("grid of \(w)×\(h) cells is larger than the \(WorkLimits.maxGridCells) allowed; use a coarser resolution or a smaller area (or raise TANSO_MAX_GRID_CELLS)")
+        }
         return GridSpec(crs: crs, geoTransform: GeoTransform(originX: minX, originY: maxY, pixelWidth: resolutionM, pixelHeight: resolutionM),
                         width: w, height: h)
     }

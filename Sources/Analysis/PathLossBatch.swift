@@ -9,6 +9,7 @@
 import Dispatch
 import Foundation
 import Propagation
+import Radio
 import Records
 
 public enum PathLossModelID: String, CaseIterable, Sendable {
@@ -50,7 +51,7 @@ public struct PathLossInputError: Error, CustomStringConvertible, Sendable {
     public let value: String?
     public let expected: String
     public var description: String {
-        "column '\(column)': " + (value.map { "value '\($0)'" } ?? "missing") + ": expected \(expected)"
+        "column '\(InputText.echo(column))': " + (value.map { "value '\(InputText.echo($0))'" } ?? "missing") + ": expected \(expected)"
     }
 }
 
@@ -68,15 +69,35 @@ public struct PathLossRow: Sendable {
 
     func double(_ c: String) throws -> Double {
         guard let r = raw(c) else { throw PathLossInputError(column: c, value: nil, expected: "a number") }
-        guard let v = Double(r), v.isFinite else { throw PathLossInputError(column: c, value: r, expected: "a number") }
+        guard let v = DecimalNumber.parse(r) else { throw PathLossInputError(column: c, value: r, expected: "a number") }
         return v
     }
 
     func double(_ c: String, default d: Double) throws -> Double { raw(c) == nil ? d : try double(c) }
 
+    /// An optional setting with its default, within `range` (a value outside it is an error naming the setting).
+    func double(_ c: String, default d: Double, in range: ClosedRange<Double>, _ meaning: String) throws -> Double {
+        let v = try double(c, default: d)
+        guard range.contains(v) else {
+            throw PathLossInputError(column: c, value: raw(c), expected: "\(meaning) in [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]")
+        }
+        return v
+    }
+
+    /// An optional whole-number setting with its default, one of `allowed`.
+    func int(_ c: String, default d: Int, allowed: [Int], _ meaning: String) throws -> Int {
+        let v = try int(c, default: d)
+        guard allowed.contains(v) else {
+            throw PathLossInputError(column: c, value: raw(c), expected: meaning)
+        }
+        return v
+    }
+
+    private func fmt(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+
     func int(_ c: String, default d: Int) throws -> Int {
         guard let r = raw(c) else { return d }
-        guard let v = Int(r) else { throw PathLossInputError(column: c, value: r, expected: "a whole number") }
+        guard let v = DecimalNumber.parseInt(r) else { throw PathLossInputError(column: c, value: r, expected: "a whole number") }
         return v
     }
 
@@ -91,7 +112,7 @@ public struct PathLossRow: Sendable {
         guard let text = raw(c) else { return nil }
         var out: [Double] = []
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
-            guard let v = Double(token), v.isFinite else { throw PathLossInputError(column: c, value: String(token), expected: "numbers separated by spaces") }
+            guard let v = DecimalNumber.parse(token) else { throw PathLossInputError(column: c, value: String(token), expected: "numbers separated by spaces") }
             out.append(v)
         }
         guard out.count == count else {
@@ -127,20 +148,32 @@ public struct PathLossRow: Sendable {
 
     func profile() throws -> TerrainProfile {
         let spacing = try double("spacing_m")
-        guard spacing > 0 else { throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m") }
+        let maxM = WorkLimits.maxProfileKm * 1000
+        guard spacing > 0, spacing <= maxM else {
+            throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m and at most the longest profile, \(Int(maxM)) m (TANSO_MAX_PROFILE_KM)")
+        }
         guard let text = raw("elevations_m") else {
             throw PathLossInputError(column: "elevations_m", value: nil, expected: "space-separated terrain heights (m)")
         }
         var heights: [Double] = []
-        heights.reserveCapacity(text.count / 4)
+        heights.reserveCapacity(min(text.count / 4, WorkLimits.maxProfilePoints))
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }) {
-            guard let h = Double(token), h.isFinite else {
-                throw PathLossInputError(column: "elevations_m", value: String(token), expected: "numbers separated by spaces")
+            guard let h = DecimalNumber.parse(token), abs(h) <= 20_000 else {
+                throw PathLossInputError(column: "elevations_m", value: String(token), expected: "heights in m within ±20000, separated by spaces")
             }
             heights.append(h)
+            guard heights.count <= WorkLimits.maxProfilePoints else {
+                throw PathLossInputError(column: "elevations_m", value: "more than \(WorkLimits.maxProfilePoints) values",
+                                         expected: "at most \(WorkLimits.maxProfilePoints) points per profile (TANSO_MAX_PROFILE_POINTS)")
+            }
         }
         guard heights.count >= 2 else {
             throw PathLossInputError(column: "elevations_m", value: text, expected: "at least 2 heights (transmitter and receiver)")
+        }
+        let lengthM = spacing * Double(heights.count - 1)
+        guard lengthM <= maxM else {
+            throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"),
+                                     expected: "a profile of at most \(Int(WorkLimits.maxProfileKm)) km (TANSO_MAX_PROFILE_KM); \(heights.count) points at this spacing make \(String(format: "%.6g", lengthM / 1000)) km")
         }
         return TerrainProfile(elevationsM: heights, spacingM: spacing)
     }
@@ -165,6 +198,11 @@ public enum PathLossBatch {
     public static func outcome(_ row: PathLossRow, model: PathLossModelID) -> PathLossOutcome {
         do {
             let r = try compute(row, model: model)
+            // No model may hand back NaN or ±inf as a loss (the output would read "-nan" with exit 0).
+            guard r.lossDB.isFinite else {
+                return PathLossOutcome(id: row.id, lossDB: nil, warnings: r.warnings,
+                                       error: "the model returned a non-finite loss (\(r.lossDB)) for this path")
+            }
             return PathLossOutcome(id: row.id, lossDB: r.lossDB, warnings: r.warnings, error: nil)
         } catch {
             return PathLossOutcome(id: row.id, lossDB: nil, warnings: [], error: String(describing: error))
@@ -212,7 +250,7 @@ public enum PathLossBatch {
         let header = table.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for required in ["id", "frequency_mhz", "tx_height_m", "rx_height_m", "spacing_m", "elevations_m"] where !header.contains(required) {
             throw PathLossInputError(column: required, value: nil,
-                                     expected: "a column named '\(required)' (the file has: \(header.joined(separator: ", ")))")
+                                     expected: "a column named '\(required)' (the file has: \(InputText.columnList(header)))")
         }
         return table.map { fields in
             var d: [String: String] = [:]

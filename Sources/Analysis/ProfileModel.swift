@@ -3,6 +3,7 @@
 // value and `tanso pathloss` on the same profile agree exactly.
 import Foundation
 import Propagation
+import Radio
 
 /// The geometry and per-point data of one path.
 public struct PathLink: Sendable {
@@ -55,18 +56,26 @@ public struct ProfileModel: Sendable {
     public init(_ id: PathLossModelID, settings row: PathLossRow) throws {
         self.id = id
         polarization = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
-        climate = try row.int("climate", default: PathLossDefaults.climate)
+        // Every setting is checked against its range here, once, so that a study with `climate=99` fails before
+        // the run instead of leaving every cell empty (issue 23). Ranges: the models' own validity (ITM: climate
+        // 1–7, mdvar codes, percentages in (0, 100); P.1812/P.1546: time 1–50 %, locations 1–99 %; P.452: time
+        // 0.001–50 %) and physical bounds for the rest.
+        climate = try row.int("climate", default: PathLossDefaults.climate, allowed: Array(1...7),
+                              "an ITM radio climate 1–7 (1 equatorial … 7 maritime temperate over sea)")
         let itmStyle = id == .itm || id == .p526
-        n0 = itmStyle ? try row.double("n0", default: PathLossDefaults.n0) : PathLossDefaults.n0
-        n0ITU = itmStyle ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU)
-        permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity)
-        conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM)
+        n0 = itmStyle ? try row.double("n0", default: PathLossDefaults.n0, in: 150...500, "a surface refractivity, N-units,") : PathLossDefaults.n0
+        n0ITU = itmStyle ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU, in: 150...500, "a sea-level surface refractivity, N-units,")
+        permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity, in: 1...100, "a relative permittivity")
+        conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM, in: 1e-6...100, "a ground conductivity, S/m,")
         groundGiven = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
-        timePct = try row.double("time_pct", default: PathLossDefaults.timePct)
-        locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct)
-        situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct)
-        mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar)
-        kFactor = try row.double("k_factor", default: PathLossDefaults.kFactor)
+        let timeRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...50 : id == .p452 ? 0.001...50 : 0.001...99.999
+        timePct = try row.double("time_pct", default: PathLossDefaults.timePct, in: timeRange, "a percentage of time for \(id.rawValue)")
+        let locationRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...99 : 0.001...99.999
+        locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct, in: locationRange, "a percentage of locations for \(id.rawValue)")
+        situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct, in: 0.001...99.999, "a percentage of situations")
+        mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar, allowed: [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33],
+                            "an ITM mode of variability 0–3, +10, +20 or +30")
+        kFactor = try row.double("k_factor", default: PathLossDefaults.kFactor, in: 0.1...1000, "an effective Earth radius factor")
         switch id {
         case .ehata: environment = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
         case .p1546: environment = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
@@ -74,14 +83,40 @@ public struct ProfileModel: Sendable {
         }
         citySize = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize)
         los = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los)
-        buildingHeightM = try row.double("building_height_m", default: 5)
-        streetWidthM = try row.double("street_width_m", default: 20)
-        deltaN = try row.double("dn", default: PathLossDefaults.deltaN)
+        buildingHeightM = try row.double("building_height_m", default: 5, in: 0...100, "an average building height, m,")
+        streetWidthM = try row.double("street_width_m", default: 20, in: 0...100, "an average street width, m,")
+        deltaN = try row.double("dn", default: PathLossDefaults.deltaN, in: 0...500, "a radio-refractivity lapse rate ΔN, N-units/km,")
         pathType = try row.choice("path_type", ["land", "sea", "cold_sea", "warm_sea"], default: PathLossDefaults.pathType)
-        rxClutterHeightM = try row.double("rx_clutter_height_m", default: 10)
-        areaWidthM = try row.double("area_width_m", default: 500)
-        txGainDBi = try row.double("tx_gain_dbi", default: 0)
-        rxGainDBi = try row.double("rx_gain_dbi", default: 0)
+        rxClutterHeightM = try row.double("rx_clutter_height_m", default: 10, in: 0...500, "a clutter height, m,")
+        areaWidthM = try row.double("area_width_m", default: 500, in: 1...1_000_000, "an area width, m,")
+        txGainDBi = try row.double("tx_gain_dbi", default: 0, in: -50...100, "an antenna gain, dBi,")
+        rxGainDBi = try row.double("rx_gain_dbi", default: 0, in: -50...100, "an antenna gain, dBi,")
+    }
+
+    /// The names of the model settings (`--set NAME=V`; the optional columns of `tanso pathloss`).
+    public static let settingNames = ["polarization", "climate", "n0", "permittivity", "conductivity_s_per_m", "time_pct",
+                                      "location_pct", "situation_pct", "mdvar", "k_factor", "environment", "city_size", "los",
+                                      "building_height_m", "street_width_m", "dn", "path_type", "rx_clutter_height_m",
+                                      "area_width_m", "tx_gain_dbi", "rx_gain_dbi"]
+
+    /// Parses `NAME=VALUE,NAME=VALUE` model settings (the one parser of `--set`): every name must be a setting
+    /// (or one of `extraNames`), each given once; the error lists the valid names. Values are checked by `init`.
+    public static func parseSettings(_ text: String, extraNames: [String] = []) throws -> [String: String] {
+        let valid = settingNames + extraNames
+        var out: [String: String] = [:]
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = kv.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            guard kv.count == 2, !name.isEmpty, !kv[1].trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw SettingsError("expects NAME=VALUE pairs separated by commas, got '\(InputText.echo(String(part)))'")
+            }
+            guard valid.contains(name) else {
+                throw SettingsError("unknown setting '\(InputText.echo(name))'; the settings are: \(valid.joined(separator: ", "))")
+            }
+            guard out[name] == nil else { throw SettingsError("setting '\(name)' given twice") }
+            out[name] = kv[1].trimmingCharacters(in: .whitespaces)
+        }
+        return out
     }
 
     /// Settings from a dictionary of the same names (e.g. a study's `modelSettings`).
@@ -190,4 +225,11 @@ public struct ProfileModel: Sendable {
         }
         return c
     }
+}
+
+/// A `--set` text that cannot be used (unknown name, malformed pair).
+public struct SettingsError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

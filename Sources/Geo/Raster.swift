@@ -125,6 +125,18 @@ public final class RasterDataset: @unchecked Sendable {
 
     deinit { GDALClose(handle) }
 
+    /// The band's unit type (`GDALGetRasterUnitType`, e.g. "dBm", "m"; "" when unset).
+    public func unit(band: Int = 1) throws -> String {
+        let b = try bandHandle(band)
+        return GDALGetRasterUnitType(b).map { String(cString: $0) } ?? ""
+    }
+
+    /// The band's description ("" when unset).
+    public func bandDescription(band: Int = 1) throws -> String {
+        let b = try bandHandle(band)
+        return GDALGetDescription(b).map { String(cString: $0) } ?? ""
+    }
+
     /// The band's nodata value, if it has one.
     public func nodata(band: Int = 1) throws -> Double? {
         let b = try bandHandle(band)
@@ -179,12 +191,15 @@ public enum RasterFormat: Sendable {
 }
 
 extension RasterGrid {
-    /// Writes the grid as a Float32 GeoTIFF or COG, atomically (temporary file, then rename).
+    /// Writes the grid as a Float32 GeoTIFF or COG, atomically (temporary file, then rename). The band's unit
+    /// type is `unit`, or "dBm" when the description says "(dBm)" (tanso's received-power layers), so that
+    /// readers such as `tanso villages` can tell a dBm raster from a DEM.
     public func write(to path: String, format: RasterFormat = .geoTIFF, description: String? = nil,
-                      metadata: [String: String] = [:]) throws {
+                      unit: String? = nil, metadata: [String: String] = [:]) throws {
         GDALEnvironment.ensure()
         let out = try AtomicOutput(path: path)
-        let mem = try makeMemoryDataset(bands: [(values, nodata, description)], metadata: metadata)
+        let unitType = unit ?? (description?.contains("(dBm)") == true ? "dBm" : nil)
+        let mem = try makeMemoryDataset(bands: [(values, nodata, description)], metadata: metadata, unit: unitType)
         defer { GDALClose(mem) }
         let driverName = format == .cog ? "COG" : "GTiff"
         guard let driver = GDALGetDriverByName(driverName) else {
@@ -202,7 +217,7 @@ extension RasterGrid {
 
     /// A GDAL MEM dataset holding bands of this grid's shape; the caller closes it.
     func makeMemoryDataset(bands: [(values: [Float], nodata: Float?, description: String?)],
-                           metadata: [String: String] = [:]) throws -> GDALDatasetH {
+                           metadata: [String: String] = [:], unit: String? = nil) throws -> GDALDatasetH {
         for (i, band) in bands.enumerated() { try RasterGrid.checkFinite(band.values, width: width, band: i + 1) }
         guard let memDriver = GDALGetDriverByName("MEM"),
               let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), Int32(bands.count), GDT_Float32, nil) else {
@@ -219,6 +234,7 @@ extension RasterGrid {
             let b = GDALGetRasterBand(mem, Int32(i + 1))
             if let nd = band.nodata { GDALSetRasterNoDataValue(b, Double(nd)) }
             if let d = band.description { GDALSetDescription(b, d) }
+            if let unit { GDALSetRasterUnitType(b, unit) }
             var vals = band.values
             let err = vals.withUnsafeMutableBytes { buf in
                 GDALRasterIO(b, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,

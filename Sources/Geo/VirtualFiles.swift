@@ -21,6 +21,28 @@ public enum VirtualFiles {
         return data
     }
 
+    /// Writes `data` to a new file in GDAL's memory file system and returns its path (`/vsimem/tanso-<uuid>/name`),
+    /// e.g. a record file transcoded to UTF-8 that OGR then reads like the original. Remove it with `remove`.
+    public static func writeMemoryFile(_ data: Data, name: String) throws -> String {
+        GDALEnvironment.ensure()
+        let path = "/vsimem/tanso-\(UUID().uuidString)/\(name)"
+        guard let fp = VSIFOpenL(path, "wb") else {
+            throw GeoError(operation: "write", path: path, message: "cannot create a memory file")
+        }
+        let written = data.withUnsafeBytes { VSIFWriteL($0.baseAddress, 1, $0.count, fp) }
+        VSIFCloseL(fp)
+        guard written == data.count else {
+            VSIUnlink(path)
+            throw GeoError(operation: "write", path: path, message: "short write to a memory file")
+        }
+        return path
+    }
+
+    /// Removes a file of the memory file system.
+    public static func remove(_ path: String) {
+        _ = VSIUnlink(path)
+    }
+
     /// Names in a folder, a .zip archive (give `/vsizip/archive.zip`) or another virtual folder.
     public static func list(_ path: String) -> [String] {
         GDALEnvironment.ensure()

@@ -64,8 +64,8 @@ public enum AssignmentLoader {
     /// Loads assignments from any OGR source (CSV with latitude/longitude columns, GeoPackage, GeoJSON, …).
     /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`.
     public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            report: inout LoadReport) throws -> [Assignment] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid,
+                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Assignment] {
+        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
                      report: &report, id: { $0.id }) { r in try parse(r) }
     }
 

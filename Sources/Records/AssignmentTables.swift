@@ -7,15 +7,15 @@ public enum AssignmentTables {
     /// Reads a CSV table into header-keyed rows, with the header checked for `required` columns.
     static func table(_ path: String, required: [String]) throws -> [(row: Int, values: [String: String])] {
         let text: String
-        do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-            throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a readable UTF-8 CSV file (\(error.localizedDescription))")
+        do { text = try InputText.read(path, kind: .table) } catch let e as InputFileError {
+            throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a readable UTF-8 CSV file (\(e.reason))")
         }
         var rows = CSV.parse(text)
         guard !rows.isEmpty else { throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a header row") }
         let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for c in required where !header.contains(c) {
             throw RecordError(source: path, row: nil, column: c, value: nil,
-                              expected: "a column named '\(c)' (the file has: \(header.joined(separator: ", ")))")
+                              expected: "a column named '\(c)' (the file has: \(InputText.columnList(header)))")
         }
         return rows.enumerated().map { i, fields in
             var v: [String: String] = [:]
@@ -32,7 +32,7 @@ public enum AssignmentTables {
             if optional { return nil }
             throw RecordError(source: path, row: row, column: column, value: nil, expected: "a number in [\(range.lowerBound), \(range.upperBound)] \(unit)")
         }
-        guard let x = Double(raw), x.isFinite, range.contains(x) else {
+        guard let x = DecimalNumber.parse(raw), range.contains(x) else {
             throw RecordError(source: path, row: row, column: column, value: raw, expected: "a number in [\(range.lowerBound), \(range.upperBound)] \(unit)")
         }
         return x

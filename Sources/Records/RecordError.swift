@@ -1,6 +1,7 @@
 // Row-level errors for the data contract: file, row, column, the value found and what was expected.
 import Foundation
 import Geo
+import Radio
 
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public let source: String
@@ -23,8 +24,8 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var s = source
         if let row { s += isCSV ? ":\(row + 1): row \(row)" : ": feature \(row)" }
-        if let column { s += ", column '\(column)'" }
-        if let value { s += ": value '\(value)'" }
+        if let column { s += ", column '\(InputText.echo(column))'" }
+        if let value { s += ": value '\(InputText.echo(value))'" }
         else if column != nil && row != nil { s += ": empty" }
         return s + ": expected " + expected
     }
@@ -71,7 +72,7 @@ struct RowReader {
     }
 
     private func parse(_ column: String, _ v: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double {
-        guard let x = Double(v.replacingOccurrences(of: "_", with: "")), x.isFinite else {
+        guard let x = DecimalNumber.parse(v) else {
             throw error(column, v, "a number in \(describe(range, unit))")
         }
         guard range.contains(x) else { throw error(column, v, "a number in \(describe(range, unit))") }
@@ -103,12 +104,15 @@ struct RowReader {
 }
 
 /// Shared loading loop: checks the header, reads each row, collects or throws row errors, rejects duplicate ids.
-func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid: Bool,
+func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid: Bool, encoding: TextEncoding = .utf8,
                  report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
                  id: (T) -> String, make: (RowReader) throws -> T) throws -> [T] {
     let data: VectorLayer
-    do { data = try VectorReader.read(source, layer: layer) } catch let e as GeoError {
-        throw RecordError(source: source, row: nil, column: nil, value: nil, expected: "a readable vector source (\(e.message))")
+    let prepared = try TextSource.prepare(source, encoding: encoding)
+    defer { prepared.release() }
+    do { data = try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
+        throw RecordError(source: source, row: nil, column: nil, value: nil,
+                          expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
@@ -116,7 +120,7 @@ func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid
     for col in required where columns[col] == nil {
         if (col == "latitude" || col == "longitude") && hasGeometry { continue }
         throw RecordError(source: source, row: nil, column: col, value: nil,
-                          expected: "a column named '\(col)' (the file has: \(data.fieldNames.joined(separator: ", ")))")
+                          expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
     }
     var out: [T] = []
     var seen: [String: Int] = [:]

@@ -45,8 +45,8 @@ public enum TransmitterLoader {
     /// Shapefile, `PG:` connection). Throws the first bad row unless `skipInvalid`, in which case bad rows are
     /// listed in `report`.
     public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            report: inout LoadReport) throws -> [Transmitter] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid,
+                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Transmitter] {
+        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
                      report: &report, id: { $0.id }) { r in
             let techRaw = try r.string("technology")
             guard let tech = Technology(parsing: techRaw) else {

@@ -169,12 +169,12 @@ public enum ULSImport {
         guard f[0] == type else { throw err("record_type", f[0], type) }
         func v(_ i: Int) -> String? { f[i - 1].isEmpty ? nil : f[i - 1] }
         func int(_ i: Int, _ name: String) throws -> Int {
-            guard let s = v(i), let x = Int(s) else { throw err(name, v(i), "a whole number") }
+            guard let s = v(i), let x = DecimalNumber.parseInt(s) else { throw err(name, v(i), "a whole number") }
             return x
         }
         func dbl(_ i: Int, _ name: String, _ range: ClosedRange<Double>) throws -> Double? {
             guard let s = v(i) else { return nil }
-            guard let x = Double(s), range.contains(x) else { throw err(name, s, "a number in [\(range.lowerBound), \(range.upperBound)]") }
+            guard let x = DecimalNumber.parse(s), range.contains(x) else { throw err(name, s, "a number in [\(range.lowerBound), \(range.upperBound)]") }
             return x
         }
         let usi = try int(2, "unique_system_identifier")
@@ -201,7 +201,7 @@ public enum ULSImport {
             let ant = try int(7, "antenna_number"), loc = try int(8, "location_number")
             let h = try dbl(12, "height_to_center_raat", 0...3000) ?? dbl(11, "height_to_tip", 0...3000)
             l.antennas["\(loc)/\(ant)"] = Antenna(heightM: h, gainDBi: try dbl(18, "gain", -20...70),
-                                                  azimuthDeg: v(19).flatMap(Double.init).map { $0 >= 999 } == true ? nil : try dbl(19, "azimuth", 0...360), beamwidthDeg: try dbl(17, "beamwidth", 0...360))
+                                                  azimuthDeg: v(19).flatMap(DecimalNumber.parse).map { $0 >= 999 } == true ? nil : try dbl(19, "azimuth", 0...360), beamwidthDeg: try dbl(17, "beamwidth", 0...360))
         case "FR":
             let loc = try int(7, "location_number"), ant = try int(8, "antenna_number")
             guard let fa = try dbl(11, "frequency_assigned", 0.001...300_000) else { throw err("frequency_assigned", nil, "a frequency in MHz") }

@@ -1,6 +1,7 @@
 // Villages (points, or polygons whose centroid stands for them) and zones (polygons).
 import Foundation
 import Geo
+import Radio
 
 public struct Village: Sendable, Equatable {
     public var id: String
@@ -32,12 +33,12 @@ public enum VillageLoader {
     public static let requiredColumns = ["id", "name", "commune", "district", "latitude", "longitude", "population"]
 
     public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            report: inout LoadReport) throws -> [Village] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid,
+                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Village] {
+        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
                      report: &report, id: { $0.id }) { r in
             let pos = try r.position()
             let popRaw = try r.string("population")
-            guard let pop = Int(popRaw) ?? Double(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0 else {
+            guard let pop = DecimalNumber.parseInt(popRaw) ?? DecimalNumber.parse(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0 else {
                 throw r.error("population", popRaw, "a whole number ≥ 0")
             }
             let outline = r.feature.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }
@@ -52,8 +53,8 @@ public enum ZoneLoader {
     public static let requiredColumns = ["id", "name", "kind"]
 
     public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            report: inout LoadReport) throws -> [Zone] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid,
+                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Zone] {
+        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
                      report: &report, id: { $0.id }) { r in
             guard let g = r.feature.geometry, !g.polygons.isEmpty else {
                 throw r.error("geometry", nil, "a polygon")

@@ -43,16 +43,16 @@ public enum CoverageFolder {
                 for f in layer.features {
                     guard let tech = f.attributes["technology"].flatMap(Technology.init(parsing:)),
                           let c = f.geometry?.centroid else { continue }
-                    let bw = f.attributes["bandwidth_mhz"].flatMap(Double.init)
+                    let bw = f.attributes["bandwidth_mhz"].flatMap(DecimalNumber.parse)
                     if bw != nil { bandwidthsKnown = true }
                     transmitters.append(Transmitter(
                         id: f.attributes["id"] ?? "", siteID: f.attributes["site_id"] ?? "", operatorName: f.attributes["operator"] ?? "",
                         technology: tech, latitude: c.y, longitude: c.x,
-                        antennaHeightM: f.attributes["antenna_height_m"].flatMap(Double.init) ?? 30,
-                        frequencyMHz: f.attributes["frequency_mhz"].flatMap(Double.init) ?? ServiceCarrier.fallback(tech).frequencyMHz,
+                        antennaHeightM: f.attributes["antenna_height_m"].flatMap(DecimalNumber.parse) ?? 30,
+                        frequencyMHz: f.attributes["frequency_mhz"].flatMap(DecimalNumber.parse) ?? ServiceCarrier.fallback(tech).frequencyMHz,
                         bandwidthMHz: bw ?? ServiceCarrier.fallback(tech).bandwidthMHz,
-                        eirpDBm: f.attributes["eirp_dbm"].flatMap(Double.init) ?? 60,
-                        azimuthDeg: f.attributes["azimuth_deg"].flatMap(Double.init)))
+                        eirpDBm: f.attributes["eirp_dbm"].flatMap(DecimalNumber.parse) ?? 60,
+                        azimuthDeg: f.attributes["azimuth_deg"].flatMap(DecimalNumber.parse)))
                 }
             }
         }

@@ -1,6 +1,8 @@
 // A small command-line parser: `--name value`, `--name=value`, boolean flags, positional arguments, and help
 // text generated from the same declarations. Usage errors exit with code 2.
 import Foundation
+import Radio
+import Analysis
 
 struct OptionSpec {
     let name: String
@@ -62,7 +64,7 @@ struct ParsedArguments {
                 } else if let inline {
                     values[name] = inline
                 } else {
-                    guard i < arguments.count, !(arguments[i].hasPrefix("--") && arguments[i].count > 2 && Double(arguments[i]) == nil) else {
+                    guard i < arguments.count, !(arguments[i].hasPrefix("--") && arguments[i].count > 2 && DecimalNumber.parse(arguments[i]) == nil) else {
                         throw UsageError(message: "--\(name) needs a value (\(spec.valueName!))", command: command)
                     }
                     values[name] = arguments[i]
@@ -87,7 +89,7 @@ struct ParsedArguments {
 
     func double(_ name: String, in range: ClosedRange<Double>? = nil) throws -> Double? {
         guard let raw = values[name] else { return nil }
-        guard let x = Double(raw), x.isFinite else {
+        guard let x = DecimalNumber.parse(raw.trimmingCharacters(in: .whitespaces)) else {
             throw UsageError(message: "--\(name) expects a number, got '\(raw)'", command: command)
         }
         if let range, !range.contains(x) {
@@ -99,7 +101,7 @@ struct ParsedArguments {
     /// Comma-separated numbers, e.g. an area "west,south,east,north" or "lat,lon".
     func doubles(_ name: String, count: Int, meaning: String) throws -> [Double]? {
         guard let raw = values[name] else { return nil }
-        let parts = raw.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = raw.split(separator: ",").map { DecimalNumber.parse($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == count, parts.allSatisfy({ $0 != nil }) else {
             throw UsageError(message: "--\(name) expects \(meaning), got '\(raw)'", command: command)
         }
@@ -120,6 +122,9 @@ func editDistance(_ a: String, _ b: String) -> Int {
     return prev[b.count]
 }
 
+/// The input size and work limits, for every command's help.
+let limitsHelp = InputLimits.help + "\n" + WorkLimits.help
+
 /// Help text for a command from its declarations.
 func helpText(usage: String, summary: String, options: [OptionSpec], details: String = "") -> String {
     var s = "\(summary)\n\nUsage: \(usage)\n\nOptions:\n"
@@ -134,5 +139,51 @@ func helpText(usage: String, summary: String, options: [OptionSpec], details: St
     }
     s += "  --help".padding(toLength: width, withPad: " ", startingAt: 0) + "show this help\n"
     if !details.isEmpty { s += "\n" + details + "\n" }
+    s += "\n" + limitsHelp + "\n"
     return s
+}
+
+extension ParsedArguments {
+    /// The `--set NAME=V,...` model settings (the one parser of the option for every command): unknown names and
+    /// malformed pairs are usage errors that list the valid names; values out of range are usage errors too, before
+    /// any work, when `model` is given (a model of `tanso pathloss`).
+    func modelSettings(model: PathLossModelID?, extraNames: [String] = []) throws -> [String: String]? {
+        guard let raw = string("set") else { return nil }
+        let settings: [String: String]
+        do { settings = try ProfileModel.parseSettings(raw, extraNames: extraNames) } catch let e as SettingsError {
+            throw UsageError(message: "--set: \(e.message)", command: command)
+        }
+        if let model { try validateModelSettings(settings, model: model) }
+        return settings
+    }
+
+    /// Checks model settings against the model's ranges (a usage error naming the setting).
+    func validateModelSettings(_ settings: [String: String], model: PathLossModelID) throws {
+        do { _ = try ProfileModel(model, settings: settings) } catch let e as PathLossInputError {
+            throw UsageError(message: "--set \(e.column)=\(InputText.echo(e.value ?? "")): expected \(e.expected)", command: command)
+        }
+    }
+
+    /// `--threshold TECH=DBM,...`: every technology must be one of `allowed` (the error lists them), every value a
+    /// decimal number in `range`.
+    func thresholds(allowed: [Technology], range: ClosedRange<Double>) throws -> [Technology: Double]? {
+        guard let raw = string("threshold") else { return nil }
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        var out: [Technology: Double] = [:]
+        for part in raw.split(separator: ",", omittingEmptySubsequences: false) {
+            let kv = part.split(separator: "=", omittingEmptySubsequences: false)
+            guard kv.count == 2 else {
+                throw UsageError(message: "--threshold expects TECH=DBM pairs, got '\(InputText.echo(String(part)))'", command: command)
+            }
+            let techText = kv[0].trimmingCharacters(in: .whitespaces)
+            guard let tech = Technology(parsing: techText), allowed.contains(tech) else {
+                throw UsageError(message: "--threshold: unknown technology '\(InputText.echo(techText))'; the technologies are: \(names)", command: command)
+            }
+            guard let v = DecimalNumber.parse(kv[1].trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+                throw UsageError(message: "--threshold \(tech.rawValue): '\(InputText.echo(String(kv[1])))' is not a level in dBm in [\(Int(range.lowerBound)), \(Int(range.upperBound))]", command: command)
+            }
+            out[tech] = v
+        }
+        return out
+    }
 }

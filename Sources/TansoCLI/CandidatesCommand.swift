@@ -39,6 +39,7 @@ enum CandidatesCommand {
         .value("polygon-share", "SHARE", "a polygon village is covered when this share of its area is", default: "0.5"),
         .value("output", "DIR", "folder for candidates.csv, candidate_villages.csv, candidates.gpkg", required: true),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -68,6 +69,7 @@ enum CandidatesCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "candidates", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let settings = try ComplianceCommand.settingsFrom(a, command: "candidates")
         var config = SectorConfiguration()
         config.operatorName = a.string("operator")!
@@ -82,7 +84,7 @@ enum CandidatesCommand {
         let az = a.string("azimuths")!
         if az.lowercased() == "omni" { config.azimuthsDeg = [] } else {
             config.azimuthsDeg = try az.split(separator: ",").map {
-                guard let d = Double($0.trimmingCharacters(in: .whitespaces)), (0...360).contains(d) else {
+                guard let d = DecimalNumber.parse($0.trimmingCharacters(in: .whitespaces)), (0...360).contains(d) else {
                     throw UsageError(message: "--azimuths expects degrees in [0, 360] separated by commas, or 'omni', got '\(az)'", command: "candidates")
                 }
                 return d
@@ -108,9 +110,9 @@ enum CandidatesCommand {
         let maxNew = try a.double("max-new-sites", in: 0...1_000_000).map { Int($0) }
 
         var report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), report: &report)
+        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
-        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"))
+        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"), encoding: enc)
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
@@ -131,6 +133,11 @@ enum CandidatesCommand {
         let uncovered = uncoveredIdx.map { villages[$0] }
         let uncoveredPop = uncovered.reduce(0) { $0 + $1.population }
         FileHandle.standardError.write(Data("candidates: \(uncovered.count) of \(villages.count) villages uncovered by \(techs.sorted().map(\.rawValue).joined(separator: "/")) (population \(uncoveredPop))\n".utf8))
+        let gridPoints = CandidatePlanner.gridPointCount(villages: uncovered, gridKm: gridKm)
+        guard gridPoints <= Double(WorkLimits.maxCandidateGridPoints) else {
+            throw InputError(String(format: "--grid-km %g over the uncovered villages' extent makes a grid of %.3g points, more than the %d allowed; use a larger --grid-km (or raise TANSO_MAX_CANDIDATE_GRID)",
+                                    gridKm, gridPoints, WorkLimits.maxCandidateGridPoints))
+        }
         let candidates = CandidatePlanner.candidates(transmitters: layers.transmitters, excludingOperator: config.operatorName,
                                                      villages: uncovered, gridKm: gridKm, radiusKm: radiusKm, maxNew: maxNew)
         let existing = candidates.filter { $0.kind == .existing }.count

@@ -26,6 +26,7 @@ enum ComplianceCommand {
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "report and map title", default: "Coverage compliance"),
         .flag("skip-invalid", "skip invalid village/zone rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -62,18 +63,19 @@ enum ComplianceCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "compliance", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let settings = try settingsFrom(a, command: "compliance")
         let coverageDir = a.string("coverage")!
         let skip = a.flag("skip-invalid")
         var report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, report: &report)
+        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
         var zoneReport = LoadReport()
-        let zones = try a.string("zones").map { try ZoneLoader.load($0, skipInvalid: skip, report: &zoneReport) } ?? []
+        let zones = try a.string("zones").map { try ZoneLoader.load($0, skipInvalid: skip, encoding: enc, report: &zoneReport) } ?? []
         TansoCLI.reportSkipped(zoneReport, what: "zone")
         let admin = try a.string("admin").map { try AdminLayer.load($0, nameField: a.string("admin-name-field")) }
         let targets = try a.string("targets").map { try TargetSet.load($0) } ?? TargetSet.plan
-        let (layers, transmittersSource) = try loadLayers(coverageDir, transmitters: a.string("transmitters"), skipInvalid: skip)
+        let (layers, transmittersSource) = try loadLayers(coverageDir, transmitters: a.string("transmitters"), skipInvalid: skip, encoding: enc)
         if let baseline = a.string("baseline") {
             let record = try ProductFolder.verify(baseline)
             guard record.products.contains(where: { $0.path == ProductLayout.villagesCSV }) else {
@@ -112,15 +114,8 @@ enum ComplianceCommand {
     /// Thresholds and shares from the options shared by compliance and candidates.
     static func settingsFrom(_ a: ParsedArguments, command: String) throws -> ComplianceSettings {
         var th = MetricThresholds()
-        if let t = a.string("threshold") {
-            for part in t.split(separator: ",") {
-                let kv = part.split(separator: "=")
-                guard kv.count == 2, let tech = Technology(parsing: String(kv[0])), [.gsm, .umts, .lte, .nr].contains(tech),
-                      let v = Double(kv[1]), (-160 ... -20).contains(v) else {
-                    throw UsageError(message: "--threshold expects TECH=DBM pairs with TECH in 2G, 3G, 4G, 5G and DBM in [-160, -20], got '\(part)'", command: command)
-                }
-                th.outdoorDBm[tech.rawValue] = v
-            }
+        if let t = try a.thresholds(allowed: [.gsm, .umts, .lte, .nr], range: -160 ... -20) {
+            for (tech, v) in t { th.outdoorDBm[tech.rawValue] = v }
         }
         th.indoorMarginDB = try a.double("indoor-margin-db", in: 0...60) ?? 0
         th.cpichShareDB = try a.double("cpich-share-db", in: -30...0) ?? -10
@@ -135,7 +130,7 @@ enum ComplianceCommand {
 
     /// The service rasters of a coverage folder (complete and unchanged: its record is verified first), with the
     /// run's transmitters when they can be found.
-    static func loadLayers(_ dir: String, transmitters path: String?, skipInvalid: Bool) throws -> (ServiceLayers, String?) {
+    static func loadLayers(_ dir: String, transmitters path: String?, skipInvalid: Bool, encoding: TextEncoding = .utf8) throws -> (ServiceLayers, String?) {
         try ProductFolder.verify(dir)
         var source = path
         if source == nil {
@@ -146,7 +141,7 @@ enum ComplianceCommand {
             }
         }
         var report = LoadReport()
-        let transmitters = try source.map { try TransmitterLoader.load($0, skipInvalid: skipInvalid, report: &report) }
+        let transmitters = try source.map { try TransmitterLoader.load($0, skipInvalid: skipInvalid, encoding: encoding, report: &report) }
         TansoCLI.reportSkipped(report, what: "transmitter")
         var warnings: [String] = []
         let layers: ServiceLayers

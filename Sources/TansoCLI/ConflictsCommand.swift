@@ -29,6 +29,7 @@ enum ConflictsCommand {
         .value("threads", "N", "worker threads [default: all cores]"),
         .value("list", "N", "conflicts printed on the terminal (all are in conflicts.csv)", default: "20"),
         .flag("skip-invalid", "skip invalid assignment rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -82,6 +83,7 @@ enum ConflictsCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "conflicts", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         var settings = ConflictSettings()
         let assignments: [Assignment]
         if let uls = a.string("uls") {
@@ -94,7 +96,7 @@ enum ConflictsCommand {
             settings.bandPlan = nil
         } else if let path = a.string("assignments") {
             var report = LoadReport()
-            assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), report: &report)
+            assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
             TansoCLI.reportSkipped(report, what: "assignment")
         } else {
             throw UsageError(message: "missing --assignments FILE (or --uls ZIP)", command: "conflicts")
@@ -119,15 +121,10 @@ enum ConflictsCommand {
             guard let id = PathLossModelID(rawValue: a.string("model")!.lowercased()) else {
                 throw UsageError(message: "unknown model '\(a.string("model")!)'; expected one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))", command: "conflicts")
             }
-            var set: [String: String] = [:]
-            if let extra = a.string("set") {
-                for part in extra.split(separator: ",") {
-                    let kv = part.split(separator: "=", maxSplits: 1)
-                    guard kv.count == 2 else { throw UsageError(message: "--set expects NAME=VALUE pairs, got '\(part)'", command: "conflicts") }
-                    set[String(kv[0])] = String(kv[1])
-                }
-            }
+            let set = try a.modelSettings(model: id) ?? [:]
             terrain = TerrainPaths(dem: try ElevationModel(path: demPath), model: try ProfileModel(id, settings: set))
+        } else if a.given.contains("set") {
+            throw UsageError(message: "--set needs --dem (the model settings apply to the terrain model)", command: "conflicts")
         } else if a.given.contains("model") {
             throw UsageError(message: "--model needs --dem (without a DEM the simple model is used)", command: "conflicts")
         }

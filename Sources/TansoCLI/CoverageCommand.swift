@@ -11,7 +11,7 @@ enum CoverageCommand {
     static let options: [OptionSpec] = [
         .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: true),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
-        .value("antenna-dir", "DIR", "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx) [default: the transmitters file's folder]"),
+        .value("antenna-dir", "DIR", "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx); names resolve only inside it, after following links [default: the transmitters file's folder]"),
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
@@ -35,6 +35,7 @@ enum CoverageCommand {
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -62,15 +63,18 @@ enum CoverageCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "coverage", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         var report = LoadReport()
-        let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), report: &report)
+        let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
         var villageReport = LoadReport()
-        let villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), report: &villageReport) } ?? []
+        let villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) } ?? []
         TansoCLI.reportSkipped(villageReport, what: "village")
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
         let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: a.string("transmitters")!, transmitters: transmitters)
+        let txName = URL(fileURLWithPath: a.string("transmitters")!).lastPathComponent
+        try TansoCLI.checkPatterns(antennas, transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })
         var shard: (index: Int, count: Int)? = nil
         if let text = a.string("shard") {
             let parts = text.split(separator: "/").map { Int($0) }
@@ -90,7 +94,7 @@ enum CoverageCommand {
         }
         if let antennas {
             for name in Set(transmitters.compactMap(\.antennaPattern).filter { !$0.isEmpty }).sorted() {
-                let path = antennas.folder.appendingPathComponent(name.split(separator: "#").first.map(String.init) ?? name).path
+                let path = try antennas.file(named: name).path
                 inputs.append(try RunRecord.input(role: "antenna_pattern", path: path))
             }
         }
@@ -143,12 +147,13 @@ enum CoverageCommand {
             }
             study.model = m
         }
-        if let set = a.string("set") {
-            for part in set.split(separator: ",") {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { throw UsageError(message: "--set expects NAME=VALUE pairs, got '\(part)'", command: "coverage") }
-                study.modelSettings[String(kv[0])] = String(kv[1])
-            }
+        if let set = try a.modelSettings(model: nil) {
+            for (k, v) in set { study.modelSettings[k] = v }
+        }
+        if let id = PathLossModelID(rawValue: study.model) {
+            try a.validateModelSettings(study.modelSettings, model: id)
+        } else if a.string("set") != nil {
+            TansoCLI.printWarning("--set has no effect with --model \(study.model) (its settings are --environment and --rx-height-m)")
         }
         if let s = try a.double("profile-spacing-m", in: 0.5...10_000) { study.profileSpacingM = s }
         if let m = try a.double("max-profile-points", in: 3...1_000_000) { study.maxProfilePoints = Int(m) }
@@ -170,14 +175,8 @@ enum CoverageCommand {
             }
             study.profiles = p
         }
-        if let t = a.string("threshold") {
-            for part in t.split(separator: ",") {
-                let kv = part.split(separator: "=")
-                guard kv.count == 2, let v = Double(kv[1]) else {
-                    throw UsageError(message: "--threshold expects TECH=DBM pairs, got '\(part)'", command: "coverage")
-                }
-                study.thresholdsDBm[String(kv[0]).uppercased()] = v
-            }
+        if let t = try a.thresholds(allowed: Technology.allCases, range: -200...50) {
+            for (tech, v) in t { study.thresholdsDBm[tech.rawValue] = v }
         }
         return study
     }
@@ -282,23 +281,30 @@ enum VillagesCommand {
         .value("threshold-dbm", "DBM", "a village is uncovered below this value", required: true),
         .value("output", "FILE.csv", "uncovered villages (CSV; .gpkg/.geojson/.kml write a layer instead)", required: true),
         .value("layer", "NAME", "layer of the village source (default: the first)"),
+        .value("unit", "dbm", "declare the raster's values as dBm when its band does not say so (tanso's rasters do: unit type dBm)"),
         .flag("all", "write every village with its value and a covered flag, not only the uncovered"),
         .flag("skip-invalid", "skip invalid village rows (each is reported)"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
         usage: "tanso villages --coverage FILE.tif --villages FILE --threshold-dbm X --output FILE.csv",
         summary: "List the villages whose signal is below a threshold on a coverage raster.",
         options: options,
-        details: "A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.")
+        details: """
+        A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.
+        The raster must be in dBm: its band's unit type is dBm (tanso's coverage rasters) or its description says
+        dBm; any other raster (a DEM, a field strength in dBµV/m) is refused unless --unit dbm declares it.
+        """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "villages", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let threshold = try a.double("threshold-dbm", in: -300...100)!
         var report = LoadReport()
         let villages = try VillageLoader.load(a.string("villages")!, layer: a.string("layer"),
-                                              skipInvalid: a.flag("skip-invalid"), report: &report)
+                                              skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
         let output = try OutputOptions.value(a)
         try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), a.string("coverage")])
@@ -306,6 +312,18 @@ enum VillagesCommand {
         try ProductFolder.verifyIfRecorded(file: a.string("coverage")!)
         let raster = try RasterDataset(path: a.string("coverage")!)
         if raster.bandCount != 1 { TansoCLI.printWarning("\(raster.path) has \(raster.bandCount) bands; using band 1") }
+        if let u = a.string("unit") {
+            guard u.lowercased() == "dbm" else {
+                throw UsageError(message: "--unit accepts only dbm (the values are compared with --threshold-dbm), got '\(InputText.echo(u))'", command: "villages")
+            }
+        } else {
+            let unit = try raster.unit(band: 1), description = try raster.bandDescription(band: 1)
+            let saysDBm = unit.lowercased() == "dbm" || (unit.isEmpty && description.lowercased().contains("dbm"))
+            guard saysDBm else {
+                throw InputError("\(raster.path): band 1 is not marked as dBm (unit '\(InputText.echo(unit))', description '\(InputText.echo(description))'): "
+                                 + "a DEM or another quantity would mark every village covered; give a coverage raster in dBm, or --unit dbm if its values are dBm")
+            }
+        }
         let evaluated = try VillageAnalysis.againstRaster(try raster.readGrid(), villages: villages, thresholdDBm: threshold)
         let rows = evaluated.filter { a.flag("all") || !$0.covered }
         let header = ["id", "name", "commune", "district", "latitude", "longitude", "population", "value_dbm", "covered"]
@@ -336,6 +354,7 @@ enum MergeCommand {
         .value("transmitters", "FILE", "the transmitters file [default: the one recorded in the shards' study.json]"),
         .value("villages", "FILE", "villages [default: the file recorded in the shards' study.json, if any]"),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -357,8 +376,11 @@ enum MergeCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "merge", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let parts = a.string("parts")!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw UsageError(message: "--parts is empty: give the shard folders, DIR1,DIR2,…", command: "merge") }
+        guard !parts.isEmpty else {
+            throw UsageError(message: "--parts needs the output folders of the shards, separated by commas (got '\(InputText.echo(a.string("parts")!))')", command: "merge")
+        }
         let output = try OutputOptions.value(a)
         for p in parts where OutputOptions.realPath(p) == OutputOptions.realPath(output) {
             throw InputError("--output \(output) is the part \(p): merging into it would destroy the part; choose another --output")
@@ -376,10 +398,10 @@ enum MergeCommand {
             throw InputError("\(txPath) changed since the shards ran (SHA-256 differs): merge needs the same transmitters")
         }
         var report = LoadReport()
-        let transmitters = try TransmitterLoader.load(txPath, report: &report)
+        let transmitters = try TransmitterLoader.load(txPath, encoding: enc, report: &report)
         var villages: [Village] = []
         if let v = a.string("villages") ?? recorded("villages")?.path {
-            villages = try VillageLoader.load(v, report: &report)
+            villages = try VillageLoader.load(v, encoding: enc, report: &report)
         }
         let villagesPath = a.string("villages") ?? recorded("villages")?.path
         let tx = try OutputOptions.open(output, command: ["tanso", "merge"] + args, inputs: parts + [txPath, villagesPath],

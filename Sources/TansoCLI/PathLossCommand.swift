@@ -1,5 +1,6 @@
 // tanso pathloss: a batch of profiles through one model, or one link over a DEM.
 import Foundation
+import Radio
 import Analysis
 import Propagation
 import Terrain
@@ -19,7 +20,8 @@ enum PathLossCommand {
         .value("tx-height-m", "H", "link mode: transmitter antenna height above ground, m"),
         .value("rx-height-m", "H", "link mode: receiver antenna height above ground, m"),
         .value("spacing-m", "M", "link mode: profile spacing [default: the DEM's cell size]"),
-        .value("set", "COL=V,...", "link mode: extra model columns, e.g. climate=1,polarization=horizontal"),
+        .value("set", "NAME=V,...", "link mode: model settings, the optional columns below (e.g. climate=1,polarization=horizontal); unknown names and values out of range are errors"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -82,6 +84,7 @@ enum PathLossCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "pathloss", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        _ = try TansoCLI.encoding(a)
         guard let model = PathLossModelID(rawValue: a.string("model")!.lowercased()) else {
             throw UsageError(message: "unknown model '\(a.string("model")!)'; expected one of \(models.joined(separator: ", "))", command: "pathloss")
         }
@@ -95,8 +98,8 @@ enum PathLossCommand {
     static func batch(_ a: ParsedArguments, model: PathLossModelID, input: String) throws -> Int32 {
         if a.string("output") != nil { try OutputOptions.refuseOverwrite(file: try OutputOptions.value(a), inputs: [input]) }
         let text: String
-        do { text = try String(contentsOf: URL(fileURLWithPath: input), encoding: .utf8) } catch {
-            throw InputError("\(input): cannot read: \(error.localizedDescription)")
+        do { text = try InputText.read(input, kind: .batch, encoding: try TansoCLI.encoding(a)) } catch let e as InputFileError {
+            throw InputError(e.description)
         }
         let rows: [PathLossRow]
         do { rows = try PathLossBatch.parse(csv: text) } catch { throw InputError("\(input): \(error)") }
@@ -129,21 +132,20 @@ enum PathLossCommand {
         guard let f = try a.double("frequency-mhz"), let htx = try a.double("tx-height-m"), let hrx = try a.double("rx-height-m") else {
             throw UsageError(message: "link mode needs --frequency-mhz, --tx-height-m and --rx-height-m", command: "pathloss")
         }
+        let extra = try a.modelSettings(model: model) ?? [:]
         let dem = try ElevationModel(path: a.string("dem")!)
-        let profile = try dem.profile(fromLon: from[1], lat1: from[0], toLon: to[1], lat2: to[0], spacingM: try a.double("spacing-m", in: 0.1...100_000))
+        let profile = try dem.profile(fromLon: from[1], lat1: from[0], toLon: to[1], lat2: to[0], spacingM: try a.double("spacing-m", in: 0.1...100_000),
+                                      maxPoints: WorkLimits.maxProfilePoints)
+        guard profile.distanceM <= WorkLimits.maxProfileKm * 1000 else {
+            throw InputError(String(format: "the link is %.1f km long; profiles are limited to %.0f km (TANSO_MAX_PROFILE_KM)", profile.distanceM / 1000, WorkLimits.maxProfileKm))
+        }
         var fields: [String: String] = [
             "id": "link", "frequency_mhz": String(f), "tx_height_m": String(htx), "rx_height_m": String(hrx),
             "spacing_m": String(profile.spacingM), "elevations_m": profile.elevationsM.map { String($0) }.joined(separator: " "),
             // The terminals' coordinates (P.1812 and P.452 use them): those of the link.
             "tx_lat": String(from[0]), "tx_lon": String(from[1]), "rx_lat": String(to[0]), "rx_lon": String(to[1]),
         ]
-        if let extra = a.string("set") {
-            for part in extra.split(separator: ",") {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { throw UsageError(message: "--set expects COL=VALUE pairs, got '\(part)'", command: "pathloss") }
-                fields[String(kv[0])] = String(kv[1])
-            }
-        }
+        for (k, v) in extra { fields[k] = v }
         let r = try PathLossBatch.compute(PathLossRow(fields: fields), model: model)
         let h = profile.elevationsM
         print("""

@@ -32,8 +32,9 @@ enum ShareCheckCommand {
         .value("exposure-limits", "FILE", "national exposure limits (CSV low_mhz,high_mhz,limit_w_m2[,limit_w_m2_per_mhz]) [default: ICNIRP 2020 general public]"),
         .value("band-plan", "FILE", "band plan CSV as tanso conflicts, or 'none' [default: the built-in Vietnam plan]"),
         .value("protection-ratios", "FILE", "protection ratios CSV as tanso conflicts"),
-        .value("antenna-dir", "DIR", "folder of the pattern files named in antenna_pattern [default: the transmitters file's folder]"),
+        .value("antenna-dir", "DIR", "folder of the pattern files named in antenna_pattern (transmitters file and proposal); names resolve only inside it, after following links [default: the transmitters file's folder]"),
         .flag("skip-invalid", "skip invalid rows of the input files (each is reported) instead of stopping"),
+        TansoCLI.encodingOption,
     ]
 
     static let help = helpText(
@@ -93,6 +94,7 @@ enum ShareCheckCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "share-check", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
+        let enc = try TansoCLI.encoding(a)
         let cmd = "share-check"
         var s = SharingSettings()
         let compliance = try ComplianceCommand.settingsFrom(a, command: cmd)
@@ -126,15 +128,19 @@ enum ShareCheckCommand {
         let proposal = try SharingProposal.load(path: proposalPath)
         let skip = a.flag("skip-invalid")
         var report = LoadReport()
+        var skipped: [String] = []
         let txPath = a.string("transmitters")!
-        let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, report: &report)
+        let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
+        skipped += report.skipped.map { "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))" }
         report = LoadReport()
-        let assignments = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, report: &report)
+        let assignments = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "assignment")
+        skipped += report.skipped.map { "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))" }
         report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, report: &report)
+        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
+        skipped += report.skipped.map { "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))" }
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         if dem == nil && model != "hata" && !["cost231", "fspl", "38901-rma", "38901-uma", "38901-umi"].contains(model) {
             throw UsageError(message: "--model \(model) needs terrain: give --dem", command: cmd)
@@ -142,8 +148,12 @@ enum ShareCheckCommand {
         if let dem, model != "hata", let id = PathLossModelID(rawValue: model) {
             s.terrain = TerrainPaths(dem: dem, model: try ProfileModel(id))
         }
+        let proposed = SharingCheck.transmitters(of: proposal, tower: Tower(id: "", latitude: 0, longitude: 0, operators: [], highestAntennaM: 0, heightM: 0))
         let antennas = CoverageCommand.antennaLibrary(a.string("antenna-dir"), transmittersPath: txPath,
-                                                      transmitters: transmitters + SharingCheck.transmitters(of: proposal, tower: Tower(id: "", latitude: 0, longitude: 0, operators: [], highestAntennaM: 0, heightM: 0)))
+                                                      transmitters: transmitters + proposed)
+        let proposalName = URL(fileURLWithPath: proposalPath).lastPathComponent, txName = URL(fileURLWithPath: txPath).lastPathComponent
+        try TansoCLI.checkPatterns(antennas, proposed.enumerated().map { ("\(proposalName): transmitters[\($0.offset)] '\(InputText.echo($0.element.id))'", $0.element.antennaPattern) }
+                                             + transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })
 
         let out = try OutputOptions.value(a)
         let tx = try OutputOptions.open(out, command: ["tanso", cmd] + args,
@@ -152,7 +162,8 @@ enum ShareCheckCommand {
                                         writes: ProductLayout.shareCheckFixed)
         let start = Date()
         let result = try SharingCheck.run(proposal, proposalID: proposal.name(fallback: "proposal"), transmitters: transmitters,
-                                          assignments: assignments, villages: villages, dem: dem, antennas: antennas, settings: s)
+                                          assignments: assignments, villages: villages, dem: dem, antennas: antennas, settings: s,
+                                          skippedRows: skipped)
         var inputs: [(role: String, name: String, sha256: String)] = []
         for (role, path) in [("proposal", proposalPath), ("transmitters", txPath), ("assignments", a.string("assignments")!),
                              ("villages", a.string("villages")!), ("dem", a.string("dem")), ("exposure limits", a.string("exposure-limits")),

@@ -4,6 +4,7 @@ import Geo
 import Records
 import Analysis
 import Propagation
+import Radio
 
 public enum TansoCLI {
     struct Command {
@@ -43,6 +44,8 @@ public enum TansoCLI {
 
         Exit codes: 0 success, 1 bad input (the message names file, row, column and value), 2 usage error.
 
+        \(limitsHelp)
+
         Examples:
           tanso demo
           tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv \\
@@ -74,7 +77,7 @@ public enum TansoCLI {
         do {
             return try command.run(Array(args.dropFirst()))
         } catch let e as UsageError {
-            printError("\(e.message)\nsee 'tanso \(e.command) --help'")
+            printError("\(ErrorText.sanitize(e.message))\nsee 'tanso \(e.command) --help'")
             return 2
         } catch {
             printError(oneLine(error))
@@ -82,8 +85,9 @@ public enum TansoCLI {
         }
     }
 
+    /// One readable line naming the file and the cause (ErrorText).
     static func oneLine(_ error: Error) -> String {
-        String(describing: error).replacingOccurrences(of: "\n", with: " ")
+        ErrorText.describe(error)
     }
 
     static func printError(_ message: String) {
@@ -101,6 +105,31 @@ public enum TansoCLI {
             let pct = Int((fraction * 100).rounded())
             FileHandle.standardError.write(Data("\r\(label) \(pct) %".utf8) + (fraction >= 1 ? Data("\n".utf8) : Data()))
         }
+    }
+
+    /// Resolves and reads every pattern file named by the records before any work, so that a name leading out of
+    /// the patterns folder, a missing file or a malformed pattern is an error naming the record and the field
+    /// (the file's content is never echoed beyond the capped value of the offending field).
+    static func checkPatterns(_ library: AntennaLibrary?, _ records: [(record: String, name: String?)]) throws {
+        guard let library else { return }
+        for r in records {
+            guard let name = r.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { continue }
+            do { _ = try library.pattern(named: name) } catch {
+                throw InputError("\(r.record), field 'antenna_pattern': \(error)")
+            }
+        }
+    }
+
+    /// The `--encoding` option of commands that read record files.
+    static let encodingOption = OptionSpec.value("encoding", "NAME", "encoding of text record files (CSV, GeoJSON) that are not UTF-8: windows-1258 (cp1258, Vietnamese, tone marks composed to NFC) or latin1 (iso-8859-1); without it such files must be valid UTF-8 (an error names the byte offset and line) [default: utf-8]")
+
+    /// The declared encoding of text record files (`--encoding`), UTF-8 by default.
+    static func encoding(_ a: ParsedArguments) throws -> TextEncoding {
+        guard let raw = a.string("encoding") else { return .utf8 }
+        guard let e = TextEncoding(name: raw.trimmingCharacters(in: .whitespaces)) else {
+            throw UsageError(message: "--encoding must be one of \(TextEncoding.names), got '\(InputText.echo(raw))'", command: a.command)
+        }
+        return e
     }
 
     /// Prints the rows skipped by `--skip-invalid`.

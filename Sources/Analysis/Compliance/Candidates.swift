@@ -63,6 +63,17 @@ public struct CandidatePick: Sendable {
 }
 
 public enum CandidatePlanner {
+    /// The number of points of the square grid of new sites every `gridKm` over the villages' extent (before the
+    /// "near a village" filter): what `candidates` would walk through.
+    public static func gridPointCount(villages: [Village], gridKm: Double) -> Double {
+        guard !villages.isEmpty, gridKm > 0 else { return 0 }
+        let lat0 = villages.map(\.latitude).reduce(0, +) / Double(villages.count)
+        let dLat = gridKm / 110.574, dLon = gridKm / (111.320 * max(cos(lat0 * .pi / 180), 1e-6))
+        let rows = ((villages.map(\.latitude).max()! - villages.map(\.latitude).min()!) / dLat).rounded(.down) + 1
+        let cols = ((villages.map(\.longitude).max()! - villages.map(\.longitude).min()!) / dLon).rounded(.down) + 1
+        return rows * cols
+    }
+
     /// Existing towers (sites of the transmitters, without those of `excludingOperator`) then a square grid of new
     /// sites every `gridKm` over the villages' extent, kept within `radiusKm` of a village; at most `maxNew` new sites
     /// (the grid is thinned evenly when larger).

@@ -167,7 +167,7 @@ public enum ComplianceAnalysis {
     /// Villages whose status against each village target changed since a previous compliance output: reads the
     /// previous `villages.csv` (columns id and target_<id>, 0/1).
     public static func changes(_ result: ComplianceResult, baselineVillagesCSV path: String) throws -> [VillageChange] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = try? InputText.read(path, kind: .records) else {
             throw StudyError("\(path): cannot read the baseline's villages.csv (expected the output folder of a previous tanso compliance)")
         }
         let rows = CSV.parse(text)

@@ -59,8 +59,9 @@ public struct TargetSet: Sendable {
     ])
 
     public static func load(_ path: String) throws -> TargetSet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StudyError("\(path): cannot read the targets file")
+        let data: Data
+        do { data = try Data(InputText.read(path, kind: .json).utf8) } catch let e as InputFileError {
+            throw StudyError("\(path): cannot read the targets file: \(e.reason)")
         }
         let any: Any
         do { any = try JSONSerialization.jsonObject(with: data) } catch {
@@ -72,7 +73,7 @@ public struct TargetSet: Sendable {
         var targets: [CoverageTarget] = [], ids: Set<String> = []
         for (i, t) in list.enumerated() {
             func fail(_ field: String, _ value: Any?, _ expected: String) -> StudyError {
-                StudyError("\(path): target \(i + 1), field '\(field)'" + (value.map { ": value '\($0)'" } ?? ": missing") + ": expected \(expected)")
+                StudyError("\(path): target \(i + 1), field '\(InputText.echo(field))'" + (value.map { ": value '\(InputText.echo("\($0)"))'" } ?? ": missing") + ": expected \(expected)")
             }
             guard let id = t["id"] as? String, !id.isEmpty else { throw fail("id", t["id"], "a non-empty text") }
             guard ids.insert(id).inserted else { throw fail("id", id, "a unique id") }

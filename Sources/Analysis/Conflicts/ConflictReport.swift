@@ -1,5 +1,6 @@
 // conflicts.csv and conflicts.gpkg, and the comparison with a previous run (`--baseline`).
 import Foundation
+import Radio
 import Geo
 import Records
 
@@ -69,8 +70,8 @@ public enum ConflictReport {
     /// are gone as resolved (their old values, margin as it was).
     public static func compare(_ conflicts: [Conflict], baselineCSV path: String) throws -> [Conflict] {
         let text: String
-        do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-            throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a readable conflicts.csv from an earlier run (\(error.localizedDescription))")
+        do { text = try InputText.read(path, kind: .records) } catch let e as InputFileError {
+            throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a readable conflicts.csv from an earlier run (\(e.reason))")
         }
         var rows = CSV.parse(text)
         guard !rows.isEmpty else { throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a header row") }

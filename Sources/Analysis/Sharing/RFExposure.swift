@@ -60,8 +60,9 @@ public struct ExposureLimits: Sendable, Equatable, Codable {
     /// A national table from CSV: `low_mhz,high_mhz,limit_w_m2` with, instead of a constant limit, an optional
     /// column `limit_w_m2_per_mhz` (limit = f × value: ICNIRP's f/200 is 0.005). Bad rows name row and column.
     public static func load(csv path: String) throws -> ExposureLimits {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ProposalError("\(path): cannot read the exposure limits table")
+        let text: String
+        do { text = try InputText.read(path, kind: .table) } catch let e as InputFileError {
+            throw ProposalError("\(path): cannot read the exposure limits table: \(e.reason)")
         }
         let lines = text.split(whereSeparator: \.isNewline).map { String($0).trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
@@ -78,8 +79,8 @@ public struct ExposureLimits: Sendable, Equatable, Codable {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             func value(_ c: Int?, _ name: String) throws -> Double? {
                 guard let c, c < f.count, !f[c].isEmpty else { return nil }
-                guard let x = Double(f[c]), x.isFinite, x > 0 else {
-                    throw ProposalError("\(path): row \(i + 1), column '\(name)': value '\(f[c])': expected a positive number")
+                guard let x = DecimalNumber.parse(f[c]), x > 0 else {
+                    throw ProposalError("\(path): row \(i + 1), column '\(InputText.echo(name))': value '\(InputText.echo(f[c]))': expected a positive number")
                 }
                 return x
             }

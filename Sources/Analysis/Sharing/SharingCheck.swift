@@ -160,6 +160,8 @@ public struct SharingResult: Sendable {
     public var reasons: [String]
     public var maps: CoverageMaps?
     public var settings: SharingSettings
+    /// Input rows skipped with `--skip-invalid` (file, row, column, value, expected): the checks ran without them.
+    public var skippedRows: [String] = []
 }
 
 public enum SharingCheck {
@@ -216,7 +218,8 @@ public enum SharingCheck {
 
     public static func run(_ p: SharingProposal, proposalID: String, transmitters existing: [Transmitter], assignments register: [Assignment],
                            villages: [Village], dem: ElevationModel?, antennas: AntennaLibrary? = nil,
-                           settings: SharingSettings = SharingSettings(), computeMaps: Bool = true) throws -> SharingResult {
+                           settings: SharingSettings = SharingSettings(), computeMaps: Bool = true,
+                           skippedRows: [String] = []) throws -> SharingResult {
         let towers = Tower.all(existing, headroomM: settings.towerHeadroomM)
         // The tower.
         let tower: Tower
@@ -270,6 +273,11 @@ public enum SharingCheck {
         }
         let exp = exposureCheck(sources, proposal: p, onTower: onTower.count, settings: settings)
         checks.append(exp.check)
+        // The records themselves: only when they make the judgement doubtful (issue 23), a REVIEW check.
+        if let records = recordsCheck(tower: tower, existing: existing, villages: villages, dem: dem, settings: settings,
+                                      skippedRows: skippedRows) {
+            checks.append(records)
+        }
         // 6. Verdict.
         let verdict = checks.map(\.outcome).max() ?? .pass
         var reasons = checks.filter { $0.outcome != .pass }.sorted { $0.outcome > $1.outcome }
@@ -283,7 +291,50 @@ public enum SharingCheck {
                              proposedAssignments: proposedAssignments, shareableTowers: sharing.shareable, gains: cov.gains,
                              villagesGained: cov.gained, conflicts: inter.conflicts, intermodulation: im.new, intermodulationExisting: im.existing,
                              exposure: exp.assessment, exposureSources: sources, checks: checks, verdict: verdict, reasons: reasons,
-                             maps: cov.maps, settings: settings)
+                             maps: cov.maps, settings: settings, skippedRows: skippedRows)
+    }
+
+    /// Great-circle distance, km (spherical Earth; enough to tell near from far).
+    static func distanceKm(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let r = Double.pi / 180
+        let a = pow(sin((lat2 - lat1) * r / 2), 2) + cos(lat1 * r) * cos(lat2 * r) * pow(sin((lon2 - lon1) * r / 2), 2)
+        return 2 * 6371.0088 * asin(min(1, sqrt(a)))
+    }
+
+    /// Whether the records can judge this proposal: a tower outside the area of the given records (no village
+    /// within the compared box, no existing transmitter within reach, no terrain under it), or rows dropped with
+    /// `--skip-invalid`, make every other check's PASS unfounded, so the verdict is at least REVIEW with the reason.
+    static func recordsCheck(tower: Tower, existing: [Transmitter], villages: [Village], dem: ElevationModel?,
+                             settings: SharingSettings, skippedRows: [String]) -> CheckResult? {
+        var reasons: [String] = []
+        var figures: [CheckFigure] = []
+        let r = settings.coverageRadiusKm
+        let dLat = r / 110.574, dLon = r / (111.320 * max(cos(tower.latitude * .pi / 180), 1e-6))
+        let inBox = villages.filter { abs($0.latitude - tower.latitude) <= dLat && abs($0.longitude - tower.longitude) <= dLon }.count
+        if inBox == 0 {
+            reasons.append("no village of the villages file within ±\(f1(r)) km of the tower: the coverage gain cannot be judged")
+        }
+        figures.append(CheckFigure("villages within ±\(f1(r)) km", "\(inBox)"))
+        let reachKm = max(50, 2 * settings.study.maxRadiusKm)
+        let nearest = existing.map { distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) }.min()
+        if let nearest {
+            figures.append(CheckFigure("nearest existing transmitter", f1(nearest), "km"))
+            if nearest > reachKm {
+                reasons.append("the nearest existing transmitter is \(f1(nearest)) km away (more than \(f1(reachKm)) km): the tower lies outside the area of the network given, so interference and sharing cannot be judged")
+            }
+        } else {
+            reasons.append("the transmitters file holds no existing transmitter: interference and sharing cannot be judged")
+        }
+        if let dem, dem.elevation(longitude: tower.longitude, latitude: tower.latitude) == nil {
+            reasons.append("the DEM has no terrain at the tower (\(String(format: "%.5f", tower.latitude)), \(String(format: "%.5f", tower.longitude))): outside it or on nodata")
+        }
+        if !skippedRows.isEmpty {
+            reasons.append("\(skippedRows.count) invalid input row(s) were skipped with --skip-invalid: the checks ran without them")
+            figures.append(CheckFigure("rows skipped", "\(skippedRows.count)"))
+        }
+        guard !reasons.isEmpty else { return nil }
+        return CheckResult(id: "records", title: "Input records", outcome: .review, summary: reasons.joined(separator: "; "),
+                           figures: figures, details: skippedRows.map { "skipped: \($0)" })
     }
 
     static func editDistanceS(_ a: String, _ b: String) -> Int {

@@ -124,8 +124,8 @@ extension SharingProposal {
     /// field names its path; values out of range name the field, the value and what was expected.
     public static func load(path: String) throws -> SharingProposal {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ProposalError("\(path): cannot read the proposal file")
+        do { data = try InputLimits.read(path, kind: .json) } catch let e as InputFileError {
+            throw ProposalError("\(path): cannot read the proposal file: \(e.reason)")
         }
         var p = try decode(data, source: path)
         if p.id == nil || p.id!.isEmpty { p.id = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
@@ -206,7 +206,7 @@ extension SharingProposal {
     /// Field-level checks (the data contract's ranges); the checks against the register come later.
     public func validate(source: String) throws {
         func fail(_ field: String, _ value: String, _ expected: String) -> ProposalError {
-            ProposalError("\(source): field '\(field)': value '\(value)': expected \(expected)")
+            ProposalError("\(source): field '\(InputText.echo(field))': value '\(InputText.echo(value))': expected \(expected)")
         }
         func num(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
         if operatorName.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("operator", operatorName, "the operator's name") }

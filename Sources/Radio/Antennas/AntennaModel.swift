@@ -51,6 +51,10 @@ public enum AntennaModel: Sendable, Equatable {
 /// picks the reader: `.msi`, `.pln`, `.txt` (MSI/Planet text) or `.pafx` (archive: `file.pafx#PatternName` picks one
 /// pattern, `file.pafx` alone the first). A name without extension is tried with each of them; when no file has the
 /// exact name, a case-insensitive match in the folder is used.
+///
+/// Confinement (issue 23): a name resolves only to a file inside the folder after symbolic links are followed
+/// (realpath); `../`, absolute paths elsewhere and links leading out are refused without opening the file, and a
+/// pattern file is read only within the pattern size limit (`InputLimits`, 1 MB by default).
 public final class AntennaLibrary: @unchecked Sendable {
     public let folder: URL
     private let lock = NSLock()
@@ -88,16 +92,40 @@ public final class AntennaLibrary: @unchecked Sendable {
 
     public static let extensions = ["msi", "pln", "txt", "pafx"]
 
+    /// The file a pattern name resolves to, inside the folder (for checksums in the run record).
+    public func file(named name: String) throws -> URL {
+        let key = name.trimmingCharacters(in: .whitespaces)
+        let fileName = key.firstIndex(of: "#").map { String(key[..<$0]) } ?? key
+        return try confinedURL(fileName, displayName: key)
+    }
+
+    private func confinedURL(_ fileName: String, displayName name: String) throws -> URL {
+        guard let url = resolve(fileName) else {
+            throw AntennaFileError(file: name, line: 0, value: name,
+                                   expected: "a pattern file (.msi, .pln, .txt, .pafx) of that name in the patterns folder")
+        }
+        // Follow every symbolic link of both, then require the file to lie under the folder.
+        guard let base = Self.realPath(folder.path), let real = Self.realPath(url.path),
+              real.hasPrefix(base.hasSuffix("/") ? base : base + "/") else {
+            throw AntennaFileError(file: name, line: 0, value: name,
+                                   expected: "a pattern file inside the patterns folder (--antenna-dir); '..', absolute paths and symbolic links leading out of it are refused")
+        }
+        return URL(fileURLWithPath: real)
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
     private func load(_ name: String) throws -> AntennaPattern {
         var fileName = name, member: String?
         if let hash = name.firstIndex(of: "#") {
             fileName = String(name[..<hash])
             member = String(name[name.index(after: hash)...])
         }
-        guard let url = resolve(fileName) else {
-            throw AntennaFileError(file: name, line: 0, value: name,
-                                   expected: "a pattern file (.msi, .pln, .txt, .pafx) of that name in the patterns folder")
-        }
+        let url = try confinedURL(fileName, displayName: name)
         switch url.pathExtension.lowercased() {
         case "pafx":
             let all = try PAFXReader.read(url)

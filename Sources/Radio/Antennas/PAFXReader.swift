@@ -15,8 +15,8 @@ public enum PAFXReader {
     public static func read(_ url: URL) throws -> [AntennaPattern] {
         let file = url.lastPathComponent
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw AntennaFileError(file: file, line: 0, value: file, expected: "a readable PAFX archive")
+        do { data = try InputLimits.read(url.path, kind: .pattern) } catch let e as InputFileError {
+            throw AntennaFileError(file: file, line: 0, value: file, expected: "a readable PAFX archive: \(e.reason)")
         }
         let zip: ZipArchive
         do { zip = try ZipArchive(data) } catch {
@@ -38,7 +38,7 @@ public enum PAFXReader {
             let where_ = "\(file)/antenna.paf pattern \(name)"
             func num(_ tag: String) throws -> Double? {
                 guard let s = XMLScan.first(tag, in: p), !s.isEmpty else { return nil }
-                guard let v = Double(s) else {
+                guard let v = DecimalNumber.parse(s.trimmingCharacters(in: .whitespaces)) else {
                     throw AntennaFileError(file: where_, line: 0, value: s, expected: "a number in <\(tag)>")
                 }
                 return v
@@ -52,8 +52,8 @@ public enum PAFXReader {
             let papName = "\(file)/\(entry)"
             let hBlocks = XMLScan.blocks("HorizontalPattern", in: pap)
             let vBlocks = XMLScan.blocks("VerticalPattern", in: pap)
-            let hBlock = hBlocks.first { (XMLScan.first("Inclination", in: $0).flatMap(Double.init) ?? 0) == 0 } ?? hBlocks.first
-            let vBlock = vBlocks.first { (XMLScan.first("Orientation", in: $0).flatMap(Double.init) ?? 0) == 0 } ?? vBlocks.first
+            let hBlock = hBlocks.first { (XMLScan.first("Inclination", in: $0).flatMap(DecimalNumber.parse) ?? 0) == 0 } ?? hBlocks.first
+            let vBlock = vBlocks.first { (XMLScan.first("Orientation", in: $0).flatMap(DecimalNumber.parse) ?? 0) == 0 } ?? vBlocks.first
             guard let hBlock else {
                 throw AntennaFileError(file: papName, line: 0, value: "no <HorizontalPattern>", expected: "a horizontal pattern")
             }
@@ -97,16 +97,16 @@ public enum PAFXReader {
 
     static func cut(_ block: String, _ tag: String, _ file: String) throws -> PatternCut {
         func num(_ t: String) throws -> Double {
-            guard let s = XMLScan.first(t, in: block), let v = Double(s) else {
+            guard let s = XMLScan.first(t, in: block), let v = DecimalNumber.parse(s.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw AntennaFileError(file: file, line: 0, value: XMLScan.first(t, in: block) ?? "missing",
                                        expected: "a number in <\(tag)><\(t)>")
             }
             return v
         }
         let start = try num("StartAngle"), end = try num("EndAngle"), step = try num("Step")
-        guard step > 0, end >= start, end - start < 360 else {
+        guard step >= 0.001, end >= start, end - start < 360 else {
             throw AntennaFileError(file: file, line: 0, value: "\(start)…\(end) step \(step)",
-                                   expected: "StartAngle ≤ EndAngle within 360° and Step > 0 in <\(tag)>")
+                                   expected: "StartAngle ≤ EndAngle within 360° and Step ≥ 0.001 in <\(tag)>")
         }
         let gainsText = XMLScan.first("Gains", in: block) ?? ""
         let fields = gainsText.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -117,9 +117,15 @@ public enum PAFXReader {
         }
         var points: [(Double, Double)] = []
         for (i, f) in fields.enumerated() {
-            guard let g = Double(f) else {
+            guard let g = DecimalNumber.parse(f) else {
                 throw AntennaFileError(file: file, line: 0, value: f,
                                        expected: "a gain in dB (value \(i + 1) of <\(tag)><Gains>)")
+            }
+            // Gains are relative to boresight: a positive one would be an attenuation below 0 dB, i.e. more gain
+            // than the boresight's.
+            guard g <= 0 else {
+                throw AntennaFileError(file: file, line: 0, value: f,
+                                       expected: "a gain ≤ 0 dB relative to boresight (value \(i + 1) of <\(tag)><Gains>)")
             }
             var a = (start + Double(i) * step).truncatingRemainder(dividingBy: 360)
             if a < 0 { a += 360 }

@@ -33,8 +33,8 @@ public struct AntennaFileError: Error, CustomStringConvertible, Equatable, Senda
     }
 
     public var description: String {
-        let at = line > 0 ? "\(file) line \(line)" : file
-        return "\(at): '\(value)' — expected \(expected)"
+        let at = line > 0 ? "\(InputText.echo(file)) line \(line)" : InputText.echo(file)
+        return "\(at): '\(InputText.echo(value))' — expected \(expected)"
     }
 }
 
@@ -42,9 +42,8 @@ public enum PlanetPatternReader {
     /// Reads a `.msi`, `.pln` or Planet `.txt` file.
     public static func read(_ url: URL) throws -> AntennaPattern {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw AntennaFileError(file: url.lastPathComponent, line: 0, value: url.lastPathComponent,
-                                   expected: "a readable pattern file (\(error.localizedDescription))")
+        do { data = try InputLimits.read(url.path, kind: .pattern) } catch let e as InputFileError {
+            throw AntennaFileError(file: url.lastPathComponent, line: 0, value: url.lastPathComponent, expected: "a readable pattern file: \(e.reason)")
         }
         return try parse(data, fileName: url.lastPathComponent)
     }
@@ -107,6 +106,11 @@ public enum PlanetPatternReader {
                         throw fail(pNo, String(fields[1]), "an attenuation in dB (\(key) section, angle \(fields[0]))")
                     }
                     guard a >= 0, a < 360 else { throw fail(pNo, String(fields[0]), "an angle in [0, 360)") }
+                    // Attenuation relative to GAIN: below 0 it would be more gain than the boresight's (a −60 dB
+                    // attenuation would turn into +60 dB of gain).
+                    guard v >= 0 else {
+                        throw fail(pNo, String(fields[1]), "an attenuation ≥ 0 dB relative to GAIN (\(key) section, angle \(fields[0]))")
+                    }
                     if let last = angles.last, a <= last {
                         throw fail(pNo, String(fields[0]), "angles strictly increasing (previous \(last))")
                     }
@@ -183,7 +187,7 @@ public enum PlanetPatternReader {
 
     static func number(_ s: Substring?) -> Double? {
         guard let s, !s.isEmpty else { return nil }
-        guard let v = Double(s.replacingOccurrences(of: ",", with: ".")), v.isFinite else { return nil }
+        guard let v = DecimalNumber.parse(s.replacingOccurrences(of: ",", with: ".")) else { return nil }
         return v
     }
 
@@ -199,7 +203,7 @@ public enum PlanetPatternReader {
             break
         }
         guard seenDigit else { return nil }
-        return Double(t[..<end])
+        return DecimalNumber.parse(t[..<end])
     }
 
     static func lineOf(_ keyword: String, _ lines: [Substring]) -> Int {

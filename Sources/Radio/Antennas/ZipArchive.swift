@@ -66,7 +66,13 @@ struct ZipArchive {
         let out: [UInt8]
         switch entry.method {
         case 0: out = raw
-        case 8: out = try Inflate.inflate(raw, expectedSize: entry.uncompressedSize)
+        case 8:
+            // An entry inflates to its declared size and no further; a declared size beyond 64 MB is refused
+            // (pattern archives hold kilobytes).
+            guard entry.uncompressedSize <= 64 << 20 else {
+                throw ZipError(message: "ZIP entry \(entry.name) declares \(entry.uncompressedSize) bytes; at most 64 MB are inflated")
+            }
+            out = try Inflate.inflate(raw, expectedSize: entry.uncompressedSize, limit: entry.uncompressedSize)
         default: throw ZipError(message: "ZIP entry \(entry.name) uses compression method \(entry.method); only stored (0) and deflate (8) are read")
         }
         guard out.count == entry.uncompressedSize, CRC32.checksum(out) == entry.crc32 else {
@@ -126,6 +132,8 @@ enum Inflate {
         var bitBuffer = 0
         var bitCount = 0
         var out: [UInt8] = []
+        /// Output size beyond which inflating stops (a small archive must not inflate to gigabytes).
+        var limit = Int.max
 
         mutating func bits(_ need: Int) throws -> Int {
             var val = bitBuffer
@@ -162,9 +170,10 @@ enum Inflate {
                            2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
     static let distExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
 
-    static func inflate(_ input: [UInt8], expectedSize: Int = 0) throws -> [UInt8] {
+    static func inflate(_ input: [UInt8], expectedSize: Int = 0, limit: Int = Int.max) throws -> [UInt8] {
         var s = State(input: input)
-        s.out.reserveCapacity(expectedSize)
+        s.limit = limit
+        s.out.reserveCapacity(min(expectedSize, limit))
         var last = 0
         repeat {
             last = try s.bits(1)
@@ -191,6 +200,7 @@ enum Inflate {
         guard s.pos + len <= s.input.count else { throw ZipError(message: "deflate: truncated stored block") }
         s.out.append(contentsOf: s.input[s.pos..<(s.pos + len)])
         s.pos += len
+        guard s.out.count <= s.limit else { throw ZipError(message: "deflate: entry larger than its declared size") }
     }
 
     static let fixedLit: Huffman = {
@@ -250,6 +260,7 @@ enum Inflate {
                 guard d <= s.out.count else { throw ZipError(message: "deflate: distance too far back") }
                 let start = s.out.count - d
                 for i in 0..<len { s.out.append(s.out[start + i]) }
+                guard s.out.count <= s.limit else { throw ZipError(message: "deflate: entry larger than its declared size") }
             }
         }
     }

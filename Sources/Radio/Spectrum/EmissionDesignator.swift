@@ -29,7 +29,7 @@ public struct EmissionDesignator: Sendable, Equatable, CustomStringConvertible {
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public let text: String
         public let reason: String
-        public var description: String { "emission designator '\(text)': \(reason)" }
+        public var description: String { "emission designator '\(InputText.echo(text))': \(reason)" }
     }
 
     /// What a valid designator looks like, for error messages.

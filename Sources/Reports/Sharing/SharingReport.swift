@@ -122,6 +122,7 @@ public enum SharingReport {
                                  "building_ratio": e.buildingRatio.map { StableJSON.num($0, 5) } ?? .null,
                                  "unlisted": .array(e.unlisted.map { .string($0) })]),
             "inputs": .array(inputs.map { .object(["role": .string($0.role), "file": .string($0.name), "sha256": .string($0.sha256)]) }),
+            "skipped_rows": .array(r.skippedRows.map { .string($0) }),
         ])
         return root.render() + "\n"
     }
@@ -247,7 +248,12 @@ public enum SharingReport {
             }
             h += "</td><td>\(figs)</td></tr>\n"
         }
-        h += "</table>\n<p class=\"muted\">Outcomes: PASS — nothing to object; REVIEW — the regulator should look at the reason given; FAIL — the proposal cannot be accepted as it stands. The verdict is the worst outcome.</p>\n"
+        h += "</table>\n"
+        if !r.skippedRows.isEmpty {
+            h += "<h2>Input rows skipped (--skip-invalid)</h2>\n<p>\(r.skippedRows.count) invalid row(s) of the input files were left out; every check ran without them, so the verdict is at most REVIEW.</p>\n<ul class=\"d\">"
+            h += r.skippedRows.map { "<li>" + esc($0) + "</li>" }.joined() + "</ul>\n"
+        }
+        h += "<p class=\"muted\">Outcomes: PASS — nothing to object; REVIEW — the regulator should look at the reason given; FAIL — the proposal cannot be accepted as it stands. The verdict is the worst outcome.</p>\n"
 
         if let png = mapPNG {
             h += "<h2>Coverage before and after</h2>\n<figure><img alt=\"coverage before and after the proposal\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
