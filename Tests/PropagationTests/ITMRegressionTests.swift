@@ -40,3 +40,80 @@ final class ITMRegressionTests: XCTestCase {
         XCTAssertEqual(r.warnings.rawValue, 17984)
     }
 }
+
+extension ITMRegressionTests {
+    // MARK: - Horizon distances: the running sum of Δx
+
+    /// `runningSum` equals the loop `s += step` bit for bit, from 0 upwards (TX side) and from d = nΔx downwards
+    /// (RX side), on seeded random spacings (2 decimals, like the reference set, and full-precision ones) and
+    /// counts up to 4,000, and on spacings whose halves are ties at some binade.
+    func testRunningSumIsTheLoopBitForBit() {
+        var rng = SplitMix64(seed: 20261204)
+        var cases: [(Double, Int)] = []
+        for _ in 0..<400 {
+            let twoDecimals = (Double(rng.next() % 300_000) / 100 + 1).rounded(toPlaces: 2)
+            let full = Double(rng.next() % 1_000_000_000) / 1e7 + 0.01
+            cases.append((twoDecimals, Int(rng.next() % 4000) + 1))
+            cases.append((full, Int(rng.next() % 4000) + 1))
+        }
+        // Ties: 1 + 2^−43 is half an ulp off the grid of [1024, 2048), 0.5 + 2^−44 of [512, 1024).
+        cases += [(0.75, 3000), (1.5, 4000), (3, 4000), (0.1, 4000), (29.999999999999996, 1300), (1 + 0x1p-43, 3000), (0.5 + 0x1p-44, 4000)]
+        for (step, n) in cases {
+            var up = 0.0
+            for _ in 0..<n { up += step }
+            XCTAssertEqual(ITMTerrain.runningSum(0, step, steps: n).bitPattern, up.bitPattern, "0 + \(n) × \(step)")
+            let d = Double(n) * step
+            var down = d
+            for _ in 0..<n { down -= step }
+            XCTAssertEqual(ITMTerrain.runningSum(d, -step, steps: n).bitPattern, down.bitPattern, "\(d) − \(n) × \(step)")
+            let k = n / 3
+            var part = d
+            for _ in 0..<k { part -= step }
+            XCTAssertEqual(ITMTerrain.runningSum(d, -step, steps: k).bitPattern, part.bitPattern, "\(d) − \(k) × \(step)")
+        }
+    }
+
+    /// A 14-point profile at Δx = 10.05 m: TX (h_g 2 m) on a 5 m bump at index 0, flat ground at 0 m on
+    /// points 1…9 and 11…13, a 40 m wall at index 10: both horizons are the wall, d_L,1 + d_L,2 = d, so QLRPFL
+    /// fits the TX side from int(min(15 h_g, 0.1 d_L,1)/Δx) to 0.9 d_L,1. The Algorithm's d_L,1 is Δx added ten
+    /// times, 100.49999999999999 m (10 Δx = 100.5 m in one rounding), so 0.1 d_L,1/Δx = 0.99999… and the fit
+    /// starts at index 0, not 1: over points 0…9 (z_0 = 5 m, the rest 0; trapezoid weights, Z1SQ1) the line
+    /// passes at 5 (1/18 + 4.5 · 27/747) = 1.0910 m at index 0, so h_e,tx = 2 + 5 − 1.0910 = 5.9090 m. With the
+    /// fit from index 1 (10 Δx) the line is flat at 0 and h_e,tx was 7 m. (Of the reference set, 146 rows had
+    /// such an h_e; e.g. id 12, h_e,tx 243.617 instead of NTIA's 246.0172 m.)
+    func testHorizonDistanceIsTheRunningSumOfTheSpacing() throws {
+        let spacing = 10.05
+        var h = [Double](repeating: 0, count: 14)
+        h[0] = 5
+        h[10] = 40
+        let p = ITM.Parameters(frequencyMHz: 300, txHeightM: 2, rxHeightM: 2, polarization: .vertical,
+                               climate: .continentalTemperate, mdvar: 12, timePct: 50, locationPct: 50, situationPct: 50)
+        let r = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: h, spacingM: spacing), p)
+        var tenSteps = 0.0
+        for _ in 0..<10 { tenSteps += spacing }
+        XCTAssertEqual(tenSteps, 100.49999999999999)
+        XCTAssertEqual(r.intermediates.horizonDistanceM.tx.bitPattern, tenSteps.bitPattern)
+        let expectedHe = 2 + 5 * (1 - (1.0 / 18 + 4.5 * 27 / 747))
+        XCTAssertEqual(r.intermediates.effectiveHeightM.tx, expectedHe, accuracy: 1e-9)
+    }
+}
+
+/// A small seeded generator for reproducible test inputs.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private extension Double {
+    func rounded(toPlaces n: Int) -> Double {
+        let m = pow(10, Double(n))
+        return (self * m).rounded() / m
+    }
+}
