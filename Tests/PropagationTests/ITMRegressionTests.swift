@@ -117,3 +117,30 @@ private extension Double {
         return (self * m).rounded() / m
     }
 }
+
+extension ITMRegressionTests {
+    // MARK: - Undefined diffraction line: A_ref = 0 as NTIA's release, with a warning
+
+    /// A 6-point, 150 m path over sea water (ε 81, σ 5 S/m) at 30 MHz, vertical polarization, with a 50 m wall
+    /// one point (30 m) before the receiver. Reasoning: the RX horizon radius α = d_L²/(2 h_e) is ~100 m, so
+    /// Vogler's K = 0.017778 (4 a_0/(3α))^(1/3) f^(−1/3)/|Z_g| ≈ 0.0178 · 44 / 3.1 / 0.0122 ≈ 20 > 1.607: B_0 < 0,
+    /// x < 0, and G(x) = 0.05751 x − 10 log10 x is not a number, hence the diffraction line and A_ref. NTIA's
+    /// release returns A_ref = 0 there (reference-set ids 2015, 2034, 2186 and 2188 are such paths: NTIA's A_ref
+    /// is 0.000000 and its loss finite); tanso returned NaN. Now: A_ref = 0, a finite loss, NTIA's own warning
+    /// bits untouched and tanso's `referenceAttenuationUndefined` set.
+    func testUndefinedDiffractionGivesZeroReferenceAttenuationWithWarning() throws {
+        let p = ITM.Parameters(frequencyMHz: 30, txHeightM: 5, rxHeightM: 5, polarization: .vertical,
+                               climate: .maritimeTemperateOverSea, surfaceRefractivityN0: 301, relativePermittivity: 81,
+                               conductivitySPerM: 5, mdvar: 12, timePct: 50, locationPct: 50, situationPct: 50)
+        let r = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: [0, 0, 0, 0, 50, 0], spacingM: 30), p)
+        XCTAssertEqual(r.mode, .lineOfSight)
+        XCTAssertEqual(r.intermediates.referenceAttenuationDB, 0)
+        XCTAssertTrue(r.lossDB.isFinite, "loss \(r.lossDB)")
+        XCTAssertTrue(r.warnings.contains(.referenceAttenuationUndefined))
+        XCTAssertTrue(r.warnings.names.contains("reference_attenuation_undefined"))
+        // The same path without the wall is defined: no warning, A_ref from the two-ray fit.
+        let flat = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: [0, 0, 0, 0, 0, 0], spacingM: 30), p)
+        XCTAssertFalse(flat.warnings.contains(.referenceAttenuationUndefined))
+        XCTAssertTrue(flat.lossDB.isFinite)
+    }
+}

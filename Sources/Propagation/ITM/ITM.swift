@@ -162,6 +162,11 @@ public enum ITM {
         public static let extremeVariabilities = Warnings(rawValue: 0x2000)
         /// 0x4000: surface refractivity N_s below 250 N-units.
         public static let surfaceRefractivity = Warnings(rawValue: 0x4000)
+        /// 0x8000 (tanso's, not NTIA's): the reference attenuation is undefined on this geometry (the smooth-earth
+        /// diffraction term is outside Vogler's fit, K > 1.607); A_ref is taken as 0 dB, as NTIA's release returns.
+        public static let referenceAttenuationUndefined = Warnings(rawValue: 0x8000)
+        /// The bits NTIA's ITM defines (its `warnings` field).
+        public static let ntiaBits = Warnings(rawValue: 0x7FFF)
 
         public static let named: [(flag: Warnings, name: String)] = [
                 (.txTerminalHeight, "tx_terminal_height"), (.rxTerminalHeight, "rx_terminal_height"),
@@ -172,6 +177,7 @@ public enum ITM {
                 (.rxHorizonDistance1, "rx_horizon_distance_1"), (.txHorizonDistance2, "tx_horizon_distance_2"),
                 (.rxHorizonDistance2, "rx_horizon_distance_2"), (.extremeVariabilities, "extreme_variabilities"),
                 (.surfaceRefractivity, "surface_refractivity"),
+                (.referenceAttenuationUndefined, "reference_attenuation_undefined"),
             ]
     }
 

@@ -135,7 +135,17 @@ struct ITMReference: Sendable {
             dxM = s.dx
             arefDB = d > s.dx ? s.aes + s.ems * d : aed + emd * d
         }
-        arefDB = max(arefDB, 0)
+        // A_ref ≥ 0 (LRPROP). When it is not a number, the diffraction line is undefined on this geometry: the
+        // smooth-earth term's x ≤ 0 when K > 1.607 (a terminal's horizon a few metres to a few tens of metres away
+        // over highly conducting ground at low frequency, as over sea water below ~100 MHz in vertical
+        // polarization), outside Vogler's fit. NTIA's release then returns A_ref = 0 (its max(A_ref, 0) keeps the
+        // second operand when the first is NaN); so does tanso, and it says so with a warning of its own.
+        if arefDB.isFinite {
+            arefDB = max(arefDB, 0)
+        } else {
+            arefDB = 0
+            warnings.insert(.referenceAttenuationUndefined)
+        }
     }
 
     /// Troposcatter line through A_s(d_5), A_s(d_6), d_5 = d_L + 200 km, d_6 = d_5 + 200 km, and its junction d_x
