@@ -100,8 +100,8 @@ final class ITMDifferentialTests: XCTestCase {
         let within = sorted.filter { $0 <= toleranceDB }.count
         let within01 = sorted.filter { $0 <= 0.1 }.count
         func pct(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
-        print(String(format: "ITM differential (NTIA C++ ITM 1.2.2): %d rows, %d valid, %d invalid; largest |ΔA| = %.6f dB at id %d; "
-                     + "within 0.01 dB: %d (%.2f %%), within 0.1 dB: %d (%.2f %%); median %.6f dB, p90 %.6f dB; "
+        print(String(format: "ITM differential (NTIA C++ ITM 1.2.2): %d rows, %d valid, %d invalid; largest |ΔA| = %.2e dB at id %d; "
+                     + "within 0.01 dB: %d (%.2f %%), within 0.1 dB: %d (%.2f %%); median %.2e dB, p90 %.2e dB; "
                      + "warning mismatches: %d; error-code mismatches: %d; A_ref undefined (0 dB as NTIA) on ids %@",
                      set.paths.count, valid, invalid, worst?.diff ?? 0, worst?.id ?? 0, within,
                      100 * Double(within) / Double(max(valid, 1)), within01, 100 * Double(within01) / Double(max(valid, 1)),

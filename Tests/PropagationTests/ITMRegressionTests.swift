@@ -144,3 +144,29 @@ extension ITMRegressionTests {
         XCTAssertTrue(flat.lossDB.isFinite)
     }
 }
+
+extension ITMRegressionTests {
+    // MARK: - Variability: QERFI's constant
+
+    /// QERFI is A&S 26.2.23 with NTIA's c_0 = 2.515516 (the FORTRAN's 2.515516698 moved z by ~1e-7 and the loss
+    /// at 1 % time by up to 5e-6 dB, e.g. reference-set id 999). Values by the formula written out here:
+    /// t = √(−2 ln q), z = t − (c_0 + c_1 t + c_2 t²)/(1 + d_1 t + d_2 t² + d_3 t³), z(1 − q) = −z(q).
+    func testInverseComplementaryNormalUsesNTIAConstants() {
+        for q in [0.0001, 0.01, 0.1, 0.3] {
+            let t = (-2 * log(q)).squareRoot()
+            let z = t - (2.515516 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
+            XCTAssertEqual(ITMVariability.inverseComplementaryNormal(q), z, accuracy: 1e-12, "q = \(q)")
+            XCTAssertEqual(ITMVariability.inverseComplementaryNormal(1 - q), -z, accuracy: 1e-12, "q = \(1 - q)")
+        }
+    }
+
+    /// NTIA checks the percentages in the order situation, time, location: with all three out of range the
+    /// code is 1005 (invalid situation).
+    func testPercentagesAreCheckedInNTIAsOrder() {
+        let p = ITM.Parameters(frequencyMHz: 300, txHeightM: 10, rxHeightM: 2, polarization: .vertical,
+                               climate: .continentalTemperate, mdvar: 12, timePct: 0, locationPct: 100, situationPct: 0)
+        XCTAssertThrowsError(try ITM.pointToPoint(profile: TerrainProfile(elevationsM: [0, 0, 0, 0], spacingM: 100), p)) {
+            XCTAssertEqual(($0 as? ModelInputError)?.code, ITM.ErrorCode.invalidSituation.rawValue)
+        }
+    }
+}

@@ -385,9 +385,10 @@ public enum ITM {
         }
         switch p.variability {
         case let .timeLocationSituation(t, l, s):
+            // NTIA's order: situation, time, location (decides the code when several are invalid).
+            try open("situationPct", s, .invalidSituation)
             try open("timePct", t, .invalidTime)
             try open("locationPct", l, .invalidLocation)
-            try open("situationPct", s, .invalidSituation)
         case let .confidenceReliability(c, r):
             try open("confidencePct", c, .invalidConfidence)
             try open("reliabilityPct", r, .invalidReliability)
