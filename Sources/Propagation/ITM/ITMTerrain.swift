@@ -186,27 +186,30 @@ enum ITMTerrain {
     }
 
     /// `start` with `step` added `steps` times, rounded after every addition as a loop `s += step` rounds it,
-    /// in O(log) time: within one binade [2^e, 2^(e+1)) every addition adds the same amount, `step` rounded to a
-    /// multiple of the binade's ulp u (the sum stays a multiple of u), unless `step` lies exactly half-way
-    /// between two multiples of u (then the loop is run step by step). Each binade is crossed with one real
-    /// addition; the steps inside it are taken at once, s + k·δ, which is exact (a multiple of u below 2^(e+1)).
+    /// in O(log) time: within one binade [2^e, 2^(e+1)) every addition adds the same amount δ, `step` rounded to
+    /// a multiple of the binade's ulp u (the sum stays a multiple of u), unless `step` lies exactly half-way
+    /// between two multiples of u (then the loop is run step by step). Each step that crosses into another binade
+    /// is a real addition; the steps inside a binade are taken at once, s + k·δ, which is exact (a multiple of u
+    /// inside the binade).
     static func runningSum(_ start: Double, _ step: Double, steps: Int) -> Double {
         var s = start
         var left = steps
         while left > 0 {
-            s += step                                         // one real step (crosses binades, handles 0)
+            let before = s
+            s += step                                         // one real step
             left -= 1
-            guard left > 0, s.isNormal, s > 0 else { continue }
+            // Same binade before and after (sign and exponent bits equal, positive and normal): δ = s − before is
+            // that binade's increment (exact: both are multiples of u).
+            let signExponent: UInt64 = 0xFFF0_0000_0000_0000
+            guard left > 0, s.isNormal, s > 0, before > 0,
+                  s.bitPattern & signExponent == before.bitPattern & signExponent else { continue }
+            let delta = s - before
             let u = s.ulp
-            let scaled = step / u                             // exact: u is a power of two
-            guard scaled - scaled.rounded(.down) != 0.5 else { continue }   // a tie: rounding alternates
-            let delta = scaled.rounded(.toNearestOrEven) * u  // what each addition adds in this binade
-            guard delta != 0 else { return s }                // step below half an ulp: s no longer moves
-            let bottom = Double(sign: .plus, exponent: s.exponent, significand: 1)
-            let top = 2 * bottom
-            // Steps k that keep s + k·δ within [bottom + u, top − u]: then s + k·δ ± u/2 lies inside the
-            // binade, so each real addition rounds on the grid of u to exactly s + k·δ.
-            let room = delta > 0 ? (top - u) - s : s - (bottom + u)
+            guard abs(step - delta) != 0.5 * u else { continue }   // a tie: the rounding alternates
+            let bottom = Double(bitPattern: s.bitPattern & signExponent)   // 2^e
+            // Steps k that keep s + k·δ within [2^e + u, 2^(e+1) − u]: then s + k·δ ± u/2 lies inside the binade,
+            // so each real addition rounds on the grid of u to exactly s + k·δ.
+            let room = delta > 0 ? (2 * bottom - u) - s : s - (bottom + u)
             guard room >= abs(delta) else { continue }
             var k = min(left, Int(room / abs(delta)))
             while k > 0 && abs(Double(k) * delta) > room { k -= 1 }
