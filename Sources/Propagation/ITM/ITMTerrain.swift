@@ -181,6 +181,9 @@ enum ITMTerrain {
         // step rounded. Its last bits decide int(0.1 d_L/Δx) and int(0.9 d_L/Δx) in the fits of QLRPFL, and
         // those are whole numbers in exact arithmetic whenever the horizon index is a multiple of 10, so i·Δx
         // (one rounding) picked the neighbouring point there on ~6 % of real profiles (h_e off by up to 25 m).
+        // They also decide D1THX's sample count int(0.1 ((x_2 − x_1)/Δx + 8)), whose argument is a whole number
+        // for other horizon indices too (with i·Δx wherever the index is not a multiple of 10, reference-set
+        // id 141 got another Δh and A 0.06 dB off), so the running sum is used for every horizon.
         g.dl = ITM.Pair(tx: iA == 0 ? dist : runningSum(0, xi, steps: iA),
                         rx: iB == 0 ? dist : runningSum(dist, -xi, steps: iB))
     }
