@@ -62,7 +62,7 @@ public enum ITMDifferentialData {
         public let freeSpaceDB: Double          // 6 decimals
     }
 
-    public struct Set: Sendable {
+    public struct ReferenceSet: Sendable {
         public let paths: [Path]
         public let expected: [Int: Expected]
         public let intermediates: [Int: Intermediate]
@@ -74,7 +74,7 @@ public enum ITMDifferentialData {
     }
 
     /// Reads the whole set; throws when a file is missing, a row is malformed, or ids do not join.
-    public static func load(filePath: String = #filePath) throws -> Set {
+    public static func load(filePath: String = #filePath) throws -> ReferenceSet {
         let dir = folder(filePath: filePath)
         var parts: [URL] = []
         var k = 1
@@ -104,8 +104,8 @@ public enum ITMDifferentialData {
         for p in paths where expected[p.id] == nil {
             throw FixtureError(description: "id \(p.id) of paths-*.csv has no row in expected.csv")
         }
-        guard Swift.Set(paths.map(\.id)).count == paths.count else { throw FixtureError(description: "duplicate ids in paths-*.csv") }
-        return Set(paths: paths, expected: expected, intermediates: intermediates)
+        guard Set(paths.map(\.id)).count == paths.count else { throw FixtureError(description: "duplicate ids in paths-*.csv") }
+        return ReferenceSet(paths: paths, expected: expected, intermediates: intermediates)
     }
 
     // MARK: - Reading

@@ -17,9 +17,9 @@ import XCTest
 import TestSupport
 
 final class ITMDifferentialTests: XCTestCase {
-    private static let loaded: Result<ITMDifferentialData.Set, Error> = Result { try ITMDifferentialData.load() }
+    private static let loaded: Result<ITMDifferentialData.ReferenceSet, Error> = Result { try ITMDifferentialData.load() }
 
-    private func data() throws -> ITMDifferentialData.Set { try Self.loaded.get() }
+    private func data() throws -> ITMDifferentialData.ReferenceSet { try Self.loaded.get() }
 
     /// NTIA's call on one row: the parameters (throwing NTIA's error for an invalid climate or polarization).
     static func parameters(_ p: ITMDifferentialData.Path) throws -> ITM.Parameters {
