@@ -28,8 +28,8 @@ struct ITMReference: Sendable {
     // Geometry and ground (read-only during the computation).
     private let k: Double          // wave number, 1/m
     private let fMHz: Double       // frequency f, MHz
-    private let fCbrt: Double      // f^(1/3), f in MHz
-    private let zgAbs: Double      // |Z_g|
+    private let fCbrtPerKm: Double // f^(1/3)/1000, f in MHz (Vogler's x per metre of distance)
+    private let kPerC0: Double     // 0.017778 f^(−1/3)/|Z_g| (Vogler's K per unit of C_0)
     private let gammaE: Double     // γ_e, 1/m
     private let ns: Double         // N_s, N-units
     private let zg: ITMComplex     // Z_g
@@ -49,8 +49,9 @@ struct ITMReference: Sendable {
     init(geometry: ITMGeometry, setup: ITMSetup) {
         k = setup.waveNumberPerM
         fMHz = setup.frequencyMHz
-        fCbrt = cbrt(setup.frequencyMHz)
-        zgAbs = setup.zg.magnitude
+        let fCbrt = cbrt(setup.frequencyMHz)                // f^(1/3)
+        fCbrtPerKm = fCbrt / 1000
+        kPerC0 = 0.017778 / (fCbrt * setup.zg.magnitude)
         gammaE = setup.gammaE
         ns = setup.ns
         zg = setup.zg
@@ -194,8 +195,8 @@ struct ITMReference: Sendable {
     @inline(__always)
     private func vogler(radiusM a: Double, distanceM d: Double) -> (x: Double, k: Double) {
         let c0 = cbrt(4.0 / 3.0 * 6370e3 / a)               // C_0
-        let kv = 0.017778 * c0 / fCbrt / zgAbs              // K
-        return ((1.607 - kv) * c0 * c0 * fCbrt * d / 1000, kv)
+        let kv = kPerC0 * c0                                // K
+        return ((1.607 - kv) * c0 * c0 * fCbrtPerKm * d, kv)
     }
 
     /// σ_h(Δh) = 0.78 Δh exp(−½ Δh^¼): rms deviation of the terrain within the first Fresnel zone (ERL 79-ITS 67
