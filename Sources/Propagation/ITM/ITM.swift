@@ -8,6 +8,10 @@
 // AVAR, QERFI, ...), since the Algorithm describes the model routine by routine; ERL 79-ITS 67 equation numbers
 // are given where the Algorithm takes a formula from it.
 //
+// Where the 1.2.2 FORTRAN rounded a constant (π, 10/ln 10, Z_0, X_ae, ...), the formulas are evaluated as NTIA's
+// reference release (C++ ITM 1.2.2, github.com/NTIA/itm) evaluates them, and the results agree with that release
+// on the 2,350 real-terrain paths of Tests/Fixtures/itm/differential (see ITMReference.swift).
+//
 // Error codes and warning bits follow NTIA's reference release (ITM 1.3/1.4, "ERRORS_AND_WARNINGS.md"), whose
 // numbers are reproduced in `ITM.ErrorCode` and `ITM.Warnings`.
 //
@@ -158,6 +162,11 @@ public enum ITM {
         public static let extremeVariabilities = Warnings(rawValue: 0x2000)
         /// 0x4000: surface refractivity N_s below 250 N-units.
         public static let surfaceRefractivity = Warnings(rawValue: 0x4000)
+        /// 0x8000 (tanso's, not NTIA's): the reference attenuation is undefined on this geometry (the smooth-earth
+        /// diffraction term is outside Vogler's fit, K > 1.607); A_ref is taken as 0 dB, as NTIA's release returns.
+        public static let referenceAttenuationUndefined = Warnings(rawValue: 0x8000)
+        /// The bits NTIA's ITM defines (its `warnings` field).
+        public static let ntiaBits = Warnings(rawValue: 0x7FFF)
 
         public static let named: [(flag: Warnings, name: String)] = [
                 (.txTerminalHeight, "tx_terminal_height"), (.rxTerminalHeight, "rx_terminal_height"),
@@ -168,6 +177,7 @@ public enum ITM {
                 (.rxHorizonDistance1, "rx_horizon_distance_1"), (.txHorizonDistance2, "tx_horizon_distance_2"),
                 (.rxHorizonDistance2, "rx_horizon_distance_2"), (.extremeVariabilities, "extreme_variabilities"),
                 (.surfaceRefractivity, "surface_refractivity"),
+                (.referenceAttenuationUndefined, "reference_attenuation_undefined"),
             ]
     }
 
@@ -375,9 +385,10 @@ public enum ITM {
         }
         switch p.variability {
         case let .timeLocationSituation(t, l, s):
+            // NTIA's order: situation, time, location (decides the code when several are invalid).
+            try open("situationPct", s, .invalidSituation)
             try open("timePct", t, .invalidTime)
             try open("locationPct", l, .invalidLocation)
-            try open("situationPct", s, .invalidSituation)
         case let .confidenceReliability(c, r):
             try open("confidencePct", c, .invalidConfidence)
             try open("reliabilityPct", r, .invalidReliability)
@@ -398,14 +409,16 @@ public enum ITM {
         if !(gammaE >= 75e-9 && gammaE <= 250e-9) {
             throw error("γ_e (effective earth curvature, 1/m)", gammaE, "[75e-9, 250e-9] 1/m", .effectiveEarth)
         }
-        // Z_g = √(ε_r' − 1), ε_r' = ε_r + i Z_0 σ/k, Z_0 = 376.62 Ω; vertical: Z_g/ε_r' (Algorithm §3)
-        let epsC = ITMComplex(re: p.relativePermittivity, im: 376.62 * p.conductivitySPerM / k)
+        // Z_g = √(ε_r' − 1), ε_r' = ε_r + i Z_0 σ/k; vertical: Z_g/ε_r' (Algorithm §3). Z_0σ/k is taken as
+        // 18000 σ/f_MHz, as NTIA's reference release (C++ ITM 1.2.2) evaluates it (60 λ σ of ITU-R P.527 with c
+        // rounded); the FORTRAN's 376.62 σ/k is 0.2 % smaller, which moved line-of-sight losses by ~0.01 dB.
+        let epsC = ITMComplex(re: p.relativePermittivity, im: 18000 * p.conductivitySPerM / p.frequencyMHz)
         var zg = (epsC - ITMComplex(re: 1, im: 0)).squareRoot()
         if p.polarization == .vertical { zg = zg / epsC }
         if zg.re <= abs(zg.im) {
             throw error("ground impedance Re(Z_g) − |Im(Z_g)|", zg.re - abs(zg.im), "> 0", .groundImpedance)
         }
-        return ITMSetup(waveNumberPerM: k, ns: ns, gammaE: gammaE, zg: zg)
+        return ITMSetup(frequencyMHz: p.frequencyMHz, waveNumberPerM: k, ns: ns, gammaE: gammaE, zg: zg)
     }
 
     static func finish(_ g: inout ITMGeometry, _ setup: ITMSetup, _ p: Parameters, warnings w0: Warnings,
@@ -452,7 +465,8 @@ public enum ITM {
 
 /// Results of QLRPS.
 struct ITMSetup: Sendable {
-    let waveNumberPerM: Double   // k, 1/m
+    let frequencyMHz: Double     // f, MHz
+    let waveNumberPerM: Double   // k = f/47.7 MHz·m, 1/m
     let ns: Double               // N_s, N-units
     let gammaE: Double           // γ_e, 1/m
     let zg: ITMComplex           // Z_g

@@ -11,7 +11,9 @@
 //  - QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
 //    order statistic is unique, so the value is the same as the Algorithm's partial sort.
 //  - D1THX's resampling positions are x_a + j·step rather than a running sum (last-bit differences).
-// Left out: nothing of the Algorithm; distances along the profile are i·Δx rather than a running sum of Δx.
+//  - The horizon tests use distances i·Δx; the horizon distances d_L returned are the Algorithm's running sums of
+//    Δx (computed in O(log n), `runningSum`), whose last bits decide the ranges of the fits.
+// Left out: nothing of the Algorithm.
 import Foundation
 
 enum ITMTerrain {
@@ -101,7 +103,7 @@ enum ITMTerrain {
         let direct = (zb - za) / dist                         // slope of the direct ray, rad
         var thA = direct - qc * dist                          // θ_1, rad
         var thB = -direct - qc * dist                         // θ_2, rad
-        var dlA = dist, dlB = dist                            // d_L,1, d_L,2, m
+        var iA = 0, iB = 0                                    // indices of the horizons (0: none, d_L = d)
         if np >= 2 {
             let p = h.baseAddress!
             let raw = UnsafeRawPointer(p)
@@ -122,7 +124,7 @@ enum ITMTerrain {
                 let qa = p[i] - (qc * sa + thA) * sa - za     // height above the TX ray, m
                 if qa > 0 {
                     thA += qa / sa
-                    dlA = sa
+                    iA = i
                     if i0 == 0 { i0 = i }
                 }
             }
@@ -150,7 +152,7 @@ enum ITMTerrain {
                     let qb = p[i] - (qc * sb + thB) * sb - zb // height above the RX ray, m
                     if qb > 0 || (qb == 0 && raised) {        // ties: keep the point nearest the TX
                         thB += qb / sb
-                        dlB = sb
+                        iB = i
                         raised = true
                     }
                 }
@@ -175,7 +177,49 @@ enum ITMTerrain {
             }
         }
         g.theta = ITM.Pair(tx: thA, rx: thB)
-        g.dl = ITM.Pair(tx: dlA, rx: dlB)
+        // d_L,j as the Algorithm's scan reaches it: Δx added to 0 (TX) or taken from d (RX) once per point, each
+        // step rounded. Its last bits decide int(0.1 d_L/Δx) and int(0.9 d_L/Δx) in the fits of QLRPFL, and
+        // those are whole numbers in exact arithmetic whenever the horizon index is a multiple of 10, so i·Δx
+        // (one rounding) picked the neighbouring point there on ~6 % of real profiles (h_e off by up to 25 m).
+        // They also decide D1THX's sample count int(0.1 ((x_2 − x_1)/Δx + 8)), whose argument is a whole number
+        // for other horizon indices too (with i·Δx wherever the index is not a multiple of 10, reference-set
+        // id 141 got another Δh and A 0.06 dB off), so the running sum is used for every horizon.
+        g.dl = ITM.Pair(tx: iA == 0 ? dist : runningSum(0, xi, steps: iA),
+                        rx: iB == 0 ? dist : runningSum(dist, -xi, steps: iB))
+    }
+
+    /// `start` with `step` added `steps` times, rounded after every addition as a loop `s += step` rounds it,
+    /// in O(log) time: within one binade [2^e, 2^(e+1)) every addition adds the same amount δ, `step` rounded to
+    /// a multiple of the binade's ulp u (the sum stays a multiple of u), unless `step` lies exactly half-way
+    /// between two multiples of u (then the loop is run step by step). Each step that crosses into another binade
+    /// is a real addition; the steps inside a binade are taken at once, s + k·δ, which is exact (a multiple of u
+    /// inside the binade).
+    static func runningSum(_ start: Double, _ step: Double, steps: Int) -> Double {
+        var s = start
+        var left = steps
+        while left > 0 {
+            let before = s
+            s += step                                         // one real step
+            left -= 1
+            // Same binade before and after (sign and exponent bits equal, positive and normal): δ = s − before is
+            // that binade's increment (exact: both are multiples of u).
+            let signExponent: UInt64 = 0xFFF0_0000_0000_0000
+            guard left > 0, s.isNormal, s > 0, before > 0,
+                  s.bitPattern & signExponent == before.bitPattern & signExponent else { continue }
+            let delta = s - before
+            let u = s.ulp
+            guard abs(step - delta) != 0.5 * u else { continue }   // a tie: the rounding alternates
+            let bottom = Double(bitPattern: s.bitPattern & signExponent)   // 2^e
+            // Steps k that keep s + k·δ within [2^e + u, 2^(e+1) − u]: then s + k·δ ± u/2 lies inside the binade,
+            // so each real addition rounds on the grid of u to exactly s + k·δ.
+            let room = delta > 0 ? (2 * bottom - u) - s : s - (bottom + u)
+            guard room >= abs(delta) else { continue }
+            var k = min(left, Int(room / abs(delta)))
+            while k > 0 && abs(Double(k) * delta) > room { k -= 1 }
+            s += Double(k) * delta
+            left -= k
+        }
+        return s
     }
 
     /// Z1SQ1: trapezoid-weighted least-squares line through the profile points between `fromM` and `toM`

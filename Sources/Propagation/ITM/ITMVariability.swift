@@ -127,13 +127,13 @@ struct ITMVariability: Sendable {
     }
 
     /// QERFI: z such that Q(z) = q, the inverse complementary standard normal distribution (A&S 26.2.23,
-    /// |error| < 4.5e-4).
+    /// |error| < 4.5e-4), with A&S's c_0 = 2.515517 written 2.515516 as in NTIA's release (the FORTRAN has
+    /// 2.515516698). t = √(−2 ln min(q, 1 − q)); the floor 1e-6 on min(q, 1 − q) of the FORTRAN is kept (it
+    /// only acts below 1e-4 %, where the inputs are already invalid).
     static func inverseComplementaryNormal(_ q: Double) -> Double {
-        let x = 0.5 - q
-        var t = max(0.5 - abs(x), 0.000001)
-        t = (-2 * log(t)).squareRoot()
-        var v = t - ((0.010328 * t + 0.802853) * t + 2.515516698) / (((0.001308 * t + 0.189269) * t + 1.432788) * t + 1)
-        if x < 0 { v = -v }
-        return v
+        let upper = q > 0.5
+        let t = (-2 * log(max(upper ? 1 - q : q, 0.000001))).squareRoot()
+        let v = t - ((0.010328 * t + 0.802853) * t + 2.515516) / (((0.001308 * t + 0.189269) * t + 1.432788) * t + 1)
+        return upper ? -v : v
     }
 }
