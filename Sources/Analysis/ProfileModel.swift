@@ -60,21 +60,39 @@ public struct ProfileModel: Sendable {
         // the run instead of leaving every cell empty (issue 23). Ranges: the models' own validity (ITM: climate
         // 1–7, mdvar codes, percentages in (0, 100); P.1812/P.1546: time 1–50 %, locations 1–99 %; P.452: time
         // 0.001–50 %) and physical bounds for the rest.
-        climate = try row.int("climate", default: PathLossDefaults.climate, allowed: Array(1...7),
-                              "an ITM radio climate 1–7 (1 equatorial … 7 maritime temperate over sea)")
-        let itmStyle = id == .itm || id == .p526
-        n0 = itmStyle ? try row.double("n0", default: PathLossDefaults.n0, in: 150...500, "a surface refractivity, N-units,") : PathLossDefaults.n0
-        n0ITU = itmStyle ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU, in: 150...500, "a sea-level surface refractivity, N-units,")
-        permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity, in: 1...100, "a relative permittivity")
-        conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM, in: 1e-6...100, "a ground conductivity, S/m,")
+        let itm = id == .itm
+        if itm {
+            // ITM's own settings are checked by ITM itself, with NTIA's ranges, order and error codes (so that a
+            // batch row NTIA rejects is rejected with NTIA's code), once here, before any path.
+            climate = try row.int("climate", default: PathLossDefaults.climate)
+            n0 = try row.double("n0", default: PathLossDefaults.n0)
+            permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity)
+            conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM)
+            timePct = try row.double("time_pct", default: PathLossDefaults.timePct)
+            locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct)
+            situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct)
+            mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar)
+            try ITM.checkSettings(climate: climate, surfaceRefractivityN0: n0, relativePermittivity: permittivity,
+                                  conductivitySPerM: conductivity, mdvar: mdvar, timePct: timePct, locationPct: locationPct,
+                                  situationPct: situationPct)
+            n0ITU = PathLossDefaults.n0ITU
+        } else {
+            climate = try row.int("climate", default: PathLossDefaults.climate, allowed: Array(1...7),
+                                  "an ITM radio climate 1–7 (1 equatorial … 7 maritime temperate over sea)")
+            let itmStyle = id == .p526
+            n0 = itmStyle ? try row.double("n0", default: PathLossDefaults.n0, in: 150...500, "a surface refractivity, N-units,") : PathLossDefaults.n0
+            n0ITU = itmStyle ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU, in: 150...500, "a sea-level surface refractivity, N-units,")
+            permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity, in: 1...100, "a relative permittivity")
+            conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM, in: 1e-6...100, "a ground conductivity, S/m,")
+            let timeRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...50 : id == .p452 ? 0.001...50 : 0.001...99.999
+            timePct = try row.double("time_pct", default: PathLossDefaults.timePct, in: timeRange, "a percentage of time for \(id.rawValue)")
+            let locationRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...99 : 0.001...99.999
+            locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct, in: locationRange, "a percentage of locations for \(id.rawValue)")
+            situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct, in: 0.001...99.999, "a percentage of situations")
+            mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar, allowed: [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33],
+                                "an ITM mode of variability 0–3, +10, +20 or +30")
+        }
         groundGiven = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
-        let timeRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...50 : id == .p452 ? 0.001...50 : 0.001...99.999
-        timePct = try row.double("time_pct", default: PathLossDefaults.timePct, in: timeRange, "a percentage of time for \(id.rawValue)")
-        let locationRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...99 : 0.001...99.999
-        locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct, in: locationRange, "a percentage of locations for \(id.rawValue)")
-        situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct, in: 0.001...99.999, "a percentage of situations")
-        mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar, allowed: [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33],
-                            "an ITM mode of variability 0–3, +10, +20 or +30")
         kFactor = try row.double("k_factor", default: PathLossDefaults.kFactor, in: 0.1...1000, "an effective Earth radius factor")
         switch id {
         case .ehata: environment = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)

@@ -222,9 +222,9 @@ public final class OutputTransaction {
         let recorded = Self.recordedProducts((output as NSString).appendingPathComponent(ProductLayout.record))
         try Self.checkInputs(self.inputs, output: output, against: Set(writes + [ProductLayout.record] + recorded))
         createdFolder = !FileManager.default.fileExists(atPath: output)
-        do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-            throw OutputFolderError("\(output): cannot create the folder: \((error as NSError).localizedDescription)")
-        }
+        // A failure here stays a Foundation error carrying the path, which the command line turns into one line
+        // naming the folder and the cause (a file in the way, permission denied, read-only, disk full).
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let started = ISO8601DateFormatter().string(from: Date())
         let pid = getpid()
         let id = started.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")

@@ -1,4 +1,4 @@
-// The ITM differential reference set kept with the code: Tests/Fixtures/itm/differential/ (see its README.md).
+// The ITM differential reference set kept with the code: Tests/Fixtures/propagation/itm/differential/ (see its README.md).
 //
 // 2,350 real-terrain profiles with the outputs of NTIA's C++ ITM 1.2.2. `paths.csv` of the shared reference set
 // is stored as `paths-1.csv`, `paths-2.csv`, … (rows in id order, each part with the header) so that no file is
@@ -68,9 +68,9 @@ public enum ITMDifferentialData {
         public let intermediates: [Int: Intermediate]
     }
 
-    /// The folder `Tests/Fixtures/itm/differential` of the project holding `filePath`.
+    /// The folder `propagation/itm/differential` of the fixtures (Tests/Fixtures, or TANSO_REFERENCE_DIR).
     public static func folder(filePath: String = #filePath) -> URL {
-        ReferenceData.projectRoot(filePath: filePath).appendingPathComponent("Tests/Fixtures/itm/differential")
+        ReferenceData.root(filePath: filePath).appendingPathComponent("propagation/itm/differential")
     }
 
     /// Reads the whole set; throws when a file is missing, a row is malformed, or ids do not join.

@@ -1,4 +1,4 @@
-// The differential test against NTIA's C++ ITM 1.2.2 (Tests/Fixtures/itm/differential) through the code path
+// The differential test against NTIA's C++ ITM 1.2.2 (Tests/Fixtures/propagation/itm/differential) through the code path
 // of the tool: `PathLossBatch` (the engine of `tanso pathloss`) reads each row of the fixture as it reads a
 // CSV row — the fixture's columns are the `tanso pathloss` columns — and evaluates it with `ProfileModel`, the
 // same type the coverage engine, the exactness check and the conflicts engine build from their settings and

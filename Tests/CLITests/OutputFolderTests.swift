@@ -258,7 +258,7 @@ extension CLITests {
         XCTAssertNoThrow(try ProductFolder.verify(ofPath("part1")))
         let noParts = try cli.run(["merge", "--parts", "", "--output", "m"])
         XCTAssertEqual(noParts.code, 2, noParts.err)
-        XCTAssertTrue(noParts.err.contains("--parts is empty"), noParts.err)
+        XCTAssertTrue(noParts.err.contains("--parts needs the output folders of the shards"), noParts.err)
         XCTAssertEqual(try cli.run(["merge", "--parts", "part1,part2", "--output", "m"]).code, 0)
     }
 

@@ -1,5 +1,5 @@
 // Differential test of ITM (Sources/Propagation/ITM) against NTIA's own C++ ITM 1.2.2 on 2,350 real-terrain
-// profiles (Tests/Fixtures/itm/differential, README.md there: source, licence, how paths.csv was split).
+// profiles (Tests/Fixtures/propagation/itm/differential, README.md there: source, licence, how paths.csv was split).
 //
 // Every valid row must agree with NTIA's basic transmission loss within 0.01 dB and carry NTIA's warning bits
 // exactly; every invalid row must be rejected with NTIA's error code and give no loss. tanso's own warning bit

@@ -362,6 +362,19 @@ public enum ITM {
     }
 
     /// Input checks of NTIA's reference release; returns the warnings that depend on inputs alone.
+    /// Checks the settings that do not depend on the path (climate, N_0, ground, mdvar, percentages) with NTIA's
+    /// ranges, order and error codes, before any path is computed: placeholder frequency and heights (100 MHz,
+    /// 10 m), valid by construction, stand in for the path's own.
+    public static func checkSettings(climate: Int, surfaceRefractivityN0: Double, relativePermittivity: Double,
+                                     conductivitySPerM: Double, mdvar: Int, timePct: Double, locationPct: Double,
+                                     situationPct: Double) throws {
+        let p = Parameters(frequencyMHz: 100, txHeightM: 10, rxHeightM: 10, polarization: .vertical,
+                           climate: try Climate(code: climate), surfaceRefractivityN0: surfaceRefractivityN0,
+                           relativePermittivity: relativePermittivity, conductivitySPerM: conductivitySPerM, mdvar: mdvar,
+                           timePct: timePct, locationPct: locationPct, situationPct: situationPct)
+        _ = try validate(p)
+    }
+
     static func validate(_ p: Parameters) throws -> Warnings {
         var w: Warnings = []
         try ModelInputError.check(modelName, "txHeightM", p.txHeightM, 0.5, 3000, unit: "m", code: ErrorCode.txTerminalHeight.rawValue)
