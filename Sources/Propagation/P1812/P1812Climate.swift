@@ -1,7 +1,7 @@
 // ITU-R P.1812-8 (09/2025) Annex 1 §3.3–3.7: radio-climatic zones along the path (d_tm, d_lm, ω), the path
 // centre (P.2001 Attachment H great-circle construction, as P.1812 §3.5 prescribes for the path-centre
-// location), β0 (§3.6) and the effective Earth radii (§3.7); Attachment 2: the approximation to the inverse
-// complementary cumulative normal distribution.
+// location), β0 (§3.6) and the effective Earth radii (§3.7); Attachment 2: the inverse complementary cumulative
+// normal distribution with P.1812's clamping (the approximation is `P1057`'s).
 // Left out: the digital maps (ΔN, N0) and the map-based coast distances; see P1812.swift.
 import Foundation
 
@@ -74,15 +74,9 @@ extension P1812 {
     static let beta0EarthRadiusKm = 6371.0 * 3
 
     /// I(x), the inverse complementary cumulative normal function of Attachment 2 (Eqs. (96)–(97)), valid for
-    /// 1e-6 ≤ x ≤ 0.999999 (x is held to that range, as the Attachment's approximation requires).
+    /// 1e-6 ≤ x ≤ 0.999999 (x is held to that range, as the Attachment's approximation requires). The
+    /// approximation itself lives in `P1057` (Common/P1057.swift), shared with P.452 and P.2108.
     static func inverseComplementaryNormal(_ x0: Double) -> Double {
-        let x = min(max(x0, 0.000001), 0.999999)
-        func tc(_ y: Double) -> Double {
-            let t = (-2 * log(y)).squareRoot()                                      // Eq. (97a), T(y)
-            // Eq. (97b): C(z) = ((C2 T + C1) T + C0) / (((D3 T + D2) T + D1) T + 1)
-            let c = ((0.010328 * t + 0.802853) * t + 2.515516698) / (((0.001308 * t + 0.189269) * t + 1.432788) * t + 1)
-            return t - c
-        }
-        return x <= 0.5 ? tc(x) : -tc(1 - x)                                        // Eq. (96a), (96b)
+        P1057.inverseComplementaryNormalApproximation(min(max(x0, 0.000001), 0.999999))   // Eqs. (96a, b), (97)
     }
 }

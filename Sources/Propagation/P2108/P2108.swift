@@ -127,6 +127,10 @@ public enum P2108 {
                                                 clutterType: type)
     }
 
+    /// Q⁻¹(p), the inverse complementary cumulative normal distribution of P.2108-1 Eqs. (3a) and (7) (Q as defined
+    /// in ITU-R P.1057-7 Annex 1 §3), to full double precision: `P1057.inverseComplementaryNormal`.
+    static func inverseComplementaryNormal(_ p: Double) -> Double { P1057.inverseComplementaryNormal(p) }
+
     /// Knife-edge diffraction loss J(ν), dB, as P.2108-1 Eq. (2a) takes it from ITU-R P.526 (approximation
     /// P.526-15 Eq. (31), valid for ν > −0.78; 0 below).
     static func knifeEdgeJ(_ nu: Double) -> Double {

@@ -9,14 +9,10 @@ extension P452 {
     // MARK: - Attachment 3
 
     /// Approximation to the inverse cumulative normal distribution for x ≤ 0.5, P.452-18 Attachment 3 Eq. (172)
-    /// (x below 1e-6 is taken as 1e-6, as in the SG3 reference implementation).
+    /// (x below 1e-6 is taken as 1e-6, as in the SG3 reference implementation). Eq. (172) is I(x) = ξ(x) − T(x), the
+    /// negative of the A&S 26.2.23 approximation to Q⁻¹ that `P1057` holds (Common/P1057.swift).
     public static func inverseCumulativeNormal(_ x0: Double) -> Double {
-        let x = max(x0, 1e-6)
-        let t = (-2 * log(x)).squareRoot()                                             // Eq. (172a), T(x)
-        let c0 = 2.515516698, c1 = 0.802853, c2 = 0.010328                              // Eq. (172c)–(172e)
-        let d1 = 1.432788, d2 = 0.189269, d3 = 0.001308                                 // Eq. (172f)–(172h)
-        let xi = ((c2 * t + c1) * t + c0) / (((d3 * t + d2) * t + d1) * t + 1)          // Eq. (172b), ξ(x)
-        return xi - t                                                                  // Eq. (172), I(x)
+        -P1057.upperTailApproximation(max(x0, 1e-6))                                   // Eq. (172), I(x)
     }
 
     // MARK: - §4.2.3 delta-Bullington with separately given smooth-surface heights
