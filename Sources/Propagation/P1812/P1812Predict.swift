@@ -144,14 +144,16 @@ extension P1812 {
         im.rxCoastDistanceKm = dcr
 
         // §3.5: path centre, half-way along the profile on the great circle (P.2001 Attachment H).
-        let centre = greatCirclePoint(lat1Deg: input.txLatitudeDeg, lon1Deg: input.txLongitudeDeg,
+        let centre = ClearAirChain.greatCirclePoint(lat1Deg: input.txLatitudeDeg, lon1Deg: input.txLongitudeDeg,
                                       lat2Deg: input.rxLatitudeDeg, lon2Deg: input.rxLongitudeDeg, distanceKm: dtot / 2)
         im.pathCentreLatitudeDeg = centre.latDeg
         im.pathCentreLongitudeDeg = centre.lonDeg
         if abs(centre.lengthKm - dtot) > max(0.01 * dtot, 0.1) { warnings.insert(.profileLengthMismatch) }
-        let b0 = beta0Percent(pathCentreLatitudeDeg: centre.latDeg, landKm: dtm, inlandKm: dlm)   // β0, %
+        let b0 = ClearAirChain.beta0Percent(pathCentreLatitudeDeg: centre.latDeg, longestLandKm: dtm,
+                                            longestInlandKm: dlm)                  // β0, %, Eqs. (2)–(5)
         im.beta0Percent = b0
-        let ae = medianEarthRadiusKm(deltaN: deltaN), ab = beta0EarthRadiusKm   // a_e, a_β, km
+        let ae = ClearAirChain.medianEarthRadiusKm(deltaN: deltaN)                 // a_e, km, Eqs. (6), (7a)
+        let ab = ClearAirChain.beta0EarthRadiusKm                                  // a_β, km, Eq. (7b)
         im.medianEarthRadiusKm = ae
         im.beta0EarthRadiusKm = ab
 
@@ -295,9 +297,12 @@ extension P1812 {
         im.troposcatterDB = lbs
 
         // §4.5 Ducting/layer reflection (Eqs. (46)–(56)).
-        let lba = ductingLossDB(dtot: dtot, dlt: dlt, dlr: dlr, dct: dct, dcr: dcr, dlm: dlm, hts: hts, hrs: hrs,
-                                hte: hte, hre: hre, hm: hm, thetaT: thetaT, thetaR: thetaR, f: f, p: p,
-                                omega: omega, ae: ae, b0: b0)
+        let lba = ClearAirChain.anomalousPropagationLossDB(.init(
+            frequencyGHz: f, timePercent: p, distanceKm: dtot, txHorizonDistanceKm: dlt, rxHorizonDistanceKm: dlr,
+            txHorizonAngleMrad: thetaT, rxHorizonAngleMrad: thetaR, txCoastDistanceKm: dct, rxCoastDistanceKm: dcr,
+            txHeightAmslM: hts, rxHeightAmslM: hrs, txEffectiveHeightM: hte, rxEffectiveHeightM: hre,
+            terrainRoughnessM: hm, longestInlandKm: dlm, seaFraction: omega, medianEarthRadiusKm: ae,
+            beta0Percent: b0))                                                     // Eq. (46), L_ba
         im.ductingDB = lba
 
         // §4.6 Combination (Eqs. (57)–(63)).
@@ -354,41 +359,5 @@ extension P1812 {
         let epERP = input.txERPkW.map { ep + 10 * log10($0) }
         return Result(basicLossDB: lb, fieldStrengthDBuVm: ep, fieldStrengthForERPDBuVm: epERP, pathType: pathType,
                       intermediates: im, warnings: warnings)
-    }
-
-    /// L_ba, basic transmission loss during anomalous propagation (ducting/layer reflection), §4.5, Eqs. (46)–(56).
-    static func ductingLossDB(dtot: Double, dlt: Double, dlr: Double, dct: Double, dcr: Double, dlm: Double,
-                              hts: Double, hrs: Double, hte: Double, hre: Double, hm: Double,
-                              thetaT: Double, thetaR: Double, f: Double, p: Double, omega: Double,
-                              ae: Double, b0: Double) -> Double {
-        // Eq. (47a): A_lf, extra attenuation of long-wavelength ducting below 0.5 GHz
-        let alf = f < 0.5 ? 45.375 - 137 * f + 92.5 * f * f : 0
-        // Eqs. (48), (48a): site-shielding losses with θ''_t = θ_t − 0.1 d_lt, θ''_r = θ_r − 0.1 d_lr, mrad
-        let thetaT2 = thetaT - 0.1 * dlt, thetaR2 = thetaR - 0.1 * dlr
-        let cbrtF = pow(f, 1.0 / 3.0)
-        let ast = thetaT2 > 0 ? 20 * log10(1 + 0.361 * thetaT2 * (f * dlt).squareRoot()) + 0.264 * thetaT2 * cbrtF : 0
-        let asr = thetaR2 > 0 ? 20 * log10(1 + 0.361 * thetaR2 * (f * dlr).squareRoot()) + 0.264 * thetaR2 * cbrtF : 0
-        // Eqs. (49), (49a): over-sea surface-duct coupling corrections
-        let act = (dct <= 5 && dct <= dlt && omega >= 0.75) ? -3 * exp(-0.25 * dct * dct) * (1 + tanh(0.07 * (50 - hts))) : 0
-        let acr = (dcr <= 5 && dcr <= dlr && omega >= 0.75) ? -3 * exp(-0.25 * dcr * dcr) * (1 + tanh(0.07 * (50 - hrs))) : 0
-        // Eq. (47): A_f, total of fixed coupling losses
-        let af = 102.45 + 20 * log10(f) + 20 * log10(dlt + dlr) + alf + ast + asr + act + acr
-        let gammaD = 5e-5 * ae * cbrtF                                             // Eq. (51), γ_d, dB/mrad
-        let thetaT1 = thetaT <= 0.1 * dlt ? thetaT : 0.1 * dlt                     // Eq. (52a), θ'_t
-        let thetaR1 = thetaR <= 0.1 * dlr ? thetaR : 0.1 * dlr                     // Eq. (52a), θ'_r
-        let theta1 = 1e3 * dtot / ae + thetaT1 + thetaR1                           // Eq. (52), θ', mrad
-        let dI = min(dtot - dlt - dlr, 40)                                         // Eq. (56a), km
-        let mu3 = hm > 10 ? exp(-4.6e-5 * (hm - 10) * (43 + 6 * dI)) : 1           // Eq. (56), μ3
-        let tau = 1 - exp(-(4.12e-4 * pow(dlm, 2.41)))                             // Eq. (3), τ
-        let alpha = max(-0.6 - 3.5e-9 * pow(dtot, 3.1) * tau, -3.4)                // Eq. (55a), α (ε = 3.5)
-        let sq = hte.squareRoot() + hre.squareRoot()
-        let mu2 = min(pow(500 / ae * dtot * dtot / (sq * sq), alpha), 1)          // Eq. (55), μ2
-        let beta = b0 * mu2 * mu3                                                  // Eq. (54), β, %
-        let lb = log10(beta)
-        let gamma = 1.076 / pow(2.0058 - lb, 1.012)
-            * exp(-(9.51 - 4.8 * lb + 0.198 * lb * lb) * 1e-6 * pow(dtot, 1.13))   // Eq. (53a), Γ
-        let ap = -12 + (1.2 + 3.7e-3 * dtot) * log10(p / beta) + 12 * pow(p / beta, gamma)   // Eq. (53), A_p
-        let adp = gammaD * theta1 + ap                                             // Eq. (50), A_d(p)
-        return af + adp                                                            // Eq. (46), L_ba
     }
 }

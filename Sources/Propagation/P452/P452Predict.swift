@@ -30,67 +30,18 @@ extension P452 {
         let htsp = hts - hstd, hrsp = hrs - hsrd                                       // Eq. (38a, b)
         let bulls = P526.bullington(distancesKm: d, heightsM: zeros, txHeightAmslM: htsp, rxHeightAmslM: hrsp,
                                     effectiveEarthRadiusKm: apKm, frequencyMHz: frequencyMHz, speedOfLightMPerS: c).lossDB
-        let dsph = sphericalEarthDiffractionDB(distanceKm: d[d.count - 1] - d[0], txHeightM: htsp, rxHeightM: hrsp,
-                                               apKm: apKm, frequencyGHz: frequencyMHz / 1000,
-                                               polarization: polarization, seaFraction: seaFraction)   // Eq. (39a, b)
-        return (bulla + max(dsph - bulls, 0), bulla, bulls, dsph)                      // Eq. (40)
+        let dsph = ClearAirChain.sphericalEarthLossDB(distanceKm: d[d.count - 1] - d[0], txHeightM: htsp,
+                                                      rxHeightM: hrsp, apKm: apKm, frequencyGHz: frequencyMHz / 1000,
+                                                      polarization: polarization,
+                                                      seaFraction: seaFraction)        // §4.2.2, Eq. (39a, b)
+        let ld = ClearAirChain.deltaBullingtonLossDB(bullingtonActualDB: bulla, bullingtonSmoothDB: bulls,
+                                                     sphericalEarthDB: dsph)           // Eq. (40)
+        return (ld, bulla, bulls, dsph)
     }
 
-    // MARK: - §4.2.2 spherical-Earth diffraction with P.452's own constants
-
-    /// L_dft, §4.2.2.1 Eqs. (29)–(37), in P.452's form: K = 0.036 (a f)^(−1/3)…, X = 21.88 β (f/a²)^(1/3) d,
-    /// Y = 0.9575 β (f²/a)^(1/3) h. `P526.firstTermLoss` writes the exact wavelength forms, which differ from these
-    /// rounded constants by ~1.4e-4 relative in X: 0.15–0.45 dB of a 1 100 dB L_dsph on the SG3 1 000 km path,
-    /// hence this P.452-specific copy of the arithmetic (same structure, P.452's numbers).
-    static func firstTermLossDB(distanceKm d: Double, txHeightM hte: Double, rxHeightM hre: Double, adftKm a: Double,
-                                frequencyGHz f: Double, polarization: Polarization, seaFraction omega: Double) -> Double {
-        func inner(_ epsr: Double, _ sigma: Double) -> Double {
-            let s18 = 18 * sigma / f
-            var k = 0.036 * pow(a * f, -1.0 / 3.0) * pow((epsr - 1) * (epsr - 1) + s18 * s18, -0.25)   // Eq. (30a), K_H
-            if polarization == .vertical { k *= (epsr * epsr + s18 * s18).squareRoot() }               // Eq. (30b), K_V
-            let k2 = k * k, k4 = k2 * k2
-            let beta = (1 + 1.6 * k2 + 0.67 * k4) / (1 + 4.5 * k2 + 1.53 * k4)                         // Eq. (31), β_dft
-            let x = 21.88 * beta * pow(f / (a * a), 1.0 / 3.0) * d                                     // Eq. (32), X
-            let yScale = 0.9575 * beta * pow(f * f / a, 1.0 / 3.0)                                     // Eq. (33), Y / h
-            // Eq. (34): F(X) = 11 + 10 log10 X − 17.6 X for X ≥ 1.6, else −20 log10 X − 5.6488 X^1.425
-            let fx = x >= 1.6 ? 11 + 10 * log10(x) - 17.6 * x : -20 * log10(x) - 5.6488 * pow(x, 1.425)
-            let floor = 2 + 20 * log10(k)
-            func g(_ y: Double) -> Double {
-                let b = beta * y                                                                       // Eq. (36), B
-                // Eq. (35): G(Y) = 17.6 (B − 1.1)^0.5 − 5 log10(B − 1.1) − 8 for B > 2, else 20 log10(B + 0.1 B³),
-                // not below 2 + 20 log10 K.
-                let gy = b > 2 ? 17.6 * (b - 1.1).squareRoot() - 5 * log10(b - 1.1) - 8 : 20 * log10(b + 0.1 * b * b * b)
-                return max(gy, floor)
-            }
-            return -fx - g(yScale * hte) - g(yScale * hre)                                             // Eq. (37), L_dft
-        }
-        let land = inner(22, 0.003)
-        return omega > 0 ? omega * inner(80, 5) + (1 - omega) * land : land                           // Eq. (29)
-    }
-
-    /// L_dsph, §4.2.2 Eqs. (23)–(28), heights above the smooth Earth (h'_ts, h'_rs), radius a_p.
-    static func sphericalEarthDiffractionDB(distanceKm d: Double, txHeightM hte: Double, rxHeightM hre: Double,
-                                            apKm ap: Double, frequencyGHz f: Double, polarization: Polarization,
-                                            seaFraction omega: Double) -> Double {
-        let lambda = 0.2998 / f                                                        // λ, m
-        let dlos = (2 * ap).squareRoot() * ((0.001 * hte).squareRoot() + (0.001 * hre).squareRoot())   // Eq. (23)
-        if d >= dlos {
-            return firstTermLossDB(distanceKm: d, txHeightM: hte, rxHeightM: hre, adftKm: ap, frequencyGHz: f,
-                                   polarization: polarization, seaFraction: omega)
-        }
-        let c = (hte - hre) / (hte + hre)                                              // Eq. (25d)
-        let m = 250 * d * d / (ap * (hte + hre))                                       // Eq. (25e)
-        let b = 2 * ((m + 1) / (3 * m)).squareRoot()
-            * cos(Double.pi / 3 + acos(1.5 * c * (3 * m / pow(m + 1, 3)).squareRoot()) / 3)   // Eq. (25c)
-        let dse1 = d / 2 * (1 + b), dse2 = d - dse1                                    // Eq. (25a, b), km
-        let hse = ((hte - 500 * dse1 * dse1 / ap) * dse2 + (hre - 500 * dse2 * dse2 / ap) * dse1) / d   // Eq. (24), m
-        let hreq = 17.456 * (dse1 * dse2 * lambda / d).squareRoot()                    // Eq. (26), m
-        if hse > hreq { return 0 }
-        let aem = 500 * pow(d / (hte.squareRoot() + hre.squareRoot()), 2)               // Eq. (27), km
-        let ldft = firstTermLossDB(distanceKm: d, txHeightM: hte, rxHeightM: hre, adftKm: aem, frequencyGHz: f,
-                                   polarization: polarization, seaFraction: omega)
-        return ldft < 0 ? 0 : (1 - hse / hreq) * ldft                                  // Eq. (28)
-    }
+    // §4.2.2 spherical-Earth diffraction with P.452's own constants (λ = 0.2998/f, 0.036, 21.88, 0.9575; P526 writes
+    // the exact wavelength forms, 0.15–0.45 dB apart on the SG3 1 000 km path) is shared with P.1812:
+    // Common/ClearAirChain/ClearAirDiffraction.swift.
 
     // MARK: - P.452-17 §4.5 terminal clutter (optional)
 
@@ -125,8 +76,8 @@ extension P452 {
                                           distanceFromStartKm: dFull / 2)
         let b0 = beta0Percent(latitudeDeg: phiM, longestLandKm: dtm, longestInlandKm: dlm)
         // Eqs. (5), (6a), (6b).
-        let ae = P526.earthRadiusKm * 157 / (157 - input.deltaN)                       // a_e, km
-        let ab = P526.earthRadiusKm * 3                                                // a_β, km (k_β = 3)
+        let ae = ClearAirChain.medianEarthRadiusKm(deltaN: input.deltaN)              // a_e, km
+        let ab = ClearAirChain.beta0EarthRadiusKm                                      // a_β, km (k_β = 3)
 
         // Optional P.452-17 §4.5: terminal clutter losses and shortened profile.
         var d = input.distancesKm, h = input.heightsM
@@ -214,9 +165,14 @@ extension P452 {
             - 10.1 * pow(-log10(p / 50), 0.7)                                          // Eq. (45), L_bs
 
         // §4.4 ducting/layer reflection.
-        let lba = ductingLossDB(f: f, p: p, dtot: dtot, geo: geo, hts: hts, hrs: hrs, dlm: dlm, omega: omega,
-                                ae: ae, b0: b0, dct: input.txCoastDistanceKm, dcr: input.rxCoastDistanceKm,
-                                agDB: gamma * dtot)
+        // Eq. (46): L_ba = A_f + A_d(p) + A_g, A_g over d with ρ of Eq. (9a); A_f + A_d(p) as P.1812 (shared).
+        let lba = ClearAirChain.anomalousPropagationLossDB(.init(
+            frequencyGHz: f, timePercent: p, distanceKm: dtot, txHorizonDistanceKm: geo.dlt,
+            rxHorizonDistanceKm: geo.dlr, txHorizonAngleMrad: geo.thetaT, rxHorizonAngleMrad: geo.thetaR,
+            txCoastDistanceKm: input.txCoastDistanceKm, rxCoastDistanceKm: input.rxCoastDistanceKm,
+            txHeightAmslM: hts, rxHeightAmslM: hrs, txEffectiveHeightM: geo.hte, rxEffectiveHeightM: geo.hre,
+            terrainRoughnessM: geo.hm, longestInlandKm: dlm, seaFraction: omega, medianEarthRadiusKm: ae,
+            beta0Percent: b0)) + gamma * dtot
 
         // P.452-18 §4.5 (-17 §4.6) overall prediction.
         let fj = 1 - 0.5 * (1 + tanh(3 * 0.8 * (geo.stim - geo.str) / 0.3))           // Eq. (58), Θ = 0.3, ξ = 0.8
@@ -255,44 +211,6 @@ extension P452 {
             diffractionDuctingDB: lbda, modifiedDB: lbam, fj: fj, fk: fk, txClutterLossDB: aht, rxClutterLossDB: ahr)
         return Result(lossDB: lb, pathType: geo.pathType, components: comps, path: path,
                       gaseousSpecificAttenuationDBPerKm: gamma, waterVapourDensityGPerM3: rho, warnings: warnings)
-    }
-
-    /// L_ba, §4.4 Eqs. (46)–(56a). `agDB` is A_g over the path length d with ρ of Eq. (9a).
-    static func ductingLossDB(f: Double, p: Double, dtot: Double, geo: ProfileGeometry, hts: Double, hrs: Double,
-                              dlm: Double, omega: Double, ae: Double, b0: Double, dct: Double?, dcr: Double?,
-                              agDB: Double) -> Double {
-        let dlt = geo.dlt, dlr = geo.dlr
-        let alf = f < 0.5 ? 45.375 - 137 * f + 92.5 * f * f : 0                        // Eq. (47a), A_lf
-        let cbrtF = pow(f, 1.0 / 3.0)
-        // Eq. (48), (48a): site-shielding losses A_st, A_sr with θ''_t = θ_t − 0.1 d_lt.
-        func shielding(_ theta: Double, _ dl: Double) -> Double {
-            let t2 = theta - 0.1 * dl                                                  // Eq. (48a), θ'', mrad
-            return t2 > 0 ? 20 * log10(1 + 0.361 * t2 * (f * dl).squareRoot()) + 0.264 * t2 * cbrtF : 0
-        }
-        let ast = shielding(geo.thetaT, dlt), asr = shielding(geo.thetaR, dlr)
-        // Eq. (49), (49a): over-sea surface-duct coupling corrections A_ct, A_cr.
-        func coupling(_ dc: Double?, _ dl: Double, _ hs: Double) -> Double {
-            guard let dc, omega >= 0.75, dc <= dl, dc <= 5 else { return 0 }
-            return -3 * exp(-0.25 * dc * dc) * (1 + tanh(0.07 * (50 - hs)))
-        }
-        let act = coupling(dct, dlt, hts), acr = coupling(dcr, dlr, hrs)
-        let af = 102.45 + 20 * log10(f) + 20 * log10(dlt + dlr) + alf + ast + asr + act + acr   // Eq. (47), A_f
-        let gammaD = 5e-5 * ae * cbrtF                                                 // Eq. (51), γ_d, dB/mrad
-        let tt = min(geo.thetaT, 0.1 * dlt), tr = min(geo.thetaR, 0.1 * dlr)           // Eq. (52a), θ'_t, θ'_r
-        let thetaP = 1e3 * dtot / ae + tt + tr                                         // Eq. (52), θ', mrad
-        let di = min(dtot - dlt - dlr, 40)                                             // Eq. (56a), d_I, km
-        let mu3 = geo.hm <= 10 ? 1 : exp(-4.6e-5 * (geo.hm - 10) * (43 + 6 * di))      // Eq. (56), μ3
-        let tau = 1 - exp(-4.12e-4 * pow(dlm, 2.41))                                   // Eq. (3a), τ
-        let alpha = max(-0.6 - 3.5e-9 * pow(dtot, 3.1) * tau, -3.4)                    // Eq. (55a), α (ε = 3.5)
-        let sh = geo.hte.squareRoot() + geo.hre.squareRoot()
-        let mu2 = min(pow(500 / ae * dtot * dtot / (sh * sh), alpha), 1)               // Eq. (55), μ2
-        let beta = b0 * mu2 * mu3                                                      // Eq. (54), β, %
-        let lb = log10(beta)
-        let gam = 1.076 / pow(2.0058 - lb, 1.012)
-            * exp(-(9.51 - 4.8 * lb + 0.198 * lb * lb) * 1e-6 * pow(dtot, 1.13))      // Eq. (53a), Γ
-        let ap = -12 + (1.2 + 3.7e-3 * dtot) * log10(p / beta) + 12 * pow(p / beta, gam)   // Eq. (53), A_p
-        let adp = gammaD * thetaP + ap                                                 // Eq. (50), A_d(p)
-        return af + adp + agDB                                                         // Eq. (46), L_ba
     }
 
     // MARK: - Input checks

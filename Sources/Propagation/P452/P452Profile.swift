@@ -58,32 +58,18 @@ extension P452 {
 
     // MARK: - Radio-meteorology
 
-    /// β0, %, P.452-18 Eqs. (2)–(4), for the path-centre latitude φ (degrees), d_tm and d_lm (km).
+    /// β0, %, P.452-18 Eqs. (2)–(4), for the path-centre latitude φ (degrees), d_tm and d_lm (km). Shared with P.1812:
+    /// `ClearAirChain.beta0Percent` (Common/ClearAirChain/RadioMeteorology.swift).
     public static func beta0Percent(latitudeDeg phi: Double, longestLandKm dtm: Double, longestInlandKm dlm: Double) -> Double {
-        let tau = 1 - exp(-4.12e-4 * pow(dlm, 2.41))                                  // Eq. (3a), τ
-        let mu1 = min(pow(pow(10, -dtm / (16 - 6.6 * tau)) + pow(10, -5 * (0.496 + 0.354 * tau)), 0.2), 1)   // Eq. (3), μ1 ≤ 1
-        let aphi = abs(phi)
-        if aphi <= 70 {
-            let mu4 = pow(10, (-0.935 + 0.0176 * aphi) * log10(mu1))                   // Eq. (4), |φ| ≤ 70°
-            return pow(10, -0.015 * aphi + 1.67) * mu1 * mu4                           // Eq. (2), |φ| ≤ 70°
-        }
-        let mu4 = pow(10, 0.3 * log10(mu1))                                            // Eq. (4), |φ| > 70°
-        return 4.17 * mu1 * mu4                                                        // Eq. (2), |φ| > 70°
+        ClearAirChain.beta0Percent(pathCentreLatitudeDeg: phi, longestLandKm: dtm, longestInlandKm: dlm)
     }
 
-    /// Latitude of the point at `fraction` of the great-circle path from (lat1, lon1) to (lat2, lon2),
-    /// ITU-R P.2001 Attachment H §H.2–H.3 (mean Earth radius; P.452-18 uses d_pnt = d/2 of the profile length).
+    /// Latitude of the point at `distanceFromStartKm` along the great-circle path from (lat1, lon1) to (lat2, lon2),
+    /// ITU-R P.2001 Attachment H §H.2–H.3 (mean Earth radius; P.452-18 uses d_pnt = d/2 of the profile length):
+    /// `ClearAirChain.greatCirclePoint`, shared with P.1812.
     public static func greatCircleLatitudeDeg(fromLatDeg lat1: Double, fromLonDeg lon1: Double, toLatDeg lat2: Double,
                                               toLonDeg lon2: Double, distanceFromStartKm dpnt: Double) -> Double {
-        let r = Double.pi / 180
-        let dlon = (lon2 - lon1) * r                                                   // H.2.1
-        let s1 = sin(lat1 * r), c1 = cos(lat1 * r), s2 = sin(lat2 * r), c2 = cos(lat2 * r)
-        let rr = s1 * s2 + c1 * c2 * cos(dlon)                                         // H.2.2
-        let x1 = s2 - rr * s1, y1 = c1 * c2 * sin(dlon)                                // H.2.5a, b
-        let bearing = abs(x1) < 1e-9 && abs(y1) < 1e-9 ? 0 : atan2(y1, x1)            // H.2.6, B_t2r
-        let phiPnt = dpnt / P526.earthRadiusKm                                         // H.3.1, rad
-        let s = s1 * cos(phiPnt) + c1 * sin(phiPnt) * cos(bearing)                     // H.3.2
-        return asin(max(-1, min(1, s))) / r                                            // H.3.3
+        ClearAirChain.greatCirclePoint(lat1Deg: lat1, lon1Deg: lon1, lat2Deg: lat2, lon2Deg: lon2, distanceKm: dpnt).latDeg
     }
 
     // MARK: - Zones
