@@ -164,14 +164,8 @@ extension P1812 {
         let lambda = 0.2998 / f                                                    // λ, m (§4.3.1)
 
         // §5.6.1 (Eqs. (85)–(88)): least-squares smooth-Earth surface h_st, h_sr.
-        var v1 = 0.0, v2 = 0.0
-        for i in 1..<n {
-            let dd = d[i] - d[i - 1]
-            v1 += dd * (h[i] + h[i - 1])                                           // Eq. (85)
-            v2 += dd * (h[i] * (2 * d[i] + d[i - 1]) + h[i - 1] * (d[i] + 2 * d[i - 1]))   // Eq. (86)
-        }
-        let hstLS = (2 * v1 * dtot - v2) / (dtot * dtot)                           // Eq. (87), h_st
-        let hsrLS = (v2 - v1 * dtot) / (dtot * dtot)                               // Eq. (88), h_sr
+        let leastSquares = ClearAirChain.leastSquaresSurfaceM(d: d, h: h)
+        let hstLS = leastSquares.txM, hsrLS = leastSquares.rxM                     // Eqs. (87), (88), h_st, h_sr
         im.txLeastSquaresHeightM = hstLS
         im.rxLeastSquaresHeightM = hsrLS
 
@@ -237,12 +231,12 @@ extension P1812 {
         im.angularDistanceMrad = theta
 
         // §5.6.3 (Eqs. (92)–(95)): ducting/layer-reflection heights and terrain roughness.
-        let hst = min(hstLS, h[0]), hsr = min(hsrLS, h[n - 1])                    // Eqs. (92a), (92b)
-        let slope = (hsr - hst) / dtot                                             // Eq. (93), m
-        let hte = htg + h[0] - hst                                                 // Eq. (94a), h_te, m
-        let hre = hrg + h[n - 1] - hsr                                             // Eq. (94b), h_re, m
-        var hm = -Double.infinity
-        for i in min(lt, lr)...max(lt, lr) { hm = max(hm, h[i] - (hst + slope * d[i])) }   // Eq. (95), h_m, m
+        // h_m over the points between the two horizon points (Eq. (95)), whichever comes first.
+        let duct = ClearAirChain.ductingSurface(d: d, h: h, leastSquares: leastSquares, txHeightM: htg, rxHeightM: hrg,
+                                                roughnessIndices: min(lt, lr)...max(lt, lr))
+        let hst = duct.txSmoothM, hsr = duct.rxSmoothM                             // Eqs. (92a), (92b)
+        let hte = duct.txEffectiveHeightM, hre = duct.rxEffectiveHeightM           // Eqs. (94a), (94b), m
+        let hm = duct.terrainRoughnessM                                            // Eq. (95), h_m, m
         im.txSmoothHeightM = hst
         im.rxSmoothHeightM = hsr
         im.txEffectiveHeightM = hte
@@ -252,9 +246,8 @@ extension P1812 {
         // §4.2 Line of sight with short-term focusing and multipath (Eqs. (8)–(11)).
         let dfs2 = dtot * dtot + pow((hts - hrs) / 1000, 2)                        // Eq. (8a), km²
         let lbfs = 92.4 + 20 * log10(f) + 10 * log10(dfs2)                         // Eq. (8), L_bfs
-        let esScale = 2.6 * (1 - exp(-0.1 * (dlt + dlr)))
-        let esp = esScale * log10(p / 50)                                          // Eq. (9a), E_sp
-        let esb = esScale * log10(b0 / 50)                                         // Eq. (9b), E_sβ
+        let (esp, esb) = ClearAirChain.focusingCorrectionsDB(horizonDistancesKm: dlt + dlr, timePercent: p,
+                                                             beta0Percent: b0)    // Eqs. (9a, b), E_sp, E_sβ
         let lb0p = lbfs + esp                                                      // Eq. (10), L_b0p
         let lb0b = lbfs + esb                                                      // Eq. (11), L_b0β
         im.freeSpaceDB = lbfs
@@ -307,17 +300,17 @@ extension P1812 {
 
         // §4.6 Combination (Eqs. (57)–(63)).
         let fj = 1 - 0.5 * (1 + tanh(3 * 0.8 * (theta - 0.3) / 0.3))              // Eq. (57), Θ = 0.3 mrad, ξ = 0.8
-        let fk = 1 - 0.5 * (1 + tanh(3 * 0.5 * (dtot - 20) / 20))                 // Eq. (58), d_sw = 20 km, κ = 0.5
-        var fi = 1.0
-        var lminb0p = lb0p + (1 - omega) * ldp                                     // Eq. (59), p < β0
-        if p >= b0 {
-            fi = inverseComplementaryNormal(p / 100) / iB0                         // Eq. (40)
-            lminb0p = lbd50 + (lb0b + (1 - omega) * ldp - lbd50) * fi              // Eq. (59), p ≥ β0
-        }
+        let fk = ClearAirChain.pathLengthBlend(distanceKm: dtot)                   // Eq. (58), d_sw = 20 km, κ = 0.5
+        let fi = p >= b0 ? inverseComplementaryNormal(p / 100) / iB0 : 1           // Eq. (40), as Eq. (59) uses it
+        let lminb0p = ClearAirChain.minimumLineOfSightSeaLossDB(
+            lineOfSightDB: lb0p, lineOfSightBeta0DB: lb0b, diffractionDB: ldp, diffractionBasicMedianDB: lbd50,
+            seaFraction: omega, timePercent: p, beta0Percent: b0, fi: { fi })     // Eq. (59), L_minb0p
         let eta = 2.5
         let lminbap = eta * log(exp(lba / eta) + exp(lb0p / eta))                  // Eq. (60), L_minbap
-        let lbda = lminbap <= lbd ? lminbap + (lbd - lminbap) * fk : lbd          // Eq. (61), L_bda
-        let lbam = lbda + (lminb0p - lbda) * fj                                    // Eq. (62), L_bam
+        let lbda = ClearAirChain.diffractionDuctingLossDB(minimumDuctingDB: lminbap, diffractionBasicDB: lbd,
+                                                          pathLengthBlend: fk)     // Eq. (61), L_bda
+        let lbam = ClearAirChain.modifiedLossDB(diffractionDuctingDB: lbda, minimumLineOfSightSeaDB: lminb0p,
+                                                angularBlend: fj)                  // Eq. (62), L_bam
         let lbc = -5 * log10(pow(10, -0.2 * lbs) + pow(10, -0.2 * lbam))           // Eq. (63), L_bc
         im.fi = fi
         im.fj = fj

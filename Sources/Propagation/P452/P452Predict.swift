@@ -133,9 +133,8 @@ extension P452 {
         let d3 = (dtot * dtot + dz * dz).squareRoot()                                  // km
         let ag = gamma * d3                                                            // Eq. (9), A_g, dB
         let lbfsg = 92.4 + 20 * log10(f) + 20 * log10(d3) + ag                         // Eq. (8), L_bfsg
-        let focus = 2.6 * (1 - exp(-0.1 * (geo.dlt + geo.dlr)))
-        let esp = focus * log10(p / 50)                                                // Eq. (10a), E_sp
-        let esb = focus * log10(b0 / 50)                                               // Eq. (10b), E_sβ
+        let (esp, esb) = ClearAirChain.focusingCorrectionsDB(horizonDistancesKm: geo.dlt + geo.dlr, timePercent: p,
+                                                             beta0Percent: b0)        // Eq. (10a, b), E_sp, E_sβ
         let lb0p = lbfsg + esp                                                         // Eq. (11), L_b0p
         let lb0b = lbfsg + esb                                                         // Eq. (12), L_b0β
 
@@ -176,18 +175,19 @@ extension P452 {
 
         // P.452-18 §4.5 (-17 §4.6) overall prediction.
         let fj = 1 - 0.5 * (1 + tanh(3 * 0.8 * (geo.stim - geo.str) / 0.3))           // Eq. (58), Θ = 0.3, ξ = 0.8
-        let fk = 1 - 0.5 * (1 + tanh(3 * 0.5 * (dtot - 20) / 20))                      // Eq. (59), d_sw = 20, κ = 0.5
-        var lminb0p = lb0p + (1 - omega) * ldp                                         // Eq. (60), p < β0
-        if p >= b0 {
-            let fi = inverseCumulativeNormal(p / 100) / inverseCumulativeNormal(b0 / 100)   // Eq. (41a)
-            lminb0p = lbd50 + (lb0b + (1 - omega) * ldp - lbd50) * fi                  // Eq. (60), p ≥ β0
-        }
+        let fk = ClearAirChain.pathLengthBlend(distanceKm: dtot)                       // Eq. (59), d_sw = 20, κ = 0.5
+        let lminb0p = ClearAirChain.minimumLineOfSightSeaLossDB(
+            lineOfSightDB: lb0p, lineOfSightBeta0DB: lb0b, diffractionDB: ldp, diffractionBasicMedianDB: lbd50,
+            seaFraction: omega, timePercent: p, beta0Percent: b0,
+            fi: { inverseCumulativeNormal(p / 100) / inverseCumulativeNormal(b0 / 100) })   // Eqs. (60), (41a)
         let eta = 2.5
         // Eq. (61), L_minbap = η ln(exp(L_ba/η) + exp(L_b0p/η)), written without overflow.
         let mx = max(lba, lb0p)
         let lminbap = mx + eta * log(exp((lba - mx) / eta) + exp((lb0p - mx) / eta))
-        let lbda = lminbap <= lbd ? lminbap + (lbd - lminbap) * fk : lbd               // Eq. (62), L_bda
-        let lbam = lbda + (lminb0p - lbda) * fj                                        // Eq. (63), L_bam
+        let lbda = ClearAirChain.diffractionDuctingLossDB(minimumDuctingDB: lminbap, diffractionBasicDB: lbd,
+                                                          pathLengthBlend: fk)         // Eq. (62), L_bda
+        let lbam = ClearAirChain.modifiedLossDB(diffractionDuctingDB: lbda, minimumLineOfSightSeaDB: lminb0p,
+                                                angularBlend: fj)                      // Eq. (63), L_bam
         // Eq. (64): L_b = −5 log10(10^(−0.2 L_bs) + 10^(−0.2 L_bam)) (+ A_ht + A_hr, P.452-17), written stably.
         let mn = min(lbs, lbam)
         let lb = mn - 5 * log10(pow(10, -0.2 * (lbs - mn)) + pow(10, -0.2 * (lbam - mn))) + aht + ahr

@@ -114,14 +114,8 @@ extension P452 {
         var g = ProfileGeometry()
 
         // §5.1.6.2, Eqs. (161)–(164): least-squares smooth surface.
-        var v1 = 0.0, v2 = 0.0
-        for i in 1..<n {
-            let di = d[i], dp = d[i - 1], hi = h[i], hp = h[i - 1]
-            v1 += (di - dp) * (hi + hp)                                                // Eq. (161)
-            v2 += (di - dp) * (hi * (2 * di + dp) + hp * (di + 2 * dp))                // Eq. (162)
-        }
-        let hst = (2 * v1 * dtot - v2) / (dtot * dtot)                                 // Eq. (163), h_st
-        let hsr = (v2 - v1 * dtot) / (dtot * dtot)                                     // Eq. (164), h_sr
+        let leastSquares = ClearAirChain.leastSquaresSurfaceM(d: d, h: h)
+        let hst = leastSquares.txM, hsr = leastSquares.rxM                             // Eqs. (163), (164), h_st, h_sr
 
         // One pass over the intermediate points: obstruction (§5.1.6.3, Eq. (165)), horizon angles (Eqs. (152),
         // (157): θ is monotonic in its atan argument, so the maxima are taken on the arguments), S_tim (Eq. (14)).
@@ -183,14 +177,12 @@ extension P452 {
         g.theta = 1e3 * dtot / ae + g.thetaT + g.thetaR                                // Eq. (159), θ, mrad
 
         // §5.1.6.4 ducting/layer-reflection heights and roughness.
-        let hstDuct = min(hst, h[0])                                                   // Eq. (168a)
-        let hsrDuct = min(hsr, h[n - 1])                                               // Eq. (168b)
-        let m = (hsrDuct - hstDuct) / dtot                                             // Eq. (169), m/km
-        g.hte = htg + h[0] - hstDuct                                                   // Eq. (170a), h_te
-        g.hre = hrg + h[n - 1] - hsrDuct                                               // Eq. (170b), h_re
-        var hm = -Double.infinity
-        for i in lt...max(lt, lr) { hm = max(hm, h[i] - (hstDuct + m * d[i])) }        // Eq. (171), h_m
-        g.hm = hm
+        // Eqs. (168)–(171), h_m from the transmitter's horizon point to the receiver's (as the SG3 reference).
+        let duct = ClearAirChain.ductingSurface(d: d, h: h, leastSquares: leastSquares, txHeightM: htg, rxHeightM: hrg,
+                                                roughnessIndices: lt...max(lt, lr))
+        g.hte = duct.txEffectiveHeightM                                                // Eq. (170a), h_te
+        g.hre = duct.rxEffectiveHeightM                                                // Eq. (170b), h_re
+        g.hm = duct.terrainRoughnessM                                                  // Eq. (171), h_m
         g.hst = hst
         g.hsr = hsr
         return g
