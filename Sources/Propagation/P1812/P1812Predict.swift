@@ -47,20 +47,17 @@ extension P1812 {
         }
         try ModelInputError.check(m, "tx_height_m", input.txHeightM, 1, 3000, unit: "m")
         try ModelInputError.check(m, "rx_height_m", input.rxHeightM, 1, 3000, unit: "m")
-        try ModelInputError.check(m, "tx_latitude_deg", input.txLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "rx_latitude_deg", input.rxLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "tx_longitude_deg", input.txLongitudeDeg, -360, 360, unit: "°")
-        try ModelInputError.check(m, "rx_longitude_deg", input.rxLongitudeDeg, -360, 360, unit: "°")
+        try ClearAirChain.checkTerminalCoordinates(model: m, txLatitudeDeg: input.txLatitudeDeg,
+                                                   txLongitudeDeg: input.txLongitudeDeg,
+                                                   rxLatitudeDeg: input.rxLatitudeDeg,
+                                                   rxLongitudeDeg: input.rxLongitudeDeg, longitudeRangeDeg: -360...360)
         let deltaN = input.meteorology.deltaN, n0 = input.meteorology.n0
-        guard deltaN >= 0, deltaN < 157 else {
-            throw ModelInputError(model: m, parameter: "delta_n", value: deltaN, validRange: "[0, 157) N-units/km")
-        }
+        try ClearAirChain.checkDeltaN(model: m, deltaN)
         try ModelInputError.check(m, "n0", n0, 100, 600, unit: "N-units")
         if let e = input.txERPkW, !(e > 0 && e.isFinite) {
             throw ModelInputError(model: m, parameter: "tx_erp_kw", value: e, validRange: "(0, ∞) kW")
         }
-        if let v = input.txCoastDistanceKm { try ModelInputError.check(m, "tx_coast_distance_km", v, 0, 1e5, unit: "km") }
-        if let v = input.rxCoastDistanceKm { try ModelInputError.check(m, "rx_coast_distance_km", v, 0, 1e5, unit: "km") }
+        try ClearAirChain.checkCoastDistances(model: m, txKm: input.txCoastDistanceKm, rxKm: input.rxCoastDistanceKm)
         switch input.locationVariability {
         case let .computed(wa): try ModelInputError.check(m, "area_width_m", wa, 1e-3, 1e5, unit: "m")
         case let .sigmaDB(s): try ModelInputError.check(m, "location_sigma_db", s, 0, 100, unit: "dB")

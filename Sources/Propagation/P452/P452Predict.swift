@@ -243,20 +243,17 @@ extension P452 {
         try ModelInputError.check(m, "time_percent", input.timePercent, 0.001, 50, unit: "%")
         try ModelInputError.check(m, "tx_height_m", input.txHeightM, 0, 1e4, unit: "m")
         try ModelInputError.check(m, "rx_height_m", input.rxHeightM, 0, 1e4, unit: "m")
-        try ModelInputError.check(m, "tx_latitude_deg", input.txLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "rx_latitude_deg", input.rxLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "tx_longitude_deg", input.txLongitudeDeg, -180, 360, unit: "°")
-        try ModelInputError.check(m, "rx_longitude_deg", input.rxLongitudeDeg, -180, 360, unit: "°")
-        guard input.deltaN.isFinite, input.deltaN >= 0, input.deltaN < 157 else {
-            throw ModelInputError(model: m, parameter: "delta_n", value: input.deltaN, validRange: "[0, 157) N-units/km")
-        }
+        try ClearAirChain.checkTerminalCoordinates(model: m, txLatitudeDeg: input.txLatitudeDeg,
+                                                   txLongitudeDeg: input.txLongitudeDeg,
+                                                   rxLatitudeDeg: input.rxLatitudeDeg,
+                                                   rxLongitudeDeg: input.rxLongitudeDeg, longitudeRangeDeg: -180...360)
+        try ClearAirChain.checkDeltaN(model: m, input.deltaN)
         try ModelInputError.check(m, "n0", input.n0, 200, 500, unit: "N-units")
         try ModelInputError.check(m, "pressure_hpa", input.pressureHPa, 1, 1200, unit: "hPa")
         try ModelInputError.check(m, "temperature_c", input.temperatureC, -100, 60, unit: "°C")
         try ModelInputError.check(m, "tx_gain_dbi", input.txGainDBi, -50, 100, unit: "dBi")
         try ModelInputError.check(m, "rx_gain_dbi", input.rxGainDBi, -50, 100, unit: "dBi")
-        if let v = input.txCoastDistanceKm { try ModelInputError.check(m, "tx_coast_distance_km", v, 0, 1e5, unit: "km") }
-        if let v = input.rxCoastDistanceKm { try ModelInputError.check(m, "rx_coast_distance_km", v, 0, 1e5, unit: "km") }
+        try ClearAirChain.checkCoastDistances(model: m, txKm: input.txCoastDistanceKm, rxKm: input.rxCoastDistanceKm)
         if let v = input.waterVapourDensityGPerM3 {
             try ModelInputError.check(m, "water_vapour_density_g_per_m3", v, 0, 50, unit: "g/m³")
         }
