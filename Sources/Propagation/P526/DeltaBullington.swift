@@ -99,12 +99,13 @@ extension P526 {
     public static func effectiveEarthRadiusKm(kFactor: Double) -> Double { earthRadiusKm * kFactor }
 
     /// Median effective Earth radius from the average radio-refractive lapse rate ΔN (N-units/km):
-    /// k50 = 157 / (157 − ΔN) (P.452-17 Eq. (5)), a_e = 6371 k50 (Eq. (6a)).
+    /// k50 = 157 / (157 − ΔN) (P.452-17 Eq. (5)), a_e = 6371 k50 (Eq. (6a)); the formula is the clear-air chain's
+    /// (`ClearAirChain.medianEarthRadiusKm`), with this function's own range check.
     public static func effectiveEarthRadiusKm(deltaN: Double) throws -> Double {
         guard deltaN < 157, deltaN.isFinite else {
             throw ModelInputError(model: modelName, parameter: "delta_n", value: deltaN, validRange: "(−∞, 157) N-units/km")
         }
-        return earthRadiusKm * 157 / (157 - deltaN)
+        return ClearAirChain.medianEarthRadiusKm(deltaN: deltaN)
     }
 
     // MARK: - Bullington (§4.5.1)
