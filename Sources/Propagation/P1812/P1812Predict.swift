@@ -142,7 +142,8 @@ extension P1812 {
 
         // §3.5: path centre, half-way along the profile on the great circle (P.2001 Attachment H).
         let centre = ClearAirChain.greatCirclePoint(lat1Deg: input.txLatitudeDeg, lon1Deg: input.txLongitudeDeg,
-                                      lat2Deg: input.rxLatitudeDeg, lon2Deg: input.rxLongitudeDeg, distanceKm: dtot / 2)
+                                                    lat2Deg: input.rxLatitudeDeg, lon2Deg: input.rxLongitudeDeg,
+                                                    distanceKm: dtot / 2)
         im.pathCentreLatitudeDeg = centre.latDeg
         im.pathCentreLongitudeDeg = centre.lonDeg
         if abs(centre.lengthKm - dtot) > max(0.01 * dtot, 0.1) { warnings.insert(.profileLengthMismatch) }
