@@ -66,10 +66,10 @@ extension P452 {
 
     /// Latitude of the point at `distanceFromStartKm` along the great-circle path from (lat1, lon1) to (lat2, lon2),
     /// ITU-R P.2001 Attachment H §H.2–H.3 (mean Earth radius; P.452-18 uses d_pnt = d/2 of the profile length):
-    /// `ClearAirChain.greatCirclePoint`, shared with P.1812.
+    /// `ClearAirChain.greatCircleLatitudeDeg`, shared with P.1812.
     public static func greatCircleLatitudeDeg(fromLatDeg lat1: Double, fromLonDeg lon1: Double, toLatDeg lat2: Double,
                                               toLonDeg lon2: Double, distanceFromStartKm dpnt: Double) -> Double {
-        ClearAirChain.greatCirclePoint(lat1Deg: lat1, lon1Deg: lon1, lat2Deg: lat2, lon2Deg: lon2, distanceKm: dpnt).latDeg
+        ClearAirChain.greatCircleLatitudeDeg(lat1Deg: lat1, lon1Deg: lon1, lat2Deg: lat2, lon2Deg: lon2, distanceKm: dpnt)
     }
 
     // MARK: - Zones

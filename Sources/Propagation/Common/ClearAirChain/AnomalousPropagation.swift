@@ -6,11 +6,14 @@ import Foundation
 extension ClearAirChain {
     /// Site-shielding loss A_st (or A_sr) towards the horizon, dB: P.1812 and P.452 Eqs. (48), (48a), with
     /// θ'' = θ − 0.1 d_l (mrad) for the terminal's horizon angle θ (mrad) and horizon distance d_l (km).
+    /// `cubeRootFrequency` is f^(1/3) (computed once per path by the caller; nil computes it here).
     @inline(__always)
     static func siteShieldingLossDB(horizonAngleMrad theta: Double, horizonDistanceKm dl: Double,
-                                    frequencyGHz f: Double) -> Double {
+                                    frequencyGHz f: Double, cubeRootFrequency: Double? = nil) -> Double {
         let t2 = theta - 0.1 * dl                                                      // Eq. (48a), θ'', mrad
-        return t2 > 0 ? 20 * log10(1 + 0.361 * t2 * (f * dl).squareRoot()) + 0.264 * t2 * pow(f, 1.0 / 3.0) : 0   // Eq. (48)
+        guard t2 > 0 else { return 0 }
+        let cbrtF = cubeRootFrequency ?? pow(f, 1.0 / 3.0)
+        return 20 * log10(1 + 0.361 * t2 * (f * dl).squareRoot()) + 0.264 * t2 * cbrtF   // Eq. (48)
     }
 
     /// Over-sea surface-duct coupling correction A_ct (or A_cr), dB: P.1812 and P.452 Eqs. (49), (49a). Applies
@@ -51,14 +54,17 @@ extension ClearAirChain {
         let dlt = path.txHorizonDistanceKm, dlr = path.rxHorizonDistanceKm
         let ae = path.medianEarthRadiusKm
         let alf = f < 0.5 ? 45.375 - 137 * f + 92.5 * f * f : 0                        // Eq. (47a), A_lf
-        let ast = siteShieldingLossDB(horizonAngleMrad: path.txHorizonAngleMrad, horizonDistanceKm: dlt, frequencyGHz: f)
-        let asr = siteShieldingLossDB(horizonAngleMrad: path.rxHorizonAngleMrad, horizonDistanceKm: dlr, frequencyGHz: f)
+        let cbrtF = pow(f, 1.0 / 3.0)                                                  // f^(1/3), Eqs. (48), (51)
+        let ast = siteShieldingLossDB(horizonAngleMrad: path.txHorizonAngleMrad, horizonDistanceKm: dlt,
+                                      frequencyGHz: f, cubeRootFrequency: cbrtF)       // Eq. (48), A_st
+        let asr = siteShieldingLossDB(horizonAngleMrad: path.rxHorizonAngleMrad, horizonDistanceKm: dlr,
+                                      frequencyGHz: f, cubeRootFrequency: cbrtF)       // Eq. (48), A_sr
         let act = seaDuctCouplingCorrectionDB(coastDistanceKm: path.txCoastDistanceKm, horizonDistanceKm: dlt,
                                               antennaHeightAmslM: path.txHeightAmslM, seaFraction: path.seaFraction)
         let acr = seaDuctCouplingCorrectionDB(coastDistanceKm: path.rxCoastDistanceKm, horizonDistanceKm: dlr,
                                               antennaHeightAmslM: path.rxHeightAmslM, seaFraction: path.seaFraction)
         let af = 102.45 + 20 * log10(f) + 20 * log10(dlt + dlr) + alf + ast + asr + act + acr   // Eq. (47), A_f
-        let gammaD = 5e-5 * ae * pow(f, 1.0 / 3.0)                                     // Eq. (51), γ_d, dB/mrad
+        let gammaD = 5e-5 * ae * cbrtF                                                 // Eq. (51), γ_d, dB/mrad
         let tt = min(path.txHorizonAngleMrad, 0.1 * dlt)                               // Eq. (52a), θ'_t, mrad
         let tr = min(path.rxHorizonAngleMrad, 0.1 * dlr)                               // Eq. (52a), θ'_r, mrad
         let thetaP = 1e3 * dtot / ae + tt + tr                                         // Eq. (52), θ', mrad

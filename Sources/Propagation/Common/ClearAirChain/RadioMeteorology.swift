@@ -47,20 +47,39 @@ extension ClearAirChain {
     /// and P.452 §3 take the path centre there, at d_pnt = d/2 of the profile length.
     static func greatCirclePoint(lat1Deg: Double, lon1Deg: Double, lat2Deg: Double, lon2Deg: Double,
                                  distanceKm: Double) -> (latDeg: Double, lonDeg: Double, lengthKm: Double) {
-        let re = meanEarthRadiusKm, rad = Double.pi / 180
+        let g = greatCircleStart(lat1Deg: lat1Deg, lon1Deg: lon1Deg, lat2Deg: lat2Deg, lon2Deg: lon2Deg,
+                                 distanceKm: distanceKm)
+        let rad = Double.pi / 180
+        let lengthKm = acos(max(-1, min(1, g.r))) * meanEarthRadiusKm               // H.2.3–H.2.4
+        let latDeg = asin(max(-1, min(1, g.s))) / rad                               // H.3.3
+        let x2 = cos(g.phipnt) - g.s * sin(g.phit)                                  // H.3.4a
+        let y2 = cos(g.phit) * sin(g.phipnt) * sin(g.bearing)                       // H.3.4b
+        let lonDeg = lon1Deg + ((abs(x2) < 1e-9 && abs(y2) < 1e-9) ? 0 : atan2(y2, x2) / rad)   // H.3.5
+        return (latDeg, lonDeg, lengthKm)
+    }
+
+    /// Latitude alone of the same point (H.3.3), for P.452, which needs no more.
+    static func greatCircleLatitudeDeg(lat1Deg: Double, lon1Deg: Double, lat2Deg: Double, lon2Deg: Double,
+                                       distanceKm: Double) -> Double {
+        let g = greatCircleStart(lat1Deg: lat1Deg, lon1Deg: lon1Deg, lat2Deg: lat2Deg, lon2Deg: lon2Deg,
+                                 distanceKm: distanceKm)
+        return asin(max(-1, min(1, g.s))) / (Double.pi / 180)                        // H.3.3
+    }
+
+    /// H.2.1, H.2.2, H.2.5–H.2.6 (bearing B_t2r), H.3.1 and H.3.2 (sine of the point's latitude).
+    @inline(__always)
+    private static func greatCircleStart(lat1Deg: Double, lon1Deg: Double, lat2Deg: Double, lon2Deg: Double,
+                                         distanceKm: Double)
+        -> (phit: Double, r: Double, bearing: Double, phipnt: Double, s: Double) {
+        let rad = Double.pi / 180
         let phit = lat1Deg * rad, phir = lat2Deg * rad
         let dlon = (lon2Deg - lon1Deg) * rad                                        // H.2.1
         let r = sin(phit) * sin(phir) + cos(phit) * cos(phir) * cos(dlon)           // H.2.2
-        let lengthKm = acos(max(-1, min(1, r))) * re                                // H.2.3–H.2.4
         let x1 = sin(phir) - r * sin(phit)                                          // H.2.5a
         let y1 = cos(phit) * cos(phir) * sin(dlon)                                  // H.2.5b
         let bearing = (abs(x1) < 1e-9 && abs(y1) < 1e-9) ? 0 : atan2(y1, x1)        // H.2.6, B_t2r
-        let phipnt = distanceKm / re                                                // H.3.1
+        let phipnt = distanceKm / meanEarthRadiusKm                                 // H.3.1
         let s = sin(phit) * cos(phipnt) + cos(phit) * sin(phipnt) * cos(bearing)    // H.3.2
-        let latDeg = asin(max(-1, min(1, s))) / rad                                 // H.3.3
-        let x2 = cos(phipnt) - s * sin(phit)                                        // H.3.4a
-        let y2 = cos(phit) * sin(phipnt) * sin(bearing)                             // H.3.4b
-        let lonDeg = lon1Deg + ((abs(x2) < 1e-9 && abs(y2) < 1e-9) ? 0 : atan2(y2, x2) / rad)   // H.3.5
-        return (latDeg, lonDeg, lengthKm)
+        return (phit, r, bearing, phipnt, s)
     }
 }

@@ -7,6 +7,8 @@ import Foundation
 extension ClearAirChain {
     /// Least-squares straight-line surface through the terrain h_i (m amsl) at distances d_i (km, d_0 = 0), as its
     /// heights at the transmitter and receiver, m amsl: P.1812 Eqs. (85)–(88), P.452 Eqs. (161)–(164).
+    /// Inlined: called once per prediction, where the loop runs best in its caller's frame.
+    @inline(__always)
     static func leastSquaresSurfaceM(d: UnsafeBufferPointer<Double>, h: UnsafeBufferPointer<Double>)
         -> (txM: Double, rxM: Double) {
         let n = d.count
@@ -34,6 +36,7 @@ extension ClearAirChain {
     /// P.1812 Eqs. (92)–(95), P.452 Eqs. (168)–(171), from the least-squares surface (`leastSquaresSurfaceM`) and
     /// the antenna heights above ground h_tg, h_rg (m). h_m is the largest height of the terrain above the surface
     /// over the points `roughnessIndices`, which each Recommendation bounds by its own horizon points.
+    @inline(__always)
     static func ductingSurface(d: UnsafeBufferPointer<Double>, h: UnsafeBufferPointer<Double>,
                                leastSquares: (txM: Double, rxM: Double), txHeightM htg: Double, rxHeightM hrg: Double,
                                roughnessIndices: ClosedRange<Int>) -> DuctingSurface {
@@ -45,7 +48,11 @@ extension ClearAirChain {
         let hte = htg + h[0] - hst                                                     // P.1812 Eq. (94a), P.452 Eq. (170a)
         let hre = hrg + h[n - 1] - hsr                                                 // P.1812 Eq. (94b), P.452 Eq. (170b)
         var hm = -Double.infinity
-        for i in roughnessIndices { hm = max(hm, h[i] - (hst + m * d[i])) }            // P.1812 Eq. (95), P.452 Eq. (171)
+        var i = roughnessIndices.lowerBound
+        while i <= roughnessIndices.upperBound {
+            hm = max(hm, h[i] - (hst + m * d[i]))                                      // P.1812 Eq. (95), P.452 Eq. (171)
+            i += 1
+        }
         return DuctingSurface(txSmoothM: hst, rxSmoothM: hsr, txEffectiveHeightM: hte, rxEffectiveHeightM: hre,
                               terrainRoughnessM: hm)
     }
