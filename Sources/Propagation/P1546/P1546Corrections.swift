@@ -5,10 +5,10 @@ import Foundation
 
 extension P1546 {
 
-    /// Eq. (12a): J(ν) = 6.9 + 20 log(√((ν − 0.1)² + 1) + ν − 0.1), taken as 0 for ν ≤ −0.7806.
+    /// Eq. (12a): J(ν) = 6.9 + 20 log(√((ν − 0.1)² + 1) + ν − 0.1), taken as 0 for ν ≤ −0.7806: P.526's J(ν)
+    /// (`P526.knifeEdgeLossDB`, P.526-15 Eq. (31)) with P.1546's own threshold.
     static func knifeEdgeJ(_ nu: Double) -> Double {
-        guard nu > -0.7806 else { return 0 }
-        return 6.9 + 20 * log10(sqrt((nu - 0.1) * (nu - 0.1) + 1) + nu - 0.1)
+        P526.knifeEdgeLossDB(nu: nu, validAboveNu: -0.7806)                         // Eq. (12a)
     }
 
     // MARK: - §9 receiving/mobile antenna height

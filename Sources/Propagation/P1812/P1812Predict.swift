@@ -47,20 +47,17 @@ extension P1812 {
         }
         try ModelInputError.check(m, "tx_height_m", input.txHeightM, 1, 3000, unit: "m")
         try ModelInputError.check(m, "rx_height_m", input.rxHeightM, 1, 3000, unit: "m")
-        try ModelInputError.check(m, "tx_latitude_deg", input.txLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "rx_latitude_deg", input.rxLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "tx_longitude_deg", input.txLongitudeDeg, -360, 360, unit: "°")
-        try ModelInputError.check(m, "rx_longitude_deg", input.rxLongitudeDeg, -360, 360, unit: "°")
+        try ClearAirChain.checkTerminalCoordinates(model: m, txLatitudeDeg: input.txLatitudeDeg,
+                                                   txLongitudeDeg: input.txLongitudeDeg,
+                                                   rxLatitudeDeg: input.rxLatitudeDeg,
+                                                   rxLongitudeDeg: input.rxLongitudeDeg, longitudeRangeDeg: -360...360)
         let deltaN = input.meteorology.deltaN, n0 = input.meteorology.n0
-        guard deltaN >= 0, deltaN < 157 else {
-            throw ModelInputError(model: m, parameter: "delta_n", value: deltaN, validRange: "[0, 157) N-units/km")
-        }
+        try ClearAirChain.checkDeltaN(model: m, deltaN)
         try ModelInputError.check(m, "n0", n0, 100, 600, unit: "N-units")
         if let e = input.txERPkW, !(e > 0 && e.isFinite) {
             throw ModelInputError(model: m, parameter: "tx_erp_kw", value: e, validRange: "(0, ∞) kW")
         }
-        if let v = input.txCoastDistanceKm { try ModelInputError.check(m, "tx_coast_distance_km", v, 0, 1e5, unit: "km") }
-        if let v = input.rxCoastDistanceKm { try ModelInputError.check(m, "rx_coast_distance_km", v, 0, 1e5, unit: "km") }
+        try ClearAirChain.checkCoastDistances(model: m, txKm: input.txCoastDistanceKm, rxKm: input.rxCoastDistanceKm)
         switch input.locationVariability {
         case let .computed(wa): try ModelInputError.check(m, "area_width_m", wa, 1e-3, 1e5, unit: "m")
         case let .sigmaDB(s): try ModelInputError.check(m, "location_sigma_db", s, 0, 100, unit: "dB")
@@ -144,14 +141,17 @@ extension P1812 {
         im.rxCoastDistanceKm = dcr
 
         // §3.5: path centre, half-way along the profile on the great circle (P.2001 Attachment H).
-        let centre = greatCirclePoint(lat1Deg: input.txLatitudeDeg, lon1Deg: input.txLongitudeDeg,
-                                      lat2Deg: input.rxLatitudeDeg, lon2Deg: input.rxLongitudeDeg, distanceKm: dtot / 2)
+        let centre = ClearAirChain.greatCirclePoint(lat1Deg: input.txLatitudeDeg, lon1Deg: input.txLongitudeDeg,
+                                                    lat2Deg: input.rxLatitudeDeg, lon2Deg: input.rxLongitudeDeg,
+                                                    distanceKm: dtot / 2)
         im.pathCentreLatitudeDeg = centre.latDeg
         im.pathCentreLongitudeDeg = centre.lonDeg
         if abs(centre.lengthKm - dtot) > max(0.01 * dtot, 0.1) { warnings.insert(.profileLengthMismatch) }
-        let b0 = beta0Percent(pathCentreLatitudeDeg: centre.latDeg, landKm: dtm, inlandKm: dlm)   // β0, %
+        let b0 = ClearAirChain.beta0Percent(pathCentreLatitudeDeg: centre.latDeg, longestLandKm: dtm,
+                                            longestInlandKm: dlm)                  // β0, %, Eqs. (2)–(5)
         im.beta0Percent = b0
-        let ae = medianEarthRadiusKm(deltaN: deltaN), ab = beta0EarthRadiusKm   // a_e, a_β, km
+        let ae = ClearAirChain.medianEarthRadiusKm(deltaN: deltaN)                 // a_e, km, Eqs. (6), (7a)
+        let ab = ClearAirChain.beta0EarthRadiusKm                                  // a_β, km, Eq. (7b)
         im.medianEarthRadiusKm = ae
         im.beta0EarthRadiusKm = ab
 
@@ -162,14 +162,8 @@ extension P1812 {
         let lambda = 0.2998 / f                                                    // λ, m (§4.3.1)
 
         // §5.6.1 (Eqs. (85)–(88)): least-squares smooth-Earth surface h_st, h_sr.
-        var v1 = 0.0, v2 = 0.0
-        for i in 1..<n {
-            let dd = d[i] - d[i - 1]
-            v1 += dd * (h[i] + h[i - 1])                                           // Eq. (85)
-            v2 += dd * (h[i] * (2 * d[i] + d[i - 1]) + h[i - 1] * (d[i] + 2 * d[i - 1]))   // Eq. (86)
-        }
-        let hstLS = (2 * v1 * dtot - v2) / (dtot * dtot)                           // Eq. (87), h_st
-        let hsrLS = (v2 - v1 * dtot) / (dtot * dtot)                               // Eq. (88), h_sr
+        let leastSquares = ClearAirChain.leastSquaresSurfaceM(d: d, h: h)
+        let hstLS = leastSquares.txM, hsrLS = leastSquares.rxM                     // Eqs. (87), (88), h_st, h_sr
         im.txLeastSquaresHeightM = hstLS
         im.rxLeastSquaresHeightM = hsrLS
 
@@ -235,12 +229,12 @@ extension P1812 {
         im.angularDistanceMrad = theta
 
         // §5.6.3 (Eqs. (92)–(95)): ducting/layer-reflection heights and terrain roughness.
-        let hst = min(hstLS, h[0]), hsr = min(hsrLS, h[n - 1])                    // Eqs. (92a), (92b)
-        let slope = (hsr - hst) / dtot                                             // Eq. (93), m
-        let hte = htg + h[0] - hst                                                 // Eq. (94a), h_te, m
-        let hre = hrg + h[n - 1] - hsr                                             // Eq. (94b), h_re, m
-        var hm = -Double.infinity
-        for i in min(lt, lr)...max(lt, lr) { hm = max(hm, h[i] - (hst + slope * d[i])) }   // Eq. (95), h_m, m
+        // h_m over the points between the two horizon points (Eq. (95)), whichever comes first.
+        let duct = ClearAirChain.ductingSurface(d: d, h: h, leastSquares: leastSquares, txHeightM: htg, rxHeightM: hrg,
+                                                roughnessIndices: min(lt, lr)...max(lt, lr))
+        let hst = duct.txSmoothM, hsr = duct.rxSmoothM                             // Eqs. (92a), (92b)
+        let hte = duct.txEffectiveHeightM, hre = duct.rxEffectiveHeightM           // Eqs. (94a), (94b), m
+        let hm = duct.terrainRoughnessM                                            // Eq. (95), h_m, m
         im.txSmoothHeightM = hst
         im.rxSmoothHeightM = hsr
         im.txEffectiveHeightM = hte
@@ -250,9 +244,8 @@ extension P1812 {
         // §4.2 Line of sight with short-term focusing and multipath (Eqs. (8)–(11)).
         let dfs2 = dtot * dtot + pow((hts - hrs) / 1000, 2)                        // Eq. (8a), km²
         let lbfs = 92.4 + 20 * log10(f) + 10 * log10(dfs2)                         // Eq. (8), L_bfs
-        let esScale = 2.6 * (1 - exp(-0.1 * (dlt + dlr)))
-        let esp = esScale * log10(p / 50)                                          // Eq. (9a), E_sp
-        let esb = esScale * log10(b0 / 50)                                         // Eq. (9b), E_sβ
+        let (esp, esb) = ClearAirChain.focusingCorrectionsDB(horizonDistancesKm: dlt + dlr, timePercent: p,
+                                                             beta0Percent: b0)    // Eqs. (9a, b), E_sp, E_sβ
         let lb0p = lbfs + esp                                                      // Eq. (10), L_b0p
         let lb0b = lbfs + esb                                                      // Eq. (11), L_b0β
         im.freeSpaceDB = lbfs
@@ -295,24 +288,27 @@ extension P1812 {
         im.troposcatterDB = lbs
 
         // §4.5 Ducting/layer reflection (Eqs. (46)–(56)).
-        let lba = ductingLossDB(dtot: dtot, dlt: dlt, dlr: dlr, dct: dct, dcr: dcr, dlm: dlm, hts: hts, hrs: hrs,
-                                hte: hte, hre: hre, hm: hm, thetaT: thetaT, thetaR: thetaR, f: f, p: p,
-                                omega: omega, ae: ae, b0: b0)
+        let lba = ClearAirChain.anomalousPropagationLossDB(.init(
+            frequencyGHz: f, timePercent: p, distanceKm: dtot, txHorizonDistanceKm: dlt, rxHorizonDistanceKm: dlr,
+            txHorizonAngleMrad: thetaT, rxHorizonAngleMrad: thetaR, txCoastDistanceKm: dct, rxCoastDistanceKm: dcr,
+            txHeightAmslM: hts, rxHeightAmslM: hrs, txEffectiveHeightM: hte, rxEffectiveHeightM: hre,
+            terrainRoughnessM: hm, longestInlandKm: dlm, seaFraction: omega, medianEarthRadiusKm: ae,
+            beta0Percent: b0))                                                     // Eq. (46), L_ba
         im.ductingDB = lba
 
         // §4.6 Combination (Eqs. (57)–(63)).
         let fj = 1 - 0.5 * (1 + tanh(3 * 0.8 * (theta - 0.3) / 0.3))              // Eq. (57), Θ = 0.3 mrad, ξ = 0.8
-        let fk = 1 - 0.5 * (1 + tanh(3 * 0.5 * (dtot - 20) / 20))                 // Eq. (58), d_sw = 20 km, κ = 0.5
-        var fi = 1.0
-        var lminb0p = lb0p + (1 - omega) * ldp                                     // Eq. (59), p < β0
-        if p >= b0 {
-            fi = inverseComplementaryNormal(p / 100) / iB0                         // Eq. (40)
-            lminb0p = lbd50 + (lb0b + (1 - omega) * ldp - lbd50) * fi              // Eq. (59), p ≥ β0
-        }
+        let fk = ClearAirChain.pathLengthBlend(distanceKm: dtot)                   // Eq. (58), d_sw = 20 km, κ = 0.5
+        let fi = p >= b0 ? inverseComplementaryNormal(p / 100) / iB0 : 1           // Eq. (40), as Eq. (59) uses it
+        let lminb0p = ClearAirChain.minimumLineOfSightSeaLossDB(
+            lineOfSightDB: lb0p, lineOfSightBeta0DB: lb0b, diffractionDB: ldp, diffractionBasicMedianDB: lbd50,
+            seaFraction: omega, timePercent: p, beta0Percent: b0, fi: { fi })     // Eq. (59), L_minb0p
         let eta = 2.5
         let lminbap = eta * log(exp(lba / eta) + exp(lb0p / eta))                  // Eq. (60), L_minbap
-        let lbda = lminbap <= lbd ? lminbap + (lbd - lminbap) * fk : lbd          // Eq. (61), L_bda
-        let lbam = lbda + (lminb0p - lbda) * fj                                    // Eq. (62), L_bam
+        let lbda = ClearAirChain.diffractionDuctingLossDB(minimumDuctingDB: lminbap, diffractionBasicDB: lbd,
+                                                          pathLengthBlend: fk)     // Eq. (61), L_bda
+        let lbam = ClearAirChain.modifiedLossDB(diffractionDuctingDB: lbda, minimumLineOfSightSeaDB: lminb0p,
+                                                angularBlend: fj)                  // Eq. (62), L_bam
         let lbc = -5 * log10(pow(10, -0.2 * lbs) + pow(10, -0.2 * lbam))           // Eq. (63), L_bc
         im.fi = fi
         im.fj = fj
@@ -354,41 +350,5 @@ extension P1812 {
         let epERP = input.txERPkW.map { ep + 10 * log10($0) }
         return Result(basicLossDB: lb, fieldStrengthDBuVm: ep, fieldStrengthForERPDBuVm: epERP, pathType: pathType,
                       intermediates: im, warnings: warnings)
-    }
-
-    /// L_ba, basic transmission loss during anomalous propagation (ducting/layer reflection), §4.5, Eqs. (46)–(56).
-    static func ductingLossDB(dtot: Double, dlt: Double, dlr: Double, dct: Double, dcr: Double, dlm: Double,
-                              hts: Double, hrs: Double, hte: Double, hre: Double, hm: Double,
-                              thetaT: Double, thetaR: Double, f: Double, p: Double, omega: Double,
-                              ae: Double, b0: Double) -> Double {
-        // Eq. (47a): A_lf, extra attenuation of long-wavelength ducting below 0.5 GHz
-        let alf = f < 0.5 ? 45.375 - 137 * f + 92.5 * f * f : 0
-        // Eqs. (48), (48a): site-shielding losses with θ''_t = θ_t − 0.1 d_lt, θ''_r = θ_r − 0.1 d_lr, mrad
-        let thetaT2 = thetaT - 0.1 * dlt, thetaR2 = thetaR - 0.1 * dlr
-        let cbrtF = pow(f, 1.0 / 3.0)
-        let ast = thetaT2 > 0 ? 20 * log10(1 + 0.361 * thetaT2 * (f * dlt).squareRoot()) + 0.264 * thetaT2 * cbrtF : 0
-        let asr = thetaR2 > 0 ? 20 * log10(1 + 0.361 * thetaR2 * (f * dlr).squareRoot()) + 0.264 * thetaR2 * cbrtF : 0
-        // Eqs. (49), (49a): over-sea surface-duct coupling corrections
-        let act = (dct <= 5 && dct <= dlt && omega >= 0.75) ? -3 * exp(-0.25 * dct * dct) * (1 + tanh(0.07 * (50 - hts))) : 0
-        let acr = (dcr <= 5 && dcr <= dlr && omega >= 0.75) ? -3 * exp(-0.25 * dcr * dcr) * (1 + tanh(0.07 * (50 - hrs))) : 0
-        // Eq. (47): A_f, total of fixed coupling losses
-        let af = 102.45 + 20 * log10(f) + 20 * log10(dlt + dlr) + alf + ast + asr + act + acr
-        let gammaD = 5e-5 * ae * cbrtF                                             // Eq. (51), γ_d, dB/mrad
-        let thetaT1 = thetaT <= 0.1 * dlt ? thetaT : 0.1 * dlt                     // Eq. (52a), θ'_t
-        let thetaR1 = thetaR <= 0.1 * dlr ? thetaR : 0.1 * dlr                     // Eq. (52a), θ'_r
-        let theta1 = 1e3 * dtot / ae + thetaT1 + thetaR1                           // Eq. (52), θ', mrad
-        let dI = min(dtot - dlt - dlr, 40)                                         // Eq. (56a), km
-        let mu3 = hm > 10 ? exp(-4.6e-5 * (hm - 10) * (43 + 6 * dI)) : 1           // Eq. (56), μ3
-        let tau = 1 - exp(-(4.12e-4 * pow(dlm, 2.41)))                             // Eq. (3), τ
-        let alpha = max(-0.6 - 3.5e-9 * pow(dtot, 3.1) * tau, -3.4)                // Eq. (55a), α (ε = 3.5)
-        let sq = hte.squareRoot() + hre.squareRoot()
-        let mu2 = min(pow(500 / ae * dtot * dtot / (sq * sq), alpha), 1)          // Eq. (55), μ2
-        let beta = b0 * mu2 * mu3                                                  // Eq. (54), β, %
-        let lb = log10(beta)
-        let gamma = 1.076 / pow(2.0058 - lb, 1.012)
-            * exp(-(9.51 - 4.8 * lb + 0.198 * lb * lb) * 1e-6 * pow(dtot, 1.13))   // Eq. (53a), Γ
-        let ap = -12 + (1.2 + 3.7e-3 * dtot) * log10(p / beta) + 12 * pow(p / beta, gamma)   // Eq. (53), A_p
-        let adp = gammaD * theta1 + ap                                             // Eq. (50), A_d(p)
-        return af + adp                                                            // Eq. (46), L_ba
     }
 }

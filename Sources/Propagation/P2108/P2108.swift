@@ -100,7 +100,7 @@ public enum P2108 {
         let thetaClut = atan(hdif / streetWidthM) * 180 / Double.pi   // Eq. (2e), θ_clut, degrees
         if clutterType.usesDiffractionEquation {
             let nu = knu * (hdif * thetaClut).squareRoot()              // Eq. (2c)
-            let ah = P2108.knifeEdgeJ(nu) - 6.03                       // Eq. (2a), dB
+            let ah = P526.knifeEdgeLossDB(nu: nu) - 6.03                 // Eq. (2a), J(ν) of P.526-15 Eq. (31), dB
             return HeightGainResult(lossDB: ah, heightDifferenceM: hdif, clutterAngleDeg: thetaClut,
                                     kH2: kh2, kNu: knu, nu: nu, warnings: warnings)
         } else {
@@ -127,13 +127,9 @@ public enum P2108 {
                                                 clutterType: type)
     }
 
-    /// Knife-edge diffraction loss J(ν), dB, as P.2108-1 Eq. (2a) takes it from ITU-R P.526 (approximation
-    /// P.526-15 Eq. (31), valid for ν > −0.78; 0 below).
-    static func knifeEdgeJ(_ nu: Double) -> Double {
-        guard nu > -0.78 else { return 0 }
-        let t = nu - 0.1
-        return 6.9 + 20 * log10((t * t + 1).squareRoot() + t)
-    }
+    /// Q⁻¹(p), the inverse complementary cumulative normal distribution of P.2108-1 Eqs. (3a) and (7) (Q as defined
+    /// in ITU-R P.1057-7 Annex 1 §3), to full double precision: `P1057.inverseComplementaryNormal`.
+    static func inverseComplementaryNormal(_ p: Double) -> Double { P1057.inverseComplementaryNormal(p) }
 
     // MARK: - §3.2 Terrestrial statistical model
 

@@ -4,12 +4,16 @@
 //
 // Implemented: line of sight with multipath/focusing corrections (§4.1), delta-Bullington diffraction with the
 // time-percentage interpolation between a_e and a_β (§4.2: Bullington parts by `P526.bullington` with P.452's
-// λ = 0.2998/f m; the spherical-Earth part §4.2.2 written here with P.452's rounded constants 0.036, 21.88, 0.9575
-// and the land/sea ω mix, because `P526` uses the exact forms, 0.15–0.45 dB apart on a 1 000 km path; h_std, h_srd
+// λ = 0.2998/f m; the spherical-Earth part §4.2.2 with P.452's rounded constants 0.036, 21.88, 0.9575 and the
+// land/sea ω mix, because `P526` uses the exact forms, 0.15–0.45 dB apart on a 1 000 km path; h_std, h_srd
 // from the terrain while Bullington runs on g), troposcatter (§4.3), ducting/layer reflection (§4.4), the overall
 // prediction (§4.5–§4.6),
 // gaseous attenuation (P.676-11 Annex 1 line by line, see P452Gaseous.swift), the path-profile analysis of
 // Attachment 2 and the radio-meteorological parameters β0, a_e, a_β (§3; see P452Profile.swift).
+// Shared with P.1812 and written once in Common/ClearAirChain/: β0, the path centre, a_e and a_β, the spherical-Earth
+// loss and the delta-Bullington composition (§4.2.2–§4.2.3), and the ducting/layer-reflection loss A_f + A_d(p)
+// (§4.4; P.452 adds A_g). P.452's own: c = 2.998e8 m/s for the Bullington parts, gases, troposcatter, F_j on
+// S_tim − S_tr, the zone codes and the Attachment 2 profile analysis.
 // Clutter: as in P.452-18 (and its SG3 reference implementation) the profile used for diffraction is
 // g_i = h_i + R_i with the representative clutter height R_i of each point, except within 50 m of either terminal;
 // all other profile analysis uses the terrain heights h_i. As an option, the terminal height-gain clutter model of

@@ -9,14 +9,10 @@ extension P452 {
     // MARK: - Attachment 3
 
     /// Approximation to the inverse cumulative normal distribution for x ≤ 0.5, P.452-18 Attachment 3 Eq. (172)
-    /// (x below 1e-6 is taken as 1e-6, as in the SG3 reference implementation).
+    /// (x below 1e-6 is taken as 1e-6, as in the SG3 reference implementation). Eq. (172) is I(x) = ξ(x) − T(x), the
+    /// negative of the A&S 26.2.23 approximation to Q⁻¹ that `P1057` holds (Common/P1057.swift).
     public static func inverseCumulativeNormal(_ x0: Double) -> Double {
-        let x = max(x0, 1e-6)
-        let t = (-2 * log(x)).squareRoot()                                             // Eq. (172a), T(x)
-        let c0 = 2.515516698, c1 = 0.802853, c2 = 0.010328                              // Eq. (172c)–(172e)
-        let d1 = 1.432788, d2 = 0.189269, d3 = 0.001308                                 // Eq. (172f)–(172h)
-        let xi = ((c2 * t + c1) * t + c0) / (((d3 * t + d2) * t + d1) * t + 1)          // Eq. (172b), ξ(x)
-        return xi - t                                                                  // Eq. (172), I(x)
+        -P1057.upperTailApproximation(max(x0, 1e-6))                                   // Eq. (172), I(x)
     }
 
     // MARK: - §4.2.3 delta-Bullington with separately given smooth-surface heights
@@ -34,67 +30,18 @@ extension P452 {
         let htsp = hts - hstd, hrsp = hrs - hsrd                                       // Eq. (38a, b)
         let bulls = P526.bullington(distancesKm: d, heightsM: zeros, txHeightAmslM: htsp, rxHeightAmslM: hrsp,
                                     effectiveEarthRadiusKm: apKm, frequencyMHz: frequencyMHz, speedOfLightMPerS: c).lossDB
-        let dsph = sphericalEarthDiffractionDB(distanceKm: d[d.count - 1] - d[0], txHeightM: htsp, rxHeightM: hrsp,
-                                               apKm: apKm, frequencyGHz: frequencyMHz / 1000,
-                                               polarization: polarization, seaFraction: seaFraction)   // Eq. (39a, b)
-        return (bulla + max(dsph - bulls, 0), bulla, bulls, dsph)                      // Eq. (40)
+        let dsph = ClearAirChain.sphericalEarthLossDB(distanceKm: d[d.count - 1] - d[0], txHeightM: htsp,
+                                                      rxHeightM: hrsp, apKm: apKm, frequencyGHz: frequencyMHz / 1000,
+                                                      polarization: polarization,
+                                                      seaFraction: seaFraction)        // §4.2.2, Eq. (39a, b)
+        let ld = ClearAirChain.deltaBullingtonLossDB(bullingtonActualDB: bulla, bullingtonSmoothDB: bulls,
+                                                     sphericalEarthDB: dsph)           // Eq. (40)
+        return (ld, bulla, bulls, dsph)
     }
 
-    // MARK: - §4.2.2 spherical-Earth diffraction with P.452's own constants
-
-    /// L_dft, §4.2.2.1 Eqs. (29)–(37), in P.452's form: K = 0.036 (a f)^(−1/3)…, X = 21.88 β (f/a²)^(1/3) d,
-    /// Y = 0.9575 β (f²/a)^(1/3) h. `P526.firstTermLoss` writes the exact wavelength forms, which differ from these
-    /// rounded constants by ~1.4e-4 relative in X: 0.15–0.45 dB of a 1 100 dB L_dsph on the SG3 1 000 km path,
-    /// hence this P.452-specific copy of the arithmetic (same structure, P.452's numbers).
-    static func firstTermLossDB(distanceKm d: Double, txHeightM hte: Double, rxHeightM hre: Double, adftKm a: Double,
-                                frequencyGHz f: Double, polarization: Polarization, seaFraction omega: Double) -> Double {
-        func inner(_ epsr: Double, _ sigma: Double) -> Double {
-            let s18 = 18 * sigma / f
-            var k = 0.036 * pow(a * f, -1.0 / 3.0) * pow((epsr - 1) * (epsr - 1) + s18 * s18, -0.25)   // Eq. (30a), K_H
-            if polarization == .vertical { k *= (epsr * epsr + s18 * s18).squareRoot() }               // Eq. (30b), K_V
-            let k2 = k * k, k4 = k2 * k2
-            let beta = (1 + 1.6 * k2 + 0.67 * k4) / (1 + 4.5 * k2 + 1.53 * k4)                         // Eq. (31), β_dft
-            let x = 21.88 * beta * pow(f / (a * a), 1.0 / 3.0) * d                                     // Eq. (32), X
-            let yScale = 0.9575 * beta * pow(f * f / a, 1.0 / 3.0)                                     // Eq. (33), Y / h
-            // Eq. (34): F(X) = 11 + 10 log10 X − 17.6 X for X ≥ 1.6, else −20 log10 X − 5.6488 X^1.425
-            let fx = x >= 1.6 ? 11 + 10 * log10(x) - 17.6 * x : -20 * log10(x) - 5.6488 * pow(x, 1.425)
-            let floor = 2 + 20 * log10(k)
-            func g(_ y: Double) -> Double {
-                let b = beta * y                                                                       // Eq. (36), B
-                // Eq. (35): G(Y) = 17.6 (B − 1.1)^0.5 − 5 log10(B − 1.1) − 8 for B > 2, else 20 log10(B + 0.1 B³),
-                // not below 2 + 20 log10 K.
-                let gy = b > 2 ? 17.6 * (b - 1.1).squareRoot() - 5 * log10(b - 1.1) - 8 : 20 * log10(b + 0.1 * b * b * b)
-                return max(gy, floor)
-            }
-            return -fx - g(yScale * hte) - g(yScale * hre)                                             // Eq. (37), L_dft
-        }
-        let land = inner(22, 0.003)
-        return omega > 0 ? omega * inner(80, 5) + (1 - omega) * land : land                           // Eq. (29)
-    }
-
-    /// L_dsph, §4.2.2 Eqs. (23)–(28), heights above the smooth Earth (h'_ts, h'_rs), radius a_p.
-    static func sphericalEarthDiffractionDB(distanceKm d: Double, txHeightM hte: Double, rxHeightM hre: Double,
-                                            apKm ap: Double, frequencyGHz f: Double, polarization: Polarization,
-                                            seaFraction omega: Double) -> Double {
-        let lambda = 0.2998 / f                                                        // λ, m
-        let dlos = (2 * ap).squareRoot() * ((0.001 * hte).squareRoot() + (0.001 * hre).squareRoot())   // Eq. (23)
-        if d >= dlos {
-            return firstTermLossDB(distanceKm: d, txHeightM: hte, rxHeightM: hre, adftKm: ap, frequencyGHz: f,
-                                   polarization: polarization, seaFraction: omega)
-        }
-        let c = (hte - hre) / (hte + hre)                                              // Eq. (25d)
-        let m = 250 * d * d / (ap * (hte + hre))                                       // Eq. (25e)
-        let b = 2 * ((m + 1) / (3 * m)).squareRoot()
-            * cos(Double.pi / 3 + acos(1.5 * c * (3 * m / pow(m + 1, 3)).squareRoot()) / 3)   // Eq. (25c)
-        let dse1 = d / 2 * (1 + b), dse2 = d - dse1                                    // Eq. (25a, b), km
-        let hse = ((hte - 500 * dse1 * dse1 / ap) * dse2 + (hre - 500 * dse2 * dse2 / ap) * dse1) / d   // Eq. (24), m
-        let hreq = 17.456 * (dse1 * dse2 * lambda / d).squareRoot()                    // Eq. (26), m
-        if hse > hreq { return 0 }
-        let aem = 500 * pow(d / (hte.squareRoot() + hre.squareRoot()), 2)               // Eq. (27), km
-        let ldft = firstTermLossDB(distanceKm: d, txHeightM: hte, rxHeightM: hre, adftKm: aem, frequencyGHz: f,
-                                   polarization: polarization, seaFraction: omega)
-        return ldft < 0 ? 0 : (1 - hse / hreq) * ldft                                  // Eq. (28)
-    }
+    // §4.2.2 spherical-Earth diffraction with P.452's own constants (λ = 0.2998/f, 0.036, 21.88, 0.9575; P526 writes
+    // the exact wavelength forms, 0.15–0.45 dB apart on the SG3 1 000 km path) is shared with P.1812:
+    // Common/ClearAirChain/ClearAirDiffraction.swift.
 
     // MARK: - P.452-17 §4.5 terminal clutter (optional)
 
@@ -129,8 +76,8 @@ extension P452 {
                                           distanceFromStartKm: dFull / 2)
         let b0 = beta0Percent(latitudeDeg: phiM, longestLandKm: dtm, longestInlandKm: dlm)
         // Eqs. (5), (6a), (6b).
-        let ae = P526.earthRadiusKm * 157 / (157 - input.deltaN)                       // a_e, km
-        let ab = P526.earthRadiusKm * 3                                                // a_β, km (k_β = 3)
+        let ae = ClearAirChain.medianEarthRadiusKm(deltaN: input.deltaN)              // a_e, km
+        let ab = ClearAirChain.beta0EarthRadiusKm                                      // a_β, km (k_β = 3)
 
         // Optional P.452-17 §4.5: terminal clutter losses and shortened profile.
         var d = input.distancesKm, h = input.heightsM
@@ -186,9 +133,8 @@ extension P452 {
         let d3 = (dtot * dtot + dz * dz).squareRoot()                                  // km
         let ag = gamma * d3                                                            // Eq. (9), A_g, dB
         let lbfsg = 92.4 + 20 * log10(f) + 20 * log10(d3) + ag                         // Eq. (8), L_bfsg
-        let focus = 2.6 * (1 - exp(-0.1 * (geo.dlt + geo.dlr)))
-        let esp = focus * log10(p / 50)                                                // Eq. (10a), E_sp
-        let esb = focus * log10(b0 / 50)                                               // Eq. (10b), E_sβ
+        let (esp, esb) = ClearAirChain.focusingCorrectionsDB(horizonDistancesKm: geo.dlt + geo.dlr, timePercent: p,
+                                                             beta0Percent: b0)        // Eq. (10a, b), E_sp, E_sβ
         let lb0p = lbfsg + esp                                                         // Eq. (11), L_b0p
         let lb0b = lbfsg + esb                                                         // Eq. (12), L_b0β
 
@@ -218,24 +164,30 @@ extension P452 {
             - 10.1 * pow(-log10(p / 50), 0.7)                                          // Eq. (45), L_bs
 
         // §4.4 ducting/layer reflection.
-        let lba = ductingLossDB(f: f, p: p, dtot: dtot, geo: geo, hts: hts, hrs: hrs, dlm: dlm, omega: omega,
-                                ae: ae, b0: b0, dct: input.txCoastDistanceKm, dcr: input.rxCoastDistanceKm,
-                                agDB: gamma * dtot)
+        // Eq. (46): L_ba = A_f + A_d(p) + A_g, A_g over d with ρ of Eq. (9a); A_f + A_d(p) as P.1812 (shared).
+        let lba = ClearAirChain.anomalousPropagationLossDB(.init(
+            frequencyGHz: f, timePercent: p, distanceKm: dtot, txHorizonDistanceKm: geo.dlt,
+            rxHorizonDistanceKm: geo.dlr, txHorizonAngleMrad: geo.thetaT, rxHorizonAngleMrad: geo.thetaR,
+            txCoastDistanceKm: input.txCoastDistanceKm, rxCoastDistanceKm: input.rxCoastDistanceKm,
+            txHeightAmslM: hts, rxHeightAmslM: hrs, txEffectiveHeightM: geo.hte, rxEffectiveHeightM: geo.hre,
+            terrainRoughnessM: geo.hm, longestInlandKm: dlm, seaFraction: omega, medianEarthRadiusKm: ae,
+            beta0Percent: b0)) + gamma * dtot
 
         // P.452-18 §4.5 (-17 §4.6) overall prediction.
         let fj = 1 - 0.5 * (1 + tanh(3 * 0.8 * (geo.stim - geo.str) / 0.3))           // Eq. (58), Θ = 0.3, ξ = 0.8
-        let fk = 1 - 0.5 * (1 + tanh(3 * 0.5 * (dtot - 20) / 20))                      // Eq. (59), d_sw = 20, κ = 0.5
-        var lminb0p = lb0p + (1 - omega) * ldp                                         // Eq. (60), p < β0
-        if p >= b0 {
-            let fi = inverseCumulativeNormal(p / 100) / inverseCumulativeNormal(b0 / 100)   // Eq. (41a)
-            lminb0p = lbd50 + (lb0b + (1 - omega) * ldp - lbd50) * fi                  // Eq. (60), p ≥ β0
-        }
+        let fk = ClearAirChain.pathLengthBlend(distanceKm: dtot)                       // Eq. (59), d_sw = 20, κ = 0.5
+        let lminb0p = ClearAirChain.minimumLineOfSightSeaLossDB(
+            lineOfSightDB: lb0p, lineOfSightBeta0DB: lb0b, diffractionDB: ldp, diffractionBasicMedianDB: lbd50,
+            seaFraction: omega, timePercent: p, beta0Percent: b0,
+            fi: { inverseCumulativeNormal(p / 100) / inverseCumulativeNormal(b0 / 100) })   // Eqs. (60), (41a)
         let eta = 2.5
         // Eq. (61), L_minbap = η ln(exp(L_ba/η) + exp(L_b0p/η)), written without overflow.
         let mx = max(lba, lb0p)
         let lminbap = mx + eta * log(exp((lba - mx) / eta) + exp((lb0p - mx) / eta))
-        let lbda = lminbap <= lbd ? lminbap + (lbd - lminbap) * fk : lbd               // Eq. (62), L_bda
-        let lbam = lbda + (lminb0p - lbda) * fj                                        // Eq. (63), L_bam
+        let lbda = ClearAirChain.diffractionDuctingLossDB(minimumDuctingDB: lminbap, diffractionBasicDB: lbd,
+                                                          pathLengthBlend: fk)         // Eq. (62), L_bda
+        let lbam = ClearAirChain.modifiedLossDB(diffractionDuctingDB: lbda, minimumLineOfSightSeaDB: lminb0p,
+                                                angularBlend: fj)                      // Eq. (63), L_bam
         // Eq. (64): L_b = −5 log10(10^(−0.2 L_bs) + 10^(−0.2 L_bam)) (+ A_ht + A_hr, P.452-17), written stably.
         let mn = min(lbs, lbam)
         let lb = mn - 5 * log10(pow(10, -0.2 * (lbs - mn)) + pow(10, -0.2 * (lbam - mn))) + aht + ahr
@@ -259,44 +211,6 @@ extension P452 {
             diffractionDuctingDB: lbda, modifiedDB: lbam, fj: fj, fk: fk, txClutterLossDB: aht, rxClutterLossDB: ahr)
         return Result(lossDB: lb, pathType: geo.pathType, components: comps, path: path,
                       gaseousSpecificAttenuationDBPerKm: gamma, waterVapourDensityGPerM3: rho, warnings: warnings)
-    }
-
-    /// L_ba, §4.4 Eqs. (46)–(56a). `agDB` is A_g over the path length d with ρ of Eq. (9a).
-    static func ductingLossDB(f: Double, p: Double, dtot: Double, geo: ProfileGeometry, hts: Double, hrs: Double,
-                              dlm: Double, omega: Double, ae: Double, b0: Double, dct: Double?, dcr: Double?,
-                              agDB: Double) -> Double {
-        let dlt = geo.dlt, dlr = geo.dlr
-        let alf = f < 0.5 ? 45.375 - 137 * f + 92.5 * f * f : 0                        // Eq. (47a), A_lf
-        let cbrtF = pow(f, 1.0 / 3.0)
-        // Eq. (48), (48a): site-shielding losses A_st, A_sr with θ''_t = θ_t − 0.1 d_lt.
-        func shielding(_ theta: Double, _ dl: Double) -> Double {
-            let t2 = theta - 0.1 * dl                                                  // Eq. (48a), θ'', mrad
-            return t2 > 0 ? 20 * log10(1 + 0.361 * t2 * (f * dl).squareRoot()) + 0.264 * t2 * cbrtF : 0
-        }
-        let ast = shielding(geo.thetaT, dlt), asr = shielding(geo.thetaR, dlr)
-        // Eq. (49), (49a): over-sea surface-duct coupling corrections A_ct, A_cr.
-        func coupling(_ dc: Double?, _ dl: Double, _ hs: Double) -> Double {
-            guard let dc, omega >= 0.75, dc <= dl, dc <= 5 else { return 0 }
-            return -3 * exp(-0.25 * dc * dc) * (1 + tanh(0.07 * (50 - hs)))
-        }
-        let act = coupling(dct, dlt, hts), acr = coupling(dcr, dlr, hrs)
-        let af = 102.45 + 20 * log10(f) + 20 * log10(dlt + dlr) + alf + ast + asr + act + acr   // Eq. (47), A_f
-        let gammaD = 5e-5 * ae * cbrtF                                                 // Eq. (51), γ_d, dB/mrad
-        let tt = min(geo.thetaT, 0.1 * dlt), tr = min(geo.thetaR, 0.1 * dlr)           // Eq. (52a), θ'_t, θ'_r
-        let thetaP = 1e3 * dtot / ae + tt + tr                                         // Eq. (52), θ', mrad
-        let di = min(dtot - dlt - dlr, 40)                                             // Eq. (56a), d_I, km
-        let mu3 = geo.hm <= 10 ? 1 : exp(-4.6e-5 * (geo.hm - 10) * (43 + 6 * di))      // Eq. (56), μ3
-        let tau = 1 - exp(-4.12e-4 * pow(dlm, 2.41))                                   // Eq. (3a), τ
-        let alpha = max(-0.6 - 3.5e-9 * pow(dtot, 3.1) * tau, -3.4)                    // Eq. (55a), α (ε = 3.5)
-        let sh = geo.hte.squareRoot() + geo.hre.squareRoot()
-        let mu2 = min(pow(500 / ae * dtot * dtot / (sh * sh), alpha), 1)               // Eq. (55), μ2
-        let beta = b0 * mu2 * mu3                                                      // Eq. (54), β, %
-        let lb = log10(beta)
-        let gam = 1.076 / pow(2.0058 - lb, 1.012)
-            * exp(-(9.51 - 4.8 * lb + 0.198 * lb * lb) * 1e-6 * pow(dtot, 1.13))      // Eq. (53a), Γ
-        let ap = -12 + (1.2 + 3.7e-3 * dtot) * log10(p / beta) + 12 * pow(p / beta, gam)   // Eq. (53), A_p
-        let adp = gammaD * thetaP + ap                                                 // Eq. (50), A_d(p)
-        return af + adp + agDB                                                         // Eq. (46), L_ba
     }
 
     // MARK: - Input checks
@@ -329,20 +243,17 @@ extension P452 {
         try ModelInputError.check(m, "time_percent", input.timePercent, 0.001, 50, unit: "%")
         try ModelInputError.check(m, "tx_height_m", input.txHeightM, 0, 1e4, unit: "m")
         try ModelInputError.check(m, "rx_height_m", input.rxHeightM, 0, 1e4, unit: "m")
-        try ModelInputError.check(m, "tx_latitude_deg", input.txLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "rx_latitude_deg", input.rxLatitudeDeg, -90, 90, unit: "°")
-        try ModelInputError.check(m, "tx_longitude_deg", input.txLongitudeDeg, -180, 360, unit: "°")
-        try ModelInputError.check(m, "rx_longitude_deg", input.rxLongitudeDeg, -180, 360, unit: "°")
-        guard input.deltaN.isFinite, input.deltaN >= 0, input.deltaN < 157 else {
-            throw ModelInputError(model: m, parameter: "delta_n", value: input.deltaN, validRange: "[0, 157) N-units/km")
-        }
+        try ClearAirChain.checkTerminalCoordinates(model: m, txLatitudeDeg: input.txLatitudeDeg,
+                                                   txLongitudeDeg: input.txLongitudeDeg,
+                                                   rxLatitudeDeg: input.rxLatitudeDeg,
+                                                   rxLongitudeDeg: input.rxLongitudeDeg, longitudeRangeDeg: -180...360)
+        try ClearAirChain.checkDeltaN(model: m, input.deltaN)
         try ModelInputError.check(m, "n0", input.n0, 200, 500, unit: "N-units")
         try ModelInputError.check(m, "pressure_hpa", input.pressureHPa, 1, 1200, unit: "hPa")
         try ModelInputError.check(m, "temperature_c", input.temperatureC, -100, 60, unit: "°C")
         try ModelInputError.check(m, "tx_gain_dbi", input.txGainDBi, -50, 100, unit: "dBi")
         try ModelInputError.check(m, "rx_gain_dbi", input.rxGainDBi, -50, 100, unit: "dBi")
-        if let v = input.txCoastDistanceKm { try ModelInputError.check(m, "tx_coast_distance_km", v, 0, 1e5, unit: "km") }
-        if let v = input.rxCoastDistanceKm { try ModelInputError.check(m, "rx_coast_distance_km", v, 0, 1e5, unit: "km") }
+        try ClearAirChain.checkCoastDistances(model: m, txKm: input.txCoastDistanceKm, rxKm: input.rxCoastDistanceKm)
         if let v = input.waterVapourDensityGPerM3 {
             try ModelInputError.check(m, "water_vapour_density_g_per_m3", v, 0, 50, unit: "g/m³")
         }

@@ -58,32 +58,18 @@ extension P452 {
 
     // MARK: - Radio-meteorology
 
-    /// β0, %, P.452-18 Eqs. (2)–(4), for the path-centre latitude φ (degrees), d_tm and d_lm (km).
+    /// β0, %, P.452-18 Eqs. (2)–(4), for the path-centre latitude φ (degrees), d_tm and d_lm (km). Shared with P.1812:
+    /// `ClearAirChain.beta0Percent` (Common/ClearAirChain/RadioMeteorology.swift).
     public static func beta0Percent(latitudeDeg phi: Double, longestLandKm dtm: Double, longestInlandKm dlm: Double) -> Double {
-        let tau = 1 - exp(-4.12e-4 * pow(dlm, 2.41))                                  // Eq. (3a), τ
-        let mu1 = min(pow(pow(10, -dtm / (16 - 6.6 * tau)) + pow(10, -5 * (0.496 + 0.354 * tau)), 0.2), 1)   // Eq. (3), μ1 ≤ 1
-        let aphi = abs(phi)
-        if aphi <= 70 {
-            let mu4 = pow(10, (-0.935 + 0.0176 * aphi) * log10(mu1))                   // Eq. (4), |φ| ≤ 70°
-            return pow(10, -0.015 * aphi + 1.67) * mu1 * mu4                           // Eq. (2), |φ| ≤ 70°
-        }
-        let mu4 = pow(10, 0.3 * log10(mu1))                                            // Eq. (4), |φ| > 70°
-        return 4.17 * mu1 * mu4                                                        // Eq. (2), |φ| > 70°
+        ClearAirChain.beta0Percent(pathCentreLatitudeDeg: phi, longestLandKm: dtm, longestInlandKm: dlm)
     }
 
-    /// Latitude of the point at `fraction` of the great-circle path from (lat1, lon1) to (lat2, lon2),
-    /// ITU-R P.2001 Attachment H §H.2–H.3 (mean Earth radius; P.452-18 uses d_pnt = d/2 of the profile length).
+    /// Latitude of the point at `distanceFromStartKm` along the great-circle path from (lat1, lon1) to (lat2, lon2),
+    /// ITU-R P.2001 Attachment H §H.2–H.3 (mean Earth radius; P.452-18 uses d_pnt = d/2 of the profile length):
+    /// `ClearAirChain.greatCircleLatitudeDeg`, shared with P.1812.
     public static func greatCircleLatitudeDeg(fromLatDeg lat1: Double, fromLonDeg lon1: Double, toLatDeg lat2: Double,
                                               toLonDeg lon2: Double, distanceFromStartKm dpnt: Double) -> Double {
-        let r = Double.pi / 180
-        let dlon = (lon2 - lon1) * r                                                   // H.2.1
-        let s1 = sin(lat1 * r), c1 = cos(lat1 * r), s2 = sin(lat2 * r), c2 = cos(lat2 * r)
-        let rr = s1 * s2 + c1 * c2 * cos(dlon)                                         // H.2.2
-        let x1 = s2 - rr * s1, y1 = c1 * c2 * sin(dlon)                                // H.2.5a, b
-        let bearing = abs(x1) < 1e-9 && abs(y1) < 1e-9 ? 0 : atan2(y1, x1)            // H.2.6, B_t2r
-        let phiPnt = dpnt / P526.earthRadiusKm                                         // H.3.1, rad
-        let s = s1 * cos(phiPnt) + c1 * sin(phiPnt) * cos(bearing)                     // H.3.2
-        return asin(max(-1, min(1, s))) / r                                            // H.3.3
+        ClearAirChain.greatCircleLatitudeDeg(lat1Deg: lat1, lon1Deg: lon1, lat2Deg: lat2, lon2Deg: lon2, distanceKm: dpnt)
     }
 
     // MARK: - Zones
@@ -128,14 +114,8 @@ extension P452 {
         var g = ProfileGeometry()
 
         // §5.1.6.2, Eqs. (161)–(164): least-squares smooth surface.
-        var v1 = 0.0, v2 = 0.0
-        for i in 1..<n {
-            let di = d[i], dp = d[i - 1], hi = h[i], hp = h[i - 1]
-            v1 += (di - dp) * (hi + hp)                                                // Eq. (161)
-            v2 += (di - dp) * (hi * (2 * di + dp) + hp * (di + 2 * dp))                // Eq. (162)
-        }
-        let hst = (2 * v1 * dtot - v2) / (dtot * dtot)                                 // Eq. (163), h_st
-        let hsr = (v2 - v1 * dtot) / (dtot * dtot)                                     // Eq. (164), h_sr
+        let leastSquares = ClearAirChain.leastSquaresSurfaceM(d: d, h: h)
+        let hst = leastSquares.txM, hsr = leastSquares.rxM                             // Eqs. (163), (164), h_st, h_sr
 
         // One pass over the intermediate points: obstruction (§5.1.6.3, Eq. (165)), horizon angles (Eqs. (152),
         // (157): θ is monotonic in its atan argument, so the maxima are taken on the arguments), S_tim (Eq. (14)).
@@ -197,14 +177,12 @@ extension P452 {
         g.theta = 1e3 * dtot / ae + g.thetaT + g.thetaR                                // Eq. (159), θ, mrad
 
         // §5.1.6.4 ducting/layer-reflection heights and roughness.
-        let hstDuct = min(hst, h[0])                                                   // Eq. (168a)
-        let hsrDuct = min(hsr, h[n - 1])                                               // Eq. (168b)
-        let m = (hsrDuct - hstDuct) / dtot                                             // Eq. (169), m/km
-        g.hte = htg + h[0] - hstDuct                                                   // Eq. (170a), h_te
-        g.hre = hrg + h[n - 1] - hsrDuct                                               // Eq. (170b), h_re
-        var hm = -Double.infinity
-        for i in lt...max(lt, lr) { hm = max(hm, h[i] - (hstDuct + m * d[i])) }        // Eq. (171), h_m
-        g.hm = hm
+        // Eqs. (168)–(171), h_m from the transmitter's horizon point to the receiver's (as the SG3 reference).
+        let duct = ClearAirChain.ductingSurface(d: d, h: h, leastSquares: leastSquares, txHeightM: htg, rxHeightM: hrg,
+                                                roughnessIndices: lt...max(lt, lr))
+        g.hte = duct.txEffectiveHeightM                                                // Eq. (170a), h_te
+        g.hre = duct.rxEffectiveHeightM                                                // Eq. (170b), h_re
+        g.hm = duct.terrainRoughnessM                                                  // Eq. (171), h_m
         g.hst = hst
         g.hsr = hsr
         return g

@@ -99,12 +99,13 @@ extension P526 {
     public static func effectiveEarthRadiusKm(kFactor: Double) -> Double { earthRadiusKm * kFactor }
 
     /// Median effective Earth radius from the average radio-refractive lapse rate ΔN (N-units/km):
-    /// k50 = 157 / (157 − ΔN) (P.452-17 Eq. (5)), a_e = 6371 k50 (Eq. (6a)).
+    /// k50 = 157 / (157 − ΔN) (P.452-17 Eq. (5)), a_e = 6371 k50 (Eq. (6a)); the formula is the clear-air chain's
+    /// (`ClearAirChain.medianEarthRadiusKm`), with this function's own range check.
     public static func effectiveEarthRadiusKm(deltaN: Double) throws -> Double {
         guard deltaN < 157, deltaN.isFinite else {
             throw ModelInputError(model: modelName, parameter: "delta_n", value: deltaN, validRange: "(−∞, 157) N-units/km")
         }
-        return earthRadiusKm * 157 / (157 - deltaN)
+        return ClearAirChain.medianEarthRadiusKm(deltaN: deltaN)
     }
 
     // MARK: - Bullington (§4.5.1)
@@ -215,6 +216,24 @@ extension P526 {
 
     // MARK: - Complete delta-Bullington (§4.5.2)
 
+    /// The scalar input checks and warnings of delta-Bullington, shared by the reference (`deltaBullington`) and
+    /// the equal-spacing kernel (`deltaBullingtonLossDB(equallySpaced:…)`): frequency, antenna heights, a_p and ω
+    /// throw when invalid; an unusual frequency, no intermediate point or a zero antenna height warn.
+    static func checkDeltaBullingtonScalars(frequencyMHz: Double, pointCount n: Int, txHeightAboveGroundM: Double,
+                                            rxHeightAboveGroundM: Double, effectiveEarthRadiusKm: Double,
+                                            ground: Ground) throws -> DeltaBullingtonWarnings {
+        try ModelInputError.check(modelName, "frequency_mhz", frequencyMHz, 1e-3, 1e7, unit: "MHz")
+        try ModelInputError.check(modelName, "tx_height_above_ground_m", txHeightAboveGroundM, 0, 1e5, unit: "m")
+        try ModelInputError.check(modelName, "rx_height_above_ground_m", rxHeightAboveGroundM, 0, 1e5, unit: "m")
+        try ModelInputError.check(modelName, "effective_earth_radius_km", effectiveEarthRadiusKm, 1, 1e9, unit: "km")
+        if case let .landSeaMix(omega) = ground { try ModelInputError.check(modelName, "sea_fraction", omega, 0, 1) }
+        var warnings: DeltaBullingtonWarnings = []
+        if frequencyMHz < 30 || frequencyMHz > 50_000 { warnings.insert(.frequencyOutsideUsualRange) }
+        if n < 3 { warnings.insert(.noIntermediatePoints) }
+        if txHeightAboveGroundM == 0 || rxHeightAboveGroundM == 0 { warnings.insert(.zeroAntennaHeight) }
+        return warnings
+    }
+
     /// Delta-Bullington diffraction loss for a general profile, P.526-15 §4.5.2 / P.1812-6 §4.3.4.
     /// - Parameters:
     ///   - distancesKm: distance of each profile point from the transmitter, km (strictly increasing, ≥ 2 points).
@@ -241,18 +260,10 @@ extension P526 {
         for (i, h) in heightsM.enumerated() where !h.isFinite {
             throw ModelInputError(model: modelName, parameter: "height_m[\(i)]", value: h, validRange: "finite")
         }
-        try ModelInputError.check(modelName, "frequency_mhz", frequencyMHz, 1e-3, 1e7, unit: "MHz")
-        try ModelInputError.check(modelName, "tx_height_above_ground_m", txHeightAboveGroundM, 0, 1e5, unit: "m")
-        try ModelInputError.check(modelName, "rx_height_above_ground_m", rxHeightAboveGroundM, 0, 1e5, unit: "m")
-        try ModelInputError.check(modelName, "effective_earth_radius_km", effectiveEarthRadiusKm, 1, 1e9, unit: "km")
-        if case let .landSeaMix(omega) = ground {
-            try ModelInputError.check(modelName, "sea_fraction", omega, 0, 1)
-        }
-
-        var warnings: DeltaBullingtonWarnings = []
-        if frequencyMHz < 30 || frequencyMHz > 50_000 { warnings.insert(.frequencyOutsideUsualRange) }
-        if n < 3 { warnings.insert(.noIntermediatePoints) }
-        if txHeightAboveGroundM == 0 || rxHeightAboveGroundM == 0 { warnings.insert(.zeroAntennaHeight) }
+        var warnings = try checkDeltaBullingtonScalars(frequencyMHz: frequencyMHz, pointCount: n,
+                                                       txHeightAboveGroundM: txHeightAboveGroundM,
+                                                       rxHeightAboveGroundM: rxHeightAboveGroundM,
+                                                       effectiveEarthRadiusKm: effectiveEarthRadiusKm, ground: ground)
         if n > 2 {
             let step = distancesKm[1] - distancesKm[0]
             for i in 2..<n where abs(distancesKm[i] - distancesKm[i - 1] - step) > 1e-6 * max(step, 1e-9) + 1e-9 {

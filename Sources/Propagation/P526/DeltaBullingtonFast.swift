@@ -27,16 +27,10 @@ extension P526 {
         for i in 0..<n where !h[i].isFinite {
             throw ModelInputError(model: modelName, parameter: "height_m[\(i)]", value: h[i], validRange: "finite")
         }
-        try ModelInputError.check(modelName, "frequency_mhz", frequencyMHz, 1e-3, 1e7, unit: "MHz")
-        try ModelInputError.check(modelName, "tx_height_above_ground_m", txHeightAboveGroundM, 0, 1e5, unit: "m")
-        try ModelInputError.check(modelName, "rx_height_above_ground_m", rxHeightAboveGroundM, 0, 1e5, unit: "m")
-        try ModelInputError.check(modelName, "effective_earth_radius_km", effectiveEarthRadiusKm, 1, 1e9, unit: "km")
-        if case let .landSeaMix(omega) = ground { try ModelInputError.check(modelName, "sea_fraction", omega, 0, 1) }
-
-        var warnings: DeltaBullingtonWarnings = []
-        if frequencyMHz < 30 || frequencyMHz > 50_000 { warnings.insert(.frequencyOutsideUsualRange) }
-        if n < 3 { warnings.insert(.noIntermediatePoints) }
-        if txHeightAboveGroundM == 0 || rxHeightAboveGroundM == 0 { warnings.insert(.zeroAntennaHeight) }
+        let warnings = try checkDeltaBullingtonScalars(frequencyMHz: frequencyMHz, pointCount: n,
+                                                       txHeightAboveGroundM: txHeightAboveGroundM,
+                                                       rxHeightAboveGroundM: rxHeightAboveGroundM,
+                                                       effectiveEarthRadiusKm: effectiveEarthRadiusKm, ground: ground)
 
         let p = h.baseAddress!
         let dtot = Double(n - 1) * spacingKm                     // d, km

@@ -1,7 +1,7 @@
 // Single knife-edge diffraction: Recommendation ITU-R P.526-15 (10/2019), Annex 1 §4.1.
 //
 // J(ν) is the approximation of P.526-15 Eq. (31), within about 0.5 dB of the exact Fresnel-integral loss of
-// §4.1 for ν > −0.78, and 0 dB below (as P.526, P.452 and P.1812 use it).
+// §4.1 for ν > −0.78, and 0 dB below (as P.526, P.452, P.1812 and P.2108 use it; P.1546 with its own threshold).
 // Left out: the exact Fresnel-integral form of J(ν), the rounded-obstacle, double-edge and multiple-cylinder
 // methods (§§4.2–4.4), thin screens and wedges (§§5–6).
 import Foundation
@@ -12,9 +12,12 @@ public enum P526 {
 
     /// Knife-edge diffraction loss J(ν), dB. P.526-15 Eq. (31):
     /// J(ν) = 6.9 + 20 log10(√((ν − 0.1)² + 1) + ν − 0.1) for ν > −0.78, else 0.
+    /// The one home of J(ν): P.452 and P.1812 (through the Bullington construction) and P.2108-1 Eq. (2a) use it
+    /// as it stands; P.1546-6 Eq. (12a) writes the same approximation with its own threshold, ν > −0.7806, and
+    /// passes it as `validAboveNu`.
     @inlinable
-    public static func knifeEdgeLossDB(nu: Double) -> Double {
-        guard nu > -0.78 else { return 0 }
+    public static func knifeEdgeLossDB(nu: Double, validAboveNu threshold: Double = -0.78) -> Double {
+        guard nu > threshold else { return 0 }
         let t = nu - 0.1
         return 6.9 + 20 * log10((t * t + 1).squareRoot() + t)          // Eq. (31), dB
     }
