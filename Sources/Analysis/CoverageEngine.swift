@@ -174,33 +174,15 @@ public enum CoverageEngine {
                            progress: ProgressHandler? = nil) throws -> CoverageResult {
         let start = Date()
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
-        let fast = study.model == "hata"
-        let lineOfSight = study.model == "los"
-        if lineOfSight && dem == nil { throw StudyError("model 'los' (line of sight) needs terrain: give a DEM (--dem)") }
-        var profileModel: ProfileModel? = nil
-        if !fast && !lineOfSight {
-            guard let id = PathLossModelID(rawValue: study.model) else {
-                throw StudyError("model '\(study.model)' is not one of hata, los, " + PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            guard dem != nil || [.hata, .cost231, .fspl, .tr38901RMa, .tr38901UMa, .tr38901UMi].contains(id) else {
-                throw StudyError("model '\(study.model)' needs terrain: give a DEM (--dem)")
-            }
-            do { profileModel = try ProfileModel(id, settings: study.modelSettings) } catch {
-                throw StudyError("model settings: \(error)")
-            }
+        let plan = try study.validated()
+        let fast = plan.model == .hataKernel
+        let lineOfSight = plan.model == .lineOfSight
+        if plan.model.needsTerrain && dem == nil {
+            throw StudyError(lineOfSight ? "model 'los' (line of sight) needs terrain: give a DEM (--dem)"
+                                         : "model '\(plan.model)' needs terrain: give a DEM (--dem)")
         }
-        guard ["radial", "exact"].contains(study.profiles) else {
-            throw StudyError("profiles '\(study.profiles)' is not one of radial, exact")
-        }
-        guard [1, 2, 4, 8, 16].contains(study.anchorSpacingCells) else {
-            throw StudyError("anchor spacing \(study.anchorSpacingCells) cells is not one of 1, 2, 4, 8, 16")
-        }
-        guard study.interpolateWithinDB >= 0, study.interpolateGroundWithinM >= 0 else {
-            throw StudyError("interpolation tolerances \(study.interpolateWithinDB) dB and \(study.interpolateGroundWithinM) m must be ≥ 0 (0 dB: every cell computed)")
-        }
-        guard let env = Hata.Environment(rawValue: study.environment) else {
-            throw StudyError("environment '\(study.environment)' is not one of urban, suburban, open")
-        }
+        let profileModel = plan.profileModel
+        let env = plan.environment
         let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
                                     resolutionM: study.resolutionM)
         // Extra receiver-end loss per cell (a land-cover clutter map, `ClutterMap.lossPerCell`), the same for every
@@ -210,7 +192,7 @@ public enum CoverageEngine {
         }
         let rxLoss = receiverLossDB ?? []
         let toGrid = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
-        let thresholds = study.thresholds
+        let thresholds = plan.thresholds
         let n = spec.cellCount, width = spec.width
 
         // Cell centres: WGS 84 (for P.1812/P.452 and the DEM), DEM pixel positions, ground elevation.
@@ -365,7 +347,7 @@ public enum CoverageEngine {
 
         var radialContext: RadialContext? = nil
         var radialError: Error? = nil
-        if let dem, let model = profileModel, study.profiles == "radial" {
+        if let dem, let model = profileModel, plan.profileMethod == .radial {
             radialContext = RadialContext(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: maxPoints,
                                           rxHeightM: rxHeight, floorDBm: floorDBm,
                                           cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
