@@ -202,42 +202,11 @@ public struct ProfileModel: Sendable {
         case .fspl:
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
         case .p1812:
-            let c = try coordinates(link)
-            let n = profile.elevationsM.count
-            let input = P1812.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
-                                    clutterHeightsM: link.clutterHeightsM, zones: link.zones,
-                                    frequencyGHz: f / 1000, timePercent: timePct, locationPercent: locationPct,
-                                    txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
-                                    rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: pol,
-                                    meteorology: .init(deltaN: deltaN, n0: n0ITU))
-            let r = try P1812.predict(input)
-            return (r.basicLossDB, r.warnings.names)
+            return try p1812LossDB(profile: profile, link: link, scratch: &scratch)
         case .p452:
-            let c = try coordinates(link)
-            let n = profile.elevationsM.count
-            let zones: [P452.Zone] = link.zones.map { given in
-                given.map { switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland } }
-            } ?? scratch.inland452(count: n)
-            let input = P452.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
-                                   clutterHeightsM: link.clutterHeightsM, zones: zones,
-                                   frequencyGHz: f / 1000, timePercent: timePct, txHeightM: htx, rxHeightM: hrx,
-                                   txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
-                                   txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: pol, deltaN: deltaN, n0: n0ITU)
-            let r = try P452.basicTransmissionLoss(input)
-            return (r.lossDB, r.warnings.names)
+            return try p452LossDB(profile: profile, link: link, scratch: &scratch)
         case .p1546:
-            let zone = pathType.p1546Zone
-            guard case .p1546(let rxArea) = environment else { preconditionFailure("parsed for \(id)") }
-            let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
-            let input = P1546.Input(frequencyMHz: f, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: dKm)],
-                                    txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
-                                    rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
-                                    terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
-                                    txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
-                                    txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
-                                    locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
-            let r = try P1546.predict(input)
-            return (r.basicLossDB, r.warnings.names)
+            return try p1546LossDB(profile: profile, link: link)
         case .tr38901RMa, .tr38901UMa, .tr38901UMi:
             let scenario: TR38901.Scenario
             switch id {
@@ -250,6 +219,50 @@ public struct ProfileModel: Sendable {
                                          baseStationHeightM: htx, userTerminalHeightM: hrx)
             return (r.lossDB, r.warnings.names)
         }
+    }
+
+    private func p1812LossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
+        let c = try coordinates(link)
+        let n = profile.elevationsM.count
+        let input = P1812.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
+                                clutterHeightsM: link.clutterHeightsM, zones: link.zones,
+                                frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, locationPercent: locationPct,
+                                txHeightM: link.txHeightM, rxHeightM: link.rxHeightM, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
+                                rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: polarization,
+                                meteorology: .init(deltaN: deltaN, n0: n0ITU))
+        let r = try P1812.predict(input)
+        return (r.basicLossDB, r.warnings.names)
+    }
+
+    private func p452LossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
+        let c = try coordinates(link)
+        let n = profile.elevationsM.count
+        let zones: [P452.Zone] = link.zones.map { given in
+            given.map { switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland } }
+        } ?? scratch.inland452(count: n)
+        let input = P452.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
+                               clutterHeightsM: link.clutterHeightsM, zones: zones,
+                               frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, txHeightM: link.txHeightM, rxHeightM: link.rxHeightM,
+                               txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
+                               txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: polarization, deltaN: deltaN, n0: n0ITU)
+        let r = try P452.basicTransmissionLoss(input)
+        return (r.lossDB, r.warnings.names)
+    }
+
+    private func p1546LossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
+        let htx = link.txHeightM, hrx = link.rxHeightM
+        let zone = pathType.p1546Zone
+        guard case .p1546(let rxArea) = environment else { preconditionFailure("parsed for \(id)") }
+        let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
+        let input = P1546.Input(frequencyMHz: link.frequencyMHz, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: profile.distanceKm)],
+                                txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
+                                rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
+                                terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
+                                txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
+                                txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
+                                locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
+        let r = try P1546.predict(input)
+        return (r.basicLossDB, r.warnings.names)
     }
 
     func coordinates(_ link: PathLink) throws -> (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double) {
