@@ -1,6 +1,7 @@
-// Coverage engine, first path: per-sector received power on a metric grid with the Hata family and the
-// parametric 3GPP sector pattern; composite best signal, best server and server count, plus the best signal per
-// operator and technology.
+// Coverage engine: per-sector received power on a metric grid; composite best signal, best server and server
+// count, plus the best signal per operator and technology. The strategies (loss fields) and the compositor are in
+// CoveragePipeline.swift, CoverageKernels.swift (Hata kernel, exact profiles), CoverageRadial.swift and
+// CoverageLOS.swift; the sectors' set-up in CoverageSectors.swift.
 //
 // Geometry: the grid is laid out in the UTM zone of the study's centre; distances and bearings are planar in
 // that projection (scale error < 0.1 % and meridian convergence < 0.5° across Đồng Nai: documented, and replaced
@@ -8,8 +9,8 @@
 // Received power: P_rx = EIRP + G_rel(φ, θ) − L(d), with G_rel the sector pattern relative to boresight toward
 // the receiver (θ from the terrain heights of both ends when a DEM is given), L from the Hata family
 // (Okumura-Hata ≤ 1500 MHz, COST-231 above; `Hata.loss` rule below 1 km).
-// Parallel by bands of rows (`concurrentPerform`); each band loops over the sectors in a fixed order and writes
-// only its own rows, so results are identical whatever the number of threads.
+// Parallel by bands of rows (`concurrentPerform`) within each sector's window; every deposit is order-free, so
+// results are identical whatever the number of threads.
 import Dispatch
 import Foundation
 import Geo
@@ -126,40 +127,6 @@ public struct CoverageResult: Sendable {
 public typealias ProgressHandler = @Sendable (Double) -> Void
 
 public enum CoverageEngine {
-    /// Per-transmitter set-up that does not depend on the receiver.
-    struct SectorSetup: Sendable {
-        let x: Double, y: Double            // UTM position, m
-        let lon: Double, lat: Double        // WGS 84, degrees
-        let demCol: Double, demRow: Double  // fractional DEM pixel position (terrain models)
-        let groundM: Double                 // ground elevation at the site, m
-        let antennaHeightM: Double
-        let frequencyMHz: Double
-        let hata: Hata.Setup?
-        let eirp: Float
-        let azimuth: Double?
-        let gridConvergenceDeg: Double      // true bearing = grid bearing + convergence
-        let mechTilt: Double, elecTilt: Double
-        let radiusM: Double
-        let serviceIndex: Int
-        let threshold: Float
-        let colMin: Int, colMax: Int, rowMin: Int, rowMax: Int
-        /// Sector antennas: the parametric 3GPP pattern (closed form) or a pattern file's gain table.
-        let sectorAntenna: SectorAntenna?
-        let gainTable: AntennaGainTable?
-        /// P.2108 clutter loss at the receiver every 10 m from 0 to 2 km (constant beyond: Eq. 6), dB; nil: none.
-        let clutterDB: [Float]?
-
-        /// Clutter loss toward a cell `gridM` away, dB (linear between the 10 m steps).
-        @inline(__always) func clutterLossDB(_ gridM: Double) -> Float {
-            guard let t = clutterDB else { return 0 }
-            let x = min(gridM / 10, Double(t.count - 1))
-            let i = min(Int(x), t.count - 2)
-            let f = Float(x - Double(i))
-            return t[i] + (t[i + 1] - t[i]) * f
-        }
-        var txAbsM: Double { groundM + antennaHeightM }
-    }
-
     /// Cells left empty for a transmitter because the terrain or the model could not give a value.
     public struct Diagnostics: Sendable, Codable, Equatable {
         public init() {}
@@ -174,38 +141,26 @@ public enum CoverageEngine {
     /// Effective Earth radius (4/3 of 6371 km) for the antenna elevation angle, m.
     static let effectiveEarthRadiusM = 6_371_000.0 * 4 / 3
 
+    /// Validates the study (`CoverageStudy.validated()`) and runs it.
     public static func run(study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?,
                            antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
                            receiverLossDB: [Float]? = nil,
                            progress: ProgressHandler? = nil) throws -> CoverageResult {
-        let start = Date()
+        try run(validated: study.validated(), transmitters: transmitters, dem: dem, antennas: antennas,
+                sectorAntenna: sectorAntenna, receiverLossDB: receiverLossDB, progress: progress)
+    }
+
+    /// Runs a validated study: the cells' positions, the sectors' set-up, then the loss field of the study's
+    /// strategy through the compositor.
+    public static func run(validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
+                           antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+                           receiverLossDB: [Float]? = nil,
+                           progress: ProgressHandler? = nil) throws -> CoverageResult {
+        let start = Date(), study = plan.study
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
-        let fast = study.model == "hata"
-        let lineOfSight = study.model == "los"
-        if lineOfSight && dem == nil { throw StudyError("model 'los' (line of sight) needs terrain: give a DEM (--dem)") }
-        var profileModel: ProfileModel? = nil
-        if !fast && !lineOfSight {
-            guard let id = PathLossModelID(rawValue: study.model) else {
-                throw StudyError("model '\(study.model)' is not one of hata, los, " + PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            guard dem != nil || [.hata, .cost231, .fspl, .tr38901RMa, .tr38901UMa, .tr38901UMi].contains(id) else {
-                throw StudyError("model '\(study.model)' needs terrain: give a DEM (--dem)")
-            }
-            do { profileModel = try ProfileModel(id, settings: study.modelSettings) } catch {
-                throw StudyError("model settings: \(error)")
-            }
-        }
-        guard ["radial", "exact"].contains(study.profiles) else {
-            throw StudyError("profiles '\(study.profiles)' is not one of radial, exact")
-        }
-        guard [1, 2, 4, 8, 16].contains(study.anchorSpacingCells) else {
-            throw StudyError("anchor spacing \(study.anchorSpacingCells) cells is not one of 1, 2, 4, 8, 16")
-        }
-        guard study.interpolateWithinDB >= 0, study.interpolateGroundWithinM >= 0 else {
-            throw StudyError("interpolation tolerances \(study.interpolateWithinDB) dB and \(study.interpolateGroundWithinM) m must be ≥ 0 (0 dB: every cell computed)")
-        }
-        guard let env = Hata.Environment(rawValue: study.environment) else {
-            throw StudyError("environment '\(study.environment)' is not one of urban, suburban, open")
+        if plan.model.needsTerrain && dem == nil {
+            throw StudyError(plan.model == .lineOfSight ? "model 'los' (line of sight) needs terrain: give a DEM (--dem)"
+                                                        : "model '\(plan.model)' needs terrain: give a DEM (--dem)")
         }
         let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
                                     resolutionM: study.resolutionM)
@@ -214,277 +169,59 @@ public enum CoverageEngine {
         if let r = receiverLossDB, r.count != spec.cellCount {
             throw StudyError("receiver loss per cell: \(r.count) values for a grid of \(spec.cellCount) cells")
         }
-        let rxLoss = receiverLossDB ?? []
-        let toGrid = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
-        let thresholds = study.thresholds
-        let n = spec.cellCount, width = spec.width
-
-        // Cell centres: WGS 84 (for P.1812/P.452 and the DEM), DEM pixel positions, ground elevation.
-        let needsLonLat = dem != nil || profileModel?.id == .p1812 || profileModel?.id == .p452
-        var cellLon: [Double] = [], cellLat: [Double] = []
-        if needsLonLat {
-            cellLon.reserveCapacity(n); cellLat.reserveCapacity(n)
-            for r in 0..<spec.height { for c in 0..<width { let p = spec.cellCentre(col: c, row: r); cellLon.append(p.x); cellLat.append(p.y) } }
-            try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &cellLon, ys: &cellLat)
-        }
-        var cellDemCol: [Double] = [], cellDemRow: [Double] = []
-        var ground: [Float]? = nil
-        if let dem {
-            cellDemCol = cellLon; cellDemRow = cellLat
-            if !dem.isGeographic {
-                try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &cellDemCol, ys: &cellDemRow)
-            }
-            let gt = dem.grid.geoTransform, sampler = dem.sampler
-            var g = [Float](repeating: .nan, count: n)
-            cellDemCol.withUnsafeMutableBufferPointer { cp in
-            cellDemRow.withUnsafeMutableBufferPointer { rp in
-            g.withUnsafeMutableBufferPointer { gp in
-                let o = UnsafeSendable((cp, rp, gp))
-                let parts = 64
-                DispatchQueue.concurrentPerform(iterations: parts) { k in
-                    let (cp, rp, gp) = o.value
-                    sampler.values.withUnsafeBufferPointer { vp in
-                        for i in (n * k / parts)..<(n * (k + 1) / parts) {
-                            let px = gt.pixel(x: cp[i], y: rp[i])
-                            cp[i] = px.col; rp[i] = px.row
-                            gp[i] = Float(sampler.sample(col: px.col, row: px.row, values: vp))
-                        }
-                    }
-                }
-            }}}
-            ground = g
-        }
-
-        // Services (operator × technology) in a fixed, sorted order.
-        let keys = Array(Set(transmitters.map { ServiceKey($0.operatorName, $0.technology) })).sorted()
-        let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
-        let utmZoneCM = Double((Int(floor(((study.west + study.east) / 2 + 180) / 6)) + 1) * 6 - 183)
-
-        // Antennas: omnidirectional without azimuth; with azimuth, the record's pattern file (through the library)
-        // or else the parametric sector. Each is tabulated every 0.5° (bilinear lookup, no trigonometry per cell),
-        // once per pattern and tilt: for the parametric sector the table is within 0.01 dB of the formula.
-        var tables: [String: AntennaGainTable] = [:]
-        func antennaFor(_ tx: Transmitter) throws -> (SectorAntenna?, AntennaGainTable?) {
-            guard tx.azimuthDeg != nil else { return (nil, nil) }
-            guard let name = tx.antennaPattern, !name.isEmpty else {
-                let key = "sector|\(tx.mechanicalTiltDeg)|\(tx.electricalTiltDeg)"
-                if let t = tables[key] { return (nil, t) }
-                let t = AntennaModel.sector(sectorAntenna).gainTable(mechanicalTiltDeg: tx.mechanicalTiltDeg,
-                                                                     electricalTiltDeg: tx.electricalTiltDeg, stepDeg: 0.5)
-                tables[key] = t
-                return (nil, t)
-            }
-            guard let antennas else {
-                throw StudyError("transmitter \(tx.id) names antenna pattern '\(name)': give the folder of pattern files (--antenna-dir)")
-            }
-            let key = "\(name)|\(tx.mechanicalTiltDeg)"
-            if let t = tables[key] { return (nil, t) }
-            let pattern: AntennaPattern
-            do { pattern = try antennas.pattern(named: name) } catch {
-                throw StudyError("transmitter \(tx.id): antenna pattern '\(name)': \(error)")
-            }
-            let t = AntennaModel.pattern(pattern).gainTable(mechanicalTiltDeg: tx.mechanicalTiltDeg, stepDeg: 0.5)
-            tables[key] = t
-            return (nil, t)
-        }
-
-        // P.2108 terrestrial clutter loss at the receiver: per frequency, a table over 0–2 km (d < 0.25 km takes
-        // the 0.25 km value, the model's lower bound; beyond 2 km the loss is constant, Eq. 6).
-        var clutterTables: [Double: [Float]] = [:]
-        func clutterFor(_ tx: Transmitter) throws -> [Float]? {
-            guard let pct = study.clutterLocationPct else { return nil }
-            if let t = clutterTables[tx.frequencyMHz] { return t }
-            var t: [Float] = []
-            do {
-                for i in 0...200 {
-                    t.append(Float(try P2108.terrestrialClutterLoss(frequencyGHz: tx.frequencyMHz / 1000,
-                                                                     distanceKm: max(0.25, Double(i) * 0.01),
-                                                                     locationPercent: pct).lossDB))
-                }
-            } catch {
-                throw StudyError("clutter (P.2108 §3.2) for transmitter \(tx.id) at \(tx.frequencyMHz) MHz: \(error)")
-            }
-            clutterTables[tx.frequencyMHz] = t
-            return t
-        }
-
-        var sectors: [SectorSetup] = []
-        for tx in transmitters {
-            let (sectorModel, table) = try antennaFor(tx)
-            let clutter = try clutterFor(tx)
-            let p = try toGrid.transform(x: tx.longitude, y: tx.latitude)
-            var setup: Hata.Setup? = nil
-            if fast {
-                setup = try Hata.Setup(variant: tx.frequencyMHz <= 1500 ? .okumuraHata : .cost231, environment: env,
-                                       citySize: .smallMedium, frequencyMHz: tx.frequencyMHz,
-                                       baseHeightM: tx.antennaHeightM, mobileHeightM: study.receiverHeightM)
-            }
-            var demCol = 0.0, demRow = 0.0, groundTx = 0.0
-            if let dem {
-                guard let d = dem.demCoordinates(longitude: tx.longitude, latitude: tx.latitude) else {
-                    throw StudyError("transmitter \(tx.id): its position cannot be placed in the DEM's CRS")
-                }
-                let px = dem.grid.geoTransform.pixel(x: d.x, y: d.y)
-                demCol = px.col; demRow = px.row
-                let h = dem.sampler.sample(col: px.col, row: px.row)
-                guard !h.isNaN else {
-                    throw StudyError("transmitter \(tx.id) at (\(tx.latitude), \(tx.longitude)) has no elevation in \(dem.path) (outside the DEM or nodata)")
-                }
-                groundTx = h
-            }
-            let r = study.maxRadiusKm * 1000
-            let pc = spec.geoTransform.pixel(x: p.x - r, y: p.y + r), pc2 = spec.geoTransform.pixel(x: p.x + r, y: p.y - r)
-            // Meridian convergence of the UTM grid at the site: γ = atan(tan(λ − λ0) · sin φ).
-            let gamma = atan(tan((tx.longitude - utmZoneCM) * .pi / 180) * sin(tx.latitude * .pi / 180)) * 180 / .pi
-            sectors.append(SectorSetup(x: p.x, y: p.y, lon: tx.longitude, lat: tx.latitude, demCol: demCol, demRow: demRow,
-                                       groundM: groundTx, antennaHeightM: tx.antennaHeightM, frequencyMHz: tx.frequencyMHz,
-                                       hata: setup, eirp: Float(tx.eirpDBm), azimuth: tx.azimuthDeg, gridConvergenceDeg: gamma,
-                                       mechTilt: tx.mechanicalTiltDeg, elecTilt: tx.electricalTiltDeg, radiusM: r,
-                                       serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
-                                       threshold: Float(thresholds.threshold(for: tx.technology)),
-                                       colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
-                                       rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row))),
-                                       sectorAntenna: sectorModel, gainTable: table, clutterDB: clutter))
-        }
-
-        var best = [Float](repeating: CoverageResult.nodata, count: n)
-        var server = [Int32](repeating: -1, count: n)
-        var count = [UInt16](repeating: 0, count: n)
-        var service = [Float](repeating: CoverageResult.nodata, count: n * keys.count)
-        let floorDBm = Float(study.floorDBm)
-        let rxHeight = study.receiverHeightM
-        let geo = spec.geoTransform
-        let bandRows = 8
-        let bands = (spec.height + bandRows - 1) / bandRows
-        let done = AtomicCounter()
-        let sectorList = sectors, groundM = ground
-        let lonLat = UnsafeSendable((cellLon, cellLat)), demPos = UnsafeSendable((cellDemCol, cellDemRow))
-        let sampler = dem?.sampler
-        let model = profileModel
-        let spacingM = study.profileSpacingM ?? dem?.cellSizeM ?? 100
-        let maxPoints = study.maxProfilePoints
+        let profileID: PathLossModelID? = if case .profile(let id) = plan.model { id } else { nil }
+        let cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || profileID == .p1812 || profileID == .p452)
+        let keys = serviceKeys(transmitters)
+        let sectors = try sectorSetups(plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,
+                                       sectorAntenna: sectorAntenna, keys: keys)
+        let context = DepositContext(spec: spec, ground: cells.ground, rxHeightM: study.receiverHeightM,
+                                     receiverLossDB: receiverLossDB ?? [], floorDBm: Float(study.floorDBm))
+        var composite = Composite(cells: spec.cellCount, services: keys.count)
         let diagnostics = DiagnosticsBox()
-        // UTM point scale factor k(E) = k0 (1 + x²/(2R²)), x = (E − 500 km)/k0: the geodesic length of a short line
-        // is its grid length over the mean of k along it (Simpson's rule), accurate to ~1e-6.
-        let k0 = 0.9996, r2 = 2 * 6_371_000.0 * 6_371_000.0
-        @Sendable @inline(__always) func scale(_ e: Double) -> Double { let x = (e - 500_000) / k0; return k0 * (1 + x * x / r2) }
-
-        var radialContext: RadialContext? = nil
-        var radialError: Error? = nil
-        if let dem, let model = profileModel, study.profiles == "radial" {
-            radialContext = RadialContext(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: maxPoints,
-                                          rxHeightM: rxHeight, floorDBm: floorDBm,
-                                          cellLon: cellLon, cellLat: cellLat, cellDemCol: cellDemCol, cellDemRow: cellDemRow,
-                                          groundM: ground ?? [], gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
-                                          interpolateWithinDB: study.interpolateWithinDB,
-                                          anchorSpacing: study.anchorSpacingCells,
-                                          interpolateGroundWithinM: study.interpolateGroundWithinM, receiverLossDB: rxLoss)
+        try composite.withLayers(floorDBm: context.floorDBm) { layers in
+            func through<F: LossField>(_ field: F) throws {
+                try CoverageEngine.composite(field, sectors: sectors, context: context, layers: layers,
+                                             diagnostics: diagnostics, progress: progress)
+            }
+            switch try strategy(plan, spec: spec, dem: dem, cells: cells) {
+            case .hata(let f): try through(f)
+            case .lineOfSight(let f): try through(f)
+            case .radial(let f): try through(f)
+            case .exact(let f): try through(f)
+            }
         }
-        best.withUnsafeMutableBufferPointer { bestP in
-        server.withUnsafeMutableBufferPointer { serverP in
-        count.withUnsafeMutableBufferPointer { countP in
-        service.withUnsafeMutableBufferPointer { serviceP in
-            if lineOfSight, let ground {
-                runLineOfSight(spec: spec, sectors: sectorList, ground: ground, rxHeightM: rxHeight, floorDBm: floorDBm, receiverLossDB: rxLoss,
-                               best: bestP, server: serverP, count: countP, service: serviceP, progress: progress)
-                return
-            }
-            if let radial = radialContext {
-                do {
-                    try runRadial(radial, sectors: sectorList, best: bestP, server: serverP, count: countP, service: serviceP,
-                                  diagnostics: diagnostics, progress: progress)
-                } catch { radialError = error }
-                return
-            }
-            let out = UnsafeSendable((bestP, serverP, countP, serviceP))
-            DispatchQueue.concurrentPerform(iterations: bands) { band in
-                let (bestP, serverP, countP, serviceP) = out.value
-                let r0 = band * bandRows, r1 = min(spec.height, r0 + bandRows) - 1
-                var dist = [Float](repeating: 0, count: width)
-                var loss = [Float](repeating: 0, count: width)
-                var profile = TerrainProfile(elevationsM: [], spacingM: 1)
-                var local = CoverageEngine.Diagnostics()
-                for (si, s) in sectorList.enumerated() where s.rowMax >= r0 && s.rowMin <= r1 {
-                    let cols = s.colMax - s.colMin + 1
-                    guard cols > 0 else { continue }
-                    for row in max(r0, s.rowMin)...min(r1, s.rowMax) {
-                        let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight
-                        let dy = y - s.y
-                        for k in 0..<cols {
-                            let x = geo.originX + (Double(s.colMin + k) + 0.5) * geo.pixelWidth
-                            let dx = x - s.x
-                            dist[k] = Float(max(sqrt(dx * dx + dy * dy), 1) / 1000)
-                        }
-                        if let hata = s.hata {
-                            dist.withUnsafeBufferPointer { dp in
-                                loss.withUnsafeMutableBufferPointer { lp in
-                                    Hata.lossDB(distancesKm: UnsafeBufferPointer(rebasing: dp[0..<cols]), setup: hata,
-                                                into: UnsafeMutableBufferPointer(rebasing: lp[0..<cols]))
-                                }
-                            }
-                        }
-                        for k in 0..<cols {
-                            let gridM = Double(dist[k]) * 1000
-                            if gridM > s.radiusM { continue }
-                            let col = s.colMin + k
-                            let idx = row * width + col
-                            let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth
-                            let cellLoss: Float
-                            if s.hata != nil {
-                                cellLoss = loss[k]
-                            } else {
-                                // Geodesic length from the grid length and the UTM scale factor along the line.
-                                let dM = max(gridM, 1) / ((scale(s.x) + 4 * scale((s.x + x) / 2) + scale(x)) / 6)
-                                var points = ProfileSampling.intervals(distanceM: dM, spacingM: spacingM)
-                                if let cap = maxPoints { points = min(points, max(cap - 1, ProfileSampling.minimumIntervals)) }
-                                profile.elevationsM.removeAll(keepingCapacity: true)
-                                profile.spacingM = dM / Double(points)
-                                var missing = false
-                                if let sampler {
-                                    let (cc, rr) = demPos.value
-                                    let c1 = cc[idx], rw1 = rr[idx]
-                                    sampler.values.withUnsafeBufferPointer { vp in
-                                        for i in 0...points {
-                                            let f = Double(i) / Double(points)
-                                            let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (rw1 - s.demRow), values: vp)
-                                            if h.isNaN { missing = true; break }
-                                            profile.elevationsM.append(h)
-                                        }
-                                    }
-                                } else {
-                                    profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1))
-                                }
-                                if missing { local.cellsWithoutTerrain += 1; continue }
-                                var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: rxHeight)
-                                if !lonLat.value.0.isEmpty { link.coordinates = (s.lat, s.lon, lonLat.value.1[idx], lonLat.value.0[idx]) }
-                                local.profilesComputed += 1
-                                do {
-                                    cellLoss = Float(try model!.lossDB(profile: profile, link: link).lossDB)
-                                } catch {
-                                    local.cellsRejectedByModel += 1
-                                    if local.firstModelError == nil { local.firstModelError = "\(error)" }
-                                    continue
-                                }
-                            }
-                            let gain = antennaGainDB(s, dx: x - s.x, dy: dy, gridM: gridM,
-                                                     rxAbsM: rxHeight + (groundM.map { $0[idx].isNaN ? 0 : Double($0[idx]) } ?? 0))
-                            deposit(s.eirp + gain - cellLoss - s.clutterLossDB(gridM) - (rxLoss.isEmpty ? 0 : rxLoss[idx]), sector: s, index: si,
-                                    cell: idx, cells: n, floor: floorDBm, best: bestP, server: serverP, count: countP, service: serviceP)
-                        }
-                    }
-                }
-                diagnostics.add(local, band: band)
-                let d = done.increment()
-                if let progress, d % max(1, bands / 100) == 0 || d == bands { progress(Double(d) / Double(bands)) }
-            }
-        }}}}
+        return CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: composite.best, bestServer: composite.server,
+                              serverCount: composite.count, serviceDBm: composite.serviceLayers(keys), groundM: cells.ground,
+                              study: study, seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+    }
 
-        if let radialError { throw radialError }
-        var perService: [ServiceKey: [Float]] = [:]
-        for (i, k) in keys.enumerated() { perService[k] = Array(service[(i * n)..<((i + 1) * n)]) }
-        return CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
-                              serverCount: count, serviceDBm: perService, groundM: ground, study: study,
-                              seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+    /// The loss field of a run.
+    enum Strategy {
+        case hata(HataKernelField), lineOfSight(LineOfSightField), radial(RadialField), exact(ExactProfileField)
+    }
+
+    /// The study's model and profile method, with the terrain at hand: line of sight; the Hata kernel; radial
+    /// profiles (terrain models with a DEM); exact profiles (or a flat profile per cell without a DEM).
+    static func strategy(_ plan: ValidatedStudy, spec: GridSpec, dem: ElevationModel?, cells: CellGeometry) throws -> Strategy {
+        let study = plan.study
+        switch plan.model {
+        case .hataKernel:
+            return .hata(HataKernelField(spec: spec))
+        case .lineOfSight:
+            return .lineOfSight(LineOfSightField(spec: spec, ground: cells.ground!, rxHeightM: study.receiverHeightM))
+        case .profile:
+            let model = plan.profileModel!
+            let spacingM = study.profileSpacingM ?? dem?.cellSizeM ?? 100
+            if let dem, plan.profileMethod == .radial {
+                return .radial(RadialField(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: study.maxProfilePoints,
+                                           rxHeightM: study.receiverHeightM, cells: cells,
+                                           gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
+                                           interpolateWithinDB: study.interpolateWithinDB, anchorSpacing: study.anchorSpacingCells,
+                                           interpolateGroundWithinM: study.interpolateGroundWithinM))
+            }
+            return .exact(ExactProfileField(spec: spec, model: model, sampler: dem?.sampler, cells: cells, spacingM: spacingM,
+                                            maxPoints: study.maxProfilePoints, rxHeightM: study.receiverHeightM))
+        }
     }
 }
 
@@ -503,22 +240,6 @@ extension CoverageEngine {
         guard let sector = s.sectorAntenna else { return 0 }
         return Float(sector.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
                                            mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
-    }
-
-    /// Adds one transmitter's received power at a cell to the composites (best signal and server, server count,
-    /// best per service). Each cell is touched by one thread at a time, and every update is order-free (maximum
-    /// with ties to the lower index, count), so the result depends neither on the thread count nor on the order
-    /// in which sectors are deposited.
-    @inline(__always)
-    static func deposit(_ p: Float, sector s: SectorSetup, index si: Int, cell idx: Int, cells n: Int, floor: Float,
-                        best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>,
-                        count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>) {
-        if p < floor { return }
-        // Ties go to the lower transmitter index (as `tanso merge` does), so the order of deposits does not matter.
-        if p > best[idx] || (p == best[idx] && Int32(si) < server[idx]) { best[idx] = p; server[idx] = Int32(si) }
-        if p >= s.threshold { count[idx] &+= 1 }
-        let sIdx = s.serviceIndex * n + idx
-        if p > service[sIdx] { service[sIdx] = p }
     }
 }
 

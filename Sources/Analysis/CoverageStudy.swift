@@ -50,21 +50,27 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     /// Receiver-end clutter loss by land-cover class (class code → dB), applied with a land-cover raster
     /// (`ClutterMap`); nil: none. Kept in the study so that a run record holds the table it used.
     public var clutterClassLossDB: [String: Double]? = nil
-    /// Thresholds per technology (total channel power, dBm).
-    public var thresholdsDBm: [String: Double] = Dictionary(uniqueKeysWithValues:
-        CoverageThresholds.defaults.dBm.map { ($0.key.rawValue, $0.value) })
+    /// Thresholds per technology (total channel power, dBm); set by name (`thresholdsDBm["4G"] = -90`) or by
+    /// technology (`thresholdsDBm[.lte] = -90`). A name that is not a technology is refused by `validated()`.
+    public var thresholdsDBm = ThresholdTable(CoverageThresholds.defaults.dBm)
 
     public init(west: Double, south: Double, east: Double, north: Double) {
         self.west = west; self.south = south; self.east = east; self.north = north
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells, interpolateGroundWithinM, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
              receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
-    /// Missing keys take their defaults, so study files stay readable as the study grows.
+    /// Missing keys take their defaults, so study files stay readable as the study grows. A key the study does
+    /// not know is an error that names it (a misspelt key would otherwise be ignored silently), and so is any
+    /// value `validated()` refuses: a study is checked once, when it is read.
     public init(from decoder: Decoder) throws {
+        let any = try decoder.container(keyedBy: AnyKey.self)
+        for key in any.allKeys where CodingKeys(stringValue: key.stringValue) == nil {
+            throw StudyError("unknown key '\(key.stringValue)' in the study (known: " + Self.knownKeys.joined(separator: ", ") + ")")
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(west: try c.decode(Double.self, forKey: .west), south: try c.decode(Double.self, forKey: .south),
                   east: try c.decode(Double.self, forKey: .east), north: try c.decode(Double.self, forKey: .north))
@@ -83,14 +89,21 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         receiverHeightM = try c.decodeIfPresent(Double.self, forKey: .receiverHeightM) ?? receiverHeightM
         maxRadiusKm = try c.decodeIfPresent(Double.self, forKey: .maxRadiusKm) ?? maxRadiusKm
         floorDBm = try c.decodeIfPresent(Double.self, forKey: .floorDBm) ?? floorDBm
-        thresholdsDBm = try c.decodeIfPresent([String: Double].self, forKey: .thresholdsDBm) ?? thresholdsDBm
+        thresholdsDBm = try c.decodeIfPresent(ThresholdTable.self, forKey: .thresholdsDBm) ?? thresholdsDBm
+        _ = try validated()
     }
 
-    public var thresholds: CoverageThresholds {
-        var t = CoverageThresholds.defaults
-        for (k, v) in thresholdsDBm { if let tech = Technology(parsing: k) { t.dBm[tech] = v } }
-        return t
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
+
+    /// The thresholds of every technology: the defaults with the study's over them.
+    public var thresholds: CoverageThresholds { thresholdsDBm.thresholds }
 }
 
 public struct StudyError: Error, CustomStringConvertible, Sendable {

@@ -32,7 +32,7 @@ public struct PathLink: Sendable {
 /// A model id with every setting that does not depend on the path, parsed once.
 public struct ProfileModel: Sendable {
     public let id: PathLossModelID
-    let polarization: String
+    let polarization: P526.Polarization
     let climate: Int
     let n0: Double
     let permittivity: Double
@@ -41,21 +41,56 @@ public struct ProfileModel: Sendable {
     let timePct: Double, locationPct: Double, situationPct: Double
     let mdvar: Int
     let kFactor: Double
-    let environment: String
-    let citySize: String
-    let los: String
+    /// The `environment` setting, parsed for the model that reads it (Hata/COST-231, E-Hata, P.1546).
+    let environment: Environment
+    let citySize: Hata.CitySize
+    let lineOfSight: Bool
     let buildingHeightM: Double, streetWidthM: Double
     let deltaN: Double
     let n0ITU: Double
-    let pathType: String
+    let pathType: PathType
     let rxClutterHeightM: Double
     let areaWidthM: Double
     let txGainDBi: Double, rxGainDBi: Double
 
+    /// The `environment` setting of each model, parsed once. The names a model accepts are those of
+    /// `tanso pathloss`; a few map onto fewer classes of the model, explicitly:
+    /// - Hata and COST-231: urban, suburban, open (`Hata.Environment`, one to one).
+    /// - E-Hata: urban, suburban, rural; `open` is taken as rural (E-Hata has no open-area class: its rural
+    ///   correction is the quasi-open one).
+    /// - P.1546: rural, suburban, urban, dense_urban, sea; `open` is taken as rural (P.1546 has no receiver
+    ///   area of its own for open land; `tanso pathloss` has always read it so, and still does).
+    enum Environment: Sendable, Equatable {
+        case hata(Hata.Environment)
+        case ehata(EHata.Environment)
+        case p1546(P1546.ReceiverArea)
+
+        static func parse(_ name: String, for id: PathLossModelID) -> Environment {
+            switch id {
+            case .ehata:
+                return .ehata(name == "urban" ? .urban : name == "suburban" ? .suburban : .rural)   // rural, open: rural
+            case .p1546:
+                let areas: [String: P1546.ReceiverArea] = ["rural": .rural, "open": .rural, "suburban": .suburban,
+                                                           "urban": .urban, "dense_urban": .denseUrban, "sea": .sea]
+                return .p1546(areas[name]!)
+            default:
+                return .hata(Hata.Environment(rawValue: name)!)
+            }
+        }
+    }
+
+    /// The `path_type` setting (P.1546's propagation zone). `sea` is taken as cold sea, as `tanso pathloss`
+    /// has always read it.
+    enum PathType: String, Sendable, CaseIterable {
+        case land, sea, coldSea = "cold_sea", warmSea = "warm_sea"
+        var p1546Zone: P1546.ZoneType { self == .land ? .land : self == .warmSea ? .warmSea : .coldSea }
+    }
+
     /// Settings from named values (the optional columns of `tanso pathloss`, with their documented defaults).
     public init(_ id: PathLossModelID, settings row: PathLossRow) throws {
         self.id = id
-        polarization = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization)
+        polarization = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization) == "horizontal"
+            ? .horizontal : .vertical
         // Every setting is checked against its range here, once, so that a study with `climate=99` fails before
         // the run instead of leaving every cell empty (issue 23). Ranges: the models' own validity (ITM: climate
         // 1–7, mdvar codes, percentages in (0, 100); P.1812/P.1546: time 1–50 %, locations 1–99 %; P.452: time
@@ -94,17 +129,19 @@ public struct ProfileModel: Sendable {
         }
         groundGiven = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
         kFactor = try row.double("k_factor", default: PathLossDefaults.kFactor, in: 0.1...1000, "an effective Earth radius factor")
+        let environmentName: String
         switch id {
-        case .ehata: environment = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
-        case .p1546: environment = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
-        default: environment = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
+        case .ehata: environmentName = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
+        case .p1546: environmentName = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
+        default: environmentName = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
         }
-        citySize = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize)
-        los = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los)
+        environment = Environment.parse(environmentName, for: id)
+        citySize = try row.choice("city_size", ["small", "large"], default: PathLossDefaults.citySize) == "large" ? .large : .smallMedium
+        lineOfSight = try row.choice("los", ["los", "nlos"], default: PathLossDefaults.los) == "los"
         buildingHeightM = try row.double("building_height_m", default: 5, in: 0...100, "an average building height, m,")
         streetWidthM = try row.double("street_width_m", default: 20, in: 0...100, "an average street width, m,")
         deltaN = try row.double("dn", default: PathLossDefaults.deltaN, in: 0...500, "a radio-refractivity lapse rate ΔN, N-units/km,")
-        pathType = try row.choice("path_type", ["land", "sea", "cold_sea", "warm_sea"], default: PathLossDefaults.pathType)
+        pathType = PathType(rawValue: try row.choice("path_type", PathType.allCases.map(\.rawValue), default: PathLossDefaults.pathType))!
         rxClutterHeightM = try row.double("rx_clutter_height_m", default: 10, in: 0...500, "a clutter height, m,")
         areaWidthM = try row.double("area_width_m", default: 500, in: 1...1_000_000, "an area width, m,")
         txGainDBi = try row.double("tx_gain_dbi", default: 0, in: -50...100, "an antenna gain, dBi,")
@@ -145,14 +182,44 @@ public struct ProfileModel: Sendable {
     /// Basic transmission loss (dB) and warning names for one profile (index 0 at the transmitter). A loss that
     /// is not finite is never returned: it throws `NonFiniteResultError`.
     public func lossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
-        let r = try modelLossDB(profile: profile, link: link)
+        var scratch = Scratch()
+        return try lossDB(profile: profile, link: link, scratch: &scratch)
+    }
+
+    /// Buffers that P.1812 and P.452 take as arrays (point distances, zones), kept by a caller that evaluates
+    /// many profiles (one per thread in the coverage engine) and refilled in place for each, so that no cell
+    /// allocates them.
+    public struct Scratch {
+        var distanceBuffer: [Double] = []
+        var zones452: [P452.Zone] = []
+        public init() {}
+
+        /// Point distances i · spacing (km) of an n-point profile.
+        mutating func distancesKm(count n: Int, spacingM: Double) -> [Double] {
+            if distanceBuffer.count != n { distanceBuffer = [Double](repeating: 0, count: n) }
+            distanceBuffer.withUnsafeMutableBufferPointer { d in
+                for i in 0..<n { d[i] = Double(i) * spacingM / 1000 }
+            }
+            return distanceBuffer
+        }
+
+        /// All-inland zones for an n-point profile (P.452's default).
+        mutating func inland452(count n: Int) -> [P452.Zone] {
+            if zones452.count != n { zones452 = Array(repeating: .inland, count: n) }
+            return zones452
+        }
+    }
+
+    /// The same as `lossDB(profile:link:)`, with the caller's buffers.
+    func lossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
+        let r = try modelLossDB(profile: profile, link: link, scratch: &scratch)
         return (try NonFiniteResultError.finite(r.lossDB, model: id.rawValue), r.warnings)
     }
 
-    private func modelLossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
+    private func modelLossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
         let f = link.frequencyMHz, htx = link.txHeightM, hrx = link.rxHeightM
         let dKm = profile.distanceKm
-        let pol: P526.Polarization = polarization == "horizontal" ? .horizontal : .vertical
+        let pol = polarization
         switch id {
         case .itm:
             let p = ITM.Parameters(frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
@@ -174,55 +241,25 @@ public struct ProfileModel: Sendable {
             // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f) + r.lossDB, r.warnings.names)
         case .hata, .cost231:
-            let s = try Hata.Setup(variant: id == .hata ? .okumuraHata : .cost231, environment: Hata.Environment(rawValue: environment)!,
-                                   citySize: citySize == "large" ? .large : .smallMedium, frequencyMHz: f,
+            guard case .hata(let environment) = environment else { preconditionFailure("parsed for \(id)") }
+            let s = try Hata.Setup(variant: id == .hata ? .okumuraHata : .cost231, environment: environment,
+                                   citySize: citySize, frequencyMHz: f,
                                    baseHeightM: htx, mobileHeightM: hrx)
             let r = try Hata.loss(distanceKm: dKm, setup: s)
             return (r.lossDB, r.warnings.names)
         case .ehata:
+            guard case .ehata(let environment) = environment else { preconditionFailure("parsed for \(id)") }
             let r = try EHata.pathLoss(profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
-                                       environment: environment == "urban" ? .urban : environment == "suburban" ? .suburban : .rural)
+                                       environment: environment)
             return (r.lossDB, r.warnings.names)
         case .fspl:
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
         case .p1812:
-            let c = try coordinates(link)
-            let n = profile.elevationsM.count
-            let input = P1812.Input(distancesKm: (0..<n).map { Double($0) * profile.spacingM / 1000 }, heightsM: profile.elevationsM,
-                                    clutterHeightsM: link.clutterHeightsM, zones: link.zones,
-                                    frequencyGHz: f / 1000, timePercent: timePct, locationPercent: locationPct,
-                                    txHeightM: htx, rxHeightM: hrx, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
-                                    rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: pol,
-                                    meteorology: .init(deltaN: deltaN, n0: n0ITU))
-            let r = try P1812.predict(input)
-            return (r.basicLossDB, r.warnings.names)
+            return try p1812LossDB(profile: profile, link: link, scratch: &scratch)
         case .p452:
-            let c = try coordinates(link)
-            let n = profile.elevationsM.count
-            let zones: [P452.Zone] = (link.zones ?? Array(repeating: .inland, count: n)).map {
-                switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland }
-            }
-            let input = P452.Input(distancesKm: (0..<n).map { Double($0) * profile.spacingM / 1000 }, heightsM: profile.elevationsM,
-                                   clutterHeightsM: link.clutterHeightsM, zones: zones,
-                                   frequencyGHz: f / 1000, timePercent: timePct, txHeightM: htx, rxHeightM: hrx,
-                                   txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
-                                   txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: pol, deltaN: deltaN, n0: n0ITU)
-            let r = try P452.basicTransmissionLoss(input)
-            return (r.lossDB, r.warnings.names)
+            return try p452LossDB(profile: profile, link: link, scratch: &scratch)
         case .p1546:
-            let zone: P1546.ZoneType = pathType == "land" ? .land : pathType == "warm_sea" ? .warmSea : .coldSea
-            let rxArea: P1546.ReceiverArea = ["rural": .rural, "open": .rural, "suburban": .suburban, "urban": .urban,
-                                              "dense_urban": .denseUrban, "sea": .sea][environment]!
-            let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
-            let input = P1546.Input(frequencyMHz: f, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: dKm)],
-                                    txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
-                                    rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
-                                    terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
-                                    txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
-                                    txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
-                                    locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
-            let r = try P1546.predict(input)
-            return (r.basicLossDB, r.warnings.names)
+            return try p1546LossDB(profile: profile, link: link)
         case .tr38901RMa, .tr38901UMa, .tr38901UMi:
             let scenario: TR38901.Scenario
             switch id {
@@ -230,11 +267,55 @@ public struct ProfileModel: Sendable {
             case .tr38901UMa: scenario = .urbanMacro
             default: scenario = .urbanMicroStreetCanyon
             }
-            let r = try TR38901.pathLoss(scenario: scenario, condition: los == "los" ? .lineOfSight : .nonLineOfSight,
+            let r = try TR38901.pathLoss(scenario: scenario, condition: lineOfSight ? .lineOfSight : .nonLineOfSight,
                                          frequencyGHz: f / 1000, distance2DM: profile.distanceM,
                                          baseStationHeightM: htx, userTerminalHeightM: hrx)
             return (r.lossDB, r.warnings.names)
         }
+    }
+
+    private func p1812LossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
+        let c = try coordinates(link)
+        let n = profile.elevationsM.count
+        let input = P1812.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
+                                clutterHeightsM: link.clutterHeightsM, zones: link.zones,
+                                frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, locationPercent: locationPct,
+                                txHeightM: link.txHeightM, rxHeightM: link.rxHeightM, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
+                                rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: polarization,
+                                meteorology: .init(deltaN: deltaN, n0: n0ITU))
+        let r = try P1812.predict(input)
+        return (r.basicLossDB, r.warnings.names)
+    }
+
+    private func p452LossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
+        let c = try coordinates(link)
+        let n = profile.elevationsM.count
+        let zones: [P452.Zone] = link.zones.map { given in
+            given.map { switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland } }
+        } ?? scratch.inland452(count: n)
+        let input = P452.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
+                               clutterHeightsM: link.clutterHeightsM, zones: zones,
+                               frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, txHeightM: link.txHeightM, rxHeightM: link.rxHeightM,
+                               txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
+                               txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: polarization, deltaN: deltaN, n0: n0ITU)
+        let r = try P452.basicTransmissionLoss(input)
+        return (r.lossDB, r.warnings.names)
+    }
+
+    private func p1546LossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
+        let htx = link.txHeightM, hrx = link.rxHeightM
+        let zone = pathType.p1546Zone
+        guard case .p1546(let rxArea) = environment else { preconditionFailure("parsed for \(id)") }
+        let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
+        let input = P1546.Input(frequencyMHz: link.frequencyMHz, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: profile.distanceKm)],
+                                txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
+                                rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
+                                terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
+                                txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
+                                txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
+                                locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
+        let r = try P1546.predict(input)
+        return (r.basicLossDB, r.warnings.names)
     }
 
     func coordinates(_ link: PathLink) throws -> (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double) {

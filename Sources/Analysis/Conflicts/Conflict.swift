@@ -99,7 +99,7 @@ public struct ConflictSettings: Sendable {
     public var im5AttenuationDB = 55.0
     /// Services whose transmitters are not taken as intermodulation sources: point-to-point links have their own
     /// transmitters and dishes, without the shared combiners and feeders where products arise.
-    public var imExcludedServices: Set<String> = ["fixed"]
+    public var imExcludedServices: Set<Service> = [.fixed]
     /// Sites with more distinct carriers than this are screened for the two-carrier products (2f1 − f2, 3f1 − 2f2)
     /// only, not for the k³/2 three-carrier ones (counted in `ScreeningStatistics.intermodulationSitesTruncated`).
     public var imMaxCarriersForTriples = 60

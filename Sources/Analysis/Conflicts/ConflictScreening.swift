@@ -179,10 +179,10 @@ public struct ConflictScreening: Sendable {
             self.excluded = excluded; self.licensee = licensee; self.station = station; self.blockAllocation = blockAllocation
             tx = assignments.map(\.tx); lat = assignments.map(\.latitude); lon = assignments.map(\.longitude)
             coOverride = assignments.map(\.protectionRatioDB)
-            var ids: [String: Int] = [:], table: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)] = []
+            var ids: [Service: Int] = [:], table: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)] = []
             service = assignments.map { a in
-                if let x = ids[a.service] { return x }
-                ids[a.service] = table.count
+                if let x = ids[a.serviceKind] { return x }
+                ids[a.serviceKind] = table.count
                 table.append((a.service, protection.parameters(a.service), protection.curves[a.service]))
                 return table.count - 1
             }
@@ -207,11 +207,11 @@ public struct ConflictScreening: Sendable {
     // MARK: victims and reach
 
     func serviceWanted(_ a: Assignment) -> Double {
-        if a.service == "mobile" { return ProtectionRatios.mobileWantedDBm(bandwidthKHz: a.tx.bandwidthKHz) }
+        if a.serviceKind == .mobile { return ProtectionRatios.mobileWantedDBm(bandwidthKHz: a.tx.bandwidthKHz) }
         return settings.protection.parameters(a.service).wantedDBm
     }
 
-    struct RadiusKey: Hashable { var service: String; var f: Double; var h: Double; var eirp: Double; var wanted: Double }
+    struct RadiusKey: Hashable { var service: Service; var f: Double; var h: Double; var eirp: Double; var wanted: Double }
 
     /// `body(k)` for k in 0..<count on `threads` threads, in chunks; results in index order.
     static func parallelMap(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>, inout [Double]) -> Void) -> [Double] {
@@ -240,9 +240,9 @@ public struct ConflictScreening: Sendable {
             var cache: [RadiusKey: Double] = [:]
             for (j, k) in range.enumerated() {
                 let a = assignments[k]
-                guard !excluded[k], a.linkReceiver == nil, a.service != "fixed" else { continue }
+                guard !excluded[k], a.linkReceiver == nil, a.serviceKind != .fixed else { continue }
                 let p = protection.parameters(a.service)
-                let key = RadiusKey(service: a.service, f: a.tx.centreMHz, h: a.antennaHeightM, eirp: a.eirpDBm, wanted: wanted[k])
+                let key = RadiusKey(service: a.serviceKind, f: a.tx.centreMHz, h: a.antennaHeightM, eirp: a.eirpDBm, wanted: wanted[k])
                 if let r = cache[key] { out[j] = r; continue }
                 let r = ConflictPropagation.reachKm(lossBudgetDB: a.eirpDBm - wanted[k], maxKm: max(0.01, p.maxRadiusKm)) { d in
                     ConflictPropagation.simpleLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
@@ -265,7 +265,7 @@ public struct ConflictScreening: Sendable {
                                   heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
                                   pointingDeg: Sphere.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
                                   rxGainDBi: link.antennaGainDBi))
-            } else if a.service != "fixed" {
+            } else if a.serviceKind != .fixed {
                 out.append(Victim(assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
                                   heightM: p.receiverHeightM, radiusKm: radii[k], wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
             }
@@ -388,7 +388,7 @@ public struct ConflictScreening: Sendable {
         case .station, .link:
             testDist = max(d, settings.coSiteDistanceKm)
         }
-        let los = a.service == "fixed" && va.service == "fixed"
+        let los = a.serviceKind == .fixed && va.serviceKind == .fixed
         var loss: Double
         var model = "simple"
         if let terrain, testDist > 0.05 {
@@ -408,7 +408,7 @@ public struct ConflictScreening: Sendable {
         var interference = a.eirpDBm - loss
         if let az = a.azimuthDeg, Sphere.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
             let off = Sphere.angleDiffDeg(Sphere.bearingDeg(a.latitude, a.longitude, testLat, testLon), az)
-            if let g = a.antennaGainDBi, a.service == "fixed" {
+            if let g = a.antennaGainDBi, a.serviceKind == .fixed {
                 interference += ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
             } else {
                 interference += SectorAntenna().relativeGainDB(offAzimuthDeg: off, depressionDeg: 0, mechanicalTiltDeg: 0, electricalTiltDeg: 0)
@@ -472,13 +472,13 @@ public struct ConflictScreening: Sendable {
     /// Pairs (first, repeat) of records with the same service, channels and azimuth within `duplicateDistanceKm`.
     func duplicates(_ assignments: [Assignment]) -> [(Int, Int)] {
         struct Key: Hashable {
-            var service: String
+            var service: Service
             var txHz: Int64, bwHz: Int64, rxHz: Int64, rxBwHz: Int64, azimuth: Int
             var linkLat: Int, linkLon: Int
         }
         var groups: [Key: [Int]] = [:]
         for (k, a) in assignments.enumerated() {
-            let key = Key(service: a.service, txHz: Int64((a.tx.centreMHz * 1e6).rounded()), bwHz: Int64((a.tx.bandwidthKHz * 1000).rounded()),
+            let key = Key(service: a.serviceKind, txHz: Int64((a.tx.centreMHz * 1e6).rounded()), bwHz: Int64((a.tx.bandwidthKHz * 1000).rounded()),
                           rxHz: a.rx.map { Int64(($0.centreMHz * 1e6).rounded()) } ?? -1, rxBwHz: a.rx.map { Int64(($0.bandwidthKHz * 1000).rounded()) } ?? -1,
                           azimuth: a.azimuthDeg.map { Int($0.rounded()) % 360 } ?? -1,
                           linkLat: a.linkReceiver.map { Int(($0.latitude * 1e3).rounded()) } ?? Int.min,

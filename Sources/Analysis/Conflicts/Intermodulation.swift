@@ -57,7 +57,7 @@ extension ConflictScreening {
             // Distinct carriers.
             var carriers: [Carrier] = []
             var byChannel: [String: Int] = [:]
-            for k in site where !settings.imExcludedServices.contains(assignments[k].service) {
+            for k in site where !settings.imExcludedServices.contains(assignments[k].serviceKind) {
                 let a = assignments[k]
                 // The product arises in transmitters and shared feeders: take the transmitter output (EIRP less the
                 // antenna gain when known), radiated without antenna gain.
@@ -97,7 +97,7 @@ extension ConflictScreening {
                         let fdr = bw > overlap ? -10 * log10(overlap / bw) : 0
                         let loss = ConflictPropagation.simpleLossDB(distanceKm: max(d, settings.coSiteDistanceKm), frequencyMHz: f,
                                                                     txHeightM: height, rxHeightM: v.heightM,
-                                                                    lineOfSight: va.service == "fixed", environment: settings.environment)
+                                                                    lineOfSight: va.serviceKind == .fixed, environment: settings.environment)
                         let interference = eirp - fdr - loss
                         let required = va.protectionRatioDB ?? settings.protection.curves[va.service]?.first?.requiredDB
                             ?? settings.protection.parameters(va.service).coChannelDB

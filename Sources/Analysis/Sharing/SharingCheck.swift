@@ -181,9 +181,9 @@ public enum SharingCheck {
     /// Service of a technology in the register.
     public static func service(for tech: Technology) -> String {
         switch tech {
-        case .gsm, .umts, .lte, .nr: return "mobile"
-        case .fm: return "broadcast_fm"
-        case .tv: return "broadcast_tv"
+        case .gsm, .umts, .lte, .nr: return Service.mobile.rawValue
+        case .fm: return Service.broadcastFM.rawValue
+        case .tv: return Service.broadcastTV.rawValue
         case .other: return "other"
         }
     }

@@ -1,0 +1,241 @@
+// One coverage pipeline: a loss field per strategy (the Hata kernel, exact profiles, radial profiles with
+// refinement, line of sight) computes the path loss over a sector's window, and one compositor turns it into
+// received power for each sector that shares it and deposits that into the composites (best signal, best
+// server, server count, best signal per operator and technology).
+//
+// Received power at a cell: P_rx = EIRP + G_rel(φ, θ) − L − L_clutter(d) − L_rx, with L from the field, G_rel the
+// sector's antenna toward the cell, L_clutter the P.2108 table of the sector's frequency, L_rx the extra
+// receiver-end loss of the cell (a land-cover map). Every deposit is order-free (maximum with ties to the lower
+// transmitter index, count), so the result depends neither on the order of the sectors nor on the thread count.
+import Dispatch
+import Foundation
+import Geo
+import Propagation
+import Terrain
+
+/// A strategy that computes path loss over the window of one sector (its rows and columns within its radius).
+protocol LossField: Sendable {
+    /// Whether sectors of one site at one antenna height, frequency and radius share the field: it is then
+    /// computed once for the group (as its first member) and deposited for each member.
+    var sharedBySiteSectors: Bool { get }
+    /// The grid distance (m) with which the field measured a cell, for the antenna angles and the clutter table.
+    func gridDistanceM(dx: Double, dy: Double) -> Double
+    /// Path loss (dB) at each cell of the sector's window, row-major (`WindowShape`); +inf where the cell
+    /// receives nothing (beyond the radius, hidden, no terrain, rejected by the model). `members` is the number
+    /// of sectors that share it (diagnostics count per transmitter); `key` orders the diagnostics.
+    func lossWindow(for s: CoverageEngine.SectorSetup, members: Int, key: Int, diagnostics: DiagnosticsBox) throws -> [Float]
+}
+
+/// The rows and columns of a sector's window, and its bands of rows for parallel work.
+struct WindowShape {
+    let rowMin: Int, rowMax: Int, colMin: Int, colMax: Int
+    static let bandRows = 8
+    init(_ s: CoverageEngine.SectorSetup) { rowMin = s.rowMin; rowMax = s.rowMax; colMin = s.colMin; colMax = s.colMax }
+    var rows: Int { rowMax - rowMin + 1 }
+    var cols: Int { colMax - colMin + 1 }
+    var count: Int { rows * cols }
+    var isEmpty: Bool { rowMax < rowMin || colMax < colMin }
+    var bands: Int { (rows + Self.bandRows - 1) / Self.bandRows }
+    /// Grid rows of one band.
+    func rows(ofBand band: Int) -> ClosedRange<Int> {
+        let r0 = rowMin + band * Self.bandRows
+        return r0...min(rowMax, r0 + Self.bandRows - 1)
+    }
+    @inline(__always) func index(row: Int, col: Int) -> Int { (row - rowMin) * cols + (col - colMin) }
+}
+
+/// The positions of the grid's cells that the strategies read: WGS 84 (P.1812, P.452 and the DEM), DEM pixel
+/// position and ground elevation at the cell centres (with a DEM). Computed once per run, on all cores.
+struct CellGeometry: @unchecked Sendable {
+    var lon: [Double] = [], lat: [Double] = []
+    var demCol: [Double] = [], demRow: [Double] = []
+    var ground: [Float]? = nil
+
+    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool) throws {
+        let n = spec.cellCount
+        guard needsLonLat else { return }
+        lon.reserveCapacity(n); lat.reserveCapacity(n)
+        for r in 0..<spec.height {
+            for c in 0..<spec.width { let p = spec.cellCentre(col: c, row: r); lon.append(p.x); lat.append(p.y) }
+        }
+        try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &lon, ys: &lat)
+        guard let dem else { return }
+        demCol = lon; demRow = lat
+        if !dem.isGeographic {
+            try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &demCol, ys: &demRow)
+        }
+        ground = Self.sampleGround(dem: dem, demCol: &demCol, demRow: &demRow)
+    }
+
+    /// Turns DEM coordinates into DEM pixel positions in place and samples the ground there (bilinear).
+    private static func sampleGround(dem: ElevationModel, demCol: inout [Double], demRow: inout [Double]) -> [Float] {
+        let n = demCol.count, gt = dem.grid.geoTransform, sampler = dem.sampler
+        var ground = [Float](repeating: .nan, count: n)
+        withMutableBuffers(&demCol, &demRow, &ground) { cp, rp, gp in
+            let out = UnsafeSendable((cp, rp, gp))
+            let parts = 64
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let (cp, rp, gp) = out.value
+                sampler.values.withUnsafeBufferPointer { vp in
+                    for i in (n * k / parts)..<(n * (k + 1) / parts) {
+                        let px = gt.pixel(x: cp[i], y: rp[i])
+                        cp[i] = px.col; rp[i] = px.row
+                        gp[i] = Float(sampler.sample(col: px.col, row: px.row, values: vp))
+                    }
+                }
+            }
+        }
+        return ground
+    }
+}
+
+/// Lends three arrays as flat buffers at once (the one place for the nesting).
+func withMutableBuffers<A, B, C, R>(_ a: inout [A], _ b: inout [B], _ c: inout [C],
+                                    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>, UnsafeMutableBufferPointer<C>) throws -> R) rethrows -> R {
+    try a.withUnsafeMutableBufferPointer { pa in
+        try b.withUnsafeMutableBufferPointer { pb in
+            try c.withUnsafeMutableBufferPointer { pc in try body(pa, pb, pc) }
+        }
+    }
+}
+
+/// What the compositor needs to turn a field's loss into received power at a cell.
+struct DepositContext: @unchecked Sendable {
+    let spec: GridSpec
+    let ground: [Float]?
+    let rxHeightM: Double
+    /// Extra receiver-end loss per cell, dB (empty: none).
+    let receiverLossDB: [Float]
+    let floorDBm: Float
+
+    @inline(__always) func rxAbsM(_ idx: Int) -> Double {
+        guard let g = ground else { return rxHeightM }
+        return rxHeightM + (g[idx].isNaN ? 0 : Double(g[idx]))
+    }
+    @inline(__always) func extraLossDB(_ idx: Int) -> Float { receiverLossDB.isEmpty ? 0 : receiverLossDB[idx] }
+}
+
+/// The composite layers of a run, owned as arrays; `withLayers` lends them as flat buffers to the pipeline.
+struct Composite {
+    var best: [Float], server: [Int32], count: [UInt16], service: [Float]
+    let cells: Int
+
+    init(cells n: Int, services: Int) {
+        cells = n
+        best = [Float](repeating: CoverageResult.nodata, count: n)
+        server = [Int32](repeating: -1, count: n)
+        count = [UInt16](repeating: 0, count: n)
+        service = [Float](repeating: CoverageResult.nodata, count: n * services)
+    }
+
+    mutating func withLayers<R>(floorDBm: Float, _ body: (CompositeLayers) throws -> R) rethrows -> R {
+        let n = cells
+        return try withMutableBuffers(&best, &server, &count) { b, s, c in
+            try service.withUnsafeMutableBufferPointer { v in
+                try body(CompositeLayers(best: b, server: s, count: c, service: v, cells: n, floorDBm: floorDBm))
+            }
+        }
+    }
+
+    /// The service layers by key, in the order of `keys`.
+    func serviceLayers(_ keys: [ServiceKey]) -> [ServiceKey: [Float]] {
+        var out: [ServiceKey: [Float]] = [:]
+        for (i, k) in keys.enumerated() { out[k] = Array(service[(i * cells)..<((i + 1) * cells)]) }
+        return out
+    }
+}
+
+/// The composites as flat buffers; each cell is written by one thread at a time.
+struct CompositeLayers: @unchecked Sendable {
+    let best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>
+    let count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>
+    let cells: Int
+    let floorDBm: Float
+
+    /// Adds one transmitter's received power at a cell: best signal and server (ties to the lower transmitter
+    /// index, as `tanso merge` does), server count at the sector's threshold, best per service.
+    @inline(__always)
+    func deposit(_ p: Float, sector s: CoverageEngine.SectorSetup, index si: Int, cell idx: Int) {
+        if p < floorDBm { return }
+        if p > best[idx] || (p == best[idx] && Int32(si) < server[idx]) { best[idx] = p; server[idx] = Int32(si) }
+        if p >= s.threshold { count[idx] &+= 1 }
+        let sIdx = s.serviceIndex * cells + idx
+        if p > service[sIdx] { service[sIdx] = p }
+    }
+}
+
+extension CoverageEngine {
+    /// The pipeline: each group of sectors that share a field gets its loss window from the field, then each
+    /// member deposits its received power. Progress is the share of window rows done.
+    static func composite<F: LossField>(_ field: F, sectors: [SectorSetup], context: DepositContext, layers: CompositeLayers,
+                                        diagnostics: DiagnosticsBox, progress: ProgressHandler?) throws {
+        let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
+        let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
+        var rowsDone = 0
+        for members in groups {
+            let s = sectors[members[0]]
+            let window = try field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics)
+            depositWindow(window, field: field, members: members, sectors: sectors, context: context, layers: layers)
+            rowsDone += WindowShape(s).rows * members.count
+            progress?(Double(rowsDone) / Double(totalRows))
+        }
+    }
+
+    /// Sectors with a non-empty window, grouped by site, antenna height, frequency and radius when the field is
+    /// shared (groups in the order of their first sector), else one group each.
+    static func sectorGroups(_ sectors: [SectorSetup], shared: Bool) -> [[Int]] {
+        var groups: [[Int]] = [], groupOf: [[UInt64]: Int] = [:]
+        for (si, s) in sectors.enumerated() where !WindowShape(s).isEmpty {
+            guard shared else { groups.append([si]); continue }
+            let key = [s.x, s.y, s.lon, s.lat, s.antennaHeightM, s.frequencyMHz, s.radiusM].map(\.bitPattern)
+            if let g = groupOf[key] { groups[g].append(si) } else { groupOf[key] = groups.count; groups.append([si]) }
+        }
+        return groups
+    }
+
+    /// Received power of each member over the window: the common loss, the member's own antenna gain and
+    /// clutter loss, the cell's extra loss. In parallel over bands of rows.
+    static func depositWindow<F: LossField>(_ window: [Float], field: F, members: [Int], sectors: [SectorSetup],
+                                            context c: DepositContext, layers: CompositeLayers) {
+        let s = sectors[members[0]], shape = WindowShape(s)
+        let geo = c.spec.geoTransform, width = c.spec.width
+        window.withUnsafeBufferPointer { w in
+            let loss = UnsafeSendable(w)
+            DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
+                for row in shape.rows(ofBand: band) {
+                    let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
+                    for col in shape.colMin...shape.colMax {
+                        let cellLoss = loss.value[shape.index(row: row, col: col)]
+                        guard cellLoss.isFinite else { continue }
+                        let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
+                        let gridM = field.gridDistanceM(dx: dx, dy: dy)
+                        let idx = row * width + col
+                        let rxAbsM = c.rxAbsM(idx), extra = c.extraLossDB(idx)
+                        for si in members {
+                            let m = sectors[si]
+                            let gain = antennaGainDB(m, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
+                            layers.deposit(m.eirp + gain - cellLoss - m.clutterLossDB(gridM) - extra, sector: m, index: si, cell: idx)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Geodesic length of a short grid line from easting x0 to x1: its grid length over the mean UTM point scale
+    /// factor along it (Simpson's rule), k(E) = k0 (1 + x²/(2R²)), x = (E − 500 km)/k0; accurate to ~1e-6.
+    @inline(__always)
+    static func geodesicM(gridM: Double, x0: Double, x1: Double) -> Double {
+        let k0 = 0.9996, r2 = 2 * 6_371_000.0 * 6_371_000.0
+        @inline(__always) func scale(_ e: Double) -> Double { let x = (e - 500_000) / k0; return k0 * (1 + x * x / r2) }
+        return gridM / ((scale(x0) + 4 * scale((x0 + x1) / 2) + scale(x1)) / 6)
+    }
+
+    /// Profile intervals for a path of `distanceM`: the spacing rule, capped by the study's `maxProfilePoints`.
+    @inline(__always)
+    static func profileIntervals(distanceM: Double, spacingM: Double, maxPoints: Int?) -> Int {
+        var points = ProfileSampling.intervals(distanceM: distanceM, spacingM: spacingM)
+        if let cap = maxPoints { points = min(points, max(cap - 1, ProfileSampling.minimumIntervals)) }
+        return points
+    }
+}
