@@ -21,6 +21,9 @@ public enum PartialResult {
         var seconds: Double
     }
 
+    /// Nodata of the partial ground-height raster (no real ground is 32,767 m below the geoid).
+    static let groundNodata: Float = -32_767
+
     /// The transmitter indices of shard `index` (1-based) of `count`.
     public static func indices(shard index: Int, of count: Int, transmitters n: Int) -> [Int] {
         (0..<n).filter { $0 % count == index - 1 }
@@ -45,7 +48,11 @@ public enum PartialResult {
             try write(layer, file, nodata: CoverageResult.nodata)
             services.append(ServiceFile(operatorName: key.operatorName, technology: key.technology.rawValue, file: file))
         }
-        if let g = result.groundM { try write(g, "ground_m.tif", nodata: nil) }
+        // Ground heights are NaN where the DEM has none; a product never holds NaN, so those cells carry the
+        // nodata value in the file and become NaN again when merged.
+        if let g = result.groundM {
+            try write(g.map { $0.isNaN ? Self.groundNodata : $0 }, "ground_m.tif", nodata: Self.groundNodata)
+        }
         let manifest = Manifest(services: services, hasGround: result.groundM != nil, diagnostics: result.diagnostics,
                                 transmitterCount: transmitterCount, seconds: result.seconds)
         let encoder = JSONEncoder()
@@ -132,7 +139,9 @@ public enum PartialResult {
                     services[key] = layer
                 }
             }
-            if ground == nil, manifest.hasGround { ground = try read(dir, "ground_m.tif") }
+            if ground == nil, manifest.hasGround {
+                ground = try read(dir, "ground_m.tif").map { $0 == Self.groundNodata ? .nan : $0 }
+            }
             seconds += manifest.seconds
             diagnostics.cellsWithoutTerrain += manifest.diagnostics.cellsWithoutTerrain
             diagnostics.cellsRejectedByModel += manifest.diagnostics.cellsRejectedByModel

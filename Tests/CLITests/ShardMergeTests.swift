@@ -54,6 +54,30 @@ extension CLITests {
         XCTAssertFalse(fm.fileExists(atPath: cli.dir.appendingPathComponent("bad/best_signal_dbm.tif").path))
     }
 
+    /// A grid reaching beyond the DEM (cells without terrain, NaN ground) still shards and merges to the single
+    /// run's bytes: the partial ground raster carries nodata, never NaN (which the raster writer refuses).
+    func testShardsBeyondTheDEMMergeToTheSingleRun() throws {
+        _ = try cli.write("tx.csv", [cli.txHeader, "O0,S0,Viettel,4G,10.95,106.90,30,900,10,58,,,,",
+                                     "A1,S1,MobiFone,4G,10.97,106.93,35,1842.5,15,62,120,2,2,"].joined(separator: "\n") + "\n")
+        var dem = RasterGrid(width: 100, height: 100, geoTransform: GeoTransform(originX: 106.87, originY: 11.00, pixelWidth: 0.001, pixelHeight: 0.001),
+                             crs: "EPSG:4326", nodata: -32768, fill: 20)
+        for r in 0..<100 { for c in 0..<100 { dem[c, r] = 20 + Float(r + c) } }
+        try dem.write(to: cli.dir.appendingPathComponent("dem.tif").path)
+        let common = ["coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--max-radius-km", "5",
+                      "--area", "106.85,10.88,107.00,11.02", "--resolution-m", "200"]
+        XCTAssertEqual(try cli.run(common + ["--output", "single"]).code, 0)
+        for i in 1...2 {
+            let r = try cli.run(common + ["--shard", "\(i)/2", "--output", "part\(i)"])
+            XCTAssertEqual(r.code, 0, r.err)
+        }
+        let m = try cli.run(["merge", "--parts", "part1,part2", "--output", "merged"])
+        XCTAssertEqual(m.code, 0, m.err)
+        for name in ["best_signal_dbm.tif", "best_server.tif", "server_count.tif"] {
+            XCTAssertEqual(try Data(contentsOf: cli.dir.appendingPathComponent("single/\(name)")),
+                           try Data(contentsOf: cli.dir.appendingPathComponent("merged/\(name)")), name)
+        }
+    }
+
     func testRunRecordCarriesInputChecksumsAndRepeats() throws {
         _ = try cli.write("tx.csv", cli.txHeader + "\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,\n")
         let r = try cli.run(["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200",
