@@ -1,15 +1,35 @@
-// IEEE square root without errno, for Swift code on Linux.
+// libm without errno, for Swift code on Linux.
 //
-// Swift's Double.squareRoot() and Foundation's sqrt reach libm's sqrt, which sets errno for negative inputs
-// unless the C side is compiled with -fno-math-errno. With errno possible, every square root is a sqrtsd
-// followed by a branch to libm, and no loop that holds one vectorises. The previous fix, an unsafe flag in
-// Package.swift, kept the package from being used as a dependency. __builtin_elementwise_sqrt is clang's
-// llvm.sqrt: correctly rounded like libm's sqrt (the same bits; NaN for negative input), no errno, and
-// vectorisable (sqrtpd). Used through module-internal overloads (Sources/*/FastMath.swift).
+// Swift reaches libm's sqrt, log, cos, … as C functions that may set errno, unless the C side is compiled with
+// -fno-math-errno. With errno possible, a call is a side effect: a square root is a sqrtsd plus a branch to
+// libm and no loop holding one vectorises; a cos or log of a loop-invariant value cannot be hoisted out of the
+// loop or shared between two uses. The earlier fix, an unsafe flag in Package.swift, kept the package from being
+// used as a dependency. Clang's __builtin_elementwise_* functions are LLVM's math intrinsics: the same libm
+// functions (the same bits: sqrt is exact, the others are calls to glibc), but without errno, so the optimiser
+// may hoist, share and vectorise them. Used through module-internal overloads (Sources/*/FastMath.swift).
 #ifndef TANSO_FASTMATH_H
 #define TANSO_FASTMATH_H
 
-static inline __attribute__((always_inline)) double tanso_sqrt(double x) { return __builtin_elementwise_sqrt(x); }
-static inline __attribute__((always_inline)) float tanso_sqrtf(float x) { return __builtin_elementwise_sqrt(x); }
+#define TANSO_MATH1(name) \
+    static inline __attribute__((always_inline)) double tanso_##name(double x) { return __builtin_elementwise_##name(x); } \
+    static inline __attribute__((always_inline)) float tanso_##name##f(float x) { return __builtin_elementwise_##name(x); }
+
+TANSO_MATH1(sqrt)
+TANSO_MATH1(log)
+TANSO_MATH1(log10)
+TANSO_MATH1(log2)
+TANSO_MATH1(exp)
+TANSO_MATH1(exp2)
+TANSO_MATH1(sin)
+TANSO_MATH1(cos)
+TANSO_MATH1(tan)
+TANSO_MATH1(asin)
+TANSO_MATH1(acos)
+TANSO_MATH1(atan)
+
+static inline __attribute__((always_inline)) double tanso_pow(double x, double y) { return __builtin_elementwise_pow(x, y); }
+static inline __attribute__((always_inline)) float tanso_powf(float x, float y) { return __builtin_elementwise_pow(x, y); }
+static inline __attribute__((always_inline)) double tanso_atan2(double y, double x) { return __builtin_elementwise_atan2(y, x); }
+static inline __attribute__((always_inline)) float tanso_atan2f(float y, float x) { return __builtin_elementwise_atan2(y, x); }
 
 #endif
