@@ -222,15 +222,6 @@ extension CoverageEngine {
         }
     }
 
-    /// Geodesic length of a short grid line from easting x0 to x1: its grid length over the mean UTM point scale
-    /// factor along it (Simpson's rule), k(E) = k0 (1 + x²/(2R²)), x = (E − 500 km)/k0; accurate to ~1e-6.
-    @inline(__always)
-    static func geodesicM(gridM: Double, x0: Double, x1: Double) -> Double {
-        let k0 = 0.9996, r2 = 2 * 6_371_000.0 * 6_371_000.0
-        @inline(__always) func scale(_ e: Double) -> Double { let x = (e - 500_000) / k0; return k0 * (1 + x * x / r2) }
-        return gridM / ((scale(x0) + 4 * scale((x0 + x1) / 2) + scale(x1)) / 6)
-    }
-
     /// Profile intervals for a path of `distanceM`: the spacing rule, capped by the study's `maxProfilePoints`.
     @inline(__always)
     static func profileIntervals(distanceM: Double, spacingM: Double, maxPoints: Int?) -> Int {

@@ -68,7 +68,7 @@ public enum CandidatePlanner {
     public static func gridPointCount(villages: [Village], gridKm: Double) -> Double {
         guard !villages.isEmpty, gridKm > 0 else { return 0 }
         let lat0 = villages.map(\.latitude).reduce(0, +) / Double(villages.count)
-        let dLat = gridKm / 110.574, dLon = gridKm / (111.320 * max(cos(lat0 * .pi / 180), 1e-6))
+        let dLat = Geodesy.degreesLatitude(km: gridKm), dLon = Geodesy.degreesLongitude(km: gridKm, atLatitudeDeg: lat0, cosFloor: 1e-6)
         let rows = ((villages.map(\.latitude).max()! - villages.map(\.latitude).min()!) / dLat).rounded(.down) + 1
         let cols = ((villages.map(\.longitude).max()! - villages.map(\.longitude).min()!) / dLon).rounded(.down) + 1
         return rows * cols
@@ -91,13 +91,13 @@ public enum CandidatePlanner {
         var out = order.filter { !withOperator.contains($0) }.map { sites[$0]! }
         guard !villages.isEmpty, gridKm > 0 else { return out }
         let lat0 = villages.map(\.latitude).reduce(0, +) / Double(villages.count)
-        let dLat = gridKm / 110.574, dLon = gridKm / (111.320 * cos(lat0 * .pi / 180))
+        let dLat = Geodesy.degreesLatitude(km: gridKm), dLon = Geodesy.degreesLongitude(km: gridKm, atLatitudeDeg: lat0)
         let minLat = villages.map(\.latitude).min()!, maxLat = villages.map(\.latitude).max()!
         let minLon = villages.map(\.longitude).min()!, maxLon = villages.map(\.longitude).max()!
         // Villages bucketed by grid cell for the "near a village" test.
         let r2 = radiusKm * radiusKm
         var bucket: [Int64: [Int]] = [:]
-        let cellLat = radiusKm / 110.574, cellLon = radiusKm / (111.320 * cos(lat0 * .pi / 180))
+        let cellLat = Geodesy.degreesLatitude(km: radiusKm), cellLon = Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: lat0)
         func key(_ a: Int, _ b: Int) -> Int64 { Int64(a) << 32 ^ Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: b))) }
         for (i, v) in villages.enumerated() { bucket[key(Int(floor(v.latitude / cellLat)), Int(floor(v.longitude / cellLon))), default: []].append(i) }
         var grid: [CandidateSite] = []
@@ -108,8 +108,8 @@ public enum CandidatePlanner {
                 let bl = Int(floor(lat / cellLat)), bo = Int(floor(lon / cellLon))
                 var near = false
                 search: for a in (bl - 1)...(bl + 1) { for b in (bo - 1)...(bo + 1) { for i in bucket[key(a, b)] ?? [] {
-                    let dy = (villages[i].latitude - lat) * 110.574, dx = (villages[i].longitude - lon) * 111.320 * cos(lat0 * .pi / 180)
-                    if dx * dx + dy * dy <= r2 { near = true; break search }
+                    let o = Geodesy.localOffsetKm(dLonDeg: villages[i].longitude - lon, dLatDeg: villages[i].latitude - lat, atLatitudeDeg: lat0)
+                    if o.east * o.east + o.north * o.north <= r2 { near = true; break search }
                 } } }
                 if near {
                     grid.append(CandidateSite(id: String(format: "NEW-%03d-%03d", row, col), kind: .new, latitude: lat, longitude: lon))
@@ -149,7 +149,7 @@ public enum CandidatePlanner {
                 let c = next.increment() - 1
                 guard c < candidates.count, !failure.failed else { return }
                 let site = candidates[c]
-                let dLat = radiusKm / 110.574, dLon = radiusKm / (111.320 * cos(site.latitude * .pi / 180))
+                let dLat = Geodesy.degreesLatitude(km: radiusKm), dLon = Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: site.latitude)
                 var study = template
                 study.west = site.longitude - dLon; study.east = site.longitude + dLon
                 study.south = site.latitude - dLat; study.north = site.latitude + dLat

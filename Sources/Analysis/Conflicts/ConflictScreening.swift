@@ -78,7 +78,7 @@ public struct ConflictScreening: Sendable {
         for (first, second) in dups {
             excluded[second] = true
             let a = assignments[first], b = assignments[second]
-            let d = Sphere.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude)
+            let d = Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude)
             conflicts.append(Conflict(
                 kind: .duplicate, aID: a.id, bID: b.id, frequencyOffsetKHz: 0, overlapKHz: a.tx.bandwidthKHz, distanceKm: d,
                 severity: .high,
@@ -257,13 +257,13 @@ public struct ConflictScreening: Sendable {
         for (k, a) in assignments.enumerated() where !excluded[k] {
             let p = settings.protection.parameters(a.service)
             if let link = a.linkReceiver {
-                let d = Sphere.distanceKm(a.latitude, a.longitude, link.latitude, link.longitude)
+                let d = Geodesy.distanceKm(a.latitude, a.longitude, link.latitude, link.longitude)
                 // Links are line of sight by design: free space over the hop.
                 let loss = FreeSpace.lossDB(distanceKm: max(d, 0.01), frequencyMHz: a.tx.centreMHz)
                 let c = a.eirpDBm - loss + (link.antennaGainDBi ?? 0)
                 out.append(Victim(assignment: k, channel: a.tx, kind: .link, lat: link.latitude, lon: link.longitude,
                                   heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
-                                  pointingDeg: Sphere.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
+                                  pointingDeg: Geodesy.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
                                   rxGainDBi: link.antennaGainDBi))
             } else if a.serviceKind != .fixed {
                 out.append(Victim(assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
@@ -368,7 +368,7 @@ public struct ConflictScreening: Sendable {
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
             if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return nil }
         }
-        let d = Sphere.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
+        let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
         let svc = ctx.services[ctx.service[k]]
         guard let req = ProtectionRatios.requirement(parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
@@ -380,8 +380,8 @@ public struct ConflictScreening: Sendable {
         switch v.kind {
         case .area:
             if v.radiusKm > 0 {
-                let bearing = d > 1e-6 ? Sphere.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
-                (testLat, testLon) = Sphere.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
+                let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
+                (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
                 testDist = d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm
             } else { testDist = d }
             testDist = max(testDist, settings.minDistanceKm)
@@ -406,8 +406,8 @@ public struct ConflictScreening: Sendable {
                                                     rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
         var interference = a.eirpDBm - loss
-        if let az = a.azimuthDeg, Sphere.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
-            let off = Sphere.angleDiffDeg(Sphere.bearingDeg(a.latitude, a.longitude, testLat, testLon), az)
+        if let az = a.azimuthDeg, Geodesy.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
+            let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(a.latitude, a.longitude, testLat, testLon), az)
             if let g = a.antennaGainDBi, a.serviceKind == .fixed {
                 interference += ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
             } else {
@@ -415,7 +415,7 @@ public struct ConflictScreening: Sendable {
             }
         }
         if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
-            let off = d > 1e-6 ? Sphere.angleDiffDeg(Sphere.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
+            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
             interference += g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
         }
         let margin = (v.wantedDBm - interference) - req.requiredDB
@@ -486,7 +486,7 @@ public struct ConflictScreening: Sendable {
             groups[key, default: []].append(k)
         }
         var out: [(Int, Int)] = []
-        let dLat = settings.duplicateDistanceKm / 110.574
+        let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm)
         var isRepeat = Set<Int>()
         for (_, g) in groups where g.count > 1 {
             let sorted = g.sorted { assignments[$0].latitude < assignments[$1].latitude }
@@ -498,7 +498,7 @@ public struct ConflictScreening: Sendable {
                     let q = sorted[y]
                     if !isRepeat.contains(q) {
                         let a = assignments[p], b = assignments[q]
-                        if Sphere.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.duplicateDistanceKm {
+                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.duplicateDistanceKm {
                             let (first, second) = a.row <= b.row ? (p, q) : (q, p)
                             out.append((first, second))
                             isRepeat.insert(second)
