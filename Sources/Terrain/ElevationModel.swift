@@ -1,20 +1,21 @@
 // Elevation from any GDAL raster (GeoTIFF, VRT mosaic, SRTM .hgt), in any CRS, queried in WGS84.
 import Foundation
+import Synchronization
 import Geo
 
 /// A digital elevation model held in memory in its own CRS.
 ///
 /// Sampling rule: bilinear interpolation between the four nearest cell centres; when any of them is nodata, the
 /// nearest cell's value is used if valid, else the point is missing (`nil`), never sea level.
-public final class ElevationModel: @unchecked Sendable {
+public final class ElevationModel: Sendable {
     public let grid: RasterGrid
     public let path: String
     /// The sampler over `grid` (bilinear, nodata-aware).
     public let sampler: DEMSampler
-    private let toDEM: CoordinateTransform?
-    private let lock = NSLock()
+    /// WGS 84 → the DEM's CRS (nil when that is geographic); one PROJ transform, used by one thread at a time.
+    private let toDEM: Mutex<CoordinateTransform?>
     /// True when the DEM's CRS is geographic (degrees).
-    public var isGeographic: Bool { toDEM == nil }
+    public let isGeographic: Bool
 
     public init(path: String) throws {
         let ds = try RasterDataset(path: path)
@@ -22,7 +23,8 @@ public final class ElevationModel: @unchecked Sendable {
         sampler = DEMSampler(grid: grid)
         self.path = path
         let geographic = ds.crs.isEmpty ? true : try SpatialReference.isGeographic(ds.crs)
-        toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs)
+        isGeographic = geographic
+        toDEM = Mutex(geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs))
     }
 
     public init(grid: RasterGrid) throws {
@@ -30,14 +32,14 @@ public final class ElevationModel: @unchecked Sendable {
         sampler = DEMSampler(grid: grid)
         path = "(memory)"
         let geographic = grid.crs.isEmpty ? true : try SpatialReference.isGeographic(grid.crs)
-        toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
+        isGeographic = geographic
+        toDEM = Mutex(geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs))
     }
 
     /// DEM coordinates of a WGS84 point.
     public func demCoordinates(longitude: Double, latitude: Double) -> (x: Double, y: Double)? {
-        guard let toDEM else { return (longitude, latitude) }
-        lock.lock(); defer { lock.unlock() }
-        return try? toDEM.transform(x: longitude, y: latitude)
+        guard !isGeographic else { return (longitude, latitude) }
+        return toDEM.withLock { t in t.flatMap { try? $0.transform(x: longitude, y: latitude) } }
     }
 
     /// Elevation (m) at a WGS84 point, nil outside the DEM or on nodata.

@@ -11,6 +11,7 @@
 // the population of the best new site (1 = plain greedy; 0 = towers always first while they add anyone).
 import Dispatch
 import Foundation
+import Synchronization
 import Geo
 import Radio
 import Records
@@ -138,16 +139,16 @@ public enum CandidatePlanner {
         let lats = villages.map(\.latitude), lons = villages.map(\.longitude)
         var sets = [[Int]](repeating: [], count: candidates.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count))
-        let next = CandidateCounter()
-        let failure = CandidateFailure()
+        let next = Atomic<Int>(0)
+        let failure = Mutex<String?>(nil)
         let out = UnsafeSendable(UnsafeMutableBufferPointer<[Int]>.allocate(capacity: candidates.count))
         out.value.initialize(repeating: [])
         defer { out.value.deallocate() }
         // Candidates in parallel; each engine run on its small grid then stays on one thread.
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
-                let c = next.increment() - 1
-                guard c < candidates.count, !failure.failed else { return }
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < candidates.count, failure.withLock({ $0 == nil }) else { return }
                 let site = candidates[c]
                 let dLat = Geodesy.degreesLatitude(km: radiusKm), dLon = Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: site.latitude)
                 var study = template
@@ -169,13 +170,14 @@ public enum CandidatePlanner {
                     }
                     out.value[c] = covered
                 } catch {
-                    failure.set("candidate \(site.id): \(error)")
+                    let message = "candidate \(site.id): \(error)"
+                    failure.withLock { if $0 == nil { $0 = message } }
                     return
                 }
                 if let progress, c % 20 == 0 { progress(Double(c) / Double(candidates.count)) }
             }
         }
-        if let message = failure.message { throw StudyError(message) }
+        if let message = failure.withLock({ $0 }) { throw StudyError(message) }
         for i in 0..<candidates.count { sets[i] = out.value[i] }
         progress?(1)
         return sets
@@ -212,18 +214,4 @@ public enum CandidatePlanner {
         }
         return picks
     }
-}
-
-final class CandidateCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
-}
-
-final class CandidateFailure: @unchecked Sendable {
-    private var text: String?
-    private let lock = NSLock()
-    var failed: Bool { lock.lock(); defer { lock.unlock() }; return text != nil }
-    var message: String? { lock.lock(); defer { lock.unlock() }; return text }
-    func set(_ m: String) { lock.lock(); if text == nil { text = m }; lock.unlock() }
 }

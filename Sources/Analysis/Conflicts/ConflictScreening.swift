@@ -25,6 +25,7 @@
 // of any victim in its frequency neighbourhood, by free space + smooth-Earth diffraction (the lower bound of
 // the simple model; over a DEM with the antennas raised by the relief).
 import Foundation
+import Synchronization
 import Geo
 import Propagation
 import Radio
@@ -126,7 +127,7 @@ public struct ConflictScreening: Sendable {
         // Screening, in parallel over interferers.
         let threads = max(1, settings.threads)
         let chunks = min(n, threads * 8)
-        let box = FindingsBox(chunks: chunks)
+        let box = Mutex(FindingParts(chunks: chunks))
         let ctx = Context(assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
                           licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -138,9 +139,9 @@ public struct ConflictScreening: Sendable {
                 screen(interferer: i, ctx, into: &local, examined: &examined, evaluated: &evaluated, fallbacks: &fallbacks)
                 i += 1
             }
-            box.store(chunk, local, examined, evaluated, fallbacks)
+            box.withLock { $0.store(chunk, local, examined, evaluated, fallbacks) }
         }
-        let (findings, examined, evaluated, fallbacks) = box.merged()
+        let (findings, examined, evaluated, fallbacks) = box.withLock { $0.merged() }
         stats.pairsExamined = examined
         stats.pairsEvaluated = evaluated
         stats.terrainFallbacks = fallbacks
@@ -190,18 +191,15 @@ public struct ConflictScreening: Sendable {
         }
     }
 
-    final class FindingsBox: @unchecked Sendable {
-        private let lock = NSLock()
+    /// The screening's findings per chunk and its counters (behind a `Mutex` while the chunks run).
+    struct FindingParts: Sendable {
         private var parts: [[Finding]]
         private var examined = 0, evaluated = 0, fallbacks = 0
         init(chunks: Int) { parts = Array(repeating: [], count: chunks) }
-        func store(_ chunk: Int, _ f: [Finding], _ ex: Int, _ ev: Int, _ fb: Int) {
-            lock.lock(); parts[chunk] = f; examined += ex; evaluated += ev; fallbacks += fb; lock.unlock()
+        mutating func store(_ chunk: Int, _ f: [Finding], _ ex: Int, _ ev: Int, _ fb: Int) {
+            parts[chunk] = f; examined += ex; evaluated += ev; fallbacks += fb
         }
-        func merged() -> ([Finding], Int, Int, Int) {
-            lock.lock(); defer { lock.unlock() }
-            return (parts.flatMap { $0 }, examined, evaluated, fallbacks)
-        }
+        func merged() -> ([Finding], Int, Int, Int) { (parts.flatMap { $0 }, examined, evaluated, fallbacks) }
     }
 
     // MARK: victims and reach
