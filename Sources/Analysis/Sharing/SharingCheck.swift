@@ -227,7 +227,7 @@ public enum SharingCheck {
         case .coLocation:
             let host = p.hostSiteID ?? ""
             guard let t = towers.first(where: { $0.id == host }) else {
-                let close = towers.map(\.id).sorted { (editDistanceS($0, host), $0) < (editDistanceS($1, host), $1) }.prefix(3)
+                let close = towers.map(\.id).sorted { (editDistance($0, host), $0) < (editDistance($1, host), $1) }.prefix(3)
                 throw ProposalError("proposal \(proposalID): host_site_id '\(host)' is not a site_id of the transmitters file"
                                     + (close.isEmpty ? "" : " (closest ids: \(close.joined(separator: ", ")))"))
             }
@@ -328,19 +328,6 @@ public enum SharingCheck {
         guard !reasons.isEmpty else { return nil }
         return CheckResult(id: "records", title: "Input records", outcome: .review, summary: reasons.joined(separator: "; "),
                            figures: figures, details: skippedRows.map { "skipped: \($0)" })
-    }
-
-    static func editDistanceS(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 
     public static func f1(_ x: Double) -> String { String(format: "%.1f", x) }
