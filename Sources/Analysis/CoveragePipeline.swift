@@ -46,7 +46,7 @@ struct WindowShape {
 
 /// The positions of the grid's cells that the strategies read: WGS 84 (P.1812, P.452 and the DEM), DEM pixel
 /// position and ground elevation at the cell centres (with a DEM). Computed once per run, on all cores.
-struct CellGeometry: @unchecked Sendable {
+struct CellGeometry: Sendable {
     var lon: [Double] = [], lat: [Double] = []
     var demCol: [Double] = [], demRow: [Double] = []
     var ground: [Float]? = nil
@@ -100,7 +100,7 @@ func withMutableBuffers<A, B, C, R>(_ a: inout [A], _ b: inout [B], _ c: inout [
 }
 
 /// What the compositor needs to turn a field's loss into received power at a cell.
-struct DepositContext: @unchecked Sendable {
+struct DepositContext: Sendable {
     let spec: GridSpec
     let ground: [Float]?
     let rxHeightM: Double
@@ -145,7 +145,8 @@ struct Composite {
     }
 }
 
-/// The composites as flat buffers; each cell is written by one thread at a time.
+/// The composites as flat buffers; each cell is written by one thread at a time. `@unchecked` on purpose: raw
+/// buffers shared by the workers without a lock (their cells are disjoint).
 struct CompositeLayers: @unchecked Sendable {
     let best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>
     let count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>

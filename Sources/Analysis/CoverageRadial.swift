@@ -19,7 +19,7 @@ import Terrain
 
 extension CoverageEngine {
     /// Radial profiles refined from anchor cells (the default method for terrain models with a DEM).
-    struct RadialField: LossField, @unchecked Sendable {
+    struct RadialField: LossField, Sendable {
         let spec: GridSpec
         let dem: ElevationModel
         let model: ProfileModel
@@ -145,7 +145,7 @@ extension CoverageEngine {
 
     /// The sampled radials of one site: heights (radial-major, `stride` per radial), steps, the index of each
     /// radial's first missing height and its geodesic length.
-    struct RadialSamples: @unchecked Sendable {
+    struct RadialSamples: Sendable {
         let count: Int
         var stride = 0
         var heights: [Double] = []

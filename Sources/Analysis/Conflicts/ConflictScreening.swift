@@ -158,7 +158,7 @@ public struct ConflictScreening: Sendable {
         return (conflicts, stats)
     }
 
-    struct Context: @unchecked Sendable {
+    struct Context: Sendable {
         let assignments: [Assignment]
         let victims: [Victim]
         let index: ChannelIndex
@@ -217,18 +217,16 @@ public struct ConflictScreening: Sendable {
         guard count > 0 else { return out }
         let chunks = min(count, max(1, threads) * 8)
         out.withUnsafeMutableBufferPointer { buf in
-            let shared = SharedBuffer(base: buf.baseAddress!)
+            let shared = UnsafeSendable(buf.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let range = (c * count / chunks)..<((c + 1) * count / chunks)
                 var local = [Double](repeating: 0, count: range.count)
                 body(range, &local)
-                for (j, k) in range.enumerated() { shared.base[k] = local[j] }
+                for (j, k) in range.enumerated() { shared.value[k] = local[j] }
             }
         }
         return out
     }
-
-    struct SharedBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<Double> }
 
     func victimChannels(_ assignments: [Assignment], excluded: [Bool]) -> [Victim] {
         // Service radii of area victims, in parallel (one bisection per distinct transmitter set-up).
