@@ -34,8 +34,8 @@ let package = Package(
         // Command-line parsing and wiring (a library so that tests can call it in-process).
         .target(name: "TansoCLI", dependencies: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports"]),
         .executableTarget(name: "tanso", dependencies: ["TansoCLI"]),
-        // Test helpers: locating ../shared/reference, reading its CSV files.
-        .target(name: "TestSupport"),
+        // Test helpers: locating ../shared/reference, reading its CSV files; the seeded generator (Radio's).
+        .target(name: "TestSupport", dependencies: ["Radio"]),
 
         .executableTarget(name: "benchmarks", dependencies: ["CFastMath", "Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
                           path: "benchmarks", exclude: ["README.md", "results"]),

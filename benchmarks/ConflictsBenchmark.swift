@@ -13,21 +13,8 @@ import Analysis
 import Radio
 import Records
 
-struct BenchRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
-}
-
 func syntheticRegister(count n: Int = 100_000, seed: UInt64 = 6) -> [Assignment] {
-    var r = BenchRandom(state: seed)
+    var r = SplitMix64(seed: seed)
     let south = 8.5, north = 23.4, west = 102.1, east = 109.5
     func position() -> (Double, Double) { (south + r.uniform() * (north - south), west + r.uniform() * (east - west)) }
     var out: [Assignment] = []

@@ -13,6 +13,7 @@
 // results are identical whatever the number of threads.
 import Dispatch
 import Foundation
+import Synchronization
 import Geo
 import Propagation
 import Radio
@@ -262,32 +263,28 @@ enum FastAngle {
 
 /// Collects per-band diagnostics; the first model error reported is the one of the lowest band, so the
 /// message does not depend on thread timing.
-final class DiagnosticsBox: @unchecked Sendable {
-    private var parts: [Int: CoverageEngine.Diagnostics] = [:]
-    private let lock = NSLock()
-    func add(_ d: CoverageEngine.Diagnostics, band: Int) { lock.lock(); parts[band] = d; lock.unlock() }
+final class DiagnosticsBox: Sendable {
+    private let parts = Mutex<[Int: CoverageEngine.Diagnostics]>([:])
+    func add(_ d: CoverageEngine.Diagnostics, band: Int) { parts.withLock { $0[band] = d } }
     var total: CoverageEngine.Diagnostics {
-        lock.lock(); defer { lock.unlock() }
-        var t = CoverageEngine.Diagnostics()
-        for band in parts.keys.sorted() {
-            let d = parts[band]!
-            t.cellsWithoutTerrain += d.cellsWithoutTerrain
-            t.cellsRejectedByModel += d.cellsRejectedByModel
-            t.profilesComputed += d.profilesComputed
-            if t.firstModelError == nil { t.firstModelError = d.firstModelError }
+        parts.withLock { parts in
+            var t = CoverageEngine.Diagnostics()
+            for band in parts.keys.sorted() {
+                let d = parts[band]!
+                t.cellsWithoutTerrain += d.cellsWithoutTerrain
+                t.cellsRejectedByModel += d.cellsRejectedByModel
+                t.profilesComputed += d.profilesComputed
+                if t.firstModelError == nil { t.firstModelError = d.firstModelError }
+            }
+            return t
         }
-        return t
     }
 }
 
 /// Carries non-Sendable buffers into `concurrentPerform`, whose iterations write disjoint ranges.
+/// `@unchecked` on purpose: a raw buffer shared without a lock, the disjointness of the writes being the caller's
+/// guarantee (a lock per cell would cost the kernels their speed).
 struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-final class AtomicCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }

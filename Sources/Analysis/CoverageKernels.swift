@@ -5,6 +5,7 @@
 // kernel's input), and leave cells beyond the radius empty.
 import Dispatch
 import Foundation
+import Geo
 import Propagation
 import Terrain
 
@@ -99,7 +100,7 @@ extension CoverageEngine {
             /// rejects the path (counted).
             mutating func lossDB(idx: Int, x: Double, gridM: Double) -> Float? {
                 // Geodesic length from the grid length and the UTM scale factor along the line.
-                let dM = geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
+                let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
                 let points = profileIntervals(distanceM: dM, spacingM: field.spacingM, maxPoints: field.maxPoints)
                 profile.elevationsM.removeAll(keepingCapacity: true)
                 profile.spacingM = dM / Double(points)

@@ -46,7 +46,7 @@ struct WindowShape {
 
 /// The positions of the grid's cells that the strategies read: WGS 84 (P.1812, P.452 and the DEM), DEM pixel
 /// position and ground elevation at the cell centres (with a DEM). Computed once per run, on all cores.
-struct CellGeometry: @unchecked Sendable {
+struct CellGeometry: Sendable {
     var lon: [Double] = [], lat: [Double] = []
     var demCol: [Double] = [], demRow: [Double] = []
     var ground: [Float]? = nil
@@ -100,7 +100,7 @@ func withMutableBuffers<A, B, C, R>(_ a: inout [A], _ b: inout [B], _ c: inout [
 }
 
 /// What the compositor needs to turn a field's loss into received power at a cell.
-struct DepositContext: @unchecked Sendable {
+struct DepositContext: Sendable {
     let spec: GridSpec
     let ground: [Float]?
     let rxHeightM: Double
@@ -145,7 +145,8 @@ struct Composite {
     }
 }
 
-/// The composites as flat buffers; each cell is written by one thread at a time.
+/// The composites as flat buffers; each cell is written by one thread at a time. `@unchecked` on purpose: raw
+/// buffers shared by the workers without a lock (their cells are disjoint).
 struct CompositeLayers: @unchecked Sendable {
     let best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>
     let count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>
@@ -220,15 +221,6 @@ extension CoverageEngine {
                 }
             }
         }
-    }
-
-    /// Geodesic length of a short grid line from easting x0 to x1: its grid length over the mean UTM point scale
-    /// factor along it (Simpson's rule), k(E) = k0 (1 + x²/(2R²)), x = (E − 500 km)/k0; accurate to ~1e-6.
-    @inline(__always)
-    static func geodesicM(gridM: Double, x0: Double, x1: Double) -> Double {
-        let k0 = 0.9996, r2 = 2 * 6_371_000.0 * 6_371_000.0
-        @inline(__always) func scale(_ e: Double) -> Double { let x = (e - 500_000) / k0; return k0 * (1 + x * x / r2) }
-        return gridM / ((scale(x0) + 4 * scale((x0 + x1) / 2) + scale(x1)) / 6)
     }
 
     /// Profile intervals for a path of `distanceM`: the spacing rule, capped by the study's `maxProfilePoints`.

@@ -19,7 +19,7 @@ import Terrain
 
 extension CoverageEngine {
     /// Radial profiles refined from anchor cells (the default method for terrain models with a DEM).
-    struct RadialField: LossField, @unchecked Sendable {
+    struct RadialField: LossField, Sendable {
         let spec: GridSpec
         let dem: ElevationModel
         let model: ProfileModel
@@ -114,7 +114,7 @@ extension CoverageEngine {
             _ = gridToDEM.transform(xs: &ex, ys: &ey)
             var r = RadialSamples(count: count)
             for j in 0..<count {
-                r.lengths[j] = geodesicM(gridM: reach, x0: s.x, x1: gridEndX[j])
+                r.lengths[j] = Geodesy.UTM.geodesicM(gridM: reach, x0: s.x, x1: gridEndX[j])
                 r.stride = max(r.stride, ProfileSampling.intervals(distanceM: r.lengths[j], spacingM: spacingM) + 1)
             }
             r.heights = [Double](repeating: .nan, count: count * r.stride)
@@ -145,7 +145,7 @@ extension CoverageEngine {
 
     /// The sampled radials of one site: heights (radial-major, `stride` per radial), steps, the index of each
     /// radial's first missing height and its geodesic length.
-    struct RadialSamples: @unchecked Sendable {
+    struct RadialSamples: Sendable {
         let count: Int
         var stride = 0
         var heights: [Double] = []
@@ -246,7 +246,7 @@ extension CoverageEngine {
             var t = atan2(dx, dy)
             if t < 0 { t += 2 * .pi }
             let j = Int((t / (2 * .pi) * Double(radials.count)).rounded()) % radials.count
-            let dM = geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
+            let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
             let points = profileIntervals(distanceM: dM, spacingM: field.spacingM, maxPoints: field.maxPoints)
             // Radial sample positions are multiples of its step; the cell's profile points sit at multiples of
             // dM / points.

@@ -8,6 +8,7 @@
 // Output: id, loss_db, warnings (names joined by ';'), error. One row per input row, input order.
 import Dispatch
 import Foundation
+import Synchronization
 import Propagation
 import Radio
 import Records
@@ -225,7 +226,7 @@ public enum PathLossBatch {
             return out
         }
         let chunks = t * 8
-        let done = AtomicCounter()
+        let done = Atomic<Int>(0)
         out.withUnsafeMutableBufferPointer { buf in
             let shared = UnsafeSendable(buf)
             DispatchQueue.concurrentPerform(iterations: t) { worker in
@@ -234,7 +235,7 @@ public enum PathLossBatch {
                 while chunk < chunks {
                     let lo = rows.count * chunk / chunks, hi = rows.count * (chunk + 1) / chunks
                     for i in lo..<hi { shared.value[i] = outcome(rows[i], model: model) }
-                    let d = done.increment()
+                    let d = done.wrappingAdd(1, ordering: .relaxed).newValue
                     progress?(Double(d) / Double(chunks))
                     chunk += t
                 }

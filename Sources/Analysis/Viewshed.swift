@@ -82,8 +82,8 @@ public enum Viewshed {
         var sx = grid.geoTransform.pixelWidth, sy = abs(grid.geoTransform.pixelHeight)
         if !grid.crs.isEmpty, try SpatialReference.isGeographic(grid.crs) {
             let lat = grid.geoTransform.map(col: Double(observerCol) + 0.5, row: Double(observerRow) + 0.5).y
-            sx *= 111_320 * cos(lat * .pi / 180)
-            sy *= 110_574
+            sx *= Geodesy.metresPerDegreeLongitude(atLatitudeDeg: lat)
+            sy *= Geodesy.metresPerDegreeLatitude
         }
         var values = grid.values
         if let nd = grid.nodata { for i in values.indices where values[i] == nd { values[i] = .nan } }

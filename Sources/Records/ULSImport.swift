@@ -98,7 +98,7 @@ public enum ULSImport {
                     guard let eirp = f.eirpDBm else { report.incomplete["frequency without EIRP", default: 0] += 1; continue }
                     let id = "\(p.callsign)/P\(p.number)/\(mhz(centre))"
                     guard seen.insert(id).inserted else { continue }
-                    let bearing = bearingDeg(lat1: tx.lat, lon1: tx.lon, lat2: rx.lat, lon2: rx.lon)
+                    let bearing = Geodesy.bearingDeg(tx.lat, tx.lon, rx.lat, rx.lon)
                     out.append(Assignment(
                         id: id, stationID: "\(p.callsign)/L\(p.txLoc)", licensee: lic.licensee ?? p.callsign, service: "fixed",
                         latitude: tx.lat, longitude: tx.lon, tx: Channel(centreMHz: centre, bandwidthKHz: bw), emission: emission,
@@ -224,13 +224,6 @@ public enum ULSImport {
         default: break
         }
         lic[usi] = l
-    }
-
-    static func bearingDeg(lat1: Double, lon1: Double, lat2: Double, lon2: Double) -> Double {
-        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180, dl = (lon2 - lon1) * .pi / 180
-        let y = sin(dl) * cos(p2), x = cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl)
-        let b = atan2(y, x) * 180 / .pi
-        return b < 0 ? b + 360 : b
     }
 
     static func mhz(_ x: Double) -> String {

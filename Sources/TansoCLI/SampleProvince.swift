@@ -11,27 +11,6 @@ import Geo
 import Radio
 import Records
 
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * uniform() }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-12), v = uniform()
-        return sqrt(-2 * log(u)) * cos(2 * .pi * v)
-    }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
-    mutating func chance(_ p: Double) -> Bool { uniform() < p }
-}
-
 public enum SampleProvince {
     static let seed: UInt64 = 20_261_122
     public static let west = 106.75, south = 10.55, east = 107.60, north = 11.60
@@ -311,6 +290,7 @@ public enum SampleProvince {
     }
 }
 
+/// `@unchecked` on purpose: a raw buffer filled by concurrent rows at disjoint indices, without a lock.
 struct SendableBuffer<T>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<T>
     init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }

@@ -1,20 +1,21 @@
 // Elevation from any GDAL raster (GeoTIFF, VRT mosaic, SRTM .hgt), in any CRS, queried in WGS84.
 import Foundation
+import Synchronization
 import Geo
 
 /// A digital elevation model held in memory in its own CRS.
 ///
 /// Sampling rule: bilinear interpolation between the four nearest cell centres; when any of them is nodata, the
 /// nearest cell's value is used if valid, else the point is missing (`nil`), never sea level.
-public final class ElevationModel: @unchecked Sendable {
+public final class ElevationModel: Sendable {
     public let grid: RasterGrid
     public let path: String
     /// The sampler over `grid` (bilinear, nodata-aware).
     public let sampler: DEMSampler
-    private let toDEM: CoordinateTransform?
-    private let lock = NSLock()
+    /// WGS 84 → the DEM's CRS (nil when that is geographic); one PROJ transform, used by one thread at a time.
+    private let toDEM: Mutex<CoordinateTransform?>
     /// True when the DEM's CRS is geographic (degrees).
-    public var isGeographic: Bool { toDEM == nil }
+    public let isGeographic: Bool
 
     public init(path: String) throws {
         let ds = try RasterDataset(path: path)
@@ -22,7 +23,8 @@ public final class ElevationModel: @unchecked Sendable {
         sampler = DEMSampler(grid: grid)
         self.path = path
         let geographic = ds.crs.isEmpty ? true : try SpatialReference.isGeographic(ds.crs)
-        toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs)
+        isGeographic = geographic
+        toDEM = Mutex(geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs))
     }
 
     public init(grid: RasterGrid) throws {
@@ -30,14 +32,14 @@ public final class ElevationModel: @unchecked Sendable {
         sampler = DEMSampler(grid: grid)
         path = "(memory)"
         let geographic = grid.crs.isEmpty ? true : try SpatialReference.isGeographic(grid.crs)
-        toDEM = geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
+        isGeographic = geographic
+        toDEM = Mutex(geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs))
     }
 
     /// DEM coordinates of a WGS84 point.
     public func demCoordinates(longitude: Double, latitude: Double) -> (x: Double, y: Double)? {
-        guard let toDEM else { return (longitude, latitude) }
-        lock.lock(); defer { lock.unlock() }
-        return try? toDEM.transform(x: longitude, y: latitude)
+        guard !isGeographic else { return (longitude, latitude) }
+        return toDEM.withLock { t in t.flatMap { try? $0.transform(x: longitude, y: latitude) } }
     }
 
     /// Elevation (m) at a WGS84 point, nil outside the DEM or on nodata.
@@ -101,42 +103,5 @@ public struct DEMSampler: Sendable {
         let nc = min(Int(col), width - 1), nr = min(Int(row), height - 1)
         let e = v[nr * width + nc]
         return e.isNaN || e == nd ? .nan : Double(e)
-    }
-}
-
-/// Points along the great circle between two WGS84 positions (spherical Earth, radius 6371.0088 km).
-public enum GreatCircle {
-    public static let earthRadiusM = 6_371_008.8
-
-    /// Distance, m (haversine).
-    public static func distanceM(lon1: Double, lat1: Double, lon2: Double, lat2: Double) -> Double {
-        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
-        let dp = p2 - p1, dl = (lon2 - lon1) * .pi / 180
-        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
-        return 2 * earthRadiusM * asin(min(1, sqrt(a)))
-    }
-
-    /// Initial bearing, degrees clockwise from north in [0, 360).
-    public static func bearingDeg(lon1: Double, lat1: Double, lon2: Double, lat2: Double) -> Double {
-        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180, dl = (lon2 - lon1) * .pi / 180
-        let y = sin(dl) * cos(p2), x = cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl)
-        let b = atan2(y, x) * 180 / .pi
-        return b < 0 ? b + 360 : b
-    }
-
-    /// `count` points at equal spacing from start to end inclusive (count ≥ 2).
-    public static func interpolate(lon1: Double, lat1: Double, lon2: Double, lat2: Double, count: Int) -> [(lon: Double, lat: Double)] {
-        precondition(count >= 2)
-        let p1 = lat1 * .pi / 180, l1 = lon1 * .pi / 180, p2 = lat2 * .pi / 180, l2 = lon2 * .pi / 180
-        let d = distanceM(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2) / earthRadiusM
-        if d < 1e-12 { return Array(repeating: (lon1, lat1), count: count) }
-        return (0..<count).map { i in
-            let f = Double(i) / Double(count - 1)
-            let a = sin((1 - f) * d) / sin(d), b = sin(f * d) / sin(d)
-            let x = a * cos(p1) * cos(l1) + b * cos(p2) * cos(l2)
-            let y = a * cos(p1) * sin(l1) + b * cos(p2) * sin(l2)
-            let z = a * sin(p1) + b * sin(p2)
-            return (atan2(y, x) * 180 / .pi, atan2(z, sqrt(x * x + y * y)) * 180 / .pi)
-        }
     }
 }

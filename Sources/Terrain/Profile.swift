@@ -38,8 +38,8 @@ extension ElevationModel {
         let gt = grid.geoTransform
         let lat = gt.originY - gt.pixelHeight * Double(grid.height) / 2
         guard isGeographic else { return min(gt.pixelWidth, gt.pixelHeight) }
-        // Degrees to metres: 111 320 m per degree of longitude at the equator × cos φ, ≈ 110 574 m per degree of latitude.
-        return min(gt.pixelWidth * 111_320 * cos(lat * .pi / 180), gt.pixelHeight * 110_574)
+        let m = Geodesy.localOffsetM(dLonDeg: gt.pixelWidth, dLatDeg: gt.pixelHeight, atLatitudeDeg: lat)
+        return min(m.east, m.north)
     }
 
     /// The terrain profile from one WGS 84 point to another, sampled at `spacingM` or finer (nil: the DEM's cell size).

@@ -203,7 +203,7 @@ final class ConflictTests: XCTestCase {
 
     func testIndexFindsTheSameConflictsAsAllPairs() {
         // 400 random assignments over 300 × 300 km, few channels so that many pairs interact.
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let services: [(String, [Double], Double)] = [("land_mobile", [160.1, 160.1125, 160.125, 160.5], 12.5),
                                                       ("broadcast_fm", [98.5, 98.7, 99.0], 200), ("mobile", [773, 783], 10_000)]
         var list: [Assignment] = []
@@ -341,18 +341,5 @@ final class ConflictTests: XCTestCase {
         let r = ConflictScreening(settings: s, terrain: TerrainPaths(dem: dem, model: try ProfileModel(.itm))).run(outside)
         XCTAssertGreaterThan(r.statistics.terrainFallbacks, 0)
         XCTAssertEqual(pairs(r.conflicts, .coChannel), ["P1/P2"])
-    }
-}
-
-/// Deterministic generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -4,6 +4,7 @@
 // code before the fix it guards.
 import Foundation
 import XCTest
+import TestSupport
 @testable import Propagation
 
 final class ITMRegressionTests: XCTestCase {
@@ -48,7 +49,7 @@ extension ITMRegressionTests {
     /// (RX side), on seeded random spacings (2 decimals, like the reference set, and full-precision ones) and
     /// counts up to 4,000, and on spacings whose halves are ties at some binade.
     func testRunningSumIsTheLoopBitForBit() {
-        var rng = SplitMix64(seed: 20261204)
+        var rng = SeededGenerator(seed: 20261204)
         var cases: [(Double, Int)] = []
         for _ in 0..<400 {
             let twoDecimals = (Double(rng.next() % 300_000) / 100 + 1).rounded(toPlaces: 2)
@@ -95,19 +96,6 @@ extension ITMRegressionTests {
         XCTAssertEqual(r.intermediates.horizonDistanceM.tx.bitPattern, tenSteps.bitPattern)
         let expectedHe = 2 + 5 * (1 - (1.0 / 18 + 4.5 * 27 / 747))
         XCTAssertEqual(r.intermediates.effectiveHeightM.tx, expectedHe, accuracy: 1e-9)
-    }
-}
-
-/// A small seeded generator for reproducible test inputs.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

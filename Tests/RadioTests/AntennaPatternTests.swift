@@ -250,11 +250,11 @@ final class AntennaPatternTests: XCTestCase {
                                    exact, accuracy: 1e-4)
                 }
             }
-            var rng = SplitMix(seed: 42)
+            var rng = SplitMix64(seed: 42)
             var sum = 0.0, largest = 0.0, within3 = 0.0
             let n = 20_000
             for _ in 0..<n {
-                let az = rng.unit() * 720 - 360, dep = rng.unit() * 60 - 30
+                let az = rng.uniform() * 720 - 360, dep = rng.uniform() * 60 - 30
                 let exact = p.relativeGainDB(azimuthOffDeg: az, depressionDeg: dep, mechanicalTiltDeg: 3)
                 let d = abs(Double(table.relativeGainDB(azimuthOffDeg: az, depressionDeg: dep)) - exact)
                 sum += d
@@ -402,18 +402,4 @@ final class AntennaPatternTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("B800A065-18-4E.pln"), "\(e)")
         }
     }
-}
-
-/// Deterministic random numbers for the tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -11,6 +11,7 @@
 // the population of the best new site (1 = plain greedy; 0 = towers always first while they add anyone).
 import Dispatch
 import Foundation
+import Synchronization
 import Geo
 import Radio
 import Records
@@ -68,7 +69,7 @@ public enum CandidatePlanner {
     public static func gridPointCount(villages: [Village], gridKm: Double) -> Double {
         guard !villages.isEmpty, gridKm > 0 else { return 0 }
         let lat0 = villages.map(\.latitude).reduce(0, +) / Double(villages.count)
-        let dLat = gridKm / 110.574, dLon = gridKm / (111.320 * max(cos(lat0 * .pi / 180), 1e-6))
+        let dLat = Geodesy.degreesLatitude(km: gridKm), dLon = Geodesy.degreesLongitude(km: gridKm, atLatitudeDeg: lat0, cosFloor: 1e-6)
         let rows = ((villages.map(\.latitude).max()! - villages.map(\.latitude).min()!) / dLat).rounded(.down) + 1
         let cols = ((villages.map(\.longitude).max()! - villages.map(\.longitude).min()!) / dLon).rounded(.down) + 1
         return rows * cols
@@ -91,13 +92,13 @@ public enum CandidatePlanner {
         var out = order.filter { !withOperator.contains($0) }.map { sites[$0]! }
         guard !villages.isEmpty, gridKm > 0 else { return out }
         let lat0 = villages.map(\.latitude).reduce(0, +) / Double(villages.count)
-        let dLat = gridKm / 110.574, dLon = gridKm / (111.320 * cos(lat0 * .pi / 180))
+        let dLat = Geodesy.degreesLatitude(km: gridKm), dLon = Geodesy.degreesLongitude(km: gridKm, atLatitudeDeg: lat0)
         let minLat = villages.map(\.latitude).min()!, maxLat = villages.map(\.latitude).max()!
         let minLon = villages.map(\.longitude).min()!, maxLon = villages.map(\.longitude).max()!
         // Villages bucketed by grid cell for the "near a village" test.
         let r2 = radiusKm * radiusKm
         var bucket: [Int64: [Int]] = [:]
-        let cellLat = radiusKm / 110.574, cellLon = radiusKm / (111.320 * cos(lat0 * .pi / 180))
+        let cellLat = Geodesy.degreesLatitude(km: radiusKm), cellLon = Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: lat0)
         func key(_ a: Int, _ b: Int) -> Int64 { Int64(a) << 32 ^ Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: b))) }
         for (i, v) in villages.enumerated() { bucket[key(Int(floor(v.latitude / cellLat)), Int(floor(v.longitude / cellLon))), default: []].append(i) }
         var grid: [CandidateSite] = []
@@ -108,8 +109,8 @@ public enum CandidatePlanner {
                 let bl = Int(floor(lat / cellLat)), bo = Int(floor(lon / cellLon))
                 var near = false
                 search: for a in (bl - 1)...(bl + 1) { for b in (bo - 1)...(bo + 1) { for i in bucket[key(a, b)] ?? [] {
-                    let dy = (villages[i].latitude - lat) * 110.574, dx = (villages[i].longitude - lon) * 111.320 * cos(lat0 * .pi / 180)
-                    if dx * dx + dy * dy <= r2 { near = true; break search }
+                    let o = Geodesy.localOffsetKm(dLonDeg: villages[i].longitude - lon, dLatDeg: villages[i].latitude - lat, atLatitudeDeg: lat0)
+                    if o.east * o.east + o.north * o.north <= r2 { near = true; break search }
                 } } }
                 if near {
                     grid.append(CandidateSite(id: String(format: "NEW-%03d-%03d", row, col), kind: .new, latitude: lat, longitude: lon))
@@ -138,18 +139,18 @@ public enum CandidatePlanner {
         let lats = villages.map(\.latitude), lons = villages.map(\.longitude)
         var sets = [[Int]](repeating: [], count: candidates.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count))
-        let next = CandidateCounter()
-        let failure = CandidateFailure()
+        let next = Atomic<Int>(0)
+        let failure = Mutex<String?>(nil)
         let out = UnsafeSendable(UnsafeMutableBufferPointer<[Int]>.allocate(capacity: candidates.count))
         out.value.initialize(repeating: [])
         defer { out.value.deallocate() }
         // Candidates in parallel; each engine run on its small grid then stays on one thread.
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
-                let c = next.increment() - 1
-                guard c < candidates.count, !failure.failed else { return }
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < candidates.count, failure.withLock({ $0 == nil }) else { return }
                 let site = candidates[c]
-                let dLat = radiusKm / 110.574, dLon = radiusKm / (111.320 * cos(site.latitude * .pi / 180))
+                let dLat = Geodesy.degreesLatitude(km: radiusKm), dLon = Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: site.latitude)
                 var study = template
                 study.west = site.longitude - dLon; study.east = site.longitude + dLon
                 study.south = site.latitude - dLat; study.north = site.latitude + dLat
@@ -169,13 +170,14 @@ public enum CandidatePlanner {
                     }
                     out.value[c] = covered
                 } catch {
-                    failure.set("candidate \(site.id): \(error)")
+                    let message = "candidate \(site.id): \(error)"
+                    failure.withLock { if $0 == nil { $0 = message } }
                     return
                 }
                 if let progress, c % 20 == 0 { progress(Double(c) / Double(candidates.count)) }
             }
         }
-        if let message = failure.message { throw StudyError(message) }
+        if let message = failure.withLock({ $0 }) { throw StudyError(message) }
         for i in 0..<candidates.count { sets[i] = out.value[i] }
         progress?(1)
         return sets
@@ -212,18 +214,4 @@ public enum CandidatePlanner {
         }
         return picks
     }
-}
-
-final class CandidateCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
-}
-
-final class CandidateFailure: @unchecked Sendable {
-    private var text: String?
-    private let lock = NSLock()
-    var failed: Bool { lock.lock(); defer { lock.unlock() }; return text != nil }
-    var message: String? { lock.lock(); defer { lock.unlock() }; return text }
-    func set(_ m: String) { lock.lock(); if text == nil { text = m }; lock.unlock() }
 }

@@ -3,6 +3,7 @@
 // search radius and, in each, only the entries inside the frequency window (binary search), so the work
 // grows with the number of true neighbours in space and frequency, not with n².
 import Foundation
+import Geo
 
 struct ChannelIndex: Sendable {
     struct Entry: Sendable { var centreMHz: Double; var item: Int32 }
@@ -39,13 +40,13 @@ struct ChannelIndex: Sendable {
         var cell = max(cellKm, 1)
         // At most about 4 million cells per class.
         func counts(_ c: Double) -> (Int, Int) {
-            let cl = c / 110.574, cx = c / (111.32 * max(0.05, cos(midLat * .pi / 180)))
+            let cl = Geodesy.degreesLatitude(km: c), cx = Geodesy.degreesLongitude(km: c, atLatitudeDeg: midLat, cosFloor: 0.05)
             return (max(1, Int(((maxLon - minLon) / cx).rounded(.up))), max(1, Int(((maxLat - minLat) / cl).rounded(.up))))
         }
         while true { let (a, b) = counts(cell); if a * b <= 4_000_000 { break }; cell *= 2 }
         lat0 = minLat; lon0 = minLon
-        cellLatDeg = cell / 110.574
-        cellLonDeg = cell / (111.32 * max(0.05, cos(midLat * .pi / 180)))
+        cellLatDeg = Geodesy.degreesLatitude(km: cell)
+        cellLonDeg = Geodesy.degreesLongitude(km: cell, atLatitudeDeg: midLat, cosFloor: 0.05)
         (nx, ny) = counts(cell)
         let nCells = nx * ny
         var perClass: [[(cell: Int32, entry: Entry)]] = Array(repeating: [], count: Self.classCount)
@@ -75,9 +76,9 @@ struct ChannelIndex: Sendable {
     func query(classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, _ body: (Int) -> Void) -> Int {
         let g = classes[c]
         guard !g.entries.isEmpty else { return 0 }
-        let dLat = radiusKm / 110.574
+        let dLat = Geodesy.degreesLatitude(km: radiusKm)
         let maxAbsLat = min(89.0, max(abs(lat - dLat), abs(lat + dLat)))
-        let dLon = min(360, radiusKm / (111.32 * max(0.01, cos(maxAbsLat * .pi / 180))))
+        let dLon = min(360, Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: maxAbsLat, cosFloor: 0.01))
         let x0 = max(0, Int(floor((lon - dLon - lon0) / cellLonDeg))), x1 = min(nx - 1, Int(floor((lon + dLon - lon0) / cellLonDeg)))
         let y0 = max(0, Int(floor((lat - dLat - lat0) / cellLatDeg))), y1 = min(ny - 1, Int(floor((lat + dLat - lat0) / cellLatDeg)))
         guard x0 <= x1, y0 <= y1 else { return 0 }

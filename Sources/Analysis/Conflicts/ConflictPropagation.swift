@@ -64,40 +64,6 @@ enum ConflictPropagation {
     }
 }
 
-/// Great-circle helpers on the mean sphere (screening distances; terrain profiles use the WGS 84 geodesic).
-enum Sphere {
-    static let radiusKm = 6371.0088
-
-    static func distanceKm(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
-        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
-        let dp = p2 - p1, dl = (lon2 - lon1) * .pi / 180
-        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
-        return 2 * radiusKm * asin(min(1, a.squareRoot()))
-    }
-
-    static func bearingDeg(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
-        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180, dl = (lon2 - lon1) * .pi / 180
-        let b = atan2(sin(dl) * cos(p2), cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl)) * 180 / .pi
-        return b < 0 ? b + 360 : b
-    }
-
-    /// The point at `distanceKm` from (lat, lon) along `bearingDeg`.
-    static func destination(_ lat: Double, _ lon: Double, bearingDeg: Double, distanceKm: Double) -> (lat: Double, lon: Double) {
-        let d = distanceKm / radiusKm, b = bearingDeg * .pi / 180, p1 = lat * .pi / 180, l1 = lon * .pi / 180
-        let p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(b))
-        let l2 = l1 + atan2(sin(b) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2))
-        var lon2 = l2 * 180 / .pi
-        if lon2 > 180 { lon2 -= 360 } else if lon2 < -180 { lon2 += 360 }
-        return (p2 * 180 / .pi, lon2)
-    }
-
-    static func angleDiffDeg(_ a: Double, _ b: Double) -> Double {
-        var d = (a - b).truncatingRemainder(dividingBy: 360)
-        if d > 180 { d -= 360 } else if d < -180 { d += 360 }
-        return abs(d)
-    }
-}
-
 /// Interference paths over terrain with a chosen model.
 public struct TerrainPaths: Sendable {
     public let dem: ElevationModel

@@ -25,6 +25,7 @@
 // of any victim in its frequency neighbourhood, by free space + smooth-Earth diffraction (the lower bound of
 // the simple model; over a DEM with the antennas raised by the relief).
 import Foundation
+import Synchronization
 import Geo
 import Propagation
 import Radio
@@ -78,7 +79,7 @@ public struct ConflictScreening: Sendable {
         for (first, second) in dups {
             excluded[second] = true
             let a = assignments[first], b = assignments[second]
-            let d = Sphere.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude)
+            let d = Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude)
             conflicts.append(Conflict(
                 kind: .duplicate, aID: a.id, bID: b.id, frequencyOffsetKHz: 0, overlapKHz: a.tx.bandwidthKHz, distanceKm: d,
                 severity: .high,
@@ -126,7 +127,7 @@ public struct ConflictScreening: Sendable {
         // Screening, in parallel over interferers.
         let threads = max(1, settings.threads)
         let chunks = min(n, threads * 8)
-        let box = FindingsBox(chunks: chunks)
+        let box = Mutex(FindingParts(chunks: chunks))
         let ctx = Context(assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
                           licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -138,9 +139,9 @@ public struct ConflictScreening: Sendable {
                 screen(interferer: i, ctx, into: &local, examined: &examined, evaluated: &evaluated, fallbacks: &fallbacks)
                 i += 1
             }
-            box.store(chunk, local, examined, evaluated, fallbacks)
+            box.withLock { $0.store(chunk, local, examined, evaluated, fallbacks) }
         }
-        let (findings, examined, evaluated, fallbacks) = box.merged()
+        let (findings, examined, evaluated, fallbacks) = box.withLock { $0.merged() }
         stats.pairsExamined = examined
         stats.pairsEvaluated = evaluated
         stats.terrainFallbacks = fallbacks
@@ -157,7 +158,7 @@ public struct ConflictScreening: Sendable {
         return (conflicts, stats)
     }
 
-    struct Context: @unchecked Sendable {
+    struct Context: Sendable {
         let assignments: [Assignment]
         let victims: [Victim]
         let index: ChannelIndex
@@ -190,18 +191,15 @@ public struct ConflictScreening: Sendable {
         }
     }
 
-    final class FindingsBox: @unchecked Sendable {
-        private let lock = NSLock()
+    /// The screening's findings per chunk and its counters (behind a `Mutex` while the chunks run).
+    struct FindingParts: Sendable {
         private var parts: [[Finding]]
         private var examined = 0, evaluated = 0, fallbacks = 0
         init(chunks: Int) { parts = Array(repeating: [], count: chunks) }
-        func store(_ chunk: Int, _ f: [Finding], _ ex: Int, _ ev: Int, _ fb: Int) {
-            lock.lock(); parts[chunk] = f; examined += ex; evaluated += ev; fallbacks += fb; lock.unlock()
+        mutating func store(_ chunk: Int, _ f: [Finding], _ ex: Int, _ ev: Int, _ fb: Int) {
+            parts[chunk] = f; examined += ex; evaluated += ev; fallbacks += fb
         }
-        func merged() -> ([Finding], Int, Int, Int) {
-            lock.lock(); defer { lock.unlock() }
-            return (parts.flatMap { $0 }, examined, evaluated, fallbacks)
-        }
+        func merged() -> ([Finding], Int, Int, Int) { (parts.flatMap { $0 }, examined, evaluated, fallbacks) }
     }
 
     // MARK: victims and reach
@@ -219,18 +217,16 @@ public struct ConflictScreening: Sendable {
         guard count > 0 else { return out }
         let chunks = min(count, max(1, threads) * 8)
         out.withUnsafeMutableBufferPointer { buf in
-            let shared = SharedBuffer(base: buf.baseAddress!)
+            let shared = UnsafeSendable(buf.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let range = (c * count / chunks)..<((c + 1) * count / chunks)
                 var local = [Double](repeating: 0, count: range.count)
                 body(range, &local)
-                for (j, k) in range.enumerated() { shared.base[k] = local[j] }
+                for (j, k) in range.enumerated() { shared.value[k] = local[j] }
             }
         }
         return out
     }
-
-    struct SharedBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<Double> }
 
     func victimChannels(_ assignments: [Assignment], excluded: [Bool]) -> [Victim] {
         // Service radii of area victims, in parallel (one bisection per distinct transmitter set-up).
@@ -257,13 +253,13 @@ public struct ConflictScreening: Sendable {
         for (k, a) in assignments.enumerated() where !excluded[k] {
             let p = settings.protection.parameters(a.service)
             if let link = a.linkReceiver {
-                let d = Sphere.distanceKm(a.latitude, a.longitude, link.latitude, link.longitude)
+                let d = Geodesy.distanceKm(a.latitude, a.longitude, link.latitude, link.longitude)
                 // Links are line of sight by design: free space over the hop.
                 let loss = FreeSpace.lossDB(distanceKm: max(d, 0.01), frequencyMHz: a.tx.centreMHz)
                 let c = a.eirpDBm - loss + (link.antennaGainDBi ?? 0)
                 out.append(Victim(assignment: k, channel: a.tx, kind: .link, lat: link.latitude, lon: link.longitude,
                                   heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
-                                  pointingDeg: Sphere.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
+                                  pointingDeg: Geodesy.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
                                   rxGainDBi: link.antennaGainDBi))
             } else if a.serviceKind != .fixed {
                 out.append(Victim(assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
@@ -368,7 +364,7 @@ public struct ConflictScreening: Sendable {
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
             if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return nil }
         }
-        let d = Sphere.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
+        let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
         let svc = ctx.services[ctx.service[k]]
         guard let req = ProtectionRatios.requirement(parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
@@ -380,8 +376,8 @@ public struct ConflictScreening: Sendable {
         switch v.kind {
         case .area:
             if v.radiusKm > 0 {
-                let bearing = d > 1e-6 ? Sphere.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
-                (testLat, testLon) = Sphere.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
+                let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
+                (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
                 testDist = d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm
             } else { testDist = d }
             testDist = max(testDist, settings.minDistanceKm)
@@ -406,8 +402,8 @@ public struct ConflictScreening: Sendable {
                                                     rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
         var interference = a.eirpDBm - loss
-        if let az = a.azimuthDeg, Sphere.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
-            let off = Sphere.angleDiffDeg(Sphere.bearingDeg(a.latitude, a.longitude, testLat, testLon), az)
+        if let az = a.azimuthDeg, Geodesy.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
+            let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(a.latitude, a.longitude, testLat, testLon), az)
             if let g = a.antennaGainDBi, a.serviceKind == .fixed {
                 interference += ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
             } else {
@@ -415,7 +411,7 @@ public struct ConflictScreening: Sendable {
             }
         }
         if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
-            let off = d > 1e-6 ? Sphere.angleDiffDeg(Sphere.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
+            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
             interference += g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
         }
         let margin = (v.wantedDBm - interference) - req.requiredDB
@@ -486,7 +482,7 @@ public struct ConflictScreening: Sendable {
             groups[key, default: []].append(k)
         }
         var out: [(Int, Int)] = []
-        let dLat = settings.duplicateDistanceKm / 110.574
+        let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm)
         var isRepeat = Set<Int>()
         for (_, g) in groups where g.count > 1 {
             let sorted = g.sorted { assignments[$0].latitude < assignments[$1].latitude }
@@ -498,7 +494,7 @@ public struct ConflictScreening: Sendable {
                     let q = sorted[y]
                     if !isRepeat.contains(q) {
                         let a = assignments[p], b = assignments[q]
-                        if Sphere.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.duplicateDistanceKm {
+                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.duplicateDistanceKm {
                             let (first, second) = a.row <= b.row ? (p, q) : (q, p)
                             out.append((first, second))
                             isRepeat.insert(second)

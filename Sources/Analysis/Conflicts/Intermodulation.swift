@@ -12,6 +12,7 @@
 // are reported, with a = the victim, b = f1, c = the other carrier(s). Fixed links are not taken as sources
 // (`imExcludedServices`): each has its own transmitter and dish.
 import Foundation
+import Geo
 import Radio
 import Records
 
@@ -28,7 +29,7 @@ extension ConflictScreening {
             if let first = byStation[a.stationID] { union(first, k) } else { byStation[a.stationID] = k }
         }
         // Grid hashing at the site distance.
-        let cellLat = max(settings.imSiteKm, 0.001) / 110.574
+        let cellLat = Geodesy.degreesLatitude(km: max(settings.imSiteKm, 0.001))
         var cells: [Int64: [Int]] = [:]
         func key(_ x: Int, _ y: Int) -> Int64 { Int64(x) << 32 ^ Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: y))) }
         func coords(_ a: Assignment) -> (Int, Int) {
@@ -41,7 +42,7 @@ extension ConflictScreening {
             for dx in -1...1 { for dy in -1...1 {
                 for m in cells[key(x + dx, y + dy)] ?? [] where m > k {
                     let b = assignments[m]
-                    if Sphere.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.imSiteKm { union(k, m) }
+                    if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.imSiteKm { union(k, m) }
                 }
             } }
         }
@@ -91,7 +92,7 @@ extension ConflictScreening {
                         guard v.kind != .area else { return }
                         let overlap = v.channel.overlapKHz(with: prod)
                         guard overlap > 0 else { return }
-                        let d = Sphere.distanceKm(lat, lon, v.lat, v.lon)
+                        let d = Geodesy.distanceKm(lat, lon, v.lat, v.lon)
                         guard d <= settings.imVictimKm else { return }
                         let va = assignments[v.assignment]
                         let fdr = bw > overlap ? -10 * log10(overlap / bw) : 0

@@ -227,7 +227,7 @@ public enum SharingCheck {
         case .coLocation:
             let host = p.hostSiteID ?? ""
             guard let t = towers.first(where: { $0.id == host }) else {
-                let close = towers.map(\.id).sorted { (editDistanceS($0, host), $0) < (editDistanceS($1, host), $1) }.prefix(3)
+                let close = towers.map(\.id).sorted { (editDistance($0, host), $0) < (editDistance($1, host), $1) }.prefix(3)
                 throw ProposalError("proposal \(proposalID): host_site_id '\(host)' is not a site_id of the transmitters file"
                                     + (close.isEmpty ? "" : " (closest ids: \(close.joined(separator: ", ")))"))
             }
@@ -294,13 +294,6 @@ public enum SharingCheck {
                              maps: cov.maps, settings: settings, skippedRows: skippedRows)
     }
 
-    /// Great-circle distance, km (spherical Earth; enough to tell near from far).
-    static func distanceKm(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
-        let r = Double.pi / 180
-        let a = pow(sin((lat2 - lat1) * r / 2), 2) + cos(lat1 * r) * cos(lat2 * r) * pow(sin((lon2 - lon1) * r / 2), 2)
-        return 2 * 6371.0088 * asin(min(1, sqrt(a)))
-    }
-
     /// Whether the records can judge this proposal: a tower outside the area of the given records (no village
     /// within the compared box, no existing transmitter within reach, no terrain under it), or rows dropped with
     /// `--skip-invalid`, make every other check's PASS unfounded, so the verdict is at least REVIEW with the reason.
@@ -309,14 +302,14 @@ public enum SharingCheck {
         var reasons: [String] = []
         var figures: [CheckFigure] = []
         let r = settings.coverageRadiusKm
-        let dLat = r / 110.574, dLon = r / (111.320 * max(cos(tower.latitude * .pi / 180), 1e-6))
+        let dLat = Geodesy.degreesLatitude(km: r), dLon = Geodesy.degreesLongitude(km: r, atLatitudeDeg: tower.latitude, cosFloor: 1e-6)
         let inBox = villages.filter { abs($0.latitude - tower.latitude) <= dLat && abs($0.longitude - tower.longitude) <= dLon }.count
         if inBox == 0 {
             reasons.append("no village of the villages file within ±\(f1(r)) km of the tower: the coverage gain cannot be judged")
         }
         figures.append(CheckFigure("villages within ±\(f1(r)) km", "\(inBox)"))
         let reachKm = max(50, 2 * settings.study.maxRadiusKm)
-        let nearest = existing.map { distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) }.min()
+        let nearest = existing.map { Geodesy.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) }.min()
         if let nearest {
             figures.append(CheckFigure("nearest existing transmitter", f1(nearest), "km"))
             if nearest > reachKm {
@@ -335,19 +328,6 @@ public enum SharingCheck {
         guard !reasons.isEmpty else { return nil }
         return CheckResult(id: "records", title: "Input records", outcome: .review, summary: reasons.joined(separator: "; "),
                            figures: figures, details: skippedRows.map { "skipped: \($0)" })
-    }
-
-    static func editDistanceS(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 
     public static func f1(_ x: Double) -> String { String(format: "%.1f", x) }
@@ -382,7 +362,7 @@ public enum SharingCheck {
             figures.append(CheckFigure("sharing radius", f1(settings.sharingRadiusM), "m"))
             var near: [(tower: Tower, distanceM: Double)] = []
             for t in towers {
-                let d = Sphere.distanceKm(tower.latitude, tower.longitude, t.latitude, t.longitude) * 1000
+                let d = Geodesy.distanceKm(tower.latitude, tower.longitude, t.latitude, t.longitude) * 1000
                 if d <= settings.sharingRadiusM { near.append((t, d)) }
             }
             near.sort { ($0.distanceM, $0.tower.id) < ($1.distanceM, $1.tower.id) }
@@ -421,12 +401,12 @@ public enum SharingCheck {
                               villages: [Village], dem: ElevationModel?, antennas: AntennaLibrary?, settings: SharingSettings,
                               computeMaps: Bool) throws -> (check: CheckResult, gains: [TechnologyGain], gained: [VillageGain], maps: CoverageMaps?) {
         let r = settings.coverageRadiusKm
-        let dLat = r / 110.574, dLon = r / (111.320 * cos(tower.latitude * .pi / 180))
+        let dLat = Geodesy.degreesLatitude(km: r), dLon = Geodesy.degreesLongitude(km: r, atLatitudeDeg: tower.latitude)
         var study = settings.study
         study.west = tower.longitude - dLon; study.east = tower.longitude + dLon
         study.south = tower.latitude - dLat; study.north = tower.latitude + dLat
         let reach = r * 1.5 + study.maxRadiusKm
-        let near = existing.filter { Sphere.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) <= reach }
+        let near = existing.filter { Geodesy.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) <= reach }
         let after = try CoverageEngine.run(study: study, transmitters: proposed, dem: dem, antennas: antennas)
         let before = near.isEmpty ? nil : try CoverageEngine.run(study: study, transmitters: near, dem: dem, antennas: antennas)
         let spec = after.spec
@@ -607,7 +587,7 @@ public enum SharingCheck {
         let ids = Set(proposed.map(\.id))
         let plan = settings.conflicts.bandPlan
         var onTower = register.filter {
-            $0.stationID == tower.id || Sphere.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) <= settings.conflicts.imSiteKm
+            $0.stationID == tower.id || Geodesy.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) <= settings.conflicts.imSiteKm
         }
         // The uplink of every FDD carrier on the tower is a receiver there.
         for i in onTower.indices where onTower[i].rx == nil {
@@ -616,7 +596,7 @@ public enum SharingCheck {
         let towerIDs = Set(onTower.map(\.id)).union(ids)
         let receivers = register.filter {
             !towerIDs.contains($0.id) && ($0.rx != nil || $0.linkReceiver != nil)
-                && Sphere.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) <= settings.conflicts.imVictimKm + 1
+                && Geodesy.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) <= settings.conflicts.imVictimKm + 1
         }
         let set = onTower + proposed + receivers
         var s = settings.conflicts

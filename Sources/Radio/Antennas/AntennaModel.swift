@@ -2,6 +2,7 @@
 // pattern file; and the library that loads pattern files by the name a transmitter record gives
 // (`antenna_pattern` column), each once.
 import Foundation
+import Synchronization
 
 public enum AntennaModel: Sendable, Equatable {
     /// Isotropic in the horizontal and vertical planes: relative gain 0 dB everywhere.
@@ -55,10 +56,9 @@ public enum AntennaModel: Sendable, Equatable {
 /// Confinement (issue 23): a name resolves only to a file inside the folder after symbolic links are followed
 /// (realpath); `../`, absolute paths elsewhere and links leading out are refused without opening the file, and a
 /// pattern file is read only within the pattern size limit (`InputLimits`, 1 MB by default).
-public final class AntennaLibrary: @unchecked Sendable {
+public final class AntennaLibrary: Sendable {
     public let folder: URL
-    private let lock = NSLock()
-    private var cache: [String: AntennaPattern] = [:]
+    private let cache = Mutex<[String: AntennaPattern]>([:])
 
     public init(folder: URL) {
         self.folder = folder
@@ -67,15 +67,13 @@ public final class AntennaLibrary: @unchecked Sendable {
     /// The pattern named by a transmitter record, loaded once.
     public func pattern(named name: String) throws -> AntennaPattern {
         let key = name.trimmingCharacters(in: .whitespaces)
-        lock.lock()
-        if let p = cache[key] { lock.unlock(); return p }
-        lock.unlock()
+        if let p = cache.withLock({ $0[key] }) { return p }
         let p = try load(key)                    // outside the lock: a duplicate load in a race is harmless
-        lock.lock()
-        defer { lock.unlock() }
-        if let existing = cache[key] { return existing }
-        cache[key] = p
-        return p
+        return cache.withLock { cache in
+            if let existing = cache[key] { return existing }
+            cache[key] = p
+            return p
+        }
     }
 
     /// The antenna model for a record: `.pattern` when the record names a file, else `fallback`.
@@ -86,8 +84,7 @@ public final class AntennaLibrary: @unchecked Sendable {
 
     /// Number of patterns loaded so far.
     public var loadedCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return cache.count
+        cache.withLock { $0.count }
     }
 
     public static let extensions = ["msi", "pln", "txt", "pafx"]
