@@ -7,14 +7,13 @@ public enum VirtualFiles {
     /// The whole content of a file, a `/vsizip/…` member or any other GDAL virtual path.
     public static func read(_ path: String) throws -> Data {
         GDALEnvironment.ensure()
-        guard let fp = VSIFOpenL(path, "rb") else {
+        guard let file = OwnedVirtualFile(path: path, mode: "rb") else {
             throw GeoError(operation: "open", path: path, message: "cannot open (missing file or archive member)")
         }
-        defer { VSIFCloseL(fp) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = buffer.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, $0.count, fp) }
+            let n = buffer.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, $0.count, file.raw) }
             if n > 0 { data.append(contentsOf: buffer[0..<Int(n)]) }
             if n < buffer.count { break }
         }
@@ -26,12 +25,11 @@ public enum VirtualFiles {
     public static func writeMemoryFile(_ data: Data, name: String) throws -> String {
         GDALEnvironment.ensure()
         let path = "/vsimem/tanso-\(UUID().uuidString)/\(name)"
-        guard let fp = VSIFOpenL(path, "wb") else {
+        guard let file = OwnedVirtualFile(path: path, mode: "wb") else {
             throw GeoError(operation: "write", path: path, message: "cannot create a memory file")
         }
-        let written = data.withUnsafeBytes { VSIFWriteL($0.baseAddress, 1, $0.count, fp) }
-        VSIFCloseL(fp)
-        guard written == data.count else {
+        let written = data.withUnsafeBytes { VSIFWriteL($0.baseAddress, 1, $0.count, file.raw) }
+        guard file.close(), written == data.count else {
             VSIUnlink(path)
             throw GeoError(operation: "write", path: path, message: "short write to a memory file")
         }
