@@ -42,7 +42,7 @@ let package = Package(
 
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),
         .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation"]),
-        .testTarget(name: "RadioTests", dependencies: ["TestSupport", "Radio"]),
+        .testTarget(name: "RadioTests", dependencies: ["TestSupport", "Radio", "Records"]),
         .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo", "Radio"]),
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),

@@ -6,6 +6,21 @@ import Foundation
 
 /// A failure reported by GDAL, OGR or PROJ, or by tanso's own checks on geodata.
 public struct GeoError: Error, CustomStringConvertible, Sendable {
+    /// What kind of failure: reading or writing data, a missing or failing driver, a CRS or transform, or
+    /// something the format or GDAL does not support.
+    public enum Kind: String, Sendable, Equatable {
+        /// Reading or writing data (files, archive members, datasets, layers, features).
+        case io
+        /// A GDAL driver is missing, or refused to create or open a dataset.
+        case driver
+        /// A CRS could not be parsed or exported, or coordinates could not be transformed.
+        case projection
+        /// An operation or geometry type the format or GDAL does not support.
+        case unsupported
+    }
+
+    /// What kind of failure this is.
+    public let kind: Kind
     /// What tanso was doing ("open raster", "write GeoPackage layer", …).
     public let operation: String
     /// The file or data source concerned, if any.
@@ -13,7 +28,8 @@ public struct GeoError: Error, CustomStringConvertible, Sendable {
     /// The library's own message (GDAL's CPLGetLastErrorMsg, PROJ's proj_errno_string), or tanso's.
     public let message: String
 
-    public init(operation: String, path: String? = nil, message: String) {
+    public init(kind: Kind = .io, operation: String, path: String? = nil, message: String) {
+        self.kind = kind
         self.operation = operation
         self.path = path
         self.message = message
@@ -26,16 +42,24 @@ public struct GeoError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-enum GDALEnvironment {
-    /// Registers all drivers exactly once (a global `let` initialiser is thread-safe), and makes GDAL quiet on
-    /// stderr: its messages are collected per thread by CPLGetLastErrorMsg and carried in GeoError instead.
+public enum GDALEnvironment {
+    /// Registers all drivers exactly once (a global `let` initialiser is thread-safe), and routes GDAL's messages
+    /// away from stderr: errors stay available per thread through CPLGetLastErrorMsg and are carried in GeoError;
+    /// warnings are collected per thread by `collectGDALMessage` until `drainWarnings()` passes them on.
     static let ready: Bool = {
         GDALAllRegister()
-        CPLSetErrorHandler(CPLQuietErrorHandler)
+        CPLSetErrorHandler(collectGDALMessage)
         return true
     }()
 
     static func ensure() { _ = ready }
+
+    /// GDAL's warnings (CE_Warning) collected on the calling thread since the last call, oldest first, each
+    /// once; the list is then empty. At most `GDALWarnings.limit` distinct warnings are kept per thread.
+    public static func drainWarnings() -> [String] {
+        ensure()
+        return GDALWarnings.drain()
+    }
 
     /// GDAL's last error message on this thread, then reset.
     static func lastError() -> String {
@@ -44,9 +68,74 @@ enum GDALEnvironment {
         return msg
     }
 
-    static func error(_ operation: String, _ path: String? = nil, fallback: String = "") -> GeoError {
+    static func error(_ operation: String, _ path: String? = nil, fallback: String = "",
+                      kind: GeoError.Kind = .io) -> GeoError {
         let msg = lastError()
-        return GeoError(operation: operation, path: path, message: msg.isEmpty ? fallback : msg)
+        return GeoError(kind: kind, operation: operation, path: path, message: msg.isEmpty ? fallback : msg)
+    }
+
+    /// Checks a GDAL return code: anything but CE_None (and CE_Debug, CE_Warning) throws a GeoError of `kind`
+    /// carrying GDAL's own message.
+    static func check(_ code: CPLErr, _ operation: String, _ path: String? = nil, kind: GeoError.Kind = .io) throws {
+        guard code == CE_Failure || code == CE_Fatal else { return }
+        throw error(operation, path, fallback: "GDAL reported a failure", kind: kind)
+    }
+
+    /// Checks an OGR return code: anything but OGRERR_NONE throws a GeoError carrying GDAL's own message. The
+    /// code picks the kind where it says more than `kind` (unsupported operation or geometry, unsupported SRS).
+    static func check(_ code: OGRErr, _ operation: String, _ path: String? = nil, kind: GeoError.Kind = .io) throws {
+        guard code != OGRERR_NONE else { return }
+        let (name, codeKind): (String, GeoError.Kind?) = switch code {
+        case OGRERR_NOT_ENOUGH_DATA: ("not enough data", nil)
+        case OGRERR_NOT_ENOUGH_MEMORY: ("not enough memory", nil)
+        case OGRERR_UNSUPPORTED_GEOMETRY_TYPE: ("unsupported geometry type", .unsupported)
+        case OGRERR_UNSUPPORTED_OPERATION: ("unsupported operation", .unsupported)
+        case OGRERR_CORRUPT_DATA: ("corrupt data", .io)
+        case OGRERR_UNSUPPORTED_SRS: ("unsupported spatial reference", .projection)
+        case OGRERR_INVALID_HANDLE: ("invalid handle", .driver)
+        case OGRERR_NON_EXISTING_FEATURE: ("no such feature", .io)
+        default: ("failure", nil)
+        }
+        throw error(operation, path, fallback: "OGR error \(code) (\(name))", kind: codeKind ?? kind)
+    }
+}
+
+/// GDAL's error handler (a global function, as CPLSetErrorHandler needs): warnings go to the calling thread's
+/// list (GDAL reports on the thread that did the work); errors are not printed, since CPLGetLastErrorMsg keeps
+/// them per thread for GeoError; debug messages are dropped.
+private func collectGDALMessage(_ level: CPLErr, _ code: CPLErrorNum, _ message: UnsafePointer<CChar>?) {
+    guard level == CE_Warning, let message else { return }
+    GDALWarnings.add(String(cString: message))
+}
+
+/// The per-thread lists of GDAL warnings, kept in the thread's dictionary.
+enum GDALWarnings {
+    /// Distinct warnings kept per thread between two drains (a warning repeated per feature stays one line).
+    static let limit = 100
+    private static let key = "tanso.GDALWarnings"
+
+    private final class Box {
+        var messages: [String] = []
+    }
+
+    private static var box: Box {
+        let dict = Thread.current.threadDictionary
+        if let b = dict[key] as? Box { return b }
+        let b = Box()
+        dict[key] = b
+        return b
+    }
+
+    static func add(_ message: String) {
+        let b = box
+        guard b.messages.count < limit, !b.messages.contains(message) else { return }
+        b.messages.append(message)
+    }
+
+    static func drain() -> [String] {
+        let b = box
+        defer { b.messages = [] }
+        return b.messages
     }
 }
 

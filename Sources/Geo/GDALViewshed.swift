@@ -26,29 +26,29 @@ public enum GDALViewshed {
             throw GeoError(operation: "viewshed", message: "observer cell (\(observerCol), \(observerRow)) is outside the grid")
         }
         let src = try grid.makeMemoryDataset(bands: [(grid.values, grid.nodata, nil)])
-        defer { GDALClose(src) }
-        guard let band = GDALGetRasterBand(src, 1) else {
-            throw GDALEnvironment.error("viewshed input")
-        }
+        let band = try src.band(1, operation: "viewshed input")
         let centre = grid.geoTransform.map(col: Double(observerCol) + 0.5, row: Double(observerRow) + 0.5)
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let out = GDALViewshedGenerate(band, "MEM", "", nil, centre.x, centre.y, observerHeightM, targetHeightM,
+        let outRaw = GDALViewshedGenerate(band, "MEM", "", nil, centre.x, centre.y, observerHeightM, targetHeightM,
                                        1, 0, 255, -1, curvatureCoefficient, GVM_Edge, maxDistanceM ?? 0,
                                        nil, nil, GVOT_NORMAL, nil)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        guard let out else { throw GDALEnvironment.error("GDALViewshedGenerate") }
-        defer { GDALClose(out) }
-        let w = Int(GDALGetRasterXSize(out)), h = Int(GDALGetRasterYSize(out))
+        guard let outRaw else { throw GDALEnvironment.error("GDALViewshedGenerate") }
+        let out = OwnedDataset(outRaw)
+        withExtendedLifetime(src) {}   // the input band belongs to src
+        let w = Int(GDALGetRasterXSize(out.raw)), h = Int(GDALGetRasterYSize(out.raw))
         var gt = [Double](repeating: 0, count: 6)
-        GDALGetGeoTransform(out, &gt)
+        try GDALEnvironment.check(GDALGetGeoTransform(out.raw, &gt), "georeferencing of the viewshed")
         let colOff = Int(((gt[0] - grid.geoTransform.originX) / grid.geoTransform.pixelWidth).rounded())
         let rowOff = Int(((grid.geoTransform.originY - gt[3]) / grid.geoTransform.pixelHeight).rounded())
+        let outBand = try out.band(1, operation: "read viewshed")
         var window = [UInt8](repeating: 0, count: w * h)
         let err = window.withUnsafeMutableBytes { buf in
-            GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, Int32(w), Int32(h), buf.baseAddress,
+            GDALRasterIO(outBand, GF_Read, 0, 0, Int32(w), Int32(h), buf.baseAddress,
                          Int32(w), Int32(h), GDT_Byte, 0, 0)
         }
-        guard err == CE_None else { throw GDALEnvironment.error("read viewshed") }
+        try GDALEnvironment.check(err, "read viewshed")
+        withExtendedLifetime(out) {}
         var values = [UInt8](repeating: 255, count: grid.width * grid.height)
         for r in 0..<h where r + rowOff >= 0 && r + rowOff < grid.height {
             for c in 0..<w where c + colOff >= 0 && c + colOff < grid.width {

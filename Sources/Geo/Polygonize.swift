@@ -9,59 +9,44 @@ public enum Polygonize {
                                crs: String) throws -> [(classValue: Int, geometry: Geometry)] {
         precondition(classes.count == width * height)
         GDALEnvironment.ensure()
-        guard let memDriver = GDALGetDriverByName("MEM"),
-              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), 1, GDT_Byte, nil) else {
-            throw GDALEnvironment.error("create in-memory raster for polygonize")
-        }
-        defer { GDALClose(mem) }
+        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: 1, type: GDT_Byte,
+                                                operation: "create in-memory raster for polygonize")
         var gt = geoTransform.coefficients
-        GDALSetGeoTransform(mem, &gt)
-        let band = GDALGetRasterBand(mem, 1)
+        try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference raster for polygonize")
+        let band = try mem.band(1, operation: "polygonize")
         var data = classes
         let err = data.withUnsafeMutableBytes { buf in
             GDALRasterIO(band, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
                          Int32(width), Int32(height), GDT_Byte, 0, 0)
         }
-        guard err == CE_None else { throw GDALEnvironment.error("fill raster for polygonize") }
+        try GDALEnvironment.check(err, "fill raster for polygonize")
 
-        guard let vecDriver = GDALGetDriverByName("Memory"),
-              let vds = GDALCreate(vecDriver, "", 0, 0, 0, GDT_Unknown, nil) else {
-            throw GDALEnvironment.error("create in-memory vector")
+        guard let vecDriver = GDALGetDriverByName("Memory") else {
+            throw GeoError(kind: .driver, operation: "create in-memory vector", message: "GDAL has no Memory driver")
         }
-        defer { GDALClose(vds) }
+        let vds = try OwnedDataset.create(driver: vecDriver, path: "", operation: "create in-memory vector")
         let srs = try SpatialReference.handle(crs.isEmpty ? "EPSG:4326" : crs)
-        defer { OSRDestroySpatialReference(srs) }
-        guard let layer = GDALDatasetCreateLayer(vds, "regions", srs, wkbPolygon, nil) else {
+        guard let layer = GDALDatasetCreateLayer(vds.raw, "regions", srs.raw, wkbPolygon, nil) else {
             throw GDALEnvironment.error("create polygon layer")
         }
-        let fd = OGR_Fld_Create("class", OFTInteger)
-        OGR_L_CreateField(layer, fd, 1)
-        OGR_Fld_Destroy(fd)
+        let fd = try OwnedFieldDefinition(name: "class", type: OFTInteger)
+        try GDALEnvironment.check(OGR_L_CreateField(layer, fd.raw, 1), "create field 'class' in polygon layer")
         let options = CStringList(["8CONNECTED=8"])
         // The band is its own mask: zero cells produce no polygon.
-        guard GDALPolygonize(band, band, layer, 0, options.pointer, nil, nil) == CE_None else {
-            throw GDALEnvironment.error("polygonize")
-        }
+        try GDALEnvironment.check(GDALPolygonize(band, band, layer, 0, options.pointer, nil, nil), "polygonize")
 
         let wgs84 = try SpatialReference.handle("EPSG:4326")
-        defer { OSRDestroySpatialReference(wgs84) }
-        var transform: OGRCoordinateTransformationH? = nil
-        if OSRIsSame(srs, wgs84) == 0 {
-            transform = OCTNewCoordinateTransformation(srs, wgs84)
-            if transform == nil { throw GDALEnvironment.error("transform polygons to WGS84") }
-        }
-        defer { if let transform { OCTDestroyCoordinateTransformation(transform) } }
+        let transform = try OwnedCoordinateTransformation.between(srs, wgs84, operation: "transform polygons to WGS84")
 
         var out: [(Int, Geometry)] = []
         OGR_L_ResetReading(layer)
-        while let f = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(f) }
-            guard let g = OGR_F_GetGeometryRef(f) else { continue }
-            if let transform, OGR_G_Transform(g, transform) != OGRERR_NONE {
-                throw GDALEnvironment.error("transform polygon to WGS84")
-            }
-            if let geom = VectorReader.convert(g) { out.append((Int(OGR_F_GetFieldAsInteger(f, 0)), geom)) }
+        while let raw = OGR_L_GetNextFeature(layer) {
+            let f = OwnedFeature(raw)
+            guard let g = OGR_F_GetGeometryRef(f.raw) else { continue }
+            try transform?.apply(to: g, operation: "transform polygon to WGS84")
+            if let geom = VectorReader.convert(g) { out.append((Int(OGR_F_GetFieldAsInteger(f.raw, 0)), geom)) }
         }
+        withExtendedLifetime((mem, vds, srs, fd)) {}   // the layer and band belong to these
         return out
     }
 }

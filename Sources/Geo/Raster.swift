@@ -200,50 +200,47 @@ extension RasterGrid {
         let out = try AtomicOutput(path: path)
         let unitType = unit ?? (description?.contains("(dBm)") == true ? "dBm" : nil)
         let mem = try makeMemoryDataset(bands: [(values, nodata, description)], metadata: metadata, unit: unitType)
-        defer { GDALClose(mem) }
         let driverName = format == .cog ? "COG" : "GTiff"
         guard let driver = GDALGetDriverByName(driverName) else {
-            throw GeoError(operation: "find driver", message: "GDAL has no \(driverName) driver")
+            throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
         }
         let options = CStringList(format == .cog
             ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", "OVERVIEWS=AUTO"]
             : ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"])
-        guard let ds = GDALCreateCopy(driver, out.temporaryPath, mem, 0, options.pointer, nil, nil) else {
-            throw GDALEnvironment.error("write raster", path)
-        }
-        GDALClose(ds)
+        let ds = try OwnedDataset.copy(mem, driver: driver, to: out.temporaryPath, options: options,
+                                       operation: "write raster", reportedPath: path)
+        try ds.close(operation: "write raster", path: path)
         try out.commit()
     }
 
-    /// A GDAL MEM dataset holding bands of this grid's shape; the caller closes it.
+    /// A GDAL MEM dataset holding bands of this grid's shape.
     func makeMemoryDataset(bands: [(values: [Float], nodata: Float?, description: String?)],
-                           metadata: [String: String] = [:], unit: String? = nil) throws -> GDALDatasetH {
+                           metadata: [String: String] = [:], unit: String? = nil) throws -> OwnedDataset {
         for (i, band) in bands.enumerated() { try RasterGrid.checkFinite(band.values, width: width, band: i + 1) }
-        guard let memDriver = GDALGetDriverByName("MEM"),
-              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), Int32(bands.count), GDT_Float32, nil) else {
-            throw GDALEnvironment.error("create in-memory raster")
-        }
+        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: bands.count, type: GDT_Float32,
+                                                operation: "create in-memory raster")
         var gt = geoTransform.coefficients
-        GDALSetGeoTransform(mem, &gt)
+        try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference in-memory raster")
         if !crs.isEmpty {
             let wkt = try SpatialReference.wkt(of: crs)
-            GDALSetProjection(mem, wkt)
+            try GDALEnvironment.check(GDALSetProjection(mem.raw, wkt), "set CRS of in-memory raster", kind: .projection)
         }
-        for (k, v) in metadata { GDALSetMetadataItem(mem, k, v, nil) }
+        for (k, v) in metadata {
+            try GDALEnvironment.check(GDALSetMetadataItem(mem.raw, k, v, nil), "set metadata item '\(k)'")
+        }
         for (i, band) in bands.enumerated() {
-            let b = GDALGetRasterBand(mem, Int32(i + 1))
-            if let nd = band.nodata { GDALSetRasterNoDataValue(b, Double(nd)) }
+            let b = try mem.band(i + 1, operation: "fill in-memory raster")
+            if let nd = band.nodata {
+                try GDALEnvironment.check(GDALSetRasterNoDataValue(b, Double(nd)), "set nodata of band \(i + 1)")
+            }
             if let d = band.description { GDALSetDescription(b, d) }
-            if let unit { GDALSetRasterUnitType(b, unit) }
+            if let unit { try GDALEnvironment.check(GDALSetRasterUnitType(b, unit), "set unit of band \(i + 1)") }
             var vals = band.values
             let err = vals.withUnsafeMutableBytes { buf in
                 GDALRasterIO(b, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
                              Int32(width), Int32(height), GDT_Float32, 0, 0)
             }
-            guard err == CE_None else {
-                GDALClose(mem)
-                throw GDALEnvironment.error("fill in-memory raster")
-            }
+            try GDALEnvironment.check(err, "fill in-memory raster")
         }
         return mem
     }
@@ -285,7 +282,7 @@ public enum RasterMosaic {
         guard let ds = GDALBuildVRT(path, Int32(sources.count), nil, names.constPointer, opts, &usageError) else {
             throw GDALEnvironment.error("build VRT", path)
         }
-        GDALClose(ds)
+        try OwnedDataset(ds).close(operation: "build VRT", path: path)
     }
 }
 
@@ -323,21 +320,19 @@ public struct RGBAImage: Sendable {
     public func writePNG(to path: String) throws {
         GDALEnvironment.ensure()
         let out = try AtomicOutput(path: path)
-        guard let memDriver = GDALGetDriverByName("MEM"), let png = GDALGetDriverByName("PNG"),
-              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), 4, GDT_Byte, nil) else {
-            throw GDALEnvironment.error("create PNG", path)
+        guard let png = GDALGetDriverByName("PNG") else {
+            throw GeoError(kind: .driver, operation: "create PNG", path: path, message: "GDAL has no PNG driver")
         }
-        defer { GDALClose(mem) }
+        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: 4, type: GDT_Byte,
+                                                operation: "create PNG", path: path)
         var px = pixels
         let err = px.withUnsafeMutableBytes { buf in
-            GDALDatasetRasterIO(mem, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+            GDALDatasetRasterIO(mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
                                 Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
         }
-        guard err == CE_None else { throw GDALEnvironment.error("fill PNG", path) }
-        guard let ds = GDALCreateCopy(png, out.temporaryPath, mem, 0, nil, nil, nil) else {
-            throw GDALEnvironment.error("write PNG", path)
-        }
-        GDALClose(ds)
+        try GDALEnvironment.check(err, "fill PNG", path)
+        let ds = try OwnedDataset.copy(mem, driver: png, to: out.temporaryPath, operation: "write PNG", reportedPath: path)
+        try ds.close(operation: "write PNG", path: path)
         try? FileManager.default.removeItem(atPath: out.temporaryPath + ".aux.xml")
         try out.commit()
     }
@@ -350,28 +345,29 @@ extension RGBAImage {
     public func writeKMZ(to path: String, geoTransform: GeoTransform, crs: String, name: String) throws {
         GDALEnvironment.ensure()
         let out = try AtomicOutput(path: path)
-        guard let memDriver = GDALGetDriverByName("MEM"), let kml = GDALGetDriverByName("KMLSUPEROVERLAY"),
-              let mem = GDALCreate(memDriver, "", Int32(width), Int32(height), 4, GDT_Byte, nil) else {
-            throw GDALEnvironment.error("create KMZ overlay", path)
+        guard let kml = GDALGetDriverByName("KMLSUPEROVERLAY") else {
+            throw GeoError(kind: .driver, operation: "create KMZ overlay", path: path, message: "GDAL has no KMLSUPEROVERLAY driver")
         }
-        defer { GDALClose(mem) }
+        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: 4, type: GDT_Byte,
+                                                operation: "create KMZ overlay", path: path)
         var gt = geoTransform.coefficients
-        GDALSetGeoTransform(mem, &gt)
-        GDALSetProjection(mem, try SpatialReference.wkt(of: crs))
+        try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference KMZ overlay", path)
+        try GDALEnvironment.check(GDALSetProjection(mem.raw, try SpatialReference.wkt(of: crs)), "set CRS of KMZ overlay",
+                                  path, kind: .projection)
         for (i, interp) in [GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand].enumerated() {
-            GDALSetRasterColorInterpretation(GDALGetRasterBand(mem, Int32(i + 1)), interp)
+            let band = try mem.band(i + 1, operation: "create KMZ overlay", path: path)
+            try GDALEnvironment.check(GDALSetRasterColorInterpretation(band, interp), "set colours of KMZ overlay", path)
         }
         var px = pixels
         let err = px.withUnsafeMutableBytes { buf in
-            GDALDatasetRasterIO(mem, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+            GDALDatasetRasterIO(mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
                                 Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
         }
-        guard err == CE_None else { throw GDALEnvironment.error("fill KMZ overlay", path) }
+        try GDALEnvironment.check(err, "fill KMZ overlay", path)
         let options = CStringList(["FORMAT=PNG", "NAME=\(name)"])
-        guard let ds = GDALCreateCopy(kml, out.temporaryPath, mem, 0, options.pointer, nil, nil) else {
-            throw GDALEnvironment.error("write KMZ", path)
-        }
-        GDALClose(ds)
+        let ds = try OwnedDataset.copy(mem, driver: kml, to: out.temporaryPath, options: options,
+                                       operation: "write KMZ", reportedPath: path)
+        try ds.close(operation: "write KMZ", path: path)
         try out.commit()
     }
 }

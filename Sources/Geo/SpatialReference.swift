@@ -5,33 +5,31 @@ import Foundation
 public enum SpatialReference {
     /// WKT of a CRS given as anything GDAL accepts ("EPSG:32648", a PROJ string, WKT).
     public static func wkt(of definition: String) throws -> String {
-        GDALEnvironment.ensure()
-        let srs = try handle(definition)
-        defer { OSRDestroySpatialReference(srs) }
-        var out: UnsafeMutablePointer<CChar>? = nil
-        guard OSRExportToWkt(srs, &out) == OGRERR_NONE, let out else {
-            throw GDALEnvironment.error("export CRS", definition)
-        }
-        defer { VSIFree(out) }
-        return String(cString: out)
+        try handle(definition).wkt(path: definition)
     }
 
     /// True when the CRS is geographic (degrees).
     public static func isGeographic(_ definition: String) throws -> Bool {
         let srs = try handle(definition)
-        defer { OSRDestroySpatialReference(srs) }
-        return OSRIsGeographic(srs) != 0
+        return OSRIsGeographic(srs.raw) != 0
     }
 
-    /// An OGR spatial reference in traditional GIS axis order (longitude/easting first); the caller destroys it.
-    static func handle(_ definition: String) throws -> OGRSpatialReferenceH {
+    /// An OGR spatial reference in traditional GIS axis order (longitude/easting first).
+    static func handle(_ definition: String) throws -> OwnedSpatialReference {
         GDALEnvironment.ensure()
-        guard let srs = OSRNewSpatialReference(nil) else { throw GDALEnvironment.error("create CRS") }
-        guard OSRSetFromUserInput(srs, definition) == OGRERR_NONE else {
-            OSRDestroySpatialReference(srs)
-            throw GDALEnvironment.error("parse CRS", String(definition.prefix(80)), fallback: "not a CRS GDAL understands")
+        guard let raw = OSRNewSpatialReference(nil) else {
+            throw GDALEnvironment.error("create CRS", kind: .projection)
         }
-        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
+        let srs = OwnedSpatialReference(raw)
+        do {
+            try GDALEnvironment.check(OSRSetFromUserInput(raw, definition), "parse CRS", String(definition.prefix(80)),
+                                      kind: .projection)
+        } catch let e as GeoError {
+            // OGR's code alone ("unsupported spatial reference") says less than the old wording.
+            throw GeoError(kind: .projection, operation: e.operation, path: e.path,
+                           message: e.message.hasPrefix("OGR error") ? "not a CRS GDAL understands" : e.message)
+        }
+        OSRSetAxisMappingStrategy(raw, OAMS_TRADITIONAL_GIS_ORDER)
         return srs
     }
 }

@@ -107,17 +107,17 @@ public enum VectorReader {
     /// Names of the layers of a data source.
     public static func layerNames(_ source: String) throws -> [String] {
         let ds = try open(source)
-        defer { GDALClose(ds) }
-        return (0..<GDALDatasetGetLayerCount(ds)).compactMap { i in
-            GDALDatasetGetLayer(ds, i).map { String(cString: OGR_L_GetName($0)) }
+        return (0..<GDALDatasetGetLayerCount(ds.raw)).compactMap { i in
+            GDALDatasetGetLayer(ds.raw, i).map { String(cString: OGR_L_GetName($0)) }
         }
     }
 
     /// Reads a layer (by name, or the first) of any OGR source: a file path or a connection string such as
     /// `PG:dbname=… host=…`. Geometries are transformed to WGS84 when the layer has a CRS.
     public static func read(_ source: String, layer layerName: String? = nil) throws -> VectorLayer {
-        let ds = try open(source)
-        defer { GDALClose(ds) }
+        let dataset = try open(source)
+        defer { withExtendedLifetime(dataset) {} }   // the layer belongs to the dataset
+        let ds = dataset.raw
         let layer: OGRLayerH
         if let layerName {
             guard let l = GDALDatasetGetLayerByName(ds, layerName) else {
@@ -136,31 +136,25 @@ public enum VectorReader {
         let fieldCount = OGR_FD_GetFieldCount(defn)
         let fieldNames = (0..<fieldCount).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
 
-        var transform: OGRCoordinateTransformationH? = nil
+        var transform: OwnedCoordinateTransformation? = nil
         var wkt = ""
-        let wgs84 = try SpatialReference.handle("EPSG:4326")
-        defer { OSRDestroySpatialReference(wgs84); if let transform { OCTDestroyCoordinateTransformation(transform) } }
         if let srs = OGR_L_GetSpatialRef(layer) {
+            // The layer's CRS as WKT is informative only: a CRS OGR cannot export leaves it empty.
             var out: UnsafeMutablePointer<CChar>? = nil
-            if OSRExportToWkt(srs, &out) == OGRERR_NONE, let out { wkt = String(cString: out); VSIFree(out) }
-            if let clone = OSRClone(srs) {
-                OSRSetAxisMappingStrategy(clone, OAMS_TRADITIONAL_GIS_ORDER)
-                if OSRIsSame(clone, wgs84) == 0 {
-                    transform = OCTNewCoordinateTransformation(clone, wgs84)
-                    if transform == nil {
-                        OSRDestroySpatialReference(clone)
-                        throw GDALEnvironment.error("transform layer to WGS84", source)
-                    }
-                }
-                OSRDestroySpatialReference(clone)
+            let err = OSRExportToWkt(srs, &out)
+            if let text = takeCString(out), err == OGRERR_NONE { wkt = text }
+            if let clone = OwnedSpatialReference.clone(srs) {
+                transform = try OwnedCoordinateTransformation.between(clone, try SpatialReference.handle("EPSG:4326"),
+                                                                      operation: "transform layer to WGS84", path: source)
             }
         }
 
         var features: [Feature] = []
         OGR_L_ResetReading(layer)
         var index = 0
-        while let f = OGR_L_GetNextFeature(layer) {
-            defer { OGR_F_Destroy(f) }
+        while let raw = OGR_L_GetNextFeature(layer) {
+            let feature = OwnedFeature(raw)
+            let f = feature.raw
             index += 1
             var attrs: [String: String] = [:]
             for i in 0..<fieldCount where OGR_F_IsFieldSetAndNotNull(f, i) != 0 {
@@ -168,20 +162,17 @@ public enum VectorReader {
             }
             var geometry: Geometry? = nil
             if let g = OGR_F_GetGeometryRef(f), OGR_G_IsEmpty(g) == 0 {
-                if let transform {
-                    guard OGR_G_Transform(g, transform) == OGRERR_NONE else {
-                        throw GDALEnvironment.error("transform feature \(index) to WGS84", source)
-                    }
-                }
+                try transform?.apply(to: g, operation: "transform feature \(index) to WGS84", path: source)
                 geometry = convert(g)
             }
             features.append(Feature(index: index, fid: Int64(OGR_F_GetFID(f)), attributes: attrs, geometry: geometry))
+            withExtendedLifetime(feature) {}
         }
         return VectorLayer(name: String(cString: OGR_L_GetName(layer)), fieldNames: fieldNames,
                            features: features, sourceCRS: wkt)
     }
 
-    static func open(_ source: String) throws -> GDALDatasetH {
+    static func open(_ source: String) throws -> OwnedDataset {
         GDALEnvironment.ensure()
         let isFile = !source.contains(":") || source.hasPrefix("/") || source.hasPrefix(".")
         if isFile && !source.hasPrefix("/vsi") && !FileManager.default.fileExists(atPath: source) {
@@ -191,7 +182,7 @@ public enum VectorReader {
         guard let ds = GDALOpenEx(source, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options.constPointer, nil) else {
             throw GDALEnvironment.error("open vector source", source, fallback: "not a vector source OGR can read")
         }
-        return ds
+        return OwnedDataset(ds)
     }
 
     static func points(_ g: OGRGeometryH) -> [Coordinate] {
@@ -224,9 +215,9 @@ public enum VectorReader {
             return firstPoint.map { .point($0) }
         default:
             // Curves and others: ask OGR for a linear approximation.
-            if let lin = OGR_G_GetLinearGeometry(g, 0, nil) {
-                defer { OGR_G_DestroyGeometry(lin) }
-                if OGR_GT_Flatten(OGR_G_GetGeometryType(lin)) != type { return convert(lin) }
+            if let raw = OGR_G_GetLinearGeometry(g, 0, nil) {
+                let lin = OwnedGeometry(raw)
+                if OGR_GT_Flatten(OGR_G_GetGeometryType(lin.raw)) != type { return convert(lin.raw) }
             }
             return nil
         }
@@ -289,23 +280,16 @@ public enum VectorWriter {
         GDALEnvironment.ensure()
         let driverName = try driverName(for: path)
         guard let driver = GDALGetDriverByName(driverName) else {
-            throw GeoError(operation: "find driver", message: "GDAL has no \(driverName) driver")
+            throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
         }
         if driverName == "ESRI Shapefile" {
             try writeShapefile(layers, to: path, driver: driver)
             return
         }
         let out = try AtomicOutput(path: path)
-        guard let ds = GDALCreate(driver, out.temporaryPath, 0, 0, 0, GDT_Unknown, nil) else {
-            throw GDALEnvironment.error("create", path)
-        }
-        do {
-            for layer in layers { try writeLayer(layer, into: ds, driverName: driverName, path: path) }
-        } catch {
-            GDALClose(ds)
-            throw error
-        }
-        GDALClose(ds)
+        let ds = try OwnedDataset.create(driver: driver, path: out.temporaryPath, operation: "create", reportedPath: path)
+        for layer in layers { try writeLayer(layer, into: ds, driverName: driverName, path: path) }
+        try ds.close(operation: "write", path: path)
         try out.commit()
     }
 
@@ -319,18 +303,11 @@ public enum VectorWriter {
         try FileManager.default.createDirectory(at: tmpDir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmpDir) }
         let tmpPath = tmpDir.appendingPathComponent(url.lastPathComponent).path
-        guard let ds = GDALCreate(driver, tmpPath, 0, 0, 0, GDT_Unknown, nil) else {
-            throw GDALEnvironment.error("create", path)
-        }
-        do {
-            var renamed = layer
-            renamed.name = url.deletingPathExtension().lastPathComponent
-            try writeLayer(renamed, into: ds, driverName: "ESRI Shapefile", path: path)
-        } catch {
-            GDALClose(ds)
-            throw error
-        }
-        GDALClose(ds)
+        let ds = try OwnedDataset.create(driver: driver, path: tmpPath, operation: "create", reportedPath: path)
+        var renamed = layer
+        renamed.name = url.deletingPathExtension().lastPathComponent
+        try writeLayer(renamed, into: ds, driverName: "ESRI Shapefile", path: path)
+        try ds.close(operation: "write", path: path)
         let fm = FileManager.default
         for file in try fm.contentsOfDirectory(atPath: tmpDir.path) {
             let dest = dir.appendingPathComponent(file).path
@@ -341,9 +318,9 @@ public enum VectorWriter {
         }
     }
 
-    private static func writeLayer(_ data: LayerData, into ds: GDALDatasetH, driverName: String, path: String) throws {
+    private static func writeLayer(_ data: LayerData, into dataset: OwnedDataset, driverName: String, path: String) throws {
+        let ds = dataset.raw
         let srs = try SpatialReference.handle("EPSG:4326")
-        defer { OSRDestroySpatialReference(srs) }
         let gtype: OGRwkbGeometryType
         switch data.geometryType {
         case .none: gtype = wkbNone
@@ -357,23 +334,23 @@ public enum VectorWriter {
         if driverName == "GeoJSON" { opts.append("RFC7946=YES") }
         if driverName == "ESRI Shapefile" { opts.append("ENCODING=UTF-8") }   // Vietnamese names survive (.cpg written)
         let options = CStringList(opts)
-        guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs, gtype, options.pointer) else {
+        guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs.raw, gtype, options.pointer) else {
             throw GDALEnvironment.error("create layer '\(data.name)'", path)
         }
         for (name, kind) in data.fields {
             let type: OGRFieldType = kind == .integer ? OFTInteger64 : kind == .real ? OFTReal : OFTString
-            let fd = OGR_Fld_Create(name, type)
-            defer { OGR_Fld_Destroy(fd) }
-            guard OGR_L_CreateField(layer, fd, 1) == OGRERR_NONE else {
-                throw GDALEnvironment.error("create field '\(name)' in layer '\(data.name)'", path)
-            }
+            let fd = try OwnedFieldDefinition(name: name, type: type)
+            try GDALEnvironment.check(OGR_L_CreateField(layer, fd.raw, 1), "create field '\(name)' in layer '\(data.name)'", path)
         }
         let defn = OGR_L_GetLayerDefn(layer)
         // One transaction for the whole layer: otherwise GeoPackage commits every feature.
         let transactional = GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE
+        var committed = !transactional
+        defer { if !committed { GDALDatasetRollbackTransaction(ds) } }   // a thrown error leaves no half layer
         for (rowIndex, row) in data.rows.enumerated() {
-            guard let f = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
-            defer { OGR_F_Destroy(f) }
+            guard let raw = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
+            let feature = OwnedFeature(raw)
+            let f = feature.raw
             for (i, v) in row.values.enumerated() {
                 switch v {
                 case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
@@ -383,53 +360,60 @@ public enum VectorWriter {
                 }
             }
             if let g = row.geometry, data.geometryType != .none {
-                let h = makeOGRGeometry(g, forcing: data.geometryType)
-                OGR_G_AssignSpatialReference(h, srs)
-                OGR_F_SetGeometryDirectly(f, h)
+                let h = try makeOGRGeometry(g, forcing: data.geometryType)
+                OGR_G_AssignSpatialReference(h.raw, srs.raw)
+                try GDALEnvironment.check(OGR_F_SetGeometryDirectly(f, h.release()),
+                                          "set geometry of feature \(rowIndex + 1) of layer '\(data.name)'", path)
             }
-            guard OGR_L_CreateFeature(layer, f) == OGRERR_NONE else {
-                if transactional { GDALDatasetRollbackTransaction(ds) }
-                throw GDALEnvironment.error("write feature \(rowIndex + 1) of layer '\(data.name)'", path)
-            }
+            try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
+            withExtendedLifetime(feature) {}
         }
-        if transactional && GDALDatasetCommitTransaction(ds) != OGRERR_NONE {
-            throw GDALEnvironment.error("commit layer '\(data.name)'", path)
+        if transactional {
+            committed = true
+            try GDALEnvironment.check(GDALDatasetCommitTransaction(ds), "commit layer '\(data.name)'", path)
         }
+        withExtendedLifetime(srs) {}
     }
 
-    static func ring(_ cs: [Coordinate]) -> OGRGeometryH {
-        let r = OGR_G_CreateGeometry(wkbLinearRing)!
-        for c in cs { OGR_G_AddPoint_2D(r, c.x, c.y) }
-        if let f = cs.first, let l = cs.last, f != l { OGR_G_AddPoint_2D(r, f.x, f.y) }
+    static func ring(_ cs: [Coordinate]) throws -> OwnedGeometry {
+        let r = try OwnedGeometry.create(wkbLinearRing)
+        for c in cs { OGR_G_AddPoint_2D(r.raw, c.x, c.y) }
+        if let f = cs.first, let l = cs.last, f != l { OGR_G_AddPoint_2D(r.raw, f.x, f.y) }
         return r
     }
 
-    static func polygon(_ rings: [[Coordinate]]) -> OGRGeometryH {
-        let p = OGR_G_CreateGeometry(wkbPolygon)!
-        for r in rings { OGR_G_AddGeometryDirectly(p, ring(r)) }
+    static func polygon(_ rings: [[Coordinate]]) throws -> OwnedGeometry {
+        let p = try OwnedGeometry.create(wkbPolygon)
+        for r in rings { try add(try ring(r), to: p) }
         return p
     }
 
-    static func makeOGRGeometry(_ g: Geometry, forcing kind: LayerData.GeometryKind) -> OGRGeometryH {
+    /// Hands `part` over to `collection` (OGR_G_AddGeometryDirectly takes ownership).
+    static func add(_ part: OwnedGeometry, to collection: OwnedGeometry) throws {
+        try GDALEnvironment.check(OGR_G_AddGeometryDirectly(collection.raw, part.release()), "build geometry",
+                                  kind: .unsupported)
+    }
+
+    static func makeOGRGeometry(_ g: Geometry, forcing kind: LayerData.GeometryKind) throws -> OwnedGeometry {
         switch g {
         case .point(let c):
-            let h = OGR_G_CreateGeometry(wkbPoint)!
-            OGR_G_SetPoint_2D(h, 0, c.x, c.y)
+            let h = try OwnedGeometry.create(wkbPoint)
+            OGR_G_SetPoint_2D(h.raw, 0, c.x, c.y)
             return h
         case .lineString(let cs):
-            let h = OGR_G_CreateGeometry(wkbLineString)!
-            for c in cs { OGR_G_AddPoint_2D(h, c.x, c.y) }
+            let h = try OwnedGeometry.create(wkbLineString)
+            for c in cs { OGR_G_AddPoint_2D(h.raw, c.x, c.y) }
             return h
         case .polygon(let rings):
             if kind == .multiPolygon {
-                let m = OGR_G_CreateGeometry(wkbMultiPolygon)!
-                OGR_G_AddGeometryDirectly(m, polygon(rings))
+                let m = try OwnedGeometry.create(wkbMultiPolygon)
+                try add(try polygon(rings), to: m)
                 return m
             }
-            return polygon(rings)
+            return try polygon(rings)
         case .multiPolygon(let ps):
-            let m = OGR_G_CreateGeometry(wkbMultiPolygon)!
-            for p in ps { OGR_G_AddGeometryDirectly(m, polygon(p)) }
+            let m = try OwnedGeometry.create(wkbMultiPolygon)
+            for p in ps { try add(try polygon(p), to: m) }
             return m
         }
     }

@@ -201,10 +201,10 @@ enum CoverageCommand {
     /// transmitters file (a connection string has no folder: the current directory).
     static func antennaLibrary(_ dir: String?, transmittersPath: String, transmitters: [Transmitter]) -> AntennaLibrary? {
         guard transmitters.contains(where: { !($0.antennaPattern ?? "").isEmpty }) else { return nil }
-        if let dir { return AntennaLibrary(folder: URL(fileURLWithPath: dir)) }
+        if let dir { return AntennaLibrary(folder: URL(fileURLWithPath: dir), archiveOpener: PAFXFile.opener) }
         let url = URL(fileURLWithPath: transmittersPath)
         let folder = FileManager.default.fileExists(atPath: url.path) ? url.deletingLastPathComponent() : URL(fileURLWithPath: ".")
-        return AntennaLibrary(folder: folder)
+        return AntennaLibrary(folder: folder, archiveOpener: PAFXFile.opener)
     }
 
     /// Runs a study and writes its products; returns the summary text.

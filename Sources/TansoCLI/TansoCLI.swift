@@ -74,6 +74,8 @@ public enum TansoCLI {
             printError("unknown command '\(first)'\(hint); see 'tanso --help'")
             return 2
         }
+        // GDAL's warnings (collected by Geo instead of dropped) reach the user after the command's own output.
+        defer { for w in GDALEnvironment.drainWarnings() { printWarning("GDAL: " + ErrorText.sanitize(w)) } }
         do {
             return try command.run(Array(args.dropFirst()))
         } catch let e as UsageError {

@@ -254,7 +254,7 @@ final class LoaderFuzzTests: XCTestCase {
     func testPAFXArchives() throws {
         let seed = try referenceFile("antennas/strang00_pafx2msi/data/SV460-SF2SNM.pafx")
         fuzz("pafx", seeds: [seed], body: fileBody("a.pafx") { path in
-            _ = try PAFXReader.read(URL(fileURLWithPath: path))
+            _ = try PAFXFile.read(URL(fileURLWithPath: path))
         })
     }
 

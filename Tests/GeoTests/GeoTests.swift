@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import Geo
+import CGDAL
 
 final class GeoTests: XCTestCase {
     var dir: URL!
@@ -122,6 +123,32 @@ final class GeoTests: XCTestCase {
         layer.append(.point(Coordinate(106.82, 10.95)), [.string("A"), .integer(1200), .real(12.5)])
         layer.append(.point(Coordinate(107.1, 11.2)), [.string("Bình Lộc"), .integer(30), .null])
         return layer
+    }
+
+    /// GDAL's warnings are collected (no longer dropped by a quiet handler) and handed over once: the Shapefile
+    /// driver warns when it shortens a field name to 10 characters.
+    func testGDALWarningsAreCollectedAndDrainedOnce() throws {
+        _ = GDALEnvironment.drainWarnings()
+        var layer = LayerData(name: "sites", fields: [("transmitter_name", .string)], geometryType: .point)
+        layer.append(.point(Coordinate(106.82, 10.95)), [.string("A")])
+        try VectorWriter.write([layer], to: dir.appendingPathComponent("sites.shp").path)
+        let warnings = GDALEnvironment.drainWarnings()
+        XCTAssertTrue(warnings.contains { $0.contains("'transmitter_name'") && $0.contains("'transmitte'") }, "\(warnings)")
+        XCTAssertEqual(GDALEnvironment.drainWarnings(), [])
+    }
+
+    /// A failing OGR or GDAL call throws a GeoError of the matching kind carrying GDAL's own message.
+    func testCheckedCallsCarryKindAndGDALMessage() {
+        XCTAssertThrowsError(try SpatialReference.wkt(of: "EPSG:999999")) { e in
+            let g = e as! GeoError
+            XCTAssertEqual(g.kind, .projection)
+            XCTAssertFalse(g.message.isEmpty)
+        }
+        XCTAssertThrowsError(try GDALEnvironment.check(OGRErr(OGRERR_UNSUPPORTED_OPERATION), "test")) { e in
+            XCTAssertEqual((e as! GeoError).kind, .unsupported)
+            XCTAssertEqual((e as! GeoError).message, "OGR error 4 (unsupported operation)")
+        }
+        XCTAssertNoThrow(try GDALEnvironment.check(CE_Warning, "test"))
     }
 
     func testVectorRoundTripInEveryFormat() throws {

@@ -7,6 +7,7 @@ import Foundation
 import XCTest
 import TestSupport
 @testable import Radio
+import Records
 
 final class AntennaPatternTests: XCTestCase {
     static let dir = "antennas/strang00_python_antenna_pattern/"
@@ -88,8 +89,8 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertEqual(other.horizontal.minimum.angleDeg, 311)
     }
 
-    /// Sinclair SV460-SF2SNM (890–960 MHz, 15 dBd): the PAFX archive read with Foundation only (ZIP + inflate +
-    /// CRC-32 here) gives four patterns equal to their MSI conversions by pafx2msi (largest difference seen:
+    /// Sinclair SV460-SF2SNM (890–960 MHz, 15 dBd): the PAFX archive read through GDAL's /vsizip/ (Records'
+    /// PAFXFile; Radio parses) gives four patterns equal to their MSI conversions by pafx2msi (largest difference seen:
     /// 0 dB; tolerance 0.005 dB, the MSI's 2 decimals). The four MSI files, being measurements at four frequencies,
     /// differ by up to 16 dB in nulls, but agree in the main beam: same gain, least attenuation at 0° (±1°) in both
     /// cuts, and wherever both are within their half-power beam (attenuation ≤ 3 dB) within 1.0 dB (largest
@@ -119,7 +120,7 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertLessThanOrEqual(largestBeam, 1.05)
         XCTAssertGreaterThan(largestBeam, 0.5)     // they are different measurements, not copies
 
-        let pafx = try PAFXReader.read(try reference(Self.sinclair + "SV460-SF2SNM.pafx"))
+        let pafx = try PAFXFile.read(try reference(Self.sinclair + "SV460-SF2SNM.pafx"))
         XCTAssertEqual(pafx.map(\.name), ["SV460-SF2SNM_0890", "SV460-SF2SNM_0920", "SV460-SF2SNM_0940", "SV460-SF2SNM_0960"])
         XCTAssertEqual(pafx.map { $0.frequencyMHz ?? 0 }, [890, 920, 940, 960])
         var largest = 0.0
@@ -306,7 +307,7 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertThrowsError(try lib.pattern(named: "no-such-antenna.msi")) { e in
             XCTAssertTrue("\(e)".contains("no-such-antenna.msi"), "\(e)")
         }
-        let sin = AntennaLibrary(folder: try reference(Self.sinclair))
+        let sin = AntennaLibrary(folder: try reference(Self.sinclair), archiveOpener: PAFXFile.opener)
         XCTAssertEqual(try sin.pattern(named: "SV460-SF2SNM.pafx#SV460-SF2SNM_0940").frequencyMHz, 940)
         XCTAssertEqual(try sin.pattern(named: "SV460-SF2SNM.pafx").frequencyMHz, 890)
         XCTAssertThrowsError(try sin.pattern(named: "SV460-SF2SNM.pafx#nope"))
@@ -398,7 +399,7 @@ final class AntennaPatternTests: XCTestCase {
         let noVertical = error(String(Self.small.prefix(upTo: Self.small.range(of: "VERTICAL")!.lowerBound)))
         XCTAssertEqual(noVertical?.expected, "a VERTICAL section")
 
-        XCTAssertThrowsError(try PAFXReader.read(try reference(Self.dir + "B800A065-18-4E.pln"))) { e in
+        XCTAssertThrowsError(try PAFXFile.read(try reference(Self.dir + "B800A065-18-4E.pln"))) { e in
             XCTAssertTrue("\(e)".contains("B800A065-18-4E.pln"), "\(e)")
         }
     }

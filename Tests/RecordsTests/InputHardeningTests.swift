@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import Geo
+import CGDAL
 import Radio
 @testable import Records
 
@@ -103,6 +104,30 @@ final class InputHardeningTests: XCTestCase {
                 XCTAssertFalse(text.contains("SECRETHASH") || text.contains("outside'"), text)
             }
         }
+    }
+
+    /// A PAFX archive is a ZIP read through GDAL's /vsizip/: a member that inflates beyond the pattern limit (here
+    /// 3 MB of spaces, a few kB compressed) is refused once the bound is passed, never inflated whole. Written with
+    /// GDAL's own /vsizip/ writer. A PAFX name with no archive reader given to the library is refused.
+    func testPAFXMemberInflatedOnlyUpToTheLimit() throws {
+        let bomb = dir.appendingPathComponent("bomb.pafx")
+        let zip = dir.appendingPathComponent("bomb.zip")   // GDAL writes archives named .zip
+        guard let fp = VSIFOpenL("/vsizip/" + zip.path + "/antenna.paf", "wb") else { return XCTFail("cannot write ZIP") }
+        let spaces = [UInt8](repeating: 0x20, count: 3 << 20)
+        XCTAssertEqual(spaces.withUnsafeBytes { VSIFWriteL($0.baseAddress, 1, $0.count, fp) }, spaces.count)
+        VSIFCloseL(fp)
+        try FileManager.default.moveItem(at: zip, to: bomb)
+        let size = try FileManager.default.attributesOfItem(atPath: bomb.path)[.size] as! Int
+        XCTAssertLessThan(size, 100_000)
+        XCTAssertThrowsError(try AntennaLibrary(folder: dir, archiveOpener: PAFXFile.opener).pattern(named: "bomb.pafx")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("antenna.paf of at most 1048576 bytes inflated"), text)
+            XCTAssertTrue(text.contains("TANSO_MAX_PATTERN_MB"), text)
+        }
+        XCTAssertThrowsError(try AntennaLibrary(folder: dir).pattern(named: "bomb.pafx")) { e in
+            XCTAssertTrue("\(e)".contains(".pafx needs an archive reader"), "\(e)")
+        }
+        XCTAssertThrowsError(try PAFXFile.read(dir.appendingPathComponent("missing.pafx")))
     }
 
     /// Failed before: a pattern file was read whole whatever its size (a 1 GB file took minutes and 6.7 GB).

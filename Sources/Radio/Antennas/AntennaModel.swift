@@ -60,8 +60,13 @@ public final class AntennaLibrary: Sendable {
     public let folder: URL
     private let cache = Mutex<[String: AntennaPattern]>([:])
 
-    public init(folder: URL) {
+    /// Opens `.pafx` archives (ZIP); nil: PAFX names are refused. Radio reads no ZIP itself (Records' `PAFXFile.open`
+    /// reads them through GDAL).
+    public let archiveOpener: PatternArchiveOpener?
+
+    public init(folder: URL, archiveOpener: PatternArchiveOpener? = nil) {
         self.folder = folder
+        self.archiveOpener = archiveOpener
     }
 
     /// The pattern named by a transmitter record, loaded once.
@@ -125,7 +130,11 @@ public final class AntennaLibrary: Sendable {
         let url = try confinedURL(fileName, displayName: name)
         switch url.pathExtension.lowercased() {
         case "pafx":
-            let all = try PAFXReader.read(url)
+            guard let archiveOpener else {
+                throw AntennaFileError(file: url.lastPathComponent, line: 0, value: url.lastPathComponent,
+                                       expected: "a pattern file this library reads (.msi, .pln, .txt; .pafx needs an archive reader)")
+            }
+            let all = try PAFXReader.read(try archiveOpener(url))
             if let member {
                 guard let p = all.first(where: { $0.name == member }) else {
                     throw AntennaFileError(file: url.lastPathComponent, line: 0, value: member,

@@ -2,28 +2,34 @@
 // archive holding an index `antenna.paf` (XML: the antenna and its <Pattern> records: name, frequency, electrical
 // tilt, boresight gain and unit, the entry name of its pattern file) and one `*.pap` file per pattern (XML:
 // <HorizontalPattern> and <VerticalPattern> with StartAngle, EndAngle, Step and `;`-separated <Gains> in dB relative
-// to boresight, ≤ 0). Read with Foundation only: ZipArchive (inflate written here) and a plain scan of the tags
-// (FoundationXML is not used, to keep Radio free of libxml2).
+// to boresight, ≤ 0). Radio stays pure: the archive's members come through `PatternArchive` (Records reads the
+// ZIP with GDAL's /vsizip/: `PAFXFile`), and the XML is a plain scan of the tags (FoundationXML is not used, to keep
+// Radio free of libxml2).
 //
 // Angles map to the MSI convention by angle mod 360 (−1° → 359°), gains to attenuation by a change of sign; the
 // horizontal pattern with Inclination 0 and the vertical pattern with Orientation 0 are used. This is the mapping
 // of Strang00's pafx2msi converter, whose MSI output for the Sinclair SV460-SF2SNM archive our tests compare with.
 import Foundation
 
+/// The members of an opened archive (a PAFX file is a ZIP archive), as a reader outside Radio provides them.
+public protocol PatternArchive {
+    /// The archive's file name, for messages.
+    var fileName: String { get }
+    /// Names of the archive's files.
+    var memberNames: [String] { get }
+    /// The bytes of a member (nil when there is no such member), within the reader's size bound.
+    func member(_ name: String) throws -> [UInt8]?
+}
+
+/// Opens the archive at a URL (already confined to the patterns folder by `AntennaLibrary`).
+public typealias PatternArchiveOpener = @Sendable (URL) throws -> any PatternArchive
+
 public enum PAFXReader {
     /// Every pattern of a `.pafx` archive, in the order of the index.
-    public static func read(_ url: URL) throws -> [AntennaPattern] {
-        let file = url.lastPathComponent
-        let data: Data
-        do { data = try InputLimits.read(url.path, kind: .pattern) } catch let e as InputFileError {
-            throw AntennaFileError(file: file, line: 0, value: file, expected: "a readable PAFX archive: \(e.reason)")
-        }
-        let zip: ZipArchive
-        do { zip = try ZipArchive(data) } catch {
-            throw AntennaFileError(file: file, line: 0, value: "\(error)", expected: "a PAFX (ZIP) archive")
-        }
+    public static func read(_ zip: any PatternArchive) throws -> [AntennaPattern] {
+        let file = zip.fileName
         guard let indexBytes = try zipData(zip, "antenna.paf", file) else {
-            throw AntennaFileError(file: file, line: 0, value: zip.entries.map(\.name).joined(separator: ", "),
+            throw AntennaFileError(file: file, line: 0, value: zip.memberNames.joined(separator: ", "),
                                    expected: "an antenna.paf index in the archive")
         }
         let index = text(indexBytes)
@@ -83,8 +89,8 @@ public enum PAFXReader {
         }
     }
 
-    static func zipData(_ zip: ZipArchive, _ name: String, _ file: String) throws -> [UInt8]? {
-        do { return try zip.data(named: name) } catch {
+    static func zipData(_ zip: any PatternArchive, _ name: String, _ file: String) throws -> [UInt8]? {
+        do { return try zip.member(name) } catch let e as AntennaFileError { throw e } catch {
             throw AntennaFileError(file: file, line: 0, value: "\(error)", expected: "a readable entry \(name)")
         }
     }
