@@ -34,7 +34,7 @@ let package = Package(
         // Command-line parsing and wiring (a library so that tests can call it in-process).
         .target(name: "TansoCLI", dependencies: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports"]),
         .executableTarget(name: "tanso", dependencies: ["TansoCLI"]),
-        // Test helpers: locating ../shared/reference, reading its CSV files; the seeded generator (Radio's).
+        // Test helpers: the validation fixtures (Tests/Fixtures), reading their CSV files; the seeded generator (Radio's).
         .target(name: "TestSupport", dependencies: ["Radio"]),
 
         .executableTarget(name: "benchmarks", dependencies: ["CFastMath", "Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
