@@ -15,6 +15,14 @@ enum OutputOptions {
 
     /// Refuses a single output file that is one of the inputs (compared by resolved real path).
     static func refuseOverwrite(file output: String, inputs: [String?]) throws {
+        // A product replaces only a regular file: never a device (/dev/full, /dev/null), a FIFO, a socket or a
+        // folder, which the atomic rename would otherwise swap for a plain file.
+        if let type = (try? FileManager.default.attributesOfItem(atPath: output))?[.type] as? FileAttributeType,
+           type != .typeRegular, type != .typeSymbolicLink {
+            let what = type == .typeDirectory ? "a folder" : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device"
+                : type == .typeSocket ? "a socket" : "not a regular file (a FIFO?)"
+            throw InputError("--output \(output) is \(what): tanso writes its products only as regular files; choose a file path")
+        }
         let out = realPath(output)
         for case let i? in inputs where !i.isEmpty && realPath(i) == out {
             throw InputError("--output \(output) is the input \(i): the run would overwrite it; choose another --output")

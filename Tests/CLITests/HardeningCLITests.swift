@@ -374,6 +374,22 @@ final class HardeningCLITests: XCTestCase {
     /// Failed before: a full disk printed "sqlite3_exec(<the GeoPackage schema>) failed: database or disk is
     /// full" or "no such table: gpkg_geometry_columns"; a read-only folder a Foundation error dump.
     /// Needs a small tmpfs (root); skipped elsewhere.
+    /// An --output that is a FIFO (or a device such as /dev/full) is refused and left as it was: the atomic rename
+    /// used to replace it with a regular file (as root, `pathloss --output /dev/full` replaced the device).
+    func testOutputOntoANonRegularFileIsRefused() throws {
+        let batch = try write("paths.csv", "id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m\na,900,30,2,100,0 0 0 0\n")
+        let fifo = dir.appendingPathComponent("fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        for output in [fifo, dir.path] {
+            let r = try run(["pathloss", "--model", "fspl", "--input", batch, "--output", output])
+            XCTAssertEqual(r.code, 1, r.err)
+            XCTAssertTrue(r.err.contains("tanso writes its products only as regular files"), r.err)
+        }
+        var st = stat()
+        XCTAssertEqual(lstat(fifo, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "the FIFO is still a FIFO")
+    }
+
     func testDiskFullAndReadOnlyAreNamed() throws {
         let mnt = dir.appendingPathComponent("mnt")
         try FileManager.default.createDirectory(at: mnt, withIntermediateDirectories: true)
