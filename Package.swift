@@ -37,7 +37,7 @@ let package = Package(
         // Test helpers: the validation fixtures (Tests/Fixtures), reading their CSV files; the seeded generator (Radio's).
         .target(name: "TestSupport", dependencies: ["Radio"]),
 
-        .executableTarget(name: "benchmarks", dependencies: ["CFastMath", "Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
+        .executableTarget(name: "benchmarks", dependencies: ["Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
                           path: "benchmarks", exclude: ["README.md", "results"]),
 
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),
