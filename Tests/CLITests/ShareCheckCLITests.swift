@@ -144,4 +144,46 @@ extension CLITests {
             XCTAssertEqual(outcomes(j)[check], verdict, "\(file): \(r.out)")
         }
     }
+
+    /// result.json holds the figures' numbers as JSON numbers (counts as integers) with their unit beside them, and a
+    /// value of several parts with each part under its own key. Failed before: every value was a formatted string
+    /// ("500.0", "1", "0, population 0").
+    func testShareCheckResultHoldsNumbersAsNumbers() throws {
+        let p = try write("nt.json", """
+        {"operator": "MobiFone", "kind": "new_tower", "site_id": "MF-N1", "latitude": 10.901, "longitude": 107.001, "tower_height_m": 40,
+         "transmitters": [{"id": "MF-N1-1", "technology": "4G", "antenna_height_m": 35, "frequency_mhz": 1862.5, "bandwidth_mhz": 15,
+                           "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}]}
+        """)
+        let r = try run(["share-check", "--proposal", p, "--output", "numbers"] + (try shareInputs()))
+        XCTAssertEqual(r.code, 0, r.err)
+        let j = try resultJSON("numbers")
+        var figures: [String: [String: Any]] = [:]
+        for c in j["checks"] as? [[String: Any]] ?? [] {
+            for f in c["figures"] as? [[String: Any]] ?? [] { figures["\(c["id"] as! String)/\(f["name"] as! String)"] = f }
+        }
+        let radius = try XCTUnwrap(figures["sharing/sharing radius"])
+        let value = try XCTUnwrap(radius["value"])
+        XCTAssertTrue(value is NSNumber, "sharing radius: \(type(of: value)) \(value)")
+        XCTAssertFalse(value is String)
+        XCTAssertEqual((value as? NSNumber)?.doubleValue, 500)
+        XCTAssertEqual(radius["unit"] as? String, "m")
+        XCTAssertEqual((figures["sharing/towers within the radius"]?["value"] as? NSNumber)?.intValue, 1)
+        let villages = try XCTUnwrap(figures.first { $0.key.hasPrefix("coverage/") && $0.key.hasSuffix("villages newly covered (no operator before)") }?.value)
+        XCTAssertTrue(villages["value"] is NSNumber)
+        XCTAssertTrue(villages["population"] is NSNumber)
+        let onTower = try XCTUnwrap(figures["exposure/transmitters on the tower"])
+        XCTAssertEqual((onTower["value"] as? NSNumber)?.intValue, 1)
+        XCTAssertEqual((onTower["existing"] as? NSNumber)?.intValue, 0)
+        XCTAssertEqual((onTower["proposed"] as? NSNumber)?.intValue, 1)
+        XCTAssertEqual(figures["exposure/total EIRP"]?["unit"] as? String, "dBW")
+        // No number left as text; counts written as integers.
+        for (k, f) in figures { if let s = f["value"] as? String { XCTAssertNil(Double(s), "\(k): \(s) is a number written as text") } }
+        let text = try String(contentsOf: dir.appendingPathComponent("numbers/result.json"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\"value\": 500.0"), "sharing radius as a JSON number")
+        XCTAssertFalse(text.contains("\"value\": \"500.0\""))
+        // The report shows them as before.
+        let html = try String(contentsOf: dir.appendingPathComponent("numbers/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("sharing radius: <b>500.0</b> m"))
+        XCTAssertTrue(html.contains("transmitters on the tower: <b>1 (0 existing + 1 proposed)</b>"))
+    }
 }

@@ -34,12 +34,26 @@ public enum CheckOutcome: String, Sendable, Comparable, Codable {
     public static func < (a: CheckOutcome, b: CheckOutcome) -> Bool { a.rank < b.rank }
 }
 
-/// A figure of a check: name, formatted value, unit (formatting fixed here, so reports are byte-stable).
+/// The value of a figure, typed: Analysis gives numbers, Reports formats them (HTML, terminal) or writes them
+/// as JSON numbers. `decimals` is the display precision, so the reports are byte-stable.
+public enum FigureValue: Sendable, Equatable {
+    case number(Double, decimals: Int)
+    case count(Int)
+    case text(String)
+    /// Villages and their population ("4, population 1200").
+    case villages(Int, population: Int)
+    /// Transmitters on a tower: existing + proposed ("3 (2 existing + 1 proposed)").
+    case existingPlusProposed(existing: Int, proposed: Int)
+    /// The compared box: ±radius, cell size, propagation model ("±10.0 km, 100 m cells, model hata").
+    case studyArea(radiusKm: Double, cellM: Int, model: String)
+}
+
+/// A figure of a check: name, typed value, unit.
 public struct CheckFigure: Sendable, Equatable {
     public var name: String
-    public var value: String
+    public var value: FigureValue
     public var unit: String
-    public init(_ name: String, _ value: String, _ unit: String = "") { self.name = name; self.value = value; self.unit = unit }
+    public init(_ name: String, _ value: FigureValue, _ unit: String = "") { self.name = name; self.value = value; self.unit = unit }
 }
 
 public struct CheckResult: Sendable, Equatable {
@@ -285,7 +299,8 @@ public enum SharingCheck {
         if reasons.isEmpty { reasons = ["all five checks pass"] }
         checks.append(CheckResult(id: "verdict", title: "Verdict", outcome: verdict,
                                   summary: verdict == .pass ? "all checks pass" : "\(checks.filter { $0.outcome == .fail }.count) check(s) fail, \(checks.filter { $0.outcome == .review }.count) ask for review",
-                                  figures: [CheckFigure("checks passed", "\(checks.filter { $0.outcome == .pass }.count) / \(checks.count)")],
+                                  figures: [CheckFigure("checks passed", .count(checks.filter { $0.outcome == .pass }.count)),
+                                            CheckFigure("checks", .count(checks.count))],
                                   details: reasons))
         return SharingResult(proposalID: proposalID, proposal: p, tower: tower, existingOnTower: onTower, proposed: proposed,
                              proposedAssignments: proposedAssignments, shareableTowers: sharing.shareable, gains: cov.gains,
@@ -307,11 +322,11 @@ public enum SharingCheck {
         if inBox == 0 {
             reasons.append("no village of the villages file within ±\(f1(r)) km of the tower: the coverage gain cannot be judged")
         }
-        figures.append(CheckFigure("villages within ±\(f1(r)) km", "\(inBox)"))
+        figures.append(CheckFigure("villages within ±\(f1(r)) km", .count(inBox)))
         let reachKm = max(50, 2 * settings.study.maxRadiusKm)
         let nearest = existing.map { Geodesy.distanceKm(tower.latitude, tower.longitude, $0.latitude, $0.longitude) }.min()
         if let nearest {
-            figures.append(CheckFigure("nearest existing transmitter", f1(nearest), "km"))
+            figures.append(CheckFigure("nearest existing transmitter", .number(nearest, decimals: 1), "km"))
             if nearest > reachKm {
                 reasons.append("the nearest existing transmitter is \(f1(nearest)) km away (more than \(f1(reachKm)) km): the tower lies outside the area of the network given, so interference and sharing cannot be judged")
             }
@@ -323,7 +338,7 @@ public enum SharingCheck {
         }
         if !skippedRows.isEmpty {
             reasons.append("\(skippedRows.count) invalid input row(s) were skipped with --skip-invalid: the checks ran without them")
-            figures.append(CheckFigure("rows skipped", "\(skippedRows.count)"))
+            figures.append(CheckFigure("rows skipped", .count(skippedRows.count)))
         }
         guard !reasons.isEmpty else { return nil }
         return CheckResult(id: "records", title: "Input records", outcome: .review, summary: reasons.joined(separator: "; "),
@@ -339,13 +354,13 @@ public enum SharingCheck {
     static func sharingCheck(_ p: SharingProposal, tower: Tower, towers: [Tower], settings: SharingSettings)
         -> (check: CheckResult, shareable: [(tower: Tower, distanceM: Double)]) {
         let highest = p.transmitters.map(\.antennaHeightM).max() ?? 0
-        var figures = [CheckFigure("tower", tower.id), CheckFigure("highest proposed antenna", f1(highest), "m")]
+        var figures = [CheckFigure("tower", .text(tower.id)), CheckFigure("highest proposed antenna", .number(highest, decimals: 1), "m")]
         var details: [String] = []
         let tooHigh = p.transmitters.filter { $0.antennaHeightM > tower.heightM + 1e-9 }
         switch p.kind {
         case .coLocation:
-            figures += [CheckFigure("host operators", tower.operators.joined(separator: ", ")),
-                        CheckFigure("host height (highest antenna + headroom)", f1(tower.heightM), "m")]
+            figures += [CheckFigure("host operators", .text(tower.operators.joined(separator: ", "))),
+                        CheckFigure("host height (highest antenna + headroom)", .number(tower.heightM, decimals: 1), "m")]
             if !tooHigh.isEmpty {
                 let list = tooHigh.map { "\($0.id) at \(f1($0.antennaHeightM)) m" }.joined(separator: ", ")
                 return (CheckResult(id: "sharing", title: "Tower sharing", outcome: .fail,
@@ -358,8 +373,8 @@ public enum SharingCheck {
                                     : "co-location on \(tower.id) of \(tower.operators.joined(separator: ", ")): the antennas fit under its \(f1(tower.heightM)) m",
                                 figures: figures, details: details), [])
         case .newTower:
-            figures.append(CheckFigure("declared tower height", f1(tower.heightM), "m"))
-            figures.append(CheckFigure("sharing radius", f1(settings.sharingRadiusM), "m"))
+            figures.append(CheckFigure("declared tower height", .number(tower.heightM, decimals: 1), "m"))
+            figures.append(CheckFigure("sharing radius", .number(settings.sharingRadiusM, decimals: 1), "m"))
             var near: [(tower: Tower, distanceM: Double)] = []
             for t in towers {
                 let d = Geodesy.distanceKm(tower.latitude, tower.longitude, t.latitude, t.longitude) * 1000
@@ -368,8 +383,8 @@ public enum SharingCheck {
             near.sort { ($0.distanceM, $0.tower.id) < ($1.distanceM, $1.tower.id) }
             let need = settings.minHostHeightShare * highest
             let shareable = near.filter { $0.tower.heightM >= need - 1e-9 }
-            figures.append(CheckFigure("towers within the radius", "\(near.count)"))
-            figures.append(CheckFigure("of which could host (height ≥ \(f1(need)) m)", "\(shareable.count)"))
+            figures.append(CheckFigure("towers within the radius", .count(near.count)))
+            figures.append(CheckFigure("of which could host (height ≥ \(f1(need)) m)", .count(shareable.count)))
             for n in near {
                 let ok = n.tower.heightM >= need - 1e-9
                 details.append("\(n.tower.id) (\(n.tower.operators.joined(separator: ", "))), \(Int(n.distanceM.rounded())) m away, height \(f1(n.tower.heightM)) m: "
@@ -484,18 +499,18 @@ public enum SharingCheck {
         _ = offsets
         gained.sort { ($0.technology, -$0.village.population, $0.village.id) < ($1.technology, -$1.village.population, $1.village.id) }
         // Figures and outcome.
-        var figures: [CheckFigure] = [CheckFigure("study area", "±\(f1(r)) km, \(Int(spec.resolutionM)) m cells, model \(study.model)"),
-                                      CheckFigure("villages in the area", "\(inBox.count)")]
+        var figures: [CheckFigure] = [CheckFigure("study area", .studyArea(radiusKm: r, cellM: Int(spec.resolutionM), model: "\(study.model)")),
+                                      CheckFigure("villages in the area", .count(inBox.count))]
         for g in gains {
             let t = g.technology.rawValue
             figures += [
-                CheckFigure("\(t): villages newly covered (no operator before)", "\(g.newVillagesProvince), population \(g.newPopulationProvince)"),
-                CheckFigure("\(t): villages newly covered for \(p.operatorName)", "\(g.newVillagesOperator), population \(g.newPopulationOperator)"),
-                CheckFigure("\(t): area covered by the proposal", f2(g.proposalAreaKm2), "km²"),
-                CheckFigure("\(t): new area (no operator before)", f2(g.newAreaProvinceKm2), "km²"),
-                CheckFigure("\(t): new area for \(p.operatorName)", f2(g.newAreaOperatorKm2), "km²"),
-                CheckFigure("\(t): overlap with \(p.operatorName)'s existing coverage", pct(g.ownOverlapShare), "%"),
-                CheckFigure("\(t): overlap with other operators' coverage", pct(g.othersOverlapShare), "%"),
+                CheckFigure("\(t): villages newly covered (no operator before)", .villages(g.newVillagesProvince, population: g.newPopulationProvince)),
+                CheckFigure("\(t): villages newly covered for \(p.operatorName)", .villages(g.newVillagesOperator, population: g.newPopulationOperator)),
+                CheckFigure("\(t): area covered by the proposal", .number(g.proposalAreaKm2, decimals: 2), "km²"),
+                CheckFigure("\(t): new area (no operator before)", .number(g.newAreaProvinceKm2, decimals: 2), "km²"),
+                CheckFigure("\(t): new area for \(p.operatorName)", .number(g.newAreaOperatorKm2, decimals: 2), "km²"),
+                CheckFigure("\(t): overlap with \(p.operatorName)'s existing coverage", .number(100 * g.ownOverlapShare, decimals: 1), "%"),
+                CheckFigure("\(t): overlap with other operators' coverage", .number(100 * g.othersOverlapShare, decimals: 1), "%"),
             ]
         }
         let newOpArea = gains.reduce(0) { $0 + $1.newAreaOperatorKm2 }, newOpVillages = gains.reduce(0) { $0 + $1.newVillagesOperator }
@@ -553,13 +568,13 @@ public enum SharingCheck {
         let mine = all.filter { $0.kind != .intermodulation && involves($0, ids) }
         let outOfPlan = mine.filter { $0.kind == .outOfPlan }
         let serious = mine.filter { $0.kind != .outOfPlan && ($0.severity == .critical || $0.severity == .high) }
-        var figures = [CheckFigure("proposed assignments", "\(proposed.count)"), CheckFigure("register assignments", "\(register.count)"),
-                       CheckFigure("pairs examined", "\(stats.pairsExamined)"),
-                       CheckFigure("conflicts involving the proposal", "\(mine.count)")]
+        var figures = [CheckFigure("proposed assignments", .count(proposed.count)), CheckFigure("register assignments", .count(register.count)),
+                       CheckFigure("pairs examined", .count(stats.pairsExamined)),
+                       CheckFigure("conflicts involving the proposal", .count(mine.count))]
         for k in [ConflictKind.coChannel, .adjacentChannel, .duplicate, .outOfPlan] {
-            figures.append(CheckFigure("  \(k.rawValue.replacingOccurrences(of: "_", with: " "))", "\(mine.filter { $0.kind == k }.count)"))
+            figures.append(CheckFigure("  \(k.rawValue.replacingOccurrences(of: "_", with: " "))", .count(mine.filter { $0.kind == k }.count)))
         }
-        if let worst = mine.compactMap(\.marginDB).min() { figures.append(CheckFigure("worst margin", f1(worst), "dB")) }
+        if let worst = mine.compactMap(\.marginDB).min() { figures.append(CheckFigure("worst margin", .number(worst, decimals: 1), "dB")) }
         let details = mine.map { "[\($0.severity.rawValue)] \($0.kind.rawValue): \($0.explanation)" }
         let outcome: CheckOutcome, summary: String
         if !outOfPlan.isEmpty {
@@ -616,14 +631,14 @@ public enum SharingCheck {
         let existing = products.filter { c in !new.contains(where: { $0.key == c.key }) }
         let carriers = Set((onTower + proposed).map { "\($0.tx.centreMHz)/\($0.tx.bandwidthKHz)" }).count
         let uplinks = (onTower + proposed).filter { $0.rx != nil }.count
-        var figures = [CheckFigure("transmitters on the tower (register + proposal)", "\(onTower.count + proposed.count)"),
-                       CheckFigure("distinct carriers", "\(carriers)"),
-                       CheckFigure("receive channels on the tower", "\(uplinks)"),
-                       CheckFigure("receivers nearby (≤ \(f1(settings.conflicts.imVictimKm)) km)", "\(receivers.count)"),
-                       CheckFigure("products screened", "\(stats.intermodulationProducts)"),
-                       CheckFigure("products hitting a receiver, involving the proposal", "\(new.count)"),
-                       CheckFigure("products hitting a receiver, existing carriers only", "\(existing.count)")]
-        if let w = new.compactMap(\.marginDB).min() { figures.append(CheckFigure("worst margin (proposal)", f1(w), "dB")) }
+        var figures = [CheckFigure("transmitters on the tower (register + proposal)", .count(onTower.count + proposed.count)),
+                       CheckFigure("distinct carriers", .count(carriers)),
+                       CheckFigure("receive channels on the tower", .count(uplinks)),
+                       CheckFigure("receivers nearby (≤ \(f1(settings.conflicts.imVictimKm)) km)", .count(receivers.count)),
+                       CheckFigure("products screened", .count(stats.intermodulationProducts)),
+                       CheckFigure("products hitting a receiver, involving the proposal", .count(new.count)),
+                       CheckFigure("products hitting a receiver, existing carriers only", .count(existing.count))]
+        if let w = new.compactMap(\.marginDB).min() { figures.append(CheckFigure("worst margin (proposal)", .number(w, decimals: 1), "dB")) }
         let details = new.map { "[\($0.severity.rawValue)] new: \($0.explanation)" } + existing.map { "[\($0.severity.rawValue)] existing: \($0.explanation)" }
         let serious = new.filter { $0.severity == .critical || $0.severity == .high }
         let outcome: CheckOutcome, summary: String
@@ -647,17 +662,17 @@ public enum SharingCheck {
     static func exposureCheck(_ sources: [ExposureSource], proposal p: SharingProposal, onTower: Int, settings: SharingSettings)
         -> (check: CheckResult, assessment: ExposureAssessment) {
         let a = RFExposure.assess(sources, limits: settings.limits, buildingHeightM: p.buildingHeightM, buildingDistanceM: p.buildingDistanceM)
-        var figures = [CheckFigure("limits", settings.limits.name),
-                       CheckFigure("transmitters on the tower", "\(sources.count) (\(onTower) existing + \(sources.count - onTower) proposed)"),
-                       CheckFigure("total EIRP", f1(10 * log10(max(1e-30, sources.reduce(0) { $0 + pow(10, ($1.eirpDBm - 30) / 10) }))) + " dBW"),
-                       CheckFigure("compliance distance, main beams aligned (upper bound)", f1(a.boresightDistanceM), "m"),
-                       CheckFigure("exclusion zone, largest horizontal reach", f1(a.horizontalDistanceM), "m"),
-                       CheckFigure("  at azimuth", "\(Int(a.horizontalAzimuthDeg))", "°"),
-                       CheckFigure("lowest antenna", f1(sources.map(\.heightM).min() ?? 0), "m"),
-                       CheckFigure("largest exposure ratio at 2 m above ground", String(format: "%.4f", a.groundRatio)),
-                       CheckFigure("  at horizontal distance", f1(a.groundDistanceM), "m")]
+        var figures = [CheckFigure("limits", .text(settings.limits.name)),
+                       CheckFigure("transmitters on the tower", .existingPlusProposed(existing: onTower, proposed: sources.count - onTower)),
+                       CheckFigure("total EIRP", .number(10 * log10(max(1e-30, sources.reduce(0) { $0 + pow(10, ($1.eirpDBm - 30) / 10) })), decimals: 1), "dBW"),
+                       CheckFigure("compliance distance, main beams aligned (upper bound)", .number(a.boresightDistanceM, decimals: 1), "m"),
+                       CheckFigure("exclusion zone, largest horizontal reach", .number(a.horizontalDistanceM, decimals: 1), "m"),
+                       CheckFigure("  at azimuth", .number(Double(Int(a.horizontalAzimuthDeg)), decimals: 0), "°"),
+                       CheckFigure("lowest antenna", .number(sources.map(\.heightM).min() ?? 0, decimals: 1), "m"),
+                       CheckFigure("largest exposure ratio at 2 m above ground", .number(a.groundRatio, decimals: 4)),
+                       CheckFigure("  at horizontal distance", .number(a.groundDistanceM, decimals: 1), "m")]
         if let br = a.buildingRatio {
-            figures.append(CheckFigure("largest exposure ratio on the building roof (\(f1(p.buildingHeightM ?? 0)) m + 2 m, from \(f1(p.buildingDistanceM ?? 0)) m)", String(format: "%.4f", br)))
+            figures.append(CheckFigure("largest exposure ratio on the building roof (\(f1(p.buildingHeightM ?? 0)) m + 2 m, from \(f1(p.buildingDistanceM ?? 0)) m)", .number(br, decimals: 4)))
         }
         var details = settings.limits.bands.map { "limit \($0.text)" }
         for (s, share) in zip(sources, a.shares) where share > 0 {

@@ -59,6 +59,34 @@ public indirect enum StableJSON {
 }
 
 public enum SharingReport {
+    /// A figure's value as shown in the report (the display precision of Analysis; same text as before the values were typed).
+    public static func text(_ v: FigureValue) -> String {
+        switch v {
+        case .number(let x, let d): return String(format: "%.\(d)f", x)
+        case .count(let n): return String(n)
+        case .text(let s): return s
+        case .villages(let n, let population): return "\(n), population \(population)"
+        case .existingPlusProposed(let e, let p): return "\(e + p) (\(e) existing + \(p) proposed)"
+        case .studyArea(let r, let cell, let model): return "±\(String(format: "%.1f", r)) km, \(cell) m cells, model \(model)"
+        }
+    }
+
+    /// A figure in result.json: numbers as JSON numbers (counts as integers), the unit beside them; a value of
+    /// several parts gives its main number as "value" and the other parts under their own keys.
+    static func figure(_ f: CheckFigure) -> StableJSON {
+        var o: [String: StableJSON] = ["name": .string(f.name), "unit": .string(f.unit)]
+        switch f.value {
+        case .number(let x, let d): o["value"] = .num(x, d)
+        case .count(let n): o["value"] = .int(n)
+        case .text(let s): o["value"] = .string(s)
+        case .villages(let n, let population): o["value"] = .int(n); o["population"] = .int(population)
+        case .existingPlusProposed(let e, let p): o["value"] = .int(e + p); o["existing"] = .int(e); o["proposed"] = .int(p)
+        case .studyArea(let r, let cell, let model):
+            o["value"] = .num(r, 1); o["unit"] = .string("km"); o["cell_m"] = .int(cell); o["model"] = .string(model)
+        }
+        return .object(o)
+    }
+
     /// The machine-readable result.
     public static func json(_ r: SharingResult, inputs: [(role: String, name: String, sha256: String)]) -> String {
         let p = r.proposal
@@ -73,7 +101,7 @@ public enum SharingReport {
         }
         let checks: [StableJSON] = r.checks.map { c in
             .object(["id": .string(c.id), "title": .string(c.title), "outcome": .string(c.outcome.rawValue), "summary": .string(c.summary),
-                     "figures": .array(c.figures.map { .object(["name": .string($0.name), "value": .string($0.value), "unit": .string($0.unit)]) }),
+                     "figures": .array(c.figures.map(figure)),
                      "details": .array(c.details.map { .string($0) })])
         }
         let gains: [StableJSON] = r.gains.map { g in
@@ -238,7 +266,7 @@ public enum SharingReport {
         """
         h += "<h2>Checks</h2>\n<table><tr><th>check</th><th>outcome</th><th>why</th><th>figures</th></tr>\n"
         for c in r.checks where c.id != "verdict" {
-            let figs = c.figures.map { "\(esc($0.name)): <b>\(esc($0.value))</b>\($0.unit.isEmpty ? "" : " " + esc($0.unit))" }.joined(separator: "<br>")
+            let figs = c.figures.map { "\(esc($0.name)): <b>\(esc(text($0.value)))</b>\($0.unit.isEmpty ? "" : " " + esc($0.unit))" }.joined(separator: "<br>")
             h += "<tr><td>\(esc(c.title))</td><td>\(badge(c.outcome))</td><td>\(esc(c.summary))"
             if !c.details.isEmpty {
                 let shown = c.details.prefix(40)
