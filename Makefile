@@ -14,7 +14,7 @@ HOST_CPU := $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2
 BENCH_CPU ?= $(HOST_CPU)
 cpu_flags = $(if $(1),-Xswiftc -target-cpu -Xswiftc $(1) -Xcc -march=$(1))
 
-.PHONY: demo test build deps bench map clean notebooks
+.PHONY: demo test build deps bench map clean notebooks lint format
 
 deps:
 	@./scripts/install-deps
@@ -27,6 +27,13 @@ demo: build
 
 test: deps
 	$(SWIFT) test
+
+# Style: swift-format (part of the Swift toolchain) with the project's .swift-format; CI fails on any finding.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests benchmarks
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests benchmarks
 
 bench: deps
 	$(SWIFT) run -c release $(if $(BENCH_CPU),--scratch-path .build-$(BENCH_CPU)) $(call cpu_flags,$(BENCH_CPU)) benchmarks $(GROUPS)

@@ -24,7 +24,7 @@ func syntheticRegister(count n: Int = 100_000, seed: UInt64 = 6) -> [Assignment]
     let blocks: [[(Double, Double, Double)]] = [
         [(763, 10_000, 60), (937.4, 200, 47), (1862.5, 15_000, 61), (2122.6, 5000, 52), (2525, 50_000, 66), (3350, 100_000, 68)],
         [(773, 10_000, 60), (945, 200, 47), (1842.5, 20_000, 61), (2137.6, 5000, 52), (2575, 50_000, 66), (3450, 100_000, 68)],
-        [(783, 10_000, 60), (950.2, 200, 47), (1822.5, 15_000, 61), (2152.6, 5000, 52), (2625, 50_000, 66), (3550, 100_000, 68)],
+        [(783, 10_000, 60), (950.2, 200, 47), (1822.5, 15_000, 61), (2152.6, 5000, 52), (2625, 50_000, 66), (3550, 100_000, 68)]
     ]
     let mobileSites = n * 6 / 10 / 3
     for s in 0..<mobileSites {
@@ -34,9 +34,11 @@ func syntheticRegister(count n: Int = 100_000, seed: UInt64 = 6) -> [Assignment]
         let h = 20 + r.uniform() * 30
         let az0 = r.uniform() * 120
         for k in 0..<3 {
-            out.append(Assignment(id: "M\(s)-\(k)", stationID: "MS\(s)", licensee: operators[op], service: "mobile", latitude: lat, longitude: lon,
-                                  tx: Channel(centreMHz: f, bandwidthKHz: bw), antennaHeightM: h, eirpDBm: eirp,
-                                  azimuthDeg: az0 + Double(k) * 120, row: out.count + 1))
+            out.append(
+                Assignment(
+                    id: "M\(s)-\(k)", stationID: "MS\(s)", licensee: operators[op], service: "mobile", latitude: lat, longitude: lon,
+                    tx: Channel(centreMHz: f, bandwidthKHz: bw), antennaHeightM: h, eirpDBm: eirp,
+                    azimuthDeg: az0 + Double(k) * 120, row: out.count + 1))
         }
     }
     // Land mobile; one in ten on a shared tower of four (intermodulation sites).
@@ -50,9 +52,11 @@ func syntheticRegister(count n: Int = 100_000, seed: UInt64 = 6) -> [Assignment]
         }
         let ch = 136.0125 + Double(r.next() % 3000) * 0.0125
         let duplex = r.next() % 4 == 0 && ch > 141
-        out.append(Assignment(id: "L\(k)", stationID: station, licensee: "PMR-\(r.next() % 500)", service: "land_mobile", latitude: lat, longitude: lon,
-                              tx: Channel(centreMHz: ch, bandwidthKHz: 12.5), antennaHeightM: 15 + r.uniform() * 40, eirpDBm: 37 + r.uniform() * 13,
-                              rx: duplex ? Channel(centreMHz: ch - 4.6, bandwidthKHz: 12.5) : nil, row: out.count + 1))
+        out.append(
+            Assignment(
+                id: "L\(k)", stationID: station, licensee: "PMR-\(r.next() % 500)", service: "land_mobile", latitude: lat, longitude: lon,
+                tx: Channel(centreMHz: ch, bandwidthKHz: 12.5), antennaHeightM: 15 + r.uniform() * 40, eirpDBm: 37 + r.uniform() * 13,
+                rx: duplex ? Channel(centreMHz: ch - 4.6, bandwidthKHz: 12.5) : nil, row: out.count + 1))
     }
     // Fixed links.
     let fixedBands: [(Double, Double, Int)] = [(5945.2, 29.65, 16), (6460, 20, 34), (7442, 28, 20), (7905, 28, 20)]
@@ -62,24 +66,30 @@ func syntheticRegister(count n: Int = 100_000, seed: UInt64 = 6) -> [Assignment]
         let f = f0 + Double(r.next() % UInt64(count)) * step
         let hop = 5 + r.uniform() * 35, bearing = r.uniform() * 2 * .pi
         let rlat = lat + hop * cos(bearing) / 111.2, rlon = lon + hop * sin(bearing) / (111.2 * cos(lat * .pi / 180))
-        out.append(Assignment(id: "F\(k)", stationID: "FS\(k)", licensee: "Net-\(r.next() % 40)", service: "fixed", latitude: lat, longitude: lon,
-                              tx: Channel(centreMHz: f, bandwidthKHz: step * 1000), antennaHeightM: 20 + r.uniform() * 40, eirpDBm: 55 + r.uniform() * 15,
-                              azimuthDeg: (bearing * 180 / .pi).truncatingRemainder(dividingBy: 360), antennaGainDBi: 38,
-                              linkReceiver: Assignment.LinkReceiver(latitude: rlat, longitude: rlon, antennaHeightM: 20 + r.uniform() * 40, antennaGainDBi: 38),
-                              row: out.count + 1))
+        out.append(
+            Assignment(
+                id: "F\(k)", stationID: "FS\(k)", licensee: "Net-\(r.next() % 40)", service: "fixed", latitude: lat, longitude: lon,
+                tx: Channel(centreMHz: f, bandwidthKHz: step * 1000), antennaHeightM: 20 + r.uniform() * 40, eirpDBm: 55 + r.uniform() * 15,
+                azimuthDeg: (bearing * 180 / .pi).truncatingRemainder(dividingBy: 360), antennaGainDBi: 38,
+                linkReceiver: Assignment.LinkReceiver(latitude: rlat, longitude: rlon, antennaHeightM: 20 + r.uniform() * 40, antennaGainDBi: 38),
+                row: out.count + 1))
     }
     // Broadcasting.
     for k in 0..<(n / 50) {
         let (lat, lon) = position()
-        out.append(Assignment(id: "FM\(k)", stationID: "FMS\(k)", licensee: "Radio-\(k % 80)", service: "broadcast_fm", latitude: lat, longitude: lon,
-                              tx: Channel(centreMHz: 87.6 + Double(r.next() % 204) * 0.1, bandwidthKHz: 200),
-                              antennaHeightM: 30 + r.uniform() * 120, eirpDBm: 50 + r.uniform() * 25, row: out.count + 1))
+        out.append(
+            Assignment(
+                id: "FM\(k)", stationID: "FMS\(k)", licensee: "Radio-\(k % 80)", service: "broadcast_fm", latitude: lat, longitude: lon,
+                tx: Channel(centreMHz: 87.6 + Double(r.next() % 204) * 0.1, bandwidthKHz: 200),
+                antennaHeightM: 30 + r.uniform() * 120, eirpDBm: 50 + r.uniform() * 25, row: out.count + 1))
     }
     // A few records out of plan (1790 MHz, band-3 duplex gap) and repeated records.
     for k in 0..<50 {
         let (lat, lon) = position()
-        out.append(Assignment(id: "X\(k)", stationID: "XS\(k)", licensee: "Test", service: "mobile", latitude: lat, longitude: lon,
-                              tx: Channel(centreMHz: 1790, bandwidthKHz: 5000), antennaHeightM: 30, eirpDBm: 55, row: out.count + 1))
+        out.append(
+            Assignment(
+                id: "X\(k)", stationID: "XS\(k)", licensee: "Test", service: "mobile", latitude: lat, longitude: lon,
+                tx: Channel(centreMHz: 1790, bandwidthKHz: 5000), antennaHeightM: 30, eirpDBm: 55, row: out.count + 1))
     }
     for k in 0..<200 {
         var copy = out[Int(r.next() % UInt64(out.count))]
@@ -90,9 +100,11 @@ func syntheticRegister(count n: Int = 100_000, seed: UInt64 = 6) -> [Assignment]
     while out.count < n {
         let k = out.count
         let (lat, lon) = position()
-        out.append(Assignment(id: "TV\(k)", stationID: "TVS\(k)", licensee: "TV-\(k % 30)", service: "broadcast_tv", latitude: lat, longitude: lon,
-                              tx: Channel(centreMHz: 474 + Double(r.next() % 28) * 8, bandwidthKHz: 8000),
-                              antennaHeightM: 40 + r.uniform() * 150, eirpDBm: 55 + r.uniform() * 25, row: out.count + 1))
+        out.append(
+            Assignment(
+                id: "TV\(k)", stationID: "TVS\(k)", licensee: "TV-\(k % 30)", service: "broadcast_tv", latitude: lat, longitude: lon,
+                tx: Channel(centreMHz: 474 + Double(r.next() % 28) * 8, bandwidthKHz: 8000),
+                antennaHeightM: 40 + r.uniform() * 150, eirpDBm: 55 + r.uniform() * 25, row: out.count + 1))
     }
     return out
 }
@@ -106,14 +118,17 @@ func runConflictsBenchmark() -> [(name: String, value: Double, unit: String)] {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     var byKind: [String: Int] = [:]
     for c in conflicts { byKind[c.kind.rawValue, default: 0] += 1 }
-    print("conflicts: \(register.count) assignments, \(stats.victimChannels) receive channels, \(settings.threads) threads: \(String(format: "%.2f", seconds)) s; "
-          + "\(stats.pairsExamined) pairs examined (\(String(format: "%.4f", 100 * Double(stats.pairsExamined) / stats.allPairs)) % of n²/2 = \(String(format: "%.3g", stats.allPairs))), "
-          + "\(stats.pairsEvaluated) evaluated; conflicts " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    print(
+        "conflicts: \(register.count) assignments, \(stats.victimChannels) receive channels, \(settings.threads) threads: \(String(format: "%.2f", seconds)) s; "
+            + "\(stats.pairsExamined) pairs examined (\(String(format: "%.4f", 100 * Double(stats.pairsExamined) / stats.allPairs)) % of n²/2 = \(String(format: "%.3g", stats.allPairs))), "
+            + "\(stats.pairsEvaluated) evaluated; conflicts " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     print("  phases: " + stats.phaseSeconds.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
-    return [("conflicts_100k_seconds", seconds, "s"),
-            ("conflicts_100k_pairs_examined", Double(stats.pairsExamined), "pairs"),
-            ("conflicts_100k_pairs_examined_fraction_of_n2_over_2", Double(stats.pairsExamined) / stats.allPairs, "ratio"),
-            ("conflicts_100k_pairs_evaluated", Double(stats.pairsEvaluated), "pairs"),
-            ("conflicts_100k_threads", Double(settings.threads), "threads"),
-            ("conflicts_100k_found", Double(conflicts.count), "conflicts")]
+    return [
+        ("conflicts_100k_seconds", seconds, "s"),
+        ("conflicts_100k_pairs_examined", Double(stats.pairsExamined), "pairs"),
+        ("conflicts_100k_pairs_examined_fraction_of_n2_over_2", Double(stats.pairsExamined) / stats.allPairs, "ratio"),
+        ("conflicts_100k_pairs_evaluated", Double(stats.pairsEvaluated), "pairs"),
+        ("conflicts_100k_threads", Double(settings.threads), "threads"),
+        ("conflicts_100k_found", Double(conflicts.count), "conflicts")
+    ]
 }

@@ -15,11 +15,13 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
     let dem = try ElevationModel(grid: SampleProvince.dem(arcSeconds: 1))
     print("sample DEM at 1″: \(dem.grid.width)×\(dem.grid.height) generated in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
     // A hill site near Xuân Lộc: terrain varies in every direction.
-    let tx = Transmitter(id: "A", siteID: "A", operatorName: "Bench", technology: .lte, latitude: 10.95, longitude: 107.30,
-                         antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+    let tx = Transmitter(
+        id: "A", siteID: "A", operatorName: "Bench", technology: .lte, latitude: 10.95, longitude: 107.30,
+        antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
     let halfLat = 20_000 / 110_574.0, halfLon = 20_000 / (111_320 * cos(tx.latitude * .pi / 180))
-    var study = CoverageStudy(west: tx.longitude - halfLon, south: tx.latitude - halfLat,
-                              east: tx.longitude + halfLon, north: tx.latitude + halfLat)
+    var study = CoverageStudy(
+        west: tx.longitude - halfLon, south: tx.latitude - halfLat,
+        east: tx.longitude + halfLon, north: tx.latitude + halfLat)
     study.resolutionM = 30
     study.model = "itm"
     study.maxRadiusKm = 29
@@ -47,13 +49,16 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
         let r = result!
         let cells = r.bestSignalDBm.filter { $0 != CoverageResult.nodata }.count
         let best = times.min()!
-        print("scenario A, \(method): \(r.spec.width)×\(r.spec.height) grid, \(cells) cells computed, " +
-              "\(String(format: "%.1f", 100 * Double(r.diagnostics.profilesComputed) / Double(max(cells, 1)))) % of them on their own profile, " +
-              "best of \(times.count) \(String(format: "%.2f", best)) s, \(String(format: "%.2f", best / Double(cells) * 1e6 * Double(ProcessInfo.processInfo.activeProcessorCount))) µs per cell per core")
+        print(
+            "scenario A, \(method): \(r.spec.width)×\(r.spec.height) grid, \(cells) cells computed, "
+                + "\(String(format: "%.1f", 100 * Double(r.diagnostics.profilesComputed) / Double(max(cells, 1)))) % of them on their own profile, "
+                + "best of \(times.count) \(String(format: "%.2f", best)) s, \(String(format: "%.2f", best / Double(cells) * 1e6 * Double(ProcessInfo.processInfo.activeProcessorCount))) µs per cell per core"
+        )
         figures.append((name: "coverage_scenarioA_itm_\(method.replacingOccurrences(of: "-", with: "_"))_s", value: best, unit: "s"))
         let e = try CoverageExactness.compare(r, dem: dem, samples: 1000)
-        print("  vs link mode on \(e.samples) cells: median |Δ| \(String(format: "%.3f", e.medianAbsDB)) dB, " +
-              "p95 \(String(format: "%.3f", e.p95AbsDB)) dB, max \(String(format: "%.3f", e.maxAbsDB)) dB")
+        print(
+            "  vs link mode on \(e.samples) cells: median |Δ| \(String(format: "%.3f", e.medianAbsDB)) dB, "
+                + "p95 \(String(format: "%.3f", e.p95AbsDB)) dB, max \(String(format: "%.3f", e.maxAbsDB)) dB")
         figures.append((name: "coverage_scenarioA_itm_\(method.replacingOccurrences(of: "-", with: "_"))_median_abs_db", value: e.medianAbsDB, unit: "dB"))
         figures.append((name: "coverage_scenarioA_itm_\(method.replacingOccurrences(of: "-", with: "_"))_p95_abs_db", value: e.p95AbsDB, unit: "dB"))
     }

@@ -8,9 +8,10 @@ import Propagation
 
 func runITMBenchmark() -> [(name: String, value: Double, unit: String)] {
     let (profile, source) = itmBenchmarkProfile()
-    let p = ITM.Parameters(frequencyMHz: 230, txHeightM: 10, rxHeightM: 1, polarization: .vertical,
-                           climate: .continentalTemperate, surfaceRefractivityN0: 301, relativePermittivity: 15,
-                           conductivitySPerM: 0.008, mdvar: 12, timePct: 50, locationPct: 17, situationPct: 23)
+    let p = ITM.Parameters(
+        frequencyMHz: 230, txHeightM: 10, rxHeightM: 1, polarization: .vertical,
+        climate: .continentalTemperate, surfaceRefractivityN0: 301, relativePermittivity: 15,
+        conductivitySPerM: 0.008, mdvar: 12, timePct: 50, locationPct: 17, situationPct: 23)
     let clock = ContinuousClock()
     func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
@@ -48,8 +49,10 @@ func runITMBenchmark() -> [(name: String, value: Double, unit: String)] {
     for _ in 0..<5 {
         let t = clock.measure {
             for i in 0..<callsPerBatch {
-                sink += (try? ITM.area(distanceKm: 10 + Double(i % 100), deltaHM: 90, txSiting: .random,
-                                       rxSiting: .careful, p))?.lossDB ?? 0
+                sink +=
+                    (try? ITM.area(
+                        distanceKm: 10 + Double(i % 100), deltaHM: 90, txSiting: .random,
+                        rxSiting: .careful, p))?.lossDB ?? 0
             }
         }
         areaUs.append(seconds(t) / Double(callsPerBatch) * 1e6)
@@ -60,7 +63,12 @@ func runITMBenchmark() -> [(name: String, value: Double, unit: String)] {
     // points at 30 m, the length of a coverage cell's profile at 18 km.
     var state: UInt64 = 3
     func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / 9_007_199_254_740_992 - 0.5 }
-    let walks: [[Double]] = (0..<64).map { _ in var z = 100.0; return (0..<600).map { _ in z += 8 * next(); return z } }
+    let walks: [[Double]] = (0..<64).map { _ in
+        var z = 100.0;
+        return (0..<600).map { _ in
+            z += 8 * next(); return z
+        }
+    }
     var dhUs: [Double] = []
     for _ in 0..<7 {
         let t = clock.measure {
@@ -71,12 +79,12 @@ func runITMBenchmark() -> [(name: String, value: Double, unit: String)] {
         dhUs.append(seconds(t) / Double(callsPerBatch) * 1e6)
     }
     dhUs.sort()
-    if sink.isNaN { print("") }   // keep the work observable
+    if sink.isNaN { print("") } // keep the work observable
     return [
         (name: "itm_p2p_\(profile.elevationsM.count)pt_\(source)_buffer", value: median, unit: "us/call"),
         (name: "itm_p2p_\(profile.elevationsM.count)pt_\(source)_profile", value: arrayUs[arrayUs.count / 2], unit: "us/call"),
         (name: "itm_area", value: areaUs[areaUs.count / 2], unit: "us/call"),
-        (name: "itm_delta_h_600pt", value: dhUs[dhUs.count / 2], unit: "us/call"),
+        (name: "itm_delta_h_600pt", value: dhUs[dhUs.count / 2], unit: "us/call")
     ]
 }
 
@@ -86,7 +94,8 @@ private func itmBenchmarkProfile() -> (TerrainProfile, String) {
     for root in roots {
         let url = root.appendingPathComponent("propagation/itm/pfls.csv")
         guard let text = try? String(contentsOf: url, encoding: .utf8),
-              let first = text.split(whereSeparator: \.isNewline).first else { continue }
+            let first = text.split(whereSeparator: \.isNewline).first
+        else { continue }
         let v = first.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         if v.count >= 4, v.count == Int(v[0]) + 3 {
             return (TerrainProfile(elevationsM: Array(v[2...]), spacingM: v[1]), "ntia")

@@ -46,10 +46,11 @@ func runP1812Benchmark() -> [(name: String, value: Double, unit: String)] {
     for count in [100, 1_000, 5_000] {
         let (d, h) = resampleProfile(d0, h0, count: count)
         let r = [Double](repeating: 10, count: count)
-        let input = P1812.Input(distancesKm: d, heightsM: h, clutterHeightsM: r, zones: nil, frequencyGHz: 0.6,
-                                timePercent: 10, txHeightM: 30, rxHeightM: 10,
-                                txLatitudeDeg: 48.9947, txLongitudeDeg: 12.0772, rxLatitudeDeg: 48.1869,
-                                rxLongitudeDeg: 11.6297, meteorology: .init(deltaN: 45, n0: 324))
+        let input = P1812.Input(
+            distancesKm: d, heightsM: h, clutterHeightsM: r, zones: nil, frequencyGHz: 0.6,
+            timePercent: 10, txHeightM: 30, rxHeightM: 10,
+            txLatitudeDeg: 48.9947, txLongitudeDeg: 12.0772, rxLatitudeDeg: 48.1869,
+            rxLongitudeDeg: 11.6297, meteorology: .init(deltaN: 45, n0: 324))
         let calls = max(20, 200_000 / count)
         var samples: [Double] = []
         var sink = 0.0

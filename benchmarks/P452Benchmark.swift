@@ -43,10 +43,11 @@ func runP452Benchmark() -> [(name: String, value: Double, unit: String)] {
     var figures: [(name: String, value: Double, unit: String)] = []
     for count in [100, 1_000, 5_000] {
         let (d, h) = p452Resample(d0, h0, count: count)
-        let input = P452.Input(distancesKm: d, heightsM: h, zones: [P452.Zone](repeating: .inland, count: count),
-                               frequencyGHz: 2, timePercent: 10, txHeightM: 30, rxHeightM: 10,
-                               txLatitudeDeg: 48.9947, txLongitudeDeg: 12.0772, rxLatitudeDeg: 48.1869,
-                               rxLongitudeDeg: 11.6297, deltaN: 38, n0: 325)
+        let input = P452.Input(
+            distancesKm: d, heightsM: h, zones: [P452.Zone](repeating: .inland, count: count),
+            frequencyGHz: 2, timePercent: 10, txHeightM: 30, rxHeightM: 10,
+            txLatitudeDeg: 48.9947, txLongitudeDeg: 12.0772, rxLatitudeDeg: 48.1869,
+            rxLongitudeDeg: 11.6297, deltaN: 38, n0: 325)
         let calls = max(20, 200_000 / count)
         var samples: [Double] = []
         var sink = 0.0

@@ -24,13 +24,17 @@ func runP526Benchmark() -> [(name: String, value: Double, unit: String)] {
         let dEq = (0..<count).map { Double($0) * step }
         let calls = max(20, 200_000 / count)
         let reference = median(calls) {
-            (try? P526.deltaBullington(distancesKm: dEq, heightsM: h, txHeightAboveGroundM: 30, rxHeightAboveGroundM: 1.5,
-                                       frequencyMHz: 900, effectiveEarthRadiusKm: 8495).lossDB) ?? .nan
+            (try? P526.deltaBullington(
+                distancesKm: dEq, heightsM: h, txHeightAboveGroundM: 30, rxHeightAboveGroundM: 1.5,
+                frequencyMHz: 900, effectiveEarthRadiusKm: 8495
+            ).lossDB) ?? .nan
         }
         let kernel = h.withUnsafeBufferPointer { hp in
             median(calls) {
-                (try? P526.deltaBullingtonLossDB(equallySpaced: hp, spacingKm: step, txHeightAboveGroundM: 30, rxHeightAboveGroundM: 1.5,
-                                                 frequencyMHz: 900, effectiveEarthRadiusKm: 8495).lossDB) ?? .nan
+                (try? P526.deltaBullingtonLossDB(
+                    equallySpaced: hp, spacingKm: step, txHeightAboveGroundM: 30, rxHeightAboveGroundM: 1.5,
+                    frequencyMHz: 900, effectiveEarthRadiusKm: 8495
+                ).lossDB) ?? .nan
             }
         }
         print("p526 delta-Bullington, \(count) points: reference \(String(format: "%.2f", reference)) µs, kernel \(String(format: "%.2f", kernel)) µs")

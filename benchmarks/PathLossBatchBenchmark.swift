@@ -45,8 +45,11 @@ func bigTujungaRows(count: Int) throws -> [PathLossRow]? {
             heights.append(String(format: "%.1f", h))
         }
         guard ok else { continue }
-        rows.append(PathLossRow(fields: ["id": String(rows.count), "frequency_mhz": "900", "tx_height_m": "30", "rx_height_m": "1.5",
-                                         "spacing_m": String(d / Double(n)), "elevations_m": heights.joined(separator: " ")]))
+        rows.append(
+            PathLossRow(fields: [
+                "id": String(rows.count), "frequency_mhz": "900", "tx_height_m": "30", "rx_height_m": "1.5",
+                "spacing_m": String(d / Double(n)), "elevations_m": heights.joined(separator: " ")
+            ]))
     }
     return rows
 }
@@ -71,8 +74,10 @@ func runPathLossBatchBenchmark() -> [(name: String, value: Double, unit: String)
     let failed = results[1]!.filter { $0.error != nil }.count
     let points = rows.reduce(0) { $0 + ($1.fields["elevations_m"]!.split(separator: " ").count) } / rows.count
     print("pathloss itm batch: \(rows.count) profiles, \(points) points on average, \(failed) failed, identical across threads: \(identical)")
-    return [("pathloss_itm_10k_profiles_per_s_1thread", rate[1]!, "profiles/s"),
-            ("pathloss_itm_10k_profiles_per_s_2threads", rate[2]!, "profiles/s"),
-            ("pathloss_itm_scaling_2threads", rate[2]! / rate[1]!, "x"),
-            ("pathloss_itm_identical_across_threads", identical ? 1 : 0, "bool")]
+    return [
+        ("pathloss_itm_10k_profiles_per_s_1thread", rate[1]!, "profiles/s"),
+        ("pathloss_itm_10k_profiles_per_s_2threads", rate[2]!, "profiles/s"),
+        ("pathloss_itm_scaling_2threads", rate[2]! / rate[1]!, "x"),
+        ("pathloss_itm_identical_across_threads", identical ? 1 : 0, "bool")
+    ]
 }

@@ -11,7 +11,7 @@ import TansoCLI
 func peakResidentMB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024   // Linux: kilobytes
+    return Double(usage.ru_maxrss) / 1024 // Linux: kilobytes
 }
 
 func runScenarioBBenchmark(models: [String]) throws -> [(name: String, value: Double, unit: String)] {
@@ -34,8 +34,9 @@ func runScenarioBBenchmark(models: [String]) throws -> [(name: String, value: Do
         }
         FileHandle.standardError.write(Data("\n".utf8))
         let served = r.bestServer.filter { $0 >= 0 }.count
-        print("scenario B, \(model): \(transmitters.count) sectors, \(r.spec.width)×\(r.spec.height) grid at 30 m, radius \(Int(study.maxRadiusKm)) km, " +
-              "\(served) cells served, \(String(format: "%.1f", r.seconds)) s, peak RSS so far \(String(format: "%.0f", peakResidentMB())) MB")
+        print(
+            "scenario B, \(model): \(transmitters.count) sectors, \(r.spec.width)×\(r.spec.height) grid at 30 m, radius \(Int(study.maxRadiusKm)) km, "
+                + "\(served) cells served, \(String(format: "%.1f", r.seconds)) s, peak RSS so far \(String(format: "%.0f", peakResidentMB())) MB")
         figures.append((name: "coverage_scenarioB_\(model)_s", value: r.seconds, unit: "s"))
     }
     figures.append((name: "coverage_scenarioB_peak_rss_mb", value: peakResidentMB(), unit: "MB"))

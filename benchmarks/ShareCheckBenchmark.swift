@@ -15,9 +15,13 @@ func runShareCheckBenchmark() throws -> [(name: String, value: Double, unit: Str
     let transmitters = try TransmitterLoader.load("data/transmitters.csv", report: &report)
     let assignments = try AssignmentLoader.load("data/assignments.csv", report: &report)
     let villages = try VillageLoader.load("data/villages.csv", report: &report)
-    var p = SharingProposal(id: "BENCH", operatorName: "MobiFone", kind: .coLocation, transmitters: [
-        SharingProposal.TransmitterSpec(id: "MF-BENCH-1", technology: "4G", antennaHeightM: 36, frequencyMHz: 1862.5, bandwidthMHz: 15,
-                                        eirpDBm: 60, azimuthDeg: 30, mechanicalTiltDeg: 2, electricalTiltDeg: 4)])
+    var p = SharingProposal(
+        id: "BENCH", operatorName: "MobiFone", kind: .coLocation,
+        transmitters: [
+            SharingProposal.TransmitterSpec(
+                id: "MF-BENCH-1", technology: "4G", antennaHeightM: 36, frequencyMHz: 1862.5, bandwidthMHz: 15,
+                eirpDBm: 60, azimuthDeg: 30, mechanicalTiltDeg: 2, electricalTiltDeg: 4)
+        ])
     p.hostSiteID = "VT-S005"
     let dem = try ElevationModel(grid: SampleProvince.dem(arcSeconds: 3))
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-share-bench-\(ProcessInfo.processInfo.processIdentifier)")
@@ -33,7 +37,9 @@ func runShareCheckBenchmark() throws -> [(name: String, value: Double, unit: Str
             times.append(Date().timeIntervalSince(t0))
             verdict = r.verdict.rawValue
         }
-        print("share-check (\(label)): one sector on VT-S005, \(transmitters.count) transmitters, \(assignments.count) assignments, \(villages.count) villages: best of 3 \(String(format: "%.2f", times.min()!)) s, verdict \(verdict)")
+        print(
+            "share-check (\(label)): one sector on VT-S005, \(transmitters.count) transmitters, \(assignments.count) assignments, \(villages.count) villages: best of 3 \(String(format: "%.2f", times.min()!)) s, verdict \(verdict)"
+        )
         figures.append((name: "share_check_single_sector_\(label)_s", value: times.min()!, unit: "s"))
     }
     return figures

@@ -25,27 +25,30 @@ func runViewshedBenchmark() throws -> [(name: String, value: Double, unit: Strin
     }
     let cases: [(name: String, col: Int, row: Int, eye: Double, target: Double, maxDistance: Double?)] = [
         ("ridge", hi.0, hi.1, 10, 0, nil),
-        ("valley", lo.0, lo.1, 30, 2, 15_000),
+        ("valley", lo.0, lo.1, 30, 2, 15_000)
     ]
     var figures: [(name: String, value: Double, unit: String)] = []
     for c in cases {
         var gdalBest = Double.infinity, kernelBest = Double.infinity, rawBest = Double.infinity
         var gdal: [UInt8] = [], ours: [UInt8] = []
         for _ in 0..<3 {
-            let g = try GDALViewshed.run(grid: grid, observerCol: c.col, observerRow: c.row, observerHeightM: c.eye,
-                                         targetHeightM: c.target, maxDistanceM: c.maxDistance)
+            let g = try GDALViewshed.run(
+                grid: grid, observerCol: c.col, observerRow: c.row, observerHeightM: c.eye,
+                targetHeightM: c.target, maxDistanceM: c.maxDistance)
             gdalBest = min(gdalBest, g.seconds)
             gdal = g.values
             let t0 = DispatchTime.now().uptimeNanoseconds
-            ours = try Viewshed.compute(grid: grid, observerCol: c.col, observerRow: c.row, observerHeightM: c.eye,
-                                        targetHeightM: c.target, maxDistanceM: c.maxDistance)
+            ours = try Viewshed.compute(
+                grid: grid, observerCol: c.col, observerRow: c.row, observerHeightM: c.eye,
+                targetHeightM: c.target, maxDistanceM: c.maxDistance)
             kernelBest = min(kernelBest, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
             let t1 = DispatchTime.now().uptimeNanoseconds
             _ = grid.values.withUnsafeBufferPointer {
-                Viewshed.compute(elevations: $0, width: grid.width, height: grid.height,
-                                 cellSizeXM: grid.geoTransform.pixelWidth, cellSizeYM: grid.geoTransform.pixelHeight,
-                                 observerCol: c.col, observerRow: c.row, observerHeightM: c.eye, targetHeightM: c.target,
-                                 maxDistanceM: c.maxDistance)
+                Viewshed.compute(
+                    elevations: $0, width: grid.width, height: grid.height,
+                    cellSizeXM: grid.geoTransform.pixelWidth, cellSizeYM: grid.geoTransform.pixelHeight,
+                    observerCol: c.col, observerRow: c.row, observerHeightM: c.eye, targetHeightM: c.target,
+                    maxDistanceM: c.maxDistance)
             }
             rawBest = min(rawBest, Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9)
         }
@@ -55,11 +58,13 @@ func runViewshedBenchmark() throws -> [(name: String, value: Double, unit: Strin
             if ours[i] == gdal[i] { agree += 1 }
         }
         let pct = compared == 0 ? 0 : 100 * Double(agree) / Double(compared)
-        print(String(format: "viewshed %@ (col %d, row %d, +%.0f m, target %.0f m, max %@): GDAL %.4f s, kernel %.4f s " +
-                     "(raw %.4f s, %d threads), GDAL/kernel ×%.1f; %d cells compared, %.4f %% agree (%d differ)",
-                     c.name, c.col, c.row, c.eye, c.target, c.maxDistance.map { String(format: "%.0f m", $0) } ?? "none",
-                     gdalBest, kernelBest, rawBest, ProcessInfo.processInfo.activeProcessorCount, gdalBest / kernelBest,
-                     compared, pct, compared - agree))
+        print(
+            String(
+                format: "viewshed %@ (col %d, row %d, +%.0f m, target %.0f m, max %@): GDAL %.4f s, kernel %.4f s "
+                    + "(raw %.4f s, %d threads), GDAL/kernel ×%.1f; %d cells compared, %.4f %% agree (%d differ)",
+                c.name, c.col, c.row, c.eye, c.target, c.maxDistance.map { String(format: "%.0f m", $0) } ?? "none",
+                gdalBest, kernelBest, rawBest, ProcessInfo.processInfo.activeProcessorCount, gdalBest / kernelBest,
+                compared, pct, compared - agree))
         figures.append((name: "viewshed_\(c.name)_gdal_s", value: gdalBest, unit: "s"))
         figures.append((name: "viewshed_\(c.name)_kernel_s", value: kernelBest, unit: "s"))
         figures.append((name: "viewshed_\(c.name)_kernel_raw_s", value: rawBest, unit: "s"))

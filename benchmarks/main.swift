@@ -27,8 +27,7 @@ if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.
     do { figures += try runScenarioBBenchmark(models: models) } catch { print("scenario B failed: \(error)") }
 }
 if want("coverage") || wanted.contains("coverage-exact") {
-    do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) }
-    catch { print("coverage benchmark failed: \(error)") }
+    do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) } catch { print("coverage benchmark failed: \(error)") }
 }
 
 var json = "{\n"

@@ -34,7 +34,8 @@ public struct GridSpec: Sendable, Equatable {
     /// A north-up grid in the UTM zone of the area's centre, covering the WGS84 box at `resolutionM`.
     public static func utm(west: Double, south: Double, east: Double, north: Double, resolutionM: Double) throws -> GridSpec {
         guard west < east, south < north, (-180...180).contains(west), (-180...180).contains(east),
-              (-90...90).contains(south), (-90...90).contains(north) else {
+            (-90...90).contains(south), (-90...90).contains(north)
+        else {
             throw StudyError("area \(west),\(south),\(east),\(north) is not a valid WGS84 box (west,south,east,north)")
         }
         guard resolutionM >= 1, resolutionM <= 10_000 else {
@@ -45,8 +46,10 @@ public struct GridSpec: Sendable, Equatable {
         var xs: [Double] = [], ys: [Double] = []
         for i in 0...10 {
             let f = Double(i) / 10
-            for (lon, lat) in [(west + f * (east - west), south), (west + f * (east - west), north),
-                               (west, south + f * (north - south)), (east, south + f * (north - south))] {
+            for (lon, lat) in [
+                (west + f * (east - west), south), (west + f * (east - west), north),
+                (west, south + f * (north - south)), (east, south + f * (north - south))
+            ] {
                 xs.append(lon); ys.append(lat)
             }
         }
@@ -55,10 +58,13 @@ public struct GridSpec: Sendable, Equatable {
         let minY = floor(ys.min()! / resolutionM) * resolutionM, maxY = ceil(ys.max()! / resolutionM) * resolutionM
         let w = Int(((maxX - minX) / resolutionM).rounded()), h = Int(((maxY - minY) / resolutionM).rounded())
         guard w * h <= WorkLimits.maxGridCells else {
-            throw StudyError("grid of \(w)×\(h) cells is larger than the \(WorkLimits.maxGridCells) allowed; use a coarser resolution or a smaller area (or raise TANSO_MAX_GRID_CELLS)")
+            throw StudyError(
+                "grid of \(w)×\(h) cells is larger than the \(WorkLimits.maxGridCells) allowed; use a coarser resolution or a smaller area (or raise TANSO_MAX_GRID_CELLS)"
+            )
         }
-        return GridSpec(crs: crs, geoTransform: GeoTransform(originX: minX, originY: maxY, pixelWidth: resolutionM, pixelHeight: resolutionM),
-                        width: w, height: h)
+        return GridSpec(
+            crs: crs, geoTransform: GeoTransform(originX: minX, originY: maxY, pixelWidth: resolutionM, pixelHeight: resolutionM),
+            width: w, height: h)
     }
 
     public var cellCount: Int { width * height }
@@ -105,9 +111,11 @@ public struct CoverageResult: Sendable {
     /// Cells skipped for missing terrain or rejected by the model (summed over transmitters).
     public var diagnostics = CoverageEngine.Diagnostics()
 
-    public init(spec: GridSpec, transmitters: [Transmitter], bestSignalDBm: [Float], bestServer: [Int32], serverCount: [UInt16],
-                serviceDBm: [ServiceKey: [Float]], groundM: [Float]?, study: CoverageStudy, seconds: Double,
-                diagnostics: CoverageEngine.Diagnostics = CoverageEngine.Diagnostics()) {
+    public init(
+        spec: GridSpec, transmitters: [Transmitter], bestSignalDBm: [Float], bestServer: [Int32], serverCount: [UInt16],
+        serviceDBm: [ServiceKey: [Float]], groundM: [Float]?, study: CoverageStudy, seconds: Double,
+        diagnostics: CoverageEngine.Diagnostics = CoverageEngine.Diagnostics()
+    ) {
         self.spec = spec; self.transmitters = transmitters; self.bestSignalDBm = bestSignalDBm; self.bestServer = bestServer
         self.serverCount = serverCount; self.serviceDBm = serviceDBm; self.groundM = groundM; self.study = study
         self.seconds = seconds; self.diagnostics = diagnostics
@@ -143,28 +151,36 @@ public enum CoverageEngine {
     static let effectiveEarthRadiusM = 6_371_000.0 * 4 / 3
 
     /// Validates the study (`CoverageStudy.validated()`) and runs it.
-    public static func run(study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?,
-                           antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
-                           receiverLossDB: [Float]? = nil,
-                           progress: ProgressHandler? = nil) throws -> CoverageResult {
-        try run(validated: study.validated(), transmitters: transmitters, dem: dem, antennas: antennas,
-                sectorAntenna: sectorAntenna, receiverLossDB: receiverLossDB, progress: progress)
+    public static func run(
+        study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+        receiverLossDB: [Float]? = nil,
+        progress: ProgressHandler? = nil
+    ) throws -> CoverageResult {
+        try run(
+            validated: study.validated(), transmitters: transmitters, dem: dem, antennas: antennas,
+            sectorAntenna: sectorAntenna, receiverLossDB: receiverLossDB, progress: progress)
     }
 
     /// Runs a validated study: the cells' positions, the sectors' set-up, then the loss field of the study's
     /// strategy through the compositor.
-    public static func run(validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
-                           antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
-                           receiverLossDB: [Float]? = nil,
-                           progress: ProgressHandler? = nil) throws -> CoverageResult {
+    public static func run(
+        validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+        receiverLossDB: [Float]? = nil,
+        progress: ProgressHandler? = nil
+    ) throws -> CoverageResult {
         let start = Date(), study = plan.study
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
         if plan.model.needsTerrain && dem == nil {
-            throw StudyError(plan.model == .lineOfSight ? "model 'los' (line of sight) needs terrain: give a DEM (--dem)"
-                                                        : "model '\(plan.model)' needs terrain: give a DEM (--dem)")
+            throw StudyError(
+                plan.model == .lineOfSight
+                    ? "model 'los' (line of sight) needs terrain: give a DEM (--dem)"
+                    : "model '\(plan.model)' needs terrain: give a DEM (--dem)")
         }
-        let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
-                                    resolutionM: study.resolutionM)
+        let spec = try GridSpec.utm(
+            west: study.west, south: study.south, east: study.east, north: study.north,
+            resolutionM: study.resolutionM)
         // Extra receiver-end loss per cell (a land-cover clutter map, `ClutterMap.lossPerCell`), the same for every
         // transmitter at that cell.
         if let r = receiverLossDB, r.count != spec.cellCount {
@@ -173,16 +189,19 @@ public enum CoverageEngine {
         let profileID: PathLossModelID? = if case .profile(let id) = plan.model { id } else { nil }
         let cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || profileID == .p1812 || profileID == .p452)
         let keys = serviceKeys(transmitters)
-        let sectors = try sectorSetups(plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,
-                                       sectorAntenna: sectorAntenna, keys: keys)
-        let context = DepositContext(spec: spec, ground: cells.ground, rxHeightM: study.receiverHeightM,
-                                     receiverLossDB: receiverLossDB ?? [], floorDBm: Float(study.floorDBm))
+        let sectors = try sectorSetups(
+            plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,
+            sectorAntenna: sectorAntenna, keys: keys)
+        let context = DepositContext(
+            spec: spec, ground: cells.ground, rxHeightM: study.receiverHeightM,
+            receiverLossDB: receiverLossDB ?? [], floorDBm: Float(study.floorDBm))
         var composite = Composite(cells: spec.cellCount, services: keys.count)
         let diagnostics = DiagnosticsBox()
         try composite.withLayers(floorDBm: context.floorDBm) { layers in
             func through<F: LossField>(_ field: F) throws {
-                try CoverageEngine.composite(field, sectors: sectors, context: context, layers: layers,
-                                             diagnostics: diagnostics, progress: progress)
+                try CoverageEngine.composite(
+                    field, sectors: sectors, context: context, layers: layers,
+                    diagnostics: diagnostics, progress: progress)
             }
             switch try strategy(plan, spec: spec, dem: dem, cells: cells) {
             case .hata(let f): try through(f)
@@ -191,9 +210,10 @@ public enum CoverageEngine {
             case .exact(let f): try through(f)
             }
         }
-        return CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: composite.best, bestServer: composite.server,
-                              serverCount: composite.count, serviceDBm: composite.serviceLayers(keys), groundM: cells.ground,
-                              study: study, seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+        return CoverageResult(
+            spec: spec, transmitters: transmitters, bestSignalDBm: composite.best, bestServer: composite.server,
+            serverCount: composite.count, serviceDBm: composite.serviceLayers(keys), groundM: cells.ground,
+            study: study, seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
     }
 
     /// The loss field of a run.
@@ -214,14 +234,18 @@ public enum CoverageEngine {
             let model = plan.profileModel!
             let spacingM = study.profileSpacingM ?? dem?.cellSizeM ?? 100
             if let dem, plan.profileMethod == .radial {
-                return .radial(RadialField(spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: study.maxProfilePoints,
-                                           rxHeightM: study.receiverHeightM, cells: cells,
-                                           gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
-                                           interpolateWithinDB: study.interpolateWithinDB, anchorSpacing: study.anchorSpacingCells,
-                                           interpolateGroundWithinM: study.interpolateGroundWithinM))
+                return .radial(
+                    RadialField(
+                        spec: spec, dem: dem, model: model, spacingM: spacingM, maxPoints: study.maxProfilePoints,
+                        rxHeightM: study.receiverHeightM, cells: cells,
+                        gridToDEM: try CoordinateTransform(from: spec.crs, to: dem.grid.crs),
+                        interpolateWithinDB: study.interpolateWithinDB, anchorSpacing: study.anchorSpacingCells,
+                        interpolateGroundWithinM: study.interpolateGroundWithinM))
             }
-            return .exact(ExactProfileField(spec: spec, model: model, sampler: dem?.sampler, cells: cells, spacingM: spacingM,
-                                            maxPoints: study.maxProfilePoints, rxHeightM: study.receiverHeightM))
+            return .exact(
+                ExactProfileField(
+                    spec: spec, model: model, sampler: dem?.sampler, cells: cells, spacingM: spacingM,
+                    maxPoints: study.maxProfilePoints, rxHeightM: study.receiverHeightM))
         }
     }
 }
@@ -239,8 +263,10 @@ extension CoverageEngine {
         let depression = FastAngle.atan2(s.txAbsM - rxAbsM, dM) * (180 / .pi) + dM / (2 * effectiveEarthRadiusM) * (180 / .pi)
         if let table = s.gainTable { return table.relativeGainDB(azimuthOffDeg: bearing - az, depressionDeg: depression) }
         guard let sector = s.sectorAntenna else { return 0 }
-        return Float(sector.relativeGainDB(offAzimuthDeg: bearing - az, depressionDeg: depression,
-                                           mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
+        return Float(
+            sector.relativeGainDB(
+                offAzimuthDeg: bearing - az, depressionDeg: depression,
+                mechanicalTiltDeg: s.mechTilt, electricalTiltDeg: s.elecTilt))
     }
 }
 

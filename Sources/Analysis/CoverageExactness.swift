@@ -15,8 +15,10 @@ public enum CoverageExactness {
     /// Picks `samples` random cells (fixed seed) where transmitter `index` is the best server, recomputes each
     /// with the link-mode path (geodesic profile from `ElevationModel.profile`, the same model and settings, the
     /// same spacing rule) for an omnidirectional antenna, and compares.
-    public static func compare(_ result: CoverageResult, transmitterIndex index: Int = 0, dem: ElevationModel,
-                               samples: Int = 1000, seed: UInt64 = 42) throws -> Report {
+    public static func compare(
+        _ result: CoverageResult, transmitterIndex index: Int = 0, dem: ElevationModel,
+        samples: Int = 1000, seed: UInt64 = 42
+    ) throws -> Report {
         let tx = result.transmitters[index]
         guard tx.azimuthDeg == nil else { throw StudyError("exactness is measured for omnidirectional transmitters") }
         guard let id = PathLossModelID(rawValue: result.study.model) else { throw StudyError("model \(result.study.model) is the fast Hata path") }
@@ -35,8 +37,9 @@ public enum CoverageExactness {
             let ll = try back.transform(x: c.x, y: c.y)
             let spacing = result.study.profileSpacingM ?? dem.cellSizeM
             let p = try dem.profile(fromLon: tx.longitude, lat1: tx.latitude, toLon: ll.x, lat2: ll.y, spacingM: spacing)
-            let link = PathLink(frequencyMHz: tx.frequencyMHz, txHeightM: tx.antennaHeightM, rxHeightM: result.study.receiverHeightM,
-                                coordinates: (tx.latitude, tx.longitude, ll.y, ll.x))
+            let link = PathLink(
+                frequencyMHz: tx.frequencyMHz, txHeightM: tx.antennaHeightM, rxHeightM: result.study.receiverHeightM,
+                coordinates: (tx.latitude, tx.longitude, ll.y, ll.x))
             let loss = try model.lossDB(profile: TerrainProfile(elevationsM: p.elevationsM, spacingM: p.spacingM), link: link).lossDB
             diffs.append(abs(Double(result.bestSignalDBm[idx]) - (tx.eirpDBm - loss)))
         }

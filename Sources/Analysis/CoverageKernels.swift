@@ -59,7 +59,7 @@ extension CoverageEngine {
         let spacingM: Double
         let maxPoints: Int?
         let rxHeightM: Double
-        var sharedBySiteSectors: Bool { false }   // profilesComputed counts one evaluation per transmitter and cell
+        var sharedBySiteSectors: Bool { false } // profilesComputed counts one evaluation per transmitter and cell
 
         func gridDistanceM(dx: Double, dy: Double) -> Double { Double(kernelDistanceKm(dx: dx, dy: dy)) * 1000 }
 

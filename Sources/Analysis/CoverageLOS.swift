@@ -30,9 +30,10 @@ extension CoverageEngine {
             let cellGround = Double(window[orow * w + oc])
             guard !cellGround.isNaN else { return loss }
             let visible = window.withUnsafeBufferPointer {
-                Viewshed.compute(elevations: $0, width: w, height: h, cellSizeXM: geo.pixelWidth, cellSizeYM: geo.pixelHeight,
-                                 observerCol: oc, observerRow: orow, observerHeightM: s.txAbsM - cellGround, targetHeightM: rxHeightM,
-                                 maxDistanceM: s.radiusM)
+                Viewshed.compute(
+                    elevations: $0, width: w, height: h, cellSizeXM: geo.pixelWidth, cellSizeYM: geo.pixelHeight,
+                    observerCol: oc, observerRow: orow, observerHeightM: s.txAbsM - cellGround, targetHeightM: rxHeightM,
+                    maxDistanceM: s.radiusM)
             }
             for r in 0..<h {
                 let dy = geo.originY - (Double(s.rowMin + r) + 0.5) * geo.pixelHeight - s.y

@@ -90,8 +90,10 @@ struct CellGeometry: Sendable {
 }
 
 /// Lends three arrays as flat buffers at once (the one place for the nesting).
-func withMutableBuffers<A, B, C, R>(_ a: inout [A], _ b: inout [B], _ c: inout [C],
-                                    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>, UnsafeMutableBufferPointer<C>) throws -> R) rethrows -> R {
+func withMutableBuffers<A, B, C, R>(
+    _ a: inout [A], _ b: inout [B], _ c: inout [C],
+    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>, UnsafeMutableBufferPointer<C>) throws -> R
+) rethrows -> R {
     try a.withUnsafeMutableBufferPointer { pa in
         try b.withUnsafeMutableBufferPointer { pb in
             try c.withUnsafeMutableBufferPointer { pc in try body(pa, pb, pc) }
@@ -168,8 +170,10 @@ struct CompositeLayers: @unchecked Sendable {
 extension CoverageEngine {
     /// The pipeline: each group of sectors that share a field gets its loss window from the field, then each
     /// member deposits its received power. Progress is the share of window rows done.
-    static func composite<F: LossField>(_ field: F, sectors: [SectorSetup], context: DepositContext, layers: CompositeLayers,
-                                        diagnostics: DiagnosticsBox, progress: ProgressHandler?) throws {
+    static func composite<F: LossField>(
+        _ field: F, sectors: [SectorSetup], context: DepositContext, layers: CompositeLayers,
+        diagnostics: DiagnosticsBox, progress: ProgressHandler?
+    ) throws {
         let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
         let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
         var rowsDone = 0
@@ -196,8 +200,10 @@ extension CoverageEngine {
 
     /// Received power of each member over the window: the common loss, the member's own antenna gain and
     /// clutter loss, the cell's extra loss. In parallel over bands of rows.
-    static func depositWindow<F: LossField>(_ window: [Float], field: F, members: [Int], sectors: [SectorSetup],
-                                            context c: DepositContext, layers: CompositeLayers) {
+    static func depositWindow<F: LossField>(
+        _ window: [Float], field: F, members: [Int], sectors: [SectorSetup],
+        context c: DepositContext, layers: CompositeLayers
+    ) {
         let s = sectors[members[0]], shape = WindowShape(s)
         let geo = c.spec.geoTransform, width = c.spec.width
         window.withUnsafeBufferPointer { w in

@@ -50,7 +50,7 @@ extension CoverageEngine {
         func lossWindow(for s: SectorSetup, members: Int, key: Int, diagnostics: DiagnosticsBox) throws -> [Float] {
             let radials = sampleRadials(for: s)
             let shape = WindowShape(s)
-            var window = [Float](repeating: .nan, count: shape.count)   // NaN: not computed; +inf: failed or outside
+            var window = [Float](repeating: .nan, count: shape.count) // NaN: not computed; +inf: failed or outside
             window.withUnsafeMutableBufferPointer { w in
                 let out = UnsafeSendable(w)
                 for (phase, h) in levels.enumerated() {
@@ -278,31 +278,36 @@ extension CoverageEngine {
         mutating func fillProfile(j: Int, points: Int, ratio: Double, idx: Int, hEnd: Double) -> Bool {
             // Resize the reused buffer to points + 1 without reallocating, then fill it.
             let have = profile.elevationsM.count
-            if have > points + 1 { profile.elevationsM.removeLast(have - points - 1) }
-            else if have < points + 1 { profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1 - have)) }
+            if have > points + 1 {
+                profile.elevationsM.removeLast(have - points - 1)
+            } else if have < points + 1 {
+                profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1 - have))
+            }
             let base = j * radials.stride, s = self.s, sampler = field.dem.sampler
             let tailStart = max(0, points - RadialField.exactTail)
             let c1 = field.cells.demCol[idx], r1 = field.cells.demRow[idx]
             var tailMissing = false
             radials.heights.withUnsafeBufferPointer { hp in
-            sampler.values.withUnsafeBufferPointer { vp in
-            profile.elevationsM.withUnsafeMutableBufferPointer { e in
-                // Points 0 ..< tailStart lie at most at radial sample lastNeeded − 1, so both samples of each pair
-                // are finite (checked by the caller) and within the radial; at f = 0 the sum is h0 exactly.
-                for i in 0..<tailStart {
-                    let pos = Double(i) * ratio
-                    let k = Int(pos), f = pos - Double(k)
-                    let h0 = hp[base + k], h1 = hp[base + k + 1]
-                    e[i] = h0 + f * (h1 - h0)
+                sampler.values.withUnsafeBufferPointer { vp in
+                    profile.elevationsM.withUnsafeMutableBufferPointer { e in
+                        // Points 0 ..< tailStart lie at most at radial sample lastNeeded − 1, so both samples of each pair
+                        // are finite (checked by the caller) and within the radial; at f = 0 the sum is h0 exactly.
+                        for i in 0..<tailStart {
+                            let pos = Double(i) * ratio
+                            let k = Int(pos), f = pos - Double(k)
+                            let h0 = hp[base + k], h1 = hp[base + k + 1]
+                            e[i] = h0 + f * (h1 - h0)
+                        }
+                        for i in tailStart..<points {
+                            let f = Double(i) / Double(points)
+                            let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)
+                            if h.isNaN { tailMissing = true }
+                            e[i] = h
+                        }
+                        e[points] = hEnd
+                    }
                 }
-                for i in tailStart..<points {
-                    let f = Double(i) / Double(points)
-                    let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)
-                    if h.isNaN { tailMissing = true }
-                    e[i] = h
-                }
-                e[points] = hEnd
-            }}}
+            }
             return !tailMissing
         }
     }

@@ -10,16 +10,16 @@ import Terrain
 extension CoverageEngine {
     /// Per-transmitter set-up that does not depend on the receiver.
     struct SectorSetup: Sendable {
-        let x: Double, y: Double            // UTM position, m
-        let lon: Double, lat: Double        // WGS 84, degrees
-        let demCol: Double, demRow: Double  // fractional DEM pixel position (terrain models)
-        let groundM: Double                 // ground elevation at the site, m
+        let x: Double, y: Double // UTM position, m
+        let lon: Double, lat: Double // WGS 84, degrees
+        let demCol: Double, demRow: Double // fractional DEM pixel position (terrain models)
+        let groundM: Double // ground elevation at the site, m
         let antennaHeightM: Double
         let frequencyMHz: Double
         let hata: Hata.Setup?
         let eirp: Float
         let azimuth: Double?
-        let gridConvergenceDeg: Double      // true bearing = grid bearing + convergence
+        let gridConvergenceDeg: Double // true bearing = grid bearing + convergence
         let mechTilt: Double, elecTilt: Double
         let radiusM: Double
         let serviceIndex: Int
@@ -56,8 +56,9 @@ extension CoverageEngine {
             guard let name = tx.antennaPattern, !name.isEmpty else {
                 let key = "sector|\(tx.mechanicalTiltDeg)|\(tx.electricalTiltDeg)"
                 if let t = tables[key] { return t }
-                let t = AntennaModel.sector(sectorAntenna).gainTable(mechanicalTiltDeg: tx.mechanicalTiltDeg,
-                                                                     electricalTiltDeg: tx.electricalTiltDeg, stepDeg: 0.5)
+                let t = AntennaModel.sector(sectorAntenna).gainTable(
+                    mechanicalTiltDeg: tx.mechanicalTiltDeg,
+                    electricalTiltDeg: tx.electricalTiltDeg, stepDeg: 0.5)
                 tables[key] = t
                 return t
             }
@@ -89,9 +90,13 @@ extension CoverageEngine {
             var t: [Float] = []
             do {
                 for i in 0...200 {
-                    t.append(Float(try P2108.terrestrialClutterLoss(frequencyGHz: tx.frequencyMHz / 1000,
-                                                                     distanceKm: max(0.25, Double(i) * 0.01),
-                                                                     locationPercent: pct).lossDB))
+                    t.append(
+                        Float(
+                            try P2108.terrestrialClutterLoss(
+                                frequencyGHz: tx.frequencyMHz / 1000,
+                                distanceKm: max(0.25, Double(i) * 0.01),
+                                locationPercent: pct
+                            ).lossDB))
                 }
             } catch {
                 throw StudyError("clutter (P.2108 §3.2) for transmitter \(tx.id) at \(tx.frequencyMHz) MHz: \(error)")
@@ -107,8 +112,10 @@ extension CoverageEngine {
     }
 
     /// The set-up of every transmitter, in their order.
-    static func sectorSetups(_ plan: ValidatedStudy, transmitters: [Transmitter], spec: GridSpec, dem: ElevationModel?,
-                             antennas: AntennaLibrary?, sectorAntenna: SectorAntenna, keys: [ServiceKey]) throws -> [SectorSetup] {
+    static func sectorSetups(
+        _ plan: ValidatedStudy, transmitters: [Transmitter], spec: GridSpec, dem: ElevationModel?,
+        antennas: AntennaLibrary?, sectorAntenna: SectorAntenna, keys: [ServiceKey]
+    ) throws -> [SectorSetup] {
         let study = plan.study
         let toGrid = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
         let keyIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
@@ -122,24 +129,27 @@ extension CoverageEngine {
             let p = try toGrid.transform(x: tx.longitude, y: tx.latitude)
             var setup: Hata.Setup? = nil
             if plan.model == .hataKernel {
-                setup = try Hata.Setup(variant: tx.frequencyMHz <= 1500 ? .okumuraHata : .cost231, environment: plan.environment,
-                                       citySize: .smallMedium, frequencyMHz: tx.frequencyMHz,
-                                       baseHeightM: tx.antennaHeightM, mobileHeightM: study.receiverHeightM)
+                setup = try Hata.Setup(
+                    variant: tx.frequencyMHz <= 1500 ? .okumuraHata : .cost231, environment: plan.environment,
+                    citySize: .smallMedium, frequencyMHz: tx.frequencyMHz,
+                    baseHeightM: tx.antennaHeightM, mobileHeightM: study.receiverHeightM)
             }
             let site = try demPosition(tx, dem: dem)
             let r = study.maxRadiusKm * 1000
             let pc = spec.geoTransform.pixel(x: p.x - r, y: p.y + r), pc2 = spec.geoTransform.pixel(x: p.x + r, y: p.y - r)
             // Meridian convergence of the UTM grid at the site (closed form; within 5e-5° of PROJ's proj_factors, GeodesyTests).
             let gamma = Geodesy.UTM.convergenceDeg(longitudeDeg: tx.longitude, latitudeDeg: tx.latitude, centralMeridianDeg: utmZoneCM)
-            sectors.append(SectorSetup(x: p.x, y: p.y, lon: tx.longitude, lat: tx.latitude, demCol: site.col, demRow: site.row,
-                                       groundM: site.groundM, antennaHeightM: tx.antennaHeightM, frequencyMHz: tx.frequencyMHz,
-                                       hata: setup, eirp: Float(tx.eirpDBm), azimuth: tx.azimuthDeg, gridConvergenceDeg: gamma,
-                                       mechTilt: tx.mechanicalTiltDeg, elecTilt: tx.electricalTiltDeg, radiusM: r,
-                                       serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
-                                       threshold: Float(plan.thresholds.threshold(for: tx.technology)),
-                                       colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
-                                       rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row))),
-                                       sectorAntenna: nil, gainTable: table, clutterDB: clutter))
+            sectors.append(
+                SectorSetup(
+                    x: p.x, y: p.y, lon: tx.longitude, lat: tx.latitude, demCol: site.col, demRow: site.row,
+                    groundM: site.groundM, antennaHeightM: tx.antennaHeightM, frequencyMHz: tx.frequencyMHz,
+                    hata: setup, eirp: Float(tx.eirpDBm), azimuth: tx.azimuthDeg, gridConvergenceDeg: gamma,
+                    mechTilt: tx.mechanicalTiltDeg, elecTilt: tx.electricalTiltDeg, radiusM: r,
+                    serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
+                    threshold: Float(plan.thresholds.threshold(for: tx.technology)),
+                    colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
+                    rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row))),
+                    sectorAntenna: nil, gainTable: table, clutterDB: clutter))
         }
         return sectors
     }

@@ -59,8 +59,9 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells, interpolateGroundWithinM, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
-             receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
+        case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells,
+            interpolateGroundWithinM, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
+            receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
     }
 
     /// Missing keys take their defaults, so study files stay readable as the study grows. A key the study does
@@ -72,8 +73,9 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
             throw StudyError("unknown key '\(key.stringValue)' in the study (known: " + Self.knownKeys.joined(separator: ", ") + ")")
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(west: try c.decode(Double.self, forKey: .west), south: try c.decode(Double.self, forKey: .south),
-                  east: try c.decode(Double.self, forKey: .east), north: try c.decode(Double.self, forKey: .north))
+        self.init(
+            west: try c.decode(Double.self, forKey: .west), south: try c.decode(Double.self, forKey: .south),
+            east: try c.decode(Double.self, forKey: .east), north: try c.decode(Double.self, forKey: .north))
         resolutionM = try c.decodeIfPresent(Double.self, forKey: .resolutionM) ?? resolutionM
         model = try c.decodeIfPresent(String.self, forKey: .model) ?? model
         modelSettings = try c.decodeIfPresent([String: String].self, forKey: .modelSettings) ?? modelSettings

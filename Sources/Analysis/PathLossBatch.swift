@@ -21,12 +21,12 @@ public enum PathLossModelID: String, CaseIterable, Sendable {
 /// Defaults applied to missing optional columns (documented in `tanso pathloss --help`).
 public enum PathLossDefaults {
     public static let polarization = "vertical"
-    public static let climate = 5             // continental temperate (NTIA's example default)
-    public static let n0 = 301.0              // N-units
+    public static let climate = 5 // continental temperate (NTIA's example default)
+    public static let n0 = 301.0 // N-units
     public static let permittivity = 15.0
     public static let conductivitySPerM = 0.005
     public static let timePct = 50.0, locationPct = 50.0, situationPct = 50.0
-    public static let mdvar = 12              // mobile mode, location variability eliminated (known profile)
+    public static let mdvar = 12 // mobile mode, location variability eliminated (known profile)
     public static let kFactor = 4.0 / 3.0
     public static let environment = "urban"
     public static let citySize = "small"
@@ -151,7 +151,9 @@ public struct PathLossRow: Sendable {
         let spacing = try double("spacing_m")
         let maxM = WorkLimits.maxProfileKm * 1000
         guard spacing > 0, spacing <= maxM else {
-            throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m and at most the longest profile, \(Int(maxM)) m (TANSO_MAX_PROFILE_KM)")
+            throw PathLossInputError(
+                column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m and at most the longest profile, \(Int(maxM)) m (TANSO_MAX_PROFILE_KM)"
+            )
         }
         guard let text = raw("elevations_m") else {
             throw PathLossInputError(column: "elevations_m", value: nil, expected: "space-separated terrain heights (m)")
@@ -164,8 +166,9 @@ public struct PathLossRow: Sendable {
             }
             heights.append(h)
             guard heights.count <= WorkLimits.maxProfilePoints else {
-                throw PathLossInputError(column: "elevations_m", value: "more than \(WorkLimits.maxProfilePoints) values",
-                                         expected: "at most \(WorkLimits.maxProfilePoints) points per profile (TANSO_MAX_PROFILE_POINTS)")
+                throw PathLossInputError(
+                    column: "elevations_m", value: "more than \(WorkLimits.maxProfilePoints) values",
+                    expected: "at most \(WorkLimits.maxProfilePoints) points per profile (TANSO_MAX_PROFILE_POINTS)")
             }
         }
         guard heights.count >= 2 else {
@@ -173,8 +176,11 @@ public struct PathLossRow: Sendable {
         }
         let lengthM = spacing * Double(heights.count - 1)
         guard lengthM <= maxM else {
-            throw PathLossInputError(column: "spacing_m", value: raw("spacing_m"),
-                                     expected: "a profile of at most \(Int(WorkLimits.maxProfileKm)) km (TANSO_MAX_PROFILE_KM); \(heights.count) points at this spacing make \(String(format: "%.6g", lengthM / 1000)) km")
+            throw PathLossInputError(
+                column: "spacing_m", value: raw("spacing_m"),
+                expected:
+                    "a profile of at most \(Int(WorkLimits.maxProfileKm)) km (TANSO_MAX_PROFILE_KM); \(heights.count) points at this spacing make \(String(format: "%.6g", lengthM / 1000)) km"
+            )
         }
         return TerrainProfile(elevationsM: heights, spacingM: spacing)
     }
@@ -188,10 +194,11 @@ public enum PathLossBatch {
         let profile = try row.profile()
         let n = profile.elevationsM.count
         let needsCoordinates = model == .p1812 || model == .p452
-        let link = PathLink(frequencyMHz: try row.double("frequency_mhz"), txHeightM: try row.double("tx_height_m"),
-                            rxHeightM: try row.double("rx_height_m"),
-                            coordinates: needsCoordinates ? try row.coordinates() : nil,
-                            zones: try row.zones(count: n), clutterHeightsM: try row.list("clutter_heights_m", count: n))
+        let link = PathLink(
+            frequencyMHz: try row.double("frequency_mhz"), txHeightM: try row.double("tx_height_m"),
+            rxHeightM: try row.double("rx_height_m"),
+            coordinates: needsCoordinates ? try row.coordinates() : nil,
+            zones: try row.zones(count: n), clutterHeightsM: try row.list("clutter_heights_m", count: n))
         return try settings.lossDB(profile: profile, link: link)
     }
 
@@ -201,8 +208,9 @@ public enum PathLossBatch {
             let r = try compute(row, model: model)
             // No model may hand back NaN or ±inf as a loss (the output would read "-nan" with exit 0).
             guard r.lossDB.isFinite else {
-                return PathLossOutcome(id: row.id, lossDB: nil, warnings: r.warnings,
-                                       error: "the model returned a non-finite loss (\(r.lossDB)) for this path")
+                return PathLossOutcome(
+                    id: row.id, lossDB: nil, warnings: r.warnings,
+                    error: "the model returned a non-finite loss (\(r.lossDB)) for this path")
             }
             return PathLossOutcome(id: row.id, lossDB: r.lossDB, warnings: r.warnings, error: nil)
         } catch {
@@ -212,8 +220,10 @@ public enum PathLossBatch {
 
     /// Runs every row on `threads` threads (1 = on the calling thread). Rows are split into contiguous chunks and
     /// each result lands at its row's index, so the output does not depend on the number of threads.
-    public static func run(_ rows: [PathLossRow], model: PathLossModelID, threads: Int,
-                           progress: (@Sendable (Double) -> Void)? = nil) -> [PathLossOutcome] {
+    public static func run(
+        _ rows: [PathLossRow], model: PathLossModelID, threads: Int,
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) -> [PathLossOutcome] {
         var out = [PathLossOutcome](repeating: PathLossOutcome(id: "", lossDB: nil, warnings: [], error: nil), count: rows.count)
         guard !rows.isEmpty else { return out }
         let t = max(1, min(threads, rows.count))
@@ -250,8 +260,9 @@ public enum PathLossBatch {
         guard !table.isEmpty else { throw PathLossInputError(column: "header", value: nil, expected: "a header row") }
         let header = table.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for required in ["id", "frequency_mhz", "tx_height_m", "rx_height_m", "spacing_m", "elevations_m"] where !header.contains(required) {
-            throw PathLossInputError(column: required, value: nil,
-                                     expected: "a column named '\(required)' (the file has: \(InputText.columnList(header)))")
+            throw PathLossInputError(
+                column: required, value: nil,
+                expected: "a column named '\(required)' (the file has: \(InputText.columnList(header)))")
         }
         return table.map { fields in
             var d: [String: String] = [:]
@@ -262,8 +273,10 @@ public enum PathLossBatch {
 
     /// Formats outcomes as the output CSV.
     public static func format(_ outcomes: [PathLossOutcome]) -> String {
-        CSV.format(header: ["id", "loss_db", "warnings", "error"], rows: outcomes.map {
-            [$0.id, $0.lossDB.map { String(format: "%.4f", $0) } ?? "", $0.warnings.joined(separator: ";"), $0.error ?? ""]
-        })
+        CSV.format(
+            header: ["id", "loss_db", "warnings", "error"],
+            rows: outcomes.map {
+                [$0.id, $0.lossDB.map { String(format: "%.4f", $0) } ?? "", $0.warnings.joined(separator: ";"), $0.error ?? ""]
+            })
     }
 }

@@ -17,9 +17,11 @@ public struct PathLink: Sendable {
     /// Representative clutter height per profile point, m (P.1812, P.452); nil = none.
     public var clutterHeightsM: [Double]?
 
-    public init(frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
-                coordinates: (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double)? = nil,
-                zones: [P1812.Zone]? = nil, clutterHeightsM: [Double]? = nil) {
+    public init(
+        frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+        coordinates: (txLat: Double, txLon: Double, rxLat: Double, rxLon: Double)? = nil,
+        zones: [P1812.Zone]? = nil, clutterHeightsM: [Double]? = nil
+    ) {
         self.frequencyMHz = frequencyMHz
         self.txHeightM = txHeightM
         self.rxHeightM = rxHeightM
@@ -68,10 +70,12 @@ public struct ProfileModel: Sendable {
         static func parse(_ name: String, for id: PathLossModelID) -> Environment {
             switch id {
             case .ehata:
-                return .ehata(name == "urban" ? .urban : name == "suburban" ? .suburban : .rural)   // rural, open: rural
+                return .ehata(name == "urban" ? .urban : name == "suburban" ? .suburban : .rural) // rural, open: rural
             case .p1546:
-                let areas: [String: P1546.ReceiverArea] = ["rural": .rural, "open": .rural, "suburban": .suburban,
-                                                           "urban": .urban, "dense_urban": .denseUrban, "sea": .sea]
+                let areas: [String: P1546.ReceiverArea] = [
+                    "rural": .rural, "open": .rural, "suburban": .suburban,
+                    "urban": .urban, "dense_urban": .denseUrban, "sea": .sea
+                ]
                 return .p1546(areas[name]!)
             default:
                 return .hata(Hata.Environment(rawValue: name)!)
@@ -89,7 +93,8 @@ public struct ProfileModel: Sendable {
     /// Settings from named values (the optional columns of `tanso pathloss`, with their documented defaults).
     public init(_ id: PathLossModelID, settings row: PathLossRow) throws {
         self.id = id
-        polarization = try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization) == "horizontal"
+        polarization =
+            try row.choice("polarization", ["horizontal", "vertical"], default: PathLossDefaults.polarization) == "horizontal"
             ? .horizontal : .vertical
         // Every setting is checked against its range here, once, so that a study with `climate=99` fails before
         // the run instead of leaving every cell empty (issue 23). Ranges: the models' own validity (ITM: climate
@@ -107,32 +112,39 @@ public struct ProfileModel: Sendable {
             locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct)
             situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct)
             mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar)
-            try ITM.checkSettings(climate: climate, surfaceRefractivityN0: n0, relativePermittivity: permittivity,
-                                  conductivitySPerM: conductivity, mdvar: mdvar, timePct: timePct, locationPct: locationPct,
-                                  situationPct: situationPct)
+            try ITM.checkSettings(
+                climate: climate, surfaceRefractivityN0: n0, relativePermittivity: permittivity,
+                conductivitySPerM: conductivity, mdvar: mdvar, timePct: timePct, locationPct: locationPct,
+                situationPct: situationPct)
             n0ITU = PathLossDefaults.n0ITU
         } else {
-            climate = try row.int("climate", default: PathLossDefaults.climate, allowed: Array(1...7),
-                                  "an ITM radio climate 1–7 (1 equatorial … 7 maritime temperate over sea)")
+            climate = try row.int(
+                "climate", default: PathLossDefaults.climate, allowed: Array(1...7),
+                "an ITM radio climate 1–7 (1 equatorial … 7 maritime temperate over sea)")
             let itmStyle = id == .p526
             n0 = itmStyle ? try row.double("n0", default: PathLossDefaults.n0, in: 150...500, "a surface refractivity, N-units,") : PathLossDefaults.n0
-            n0ITU = itmStyle ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU, in: 150...500, "a sea-level surface refractivity, N-units,")
+            n0ITU =
+                itmStyle
+                ? PathLossDefaults.n0ITU : try row.double("n0", default: PathLossDefaults.n0ITU, in: 150...500, "a sea-level surface refractivity, N-units,")
             permittivity = try row.double("permittivity", default: PathLossDefaults.permittivity, in: 1...100, "a relative permittivity")
             conductivity = try row.double("conductivity_s_per_m", default: PathLossDefaults.conductivitySPerM, in: 1e-6...100, "a ground conductivity, S/m,")
             let timeRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...50 : id == .p452 ? 0.001...50 : 0.001...99.999
             timePct = try row.double("time_pct", default: PathLossDefaults.timePct, in: timeRange, "a percentage of time for \(id.rawValue)")
             let locationRange: ClosedRange<Double> = id == .p1812 || id == .p1546 ? 1...99 : 0.001...99.999
-            locationPct = try row.double("location_pct", default: PathLossDefaults.locationPct, in: locationRange, "a percentage of locations for \(id.rawValue)")
+            locationPct = try row.double(
+                "location_pct", default: PathLossDefaults.locationPct, in: locationRange, "a percentage of locations for \(id.rawValue)")
             situationPct = try row.double("situation_pct", default: PathLossDefaults.situationPct, in: 0.001...99.999, "a percentage of situations")
-            mdvar = try row.int("mdvar", default: PathLossDefaults.mdvar, allowed: [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33],
-                                "an ITM mode of variability 0–3, +10, +20 or +30")
+            mdvar = try row.int(
+                "mdvar", default: PathLossDefaults.mdvar, allowed: [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33],
+                "an ITM mode of variability 0–3, +10, +20 or +30")
         }
         groundGiven = row.raw("permittivity") != nil || row.raw("conductivity_s_per_m") != nil
         kFactor = try row.double("k_factor", default: PathLossDefaults.kFactor, in: 0.1...1000, "an effective Earth radius factor")
         let environmentName: String
         switch id {
         case .ehata: environmentName = try row.choice("environment", ["urban", "suburban", "rural", "open"], default: PathLossDefaults.environment)
-        case .p1546: environmentName = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
+        case .p1546:
+            environmentName = try row.choice("environment", ["rural", "open", "suburban", "urban", "dense_urban", "sea"], default: PathLossDefaults.rxArea)
         default: environmentName = try row.choice("environment", ["urban", "suburban", "open"], default: PathLossDefaults.environment)
         }
         environment = Environment.parse(environmentName, for: id)
@@ -149,10 +161,12 @@ public struct ProfileModel: Sendable {
     }
 
     /// The names of the model settings (`--set NAME=V`; the optional columns of `tanso pathloss`).
-    public static let settingNames = ["polarization", "climate", "n0", "permittivity", "conductivity_s_per_m", "time_pct",
-                                      "location_pct", "situation_pct", "mdvar", "k_factor", "environment", "city_size", "los",
-                                      "building_height_m", "street_width_m", "dn", "path_type", "rx_clutter_height_m",
-                                      "area_width_m", "tx_gain_dbi", "rx_gain_dbi"]
+    public static let settingNames = [
+        "polarization", "climate", "n0", "permittivity", "conductivity_s_per_m", "time_pct",
+        "location_pct", "situation_pct", "mdvar", "k_factor", "environment", "city_size", "los",
+        "building_height_m", "street_width_m", "dn", "path_type", "rx_clutter_height_m",
+        "area_width_m", "tx_gain_dbi", "rx_gain_dbi"
+    ]
 
     /// Parses `NAME=VALUE,NAME=VALUE` model settings (the one parser of `--set`): every name must be a setting
     /// (or one of `extraNames`), each given once; the error lists the valid names. Values are checked by `init`.
@@ -222,35 +236,39 @@ public struct ProfileModel: Sendable {
         let pol = polarization
         switch id {
         case .itm:
-            let p = ITM.Parameters(frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
-                                   polarization: pol == .horizontal ? .horizontal : .vertical,
-                                   climate: try ITM.Climate(code: climate), surfaceRefractivityN0: n0,
-                                   relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
-                                   timePct: timePct, locationPct: locationPct, situationPct: situationPct)
+            let p = ITM.Parameters(
+                frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
+                polarization: pol == .horizontal ? .horizontal : .vertical,
+                climate: try ITM.Climate(code: climate), surfaceRefractivityN0: n0,
+                relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
+                timePct: timePct, locationPct: locationPct, situationPct: situationPct)
             let r = try ITM.pointToPoint(profile: profile, p)
             return (r.lossDB, r.warnings.names)
         case .p526:
             let ground: P526.Ground = groundGiven ? .uniform(relativePermittivity: permittivity, conductivitySPerM: conductivity) : .land
             // The equal-spacing kernel: the same value as P526.deltaBullington(profile:…) to the last bit.
             let r = try profile.elevationsM.withUnsafeBufferPointer {
-                try P526.deltaBullingtonLossDB(equallySpaced: $0, spacingKm: profile.spacingM / 1000,
-                                               txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx, frequencyMHz: f,
-                                               effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: kFactor),
-                                               polarization: pol, ground: ground)
+                try P526.deltaBullingtonLossDB(
+                    equallySpaced: $0, spacingKm: profile.spacingM / 1000,
+                    txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx, frequencyMHz: f,
+                    effectiveEarthRadiusKm: P526.effectiveEarthRadiusKm(kFactor: kFactor),
+                    polarization: pol, ground: ground)
             }
             // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f) + r.lossDB, r.warnings.names)
         case .hata, .cost231:
             guard case .hata(let environment) = environment else { preconditionFailure("parsed for \(id)") }
-            let s = try Hata.Setup(variant: id == .hata ? .okumuraHata : .cost231, environment: environment,
-                                   citySize: citySize, frequencyMHz: f,
-                                   baseHeightM: htx, mobileHeightM: hrx)
+            let s = try Hata.Setup(
+                variant: id == .hata ? .okumuraHata : .cost231, environment: environment,
+                citySize: citySize, frequencyMHz: f,
+                baseHeightM: htx, mobileHeightM: hrx)
             let r = try Hata.loss(distanceKm: dKm, setup: s)
             return (r.lossDB, r.warnings.names)
         case .ehata:
             guard case .ehata(let environment) = environment else { preconditionFailure("parsed for \(id)") }
-            let r = try EHata.pathLoss(profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
-                                       environment: environment)
+            let r = try EHata.pathLoss(
+                profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
+                environment: environment)
             return (r.lossDB, r.warnings.names)
         case .fspl:
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
@@ -267,9 +285,10 @@ public struct ProfileModel: Sendable {
             case .tr38901UMa: scenario = .urbanMacro
             default: scenario = .urbanMicroStreetCanyon
             }
-            let r = try TR38901.pathLoss(scenario: scenario, condition: lineOfSight ? .lineOfSight : .nonLineOfSight,
-                                         frequencyGHz: f / 1000, distance2DM: profile.distanceM,
-                                         baseStationHeightM: htx, userTerminalHeightM: hrx)
+            let r = try TR38901.pathLoss(
+                scenario: scenario, condition: lineOfSight ? .lineOfSight : .nonLineOfSight,
+                frequencyGHz: f / 1000, distance2DM: profile.distanceM,
+                baseStationHeightM: htx, userTerminalHeightM: hrx)
             return (r.lossDB, r.warnings.names)
         }
     }
@@ -277,12 +296,13 @@ public struct ProfileModel: Sendable {
     private func p1812LossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
         let c = try coordinates(link)
         let n = profile.elevationsM.count
-        let input = P1812.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
-                                clutterHeightsM: link.clutterHeightsM, zones: link.zones,
-                                frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, locationPercent: locationPct,
-                                txHeightM: link.txHeightM, rxHeightM: link.rxHeightM, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
-                                rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: polarization,
-                                meteorology: .init(deltaN: deltaN, n0: n0ITU))
+        let input = P1812.Input(
+            distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
+            clutterHeightsM: link.clutterHeightsM, zones: link.zones,
+            frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, locationPercent: locationPct,
+            txHeightM: link.txHeightM, rxHeightM: link.rxHeightM, txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon,
+            rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon, polarization: polarization,
+            meteorology: .init(deltaN: deltaN, n0: n0ITU))
         let r = try P1812.predict(input)
         return (r.basicLossDB, r.warnings.names)
     }
@@ -290,14 +310,22 @@ public struct ProfileModel: Sendable {
     private func p452LossDB(profile: TerrainProfile, link: PathLink, scratch: inout Scratch) throws -> (lossDB: Double, warnings: [String]) {
         let c = try coordinates(link)
         let n = profile.elevationsM.count
-        let zones: [P452.Zone] = link.zones.map { given in
-            given.map { switch $0 { case .sea: return .sea; case .coastalLand: return .coastalLand; case .inland: return .inland } }
-        } ?? scratch.inland452(count: n)
-        let input = P452.Input(distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
-                               clutterHeightsM: link.clutterHeightsM, zones: zones,
-                               frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, txHeightM: link.txHeightM, rxHeightM: link.rxHeightM,
-                               txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
-                               txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: polarization, deltaN: deltaN, n0: n0ITU)
+        let zones: [P452.Zone] =
+            link.zones.map { given in
+                given.map {
+                    switch $0 {
+                    case .sea: return .sea;
+                    case .coastalLand: return .coastalLand;
+                    case .inland: return .inland
+                    }
+                }
+            } ?? scratch.inland452(count: n)
+        let input = P452.Input(
+            distancesKm: scratch.distancesKm(count: n, spacingM: profile.spacingM), heightsM: profile.elevationsM,
+            clutterHeightsM: link.clutterHeightsM, zones: zones,
+            frequencyGHz: link.frequencyMHz / 1000, timePercent: timePct, txHeightM: link.txHeightM, rxHeightM: link.rxHeightM,
+            txLatitudeDeg: c.txLat, txLongitudeDeg: c.txLon, rxLatitudeDeg: c.rxLat, rxLongitudeDeg: c.rxLon,
+            txGainDBi: txGainDBi, rxGainDBi: rxGainDBi, polarization: polarization, deltaN: deltaN, n0: n0ITU)
         let r = try P452.basicTransmissionLoss(input)
         return (r.lossDB, r.warnings.names)
     }
@@ -307,13 +335,14 @@ public struct ProfileModel: Sendable {
         let zone = pathType.p1546Zone
         guard case .p1546(let rxArea) = environment else { preconditionFailure("parsed for \(id)") }
         let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
-        let input = P1546.Input(frequencyMHz: link.frequencyMHz, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: profile.distanceKm)],
-                                txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
-                                rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
-                                terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
-                                txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
-                                txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
-                                locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
+        let input = P1546.Input(
+            frequencyMHz: link.frequencyMHz, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: profile.distanceKm)],
+            txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
+            rxHeightM: hrx, rxArea: rxArea, rxClutterHeightM: rxClutterHeightM,
+            terrainClearanceAngleDeg: zone == .land ? params.terrainClearanceAngleDeg : nil,
+            txClearanceAngleDeg: zone == .land ? params.txClearanceAngleDeg : nil,
+            txGroundHeightAmslM: params.txGroundHeightAmslM, rxGroundHeightAmslM: params.rxGroundHeightAmslM,
+            locationPercent: locationPct, locationVariability: .squareAreaWidthM(areaWidthM))
         let r = try P1546.predict(input)
         return (r.basicLossDB, r.warnings.names)
     }

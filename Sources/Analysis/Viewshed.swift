@@ -56,23 +56,28 @@ public enum Viewshed {
     /// Viewshed of the observer standing on cell (`observerCol`, `observerRow`) of a row-major north-up grid
     /// (top row first, NaN = no elevation). Cell sizes in metres. `maxDistanceM` nil (or ≤ 0) = unlimited.
     /// Returns `width × height` bytes: 1 visible, 0 not visible, 255 beyond the distance or nodata.
-    public static func compute(elevations: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                               cellSizeXM: Double, cellSizeYM: Double, observerCol: Int, observerRow: Int,
-                               observerHeightM: Double, targetHeightM: Double, maxDistanceM: Double?,
-                               curvatureCoefficient: Double = 0.85714,
-                               earthDiameterM: Double = wgs84EarthDiameterM) -> [UInt8] {
-        compute(elevations: elevations, width: width, height: height, cellSizeXM: cellSizeXM, cellSizeYM: cellSizeYM,
-                observerCol: observerCol, observerRow: observerRow, observerHeightM: observerHeightM,
-                targetHeightM: targetHeightM, maxDistanceM: maxDistanceM, curvatureCoefficient: curvatureCoefficient,
-                earthDiameterM: earthDiameterM, concurrent: true)
+    public static func compute(
+        elevations: UnsafeBufferPointer<Float>, width: Int, height: Int,
+        cellSizeXM: Double, cellSizeYM: Double, observerCol: Int, observerRow: Int,
+        observerHeightM: Double, targetHeightM: Double, maxDistanceM: Double?,
+        curvatureCoefficient: Double = 0.85714,
+        earthDiameterM: Double = wgs84EarthDiameterM
+    ) -> [UInt8] {
+        compute(
+            elevations: elevations, width: width, height: height, cellSizeXM: cellSizeXM, cellSizeYM: cellSizeYM,
+            observerCol: observerCol, observerRow: observerRow, observerHeightM: observerHeightM,
+            targetHeightM: targetHeightM, maxDistanceM: maxDistanceM, curvatureCoefficient: curvatureCoefficient,
+            earthDiameterM: earthDiameterM, concurrent: true)
     }
 
     /// The same on a `RasterGrid` (its nodata value counts as missing). Cell sizes come from the geotransform:
     /// in metres for a projected CRS; for a geographic CRS, degrees are converted to metres at the observer's
     /// latitude (an approximation over large areas). Throws on a rotated grid or an observer outside it.
-    public static func compute(grid: RasterGrid, observerCol: Int, observerRow: Int, observerHeightM: Double,
-                               targetHeightM: Double, maxDistanceM: Double?,
-                               curvatureCoefficient: Double = 0.85714) throws -> [UInt8] {
+    public static func compute(
+        grid: RasterGrid, observerCol: Int, observerRow: Int, observerHeightM: Double,
+        targetHeightM: Double, maxDistanceM: Double?,
+        curvatureCoefficient: Double = 0.85714
+    ) throws -> [UInt8] {
         guard grid.geoTransform.isNorthUp else {
             throw GeoError(operation: "viewshed", message: "the elevation grid must be north-up (no rotation)")
         }
@@ -88,30 +93,35 @@ public enum Viewshed {
         var values = grid.values
         if let nd = grid.nodata { for i in values.indices where values[i] == nd { values[i] = .nan } }
         return values.withUnsafeBufferPointer {
-            compute(elevations: $0, width: grid.width, height: grid.height, cellSizeXM: sx, cellSizeYM: sy,
-                    observerCol: observerCol, observerRow: observerRow, observerHeightM: observerHeightM,
-                    targetHeightM: targetHeightM, maxDistanceM: maxDistanceM, curvatureCoefficient: curvatureCoefficient)
+            compute(
+                elevations: $0, width: grid.width, height: grid.height, cellSizeXM: sx, cellSizeYM: sy,
+                observerCol: observerCol, observerRow: observerRow, observerHeightM: observerHeightM,
+                targetHeightM: targetHeightM, maxDistanceM: maxDistanceM, curvatureCoefficient: curvatureCoefficient)
         }
     }
 
     /// `concurrent: false` sweeps the quadrants one after the other (tests compare both).
-    static func compute(elevations: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                        cellSizeXM: Double, cellSizeYM: Double, observerCol: Int, observerRow: Int,
-                        observerHeightM: Double, targetHeightM: Double, maxDistanceM: Double?,
-                        curvatureCoefficient: Double, earthDiameterM: Double, concurrent: Bool) -> [UInt8] {
+    static func compute(
+        elevations: UnsafeBufferPointer<Float>, width: Int, height: Int,
+        cellSizeXM: Double, cellSizeYM: Double, observerCol: Int, observerRow: Int,
+        observerHeightM: Double, targetHeightM: Double, maxDistanceM: Double?,
+        curvatureCoefficient: Double, earthDiameterM: Double, concurrent: Bool
+    ) -> [UInt8] {
         precondition(width > 0 && height > 0 && elevations.count >= width * height, "elevations must hold width × height cells")
-        precondition(observerCol >= 0 && observerCol < width && observerRow >= 0 && observerRow < height,
-                     "observer outside the grid")
+        precondition(
+            observerCol >= 0 && observerCol < width && observerRow >= 0 && observerRow < height,
+            "observer outside the grid")
         precondition(cellSizeXM > 0 && cellSizeYM > 0, "cell sizes must be positive")
         var out = [UInt8](repeating: outside, count: width * height)
         let ground = elevations[observerRow * width + observerCol]
         guard !ground.isNaN else { return out }
 
-        let p = Params(width: width, height: height, cx: cellSizeXM, cy: cellSizeYM,
-                       col: observerCol, row: observerRow,
-                       eye: Double(ground) + observerHeightM, groundRel: -observerHeightM, target: targetHeightM,
-                       maxR2: (maxDistanceM ?? 0) > 0 ? maxDistanceM! * maxDistanceM! : .infinity,
-                       curve: earthDiameterM > 0 && earthDiameterM.isFinite ? curvatureCoefficient / earthDiameterM : 0)
+        let p = Params(
+            width: width, height: height, cx: cellSizeXM, cy: cellSizeYM,
+            col: observerCol, row: observerRow,
+            eye: Double(ground) + observerHeightM, groundRel: -observerHeightM, target: targetHeightM,
+            maxR2: (maxDistanceM ?? 0) > 0 ? maxDistanceM! * maxDistanceM! : .infinity,
+            curve: earthDiameterM > 0 && earthDiameterM.isFinite ? curvatureCoefficient / earthDiameterM : 0)
 
         out[observerRow * width + observerCol] = visible
         // Eight octants, largest first so that the dynamic schedule balances them; each is self-contained.
@@ -217,8 +227,9 @@ public enum Viewshed {
                     do {
                         let est = n == 1 ? L[0] : L[0] * fn / fn1
                         let e = z[base]
-                        if e.isNaN { C[0] = est }
-                        else {
+                        if e.isNaN {
+                            C[0] = est
+                        } else {
                             let h = Double(e) - eye - curve * rn2
                             if o.writesAxis { out[base] = n == 1 || h + target >= est ? visible : hidden }
                             C[0] = n == 1 && o.axisStartsUnmaxed ? h : max(h, est)
@@ -235,8 +246,9 @@ public enum Viewshed {
                             let est = (L[m - 1] * fm + L[m] * (fn - fm)) / fn1
                             let i = base + m * o.cellStride
                             let e = z[i]
-                            if e.isNaN { C[m] = est }
-                            else {
+                            if e.isNaN {
+                                C[m] = est
+                            } else {
                                 let h = Double(e) - eye - curve * r2
                                 out[i] = h + target >= est ? visible : hidden
                                 C[m] = max(h, est)
@@ -250,8 +262,9 @@ public enum Viewshed {
                                 let est = n == 1 ? L[0] : L[n - 1] * fn / fn1
                                 let i = base + n * o.cellStride
                                 let e = z[i]
-                                if e.isNaN { C[n] = est }
-                                else {
+                                if e.isNaN {
+                                    C[n] = est
+                                } else {
                                     let h = Double(e) - eye - curve * r2
                                     if o.writesDiagonal { out[i] = n == 1 || h + target >= est ? visible : hidden }
                                     C[n] = max(h, est)

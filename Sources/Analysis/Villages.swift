@@ -68,8 +68,11 @@ public enum VillageAnalysis {
 
     /// Villages against a single-band raster (dBm): uncovered when the value at the village is below the
     /// threshold, nodata, or outside the raster. Returns (village, value) for every village.
-    public static func againstRaster(_ raster: RasterGrid, villages: [Village], thresholdDBm: Double) throws
-        -> [(village: Village, valueDBm: Float?, covered: Bool)] {
+    public static func againstRaster(
+        _ raster: RasterGrid, villages: [Village], thresholdDBm: Double
+    ) throws
+        -> [(village: Village, valueDBm: Float?, covered: Bool)]
+    {
         var xs = villages.map(\.longitude), ys = villages.map(\.latitude)
         if !raster.crs.isEmpty, !(try SpatialReference.isGeographic(raster.crs)) {
             let t = try CoordinateTransform(from: "EPSG:4326", to: raster.crs)

@@ -21,7 +21,8 @@ public enum WorkLimits {
     public static let maxCandidateGridPoints = Int(min(value("TANSO_MAX_CANDIDATE_GRID", 1_000_000), 1e12))
 
     /// Documentation for `--help` texts.
-    public static let help = "Work limits (raise with the environment variable): profile length 5000 km (TANSO_MAX_PROFILE_KM), "
+    public static let help =
+        "Work limits (raise with the environment variable): profile length 5000 km (TANSO_MAX_PROFILE_KM), "
         + "1,000,000 points per profile (TANSO_MAX_PROFILE_POINTS), 200,000,000 grid cells (TANSO_MAX_GRID_CELLS), "
         + "1,000,000 candidate grid points (TANSO_MAX_CANDIDATE_GRID)."
 }

@@ -47,8 +47,9 @@ public final class CoordinateTransform: @unchecked Sendable {
         coord = proj_trans(pj, PJ_FWD, coord)
         let err = proj_errno(pj)
         guard err == 0, coord.xy.x.isFinite, coord.xy.y.isFinite else {
-            throw GeoError(operation: "transform (\(x), \(y))", path: "\(source) → \(target)",
-                           message: String(cString: proj_context_errno_string(context, err)))
+            throw GeoError(
+                operation: "transform (\(x), \(y))", path: "\(source) → \(target)",
+                message: String(cString: proj_context_errno_string(context, err)))
         }
         return (coord.xy.x, coord.xy.y)
     }
@@ -68,8 +69,10 @@ public final class CoordinateTransform: @unchecked Sendable {
     /// transformed by its own `CoordinateTransform` (PROJ objects are single-threaded). The values are those of
     /// `transform(xs:ys:)`; points PROJ cannot transform become NaN (and are counted in the result).
     @discardableResult
-    public static func transformConcurrently(from source: String, to target: String,
-                                             xs: inout [Double], ys: inout [Double]) throws -> Int {
+    public static func transformConcurrently(
+        from source: String, to target: String,
+        xs: inout [Double], ys: inout [Double]
+    ) throws -> Int {
         precondition(xs.count == ys.count)
         let n = xs.count
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 50_000))
@@ -77,22 +80,25 @@ public final class CoordinateTransform: @unchecked Sendable {
         let transforms = try (0..<parts).map { _ in try CoordinateTransform(from: source, to: target) }
         var failed = [Int](repeating: 0, count: parts)
         xs.withUnsafeMutableBufferPointer { xp in
-        ys.withUnsafeMutableBufferPointer { yp in
-        failed.withUnsafeMutableBufferPointer { fp in
-            let buffers = UnsafeTransformBuffers(xs: xp, ys: yp, failed: fp)
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
-                let lo = n * k / parts, hi = n * (k + 1) / parts
-                buffers.failed[k] = transforms[k].transform(xs: buffers.xs.baseAddress! + lo, ys: buffers.ys.baseAddress! + lo, count: hi - lo)
+            ys.withUnsafeMutableBufferPointer { yp in
+                failed.withUnsafeMutableBufferPointer { fp in
+                    let buffers = UnsafeTransformBuffers(xs: xp, ys: yp, failed: fp)
+                    DispatchQueue.concurrentPerform(iterations: parts) { k in
+                        let lo = n * k / parts, hi = n * (k + 1) / parts
+                        buffers.failed[k] = transforms[k].transform(xs: buffers.xs.baseAddress! + lo, ys: buffers.ys.baseAddress! + lo, count: hi - lo)
+                    }
+                }
             }
-        }}}
+        }
         return failed.reduce(0, +)
     }
 
     /// Transforms `count` points in place; untransformable ones become NaN. Returns how many failed.
     func transform(xs: UnsafeMutablePointer<Double>, ys: UnsafeMutablePointer<Double>, count n: Int) -> Int {
         guard n > 0 else { return 0 }
-        _ = proj_trans_generic(pj, PJ_FWD, xs, MemoryLayout<Double>.stride, n, ys, MemoryLayout<Double>.stride, n,
-                               nil, 0, 0, nil, 0, 0)
+        _ = proj_trans_generic(
+            pj, PJ_FWD, xs, MemoryLayout<Double>.stride, n, ys, MemoryLayout<Double>.stride, n,
+            nil, 0, 0, nil, 0, 0)
         var failed = 0
         for i in 0..<n where !(xs[i].isFinite && ys[i].isFinite) {
             xs[i] = .nan; ys[i] = .nan; failed += 1

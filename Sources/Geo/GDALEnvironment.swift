@@ -68,8 +68,10 @@ public enum GDALEnvironment {
         return msg
     }
 
-    static func error(_ operation: String, _ path: String? = nil, fallback: String = "",
-                      kind: GeoError.Kind = .io) -> GeoError {
+    static func error(
+        _ operation: String, _ path: String? = nil, fallback: String = "",
+        kind: GeoError.Kind = .io
+    ) -> GeoError {
         let msg = lastError()
         return GeoError(kind: kind, operation: operation, path: path, message: msg.isEmpty ? fallback : msg)
     }
@@ -85,17 +87,18 @@ public enum GDALEnvironment {
     /// code picks the kind where it says more than `kind` (unsupported operation or geometry, unsupported SRS).
     static func check(_ code: OGRErr, _ operation: String, _ path: String? = nil, kind: GeoError.Kind = .io) throws {
         guard code != OGRERR_NONE else { return }
-        let (name, codeKind): (String, GeoError.Kind?) = switch code {
-        case OGRERR_NOT_ENOUGH_DATA: ("not enough data", nil)
-        case OGRERR_NOT_ENOUGH_MEMORY: ("not enough memory", nil)
-        case OGRERR_UNSUPPORTED_GEOMETRY_TYPE: ("unsupported geometry type", .unsupported)
-        case OGRERR_UNSUPPORTED_OPERATION: ("unsupported operation", .unsupported)
-        case OGRERR_CORRUPT_DATA: ("corrupt data", .io)
-        case OGRERR_UNSUPPORTED_SRS: ("unsupported spatial reference", .projection)
-        case OGRERR_INVALID_HANDLE: ("invalid handle", .driver)
-        case OGRERR_NON_EXISTING_FEATURE: ("no such feature", .io)
-        default: ("failure", nil)
-        }
+        let (name, codeKind): (String, GeoError.Kind?) =
+            switch code {
+            case OGRERR_NOT_ENOUGH_DATA: ("not enough data", nil)
+            case OGRERR_NOT_ENOUGH_MEMORY: ("not enough memory", nil)
+            case OGRERR_UNSUPPORTED_GEOMETRY_TYPE: ("unsupported geometry type", .unsupported)
+            case OGRERR_UNSUPPORTED_OPERATION: ("unsupported operation", .unsupported)
+            case OGRERR_CORRUPT_DATA: ("corrupt data", .io)
+            case OGRERR_UNSUPPORTED_SRS: ("unsupported spatial reference", .projection)
+            case OGRERR_INVALID_HANDLE: ("invalid handle", .driver)
+            case OGRERR_NON_EXISTING_FEATURE: ("no such feature", .io)
+            default: ("failure", nil)
+            }
         throw error(operation, path, fallback: "OGR error \(code) (\(name))", kind: codeKind ?? kind)
     }
 }
@@ -170,7 +173,10 @@ public final class AtomicOutput {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let ext = url.pathExtension
         let base = url.deletingPathExtension().lastPathComponent
-        temporaryPath = dir.appendingPathComponent(".\(base).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))" + (ext.isEmpty ? "" : ".\(ext)")).path
+        temporaryPath =
+            dir.appendingPathComponent(
+                ".\(base).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))" + (ext.isEmpty ? "" : ".\(ext)")
+            ).path
     }
 
     /// rename(2) alone replaces an existing product atomically: a reader sees the old file or the new one, never

@@ -16,8 +16,10 @@ public enum GDALViewshed {
     /// (with its CRS, so GDAL takes the Earth diameter from the CRS's semi-major axis), observer at the centre of
     /// cell (`observerCol`, `observerRow`). `maxDistanceM` nil means unlimited (GDAL's 0). GDAL does not treat
     /// nodata specially: nodata cells enter the computation with their stored value.
-    public static func run(grid: RasterGrid, observerCol: Int, observerRow: Int, observerHeightM: Double,
-                           targetHeightM: Double, maxDistanceM: Double?, curvatureCoefficient: Double = 0.85714) throws -> Result {
+    public static func run(
+        grid: RasterGrid, observerCol: Int, observerRow: Int, observerHeightM: Double,
+        targetHeightM: Double, maxDistanceM: Double?, curvatureCoefficient: Double = 0.85714
+    ) throws -> Result {
         GDALEnvironment.ensure()
         guard grid.geoTransform.isNorthUp else {
             throw GeoError(operation: "viewshed", message: "GDAL's viewshed needs a north-up grid")
@@ -29,13 +31,14 @@ public enum GDALViewshed {
         let band = try src.band(1, operation: "viewshed input")
         let centre = grid.geoTransform.map(col: Double(observerCol) + 0.5, row: Double(observerRow) + 0.5)
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let outRaw = GDALViewshedGenerate(band, "MEM", "", nil, centre.x, centre.y, observerHeightM, targetHeightM,
-                                       1, 0, 255, -1, curvatureCoefficient, GVM_Edge, maxDistanceM ?? 0,
-                                       nil, nil, GVOT_NORMAL, nil)
+        let outRaw = GDALViewshedGenerate(
+            band, "MEM", "", nil, centre.x, centre.y, observerHeightM, targetHeightM,
+            1, 0, 255, -1, curvatureCoefficient, GVM_Edge, maxDistanceM ?? 0,
+            nil, nil, GVOT_NORMAL, nil)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         guard let outRaw else { throw GDALEnvironment.error("GDALViewshedGenerate") }
         let out = OwnedDataset(outRaw)
-        withExtendedLifetime(src) {}   // the input band belongs to src
+        withExtendedLifetime(src) {} // the input band belongs to src
         let w = Int(GDALGetRasterXSize(out.raw)), h = Int(GDALGetRasterYSize(out.raw))
         var gt = [Double](repeating: 0, count: 6)
         try GDALEnvironment.check(GDALGetGeoTransform(out.raw, &gt), "georeferencing of the viewshed")
@@ -44,8 +47,9 @@ public enum GDALViewshed {
         let outBand = try out.band(1, operation: "read viewshed")
         var window = [UInt8](repeating: 0, count: w * h)
         let err = window.withUnsafeMutableBytes { buf in
-            GDALRasterIO(outBand, GF_Read, 0, 0, Int32(w), Int32(h), buf.baseAddress,
-                         Int32(w), Int32(h), GDT_Byte, 0, 0)
+            GDALRasterIO(
+                outBand, GF_Read, 0, 0, Int32(w), Int32(h), buf.baseAddress,
+                Int32(w), Int32(h), GDT_Byte, 0, 0)
         }
         try GDALEnvironment.check(err, "read viewshed")
         withExtendedLifetime(out) {}

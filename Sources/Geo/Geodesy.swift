@@ -172,8 +172,9 @@ extension Geodesy {
                 let f = proj_factors(pj, proj_coord(longitudeDeg * .pi / 180, latitudeDeg * .pi / 180, 0, 0))
                 let err = proj_errno(pj)
                 guard err == 0, f.meridional_scale.isFinite, f.meridian_convergence.isFinite else {
-                    throw GeoError(operation: "UTM factors at (\(longitudeDeg), \(latitudeDeg))", path: crs,
-                                   message: String(cString: proj_context_errno_string(context, err)))
+                    throw GeoError(
+                        operation: "UTM factors at (\(longitudeDeg), \(latitudeDeg))", path: crs,
+                        message: String(cString: proj_context_errno_string(context, err)))
                 }
                 // PROJ gives the convergence in radians, with the sign used here.
                 return (f.meridian_convergence * 180 / .pi, f.meridional_scale)

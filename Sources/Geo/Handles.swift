@@ -14,9 +14,11 @@ final class OwnedDataset {
     init(_ raw: GDALDatasetH) { self.raw = raw }
 
     /// A new dataset from `GDALCreate` (`bands` of `type`; 0 × 0 × 0 and GDT_Unknown for vector).
-    static func create(driver: GDALDriverH, path: String, width: Int = 0, height: Int = 0, bands: Int = 0,
-                       type: GDALDataType = GDT_Unknown, options: CStringList? = nil,
-                       operation: String, reportedPath: String? = nil) throws -> OwnedDataset {
+    static func create(
+        driver: GDALDriverH, path: String, width: Int = 0, height: Int = 0, bands: Int = 0,
+        type: GDALDataType = GDT_Unknown, options: CStringList? = nil,
+        operation: String, reportedPath: String? = nil
+    ) throws -> OwnedDataset {
         guard let h = GDALCreate(driver, path, Int32(width), Int32(height), Int32(bands), type, options?.pointer) else {
             throw GDALEnvironment.error(operation, reportedPath, kind: .driver)
         }
@@ -24,18 +26,23 @@ final class OwnedDataset {
     }
 
     /// An in-memory raster (GDAL's MEM driver).
-    static func memoryRaster(width: Int, height: Int, bands: Int, type: GDALDataType,
-                             operation: String, path: String? = nil) throws -> OwnedDataset {
+    static func memoryRaster(
+        width: Int, height: Int, bands: Int, type: GDALDataType,
+        operation: String, path: String? = nil
+    ) throws -> OwnedDataset {
         guard let driver = GDALGetDriverByName("MEM") else {
             throw GeoError(kind: .driver, operation: operation, path: path, message: "GDAL has no MEM driver")
         }
-        return try create(driver: driver, path: "", width: width, height: height, bands: bands, type: type,
-                          operation: operation, reportedPath: path)
+        return try create(
+            driver: driver, path: "", width: width, height: height, bands: bands, type: type,
+            operation: operation, reportedPath: path)
     }
 
     /// A copy of `source` written by `driver` (`GDALCreateCopy`; COG, PNG and KML super-overlays are copy-only).
-    static func copy(_ source: OwnedDataset, driver: GDALDriverH, to path: String, options: CStringList? = nil,
-                     operation: String, reportedPath: String?) throws -> OwnedDataset {
+    static func copy(
+        _ source: OwnedDataset, driver: GDALDriverH, to path: String, options: CStringList? = nil,
+        operation: String, reportedPath: String?
+    ) throws -> OwnedDataset {
         guard let h = GDALCreateCopy(driver, path, source.raw, 0, options?.pointer, nil, nil) else {
             throw GDALEnvironment.error(operation, reportedPath)
         }
@@ -97,8 +104,10 @@ final class OwnedCoordinateTransformation {
     let raw: OGRCoordinateTransformationH
 
     /// nil when source and target are the same CRS (nothing to transform).
-    static func between(_ source: OwnedSpatialReference, _ target: OwnedSpatialReference,
-                        operation: String, path: String? = nil) throws -> OwnedCoordinateTransformation? {
+    static func between(
+        _ source: OwnedSpatialReference, _ target: OwnedSpatialReference,
+        operation: String, path: String? = nil
+    ) throws -> OwnedCoordinateTransformation? {
         if source.isSame(target) { return nil }
         guard let t = OCTNewCoordinateTransformation(source.raw, target.raw) else {
             throw GDALEnvironment.error(operation, path, kind: .projection)

@@ -5,19 +5,23 @@ import Foundation
 public enum Polygonize {
     /// Polygons of the connected regions of equal non-zero class in `classes` (row-major, width × height, on the
     /// grid described by `geoTransform` and `crs`). Zero cells are background. Each result carries its class.
-    public static func regions(classes: [UInt8], width: Int, height: Int, geoTransform: GeoTransform,
-                               crs: String) throws -> [(classValue: Int, geometry: Geometry)] {
+    public static func regions(
+        classes: [UInt8], width: Int, height: Int, geoTransform: GeoTransform,
+        crs: String
+    ) throws -> [(classValue: Int, geometry: Geometry)] {
         precondition(classes.count == width * height)
         GDALEnvironment.ensure()
-        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: 1, type: GDT_Byte,
-                                                operation: "create in-memory raster for polygonize")
+        let mem = try OwnedDataset.memoryRaster(
+            width: width, height: height, bands: 1, type: GDT_Byte,
+            operation: "create in-memory raster for polygonize")
         var gt = geoTransform.coefficients
         try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference raster for polygonize")
         let band = try mem.band(1, operation: "polygonize")
         var data = classes
         let err = data.withUnsafeMutableBytes { buf in
-            GDALRasterIO(band, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
-                         Int32(width), Int32(height), GDT_Byte, 0, 0)
+            GDALRasterIO(
+                band, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                Int32(width), Int32(height), GDT_Byte, 0, 0)
         }
         try GDALEnvironment.check(err, "fill raster for polygonize")
 
@@ -46,7 +50,7 @@ public enum Polygonize {
             try transform?.apply(to: g, operation: "transform polygon to WGS84")
             if let geom = VectorReader.convert(g) { out.append((Int(OGR_F_GetFieldAsInteger(f.raw, 0)), geom)) }
         }
-        withExtendedLifetime((mem, vds, srs, fd)) {}   // the layer and band belong to these
+        withExtendedLifetime((mem, vds, srs, fd)) {} // the layer and band belong to these
         return out
     }
 }

@@ -27,8 +27,10 @@ public struct GeoTransform: Sendable, Equatable {
 
     /// Map coordinates of a fractional pixel position (corners at integers; centres at +0.5).
     public func map(col: Double, row: Double) -> (x: Double, y: Double) {
-        (coefficients[0] + col * coefficients[1] + row * coefficients[2],
-         coefficients[3] + col * coefficients[4] + row * coefficients[5])
+        (
+            coefficients[0] + col * coefficients[1] + row * coefficients[2],
+            coefficients[3] + col * coefficients[4] + row * coefficients[5]
+        )
     }
 
     /// Fractional pixel position of map coordinates (inverse of `map`).
@@ -62,8 +64,9 @@ public struct RasterGrid: Sendable {
     }
 
     public init(width: Int, height: Int, geoTransform: GeoTransform, crs: String, nodata: Float?, fill: Float) {
-        self.init(width: width, height: height, geoTransform: geoTransform, crs: crs, nodata: nodata,
-                  values: [Float](repeating: fill, count: width * height))
+        self.init(
+            width: width, height: height, geoTransform: geoTransform, crs: crs, nodata: nodata,
+            values: [Float](repeating: fill, count: width * height))
     }
 
     @inlinable public subscript(col: Int, row: Int) -> Float {
@@ -103,8 +106,7 @@ public final class RasterDataset: @unchecked Sendable {
         }
         var gdalPath = path
         if !path.hasPrefix("/vsi") {
-            if path.lowercased().hasSuffix(".gz") { gdalPath = "/vsigzip/" + path }
-            else if path.lowercased().hasSuffix(".zip") { gdalPath = "/vsizip/" + path }
+            if path.lowercased().hasSuffix(".gz") { gdalPath = "/vsigzip/" + path } else if path.lowercased().hasSuffix(".zip") { gdalPath = "/vsizip/" + path }
         }
         guard let h = GDALOpenEx(gdalPath, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil) else {
             throw GDALEnvironment.error("open raster", path, fallback: "not a raster GDAL can read")
@@ -117,7 +119,7 @@ public final class RasterDataset: @unchecked Sendable {
         var gt = [Double](repeating: 0, count: 6)
         if GDALGetGeoTransform(h, &gt) != CE_None {
             CPLErrorReset()
-            gt = [0, 1, 0, 0, 0, 1]   // GDAL's default for ungeoreferenced rasters
+            gt = [0, 1, 0, 0, 0, 1] // GDAL's default for ungeoreferenced rasters
         }
         geoTransform = GeoTransform(gt)
         crs = GDALGetProjectionRef(h).map { String(cString: $0) } ?? ""
@@ -147,18 +149,22 @@ public final class RasterDataset: @unchecked Sendable {
 
     /// Reads a window of one band as Float32 (row-major). Nodata stays as the file's nodata value, unless
     /// `nodataToNaN` is set, in which case nodata cells become NaN.
-    public func read(band: Int = 1, col: Int = 0, row: Int = 0, width w: Int? = nil, height h: Int? = nil,
-                     nodataToNaN: Bool = false) throws -> [Float] {
+    public func read(
+        band: Int = 1, col: Int = 0, row: Int = 0, width w: Int? = nil, height h: Int? = nil,
+        nodataToNaN: Bool = false
+    ) throws -> [Float] {
         let w = w ?? width - col, h = h ?? height - row
         guard col >= 0, row >= 0, w > 0, h > 0, col + w <= width, row + h <= height else {
-            throw GeoError(operation: "read window", path: path,
-                           message: "window (col \(col), row \(row), \(w)×\(h)) is outside the \(width)×\(height) raster")
+            throw GeoError(
+                operation: "read window", path: path,
+                message: "window (col \(col), row \(row), \(w)×\(h)) is outside the \(width)×\(height) raster")
         }
         let b = try bandHandle(band)
         var out = [Float](repeating: 0, count: w * h)
         let err = out.withUnsafeMutableBytes { buf in
-            GDALRasterIO(b, GF_Read, Int32(col), Int32(row), Int32(w), Int32(h), buf.baseAddress,
-                         Int32(w), Int32(h), GDT_Float32, 0, 0)
+            GDALRasterIO(
+                b, GF_Read, Int32(col), Int32(row), Int32(w), Int32(h), buf.baseAddress,
+                Int32(w), Int32(h), GDT_Float32, 0, 0)
         }
         guard err == CE_None else { throw GDALEnvironment.error("read raster", path) }
         if nodataToNaN, let nd = try nodata(band: band) {
@@ -171,8 +177,9 @@ public final class RasterDataset: @unchecked Sendable {
     /// Reads a whole band into a grid (nodata preserved as the grid's nodata).
     public func readGrid(band: Int = 1) throws -> RasterGrid {
         let nd = try nodata(band: band)
-        return RasterGrid(width: width, height: height, geoTransform: geoTransform, crs: crs,
-                          nodata: nd.map { Float($0) }, values: try read(band: band))
+        return RasterGrid(
+            width: width, height: height, geoTransform: geoTransform, crs: crs,
+            nodata: nd.map { Float($0) }, values: try read(band: band))
     }
 
     private func bandHandle(_ band: Int) throws -> GDALRasterBandH {
@@ -194,8 +201,10 @@ extension RasterGrid {
     /// Writes the grid as a Float32 GeoTIFF or COG, atomically (temporary file, then rename). The band's unit
     /// type is `unit`, or "dBm" when the description says "(dBm)" (tanso's received-power layers), so that
     /// readers such as `tanso villages` can tell a dBm raster from a DEM.
-    public func write(to path: String, format: RasterFormat = .geoTIFF, description: String? = nil,
-                      unit: String? = nil, metadata: [String: String] = [:]) throws {
+    public func write(
+        to path: String, format: RasterFormat = .geoTIFF, description: String? = nil,
+        unit: String? = nil, metadata: [String: String] = [:]
+    ) throws {
         GDALEnvironment.ensure()
         let out = try AtomicOutput(path: path)
         let unitType = unit ?? (description?.contains("(dBm)") == true ? "dBm" : nil)
@@ -204,21 +213,26 @@ extension RasterGrid {
         guard let driver = GDALGetDriverByName(driverName) else {
             throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
         }
-        let options = CStringList(format == .cog
-            ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", "OVERVIEWS=AUTO"]
-            : ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"])
-        let ds = try OwnedDataset.copy(mem, driver: driver, to: out.temporaryPath, options: options,
-                                       operation: "write raster", reportedPath: path)
+        let options = CStringList(
+            format == .cog
+                ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", "OVERVIEWS=AUTO"]
+                : ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"])
+        let ds = try OwnedDataset.copy(
+            mem, driver: driver, to: out.temporaryPath, options: options,
+            operation: "write raster", reportedPath: path)
         try ds.close(operation: "write raster", path: path)
         try out.commit()
     }
 
     /// A GDAL MEM dataset holding bands of this grid's shape.
-    func makeMemoryDataset(bands: [(values: [Float], nodata: Float?, description: String?)],
-                           metadata: [String: String] = [:], unit: String? = nil) throws -> OwnedDataset {
+    func makeMemoryDataset(
+        bands: [(values: [Float], nodata: Float?, description: String?)],
+        metadata: [String: String] = [:], unit: String? = nil
+    ) throws -> OwnedDataset {
         for (i, band) in bands.enumerated() { try RasterGrid.checkFinite(band.values, width: width, band: i + 1) }
-        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: bands.count, type: GDT_Float32,
-                                                operation: "create in-memory raster")
+        let mem = try OwnedDataset.memoryRaster(
+            width: width, height: height, bands: bands.count, type: GDT_Float32,
+            operation: "create in-memory raster")
         var gt = geoTransform.coefficients
         try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference in-memory raster")
         if !crs.isEmpty {
@@ -237,8 +251,9 @@ extension RasterGrid {
             if let unit { try GDALEnvironment.check(GDALSetRasterUnitType(b, unit), "set unit of band \(i + 1)") }
             var vals = band.values
             let err = vals.withUnsafeMutableBytes { buf in
-                GDALRasterIO(b, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
-                             Int32(width), Int32(height), GDT_Float32, 0, 0)
+                GDALRasterIO(
+                    b, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                    Int32(width), Int32(height), GDT_Float32, 0, 0)
             }
             try GDALEnvironment.check(err, "fill in-memory raster")
         }
@@ -254,13 +269,14 @@ extension RasterGrid {
         var allFinite = true
         values.withUnsafeBufferPointer { buf in
             var acc: Float = 0
-            for v in buf { acc += v - v }   // NaN or ±inf makes v − v NaN
+            for v in buf { acc += v - v } // NaN or ±inf makes v − v NaN
             allFinite = acc == 0
         }
         guard !allFinite, let i = values.firstIndex(where: { !$0.isFinite }) else { return }
-        throw GeoError(operation: "write raster",
-                       message: "band \(band) has a non-finite value (\(values[i])) at row \(i / max(width, 1)), column \(i % max(width, 1)); "
-                           + "missing cells must carry the band's nodata value")
+        throw GeoError(
+            operation: "write raster",
+            message: "band \(band) has a non-finite value (\(values[i])) at row \(i / max(width, 1)), column \(i % max(width, 1)); "
+                + "missing cells must carry the band's nodata value")
     }
 }
 
@@ -323,12 +339,14 @@ public struct RGBAImage: Sendable {
         guard let png = GDALGetDriverByName("PNG") else {
             throw GeoError(kind: .driver, operation: "create PNG", path: path, message: "GDAL has no PNG driver")
         }
-        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: 4, type: GDT_Byte,
-                                                operation: "create PNG", path: path)
+        let mem = try OwnedDataset.memoryRaster(
+            width: width, height: height, bands: 4, type: GDT_Byte,
+            operation: "create PNG", path: path)
         var px = pixels
         let err = px.withUnsafeMutableBytes { buf in
-            GDALDatasetRasterIO(mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
-                                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
+            GDALDatasetRasterIO(
+                mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
         }
         try GDALEnvironment.check(err, "fill PNG", path)
         let ds = try OwnedDataset.copy(mem, driver: png, to: out.temporaryPath, operation: "write PNG", reportedPath: path)
@@ -348,25 +366,29 @@ extension RGBAImage {
         guard let kml = GDALGetDriverByName("KMLSUPEROVERLAY") else {
             throw GeoError(kind: .driver, operation: "create KMZ overlay", path: path, message: "GDAL has no KMLSUPEROVERLAY driver")
         }
-        let mem = try OwnedDataset.memoryRaster(width: width, height: height, bands: 4, type: GDT_Byte,
-                                                operation: "create KMZ overlay", path: path)
+        let mem = try OwnedDataset.memoryRaster(
+            width: width, height: height, bands: 4, type: GDT_Byte,
+            operation: "create KMZ overlay", path: path)
         var gt = geoTransform.coefficients
         try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference KMZ overlay", path)
-        try GDALEnvironment.check(GDALSetProjection(mem.raw, try SpatialReference.wkt(of: crs)), "set CRS of KMZ overlay",
-                                  path, kind: .projection)
+        try GDALEnvironment.check(
+            GDALSetProjection(mem.raw, try SpatialReference.wkt(of: crs)), "set CRS of KMZ overlay",
+            path, kind: .projection)
         for (i, interp) in [GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand].enumerated() {
             let band = try mem.band(i + 1, operation: "create KMZ overlay", path: path)
             try GDALEnvironment.check(GDALSetRasterColorInterpretation(band, interp), "set colours of KMZ overlay", path)
         }
         var px = pixels
         let err = px.withUnsafeMutableBytes { buf in
-            GDALDatasetRasterIO(mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
-                                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
+            GDALDatasetRasterIO(
+                mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
         }
         try GDALEnvironment.check(err, "fill KMZ overlay", path)
         let options = CStringList(["FORMAT=PNG", "NAME=\(name)"])
-        let ds = try OwnedDataset.copy(mem, driver: kml, to: out.temporaryPath, options: options,
-                                       operation: "write KMZ", reportedPath: path)
+        let ds = try OwnedDataset.copy(
+            mem, driver: kml, to: out.temporaryPath, options: options,
+            operation: "write KMZ", reportedPath: path)
         try ds.close(operation: "write KMZ", path: path)
         try out.commit()
     }

@@ -22,12 +22,14 @@ public enum SpatialReference {
         }
         let srs = OwnedSpatialReference(raw)
         do {
-            try GDALEnvironment.check(OSRSetFromUserInput(raw, definition), "parse CRS", String(definition.prefix(80)),
-                                      kind: .projection)
+            try GDALEnvironment.check(
+                OSRSetFromUserInput(raw, definition), "parse CRS", String(definition.prefix(80)),
+                kind: .projection)
         } catch let e as GeoError {
             // OGR's code alone ("unsupported spatial reference") says less than the old wording.
-            throw GeoError(kind: .projection, operation: e.operation, path: e.path,
-                           message: e.message.hasPrefix("OGR error") ? "not a CRS GDAL understands" : e.message)
+            throw GeoError(
+                kind: .projection, operation: e.operation, path: e.path,
+                message: e.message.hasPrefix("OGR error") ? "not a CRS GDAL understands" : e.message)
         }
         OSRSetAxisMappingStrategy(raw, OAMS_TRADITIONAL_GIS_ORDER)
         return srs

@@ -101,8 +101,10 @@ public enum VectorReader {
     /// Open options used for CSV files: every column stays a string, geometry from WKT or x/y columns if present.
     /// (Latitude/longitude columns stay plain text fields: loaders parse them and report bad values precisely;
     /// GDAL's X/Y_POSSIBLE_NAMES would turn them into numbers and lose the raw text.)
-    static let csvOpenOptions = ["AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", "EMPTY_STRING_AS_NULL=YES",
-                                 "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry"]
+    static let csvOpenOptions = [
+        "AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", "EMPTY_STRING_AS_NULL=YES",
+        "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry"
+    ]
 
     /// Names of the layers of a data source.
     public static func layerNames(_ source: String) throws -> [String] {
@@ -116,14 +118,15 @@ public enum VectorReader {
     /// `PG:dbname=… host=…`. Geometries are transformed to WGS84 when the layer has a CRS.
     public static func read(_ source: String, layer layerName: String? = nil) throws -> VectorLayer {
         let dataset = try open(source)
-        defer { withExtendedLifetime(dataset) {} }   // the layer belongs to the dataset
+        defer { withExtendedLifetime(dataset) {} } // the layer belongs to the dataset
         let ds = dataset.raw
         let layer: OGRLayerH
         if let layerName {
             guard let l = GDALDatasetGetLayerByName(ds, layerName) else {
                 let names = (0..<GDALDatasetGetLayerCount(ds)).compactMap { GDALDatasetGetLayer(ds, $0).map { String(cString: OGR_L_GetName($0)) } }
-                throw GeoError(operation: "open layer '\(layerName)'", path: source,
-                               message: "no such layer; the source has: \(names.joined(separator: ", "))")
+                throw GeoError(
+                    operation: "open layer '\(layerName)'", path: source,
+                    message: "no such layer; the source has: \(names.joined(separator: ", "))")
             }
             layer = l
         } else {
@@ -144,8 +147,9 @@ public enum VectorReader {
             let err = OSRExportToWkt(srs, &out)
             if let text = takeCString(out), err == OGRERR_NONE { wkt = text }
             if let clone = OwnedSpatialReference.clone(srs) {
-                transform = try OwnedCoordinateTransformation.between(clone, try SpatialReference.handle("EPSG:4326"),
-                                                                      operation: "transform layer to WGS84", path: source)
+                transform = try OwnedCoordinateTransformation.between(
+                    clone, try SpatialReference.handle("EPSG:4326"),
+                    operation: "transform layer to WGS84", path: source)
             }
         }
 
@@ -168,8 +172,9 @@ public enum VectorReader {
             features.append(Feature(index: index, fid: Int64(OGR_F_GetFID(f)), attributes: attrs, geometry: geometry))
             withExtendedLifetime(feature) {}
         }
-        return VectorLayer(name: String(cString: OGR_L_GetName(layer)), fieldNames: fieldNames,
-                           features: features, sourceCRS: wkt)
+        return VectorLayer(
+            name: String(cString: OGR_L_GetName(layer)), fieldNames: fieldNames,
+            features: features, sourceCRS: wkt)
     }
 
     static func open(_ source: String) throws -> OwnedDataset {
@@ -269,8 +274,9 @@ public enum VectorWriter {
         case "kml": return "KML"
         case "csv": return "CSV"
         case let ext:
-            throw GeoError(operation: "choose vector format", path: path,
-                           message: "unknown extension '.\(ext)'; expected .gpkg, .geojson, .shp, .kml or .csv")
+            throw GeoError(
+                operation: "choose vector format", path: path,
+                message: "unknown extension '.\(ext)'; expected .gpkg, .geojson, .shp, .kml or .csv")
         }
     }
 
@@ -332,7 +338,7 @@ public enum VectorWriter {
         var opts: [String] = []
         if driverName == "CSV" && data.geometryType != .none { opts.append("GEOMETRY=AS_WKT") }
         if driverName == "GeoJSON" { opts.append("RFC7946=YES") }
-        if driverName == "ESRI Shapefile" { opts.append("ENCODING=UTF-8") }   // Vietnamese names survive (.cpg written)
+        if driverName == "ESRI Shapefile" { opts.append("ENCODING=UTF-8") } // Vietnamese names survive (.cpg written)
         let options = CStringList(opts)
         guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs.raw, gtype, options.pointer) else {
             throw GDALEnvironment.error("create layer '\(data.name)'", path)
@@ -346,7 +352,7 @@ public enum VectorWriter {
         // One transaction for the whole layer: otherwise GeoPackage commits every feature.
         let transactional = GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE
         var committed = !transactional
-        defer { if !committed { GDALDatasetRollbackTransaction(ds) } }   // a thrown error leaves no half layer
+        defer { if !committed { GDALDatasetRollbackTransaction(ds) } } // a thrown error leaves no half layer
         for (rowIndex, row) in data.rows.enumerated() {
             guard let raw = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
             let feature = OwnedFeature(raw)
@@ -362,8 +368,9 @@ public enum VectorWriter {
             if let g = row.geometry, data.geometryType != .none {
                 let h = try makeOGRGeometry(g, forcing: data.geometryType)
                 OGR_G_AssignSpatialReference(h.raw, srs.raw)
-                try GDALEnvironment.check(OGR_F_SetGeometryDirectly(f, h.release()),
-                                          "set geometry of feature \(rowIndex + 1) of layer '\(data.name)'", path)
+                try GDALEnvironment.check(
+                    OGR_F_SetGeometryDirectly(f, h.release()),
+                    "set geometry of feature \(rowIndex + 1) of layer '\(data.name)'", path)
             }
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
             withExtendedLifetime(feature) {}
@@ -390,8 +397,9 @@ public enum VectorWriter {
 
     /// Hands `part` over to `collection` (OGR_G_AddGeometryDirectly takes ownership).
     static func add(_ part: OwnedGeometry, to collection: OwnedGeometry) throws {
-        try GDALEnvironment.check(OGR_G_AddGeometryDirectly(collection.raw, part.release()), "build geometry",
-                                  kind: .unsupported)
+        try GDALEnvironment.check(
+            OGR_G_AddGeometryDirectly(collection.raw, part.release()), "build geometry",
+            kind: .unsupported)
     }
 
     static func makeOGRGeometry(_ g: Geometry, forcing kind: LayerData.GeometryKind) throws -> OwnedGeometry {

@@ -94,9 +94,10 @@ public final class ZipFile {
         self.memoryFile = memoryFile
         let root = "/vsizip/" + archivePath
         CPLErrorReset()
-        guard let list = VSIReadDirRecursive(root) else {   // nil for a file that is no ZIP (or an empty one)
-            throw GDALEnvironment.error("open ZIP archive", memoryFile ? nil : archivePath,
-                                        fallback: "not a ZIP archive GDAL can read")
+        guard let list = VSIReadDirRecursive(root) else { // nil for a file that is no ZIP (or an empty one)
+            throw GDALEnvironment.error(
+                "open ZIP archive", memoryFile ? nil : archivePath,
+                fallback: "not a ZIP archive GDAL can read")
         }
         defer { CSLDestroy(list) }
         var names: [String] = []

@@ -13,8 +13,10 @@ public struct SectorAntenna: Sendable, Equatable {
     public var frontToBackDB: Double = 30
     public var sideLobeLevelDB: Double = 30
 
-    public init(horizontalBeamwidthDeg: Double = 65, verticalBeamwidthDeg: Double = 10,
-                frontToBackDB: Double = 30, sideLobeLevelDB: Double = 30) {
+    public init(
+        horizontalBeamwidthDeg: Double = 65, verticalBeamwidthDeg: Double = 10,
+        frontToBackDB: Double = 30, sideLobeLevelDB: Double = 30
+    ) {
         self.horizontalBeamwidthDeg = horizontalBeamwidthDeg
         self.verticalBeamwidthDeg = verticalBeamwidthDeg
         self.frontToBackDB = frontToBackDB
@@ -24,8 +26,10 @@ public struct SectorAntenna: Sendable, Equatable {
     /// Attenuation relative to boresight gain, dB (≤ 0), toward a direction given by its horizontal angle
     /// from boresight (deg, any range) and its elevation below the horizon (deg, positive = downward).
     @inlinable
-    public func relativeGainDB(offAzimuthDeg: Double, depressionDeg: Double,
-                               mechanicalTiltDeg: Double, electricalTiltDeg: Double) -> Double {
+    public func relativeGainDB(
+        offAzimuthDeg: Double, depressionDeg: Double,
+        mechanicalTiltDeg: Double, electricalTiltDeg: Double
+    ) -> Double {
         var phi = offAzimuthDeg.truncatingRemainder(dividingBy: 360)
         if phi > 180 { phi -= 360 } else if phi < -180 { phi += 360 }
         // Mechanical tilt: the beam's depression seen in direction φ is tilt·cos φ (lowered in front, raised behind).

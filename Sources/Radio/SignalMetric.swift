@@ -96,16 +96,20 @@ public struct SignalMetric: Sendable, Equatable {
     /// N_RB of NR FR1 per subcarrier spacing, TS 38.101-1 Table 5.3.2-1 (bandwidth MHz → N_RB).
     public static let nrFR1Table: [Double: [(bandwidthMHz: Double, rb: Int)]] = [
         15: [(5, 25), (10, 52), (15, 79), (20, 106), (25, 133), (30, 160), (40, 216), (50, 270)],
-        30: [(5, 11), (10, 24), (15, 38), (20, 51), (25, 65), (30, 78), (40, 106), (50, 133), (60, 162), (70, 189),
-             (80, 217), (90, 245), (100, 273)],
-        60: [(10, 11), (15, 18), (20, 24), (25, 31), (30, 38), (40, 51), (50, 65), (60, 79), (70, 93), (80, 107),
-             (90, 121), (100, 135)],
+        30: [
+            (5, 11), (10, 24), (15, 38), (20, 51), (25, 65), (30, 78), (40, 106), (50, 133), (60, 162), (70, 189),
+            (80, 217), (90, 245), (100, 273)
+        ],
+        60: [
+            (10, 11), (15, 18), (20, 24), (25, 31), (30, 38), (40, 51), (50, 65), (60, 79), (70, 93), (80, 107),
+            (90, 121), (100, 135)
+        ]
     ]
 
     /// N_RB of NR FR2, TS 38.101-2 Table 5.3.2-1.
     public static let nrFR2Table: [Double: [(bandwidthMHz: Double, rb: Int)]] = [
         60: [(50, 66), (100, 132), (200, 264)],
-        120: [(50, 32), (100, 66), (200, 132), (400, 264)],
+        120: [(50, 32), (100, 66), (200, 132), (400, 264)]
     ]
 
     public static func lteResourceBlocks(bandwidthMHz: Double) throws -> Int {
@@ -121,8 +125,9 @@ public struct SignalMetric: Sendable, Equatable {
             throw SignalMetricError("NR subcarrier spacing \(format(scsKHz)) kHz is not defined in \(fr2 ? "FR2 (60, 120 kHz)" : "FR1 (15, 30, 60 kHz)")")
         }
         guard let e = rows.first(where: { abs($0.bandwidthMHz - bandwidthMHz) < 0.05 }) else {
-            throw SignalMetricError("NR channel bandwidth \(format(bandwidthMHz)) MHz at \(format(scsKHz)) kHz is not one of "
-                + rows.map { format($0.bandwidthMHz) }.joined(separator: ", ") + " MHz (TS 38.101-\(fr2 ? 2 : 1) Table 5.3.2-1)")
+            throw SignalMetricError(
+                "NR channel bandwidth \(format(bandwidthMHz)) MHz at \(format(scsKHz)) kHz is not one of "
+                    + rows.map { format($0.bandwidthMHz) }.joined(separator: ", ") + " MHz (TS 38.101-\(fr2 ? 2 : 1) Table 5.3.2-1)")
         }
         return e.rb
     }
@@ -142,8 +147,12 @@ public struct MetricThresholds: Sendable, Equatable, Codable {
     public var nrSCSkHz: Double?
 
     public init(outdoorDBm: [String: Double]? = nil, indoorMarginDB: Double = 0, cpichShareDB: Double = -10, nrSCSkHz: Double? = nil) {
-        self.outdoorDBm = outdoorDBm ?? Dictionary(uniqueKeysWithValues: [Technology.gsm, .umts, .lte, .nr].map {
-            ($0.rawValue, SignalMetric(technology: $0).defaultThresholdDBm) })
+        self.outdoorDBm =
+            outdoorDBm
+            ?? Dictionary(
+                uniqueKeysWithValues: [Technology.gsm, .umts, .lte, .nr].map {
+                    ($0.rawValue, SignalMetric(technology: $0).defaultThresholdDBm)
+                })
         self.indoorMarginDB = indoorMarginDB
         self.cpichShareDB = cpichShareDB
         self.nrSCSkHz = nrSCSkHz

@@ -45,10 +45,12 @@ public struct Assignment: Sendable, Equatable {
         }
     }
 
-    public init(id: String, stationID: String, licensee: String, service: String, latitude: Double, longitude: Double,
-                tx: Channel, emission: EmissionDesignator? = nil, antennaHeightM: Double, eirpDBm: Double,
-                azimuthDeg: Double? = nil, antennaPattern: String? = nil, antennaGainDBi: Double? = nil,
-                rx: Channel? = nil, linkReceiver: LinkReceiver? = nil, protectionRatioDB: Double? = nil, row: Int = 0) {
+    public init(
+        id: String, stationID: String, licensee: String, service: String, latitude: Double, longitude: Double,
+        tx: Channel, emission: EmissionDesignator? = nil, antennaHeightM: Double, eirpDBm: Double,
+        azimuthDeg: Double? = nil, antennaPattern: String? = nil, antennaGainDBi: Double? = nil,
+        rx: Channel? = nil, linkReceiver: LinkReceiver? = nil, protectionRatioDB: Double? = nil, row: Int = 0
+    ) {
         self.id = id; self.stationID = stationID; self.licensee = licensee; self.service = service
         self.latitude = latitude; self.longitude = longitude; self.tx = tx; self.emission = emission
         self.antennaHeightM = antennaHeightM; self.eirpDBm = eirpDBm; self.azimuthDeg = azimuthDeg
@@ -58,15 +60,21 @@ public struct Assignment: Sendable, Equatable {
 }
 
 public enum AssignmentLoader {
-    public static let requiredColumns = ["id", "station_id", "licensee", "service", "tx_frequency_mhz", "latitude",
-                                         "longitude", "antenna_height_m", "eirp_dbm"]
+    public static let requiredColumns = [
+        "id", "station_id", "licensee", "service", "tx_frequency_mhz", "latitude",
+        "longitude", "antenna_height_m", "eirp_dbm"
+    ]
 
     /// Loads assignments from any OGR source (CSV with latitude/longitude columns, GeoPackage, GeoJSON, …).
     /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`.
-    public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Assignment] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-                     report: &report, id: { $0.id }) { r in try parse(r) }
+    public static func load(
+        _ source: String, layer: String? = nil, skipInvalid: Bool = false,
+        encoding: TextEncoding = .utf8, report: inout LoadReport
+    ) throws -> [Assignment] {
+        try loadRows(
+            source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
+            report: &report, id: { $0.id }
+        ) { r in try parse(r) }
     }
 
     static func parse(_ r: RowReader) throws -> Assignment {
@@ -85,9 +93,13 @@ public enum AssignmentLoader {
             }
         }
         let bw: Double
-        if let b = try r.optionalDouble("bandwidth_khz", in: 0.001...10_000_000, unit: "kHz") { bw = b }
-        else if let e = emission { bw = e.bandwidthKHz }
-        else { throw r.error("bandwidth_khz", nil, "bandwidth_khz (kHz) or an emission_designator such as 200KF8E") }
+        if let b = try r.optionalDouble("bandwidth_khz", in: 0.001...10_000_000, unit: "kHz") {
+            bw = b
+        } else if let e = emission {
+            bw = e.bandwidthKHz
+        } else {
+            throw r.error("bandwidth_khz", nil, "bandwidth_khz (kHz) or an emission_designator such as 200KF8E")
+        }
         var rx: Channel? = nil
         if let rf = try r.optionalDouble("rx_frequency_mhz", in: 0.009...300_000, unit: "MHz") {
             let rb = try r.optionalDouble("rx_bandwidth_khz", in: 0.001...10_000_000, unit: "kHz") ?? bw
@@ -100,7 +112,8 @@ public enum AssignmentLoader {
             let rlon = try r.double("rx_longitude", in: -180...180, unit: "degrees")
             link = Assignment.LinkReceiver(
                 latitude: rlat, longitude: rlon,
-                antennaHeightM: try r.optionalDouble("rx_antenna_height_m", in: 0.5...1000, unit: "m") ?? (try r.double("antenna_height_m", in: 0.5...1000, unit: "m")),
+                antennaHeightM: try r.optionalDouble("rx_antenna_height_m", in: 0.5...1000, unit: "m")
+                    ?? (try r.double("antenna_height_m", in: 0.5...1000, unit: "m")),
                 antennaGainDBi: try r.optionalDouble("rx_antenna_gain_dbi", in: -20...70, unit: "dBi"))
         } else if r.optionalString("rx_longitude") != nil {
             throw r.error("rx_latitude", nil, "rx_latitude with rx_longitude (the far end of the link)")

@@ -14,8 +14,9 @@ public enum AssignmentTables {
         guard !rows.isEmpty else { throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a header row") }
         let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for c in required where !header.contains(c) {
-            throw RecordError(source: path, row: nil, column: c, value: nil,
-                              expected: "a column named '\(c)' (the file has: \(InputText.columnList(header)))")
+            throw RecordError(
+                source: path, row: nil, column: c, value: nil,
+                expected: "a column named '\(c)' (the file has: \(InputText.columnList(header)))")
         }
         return rows.enumerated().map { i, fields in
             var v: [String: String] = [:]
@@ -27,7 +28,9 @@ public enum AssignmentTables {
         }
     }
 
-    static func number(_ path: String, _ row: Int, _ v: [String: String], _ column: String, _ range: ClosedRange<Double>, _ unit: String, optional: Bool = false) throws -> Double? {
+    static func number(
+        _ path: String, _ row: Int, _ v: [String: String], _ column: String, _ range: ClosedRange<Double>, _ unit: String, optional: Bool = false
+    ) throws -> Double? {
         guard let raw = v[column] else {
             if optional { return nil }
             throw RecordError(source: path, row: row, column: column, value: nil, expected: "a number in [\(range.lowerBound), \(range.upperBound)] \(unit)")
@@ -46,10 +49,14 @@ public enum AssignmentTables {
         for (row, v) in rows {
             guard let name = v["name"] else { throw RecordError(source: path, row: row, column: "name", value: nil, expected: "a non-empty name") }
             let services = Set((v["services"] ?? "").lowercased().split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-            guard !services.isEmpty else { throw RecordError(source: path, row: row, column: "services", value: v["services"], expected: "one or more service names separated by ';'") }
+            guard !services.isEmpty else {
+                throw RecordError(source: path, row: row, column: "services", value: v["services"], expected: "one or more service names separated by ';'")
+            }
             let lo = try number(path, row, v, "low_mhz", 0...300_000, "MHz")!
             let hi = try number(path, row, v, "high_mhz", 0...300_000, "MHz")!
-            guard hi > lo else { throw RecordError(source: path, row: row, column: "high_mhz", value: v["high_mhz"], expected: "a frequency above low_mhz (\(lo))") }
+            guard hi > lo else {
+                throw RecordError(source: path, row: row, column: "high_mhz", value: v["high_mhz"], expected: "a frequency above low_mhz (\(lo))")
+            }
             var block = false
             if let b = v["block_licensed"]?.lowercased() {
                 guard ["yes", "no", "true", "false", "1", "0"].contains(b) else {
@@ -77,7 +84,9 @@ public enum AssignmentTables {
         var services = base.services, curves = base.curves
         var replaced: Set<String> = []
         for (row, v) in rows {
-            guard let service = v["service"]?.lowercased() else { throw RecordError(source: path, row: row, column: "service", value: nil, expected: "a service name") }
+            guard let service = v["service"]?.lowercased() else {
+                throw RecordError(source: path, row: row, column: "service", value: nil, expected: "a service name")
+            }
             if v["offset_khz"] != nil || v["protection_ratio_db"] != nil {
                 let off = try number(path, row, v, "offset_khz", 0...10_000_000, "kHz")!
                 let pr = try number(path, row, v, "protection_ratio_db", -100...150, "dB")!

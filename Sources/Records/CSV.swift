@@ -15,8 +15,12 @@ public enum CSV {
                 if c == "\"" {
                     if let n = next() {
                         if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
-                    } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
             } else {
                 switch c {
                 case "\"" where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
@@ -59,8 +63,9 @@ public enum CSV {
         for (r, row) in rows.enumerated() {
             for (c, cell) in row.enumerated() where nonFiniteSpellings.contains(cell.lowercased()) {
                 let column = c < header.count ? header[c] : "column \(c + 1)"
-                throw RecordError(source: URL(fileURLWithPath: path).lastPathComponent, row: r + 1, column: column, value: cell,
-                                  expected: "a finite number (a non-finite value reached the writer: an internal error)")
+                throw RecordError(
+                    source: URL(fileURLWithPath: path).lastPathComponent, row: r + 1, column: column, value: cell,
+                    expected: "a finite number (a non-finite value reached the writer: an internal error)")
             }
         }
         let url = URL(fileURLWithPath: path)

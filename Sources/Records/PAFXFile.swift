@@ -45,8 +45,10 @@ final class GDALPatternArchive: PatternArchive {
         do {
             return try zip.read(name, limit: limit).map { [UInt8]($0) }
         } catch let e as GeoError {
-            throw AntennaFileError(file: fileName, line: 0, value: e.message,
-                                   expected: "a readable entry \(name) of at most \(limit) bytes inflated (raise the limit with \(InputLimits.Kind.pattern.environmentVariable)=MB)")
+            throw AntennaFileError(
+                file: fileName, line: 0, value: e.message,
+                expected:
+                    "a readable entry \(name) of at most \(limit) bytes inflated (raise the limit with \(InputLimits.Kind.pattern.environmentVariable)=MB)")
         }
     }
 }

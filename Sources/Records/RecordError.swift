@@ -25,8 +25,7 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
         var s = source
         if let row { s += isCSV ? ":\(row + 1): row \(row)" : ": feature \(row)" }
         if let column { s += ", column '\(InputText.echo(column))'" }
-        if let value { s += ": value '\(InputText.echo(value))'" }
-        else if column != nil && row != nil { s += ": empty" }
+        if let value { s += ": value '\(InputText.echo(value))'" } else if column != nil && row != nil { s += ": empty" }
         return s + ": expected " + expected
     }
 }
@@ -104,23 +103,27 @@ struct RowReader {
 }
 
 /// Shared loading loop: checks the header, reads each row, collects or throws row errors, rejects duplicate ids.
-func loadRows<T>(source: String, layer: String?, required: [String], skipInvalid: Bool, encoding: TextEncoding = .utf8,
-                 report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
-                 id: (T) -> String, make: (RowReader) throws -> T) throws -> [T] {
+func loadRows<T>(
+    source: String, layer: String?, required: [String], skipInvalid: Bool, encoding: TextEncoding = .utf8,
+    report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
+    id: (T) -> String, make: (RowReader) throws -> T
+) throws -> [T] {
     let data: VectorLayer
     let prepared = try TextSource.prepare(source, encoding: encoding)
     defer { prepared.release() }
     do { data = try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
-        throw RecordError(source: source, row: nil, column: nil, value: nil,
-                          expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
+        throw RecordError(
+            source: source, row: nil, column: nil, value: nil,
+            expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
     let hasGeometry = data.features.contains { $0.geometry != nil }
     for col in required where columns[col] == nil {
         if (col == "latitude" || col == "longitude") && hasGeometry { continue }
-        throw RecordError(source: source, row: nil, column: col, value: nil,
-                          expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
+        throw RecordError(
+            source: source, row: nil, column: col, value: nil,
+            expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
     }
     var out: [T] = []
     var seen: [String: Int] = [:]

@@ -25,10 +25,12 @@ public struct Transmitter: Sendable, Equatable {
     /// Antenna pattern file name (optional; the parametric 3GPP sector pattern is used when absent).
     public var antennaPattern: String?
 
-    public init(id: String, siteID: String, operatorName: String, technology: Technology, latitude: Double,
-                longitude: Double, antennaHeightM: Double, frequencyMHz: Double, bandwidthMHz: Double,
-                eirpDBm: Double, azimuthDeg: Double?, mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0,
-                antennaPattern: String? = nil) {
+    public init(
+        id: String, siteID: String, operatorName: String, technology: Technology, latitude: Double,
+        longitude: Double, antennaHeightM: Double, frequencyMHz: Double, bandwidthMHz: Double,
+        eirpDBm: Double, azimuthDeg: Double?, mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0,
+        antennaPattern: String? = nil
+    ) {
         self.id = id; self.siteID = siteID; self.operatorName = operatorName; self.technology = technology
         self.latitude = latitude; self.longitude = longitude; self.antennaHeightM = antennaHeightM
         self.frequencyMHz = frequencyMHz; self.bandwidthMHz = bandwidthMHz; self.eirpDBm = eirpDBm
@@ -38,16 +40,22 @@ public struct Transmitter: Sendable, Equatable {
 }
 
 public enum TransmitterLoader {
-    public static let requiredColumns = ["id", "site_id", "operator", "technology", "latitude", "longitude",
-                                         "antenna_height_m", "frequency_mhz", "bandwidth_mhz"]
+    public static let requiredColumns = [
+        "id", "site_id", "operator", "technology", "latitude", "longitude",
+        "antenna_height_m", "frequency_mhz", "bandwidth_mhz"
+    ]
 
     /// Loads transmitters from any OGR source (CSV with latitude/longitude columns, GeoJSON, GeoPackage,
     /// Shapefile, `PG:` connection). Throws the first bad row unless `skipInvalid`, in which case bad rows are
     /// listed in `report`.
-    public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Transmitter] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-                     report: &report, id: { $0.id }) { r in
+    public static func load(
+        _ source: String, layer: String? = nil, skipInvalid: Bool = false,
+        encoding: TextEncoding = .utf8, report: inout LoadReport
+    ) throws -> [Transmitter] {
+        try loadRows(
+            source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
+            report: &report, id: { $0.id }
+        ) { r in
             let techRaw = try r.string("technology")
             guard let tech = Technology(parsing: techRaw) else {
                 throw r.error("technology", techRaw, "one of 2G, 3G, 4G, 5G, FM, TV, other")

@@ -58,9 +58,9 @@ public enum ULSImport {
         var callsign = ""
         var licensee: String?
         var locations: [Int: Location] = [:]
-        var antennas: [String: Antenna] = [:]   // "loc/ant"
+        var antennas: [String: Antenna] = [:] // "loc/ant"
         var frequencies: [Frequency] = []
-        var emissions: [String: EmissionDesignator] = [:]   // "loc/ant/freq"
+        var emissions: [String: EmissionDesignator] = [:] // "loc/ant/freq"
         var paths: [Path] = []
     }
 
@@ -94,22 +94,26 @@ public enum ULSImport {
                         centre = (f.assignedMHz + up) / 2; bw = (up - f.assignedMHz) * 1000
                     } else if let e = emission {
                         centre = f.assignedMHz; bw = e.bandwidthKHz
-                    } else { report.incomplete["frequency without bandwidth (no EM emission, no upper band)", default: 0] += 1; continue }
+                    } else {
+                        report.incomplete["frequency without bandwidth (no EM emission, no upper band)", default: 0] += 1; continue
+                    }
                     guard let eirp = f.eirpDBm else { report.incomplete["frequency without EIRP", default: 0] += 1; continue }
                     let id = "\(p.callsign)/P\(p.number)/\(mhz(centre))"
                     guard seen.insert(id).inserted else { continue }
                     let bearing = Geodesy.bearingDeg(tx.lat, tx.lon, rx.lat, rx.lon)
-                    out.append(Assignment(
-                        id: id, stationID: "\(p.callsign)/L\(p.txLoc)", licensee: lic.licensee ?? p.callsign, service: "fixed",
-                        latitude: tx.lat, longitude: tx.lon, tx: Channel(centreMHz: centre, bandwidthKHz: bw), emission: emission,
-                        antennaHeightM: max(0.5, txAnt?.heightM ?? 30), eirpDBm: eirp,
-                        azimuthDeg: txAnt?.azimuthDeg ?? bearing, antennaPattern: nil,
-                        antennaGainDBi: txAnt?.gainDBi,
-                        rx: nil,
-                        linkReceiver: Assignment.LinkReceiver(latitude: rx.lat, longitude: rx.lon,
-                                                              antennaHeightM: max(0.5, rxAnt?.heightM ?? 30),
-                                                              antennaGainDBi: rxAnt?.gainDBi ?? txAnt?.gainDBi),
-                        protectionRatioDB: nil, row: f.row))
+                    out.append(
+                        Assignment(
+                            id: id, stationID: "\(p.callsign)/L\(p.txLoc)", licensee: lic.licensee ?? p.callsign, service: "fixed",
+                            latitude: tx.lat, longitude: tx.lon, tx: Channel(centreMHz: centre, bandwidthKHz: bw), emission: emission,
+                            antennaHeightM: max(0.5, txAnt?.heightM ?? 30), eirpDBm: eirp,
+                            azimuthDeg: txAnt?.azimuthDeg ?? bearing, antennaPattern: nil,
+                            antennaGainDBi: txAnt?.gainDBi,
+                            rx: nil,
+                            linkReceiver: Assignment.LinkReceiver(
+                                latitude: rx.lat, longitude: rx.lon,
+                                antennaHeightM: max(0.5, rxAnt?.heightM ?? 30),
+                                antennaGainDBi: rxAnt?.gainDBi ?? txAnt?.gainDBi),
+                            protectionRatioDB: nil, row: f.row))
                     made += 1
                 }
                 if made > 0 { report.links += 1 }
@@ -189,7 +193,9 @@ public enum ULSImport {
                 guard let dS = v(i), let d = Double(dS), (0...maxDeg).contains(d) else { throw err("\(name)_degrees", v(i), "degrees in [0, \(Int(maxDeg))]") }
                 let m = try dbl(i + 1, "\(name)_minutes", 0...59.999) ?? 0
                 let s = try dbl(i + 2, "\(name)_seconds", 0...59.999) ?? 0
-                guard let dir = v(i + 3), let sign = dirs[dir.uppercased()] else { throw err("\(name)_direction", v(i + 3), dirs.keys.sorted().joined(separator: " or ")) }
+                guard let dir = v(i + 3), let sign = dirs[dir.uppercased()] else {
+                    throw err("\(name)_direction", v(i + 3), dirs.keys.sorted().joined(separator: " or "))
+                }
                 let x = d + m / 60 + s / 3600
                 guard x <= maxDeg else { throw err("\(name)_degrees", dS, "a position within ±\(Int(maxDeg))°") }
                 return sign * x
@@ -200,13 +206,17 @@ public enum ULSImport {
         case "AN":
             let ant = try int(7, "antenna_number"), loc = try int(8, "location_number")
             let h = try dbl(12, "height_to_center_raat", 0...3000) ?? dbl(11, "height_to_tip", 0...3000)
-            l.antennas["\(loc)/\(ant)"] = Antenna(heightM: h, gainDBi: try dbl(18, "gain", -20...70),
-                                                  azimuthDeg: v(19).flatMap(DecimalNumber.parse).map { $0 >= 999 } == true ? nil : try dbl(19, "azimuth", 0...360), beamwidthDeg: try dbl(17, "beamwidth", 0...360))
+            l.antennas["\(loc)/\(ant)"] = Antenna(
+                heightM: h, gainDBi: try dbl(18, "gain", -20...70),
+                azimuthDeg: v(19).flatMap(DecimalNumber.parse).map { $0 >= 999 } == true ? nil : try dbl(19, "azimuth", 0...360),
+                beamwidthDeg: try dbl(17, "beamwidth", 0...360))
         case "FR":
             let loc = try int(7, "location_number"), ant = try int(8, "antenna_number")
             guard let fa = try dbl(11, "frequency_assigned", 0.001...300_000) else { throw err("frequency_assigned", nil, "a frequency in MHz") }
-            l.frequencies.append(Frequency(location: loc, antenna: ant, assignedMHz: fa, upperMHz: try dbl(12, "frequency_upper_band", 0.001...300_000),
-                                           eirpDBm: try dbl(21, "eirp", -50...130), row: row))
+            l.frequencies.append(
+                Frequency(
+                    location: loc, antenna: ant, assignedMHz: fa, upperMHz: try dbl(12, "frequency_upper_band", 0.001...300_000),
+                    eirpDBm: try dbl(21, "eirp", -50...130), row: row))
         case "EM":
             let loc = try int(6, "location_number"), ant = try int(7, "antenna_number")
             guard let fa = try dbl(8, "frequency_assigned", 0.001...300_000) else { throw err("frequency_assigned", nil, "a frequency in MHz") }
@@ -217,10 +227,12 @@ public enum ULSImport {
                 throw err("emission_code", code, EmissionDesignator.expected + " (\(e.reason))")
             }
         case "PA":
-            l.paths.append(Path(callsign: v(5) ?? l.callsign, number: try int(7, "path_number"),
-                                txLoc: try int(8, "transmit_location_number"), txAnt: try int(9, "transmit_antenna_number"),
-                                rxLoc: try int(10, "receiver_location_number"), rxAnt: v(11) == nil ? 0 : try int(11, "receiver_antenna_number"),
-                                type: v(13) ?? "", row: row))
+            l.paths.append(
+                Path(
+                    callsign: v(5) ?? l.callsign, number: try int(7, "path_number"),
+                    txLoc: try int(8, "transmit_location_number"), txAnt: try int(9, "transmit_antenna_number"),
+                    rxLoc: try int(10, "receiver_location_number"), rxAnt: v(11) == nil ? 0 : try int(11, "receiver_antenna_number"),
+                    type: v(13) ?? "", row: row))
         default: break
         }
         lic[usi] = l

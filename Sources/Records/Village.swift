@@ -14,8 +14,10 @@ public struct Village: Sendable, Equatable {
     /// The village's outline when the layer holds polygons.
     public var outline: Geometry?
 
-    public init(id: String, name: String, commune: String, district: String, latitude: Double, longitude: Double,
-                population: Int, outline: Geometry? = nil) {
+    public init(
+        id: String, name: String, commune: String, district: String, latitude: Double, longitude: Double,
+        population: Int, outline: Geometry? = nil
+    ) {
         self.id = id; self.name = name; self.commune = commune; self.district = district
         self.latitude = latitude; self.longitude = longitude; self.population = population; self.outline = outline
     }
@@ -32,19 +34,25 @@ public struct Zone: Sendable, Equatable {
 public enum VillageLoader {
     public static let requiredColumns = ["id", "name", "commune", "district", "latitude", "longitude", "population"]
 
-    public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Village] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-                     report: &report, id: { $0.id }) { r in
+    public static func load(
+        _ source: String, layer: String? = nil, skipInvalid: Bool = false,
+        encoding: TextEncoding = .utf8, report: inout LoadReport
+    ) throws -> [Village] {
+        try loadRows(
+            source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
+            report: &report, id: { $0.id }
+        ) { r in
             let pos = try r.position()
             let popRaw = try r.string("population")
-            guard let pop = DecimalNumber.parseInt(popRaw) ?? DecimalNumber.parse(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0 else {
+            guard let pop = DecimalNumber.parseInt(popRaw) ?? DecimalNumber.parse(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0
+            else {
                 throw r.error("population", popRaw, "a whole number ≥ 0")
             }
             let outline = r.feature.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }
-            return Village(id: try r.string("id"), name: try r.string("name"), commune: try r.string("commune"),
-                           district: try r.string("district"), latitude: pos.y, longitude: pos.x,
-                           population: pop, outline: outline)
+            return Village(
+                id: try r.string("id"), name: try r.string("name"), commune: try r.string("commune"),
+                district: try r.string("district"), latitude: pos.y, longitude: pos.x,
+                population: pop, outline: outline)
         }
     }
 }
@@ -52,10 +60,14 @@ public enum VillageLoader {
 public enum ZoneLoader {
     public static let requiredColumns = ["id", "name", "kind"]
 
-    public static func load(_ source: String, layer: String? = nil, skipInvalid: Bool = false,
-                            encoding: TextEncoding = .utf8, report: inout LoadReport) throws -> [Zone] {
-        try loadRows(source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-                     report: &report, id: { $0.id }) { r in
+    public static func load(
+        _ source: String, layer: String? = nil, skipInvalid: Bool = false,
+        encoding: TextEncoding = .utf8, report: inout LoadReport
+    ) throws -> [Zone] {
+        try loadRows(
+            source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
+            report: &report, id: { $0.id }
+        ) { r in
             guard let g = r.feature.geometry, !g.polygons.isEmpty else {
                 throw r.error("geometry", nil, "a polygon")
             }

@@ -26,13 +26,16 @@ public enum CoverageFolder {
     /// best_server.tif and best_server_ids.csv. `transmitters` (the records of the run) give the carriers'
     /// bandwidths; without them the folder's coverage.gpkg `transmitters` layer gives frequencies and the
     /// bandwidths fall back to the defaults of `ServiceCarrier.fallback`.
-    public static func layers(directory: String, transmitters given: [Transmitter]? = nil,
-                              warnings: inout [String]) throws -> ServiceLayers {
+    public static func layers(
+        directory: String, transmitters given: [Transmitter]? = nil,
+        warnings: inout [String]
+    ) throws -> ServiceLayers {
         let record = try ProductFolder.verify(directory)
         let dir = URL(fileURLWithPath: directory)
         let services = record.products.filter { $0.service != nil }
         guard !services.isEmpty else {
-            throw OutputFolderError("\(directory): its record lists no service rasters (services/signal_<operator>_<tech>.tif): expected the output folder of tanso coverage")
+            throw OutputFolderError(
+                "\(directory): its record lists no service rasters (services/signal_<operator>_<tech>.tif): expected the output folder of tanso coverage")
         }
         let listed = Set(record.products.map(\.path))
         var transmitters = given ?? []
@@ -42,17 +45,19 @@ public enum CoverageFolder {
             if let layer = try? VectorReader.read(gpkg, layer: "transmitters") {
                 for f in layer.features {
                     guard let tech = f.attributes["technology"].flatMap(Technology.init(parsing:)),
-                          let c = f.geometry?.centroid else { continue }
+                        let c = f.geometry?.centroid
+                    else { continue }
                     let bw = f.attributes["bandwidth_mhz"].flatMap(DecimalNumber.parse)
                     if bw != nil { bandwidthsKnown = true }
-                    transmitters.append(Transmitter(
-                        id: f.attributes["id"] ?? "", siteID: f.attributes["site_id"] ?? "", operatorName: f.attributes["operator"] ?? "",
-                        technology: tech, latitude: c.y, longitude: c.x,
-                        antennaHeightM: f.attributes["antenna_height_m"].flatMap(DecimalNumber.parse) ?? 30,
-                        frequencyMHz: f.attributes["frequency_mhz"].flatMap(DecimalNumber.parse) ?? ServiceCarrier.fallback(tech).frequencyMHz,
-                        bandwidthMHz: bw ?? ServiceCarrier.fallback(tech).bandwidthMHz,
-                        eirpDBm: f.attributes["eirp_dbm"].flatMap(DecimalNumber.parse) ?? 60,
-                        azimuthDeg: f.attributes["azimuth_deg"].flatMap(DecimalNumber.parse)))
+                    transmitters.append(
+                        Transmitter(
+                            id: f.attributes["id"] ?? "", siteID: f.attributes["site_id"] ?? "", operatorName: f.attributes["operator"] ?? "",
+                            technology: tech, latitude: c.y, longitude: c.x,
+                            antennaHeightM: f.attributes["antenna_height_m"].flatMap(DecimalNumber.parse) ?? 30,
+                            frequencyMHz: f.attributes["frequency_mhz"].flatMap(DecimalNumber.parse) ?? ServiceCarrier.fallback(tech).frequencyMHz,
+                            bandwidthMHz: bw ?? ServiceCarrier.fallback(tech).bandwidthMHz,
+                            eirpDBm: f.attributes["eirp_dbm"].flatMap(DecimalNumber.parse) ?? 60,
+                            azimuthDeg: f.attributes["azimuth_deg"].flatMap(DecimalNumber.parse)))
                 }
             }
         }
@@ -71,7 +76,9 @@ public enum CoverageFolder {
             let grid = try ds.readGrid()
             let g = GridSpec(crs: grid.crs, geoTransform: grid.geoTransform, width: grid.width, height: grid.height)
             if let spec, spec != g {
-                throw OutputFolderError("\(directory)/\(entry.path): grid \(g.width)×\(g.height) differs from the other service rasters (\(spec.width)×\(spec.height)); expected one grid")
+                throw OutputFolderError(
+                    "\(directory)/\(entry.path): grid \(g.width)×\(g.height) differs from the other service rasters (\(spec.width)×\(spec.height)); expected one grid"
+                )
             }
             spec = g
             var values = grid.values
@@ -88,7 +95,8 @@ public enum CoverageFolder {
         var bestServer: [Int32]? = nil
         let bsPath = dir.appendingPathComponent(ProductLayout.bestServer).path, idsPath = dir.appendingPathComponent(ProductLayout.bestServerIDs).path
         if listed.contains(ProductLayout.bestServer), listed.contains(ProductLayout.bestServerIDs),
-           let text = try? String(contentsOfFile: idsPath, encoding: .utf8) {
+            let text = try? String(contentsOfFile: idsPath, encoding: .utf8)
+        {
             let rows = CSV.parse(text)
             if let header = rows.first, let idCol = header.firstIndex(of: "transmitter_id") {
                 let index = Dictionary(transmitters.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
@@ -101,7 +109,8 @@ public enum CoverageFolder {
                 }
             }
         }
-        return ServiceLayers(spec: spec, keys: order.map { keys[$0] }, totalDBm: order.map { layers[$0] },
-                             transmitters: transmitters, bestServer: bestServer)
+        return ServiceLayers(
+            spec: spec, keys: order.map { keys[$0] }, totalDBm: order.map { layers[$0] },
+            transmitters: transmitters, bestServer: bestServer)
     }
 }

@@ -11,7 +11,7 @@ public enum CoverageMap {
         (-80, (49, 163, 84), "-80 TO -70"),
         (-90, (161, 217, 155), "-90 TO -80"),
         (-100, (254, 224, 139), "-100 TO -90"),
-        (-110, (253, 174, 97), "-110 TO -100"),
+        (-110, (253, 174, 97), "-110 TO -100")
     ]
 
     /// Hillshade (0…1) of a grid of elevations, sun from the north-west at 45°, Horn's slope method.
@@ -50,8 +50,10 @@ public enum CoverageMap {
     }
 
     /// Renders the map at one pixel per grid cell (downsampled to at most `maxSize` pixels on the long side).
-    public static func render(_ result: CoverageResult, villages: [VillageStatus], title: String,
-                              maxSize: Int = 1200) throws -> RGBAImage {
+    public static func render(
+        _ result: CoverageResult, villages: [VillageStatus], title: String,
+        maxSize: Int = 1200
+    ) throws -> RGBAImage {
         let spec = result.spec
         let step = max(1, Int(ceil(Double(max(spec.width, spec.height)) / Double(maxSize))))
         let w = spec.width / step, h = spec.height / step
@@ -112,8 +114,10 @@ public enum CoverageMap {
     }
 
     static func dot(_ img: inout RGBAImage, _ x: Int, _ y: Int, radius: Int, color: (UInt8, UInt8, UInt8)) {
-        for dy in -radius...radius { for dx in -radius...radius where dx * dx + dy * dy <= radius * radius + radius {
-            img.set(x + dx, y + dy, color)
-        } }
+        for dy in -radius...radius {
+            for dx in -radius...radius where dx * dx + dy * dy <= radius * radius + radius {
+                img.set(x + dx, y + dy, color)
+            }
+        }
     }
 }

@@ -13,16 +13,20 @@ public struct ProductList: Sendable {
 
 public enum CoverageProducts {
     /// Writes every product of a run into `directory` and returns what was written.
-    public static func write(_ result: CoverageResult, villages: [VillageStatus], to directory: String,
-                             title: String) throws -> ProductList {
+    public static func write(
+        _ result: CoverageResult, villages: [VillageStatus], to directory: String,
+        title: String
+    ) throws -> ProductList {
         var list = ProductList()
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let spec = result.spec
         let services = ProductLayout.Services(result.serviceDBm.keys)
-        let meta = ["TANSO_MODEL": result.study.model, "TANSO_RX_HEIGHT_M": String(result.study.receiverHeightM),
-                    "UNITS": "dBm"]
+        let meta = [
+            "TANSO_MODEL": result.study.model, "TANSO_RX_HEIGHT_M": String(result.study.receiverHeightM),
+            "UNITS": "dBm"
+        ]
 
         // Rasters.
         try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
@@ -30,10 +34,12 @@ public enum CoverageProducts {
         list.add(path(ProductLayout.bestSignal), "best received power over all transmitters, dBm (Float32 COG, nodata −9999)")
         try spec.grid(values: result.bestServer.map { Float($0) }, nodata: -1)
             .write(to: path(ProductLayout.bestServer), format: .cog, description: "index of best server (see best_server_ids.csv)")
-        try CSV.write(header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
-                      rows: result.transmitters.enumerated().map { i, t in
-                          [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)] },
-                      to: path(ProductLayout.bestServerIDs))
+        try CSV.write(
+            header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
+            rows: result.transmitters.enumerated().map { i, t in
+                [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)]
+            },
+            to: path(ProductLayout.bestServerIDs))
         list.add(path(ProductLayout.bestServer), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
         try spec.grid(values: result.serverCount.map { Float($0) }, nodata: nil)
             .write(to: path(ProductLayout.serverCount), format: .cog, description: "transmitters at or above their threshold")
@@ -41,29 +47,37 @@ public enum CoverageProducts {
         let servicesDir = dir.appendingPathComponent(ProductLayout.servicesFolder)
         for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
             try spec.grid(values: layer, nodata: CoverageResult.nodata)
-                .write(to: path(services.raster(key)), format: .cog,
-                       description: "best \(key) signal (dBm)", metadata: meta)
+                .write(
+                    to: path(services.raster(key)), format: .cog,
+                    description: "best \(key) signal (dBm)", metadata: meta)
         }
         list.add(servicesDir.path + "/", "best signal per operator and technology, dBm (one COG each)")
-        try CoverageMap.signalOverlay(result).writeKMZ(to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
-                                                       crs: spec.crs, name: "best signal")
+        try CoverageMap.signalOverlay(result).writeKMZ(
+            to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
+            crs: spec.crs, name: "best signal")
         list.add(path(ProductLayout.signalKMZ), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
 
         // Coverage polygons per service at its technology's threshold.
-        var coverage = LayerData(name: "coverage", fields: [("operator", .string), ("technology", .string),
-                                                            ("threshold_dbm", .real), ("area_km2", .real)],
-                                 geometryType: .multiPolygon)
+        var coverage = LayerData(
+            name: "coverage",
+            fields: [
+                ("operator", .string), ("technology", .string),
+                ("threshold_dbm", .real), ("area_km2", .real)
+            ],
+            geometryType: .multiPolygon)
         let thresholds = result.study.thresholds
         let cellKm2 = spec.resolutionM * spec.resolutionM / 1e6
         for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
             let th = Float(thresholds.threshold(for: key.technology))
             let mask = layer.map { $0 != CoverageResult.nodata && $0 >= th ? UInt8(1) : 0 }
             let areaKm2 = Double(mask.reduce(0) { $0 + Int($1) }) * cellKm2
-            let polys = try Polygonize.regions(classes: mask, width: spec.width, height: spec.height,
-                                               geoTransform: spec.geoTransform, crs: spec.crs)
+            let polys = try Polygonize.regions(
+                classes: mask, width: spec.width, height: spec.height,
+                geoTransform: spec.geoTransform, crs: spec.crs)
             guard !polys.isEmpty else { continue }
-            coverage.append(.multiPolygon(polys.flatMap { $0.geometry.polygons }),
-                            [.string(key.operatorName), .string(key.technology.rawValue), .real(Double(th)), .real(areaKm2)])
+            coverage.append(
+                .multiPolygon(polys.flatMap { $0.geometry.polygons }),
+                [.string(key.operatorName), .string(key.technology.rawValue), .real(Double(th)), .real(areaKm2)])
         }
 
         // Villages.
@@ -88,18 +102,25 @@ public enum CoverageProducts {
         try CSV.write(header: header, rows: uncoveredRows, to: path(ProductLayout.uncoveredVillagesCSV))
         list.add(path(ProductLayout.uncoveredVillagesCSV), "villages with no 4G/5G service from any operator, with population")
 
-        var txLayer = LayerData(name: "transmitters", fields: [("id", .string), ("site_id", .string), ("operator", .string),
-                                                                ("technology", .string), ("frequency_mhz", .real), ("bandwidth_mhz", .real),
-                                                                ("eirp_dbm", .real), ("azimuth_deg", .real), ("antenna_height_m", .real),
-                                                                ("mechanical_tilt_deg", .real), ("electrical_tilt_deg", .real),
-                                                                ("antenna_pattern", .string)],
-                                geometryType: .point)
+        var txLayer = LayerData(
+            name: "transmitters",
+            fields: [
+                ("id", .string), ("site_id", .string), ("operator", .string),
+                ("technology", .string), ("frequency_mhz", .real), ("bandwidth_mhz", .real),
+                ("eirp_dbm", .real), ("azimuth_deg", .real), ("antenna_height_m", .real),
+                ("mechanical_tilt_deg", .real), ("electrical_tilt_deg", .real),
+                ("antenna_pattern", .string)
+            ],
+            geometryType: .point)
         for t in result.transmitters {
-            txLayer.append(.point(Coordinate(t.longitude, t.latitude)),
-                           [.string(t.id), .string(t.siteID), .string(t.operatorName), .string(t.technology.rawValue),
-                            .real(t.frequencyMHz), .real(t.bandwidthMHz), .real(t.eirpDBm), t.azimuthDeg.map { .real($0) } ?? .null,
-                            .real(t.antennaHeightM), .real(t.mechanicalTiltDeg), .real(t.electricalTiltDeg),
-                            t.antennaPattern.map { .string($0) } ?? .null])
+            txLayer.append(
+                .point(Coordinate(t.longitude, t.latitude)),
+                [
+                    .string(t.id), .string(t.siteID), .string(t.operatorName), .string(t.technology.rawValue),
+                    .real(t.frequencyMHz), .real(t.bandwidthMHz), .real(t.eirpDBm), t.azimuthDeg.map { .real($0) } ?? .null,
+                    .real(t.antennaHeightM), .real(t.mechanicalTiltDeg), .real(t.electricalTiltDeg),
+                    t.antennaPattern.map { .string($0) } ?? .null
+                ])
         }
         try VectorWriter.write([coverage, villageLayer, uncoveredLayer, txLayer], to: path(ProductLayout.coverageGPKG))
         list.add(path(ProductLayout.coverageGPKG), "GeoPackage: coverage polygons, villages, uncovered_villages, transmitters")
@@ -119,19 +140,23 @@ public enum CoverageProducts {
     }
 
     static func villageFields(_ keys: [ServiceKey], _ services: ProductLayout.Services) -> [(name: String, kind: FieldKind)] {
-        var f: [(String, FieldKind)] = [("id", .string), ("name", .string), ("commune", .string), ("district", .string),
-                                         ("latitude", .real), ("longitude", .real), ("population", .integer),
-                                         ("best_signal_dbm", .real), ("best_server", .string), ("covered_4g_5g", .integer)]
+        var f: [(String, FieldKind)] = [
+            ("id", .string), ("name", .string), ("commune", .string), ("district", .string),
+            ("latitude", .real), ("longitude", .real), ("population", .integer),
+            ("best_signal_dbm", .real), ("best_server", .string), ("covered_4g_5g", .integer)
+        ]
         for k in keys { f.append(("\(services.column(k))_dbm", .real)) }
         return f
     }
 
     static func villageValues(_ s: VillageStatus, _ keys: [ServiceKey]) -> [FieldValue] {
-        var v: [FieldValue] = [.string(s.village.id), .string(s.village.name), .string(s.village.commune),
-                               .string(s.village.district), .real(s.village.latitude), .real(s.village.longitude),
-                               .integer(s.village.population), s.bestDBm.map { .real((Double($0) * 10).rounded() / 10) } ?? .null,
-                               s.bestServerID.map { .string($0) } ?? .null,
-                               .integer(s.covered(by: VillageAnalysis.targetTechnologies) ? 1 : 0)]
+        var v: [FieldValue] = [
+            .string(s.village.id), .string(s.village.name), .string(s.village.commune),
+            .string(s.village.district), .real(s.village.latitude), .real(s.village.longitude),
+            .integer(s.village.population), s.bestDBm.map { .real((Double($0) * 10).rounded() / 10) } ?? .null,
+            s.bestServerID.map { .string($0) } ?? .null,
+            .integer(s.covered(by: VillageAnalysis.targetTechnologies) ? 1 : 0)
+        ]
         for k in keys { v.append(s.signalDBm[k].map { .real((Double($0) * 10).rounded() / 10) } ?? .null) }
         return v
     }
@@ -140,7 +165,9 @@ public enum CoverageProducts {
         switch v {
         case .string(let s): return s
         case .integer(let n): return String(n)
-        case .real(let x): return CSV.number(x, decimals: x == x.rounded() && abs(x) > 1000 ? 0 : 6).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+        case .real(let x):
+            return CSV.number(x, decimals: x == x.rounded() && abs(x) > 1000 ? 0 : 6).replacingOccurrences(
+                of: #"\.?0+$"#, with: "", options: .regularExpression)
         case .null: return ""
         }
     }
@@ -149,15 +176,18 @@ public enum CoverageProducts {
     public static func summaryText(_ result: CoverageResult, villages: [VillageStatus]) -> String {
         let totalPop = villages.reduce(0) { $0 + $1.village.population }
         let keys = result.serviceDBm.keys.sorted()
-        var out = "Coverage: \(result.transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height) at \(Int(result.spec.resolutionM)) m (\(result.spec.crs)), model \(result.study.model), \(String(format: "%.1f", result.seconds)) s\n"
+        var out =
+            "Coverage: \(result.transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height) at \(Int(result.spec.resolutionM)) m (\(result.spec.crs)), model \(result.study.model), \(String(format: "%.1f", result.seconds)) s\n"
         out += "Villages: \(villages.count), population \(totalPop)\n\n"
         let header = ["operator", "tech", "threshold", "villages", "population", "share"]
         var rows: [[String]] = []
         for s in VillageAnalysis.summarize(villages, keys: keys) {
-            rows.append([s.key.operatorName, s.key.technology.rawValue,
-                         String(format: "%.0f dBm", result.study.thresholds.threshold(for: s.key.technology)),
-                         String(s.villagesCovered), String(s.populationCovered),
-                         totalPop > 0 ? String(format: "%.1f %%", 100 * Double(s.populationCovered) / Double(totalPop)) : "-"])
+            rows.append([
+                s.key.operatorName, s.key.technology.rawValue,
+                String(format: "%.0f dBm", result.study.thresholds.threshold(for: s.key.technology)),
+                String(s.villagesCovered), String(s.populationCovered),
+                totalPop > 0 ? String(format: "%.1f %%", 100 * Double(s.populationCovered) / Double(totalPop)) : "-"
+            ])
         }
         out += table(header, rows)
         let uncovered = villages.filter { !$0.covered(by: VillageAnalysis.targetTechnologies) }
@@ -171,8 +201,11 @@ public enum CoverageProducts {
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         func line(_ r: [String]) -> String {
-            r.enumerated().map { i, c in i < 2 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                : String(repeating: " ", count: widths[i] - c.count) + c }.joined(separator: "  ")
+            r.enumerated().map { i, c in
+                i < 2
+                    ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - c.count) + c
+            }.joined(separator: "  ")
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }

@@ -14,7 +14,7 @@
 // An input file or folder that the run would overwrite or remove is refused before anything is written.
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct OutputFolderError: Error, CustomStringConvertible, Sendable {
@@ -80,13 +80,15 @@ public enum ProductFolder {
         }
         let recordPath = (directory as NSString).appendingPathComponent(ProductLayout.record)
         guard FileManager.default.fileExists(atPath: recordPath) else {
-            throw OutputFolderError("\(directory): no completion record (\(ProductLayout.record)): not a tanso output folder, or its run did not finish; run it again")
+            throw OutputFolderError(
+                "\(directory): no completion record (\(ProductLayout.record)): not a tanso output folder, or its run did not finish; run it again")
         }
         let record: CompletionRecord
         do {
             record = try JSONDecoder().decode(CompletionRecord.self, from: Data(contentsOf: URL(fileURLWithPath: recordPath)))
         } catch {
-            throw OutputFolderError("\(recordPath): not a complete record (no run id and product checksums: written by an older tanso or by hand); run the command again")
+            throw OutputFolderError(
+                "\(recordPath): not a complete record (no run id and product checksums: written by an older tanso or by hand); run the command again")
         }
         let entries = record.products
         var failures = [String?](repeating: nil, count: entries.count)
@@ -97,7 +99,9 @@ public enum ProductFolder {
             }
         }
         if let i = failures.firstIndex(where: { $0 != nil }) {
-            throw OutputFolderError("\((directory as NSString).appendingPathComponent(entries[i].path)): \(failures[i]!) (record of run \(record.run.id) in \(recordPath)); the folder is not as tanso wrote it: run again")
+            throw OutputFolderError(
+                "\((directory as NSString).appendingPathComponent(entries[i].path)): \(failures[i]!) (record of run \(record.run.id) in \(recordPath)); the folder is not as tanso wrote it: run again"
+            )
         }
         return record
     }
@@ -121,7 +125,8 @@ public enum ProductFolder {
         for _ in 0..<8 {
             let recordPath = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(ProductLayout.record)
             if let data = try? Data(contentsOf: URL(fileURLWithPath: recordPath)),
-               let record = try? JSONDecoder().decode(CompletionRecord.self, from: data) {
+                let record = try? JSONDecoder().decode(CompletionRecord.self, from: data)
+            {
                 if record.products.contains(where: { $0.path == relative }) { try verify(folder.isEmpty ? "." : folder) }
                 return
             }
@@ -166,7 +171,8 @@ final class FolderLock {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) { other = text.trimmingCharacters(in: .whitespacesAndNewlines) }
             close(fd)
             if err == EWOULDBLOCK {
-                throw OutputFolderError("\(folder) is in use by another tanso run (\(other.isEmpty ? "holder unknown" : other)): wait for it to finish, or choose another --output")
+                throw OutputFolderError(
+                    "\(folder) is in use by another tanso run (\(other.isEmpty ? "holder unknown" : other)): wait for it to finish, or choose another --output")
             }
             throw OutputFolderError("\(path): cannot lock: \(String(cString: strerror(err)))")
         }
@@ -227,7 +233,8 @@ public final class OutputTransaction {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let started = ISO8601DateFormatter().string(from: Date())
         let pid = getpid()
-        let id = started.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        let id =
+            started.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
             + "-\(pid)-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         run = RunInfo(id: id, pid: pid, started: started, finished: nil, command: command)
         lock = try FolderLock(folder: output, holder: "pid \(pid), run \(id), started \(started): \(command.joined(separator: " "))")
@@ -244,7 +251,8 @@ public final class OutputTransaction {
 
     private static func recordedProducts(_ recordPath: String) -> [String] {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: recordPath)),
-              let r = try? JSONDecoder().decode(CompletionRecord.self, from: data) else { return [] }
+            let r = try? JSONDecoder().decode(CompletionRecord.self, from: data)
+        else { return [] }
         return r.products.map(\.path).filter(ProductLayout.isConfined)
     }
 
@@ -259,14 +267,17 @@ public final class OutputTransaction {
             previousProducts.formUnion(Self.recordedProducts((dead as NSString).appendingPathComponent(ProductLayout.record)))
             previousProducts.formUnion(Self.recordedProducts((dead as NSString).appendingPathComponent(Self.previousRecord)))
             var st = stat()
-            if lstat(dead, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { try? fm.removeItem(atPath: dead) }
-            else { unlink(dead) }
+            if lstat(dead, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { try? fm.removeItem(atPath: dead) } else { unlink(dead) }
         }
         // `.name.partial-<pid>-<n>[.ext]` (+ GDAL side files) left by killed runs of older versions, in the folder and
         // in the product subfolders.
         var dirs: Set<String> = [""]
-        for p in previousProducts { var d = (p as NSString).deletingLastPathComponent; while !d.isEmpty { dirs.insert(d); d = (d as NSString).deletingLastPathComponent } }
-        for d in [ProductLayout.servicesFolder, ProductLayout.partialFolder, ProductLayout.partialFolder + "/" + ProductLayout.servicesFolder] { dirs.insert(d) }
+        for p in previousProducts {
+            var d = (p as NSString).deletingLastPathComponent; while !d.isEmpty { dirs.insert(d); d = (d as NSString).deletingLastPathComponent }
+        }
+        for d in [ProductLayout.servicesFolder, ProductLayout.partialFolder, ProductLayout.partialFolder + "/" + ProductLayout.servicesFolder] {
+            dirs.insert(d)
+        }
         let pattern = try NSRegularExpression(pattern: #"^\..+\.partial-[0-9]+-[0-9]+(\.[A-Za-z0-9]+)?(-journal|-wal|-shm|\.aux\.xml)?$"#)
         for d in dirs {
             let dir = d.isEmpty ? folder : (folder as NSString).appendingPathComponent(d)
@@ -363,7 +374,7 @@ public final class OutputTransaction {
             if !dir.isEmpty { emptied.insert(dir) }
         }
         for d in emptied.sorted(by: { $0.count > $1.count }) where !now.contains(where: { $0.hasPrefix(d + "/") }) {
-            rmdir((folder as NSString).appendingPathComponent(d))   // only when empty
+            rmdir((folder as NSString).appendingPathComponent(d)) // only when empty
         }
         try rename(path(ProductLayout.record), finalRecord)
         committed = true
@@ -382,7 +393,7 @@ public final class OutputTransaction {
         try? FileManager.default.removeItem(atPath: staging)
         if createdFolder {
             unlink((folder as NSString).appendingPathComponent(FolderLock.name))
-            rmdir(folder)   // only when empty
+            rmdir(folder) // only when empty
         }
     }
 }

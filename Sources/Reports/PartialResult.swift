@@ -53,8 +53,9 @@ public enum PartialResult {
         if let g = result.groundM {
             try write(g.map { $0.isNaN ? Self.groundNodata : $0 }, "ground_m.tif", nodata: Self.groundNodata)
         }
-        let manifest = Manifest(services: services, hasGround: result.groundM != nil, diagnostics: result.diagnostics,
-                                transmitterCount: transmitterCount, seconds: result.seconds)
+        let manifest = Manifest(
+            services: services, hasGround: result.groundM != nil, diagnostics: result.diagnostics,
+            transmitterCount: transmitterCount, seconds: result.seconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(manifest).write(to: root.appendingPathComponent(ProductLayout.partialManifest), options: .atomic)
@@ -93,10 +94,12 @@ public enum PartialResult {
         let seen = records.map { $0.shard!.index }.sorted()
         guard seen == Array(1...count) else {
             let missing = Set(1...count).subtracting(seen).sorted()
-            throw MergeError("shards of \(count): " + (missing.isEmpty ? "some given twice (\(seen))" : "missing \(missing.map(String.init).joined(separator: ", "))"))
+            throw MergeError(
+                "shards of \(count): " + (missing.isEmpty ? "some given twice (\(seen))" : "missing \(missing.map(String.init).joined(separator: ", "))"))
         }
-        let spec = try GridSpec.utm(west: first.study.west, south: first.study.south, east: first.study.east,
-                                    north: first.study.north, resolutionM: first.study.resolutionM)
+        let spec = try GridSpec.utm(
+            west: first.study.west, south: first.study.south, east: first.study.east,
+            north: first.study.north, resolutionM: first.study.resolutionM)
         let n = spec.cellCount
         var best = [Float](repeating: CoverageResult.nodata, count: n)
         var server = [Int32](repeating: -1, count: n)
@@ -114,7 +117,8 @@ public enum PartialResult {
         }
         for d in directories {
             let dir = URL(fileURLWithPath: d).appendingPathComponent(ProductLayout.partialFolder)
-            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: d).appendingPathComponent(ProductLayout.partialManifest)))
+            let manifest = try JSONDecoder().decode(
+                Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: d).appendingPathComponent(ProductLayout.partialManifest)))
             guard manifest.transmitterCount == transmitters.count else {
                 throw MergeError("\(d): computed for \(manifest.transmitterCount) transmitters, the transmitters file has \(transmitters.count)")
             }
@@ -148,9 +152,10 @@ public enum PartialResult {
             diagnostics.profilesComputed += manifest.diagnostics.profilesComputed
             if diagnostics.firstModelError == nil { diagnostics.firstModelError = manifest.diagnostics.firstModelError }
         }
-        let result = CoverageResult(spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
-                                    serverCount: serverCount, serviceDBm: services, groundM: ground, study: first.study,
-                                    seconds: seconds, diagnostics: diagnostics)
+        let result = CoverageResult(
+            spec: spec, transmitters: transmitters, bestSignalDBm: best, bestServer: server,
+            serverCount: serverCount, serviceDBm: services, groundM: ground, study: first.study,
+            seconds: seconds, diagnostics: diagnostics)
         var record = first
         record.shard = nil
         record.run = nil

@@ -27,8 +27,10 @@ public enum ProductLayout {
     public static let mapPNG = "map.png"
     public static let summary = "summary.txt"
     /// The fixed names of a coverage folder (the service rasters depend on the data).
-    public static let coverageFixed = [bestSignal, bestServer, bestServerIDs, serverCount, signalKMZ, coverageGPKG, coverageGeoJSON,
-                                       coverageKML, villagesCSV, uncoveredVillagesCSV, mapPNG, summary]
+    public static let coverageFixed = [
+        bestSignal, bestServer, bestServerIDs, serverCount, signalKMZ, coverageGPKG, coverageGeoJSON,
+        coverageKML, villagesCSV, uncoveredVillagesCSV, mapPNG, summary
+    ]
 
     // MARK: shard folder (tanso coverage --shard)
     public static let partialFolder = "partial"
@@ -37,8 +39,10 @@ public enum ProductLayout {
     public static func partialService(_ index: Int) -> String { "\(partialFolder)/\(servicesFolder)/\(index).tif" }
 
     // MARK: compliance folder
-    public static let complianceFixed = ["villages.csv", "uncovered_villages.csv", "zones.csv", "units.csv", "targets.csv", "changes.csv",
-                                         "compliance.gpkg", "report.html"]
+    public static let complianceFixed = [
+        "villages.csv", "uncovered_villages.csv", "zones.csv", "units.csv", "targets.csv", "changes.csv",
+        "compliance.gpkg", "report.html"
+    ]
     // MARK: candidates, share-check, conflicts folders
     public static let candidatesFixed = ["candidates.csv", "candidate_villages.csv", "candidates.gpkg"]
     public static let shareCheckFixed = ["result.json", "map.png", "report.html"]
@@ -77,8 +81,10 @@ public enum ProductLayout {
     public static func slug(_ s: String) -> String {
         let folded = s.replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "D")
             .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
-        var out = String(folded.unicodeScalars.map { c -> Character in
-            (c >= "a" && c <= "z") || (c >= "0" && c <= "9") ? Character(c) : "_" })
+        var out = String(
+            folded.unicodeScalars.map { c -> Character in
+                (c >= "a" && c <= "z") || (c >= "0" && c <= "9") ? Character(c) : "_"
+            })
         if out.count > 48 { out = String(out.prefix(48)) }
         return out.isEmpty ? "_" : out
     }
@@ -86,8 +92,10 @@ public enum ProductLayout {
     /// An id (target id, proposal id) as one file-name component: [A-Za-z0-9._-] kept, everything else `_`, no
     /// leading dot, at most 64 characters.
     public static func safeComponent(_ s: String) -> String {
-        var out = String(s.unicodeScalars.map { c -> Character in
-            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == "." ? Character(c) : "_" })
+        var out = String(
+            s.unicodeScalars.map { c -> Character in
+                (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == "." ? Character(c) : "_"
+            })
         while out.hasPrefix(".") { out = "_" + out.dropFirst() }
         if out.count > 64 { out = String(out.prefix(64)) }
         return out.isEmpty ? "_" : out

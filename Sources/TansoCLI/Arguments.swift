@@ -6,7 +6,7 @@ import Analysis
 
 struct OptionSpec {
     let name: String
-    let valueName: String?      // nil = boolean flag
+    let valueName: String? // nil = boolean flag
     let help: String
     let required: Bool
     let defaultValue: String?
@@ -121,8 +121,11 @@ func helpText(usage: String, summary: String, options: [OptionSpec], details: St
         var help = spec.help
         if spec.required { help += " (required)" }
         if let d = spec.defaultValue { help += " [default: \(d)]" }
-        if l.count >= width { s += l + "\n" + String(repeating: " ", count: width) + help + "\n" }
-        else { s += l.padding(toLength: width, withPad: " ", startingAt: 0) + help + "\n" }
+        if l.count >= width {
+            s += l + "\n" + String(repeating: " ", count: width) + help + "\n"
+        } else {
+            s += l.padding(toLength: width, withPad: " ", startingAt: 0) + help + "\n"
+        }
     }
     s += "  --help".padding(toLength: width, withPad: " ", startingAt: 0) + "show this help\n"
     if !details.isEmpty { s += "\n" + details + "\n" }
@@ -167,7 +170,10 @@ extension ParsedArguments {
                 throw UsageError(message: "--threshold: unknown technology '\(InputText.echo(techText))'; the technologies are: \(names)", command: command)
             }
             guard let v = DecimalNumber.parse(kv[1].trimmingCharacters(in: .whitespaces)), range.contains(v) else {
-                throw UsageError(message: "--threshold \(tech.rawValue): '\(InputText.echo(String(kv[1])))' is not a level in dBm in [\(Int(range.lowerBound)), \(Int(range.upperBound))]", command: command)
+                throw UsageError(
+                    message:
+                        "--threshold \(tech.rawValue): '\(InputText.echo(String(kv[1])))' is not a level in dBm in [\(Int(range.lowerBound)), \(Int(range.upperBound))]",
+                    command: command)
             }
             out[tech] = v
         }

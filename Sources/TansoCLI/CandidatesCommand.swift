@@ -12,7 +12,8 @@ enum CandidatesCommand {
     static let options: [OptionSpec] = [
         .value("coverage", "DIR", "output folder of tanso coverage (the network as it is)", required: true),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)", required: true),
-        .value("transmitters", "FILE", "the transmitters of the coverage run: existing towers and carriers [default: from DIR/study.json, else DIR/coverage.gpkg]"),
+        .value(
+            "transmitters", "FILE", "the transmitters of the coverage run: existing towers and carriers [default: from DIR/study.json, else DIR/coverage.gpkg]"),
         .value("technologies", "TECHS", "a village is uncovered when none of these covers it (any operator)", default: "4G,5G"),
         .value("operator", "NAME", "operator that would build: its own sites are not candidates", default: "NEW"),
         .value("technology", "TECH", "technology of the new sectors", default: "4G"),
@@ -26,7 +27,9 @@ enum CandidatesCommand {
         .value("max-new-sites", "N", "thin the grid evenly to at most N new sites"),
         .value("sites", "N", "budget: at most N picks", default: "20"),
         .value("target-share", "SHARE", "stop when this share of the uncovered population is covered"),
-        .value("prefer-existing", "RATIO", "take the best existing tower when it covers ≥ RATIO × the best new site's population (1 = plain greedy, 0 = towers first)", default: "0.8"),
+        .value(
+            "prefer-existing", "RATIO",
+            "take the best existing tower when it covers ≥ RATIO × the best new site's population (1 = plain greedy, 0 = towers first)", default: "0.8"),
         .value("model", "M", "propagation model of the engine: hata (fast) or a terrain model with --dem (itm, p1546, …)", default: "hata"),
         .value("dem", "FILE", "elevation raster for terrain models and antenna angles"),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
@@ -39,7 +42,7 @@ enum CandidatesCommand {
         .value("polygon-share", "SHARE", "a polygon village is covered when this share of its area is", default: "0.5"),
         .value("output", "DIR", "folder for candidates.csv, candidate_villages.csv, candidates.gpkg", required: true),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
-        TansoCLI.encodingOption,
+        TansoCLI.encodingOption
     ]
 
     static let help = helpText(
@@ -47,24 +50,24 @@ enum CandidatesCommand {
         summary: "Rank candidate sites by the uncovered population each would cover, greedily (shared towers first).",
         options: options,
         details: """
-        1. Uncovered villages: those no operator covers with --technologies (the coverage folder's rasters, judged
-           in each technology's metric: RSRP, SS-RSRP, … as tanso compliance does).
-        2. Candidates: every existing tower (site_id of the transmitters) without --operator on it, then a grid of
-           new sites every --grid-km within --radius-km of an uncovered village.
-        3. Each candidate gets the configured sectors (--technology, --frequency-mhz, --eirp-dbm, --azimuths, …) and
-           the coverage engine computes them on a --resolution-m grid around it (--model hata, or a terrain model
-           with --dem); a village is covered when its cell reaches the technology's threshold.
-        4. Greedy: each pick adds the most uncovered population and removes the villages it covers; an existing
-           tower is preferred while it covers at least --prefer-existing times what the best new site would. Stops
-           at --sites picks, at --target-share of the uncovered population, or when nothing is gained.
+            1. Uncovered villages: those no operator covers with --technologies (the coverage folder's rasters, judged
+               in each technology's metric: RSRP, SS-RSRP, … as tanso compliance does).
+            2. Candidates: every existing tower (site_id of the transmitters) without --operator on it, then a grid of
+               new sites every --grid-km within --radius-km of an uncovered village.
+            3. Each candidate gets the configured sectors (--technology, --frequency-mhz, --eirp-dbm, --azimuths, …) and
+               the coverage engine computes them on a --resolution-m grid around it (--model hata, or a terrain model
+               with --dem); a village is covered when its cell reaches the technology's threshold.
+            4. Greedy: each pick adds the most uncovered population and removes the villages it covers; an existing
+               tower is preferred while it covers at least --prefer-existing times what the best new site would. Stops
+               at --sites picks, at --target-share of the uncovered population, or when nothing is gained.
 
-        Products: candidates.csv (rank, site, kind, hosts, position, villages, population, cumulative share),
-        candidate_villages.csv (each pick's villages), candidates.gpkg (layers picks, villages).
+            Products: candidates.csv (rank, site, kind, hosts, position, villages, population, cumulative share),
+            candidate_villages.csv (each pick's villages), candidates.gpkg (layers picks, villages).
 
-        Example:
-          tanso candidates --coverage out/cov --villages data/villages.csv --operator Viettel \\
-                           --technology 4G --frequency-mhz 700 --sites 15 --output out/where-next
-        """)
+            Example:
+              tanso candidates --coverage out/cov --villages data/villages.csv --operator Viettel \\
+                               --technology 4G --frequency-mhz 700 --sites 15 --output out/where-next
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "candidates", arguments: args, options: options)
@@ -82,7 +85,9 @@ enum CandidatesCommand {
         config.eirpDBm = try a.double("eirp-dbm", in: 0...100)!
         config.antennaHeightM = try a.double("antenna-height-m", in: 1...300)!
         let az = a.string("azimuths")!
-        if az.lowercased() == "omni" { config.azimuthsDeg = [] } else {
+        if az.lowercased() == "omni" {
+            config.azimuthsDeg = []
+        } else {
             config.azimuthsDeg = try az.split(separator: ",").map {
                 guard let d = DecimalNumber.parse($0.trimmingCharacters(in: .whitespaces)), (0...360).contains(d) else {
                     throw UsageError(message: "--azimuths expects degrees in [0, 360] separated by commas, or 'omni', got '\(az)'", command: "candidates")
@@ -112,11 +117,14 @@ enum CandidatesCommand {
         var report = LoadReport()
         let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
-        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"), encoding: enc)
+        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(
+            a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"), encoding: enc)
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
-            throw UsageError(message: "--model must be hata or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(model)'", command: "candidates")
+            throw UsageError(
+                message: "--model must be hata or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(model)'",
+                command: "candidates")
         }
         let env = a.string("environment")!
         guard ["urban", "suburban", "open"].contains(env) else {
@@ -124,22 +132,30 @@ enum CandidatesCommand {
         }
 
         let output = try OutputOptions.value(a)
-        let tx = try OutputOptions.open(output, command: ["tanso", "candidates"] + args,
-                                        inputs: [a.string("coverage"), a.string("villages"), transmittersSource, a.string("dem")],
-                                        writes: ProductLayout.candidatesFixed)
+        let tx = try OutputOptions.open(
+            output, command: ["tanso", "candidates"] + args,
+            inputs: [a.string("coverage"), a.string("villages"), transmittersSource, a.string("dem")],
+            writes: ProductLayout.candidatesFixed)
         let start = Date()
         let status = try VillageCompliance.evaluate(villages, layers: layers, settings: settings)
         let uncoveredIdx = status.indices.filter { !status[$0].covered(by: techs, keys: layers.keys) }
         let uncovered = uncoveredIdx.map { villages[$0] }
         let uncoveredPop = uncovered.reduce(0) { $0 + $1.population }
-        FileHandle.standardError.write(Data("candidates: \(uncovered.count) of \(villages.count) villages uncovered by \(techs.sorted().map(\.rawValue).joined(separator: "/")) (population \(uncoveredPop))\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "candidates: \(uncovered.count) of \(villages.count) villages uncovered by \(techs.sorted().map(\.rawValue).joined(separator: "/")) (population \(uncoveredPop))\n"
+                    .utf8))
         let gridPoints = CandidatePlanner.gridPointCount(villages: uncovered, gridKm: gridKm)
         guard gridPoints <= Double(WorkLimits.maxCandidateGridPoints) else {
-            throw InputError(String(format: "--grid-km %g over the uncovered villages' extent makes a grid of %.3g points, more than the %d allowed; use a larger --grid-km (or raise TANSO_MAX_CANDIDATE_GRID)",
-                                    gridKm, gridPoints, WorkLimits.maxCandidateGridPoints))
+            throw InputError(
+                String(
+                    format:
+                        "--grid-km %g over the uncovered villages' extent makes a grid of %.3g points, more than the %d allowed; use a larger --grid-km (or raise TANSO_MAX_CANDIDATE_GRID)",
+                    gridKm, gridPoints, WorkLimits.maxCandidateGridPoints))
         }
-        let candidates = CandidatePlanner.candidates(transmitters: layers.transmitters, excludingOperator: config.operatorName,
-                                                     villages: uncovered, gridKm: gridKm, radiusKm: radiusKm, maxNew: maxNew)
+        let candidates = CandidatePlanner.candidates(
+            transmitters: layers.transmitters, excludingOperator: config.operatorName,
+            villages: uncovered, gridKm: gridKm, radiusKm: radiusKm, maxNew: maxNew)
         let existing = candidates.filter { $0.kind == .existing }.count
         FileHandle.standardError.write(Data("candidates: \(existing) existing towers, \(candidates.count - existing) new grid sites\n".utf8))
         var study = CoverageStudy(west: 0, south: 0, east: 1, north: 1)
@@ -148,18 +164,23 @@ enum CandidatesCommand {
         study.resolutionM = try a.double("resolution-m", in: 10...1000)!
         study.maxRadiusKm = radiusKm
         study.floorDBm = -140
-        let covers = try CandidatePlanner.coverage(of: candidates, villages: uncovered, configuration: config, study: study, dem: dem,
-                                                   thresholds: settings.thresholds, progress: TansoCLI.progressHandler("candidates"))
-        let picks = CandidatePlanner.greedy(candidates: candidates, covers: covers, populations: uncovered.map(\.population),
-                                            maxSites: maxSites, targetPopulation: targetShare.map { Int(ceil($0 * Double(uncoveredPop))) },
-                                            preferExisting: preferExisting)
+        let covers = try CandidatePlanner.coverage(
+            of: candidates, villages: uncovered, configuration: config, study: study, dem: dem,
+            thresholds: settings.thresholds, progress: TansoCLI.progressHandler("candidates"))
+        let picks = CandidatePlanner.greedy(
+            candidates: candidates, covers: covers, populations: uncovered.map(\.population),
+            maxSites: maxSites, targetPopulation: targetShare.map { Int(ceil($0 * Double(uncoveredPop))) },
+            preferExisting: preferExisting)
         try writeProducts(picks, uncovered: uncovered, uncoveredPopulation: uncoveredPop, to: tx.staging)
-        try OutputOptions.commit(tx, kind: "candidates", command: ["tanso", "candidates"] + args,
-                                 inputs: [("villages", a.string("villages")), ("transmitters", transmittersSource), ("dem", a.string("dem"))])
+        try OutputOptions.commit(
+            tx, kind: "candidates", command: ["tanso", "candidates"] + args,
+            inputs: [("villages", a.string("villages")), ("transmitters", transmittersSource), ("dem", a.string("dem"))])
         let seconds = Date().timeIntervalSince(start)
-        var s = "Candidates: \(candidates.count) (\(existing) existing towers), \(picks.count) picked in \(String(format: "%.1f", seconds)) s; uncovered population \(uncoveredPop)\n"
+        var s =
+            "Candidates: \(candidates.count) (\(existing) existing towers), \(picks.count) picked in \(String(format: "%.1f", seconds)) s; uncovered population \(uncoveredPop)\n"
         for p in picks {
-            s += "  \(p.rank). \(p.site.id) (\(p.site.kind.rawValue)\(p.site.hosts.isEmpty ? "" : ", on " + p.site.hosts.joined(separator: "/"))): \(p.villages.count) villages, population \(p.population), cumulative \(p.cumulativePopulation)"
+            s +=
+                "  \(p.rank). \(p.site.id) (\(p.site.kind.rawValue)\(p.site.hosts.isEmpty ? "" : ", on " + p.site.hosts.joined(separator: "/"))): \(p.villages.count) villages, population \(p.population), cumulative \(p.cumulativePopulation)"
             s += uncoveredPop > 0 ? String(format: " (%.1f %%)\n", 100 * Double(p.cumulativePopulation) / Double(uncoveredPop)) : "\n"
         }
         print(s, terminator: "")
@@ -170,31 +191,53 @@ enum CandidatesCommand {
         let url = URL(fileURLWithPath: dir)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let rows = picks.map { p in
-            [String(p.rank), p.site.id, p.site.kind.rawValue, p.site.hosts.joined(separator: "/"), String(format: "%.6f", p.site.latitude),
-             String(format: "%.6f", p.site.longitude), String(p.villages.count), String(p.population), String(p.cumulativePopulation),
-             uncoveredPopulation > 0 ? String(format: "%.4f", Double(p.cumulativePopulation) / Double(uncoveredPopulation)) : ""]
+            [
+                String(p.rank), p.site.id, p.site.kind.rawValue, p.site.hosts.joined(separator: "/"), String(format: "%.6f", p.site.latitude),
+                String(format: "%.6f", p.site.longitude), String(p.villages.count), String(p.population), String(p.cumulativePopulation),
+                uncoveredPopulation > 0 ? String(format: "%.4f", Double(p.cumulativePopulation) / Double(uncoveredPopulation)) : ""
+            ]
         }
-        try CSV.write(header: ["rank", "site_id", "kind", "hosts", "latitude", "longitude", "villages", "population",
-                               "cumulative_population", "cumulative_share"], rows: rows, to: url.appendingPathComponent("candidates.csv").path)
+        try CSV.write(
+            header: [
+                "rank", "site_id", "kind", "hosts", "latitude", "longitude", "villages", "population",
+                "cumulative_population", "cumulative_share"
+            ], rows: rows, to: url.appendingPathComponent("candidates.csv").path)
         var vrows: [[String]] = []
-        for p in picks { for i in p.villages { let v = uncovered[i]; vrows.append([String(p.rank), p.site.id, v.id, v.name, v.commune, v.district, String(v.population)]) } }
-        try CSV.write(header: ["rank", "site_id", "village_id", "name", "commune", "district", "population"], rows: vrows,
-                      to: url.appendingPathComponent("candidate_villages.csv").path)
-        var pl = LayerData(name: "picks", fields: [("rank", .integer), ("site_id", .string), ("kind", .string), ("hosts", .string),
-                                                   ("villages", .integer), ("population", .integer), ("cumulative_population", .integer)],
-                           geometryType: .point)
         for p in picks {
-            pl.append(.point(Coordinate(p.site.longitude, p.site.latitude)),
-                      [.integer(p.rank), .string(p.site.id), .string(p.site.kind.rawValue), .string(p.site.hosts.joined(separator: "/")),
-                       .integer(p.villages.count), .integer(p.population), .integer(p.cumulativePopulation)])
+            for i in p.villages { let v = uncovered[i]; vrows.append([String(p.rank), p.site.id, v.id, v.name, v.commune, v.district, String(v.population)]) }
         }
-        var vl = LayerData(name: "villages", fields: [("rank", .integer), ("site_id", .string), ("village_id", .string), ("name", .string),
-                                                      ("population", .integer)], geometryType: .lineString)
-        for p in picks { for i in p.villages {
-            let v = uncovered[i]
-            vl.append(.lineString([Coordinate(p.site.longitude, p.site.latitude), Coordinate(v.longitude, v.latitude)]),
-                      [.integer(p.rank), .string(p.site.id), .string(v.id), .string(v.name), .integer(v.population)])
-        } }
+        try CSV.write(
+            header: ["rank", "site_id", "village_id", "name", "commune", "district", "population"], rows: vrows,
+            to: url.appendingPathComponent("candidate_villages.csv").path)
+        var pl = LayerData(
+            name: "picks",
+            fields: [
+                ("rank", .integer), ("site_id", .string), ("kind", .string), ("hosts", .string),
+                ("villages", .integer), ("population", .integer), ("cumulative_population", .integer)
+            ],
+            geometryType: .point)
+        for p in picks {
+            pl.append(
+                .point(Coordinate(p.site.longitude, p.site.latitude)),
+                [
+                    .integer(p.rank), .string(p.site.id), .string(p.site.kind.rawValue), .string(p.site.hosts.joined(separator: "/")),
+                    .integer(p.villages.count), .integer(p.population), .integer(p.cumulativePopulation)
+                ])
+        }
+        var vl = LayerData(
+            name: "villages",
+            fields: [
+                ("rank", .integer), ("site_id", .string), ("village_id", .string), ("name", .string),
+                ("population", .integer)
+            ], geometryType: .lineString)
+        for p in picks {
+            for i in p.villages {
+                let v = uncovered[i]
+                vl.append(
+                    .lineString([Coordinate(p.site.longitude, p.site.latitude), Coordinate(v.longitude, v.latitude)]),
+                    [.integer(p.rank), .string(p.site.id), .string(v.id), .string(v.name), .integer(v.population)])
+            }
+        }
         try VectorWriter.write([pl, vl], to: url.appendingPathComponent("candidates.gpkg").path)
     }
 }

@@ -15,8 +15,12 @@ enum ComplianceCommand {
         .value("admin", "FILE", "district (or commune) polygons: any OGR polygon layer or a dvhcvn JSON file [default: the villages' district column]"),
         .value("admin-name-field", "NAME", "field holding the unit names in --admin [default: name, ten, NAME_2, … whichever exists]"),
         .value("targets", "FILE", "targets JSON (see data/targets.json) [default: the plan's targets, as data/targets.json]"),
-        .value("transmitters", "FILE", "the transmitters of the coverage run, for the carriers' bandwidths [default: the file named in DIR/study.json, else DIR/coverage.gpkg]"),
-        .value("threshold", "TECH=DBM,...", "outdoor thresholds in each technology's metric: 2G RxLev, 3G RSCP, 4G RSRP, 5G SS-RSRP [default: 2G=-95,3G=-100,4G=-110,5G=-110]"),
+        .value(
+            "transmitters", "FILE",
+            "the transmitters of the coverage run, for the carriers' bandwidths [default: the file named in DIR/study.json, else DIR/coverage.gpkg]"),
+        .value(
+            "threshold", "TECH=DBM,...",
+            "outdoor thresholds in each technology's metric: 2G RxLev, 3G RSCP, 4G RSRP, 5G SS-RSRP [default: 2G=-95,3G=-100,4G=-110,5G=-110]"),
         .value("indoor-margin-db", "DB", "building penetration margin added to every threshold (0 = outdoor service)", default: "0"),
         .value("cpich-share-db", "DB", "3G: CPICH power relative to the carrier's total power", default: "-10"),
         .value("nr-scs-khz", "KHZ", "5G: subcarrier spacing for N_RB [default: 30 in FR1, 120 in FR2]"),
@@ -26,7 +30,7 @@ enum ComplianceCommand {
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "report and map title", default: "Coverage compliance"),
         .flag("skip-invalid", "skip invalid village/zone rows (each is reported) instead of stopping at the first"),
-        TansoCLI.encodingOption,
+        TansoCLI.encodingOption
     ]
 
     static let help = helpText(
@@ -34,31 +38,31 @@ enum ComplianceCommand {
         summary: "Figures per commune, district and province against the province's coverage targets, from a coverage run.",
         options: options,
         details: """
-        Signal per technology. The coverage rasters hold total received channel power. Each technology is judged on
-        its own metric: 2G RxLev = total power of the 200 kHz carrier; 3G RSCP = total + CPICH share (−10 dB);
-        4G RSRP = total − 10·log10(12·N_RB) (N_RB from the bandwidth, TS 36.101: 10 MHz → 50 RB, −27.8 dB);
-        5G SS-RSRP = total − 10·log10(12·N_RB) (TS 38.101-1: 100 MHz at 30 kHz → 273 RB, −35.2 dB). A service with
-        carriers of several bandwidths is converted with the widest (never overstating the metric). Indoor service:
-        --indoor-margin-db 15 raises every threshold by 15 dB.
+            Signal per technology. The coverage rasters hold total received channel power. Each technology is judged on
+            its own metric: 2G RxLev = total power of the 200 kHz carrier; 3G RSCP = total + CPICH share (−10 dB);
+            4G RSRP = total − 10·log10(12·N_RB) (N_RB from the bandwidth, TS 36.101: 10 MHz → 50 RB, −27.8 dB);
+            5G SS-RSRP = total − 10·log10(12·N_RB) (TS 38.101-1: 100 MHz at 30 kHz → 273 RB, −35.2 dB). A service with
+            carriers of several bandwidths is converted with the widest (never overstating the metric). Indoor service:
+            --indoor-margin-db 15 raises every threshold by 15 dB.
 
-        Villages: point villages take the grid cell at their position; polygon villages the cells inside them, and
-        count as covered when --polygon-share of them is. Zones: covered area share per operator and technology.
-        Units: communes from the villages' commune column; districts from --admin polygons (the polygon holding each
-        village) or from the district column; the province is everything.
+            Villages: point villages take the grid cell at their position; polygon villages the cells inside them, and
+            count as covered when --polygon-share of them is. Zones: covered area share per operator and technology.
+            Units: communes from the villages' commune column; districts from --admin polygons (the polygon holding each
+            village) or from the district column; the province is everything.
 
-        Targets (data/README.md, Targets file): e.g. every village covered by 4G or 5G (share of population), every
-        industrial park and high-tech zone covered by 5G (95 % of its area).
+            Targets (data/README.md, Targets file): e.g. every village covered by 4G or 5G (share of population), every
+            industrial park and high-tech zone covered by 5G (95 % of its area).
 
-        Products in DIR: villages.csv, uncovered_villages.csv, zones.csv, units.csv, targets.csv, changes.csv (with
-        --baseline), compliance.gpkg (villages, zones, units, admin_units, changes), map_<target>.png, report.html
-        (self-contained: open it in a browser).
+            Products in DIR: villages.csv, uncovered_villages.csv, zones.csv, units.csv, targets.csv, changes.csv (with
+            --baseline), compliance.gpkg (villages, zones, units, admin_units, changes), map_<target>.png, report.html
+            (self-contained: open it in a browser).
 
-        Example:
-          tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv --output out/cov
-          tanso compliance --coverage out/cov --villages data/villages.csv --zones data/zones.geojson \\
-                           --admin districts.geojson --targets data/targets.json --output out/compliance
-          tanso compliance … --baseline out/compliance-2025 --output out/compliance-2026
-        """)
+            Example:
+              tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv --output out/cov
+              tanso compliance --coverage out/cov --villages data/villages.csv --zones data/zones.geojson \\
+                               --admin districts.geojson --targets data/targets.json --output out/compliance
+              tanso compliance … --baseline out/compliance-2025 --output out/compliance-2026
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "compliance", arguments: args, options: options)
@@ -83,14 +87,18 @@ enum ComplianceCommand {
             }
         }
         let output = try OutputOptions.value(a)
-        let tx = try OutputOptions.open(output, command: ["tanso", "compliance"] + args,
-                                        inputs: [coverageDir, a.string("villages"), a.string("zones"), a.string("admin"), a.string("targets"),
-                                                 transmittersSource, a.string("baseline")],
-                                        writes: ProductLayout.complianceFixed)
+        let tx = try OutputOptions.open(
+            output, command: ["tanso", "compliance"] + args,
+            inputs: [
+                coverageDir, a.string("villages"), a.string("zones"), a.string("admin"), a.string("targets"),
+                transmittersSource, a.string("baseline")
+            ],
+            writes: ProductLayout.complianceFixed)
         let start = Date()
-        let result = try ComplianceAnalysis.run(layers: layers, villages: villages, zones: zones, admin: admin, targets: targets,
-                                                settings: settings, provinceName: a.string("province"),
-                                                adminSource: a.string("admin").map { "the admin polygons (\(URL(fileURLWithPath: $0).lastPathComponent))" })
+        let result = try ComplianceAnalysis.run(
+            layers: layers, villages: villages, zones: zones, admin: admin, targets: targets,
+            settings: settings, provinceName: a.string("province"),
+            adminSource: a.string("admin").map { "the admin polygons (\(URL(fileURLWithPath: $0).lastPathComponent))" })
         let changes = try a.string("baseline").map {
             try ComplianceAnalysis.changes(result, baselineVillagesCSV: URL(fileURLWithPath: $0).appendingPathComponent("villages.csv").path)
         }
@@ -100,11 +108,15 @@ enum ComplianceCommand {
         inputs.append(("targets", a.string("targets") ?? "built-in plan"))
         if let t = transmittersSource { inputs.append(("transmitters", t)) }
         if let b = a.string("baseline") { inputs.append(("baseline", b)) }
-        let list = try ComplianceProducts.write(result, layers: layers, admin: admin, changes: changes, to: tx.staging,
-                                                title: a.string("title")!, inputs: inputs)
-        try OutputOptions.commit(tx, kind: "compliance", command: ["tanso", "compliance"] + args,
-                                 inputs: [("villages", a.string("villages")), ("zones", a.string("zones")), ("admin", a.string("admin")),
-                                          ("targets", a.string("targets")), ("transmitters", transmittersSource)])
+        let list = try ComplianceProducts.write(
+            result, layers: layers, admin: admin, changes: changes, to: tx.staging,
+            title: a.string("title")!, inputs: inputs)
+        try OutputOptions.commit(
+            tx, kind: "compliance", command: ["tanso", "compliance"] + args,
+            inputs: [
+                ("villages", a.string("villages")), ("zones", a.string("zones")), ("admin", a.string("admin")),
+                ("targets", a.string("targets")), ("transmitters", transmittersSource)
+            ])
         print(summary(result, changes: changes, seconds: Date().timeIntervalSince(start)))
         print("Products in \(output):")
         for f in list.files { print("  \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.what)") }
@@ -136,7 +148,8 @@ enum ComplianceCommand {
         if source == nil {
             let study = URL(fileURLWithPath: dir).appendingPathComponent("study.json").path
             if let record = try? RunRecord.read(study), let input = record.inputs.first(where: { $0.role == "transmitters" }),
-               FileManager.default.fileExists(atPath: input.path) {
+                FileManager.default.fileExists(atPath: input.path)
+            {
                 source = input.path
             }
         }
@@ -151,19 +164,22 @@ enum ComplianceCommand {
     }
 
     static func summary(_ r: ComplianceResult, changes: [VillageChange]?, seconds: Double) -> String {
-        var s = "Compliance: \(r.villages.count) villages, \(r.zones.count) zones, \(r.keys.count) services, \(r.units(.district).count) districts, \(r.units(.commune).count) communes (\(String(format: "%.2f", seconds)) s)\n"
+        var s =
+            "Compliance: \(r.villages.count) villages, \(r.zones.count) zones, \(r.keys.count) services, \(r.units(.district).count) districts, \(r.units(.commune).count) communes (\(String(format: "%.2f", seconds)) s)\n"
         if let p = r.units(.province).first {
             for (ti, t) in r.targets.targets.enumerated() {
                 let f = p.targets[ti]
                 let state = f.achieved.map { $0 ? "achieved" : "NOT achieved" } ?? "no subject"
-                s += "  \(t.id): \(f.met)/\(f.subjects) \(t.subject.rawValue) meet it, share \(f.share.map { String(format: "%.1f %%", 100 * $0) } ?? "-") (target \(String(format: "%.0f %%", 100 * f.minShare))): \(state)\n"
+                s +=
+                    "  \(t.id): \(f.met)/\(f.subjects) \(t.subject.rawValue) meet it, share \(f.share.map { String(format: "%.1f %%", 100 * $0) } ?? "-") (target \(String(format: "%.0f %%", 100 * f.minShare))): \(state)\n"
             }
             let districtsMissing = r.units(.district).filter { $0.targets.contains { $0.achieved == false } }.count
             s += "  districts below at least one target: \(districtsMissing) of \(r.units(.district).count)\n"
         }
         if let changes {
             let up = changes.filter { $0.kind == .newlyCovered }, down = changes.filter { $0.kind == .newlyUncovered }
-            s += "  since the baseline: \(up.count) newly covered (population \(up.reduce(0) { $0 + $1.population })), \(down.count) newly uncovered (population \(down.reduce(0) { $0 + $1.population }))\n"
+            s +=
+                "  since the baseline: \(up.count) newly covered (population \(up.reduce(0) { $0 + $1.population })), \(down.count) newly uncovered (population \(down.reduce(0) { $0 + $1.population }))\n"
         }
         return s
     }

@@ -12,7 +12,9 @@ enum ConflictsCommand {
     static let options: [OptionSpec] = [
         .value("assignments", "FILE", "frequency assignments: CSV with latitude/longitude, or any OGR source (columns below)"),
         .value("uls", "ZIP[,ZIP…]", "instead of --assignments: FCC ULS microwave daily files (l_mw_*.zip or folders of .dat), imported as fixed links"),
-        .value("band-plan", "FILE", "band plan CSV (name,services,low_mhz,high_mhz,paired,block_licensed), or 'none' [default: the Vietnam plan in data/README.md; none with --uls]"),
+        .value(
+            "band-plan", "FILE",
+            "band plan CSV (name,services,low_mhz,high_mhz,paired,block_licensed), or 'none' [default: the Vietnam plan in data/README.md; none with --uls]"),
         .value("protection-ratios", "FILE", "protection-ratio overrides CSV (curve points and/or service parameters, see data/README.md)"),
         .value("dem", "FILE", "elevation raster: interference paths with --model over the terrain profile"),
         .value("model", "M", "with --dem: \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))", default: "itm"),
@@ -29,56 +31,57 @@ enum ConflictsCommand {
         .value("threads", "N", "worker threads [default: all cores]"),
         .value("list", "N", "conflicts printed on the terminal (all are in conflicts.csv)", default: "20"),
         .flag("skip-invalid", "skip invalid assignment rows (each is reported) instead of stopping at the first"),
-        TansoCLI.encodingOption,
+        TansoCLI.encodingOption
     ]
 
     static let help = helpText(
         usage: "tanso conflicts --assignments FILE [--band-plan FILE] [--dem FILE --model M] [--baseline PREVIOUS] --output DIR",
-        summary: "Register checks: co-channel and adjacent-channel conflicts, intermodulation, duplicates and out-of-plan assignments, ranked by how badly the protection criterion is missed.",
+        summary:
+            "Register checks: co-channel and adjacent-channel conflicts, intermodulation, duplicates and out-of-plan assignments, ranked by how badly the protection criterion is missed.",
         options: options,
         details: """
-        Input, one row per transmitter channel (data/README.md, "Frequency assignments"):
-          id, station_id, licensee, service       service: mobile, fixed, broadcast_fm, broadcast_tv, land_mobile, …
-          tx_frequency_mhz                        centre of the transmit channel, MHz
-          bandwidth_khz or emission_designator    kHz, or ITU designator (5M00G7W, 200KF8E: necessary bandwidth + class)
-          latitude, longitude                     WGS 84 degrees
-          antenna_height_m, eirp_dbm              m above ground, dBm at boresight
-          azimuth_deg, antenna_pattern            optional; empty azimuth = omnidirectional
-          rx_frequency_mhz, rx_bandwidth_khz      optional: the station's own receiver (duplex systems)
-          protection_ratio_db                     optional: co-channel C/I this assignment needs as a victim
-          antenna_gain_dbi, rx_latitude, rx_longitude, rx_antenna_height_m, rx_antenna_gain_dbi
-                                                  optional: fixed links (far end; F.699 antenna discrimination)
+            Input, one row per transmitter channel (data/README.md, "Frequency assignments"):
+              id, station_id, licensee, service       service: mobile, fixed, broadcast_fm, broadcast_tv, land_mobile, …
+              tx_frequency_mhz                        centre of the transmit channel, MHz
+              bandwidth_khz or emission_designator    kHz, or ITU designator (5M00G7W, 200KF8E: necessary bandwidth + class)
+              latitude, longitude                     WGS 84 degrees
+              antenna_height_m, eirp_dbm              m above ground, dBm at boresight
+              azimuth_deg, antenna_pattern            optional; empty azimuth = omnidirectional
+              rx_frequency_mhz, rx_bandwidth_khz      optional: the station's own receiver (duplex systems)
+              protection_ratio_db                     optional: co-channel C/I this assignment needs as a victim
+              antenna_gain_dbi, rx_latitude, rx_longitude, rx_antenna_height_m, rx_antenna_gain_dbi
+                                                      optional: fixed links (far end; F.699 antenna discrimination)
 
-        What is checked, and how:
-          duplicate         same service, channels and azimuth within 100 m: the later row repeats the earlier
-          out_of_plan       transmit channel outside every allocation of its service (receive channel outside the
-                            duplex pair)
-          co_channel,       victims: listeners at the edge of a broadcast/mobile service area (where the wanted
-          adjacent_channel  level is reached, e.g. FM −70 dBm), a station's receiver, or a link's far end.
-                            Interference = EIRP + antenna discrimination − path loss at the edge point nearest the
-                            interferer (no closer than --min-distance-km). C/I − required = margin; negative
-                            margins are conflicts. Required C/I by service and offset: FM after ITU-R BS.412,
-                            others co-channel ratio − ACIR from the masks (ACLR, ACS), table in data/README.md.
-          intermodulation   2f1 − f2, f1 + f2 − f3 (3rd order), 3f1 − 2f2 (5th) of co-sited transmitters falling
-                            in receive channels within --im-victim-km; product level = weakest carrier − attenuation.
-        Not screened: channels of one station; inside a block-licensed band (mobile bands of the plan), one
-        licensee's own reuse and adjacent blocks of different licensees (block-edge masks).
-        Path loss: without --dem, Hata/COST-231 (max with free space + ITU-R P.526 smooth-Earth diffraction);
-        fixed-to-fixed free space + diffraction. With --dem, --model over the profile from the interferer to the
-        victim's test point.
-        Candidates come from a frequency × spatial index, not all n²/2 pairs; the figures are printed.
+            What is checked, and how:
+              duplicate         same service, channels and azimuth within 100 m: the later row repeats the earlier
+              out_of_plan       transmit channel outside every allocation of its service (receive channel outside the
+                                duplex pair)
+              co_channel,       victims: listeners at the edge of a broadcast/mobile service area (where the wanted
+              adjacent_channel  level is reached, e.g. FM −70 dBm), a station's receiver, or a link's far end.
+                                Interference = EIRP + antenna discrimination − path loss at the edge point nearest the
+                                interferer (no closer than --min-distance-km). C/I − required = margin; negative
+                                margins are conflicts. Required C/I by service and offset: FM after ITU-R BS.412,
+                                others co-channel ratio − ACIR from the masks (ACLR, ACS), table in data/README.md.
+              intermodulation   2f1 − f2, f1 + f2 − f3 (3rd order), 3f1 − 2f2 (5th) of co-sited transmitters falling
+                                in receive channels within --im-victim-km; product level = weakest carrier − attenuation.
+            Not screened: channels of one station; inside a block-licensed band (mobile bands of the plan), one
+            licensee's own reuse and adjacent blocks of different licensees (block-edge masks).
+            Path loss: without --dem, Hata/COST-231 (max with free space + ITU-R P.526 smooth-Earth diffraction);
+            fixed-to-fixed free space + diffraction. With --dem, --model over the profile from the interferer to the
+            victim's test point.
+            Candidates come from a frequency × spatial index, not all n²/2 pairs; the figures are printed.
 
-        Products in DIR: conflicts.csv (kind, a_id (victim), b_id (interferer / repeat / first carrier), c_id (other
-        carriers), frequency_offset_khz, overlap_khz, distance_km, interference_dbm, c_over_i_db, required_db,
-        margin_db, severity, explanation; + status with --baseline), sorted by severity (critical < −20 dB,
-        high < −10, medium < −3, low) then margin; conflicts.gpkg: layer conflicts (lines interferer → victim) and
-        out_of_plan (points). Both are written atomically; a failed run leaves neither.
+            Products in DIR: conflicts.csv (kind, a_id (victim), b_id (interferer / repeat / first carrier), c_id (other
+            carriers), frequency_offset_khz, overlap_khz, distance_km, interference_dbm, c_over_i_db, required_db,
+            margin_db, severity, explanation; + status with --baseline), sorted by severity (critical < −20 dB,
+            high < −10, medium < −3, low) then margin; conflicts.gpkg: layer conflicts (lines interferer → victim) and
+            out_of_plan (points). Both are written atomically; a failed run leaves neither.
 
-        Examples:
-          tanso conflicts --assignments data/assignments.csv --output out/conflicts
-          tanso conflicts --assignments register.gpkg --dem srtm.vrt --model itm --baseline out/conflicts/conflicts.csv --output out/conflicts2
-          tanso conflicts --uls l_mw_fri.zip,l_mw_sat.zip --output out/uls
-        """)
+            Examples:
+              tanso conflicts --assignments data/assignments.csv --output out/conflicts
+              tanso conflicts --assignments register.gpkg --dem srtm.vrt --model itm --baseline out/conflicts/conflicts.csv --output out/conflicts2
+              tanso conflicts --uls l_mw_fri.zip,l_mw_sat.zip --output out/uls
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "conflicts", arguments: args, options: options)
@@ -119,7 +122,9 @@ enum ConflictsCommand {
         var terrain: TerrainPaths? = nil
         if let demPath = a.string("dem") {
             guard let id = PathLossModelID(rawValue: a.string("model")!.lowercased()) else {
-                throw UsageError(message: "unknown model '\(a.string("model")!)'; expected one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))", command: "conflicts")
+                throw UsageError(
+                    message: "unknown model '\(a.string("model")!)'; expected one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))",
+                    command: "conflicts")
             }
             let set = try a.modelSettings(model: id) ?? [:]
             terrain = TerrainPaths(dem: try ElevationModel(path: demPath), model: try ProfileModel(id, settings: set))
@@ -128,21 +133,26 @@ enum ConflictsCommand {
         } else if a.given.contains("model") {
             throw UsageError(message: "--model needs --dem (without a DEM the simple model is used)", command: "conflicts")
         }
-        let text = try execute(assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
-                               output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-                               command: ["tanso", "conflicts"] + args,
-                               inputs: [("assignments", a.string("assignments")), ("band plan", a.string("band-plan")),
-                                        ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
-                                        ("baseline", a.string("baseline"))]
-                                   + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? []))
+        let text = try execute(
+            assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
+            output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
+            command: ["tanso", "conflicts"] + args,
+            inputs: [
+                ("assignments", a.string("assignments")), ("band plan", a.string("band-plan")),
+                ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
+                ("baseline", a.string("baseline"))
+            ]
+                + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? []))
         print(text, terminator: "")
         return 0
     }
 
     /// Runs the checks, writes the products and returns the printed summary. Shared with `tanso demo`.
-    static func execute(_ assignments: [Assignment], settings: ConflictSettings, terrain: TerrainPaths? = nil,
-                        baseline: String? = nil, output: String, list: Int = 20, command: [String] = [],
-                        inputs: [(role: String, path: String?)] = []) throws -> String {
+    static func execute(
+        _ assignments: [Assignment], settings: ConflictSettings, terrain: TerrainPaths? = nil,
+        baseline: String? = nil, output: String, list: Int = 20, command: [String] = [],
+        inputs: [(role: String, path: String?)] = []
+    ) throws -> String {
         // A baseline from a tanso output folder is read only when that folder is complete and unchanged.
         if let baseline { try ProductFolder.verifyIfRecorded(file: baseline) }
         let tx = try OutputOptions.open(output, command: command, inputs: inputs.map(\.path), writes: ProductLayout.conflictsFixed)
@@ -158,10 +168,14 @@ enum ConflictsCommand {
         try OutputOptions.commit(tx, kind: "conflicts", command: command, inputs: inputs.filter { $0.role != "baseline" })
         let paths = (csv: (output as NSString).appendingPathComponent("conflicts.csv"), gpkg: (output as NSString).appendingPathComponent("conflicts.gpkg"))
         var s = "\(assignments.count) assignments, \(stats.victimChannels) receive channels; \(stats.pairsExamined) candidate pairs examined"
-        s += String(format: " (%.4f %% of n²/2 = %.0f), %d evaluated", stats.allPairs > 0 ? 100 * Double(stats.pairsExamined) / stats.allPairs : 0, stats.allPairs, stats.pairsEvaluated)
-        s += "; \(stats.intermodulationSites) shared sites, \(stats.intermodulationProducts) intermodulation products; \(String(format: "%.2f", stats.seconds)) s\n"
+        s += String(
+            format: " (%.4f %% of n²/2 = %.0f), %d evaluated", stats.allPairs > 0 ? 100 * Double(stats.pairsExamined) / stats.allPairs : 0, stats.allPairs,
+            stats.pairsEvaluated)
+        s +=
+            "; \(stats.intermodulationSites) shared sites, \(stats.intermodulationProducts) intermodulation products; \(String(format: "%.2f", stats.seconds)) s\n"
         if stats.intermodulationSitesTruncated > 0 {
-            s += "warning: \(stats.intermodulationSitesTruncated) sites have more than \(settings.imMaxCarriersForTriples) distinct carriers: screened for 2f1 − f2 and 3f1 − 2f2 only\n"
+            s +=
+                "warning: \(stats.intermodulationSitesTruncated) sites have more than \(settings.imMaxCarriersForTriples) distinct carriers: screened for 2f1 − f2 and 3f1 − 2f2 only\n"
         }
         if stats.terrainFallbacks > 0 { s += "warning: \(stats.terrainFallbacks) paths outside the DEM used the simple model\n" }
         let active = conflicts.filter { $0.status != "resolved" }
@@ -180,7 +194,8 @@ enum ConflictsCommand {
         let idText = shown.map { c in [c.aID, c.bID, c.cID].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ") }
         let width = (idText.map(\.count).max() ?? 0) + 2
         for (c, ids) in zip(shown, idText) {
-            s += "  " + c.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+            s +=
+                "  " + c.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 + c.kind.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)
                 + ids.padding(toLength: width, withPad: " ", startingAt: 0)
                 + (c.marginDB.map { String(format: "margin %6.1f dB", $0) } ?? "")

@@ -11,20 +11,31 @@ enum CoverageCommand {
     static let options: [OptionSpec] = [
         .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: true),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
-        .value("antenna-dir", "DIR", "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx); names resolve only inside it, after following links [default: the transmitters file's folder]"),
+        .value(
+            "antenna-dir", "DIR",
+            "folder of the pattern files named in the antenna_pattern column (.msi, .pln, .txt, .pafx); names resolve only inside it, after following links [default: the transmitters file's folder]"
+        ),
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS) for antenna angles and the hillshade"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: transmitters' extent + 10 km]"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
-        .value("model", "M", "hata (fast, no terrain), los (line of sight + free space) or a terrain model: itm, p526, p1812, p452, p1546, ehata, …", default: "hata"),
+        .value(
+            "model", "M", "hata (fast, no terrain), los (line of sight + free space) or a terrain model: itm, p526, p1812, p452, p1546, ehata, …",
+            default: "hata"),
         .value("set", "NAME=V,...", "model settings, as the optional columns of tanso pathloss (climate=1,time_pct=10,dn=50)"),
         .value("profile-spacing-m", "M", "terrain models: profile spacing [default: the DEM's cell size]"),
         .value("profiles", "METHOD", "terrain models: radial (one profile per radial, fast) or exact (one per cell) [default: radial]"),
-        .value("interpolate-within-db", "DB", "radial profiles: refine from anchor cells, interpolating a cell whose coarser neighbours agree within DB (half of it above the finest level; excess loss over the free-space distance term); 0 computes every cell [default: 4]"),
-        .value("interpolate-ground-within-m", "M", "radial profiles with interpolation: only where the cell's ground is within M of its neighbours' mean [default: 1]"),
+        .value(
+            "interpolate-within-db", "DB",
+            "radial profiles: refine from anchor cells, interpolating a cell whose coarser neighbours agree within DB (half of it above the finest level; excess loss over the free-space distance term); 0 computes every cell [default: 4]"
+        ),
+        .value(
+            "interpolate-ground-within-m", "M",
+            "radial profiles with interpolation: only where the cell's ground is within M of its neighbours' mean [default: 1]"),
         .value("anchor-spacing", "CELLS", "radial profiles with interpolation: step of the computed anchor lattice, 1, 2, 4, 8 or 16 cells [default: 4]"),
         .value("max-profile-points", "N", "terrain models: cap the points of long profiles (faster, slightly less exact)"),
         .value("clutter-pct", "P", "add the receiver-end clutter loss of ITU-R P.2108 §3.2 not exceeded at P % of locations (0.5–67 GHz; for terrain models)"),
-        .value("clutter-raster", "FILE", "land-cover raster (integer classes, any GDAL format/CRS) for a receiver-end clutter loss per cell; with --clutter-table"),
+        .value(
+            "clutter-raster", "FILE", "land-cover raster (integer classes, any GDAL format/CRS) for a receiver-end clutter loss per cell; with --clutter-table"),
         .value("clutter-table", "FILE.csv", "loss per land-cover class: CSV with class,loss_db (dB, e.g. data/clutter_worldcover.csv, illustrative values)"),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
@@ -35,7 +46,7 @@ enum CoverageCommand {
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
-        TansoCLI.encodingOption,
+        TansoCLI.encodingOption
     ]
 
     static let help = helpText(
@@ -43,22 +54,22 @@ enum CoverageCommand {
         summary: "Compute received power (dBm) of every transmitter on a grid and write coverage products.",
         options: options,
         details: """
-        Models: `hata` (default) is Okumura-Hata up to 1500 MHz and COST-231 Hata above (max with free-space loss
-        below 1 km), vectorised over distance. `los` is the viewshed of each antenna over the grid's ground heights
-        (GDAL's gdal_viewshed method, 4/3-Earth curvature) with free-space loss in view, nothing out of it. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
-        fspl, 38901-*) runs on the terrain profile from each transmitter to each cell centre, sampled exactly as
-        `tanso pathloss` link mode samples it (n = max(4, ceil(distance / spacing)) equal steps, bilinear heights), so a
-        cell's value equals `tanso pathloss` on that cell's profile. Antennas: a transmitter
-        without azimuth is omnidirectional; with one, its antenna_pattern file (.msi, .pln, Planet .txt or .pafx,
-        from --antenna-dir) gives the 3-D gain (data/README.md, Antenna patterns), else the 3GPP parametric sector
-        (65° / 10°, 30 dB); azimuth and mechanical tilt always apply, electrical tilt to the parametric sector (a
-        pattern file holds its own). EIRP (boresight) comes from the record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
+            Models: `hata` (default) is Okumura-Hata up to 1500 MHz and COST-231 Hata above (max with free-space loss
+            below 1 km), vectorised over distance. `los` is the viewshed of each antenna over the grid's ground heights
+            (GDAL's gdal_viewshed method, 4/3-Earth curvature) with free-space loss in view, nothing out of it. Any model of `tanso pathloss` (itm, p526, p1812, p452, p1546, ehata,
+            fspl, 38901-*) runs on the terrain profile from each transmitter to each cell centre, sampled exactly as
+            `tanso pathloss` link mode samples it (n = max(4, ceil(distance / spacing)) equal steps, bilinear heights), so a
+            cell's value equals `tanso pathloss` on that cell's profile. Antennas: a transmitter
+            without azimuth is omnidirectional; with one, its antenna_pattern file (.msi, .pln, Planet .txt or .pafx,
+            from --antenna-dir) gives the 3-D gain (data/README.md, Antenna patterns), else the 3GPP parametric sector
+            (65° / 10°, 30 dB); azimuth and mechanical tilt always apply, electrical tilt to the parametric sector (a
+            pattern file holds its own). EIRP (boresight) comes from the record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
 
-        Products in DIR: best_signal_dbm.tif, best_server.tif (+ best_server_ids.csv), server_count.tif,
-        services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
-        transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
-        summary.txt.
-        """)
+            Products in DIR: best_signal_dbm.tif, best_server.tif (+ best_server_ids.csv), server_count.tif,
+            services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
+            transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
+            summary.txt.
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "coverage", arguments: args, options: options)
@@ -68,7 +79,8 @@ enum CoverageCommand {
         let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
         var villageReport = LoadReport()
-        let villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) } ?? []
+        let villages =
+            try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) } ?? []
         TansoCLI.reportSkipped(villageReport, what: "village")
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
@@ -101,11 +113,13 @@ enum CoverageCommand {
         if let path = a.string("study"), let previous = try? RunRecord.read(path), !previous.inputs.isEmpty {
             for message in previous.changedInputs() { TansoCLI.printWarning("\(path): \(message)") }
         }
-        let result = try execute(study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
-                                 clutter: clutter, output: try OutputOptions.value(a), title: a.string("title")!,
-                                 record: RunRecord(tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
-                                                   inputs: inputs, study: study),
-                                 shard: shard, otherInputs: [a.string("study")])
+        let result = try execute(
+            study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
+            clutter: clutter, output: try OutputOptions.value(a), title: a.string("title")!,
+            record: RunRecord(
+                tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
+                inputs: inputs, study: study),
+            shard: shard, otherInputs: [a.string("study")])
         print(result)
         return 0
     }
@@ -123,8 +137,9 @@ enum CoverageCommand {
         } else {
             guard !transmitters.isEmpty else { throw InputError("no transmitters: give --area") }
             let margin = 0.1
-            study = CoverageStudy(west: transmitters.map(\.longitude).min()! - margin, south: transmitters.map(\.latitude).min()! - margin,
-                                  east: transmitters.map(\.longitude).max()! + margin, north: transmitters.map(\.latitude).max()! + margin)
+            study = CoverageStudy(
+                west: transmitters.map(\.longitude).min()! - margin, south: transmitters.map(\.latitude).min()! - margin,
+                east: transmitters.map(\.longitude).max()! + margin, north: transmitters.map(\.latitude).max()! + margin)
         }
         if let area = try a.doubles("area", count: 4, meaning: "west,south,east,north in degrees"), a.string("study") != nil {
             study.west = area[0]; study.south = area[1]; study.east = area[2]; study.north = area[3]
@@ -143,7 +158,9 @@ enum CoverageCommand {
         if use("max-radius-km"), let r = try a.double("max-radius-km", in: 0.1...200) { study.maxRadiusKm = r }
         if use("model"), let m = a.string("model") {
             guard m == "hata" || m == "los" || PathLossModelID(rawValue: m) != nil else {
-                throw UsageError(message: "--model must be hata, los or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(m)'", command: "coverage")
+                throw UsageError(
+                    message: "--model must be hata, los or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(m)'",
+                    command: "coverage")
             }
             study.model = m
         }
@@ -190,9 +207,11 @@ enum CoverageCommand {
             return nil
         }
         guard let raster else {
-            throw UsageError(message: a.string("clutter-table") != nil ? "--clutter-table needs --clutter-raster (the land-cover raster)"
-                                                                       : "the study uses a land-cover clutter table: give its raster with --clutter-raster",
-                             command: "coverage")
+            throw UsageError(
+                message: a.string("clutter-table") != nil
+                    ? "--clutter-table needs --clutter-raster (the land-cover raster)"
+                    : "the study uses a land-cover clutter table: give its raster with --clutter-raster",
+                command: "coverage")
         }
         return ClutterMap(path: raster, lossDB: Dictionary(uniqueKeysWithValues: table.compactMap { k, v in Int(k).map { ($0, v) } }))
     }
@@ -208,9 +227,11 @@ enum CoverageCommand {
     }
 
     /// Runs a study and writes its products; returns the summary text.
-    static func execute(study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
-                        antennas: AntennaLibrary? = nil, clutter: ClutterMap? = nil, output: String, title: String,
-                        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil, otherInputs: [String?] = []) throws -> String {
+    static func execute(
+        study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, clutter: ClutterMap? = nil, output: String, title: String,
+        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil, otherInputs: [String?] = []
+    ) throws -> String {
         var subset = transmitters, indices = Array(transmitters.indices)
         if let shard {
             indices = PartialResult.indices(shard: shard.index, of: shard.count, transmitters: transmitters.count)
@@ -220,20 +241,23 @@ enum CoverageCommand {
             subset = indices.map { transmitters[$0] }
         }
         // The output folder, locked and checked against the inputs before the work starts.
-        let tx = try OutputOptions.open(output, command: record?.command ?? [], inputs: (record?.inputs.map(\.path) ?? []) + otherInputs,
-                                        writes: shard == nil ? ProductLayout.coverageFixed : [ProductLayout.partialManifest])
+        let tx = try OutputOptions.open(
+            output, command: record?.command ?? [], inputs: (record?.inputs.map(\.path) ?? []) + otherInputs,
+            writes: shard == nil ? ProductLayout.coverageFixed : [ProductLayout.partialManifest])
         var receiverLoss: [Float]? = nil
         if let clutter {
-            let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north,
-                                        resolutionM: study.resolutionM)
+            let spec = try GridSpec.utm(
+                west: study.west, south: study.south, east: study.east, north: study.north,
+                resolutionM: study.resolutionM)
             let (loss, uncovered) = try clutter.lossPerCell(spec)
             if uncovered > 0 {
                 TansoCLI.printWarning("\(uncovered) of \(spec.cellCount) cell(s) fall outside \(clutter.path) or on its nodata: no clutter loss there")
             }
             receiverLoss = loss
         }
-        let result = try CoverageEngine.run(study: study, transmitters: subset, dem: dem, antennas: antennas,
-                                            receiverLossDB: receiverLoss, progress: TansoCLI.progressHandler("coverage"))
+        let result = try CoverageEngine.run(
+            study: study, transmitters: subset, dem: dem, antennas: antennas,
+            receiverLossDB: receiverLoss, progress: TansoCLI.progressHandler("coverage"))
         let d = result.diagnostics
         if d.cellsWithoutTerrain > 0 {
             TansoCLI.printWarning("\(d.cellsWithoutTerrain) cell(s) left empty: their profile leaves the DEM or crosses nodata")
@@ -252,16 +276,19 @@ enum CoverageCommand {
                 r.products = products
                 return try r.encoded()
             }
-            return "Shard \(shard.index)/\(shard.count): \(subset.count) of \(transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height), " +
-                String(format: "%.1f s", result.seconds) + "\nPartial result in \(output) (partial/, study.json): combine the shards with tanso merge.\n"
+            return
+                "Shard \(shard.index)/\(shard.count): \(subset.count) of \(transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height), "
+                + String(format: "%.1f s", result.seconds) + "\nPartial result in \(output) (partial/, study.json): combine the shards with tanso merge.\n"
         }
         return try writeProducts(result, villages: villages, record: runRecord, output: tx, title: title)
     }
 
     /// Products of a whole result (a single run or merged shards) into the staging folder of `output`, then the
     /// swap with the run record (study.json, last).
-    static func writeProducts(_ result: CoverageResult, villages: [Village], record: RunRecord, output tx: OutputTransaction,
-                              title: String) throws -> String {
+    static func writeProducts(
+        _ result: CoverageResult, villages: [Village], record: RunRecord, output tx: OutputTransaction,
+        title: String
+    ) throws -> String {
         let statuses = try VillageAnalysis.evaluate(result, villages: villages)
         let products = try CoverageProducts.write(result, villages: statuses, to: tx.staging, title: title)
         let services = ProductLayout.Services(result.serviceDBm.keys)
@@ -269,7 +296,8 @@ enum CoverageCommand {
         var text = CoverageProducts.summaryText(result, villages: statuses)
         text += "\nProducts in \(tx.output):\n"
         for p in products.files { text += "  \(URL(fileURLWithPath: p.path).lastPathComponent)\(p.path.hasSuffix("/") ? "/" : "")  \(p.what)\n" }
-        text += "  study.json  the run record, written last: tool version, command, inputs with SHA-256, study (run again with --study), run id, every product's size and SHA-256\n"
+        text +=
+            "  study.json  the run record, written last: tool version, command, inputs with SHA-256, study (run again with --study), run id, every product's size and SHA-256\n"
         return text
     }
 }
@@ -284,7 +312,7 @@ enum VillagesCommand {
         .value("unit", "dbm", "declare the raster's values as dBm when its band does not say so (tanso's rasters do: unit type dBm)"),
         .flag("all", "write every village with its value and a covered flag, not only the uncovered"),
         .flag("skip-invalid", "skip invalid village rows (each is reported)"),
-        TansoCLI.encodingOption,
+        TansoCLI.encodingOption
     ]
 
     static let help = helpText(
@@ -292,10 +320,10 @@ enum VillagesCommand {
         summary: "List the villages whose signal is below a threshold on a coverage raster.",
         options: options,
         details: """
-        A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.
-        The raster must be in dBm: its band's unit type is dBm (tanso's coverage rasters) or its description says
-        dBm; any other raster (a DEM, a field strength in dBµV/m) is refused unless --unit dbm declares it.
-        """)
+            A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.
+            The raster must be in dBm: its band's unit type is dBm (tanso's coverage rasters) or its description says
+            dBm; any other raster (a DEM, a field strength in dBµV/m) is refused unless --unit dbm declares it.
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "villages", arguments: args, options: options)
@@ -303,8 +331,9 @@ enum VillagesCommand {
         let enc = try TansoCLI.encoding(a)
         let threshold = try a.double("threshold-dbm", in: -300...100)!
         var report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, layer: a.string("layer"),
-                                              skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
+        let villages = try VillageLoader.load(
+            a.string("villages")!, layer: a.string("layer"),
+            skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
         let output = try OutputOptions.value(a)
         try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), a.string("coverage")])
@@ -314,29 +343,36 @@ enum VillagesCommand {
         if raster.bandCount != 1 { TansoCLI.printWarning("\(raster.path) has \(raster.bandCount) bands; using band 1") }
         if let u = a.string("unit") {
             guard u.lowercased() == "dbm" else {
-                throw UsageError(message: "--unit accepts only dbm (the values are compared with --threshold-dbm), got '\(InputText.echo(u))'", command: "villages")
+                throw UsageError(
+                    message: "--unit accepts only dbm (the values are compared with --threshold-dbm), got '\(InputText.echo(u))'", command: "villages")
             }
         } else {
             let unit = try raster.unit(band: 1), description = try raster.bandDescription(band: 1)
             let saysDBm = unit.lowercased() == "dbm" || (unit.isEmpty && description.lowercased().contains("dbm"))
             guard saysDBm else {
-                throw InputError("\(raster.path): band 1 is not marked as dBm (unit '\(InputText.echo(unit))', description '\(InputText.echo(description))'): "
-                                 + "a DEM or another quantity would mark every village covered; give a coverage raster in dBm, or --unit dbm if its values are dBm")
+                throw InputError(
+                    "\(raster.path): band 1 is not marked as dBm (unit '\(InputText.echo(unit))', description '\(InputText.echo(description))'): "
+                        + "a DEM or another quantity would mark every village covered; give a coverage raster in dBm, or --unit dbm if its values are dBm")
             }
         }
         let evaluated = try VillageAnalysis.againstRaster(try raster.readGrid(), villages: villages, thresholdDBm: threshold)
         let rows = evaluated.filter { a.flag("all") || !$0.covered }
         let header = ["id", "name", "commune", "district", "latitude", "longitude", "population", "value_dbm", "covered"]
         func values(_ e: (village: Village, valueDBm: Float?, covered: Bool)) -> [FieldValue] {
-            [.string(e.village.id), .string(e.village.name), .string(e.village.commune), .string(e.village.district),
-             .real(e.village.latitude), .real(e.village.longitude), .integer(e.village.population),
-             e.valueDBm.map { .real((Double($0) * 100).rounded() / 100) } ?? .null, .integer(e.covered ? 1 : 0)]
+            [
+                .string(e.village.id), .string(e.village.name), .string(e.village.commune), .string(e.village.district),
+                .real(e.village.latitude), .real(e.village.longitude), .integer(e.village.population),
+                e.valueDBm.map { .real((Double($0) * 100).rounded() / 100) } ?? .null, .integer(e.covered ? 1 : 0)
+            ]
         }
         if output.lowercased().hasSuffix(".csv") {
             try CSV.write(header: header, rows: rows.map { values($0).map(CoverageProducts.text) }, to: output)
         } else {
-            var layer = LayerData(name: "villages", fields: header.enumerated().map { i, h in
-                (h, [6, 8].contains(i) ? .integer : [4, 5, 7].contains(i) ? .real : .string) }, geometryType: .point)
+            var layer = LayerData(
+                name: "villages",
+                fields: header.enumerated().map { i, h in
+                    (h, [6, 8].contains(i) ? .integer : [4, 5, 7].contains(i) ? .real : .string)
+                }, geometryType: .point)
             for e in rows { layer.append(.point(Coordinate(e.village.longitude, e.village.latitude)), values(e)) }
             try VectorWriter.write([layer], to: output)
         }
@@ -354,7 +390,7 @@ enum MergeCommand {
         .value("transmitters", "FILE", "the transmitters file [default: the one recorded in the shards' study.json]"),
         .value("villages", "FILE", "villages [default: the file recorded in the shards' study.json, if any]"),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
-        TansoCLI.encodingOption,
+        TansoCLI.encodingOption
     ]
 
     static let help = helpText(
@@ -362,16 +398,16 @@ enum MergeCommand {
         summary: "Combine the partial results of sharded coverage runs into the products of a single run.",
         options: options,
         details: """
-        Shards split a study's transmitters deterministically: shard I of N computes every transmitter whose index i
-        (0-based, input order) has i mod N = I − 1. Each shard writes partial layers and a run record; merge checks
-        that the parts belong to one study (same study, grid, input checksums, every shard once) and writes exactly
-        the rasters a single run writes (best signal = maximum, best server = its transmitter, lowest index on ties,
-        server count = sum, per-service maximum), then the polygons, villages, map and record.
+            Shards split a study's transmitters deterministically: shard I of N computes every transmitter whose index i
+            (0-based, input order) has i mod N = I − 1. Each shard writes partial layers and a run record; merge checks
+            that the parts belong to one study (same study, grid, input checksums, every shard once) and writes exactly
+            the rasters a single run writes (best signal = maximum, best server = its transmitter, lowest index on ties,
+            server count = sum, per-service maximum), then the polygons, villages, map and record.
 
-        Example, 4 shards on one machine (or as a Kubernetes Indexed Job / Slurm array: see README.md):
-          for i in 1 2 3 4; do tanso coverage --transmitters t.csv --dem dem.tif --model itm --shard $i/4 --output parts/$i; done
-          tanso merge --parts parts/1,parts/2,parts/3,parts/4 --output coverage
-        """)
+            Example, 4 shards on one machine (or as a Kubernetes Indexed Job / Slurm array: see README.md):
+              for i in 1 2 3 4; do tanso coverage --transmitters t.csv --dem dem.tif --model itm --shard $i/4 --output parts/$i; done
+              tanso merge --parts parts/1,parts/2,parts/3,parts/4 --output coverage
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "merge", arguments: args, options: options)
@@ -379,7 +415,8 @@ enum MergeCommand {
         let enc = try TansoCLI.encoding(a)
         let parts = a.string("parts")!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !parts.isEmpty else {
-            throw UsageError(message: "--parts needs the output folders of the shards, separated by commas (got '\(InputText.echo(a.string("parts")!))')", command: "merge")
+            throw UsageError(
+                message: "--parts needs the output folders of the shards, separated by commas (got '\(InputText.echo(a.string("parts")!))')", command: "merge")
         }
         let output = try OutputOptions.value(a)
         for p in parts where OutputOptions.realPath(p) == OutputOptions.realPath(output) {
@@ -404,8 +441,9 @@ enum MergeCommand {
             villages = try VillageLoader.load(v, encoding: enc, report: &report)
         }
         let villagesPath = a.string("villages") ?? recorded("villages")?.path
-        let tx = try OutputOptions.open(output, command: ["tanso", "merge"] + args, inputs: parts + [txPath, villagesPath],
-                                        writes: ProductLayout.coverageFixed)
+        let tx = try OutputOptions.open(
+            output, command: ["tanso", "merge"] + args, inputs: parts + [txPath, villagesPath],
+            writes: ProductLayout.coverageFixed)
         let (result, record) = try PartialResult.merge(parts, transmitters: transmitters)
         var merged = record
         merged.command = ["tanso", "merge"] + args

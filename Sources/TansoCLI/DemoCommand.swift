@@ -14,7 +14,7 @@ enum DemoCommand {
         .value("output", "DIR", "folder for the products", default: "out/demo"),
         .value("resolution-m", "M", "grid cell size in metres", default: "100"),
         .value("model", "M", "propagation model of the coverage: a terrain model over the sample DEM (itm, p526, …) or hata", default: "itm"),
-        .value("max-radius-km", "KM", "computation radius around each sector (the sample network's sites are a few km apart)", default: "10"),
+        .value("max-radius-km", "KM", "computation radius around each sector (the sample network's sites are a few km apart)", default: "10")
     ]
 
     static let help = helpText(
@@ -22,16 +22,16 @@ enum DemoCommand {
         summary: "Run the whole job on the sample province (Đồng Nai, synthetic network) and write every product.",
         options: options,
         details: """
-        Four steps, each the command a user would run, on the files in DIR:
-          1. tanso coverage: the 535 sectors of DIR/transmitters.csv over the sample DEM (3″ grid, generated
-             deterministically into OUTPUT/dem.tif when it is not there yet) with --model (ITM by default), the
-             villages of DIR/villages.csv; products in OUTPUT/.
-          2. tanso compliance: villages, communes, districts and zones (DIR/zones.geojson) against the targets of
-             DIR/targets.json, with the HTML report; products in OUTPUT/compliance/.
-          3. tanso conflicts: the register checks on DIR/assignments.csv; products in OUTPUT/conflicts/.
-          4. tanso share-check: the sample proposal DIR/proposals/new_tower_near_shared.json (a new tower next to
-             a tower that could host it) and its verdict; products in OUTPUT/share-check/.
-        """)
+            Four steps, each the command a user would run, on the files in DIR:
+              1. tanso coverage: the 535 sectors of DIR/transmitters.csv over the sample DEM (3″ grid, generated
+                 deterministically into OUTPUT/dem.tif when it is not there yet) with --model (ITM by default), the
+                 villages of DIR/villages.csv; products in OUTPUT/.
+              2. tanso compliance: villages, communes, districts and zones (DIR/zones.geojson) against the targets of
+                 DIR/targets.json, with the HTML report; products in OUTPUT/compliance/.
+              3. tanso conflicts: the register checks on DIR/assignments.csv; products in OUTPUT/conflicts/.
+              4. tanso share-check: the sample proposal DIR/proposals/new_tower_near_shared.json (a new tower next to
+                 a tower that could host it) and its verdict; products in OUTPUT/share-check/.
+            """)
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try ParsedArguments(command: "demo", arguments: args, options: options)
@@ -47,13 +47,15 @@ enum DemoCommand {
             FileHandle.standardError.write(Data("generating the sample DEM (seed \(SampleProvince.seed)) → \(demPath)\n".utf8))
             try SampleProvince.dem().write(to: demPath, format: .geoTIFF, description: "elevation (m), synthetic")
         }
-        var study = CoverageStudy(west: SampleProvince.west, south: SampleProvince.south,
-                                  east: SampleProvince.east, north: SampleProvince.north)
+        var study = CoverageStudy(
+            west: SampleProvince.west, south: SampleProvince.south,
+            east: SampleProvince.east, north: SampleProvince.north)
         study.resolutionM = try a.double("resolution-m", in: 10...5000)!
         let model = a.string("model")!.lowercased()
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
-            throw UsageError(message: "--model must be hata or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(InputText.echo(model))'",
-                             command: "demo")
+            throw UsageError(
+                message: "--model must be hata or one of \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", ")), got '\(InputText.echo(model))'",
+                command: "demo")
         }
         study.model = model
         study.maxRadiusKm = try a.double("max-radius-km", in: 1...200)!
@@ -61,43 +63,53 @@ enum DemoCommand {
         let dataDir = a.string("data")! as NSString
         func inData(_ name: String) -> String { dataDir.appendingPathComponent(name) }
         func inOutput(_ name: String) -> String { (output as NSString).appendingPathComponent(name) }
-        let inputs = try [("transmitters", "transmitters.csv"), ("villages", "villages.csv")].map {
-            try RunRecord.input(role: $0.0, path: inData($0.1))
-        } + [try RunRecord.input(role: "dem", path: demPath)]
+        let inputs =
+            try [("transmitters", "transmitters.csv"), ("villages", "villages.csv")].map {
+                try RunRecord.input(role: $0.0, path: inData($0.1))
+            } + [try RunRecord.input(role: "dem", path: demPath)]
         let started = Date()
 
         print("1. Coverage (tanso coverage --model \(model) over the sample DEM)\n")
-        let text = try CoverageCommand.execute(study: study, transmitters: transmitters, villages: villages, dem: dem,
-                                               output: output, title: "TANSO DEMO - DONG NAI (SYNTHETIC NETWORK)",
-                                               record: RunRecord(tool: "tanso \(TansoCLI.version)", command: ["tanso", "demo"] + args,
-                                                                 inputs: inputs, study: study))
+        let text = try CoverageCommand.execute(
+            study: study, transmitters: transmitters, villages: villages, dem: dem,
+            output: output, title: "TANSO DEMO - DONG NAI (SYNTHETIC NETWORK)",
+            record: RunRecord(
+                tool: "tanso \(TansoCLI.version)", command: ["tanso", "demo"] + args,
+                inputs: inputs, study: study))
         print(text + "  dem.tif  the sample terrain (Float32, EPSG:4326, 3″)")
 
         print("\n2. Compliance with the province's targets (tanso compliance)\n")
-        _ = try ComplianceCommand.run(["--coverage", output, "--villages", inData("villages.csv"), "--zones", inData("zones.geojson"),
-                                       "--targets", inData("targets.json"), "--transmitters", inData("transmitters.csv"),
-                                       "--title", "Coverage compliance - Dong Nai (synthetic network)", "--province", "Đồng Nai",
-                                       "--output", inOutput("compliance")])
+        _ = try ComplianceCommand.run([
+            "--coverage", output, "--villages", inData("villages.csv"), "--zones", inData("zones.geojson"),
+            "--targets", inData("targets.json"), "--transmitters", inData("transmitters.csv"),
+            "--title", "Coverage compliance - Dong Nai (synthetic network)", "--province", "Đồng Nai",
+            "--output", inOutput("compliance")
+        ])
 
         // Register checks on the sample assignments (planted conflicts: data/README.md).
         print("\n3. Register checks (tanso conflicts on \(inData("assignments.csv")))\n")
-        let conflicts = try ConflictsCommand.execute(assignments, settings: ConflictSettings(), output: inOutput("conflicts"),
-                                                     command: ["tanso", "demo"] + args,
-                                                     inputs: [("assignments", inData("assignments.csv"))])
+        let conflicts = try ConflictsCommand.execute(
+            assignments, settings: ConflictSettings(), output: inOutput("conflicts"),
+            command: ["tanso", "demo"] + args,
+            inputs: [("assignments", inData("assignments.csv"))])
         print(conflicts, terminator: "")
 
         print("\n4. A tower-sharing proposal (tanso share-check on \(inData("proposals/new_tower_near_shared.json")))\n")
-        _ = try ShareCheckCommand.run(["--proposal", inData("proposals/new_tower_near_shared.json"),
-                                       "--transmitters", inData("transmitters.csv"), "--assignments", inData("assignments.csv"),
-                                       "--villages", inData("villages.csv"), "--output", inOutput("share-check")])
+        _ = try ShareCheckCommand.run([
+            "--proposal", inData("proposals/new_tower_near_shared.json"),
+            "--transmitters", inData("transmitters.csv"), "--assignments", inData("assignments.csv"),
+            "--villages", inData("villages.csv"), "--output", inOutput("share-check")
+        ])
 
         print(String(format: "\nDemo done in %.1f s. Open first:", Date().timeIntervalSince(started)))
-        for (path, what) in [("map.png", "best signal over the terrain, uncovered villages in red"),
-                             ("compliance/report.html", "compliance report: targets, districts, communes, zones, uncovered villages"),
-                             ("conflicts/conflicts.csv", "register conflicts, worst first"),
-                             ("share-check/report.html", "the sharing proposal's checks and verdict"),
-                             ("best_signal.kmz", "best signal for Google Earth"),
-                             ("coverage.gpkg", "coverage polygons, villages, transmitters for QGIS")] {
+        for (path, what) in [
+            ("map.png", "best signal over the terrain, uncovered villages in red"),
+            ("compliance/report.html", "compliance report: targets, districts, communes, zones, uncovered villages"),
+            ("conflicts/conflicts.csv", "register conflicts, worst first"),
+            ("share-check/report.html", "the sharing proposal's checks and verdict"),
+            ("best_signal.kmz", "best signal for Google Earth"),
+            ("coverage.gpkg", "coverage polygons, villages, transmitters for QGIS")
+        ] {
             print("  \(inOutput(path))  \(what)")
         }
         return 0
@@ -107,7 +119,7 @@ enum DemoCommand {
 enum SampleCommand {
     static let options: [OptionSpec] = [
         .value("output", "DIR", "folder for the sample files", default: "data"),
-        .flag("dem", "also write the DEM (dem.tif, ~5 MB) into the folder"),
+        .flag("dem", "also write the DEM (dem.tif, ~5 MB) into the folder")
     ]
 
     static let help = helpText(

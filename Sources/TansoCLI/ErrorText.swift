@@ -38,7 +38,8 @@ enum ErrorText {
     // MARK: Foundation file errors
 
     static func foundation(_ ns: NSError) -> String {
-        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        let path =
+            (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
             ?? (ns.userInfo["NSURL"] as? URL)?.path
         // (swift-corelibs-foundation stores a POSIXError there, which `as? NSError` does not match.)
         let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
@@ -88,9 +89,11 @@ enum ErrorText {
     // MARK: GDAL / SQLite
 
     /// Messages of GDAL and SQLite that say "the write failed" without saying why.
-    static let writeFailureHints = ["disk is full", "disk i/o error", "no such table: gpkg_", "readonly database", "read-only",
-                                    "unable to open database file", "no space left", "permission denied", "short write",
-                                    "failed to create", "attempt to create", "failed: ", "cannot create", "i/o error", "write error"]
+    static let writeFailureHints = [
+        "disk is full", "disk i/o error", "no such table: gpkg_", "readonly database", "read-only",
+        "unable to open database file", "no space left", "permission denied", "short write",
+        "failed to create", "attempt to create", "failed: ", "cannot create", "i/o error", "write error"
+    ]
 
     static func geo(_ e: GeoError) -> String {
         var message = e.message
@@ -102,7 +105,8 @@ enum ErrorText {
         let lower = (e.operation + " " + message).lowercased()
         let writing = e.operation.hasPrefix("write") || e.operation.hasPrefix("create") || e.operation.contains(" write")
         if let path = e.path, writing || writeFailureHints.contains(where: { lower.contains($0) }),
-           let cause = FileDiagnosis.writeCause(path) {
+            let cause = FileDiagnosis.writeCause(path)
+        {
             // The cause replaces the library's words (a full disk shows up in SQLite as "no such table: gpkg_…").
             return "\(path): cannot write: \(cause)"
         }
@@ -154,7 +158,9 @@ enum FileDiagnosis {
             current = (current as NSString).appendingPathComponent(part)
             if FileManager.default.fileExists(atPath: current, isDirectory: &isDir) {
                 if !isDir.boolValue { return current }
-            } else { return nil }
+            } else {
+                return nil
+            }
         }
         return nil
     }

@@ -18,9 +18,14 @@ enum OutputOptions {
         // A product replaces only a regular file: never a device (/dev/full, /dev/null), a FIFO, a socket or a
         // folder, which the atomic rename would otherwise swap for a plain file.
         if let type = (try? FileManager.default.attributesOfItem(atPath: output))?[.type] as? FileAttributeType,
-           type != .typeRegular, type != .typeSymbolicLink {
-            let what = type == .typeDirectory ? "a folder" : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device"
-                : type == .typeSocket ? "a socket" : "not a regular file (a FIFO?)"
+            type != .typeRegular, type != .typeSymbolicLink
+        {
+            let what =
+                type == .typeDirectory
+                ? "a folder"
+                : type == .typeCharacterSpecial || type == .typeBlockSpecial
+                    ? "a device"
+                    : type == .typeSocket ? "a socket" : "not a regular file (a FIFO?)"
             throw InputError("--output \(output) is \(what): tanso writes its products only as regular files; choose a file path")
         }
         let out = realPath(output)
@@ -54,8 +59,10 @@ enum OutputOptions {
     static func commit(_ tx: OutputTransaction, kind: String, command: [String], inputs: [(role: String, path: String?)]) throws -> [ProductEntry] {
         let recorded = try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } }
         return try tx.commit { run, products in
-            try RunRecord.encode(FolderRecord(tool: "tanso \(TansoCLI.version)", kind: kind, command: command, inputs: recorded,
-                                              run: run, products: products))
+            try RunRecord.encode(
+                FolderRecord(
+                    tool: "tanso \(TansoCLI.version)", kind: kind, command: command, inputs: recorded,
+                    run: run, products: products))
         }
     }
 }

@@ -28,17 +28,19 @@ public enum SampleProvince {
         Town(district: "Tân Phú", lon: 107.430, lat: 11.320, weight: 2, urban: false),
         Town(district: "Thống Nhất", lon: 107.150, lat: 10.975, weight: 2, urban: false),
         Town(district: "Xuân Lộc", lon: 107.405, lat: 10.925, weight: 2, urban: false),
-        Town(district: "Cẩm Mỹ", lon: 107.255, lat: 10.780, weight: 2, urban: false),
+        Town(district: "Cẩm Mỹ", lon: 107.255, lat: 10.780, weight: 2, urban: false)
     ]
 
-    static let placeNames = ["Phú Hòa", "Tân Hiệp", "Bình An", "Xuân Bắc", "Phước Thái", "An Phước", "Long An", "Bàu Hàm",
-                             "Gia Kiệm", "Hưng Lộc", "Suối Tre", "Bình Lộc", "Tân Bình", "Thạnh Phú", "Phú Lý", "Mã Đà",
-                             "La Ngà", "Phú Túc", "Túc Trưng", "Nam Cát Tiên", "Phú Lâm", "Đắk Lua", "Xuân Đường",
-                             "Sông Ray", "Lâm San", "Xuân Tâm", "Suối Cát", "Lang Minh", "Phú Hội", "Hiệp Phước",
-                             "Long Tân", "Vĩnh Thanh", "Đại Phước", "Tam An", "Cẩm Đường", "Bình Sơn", "Lộc An",
-                             "Bàu Cạn", "Tân Hạnh", "Hóa An", "Tam Phước", "Phước Tân", "An Hòa", "Long Hưng",
-                             "Thiện Tân", "Trị An", "Bình Lợi", "Hiếu Liêm", "Sông Trầu", "Cây Gáo", "Đồi 61",
-                             "Hố Nai", "Bắc Sơn", "Quang Trung", "Gia Tân", "Xuân Thiện", "Lộ 25", "Xuân Thạnh"]
+    static let placeNames = [
+        "Phú Hòa", "Tân Hiệp", "Bình An", "Xuân Bắc", "Phước Thái", "An Phước", "Long An", "Bàu Hàm",
+        "Gia Kiệm", "Hưng Lộc", "Suối Tre", "Bình Lộc", "Tân Bình", "Thạnh Phú", "Phú Lý", "Mã Đà",
+        "La Ngà", "Phú Túc", "Túc Trưng", "Nam Cát Tiên", "Phú Lâm", "Đắk Lua", "Xuân Đường",
+        "Sông Ray", "Lâm San", "Xuân Tâm", "Suối Cát", "Lang Minh", "Phú Hội", "Hiệp Phước",
+        "Long Tân", "Vĩnh Thanh", "Đại Phước", "Tam An", "Cẩm Đường", "Bình Sơn", "Lộc An",
+        "Bàu Cạn", "Tân Hạnh", "Hóa An", "Tam Phước", "Phước Tân", "An Hòa", "Long Hưng",
+        "Thiện Tân", "Trị An", "Bình Lợi", "Hiếu Liêm", "Sông Trầu", "Cây Gáo", "Đồi 61",
+        "Hố Nai", "Bắc Sơn", "Quang Trung", "Gia Tân", "Xuân Thiện", "Lộ 25", "Xuân Thạnh"
+    ]
 
     // MARK: terrain
 
@@ -51,13 +53,17 @@ public enum SampleProvince {
         // Relief whose amplitude grows with the base height.
         h += (15 + 0.55 * h) * fractalNoise(lon * 40, lat * 40)
         // Named summits: (lon, lat, height m, radius deg).
-        for (x, y, a, r) in [(107.363, 10.870, 780.0, 0.035), (107.33, 10.625, 420.0, 0.03), (107.30, 11.22, 260.0, 0.05),
-                             (107.52, 11.47, 330.0, 0.08), (107.05, 11.30, 220.0, 0.06), (107.20, 10.68, 180.0, 0.04)] {
+        for (x, y, a, r) in [
+            (107.363, 10.870, 780.0, 0.035), (107.33, 10.625, 420.0, 0.03), (107.30, 11.22, 260.0, 0.05),
+            (107.52, 11.47, 330.0, 0.08), (107.05, 11.30, 220.0, 0.06), (107.20, 10.68, 180.0, 0.04)
+        ] {
             let d2 = ((lon - x) * (lon - x) + (lat - y) * (lat - y)) / (r * r)
             h += a * exp(-d2)
         }
         // The Đồng Nai valley: Tân Phú → Trị An → Biên Hòa → the sea.
-        let river: [(Double, Double)] = [(107.55, 11.52), (107.42, 11.33), (107.25, 11.20), (107.08, 11.13), (106.97, 11.02), (106.85, 10.93), (106.80, 10.75), (106.78, 10.55)]
+        let river: [(Double, Double)] = [
+            (107.55, 11.52), (107.42, 11.33), (107.25, 11.20), (107.08, 11.13), (106.97, 11.02), (106.85, 10.93), (106.80, 10.75), (106.78, 10.55)
+        ]
         var dmin = Double.infinity
         for i in 0..<(river.count - 1) { dmin = min(dmin, segmentDistance(lon, lat, river[i], river[i + 1])) }
         let valley = exp(-(dmin * dmin) / (0.03 * 0.03))
@@ -87,7 +93,8 @@ public enum SampleProvince {
         let fx = x - xi, fy = y - yi
         let sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy)
         func lattice(_ i: Double, _ j: Double) -> Double {
-            var g = SplitMix64(seed: seed ^ (UInt64(bitPattern: Int64(i)) &* 0x9E37_79B1) ^ (UInt64(bitPattern: Int64(j)) &* 0x85EB_CA77) ^ (salt &* 0xC2B2_AE3D))
+            var g = SplitMix64(
+                seed: seed ^ (UInt64(bitPattern: Int64(i)) &* 0x9E37_79B1) ^ (UInt64(bitPattern: Int64(j)) &* 0x85EB_CA77) ^ (salt &* 0xC2B2_AE3D))
             return g.uniform() * 2 - 1
         }
         let a = lattice(xi, yi), b = lattice(xi + 1, yi), c = lattice(xi, yi + 1), d = lattice(xi + 1, yi + 1)
@@ -106,8 +113,9 @@ public enum SampleProvince {
                 for c in 0..<w { out.buffer[r * w + c] = Float(elevation(lon: west + (Double(c) + 0.5) * step, lat: lat)) }
             }
         }
-        return RasterGrid(width: w, height: h, geoTransform: GeoTransform(originX: west, originY: north, pixelWidth: step, pixelHeight: step),
-                          crs: "EPSG:4326", nodata: -32768, values: values)
+        return RasterGrid(
+            width: w, height: h, geoTransform: GeoTransform(originX: west, originY: north, pixelWidth: step, pixelHeight: step),
+            crs: "EPSG:4326", nodata: -32768, values: values)
     }
 
     // MARK: vector data
@@ -119,31 +127,50 @@ public enum SampleProvince {
         var zones = LayerData(name: "zones", fields: [("id", .string), ("name", .string), ("kind", .string)], geometryType: .polygon)
     }
 
-    static let transmitterHeader = ["id", "site_id", "operator", "technology", "latitude", "longitude", "antenna_height_m",
-                                    "frequency_mhz", "bandwidth_mhz", "eirp_dbm", "azimuth_deg", "mechanical_tilt_deg",
-                                    "electrical_tilt_deg", "antenna_pattern"]
+    static let transmitterHeader = [
+        "id", "site_id", "operator", "technology", "latitude", "longitude", "antenna_height_m",
+        "frequency_mhz", "bandwidth_mhz", "eirp_dbm", "azimuth_deg", "mechanical_tilt_deg",
+        "electrical_tilt_deg", "antenna_pattern"
+    ]
     static let villageHeader = ["id", "name", "commune", "district", "latitude", "longitude", "population"]
-    static let assignmentHeader = ["id", "station_id", "licensee", "service", "tx_frequency_mhz", "bandwidth_khz",
-                                   "emission_designator", "latitude", "longitude", "antenna_height_m", "eirp_dbm",
-                                   "azimuth_deg", "antenna_pattern", "rx_frequency_mhz", "rx_bandwidth_khz", "protection_ratio_db"]
+    static let assignmentHeader = [
+        "id", "station_id", "licensee", "service", "tx_frequency_mhz", "bandwidth_khz",
+        "emission_designator", "latitude", "longitude", "antenna_height_m", "eirp_dbm",
+        "azimuth_deg", "antenna_pattern", "rx_frequency_mhz", "rx_bandwidth_khz", "protection_ratio_db"
+    ]
 
     struct Layer { let tech: Technology; let freq: Double; let bw: Double; let eirp: Double; let designator: String }
     static let operators: [(name: String, code: String, layers: [String: Layer])] = [
-        ("Viettel", "VT", ["2G": Layer(tech: .gsm, freq: 945.0, bw: 0.2, eirp: 53, designator: "200KGXW"),
-                           "3G": Layer(tech: .umts, freq: 2137.6, bw: 5, eirp: 58, designator: "5M00G7W"),
-                           "4G": Layer(tech: .lte, freq: 1842.5, bw: 20, eirp: 61, designator: "20M0G7W"),
-                           "4G700": Layer(tech: .lte, freq: 773.0, bw: 10, eirp: 60, designator: "10M0G7W"),
-                           "5G": Layer(tech: .nr, freq: 2590.0, bw: 90, eirp: 68, designator: "90M0G7W")]),
-        ("VinaPhone", "VNP", ["2G": Layer(tech: .gsm, freq: 950.2, bw: 0.2, eirp: 53, designator: "200KGXW"),
-                              "3G": Layer(tech: .umts, freq: 2152.6, bw: 5, eirp: 58, designator: "5M00G7W"),
-                              "4G": Layer(tech: .lte, freq: 1822.5, bw: 15, eirp: 60, designator: "15M0G7W"),
-                              "4G700": Layer(tech: .lte, freq: 783.0, bw: 10, eirp: 60, designator: "10M0G7W"),
-                              "5G": Layer(tech: .nr, freq: 3750.0, bw: 100, eirp: 70, designator: "100MG7W")]),
-        ("MobiFone", "MBF", ["2G": Layer(tech: .gsm, freq: 937.4, bw: 0.2, eirp: 53, designator: "200KGXW"),
-                             "3G": Layer(tech: .umts, freq: 2122.6, bw: 5, eirp: 58, designator: "5M00G7W"),
-                             "4G": Layer(tech: .lte, freq: 1862.5, bw: 15, eirp: 60, designator: "15M0G7W"),
-                             "4G700": Layer(tech: .lte, freq: 763.0, bw: 10, eirp: 60, designator: "10M0G7W"),
-                             "5G": Layer(tech: .nr, freq: 3650.0, bw: 100, eirp: 70, designator: "100MG7W")]),
+        (
+            "Viettel", "VT",
+            [
+                "2G": Layer(tech: .gsm, freq: 945.0, bw: 0.2, eirp: 53, designator: "200KGXW"),
+                "3G": Layer(tech: .umts, freq: 2137.6, bw: 5, eirp: 58, designator: "5M00G7W"),
+                "4G": Layer(tech: .lte, freq: 1842.5, bw: 20, eirp: 61, designator: "20M0G7W"),
+                "4G700": Layer(tech: .lte, freq: 773.0, bw: 10, eirp: 60, designator: "10M0G7W"),
+                "5G": Layer(tech: .nr, freq: 2590.0, bw: 90, eirp: 68, designator: "90M0G7W")
+            ]
+        ),
+        (
+            "VinaPhone", "VNP",
+            [
+                "2G": Layer(tech: .gsm, freq: 950.2, bw: 0.2, eirp: 53, designator: "200KGXW"),
+                "3G": Layer(tech: .umts, freq: 2152.6, bw: 5, eirp: 58, designator: "5M00G7W"),
+                "4G": Layer(tech: .lte, freq: 1822.5, bw: 15, eirp: 60, designator: "15M0G7W"),
+                "4G700": Layer(tech: .lte, freq: 783.0, bw: 10, eirp: 60, designator: "10M0G7W"),
+                "5G": Layer(tech: .nr, freq: 3750.0, bw: 100, eirp: 70, designator: "100MG7W")
+            ]
+        ),
+        (
+            "MobiFone", "MBF",
+            [
+                "2G": Layer(tech: .gsm, freq: 937.4, bw: 0.2, eirp: 53, designator: "200KGXW"),
+                "3G": Layer(tech: .umts, freq: 2122.6, bw: 5, eirp: 58, designator: "5M00G7W"),
+                "4G": Layer(tech: .lte, freq: 1862.5, bw: 15, eirp: 60, designator: "15M0G7W"),
+                "4G700": Layer(tech: .lte, freq: 763.0, bw: 10, eirp: 60, designator: "10M0G7W"),
+                "5G": Layer(tech: .nr, freq: 3650.0, bw: 100, eirp: 70, designator: "100MG7W")
+            ]
+        )
     ]
 
     static func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
@@ -191,10 +218,14 @@ public enum SampleProvince {
                         let mech = sectors == 1 ? 0 : (town.urban ? g.uniform(2, 4) : g.uniform(0, 2)).rounded()
                         let elec = sectors == 1 ? 0 : (town.urban ? g.uniform(3, 6) : g.uniform(1, 3)).rounded()
                         let eirp = layer.eirp - (sectors == 1 ? 6 : 0)
-                        files.transmitters.append([id, siteID, op.name, layer.tech.rawValue, f(lat, 6), f(lon, 6), f(height, 1),
-                                                   f(layer.freq, 1), f(layer.bw, 1), f(eirp, 1), az, f(mech, 0), f(elec, 0), ""])
-                        files.assignments.append(["A-\(id)", siteID, op.name, "mobile", f(layer.freq, 3), f(layer.bw * 1000, 0),
-                                                  layer.designator, f(lat, 6), f(lon, 6), f(height, 1), f(eirp, 1), az, "", "", "", ""])
+                        files.transmitters.append([
+                            id, siteID, op.name, layer.tech.rawValue, f(lat, 6), f(lon, 6), f(height, 1),
+                            f(layer.freq, 1), f(layer.bw, 1), f(eirp, 1), az, f(mech, 0), f(elec, 0), ""
+                        ])
+                        files.assignments.append([
+                            "A-\(id)", siteID, op.name, "mobile", f(layer.freq, 3), f(layer.bw * 1000, 0),
+                            layer.designator, f(lat, 6), f(lon, 6), f(height, 1), f(eirp, 1), az, "", "", "", ""
+                        ])
                     }
                 }
                 if rural {
@@ -247,11 +278,13 @@ public enum SampleProvince {
             ("KCN Giang Điền", "industrial_park", 106.985, 10.905, 0.02, 0.014),
             ("KCN Dầu Giây", "industrial_park", 107.135, 10.945, 0.018, 0.012),
             ("KCN Định Quán", "industrial_park", 107.340, 11.180, 0.014, 0.01),
-            ("Khu công nghệ cao Long Thành (mẫu)", "high_tech_zone", 107.045, 10.760, 0.03, 0.02),
+            ("Khu công nghệ cao Long Thành (mẫu)", "high_tech_zone", 107.045, 10.760, 0.03, 0.02)
         ]
         for (i, p) in parks.enumerated() {
-            let ring = [Coordinate(p.2 - p.4, p.3 - p.5), Coordinate(p.2 + p.4, p.3 - p.5), Coordinate(p.2 + p.4, p.3 + p.5),
-                        Coordinate(p.2 - p.4, p.3 + p.5), Coordinate(p.2 - p.4, p.3 - p.5)]
+            let ring = [
+                Coordinate(p.2 - p.4, p.3 - p.5), Coordinate(p.2 + p.4, p.3 - p.5), Coordinate(p.2 + p.4, p.3 + p.5),
+                Coordinate(p.2 - p.4, p.3 + p.5), Coordinate(p.2 - p.4, p.3 - p.5)
+            ]
             files.zones.append(.polygon([ring]), [.string(String(format: "Z%02d", i + 1)), .string(p.0), .string(p.1)])
         }
 
@@ -262,16 +295,40 @@ public enum SampleProvince {
         //    2f1 − f2 = 159.700 MHz, the receive channel of a dispatch station 3 km away;
         //  - a duplicate row and one assignment outside the mobile band plan (1790 MHz).
         let extra: [[String]] = [
-            ["FM-01", "ST-FM-DN", "Đài PT-TH Đồng Nai", "broadcast_fm", "98.500", "200", "200KF8E", "10.951000", "106.830000", "120.0", "74.0", "", "", "", "", ""],
-            ["FM-02", "ST-FM-LK", "Đài truyền thanh Long Khánh", "broadcast_fm", "98.500", "200", "200KF8E", "10.935000", "107.050000", "60.0", "64.0", "", "", "", "", ""],
-            ["FM-03", "ST-FM-TB", "Đài truyền thanh Trảng Bom", "broadcast_fm", "101.000", "200", "200KF8E", "10.955000", "107.000000", "45.0", "60.0", "", "", "", "", ""],
-            ["FM-04", "ST-FM-TN", "Đài truyền thanh Thống Nhất", "broadcast_fm", "101.200", "200", "200KF8E", "10.975000", "107.052000", "45.0", "60.0", "", "", "", "", ""],
-            ["PMR-01", "T-IM", "Công ty Cấp nước Đồng Nai", "land_mobile", "160.100", "12.5", "11K0F3E", "10.960000", "106.900000", "40.0", "47.0", "", "", "", "", ""],
-            ["PMR-02", "T-IM", "Công ty Điện lực Đồng Nai", "land_mobile", "160.500", "12.5", "11K0F3E", "10.960000", "106.900000", "42.0", "47.0", "", "", "", "", ""],
+            [
+                "FM-01", "ST-FM-DN", "Đài PT-TH Đồng Nai", "broadcast_fm", "98.500", "200", "200KF8E", "10.951000", "106.830000", "120.0", "74.0", "", "", "",
+                "", ""
+            ],
+            [
+                "FM-02", "ST-FM-LK", "Đài truyền thanh Long Khánh", "broadcast_fm", "98.500", "200", "200KF8E", "10.935000", "107.050000", "60.0", "64.0", "",
+                "", "", "", ""
+            ],
+            [
+                "FM-03", "ST-FM-TB", "Đài truyền thanh Trảng Bom", "broadcast_fm", "101.000", "200", "200KF8E", "10.955000", "107.000000", "45.0", "60.0", "",
+                "", "", "", ""
+            ],
+            [
+                "FM-04", "ST-FM-TN", "Đài truyền thanh Thống Nhất", "broadcast_fm", "101.200", "200", "200KF8E", "10.975000", "107.052000", "45.0", "60.0", "",
+                "", "", "", ""
+            ],
+            [
+                "PMR-01", "T-IM", "Công ty Cấp nước Đồng Nai", "land_mobile", "160.100", "12.5", "11K0F3E", "10.960000", "106.900000", "40.0", "47.0", "", "",
+                "", "", ""
+            ],
+            [
+                "PMR-02", "T-IM", "Công ty Điện lực Đồng Nai", "land_mobile", "160.500", "12.5", "11K0F3E", "10.960000", "106.900000", "42.0", "47.0", "", "",
+                "", "", ""
+            ],
             ["PMR-03", "T-IM", "Cảng Đồng Nai", "land_mobile", "161.300", "12.5", "11K0F3E", "10.960000", "106.900000", "38.0", "47.0", "", "", "", "", ""],
-            ["PMR-04", "ST-DISPATCH", "Trung tâm cấp cứu 115", "land_mobile", "164.700", "12.5", "11K0F3E", "10.975000", "106.925000", "25.0", "44.0", "", "", "159.700", "12.5", ""],
-            ["PMR-05", "ST-DISPATCH", "Trung tâm cấp cứu 115", "land_mobile", "164.700", "12.5", "11K0F3E", "10.975000", "106.925000", "25.0", "44.0", "", "", "159.700", "12.5", ""],
-            ["MW-01", "ST-OUT", "Công ty TNHH Mẫu", "mobile", "1790.000", "5000", "5M00G7W", "11.050000", "107.100000", "30.0", "55.0", "90", "", "", "", ""],
+            [
+                "PMR-04", "ST-DISPATCH", "Trung tâm cấp cứu 115", "land_mobile", "164.700", "12.5", "11K0F3E", "10.975000", "106.925000", "25.0", "44.0", "",
+                "", "159.700", "12.5", ""
+            ],
+            [
+                "PMR-05", "ST-DISPATCH", "Trung tâm cấp cứu 115", "land_mobile", "164.700", "12.5", "11K0F3E", "10.975000", "106.925000", "25.0", "44.0", "",
+                "", "159.700", "12.5", ""
+            ],
+            ["MW-01", "ST-OUT", "Công ty TNHH Mẫu", "mobile", "1790.000", "5000", "5M00G7W", "11.050000", "107.100000", "30.0", "55.0", "90", "", "", "", ""]
         ]
         files.assignments.append(contentsOf: extra)
         return files
@@ -285,8 +342,10 @@ public enum SampleProvince {
         try CSV.write(header: villageHeader, rows: files.villages, to: dir.appendingPathComponent("villages.csv").path)
         try CSV.write(header: assignmentHeader, rows: files.assignments, to: dir.appendingPathComponent("assignments.csv").path)
         try VectorWriter.write([files.zones], to: dir.appendingPathComponent("zones.geojson").path)
-        return ["transmitters.csv (\(files.transmitters.count) sectors)", "villages.csv (\(files.villages.count) villages)",
-                "assignments.csv (\(files.assignments.count) assignments)", "zones.geojson (\(files.zones.rows.count) zones)"]
+        return [
+            "transmitters.csv (\(files.transmitters.count) sectors)", "villages.csv (\(files.villages.count) villages)",
+            "assignments.csv (\(files.assignments.count) assignments)", "zones.geojson (\(files.zones.rows.count) zones)"
+        ]
     }
 }
 

@@ -21,38 +21,45 @@ public enum TansoCLI {
             Command(name: "coverage", summary: "coverage rasters, polygons and village figures for transmitters over an area", run: CoverageCommand.run),
             Command(name: "merge", summary: "combine sharded coverage runs (--shard I/N) into the products of a single run", run: MergeCommand.run),
             Command(name: "villages", summary: "villages below a threshold on any single-band dBm raster", run: VillagesCommand.run),
-            Command(name: "compliance", summary: "figures per commune, district and province against the coverage targets; HTML report", run: ComplianceCommand.run),
-            Command(name: "candidates", summary: "rank candidate sites (shared towers first, then new sites) by the uncovered population they would cover", run: CandidatesCommand.run),
-            Command(name: "conflicts", summary: "register checks: co/adjacent-channel conflicts, intermodulation, duplicates, out of plan", run: ConflictsCommand.run),
-            Command(name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict", run: ShareCheckCommand.run),
+            Command(
+                name: "compliance", summary: "figures per commune, district and province against the coverage targets; HTML report", run: ComplianceCommand.run),
+            Command(
+                name: "candidates", summary: "rank candidate sites (shared towers first, then new sites) by the uncovered population they would cover",
+                run: CandidatesCommand.run),
+            Command(
+                name: "conflicts", summary: "register checks: co/adjacent-channel conflicts, intermodulation, duplicates, out of plan",
+                run: ConflictsCommand.run),
+            Command(
+                name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict",
+                run: ShareCheckCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
-            Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run),
+            Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]
     }
 
     static var mainHelp: String {
         var s = """
-        tanso \(version): radio-spectrum and telecom-infrastructure analysis
+            tanso \(version): radio-spectrum and telecom-infrastructure analysis
 
-        Usage: tanso <command> [options]     (tanso <command> --help for each)
+            Usage: tanso <command> [options]     (tanso <command> --help for each)
 
-        Commands:
+            Commands:
 
-        """
+            """
         for c in commands { s += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n" }
         s += """
 
-        Exit codes: 0 success, 1 bad input (the message names file, row, column and value), 2 usage error.
+            Exit codes: 0 success, 1 bad input (the message names file, row, column and value), 2 usage error.
 
-        \(limitsHelp)
+            \(limitsHelp)
 
-        Examples:
-          tanso demo
-          tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv \\
-                         --dem out/demo/dem.tif --output out/mine
-          tanso villages --coverage out/mine/best_signal_dbm.tif --villages data/villages.csv \\
-                         --threshold-dbm -95 --output out/mine/uncovered.csv
-        """
+            Examples:
+              tanso demo
+              tanso coverage --transmitters data/transmitters.csv --villages data/villages.csv \\
+                             --dem out/demo/dem.tif --output out/mine
+              tanso villages --coverage out/mine/best_signal_dbm.tif --villages data/villages.csv \\
+                             --threshold-dbm -95 --output out/mine/uncovered.csv
+            """
         return s
     }
 
@@ -123,7 +130,10 @@ public enum TansoCLI {
     }
 
     /// The `--encoding` option of commands that read record files.
-    static let encodingOption = OptionSpec.value("encoding", "NAME", "encoding of text record files (CSV, GeoJSON) that are not UTF-8: windows-1258 (cp1258, Vietnamese, tone marks composed to NFC) or latin1 (iso-8859-1); without it such files must be valid UTF-8 (an error names the byte offset and line) [default: utf-8]")
+    static let encodingOption = OptionSpec.value(
+        "encoding", "NAME",
+        "encoding of text record files (CSV, GeoJSON) that are not UTF-8: windows-1258 (cp1258, Vietnamese, tone marks composed to NFC) or latin1 (iso-8859-1); without it such files must be valid UTF-8 (an error names the byte offset and line) [default: utf-8]"
+    )
 
     /// The declared encoding of text record files (`--encoding`), UTF-8 by default.
     static func encoding(_ a: ParsedArguments) throws -> TextEncoding {

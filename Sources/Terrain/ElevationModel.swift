@@ -89,7 +89,7 @@ public struct DEMSampler: Sendable {
     @inlinable
     public func sample(col: Double, row: Double, values v: UnsafeBufferPointer<Float>) -> Double {
         guard col >= 0, row >= 0, col <= Double(width), row <= Double(height) else { return .nan }
-        let fc = col - 0.5, fr = row - 0.5   // relative to cell centres
+        let fc = col - 0.5, fr = row - 0.5 // relative to cell centres
         let c0 = Int(fc.rounded(.down)), r0 = Int(fr.rounded(.down))
         let tx = fc - Double(c0), ty = fr - Double(r0)
         let ca = max(c0, 0), cb = min(c0 + 1, width - 1), ra = max(r0, 0), rb = min(r0 + 1, height - 1)

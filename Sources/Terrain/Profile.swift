@@ -44,13 +44,17 @@ extension ElevationModel {
 
     /// The terrain profile from one WGS 84 point to another, sampled at `spacingM` or finer (nil: the DEM's cell size).
     /// `maxPoints` stops absurd work (a continent at 0.1 m) with an error before any point is sampled.
-    public func profile(fromLon lon1: Double, lat1: Double, toLon lon2: Double, lat2: Double, spacingM: Double? = nil,
-                        maxPoints: Int = Int.max) throws -> GeodesicProfile {
+    public func profile(
+        fromLon lon1: Double, lat1: Double, toLon lon2: Double, lat2: Double, spacingM: Double? = nil,
+        maxPoints: Int = Int.max
+    ) throws -> GeodesicProfile {
         let inv = Geodesic.inverse(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2)
         let target = spacingM ?? cellSizeM
         guard target > 0 else { throw ProfileError(message: "profile spacing must be > 0 m, got \(target)") }
         guard inv.distanceM / target < Double(maxPoints) else {
-            throw ProfileError(message: String(format: "a profile of %.1f km every %.3g m has more than %d points; give a larger spacing", inv.distanceM / 1000, target, maxPoints))
+            throw ProfileError(
+                message: String(
+                    format: "a profile of %.1f km every %.3g m has more than %d points; give a larger spacing", inv.distanceM / 1000, target, maxPoints))
         }
         let n = ProfileSampling.intervals(distanceM: inv.distanceM, spacingM: target)
         let pts = Geodesic.points(lon1: lon1, lat1: lat1, lon2: lon2, lat2: lat2, count: n + 1)
@@ -62,7 +66,10 @@ extension ElevationModel {
         }
         if let first = missing.first {
             let p = pts[first]
-            throw ProfileError(message: "\(missing.count) of \(n + 1) profile points have no elevation in \(path) (outside the DEM or nodata), the first at point \(first) (\(String(format: "%.6f", p.lat)), \(String(format: "%.6f", p.lon)))")
+            throw ProfileError(
+                message:
+                    "\(missing.count) of \(n + 1) profile points have no elevation in \(path) (outside the DEM or nodata), the first at point \(first) (\(String(format: "%.6f", p.lat)), \(String(format: "%.6f", p.lon)))"
+            )
         }
         return GeodesicProfile(distanceM: inv.distanceM, spacingM: inv.distanceM / Double(n), elevationsM: heights, points: pts)
     }

@@ -49,17 +49,17 @@ public enum ITMDifferentialData {
     public struct Intermediate: Sendable {
         public let id: Int
         public let mode: Int
-        public let distanceKm: Double           // 6 decimals
-        public let deltaHM: Double              // 4 decimals
-        public let ns: Double                   // 4 decimals
-        public let effectiveHeightTxM: Double   // 4 decimals
+        public let distanceKm: Double // 6 decimals
+        public let deltaHM: Double // 4 decimals
+        public let ns: Double // 4 decimals
+        public let effectiveHeightTxM: Double // 4 decimals
         public let effectiveHeightRxM: Double
-        public let horizonDistanceTxM: Double   // 3 decimals
+        public let horizonDistanceTxM: Double // 3 decimals
         public let horizonDistanceRxM: Double
-        public let horizonAngleTxRad: Double    // 8 decimals
+        public let horizonAngleTxRad: Double // 8 decimals
         public let horizonAngleRxRad: Double
-        public let arefDB: Double               // 6 decimals
-        public let freeSpaceDB: Double          // 6 decimals
+        public let arefDB: Double // 6 decimals
+        public let freeSpaceDB: Double // 6 decimals
     }
 
     public struct ReferenceSet: Sendable {
@@ -87,20 +87,24 @@ public enum ITMDifferentialData {
         guard !parts.isEmpty else { throw FixtureError(description: "no \(dir.path)/paths-1.csv: the ITM differential fixture is missing") }
         var paths: [Path] = []
         for url in parts { paths += try readPaths(url) }
-        let expected = try Dictionary(uniqueKeysWithValues: readTable(dir.appendingPathComponent("expected.csv")).map { r -> (Int, Expected) in
-            let e = Expected(id: try int(r, "id"), lossDB: r["loss_db"].flatMap { $0.isEmpty ? nil : Double($0) },
-                             warnings: UInt16(try int(r, "warnings")), errorCode: try int(r, "error_code"))
-            return (e.id, e)
-        })
-        let intermediates = try Dictionary(uniqueKeysWithValues: readTable(dir.appendingPathComponent("intermediate.csv")).map { r -> (Int, Intermediate) in
-            let i = Intermediate(id: try int(r, "id"), mode: try int(r, "mode"), distanceKm: try double(r, "d_km"),
-                                 deltaHM: try double(r, "delta_h_m"), ns: try double(r, "n_s"),
-                                 effectiveHeightTxM: try double(r, "h_e_tx_m"), effectiveHeightRxM: try double(r, "h_e_rx_m"),
-                                 horizonDistanceTxM: try double(r, "d_hzn_tx_m"), horizonDistanceRxM: try double(r, "d_hzn_rx_m"),
-                                 horizonAngleTxRad: try double(r, "theta_hzn_tx_rad"), horizonAngleRxRad: try double(r, "theta_hzn_rx_rad"),
-                                 arefDB: try double(r, "a_ref_db"), freeSpaceDB: try double(r, "a_fs_db"))
-            return (i.id, i)
-        })
+        let expected = try Dictionary(
+            uniqueKeysWithValues: readTable(dir.appendingPathComponent("expected.csv")).map { r -> (Int, Expected) in
+                let e = Expected(
+                    id: try int(r, "id"), lossDB: r["loss_db"].flatMap { $0.isEmpty ? nil : Double($0) },
+                    warnings: UInt16(try int(r, "warnings")), errorCode: try int(r, "error_code"))
+                return (e.id, e)
+            })
+        let intermediates = try Dictionary(
+            uniqueKeysWithValues: readTable(dir.appendingPathComponent("intermediate.csv")).map { r -> (Int, Intermediate) in
+                let i = Intermediate(
+                    id: try int(r, "id"), mode: try int(r, "mode"), distanceKm: try double(r, "d_km"),
+                    deltaHM: try double(r, "delta_h_m"), ns: try double(r, "n_s"),
+                    effectiveHeightTxM: try double(r, "h_e_tx_m"), effectiveHeightRxM: try double(r, "h_e_rx_m"),
+                    horizonDistanceTxM: try double(r, "d_hzn_tx_m"), horizonDistanceRxM: try double(r, "d_hzn_rx_m"),
+                    horizonAngleTxRad: try double(r, "theta_hzn_tx_rad"), horizonAngleRxRad: try double(r, "theta_hzn_rx_rad"),
+                    arefDB: try double(r, "a_ref_db"), freeSpaceDB: try double(r, "a_fs_db"))
+                return (i.id, i)
+            })
         for p in paths where expected[p.id] == nil {
             throw FixtureError(description: "id \(p.id) of paths-*.csv has no row in expected.csv")
         }
@@ -150,14 +154,15 @@ public enum ITMDifferentialData {
             case "vertical": pol = 1
             default: throw FixtureError(description: "\(url.lastPathComponent): bad polarization \(row["polarization"] ?? "")")
             }
-            return Path(id: try int(row, "id"), fields: row, frequencyMHz: try double(row, "frequency_mhz"),
-                        txHeightM: try double(row, "tx_height_m"), rxHeightM: try double(row, "rx_height_m"),
-                        polarizationCode: pol, climateCode: try int(row, "climate"), n0: try double(row, "n0"),
-                        permittivity: try double(row, "permittivity"),
-                        conductivitySPerM: try double(row, "conductivity_s_per_m"),
-                        timePct: try double(row, "time_pct"), locationPct: try double(row, "location_pct"),
-                        situationPct: try double(row, "situation_pct"), mdvar: try int(row, "mdvar"),
-                        spacingM: try double(row, "spacing_m"), elevationsM: heights)
+            return Path(
+                id: try int(row, "id"), fields: row, frequencyMHz: try double(row, "frequency_mhz"),
+                txHeightM: try double(row, "tx_height_m"), rxHeightM: try double(row, "rx_height_m"),
+                polarizationCode: pol, climateCode: try int(row, "climate"), n0: try double(row, "n0"),
+                permittivity: try double(row, "permittivity"),
+                conductivitySPerM: try double(row, "conductivity_s_per_m"),
+                timePct: try double(row, "time_pct"), locationPct: try double(row, "location_pct"),
+                situationPct: try double(row, "situation_pct"), mdvar: try int(row, "mdvar"),
+                spacingM: try double(row, "spacing_m"), elevationsM: heights)
         }
     }
 

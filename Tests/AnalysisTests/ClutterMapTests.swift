@@ -22,8 +22,9 @@ final class ClutterMapTests: XCTestCase {
         var v = [Float](repeating: 0, count: w * h)
         for r in 0..<h { for c in 0..<w { v[r * w + c] = c < 40 ? classes.0 : classes.1 } }
         for r in 0..<h { v[r * w + 40] = 255 }
-        let grid = RasterGrid(width: w, height: h, geoTransform: GeoTransform(originX: 106.96, originY: 11.04, pixelWidth: 0.001, pixelHeight: 0.001),
-                              crs: "EPSG:4326", nodata: 255, values: v)
+        let grid = RasterGrid(
+            width: w, height: h, geoTransform: GeoTransform(originX: 106.96, originY: 11.04, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: 255, values: v)
         let path = dir.appendingPathComponent("landcover.tif").path
         try grid.write(to: path)
         return path
@@ -40,8 +41,9 @@ final class ClutterMapTests: XCTestCase {
         let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north, resolutionM: study.resolutionM)
         let (loss, uncovered) = try ClutterMap(path: raster, lossDB: table).lossPerCell(spec)
         XCTAssertGreaterThan(uncovered, 0, "the grid is wider than the raster and crosses its nodata column")
-        let tx = Transmitter(id: "A", siteID: "A", operatorName: "Op", technology: .lte, latitude: 11.0, longitude: 107.0,
-                             antennaHeightM: 30, frequencyMHz: 1800, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+        let tx = Transmitter(
+            id: "A", siteID: "A", operatorName: "Op", technology: .lte, latitude: 11.0, longitude: 107.0,
+            antennaHeightM: 30, frequencyMHz: 1800, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
         let plain = try CoverageEngine.run(study: study, transmitters: [tx], dem: nil)
         let withClutter = try CoverageEngine.run(study: study, transmitters: [tx], dem: nil, receiverLossDB: loss)
         let toWGS = try CoordinateTransform(from: spec.crs, to: "EPSG:4326")
@@ -57,7 +59,10 @@ final class ClutterMapTests: XCTestCase {
                 let expected: Float = !inside || nodataColumn ? 0 : (g.x < 107.0 ? 8.5 : 12)
                 // Cells within a pixel of a class edge are not asserted (the nearest pixel decides).
                 if abs(g.x - 107.0) < 0.002 || abs(g.x - 106.96) < 0.002 || abs(g.x - 107.04) < 0.002
-                    || abs(g.y - 10.96) < 0.002 || abs(g.y - 11.04) < 0.002 { continue }
+                    || abs(g.y - 10.96) < 0.002 || abs(g.y - 11.04) < 0.002
+                {
+                    continue
+                }
                 XCTAssertEqual(loss[i], expected, "cell \(c),\(r)")
                 XCTAssertEqual(withClutter.bestSignalDBm[i], plain.bestSignalDBm[i] - expected, accuracy: 1e-4, "cell \(c),\(r)")
                 seen.insert(expected)

@@ -20,18 +20,24 @@ final class ComplianceTests: XCTestCase {
         func site(_ id: String, _ op: String, _ tech: Technology, col: Int, row: Int, bw: Double, f: Double) throws -> Transmitter {
             let p = spec.cellCentre(col: col, row: row)
             let g = try toWGS.transform(x: p.x, y: p.y)
-            return Transmitter(id: id, siteID: id, operatorName: op, technology: tech, latitude: g.y, longitude: g.x, antennaHeightM: 30,
-                               frequencyMHz: f, bandwidthMHz: bw, eirpDBm: 60, azimuthDeg: nil)
+            return Transmitter(
+                id: id, siteID: id, operatorName: op, technology: tech, latitude: g.y, longitude: g.x, antennaHeightM: 30,
+                frequencyMHz: f, bandwidthMHz: bw, eirpDBm: 60, azimuthDeg: nil)
         }
-        let txs = [try site("S1", "A", .lte, col: 0, row: 0, bw: 10, f: 1800), try site("S2", "B", .nr, col: 9, row: 9, bw: 100, f: 3500),
-                   try site("S1", "A", .gsm, col: 0, row: 0, bw: 0.2, f: 900)]
-        let layers = ServiceLayers(spec: spec, keys: [ServiceKey("A", .gsm), ServiceKey("A", .lte), ServiceKey("B", .nr)],
-                                   totalDBm: [a2, a4, b5], transmitters: txs)
+        let txs = [
+            try site("S1", "A", .lte, col: 0, row: 0, bw: 10, f: 1800), try site("S2", "B", .nr, col: 9, row: 9, bw: 100, f: 3500),
+            try site("S1", "A", .gsm, col: 0, row: 0, bw: 0.2, f: 900)
+        ]
+        let layers = ServiceLayers(
+            spec: spec, keys: [ServiceKey("A", .gsm), ServiceKey("A", .lte), ServiceKey("B", .nr)],
+            totalDBm: [a2, a4, b5], transmitters: txs)
         return (layers, toWGS)
     }
 
-    func village(_ id: String, col: Int, row: Int, pop: Int, commune: String, district: String, _ layers: ServiceLayers,
-                 _ t: CoordinateTransform) throws -> Village {
+    func village(
+        _ id: String, col: Int, row: Int, pop: Int, commune: String, district: String, _ layers: ServiceLayers,
+        _ t: CoordinateTransform
+    ) throws -> Village {
         let p = layers.spec.cellCentre(col: col, row: row)
         let g = try t.transform(x: p.x, y: p.y)
         return Village(id: id, name: id, commune: commune, district: district, latitude: g.y, longitude: g.x, population: pop)
@@ -42,24 +48,31 @@ final class ComplianceTests: XCTestCase {
     /// cells (0.75), 4G on 20 of 40 (0.5).
     func testHandCountPerUnit() throws {
         let (layers, t) = try scenario()
-        let villages = [try village("V1", col: 1, row: 1, pop: 100, commune: "C1", district: "D1", layers, t),
-                        try village("V2", col: 7, row: 1, pop: 200, commune: "C1", district: "D1", layers, t),
-                        try village("V3", col: 2, row: 6, pop: 300, commune: "C2", district: "D2", layers, t),
-                        try village("V4", col: 8, row: 8, pop: 400, commune: "C2", district: "D2", layers, t)]
+        let villages = [
+            try village("V1", col: 1, row: 1, pop: 100, commune: "C1", district: "D1", layers, t),
+            try village("V2", col: 7, row: 1, pop: 200, commune: "C1", district: "D1", layers, t),
+            try village("V3", col: 2, row: 6, pop: 300, commune: "C2", district: "D2", layers, t),
+            try village("V4", col: 8, row: 8, pop: 400, commune: "C2", district: "D2", layers, t)
+        ]
         // Zone: rows 0–3, all columns (corners at cell edges).
         let gt = layers.spec.geoTransform
         let corners = [(0.0, 0.0), (10.0, 0.0), (10.0, 4.0), (0.0, 4.0)].map { gt.map(col: $0.0, row: $0.1) }
-        let ring = try corners.map { let g = try t.transform(x: $0.x, y: $0.y); return Coordinate(g.x, g.y) }
+        let ring = try corners.map {
+            let g = try t.transform(x: $0.x, y: $0.y); return Coordinate(g.x, g.y)
+        }
         // Zone has no public initialiser: load it as the contract says, from a GeoJSON file.
         let coords = (ring + [ring[0]]).map { "[\($0.x), \($0.y)]" }.joined(separator: ",")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zone-\(UUID().uuidString).geojson")
-        try Data(("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"Z\",\"name\":\"Park\",\"kind\":\"industrial_park\"},"
-                  + "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[\(coords)]]}}]}").utf8).write(to: file)
+        try Data(
+            ("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"Z\",\"name\":\"Park\",\"kind\":\"industrial_park\"},"
+                + "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[\(coords)]]}}]}").utf8
+        ).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         var report = LoadReport()
         let zone = try ZoneLoader.load(file.path, report: &report)[0]
-        let r = try ComplianceAnalysis.run(layers: layers, villages: villages, zones: [zone], admin: nil, targets: .plan,
-                                           settings: ComplianceSettings())
+        let r = try ComplianceAnalysis.run(
+            layers: layers, villages: villages, zones: [zone], admin: nil, targets: .plan,
+            settings: ComplianceSettings())
         let keys = layers.keys
         XCTAssertEqual(r.villages.map { $0.covered(by: [.lte, .nr], keys: keys) }, [true, true, true, false])
         XCTAssertEqual(r.villages.map { $0.covered(by: [.lte], keys: keys) }, [true, false, true, false])
@@ -91,12 +104,13 @@ final class ComplianceTests: XCTestCase {
         XCTAssertEqual(r.zones[0].technologyShare[.nr]!, 0.75, accuracy: 1e-12)
         XCTAssertEqual(r.zones[0].technologyShare[.lte]!, 0.5, accuracy: 1e-12)
         XCTAssertEqual(r.zoneTargetShare[1][0]!, 0.75, accuracy: 1e-12)
-        XCTAssertEqual(r.zoneMet[1][0], false)   // 0.75 < 0.95
+        XCTAssertEqual(r.zoneMet[1][0], false) // 0.75 < 0.95
         XCTAssertEqual(province.targets[1].subjects, 1)
 
         // Indoor margin 15 dB: 4G needs −67.2 dBm total, 5G −59.8: nothing is covered.
-        let indoor = try ComplianceAnalysis.run(layers: layers, villages: villages, zones: [], admin: nil, targets: .plan,
-                                                settings: ComplianceSettings(thresholds: MetricThresholds(indoorMarginDB: 15)))
+        let indoor = try ComplianceAnalysis.run(
+            layers: layers, villages: villages, zones: [], admin: nil, targets: .plan,
+            settings: ComplianceSettings(thresholds: MetricThresholds(indoorMarginDB: 15)))
         XCTAssertEqual(indoor.units(.province)[0].targets[0].share!, 0, accuracy: 1e-12)
     }
 
@@ -105,7 +119,9 @@ final class ComplianceTests: XCTestCase {
         let (layers, t) = try scenario()
         let gt = layers.spec.geoTransform
         let corners = [(3.0, 4.0), (7.0, 4.0), (7.0, 5.0), (3.0, 5.0)].map { gt.map(col: $0.0, row: $0.1) }
-        let ring = try corners.map { let g = try t.transform(x: $0.x, y: $0.y); return Coordinate(g.x, g.y) }
+        let ring = try corners.map {
+            let g = try t.transform(x: $0.x, y: $0.y); return Coordinate(g.x, g.y)
+        }
         let c = Geometry.polygon([ring]).centroid
         let v = Village(id: "P", name: "P", commune: "C", district: "D", latitude: c.y, longitude: c.x, population: 10, outline: .polygon([ring]))
         let half = try VillageCompliance.evaluate([v], layers: layers, settings: ComplianceSettings(polygonShare: 0.5))[0]
@@ -135,8 +151,10 @@ final class ComplianceTests: XCTestCase {
                 var lon = b.minX + 0.005
                 while lon < b.maxX {
                     if abs(lon - 107.1) > 0.005, u.geometry.contains(Coordinate(lon, lat)) {
-                        villages.append(Village(id: "\(u.id)-\(found)", name: "v", commune: "c\(found)", district: "column",
-                                                latitude: lat, longitude: lon, population: 100 * (found + 1)))
+                        villages.append(
+                            Village(
+                                id: "\(u.id)-\(found)", name: "v", commune: "c\(found)", district: "column",
+                                latitude: lat, longitude: lon, population: 100 * (found + 1)))
                         expectedDistrict.append(u.name)
                         found += 1
                         if found == 3 { break outer }
@@ -150,13 +168,16 @@ final class ComplianceTests: XCTestCase {
         let spec = try GridSpec.utm(west: 106.7, south: 10.5, east: 107.65, north: 11.65, resolutionM: 500)
         let toWGS = try CoordinateTransform(from: spec.crs, to: "EPSG:4326")
         var layer = [Float](repeating: -95, count: spec.cellCount)
-        for r in 0..<spec.height { for c in 0..<spec.width {
-            let p = spec.cellCentre(col: c, row: r)
-            if try toWGS.transform(x: p.x, y: p.y).x < 107.1 { layer[r * spec.width + c] = -70 }
-        } }
+        for r in 0..<spec.height {
+            for c in 0..<spec.width {
+                let p = spec.cellCentre(col: c, row: r)
+                if try toWGS.transform(x: p.x, y: p.y).x < 107.1 { layer[r * spec.width + c] = -70 }
+            }
+        }
         let layers = ServiceLayers(spec: spec, keys: [ServiceKey("A", .lte)], totalDBm: [layer], transmitters: [])
-        let r = try ComplianceAnalysis.run(layers: layers, villages: villages, zones: [], admin: admin, targets: .plan,
-                                           settings: ComplianceSettings())
+        let r = try ComplianceAnalysis.run(
+            layers: layers, villages: villages, zones: [], admin: admin, targets: .plan,
+            settings: ComplianceSettings())
         XCTAssertEqual(r.districtOf, expectedDistrict)
         XCTAssertEqual(r.provinceName, "Tỉnh Đồng Nai")
         let districts = r.units(.district)
@@ -179,23 +200,28 @@ final class ComplianceTests: XCTestCase {
         var rng = LCG(seed: 7)
         var villages: [Village] = []
         for i in 0..<150 {
-            villages.append(Village(id: "V\(i)", name: "V\(i)", commune: "C", district: "D", latitude: 10.9 + rng.next() * 0.2,
-                                    longitude: 107.0 + rng.next() * 0.2, population: 100 + Int(rng.next() * 3000)))
+            villages.append(
+                Village(
+                    id: "V\(i)", name: "V\(i)", commune: "C", district: "D", latitude: 10.9 + rng.next() * 0.2,
+                    longitude: 107.0 + rng.next() * 0.2, population: 100 + Int(rng.next() * 3000)))
         }
         let towers = (0..<12).map { i in
-            Transmitter(id: "T\(i)", siteID: "T\(i)", operatorName: "Other", technology: .lte, latitude: 10.9 + rng.next() * 0.2,
-                        longitude: 107.0 + rng.next() * 0.2, antennaHeightM: 30, frequencyMHz: 1800, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+            Transmitter(
+                id: "T\(i)", siteID: "T\(i)", operatorName: "Other", technology: .lte, latitude: 10.9 + rng.next() * 0.2,
+                longitude: 107.0 + rng.next() * 0.2, antennaHeightM: 30, frequencyMHz: 1800, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
         }
-        let candidates = CandidatePlanner.candidates(transmitters: towers, excludingOperator: "Mine", villages: villages,
-                                                     gridKm: 3, radiusKm: 5)
+        let candidates = CandidatePlanner.candidates(
+            transmitters: towers, excludingOperator: "Mine", villages: villages,
+            gridKm: 3, radiusKm: 5)
         XCTAssertEqual(candidates.filter { $0.kind == .existing }.count, 12)
         XCTAssertEqual(candidates.first?.kind, .existing)
         var config = SectorConfiguration()
         config.operatorName = "Mine"; config.eirpDBm = 50; config.frequencyMHz = 1800
         var study = CoverageStudy(west: 0, south: 0, east: 1, north: 1)
         study.resolutionM = 200; study.maxRadiusKm = 5; study.floorDBm = -140
-        let covers = try CandidatePlanner.coverage(of: candidates, villages: villages, configuration: config, study: study,
-                                                   dem: nil, thresholds: .defaults)
+        let covers = try CandidatePlanner.coverage(
+            of: candidates, villages: villages, configuration: config, study: study,
+            dem: nil, thresholds: .defaults)
         let pops = villages.map(\.population)
         let k = 5
         let picks = CandidatePlanner.greedy(candidates: candidates, covers: covers, populations: pops, maxSites: k, preferExisting: 1)
@@ -217,8 +243,9 @@ final class ComplianceTests: XCTestCase {
         let towersFirst = CandidatePlanner.greedy(candidates: candidates, covers: covers, populations: pops, maxSites: 2, preferExisting: 0)
         if covers[0..<12].contains(where: { !$0.isEmpty }) { XCTAssertEqual(towersFirst.first?.site.kind, .existing) }
         // A population target stops early.
-        let half = CandidatePlanner.greedy(candidates: candidates, covers: covers, populations: pops, maxSites: 100,
-                                           targetPopulation: greedyPop / 2)
+        let half = CandidatePlanner.greedy(
+            candidates: candidates, covers: covers, populations: pops, maxSites: 100,
+            targetPopulation: greedyPop / 2)
         XCTAssertLessThanOrEqual(half.count, k)
     }
 }

@@ -9,11 +9,14 @@ import TestSupport
 
 final class ConflictTests: XCTestCase {
     /// An assignment at (lat, lon); distances below are along a meridian (1° ≈ 111.2 km).
-    func a(_ id: String, _ service: String, _ f: Double, _ bwKHz: Double, lat: Double = 11, lon: Double = 107,
-           licensee: String? = nil, station: String? = nil, eirp: Double = 47, height: Double = 40,
-           rx: Channel? = nil, azimuth: Double? = nil, row: Int = 0) -> Assignment {
-        Assignment(id: id, stationID: station ?? "ST-\(id)", licensee: licensee ?? "L-\(id)", service: service, latitude: lat, longitude: lon,
-                   tx: Channel(centreMHz: f, bandwidthKHz: bwKHz), antennaHeightM: height, eirpDBm: eirp, azimuthDeg: azimuth, rx: rx, row: row)
+    func a(
+        _ id: String, _ service: String, _ f: Double, _ bwKHz: Double, lat: Double = 11, lon: Double = 107,
+        licensee: String? = nil, station: String? = nil, eirp: Double = 47, height: Double = 40,
+        rx: Channel? = nil, azimuth: Double? = nil, row: Int = 0
+    ) -> Assignment {
+        Assignment(
+            id: id, stationID: station ?? "ST-\(id)", licensee: licensee ?? "L-\(id)", service: service, latitude: lat, longitude: lon,
+            tx: Channel(centreMHz: f, bandwidthKHz: bwKHz), antennaHeightM: height, eirpDBm: eirp, azimuthDeg: azimuth, rx: rx, row: row)
     }
 
     func kmNorth(_ km: Double) -> Double { 11 + km / 111.195 }
@@ -46,9 +49,15 @@ final class ConflictTests: XCTestCase {
         let far = [a("P1", "land_mobile", 160.1, 12.5), a("P2", "land_mobile", 160.1, 12.5, lat: kmNorth(300))]
         XCTAssertTrue(run(far).isEmpty, run(far).map(\.explanation).joined(separator: "\n"))
         // Same for FM broadcasters, and for mobile carriers of two operators.
-        XCTAssertTrue(run([a("F1", "broadcast_fm", 98.5, 200, eirp: 60, height: 60), a("F2", "broadcast_fm", 98.5, 200, lat: kmNorth(300), eirp: 60, height: 60)]).isEmpty)
-        XCTAssertTrue(run([a("M1", "mobile", 773, 10_000, eirp: 60, height: 30), a("M2", "mobile", 773, 10_000, lat: kmNorth(300), eirp: 60, height: 30)]).isEmpty)
-        XCTAssertEqual(pairs(run([a("M1", "mobile", 773, 10_000, eirp: 60, height: 30), a("M2", "mobile", 773, 10_000, lat: kmNorth(8), eirp: 60, height: 30)]), .coChannel), ["M1/M2"])
+        XCTAssertTrue(
+            run([a("F1", "broadcast_fm", 98.5, 200, eirp: 60, height: 60), a("F2", "broadcast_fm", 98.5, 200, lat: kmNorth(300), eirp: 60, height: 60)]).isEmpty
+        )
+        XCTAssertTrue(
+            run([a("M1", "mobile", 773, 10_000, eirp: 60, height: 30), a("M2", "mobile", 773, 10_000, lat: kmNorth(300), eirp: 60, height: 30)]).isEmpty)
+        XCTAssertEqual(
+            pairs(
+                run([a("M1", "mobile", 773, 10_000, eirp: 60, height: 30), a("M2", "mobile", 773, 10_000, lat: kmNorth(8), eirp: 60, height: 30)]), .coChannel),
+            ["M1/M2"])
     }
 
     func testMarginGrowsWithDistanceBeyondTheServiceArea() {
@@ -77,7 +86,9 @@ final class ConflictTests: XCTestCase {
         XCTAssertEqual(abs(x.frequencyOffsetKHz!), 200, accuracy: 1e-6)
         XCTAssertEqual(x.overlapKHz!, 0)
         // 400 kHz apart (−20 dB required): enough.
-        XCTAssertTrue(run([a("F3", "broadcast_fm", 101.0, 200, eirp: 60, height: 45), a("F4", "broadcast_fm", 101.4, 200, lat: kmNorth(6), eirp: 60, height: 45)]).isEmpty)
+        XCTAssertTrue(
+            run([a("F3", "broadcast_fm", 101.0, 200, eirp: 60, height: 45), a("F4", "broadcast_fm", 101.4, 200, lat: kmNorth(6), eirp: 60, height: 45)]).isEmpty
+        )
         // 12.5 kHz land-mobile channels 2 km apart: co-channel conflicts, one channel of guard (25 kHz) is enough.
         XCTAssertEqual(pairs(run([a("P1", "land_mobile", 160.1, 12.5), a("P2", "land_mobile", 160.1, 12.5, lat: kmNorth(2))]), .coChannel), ["P1/P2"])
         XCTAssertTrue(run([a("P1", "land_mobile", 160.1, 12.5), a("P2", "land_mobile", 160.125, 12.5, lat: kmNorth(2))]).isEmpty)
@@ -85,8 +96,10 @@ final class ConflictTests: XCTestCase {
 
     func testBlockLicensedBandsAreNotScreenedForReuseOrAdjacentBlocks() {
         // Two operators on adjacent 10 MHz blocks of band 28 on the same tower: coexist by the block-edge masks.
-        let adjacent = [a("VT", "mobile", 773, 10_000, licensee: "Viettel", eirp: 60, height: 30),
-                        a("VNP", "mobile", 783, 10_000, licensee: "VinaPhone", eirp: 60, height: 30)]
+        let adjacent = [
+            a("VT", "mobile", 773, 10_000, licensee: "Viettel", eirp: 60, height: 30),
+            a("VNP", "mobile", 783, 10_000, licensee: "VinaPhone", eirp: 60, height: 30)
+        ]
         XCTAssertTrue(run(adjacent).isEmpty)
         // The worst geometry: the other operator's site on the victim's cell edge.
         let radius = ConflictScreening().victimChannels(adjacent, excluded: [false, false])[0].radiusKm
@@ -96,23 +109,32 @@ final class ConflictTests: XCTestCase {
         // Without a band plan (no block licensing known) that pair is screened as adjacent channels.
         XCTAssertEqual(pairs(run(edge) { $0.bandPlan = nil }, .adjacentChannel), ["VNP/VT"])
         // One operator reusing its channel on sites 3 km apart: its own planning.
-        let reuse = [a("VT1", "mobile", 773, 10_000, licensee: "Viettel", eirp: 60, height: 30),
-                     a("VT2", "mobile", 773, 10_000, lat: kmNorth(3), licensee: "Viettel", eirp: 60, height: 30)]
+        let reuse = [
+            a("VT1", "mobile", 773, 10_000, licensee: "Viettel", eirp: 60, height: 30),
+            a("VT2", "mobile", 773, 10_000, lat: kmNorth(3), licensee: "Viettel", eirp: 60, height: 30)
+        ]
         XCTAssertTrue(run(reuse).isEmpty)
         // Another operator on the same block 3 km away: co-channel conflict.
-        let foreign = [a("VT1", "mobile", 773, 10_000, licensee: "Viettel", eirp: 60, height: 30),
-                       a("X2", "mobile", 773, 10_000, lat: kmNorth(3), licensee: "Other", eirp: 60, height: 30)]
+        let foreign = [
+            a("VT1", "mobile", 773, 10_000, licensee: "Viettel", eirp: 60, height: 30),
+            a("X2", "mobile", 773, 10_000, lat: kmNorth(3), licensee: "Other", eirp: 60, height: 30)
+        ]
         XCTAssertEqual(pairs(run(foreign), .coChannel), ["VT1/X2"])
         // Channels of one station are never screened against each other.
-        XCTAssertTrue(run([a("S1", "land_mobile", 160.1, 12.5, licensee: "L", station: "S"), a("S2", "land_mobile", 160.1, 12.5, licensee: "L", station: "S", azimuth: 90)]).isEmpty)
+        XCTAssertTrue(
+            run([
+                a("S1", "land_mobile", 160.1, 12.5, licensee: "L", station: "S"), a("S2", "land_mobile", 160.1, 12.5, licensee: "L", station: "S", azimuth: 90)
+            ]).isEmpty)
     }
 
     // MARK: intermodulation
 
     func trio(victimRx: Double, victimKm: Double = 3) -> [Assignment] {
-        [a("T1", "land_mobile", 160.1, 12.5, station: "T-IM"), a("T2", "land_mobile", 160.5, 12.5, station: "T-IM"),
-         a("T3", "land_mobile", 161.3, 12.5, station: "T-IM"),
-         a("V", "land_mobile", 164.7, 12.5, lat: kmNorth(victimKm), eirp: 44, height: 25, rx: Channel(centreMHz: victimRx, bandwidthKHz: 12.5))]
+        [
+            a("T1", "land_mobile", 160.1, 12.5, station: "T-IM"), a("T2", "land_mobile", 160.5, 12.5, station: "T-IM"),
+            a("T3", "land_mobile", 161.3, 12.5, station: "T-IM"),
+            a("V", "land_mobile", 164.7, 12.5, lat: kmNorth(victimKm), eirp: 44, height: 25, rx: Channel(centreMHz: victimRx, bandwidthKHz: 12.5))
+        ]
     }
 
     func testThirdOrderProductsInANearbyReceiveChannel() {
@@ -149,8 +171,10 @@ final class ConflictTests: XCTestCase {
 
     func testFifthOrderProduct() {
         // 3·160.1 − 2·160.3 = 159.7 MHz; no 3rd-order product of this pair falls there (159.9, 160.5).
-        let list = [a("T1", "land_mobile", 160.1, 12.5, station: "T"), a("T2", "land_mobile", 160.3, 12.5, station: "T"),
-                    a("V", "land_mobile", 164.7, 12.5, lat: kmNorth(1), eirp: 44, height: 25, rx: Channel(centreMHz: 159.7, bandwidthKHz: 12.5))]
+        let list = [
+            a("T1", "land_mobile", 160.1, 12.5, station: "T"), a("T2", "land_mobile", 160.3, 12.5, station: "T"),
+            a("V", "land_mobile", 164.7, 12.5, lat: kmNorth(1), eirp: 44, height: 25, rx: Channel(centreMHz: 159.7, bandwidthKHz: 12.5))
+        ]
         let im = run(list).filter { $0.kind == .intermodulation }
         XCTAssertEqual(im.count, 1)
         XCTAssertEqual(im.first?.bID, "T1")
@@ -190,8 +214,12 @@ final class ConflictTests: XCTestCase {
         s.threads = 2
         let (c, stats) = ConflictScreening(settings: s).run(list)
         let found = Set(c.map { "\($0.kind.rawValue):" + [$0.aID, $0.bID, $0.cID].compactMap { $0 }.joined(separator: "/") })
-        XCTAssertEqual(found, ["co_channel:FM-02/FM-01", "adjacent_channel:FM-04/FM-03", "intermodulation:PMR-04/PMR-01/PMR-02",
-                               "intermodulation:PMR-04/PMR-02/PMR-03", "duplicate:PMR-04/PMR-05", "out_of_plan:MW-01"])
+        XCTAssertEqual(
+            found,
+            [
+                "co_channel:FM-02/FM-01", "adjacent_channel:FM-04/FM-03", "intermodulation:PMR-04/PMR-01/PMR-02",
+                "intermodulation:PMR-04/PMR-02/PMR-03", "duplicate:PMR-04/PMR-05", "out_of_plan:MW-01"
+            ])
         // Sorted by severity, then margin.
         XCTAssertEqual(c.map(\.severity), c.map(\.severity).sorted())
         XCTAssertEqual(c.first?.kind, .coChannel)
@@ -204,14 +232,18 @@ final class ConflictTests: XCTestCase {
     func testIndexFindsTheSameConflictsAsAllPairs() {
         // 400 random assignments over 300 × 300 km, few channels so that many pairs interact.
         var rng = SplitMix64(seed: 7)
-        let services: [(String, [Double], Double)] = [("land_mobile", [160.1, 160.1125, 160.125, 160.5], 12.5),
-                                                      ("broadcast_fm", [98.5, 98.7, 99.0], 200), ("mobile", [773, 783], 10_000)]
+        let services: [(String, [Double], Double)] = [
+            ("land_mobile", [160.1, 160.1125, 160.125, 160.5], 12.5),
+            ("broadcast_fm", [98.5, 98.7, 99.0], 200), ("mobile", [773, 783], 10_000)
+        ]
         var list: [Assignment] = []
         for k in 0..<400 {
             let (svc, freqs, bw) = services[Int(rng.next() % 3)]
-            list.append(a("A\(k)", svc, freqs[Int(rng.next() % UInt64(freqs.count))], bw,
-                          lat: 10 + Double(rng.next() % 10_000) / 10_000 * 2.7, lon: 106 + Double(rng.next() % 10_000) / 10_000 * 2.7,
-                          licensee: "L\(rng.next() % 5)", eirp: 40 + Double(rng.next() % 30), height: 20 + Double(rng.next() % 60)))
+            list.append(
+                a(
+                    "A\(k)", svc, freqs[Int(rng.next() % UInt64(freqs.count))], bw,
+                    lat: 10 + Double(rng.next() % 10_000) / 10_000 * 2.7, lon: 106 + Double(rng.next() % 10_000) / 10_000 * 2.7,
+                    licensee: "L\(rng.next() % 5)", eirp: 40 + Double(rng.next() % 30), height: 20 + Double(rng.next() % 60)))
         }
         var s = ConflictSettings()
         s.threads = 2
@@ -220,15 +252,18 @@ final class ConflictTests: XCTestCase {
         let (fast, stats) = screening.run(list)
         // Brute force over every ordered pair, with the same evaluation.
         let victims = screening.victimChannels(list, excluded: Array(repeating: false, count: list.count))
-        let ctx = ConflictScreening.Context(assignments: list, victims: victims, index: ChannelIndex(positions: [], centresMHz: [], bandwidthsKHz: [], radiiKm: [], cellKm: 25),
-                                            reach: Array(repeating: 1e9, count: list.count * ChannelIndex.classCount), excluded: Array(repeating: false, count: list.count),
-                                            licensee: list.map { Int($0.licensee.dropFirst())! }, station: Array(0..<list.count),
-                                            blockAllocation: Array(repeating: -1, count: list.count), protection: s.protection)
+        let ctx = ConflictScreening.Context(
+            assignments: list, victims: victims, index: ChannelIndex(positions: [], centresMHz: [], bandwidthsKHz: [], radiiKm: [], cellKm: 25),
+            reach: Array(repeating: 1e9, count: list.count * ChannelIndex.classCount), excluded: Array(repeating: false, count: list.count),
+            licensee: list.map { Int($0.licensee.dropFirst())! }, station: Array(0..<list.count),
+            blockAllocation: Array(repeating: -1, count: list.count), protection: s.protection)
         var findings: [ConflictScreening.Finding] = []
         var ev = 0, fb = 0
-        for i in 0..<list.count { for v in victims {
-            if let f = screening.evaluate(interferer: i, victim: v, ctx, evaluated: &ev, fallbacks: &fb) { findings.append(f) }
-        } }
+        for i in 0..<list.count {
+            for v in victims {
+                if let f = screening.evaluate(interferer: i, victim: v, ctx, evaluated: &ev, fallbacks: &fb) { findings.append(f) }
+            }
+        }
         let brute = screening.mergePairs(findings, list)
         let key: (Conflict) -> String = { "\($0.kind.rawValue):\($0.aID)/\($0.bID!):\(String(format: "%.6f", $0.marginDB!))" }
         XCTAssertGreaterThan(brute.count, 50)
@@ -247,7 +282,9 @@ final class ConflictTests: XCTestCase {
         s.threads = 2
         let (c, stats) = ConflictScreening(settings: s).run(links)
         let co = c.filter { $0.kind == .coChannel }
-        print("ULS: \(report.links) links, \(links.count) link channels; \(stats.pairsExamined) pairs examined of \(Int(stats.allPairs)); \(co.count) co-channel conflicts, \(c.filter { $0.kind == .adjacentChannel }.count) adjacent, \(c.filter { $0.kind == .duplicate }.count) duplicates")
+        print(
+            "ULS: \(report.links) links, \(links.count) link channels; \(stats.pairsExamined) pairs examined of \(Int(stats.allPairs)); \(co.count) co-channel conflicts, \(c.filter { $0.kind == .adjacentChannel }.count) adjacent, \(c.filter { $0.kind == .duplicate }.count) duplicates"
+        )
         XCTAssertGreaterThan(co.count, 0)
         let byID = Dictionary(uniqueKeysWithValues: links.map { ($0.id, $0) })
         for x in co {
@@ -264,8 +301,10 @@ final class ConflictTests: XCTestCase {
     func testProductsAreWrittenAtomicallyAndBaselineMarksChanges() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-conflicts-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let list = [a("P1", "land_mobile", 160.1, 12.5), a("P2", "land_mobile", 160.1, 12.5, lat: kmNorth(10)),
-                    a("F3", "broadcast_fm", 101.0, 200, eirp: 60, height: 45), a("F4", "broadcast_fm", 101.2, 200, lat: kmNorth(6), eirp: 60, height: 45)]
+        let list = [
+            a("P1", "land_mobile", 160.1, 12.5), a("P2", "land_mobile", 160.1, 12.5, lat: kmNorth(10)),
+            a("F3", "broadcast_fm", 101.0, 200, eirp: 60, height: 45), a("F4", "broadcast_fm", 101.2, 200, lat: kmNorth(6), eirp: 60, height: 45)
+        ]
         let first = run(list)
         XCTAssertEqual(first.count, 2)
         let paths = try ConflictReport.write(first, to: dir.appendingPathComponent("run1").path)
@@ -283,10 +322,11 @@ final class ConflictTests: XCTestCase {
         let compared = try ConflictReport.compare(run(second), baselineCSV: paths.csv)
         let status = Dictionary(uniqueKeysWithValues: compared.map { ("\($0.kind.rawValue):\($0.aID)/\($0.bID!)", $0.status!) })
         XCTAssertEqual(status.values.filter { $0 == "unchanged" }.count, 1)
-        XCTAssertEqual(status.values.filter { $0 == "new" }.count, 2)   // P1/P5 (and P5's other neighbour P2 if within reach)
+        XCTAssertEqual(status.values.filter { $0 == "new" }.count, 2) // P1/P5 (and P5's other neighbour P2 if within reach)
         XCTAssertEqual(status.first { $0.key.hasPrefix("adjacent_channel:") }?.value, "resolved")
-        let out = try ConflictReport.write(ConflictReport.locate(compared, positions: Dictionary(uniqueKeysWithValues: second.map { ($0.id, ($0.longitude, $0.latitude)) })),
-                                           to: dir.appendingPathComponent("run2").path)
+        let out = try ConflictReport.write(
+            ConflictReport.locate(compared, positions: Dictionary(uniqueKeysWithValues: second.map { ($0.id, ($0.longitude, $0.latitude)) })),
+            to: dir.appendingPathComponent("run2").path)
         XCTAssertTrue(try String(contentsOfFile: out.csv, encoding: .utf8).split(separator: "\n")[0].hasSuffix(",status"))
 
         // A failed write leaves nothing: the GeoPackage fails (two layers of one name) after the CSV was written.
@@ -308,12 +348,15 @@ final class ConflictTests: XCTestCase {
         let w = 200, h = 300
         var values = [Float](repeating: 10, count: w * h)
         for r in 0..<h { for c in 0..<w where r >= 140 && r <= 160 { values[r * w + c] = 600 } }
-        let grid = RasterGrid(width: w, height: h, geoTransform: GeoTransform(originX: 106.9, originY: 11.3, pixelWidth: 0.001, pixelHeight: 0.001),
-                              crs: "EPSG:4326", nodata: nil, values: values)
+        let grid = RasterGrid(
+            width: w, height: h, geoTransform: GeoTransform(originX: 106.9, originY: 11.3, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: nil, values: values)
         let dem = try ElevationModel(grid: grid)
         // P1 transmits on P2's receive channel; P2's own transmit channel is far away.
-        let list = [a("P1", "land_mobile", 160.1, 12.5, lat: 11.25, eirp: 40, height: 20),
-                    a("P2", "land_mobile", 164.7, 12.5, lat: 11.05, eirp: 40, height: 20, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))]
+        let list = [
+            a("P1", "land_mobile", 160.1, 12.5, lat: 11.25, eirp: 40, height: 20),
+            a("P2", "land_mobile", 164.7, 12.5, lat: 11.05, eirp: 40, height: 20, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))
+        ]
         var s = ConflictSettings()
         s.threads = 1
         let simple = ConflictScreening(settings: s).run(list).conflicts
@@ -328,16 +371,22 @@ final class ConflictTests: XCTestCase {
         // the smooth-Earth horizon of their 40 m masts.
         var hills = [Float](repeating: 0, count: 20 * 150)
         for r in 0..<150 where r < 8 || r > 140 { for c in 0..<20 { hills[r * 20 + c] = 1500 } }
-        let hillDEM = try ElevationModel(grid: RasterGrid(width: 20, height: 150, geoTransform: GeoTransform(originX: 106.9, originY: 12.5, pixelWidth: 0.01, pixelHeight: 0.01),
-                                                          crs: "EPSG:4326", nodata: nil, values: hills))
-        let peaks = [a("H1", "land_mobile", 160.1, 12.5, lat: 12.46, eirp: 47, height: 40),
-                     a("H2", "land_mobile", 164.7, 12.5, lat: 12.46 - 120 / 111.195, eirp: 47, height: 40, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))]
+        let hillDEM = try ElevationModel(
+            grid: RasterGrid(
+                width: 20, height: 150, geoTransform: GeoTransform(originX: 106.9, originY: 12.5, pixelWidth: 0.01, pixelHeight: 0.01),
+                crs: "EPSG:4326", nodata: nil, values: hills))
+        let peaks = [
+            a("H1", "land_mobile", 160.1, 12.5, lat: 12.46, eirp: 47, height: 40),
+            a("H2", "land_mobile", 164.7, 12.5, lat: 12.46 - 120 / 111.195, eirp: 47, height: 40, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))
+        ]
         XCTAssertTrue(ConflictScreening(settings: s).run(peaks).conflicts.isEmpty)
         let overHills = ConflictScreening(settings: s, terrain: TerrainPaths(dem: hillDEM, model: try ProfileModel(.itm))).run(peaks)
         XCTAssertEqual(overHills.conflicts.map { "\($0.kind.rawValue):\($0.aID)/\($0.bID!)" }, ["co_channel:H2/H1"])
         XCTAssertEqual(overHills.conflicts.first?.distanceKm ?? 0, 120, accuracy: 0.5)
         // Outside the DEM the simple model is used and counted.
-        let outside = [a("P1", "land_mobile", 160.1, 12.5, lat: 12.0), a("P2", "land_mobile", 164.7, 12.5, lat: 12.05, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))]
+        let outside = [
+            a("P1", "land_mobile", 160.1, 12.5, lat: 12.0), a("P2", "land_mobile", 164.7, 12.5, lat: 12.05, rx: Channel(centreMHz: 160.1, bandwidthKHz: 12.5))
+        ]
         let r = ConflictScreening(settings: s, terrain: TerrainPaths(dem: dem, model: try ProfileModel(.itm))).run(outside)
         XCTAssertGreaterThan(r.statistics.terrainFallbacks, 0)
         XCTAssertEqual(pairs(r.conflicts, .coChannel), ["P1/P2"])

@@ -30,11 +30,14 @@ final class CoverageChecksumTests: XCTestCase {
         return String(h, radix: 16) + " \(d.cellsWithoutTerrain)/\(d.cellsRejectedByModel)/\(d.profilesComputed)"
     }
 
-    func tx(_ id: String, op: String = "Viettel", tech: Technology = .lte, lon: Double = 107.0, lat: Double = 11.0,
-            height: Double = 30, eirp: Double = 60, azimuth: Double? = nil, freq: Double = 900,
-            mechTilt: Double = 0, elecTilt: Double = 0) -> Transmitter {
-        var t = Transmitter(id: id, siteID: "S-\(id)", operatorName: op, technology: tech, latitude: lat, longitude: lon,
-                            antennaHeightM: height, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: eirp, azimuthDeg: azimuth)
+    func tx(
+        _ id: String, op: String = "Viettel", tech: Technology = .lte, lon: Double = 107.0, lat: Double = 11.0,
+        height: Double = 30, eirp: Double = 60, azimuth: Double? = nil, freq: Double = 900,
+        mechTilt: Double = 0, elecTilt: Double = 0
+    ) -> Transmitter {
+        var t = Transmitter(
+            id: id, siteID: "S-\(id)", operatorName: op, technology: tech, latitude: lat, longitude: lon,
+            antennaHeightM: height, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: eirp, azimuthDeg: azimuth)
         t.mechanicalTiltDeg = mechTilt
         t.electricalTiltDeg = elecTilt
         return t
@@ -43,8 +46,9 @@ final class CoverageChecksumTests: XCTestCase {
     /// Hills and a valley on a geographic grid (0.0005°, ~55 m), with a nodata hole east of transmitter B.
     func syntheticDEM() throws -> ElevationModel {
         let n = 300
-        var grid = RasterGrid(width: n, height: n, geoTransform: GeoTransform(originX: 106.925, originY: 11.075, pixelWidth: 0.0005, pixelHeight: 0.0005),
-                              crs: "EPSG:4326", nodata: -32768, fill: 0)
+        var grid = RasterGrid(
+            width: n, height: n, geoTransform: GeoTransform(originX: 106.925, originY: 11.075, pixelWidth: 0.0005, pixelHeight: 0.0005),
+            crs: "EPSG:4326", nodata: -32768, fill: 0)
         for r in 0..<n {
             for c in 0..<n {
                 let x = Double(c) / Double(n), y = Double(r) / Double(n)
@@ -67,10 +71,12 @@ final class CoverageChecksumTests: XCTestCase {
 
     /// Two sectors and an omni of two operators and technologies, one sector sharing the other's site.
     func transmitters() -> [Transmitter] {
-        [tx("A1", azimuth: 30, mechTilt: 2, elecTilt: 4),
-         tx("A2", azimuth: 200),
-         tx("B", op: "MobiFone", tech: .nr, lon: 107.02, lat: 10.985, height: 25, eirp: 58, freq: 2100),
-         tx("C", op: "MobiFone", tech: .gsm, lon: 106.975, lat: 11.02, height: 40, eirp: 55, freq: 950)]
+        [
+            tx("A1", azimuth: 30, mechTilt: 2, elecTilt: 4),
+            tx("A2", azimuth: 200),
+            tx("B", op: "MobiFone", tech: .nr, lon: 107.02, lat: 10.985, height: 25, eirp: 58, freq: 2100),
+            tx("C", op: "MobiFone", tech: .gsm, lon: 106.975, lat: 11.02, height: 40, eirp: 55, freq: 950)
+        ]
     }
 
     func run(_ s: CoverageStudy, dem: ElevationModel?, rxLoss: Bool = false) throws -> String {
@@ -122,7 +128,7 @@ final class CoverageChecksumTests: XCTestCase {
         var s = study("itm")
         s.profiles = "exact"
         s.clutterLocationPct = 50
-        XCTAssertEqual(try run(s, dem: dem), "4f9034994e0c0b9d 91/0/2642")   // re-pinned with the ITM fixes (issue 15)
+        XCTAssertEqual(try run(s, dem: dem), "4f9034994e0c0b9d 91/0/2642") // re-pinned with the ITM fixes (issue 15)
         s = study("p1812")
         s.profiles = "exact"
         s.maxRadiusKm = 2.5

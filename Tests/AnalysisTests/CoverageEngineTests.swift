@@ -9,10 +9,13 @@ import TestSupport
 @testable import Analysis
 
 final class CoverageEngineTests: XCTestCase {
-    func tx(_ id: String, op: String = "Viettel", tech: Technology = .lte, lon: Double = 107.0, lat: Double = 11.0,
-            eirp: Double = 60, azimuth: Double? = nil, freq: Double = 900) -> Transmitter {
-        Transmitter(id: id, siteID: "S-\(id)", operatorName: op, technology: tech, latitude: lat, longitude: lon,
-                    antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: eirp, azimuthDeg: azimuth)
+    func tx(
+        _ id: String, op: String = "Viettel", tech: Technology = .lte, lon: Double = 107.0, lat: Double = 11.0,
+        eirp: Double = 60, azimuth: Double? = nil, freq: Double = 900
+    ) -> Transmitter {
+        Transmitter(
+            id: id, siteID: "S-\(id)", operatorName: op, technology: tech, latitude: lat, longitude: lon,
+            antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: eirp, azimuthDeg: azimuth)
     }
 
     func study() -> CoverageStudy {
@@ -113,13 +116,14 @@ final class CoverageEngineTests: XCTestCase {
 
     func testElevationModelBilinearAndNodata() throws {
         // 3×3 geographic grid, 0.01° cells, one nodata cell.
-        let grid = RasterGrid(width: 3, height: 3, geoTransform: GeoTransform(originX: 107, originY: 11.03, pixelWidth: 0.01, pixelHeight: 0.01),
-                              crs: "EPSG:4326", nodata: -32768, values: [0, 10, 20, 30, 40, 50, 60, 70, -32768])
+        let grid = RasterGrid(
+            width: 3, height: 3, geoTransform: GeoTransform(originX: 107, originY: 11.03, pixelWidth: 0.01, pixelHeight: 0.01),
+            crs: "EPSG:4326", nodata: -32768, values: [0, 10, 20, 30, 40, 50, 60, 70, -32768])
         let dem = try ElevationModel(grid: grid)
-        XCTAssertEqual(dem.elevation(longitude: 107.005, latitude: 11.025)!, 0, accuracy: 1e-9)   // a cell centre
-        XCTAssertEqual(dem.elevation(longitude: 107.01, latitude: 11.02)!, 20, accuracy: 1e-9)    // between 4 centres
-        XCTAssertNil(dem.elevation(longitude: 107.5, latitude: 11.02))                            // outside
-        XCTAssertEqual(dem.elevation(longitude: 107.0275, latitude: 11.0025), nil)                 // nodata nearest
+        XCTAssertEqual(dem.elevation(longitude: 107.005, latitude: 11.025)!, 0, accuracy: 1e-9) // a cell centre
+        XCTAssertEqual(dem.elevation(longitude: 107.01, latitude: 11.02)!, 20, accuracy: 1e-9) // between 4 centres
+        XCTAssertNil(dem.elevation(longitude: 107.5, latitude: 11.02)) // outside
+        XCTAssertEqual(dem.elevation(longitude: 107.0275, latitude: 11.0025), nil) // nodata nearest
     }
 
     // MARK: terrain models
@@ -132,8 +136,9 @@ final class CoverageEngineTests: XCTestCase {
     }
 
     func mountainStudy(_ profiles: String) -> (CoverageStudy, Transmitter) {
-        let t = Transmitter(id: "M", siteID: "M", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.15,
-                            antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+        let t = Transmitter(
+            id: "M", siteID: "M", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.15,
+            antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
         var s = CoverageStudy(west: -118.19, south: 34.29, east: -118.11, north: 34.35)
         s.resolutionM = 120; s.model = "itm"; s.maxRadiusKm = 5; s.floorDBm = -300; s.profiles = profiles
         return (s, t)
@@ -198,9 +203,10 @@ final class CoverageEngineTests: XCTestCase {
         let base = m.1
         s.thresholdsDBm["4G"] = -100
         func sector(_ id: String, _ az: Double, freq: Double = 900) -> Transmitter {
-            Transmitter(id: id, siteID: "M", operatorName: "Test", technology: .lte, latitude: base.latitude, longitude: base.longitude,
-                        antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: az,
-                        mechanicalTiltDeg: 2, electricalTiltDeg: 4)
+            Transmitter(
+                id: id, siteID: "M", operatorName: "Test", technology: .lte, latitude: base.latitude, longitude: base.longitude,
+                antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: az,
+                mechanicalTiltDeg: 2, electricalTiltDeg: 4)
         }
         let txs = [sector("A", 0), sector("B", 120), sector("C", 240), sector("D", 60, freq: 1800)]
         let together = try CoverageEngine.run(study: s, transmitters: txs, dem: dem)
@@ -227,8 +233,9 @@ final class CoverageEngineTests: XCTestCase {
         for method in ["radial", "exact"] {
             var (s, t) = mountainStudy(method)
             // The DEM's western edge is at about −118.346°: push the area past it.
-            t = Transmitter(id: "W", siteID: "W", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.33,
-                            antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+            t = Transmitter(
+                id: "W", siteID: "W", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.33,
+                antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
             s.west = -118.40; s.east = -118.28
             let r = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
             XCTAssertGreaterThan(r.diagnostics.cellsWithoutTerrain, 100, method)
@@ -252,8 +259,9 @@ final class CoverageEngineTests: XCTestCase {
     /// 2 km is 0.52 dB), and by more than the coarser levels' 0.25 dB over the whole area. Interpolated cells
     /// stay within 0.3 dB of the every-cell run. Negative tolerances are refused.
     func testInterpolationComparesExcessLossOverFlatGround() throws {
-        let grid = RasterGrid(width: 1200, height: 1200, geoTransform: GeoTransform(originX: 106.95, originY: 11.05, pixelWidth: 0.1 / 1200, pixelHeight: 0.1 / 1200),
-                              crs: "EPSG:4326", nodata: nil, fill: 0)
+        let grid = RasterGrid(
+            width: 1200, height: 1200, geoTransform: GeoTransform(originX: 106.95, originY: 11.05, pixelWidth: 0.1 / 1200, pixelHeight: 0.1 / 1200),
+            crs: "EPSG:4326", nodata: nil, fill: 0)
         let dem = try ElevationModel(grid: grid)
         var s = study()
         s.model = "itm"; s.resolutionM = 30; s.maxRadiusKm = 4; s.floorDBm = -300
@@ -265,7 +273,9 @@ final class CoverageEngineTests: XCTestCase {
         print("flat ground: \(r.diagnostics.profilesComputed) of \(cells) cells computed at 0.5 dB")
         XCTAssertLessThan(r.diagnostics.profilesComputed, cells / 5)
         var worst: Float = 0
-        for i in every.bestSignalDBm.indices where every.bestSignalDBm[i] != CoverageResult.nodata { worst = max(worst, abs(r.bestSignalDBm[i] - every.bestSignalDBm[i])) }
+        for i in every.bestSignalDBm.indices where every.bestSignalDBm[i] != CoverageResult.nodata {
+            worst = max(worst, abs(r.bestSignalDBm[i] - every.bestSignalDBm[i]))
+        }
         XCTAssertLessThan(worst, 0.3)
         s.interpolateGroundWithinM = -1
         XCTAssertThrowsError(try CoverageEngine.run(study: s, transmitters: [tx("A")], dem: dem)) { XCTAssertTrue("\($0)".contains("≥ 0")) }
@@ -283,7 +293,7 @@ final class CoverageEngineTests: XCTestCase {
         let cells = every.bestSignalDBm.filter { $0 != CoverageResult.nodata }.count
         XCTAssertEqual(every.diagnostics.profilesComputed, cells)
         s.interpolateWithinDB = 3
-        s.interpolateGroundWithinM = .infinity     // the lattice alone (the ground test is tested above)
+        s.interpolateGroundWithinM = .infinity // the lattice alone (the ground test is tested above)
         s.anchorSpacingCells = 2
         let two = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
         s.anchorSpacingCells = 8
@@ -382,7 +392,7 @@ final class CoverageEngineTests: XCTestCase {
                 worst = max(worst, abs(FastAngle.atan2(y, x) - atan2(y, x)))
             }
         }
-        XCTAssertLessThan(worst, 1.2e-5)   // seen: 1.15e-5 rad
+        XCTAssertLessThan(worst, 1.2e-5) // seen: 1.15e-5 rad
         XCTAssertEqual(FastAngle.atan2(0, 0), 0)
         XCTAssertEqual(FastAngle.atan2(1, 0), .pi / 2, accuracy: 1e-9)
         XCTAssertEqual(FastAngle.atan2(-1, -1), -3 * .pi / 4, accuracy: 1.2e-5)
@@ -392,8 +402,9 @@ final class CoverageEngineTests: XCTestCase {
     /// EIRP − free-space loss, cells behind the ridge nothing; without a DEM the model is refused.
     func testLineOfSightModel() throws {
         // Geographic DEM, 0.0005° cells; the ridge is the band of longitudes 107.018–107.022.
-        var grid = RasterGrid(width: 400, height: 400, geoTransform: GeoTransform(originX: 106.9, originY: 11.1, pixelWidth: 0.0005, pixelHeight: 0.0005),
-                              crs: "EPSG:4326", nodata: -32768, fill: 10)
+        var grid = RasterGrid(
+            width: 400, height: 400, geoTransform: GeoTransform(originX: 106.9, originY: 11.1, pixelWidth: 0.0005, pixelHeight: 0.0005),
+            crs: "EPSG:4326", nodata: -32768, fill: 10)
         for r in 0..<400 { for c in 0..<400 { let lon = 106.9 + (Double(c) + 0.5) * 0.0005; if lon > 107.018 && lon < 107.022 { grid[c, r] = 410 } } }
         let dem = try ElevationModel(grid: grid)
         var s = study(); s.model = "los"; s.maxRadiusKm = 6; s.floorDBm = -300

@@ -42,8 +42,10 @@ final class FiniteLossPropertyTests: XCTestCase {
             XCTAssertGreaterThan(finite, cases / 4, "\(model.rawValue): too few valid cases drawn (\(finite) of \(cases))")
         }
         print("finite-loss property (seed \(Self.seed)): " + summary.joined(separator: ", "))
-        XCTAssert(failures.isEmpty, "\(failures.count) non-finite or unnamed outcomes; first ones:\n"
-                  + failures.prefix(40).joined(separator: "\n"))
+        XCTAssert(
+            failures.isEmpty,
+            "\(failures.count) non-finite or unnamed outcomes; first ones:\n"
+                + failures.prefix(40).joined(separator: "\n"))
     }
 
     /// The single-precision Hata/COST-231 kernel of the coverage engine over its whole input domain (the engine
@@ -53,12 +55,17 @@ final class FiniteLossPropertyTests: XCTestCase {
         var bad: [String] = []
         for _ in 0..<400 {
             let variant: Hata.Variant = rng.chance(0.5) ? .okumuraHata : .cost231
-            let f = variant == .okumuraHata ? rng.pick([150, 1500, rng.uniform(150, 1500)])
-                                            : rng.pick([1500, 2000, rng.uniform(1500, 2000)])
-            guard let setup = try? Hata.Setup(variant: variant, environment: rng.pick([.urban, .suburban, .open]),
-                                              citySize: rng.pick([.smallMedium, .large]), frequencyMHz: f,
-                                              baseHeightM: rng.pick([30, 200, rng.uniform(30, 200)]),
-                                              mobileHeightM: rng.pick([1, 10, rng.uniform(1, 10)])) else { continue }
+            let f =
+                variant == .okumuraHata
+                ? rng.pick([150, 1500, rng.uniform(150, 1500)])
+                : rng.pick([1500, 2000, rng.uniform(1500, 2000)])
+            guard
+                let setup = try? Hata.Setup(
+                    variant: variant, environment: rng.pick([.urban, .suburban, .open]),
+                    citySize: rng.pick([.smallMedium, .large]), frequencyMHz: f,
+                    baseHeightM: rng.pick([30, 200, rng.uniform(30, 200)]),
+                    mobileHeightM: rng.pick([1, 10, rng.uniform(1, 10)]))
+            else { continue }
             let d: [Float] = (0..<256).map { _ in Float(rng.pick([0.001, 1e5, rng.logUniform(0.001, 1e5)])) }
             var out = [Float](repeating: .nan, count: d.count)
             d.withUnsafeBufferPointer { dp in out.withUnsafeMutableBufferPointer { Hata.lossDB(distancesKm: dp, setup: setup, into: $0) } }
@@ -120,8 +127,10 @@ final class FiniteLossPropertyTests: XCTestCase {
             f["tx_lat"] = number(lat); f["tx_lon"] = number(lon)
             f["rx_lat"] = number(lat + lengthKm / 111.2 * cos(bearing))
             f["rx_lon"] = number(lon + lengthKm / 111.2 * sin(bearing) / cos(lat * .pi / 180))
-            f["time_pct"] = number(model == .p452 ? rng.pick([0.001, 0.01, 1, 10, 50, rng.uniform(0.001, 50)])
-                                                  : rng.pick([1, 10, 50, rng.uniform(1, 50)]))
+            f["time_pct"] = number(
+                model == .p452
+                    ? rng.pick([0.001, 0.01, 1, 10, 50, rng.uniform(0.001, 50)])
+                    : rng.pick([1, 10, 50, rng.uniform(1, 50)]))
             f["location_pct"] = number(rng.pick([1, 50, 99, rng.uniform(1, 99)]))
             f["dn"] = number(rng.pick([0, 40, 50, 100, rng.uniform(0, 100)]))
             f["n0"] = number(rng.pick([300, 365, 400, rng.uniform(300, 400)]))

@@ -47,10 +47,12 @@ final class PathLossITMDifferentialTests: XCTestCase {
                 }
             }
         }
-        print(String(format: "ITM differential through PathLossBatch (tanso pathloss, 2 threads): %d rows, %d valid, %d invalid; "
-                     + "largest |ΔA| = %.2e dB at id %d; within 0.01 dB: %d (%.2f %%); warning mismatches: %d",
-                     rows.count, valid, invalid, worst.diff, worst.id, within, 100 * Double(within) / Double(max(valid, 1)),
-                     warningMismatches))
+        print(
+            String(
+                format: "ITM differential through PathLossBatch (tanso pathloss, 2 threads): %d rows, %d valid, %d invalid; "
+                    + "largest |ΔA| = %.2e dB at id %d; within 0.01 dB: %d (%.2f %%); warning mismatches: %d",
+                rows.count, valid, invalid, worst.diff, worst.id, within, 100 * Double(within) / Double(max(valid, 1)),
+                warningMismatches))
         XCTAssertEqual(valid, 2310)
         XCTAssertEqual(invalid, 40)
         XCTAssertEqual(within, valid)

@@ -11,25 +11,33 @@ final class SharingTests: XCTestCase {
     // mobile tower T-IM with a carrier and a dispatch receiver 1 km away, villages around a far uncovered spot.
     let lat0 = 10.9, lon0 = 107.0
 
-    func tx(_ id: String, site: String, op: String, tech: Technology = .lte, lat: Double, lon: Double, h: Double = 30,
-            f: Double = 773, bw: Double = 10, eirp: Double = 60, az: Double? = 0) -> Transmitter {
-        Transmitter(id: id, siteID: site, operatorName: op, technology: tech, latitude: lat, longitude: lon, antennaHeightM: h,
-                    frequencyMHz: f, bandwidthMHz: bw, eirpDBm: eirp, azimuthDeg: az, mechanicalTiltDeg: 2, electricalTiltDeg: 4)
+    func tx(
+        _ id: String, site: String, op: String, tech: Technology = .lte, lat: Double, lon: Double, h: Double = 30,
+        f: Double = 773, bw: Double = 10, eirp: Double = 60, az: Double? = 0
+    ) -> Transmitter {
+        Transmitter(
+            id: id, siteID: site, operatorName: op, technology: tech, latitude: lat, longitude: lon, antennaHeightM: h,
+            frequencyMHz: f, bandwidthMHz: bw, eirpDBm: eirp, azimuthDeg: az, mechanicalTiltDeg: 2, electricalTiltDeg: 4)
     }
 
     var transmitters: [Transmitter] {
         let dLon300 = 0.3 / (111.32 * cos(lat0 * .pi / 180))
         return [0.0, 120, 240].enumerated().map { i, az in tx("VT-A-\(i + 1)", site: "VT-A", op: "Viettel", lat: lat0, lon: lon0, h: 40, az: az) }
             + [tx("VT-A-2G", site: "VT-A", op: "Viettel", tech: .gsm, lat: lat0, lon: lon0, h: 40, f: 945, bw: 0.2, eirp: 55, az: nil)]
-            + [0.0, 120, 240].enumerated().map { i, az in tx("VN-B-\(i + 1)", site: "VN-B", op: "VinaPhone", lat: lat0, lon: lon0 + dLon300, h: 20, f: 783, az: az) }
+            + [0.0, 120, 240].enumerated().map { i, az in
+                tx("VN-B-\(i + 1)", site: "VN-B", op: "VinaPhone", lat: lat0, lon: lon0 + dLon300, h: 20, f: 783, az: az)
+            }
             + [tx("PMR-T", site: "T-IM", op: "Cảng", tech: .other, lat: 10.96, lon: 106.90, h: 40, f: 160.1, bw: 0.0125, eirp: 47, az: nil)]
     }
 
-    func asg(_ id: String, station: String, lic: String, svc: String = "mobile", lat: Double, lon: Double, f: Double, bwKHz: Double,
-             eirp: Double = 60, rx: Double? = nil) -> Assignment {
-        Assignment(id: id, stationID: station, licensee: lic, service: svc, latitude: lat, longitude: lon,
-                   tx: Channel(centreMHz: f, bandwidthKHz: bwKHz), antennaHeightM: 30, eirpDBm: eirp,
-                   rx: rx.map { Channel(centreMHz: $0, bandwidthKHz: bwKHz) })
+    func asg(
+        _ id: String, station: String, lic: String, svc: String = "mobile", lat: Double, lon: Double, f: Double, bwKHz: Double,
+        eirp: Double = 60, rx: Double? = nil
+    ) -> Assignment {
+        Assignment(
+            id: id, stationID: station, licensee: lic, service: svc, latitude: lat, longitude: lon,
+            tx: Channel(centreMHz: f, bandwidthKHz: bwKHz), antennaHeightM: 30, eirpDBm: eirp,
+            rx: rx.map { Channel(centreMHz: $0, bandwidthKHz: bwKHz) })
     }
 
     var register: [Assignment] {
@@ -37,8 +45,10 @@ final class SharingTests: XCTestCase {
         return (1...3).map { asg("A-VT-A-\($0)", station: "VT-A", lic: "Viettel", lat: lat0, lon: lon0, f: 773, bwKHz: 10000) }
             + [asg("A-VT-A-2G", station: "VT-A", lic: "Viettel", lat: lat0, lon: lon0, f: 945, bwKHz: 200, eirp: 55)]
             + (1...3).map { asg("A-VN-B-\($0)", station: "VN-B", lic: "VinaPhone", lat: lat0, lon: lon0 + dLon300, f: 783, bwKHz: 10000) }
-            + [asg("PMR-01", station: "T-IM", lic: "Water", svc: "land_mobile", lat: 10.96, lon: 106.90, f: 160.1, bwKHz: 12.5, eirp: 47),
-               asg("PMR-04", station: "ST-DISPATCH", lic: "115", svc: "land_mobile", lat: 10.969, lon: 106.90, f: 164.7, bwKHz: 12.5, eirp: 44, rx: 159.7)]
+            + [
+                asg("PMR-01", station: "T-IM", lic: "Water", svc: "land_mobile", lat: 10.96, lon: 106.90, f: 160.1, bwKHz: 12.5, eirp: 47),
+                asg("PMR-04", station: "ST-DISPATCH", lic: "115", svc: "land_mobile", lat: 10.969, lon: 106.90, f: 164.7, bwKHz: 12.5, eirp: 44, rx: 159.7)
+            ]
     }
 
     /// Villages: a ring 1–4 km around VT-A (covered by Viettel 4G) and a cluster 6 km north of it (nobody).
@@ -46,12 +56,16 @@ final class SharingTests: XCTestCase {
         var v: [Village] = []
         for i in 0..<8 {
             let a = Double(i) * .pi / 4, r = 1.0 + Double(i % 3)
-            v.append(Village(id: "R\(i)", name: "Ring \(i)", commune: "C", district: "D", latitude: lat0 + r * cos(a) / 110.574,
-                             longitude: lon0 + r * sin(a) / (111.32 * cos(lat0 * .pi / 180)), population: 1000 + i))
+            v.append(
+                Village(
+                    id: "R\(i)", name: "Ring \(i)", commune: "C", district: "D", latitude: lat0 + r * cos(a) / 110.574,
+                    longitude: lon0 + r * sin(a) / (111.32 * cos(lat0 * .pi / 180)), population: 1000 + i))
         }
         for i in 0..<4 {
-            v.append(Village(id: "N\(i)", name: "North \(i)", commune: "C", district: "D", latitude: lat0 + (25 + Double(i) * 0.3) / 110.574,
-                             longitude: lon0 + Double(i) * 0.003, population: 500 + i))
+            v.append(
+                Village(
+                    id: "N\(i)", name: "North \(i)", commune: "C", district: "D", latitude: lat0 + (25 + Double(i) * 0.3) / 110.574,
+                    longitude: lon0 + Double(i) * 0.003, population: 500 + i))
         }
         return v
     }
@@ -64,10 +78,13 @@ final class SharingTests: XCTestCase {
         return s
     }
 
-    func sector(_ id: String, tech: String = "4G", h: Double = 30, f: Double = 1862.5, bw: Double = 15, eirp: Double = 60,
-                az: Double? = 0) -> SharingProposal.TransmitterSpec {
-        SharingProposal.TransmitterSpec(id: id, technology: tech, antennaHeightM: h, frequencyMHz: f, bandwidthMHz: bw, eirpDBm: eirp,
-                                        azimuthDeg: az, mechanicalTiltDeg: 2, electricalTiltDeg: 4)
+    func sector(
+        _ id: String, tech: String = "4G", h: Double = 30, f: Double = 1862.5, bw: Double = 15, eirp: Double = 60,
+        az: Double? = 0
+    ) -> SharingProposal.TransmitterSpec {
+        SharingProposal.TransmitterSpec(
+            id: id, technology: tech, antennaHeightM: h, frequencyMHz: f, bandwidthMHz: bw, eirpDBm: eirp,
+            azimuthDeg: az, mechanicalTiltDeg: 2, electricalTiltDeg: 4)
     }
 
     func coLocation(_ sectors: [SharingProposal.TransmitterSpec], op: String = "MobiFone", host: String = "VT-A") -> SharingProposal {
@@ -83,8 +100,9 @@ final class SharingTests: XCTestCase {
     }
 
     func check(_ p: SharingProposal, _ s: SharingSettings? = nil) throws -> SharingResult {
-        try SharingCheck.run(p, proposalID: "P", transmitters: transmitters, assignments: register, villages: villages, dem: nil,
-                             settings: s ?? settings, computeMaps: false)
+        try SharingCheck.run(
+            p, proposalID: "P", transmitters: transmitters, assignments: register, villages: villages, dem: nil,
+            settings: s ?? settings, computeMaps: false)
     }
 
     func outcome(_ r: SharingResult, _ id: String) -> CheckOutcome { r.checks.first { $0.id == id }!.outcome }
@@ -96,7 +114,7 @@ final class SharingTests: XCTestCase {
     func testSharingCoLocationFitsOrIsTooHigh() throws {
         let ok = try check(coLocation(three.enumerated().map { sector("MF-\($0.offset)", h: 38, az: $0.element) }))
         XCTAssertEqual(outcome(ok, "sharing"), .pass)
-        XCTAssertEqual(ok.tower.heightM, 43, accuracy: 1e-9)   // highest antenna 40 m + 3 m headroom
+        XCTAssertEqual(ok.tower.heightM, 43, accuracy: 1e-9) // highest antenna 40 m + 3 m headroom
         let high = try check(coLocation([sector("MF-1", h: 45)]))
         XCTAssertEqual(outcome(high, "sharing"), .fail)
         XCTAssertTrue(high.checks[0].summary.contains("MF-1 at 45.0 m"), high.checks[0].summary)
@@ -104,7 +122,7 @@ final class SharingTests: XCTestCase {
     }
 
     func testSharingNewTowerNextToAShareableTowerIsFlagged() throws {
-        let dLon = 0.2 / (111.32 * cos(lat0 * .pi / 180))   // 200 m east of VT-A, 100 m west of VN-B
+        let dLon = 0.2 / (111.32 * cos(lat0 * .pi / 180)) // 200 m east of VT-A, 100 m west of VN-B
         let near = try check(newTower(lat: lat0, lon: lon0 + dLon, [sector("MF-1", h: 35)]))
         XCTAssertEqual(outcome(near, "sharing"), .review)
         XCTAssertEqual(near.shareableTowers.map(\.tower.id), ["VT-A"], "VN-B (23 m) is too low for a 35 m antenna; VT-A (43 m) can host")
@@ -209,8 +227,9 @@ final class SharingTests: XCTestCase {
         var p = coLocation([sector("AAA-1", tech: "other", h: 38, f: 160.1, bw: 0.0125, eirp: 47, az: nil)], op: "Power", host: "T-IM")
         p.transmitters[0].assignment = SharingProposal.AssignmentSpec()
         p.transmitters[0].assignment!.service = "land_mobile"
-        let r = try SharingCheck.run(p, proposalID: "P", transmitters: transmitters, assignments: register + [extra], villages: villages,
-                                     dem: nil, settings: settings, computeMaps: false)
+        let r = try SharingCheck.run(
+            p, proposalID: "P", transmitters: transmitters, assignments: register + [extra], villages: villages,
+            dem: nil, settings: settings, computeMaps: false)
         let check = r.checks.first { $0.id == "intermodulation" }!
         XCTAssertEqual(check.outcome, .pass, check.summary)
         XCTAssertTrue(check.details.contains { $0.contains("existing") && $0.contains("159.7") }, "\(check.details)")
@@ -231,8 +250,11 @@ final class SharingTests: XCTestCase {
         // At 2 m above ground, 28 m below the antenna: ER = 1000 / (4π · 28² · 4.5) directly under it.
         XCTAssertEqual(one.groundRatio, 1000 / (4 * Double.pi * 28 * 28 * 4.5), accuracy: 1e-6)
         // Two frequencies: the exposure ratios add, r² = Σ EIRP/(4π L).
-        let two = RFExposure.assess([ExposureSource(id: "a", frequencyMHz: 900, eirpDBm: 60, heightM: 30, azimuthDeg: nil),
-                                     ExposureSource(id: "b", frequencyMHz: 3500, eirpDBm: 60, heightM: 30, azimuthDeg: nil)], limits: icnirp)
+        let two = RFExposure.assess(
+            [
+                ExposureSource(id: "a", frequencyMHz: 900, eirpDBm: 60, heightM: 30, azimuthDeg: nil),
+                ExposureSource(id: "b", frequencyMHz: 3500, eirpDBm: 60, heightM: 30, azimuthDeg: nil)
+            ], limits: icnirp)
         XCTAssertEqual(two.boresightDistanceM, (1000 / (4 * Double.pi * 4.5) + 1000 / (4 * Double.pi * 10)).squareRoot(), accuracy: 1e-9)
         XCTAssertEqual(two.shares[0], 10 / 14.5, accuracy: 1e-9)
         // A sector: the reach is along boresight (azimuth 90), behind it 30 dB less.
@@ -246,7 +268,7 @@ final class SharingTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         try Data("low_mhz,high_mhz,limit_w_m2,limit_w_m2_per_mhz\n10,400,0.2,\n400,2000,,0.0005\n2000,300000,1,\n".utf8).write(to: url)
         let t = try ExposureLimits.load(csv: url.path)
-        XCTAssertEqual(t.limit(frequencyMHz: 900)!, 0.45, accuracy: 1e-12)   // one tenth of ICNIRP
+        XCTAssertEqual(t.limit(frequencyMHz: 900)!, 0.45, accuracy: 1e-12) // one tenth of ICNIRP
         XCTAssertEqual(t.limit(frequencyMHz: 3500), 1)
         try Data("low_mhz,high_mhz,limit_w_m2\n10,400,abc\n".utf8).write(to: url)
         XCTAssertThrowsError(try ExposureLimits.load(csv: url.path)) { e in XCTAssertTrue("\(e)".contains("row 1, column 'limit_w_m2': value 'abc'"), "\(e)") }
@@ -287,22 +309,28 @@ final class SharingTests: XCTestCase {
         func err(_ text: String) -> String {
             do { _ = try SharingProposal.decode(Data(text.utf8), source: "p.json"); return "" } catch { return "\(error)" }
         }
-        XCTAssertTrue(err("{\n  \"operator\": \"X\",\n  \"kind\": co_location\n}").contains("malformed JSON at line 3, column 11"),
-                      err("{\n  \"operator\": \"X\",\n  \"kind\": co_location\n}"))
+        XCTAssertTrue(
+            err("{\n  \"operator\": \"X\",\n  \"kind\": co_location\n}").contains("malformed JSON at line 3, column 11"),
+            err("{\n  \"operator\": \"X\",\n  \"kind\": co_location\n}"))
         XCTAssertTrue(err("{\"operator\": \"X\", \"kind\": \"tower\", \"transmitters\": []}").contains("'kind'"))
         XCTAssertTrue(err("{\"operator\": \"X\", \"kind\": \"co_location\", \"transmitters\": []}").contains("host_site_id"))
         let t = "{\"id\":\"a\",\"technology\":\"4G\",\"antenna_height_m\":30,\"frequency_mhz\":\"763\",\"bandwidth_mhz\":10,\"eirp_dbm\":60}"
-        XCTAssertTrue(err("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(t)]}")
-            .contains("field 'transmitters[0].frequency_mhz': expected a number"))
+        XCTAssertTrue(
+            err("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(t)]}")
+                .contains("field 'transmitters[0].frequency_mhz': expected a number"))
         let noEirp = "{\"id\":\"a\",\"technology\":\"4G\",\"antenna_height_m\":30,\"frequency_mhz\":763,\"bandwidth_mhz\":10}"
-        XCTAssertTrue(err("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(noEirp)]}")
-            .contains("transmitters[0].eirp_dbm' is missing"))
+        XCTAssertTrue(
+            err("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(noEirp)]}")
+                .contains("transmitters[0].eirp_dbm' is missing"))
         let badTech = "{\"id\":\"a\",\"technology\":\"6G\",\"antenna_height_m\":30,\"frequency_mhz\":763,\"bandwidth_mhz\":10,\"eirp_dbm\":60}"
-        XCTAssertTrue(err("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(badTech)]}")
-            .contains("transmitters[0].technology': value '6G'"))
+        XCTAssertTrue(
+            err("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(badTech)]}")
+                .contains("transmitters[0].technology': value '6G'"))
         // Power + gain − losses instead of EIRP.
-        let split = "{\"id\":\"a\",\"technology\":\"4G\",\"antenna_height_m\":30,\"frequency_mhz\":763,\"bandwidth_mhz\":10,\"tx_power_dbm\":46,\"antenna_gain_dbi\":17,\"losses_db\":3}"
-        let p = try SharingProposal.decode(Data("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(split)]}".utf8), source: "p.json")
+        let split =
+            "{\"id\":\"a\",\"technology\":\"4G\",\"antenna_height_m\":30,\"frequency_mhz\":763,\"bandwidth_mhz\":10,\"tx_power_dbm\":46,\"antenna_gain_dbi\":17,\"losses_db\":3}"
+        let p = try SharingProposal.decode(
+            Data("{\"operator\": \"X\", \"kind\": \"co_location\", \"host_site_id\": \"S\", \"transmitters\": [\(split)]}".utf8), source: "p.json")
         XCTAssertEqual(p.transmitters[0].effectiveEIRPDBm, 60)
     }
 }

@@ -44,9 +44,11 @@ final class TypedStudyTests: XCTestCase {
 
     func testWrongValuesAreRefusedWhenTheStudyIsDecoded() {
         let base = #""west": 106.9, "south": 10.9, "east": 107.1, "north": 11.1"#
-        for (extra, expected) in [(#""model": "okumura""#, "model 'okumura'"), (#""profiles": "fast""#, "radial, exact"),
-                                  (#""environment": "jungle""#, "environment 'jungle'"), (#""anchorSpacingCells": 3"#, "anchor spacing 3"),
-                                  (#""model": "itm", "modelSettings": {"climate": "seven"}"#, "model settings")] {
+        for (extra, expected) in [
+            (#""model": "okumura""#, "model 'okumura'"), (#""profiles": "fast""#, "radial, exact"),
+            (#""environment": "jungle""#, "environment 'jungle'"), (#""anchorSpacingCells": 3"#, "anchor spacing 3"),
+            (#""model": "itm", "modelSettings": {"climate": "seven"}"#, "model settings")
+        ] {
             XCTAssertThrowsError(try decode("{\(base), \(extra)}"), extra) { XCTAssertTrue("\($0)".contains(expected), "\($0)") }
         }
     }
@@ -86,8 +88,9 @@ final class TypedStudyTests: XCTestCase {
             for n in [40, 12, 40, 7] {
                 let profile = TerrainProfile(elevationsM: (0..<n).map { 20 + 15 * sin(Double($0)) }, spacingM: 90)
                 let link = PathLink(frequencyMHz: 900, txHeightM: 30, rxHeightM: 1.5, coordinates: (11.0, 107.0, 11.02, 107.01))
-                XCTAssertEqual(try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB,
-                               try model.lossDB(profile: profile, link: link).lossDB, "\(id) \(n) points")
+                XCTAssertEqual(
+                    try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB,
+                    try model.lossDB(profile: profile, link: link).lossDB, "\(id) \(n) points")
             }
         }
     }

@@ -24,20 +24,24 @@ final class ViewshedTests: XCTestCase {
         XCTAssertEqual(grid.height, 643)
         let observers = Self.observers(grid)
         for o in observers {
-            let gdal = try GDALViewshed.run(grid: grid, observerCol: o.col, observerRow: o.row,
-                                            observerHeightM: o.heightM, targetHeightM: o.targetM, maxDistanceM: o.maxDistanceM)
-            let ours = try Viewshed.compute(grid: grid, observerCol: o.col, observerRow: o.row, observerHeightM: o.heightM,
-                                            targetHeightM: o.targetM, maxDistanceM: o.maxDistanceM)
+            let gdal = try GDALViewshed.run(
+                grid: grid, observerCol: o.col, observerRow: o.row,
+                observerHeightM: o.heightM, targetHeightM: o.targetM, maxDistanceM: o.maxDistanceM)
+            let ours = try Viewshed.compute(
+                grid: grid, observerCol: o.col, observerRow: o.row, observerHeightM: o.heightM,
+                targetHeightM: o.targetM, maxDistanceM: o.maxDistanceM)
             let a = Self.agreement(ours, gdal.values)
-            let farthest = ours.indices.filter { ours[$0] != gdal.values[$0] }
+            let farthest =
+                ours.indices.filter { ours[$0] != gdal.values[$0] }
                 .map { max(abs($0 % grid.width - o.col), abs($0 / grid.width - o.row)) }.max() ?? 0
             let visible = ours.filter { $0 == Viewshed.visible }.count
-            print(String(format: "viewshed %@ (col %d, row %d, %.0f m + %.0f m, target %.0f m, max %@): %d cells compared, " +
-                         "%.4f %% agree, %d differ (ours visible/GDAL hidden %d, reverse %d, range %d; farthest %d cells " +
-                         "from the observer); %d visible",
-                         o.name, o.col, o.row, Double(grid[o.col, o.row]), o.heightM, o.targetM,
-                         o.maxDistanceM.map { String(format: "%.0f m", $0) } ?? "none",
-                         a.compared, a.percent, a.differ, a.oursVisible, a.gdalVisible, a.range, farthest, visible))
+            print(
+                String(
+                    format: "viewshed %@ (col %d, row %d, %.0f m + %.0f m, target %.0f m, max %@): %d cells compared, "
+                        + "%.4f %% agree, %d differ (ours visible/GDAL hidden %d, reverse %d, range %d; farthest %d cells " + "from the observer); %d visible",
+                    o.name, o.col, o.row, Double(grid[o.col, o.row]), o.heightM, o.targetM,
+                    o.maxDistanceM.map { String(format: "%.0f m", $0) } ?? "none",
+                    a.compared, a.percent, a.differ, a.oursVisible, a.gdalVisible, a.range, farthest, visible))
             XCTAssertGreaterThan(a.compared, 100_000, o.name)
             XCTAssertGreaterThanOrEqual(a.percent, 99.5, o.name)
             // Not trivial: both visible and hidden cells in quantity.
@@ -61,12 +65,14 @@ final class ViewshedTests: XCTestCase {
         return [
             Observer(name: "ridge", col: hi.0, row: hi.1, heightM: 10, targetM: 0, maxDistanceM: nil),
             Observer(name: "valley", col: lo.0, row: lo.1, heightM: 30, targetM: 2, maxDistanceM: 15_000),
-            Observer(name: "slope", col: grid.width / 2, row: grid.height / 2, heightM: 2, targetM: 10, maxDistanceM: 12_000),
+            Observer(name: "slope", col: grid.width / 2, row: grid.height / 2, heightM: 2, targetM: 10, maxDistanceM: 12_000)
         ]
     }
 
-    struct Agreement { var compared = 0, differ = 0, oursVisible = 0, gdalVisible = 0, range = 0
-        var percent: Double { compared == 0 ? 0 : 100 * Double(compared - differ) / Double(compared) } }
+    struct Agreement {
+        var compared = 0, differ = 0, oursVisible = 0, gdalVisible = 0, range = 0
+        var percent: Double { compared == 0 ? 0 : 100 * Double(compared - differ) / Double(compared) }
+    }
 
     /// Cells either side places in range (≠ 255); a cell in range on one side only counts as a disagreement.
     static func agreement(_ ours: [UInt8], _ gdal: [UInt8]) -> Agreement {
@@ -75,20 +81,28 @@ final class ViewshedTests: XCTestCase {
             a.compared += 1
             if ours[i] == gdal[i] { continue }
             a.differ += 1
-            if ours[i] == Viewshed.outside || gdal[i] == Viewshed.outside { a.range += 1 }
-            else if ours[i] == Viewshed.visible { a.oursVisible += 1 } else { a.gdalVisible += 1 }
+            if ours[i] == Viewshed.outside || gdal[i] == Viewshed.outside {
+                a.range += 1
+            } else if ours[i] == Viewshed.visible {
+                a.oursVisible += 1
+            } else {
+                a.gdalVisible += 1
+            }
         }
         return a
     }
 
     // MARK: synthetic cases
 
-    private func run(_ z: [Float], _ w: Int, _ h: Int, cell: Double = 30, col: Int, row: Int, eye: Double, target: Double = 0,
-                     maxDistance: Double?, curvature: Double = 0.85714, concurrent: Bool = true) -> [UInt8] {
+    private func run(
+        _ z: [Float], _ w: Int, _ h: Int, cell: Double = 30, col: Int, row: Int, eye: Double, target: Double = 0,
+        maxDistance: Double?, curvature: Double = 0.85714, concurrent: Bool = true
+    ) -> [UInt8] {
         z.withUnsafeBufferPointer {
-            Viewshed.compute(elevations: $0, width: w, height: h, cellSizeXM: cell, cellSizeYM: cell, observerCol: col,
-                             observerRow: row, observerHeightM: eye, targetHeightM: target, maxDistanceM: maxDistance,
-                             curvatureCoefficient: curvature, earthDiameterM: Viewshed.wgs84EarthDiameterM, concurrent: concurrent)
+            Viewshed.compute(
+                elevations: $0, width: w, height: h, cellSizeXM: cell, cellSizeYM: cell, observerCol: col,
+                observerRow: row, observerHeightM: eye, targetHeightM: target, maxDistanceM: maxDistance,
+                curvatureCoefficient: curvature, earthDiameterM: Viewshed.wgs84EarthDiameterM, concurrent: concurrent)
         }
     }
 
@@ -130,8 +144,9 @@ final class ViewshedTests: XCTestCase {
         XCTAssertEqual(v[80 * n + c + 4], Viewshed.visible, "south, short of the wall's column")
         XCTAssertEqual(v[0 * n + c + 8], Viewshed.hidden, "spread shadow (as GDAL)")
 
-        let grid = RasterGrid(width: n, height: n, geoTransform: GeoTransform(originX: 400_000, originY: 3_800_000, pixelWidth: 30, pixelHeight: 30),
-                              crs: "EPSG:32611", nodata: nil, values: z)
+        let grid = RasterGrid(
+            width: n, height: n, geoTransform: GeoTransform(originX: 400_000, originY: 3_800_000, pixelWidth: 30, pixelHeight: 30),
+            crs: "EPSG:32611", nodata: nil, values: z)
         let gdal = try GDALViewshed.run(grid: grid, observerCol: c, observerRow: c, observerHeightM: 2, targetHeightM: 0, maxDistanceM: nil)
         let differ = v.indices.filter { v[$0] != gdal.values[$0] }
         XCTAssertTrue(differ.allSatisfy { abs($0 / n - c) <= 1 && abs($0 % n - c) <= 1 }, "differences only next to the observer")

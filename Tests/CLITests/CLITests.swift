@@ -14,8 +14,10 @@ final class CLITests: XCTestCase {
 
     var executable: URL {
         let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")]
+        for candidate in [
+            Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")
+        ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         return bundleDir.appendingPathComponent("tanso")
     }
@@ -65,7 +67,8 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(notNumber.err.contains("expects a number"), notNumber.err)
     }
 
-    let txHeader = "id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern"
+    let txHeader =
+        "id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern"
 
     func testBadInputExitsOneWithAOneLineMessage() throws {
         _ = try write("tx.csv", "\(txHeader)\nT1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,\nT2,S1,V,4G,95,106.8,30,1800,20,60,,,,\n")
@@ -82,8 +85,9 @@ final class CLITests: XCTestCase {
     func testCoverageWithALandCoverClutterMap() throws {
         _ = try write("tx.csv", "\(txHeader)\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,\n")
         _ = try write("classes.csv", "class,loss_db\n40,5\n")
-        let lc = RasterGrid(width: 300, height: 300, geoTransform: GeoTransform(originX: 106.75, originY: 11.10, pixelWidth: 0.001, pixelHeight: 0.001),
-                            crs: "EPSG:4326", nodata: 0, fill: 40)
+        let lc = RasterGrid(
+            width: 300, height: 300, geoTransform: GeoTransform(originX: 106.75, originY: 11.10, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: 0, fill: 40)
         try lc.write(to: dir.appendingPathComponent("lc.tif").path)
         let common = ["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200"]
         XCTAssertEqual(try run(common + ["--output", "plain"]).code, 0)
@@ -106,27 +110,34 @@ final class CLITests: XCTestCase {
     }
 
     func testCoverageAndVillagesEndToEnd() throws {
-        _ = try write("tx.csv", """
-        \(txHeader)
-        A1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,
-        B1,SB,MobiFone,4G,10.950,106.960,40,1842.5,15,62,270,2,4,
-        """)
-        _ = try write("villages.csv", """
-        id,name,commune,district,latitude,longitude,population
-        V1,Near A,Xã 1,Huyện X,10.951,106.905,1000
-        V2,Near B,Xã 1,Huyện X,10.950,106.950,800
-        V3,Far,Xã 2,Huyện Y,11.030,107.040,300
-        V4,Outside,Xã 2,Huyện Y,12.000,107.000,50
-        V5,Mid,Xã 3,Huyện Y,10.990,106.930,400
-        """)
+        _ = try write(
+            "tx.csv",
+            """
+            \(txHeader)
+            A1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,
+            B1,SB,MobiFone,4G,10.950,106.960,40,1842.5,15,62,270,2,4,
+            """)
+        _ = try write(
+            "villages.csv",
+            """
+            id,name,commune,district,latitude,longitude,population
+            V1,Near A,Xã 1,Huyện X,10.951,106.905,1000
+            V2,Near B,Xã 1,Huyện X,10.950,106.950,800
+            V3,Far,Xã 2,Huyện Y,11.030,107.040,300
+            V4,Outside,Xã 2,Huyện Y,12.000,107.000,50
+            V5,Mid,Xã 3,Huyện Y,10.990,106.930,400
+            """)
         // DEM: a geographic 0.001° grid with a 200 m hill.
-        var dem = RasterGrid(width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
-                             crs: "EPSG:4326", nodata: -32768, fill: 10)
+        var dem = RasterGrid(
+            width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: -32768, fill: 10)
         for r in 0..<150 { for c in 0..<200 { dem[c, r] = 10 + 200 * Float(exp(-(pow(Double(c - 100), 2) + pow(Double(r - 75), 2)) / 400)) } }
         try dem.write(to: dir.appendingPathComponent("dem.tif").path)
 
-        let r = try run(["coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--dem", "dem.tif",
-                         "--area", "106.85,10.90,107.05,11.05", "--resolution-m", "100", "--output", "out", "--threshold", "4G=-85"])
+        let r = try run([
+            "coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--dem", "dem.tif",
+            "--area", "106.85,10.90,107.05,11.05", "--resolution-m", "100", "--output", "out", "--threshold", "4G=-85"
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertTrue(r.out.contains("Villages without 4G/5G from any operator"), r.out)
 
@@ -145,8 +156,11 @@ final class CLITests: XCTestCase {
         for row in rows {
             let p = try t.transform(x: Double(row["longitude"]!)!, y: Double(row["latitude"]!)!)
             let v = grid.value(atX: p.x, y: p.y)
-            if let v { XCTAssertEqual(Double(row["best_signal_dbm"]!)!, Double(v), accuracy: 0.051, row["id"]!) }
-            else { XCTAssertEqual(row["best_signal_dbm"], "", row["id"]!) }
+            if let v {
+                XCTAssertEqual(Double(row["best_signal_dbm"]!)!, Double(v), accuracy: 0.051, row["id"]!)
+            } else {
+                XCTAssertEqual(row["best_signal_dbm"], "", row["id"]!)
+            }
             let services = row.filter { $0.key.hasSuffix("_4G_dbm") }.compactMap { Double($0.value) }
             let covered = services.contains { $0 >= -85 }
             XCTAssertEqual(row["covered_4g_5g"], covered ? "1" : "0", row["id"]!)
@@ -177,21 +191,27 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(png.bandCount, 4)
 
         // study.json reproduces the run.
-        let again = try run(["coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--dem", "dem.tif",
-                             "--study", "out/study.json", "--output", "out2"])
+        let again = try run([
+            "coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--dem", "dem.tif",
+            "--study", "out/study.json", "--output", "out2"
+        ])
         XCTAssertEqual(again.code, 0, again.err)
         XCTAssertEqual(try RasterDataset(path: dir.appendingPathComponent("out2/best_signal_dbm.tif").path).readGrid().values, grid.values)
 
         // tanso villages on the raster gives the same uncovered list at the same threshold for the best signal.
-        let v = try run(["villages", "--coverage", "out/best_signal_dbm.tif", "--villages", "villages.csv",
-                         "--threshold-dbm", "-85", "--output", "below.csv"])
+        let v = try run([
+            "villages", "--coverage", "out/best_signal_dbm.tif", "--villages", "villages.csv",
+            "--threshold-dbm", "-85", "--output", "below.csv"
+        ])
         XCTAssertEqual(v.code, 0, v.err)
         let below = try csvRows("below.csv").map { $0["id"]! }
         let bestBelow = rows.filter { Double($0["best_signal_dbm"]!).map { $0 < -85 } ?? true }.map { $0["id"]! }
         XCTAssertEqual(below.sorted(), bestBelow.sorted())
         XCTAssertTrue(v.out.contains("villages below -85.0 dBm"), v.out)
-        let gp = try run(["villages", "--coverage", "out/best_signal_dbm.tif", "--villages", "villages.csv",
-                          "--threshold-dbm", "-85", "--output", "below.gpkg", "--all"])
+        let gp = try run([
+            "villages", "--coverage", "out/best_signal_dbm.tif", "--villages", "villages.csv",
+            "--threshold-dbm", "-85", "--output", "below.gpkg", "--all"
+        ])
         XCTAssertEqual(gp.code, 0, gp.err)
         XCTAssertEqual(try VectorReader.read(dir.appendingPathComponent("below.gpkg").path).features.count, 5)
     }
@@ -209,12 +229,14 @@ final class CLITests: XCTestCase {
 
 extension CLITests {
     func testPathLossBatchAndLinkModes() throws {
-        _ = try write("paths.csv", """
-        id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m,note
-        a,900,30,1.5,500,100 110 130 100 90 95 100,first
-        b,900,30,1.5,500,100 x,broken
-        c,1800,40,1.5,250,50 55 60 80 70 60 50 45 40,third
-        """)
+        _ = try write(
+            "paths.csv",
+            """
+            id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m,note
+            a,900,30,1.5,500,100 110 130 100 90 95 100,first
+            b,900,30,1.5,500,100 x,broken
+            c,1800,40,1.5,250,50 55 60 80 70 60 50 45 40,third
+            """)
         let r = try run(["pathloss", "--model", "hata", "--input", "paths.csv", "--output", "out/losses.csv", "--threads", "2"])
         XCTAssertEqual(r.code, 1, "one row failed")
         XCTAssertTrue(r.err.contains("1 of 3 rows not computed"), r.err)
@@ -235,29 +257,36 @@ extension CLITests {
         XCTAssertTrue(unknown.err.contains("itm, p526"), unknown.err)
 
         // Link mode over a small UTM DEM: a 100 m plateau.
-        let dem = RasterGrid(width: 100, height: 100, geoTransform: GeoTransform(originX: 680_000, originY: 1_200_000, pixelWidth: 30, pixelHeight: 30),
-                             crs: "EPSG:32648", nodata: -32768, fill: 100)
+        let dem = RasterGrid(
+            width: 100, height: 100, geoTransform: GeoTransform(originX: 680_000, originY: 1_200_000, pixelWidth: 30, pixelHeight: 30),
+            crs: "EPSG:32648", nodata: -32768, fill: 100)
         try dem.write(to: dir.appendingPathComponent("dem.tif").path)
         let t = try CoordinateTransform(from: "EPSG:32648", to: "EPSG:4326")
         let a = try t.transform(x: 680_300, y: 1_199_700), b = try t.transform(x: 682_700, y: 1_197_600)
-        let link = try run(["pathloss", "--model", "fspl", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "\(b.y),\(b.x)",
-                            "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
+        let link = try run([
+            "pathloss", "--model", "fspl", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "\(b.y),\(b.x)",
+            "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"
+        ])
         XCTAssertEqual(link.code, 0, link.err)
-        let dKm = (2400.0 * 2400.0 + 2100.0 * 2100.0).squareRoot() / 1000   // UTM distance; the geodesic differs by the scale factor (< 0.1 %)
+        let dKm = (2400.0 * 2400.0 + 2100.0 * 2100.0).squareRoot() / 1000 // UTM distance; the geodesic differs by the scale factor (< 0.1 %)
         let expected = 32.44778322 + 20 * log10(1000) + 20 * log10(dKm)
         let loss = try XCTUnwrap(link.out.split(separator: "\n").first { $0.hasPrefix("loss") }.flatMap { Double($0.split(separator: " ")[1]) })
         XCTAssertEqual(loss, expected, accuracy: 0.02, link.out)
         XCTAssertTrue(link.out.contains("terrain 100.0–100.0 m"), link.out)
         // P.1812 and P.452 take the link's coordinates without --set.
         for model in ["p1812", "p452"] {
-            let r = try run(["pathloss", "--model", model, "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "\(b.y),\(b.x)",
-                             "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
+            let r = try run([
+                "pathloss", "--model", model, "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "\(b.y),\(b.x)",
+                "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"
+            ])
             XCTAssertEqual(r.code, 0, model + ": " + r.err)
             XCTAssertTrue(r.out.contains("loss"), r.out)
         }
 
-        let outside = try run(["pathloss", "--model", "itm", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "11.5,107.5",
-                               "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"])
+        let outside = try run([
+            "pathloss", "--model", "itm", "--dem", "dem.tif", "--from", "\(a.y),\(a.x)", "--to", "11.5,107.5",
+            "--frequency-mhz", "1000", "--tx-height-m", "30", "--rx-height-m", "1.5"
+        ])
         XCTAssertEqual(outside.code, 1)
         XCTAssertTrue(outside.err.contains("no elevation"), outside.err)
     }

@@ -14,8 +14,10 @@ final class ComplianceCLITests: XCTestCase {
 
     var executable: URL {
         let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")]
+        for candidate in [
+            Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")
+        ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         return bundleDir.appendingPathComponent("tanso")
     }
@@ -56,30 +58,42 @@ final class ComplianceCLITests: XCTestCase {
     /// coverage → compliance (zones, targets, HTML) → compliance again with an indoor margin and --baseline
     /// (villages newly uncovered) → candidates.
     func testComplianceEndToEnd() throws {
-        try write("tx.csv", """
-        id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
-        A1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,
-        B1,SB,MobiFone,5G,10.950,106.960,30,3650,100,68,,,,
-        """)
-        try write("villages.csv", """
-        id,name,commune,district,latitude,longitude,population
-        V1,Near A,Xã 1,Huyện X,10.951,106.905,1000
-        V2,Near B,Xã 1,Huyện X,10.950,106.958,800
-        V3,Far,Xã 2,Huyện Y,11.040,107.040,300
-        """)
-        try write("zones.geojson", """
-        {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z1","name":"KCN","kind":"industrial_park"},
-        "geometry":{"type":"Polygon","coordinates":[[[106.955,10.945],[106.965,10.945],[106.965,10.955],[106.955,10.955],[106.955,10.945]]]}}]}
-        """)
-        try write("targets.json", """
-        {"targets":[{"id":"v45","subject":"villages","technologies":["4G","5G"],"min_share":0.5},
-                    {"id":"z5","subject":"zones","technologies":["5G"],"zone_kinds":["industrial_park"],"min_area_share":0.9}]}
-        """)
-        let cov = try run(["coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.05,11.05",
-                           "--resolution-m", "100", "--output", "cov"])
+        try write(
+            "tx.csv",
+            """
+            id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
+            A1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,
+            B1,SB,MobiFone,5G,10.950,106.960,30,3650,100,68,,,,
+            """)
+        try write(
+            "villages.csv",
+            """
+            id,name,commune,district,latitude,longitude,population
+            V1,Near A,Xã 1,Huyện X,10.951,106.905,1000
+            V2,Near B,Xã 1,Huyện X,10.950,106.958,800
+            V3,Far,Xã 2,Huyện Y,11.040,107.040,300
+            """)
+        try write(
+            "zones.geojson",
+            """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z1","name":"KCN","kind":"industrial_park"},
+            "geometry":{"type":"Polygon","coordinates":[[[106.955,10.945],[106.965,10.945],[106.965,10.955],[106.955,10.955],[106.955,10.945]]]}}]}
+            """)
+        try write(
+            "targets.json",
+            """
+            {"targets":[{"id":"v45","subject":"villages","technologies":["4G","5G"],"min_share":0.5},
+                        {"id":"z5","subject":"zones","technologies":["5G"],"zone_kinds":["industrial_park"],"min_area_share":0.9}]}
+            """)
+        let cov = try run([
+            "coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.05,11.05",
+            "--resolution-m", "100", "--output", "cov"
+        ])
         XCTAssertEqual(cov.code, 0, cov.err)
-        let r = try run(["compliance", "--coverage", "cov", "--villages", "villages.csv", "--zones", "zones.geojson",
-                         "--targets", "targets.json", "--transmitters", "tx.csv", "--output", "c1"])
+        let r = try run([
+            "compliance", "--coverage", "cov", "--villages", "villages.csv", "--zones", "zones.geojson",
+            "--targets", "targets.json", "--transmitters", "tx.csv", "--output", "c1"
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertTrue(r.out.contains("v45: 2/3 villages meet it"), r.out)
         XCTAssertTrue(r.out.contains("z5: 1/1 zones meet it"), r.out)
@@ -100,14 +114,18 @@ final class ComplianceCLITests: XCTestCase {
         XCTAssertEqual(try VectorReader.layerNames(dir.appendingPathComponent("c1/compliance.gpkg").path), ["villages", "zones", "units"])
 
         // Indoor: 40 dB more loses the villages; the baseline names them.
-        let r2 = try run(["compliance", "--coverage", "cov", "--villages", "villages.csv", "--targets", "targets.json",
-                          "--transmitters", "tx.csv", "--indoor-margin-db", "40", "--baseline", "c1", "--output", "c2"])
+        let r2 = try run([
+            "compliance", "--coverage", "cov", "--villages", "villages.csv", "--targets", "targets.json",
+            "--transmitters", "tx.csv", "--indoor-margin-db", "40", "--baseline", "c1", "--output", "c2"
+        ])
         XCTAssertEqual(r2.code, 0, r2.err)
         let changes = try csv("c2/changes.csv")
         XCTAssertEqual(Set(changes.filter { $0["change"] == "newly_uncovered" }.map { $0["id"]! }), ["V1", "V2"])
 
-        let c = try run(["candidates", "--coverage", "cov", "--villages", "villages.csv", "--transmitters", "tx.csv",
-                         "--operator", "Viettel", "--grid-km", "2", "--sites", "3", "--radius-km", "5", "--output", "cand"])
+        let c = try run([
+            "candidates", "--coverage", "cov", "--villages", "villages.csv", "--transmitters", "tx.csv",
+            "--operator", "Viettel", "--grid-km", "2", "--sites", "3", "--radius-km", "5", "--output", "cand"
+        ])
         XCTAssertEqual(c.code, 0, c.err)
         let picks = try csv("cand/candidates.csv")
         XCTAssertFalse(picks.isEmpty, c.out)

@@ -14,8 +14,10 @@ final class HardeningCLITests: XCTestCase {
 
     var executable: URL {
         let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")]
+        for candidate in [
+            Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")
+        ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         return bundleDir.appendingPathComponent("tanso")
     }
@@ -53,21 +55,23 @@ final class HardeningCLITests: XCTestCase {
     }
 
     static let tx = """
-    id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
-    T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,
-    T2,S2,VinaPhone,4G,10.95,107.05,30,783,10,60,,0,2,
+        id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
+        T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,
+        T2,S2,VinaPhone,4G,10.95,107.05,30,783,10,60,,0,2,
 
-    """
+        """
     static let villages = """
-    id,name,commune,district,latitude,longitude,population
-    V1,Ấp Một,Xã A,Huyện B,10.905,107.003,1200
-    V2,Ấp Hai,Xã A,Huyện B,10.89,106.99,800
+        id,name,commune,district,latitude,longitude,population
+        V1,Ấp Một,Xã A,Huyện B,10.905,107.003,1200
+        V2,Ấp Hai,Xã A,Huyện B,10.89,106.99,800
 
-    """
+        """
 
     func coverageArgs(_ extra: [String]) throws -> [String] {
-        ["coverage", "--transmitters", try write("tx.csv", Self.tx), "--area", "106.98,10.88,107.02,10.92",
-         "--resolution-m", "500", "--output", dir.appendingPathComponent("out").path] + extra
+        [
+            "coverage", "--transmitters", try write("tx.csv", Self.tx), "--area", "106.98,10.88,107.02,10.92",
+            "--resolution-m", "500", "--output", dir.appendingPathComponent("out").path
+        ] + extra
     }
 
     /// A one-line error: no raw Foundation error domains, no control characters, not longer than ~400 characters.
@@ -87,8 +91,10 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(r.code, 2, r.err)
         XCTAssertTrue(r.err.contains("unknown setting 'colour'"), r.err)
         XCTAssertTrue(r.err.contains("climate") && r.err.contains("time_pct"), r.err)
-        let p = try run(["pathloss", "--model", "fspl", "--dem", "x.tif", "--from", "10,106", "--to", "10.1,106",
-                         "--frequency-mhz", "900", "--tx-height-m", "30", "--rx-height-m", "2", "--set", "colour=red"])
+        let p = try run([
+            "pathloss", "--model", "fspl", "--dem", "x.tif", "--from", "10,106", "--to", "10.1,106",
+            "--frequency-mhz", "900", "--tx-height-m", "30", "--rx-height-m", "2", "--set", "colour=red"
+        ])
         XCTAssertEqual(p.code, 2, p.err)
         XCTAssertTrue(p.err.contains("unknown setting 'colour'"), p.err)
     }
@@ -111,12 +117,14 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(r.err.contains("1–7"), r.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/best_signal_dbm.tif").path))
         // The same range in a path-loss batch row: a row error, the other rows computed.
-        let batch = try write("paths.csv", """
-        id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m,climate
-        good,900,30,2,100,0 0 0 0 0,5
-        bad,900,30,2,100,0 0 0 0 0,99
+        let batch = try write(
+            "paths.csv",
+            """
+            id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m,climate
+            good,900,30,2,100,0 0 0 0 0,5
+            bad,900,30,2,100,0 0 0 0 0,99
 
-        """)
+            """)
         let b = try run(["pathloss", "--model", "itm", "--input", batch, "--output", dir.appendingPathComponent("loss.csv").path])
         XCTAssertEqual(b.code, 1, b.err)
         let out = try String(contentsOf: dir.appendingPathComponent("loss.csv"), encoding: .utf8)
@@ -127,40 +135,50 @@ final class HardeningCLITests: XCTestCase {
     // MARK: antenna patterns
 
     static let shareAssignments = """
-    id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m,eirp_dbm
-    A-T1,S1,Viettel,mobile,773,10000,10.9,107.0,40,60
+        id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m,eirp_dbm
+        A-T1,S1,Viettel,mobile,773,10000,10.9,107.0,40,60
 
-    """
+        """
 
     /// Failed before: a transmitters file or a proposal naming `../../…/shadow` opened the file and echoed its
     /// first line in the error.
     func testPatternOutsideTheFolderIsAnErrorNamingRecordAndField() throws {
         _ = try write("secret/shadow", "root:$6$SECRETHASH:19000:0:99999:7:::\n")
-        let tx = Self.tx.replacingOccurrences(of: "T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,",
-                                              with: "T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,../secret/shadow")
+        let tx = Self.tx.replacingOccurrences(
+            of: "T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,",
+            with: "T1,S1,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,../secret/shadow")
         let txPath = try write("net/tx.csv", tx)
-        let r = try run(["coverage", "--transmitters", txPath, "--area", "106.98,10.88,107.02,10.92", "--resolution-m", "500",
-                         "--output", dir.appendingPathComponent("out").path])
+        let r = try run([
+            "coverage", "--transmitters", txPath, "--area", "106.98,10.88,107.02,10.92", "--resolution-m", "500",
+            "--output", dir.appendingPathComponent("out").path
+        ])
         XCTAssertEqual(r.code, 1, r.err)
         assertReadable(r.err)
         XCTAssertTrue(r.err.contains("tx.csv: transmitter 'T1', field 'antenna_pattern'"), r.err)
         XCTAssertTrue(r.err.contains("inside the patterns folder"), r.err)
         XCTAssertFalse(r.err.contains("SECRETHASH"), r.err)
         // Absolute path, through --antenna-dir.
-        let abs = try run(["coverage", "--transmitters", try write("net/tx2.csv", tx.replacingOccurrences(of: "../secret/shadow", with: dir.appendingPathComponent("secret/shadow").path)),
-                           "--antenna-dir", dir.appendingPathComponent("net").path, "--area", "106.98,10.88,107.02,10.92",
-                           "--resolution-m", "500", "--output", dir.appendingPathComponent("out").path])
+        let abs = try run([
+            "coverage", "--transmitters",
+            try write("net/tx2.csv", tx.replacingOccurrences(of: "../secret/shadow", with: dir.appendingPathComponent("secret/shadow").path)),
+            "--antenna-dir", dir.appendingPathComponent("net").path, "--area", "106.98,10.88,107.02,10.92",
+            "--resolution-m", "500", "--output", dir.appendingPathComponent("out").path
+        ])
         XCTAssertEqual(abs.code, 1, abs.err)
         XCTAssertFalse(abs.err.contains("SECRETHASH"), abs.err)
         // A sharing proposal's antenna_pattern.
-        let proposal = try write("net/p.json", """
-        {"operator": "MobiFone", "kind": "co_location", "host_site_id": "S1",
-         "transmitters": [{"id": "MF-1", "technology": "4G", "antenna_height_m": 30, "frequency_mhz": 1862.5,
-                           "bandwidth_mhz": 15, "eirp_dbm": 60, "azimuth_deg": 30, "antenna_pattern": "../secret/shadow"}]}
-        """)
-        let share = try run(["share-check", "--proposal", proposal, "--transmitters", try write("net/tx3.csv", Self.tx),
-                             "--assignments", try write("net/asg.csv", Self.shareAssignments),
-                             "--villages", try write("net/v.csv", Self.villages), "--output", dir.appendingPathComponent("share").path])
+        let proposal = try write(
+            "net/p.json",
+            """
+            {"operator": "MobiFone", "kind": "co_location", "host_site_id": "S1",
+             "transmitters": [{"id": "MF-1", "technology": "4G", "antenna_height_m": 30, "frequency_mhz": 1862.5,
+                               "bandwidth_mhz": 15, "eirp_dbm": 60, "azimuth_deg": 30, "antenna_pattern": "../secret/shadow"}]}
+            """)
+        let share = try run([
+            "share-check", "--proposal", proposal, "--transmitters", try write("net/tx3.csv", Self.tx),
+            "--assignments", try write("net/asg.csv", Self.shareAssignments),
+            "--villages", try write("net/v.csv", Self.villages), "--output", dir.appendingPathComponent("share").path
+        ])
         XCTAssertEqual(share.code, 1, share.err)
         XCTAssertTrue(share.err.contains("p.json: transmitters[0] 'MF-1', field 'antenna_pattern'"), share.err)
         XCTAssertFalse(share.err.contains("SECRETHASH"), share.err)
@@ -171,13 +189,15 @@ final class HardeningCLITests: XCTestCase {
     /// Failed before: spacing_m 1e20 crashed the process (rc 132, the whole batch lost) and 1e12 wrote "-nan"
     /// with exit 0.
     func testAbsurdProfileSpacingIsARowError() throws {
-        let batch = try write("paths.csv", """
-        id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m
-        huge,900,30,2,1e20,0 0 0 0 0
-        big,900,30,2,1e12,0 0 0 0 0
-        fine,900,30,2,100,0 0 0 0 0
+        let batch = try write(
+            "paths.csv",
+            """
+            id,frequency_mhz,tx_height_m,rx_height_m,spacing_m,elevations_m
+            huge,900,30,2,1e20,0 0 0 0 0
+            big,900,30,2,1e12,0 0 0 0 0
+            fine,900,30,2,100,0 0 0 0 0
 
-        """)
+            """)
         for model in ["itm", "p526", "fspl", "ehata"] {
             let out = dir.appendingPathComponent("loss-\(model).csv").path
             let r = try run(["pathloss", "--model", model, "--input", batch, "--output", out])
@@ -218,17 +238,22 @@ final class HardeningCLITests: XCTestCase {
 
     /// Failed before: `candidates --grid-km 0.001` built a grid without bound (hours, gigabytes).
     func testCandidateGridIsLimited() throws {
-        let villages = try write("villages.csv", """
-        id,name,commune,district,latitude,longitude,population
-        V1,A,C,D,10.0,106.5,100
-        V2,B,C,D,11.0,107.5,100
+        let villages = try write(
+            "villages.csv",
+            """
+            id,name,commune,district,latitude,longitude,population
+            V1,A,C,D,10.0,106.5,100
+            V2,B,C,D,11.0,107.5,100
 
-        """)
+            """)
         let cov = try run(try coverageArgs([]))
         XCTAssertEqual(cov.code, 0, cov.err)
         let start = Date()
-        let r = try run(["candidates", "--coverage", dir.appendingPathComponent("out").path, "--villages", villages,
-                         "--grid-km", "0.001", "--output", dir.appendingPathComponent("cand").path], timeout: 60)
+        let r = try run(
+            [
+                "candidates", "--coverage", dir.appendingPathComponent("out").path, "--villages", villages,
+                "--grid-km", "0.001", "--output", dir.appendingPathComponent("cand").path
+            ], timeout: 60)
         XCTAssertEqual(r.code, 1, r.err)
         assertReadable(r.err.components(separatedBy: "\n").first { $0.hasPrefix("tanso: error") } ?? r.err)
         XCTAssertTrue(r.err.contains("use a larger --grid-km"), r.err)
@@ -248,7 +273,7 @@ final class HardeningCLITests: XCTestCase {
     /// Failed before: a Windows-1258 villages file ran with its names turned into U+FFFD, exit 0.
     func testEncodingIsCheckedOrDeclared() throws {
         var bytes = Data("id,name,commune,district,latitude,longitude,population\nV1,".utf8)
-        bytes.append(contentsOf: [0x56, 0x69, 0xEA, 0xF2, 0x74])      // "Việt" in Windows-1258
+        bytes.append(contentsOf: [0x56, 0x69, 0xEA, 0xF2, 0x74]) // "Việt" in Windows-1258
         bytes.append(contentsOf: Array(",X,D,10.9,107.0,100\n".utf8))
         let villages = try write("v1258.csv", bytes)
         let bad = try run(try coverageArgs(["--villages", villages]))
@@ -268,20 +293,29 @@ final class HardeningCLITests: XCTestCase {
     // MARK: share-check judgement
 
     func shareProposal(_ name: String, kind: String) throws -> String {
-        let place = kind == "new_tower" ? "\"site_id\": \"NEW-1\", \"latitude\": -33.8568, \"longitude\": 151.2153, \"tower_height_m\": 40,"
-                                        : "\"host_site_id\": \"VT-A\","
-        return try write(name, """
-        {"operator": "MobiFone", "kind": "\(kind)", \(place)
-         "transmitters": [{"id": "MF-1", "technology": "4G", "antenna_height_m": 36, "frequency_mhz": 1862.5, "bandwidth_mhz": 15,
-                           "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}]}
-        """)
+        let place =
+            kind == "new_tower"
+            ? "\"site_id\": \"NEW-1\", \"latitude\": -33.8568, \"longitude\": 151.2153, \"tower_height_m\": 40,"
+            : "\"host_site_id\": \"VT-A\","
+        return try write(
+            name,
+            """
+            {"operator": "MobiFone", "kind": "\(kind)", \(place)
+             "transmitters": [{"id": "MF-1", "technology": "4G", "antenna_height_m": 36, "frequency_mhz": 1862.5, "bandwidth_mhz": 15,
+                               "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}]}
+            """)
     }
 
-    func shareRun(_ proposal: String, tx: String = CLITests.shareTx, output: String, extra: [String] = []) throws -> (code: Int32, json: [String: Any], html: String, err: String) {
-        let r = try run(["share-check", "--proposal", proposal, "--transmitters", try write("s-tx.csv", tx),
-                         "--assignments", try write("s-asg.csv", CLITests.shareAssignments),
-                         "--villages", try write("s-v.csv", CLITests.shareVillages), "--radius-km", "4", "--max-radius-km", "10",
-                         "--output", dir.appendingPathComponent(output).path] + extra)
+    func shareRun(
+        _ proposal: String, tx: String = CLITests.shareTx, output: String, extra: [String] = []
+    ) throws -> (code: Int32, json: [String: Any], html: String, err: String) {
+        let r = try run(
+            [
+                "share-check", "--proposal", proposal, "--transmitters", try write("s-tx.csv", tx),
+                "--assignments", try write("s-asg.csv", CLITests.shareAssignments),
+                "--villages", try write("s-v.csv", CLITests.shareVillages), "--radius-km", "4", "--max-radius-km", "10",
+                "--output", dir.appendingPathComponent(output).path
+            ] + extra)
         guard r.code == 0 else { return (r.code, [:], "", r.err) }
         let data = try Data(contentsOf: dir.appendingPathComponent(output).appendingPathComponent("result.json"))
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -334,8 +368,9 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(cov.code, 0, cov.err)
         let best = dir.appendingPathComponent("out/best_signal_dbm.tif").path
         XCTAssertEqual(try RasterDataset(path: best).unit(band: 1), "dBm", "tanso's writer marks the unit")
-        var dem = RasterGrid(width: 60, height: 60, geoTransform: GeoTransform(originX: 106.97, originY: 10.93, pixelWidth: 0.001, pixelHeight: 0.001),
-                             crs: "EPSG:4326", nodata: -32768, fill: 120)
+        var dem = RasterGrid(
+            width: 60, height: 60, geoTransform: GeoTransform(originX: 106.97, originY: 10.93, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: -32768, fill: 120)
         dem[0, 0] = 100
         try dem.write(to: dir.appendingPathComponent("dem.tif").path)
         let villages = try write("v.csv", Self.villages)
@@ -402,7 +437,8 @@ final class HardeningCLITests: XCTestCase {
             return p.terminationStatus
         }
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"),
-              try sh(["-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.path]) == 0 else {
+            try sh(["-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.path]) == 0
+        else {
             throw XCTSkip("needs root and a tmpfs mount")
         }
         defer {
@@ -438,7 +474,8 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertLessThan(r.err.utf8.count, 1200, "message of \(r.err.utf8.count) bytes")
         XCTAssertFalse(r.err.contains("\0"))
         // A row value of a megabyte: capped in the row error.
-        let tx = Self.tx.replacingOccurrences(of: "T1,S1,Viettel,4G,10.9,107.0,40,773", with: "T1,S1,Viettel,4G,10.9,107.0,40," + String(repeating: "9", count: 1 << 20))
+        let tx = Self.tx.replacingOccurrences(
+            of: "T1,S1,Viettel,4G,10.9,107.0,40,773", with: "T1,S1,Viettel,4G,10.9,107.0,40," + String(repeating: "9", count: 1 << 20))
         let big = try run(try coverageArgs([]).map { $0.hasSuffix("tx.csv") ? (try? self.write("big.csv", tx)) ?? $0 : $0 })
         XCTAssertEqual(big.code, 1)
         assertReadable(big.err)

@@ -21,17 +21,22 @@ extension CLITests {
             lines.append("T\(i),S\(i),\(op),4G,10.95,\(String(format: "%.3f", 106.90 + 0.03 * Double(i))),30,773,10,60,,,,")
         }
         _ = try cli.write("tx.csv", lines.joined(separator: "\n") + "\n")
-        _ = try cli.write("villages.csv", """
-        id,name,commune,district,latitude,longitude,population
-        V1,A,Xã 1,Huyện X,10.951,106.905,1000
-        V2,B,Xã 1,Huyện X,10.950,106.958,800
-        V3,C,Xã 2,Huyện Y,10.990,106.990,300
-        """)
+        _ = try cli.write(
+            "villages.csv",
+            """
+            id,name,commune,district,latitude,longitude,population
+            V1,A,Xã 1,Huyện X,10.951,106.905,1000
+            V2,B,Xã 1,Huyện X,10.950,106.958,800
+            V3,C,Xã 2,Huyện Y,10.990,106.990,300
+            """)
     }
 
     func ofCoverage(_ output: String, extra: [String] = []) throws -> (code: Int32, out: String, err: String) {
-        try cli.run(["coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.02,11.02",
-                     "--resolution-m", "250", "--output", output] + extra)
+        try cli.run(
+            [
+                "coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.02,11.02",
+                "--resolution-m", "250", "--output", output
+            ] + extra)
     }
 
     // MARK: stale and mixed products
@@ -92,8 +97,10 @@ extension CLITests {
                     try ofWriteNetwork(operators: ops)
                     try FileManager.default.copyItem(atPath: ofPath("tx.csv"), toPath: ofPath(tx))
                 }
-                p.arguments = ["coverage", "--transmitters", tx, "--villages", "villages.csv", "--area", "106.85,10.90,107.02,11.02",
-                               "--resolution-m", "250", "--output", out]
+                p.arguments = [
+                    "coverage", "--transmitters", tx, "--villages", "villages.csv", "--area", "106.85,10.90,107.02,11.02",
+                    "--resolution-m", "250", "--output", out
+                ]
                 p.standardError = e
                 p.standardOutput = FileHandle.nullDevice
                 procs.append((p, e))
@@ -128,15 +135,18 @@ extension CLITests {
         var lines = [cli.txHeader]
         for i in 0..<40 { lines.append("K\(i),S\(i),Op\(i % 4),4G,\(10.92 + 0.002 * Double(i)),\(106.90 + 0.002 * Double(i)),30,773,10,60,,,,") }
         _ = try cli.write("tx-big.csv", lines.joined(separator: "\n") + "\n")
-        var dem = RasterGrid(width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
-                             crs: "EPSG:4326", nodata: -32768, fill: 10)
+        var dem = RasterGrid(
+            width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: -32768, fill: 10)
         for r in 0..<150 { for c in 0..<200 { dem[c, r] = 10 + 200 * Float(exp(-(pow(Double(c - 100), 2) + pow(Double(r - 75), 2)) / 400)) } }
         try dem.write(to: ofPath("dem.tif"))
         let p = Process()
         p.executableURL = cli.executable
         p.currentDirectoryURL = dir
-        p.arguments = ["coverage", "--transmitters", "tx-big.csv", "--dem", "dem.tif", "--model", "itm", "--profiles", "exact",
-                       "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "60", "--output", "out"]
+        p.arguments = [
+            "coverage", "--transmitters", "tx-big.csv", "--dem", "dem.tif", "--model", "itm", "--profiles", "exact",
+            "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "60", "--output", "out"
+        ]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -158,8 +168,11 @@ extension CLITests {
         try Data("x".utf8).write(to: dir.appendingPathComponent("out/services/.signal_x_4G.partial-7-8.tif"))
         try Data("x".utf8).write(to: dir.appendingPathComponent("out/old_product.tif"))
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("out/.tanso-staging-dead"), withIntermediateDirectories: true)
-        try Data(#"{"run":{"id":"dead","pid":1,"started":"x","command":[]},"products":[{"path":"old_product.tif","bytes":1,"sha256":"0"},{"path":"../outside.txt","bytes":1,"sha256":"0"}]}"#.utf8)
-            .write(to: dir.appendingPathComponent("out/.tanso-staging-dead/previous-study.json"))
+        try Data(
+            #"{"run":{"id":"dead","pid":1,"started":"x","command":[]},"products":[{"path":"old_product.tif","bytes":1,"sha256":"0"},{"path":"../outside.txt","bytes":1,"sha256":"0"}]}"#
+                .utf8
+        )
+        .write(to: dir.appendingPathComponent("out/.tanso-staging-dead/previous-study.json"))
         try Data("mine".utf8).write(to: dir.appendingPathComponent("outside.txt"))
         let next = try ofCoverage("out")
         XCTAssertEqual(next.code, 0, next.err)
@@ -176,9 +189,14 @@ extension CLITests {
     func testOutputFolderATargetIDCannotEscapeIt() throws {
         try ofWriteNetwork()
         XCTAssertEqual(try ofCoverage("cov").code, 0)
-        _ = try cli.write("targets.json", #"{"targets":[{"id":"../../../escaped","subject":"villages","technologies":["4G"],"min_share":0.5},{"id":"A/B","subject":"villages","technologies":["4G"]},{"id":"a_b","subject":"villages","technologies":["4G"]}]}"#)
-        let r = try cli.run(["compliance", "--coverage", "cov", "--villages", "villages.csv", "--targets", "targets.json",
-                             "--transmitters", "tx.csv", "--output", "a/b/c"])
+        _ = try cli.write(
+            "targets.json",
+            #"{"targets":[{"id":"../../../escaped","subject":"villages","technologies":["4G"],"min_share":0.5},{"id":"A/B","subject":"villages","technologies":["4G"]},{"id":"a_b","subject":"villages","technologies":["4G"]}]}"#
+        )
+        let r = try cli.run([
+            "compliance", "--coverage", "cov", "--villages", "villages.csv", "--targets", "targets.json",
+            "--transmitters", "tx.csv", "--output", "a/b/c"
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         let maps = ofFiles("a/b/c").filter { $0.hasPrefix("map_") }
         XCTAssertEqual(maps, ["map_A_B.png", "map__._.._.._escaped.png", "map_a_b_2.png"])
@@ -212,8 +230,10 @@ extension CLITests {
         try ofWriteNetwork()
         let villagesBefore = try ofText("villages.csv")
         XCTAssertEqual(try ofCoverage("cov").code, 0)
-        let v = try cli.run(["villages", "--coverage", "cov/best_signal_dbm.tif", "--villages", "villages.csv", "--threshold-dbm", "-90",
-                             "--output", "./villages.csv"])
+        let v = try cli.run([
+            "villages", "--coverage", "cov/best_signal_dbm.tif", "--villages", "villages.csv", "--threshold-dbm", "-90",
+            "--output", "./villages.csv"
+        ])
         XCTAssertEqual(v.code, 1)
         XCTAssertTrue(v.err.contains("is the input villages.csv"), v.err)
         XCTAssertEqual(try ofText("villages.csv"), villagesBefore)
@@ -221,8 +241,10 @@ extension CLITests {
         // coverage --output DIR where DIR/villages.csv is the input.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("d"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ofPath("villages.csv"), toPath: ofPath("d/villages.csv"))
-        let c = try cli.run(["coverage", "--transmitters", "tx.csv", "--villages", "d/villages.csv", "--area", "106.85,10.90,107.02,11.02",
-                             "--resolution-m", "250", "--output", "d"])
+        let c = try cli.run([
+            "coverage", "--transmitters", "tx.csv", "--villages", "d/villages.csv", "--area", "106.85,10.90,107.02,11.02",
+            "--resolution-m", "250", "--output", "d"
+        ])
         XCTAssertEqual(c.code, 1)
         XCTAssertTrue(c.err.contains("would overwrite the input d/villages.csv"), c.err)
         XCTAssertEqual(try ofText("d/villages.csv"), villagesBefore)
@@ -234,8 +256,11 @@ extension CLITests {
             let e = try ofCoverage(empty)
             XCTAssertEqual(e.code, 2, e.err)
             XCTAssertTrue(e.err.contains("--output is empty"), e.err)
-            XCTAssertEqual(try cli.run(["villages", "--coverage", "cov/best_signal_dbm.tif", "--villages", "villages.csv",
-                                        "--threshold-dbm", "-90", "--output", empty]).code, 2)
+            XCTAssertEqual(
+                try cli.run([
+                    "villages", "--coverage", "cov/best_signal_dbm.tif", "--villages", "villages.csv",
+                    "--threshold-dbm", "-90", "--output", empty
+                ]).code, 2)
         }
         XCTAssertEqual(ofFiles("."), listing)
 
@@ -247,8 +272,11 @@ extension CLITests {
 
         // merge: --output equal to a part; --parts empty.
         for i in 1...2 {
-            XCTAssertEqual(try cli.run(["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,107.02,11.02", "--resolution-m", "250",
-                                        "--shard", "\(i)/2", "--output", "part\(i)"]).code, 0)
+            XCTAssertEqual(
+                try cli.run([
+                    "coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,107.02,11.02", "--resolution-m", "250",
+                    "--shard", "\(i)/2", "--output", "part\(i)"
+                ]).code, 0)
         }
         let partBefore = try Data(contentsOf: dir.appendingPathComponent("part1/study.json"))
         let m = try cli.run(["merge", "--parts", "part1,part2", "--output", "./part1/"])
@@ -270,13 +298,16 @@ extension CLITests {
         try ofWriteNetwork()
         XCTAssertEqual(try ofCoverage("cov").code, 0)
         for i in 1...2 {
-            XCTAssertEqual(try cli.run(["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,107.02,11.02", "--resolution-m", "250",
-                                        "--shard", "\(i)/2", "--output", "part\(i)"]).code, 0)
+            XCTAssertEqual(
+                try cli.run([
+                    "coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,107.02,11.02", "--resolution-m", "250",
+                    "--shard", "\(i)/2", "--output", "part\(i)"
+                ]).code, 0)
         }
         let readers: [[String]] = [
             ["compliance", "--coverage", "cov", "--villages", "villages.csv", "--output", "r1"],
             ["candidates", "--coverage", "cov", "--villages", "villages.csv", "--grid-km", "0", "--output", "r2"],
-            ["villages", "--coverage", "cov/services/signal_mobifone_4G.tif", "--villages", "villages.csv", "--threshold-dbm", "-90", "--output", "r3.csv"],
+            ["villages", "--coverage", "cov/services/signal_mobifone_4G.tif", "--villages", "villages.csv", "--threshold-dbm", "-90", "--output", "r3.csv"]
         ]
         for r in readers { XCTAssertEqual(try cli.run(r).code, 0, r.joined(separator: " ")) }
 
@@ -333,15 +364,17 @@ extension CLITests {
             ("cov", ["coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.02,11.02", "--resolution-m", "250"]),
             ("comp", ["compliance", "--coverage", "cov", "--villages", "villages.csv", "--transmitters", "tx.csv"]),
             ("cand", ["candidates", "--coverage", "cov", "--villages", "villages.csv", "--transmitters", "tx.csv", "--grid-km", "0"]),
-            ("conf", ["conflicts", "--assignments", "asg.csv"]),
+            ("conf", ["conflicts", "--assignments", "asg.csv"])
         ]
         for (out, args) in runs {
-            if out == "cov" { try ofWriteNetwork() }   // after share-check, which has its own tx.csv and villages.csv
+            if out == "cov" { try ofWriteNetwork() } // after share-check, which has its own tx.csv and villages.csv
             let r = try cli.run(args + ["--output", out])
             XCTAssertEqual(r.code, 0, "\(args[0]): \(r.err)")
             let record = try ProductFolder.verify(ofPath(out))
             let onDisk = FileManager.default.enumerator(atPath: ofPath(out))!.compactMap { $0 as? String }
-                .filter { p in var d: ObjCBool = false; return FileManager.default.fileExists(atPath: ofPath(out + "/" + p), isDirectory: &d) && !d.boolValue }
+                .filter { p in
+                    var d: ObjCBool = false; return FileManager.default.fileExists(atPath: ofPath(out + "/" + p), isDirectory: &d) && !d.boolValue
+                }
                 .filter { $0 != ".tanso.lock" && $0 != "study.json" }.sorted()
             XCTAssertEqual(record.products.map(\.path), onDisk, args[0])
             XCTAssertEqual(record.run.command.prefix(2), ["tanso", args[0]][...], args[0])

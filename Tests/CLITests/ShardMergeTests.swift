@@ -17,12 +17,15 @@ extension CLITests {
             if i < 1 { lines.append("B\(i),S\(i),Vinaphone,3G,\(lat),\(lon),25,2100,5,55,200,0,0,") }
         }
         _ = try cli.write("tx.csv", lines.joined(separator: "\n") + "\n")
-        var dem = RasterGrid(width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
-                             crs: "EPSG:4326", nodata: -32768, fill: 10)
+        var dem = RasterGrid(
+            width: 200, height: 150, geoTransform: GeoTransform(originX: 106.85, originY: 11.05, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: -32768, fill: 10)
         for r in 0..<150 { for c in 0..<200 { dem[c, r] = 10 + 200 * Float(exp(-(pow(Double(c - 100), 2) + pow(Double(r - 75), 2)) / 400)) } }
         try dem.write(to: cli.dir.appendingPathComponent("dem.tif").path)
-        let common = ["coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--max-radius-km", "5",
-                      "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "150"]
+        let common = [
+            "coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--max-radius-km", "5",
+            "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "150"
+        ]
         let single = try cli.run(common + ["--output", "single"])
         XCTAssertEqual(single.code, 0, single.err)
         for i in 1...3 {
@@ -45,8 +48,10 @@ extension CLITests {
         let missing = try cli.run(["merge", "--parts", "part1,part3", "--output", "bad"])
         XCTAssertEqual(missing.code, 1)
         XCTAssertTrue(missing.err.contains("missing 2"), missing.err)
-        let other = try cli.run(["coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--max-radius-km", "5",
-                                 "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "300", "--shard", "2/3", "--output", "other2"])
+        let other = try cli.run([
+            "coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--max-radius-km", "5",
+            "--area", "106.86,10.91,107.04,11.04", "--resolution-m", "300", "--shard", "2/3", "--output", "other2"
+        ])
         XCTAssertEqual(other.code, 0, other.err)
         let mixed = try cli.run(["merge", "--parts", "part1,other2,part3", "--output", "bad"])
         XCTAssertEqual(mixed.code, 1)
@@ -57,14 +62,21 @@ extension CLITests {
     /// A grid reaching beyond the DEM (cells without terrain, NaN ground) still shards and merges to the single
     /// run's bytes: the partial ground raster carries nodata, never NaN (which the raster writer refuses).
     func testShardsBeyondTheDEMMergeToTheSingleRun() throws {
-        _ = try cli.write("tx.csv", [cli.txHeader, "O0,S0,Viettel,4G,10.95,106.90,30,900,10,58,,,,",
-                                     "A1,S1,MobiFone,4G,10.97,106.93,35,1842.5,15,62,120,2,2,"].joined(separator: "\n") + "\n")
-        var dem = RasterGrid(width: 100, height: 100, geoTransform: GeoTransform(originX: 106.87, originY: 11.00, pixelWidth: 0.001, pixelHeight: 0.001),
-                             crs: "EPSG:4326", nodata: -32768, fill: 20)
+        _ = try cli.write(
+            "tx.csv",
+            [
+                cli.txHeader, "O0,S0,Viettel,4G,10.95,106.90,30,900,10,58,,,,",
+                "A1,S1,MobiFone,4G,10.97,106.93,35,1842.5,15,62,120,2,2,"
+            ].joined(separator: "\n") + "\n")
+        var dem = RasterGrid(
+            width: 100, height: 100, geoTransform: GeoTransform(originX: 106.87, originY: 11.00, pixelWidth: 0.001, pixelHeight: 0.001),
+            crs: "EPSG:4326", nodata: -32768, fill: 20)
         for r in 0..<100 { for c in 0..<100 { dem[c, r] = 20 + Float(r + c) } }
         try dem.write(to: cli.dir.appendingPathComponent("dem.tif").path)
-        let common = ["coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--max-radius-km", "5",
-                      "--area", "106.85,10.88,107.00,11.02", "--resolution-m", "200"]
+        let common = [
+            "coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--max-radius-km", "5",
+            "--area", "106.85,10.88,107.00,11.02", "--resolution-m", "200"
+        ]
         XCTAssertEqual(try cli.run(common + ["--output", "single"]).code, 0)
         for i in 1...2 {
             let r = try cli.run(common + ["--shard", "\(i)/2", "--output", "part\(i)"])
@@ -73,15 +85,18 @@ extension CLITests {
         let m = try cli.run(["merge", "--parts", "part1,part2", "--output", "merged"])
         XCTAssertEqual(m.code, 0, m.err)
         for name in ["best_signal_dbm.tif", "best_server.tif", "server_count.tif"] {
-            XCTAssertEqual(try Data(contentsOf: cli.dir.appendingPathComponent("single/\(name)")),
-                           try Data(contentsOf: cli.dir.appendingPathComponent("merged/\(name)")), name)
+            XCTAssertEqual(
+                try Data(contentsOf: cli.dir.appendingPathComponent("single/\(name)")),
+                try Data(contentsOf: cli.dir.appendingPathComponent("merged/\(name)")), name)
         }
     }
 
     func testRunRecordCarriesInputChecksumsAndRepeats() throws {
         _ = try cli.write("tx.csv", cli.txHeader + "\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,60,,,,\n")
-        let r = try cli.run(["coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200",
-                             "--output", "out"])
+        let r = try cli.run([
+            "coverage", "--transmitters", "tx.csv", "--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200",
+            "--output", "out"
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         let record = try RunRecord.read(cli.dir.appendingPathComponent("out/study.json").path)
         XCTAssertTrue(record.tool.hasPrefix("tanso "))
@@ -104,8 +119,9 @@ extension CLITests {
         // Repeat the run from the record: same raster bytes; a changed input is reported.
         let again = try cli.run(["coverage", "--transmitters", "tx.csv", "--study", "out/study.json", "--output", "again"])
         XCTAssertEqual(again.code, 0, again.err)
-        XCTAssertEqual(try Data(contentsOf: cli.dir.appendingPathComponent("out/best_signal_dbm.tif")),
-                       try Data(contentsOf: cli.dir.appendingPathComponent("again/best_signal_dbm.tif")))
+        XCTAssertEqual(
+            try Data(contentsOf: cli.dir.appendingPathComponent("out/best_signal_dbm.tif")),
+            try Data(contentsOf: cli.dir.appendingPathComponent("again/best_signal_dbm.tif")))
         _ = try cli.write("tx.csv", cli.txHeader + "\nA1,SA,Viettel,4G,10.950,106.900,30,773,10,61,,,,\n")
         let changed = try cli.run(["coverage", "--transmitters", "tx.csv", "--study", "out/study.json", "--output", "changed"])
         XCTAssertEqual(changed.code, 0, changed.err)
@@ -119,8 +135,9 @@ extension CLITests {
     /// FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): "abc", the 448-bit message, and the empty string.
     func testSHA256KnownAnswers() {
         XCTAssertEqual(SHA256.hex(of: Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(of: Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex(of: Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         XCTAssertEqual(SHA256.hex(of: Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         // Streaming in odd pieces equals one shot.
         let big = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })

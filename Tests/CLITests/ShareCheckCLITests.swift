@@ -4,46 +4,50 @@ import Foundation
 /// `tanso share-check` through the executable: help, bad proposals, deterministic products, the sample proposals.
 extension CLITests {
     static let shareTx = """
-    id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
-    VT-A-1,VT-A,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,
-    VT-A-2,VT-A,Viettel,4G,10.9,107.0,40,773,10,60,120,2,4,
-    VT-A-3,VT-A,Viettel,4G,10.9,107.0,40,773,10,60,240,2,4,
-    VN-B-1,VN-B,VinaPhone,4G,10.95,107.05,30,783,10,60,,0,2,
+        id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern
+        VT-A-1,VT-A,Viettel,4G,10.9,107.0,40,773,10,60,0,2,4,
+        VT-A-2,VT-A,Viettel,4G,10.9,107.0,40,773,10,60,120,2,4,
+        VT-A-3,VT-A,Viettel,4G,10.9,107.0,40,773,10,60,240,2,4,
+        VN-B-1,VN-B,VinaPhone,4G,10.95,107.05,30,783,10,60,,0,2,
 
-    """
+        """
     static let shareAssignments = """
-    id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,emission_designator,latitude,longitude,antenna_height_m,eirp_dbm,azimuth_deg,antenna_pattern,rx_frequency_mhz,rx_bandwidth_khz,protection_ratio_db
-    A-VT-A-1,VT-A,Viettel,mobile,773,10000,,10.9,107.0,40,60,0,,,,
-    A-VT-A-2,VT-A,Viettel,mobile,773,10000,,10.9,107.0,40,60,120,,,,
-    A-VT-A-3,VT-A,Viettel,mobile,773,10000,,10.9,107.0,40,60,240,,,,
-    A-VN-B-1,VN-B,VinaPhone,mobile,783,10000,,10.95,107.05,30,60,,,,,
+        id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,emission_designator,latitude,longitude,antenna_height_m,eirp_dbm,azimuth_deg,antenna_pattern,rx_frequency_mhz,rx_bandwidth_khz,protection_ratio_db
+        A-VT-A-1,VT-A,Viettel,mobile,773,10000,,10.9,107.0,40,60,0,,,,
+        A-VT-A-2,VT-A,Viettel,mobile,773,10000,,10.9,107.0,40,60,120,,,,
+        A-VT-A-3,VT-A,Viettel,mobile,773,10000,,10.9,107.0,40,60,240,,,,
+        A-VN-B-1,VN-B,VinaPhone,mobile,783,10000,,10.95,107.05,30,60,,,,,
 
-    """
+        """
     static let shareVillages = """
-    id,name,commune,district,latitude,longitude,population
-    V1,Ấp Một,Xã A,Huyện B,10.905,107.003,1200
-    V2,Ấp Hai,Xã A,Huyện B,10.89,106.99,800
-    V3,Ấp Ba,Xã C,Huyện B,10.93,107.02,450
+        id,name,commune,district,latitude,longitude,population
+        V1,Ấp Một,Xã A,Huyện B,10.905,107.003,1200
+        V2,Ấp Hai,Xã A,Huyện B,10.89,106.99,800
+        V3,Ấp Ba,Xã C,Huyện B,10.93,107.02,450
 
-    """
+        """
 
     func shareInputs() throws -> [String] {
-        ["--transmitters", try write("tx.csv", Self.shareTx), "--assignments", try write("asg.csv", Self.shareAssignments),
-         "--villages", try write("villages.csv", Self.shareVillages), "--radius-km", "4", "--max-radius-km", "10"]
+        [
+            "--transmitters", try write("tx.csv", Self.shareTx), "--assignments", try write("asg.csv", Self.shareAssignments),
+            "--villages", try write("villages.csv", Self.shareVillages), "--radius-km", "4", "--max-radius-km", "10"
+        ]
     }
 
     func proposal(_ name: String, host: String = "VT-A", height: Double = 36, frequency: Double = 1862.5, bandwidth: Double = 15) throws -> String {
-        try write(name, """
-        {
-          "operator": "MobiFone",
-          "kind": "co_location",
-          "host_site_id": "\(host)",
-          "transmitters": [
-            {"id": "MF-1", "technology": "4G", "antenna_height_m": \(height), "frequency_mhz": \(frequency), "bandwidth_mhz": \(bandwidth),
-             "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}
-          ]
-        }
-        """)
+        try write(
+            name,
+            """
+            {
+              "operator": "MobiFone",
+              "kind": "co_location",
+              "host_site_id": "\(host)",
+              "transmitters": [
+                {"id": "MF-1", "technology": "4G", "antenna_height_m": \(height), "frequency_mhz": \(frequency), "bandwidth_mhz": \(bandwidth),
+                 "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}
+              ]
+            }
+            """)
     }
 
     func resultJSON(_ dir: String) throws -> [String: Any] {
@@ -60,8 +64,10 @@ extension CLITests {
     func testShareCheckHelpTeachesTheSchema() throws {
         let h = try run(["share-check", "--help"])
         XCTAssertEqual(h.code, 0)
-        for s in ["Usage: tanso share-check", "\"host_site_id\"", "\"kind\": \"co_location\"", "new_tower", "\"transmitters\"",
-                  "ICNIRP 2020", "f/200", "intermodulation", "verdict"] {
+        for s in [
+            "Usage: tanso share-check", "\"host_site_id\"", "\"kind\": \"co_location\"", "new_tower", "\"transmitters\"",
+            "ICNIRP 2020", "f/200", "intermodulation", "verdict"
+        ] {
             XCTAssertTrue(h.out.contains(s), "help lacks \(s)")
         }
         XCTAssertTrue(try run(["--help"]).out.contains("share-check"))
@@ -93,7 +99,10 @@ extension CLITests {
         XCTAssertEqual(j["verdict"] as? String, "fail")
         XCTAssertTrue((j["conflicts"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "out_of_plan" })
         // A field of the wrong type names its path.
-        _ = try write("t.json", "{\"operator\": \"M\", \"kind\": \"co_location\", \"host_site_id\": \"VT-A\", \"transmitters\": [{\"id\": \"x\", \"technology\": \"4G\", \"antenna_height_m\": \"high\", \"frequency_mhz\": 1862.5, \"bandwidth_mhz\": 15, \"eirp_dbm\": 60}]}")
+        _ = try write(
+            "t.json",
+            "{\"operator\": \"M\", \"kind\": \"co_location\", \"host_site_id\": \"VT-A\", \"transmitters\": [{\"id\": \"x\", \"technology\": \"4G\", \"antenna_height_m\": \"high\", \"frequency_mhz\": 1862.5, \"bandwidth_mhz\": 15, \"eirp_dbm\": 60}]}"
+        )
         let typed = try run(["share-check", "--proposal", "t.json", "--output", "o-t"] + inputs)
         XCTAssertEqual(typed.code, 1)
         XCTAssertTrue(typed.err.contains("field 'transmitters[0].antenna_height_m': expected a number"), typed.err)
@@ -130,13 +139,18 @@ extension CLITests {
     func testShareCheckSampleProposals() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let data = root.appendingPathComponent("data")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: data.appendingPathComponent("proposals").path),
-                      "data/proposals (the sample proposals) must be in the repository")
-        let common = ["--transmitters", data.appendingPathComponent("transmitters.csv").path,
-                      "--assignments", data.appendingPathComponent("assignments.csv").path,
-                      "--villages", data.appendingPathComponent("villages.csv").path]
-        for (file, verdict, check) in [("co_location_pass", "pass", "sharing"), ("new_tower_near_shared", "review", "sharing"),
-                                       ("co_location_interferes", "fail", "interference")] {
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: data.appendingPathComponent("proposals").path),
+            "data/proposals (the sample proposals) must be in the repository")
+        let common = [
+            "--transmitters", data.appendingPathComponent("transmitters.csv").path,
+            "--assignments", data.appendingPathComponent("assignments.csv").path,
+            "--villages", data.appendingPathComponent("villages.csv").path
+        ]
+        for (file, verdict, check) in [
+            ("co_location_pass", "pass", "sharing"), ("new_tower_near_shared", "review", "sharing"),
+            ("co_location_interferes", "fail", "interference")
+        ] {
             let r = try run(["share-check", "--proposal", data.appendingPathComponent("proposals/\(file).json").path, "--output", file] + common)
             XCTAssertEqual(r.code, 0, r.err)
             let j = try resultJSON(file)
@@ -149,11 +163,13 @@ extension CLITests {
     /// value of several parts with each part under its own key. Failed before: every value was a formatted string
     /// ("500.0", "1", "0, population 0").
     func testShareCheckResultHoldsNumbersAsNumbers() throws {
-        let p = try write("nt.json", """
-        {"operator": "MobiFone", "kind": "new_tower", "site_id": "MF-N1", "latitude": 10.901, "longitude": 107.001, "tower_height_m": 40,
-         "transmitters": [{"id": "MF-N1-1", "technology": "4G", "antenna_height_m": 35, "frequency_mhz": 1862.5, "bandwidth_mhz": 15,
-                           "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}]}
-        """)
+        let p = try write(
+            "nt.json",
+            """
+            {"operator": "MobiFone", "kind": "new_tower", "site_id": "MF-N1", "latitude": 10.901, "longitude": 107.001, "tower_height_m": 40,
+             "transmitters": [{"id": "MF-N1-1", "technology": "4G", "antenna_height_m": 35, "frequency_mhz": 1862.5, "bandwidth_mhz": 15,
+                               "eirp_dbm": 60, "azimuth_deg": 30, "mechanical_tilt_deg": 2, "electrical_tilt_deg": 4}]}
+            """)
         let r = try run(["share-check", "--proposal", p, "--output", "numbers"] + (try shareInputs()))
         XCTAssertEqual(r.code, 0, r.err)
         let j = try resultJSON("numbers")

@@ -14,8 +14,9 @@ final class GeoTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     func sampleGrid() -> RasterGrid {
-        var g = RasterGrid(width: 7, height: 5, geoTransform: GeoTransform(originX: 680_000, originY: 1_200_000, pixelWidth: 100, pixelHeight: 100),
-                           crs: "EPSG:32648", nodata: -9999, fill: 0)
+        var g = RasterGrid(
+            width: 7, height: 5, geoTransform: GeoTransform(originX: 680_000, originY: 1_200_000, pixelWidth: 100, pixelHeight: 100),
+            crs: "EPSG:32648", nodata: -9999, fill: 0)
         for r in 0..<5 { for c in 0..<7 { g[c, r] = Float(r * 10 + c) - 50.5 } }
         g[3, 2] = -9999
         return g
@@ -162,7 +163,9 @@ final class GeoTests: XCTestCase {
             XCTAssertEqual(back.features[1].attributes["id"] ?? back.features[1].attributes["Name"], "Bình Lộc", ext)
             if case .point(let c)? = first.geometry {
                 XCTAssertEqual(c.x, 106.82, accuracy: 1e-9, ext); XCTAssertEqual(c.y, 10.95, accuracy: 1e-9, ext)
-            } else { XCTFail("\(ext): no point geometry: \(String(describing: first.geometry))") }
+            } else {
+                XCTFail("\(ext): no point geometry: \(String(describing: first.geometry))")
+            }
             if ext != "kml" { XCTAssertEqual(first.attributes["population"], "1200", ext) }
         }
     }
@@ -187,9 +190,9 @@ final class GeoTests: XCTestCase {
     func testLayersInAProjectedCRSAreReadInWGS84() throws {
         // A GeoJSON in UTM 48N (legacy "crs" member) holding the issue's reference point.
         let json = """
-        {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32648"}},
-         "features":[{"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Point","coordinates":[685864.13,1194382.27]}}]}
-        """
+            {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32648"}},
+             "features":[{"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Point","coordinates":[685864.13,1194382.27]}}]}
+            """
         let path = dir.appendingPathComponent("utm.geojson")
         try Data(json.utf8).write(to: path)
         let layer = try VectorReader.read(path.path)

@@ -14,13 +14,15 @@ final class ClearAirChainTests: XCTestCase {
     /// β0 is largest over an all-sea path at low latitude (μ1 = 1 when d_tm = 0: β0 = 10^1.67 %) and the two
     /// latitude branches of Eqs. (4)–(5) meet at |φ| = 70° within the Recommendation's rounding.
     func testBeta0Branches() {
-        XCTAssertEqual(ClearAirChain.beta0Percent(pathCentreLatitudeDeg: 0, longestLandKm: 0, longestInlandKm: 0),
-                       pow(10, 1.67), accuracy: 0.05)
+        XCTAssertEqual(
+            ClearAirChain.beta0Percent(pathCentreLatitudeDeg: 0, longestLandKm: 0, longestInlandKm: 0),
+            pow(10, 1.67), accuracy: 0.05)
         let below = ClearAirChain.beta0Percent(pathCentreLatitudeDeg: 70, longestLandKm: 50, longestInlandKm: 20)
         let above = ClearAirChain.beta0Percent(pathCentreLatitudeDeg: 70.0001, longestLandKm: 50, longestInlandKm: 20)
         XCTAssertEqual(below, above, accuracy: 0.05 * below)
-        XCTAssertEqual(P452.beta0Percent(latitudeDeg: 21, longestLandKm: 80, longestInlandKm: 30),
-                       ClearAirChain.beta0Percent(pathCentreLatitudeDeg: 21, longestLandKm: 80, longestInlandKm: 30))
+        XCTAssertEqual(
+            P452.beta0Percent(latitudeDeg: 21, longestLandKm: 80, longestInlandKm: 30),
+            ClearAirChain.beta0Percent(pathCentreLatitudeDeg: 21, longestLandKm: 80, longestInlandKm: 30))
     }
 
     /// Along a meridian the path centre is at the mean latitude, and the length is the arc.
@@ -35,8 +37,9 @@ final class ClearAirChainTests: XCTestCase {
     /// within the horizon distance; Eq. (48): no site shielding while θ'' = θ − 0.1 d_l ≤ 0.
     func testCouplingAndShieldingBranches() {
         func act(_ dc: Double?, _ dl: Double = 10, _ omega: Double = 1) -> Double {
-            ClearAirChain.seaDuctCouplingCorrectionDB(coastDistanceKm: dc, horizonDistanceKm: dl, antennaHeightAmslM: 20,
-                                                      seaFraction: omega)
+            ClearAirChain.seaDuctCouplingCorrectionDB(
+                coastDistanceKm: dc, horizonDistanceKm: dl, antennaHeightAmslM: 20,
+                seaFraction: omega)
         }
         XCTAssertEqual(act(nil), 0)
         XCTAssertEqual(act(6), 0)
@@ -51,11 +54,14 @@ final class ClearAirChainTests: XCTestCase {
     /// c = 2.998e8 m/s (the rounding of 0.036, 21.88, 0.9575; the files explain why both exist).
     func testSphericalEarthAgreesWithP526WithinTheRounding() {
         for (d, h) in [(60.0, 20.0), (120, 50), (300, 100)] {
-            let ours = ClearAirChain.sphericalEarthLossDB(distanceKm: d, txHeightM: h, rxHeightM: 10, apKm: 8500,
-                                                          frequencyGHz: 0.6, polarization: .horizontal, seaFraction: 0.3)
-            let p526 = P526.sphericalEarthDiffraction(distanceKm: d, txHeightM: h, rxHeightM: 10, effectiveEarthRadiusKm: 8500,
-                                                      frequencyMHz: 600, polarization: .horizontal,
-                                                      ground: .landSeaMix(seaFraction: 0.3), speedOfLightMPerS: 2.998e8).lossDB
+            let ours = ClearAirChain.sphericalEarthLossDB(
+                distanceKm: d, txHeightM: h, rxHeightM: 10, apKm: 8500,
+                frequencyGHz: 0.6, polarization: .horizontal, seaFraction: 0.3)
+            let p526 = P526.sphericalEarthDiffraction(
+                distanceKm: d, txHeightM: h, rxHeightM: 10, effectiveEarthRadiusKm: 8500,
+                frequencyMHz: 600, polarization: .horizontal,
+                ground: .landSeaMix(seaFraction: 0.3), speedOfLightMPerS: 2.998e8
+            ).lossDB
             XCTAssertEqual(ours, p526, accuracy: 0.5, "d = \(d) km, h = \(h) m")
         }
     }

@@ -23,15 +23,18 @@ final class EHataTests: XCTestCase {
             let mobileFirst = Array(values[2...(n + 2)])
             let profile = TerrainProfile(elevationsM: mobileFirst.reversed(), spacingM: values[1])
             let num = { (k: String) in Double(r[k] ?? "") ?? .nan }
-            out.append(Case(id: r["ID"] ?? "", title: r["Scenario Title"] ?? "", f: num("f"), hb: num("hb"), hm: num("hm"),
-                            env: Int(num("env")), profile: profile, expected: num("Path Loss(dB)")))
+            out.append(
+                Case(
+                    id: r["ID"] ?? "", title: r["Scenario Title"] ?? "", f: num("f"), hb: num("hb"), hm: num("hm"),
+                    env: Int(num("env")), profile: profile, expected: num("Path Loss(dB)")))
         }
         return out
     }
 
     private func run(_ c: Case) throws -> EHata.Result {
-        try EHata.pathLoss(profile: c.profile, frequencyMHz: c.f, baseHeightM: c.hb, mobileHeightM: c.hm,
-                           environment: EHata.Environment(code: c.env))
+        try EHata.pathLoss(
+            profile: c.profile, frequencyMHz: c.f, baseHeightM: c.hb, mobileHeightM: c.hm,
+            environment: EHata.Environment(code: c.env))
     }
 
     /// Source: its/test/test-inputs.csv, the original ITS expected losses (53 cases, 4 decimals).
@@ -64,12 +67,18 @@ final class EHataTests: XCTestCase {
 
     func testInvalidInputs() {
         let p = TerrainProfile(elevationsM: [0, 0, 0], spacingM: 100)
-        XCTAssertThrowsError(try EHata.pathLoss(profile: p, frequencyMHz: 0, baseHeightM: 30, mobileHeightM: 1.5,
-                                                environment: .urban))
-        XCTAssertThrowsError(try EHata.pathLoss(profile: p, frequencyMHz: 2000, baseHeightM: -1, mobileHeightM: 1.5,
-                                                environment: .urban))
-        XCTAssertThrowsError(try EHata.pathLoss(profile: TerrainProfile(elevationsM: [0], spacingM: 100), frequencyMHz: 2000,
-                                                baseHeightM: 30, mobileHeightM: 1.5, environment: .urban))
+        XCTAssertThrowsError(
+            try EHata.pathLoss(
+                profile: p, frequencyMHz: 0, baseHeightM: 30, mobileHeightM: 1.5,
+                environment: .urban))
+        XCTAssertThrowsError(
+            try EHata.pathLoss(
+                profile: p, frequencyMHz: 2000, baseHeightM: -1, mobileHeightM: 1.5,
+                environment: .urban))
+        XCTAssertThrowsError(
+            try EHata.pathLoss(
+                profile: TerrainProfile(elevationsM: [0], spacingM: 100), frequencyMHz: 2000,
+                baseHeightM: 30, mobileHeightM: 1.5, environment: .urban))
     }
 
     func testEnvironmentOrderingOnFlatTerrain() throws {

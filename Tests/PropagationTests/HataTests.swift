@@ -21,8 +21,9 @@ final class HataTests: XCTestCase {
             let variant: Hata.Variant = row["model"] == "cost231" ? .cost231 : .okumuraHata
             let env = Hata.Environment(rawValue: row["environment"]!)!
             let city: Hata.CitySize = row["city_size"] == "large" ? .large : .smallMedium
-            let setup = try Hata.Setup(variant: variant, environment: env, citySize: city, frequencyMHz: f,
-                                       baseHeightM: hb, mobileHeightM: hm)
+            let setup = try Hata.Setup(
+                variant: variant, environment: env, citySize: city, frequencyMHz: f,
+                baseHeightM: hb, mobileHeightM: hm)
             let d3 = (dh * dh + (hb - hm) * (hb - hm)).squareRoot() / 1000
             let loss = try Hata.loss(distanceKm: d3, setup: setup).lossDB
             maxDiff = max(maxDiff, abs(loss - expected))

@@ -23,11 +23,12 @@ final class ITMDifferentialTests: XCTestCase {
 
     /// NTIA's call on one row: the parameters (throwing NTIA's error for an invalid climate or polarization).
     static func parameters(_ p: ITMDifferentialData.Path) throws -> ITM.Parameters {
-        ITM.Parameters(frequencyMHz: p.frequencyMHz, txHeightM: p.txHeightM, rxHeightM: p.rxHeightM,
-                       polarization: try ITM.Polarization(code: p.polarizationCode),
-                       climate: try ITM.Climate(code: p.climateCode), surfaceRefractivityN0: p.n0,
-                       relativePermittivity: p.permittivity, conductivitySPerM: p.conductivitySPerM, mdvar: p.mdvar,
-                       timePct: p.timePct, locationPct: p.locationPct, situationPct: p.situationPct)
+        ITM.Parameters(
+            frequencyMHz: p.frequencyMHz, txHeightM: p.txHeightM, rxHeightM: p.rxHeightM,
+            polarization: try ITM.Polarization(code: p.polarizationCode),
+            climate: try ITM.Climate(code: p.climateCode), surfaceRefractivityN0: p.n0,
+            relativePermittivity: p.permittivity, conductivitySPerM: p.conductivitySPerM, mdvar: p.mdvar,
+            timePct: p.timePct, locationPct: p.locationPct, situationPct: p.situationPct)
     }
 
     enum Outcome {
@@ -100,13 +101,15 @@ final class ITMDifferentialTests: XCTestCase {
         let within = sorted.filter { $0 <= toleranceDB }.count
         let within01 = sorted.filter { $0 <= 0.1 }.count
         func pct(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
-        print(String(format: "ITM differential (NTIA C++ ITM 1.2.2): %d rows, %d valid, %d invalid; largest |ΔA| = %.2e dB at id %d; "
-                     + "within 0.01 dB: %d (%.2f %%), within 0.1 dB: %d (%.2f %%); median %.2e dB, p90 %.2e dB; "
-                     + "warning mismatches: %d; error-code mismatches: %d; A_ref undefined (0 dB as NTIA) on ids %@",
-                     set.paths.count, valid, invalid, worst?.diff ?? 0, worst?.id ?? 0, within,
-                     100 * Double(within) / Double(max(valid, 1)), within01, 100 * Double(within01) / Double(max(valid, 1)),
-                     pct(0.5), pct(0.9), warningMismatches, errorMismatches,
-                     undefinedRows.map(String.init).joined(separator: ", ")))
+        print(
+            String(
+                format: "ITM differential (NTIA C++ ITM 1.2.2): %d rows, %d valid, %d invalid; largest |ΔA| = %.2e dB at id %d; "
+                    + "within 0.01 dB: %d (%.2f %%), within 0.1 dB: %d (%.2f %%); median %.2e dB, p90 %.2e dB; "
+                    + "warning mismatches: %d; error-code mismatches: %d; A_ref undefined (0 dB as NTIA) on ids %@",
+                set.paths.count, valid, invalid, worst?.diff ?? 0, worst?.id ?? 0, within,
+                100 * Double(within) / Double(max(valid, 1)), within01, 100 * Double(within01) / Double(max(valid, 1)),
+                pct(0.5), pct(0.9), warningMismatches, errorMismatches,
+                undefinedRows.map(String.init).joined(separator: ", ")))
         XCTAssertEqual(valid + invalid, set.paths.count)
         XCTAssertEqual(invalid, 40, "invalid rows in the set (README of the fixture)")
         XCTAssertEqual(within, valid, "valid rows within \(toleranceDB) dB of NTIA")
@@ -153,8 +156,9 @@ final class ITMDifferentialTests: XCTestCase {
             check("a_fs", im.freeSpaceLossDB, want.freeSpaceDB, decimals: 6)
             if !bad.isEmpty { failures.append("id \(p.id): " + bad.joined(separator: "; ")) }
         }
-        print("ITM differential intermediates: \(set.intermediates.count) rows, \(failures.count) with a difference; by value: "
-              + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "ITM differential intermediates: \(set.intermediates.count) rows, \(failures.count) with a difference; by value: "
+                + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         for f in failures.prefix(40) { XCTFail(f) }
         if failures.count > 40 { XCTFail("… and \(failures.count - 40) more") }
     }
@@ -168,8 +172,9 @@ final class ITMDifferentialTests: XCTestCase {
         var compared = 0
         for p in set.paths where set.expected[p.id]!.errorCode == 0 {
             guard case .loss(let viaBuffer) = Self.run(p) else { XCTFail("id \(p.id) rejected"); continue }
-            let viaProfile = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: p.elevationsM, spacingM: p.spacingM),
-                                                  try Self.parameters(p))
+            let viaProfile = try ITM.pointToPoint(
+                profile: TerrainProfile(elevationsM: p.elevationsM, spacingM: p.spacingM),
+                try Self.parameters(p))
             XCTAssertEqual(viaProfile, viaBuffer, "id \(p.id)")
             compared += 1
         }

@@ -16,23 +16,27 @@ final class ITMRegressionTests: XCTestCase {
     /// π as 3.14, 4.343 for 10/ln 10, X_ae for (a_e²/f)^(1/3)) tanso gave 98.3017 dB: 0.019 dB low.
     /// Tolerance 1e-4 dB: NTIA's values are written with 6 decimals and the agreement is ~1e-6 dB.
     func testLineOfSightMatchesNTIAOnFourPointPath() throws {
-        let p = ITM.Parameters(frequencyMHz: 509.054, txHeightM: 5.92, rxHeightM: 3.53, polarization: .vertical,
-                               climate: .maritimeSubtropical, surfaceRefractivityN0: 390.7, relativePermittivity: 4,
-                               conductivitySPerM: 0.001, mdvar: 12, timePct: 92.6, locationPct: 99, situationPct: 79.79)
-        let r = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: [1495.32, 1498.26, 1508.18, 1502.62],
-                                                             spacingM: 56.945613), p)
+        let p = ITM.Parameters(
+            frequencyMHz: 509.054, txHeightM: 5.92, rxHeightM: 3.53, polarization: .vertical,
+            climate: .maritimeSubtropical, surfaceRefractivityN0: 390.7, relativePermittivity: 4,
+            conductivitySPerM: 0.001, mdvar: 12, timePct: 92.6, locationPct: 99, situationPct: 79.79)
+        let r = try ITM.pointToPoint(
+            profile: TerrainProfile(
+                elevationsM: [1495.32, 1498.26, 1508.18, 1502.62],
+                spacingM: 56.945613), p)
         XCTAssertEqual(r.mode, .lineOfSight)
         XCTAssertEqual(r.intermediates.referenceAttenuationDB, 20.421714, accuracy: 1e-4)
         XCTAssertEqual(r.lossDB, 98.320847, accuracy: 1e-4)
-        XCTAssertEqual(r.warnings.rawValue, 1600)      // NTIA's bits: 0x0040 | 0x0200 | 0x0400
+        XCTAssertEqual(r.warnings.rawValue, 1600) // NTIA's bits: 0x0040 | 0x0200 | 0x0400
     }
 
     /// Reference set id 2107: 9 points, 129 m at 1208.6 MHz over good ground (ε 25, σ 0.02 S/m), vertical.
     /// NTIA: A = 92.158242 dB, A_ref = 26.090351 dB; the rounded constants gave 0.022 dB less.
     func testLineOfSightMatchesNTIAOnNinePointPath() throws {
-        let p = ITM.Parameters(frequencyMHz: 1208.556, txHeightM: 6.58, rxHeightM: 1.08, polarization: .vertical,
-                               climate: .equatorial, surfaceRefractivityN0: 304.7, relativePermittivity: 25,
-                               conductivitySPerM: 0.02, mdvar: 12, timePct: 68.55, locationPct: 70.51, situationPct: 10)
+        let p = ITM.Parameters(
+            frequencyMHz: 1208.556, txHeightM: 6.58, rxHeightM: 1.08, polarization: .vertical,
+            climate: .equatorial, surfaceRefractivityN0: 304.7, relativePermittivity: 25,
+            conductivitySPerM: 0.02, mdvar: 12, timePct: 68.55, locationPct: 70.51, situationPct: 10)
         let h = [1952.28, 1955.76, 1956.63, 1957.70, 1960.16, 1962.44, 1964.21, 1964.50, 1962.67]
         let r = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: h, spacingM: 16.124613), p)
         XCTAssertEqual(r.mode, .lineOfSight)
@@ -87,8 +91,9 @@ extension ITMRegressionTests {
         var h = [Double](repeating: 0, count: 14)
         h[0] = 5
         h[10] = 40
-        let p = ITM.Parameters(frequencyMHz: 300, txHeightM: 2, rxHeightM: 2, polarization: .vertical,
-                               climate: .continentalTemperate, mdvar: 12, timePct: 50, locationPct: 50, situationPct: 50)
+        let p = ITM.Parameters(
+            frequencyMHz: 300, txHeightM: 2, rxHeightM: 2, polarization: .vertical,
+            climate: .continentalTemperate, mdvar: 12, timePct: 50, locationPct: 50, situationPct: 50)
         let r = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: h, spacingM: spacing), p)
         var tenSteps = 0.0
         for _ in 0..<10 { tenSteps += spacing }
@@ -117,9 +122,10 @@ extension ITMRegressionTests {
     /// is 0.000000 and its loss finite); tanso returned NaN. Now: A_ref = 0, a finite loss, NTIA's own warning
     /// bits untouched and tanso's `referenceAttenuationUndefined` set.
     func testUndefinedDiffractionGivesZeroReferenceAttenuationWithWarning() throws {
-        let p = ITM.Parameters(frequencyMHz: 30, txHeightM: 5, rxHeightM: 5, polarization: .vertical,
-                               climate: .maritimeTemperateOverSea, surfaceRefractivityN0: 301, relativePermittivity: 81,
-                               conductivitySPerM: 5, mdvar: 12, timePct: 50, locationPct: 50, situationPct: 50)
+        let p = ITM.Parameters(
+            frequencyMHz: 30, txHeightM: 5, rxHeightM: 5, polarization: .vertical,
+            climate: .maritimeTemperateOverSea, surfaceRefractivityN0: 301, relativePermittivity: 81,
+            conductivitySPerM: 5, mdvar: 12, timePct: 50, locationPct: 50, situationPct: 50)
         let r = try ITM.pointToPoint(profile: TerrainProfile(elevationsM: [0, 0, 0, 0, 50, 0], spacingM: 30), p)
         XCTAssertEqual(r.mode, .lineOfSight)
         XCTAssertEqual(r.intermediates.referenceAttenuationDB, 0)
@@ -151,8 +157,9 @@ extension ITMRegressionTests {
     /// NTIA checks the percentages in the order situation, time, location: with all three out of range the
     /// code is 1005 (invalid situation).
     func testPercentagesAreCheckedInNTIAsOrder() {
-        let p = ITM.Parameters(frequencyMHz: 300, txHeightM: 10, rxHeightM: 2, polarization: .vertical,
-                               climate: .continentalTemperate, mdvar: 12, timePct: 0, locationPct: 100, situationPct: 0)
+        let p = ITM.Parameters(
+            frequencyMHz: 300, txHeightM: 10, rxHeightM: 2, polarization: .vertical,
+            climate: .continentalTemperate, mdvar: 12, timePct: 0, locationPct: 100, situationPct: 0)
         XCTAssertThrowsError(try ITM.pointToPoint(profile: TerrainProfile(elevationsM: [0, 0, 0, 0], spacingM: 100), p)) {
             XCTAssertEqual(($0 as? ModelInputError)?.code, ITM.ErrorCode.invalidSituation.rawValue)
         }

@@ -62,17 +62,19 @@ final class ITMTests: XCTestCase {
         let pol = try ITM.Polarization(code: Int(i["pol"]![0]))
         let climate = try ITM.Climate(code: Int(i["climate"]![0]))
         if let t = i["time"] {
-            return ITM.Parameters(frequencyMHz: i["f__mhz"]![0], txHeightM: i["h_tx__meter"]![0], rxHeightM: i["h_rx__meter"]![0],
-                                  polarization: pol, climate: climate, surfaceRefractivityN0: i["N_0"]![0],
-                                  relativePermittivity: i["epsilon"]![0], conductivitySPerM: i["sigma"]![0],
-                                  mdvar: Int(i["mdvar"]![0]), timePct: t[0], locationPct: i["location"]![0],
-                                  situationPct: i["situation"]![0])
+            return ITM.Parameters(
+                frequencyMHz: i["f__mhz"]![0], txHeightM: i["h_tx__meter"]![0], rxHeightM: i["h_rx__meter"]![0],
+                polarization: pol, climate: climate, surfaceRefractivityN0: i["N_0"]![0],
+                relativePermittivity: i["epsilon"]![0], conductivitySPerM: i["sigma"]![0],
+                mdvar: Int(i["mdvar"]![0]), timePct: t[0], locationPct: i["location"]![0],
+                situationPct: i["situation"]![0])
         }
-        return ITM.Parameters(frequencyMHz: i["f__mhz"]![0], txHeightM: i["h_tx__meter"]![0], rxHeightM: i["h_rx__meter"]![0],
-                              polarization: pol, climate: climate, surfaceRefractivityN0: i["N_0"]![0],
-                              relativePermittivity: i["epsilon"]![0], conductivitySPerM: i["sigma"]![0],
-                              mdvar: Int(i["mdvar"]![0]), confidencePct: i["confidence"]![0],
-                              reliabilityPct: i["reliability"]![0])
+        return ITM.Parameters(
+            frequencyMHz: i["f__mhz"]![0], txHeightM: i["h_tx__meter"]![0], rxHeightM: i["h_rx__meter"]![0],
+            polarization: pol, climate: climate, surfaceRefractivityN0: i["N_0"]![0],
+            relativePermittivity: i["epsilon"]![0], conductivitySPerM: i["sigma"]![0],
+            mdvar: Int(i["mdvar"]![0]), confidencePct: i["confidence"]![0],
+            reliabilityPct: i["reliability"]![0])
     }
 
     // MARK: NTIA reference cases
@@ -114,9 +116,10 @@ final class ITMTests: XCTestCase {
                 relativePermittivity: try number(row, "epsilon"), conductivitySPerM: try number(row, "sigma"),
                 mdvar: Int(try number(row, "mdvar")), timePct: try number(row, "time"),
                 locationPct: try number(row, "location"), situationPct: try number(row, "situation"))
-            let r = try ITM.area(distanceKm: try number(row, "d__km"), deltaHM: try number(row, "delta_h__meter"),
-                                 txSitingCode: Int(try number(row, "tx_siting_criteria")),
-                                 rxSitingCode: Int(try number(row, "rx_siting_criteria")), p)
+            let r = try ITM.area(
+                distanceKm: try number(row, "d__km"), deltaHM: try number(row, "delta_h__meter"),
+                txSitingCode: Int(try number(row, "tx_siting_criteria")),
+                rxSitingCode: Int(try number(row, "rx_siting_criteria")), p)
             let expected = try number(row, "A__db")
             let diff = abs(r.lossDB - expected)
             worst = max(worst, diff)
@@ -138,12 +141,13 @@ final class ITMTests: XCTestCase {
             if name.hasPrefix("p2p") {
                 r = try ITM.pointToPoint(profile: pfl, p)
             } else {
-                r = try ITM.area(distanceKm: inputs["d__km"]![0], deltaHM: inputs["delta_h__meter"]![0],
-                                 txSitingCode: Int(inputs["tx_site_criteria"]![0]),
-                                 rxSitingCode: Int(inputs["rx_site_criteria"]![0]), p)
+                r = try ITM.area(
+                    distanceKm: inputs["d__km"]![0], deltaHM: inputs["delta_h__meter"]![0],
+                    txSitingCode: Int(inputs["tx_site_criteria"]![0]),
+                    rxSitingCode: Int(inputs["rx_site_criteria"]![0]), p)
             }
             let im = r.intermediates
-            let checks: [(String, Double, Double)] = [      // key, ours (in the printed unit), half-unit
+            let checks: [(String, Double, Double)] = [ // key, ours (in the printed unit), half-unit
                 ("Basic Transmission Loss", r.lossDB, 0.05),
                 ("Free Space", im.freeSpaceLossDB, 0.05),
                 ("d__km", im.distanceKm, 0.0005),
@@ -157,7 +161,7 @@ final class ITMTests: XCTestCase {
                 ("delta_h__meter", im.terrainIrregularityM, 0.05),
                 ("A_ref__db", im.referenceAttenuationDB, 0.05),
                 ("Mode of Propagation", Double(r.mode.rawValue), 0),
-                ("ITM Warning Flags", Double(r.warnings.rawValue), 0),
+                ("ITM Warning Flags", Double(r.warnings.rawValue), 0)
             ]
             for (key, ours, tol) in checks {
                 guard let s = out[key] else { XCTFail("\(name): no \(key)"); continue }
@@ -212,9 +216,10 @@ final class ITMTests: XCTestCase {
                 rows += 1
                 for (conf, expected) in zip(inputs["confidence"]!, v[2...]) {
                     base["confidence"] = [conf]
-                    let r = try ITM.area(distanceKm: v[0], deltaHM: inputs["delta_h__meter"]![0],
-                                         txSitingCode: Int(inputs["tx_site_criteria"]![0]),
-                                         rxSitingCode: Int(inputs["rx_site_criteria"]![0]), try parameters(base))
+                    let r = try ITM.area(
+                        distanceKm: v[0], deltaHM: inputs["delta_h__meter"]![0],
+                        txSitingCode: Int(inputs["tx_site_criteria"]![0]),
+                        rxSitingCode: Int(inputs["rx_site_criteria"]![0]), try parameters(base))
                     let diff = abs(r.lossDB - expected)
                     worst = max(worst, diff); count += 1
                     let tolerance = v[0] > 600 ? 0.06 : 0.05
@@ -229,11 +234,14 @@ final class ITMTests: XCTestCase {
 
     // MARK: errors, warnings, modes of variability
 
-    private func base(mdvar: Int = 12, f: Double = 230, htx: Double = 10, hrx: Double = 1,
-                      time: Double = 50, loc: Double = 50, sit: Double = 50) -> ITM.Parameters {
-        ITM.Parameters(frequencyMHz: f, txHeightM: htx, rxHeightM: hrx, polarization: .vertical,
-                       climate: .continentalTemperate, surfaceRefractivityN0: 301, relativePermittivity: 15,
-                       conductivitySPerM: 0.008, mdvar: mdvar, timePct: time, locationPct: loc, situationPct: sit)
+    private func base(
+        mdvar: Int = 12, f: Double = 230, htx: Double = 10, hrx: Double = 1,
+        time: Double = 50, loc: Double = 50, sit: Double = 50
+    ) -> ITM.Parameters {
+        ITM.Parameters(
+            frequencyMHz: f, txHeightM: htx, rxHeightM: hrx, polarization: .vertical,
+            climate: .continentalTemperate, surfaceRefractivityN0: 301, relativePermittivity: 15,
+            conductivitySPerM: 0.008, mdvar: mdvar, timePct: time, locationPct: loc, situationPct: sit)
     }
 
     private func code(_ body: () throws -> Void) -> Int? {
@@ -299,8 +307,9 @@ final class ITMTests: XCTestCase {
     func testModesOfVariability() throws {
         for m in [0, 1, 2, 3] {
             for flags in [0, 10, 20, 30] {
-                let r = try ITM.area(distanceKm: 60, deltaHM: 90, txSiting: .random, rxSiting: .random,
-                                     base(mdvar: m + flags, time: 90, loc: 90, sit: 90))
+                let r = try ITM.area(
+                    distanceKm: 60, deltaHM: 90, txSiting: .random, rxSiting: .random,
+                    base(mdvar: m + flags, time: 90, loc: 90, sit: 90))
                 XCTAssertTrue(r.lossDB.isFinite && r.lossDB > r.intermediates.freeSpaceLossDB - 40, "mdvar \(m + flags)")
             }
         }
@@ -392,7 +401,7 @@ final class ITMQuantileTests: XCTestCase {
         func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 40) / 16_777_216 }
         for trial in 0..<500 {
             let ka = 4 + trial % 22, n = 10 * ka - 5
-            var values = (0..<n).map { _ in (next() * 100).rounded() / 4 }     // many ties
+            var values = (0..<n).map { _ in (next() * 100).rounded() / 4 } // many ties
             if trial % 5 == 0 { values.sort() }
             if trial % 7 == 0 { values.reverse() }
             let sorted = values.sorted()

@@ -38,7 +38,7 @@ final class P1057Tests: XCTestCase {
     func testKnifeEdgeThresholds() {
         XCTAssertEqual(P526.knifeEdgeLossDB(nu: -0.78), 0)
         XCTAssertEqual(P526.knifeEdgeLossDB(nu: -0.7801), 0)
-        XCTAssertGreaterThan(P1546.knifeEdgeJ(-0.7801), 0)                 // −0.7806 < ν ≤ −0.78: P.1546 only
+        XCTAssertGreaterThan(P1546.knifeEdgeJ(-0.7801), 0) // −0.7806 < ν ≤ −0.78: P.1546 only
         XCTAssertEqual(P1546.knifeEdgeJ(-0.7806), 0)
         XCTAssertEqual(P1546.knifeEdgeJ(-0.7799), P526.knifeEdgeLossDB(nu: -0.7799))
         XCTAssertEqual(P1546.knifeEdgeJ(1.3), P526.knifeEdgeLossDB(nu: 1.3))

@@ -100,7 +100,9 @@ final class P1546Tests: XCTestCase {
             // (sea) and 3 (coastal land) count as sea (Annex 5 §8).
             var landKm = 0.0, seaKm = 0.0
             for i in 0..<n {
-                let inc = i == 0 ? (p.x[1] - p.x[0]) / 2
+                let inc =
+                    i == 0
+                    ? (p.x[1] - p.x[0]) / 2
                     : (i == n - 1 ? (p.x[n - 1] - p.x[n - 2]) / 2 : (p.x[i + 1] - p.x[i - 1]) / 2)
                 if p.radioMet[i] == 1 || p.radioMet[i] == 3 { seaKm += inc } else { landKm += inc }
             }
@@ -120,8 +122,9 @@ final class P1546Tests: XCTestCase {
             for (k, m) in p.cases.enumerated() {
                 var ha = m.hTx, h2 = m.hRx
                 if !p.firstPointIsTransmitter { swap(&ha, &h2) }
-                let derived = try P1546.profileParameters(distancesKm: p.x, heightsM: p.h,
-                                                          txHeightAboveGroundM: ha, rxHeightAboveGroundM: h2)
+                let derived = try P1546.profileParameters(
+                    distancesKm: p.x, heightsM: p.h,
+                    txHeightAboveGroundM: ha, rxHeightAboveGroundM: h2)
                 var zones: [P1546.PathZone] = []
                 if landKm > 0 { zones.append(.init(.land, lengthKm: landKm)) }
                 if seaKm > 0 { zones.append(.init(.coldSea, lengthKm: seaKm)) }
@@ -154,7 +157,8 @@ final class P1546Tests: XCTestCase {
         for c in cases {
             let r = try P1546.predict(c.input)
             guard let eRef = c.log["Resulting field strength for Ptx = 1kW (dBuV/m)"],
-                  let lRef = c.log["Resulting basic transmission loss (dB)"] else {
+                let lRef = c.log["Resulting basic transmission loss (dB)"]
+            else {
                 XCTFail("\(c.name): log lacks results"); continue
             }
             let dE = abs(r.fieldStrengthDBuVm - eRef), dL = abs(r.basicLossDB - lRef)
@@ -171,9 +175,11 @@ final class P1546Tests: XCTestCase {
     func testDerivedInputsAndIntermediates() throws {
         let cases = try loadCases()
         var worst: [String: Double] = [:]
-        func cmp(_ label: String, _ ours: Double?, _ key: String, _ log: [String: Double], _ name: String,
-                 rel: Double, abs absTol: Double) {
-            guard let ref = log[key] else { return }   // empty in the log: not computed there
+        func cmp(
+            _ label: String, _ ours: Double?, _ key: String, _ log: [String: Double], _ name: String,
+            rel: Double, abs absTol: Double
+        ) {
+            guard let ref = log[key] else { return } // empty in the log: not computed there
             guard let ours else { XCTFail("\(name): \(label) not computed, reference \(ref)"); return }
             let diff = abs(ours - ref)
             worst[label] = max(worst[label] ?? 0, diff)
@@ -199,15 +205,17 @@ final class P1546Tests: XCTestCase {
             cmp("slope", r.slopeCorrectionDB, "Rx slope-path correction (dB)", l, n, rel: 2e-5, abs: 1e-6)
             cmp("E(d<1km)", r.shortPathFieldDBuVm, "Field strength for d < 1 km (dB)", l, n, rel: 1e-9, abs: 1e-4)
         }
-        print("P.1546-6 derived inputs / intermediates vs reference logs, largest differences: "
-              + worst.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "P.1546-6 derived inputs / intermediates vs reference logs, largest differences: "
+                + worst.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     // MARK: - Unit checks
 
     private func flatLand(_ f: Double, _ t: Double, _ d: Double, h1: Double) -> P1546.Input {
-        P1546.Input(frequencyMHz: f, timePercent: t, zones: [.init(.land, lengthKm: d)],
-                    txHeightAboveGroundM: 10, txHeightSource: .h1(h1), rxHeightM: 10, rxArea: .rural)
+        P1546.Input(
+            frequencyMHz: f, timePercent: t, zones: [.init(.land, lengthKm: d)],
+            txHeightAboveGroundM: 10, txHeightSource: .h1(h1), rxHeightM: 10, rxArea: .rural)
     }
 
     /// At nominal f, t, d and h1 with h2 = R = 10 m and equal antenna heights the prediction is the tabulated value
@@ -218,8 +226,9 @@ final class P1546Tests: XCTestCase {
         XCTAssertEqual(fig1[0], 89.9759)
         let fig9 = P1546.curveTables[8].values
         let row50 = P1546.nominalDistancesKm.firstIndex(of: 50)!
-        XCTAssertEqual(try P1546.predict(flatLand(600, 50, 50, h1: 150)).fieldStrengthDBuVm,
-                       fig9[row50 * 8 + 4], accuracy: 1e-12)
+        XCTAssertEqual(
+            try P1546.predict(flatLand(600, 50, 50, h1: 150)).fieldStrengthDBuVm,
+            fig9[row50 * 8 + 4], accuracy: 1e-12)
     }
 
     func testInterpolationIsBetweenNeighbours() throws {

@@ -69,13 +69,14 @@ final class P1812Tests: XCTestCase {
     private func input(_ p: SG3Profile, row: [String]) -> (P1812.Input, p: Double) {
         let num = { (k: Int) in Double(row[k]) ?? .nan }
         let erpDBW = num(12)
-        let input = P1812.Input(distancesKm: p.d, heightsM: p.h, clutterHeightsM: p.r, zones: p.zones,
-                                frequencyGHz: num(0) / 1000, timePercent: num(14), locationPercent: 50,
-                                txHeightM: num(1), rxHeightM: num(3),
-                                txLatitudeDeg: p.txLat, txLongitudeDeg: p.txLon, rxLatitudeDeg: p.rxLat, rxLongitudeDeg: p.rxLon,
-                                polarization: num(4) == 2 ? .vertical : .horizontal,
-                                meteorology: .init(deltaN: p.deltaN, n0: p.n0),
-                                txERPkW: pow(10, erpDBW / 10) / 1000, locationVariability: .sigmaDB(0))
+        let input = P1812.Input(
+            distancesKm: p.d, heightsM: p.h, clutterHeightsM: p.r, zones: p.zones,
+            frequencyGHz: num(0) / 1000, timePercent: num(14), locationPercent: 50,
+            txHeightM: num(1), rxHeightM: num(3),
+            txLatitudeDeg: p.txLat, txLongitudeDeg: p.txLon, rxLatitudeDeg: p.rxLat, rxLongitudeDeg: p.rxLon,
+            polarization: num(4) == 2 ? .vertical : .horizontal,
+            meteorology: .init(deltaN: p.deltaN, n0: p.n0),
+            txERPkW: pow(10, erpDBW / 10) / 1000, locationVariability: .sigmaDB(0))
         return (input, num(14))
     }
 
@@ -135,11 +136,12 @@ final class P1812Tests: XCTestCase {
                 ("Ldp (dB)|Eq (41)", im.diffractionDB), ("Lbd50 (dB)|Eq (42)", im.diffractionBasic50DB),
                 // The reference's L_bda starts as an alias of its L_bd array (numpy) and is updated in place when
                 // L_minbap ≤ L_bd, so its log then shows L_bda under the label L_bd (the final L_b is unaffected).
-                ("Lbd (dB)|Eq (43)", im.minimumLoSDuctingDB <= im.diffractionBasicDB ? im.diffractionDuctingDB : im.diffractionBasicDB), ("Lminb0p (dB)|Eq (59)", im.minimumLoSSeaDB),
+                ("Lbd (dB)|Eq (43)", im.minimumLoSDuctingDB <= im.diffractionBasicDB ? im.diffractionDuctingDB : im.diffractionBasicDB),
+                ("Lminb0p (dB)|Eq (59)", im.minimumLoSSeaDB),
                 ("Lba (dB)|Eq (46)", im.ductingDB), ("Lminbap (dB)|Eq (60)", im.minimumLoSDuctingDB),
                 ("Lbda (dB)|Eq (61)", im.diffractionDuctingDB), ("Lbam (dB)|Eq (62)", im.modifiedDB),
                 ("Lbs (dB)|Eq (44)", im.troposcatterDB), ("Lbc (dB)|Eq (63)", im.combinedDB),
-                ("Lb (dB)|Eq (69)", res.basicLossDB), ("Ep (dBuV/m)|Eq (70)", res.fieldStrengthDBuVm),
+                ("Lb (dB)|Eq (69)", res.basicLossDB), ("Ep (dBuV/m)|Eq (70)", res.fieldStrengthDBuVm)
             ]
             XCTAssertEqual(pairs.count, 48)
             for (key, got) in pairs {
@@ -151,8 +153,9 @@ final class P1812Tests: XCTestCase {
             worstE1kW = max(worstE1kW, abs(res.fieldStrengthDBuVm - log["Ep (dBuV/m)|Eq (70)"]!))
             if prof.name.hasSuffix("_los") { XCTAssertEqual(res.pathType, .lineOfSight, label) }
         }
-        print("P.1812-8 vs SG3 validation (63 cases): max |ΔLb| = \(worstLb) dB, max |ΔE(ERP)| = \(worstE) dB, "
-              + "max |ΔE(1 kW)| = \(worstE1kW) dB")
+        print(
+            "P.1812-8 vs SG3 validation (63 cases): max |ΔLb| = \(worstLb) dB, max |ΔE(ERP)| = \(worstE) dB, "
+                + "max |ΔE(1 kW)| = \(worstE1kW) dB")
         let top = worstIntermediate.sorted { $0.value > $1.value }.prefix(6)
         print("P.1812-8 largest intermediate differences: " + top.map { "\($0.key) \($0.value)" }.joined(separator: "; "))
     }
@@ -166,10 +169,11 @@ final class P1812Tests: XCTestCase {
             var (inp, _) = input(prof, row: row)
             inp.clutterHeightsM = nil
             let res = try P1812.predict(inp)
-            let ref = try P526.deltaBullington(distancesKm: prof.d, heightsM: prof.h, txHeightAboveGroundM: inp.txHeightM,
-                                               rxHeightAboveGroundM: inp.rxHeightM, frequencyMHz: inp.frequencyGHz * 1000,
-                                               effectiveEarthRadiusKm: res.intermediates.medianEarthRadiusKm,
-                                               polarization: inp.polarization, ground: .land, speedOfLightMPerS: 2.998e8)
+            let ref = try P526.deltaBullington(
+                distancesKm: prof.d, heightsM: prof.h, txHeightAboveGroundM: inp.txHeightM,
+                rxHeightAboveGroundM: inp.rxHeightM, frequencyMHz: inp.frequencyGHz * 1000,
+                effectiveEarthRadiusKm: res.intermediates.medianEarthRadiusKm,
+                polarization: inp.polarization, ground: .land, speedOfLightMPerS: 2.998e8)
             XCTAssertEqual(res.intermediates.bullingtonActual50DB, ref.bullingtonActualDB, accuracy: 1e-9)
             XCTAssertEqual(res.intermediates.bullingtonSmooth50DB, ref.bullingtonSmoothDB, accuracy: 1e-9)
             XCTAssertEqual(res.intermediates.diffraction50DB, ref.lossDB, accuracy: 0.01)
@@ -181,10 +185,11 @@ final class P1812Tests: XCTestCase {
     private func flatInput(frequencyGHz: Double = 0.6, distanceKm: Double = 20, points: Int = 201) -> P1812.Input {
         let d = (0..<points).map { Double($0) * distanceKm / Double(points - 1) }
         let h = d.map { 100 + 30 * sin($0) }
-        return P1812.Input(distancesKm: d, heightsM: h, frequencyGHz: frequencyGHz, timePercent: 50,
-                           txHeightM: 30, rxHeightM: 10, txLatitudeDeg: 10.9, txLongitudeDeg: 106.8,
-                           rxLatitudeDeg: 10.9 + distanceKm / 111.2, rxLongitudeDeg: 106.8,
-                           meteorology: .indicativeVietnam)
+        return P1812.Input(
+            distancesKm: d, heightsM: h, frequencyGHz: frequencyGHz, timePercent: 50,
+            txHeightM: 30, rxHeightM: 10, txLatitudeDeg: 10.9, txLongitudeDeg: 106.8,
+            rxLatitudeDeg: 10.9 + distanceKm / 111.2, rxLongitudeDeg: 106.8,
+            meteorology: .indicativeVietnam)
     }
 
     func testInvalidInputThrowsNamingParameter() {
@@ -213,7 +218,7 @@ final class P1812Tests: XCTestCase {
     func testWarningsAndLocationVariability() throws {
         let base = try P1812.predict(flatInput())
         XCTAssertTrue(base.warnings.isEmpty, "\(base.warnings)")
-        XCTAssertEqual(base.intermediates.locationCorrectionDB, 0, accuracy: 1e-4)   // p_L = 50 %: I(0.5) ≈ 0
+        XCTAssertEqual(base.intermediates.locationCorrectionDB, 0, accuracy: 1e-4) // p_L = 50 %: I(0.5) ≈ 0
 
         var inp = flatInput(distanceKm: 0.2, points: 21)
         XCTAssertTrue(try P1812.predict(inp).warnings.contains(.distanceOutsideRange))
@@ -230,8 +235,9 @@ final class P1812Tests: XCTestCase {
         let sigma = (0.52 + 0.024 * 0.6) * pow(100, 0.28)
         XCTAssertEqual(r90.intermediates.locationSigmaDB, sigma, accuracy: 1e-9)
         XCTAssertEqual(r90.intermediates.locationCorrectionDB, 1.2816 * sigma, accuracy: 0.01)
-        XCTAssertEqual(r90.basicLossDB, max(r90.intermediates.lineOfSightDB, r90.intermediates.combinedDB + 1.2816 * sigma),
-                       accuracy: 0.01)
+        XCTAssertEqual(
+            r90.basicLossDB, max(r90.intermediates.lineOfSightDB, r90.intermediates.combinedDB + 1.2816 * sigma),
+            accuracy: 0.01)
         // §4.8: building entry adds its mean and widens σ.
         inp.buildingEntry = .init(meanLossDB: 12, sigmaDB: 5)
         let rIn = try P1812.predict(inp)

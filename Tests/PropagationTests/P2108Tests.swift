@@ -16,8 +16,10 @@ final class P2108Tests: XCTestCase {
 
     /// Runs one NTIA row: expected code 0 must give the loss within `tolerance`; a non-zero code must throw a
     /// ModelInputError carrying that code. Returns |difference| (0 for error rows).
-    private func check(_ expectedCode: Int, _ expectedLossDB: Double, tolerance: Double, line: String,
-                       _ body: () throws -> Double) -> Double {
+    private func check(
+        _ expectedCode: Int, _ expectedLossDB: Double, tolerance: Double, line: String,
+        _ body: () throws -> Double
+    ) -> Double {
         do {
             let loss = try body()
             XCTAssertEqual(expectedCode, 0, "expected error \(expectedCode), got \(loss) dB: \(line)")
@@ -40,12 +42,15 @@ final class P2108Tests: XCTestCase {
         var worst = 0.0
         for r in rows {
             let code = Int(num(r, "rtn"))
-            worst = max(worst, check(code, num(r, "A_h__db"), tolerance: 0.05 + 1e-9, line: "\(r)") {
-                try P2108.heightGainTerminalCorrection(
-                    frequencyGHz: num(r, "f__ghz"), antennaHeightM: num(r, "h__meter"),
-                    streetWidthM: num(r, "w_s__meter"), clutterHeightM: num(r, "R__meter"),
-                    clutterTypeCode: Int(num(r, "clutter_type"))).lossDB
-            })
+            worst = max(
+                worst,
+                check(code, num(r, "A_h__db"), tolerance: 0.05 + 1e-9, line: "\(r)") {
+                    try P2108.heightGainTerminalCorrection(
+                        frequencyGHz: num(r, "f__ghz"), antennaHeightM: num(r, "h__meter"),
+                        streetWidthM: num(r, "w_s__meter"), clutterHeightM: num(r, "R__meter"),
+                        clutterTypeCode: Int(num(r, "clutter_type"))
+                    ).lossDB
+                })
         }
         print("P.2108 §3.1 height-gain vs NTIA: largest difference \(worst) dB over \(rows.count) rows")
     }
@@ -57,10 +62,14 @@ final class P2108Tests: XCTestCase {
         XCTAssertEqual(rows.count, 12)
         var worst = 0.0
         for r in rows {
-            worst = max(worst, check(Int(num(r, "rtn")), num(r, "L_ctt__db"), tolerance: 0.05 + 1e-9, line: "\(r)") {
-                try P2108.terrestrialClutterLoss(frequencyGHz: num(r, "f__ghz"), distanceKm: num(r, "d__km"),
-                                                 locationPercent: num(r, "p")).lossDB
-            })
+            worst = max(
+                worst,
+                check(Int(num(r, "rtn")), num(r, "L_ctt__db"), tolerance: 0.05 + 1e-9, line: "\(r)") {
+                    try P2108.terrestrialClutterLoss(
+                        frequencyGHz: num(r, "f__ghz"), distanceKm: num(r, "d__km"),
+                        locationPercent: num(r, "p")
+                    ).lossDB
+                })
         }
         print("P.2108 §3.2 terrestrial vs NTIA: largest difference \(worst) dB over \(rows.count) rows")
     }
@@ -72,17 +81,23 @@ final class P2108Tests: XCTestCase {
         XCTAssertEqual(rows.count, 13)
         var worst = 0.0
         for r in rows {
-            worst = max(worst, check(Int(num(r, "rtn")), num(r, "L_ces__db"), tolerance: 0.05 + 1e-9, line: "\(r)") {
-                try P2108.aeronauticalClutterLoss(frequencyGHz: num(r, "f__ghz"), elevationAngleDeg: num(r, "theta_deg"),
-                                                  locationPercent: num(r, "p")).lossDB
-            })
+            worst = max(
+                worst,
+                check(Int(num(r, "rtn")), num(r, "L_ces__db"), tolerance: 0.05 + 1e-9, line: "\(r)") {
+                    try P2108.aeronauticalClutterLoss(
+                        frequencyGHz: num(r, "f__ghz"), elevationAngleDeg: num(r, "theta_deg"),
+                        locationPercent: num(r, "p")
+                    ).lossDB
+                })
         }
         print("P.2108 §3.3 aeronautical vs NTIA: largest difference \(worst) dB over \(rows.count) rows")
     }
 
     func testInvalidClutterTypeAndErrorMessage() {
-        XCTAssertThrowsError(try P2108.heightGainTerminalCorrection(
-            frequencyGHz: 1, antennaHeightM: 2, streetWidthM: 20, clutterHeightM: 10, clutterTypeCode: 7)) { e in
+        XCTAssertThrowsError(
+            try P2108.heightGainTerminalCorrection(
+                frequencyGHz: 1, antennaHeightM: 2, streetWidthM: 20, clutterHeightM: 10, clutterTypeCode: 7)
+        ) { e in
             XCTAssertEqual((e as? ModelInputError)?.code, 36)
         }
         XCTAssertThrowsError(try P2108.terrestrialClutterLoss(frequencyGHz: 70, distanceKm: 1, locationPercent: 50)) { e in

@@ -17,7 +17,8 @@ final class P452Tests: XCTestCase {
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
             let c = SimpleCSV.split(String(line)).map { $0.trimmingCharacters(in: .whitespaces) }
             guard c.count >= 5, let d = Double(c[0]), let h = Double(c[1]), let r = Double(c[2]),
-                  let zc = Int(c[4]), let z = P452.Zone(rawValue: zc) else { continue }
+                let zc = Int(c[4]), let z = P452.Zone(rawValue: zc)
+            else { continue }
             p.d.append(d); p.h.append(h); p.r.append(r); p.zones.append(z)
         }
         return p
@@ -25,14 +26,15 @@ final class P452Tests: XCTestCase {
 
     private func input(_ row: [String: String], _ prof: Profile) -> P452.Input {
         let v = { (k: String) in Double(row[k] ?? "") ?? .nan }
-        return P452.Input(distancesKm: prof.d, heightsM: prof.h, clutterHeightsM: prof.r, zones: prof.zones,
-                          frequencyGHz: v("f (GHz)"), timePercent: v("p (%)"), txHeightM: v("htg (m)"),
-                          rxHeightM: v("hrg (m)"), txLatitudeDeg: v("phit_n (deg)"), txLongitudeDeg: v("phit_e (deg)"),
-                          rxLatitudeDeg: v("phir_n (deg)"), rxLongitudeDeg: v("phir_e (deg)"),
-                          txGainDBi: v("Gt (dBi)"), rxGainDBi: v("Gr (dBi)"),
-                          polarization: v("pol (1-h/2-v)") == 2 ? .vertical : .horizontal,
-                          deltaN: v("DN"), n0: v("N0"), txCoastDistanceKm: v("dct (km)"), rxCoastDistanceKm: v("dcr (km)"),
-                          pressureHPa: v("press (hPa)"), temperatureC: v("temp (deg C)"))
+        return P452.Input(
+            distancesKm: prof.d, heightsM: prof.h, clutterHeightsM: prof.r, zones: prof.zones,
+            frequencyGHz: v("f (GHz)"), timePercent: v("p (%)"), txHeightM: v("htg (m)"),
+            rxHeightM: v("hrg (m)"), txLatitudeDeg: v("phit_n (deg)"), txLongitudeDeg: v("phit_e (deg)"),
+            rxLatitudeDeg: v("phir_n (deg)"), rxLongitudeDeg: v("phir_e (deg)"),
+            txGainDBi: v("Gt (dBi)"), rxGainDBi: v("Gr (dBi)"),
+            polarization: v("pol (1-h/2-v)") == 2 ? .vertical : .horizontal,
+            deltaN: v("DN"), n0: v("N0"), txCoastDistanceKm: v("dct (km)"), rxCoastDistanceKm: v("dcr (km)"),
+            pressureHPa: v("press (hPa)"), temperatureC: v("temp (deg C)"))
     }
 
     /// Source: eeveetza/p452 `validation_examples` (MATLAB reference implementation of P.452-18 published by ITU-R SG3):
@@ -51,7 +53,7 @@ final class P452Tests: XCTestCase {
             ("Lb", \.lossDB), ("Lbfsg", \.components.freeSpaceAndGasesDB), ("Lb0p", \.components.lineOfSightDB),
             ("Lb0b", \.components.lineOfSightBeta0DB), ("Ldsph", \.components.sphericalEarthMedianDB),
             ("Ld50", \.components.diffractionMedianDB), ("Ldp", \.components.diffractionDB),
-            ("Lbs", \.components.troposcatterDB), ("Lba", \.components.ductingDB),
+            ("Lbs", \.components.troposcatterDB), ("Lba", \.components.ductingDB)
         ]
         let pathKeys: [(String, KeyPath<P452.Result, Double>, Double)] = [
             ("ae", \.path.effectiveEarthRadiusKm, 1e-5), ("dtot", \.path.distanceKm, 1e-6),
@@ -62,7 +64,7 @@ final class P452Tests: XCTestCase {
             ("hstd", \.path.txSmoothSurfaceDiffractionM, 1e-5), ("hsrd", \.path.rxSmoothSurfaceDiffractionM, 1e-5),
             ("dlt", \.path.txHorizonDistanceKm, 1e-6), ("dlr", \.path.rxHorizonDistanceKm, 1e-6),
             ("dtm", \.path.longestLandSectionKm, 1e-6), ("dlm", \.path.longestInlandSectionKm, 1e-6),
-            ("b0", \.path.beta0Percent, 1e-5), ("omega", \.path.seaFraction, 1e-6),
+            ("b0", \.path.beta0Percent, 1e-5), ("omega", \.path.seaFraction, 1e-6)
         ]
         var worst: [String: (diff: Double, at: String)] = [:]
         var rows = 0
@@ -105,10 +107,11 @@ final class P452Tests: XCTestCase {
 
     private func flatInput(f: Double = 2, p: Double = 10, km: Double = 50, n: Int = 101) -> P452.Input {
         let d = (0..<n).map { km * Double($0) / Double(n - 1) }
-        return P452.Input(distancesKm: d, heightsM: d.map { 100 + 20 * sin($0) },
-                          zones: [P452.Zone](repeating: .inland, count: n), frequencyGHz: f, timePercent: p,
-                          txHeightM: 30, rxHeightM: 20, txLatitudeDeg: 10.9, txLongitudeDeg: 106.8,
-                          rxLatitudeDeg: 11.2, rxLongitudeDeg: 107.0, deltaN: 50, n0: 365)
+        return P452.Input(
+            distancesKm: d, heightsM: d.map { 100 + 20 * sin($0) },
+            zones: [P452.Zone](repeating: .inland, count: n), frequencyGHz: f, timePercent: p,
+            txHeightM: 30, rxHeightM: 20, txLatitudeDeg: 10.9, txLongitudeDeg: 106.8,
+            rxLatitudeDeg: 11.2, rxLongitudeDeg: 107.0, deltaN: 50, n0: 365)
     }
 
     func testInvalidInputThrowsNamingParameterAndRange() {
@@ -153,7 +156,7 @@ final class P452Tests: XCTestCase {
     func testTerminalClutterOptionAddsHeightGainLoss() throws {
         var i = flatInput(f: 2, p: 50)
         let base = try P452.basicTransmissionLoss(i)
-        i.txClutter = .init(nominalHeightM: 20, nominalDistanceKm: 0.02)   // P.452-17 Table 4, suburban
+        i.txClutter = .init(nominalHeightM: 20, nominalDistanceKm: 0.02) // P.452-17 Table 4, suburban
         i.txHeightM = 10
         let r = try P452.basicTransmissionLoss(i)
         // P.452-17 Eq. (57): F_fc = 0.25 + 0.375 (1 + tanh(11.25)) ≈ 1.0; A_h = 10.25 e^(−0.02)(1 − tanh(−0.75)) − 0.33.

@@ -39,15 +39,18 @@ final class P526Tests: XCTestCase {
             let p = profiles[name]!
             let num = { (k: String) in Double(r[k] ?? "") ?? .nan }
             let hts = num("hts_m_agl"), hrs = num("hrs_m_agl"), f = num("f_MHz")
-            let expected = [num("Lbulla_dB (Bullington, actual profile)"), num("Ldsph_dB (spherical-earth diffraction)"),
-                            num("Lbulls_dB (Bullington, smooth profile)"),
-                            num("Ld_dB (delta-Bullington total = Lbulla + max(Ldsph-Lbulls,0))")]
+            let expected = [
+                num("Lbulla_dB (Bullington, actual profile)"), num("Ldsph_dB (spherical-earth diffraction)"),
+                num("Lbulls_dB (Bullington, smooth profile)"),
+                num("Ld_dB (delta-Bullington total = Lbulla + max(Ldsph-Lbulls,0))")
+            ]
             XCTAssertFalse(expected.contains { $0.isNaN }, "\(r)")
             for (c, tol) in [(P526.speedOfLightMPerS, 0.1), (3e8, 1e-4)] {
-                let res = try P526.deltaBullington(distancesKm: p.d, heightsM: p.h, txHeightAboveGroundM: hts,
-                                                   rxHeightAboveGroundM: hrs, frequencyMHz: f,
-                                                   effectiveEarthRadiusKm: 8500, polarization: .horizontal,
-                                                   ground: .land, speedOfLightMPerS: c)
+                let res = try P526.deltaBullington(
+                    distancesKm: p.d, heightsM: p.h, txHeightAboveGroundM: hts,
+                    rxHeightAboveGroundM: hrs, frequencyMHz: f,
+                    effectiveEarthRadiusKm: 8500, polarization: .horizontal,
+                    ground: .land, speedOfLightMPerS: c)
                 let got = [res.bullingtonActualDB, res.sphericalEarthDB, res.bullingtonSmoothDB, res.lossDB]
                 for (g, e) in zip(got, expected) {
                     XCTAssertEqual(g, e, accuracy: tol, "\(name) hts=\(hts) hrs=\(hrs) f=\(f) c=\(c): \(got) vs \(expected)")
@@ -55,12 +58,14 @@ final class P526Tests: XCTestCase {
                 }
                 XCTAssertEqual(res.modifiedTxHeightM, num("htsp_m (Eq. modified Tx height amsl - smooth surface)"), accuracy: 1e-6)
                 XCTAssertEqual(res.modifiedRxHeightM, num("hrsp_m"), accuracy: 1e-6)
-                worstHeight = max(worstHeight, abs(res.modifiedTxHeightM - num("htsp_m (Eq. modified Tx height amsl - smooth surface)")),
-                                  abs(res.modifiedRxHeightM - num("hrsp_m")))
+                worstHeight = max(
+                    worstHeight, abs(res.modifiedTxHeightM - num("htsp_m (Eq. modified Tx height amsl - smooth surface)")),
+                    abs(res.modifiedRxHeightM - num("hrsp_m")))
             }
         }
-        print("P.526 delta-Bullington vs ITU sheet (20 cases): largest difference \(worstSI) dB with c = 299792458 m/s, "
-              + "\(worstSheetC) dB with c = 3e8 m/s; h'_ts/h'_rs largest difference \(worstHeight) m")
+        print(
+            "P.526 delta-Bullington vs ITU sheet (20 cases): largest difference \(worstSI) dB with c = 299792458 m/s, "
+                + "\(worstSheetC) dB with c = 3e8 m/s; h'_ts/h'_rs largest difference \(worstHeight) m")
     }
 
     func testKnifeEdgeApproximation() {
@@ -83,30 +88,41 @@ final class P526Tests: XCTestCase {
         // (up to the sign of L_dsph − L_bulls). A 100 km path at 10 m / 10 m is deep beyond the horizon.
         let d = (0...100).map { Double($0) }
         let h = [Double](repeating: 0, count: d.count)
-        let r = try P526.deltaBullington(distancesKm: d, heightsM: h, txHeightAboveGroundM: 10, rxHeightAboveGroundM: 10,
-                                         frequencyMHz: 1000, effectiveEarthRadiusKm: 8500)
+        let r = try P526.deltaBullington(
+            distancesKm: d, heightsM: h, txHeightAboveGroundM: 10, rxHeightAboveGroundM: 10,
+            frequencyMHz: 1000, effectiveEarthRadiusKm: 8500)
         XCTAssertEqual(r.bullingtonActualDB, r.bullingtonSmoothDB, accuracy: 1e-9)
         XCTAssertEqual(r.modifiedTxHeightM, 10, accuracy: 1e-9)
         XCTAssertEqual(r.lossDB, max(r.bullingtonActualDB, r.sphericalEarthDB), accuracy: 1e-9)
         XCTAssertGreaterThan(r.sphericalEarthDB, 30)
-        XCTAssertNil(r.sphericalEarth.clearanceM)              // beyond d_los = √17000 (√0.01 + √0.01) = 26 km
+        XCTAssertNil(r.sphericalEarth.clearanceM) // beyond d_los = √17000 (√0.01 + √0.01) = 26 km
         // Same through a TerrainProfile.
-        let r2 = try P526.deltaBullington(profile: TerrainProfile(elevationsM: h, spacingM: 1000), txHeightAboveGroundM: 10,
-                                          rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500)
+        let r2 = try P526.deltaBullington(
+            profile: TerrainProfile(elevationsM: h, spacingM: 1000), txHeightAboveGroundM: 10,
+            rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500)
         XCTAssertEqual(r2.lossDB, r.lossDB, accuracy: 1e-12)
     }
 
     func testInvalidInputs() {
-        XCTAssertThrowsError(try P526.deltaBullington(distancesKm: [0, 1, 1], heightsM: [0, 0, 0], txHeightAboveGroundM: 10,
-                                                      rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500)) { e in
+        XCTAssertThrowsError(
+            try P526.deltaBullington(
+                distancesKm: [0, 1, 1], heightsM: [0, 0, 0], txHeightAboveGroundM: 10,
+                rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500)
+        ) { e in
             XCTAssertEqual((e as? ModelInputError)?.parameter, "distance_km[2]")
         }
-        XCTAssertThrowsError(try P526.deltaBullington(distancesKm: [0, 1, 2], heightsM: [0, 0], txHeightAboveGroundM: 10,
-                                                      rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500))
-        XCTAssertThrowsError(try P526.deltaBullington(distancesKm: [0, 1, 2], heightsM: [0, 0, 0], txHeightAboveGroundM: -1,
-                                                      rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500))
-        XCTAssertThrowsError(try P526.deltaBullington(distancesKm: [0, 1, 2], heightsM: [0, 0, 0], txHeightAboveGroundM: 10,
-                                                      rxHeightAboveGroundM: 10, frequencyMHz: 0, effectiveEarthRadiusKm: 8500))
+        XCTAssertThrowsError(
+            try P526.deltaBullington(
+                distancesKm: [0, 1, 2], heightsM: [0, 0], txHeightAboveGroundM: 10,
+                rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500))
+        XCTAssertThrowsError(
+            try P526.deltaBullington(
+                distancesKm: [0, 1, 2], heightsM: [0, 0, 0], txHeightAboveGroundM: -1,
+                rxHeightAboveGroundM: 10, frequencyMHz: 1000, effectiveEarthRadiusKm: 8500))
+        XCTAssertThrowsError(
+            try P526.deltaBullington(
+                distancesKm: [0, 1, 2], heightsM: [0, 0, 0], txHeightAboveGroundM: 10,
+                rxHeightAboveGroundM: 10, frequencyMHz: 0, effectiveEarthRadiusKm: 8500))
     }
     /// The equal-spacing kernel of the coverage engine must be the reference function to the last bit: on the four
     /// real profiles of the ITU sheet (their heights taken at equal spacing) and on 2,000 seeded rough profiles of
@@ -120,7 +136,10 @@ final class P526Tests: XCTestCase {
             let n = 2 + Int(next() * 1500)
             let roughness = [0.0, 2, 30, 200][t % 4]
             var h = 0.0
-            profiles.append((0..<n).map { _ in h += (next() - 0.5) * roughness; return max(h + 100, 0) })
+            profiles.append(
+                (0..<n).map { _ in
+                    h += (next() - 0.5) * roughness; return max(h + 100, 0)
+                })
         }
         var compared = 0, los = 0
         for (k, hs) in profiles.enumerated() {
@@ -129,11 +148,13 @@ final class P526Tests: XCTestCase {
             let htx = [10.0, 30, 150, 1][k % 4], hrx = [1.5, 10, 0, 3][(k / 4) % 4], f = [700.0, 3500, 100, 26_000][(k / 2) % 4]
             let pol: P526.Polarization = k % 2 == 0 ? .horizontal : .vertical
             let ground: P526.Ground = k % 7 == 0 ? .sea : .land
-            let ref = try P526.deltaBullington(distancesKm: d, heightsM: hs, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
-                                               frequencyMHz: f, effectiveEarthRadiusKm: 8500, polarization: pol, ground: ground)
+            let ref = try P526.deltaBullington(
+                distancesKm: d, heightsM: hs, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
+                frequencyMHz: f, effectiveEarthRadiusKm: 8500, polarization: pol, ground: ground)
             let fast = try hs.withUnsafeBufferPointer {
-                try P526.deltaBullingtonLossDB(equallySpaced: $0, spacingKm: step, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
-                                               frequencyMHz: f, effectiveEarthRadiusKm: 8500, polarization: pol, ground: ground)
+                try P526.deltaBullingtonLossDB(
+                    equallySpaced: $0, spacingKm: step, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx,
+                    frequencyMHz: f, effectiveEarthRadiusKm: 8500, polarization: pol, ground: ground)
             }
             XCTAssertEqual(fast.lossDB.bitPattern, ref.lossDB.bitPattern, "profile \(k): \(fast.lossDB) vs \(ref.lossDB)")
             XCTAssertEqual(fast.warnings, ref.warnings, "profile \(k)")
@@ -143,9 +164,11 @@ final class P526Tests: XCTestCase {
         XCTAssertEqual(compared, 2004)
         XCTAssertGreaterThan(los, 100, "line-of-sight paths exercised")
         XCTAssertGreaterThan(compared - los, 100, "transhorizon paths exercised")
-        XCTAssertThrowsError(try [1.0].withUnsafeBufferPointer {
-            try P526.deltaBullingtonLossDB(equallySpaced: $0, spacingKm: 0.03, txHeightAboveGroundM: 10, rxHeightAboveGroundM: 10,
-                                           frequencyMHz: 900, effectiveEarthRadiusKm: 8500)
-        })
+        XCTAssertThrowsError(
+            try [1.0].withUnsafeBufferPointer {
+                try P526.deltaBullingtonLossDB(
+                    equallySpaced: $0, spacingKm: 0.03, txHeightAboveGroundM: 10, rxHeightAboveGroundM: 10,
+                    frequencyMHz: 900, effectiveEarthRadiusKm: 8500)
+            })
     }
 }

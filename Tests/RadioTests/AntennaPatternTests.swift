@@ -31,9 +31,9 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertEqual(p4.name, "B800A065-18-4E")
         XCTAssertEqual(p4.make, "Amphenol")
         XCTAssertEqual(p4.frequencyMHz, 851)
-        XCTAssertEqual(p4.gainDBi, 13.6 + 2.15, accuracy: 1e-12)        // GAIN 13.6 dBd
+        XCTAssertEqual(p4.gainDBi, 13.6 + 2.15, accuracy: 1e-12) // GAIN 13.6 dBd
         XCTAssertEqual(p4.tiltKind, "ELECTRICAL")
-        XCTAssertNil(p4.electricalTiltDeg)                               // the file gives no number
+        XCTAssertNil(p4.electricalTiltDeg) // the file gives no number
         XCTAssertEqual(p4.horizontal.anglesDeg.count, 360)
         XCTAssertEqual(p4.vertical.anglesDeg.count, 360)
         XCTAssertEqual(p4.vertical.minimum.angleDeg, 4)
@@ -118,7 +118,7 @@ final class AntennaPatternTests: XCTestCase {
             }
         }
         XCTAssertLessThanOrEqual(largestBeam, 1.05)
-        XCTAssertGreaterThan(largestBeam, 0.5)     // they are different measurements, not copies
+        XCTAssertGreaterThan(largestBeam, 0.5) // they are different measurements, not copies
 
         let pafx = try PAFXFile.read(try reference(Self.sinclair + "SV460-SF2SNM.pafx"))
         XCTAssertEqual(pafx.map(\.name), ["SV460-SF2SNM_0890", "SV460-SF2SNM_0920", "SV460-SF2SNM_0940", "SV460-SF2SNM_0960"])
@@ -131,8 +131,9 @@ final class AntennaPatternTests: XCTestCase {
             XCTAssertEqual(p.horizontal.anglesDeg, m.horizontal.anglesDeg)
             XCTAssertEqual(p.vertical.anglesDeg, m.vertical.anglesDeg)
             for k in 0..<360 {
-                largest = max(largest, abs(p.horizontal.attenuationDB[k] - m.horizontal.attenuationDB[k]),
-                              abs(p.vertical.attenuationDB[k] - m.vertical.attenuationDB[k]))
+                largest = max(
+                    largest, abs(p.horizontal.attenuationDB[k] - m.horizontal.attenuationDB[k]),
+                    abs(p.vertical.attenuationDB[k] - m.vertical.attenuationDB[k]))
             }
         }
         XCTAssertLessThanOrEqual(largest, 0.005)
@@ -144,8 +145,10 @@ final class AntennaPatternTests: XCTestCase {
     /// vertical cut, exactly (1e-9 dB), for every reference file, including the Huawei files whose cuts disagree by
     /// 3–4 dB where they cross. Also: continuous at the poles (the same value at every azimuth).
     func testThreeDReproducesCutsOnCutPlanes() throws {
-        let names = ["B800A065-18-4E.pln", "B800A065-18-0E.pln", "AMB4520R8v06_05T.msi",
-                     "AMB4520R8v06_1845_P45_04T_y2.msi", "LTE-R_1960MHz_P1.txt"]
+        let names = [
+            "B800A065-18-4E.pln", "B800A065-18-0E.pln", "AMB4520R8v06_05T.msi",
+            "AMB4520R8v06_1845_P45_04T_y2.msi", "LTE-R_1960MHz_P1.txt"
+        ]
         for n in names {
             let p = try load(Self.dir + n)
             let h = p.horizontal.perDegree, v = p.vertical.perDegree
@@ -164,8 +167,9 @@ final class AntennaPatternTests: XCTestCase {
             for a in stride(from: 0.0, to: 360, by: 15) {
                 XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: a, depressionDeg: 90), -v[90], accuracy: 1e-9)
                 XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: a, depressionDeg: -90), -v[270], accuracy: 1e-9)
-                XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: a, depressionDeg: 89.999),
-                               p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 89.999), accuracy: 0.01)
+                XCTAssertEqual(
+                    p.relativeGainDB(azimuthOffDeg: a, depressionDeg: 89.999),
+                    p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 89.999), accuracy: 0.01)
             }
         }
     }
@@ -206,18 +210,21 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 0, mechanicalTiltDeg: t), -v[354], accuracy: 1e-9)
         XCTAssertEqual(-v[6], -3.7)
         XCTAssertEqual(-v[354], -3.3)
-        XCTAssertGreaterThan(p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 6, mechanicalTiltDeg: t),
-                             p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 0, mechanicalTiltDeg: t))
+        XCTAssertGreaterThan(
+            p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 6, mechanicalTiltDeg: t),
+            p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: 0, mechanicalTiltDeg: t))
         // Behind: the beam is raised by 6°.
         XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: 180, depressionDeg: -6, mechanicalTiltDeg: t), -h[180], accuracy: 1e-9)
         XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: 180, depressionDeg: 6, mechanicalTiltDeg: t), -v[168], accuracy: 1e-9)
         XCTAssertEqual(-h[180], -30.1)
         XCTAssertEqual(-v[168], -36.8)
         for d in stride(from: -40.0, through: 40, by: 5) where d != 0 && d != t && d != -t {
-            XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: d, mechanicalTiltDeg: t),
-                           p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: d - t), accuracy: 1e-9)
-            XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: 180, depressionDeg: d, mechanicalTiltDeg: t),
-                           p.relativeGainDB(azimuthOffDeg: 180, depressionDeg: d + t), accuracy: 1e-9)
+            XCTAssertEqual(
+                p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: d, mechanicalTiltDeg: t),
+                p.relativeGainDB(azimuthOffDeg: 0, depressionDeg: d - t), accuracy: 1e-9)
+            XCTAssertEqual(
+                p.relativeGainDB(azimuthOffDeg: 180, depressionDeg: d, mechanicalTiltDeg: t),
+                p.relativeGainDB(azimuthOffDeg: 180, depressionDeg: d + t), accuracy: 1e-9)
         }
         // The strongest depression ahead moves from 0° to 6° down; behind, the back lobe's best depression moves up.
         func bestDepression(_ az: Double, _ tilt: Double) -> Double {
@@ -230,10 +237,12 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertEqual(bestDepression(0, t), 6)
         XCTAssertEqual(bestDepression(180, t), bestDepression(180, 0) - t)
         // At ±90° the direction is on the tilt axis: unchanged.
-        XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: 90, depressionDeg: 0, mechanicalTiltDeg: t),
-                       p.relativeGainDB(azimuthOffDeg: 90, depressionDeg: 0), accuracy: 1e-9)
-        XCTAssertEqual(p.relativeGainDB(azimuthOffDeg: -90, depressionDeg: 0, mechanicalTiltDeg: t),
-                       p.relativeGainDB(azimuthOffDeg: -90, depressionDeg: 0), accuracy: 1e-9)
+        XCTAssertEqual(
+            p.relativeGainDB(azimuthOffDeg: 90, depressionDeg: 0, mechanicalTiltDeg: t),
+            p.relativeGainDB(azimuthOffDeg: 90, depressionDeg: 0), accuracy: 1e-9)
+        XCTAssertEqual(
+            p.relativeGainDB(azimuthOffDeg: -90, depressionDeg: 0, mechanicalTiltDeg: t),
+            p.relativeGainDB(azimuthOffDeg: -90, depressionDeg: 0), accuracy: 1e-9)
     }
 
     /// The fast path: on its grid the table equals the exact function to Float precision; between grid points it is
@@ -247,8 +256,9 @@ final class AntennaPatternTests: XCTestCase {
             for az in stride(from: 0, to: 360, by: 7) {
                 for dep in stride(from: -90, through: 90, by: 5) {
                     let exact = p.relativeGainDB(azimuthOffDeg: Double(az), depressionDeg: Double(dep), mechanicalTiltDeg: 3)
-                    XCTAssertEqual(Double(table.relativeGainDB(azimuthOffDeg: Double(az), depressionDeg: Double(dep))),
-                                   exact, accuracy: 1e-4)
+                    XCTAssertEqual(
+                        Double(table.relativeGainDB(azimuthOffDeg: Double(az), depressionDeg: Double(dep))),
+                        exact, accuracy: 1e-4)
                 }
             }
             var rng = SplitMix64(seed: 42)
@@ -262,8 +272,9 @@ final class AntennaPatternTests: XCTestCase {
                 largest = max(largest, d)
                 if exact >= -3 { within3 = max(within3, d) }
             }
-            print("gain table step \(step)° vs exact: mean |Δ| \(sum / Double(n)) dB, largest \(largest) dB, "
-                  + "largest within 3 dB of boresight \(within3) dB")
+            print(
+                "gain table step \(step)° vs exact: mean |Δ| \(sum / Double(n)) dB, largest \(largest) dB, "
+                    + "largest within 3 dB of boresight \(within3) dB")
             XCTAssertLessThan(sum / Double(n), meanTol)
             XCTAssertLessThan(within3, beamTol)
             XCTAssertLessThan(largest, maxTol)
@@ -279,13 +290,17 @@ final class AntennaPatternTests: XCTestCase {
         let p = try load(Self.dir + "B800A065-18-4E.pln")
         let sector = SectorAntenna()
         XCTAssertEqual(AntennaModel.omni.relativeGainDB(azimuthOffDeg: 170, depressionDeg: 30), 0)
-        XCTAssertEqual(AntennaModel.sector(sector).relativeGainDB(azimuthOffDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2,
-                                                                  electricalTiltDeg: 4),
-                       sector.relativeGainDB(offAzimuthDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2, electricalTiltDeg: 4))
+        XCTAssertEqual(
+            AntennaModel.sector(sector).relativeGainDB(
+                azimuthOffDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2,
+                electricalTiltDeg: 4),
+            sector.relativeGainDB(offAzimuthDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2, electricalTiltDeg: 4))
         // A file's electrical tilt is in its cuts: the argument is ignored.
-        XCTAssertEqual(AntennaModel.pattern(p).relativeGainDB(azimuthOffDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2,
-                                                              electricalTiltDeg: 4),
-                       p.relativeGainDB(azimuthOffDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2))
+        XCTAssertEqual(
+            AntennaModel.pattern(p).relativeGainDB(
+                azimuthOffDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2,
+                electricalTiltDeg: 4),
+            p.relativeGainDB(azimuthOffDeg: 20, depressionDeg: 8, mechanicalTiltDeg: 2))
         XCTAssertEqual(AntennaModel.pattern(p).fileGainDBi, p.gainDBi)
         XCTAssertNil(AntennaModel.omni.fileGainDBi)
     }
@@ -294,15 +309,17 @@ final class AntennaPatternTests: XCTestCase {
         let folder = try reference(Self.dir)
         let lib = AntennaLibrary(folder: folder)
         let a = try lib.pattern(named: "B800A065-18-4E.pln")
-        let b = try lib.pattern(named: "b800a065-18-4e.PLN")        // case-insensitive fallback
+        let b = try lib.pattern(named: "b800a065-18-4e.PLN") // case-insensitive fallback
         let c = try lib.pattern(named: "B800A065-18-4E.pln")
         XCTAssertEqual(a, b)
         XCTAssertEqual(a, c)
-        XCTAssertEqual(lib.loadedCount, 2)                             // two spellings, one read each
-        XCTAssertEqual(try lib.pattern(named: "AMB4520R8v06_05T").frequencyMHz, 1845)   // extension tried
+        XCTAssertEqual(lib.loadedCount, 2) // two spellings, one read each
+        XCTAssertEqual(try lib.pattern(named: "AMB4520R8v06_05T").frequencyMHz, 1845) // extension tried
         if case .pattern(let p) = try lib.model(patternName: "LTE-R_1960MHz_P1.txt") {
             XCTAssertEqual(p.gainDBi, 3.31)
-        } else { XCTFail("expected a pattern") }
+        } else {
+            XCTFail("expected a pattern")
+        }
         XCTAssertEqual(try lib.model(patternName: "  "), .sector(SectorAntenna()))
         XCTAssertThrowsError(try lib.pattern(named: "no-such-antenna.msi")) { e in
             XCTAssertTrue("\(e)".contains("no-such-antenna.msi"), "\(e)")
@@ -316,30 +333,30 @@ final class AntennaPatternTests: XCTestCase {
     // MARK: format tolerance and errors
 
     static let small = """
-    NAME Test antenna
-    FREQUENCY 900
-    GAIN 10 dBi
-    TILT 2
-    HORIZONTAL 4
-    0 0
-    90 10
-    180 25
-    270 10
-    VERTICAL 4
-    0 0
-    90 20
-    180 25
-    270 20
+        NAME Test antenna
+        FREQUENCY 900
+        GAIN 10 dBi
+        TILT 2
+        HORIZONTAL 4
+        0 0
+        90 10
+        180 25
+        270 10
+        VERTICAL 4
+        0 0
+        90 20
+        180 25
+        270 20
 
-    """
+        """
 
     /// CRLF line ends, lower-case keywords, comments, a byte-order mark and dBd gains read like the plain file.
     func testToleratesCRLFCaseAndComments() throws {
         let plain = try PlanetPatternReader.parse(text: Self.small, fileName: "t.msi")
         XCTAssertEqual(plain.gainDBi, 10)
         XCTAssertEqual(plain.electricalTiltDeg, 2)
-        XCTAssertEqual(plain.horizontal.attenuation(atDeg: 45), 5)          // linear between points
-        XCTAssertEqual(plain.horizontal.attenuation(atDeg: 315), 5)         // and across 360
+        XCTAssertEqual(plain.horizontal.attenuation(atDeg: 45), 5) // linear between points
+        XCTAssertEqual(plain.horizontal.attenuation(atDeg: 315), 5) // and across 360
         XCTAssertEqual(plain.vertical.perDegree[135], 22.5)
         var messy = "\u{FEFF}# exported by hand\r\n"
         for line in Self.small.split(separator: "\n") {
@@ -354,9 +371,10 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertEqual(m.vertical, plain.vertical)
         XCTAssertEqual(m.name, "Test antenna")
         XCTAssertEqual(m.gainDBi, 10)
-        let dbd = try PlanetPatternReader.parse(text: Self.small.replacingOccurrences(of: "GAIN 10 dBi", with: "gain 10"),
-                                                fileName: "t.msi")
-        XCTAssertEqual(dbd.gainDBi, 12.15, accuracy: 1e-12)                 // no unit: dBd
+        let dbd = try PlanetPatternReader.parse(
+            text: Self.small.replacingOccurrences(of: "GAIN 10 dBi", with: "gain 10"),
+            fileName: "t.msi")
+        XCTAssertEqual(dbd.gainDBi, 12.15, accuracy: 1e-12) // no unit: dBd
     }
 
     /// Malformed files: the error names the file, the line, the value and what was expected.
@@ -370,8 +388,9 @@ final class AntennaPatternTests: XCTestCase {
         XCTAssertEqual(badValue?.line, 8)
         XCTAssertEqual(badValue?.value, "abc")
         XCTAssertEqual(badValue?.file, "bad.msi")
-        XCTAssertTrue(badValue?.description.hasPrefix("bad.msi line 8: 'abc' — expected an attenuation in dB") ?? false,
-                      badValue?.description ?? "no error")
+        XCTAssertTrue(
+            badValue?.description.hasPrefix("bad.msi line 8: 'abc' — expected an attenuation in dB") ?? false,
+            badValue?.description ?? "no error")
 
         let badAngle = error(Self.small.replacingOccurrences(of: "270 20", with: "370 20"))
         XCTAssertEqual(badAngle?.line, 14)

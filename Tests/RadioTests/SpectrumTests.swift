@@ -10,7 +10,7 @@ final class SpectrumTests: XCTestCase {
             ("5M00G7W", 5e6, "G7W"), ("200KF8E", 200e3, "F8E"), ("11K0F3E", 11e3, "F3E"), ("12K5F3EJN", 12.5e3, "F3EJN"),
             ("100MG7W", 100e6, "G7W"), ("30M0D7W", 30e6, "D7W"), ("200KGXW", 200e3, "GXW"), ("2K70J3E", 2.7e3, "J3E"),
             ("1G25D7W", 1.25e9, "D7W"), ("H100A1A", 0.1, "A1A"), ("400HA1A", 400, "A1A"), ("25H3J2B", 25.3, "J2B"),
-            (" 6m00c3f ", 6e6, "C3F"),
+            (" 6m00c3f ", 6e6, "C3F")
         ]
         for (text, hz, cls) in cases {
             let e = try EmissionDesignator(parsing: text)
@@ -25,7 +25,7 @@ final class SpectrumTests: XCTestCase {
             ("5M00", "7 to 9 characters"), ("5M00G7WXXY", "7 to 9 characters"), ("0K50F3E", "may not start"),
             ("K500F3E", "may not start"), ("5000G7W", "exactly one of H, K, M, G"), ("5M0MG7W", "exactly one of H, K, M, G"),
             ("5M00Z7W", "type of modulation"), ("5M00G5W", "nature of signal"), ("5M00G7Z", "type of information"),
-            ("5M00G7WZ", "detail of signal"), ("5M00G7WNZ", "multiplexing"), ("5M-0G7W", "digits"), ("0H00A1A", "may not start"),
+            ("5M00G7WZ", "detail of signal"), ("5M00G7WNZ", "multiplexing"), ("5M-0G7W", "digits"), ("0H00A1A", "may not start")
         ]
         for (text, reason) in bad {
             XCTAssertThrowsError(try EmissionDesignator(parsing: text), text) { error in
@@ -40,12 +40,12 @@ final class SpectrumTests: XCTestCase {
     // MARK: channels
 
     func testChannelOverlapAndGuardBand() {
-        let a = Channel(centreMHz: 1842.5, bandwidthKHz: 20_000)     // 1832.5–1852.5
-        let b = Channel(centreMHz: 1862.5, bandwidthKHz: 15_000)     // 1855–1870
+        let a = Channel(centreMHz: 1842.5, bandwidthKHz: 20_000) // 1832.5–1852.5
+        let b = Channel(centreMHz: 1862.5, bandwidthKHz: 15_000) // 1855–1870
         XCTAssertEqual(a.overlapKHz(with: b), 0)
         XCTAssertEqual(a.edgeGapKHz(to: b), 2500, accuracy: 1e-6)
         XCTAssertEqual(a.offsetKHz(to: b), 20_000, accuracy: 1e-6)
-        let c = Channel(centreMHz: 1850, bandwidthKHz: 10_000)       // 1845–1855: 7.5 MHz inside a
+        let c = Channel(centreMHz: 1850, bandwidthKHz: 10_000) // 1845–1855: 7.5 MHz inside a
         XCTAssertEqual(a.overlapKHz(with: c), 7500, accuracy: 1e-6)
         XCTAssertEqual(c.overlapKHz(with: a), 7500, accuracy: 1e-6)
         XCTAssertLessThan(a.edgeGapKHz(to: c), 0)
@@ -66,7 +66,7 @@ final class SpectrumTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(req(-200)), 7, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(req(300)), -7, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(req(400)), -20, accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(req(110)), 25 + (18 - 25) * 0.4, accuracy: 1e-9)   // linear between 100 and 125 kHz
+        XCTAssertEqual(try XCTUnwrap(req(110)), 25 + (18 - 25) * 0.4, accuracy: 1e-9) // linear between 100 and 125 kHz
         XCTAssertNil(req(500))
         // A co-channel override shifts the whole curve.
         let shifted = pr.requirement(victimService: "broadcast_fm", victim: v, interferer: Channel(centreMHz: 98.7, bandwidthKHz: 200), coChannelOverride: 45)
@@ -79,9 +79,10 @@ final class SpectrumTests: XCTestCase {
         // Co-channel, same width.
         XCTAssertEqual(try XCTUnwrap(pr.requirement(victimService: "mobile", victim: v, interferer: v)).requiredDB, 10, accuracy: 1e-9)
         // A 20 MHz interferer of which 5 MHz falls into the victim's channel: 6.02 dB less.
-        let partial = Channel(centreMHz: 763, bandwidthKHz: 20_000)   // 753–773, overlap 768–773
-        XCTAssertEqual(try XCTUnwrap(pr.requirement(victimService: "mobile", victim: v, interferer: partial)).requiredDB,
-                       10 + 10 * log10(5000.0 / 20_000), accuracy: 1e-9)
+        let partial = Channel(centreMHz: 763, bandwidthKHz: 20_000) // 753–773, overlap 768–773
+        XCTAssertEqual(
+            try XCTUnwrap(pr.requirement(victimService: "mobile", victim: v, interferer: partial)).requiredDB,
+            10 + 10 * log10(5000.0 / 20_000), accuracy: 1e-9)
         // First adjacent channel: ACIR of ACLR 45 dB and ACS 33 dB.
         let acir = -10 * log10(pow(10, -4.5) + pow(10, -3.3))
         let adj = try XCTUnwrap(pr.requirement(victimService: "mobile", victim: v, interferer: Channel(centreMHz: 783, bandwidthKHz: 10_000)))
@@ -106,7 +107,8 @@ final class SpectrumTests: XCTestCase {
         XCTAssertNil(plan.violation(service: "mobile", tx: Channel(centreMHz: 773, bandwidthKHz: 10_000), rx: nil))
         XCTAssertNil(plan.violation(service: "mobile", tx: Channel(centreMHz: 3750, bandwidthKHz: 100_000), rx: nil))
         XCTAssertNil(plan.violation(service: "broadcast_fm", tx: Channel(centreMHz: 98.5, bandwidthKHz: 200), rx: nil))
-        XCTAssertNil(plan.violation(service: "land_mobile", tx: Channel(centreMHz: 164.7, bandwidthKHz: 12.5), rx: Channel(centreMHz: 159.7, bandwidthKHz: 12.5)))
+        XCTAssertNil(
+            plan.violation(service: "land_mobile", tx: Channel(centreMHz: 164.7, bandwidthKHz: 12.5), rx: Channel(centreMHz: 159.7, bandwidthKHz: 12.5)))
         // 1790 MHz lies in the band-3 duplex gap (1785–1805).
         let gap = plan.violation(service: "mobile", tx: Channel(centreMHz: 1790, bandwidthKHz: 5000), rx: nil)
         XCTAssertNotNil(gap)
@@ -116,8 +118,10 @@ final class SpectrumTests: XCTestCase {
         // Straddling an allocation edge.
         XCTAssertNotNil(plan.violation(service: "mobile", tx: Channel(centreMHz: 1880, bandwidthKHz: 10_000), rx: nil))
         // FDD: receive channel must be in the paired block.
-        XCTAssertNil(plan.violation(service: "mobile", tx: Channel(centreMHz: 1842.5, bandwidthKHz: 20_000), rx: Channel(centreMHz: 1747.5, bandwidthKHz: 20_000)))
-        let wrongPair = plan.violation(service: "mobile", tx: Channel(centreMHz: 1842.5, bandwidthKHz: 20_000), rx: Channel(centreMHz: 1950, bandwidthKHz: 20_000))
+        XCTAssertNil(
+            plan.violation(service: "mobile", tx: Channel(centreMHz: 1842.5, bandwidthKHz: 20_000), rx: Channel(centreMHz: 1747.5, bandwidthKHz: 20_000)))
+        let wrongPair = plan.violation(
+            service: "mobile", tx: Channel(centreMHz: 1842.5, bandwidthKHz: 20_000), rx: Channel(centreMHz: 1950, bandwidthKHz: 20_000))
         XCTAssertTrue(wrongPair?.contains("duplex pair") ?? false, wrongPair ?? "nil")
         XCTAssertTrue(plan.allocation(for: Channel(centreMHz: 773, bandwidthKHz: 10_000), service: "mobile")!.blockLicensed)
         XCTAssertFalse(plan.allocation(for: Channel(centreMHz: 98.5, bandwidthKHz: 200), service: "broadcast_fm")!.blockLicensed)

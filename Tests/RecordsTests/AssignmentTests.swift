@@ -15,7 +15,8 @@ final class AssignmentTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    static let header = "id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,emission_designator,latitude,longitude,antenna_height_m,eirp_dbm,azimuth_deg,antenna_pattern,rx_frequency_mhz,rx_bandwidth_khz,protection_ratio_db"
+    static let header =
+        "id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,emission_designator,latitude,longitude,antenna_height_m,eirp_dbm,azimuth_deg,antenna_pattern,rx_frequency_mhz,rx_bandwidth_khz,protection_ratio_db"
 
     func write(_ name: String, _ rows: [String], header: String = AssignmentTests.header) throws -> String {
         let url = dir.appendingPathComponent(name)
@@ -56,8 +57,12 @@ final class AssignmentTests: XCTestCase {
     }
 
     func testBandwidthFromEmissionDesignatorWhenNoBandwidthColumn() throws {
-        let path = try write("e.csv", ["X1,S1,L,Land_Mobile,160.1,,11K0F3E,11,107,30,40,,,,,",
-                                       "X2,S2,L,fixed,6100,,30M0D7W,11,107,30,60,90,,,,55"])
+        let path = try write(
+            "e.csv",
+            [
+                "X1,S1,L,Land_Mobile,160.1,,11K0F3E,11,107,30,40,,,,,",
+                "X2,S2,L,fixed,6100,,30M0D7W,11,107,30,60,90,,,,55"
+            ])
         var report = LoadReport()
         let list = try AssignmentLoader.load(path, report: &report)
         XCTAssertEqual(list[0].tx.bandwidthKHz, 11)
@@ -72,7 +77,8 @@ final class AssignmentTests: XCTestCase {
         XCTAssertEqual(e.row, 1)
         XCTAssertEqual(e.column, "emission_designator")
         XCTAssertEqual(e.value, "30Q0D7W")
-        XCTAssertTrue(e.description.contains("bad.csv:2: row 1, column 'emission_designator': value '30Q0D7W': expected an ITU emission designator"), e.description)
+        XCTAssertTrue(
+            e.description.contains("bad.csv:2: row 1, column 'emission_designator': value '30Q0D7W': expected an ITU emission designator"), e.description)
 
         e = try loadError(["X1,S1,L,fixed,6100,,,11,107,30,60,,,,,"])
         XCTAssertEqual(e.column, "bandwidth_khz")
@@ -96,17 +102,22 @@ final class AssignmentTests: XCTestCase {
         e = try loadError(["X1,S1,L,fixed-link,6100,500,,11,107,30,60,,,,,"])
         XCTAssertEqual(e.column, "service")
 
-        e = try loadError(["X1,S1,L,fixed,6100,500,11,107,30,60"],
-                          header: "id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m,eirp")
+        e = try loadError(
+            ["X1,S1,L,fixed,6100,500,11,107,30,60"],
+            header: "id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m,eirp")
         XCTAssertEqual(e.column, "eirp_dbm")
         XCTAssertNil(e.row)
     }
 
     func testSkipInvalidListsEveryBadRow() throws {
-        let path = try write("s.csv", ["X1,S1,L,fixed,6100,500,,11,107,30,60,,,,,",
-                                       "X2,S1,L,fixed,6100,,5M0,11,107,30,60,,,,,",
-                                       "X3,S1,L,fixed,6100,500,,11,107,30,60,,,,,",
-                                       "X4,S1,L,fixed,6100,500,,11,107,-3,60,,,,,"])
+        let path = try write(
+            "s.csv",
+            [
+                "X1,S1,L,fixed,6100,500,,11,107,30,60,,,,,",
+                "X2,S1,L,fixed,6100,,5M0,11,107,30,60,,,,,",
+                "X3,S1,L,fixed,6100,500,,11,107,30,60,,,,,",
+                "X4,S1,L,fixed,6100,500,,11,107,-3,60,,,,,"
+            ])
         var report = LoadReport()
         let list = try AssignmentLoader.load(path, skipInvalid: true, report: &report)
         XCTAssertEqual(list.map(\.id), ["X1", "X3"])
@@ -126,8 +137,9 @@ final class AssignmentTests: XCTestCase {
     // MARK: band plan and protection-ratio tables
 
     func testBandPlanFile() throws {
-        let path = try write("plan.csv", ["UL,mobile,1710,1785,DL,yes", "DL,mobile,1805,1880,UL,yes", "PMR,land_mobile;fixed,136,174,,no"],
-                             header: "name,services,low_mhz,high_mhz,paired,block_licensed")
+        let path = try write(
+            "plan.csv", ["UL,mobile,1710,1785,DL,yes", "DL,mobile,1805,1880,UL,yes", "PMR,land_mobile;fixed,136,174,,no"],
+            header: "name,services,low_mhz,high_mhz,paired,block_licensed")
         let plan = try AssignmentTables.loadBandPlan(path)
         XCTAssertEqual(plan.allocations.count, 3)
         XCTAssertEqual(plan.allocation(named: "PMR")?.services, ["land_mobile", "fixed"])
@@ -145,16 +157,19 @@ final class AssignmentTests: XCTestCase {
     }
 
     func testProtectionRatioOverrides() throws {
-        let path = try write("pr.csv", ["broadcast_fm,0,40,,", "broadcast_fm,200,10,,", "land_mobile,,,12,-95"],
-                             header: "service,offset_khz,protection_ratio_db,co_channel_db,wanted_dbm")
+        let path = try write(
+            "pr.csv", ["broadcast_fm,0,40,,", "broadcast_fm,200,10,,", "land_mobile,,,12,-95"],
+            header: "service,offset_khz,protection_ratio_db,co_channel_db,wanted_dbm")
         let pr = try AssignmentTables.loadProtectionRatios(path)
         XCTAssertEqual(pr.curves["broadcast_fm"]?.count, 2)
         let v = Channel(centreMHz: 98.5, bandwidthKHz: 200)
-        XCTAssertEqual(pr.requirement(victimService: "broadcast_fm", victim: v, interferer: Channel(centreMHz: 98.6, bandwidthKHz: 200))?.requiredDB ?? .nan, 25, accuracy: 1e-9)
+        XCTAssertEqual(
+            pr.requirement(victimService: "broadcast_fm", victim: v, interferer: Channel(centreMHz: 98.6, bandwidthKHz: 200))?.requiredDB ?? .nan, 25,
+            accuracy: 1e-9)
         XCTAssertNil(pr.requirement(victimService: "broadcast_fm", victim: v, interferer: Channel(centreMHz: 98.8, bandwidthKHz: 200)))
         XCTAssertEqual(pr.parameters("land_mobile").coChannelDB, 12)
         XCTAssertEqual(pr.parameters("land_mobile").wantedDBm, -95)
-        XCTAssertEqual(pr.parameters("land_mobile").acs1DB, 60)   // kept
+        XCTAssertEqual(pr.parameters("land_mobile").acs1DB, 60) // kept
         let bad = try write("pr2.csv", ["mobile,abc,3,,"], header: "service,offset_khz,protection_ratio_db,co_channel_db,wanted_dbm")
         XCTAssertThrowsError(try AssignmentTables.loadProtectionRatios(bad)) { e in
             XCTAssertEqual((e as? RecordError)?.column, "offset_khz")
@@ -206,16 +221,24 @@ final class AssignmentTests: XCTestCase {
             for (k, v) in values { f[k - 1] = v }
             return f.joined(separator: "|")
         }
-        let lo = [record("LO", 51, [2: "1", 5: "TEST1", 9: "1", 20: "33", 21: "36", 22: "40.3", 23: "N", 24: "86", 25: "39", 26: "19.9", 27: "W"]),
-                  record("LO", 51, [2: "1", 5: "TEST1", 9: "2", 20: "33", 21: "75", 22: "0", 23: "N", 24: "86", 25: "0", 26: "0", 27: "W"]),
-                  record("LO", 51, [2: "1", 5: "TEST1", 9: "3", 20: "33", 21: "30", 22: "0", 23: "N", 24: "86", 25: "40", 26: "0", 27: "W"]),
-                  "LO|1|||TEST1|short"]
-        let fr = [record("FR", 29, [2: "1", 5: "TEST1", 7: "1", 8: "1", 11: "6175.0", 21: "65.0"]),
-                  record("FR", 29, [2: "1", 5: "TEST1", 7: "1", 8: "1", 11: "6xx", 21: "65.0"])]
-        let em = [record("EM", 16, [2: "1", 5: "TEST1", 6: "1", 7: "1", 8: "6175.00000000", 10: "30M0D7W"]),
-                  record("EM", 16, [2: "1", 5: "TEST1", 6: "1", 7: "1", 8: "6200.00000000", 10: "30M0Z7W"])]
-        let pa = [record("PA", 22, [2: "1", 5: "TEST1", 7: "1", 8: "1", 9: "1", 10: "3", 11: "1"]),
-                  record("PA", 22, [2: "1", 5: "TEST1", 7: "2", 8: "1", 9: "1", 10: "2", 11: "1"])]
+        let lo = [
+            record("LO", 51, [2: "1", 5: "TEST1", 9: "1", 20: "33", 21: "36", 22: "40.3", 23: "N", 24: "86", 25: "39", 26: "19.9", 27: "W"]),
+            record("LO", 51, [2: "1", 5: "TEST1", 9: "2", 20: "33", 21: "75", 22: "0", 23: "N", 24: "86", 25: "0", 26: "0", 27: "W"]),
+            record("LO", 51, [2: "1", 5: "TEST1", 9: "3", 20: "33", 21: "30", 22: "0", 23: "N", 24: "86", 25: "40", 26: "0", 27: "W"]),
+            "LO|1|||TEST1|short"
+        ]
+        let fr = [
+            record("FR", 29, [2: "1", 5: "TEST1", 7: "1", 8: "1", 11: "6175.0", 21: "65.0"]),
+            record("FR", 29, [2: "1", 5: "TEST1", 7: "1", 8: "1", 11: "6xx", 21: "65.0"])
+        ]
+        let em = [
+            record("EM", 16, [2: "1", 5: "TEST1", 6: "1", 7: "1", 8: "6175.00000000", 10: "30M0D7W"]),
+            record("EM", 16, [2: "1", 5: "TEST1", 6: "1", 7: "1", 8: "6200.00000000", 10: "30M0Z7W"])
+        ]
+        let pa = [
+            record("PA", 22, [2: "1", 5: "TEST1", 7: "1", 8: "1", 9: "1", 10: "3", 11: "1"]),
+            record("PA", 22, [2: "1", 5: "TEST1", 7: "2", 8: "1", 9: "1", 10: "2", 11: "1"])
+        ]
         for (name, rows) in [("LO.dat", lo), ("FR.dat", fr), ("EM.dat", em), ("PA.dat", pa)] {
             try (rows.joined(separator: "\r\n") + "\r\n").write(to: uls.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }

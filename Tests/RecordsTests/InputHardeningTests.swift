@@ -30,8 +30,10 @@ final class InputHardeningTests: XCTestCase {
             XCTAssertNotNil(DecimalNumber.parse(good), good)
         }
         XCTAssertEqual(DecimalNumber.parse("1.2e3"), 1200)
-        for bad in ["0x300", "0X1p3", "7_7_3", "inf", "-inf", "Infinity", "nan", "NaN", "1e999", "", " 5", "5 ", "1,5",
-                    "e5", ".", "-", "1e", "1e+", "--1", "1.2.3", "٣", "１２"] {
+        for bad in [
+            "0x300", "0X1p3", "7_7_3", "inf", "-inf", "Infinity", "nan", "NaN", "1e999", "", " 5", "5 ", "1,5",
+            "e5", ".", "-", "1e", "1e+", "--1", "1.2.3", "٣", "１２"
+        ] {
             XCTAssertNil(DecimalNumber.parse(bad), bad)
         }
         XCTAssertEqual(DecimalNumber.parseInt("42"), 42)
@@ -89,15 +91,19 @@ final class InputHardeningTests: XCTestCase {
         // A valid pattern outside (it would load if reachable) and a secret-looking file.
         try Data(Self.msi("outside").utf8).write(to: outside.appendingPathComponent("secret.msi"))
         try Data("root:$6$SECRETHASH:19000:0:99999:7:::\n".utf8).write(to: outside.appendingPathComponent("shadow"))
-        try FileManager.default.createSymbolicLink(atPath: patterns.appendingPathComponent("link.msi").path,
-                                                   withDestinationPath: outside.appendingPathComponent("secret.msi").path)
-        try FileManager.default.createSymbolicLink(atPath: patterns.appendingPathComponent("alias.msi").path,
-                                                   withDestinationPath: "good.msi")
+        try FileManager.default.createSymbolicLink(
+            atPath: patterns.appendingPathComponent("link.msi").path,
+            withDestinationPath: outside.appendingPathComponent("secret.msi").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: patterns.appendingPathComponent("alias.msi").path,
+            withDestinationPath: "good.msi")
         let lib = AntennaLibrary(folder: patterns)
         XCTAssertEqual(try lib.pattern(named: "good.msi").name, "inside")
         XCTAssertEqual(try lib.pattern(named: "alias.msi").name, "inside", "a link that stays inside is followed")
-        for name in ["../outside/secret.msi", outside.appendingPathComponent("secret.msi").path, "link.msi",
-                     "../outside/shadow", outside.appendingPathComponent("shadow").path, "sub/../../outside/secret"] {
+        for name in [
+            "../outside/secret.msi", outside.appendingPathComponent("secret.msi").path, "link.msi",
+            "../outside/shadow", outside.appendingPathComponent("shadow").path, "sub/../../outside/secret"
+        ] {
             XCTAssertThrowsError(try lib.pattern(named: name), name) { e in
                 let text = "\(e)"
                 XCTAssertTrue(text.contains("inside the patterns folder"), text)
@@ -111,7 +117,7 @@ final class InputHardeningTests: XCTestCase {
     /// GDAL's own /vsizip/ writer. A PAFX name with no archive reader given to the library is refused.
     func testPAFXMemberInflatedOnlyUpToTheLimit() throws {
         let bomb = dir.appendingPathComponent("bomb.pafx")
-        let zip = dir.appendingPathComponent("bomb.zip")   // GDAL writes archives named .zip
+        let zip = dir.appendingPathComponent("bomb.zip") // GDAL writes archives named .zip
         guard let fp = VSIFOpenL("/vsizip/" + zip.path + "/antenna.paf", "wb") else { return XCTFail("cannot write ZIP") }
         let spaces = [UInt8](repeating: 0x20, count: 3 << 20)
         XCTAssertEqual(spaces.withUnsafeBytes { VSIFWriteL($0.baseAddress, 1, $0.count, fp) }, spaces.count)
@@ -135,7 +141,7 @@ final class InputHardeningTests: XCTestCase {
         let big = dir.appendingPathComponent("big.msi")
         FileManager.default.createFile(atPath: big.path, contents: nil)
         let h = try FileHandle(forWritingTo: big)
-        try h.truncate(atOffset: 1 << 30)          // sparse: 1 GB on paper, nothing on disk
+        try h.truncate(atOffset: 1 << 30) // sparse: 1 GB on paper, nothing on disk
         try h.close()
         let start = Date()
         XCTAssertThrowsError(try AntennaLibrary(folder: dir).pattern(named: "big.msi")) { e in
@@ -172,9 +178,11 @@ final class InputHardeningTests: XCTestCase {
         XCTAssertEqual(s, "Việt Nam,Đường,₫")
         XCTAssertEqual(Array(s.unicodeScalars).count, 16, "tone marks composed (NFC)")
         // The five combining tone marks and the Vietnamese letters of the table.
-        let marks: [UInt8: UInt32] = [0xCC: 0x300, 0xEC: 0x301, 0xDE: 0x303, 0xD2: 0x309, 0xF2: 0x323,
-                                      0xC3: 0x102, 0xE3: 0x103, 0xD0: 0x110, 0xF0: 0x111, 0xD5: 0x1A0, 0xF5: 0x1A1,
-                                      0xDD: 0x1AF, 0xFD: 0x1B0, 0xFE: 0x20AB, 0x80: 0x20AC, 0x9F: 0x178]
+        let marks: [UInt8: UInt32] = [
+            0xCC: 0x300, 0xEC: 0x301, 0xDE: 0x303, 0xD2: 0x309, 0xF2: 0x323,
+            0xC3: 0x102, 0xE3: 0x103, 0xD0: 0x110, 0xF0: 0x111, 0xD5: 0x1A0, 0xF5: 0x1A1,
+            0xDD: 0x1AF, 0xFD: 0x1B0, 0xFE: 0x20AB, 0x80: 0x20AC, 0x9F: 0x178
+        ]
         for (b, u) in marks {
             let d = try InputText.decode(Data([b]), encoding: .windows1258, source: "x")
             XCTAssertEqual(d.unicodeScalars.first?.value, u, String(format: "0x%02X", b))
@@ -218,7 +226,7 @@ final class InputHardeningTests: XCTestCase {
     /// the file is found with its offset and line.
     func testStreamingUTF8CheckAcrossPieces() throws {
         var d = Data(repeating: 0x61, count: (4 << 20) - 1)
-        d.append(contentsOf: Array("ệ\n".utf8))               // 3 bytes across the first boundary
+        d.append(contentsOf: Array("ệ\n".utf8)) // 3 bytes across the first boundary
         d.append(contentsOf: Array(repeating: 0x62, count: 100))
         let good = try write("good.txt", d)
         XCTAssertNoThrow(try InputText.checkUTF8(good, kind: .records))

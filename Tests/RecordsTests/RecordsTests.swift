@@ -11,7 +11,8 @@ final class RecordsTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    let header = "id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern"
+    let header =
+        "id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm,azimuth_deg,mechanical_tilt_deg,electrical_tilt_deg,antenna_pattern"
 
     func write(_ name: String, _ text: String) throws -> String {
         let url = dir.appendingPathComponent(name)
@@ -33,11 +34,13 @@ final class RecordsTests: XCTestCase {
     }
 
     func testGoodTransmittersCSV() throws {
-        let path = try write("tx.csv", """
-        \(header)
-        T1,S1,Viettel,4G,10.95,106.84,30,1842.5,20,61,120,2,4,
-        T2,S1,Viettel,2g,10.95,106.84,30,945,0.2,53,,,,ant.msi
-        """)
+        let path = try write(
+            "tx.csv",
+            """
+            \(header)
+            T1,S1,Viettel,4G,10.95,106.84,30,1842.5,20,61,120,2,4,
+            T2,S1,Viettel,2g,10.95,106.84,30,945,0.2,53,,,,ant.msi
+            """)
         var report = LoadReport()
         let tx = try TransmitterLoader.load(path, report: &report)
         XCTAssertEqual(tx.count, 2)
@@ -50,16 +53,20 @@ final class RecordsTests: XCTestCase {
     }
 
     func testEIRPFromPowerGainAndLosses() throws {
-        let path = try write("tx.csv", """
-        id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,tx_power_dbm,antenna_gain_dbi,losses_db
-        T1,S1,VNPT,4G,10.9,106.9,30,1800,20,46,17.5,2.5
-        """)
+        let path = try write(
+            "tx.csv",
+            """
+            id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,tx_power_dbm,antenna_gain_dbi,losses_db
+            T1,S1,VNPT,4G,10.9,106.9,30,1800,20,46,17.5,2.5
+            """)
         var report = LoadReport()
         XCTAssertEqual(try TransmitterLoader.load(path, report: &report)[0].eirpDBm, 61)
     }
 
-    func assertError(_ body: String, row: Int?, column: String?, value: String?, contains: String,
-                     file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertError(
+        _ body: String, row: Int?, column: String?, value: String?, contains: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let path = try write("bad.csv", body)
         var report = LoadReport()
         XCTAssertThrowsError(try TransmitterLoader.load(path, report: &report), file: file, line: line) { e in
@@ -75,25 +82,29 @@ final class RecordsTests: XCTestCase {
     func testBadInputsNameFileRowColumnValueAndExpectation() throws {
         try assertError("id,site_id,operator\nT1,S1,X\n", row: nil, column: "technology", value: nil, contains: "a column named 'technology'")
         try assertError("\(header)\nT1,S1,V,4G,ten,106.8,30,1800,20,60,,,,\n", row: 1, column: "latitude", value: "ten", contains: "[-90, 90] degrees")
-        try assertError("\(header)\nT1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,\nT2,S1,V,4G,95,106.8,30,1800,20,60,,,,\n",
-                        row: 2, column: "latitude", value: "95", contains: "bad.csv:3: row 2")
+        try assertError(
+            "\(header)\nT1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,\nT2,S1,V,4G,95,106.8,30,1800,20,60,,,,\n",
+            row: 2, column: "latitude", value: "95", contains: "bad.csv:3: row 2")
         try assertError("\(header)\nT1,S1,V,4G,10.9,106.8,30,-5,20,60,,,,\n", row: 1, column: "frequency_mhz", value: "-5", contains: "MHz")
-        try assertError("\(header)\nT1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,\nT1,S2,V,4G,10.9,106.8,30,1800,20,60,,,,\n",
-                        row: 2, column: "id", value: "T1", contains: "already used in row 1")
+        try assertError(
+            "\(header)\nT1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,\nT1,S2,V,4G,10.9,106.8,30,1800,20,60,,,,\n",
+            row: 2, column: "id", value: "T1", contains: "already used in row 1")
         try assertError("\(header)\nT1,S1,V,7G,10.9,106.8,30,1800,20,60,,,,\n", row: 1, column: "technology", value: "7G", contains: "2G, 3G, 4G, 5G")
         try assertError("\(header)\nT1,S1,V,4G,10.9,106.8,30,1800,20,,,,,\n", row: 1, column: "eirp_dbm", value: nil, contains: "tx_power_dbm")
         try assertError("\(header)\nT1,S1,V,4G,10.9,106.8,30,1800,20,60,400,,,\n", row: 1, column: "azimuth_deg", value: "400", contains: "[0, 360]")
     }
 
     func testSkipInvalidReportsEveryBadRowAndKeepsTheGoodOnes() throws {
-        let path = try write("mixed.csv", """
-        \(header)
-        T1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,
-        T2,S1,V,4G,95,106.8,30,1800,20,60,,,,
-        T3,S1,V,4G,10.9,106.8,30,abc,20,60,,,,
-        T1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,
-        T4,S1,V,4G,10.9,106.8,30,1800,20,60,,,,
-        """)
+        let path = try write(
+            "mixed.csv",
+            """
+            \(header)
+            T1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,
+            T2,S1,V,4G,95,106.8,30,1800,20,60,,,,
+            T3,S1,V,4G,10.9,106.8,30,abc,20,60,,,,
+            T1,S1,V,4G,10.9,106.8,30,1800,20,60,,,,
+            T4,S1,V,4G,10.9,106.8,30,1800,20,60,,,,
+            """)
         var report = LoadReport()
         let tx = try TransmitterLoader.load(path, skipInvalid: true, report: &report)
         XCTAssertEqual(tx.map(\.id), ["T1", "T4"])
@@ -102,18 +113,24 @@ final class RecordsTests: XCTestCase {
     }
 
     func testVillagesFromCSVAndFromGeoPackagePolygons() throws {
-        let csv = try write("v.csv", """
-        id,name,commune,district,latitude,longitude,population
-        V1,"Ấp 1, Bàu Hàm",Xã Bàu Hàm,Trảng Bom,10.95,107.05,1200
-        V2,Khu phố 3,Phường Tân Hiệp,Biên Hòa,10.96,106.86,3400
-        """)
+        let csv = try write(
+            "v.csv",
+            """
+            id,name,commune,district,latitude,longitude,population
+            V1,"Ấp 1, Bàu Hàm",Xã Bàu Hàm,Trảng Bom,10.95,107.05,1200
+            V2,Khu phố 3,Phường Tân Hiệp,Biên Hòa,10.96,106.86,3400
+            """)
         var report = LoadReport()
         let villages = try VillageLoader.load(csv, report: &report)
         XCTAssertEqual(villages.map(\.name), ["Ấp 1, Bàu Hàm", "Khu phố 3"])
         XCTAssertEqual(villages[1].population, 3400)
 
-        var layer = LayerData(name: "villages", fields: [("id", .string), ("name", .string), ("commune", .string),
-                                                          ("district", .string), ("population", .integer)], geometryType: .polygon)
+        var layer = LayerData(
+            name: "villages",
+            fields: [
+                ("id", .string), ("name", .string), ("commune", .string),
+                ("district", .string), ("population", .integer)
+            ], geometryType: .polygon)
         let ring = [Coordinate(107.0, 10.9), Coordinate(107.02, 10.9), Coordinate(107.02, 10.92), Coordinate(107.0, 10.92)]
         layer.append(.polygon([ring]), [.string("P1"), .string("Ấp Polygon"), .string("Xã A"), .string("Huyện B"), .integer(500)])
         let gpkg = dir.appendingPathComponent("v.gpkg").path
@@ -136,11 +153,11 @@ final class RecordsTests: XCTestCase {
 
     func testZonesNeedPolygons() throws {
         let json = """
-        {"type":"FeatureCollection","features":[
-         {"type":"Feature","properties":{"id":"Z1","name":"KCN A","kind":"industrial_park"},
-          "geometry":{"type":"Polygon","coordinates":[[[106.8,10.9],[106.9,10.9],[106.9,11.0],[106.8,10.9]]]}},
-         {"type":"Feature","properties":{"id":"Z2","name":"B","kind":"industrial_park"},"geometry":{"type":"Point","coordinates":[106.8,10.9]}}]}
-        """
+            {"type":"FeatureCollection","features":[
+             {"type":"Feature","properties":{"id":"Z1","name":"KCN A","kind":"industrial_park"},
+              "geometry":{"type":"Polygon","coordinates":[[[106.8,10.9],[106.9,10.9],[106.9,11.0],[106.8,10.9]]]}},
+             {"type":"Feature","properties":{"id":"Z2","name":"B","kind":"industrial_park"},"geometry":{"type":"Point","coordinates":[106.8,10.9]}}]}
+            """
         let path = try write("z.geojson", json)
         var report = LoadReport()
         let zones = try ZoneLoader.load(path, skipInvalid: true, report: &report)

@@ -48,8 +48,9 @@ final class TerrainTests: XCTestCase {
     /// A VRT mosaic of two tiles reads across the seam; the gap where a tile is missing is reported, not zero.
     func testVRTMosaicAndMissingTile() throws {
         func tile(_ name: String, originX: Double, value: Float) throws -> String {
-            let g = RasterGrid(width: 10, height: 10, geoTransform: GeoTransform(originX: originX, originY: 11, pixelWidth: 0.01, pixelHeight: 0.01),
-                               crs: "EPSG:4326", nodata: -32768, fill: value)
+            let g = RasterGrid(
+                width: 10, height: 10, geoTransform: GeoTransform(originX: originX, originY: 11, pixelWidth: 0.01, pixelHeight: 0.01),
+                crs: "EPSG:4326", nodata: -32768, fill: value)
             let path = dir.appendingPathComponent(name).path
             try g.write(to: path)
             return path

@@ -24,7 +24,8 @@ public struct AdminLayer: Sendable {
     /// Loads units from `path`: a dvhcvn JSON file, or any OGR polygon layer (`name_field` names the units).
     public static func load(_ path: String, nameField: String? = nil, layer: String? = nil) throws -> AdminLayer {
         if path.lowercased().hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
-           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], obj["level2s"] != nil || obj["level3s"] != nil {
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], obj["level2s"] != nil || obj["level3s"] != nil
+        {
             return try dvhcvn(obj, path: path)
         }
         let l: VectorLayer
@@ -40,7 +41,9 @@ public struct AdminLayer: Sendable {
             nameCol = c
         } else {
             guard let c = nameFields.compactMap({ lower[$0] }).first else {
-                throw StudyError("\(path): no name field (tried \(nameFields.joined(separator: ", "))); fields: \(l.fieldNames.joined(separator: ", ")); give --admin-name-field")
+                throw StudyError(
+                    "\(path): no name field (tried \(nameFields.joined(separator: ", "))); fields: \(l.fieldNames.joined(separator: ", ")); give --admin-name-field"
+                )
             }
             nameCol = c
         }

@@ -33,10 +33,11 @@ public struct SectorConfiguration: Sendable, Equatable {
     func transmitters(siteID: String, latitude: Double, longitude: Double) -> [Transmitter] {
         let az: [Double?] = azimuthsDeg.isEmpty ? [nil] : azimuthsDeg.map { $0 }
         return az.enumerated().map { i, a in
-            Transmitter(id: "\(siteID)-\(i + 1)", siteID: siteID, operatorName: operatorName, technology: technology,
-                        latitude: latitude, longitude: longitude, antennaHeightM: antennaHeightM, frequencyMHz: frequencyMHz,
-                        bandwidthMHz: bandwidthMHz, eirpDBm: eirpDBm, azimuthDeg: a,
-                        mechanicalTiltDeg: mechanicalTiltDeg, electricalTiltDeg: electricalTiltDeg)
+            Transmitter(
+                id: "\(siteID)-\(i + 1)", siteID: siteID, operatorName: operatorName, technology: technology,
+                latitude: latitude, longitude: longitude, antennaHeightM: antennaHeightM, frequencyMHz: frequencyMHz,
+                bandwidthMHz: bandwidthMHz, eirpDBm: eirpDBm, azimuthDeg: a,
+                mechanicalTiltDeg: mechanicalTiltDeg, electricalTiltDeg: electricalTiltDeg)
         }
     }
 }
@@ -78,8 +79,10 @@ public enum CandidatePlanner {
     /// Existing towers (sites of the transmitters, without those of `excludingOperator`) then a square grid of new
     /// sites every `gridKm` over the villages' extent, kept within `radiusKm` of a village; at most `maxNew` new sites
     /// (the grid is thinned evenly when larger).
-    public static func candidates(transmitters: [Transmitter], excludingOperator: String?, villages: [Village],
-                                  gridKm: Double, radiusKm: Double, maxNew: Int? = nil) -> [CandidateSite] {
+    public static func candidates(
+        transmitters: [Transmitter], excludingOperator: String?, villages: [Village],
+        gridKm: Double, radiusKm: Double, maxNew: Int? = nil
+    ) -> [CandidateSite] {
         var sites: [String: CandidateSite] = [:], order: [String] = [], withOperator: Set<String> = []
         for t in transmitters {
             if t.operatorName == excludingOperator { withOperator.insert(t.siteID) }
@@ -108,10 +111,14 @@ public enum CandidatePlanner {
             while lon <= maxLon + 1e-9 {
                 let bl = Int(floor(lat / cellLat)), bo = Int(floor(lon / cellLon))
                 var near = false
-                search: for a in (bl - 1)...(bl + 1) { for b in (bo - 1)...(bo + 1) { for i in bucket[key(a, b)] ?? [] {
-                    let o = Geodesy.localOffsetKm(dLonDeg: villages[i].longitude - lon, dLatDeg: villages[i].latitude - lat, atLatitudeDeg: lat0)
-                    if o.east * o.east + o.north * o.north <= r2 { near = true; break search }
-                } } }
+                search: for a in (bl - 1)...(bl + 1) {
+                    for b in (bo - 1)...(bo + 1) {
+                        for i in bucket[key(a, b)] ?? [] {
+                            let o = Geodesy.localOffsetKm(dLonDeg: villages[i].longitude - lon, dLatDeg: villages[i].latitude - lat, atLatitudeDeg: lat0)
+                            if o.east * o.east + o.north * o.north <= r2 { near = true; break search }
+                        }
+                    }
+                }
                 if near {
                     grid.append(CandidateSite(id: String(format: "NEW-%03d-%03d", row, col), kind: .new, latitude: lat, longitude: lon))
                 }
@@ -129,11 +136,15 @@ public enum CandidatePlanner {
 
     /// For each candidate, the villages (indices) its sectors would cover, computed with the coverage engine on a
     /// grid of `study.resolutionM` around the site (radius `study.maxRadiusKm`).
-    public static func coverage(of candidates: [CandidateSite], villages: [Village], configuration: SectorConfiguration,
-                                study template: CoverageStudy, dem: ElevationModel?, thresholds: MetricThresholds,
-                                progress: ProgressHandler? = nil) throws -> [[Int]] {
-        let threshold = Float(try thresholds.totalPowerThreshold(for: configuration.technology, bandwidthMHz: configuration.bandwidthMHz,
-                                                                 frequencyMHz: configuration.frequencyMHz))
+    public static func coverage(
+        of candidates: [CandidateSite], villages: [Village], configuration: SectorConfiguration,
+        study template: CoverageStudy, dem: ElevationModel?, thresholds: MetricThresholds,
+        progress: ProgressHandler? = nil
+    ) throws -> [[Int]] {
+        let threshold = Float(
+            try thresholds.totalPowerThreshold(
+                for: configuration.technology, bandwidthMHz: configuration.bandwidthMHz,
+                frequencyMHz: configuration.frequencyMHz))
         let key = ServiceKey(configuration.operatorName, configuration.technology)
         let radiusKm = template.maxRadiusKm
         let lats = villages.map(\.latitude), lons = villages.map(\.longitude)
@@ -185,8 +196,10 @@ public enum CandidatePlanner {
 
     /// Greedy selection: each step takes the candidate adding the most uncovered population (with the sharing
     /// preference), removes the villages it covers, until `maxSites`, `targetPopulation` or no gain.
-    public static func greedy(candidates: [CandidateSite], covers: [[Int]], populations: [Int], maxSites: Int,
-                              targetPopulation: Int? = nil, preferExisting: Double = 1) -> [CandidatePick] {
+    public static func greedy(
+        candidates: [CandidateSite], covers: [[Int]], populations: [Int], maxSites: Int,
+        targetPopulation: Int? = nil, preferExisting: Double = 1
+    ) -> [CandidatePick] {
         var covered = [Bool](repeating: false, count: populations.count)
         var used = [Bool](repeating: false, count: candidates.count)
         var picks: [CandidatePick] = []
@@ -198,13 +211,16 @@ public enum CandidatePlanner {
             for c in candidates.indices where !used[c] {
                 let g = gain(c)
                 guard g > 0 else { continue }
-                if candidates[c].kind == .existing { if g > bestEG { bestE = c; bestEG = g } }
-                else if g > bestNG { bestN = c; bestNG = g }
+                if candidates[c].kind == .existing { if g > bestEG { bestE = c; bestEG = g } } else if g > bestNG { bestN = c; bestNG = g }
             }
             let pick: Int
-            if bestE >= 0 && (bestN < 0 || Double(bestEG) >= preferExisting * Double(bestNG)) { pick = bestE }
-            else if bestN >= 0 { pick = bestN }
-            else { break }
+            if bestE >= 0 && (bestN < 0 || Double(bestEG) >= preferExisting * Double(bestNG)) {
+                pick = bestE
+            } else if bestN >= 0 {
+                pick = bestN
+            } else {
+                break
+            }
             used[pick] = true
             let new = covers[pick].filter { !covered[$0] }
             for i in new { covered[i] = true }

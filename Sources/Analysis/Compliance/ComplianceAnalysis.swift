@@ -42,7 +42,9 @@ public struct UnitFigures: Sendable {
 }
 
 public struct VillageChange: Sendable, Equatable {
-    public enum Kind: String, Sendable { case newlyCovered = "newly_covered", newlyUncovered = "newly_uncovered", added = "new_village", removed = "removed_village" }
+    public enum Kind: String, Sendable {
+        case newlyCovered = "newly_covered", newlyUncovered = "newly_uncovered", added = "new_village", removed = "removed_village"
+    }
     public let villageID: String
     public let name: String
     public let commune: String
@@ -77,9 +79,11 @@ public struct ComplianceResult: Sendable {
 }
 
 public enum ComplianceAnalysis {
-    public static func run(layers: ServiceLayers, villages: [Village], zones: [Zone], admin: AdminLayer?,
-                           targets: TargetSet, settings: ComplianceSettings, provinceName: String? = nil,
-                           adminSource: String? = nil) throws -> ComplianceResult {
+    public static func run(
+        layers: ServiceLayers, villages: [Village], zones: [Zone], admin: AdminLayer?,
+        targets: TargetSet, settings: ComplianceSettings, provinceName: String? = nil,
+        adminSource: String? = nil
+    ) throws -> ComplianceResult {
         let vr = try VillageCompliance.evaluate(villages, layers: layers, settings: settings)
         let (zr, masks) = try VillageCompliance.evaluate(zones: zones, layers: layers, settings: settings)
         let keys = layers.keys
@@ -144,24 +148,34 @@ public enum ComplianceAnalysis {
                 case .villages:
                     let met = m.villages.filter { villageMet[ti][$0] == true }
                     let metPop = met.reduce(0) { $0 + villages[$1].population }
-                    let share: Double? = m.villages.isEmpty ? nil
-                        : t.measure == .villages ? Double(met.count) / Double(m.villages.count)
-                        : pop > 0 ? Double(metPop) / Double(pop) : (met.count == m.villages.count ? 1 : 0)
-                    figures.append(TargetFigure(targetID: t.id, subjects: m.villages.count, met: met.count, population: pop,
-                                                metPopulation: metPop, share: share, minShare: t.minShare))
+                    let share: Double? =
+                        m.villages.isEmpty
+                        ? nil
+                        : t.measure == .villages
+                            ? Double(met.count) / Double(m.villages.count)
+                            : pop > 0 ? Double(metPop) / Double(pop) : (met.count == m.villages.count ? 1 : 0)
+                    figures.append(
+                        TargetFigure(
+                            targetID: t.id, subjects: m.villages.count, met: met.count, population: pop,
+                            metPopulation: metPop, share: share, minShare: t.minShare))
                 case .zones:
                     let applies = m.zones.filter { zoneMet[ti][$0] != nil }
                     let met = applies.filter { zoneMet[ti][$0] == true }
-                    figures.append(TargetFigure(targetID: t.id, subjects: applies.count, met: met.count, population: 0, metPopulation: 0,
-                                                share: applies.isEmpty ? nil : Double(met.count) / Double(applies.count), minShare: t.minShare))
+                    figures.append(
+                        TargetFigure(
+                            targetID: t.id, subjects: applies.count, met: met.count, population: 0, metPopulation: 0,
+                            share: applies.isEmpty ? nil : Double(met.count) / Double(applies.count), minShare: t.minShare))
                 }
             }
-            units.append(UnitFigures(level: level, name: name, parent: m.parent, villages: m.villages.count, population: pop,
-                                     villagesCovered: vc, populationCovered: pc, populationByService: ps, targets: figures))
+            units.append(
+                UnitFigures(
+                    level: level, name: name, parent: m.parent, villages: m.villages.count, population: pop,
+                    villagesCovered: vc, populationCovered: pc, populationByService: ps, targets: figures))
         }
-        return ComplianceResult(keys: keys, carriers: layers.carriers, settings: settings, targets: targets, villages: vr,
-                                districtOf: districtOf, zones: zr, zoneDistrict: zoneDistrict, villageMet: villageMet,
-                                zoneMet: zoneMet, zoneTargetShare: zoneShare, units: units, provinceName: province, adminSource: adminSource)
+        return ComplianceResult(
+            keys: keys, carriers: layers.carriers, settings: settings, targets: targets, villages: vr,
+            districtOf: districtOf, zones: zr, zoneDistrict: zoneDistrict, villageMet: villageMet,
+            zoneMet: zoneMet, zoneTargetShare: zoneShare, units: units, provinceName: province, adminSource: adminSource)
     }
 
     /// Villages whose status against each village target changed since a previous compliance output: reads the
@@ -196,16 +210,20 @@ public enum ComplianceAnalysis {
                     change = .added
                 }
                 if let change, change != .added || ti == result.targets.targets.firstIndex(where: { $0.subject == .villages }) {
-                    out.append(VillageChange(villageID: vil.id, name: vil.name, commune: vil.commune, district: result.districtOf[i],
-                                             population: vil.population, targetID: change == .added ? "" : t.id, kind: change))
+                    out.append(
+                        VillageChange(
+                            villageID: vil.id, name: vil.name, commune: vil.commune, district: result.districtOf[i],
+                            population: vil.population, targetID: change == .added ? "" : t.id, kind: change))
                 }
             }
         }
         let nameCol = col("name"), communeCol = col("commune"), districtCol = col("district"), popCol = col("population")
         for (id, row) in previous.sorted(by: { $0.key < $1.key }) where !current.contains(id) && !result.villages.isEmpty {
-            out.append(VillageChange(villageID: id, name: nameCol.map { row[$0] } ?? "", commune: communeCol.map { row[$0] } ?? "",
-                                     district: districtCol.map { row[$0] } ?? "", population: popCol.flatMap { Int(row[$0]) } ?? 0,
-                                     targetID: "", kind: .removed))
+            out.append(
+                VillageChange(
+                    villageID: id, name: nameCol.map { row[$0] } ?? "", commune: communeCol.map { row[$0] } ?? "",
+                    district: districtCol.map { row[$0] } ?? "", population: popCol.flatMap { Int(row[$0]) } ?? 0,
+                    targetID: "", kind: .removed))
         }
         return out
     }

@@ -36,8 +36,9 @@ public struct ServiceCarrier: Sendable, Equatable {
             return fallback(key.technology)
         }
         let distinct = Set(own.map(\.bandwidthMHz)).count
-        return ServiceCarrier(bandwidthMHz: widest.bandwidthMHz, frequencyMHz: widest.frequencyMHz,
-                              source: distinct > 1 ? "widest of \(distinct) bandwidths in the transmitters" : "transmitters")
+        return ServiceCarrier(
+            bandwidthMHz: widest.bandwidthMHz, frequencyMHz: widest.frequencyMHz,
+            source: distinct > 1 ? "widest of \(distinct) bandwidths in the transmitters" : "transmitters")
     }
 }
 
@@ -52,8 +53,10 @@ public struct ServiceLayers: Sendable {
     /// Index into `transmitters` of the best server per cell (−1 none), when known.
     public let bestServer: [Int32]?
 
-    public init(spec: GridSpec, keys: [ServiceKey], totalDBm: [[Float]], transmitters: [Transmitter],
-                bestServer: [Int32]? = nil, carriers: [ServiceCarrier]? = nil) {
+    public init(
+        spec: GridSpec, keys: [ServiceKey], totalDBm: [[Float]], transmitters: [Transmitter],
+        bestServer: [Int32]? = nil, carriers: [ServiceCarrier]? = nil
+    ) {
         precondition(keys.count == totalDBm.count)
         self.spec = spec; self.keys = keys; self.totalDBm = totalDBm
         self.transmitters = transmitters; self.bestServer = bestServer
@@ -63,8 +66,9 @@ public struct ServiceLayers: Sendable {
     /// The layers of a coverage result in memory.
     public init(result: CoverageResult) {
         let keys = result.serviceDBm.keys.sorted()
-        self.init(spec: result.spec, keys: keys, totalDBm: keys.map { result.serviceDBm[$0]! },
-                  transmitters: result.transmitters, bestServer: result.bestServer)
+        self.init(
+            spec: result.spec, keys: keys, totalDBm: keys.map { result.serviceDBm[$0]! },
+            transmitters: result.transmitters, bestServer: result.bestServer)
     }
 
     // Reading a coverage output folder is Reports' CoverageFolder.layers (through the folder's record).
@@ -73,8 +77,10 @@ public struct ServiceLayers: Sendable {
     public func totalThresholds(_ thresholds: MetricThresholds) throws -> [Float] {
         try keys.indices.map { i in
             do {
-                return Float(try thresholds.totalPowerThreshold(for: keys[i].technology, bandwidthMHz: carriers[i].bandwidthMHz,
-                                                                frequencyMHz: carriers[i].frequencyMHz))
+                return Float(
+                    try thresholds.totalPowerThreshold(
+                        for: keys[i].technology, bandwidthMHz: carriers[i].bandwidthMHz,
+                        frequencyMHz: carriers[i].frequencyMHz))
             } catch {
                 throw StudyError("service \(keys[i]) (carrier \(carriers[i].bandwidthMHz) MHz from \(carriers[i].source)): \(error)")
             }
@@ -84,9 +90,11 @@ public struct ServiceLayers: Sendable {
     /// Metric offset (metric − total power, dB) per service.
     public func metricOffsets(_ thresholds: MetricThresholds) throws -> [Float] {
         try keys.indices.map { i in
-            Float(try thresholds.metric(for: keys[i].technology).offsetDB(bandwidthMHz: carriers[i].bandwidthMHz,
-                                                                          frequencyMHz: carriers[i].frequencyMHz,
-                                                                          scsKHz: thresholds.nrSCSkHz))
+            Float(
+                try thresholds.metric(for: keys[i].technology).offsetDB(
+                    bandwidthMHz: carriers[i].bandwidthMHz,
+                    frequencyMHz: carriers[i].frequencyMHz,
+                    scsKHz: thresholds.nrSCSkHz))
         }
     }
 

@@ -29,8 +29,10 @@ public struct CoverageTarget: Sendable, Equatable {
     public var zoneKinds: Set<String>
     public var minAreaShare: Double
 
-    public init(id: String, description: String = "", subject: Subject, technologies: Set<Technology>, operators: Set<String> = [],
-                measure: Measure = .population, minShare: Double = 1, zoneKinds: Set<String> = [], minAreaShare: Double = 0.95) {
+    public init(
+        id: String, description: String = "", subject: Subject, technologies: Set<Technology>, operators: Set<String> = [],
+        measure: Measure = .population, minShare: Double = 1, zoneKinds: Set<String> = [], minAreaShare: Double = 0.95
+    ) {
         self.id = id; self.description = description; self.subject = subject; self.technologies = technologies
         self.operators = operators; self.measure = measure; self.minShare = minShare; self.zoneKinds = zoneKinds
         self.minAreaShare = minAreaShare
@@ -49,14 +51,19 @@ public struct TargetSet: Sendable {
     }
 
     /// The plan's targets, as in data/targets.json (used when no file is given).
-    public static let plan = TargetSet(title: "Provincial plan: mobile coverage targets", source: "built-in default (data/targets.json)", targets: [
-        CoverageTarget(id: "villages_4g5g", description: "Every village and neighbourhood covered by 4G or 5G",
-                       subject: .villages, technologies: [.lte, .nr]),
-        CoverageTarget(id: "zones_5g", description: "Every industrial park and high-tech zone covered by 5G",
-                       subject: .zones, technologies: [.nr], zoneKinds: ["industrial_park", "high_tech_zone"], minAreaShare: 0.95),
-        CoverageTarget(id: "villages_broadband", description: "Mobile broadband (3G or better) wherever there was none",
-                       subject: .villages, technologies: [.umts, .lte, .nr], measure: .villages),
-    ])
+    public static let plan = TargetSet(
+        title: "Provincial plan: mobile coverage targets", source: "built-in default (data/targets.json)",
+        targets: [
+            CoverageTarget(
+                id: "villages_4g5g", description: "Every village and neighbourhood covered by 4G or 5G",
+                subject: .villages, technologies: [.lte, .nr]),
+            CoverageTarget(
+                id: "zones_5g", description: "Every industrial park and high-tech zone covered by 5G",
+                subject: .zones, technologies: [.nr], zoneKinds: ["industrial_park", "high_tech_zone"], minAreaShare: 0.95),
+            CoverageTarget(
+                id: "villages_broadband", description: "Mobile broadband (3G or better) wherever there was none",
+                subject: .villages, technologies: [.umts, .lte, .nr], measure: .villages)
+        ])
 
     public static func load(_ path: String) throws -> TargetSet {
         let data: Data
@@ -73,7 +80,9 @@ public struct TargetSet: Sendable {
         var targets: [CoverageTarget] = [], ids: Set<String> = []
         for (i, t) in list.enumerated() {
             func fail(_ field: String, _ value: Any?, _ expected: String) -> StudyError {
-                StudyError("\(path): target \(i + 1), field '\(InputText.echo(field))'" + (value.map { ": value '\(InputText.echo("\($0)"))'" } ?? ": missing") + ": expected \(expected)")
+                StudyError(
+                    "\(path): target \(i + 1), field '\(InputText.echo(field))'" + (value.map { ": value '\(InputText.echo("\($0)"))'" } ?? ": missing")
+                        + ": expected \(expected)")
             }
             guard let id = t["id"] as? String, !id.isEmpty else { throw fail("id", t["id"], "a non-empty text") }
             guard ids.insert(id).inserted else { throw fail("id", id, "a unique id") }
@@ -101,10 +110,12 @@ public struct TargetSet: Sendable {
                 guard let x = (v as? NSNumber)?.doubleValue, (0...1).contains(x) else { throw fail(field, v, "a share in [0, 1]") }
                 return x
             }
-            targets.append(CoverageTarget(id: id, description: t["description"] as? String ?? "", subject: subject,
-                                          technologies: techs, operators: Set(operators), measure: measure,
-                                          minShare: try share("min_share", 1), zoneKinds: Set(t["zone_kinds"] as? [String] ?? []),
-                                          minAreaShare: try share("min_area_share", 0.95)))
+            targets.append(
+                CoverageTarget(
+                    id: id, description: t["description"] as? String ?? "", subject: subject,
+                    technologies: techs, operators: Set(operators), measure: measure,
+                    minShare: try share("min_share", 1), zoneKinds: Set(t["zone_kinds"] as? [String] ?? []),
+                    minAreaShare: try share("min_area_share", 0.95)))
         }
         return TargetSet(title: obj["title"] as? String ?? "Coverage targets", source: obj["source"] as? String ?? path, targets: targets)
     }

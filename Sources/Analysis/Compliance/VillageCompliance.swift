@@ -133,10 +133,11 @@ public enum VillageCompliance {
                         servingTx = tx.id; servingSite = tx.siteID
                     }
                     let near = siteIndex.nearest(x: px[i], y: py[i])
-                    buf[i] = VillageResult(village: v, metricDBm: metric, coveredShare: share, covered: covered,
-                                           servingTransmitterID: servingTx, servingSiteID: servingSite,
-                                           nearestSiteID: near?.id, nearestSiteKm: near.map { $0.distanceM / 1000 },
-                                           cellCount: max(1, cells.count))
+                    buf[i] = VillageResult(
+                        village: v, metricDBm: metric, coveredShare: share, covered: covered,
+                        servingTransmitterID: servingTx, servingSiteID: servingSite,
+                        nearestSiteID: near?.id, nearestSiteKm: near.map { $0.distanceM / 1000 },
+                        cellCount: max(1, cells.count))
                 }
             }
         }
@@ -217,7 +218,7 @@ struct SiteIndex {
             if best >= 0 && sqrt(bestD2) <= Double(ring) * bucketM { break }
             ring += 1
         }
-        if best < 0 {   // sites far away: plain scan
+        if best < 0 { // sites far away: plain scan
             for i in ids.indices { let d2 = (xs[i] - x) * (xs[i] - x) + (ys[i] - y) * (ys[i] - y); if d2 < bestD2 { bestD2 = d2; best = i } }
         }
         return best >= 0 ? (ids[best], sqrt(bestD2)) : nil

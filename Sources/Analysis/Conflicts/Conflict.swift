@@ -17,7 +17,14 @@ public enum ConflictKind: String, Sendable, CaseIterable {
 public enum Severity: String, Sendable, CaseIterable, Comparable {
     case critical, high, medium, low
 
-    public var rank: Int { switch self { case .critical: 0; case .high: 1; case .medium: 2; case .low: 3 } }
+    public var rank: Int {
+        switch self {
+        case .critical: 0;
+        case .high: 1;
+        case .medium: 2;
+        case .low: 3
+        }
+    }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 
     public static func fromMargin(_ m: Double) -> Severity {
@@ -48,10 +55,12 @@ public struct Conflict: Sendable, Equatable {
     /// new / unchanged / resolved against a baseline; nil without one.
     public var status: String?
 
-    public init(kind: ConflictKind, aID: String, bID: String? = nil, cID: String? = nil, frequencyOffsetKHz: Double? = nil,
-                overlapKHz: Double? = nil, distanceKm: Double? = nil, interferenceDBm: Double? = nil, cOverIDB: Double? = nil,
-                requiredDB: Double? = nil, marginDB: Double? = nil, severity: Severity, explanation: String,
-                aPosition: (lon: Double, lat: Double), bPosition: (lon: Double, lat: Double)? = nil, status: String? = nil) {
+    public init(
+        kind: ConflictKind, aID: String, bID: String? = nil, cID: String? = nil, frequencyOffsetKHz: Double? = nil,
+        overlapKHz: Double? = nil, distanceKm: Double? = nil, interferenceDBm: Double? = nil, cOverIDB: Double? = nil,
+        requiredDB: Double? = nil, marginDB: Double? = nil, severity: Severity, explanation: String,
+        aPosition: (lon: Double, lat: Double), bPosition: (lon: Double, lat: Double)? = nil, status: String? = nil
+    ) {
         self.kind = kind; self.aID = aID; self.bID = bID; self.cID = cID
         self.frequencyOffsetKHz = frequencyOffsetKHz; self.overlapKHz = overlapKHz; self.distanceKm = distanceKm
         self.interferenceDBm = interferenceDBm; self.cOverIDB = cOverIDB; self.requiredDB = requiredDB

@@ -23,30 +23,41 @@ enum ConflictPropagation {
         // any realistic antenna height, and skipping the evaluation keeps short paths cheap.
         let horizon = (2 * effectiveEarthRadiusKm).squareRoot() * ((0.001 * txHeightM).squareRoot() + (0.001 * rxHeightM).squareRoot())
         guard d > 0.6 * horizon else { return fs }
-        let sph = P526.sphericalEarthDiffraction(distanceKm: d, txHeightM: txHeightM, rxHeightM: rxHeightM,
-                                                 effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
-                                                 polarization: .vertical, ground: .land)
+        let sph = P526.sphericalEarthDiffraction(
+            distanceKm: d, txHeightM: txHeightM, rxHeightM: rxHeightM,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+            polarization: .vertical, ground: .land)
         return fs + max(0, sph.lossDB)
     }
 
     /// Hata (or COST-231 above 1500 MHz) median loss, dB, extrapolated.
-    static func hataLossDB(distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
-                           environment: Hata.Environment) -> Double {
+    static func hataLossDB(
+        distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+        environment: Hata.Environment
+    ) -> Double {
         let variant: Hata.Variant = frequencyMHz <= 1500 ? .okumuraHata : .cost231
-        guard let s = try? Hata.Setup(variant: variant, environment: environment, frequencyMHz: min(max(frequencyMHz, 1), 100_000),
-                                      baseHeightM: min(max(txHeightM, 1), 3000), mobileHeightM: min(max(rxHeightM, 1), 10)) else {
+        guard
+            let s = try? Hata.Setup(
+                variant: variant, environment: environment, frequencyMHz: min(max(frequencyMHz, 1), 100_000),
+                baseHeightM: min(max(txHeightM, 1), 3000), mobileHeightM: min(max(rxHeightM, 1), 10))
+        else {
             return FreeSpace.lossDB(distanceKm: max(distanceKm, 0.001), frequencyMHz: frequencyMHz)
         }
         return s.hataLossDB(distanceKm: max(distanceKm, 0.001))
     }
 
     /// The simple model. `lineOfSight`: fixed-to-fixed paths.
-    static func simpleLossDB(distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
-                             lineOfSight: Bool, environment: Hata.Environment) -> Double {
+    static func simpleLossDB(
+        distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+        lineOfSight: Bool, environment: Hata.Environment
+    ) -> Double {
         let los = lineOfSightLossDB(distanceKm: distanceKm, frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM)
         if lineOfSight { return los }
-        return max(los, hataLossDB(distanceKm: distanceKm, frequencyMHz: frequencyMHz, txHeightM: txHeightM,
-                                   rxHeightM: rxHeightM, environment: environment))
+        return max(
+            los,
+            hataLossDB(
+                distanceKm: distanceKm, frequencyMHz: frequencyMHz, txHeightM: txHeightM,
+                rxHeightM: rxHeightM, environment: environment))
     }
 
     /// Largest distance (≤ maxKm) at which `lossBudgetDB` is not yet exceeded, by bisection (the loss grows with
@@ -86,11 +97,14 @@ public struct TerrainPaths: Sendable {
         max(0, (dem.elevation(longitude: longitude, latitude: latitude) ?? minElevationM) - minElevationM)
     }
 
-    func lossDB(fromLat: Double, fromLon: Double, toLat: Double, toLon: Double, frequencyMHz: Double,
-                txHeightM: Double, rxHeightM: Double) throws -> Double {
+    func lossDB(
+        fromLat: Double, fromLon: Double, toLat: Double, toLon: Double, frequencyMHz: Double,
+        txHeightM: Double, rxHeightM: Double
+    ) throws -> Double {
         let p = try dem.profile(fromLon: fromLon, lat1: fromLat, toLon: toLon, lat2: toLat)
-        let link = PathLink(frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM,
-                            coordinates: (fromLat, fromLon, toLat, toLon))
+        let link = PathLink(
+            frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM,
+            coordinates: (fromLat, fromLon, toLat, toLon))
         return try model.lossDB(profile: TerrainProfile(elevationsM: p.elevationsM, spacingM: p.spacingM), link: link).lossDB
     }
 }

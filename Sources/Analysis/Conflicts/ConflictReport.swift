@@ -5,39 +5,48 @@ import Geo
 import Records
 
 public enum ConflictReport {
-    public static let columns = ["kind", "a_id", "b_id", "c_id", "frequency_offset_khz", "overlap_khz", "distance_km",
-                                 "interference_dbm", "c_over_i_db", "required_db", "margin_db", "severity", "explanation"]
+    public static let columns = [
+        "kind", "a_id", "b_id", "c_id", "frequency_offset_khz", "overlap_khz", "distance_km",
+        "interference_dbm", "c_over_i_db", "required_db", "margin_db", "severity", "explanation"
+    ]
 
     static func fields(_ c: Conflict) -> [String] {
-        [c.kind.rawValue, c.aID, c.bID ?? "", c.cID ?? "", CSV.number(c.frequencyOffsetKHz, decimals: 3), CSV.number(c.overlapKHz, decimals: 3),
-         CSV.number(c.distanceKm, decimals: 3), CSV.number(c.interferenceDBm), CSV.number(c.cOverIDB), CSV.number(c.requiredDB),
-         CSV.number(c.marginDB), c.severity.rawValue, c.explanation]
+        [
+            c.kind.rawValue, c.aID, c.bID ?? "", c.cID ?? "", CSV.number(c.frequencyOffsetKHz, decimals: 3), CSV.number(c.overlapKHz, decimals: 3),
+            CSV.number(c.distanceKm, decimals: 3), CSV.number(c.interferenceDBm), CSV.number(c.cOverIDB), CSV.number(c.requiredDB),
+            CSV.number(c.marginDB), c.severity.rawValue, c.explanation
+        ]
     }
 
     /// CSV text, sorted as given; a `status` column is added when any conflict has one (baseline runs).
     public static func csv(_ conflicts: [Conflict]) -> String {
         let withStatus = conflicts.contains { $0.status != nil }
-        return CSV.format(header: columns + (withStatus ? ["status"] : []),
-                          rows: conflicts.map { fields($0) + (withStatus ? [$0.status ?? ""] : []) })
+        return CSV.format(
+            header: columns + (withStatus ? ["status"] : []),
+            rows: conflicts.map { fields($0) + (withStatus ? [$0.status ?? ""] : []) })
     }
 
     /// The line layer (victim to interferer; intermodulation: victim to the site) and a point layer for
     /// assignments outside the band plan.
     public static func layers(_ conflicts: [Conflict]) -> [LayerData] {
-        var schema: [(name: String, kind: FieldKind)] = [("kind", .string), ("a_id", .string), ("b_id", .string), ("c_id", .string),
+        var schema: [(name: String, kind: FieldKind)] = [
+            ("kind", .string), ("a_id", .string), ("b_id", .string), ("c_id", .string),
             ("frequency_offset_khz", .real), ("overlap_khz", .real), ("distance_km", .real), ("interference_dbm", .real),
-            ("c_over_i_db", .real), ("required_db", .real), ("margin_db", .real), ("severity", .string), ("explanation", .string)]
+            ("c_over_i_db", .real), ("required_db", .real), ("margin_db", .real), ("severity", .string), ("explanation", .string)
+        ]
         if conflicts.contains(where: { $0.status != nil }) { schema.append(("status", .string)) }
         var lines = LayerData(name: "conflicts", fields: schema, geometryType: .lineString)
         var points = LayerData(name: "out_of_plan", fields: schema, geometryType: .point)
         for c in conflicts {
             func real(_ x: Double?) -> FieldValue { x.map { $0.isFinite ? .real($0) : .null } ?? .null }
-            var values: [FieldValue] = [.string(c.kind.rawValue), .string(c.aID), c.bID.map { .string($0) } ?? .null, c.cID.map { .string($0) } ?? .null,
-                                        real(c.frequencyOffsetKHz), real(c.overlapKHz), real(c.distanceKm), real(c.interferenceDBm),
-                                        real(c.cOverIDB), real(c.requiredDB), real(c.marginDB), .string(c.severity.rawValue), .string(c.explanation)]
+            var values: [FieldValue] = [
+                .string(c.kind.rawValue), .string(c.aID), c.bID.map { .string($0) } ?? .null, c.cID.map { .string($0) } ?? .null,
+                real(c.frequencyOffsetKHz), real(c.overlapKHz), real(c.distanceKm), real(c.interferenceDBm),
+                real(c.cOverIDB), real(c.requiredDB), real(c.marginDB), .string(c.severity.rawValue), .string(c.explanation)
+            ]
             if schema.count > 13 { values.append(c.status.map { .string($0) } ?? .null) }
             let a = Coordinate(c.aPosition.lon, c.aPosition.lat)
-            guard a.x.isFinite, a.y.isFinite else { continue }   // resolved conflicts whose assignments are gone
+            guard a.x.isFinite, a.y.isFinite else { continue } // resolved conflicts whose assignments are gone
             if let b = c.bPosition, b.lon.isFinite, b.lat.isFinite {
                 lines.append(.lineString([Coordinate(b.lon, b.lat), a]), values)
             } else {
@@ -77,23 +86,27 @@ public enum ConflictReport {
         guard !rows.isEmpty else { throw RecordError(source: path, row: nil, column: nil, value: nil, expected: "a header row") }
         let header = rows.removeFirst().map { $0.lowercased() }
         for col in ["kind", "a_id", "b_id", "c_id", "severity", "explanation"] where !header.contains(col) {
-            throw RecordError(source: path, row: nil, column: col, value: nil, expected: "a conflicts.csv written by tanso conflicts (columns \(columns.joined(separator: ", ")))")
+            throw RecordError(
+                source: path, row: nil, column: col, value: nil,
+                expected: "a conflicts.csv written by tanso conflicts (columns \(columns.joined(separator: ", ")))")
         }
         func col(_ r: [String], _ name: String) -> String { let i = header.firstIndex(of: name)!; return i < r.count ? r[i] : "" }
         var previous: [String: Conflict] = [:]
         for (n, r) in rows.enumerated() {
             if let s = header.firstIndex(of: "status"), s < r.count, r[s] == "resolved" { continue }
             guard let kind = ConflictKind(rawValue: col(r, "kind")) else {
-                throw RecordError(source: path, row: n + 1, column: "kind", value: col(r, "kind"), expected: ConflictKind.allCases.map(\.rawValue).joined(separator: ", "))
+                throw RecordError(
+                    source: path, row: n + 1, column: "kind", value: col(r, "kind"), expected: ConflictKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let severity = Severity(rawValue: col(r, "severity")) ?? .low
             func num(_ name: String) -> Double? { header.contains(name) ? Double(col(r, name)) : nil }
             let b = col(r, "b_id"), c = col(r, "c_id")
-            let old = Conflict(kind: kind, aID: col(r, "a_id"), bID: b.isEmpty ? nil : b, cID: c.isEmpty ? nil : c,
-                               frequencyOffsetKHz: num("frequency_offset_khz"), overlapKHz: num("overlap_khz"), distanceKm: num("distance_km"),
-                               interferenceDBm: num("interference_dbm"), cOverIDB: num("c_over_i_db"), requiredDB: num("required_db"),
-                               marginDB: num("margin_db"), severity: severity, explanation: col(r, "explanation"),
-                               aPosition: (.nan, .nan), bPosition: nil)
+            let old = Conflict(
+                kind: kind, aID: col(r, "a_id"), bID: b.isEmpty ? nil : b, cID: c.isEmpty ? nil : c,
+                frequencyOffsetKHz: num("frequency_offset_khz"), overlapKHz: num("overlap_khz"), distanceKm: num("distance_km"),
+                interferenceDBm: num("interference_dbm"), cOverIDB: num("c_over_i_db"), requiredDB: num("required_db"),
+                marginDB: num("margin_db"), severity: severity, explanation: col(r, "explanation"),
+                aPosition: (.nan, .nan), bPosition: nil)
             previous[old.key] = old
         }
         var out = conflicts.map { c -> Conflict in

@@ -80,13 +80,15 @@ public struct ConflictScreening: Sendable {
             excluded[second] = true
             let a = assignments[first], b = assignments[second]
             let d = Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude)
-            conflicts.append(Conflict(
-                kind: .duplicate, aID: a.id, bID: b.id, frequencyOffsetKHz: 0, overlapKHz: a.tx.bandwidthKHz, distanceKm: d,
-                severity: .high,
-                explanation: "\(b.id) (row \(b.row)) repeats \(a.id) (row \(a.row)): same service \(a.service), transmit \(mhzText(a.tx.centreMHz)) MHz / \(khzText(a.tx.bandwidthKHz)) kHz"
-                    + (a.rx.map { ", receive \(mhzText($0.centreMHz)) MHz" } ?? "") + (a.azimuthDeg.map { ", azimuth \(khzText($0))°" } ?? "")
-                    + ", \(Int((d * 1000).rounded())) m apart; keep one record",
-                aPosition: (a.longitude, a.latitude), bPosition: (b.longitude, b.latitude)))
+            conflicts.append(
+                Conflict(
+                    kind: .duplicate, aID: a.id, bID: b.id, frequencyOffsetKHz: 0, overlapKHz: a.tx.bandwidthKHz, distanceKm: d,
+                    severity: .high,
+                    explanation:
+                        "\(b.id) (row \(b.row)) repeats \(a.id) (row \(a.row)): same service \(a.service), transmit \(mhzText(a.tx.centreMHz)) MHz / \(khzText(a.tx.bandwidthKHz)) kHz"
+                        + (a.rx.map { ", receive \(mhzText($0.centreMHz)) MHz" } ?? "") + (a.azimuthDeg.map { ", azimuth \(khzText($0))°" } ?? "")
+                        + ", \(Int((d * 1000).rounded())) m apart; keep one record",
+                    aPosition: (a.longitude, a.latitude), bPosition: (b.longitude, b.latitude)))
         }
 
         // Out of plan.
@@ -94,10 +96,13 @@ public struct ConflictScreening: Sendable {
         if let plan = settings.bandPlan {
             for (k, a) in assignments.enumerated() {
                 if let why = plan.violation(service: a.service, tx: a.tx, rx: a.rx) {
-                    conflicts.append(Conflict(kind: .outOfPlan, aID: a.id, frequencyOffsetKHz: nil, severity: .medium,
-                                              explanation: "\(a.id) (\(a.service)): \(why)", aPosition: (a.longitude, a.latitude)))
+                    conflicts.append(
+                        Conflict(
+                            kind: .outOfPlan, aID: a.id, frequencyOffsetKHz: nil, severity: .medium,
+                            explanation: "\(a.id) (\(a.service)): \(why)", aPosition: (a.longitude, a.latitude)))
                 } else if let alloc = plan.allocation(for: a.tx, service: a.service), alloc.blockLicensed,
-                          let idx = plan.allocations.firstIndex(of: alloc) {
+                    let idx = plan.allocations.firstIndex(of: alloc)
+                {
                     blockAllocation[k] = idx
                 }
             }
@@ -120,16 +125,18 @@ public struct ConflictScreening: Sendable {
         let reach = interfererReach(assignments, victims: victims)
         phase("victims and reach")
 
-        let index = ChannelIndex(positions: victims.map { ($0.lat, $0.lon) }, centresMHz: victims.map { $0.channel.centreMHz },
-                                 bandwidthsKHz: victims.map { $0.channel.bandwidthKHz }, radiiKm: victims.map(\.radiusKm), cellKm: 25)
+        let index = ChannelIndex(
+            positions: victims.map { ($0.lat, $0.lon) }, centresMHz: victims.map { $0.channel.centreMHz },
+            bandwidthsKHz: victims.map { $0.channel.bandwidthKHz }, radiiKm: victims.map(\.radiusKm), cellKm: 25)
         phase("index")
 
         // Screening, in parallel over interferers.
         let threads = max(1, settings.threads)
         let chunks = min(n, threads * 8)
         let box = Mutex(FindingParts(chunks: chunks))
-        let ctx = Context(assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
-                          licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
+        let ctx = Context(
+            assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
+            licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var local: [Finding] = []
             var examined = 0, evaluated = 0, fallbacks = 0
@@ -174,8 +181,10 @@ public struct ConflictScreening: Sendable {
         let coOverride: [Double?]
         let services: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)]
 
-        init(assignments: [Assignment], victims: [Victim], index: ChannelIndex, reach: [Double], excluded: [Bool],
-             licensee: [Int], station: [Int], blockAllocation: [Int], protection: ProtectionRatios) {
+        init(
+            assignments: [Assignment], victims: [Victim], index: ChannelIndex, reach: [Double], excluded: [Bool],
+            licensee: [Int], station: [Int], blockAllocation: [Int], protection: ProtectionRatios
+        ) {
             self.assignments = assignments; self.victims = victims; self.index = index; self.reach = reach
             self.excluded = excluded; self.licensee = licensee; self.station = station; self.blockAllocation = blockAllocation
             tx = assignments.map(\.tx); lat = assignments.map(\.latitude); lon = assignments.map(\.longitude)
@@ -241,8 +250,9 @@ public struct ConflictScreening: Sendable {
                 let key = RadiusKey(service: a.serviceKind, f: a.tx.centreMHz, h: a.antennaHeightM, eirp: a.eirpDBm, wanted: wanted[k])
                 if let r = cache[key] { out[j] = r; continue }
                 let r = ConflictPropagation.reachKm(lossBudgetDB: a.eirpDBm - wanted[k], maxKm: max(0.01, p.maxRadiusKm)) { d in
-                    ConflictPropagation.simpleLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
-                                                     rxHeightM: p.receiverHeightM, lineOfSight: false, environment: env)
+                    ConflictPropagation.simpleLossDB(
+                        distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                        rxHeightM: p.receiverHeightM, lineOfSight: false, environment: env)
                 }
                 cache[key] = r
                 out[j] = r
@@ -257,17 +267,23 @@ public struct ConflictScreening: Sendable {
                 // Links are line of sight by design: free space over the hop.
                 let loss = FreeSpace.lossDB(distanceKm: max(d, 0.01), frequencyMHz: a.tx.centreMHz)
                 let c = a.eirpDBm - loss + (link.antennaGainDBi ?? 0)
-                out.append(Victim(assignment: k, channel: a.tx, kind: .link, lat: link.latitude, lon: link.longitude,
-                                  heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
-                                  pointingDeg: Geodesy.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
-                                  rxGainDBi: link.antennaGainDBi))
+                out.append(
+                    Victim(
+                        assignment: k, channel: a.tx, kind: .link, lat: link.latitude, lon: link.longitude,
+                        heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
+                        pointingDeg: Geodesy.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
+                        rxGainDBi: link.antennaGainDBi))
             } else if a.serviceKind != .fixed {
-                out.append(Victim(assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
-                                  heightM: p.receiverHeightM, radiusKm: radii[k], wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
+                out.append(
+                    Victim(
+                        assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
+                        heightM: p.receiverHeightM, radiusKm: radii[k], wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
             }
             if let rx = a.rx {
-                out.append(Victim(assignment: k, channel: rx, kind: .station, lat: a.latitude, lon: a.longitude,
-                                  heightM: a.antennaHeightM, radiusKm: 0, wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
+                out.append(
+                    Victim(
+                        assignment: k, channel: rx, kind: .station, lat: a.latitude, lon: a.longitude,
+                        heightM: a.antennaHeightM, radiusKm: 0, wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
             }
         }
         return out
@@ -287,7 +303,9 @@ public struct ConflictScreening: Sendable {
         for v in victims {
             let a = assignments[v.assignment]
             let serviceCo: Double
-            if let x = coByService[a.service] { serviceCo = x } else {
+            if let x = coByService[a.service] {
+                serviceCo = x
+            } else {
                 serviceCo = settings.protection.curves[a.service]?.first?.requiredDB ?? settings.protection.parameters(a.service).coChannelDB
                 coByService[a.service] = serviceCo
             }
@@ -348,8 +366,10 @@ public struct ConflictScreening: Sendable {
             let bc = g.maxBandwidthKHz, bi = a.tx.bandwidthKHz
             let windowKHz = max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc))
             let radius = min(reach + g.maxRadiusKm, settings.maxDistanceKm + g.maxRadiusKm)
-            examined += ctx.index.query(classIndex: c, lat: a.latitude, lon: a.longitude, radiusKm: radius,
-                                        fLo: a.tx.centreMHz - windowKHz / 1000, fHi: a.tx.centreMHz + windowKHz / 1000) { vIdx in
+            examined += ctx.index.query(
+                classIndex: c, lat: a.latitude, lon: a.longitude, radiusKm: radius,
+                fLo: a.tx.centreMHz - windowKHz / 1000, fHi: a.tx.centreMHz + windowKHz / 1000
+            ) { vIdx in
                 if let f = evaluate(interferer: i, victim: ctx.victims[vIdx], ctx, evaluated: &evaluated, fallbacks: &fallbacks) {
                     out.append(f)
                 }
@@ -367,8 +387,11 @@ public struct ConflictScreening: Sendable {
         let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
         let svc = ctx.services[ctx.service[k]]
-        guard let req = ProtectionRatios.requirement(parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
-                                                     interferer: ctx.tx[i], coChannelOverride: ctx.coOverride[k]) else { return nil }
+        guard
+            let req = ProtectionRatios.requirement(
+                parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
+                interferer: ctx.tx[i], coChannelOverride: ctx.coOverride[k])
+        else { return nil }
         evaluated += 1
         let a = ctx.assignments[i], va = ctx.assignments[k]
         // Test point.
@@ -379,7 +402,9 @@ public struct ConflictScreening: Sendable {
                 let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
                 (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
                 testDist = d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm
-            } else { testDist = d }
+            } else {
+                testDist = d
+            }
             testDist = max(testDist, settings.minDistanceKm)
         case .station, .link:
             testDist = max(d, settings.coSiteDistanceKm)
@@ -389,17 +414,20 @@ public struct ConflictScreening: Sendable {
         var model = "simple"
         if let terrain, testDist > 0.05 {
             do {
-                loss = try terrain.lossDB(fromLat: a.latitude, fromLon: a.longitude, toLat: testLat, toLon: testLon,
-                                          frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM, rxHeightM: v.heightM)
+                loss = try terrain.lossDB(
+                    fromLat: a.latitude, fromLon: a.longitude, toLat: testLat, toLon: testLon,
+                    frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM, rxHeightM: v.heightM)
                 model = terrain.model.id.rawValue
             } catch {
                 fallbacks += 1
-                loss = ConflictPropagation.simpleLossDB(distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
-                                                        rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
+                loss = ConflictPropagation.simpleLossDB(
+                    distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                    rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
             }
         } else {
-            loss = ConflictPropagation.simpleLossDB(distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
-                                                    rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
+            loss = ConflictPropagation.simpleLossDB(
+                distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
         var interference = a.eirpDBm - loss
         if let az = a.azimuthDeg, Geodesy.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
@@ -416,9 +444,10 @@ public struct ConflictScreening: Sendable {
         }
         let margin = (v.wantedDBm - interference) - req.requiredDB
         guard margin < 0 else { return nil }
-        return Finding(victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: a.tx), distanceKm: d,
-                       testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
-                       marginDB: margin, victimKind: v.kind, basis: req.basis, lossDB: loss, model: model)
+        return Finding(
+            victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: a.tx), distanceKm: d,
+            testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
+            marginDB: margin, victimKind: v.kind, basis: req.basis, lossDB: loss, model: model)
     }
 
     // MARK: merging and wording
@@ -437,7 +466,9 @@ public struct ConflictScreening: Sendable {
                 } else if !sameDirection {
                     best[key] = (cur.f, min(cur.reverse ?? .infinity, f.marginDB))
                 }
-            } else { best[key] = (f, nil) }
+            } else {
+                best[key] = (f, nil)
+            }
         }
         return best.values.map { entry in
             let f = entry.f
@@ -449,17 +480,20 @@ public struct ConflictScreening: Sendable {
             case .station: where_ = "at \(v.id)'s receiver (\(mhzText(v.rx?.centreMHz ?? 0)) MHz)"
             case .link: where_ = "at the receiver of link \(v.id)"
             }
-            let relation = kind == .coChannel
+            let relation =
+                kind == .coChannel
                 ? "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz, \(khzText(i.tx.bandwidthKHz)) kHz) overlaps \(v.id)'s channel by \(khzText(f.overlapKHz)) kHz"
                 : "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz) is \(khzText(abs(f.offsetKHz))) kHz from \(v.id)'s channel (\(mhzText(v.tx.centreMHz)) MHz)"
-            var text = "\(relation), \(km(f.distanceKm)) km apart; \(where_) the interference is \(db(f.interferenceDBm)) dBm"
+            var text =
+                "\(relation), \(km(f.distanceKm)) km apart; \(where_) the interference is \(db(f.interferenceDBm)) dBm"
                 + " (path loss \(db(f.lossDB)) dB, \(f.model == "simple" ? "simple model" : "model \(f.model) over the DEM")) against a wanted \(db(f.wantedDBm)) dBm:"
                 + " C/I \(db(f.wantedDBm - f.interferenceDBm)) dB, \(db(f.requiredDB)) dB required (\(f.basis)), margin \(db(f.marginDB)) dB"
             if let r = entry.reverse, r.isFinite { text += "; the other way round the margin is \(db(r)) dB" }
-            return Conflict(kind: kind, aID: v.id, bID: i.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
-                            distanceKm: f.distanceKm, interferenceDBm: f.interferenceDBm, cOverIDB: f.wantedDBm - f.interferenceDBm,
-                            requiredDB: f.requiredDB, marginDB: f.marginDB, severity: .fromMargin(f.marginDB), explanation: text,
-                            aPosition: (v.longitude, v.latitude), bPosition: (i.longitude, i.latitude))
+            return Conflict(
+                kind: kind, aID: v.id, bID: i.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
+                distanceKm: f.distanceKm, interferenceDBm: f.interferenceDBm, cOverIDB: f.wantedDBm - f.interferenceDBm,
+                requiredDB: f.requiredDB, marginDB: f.marginDB, severity: .fromMargin(f.marginDB), explanation: text,
+                aPosition: (v.longitude, v.latitude), bPosition: (i.longitude, i.latitude))
         }
     }
 
@@ -474,11 +508,12 @@ public struct ConflictScreening: Sendable {
         }
         var groups: [Key: [Int]] = [:]
         for (k, a) in assignments.enumerated() {
-            let key = Key(service: a.serviceKind, txHz: Int64((a.tx.centreMHz * 1e6).rounded()), bwHz: Int64((a.tx.bandwidthKHz * 1000).rounded()),
-                          rxHz: a.rx.map { Int64(($0.centreMHz * 1e6).rounded()) } ?? -1, rxBwHz: a.rx.map { Int64(($0.bandwidthKHz * 1000).rounded()) } ?? -1,
-                          azimuth: a.azimuthDeg.map { Int($0.rounded()) % 360 } ?? -1,
-                          linkLat: a.linkReceiver.map { Int(($0.latitude * 1e3).rounded()) } ?? Int.min,
-                          linkLon: a.linkReceiver.map { Int(($0.longitude * 1e3).rounded()) } ?? Int.min)
+            let key = Key(
+                service: a.serviceKind, txHz: Int64((a.tx.centreMHz * 1e6).rounded()), bwHz: Int64((a.tx.bandwidthKHz * 1000).rounded()),
+                rxHz: a.rx.map { Int64(($0.centreMHz * 1e6).rounded()) } ?? -1, rxBwHz: a.rx.map { Int64(($0.bandwidthKHz * 1000).rounded()) } ?? -1,
+                azimuth: a.azimuthDeg.map { Int($0.rounded()) % 360 } ?? -1,
+                linkLat: a.linkReceiver.map { Int(($0.latitude * 1e3).rounded()) } ?? Int.min,
+                linkLon: a.linkReceiver.map { Int(($0.longitude * 1e3).rounded()) } ?? Int.min)
             groups[key, default: []].append(k)
         }
         var out: [(Int, Int)] = []

@@ -39,20 +39,24 @@ extension ConflictScreening {
         for (k, a) in assignments.enumerated() where !excluded[k] { let (x, y) = coords(a); cells[key(x, y), default: []].append(k) }
         for (k, a) in assignments.enumerated() where !excluded[k] {
             let (x, y) = coords(a)
-            for dx in -1...1 { for dy in -1...1 {
-                for m in cells[key(x + dx, y + dy)] ?? [] where m > k {
-                    let b = assignments[m]
-                    if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.imSiteKm { union(k, m) }
+            for dx in -1...1 {
+                for dy in -1...1 {
+                    for m in cells[key(x + dx, y + dy)] ?? [] where m > k {
+                        let b = assignments[m]
+                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.imSiteKm { union(k, m) }
+                    }
                 }
-            } }
+            }
         }
         var groups: [Int: [Int]] = [:]
         for k in 0..<n where !excluded[k] { groups[find(k), default: []].append(k) }
         return groups.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
-    func intermodulation(_ assignments: [Assignment], victims: [Victim], index: ChannelIndex, excluded: [Bool],
-                         stats: inout ScreeningStatistics) -> [Conflict] {
+    func intermodulation(
+        _ assignments: [Assignment], victims: [Victim], index: ChannelIndex, excluded: [Bool],
+        stats: inout ScreeningStatistics
+    ) -> [Conflict] {
         var best: [String: Conflict] = [:]
         for site in sites(assignments, excluded: excluded) {
             // Distinct carriers.
@@ -96,32 +100,40 @@ extension ConflictScreening {
                         guard d <= settings.imVictimKm else { return }
                         let va = assignments[v.assignment]
                         let fdr = bw > overlap ? -10 * log10(overlap / bw) : 0
-                        let loss = ConflictPropagation.simpleLossDB(distanceKm: max(d, settings.coSiteDistanceKm), frequencyMHz: f,
-                                                                    txHeightM: height, rxHeightM: v.heightM,
-                                                                    lineOfSight: va.serviceKind == .fixed, environment: settings.environment)
+                        let loss = ConflictPropagation.simpleLossDB(
+                            distanceKm: max(d, settings.coSiteDistanceKm), frequencyMHz: f,
+                            txHeightM: height, rxHeightM: v.heightM,
+                            lineOfSight: va.serviceKind == .fixed, environment: settings.environment)
                         let interference = eirp - fdr - loss
-                        let required = va.protectionRatioDB ?? settings.protection.curves[va.service]?.first?.requiredDB
+                        let required =
+                            va.protectionRatioDB ?? settings.protection.curves[va.service]?.first?.requiredDB
                             ?? settings.protection.parameters(va.service).coChannelDB
                         let margin = (v.wantedDBm - interference) - required
                         guard margin < 0 else { return }
                         let ids = terms.map { carriers[$0.carrier].members.map { assignments[$0].id }.sorted()[0] }
                         let formula: String
                         switch (order, terms.count) {
-                        case (3, 2): formula = "2·\(mhzText(carriers[terms[0].carrier].channel.centreMHz)) − \(mhzText(carriers[terms[1].carrier].channel.centreMHz))"
-                        case (3, _): formula = "\(mhzText(carriers[terms[0].carrier].channel.centreMHz)) + \(mhzText(carriers[terms[1].carrier].channel.centreMHz)) − \(mhzText(carriers[terms[2].carrier].channel.centreMHz))"
-                        default: formula = "3·\(mhzText(carriers[terms[0].carrier].channel.centreMHz)) − 2·\(mhzText(carriers[terms[1].carrier].channel.centreMHz))"
+                        case (3, 2):
+                            formula = "2·\(mhzText(carriers[terms[0].carrier].channel.centreMHz)) − \(mhzText(carriers[terms[1].carrier].channel.centreMHz))"
+                        case (3, _):
+                            formula =
+                                "\(mhzText(carriers[terms[0].carrier].channel.centreMHz)) + \(mhzText(carriers[terms[1].carrier].channel.centreMHz)) − \(mhzText(carriers[terms[2].carrier].channel.centreMHz))"
+                        default:
+                            formula = "3·\(mhzText(carriers[terms[0].carrier].channel.centreMHz)) − 2·\(mhzText(carriers[terms[1].carrier].channel.centreMHz))"
                         }
                         let name = order == 3 ? (terms.count == 2 ? "3rd-order 2f1 − f2" : "3rd-order f1 + f2 − f3") : "5th-order 3f1 − 2f2"
                         let siteName = assignments[site[0]].stationID
-                        let text = "\(name) product of \(ids.joined(separator: ", ")) on site \(siteName): \(formula) = \(mhzText(f)) MHz (\(khzText(bw)) kHz wide)"
+                        let text =
+                            "\(name) product of \(ids.joined(separator: ", ")) on site \(siteName): \(formula) = \(mhzText(f)) MHz (\(khzText(bw)) kHz wide)"
                             + " falls in \(va.id)'s receive channel \(mhzText(v.channel.centreMHz)) MHz (overlap \(khzText(overlap)) kHz), \(km(d)) km away;"
                             + " product level \(db(eirp)) dBm (weakest carrier − \(db(order == 3 ? settings.im3AttenuationDB : settings.im5AttenuationDB)) dB), interference \(db(interference)) dBm"
                             + " against a wanted \(db(v.wantedDBm)) dBm: C/I \(db(v.wantedDBm - interference)) dB, \(db(required)) dB required, margin \(db(margin)) dB"
-                        let conflict = Conflict(kind: .intermodulation, aID: va.id, bID: ids[0], cID: ids.dropFirst().joined(separator: ";"),
-                                                frequencyOffsetKHz: (f - v.channel.centreMHz) * 1000, overlapKHz: overlap, distanceKm: d,
-                                                interferenceDBm: interference, cOverIDB: v.wantedDBm - interference, requiredDB: required,
-                                                marginDB: margin, severity: .fromMargin(margin), explanation: text,
-                                                aPosition: (va.longitude, va.latitude), bPosition: (lon, lat))
+                        let conflict = Conflict(
+                            kind: .intermodulation, aID: va.id, bID: ids[0], cID: ids.dropFirst().joined(separator: ";"),
+                            frequencyOffsetKHz: (f - v.channel.centreMHz) * 1000, overlapKHz: overlap, distanceKm: d,
+                            interferenceDBm: interference, cOverIDB: v.wantedDBm - interference, requiredDB: required,
+                            marginDB: margin, severity: .fromMargin(margin), explanation: text,
+                            aPosition: (va.longitude, va.latitude), bPosition: (lon, lat))
                         if let cur = best[conflict.key], cur.marginDB! <= margin { return }
                         best[conflict.key] = conflict
                     }
@@ -133,11 +145,16 @@ extension ConflictScreening {
                     product([(3, i), (-2, j)], order: 5)
                 }
             }
-            if m > settings.imMaxCarriersForTriples { stats.intermodulationSitesTruncated += 1 }
-            else if m >= 3 {
-                for i in 0..<m { for j in (i + 1)..<m { for k in 0..<m where k != i && k != j {
-                    product([(1, i), (1, j), (-1, k)], order: 3)
-                } } }
+            if m > settings.imMaxCarriersForTriples {
+                stats.intermodulationSitesTruncated += 1
+            } else if m >= 3 {
+                for i in 0..<m {
+                    for j in (i + 1)..<m {
+                        for k in 0..<m where k != i && k != j {
+                            product([(1, i), (1, j), (-1, k)], order: 3)
+                        }
+                    }
+                }
             }
         }
         return Array(best.values)

@@ -44,11 +44,13 @@ public struct ExposureLimits: Sendable, Equatable, Codable {
     /// ICNIRP 2020 (Health Physics 118(5), Table 5), general public, whole-body average over 30 min, incident
     /// power density: 2 W/m² for 2–400 MHz (ICNIRP states the band below 30 MHz in field strength; 2 W/m² is the
     /// plane-wave equivalent of its 30–400 MHz level), f/200 W/m² for 400–2000 MHz, 10 W/m² for 2–300 GHz.
-    public static let icnirp2020 = ExposureLimits(name: "ICNIRP 2020 general public, whole-body average", bands: [
-        Band(lowMHz: 2, highMHz: 400, limitWm2: 2),
-        Band(lowMHz: 400, highMHz: 2000, limitWm2PerMHz: 1.0 / 200),
-        Band(lowMHz: 2000, highMHz: 300_000, limitWm2: 10),
-    ])
+    public static let icnirp2020 = ExposureLimits(
+        name: "ICNIRP 2020 general public, whole-body average",
+        bands: [
+            Band(lowMHz: 2, highMHz: 400, limitWm2: 2),
+            Band(lowMHz: 400, highMHz: 2000, limitWm2PerMHz: 1.0 / 200),
+            Band(lowMHz: 2000, highMHz: 300_000, limitWm2: 10)
+        ])
 
     /// The limit at `frequencyMHz`, W/m² (the first band holding it), nil outside the table.
     public func limit(frequencyMHz f: Double) -> Double? {
@@ -107,8 +109,10 @@ public struct ExposureSource: Sendable, Equatable {
     public var azimuthDeg: Double?
     public var mechanicalTiltDeg: Double
     public var electricalTiltDeg: Double
-    public init(id: String, frequencyMHz: Double, eirpDBm: Double, heightM: Double, azimuthDeg: Double?,
-                mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0) {
+    public init(
+        id: String, frequencyMHz: Double, eirpDBm: Double, heightM: Double, azimuthDeg: Double?,
+        mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0
+    ) {
         self.id = id; self.frequencyMHz = frequencyMHz; self.eirpDBm = eirpDBm; self.heightM = heightM
         self.azimuthDeg = azimuthDeg; self.mechanicalTiltDeg = mechanicalTiltDeg; self.electricalTiltDeg = electricalTiltDeg
     }
@@ -136,9 +140,11 @@ public enum RFExposure {
     /// Height of the evaluation point above the surface a person stands on, m.
     public static let personHeightM = 2.0
 
-    public static func assess(_ sources: [ExposureSource], limits: ExposureLimits, buildingHeightM: Double? = nil,
-                              buildingDistanceM: Double? = nil, antenna: SectorAntenna = SectorAntenna()) -> ExposureAssessment {
-        var used: [(s: ExposureSource, k: Double)] = []   // k = EIRP / (4π L), m²
+    public static func assess(
+        _ sources: [ExposureSource], limits: ExposureLimits, buildingHeightM: Double? = nil,
+        buildingDistanceM: Double? = nil, antenna: SectorAntenna = SectorAntenna()
+    ) -> ExposureAssessment {
+        var used: [(s: ExposureSource, k: Double)] = [] // k = EIRP / (4π L), m²
         var unlisted: [String] = []
         var shares: [Double] = []
         for s in sources {
@@ -158,8 +164,11 @@ public enum RFExposure {
                 var g = 1.0
                 if let az = s.azimuthDeg {
                     let dep = atan2(dz, x) * 180 / .pi
-                    g = pow(10, antenna.relativeGainDB(offAzimuthDeg: azimuthDeg - az, depressionDeg: dep,
-                                                       mechanicalTiltDeg: s.mechanicalTiltDeg, electricalTiltDeg: s.electricalTiltDeg) / 10)
+                    g = pow(
+                        10,
+                        antenna.relativeGainDB(
+                            offAzimuthDeg: azimuthDeg - az, depressionDeg: dep,
+                            mechanicalTiltDeg: s.mechanicalTiltDeg, electricalTiltDeg: s.electricalTiltDeg) / 10)
                 }
                 er += k * g / r2
             }
@@ -198,8 +207,9 @@ public enum RFExposure {
         let ground = used.isEmpty ? (0.0, 0.0) : worst(z: personHeightM, from: 0)
         var building: (Double, Double)? = nil
         if let bh = buildingHeightM, !used.isEmpty { building = worst(z: bh + personHeightM, from: buildingDistanceM ?? 0) }
-        return ExposureAssessment(boresightDistanceM: rc, horizontalDistanceM: reach, horizontalAzimuthDeg: reachAz,
-                                  groundRatio: ground.0, groundDistanceM: ground.1, buildingRatio: building?.0,
-                                  buildingDistanceM: building?.1, unlisted: unlisted, shares: shares)
+        return ExposureAssessment(
+            boresightDistanceM: rc, horizontalDistanceM: reach, horizontalAzimuthDeg: reachAz,
+            groundRatio: ground.0, groundDistanceM: ground.1, buildingRatio: building?.0,
+            buildingDistanceM: building?.1, unlisted: unlisted, shares: shares)
     }
 }

@@ -66,8 +66,10 @@ public struct SharingProposal: Sendable, Codable, Equatable {
         public var antennaPattern: String?
         public var assignment: AssignmentSpec?
 
-        public init(id: String, technology: String, antennaHeightM: Double, frequencyMHz: Double, bandwidthMHz: Double,
-                    eirpDBm: Double?, azimuthDeg: Double? = nil, mechanicalTiltDeg: Double? = nil, electricalTiltDeg: Double? = nil) {
+        public init(
+            id: String, technology: String, antennaHeightM: Double, frequencyMHz: Double, bandwidthMHz: Double,
+            eirpDBm: Double?, azimuthDeg: Double? = nil, mechanicalTiltDeg: Double? = nil, electricalTiltDeg: Double? = nil
+        ) {
             self.id = id; self.technology = technology; self.antennaHeightM = antennaHeightM; self.frequencyMHz = frequencyMHz
             self.bandwidthMHz = bandwidthMHz; self.eirpDBm = eirpDBm; self.azimuthDeg = azimuthDeg
             self.mechanicalTiltDeg = mechanicalTiltDeg; self.electricalTiltDeg = electricalTiltDeg
@@ -138,7 +140,8 @@ extension SharingProposal {
             let text = String(describing: error)
             var position = ""
             if let r = text.range(of: #"character (\d+)"#, options: .regularExpression),
-               let offset = Int(text[r].split(separator: " ").last ?? "") {
+                let offset = Int(text[r].split(separator: " ").last ?? "")
+            {
                 let (line, column) = lineColumn(data, offset: offset)
                 position = " at line \(line), column \(column)"
             }
@@ -248,7 +251,9 @@ extension SharingProposal {
                 if let x = a.rxFrequencyMHz, !(0.009...300_000).contains(x) { throw fail("\(f).assignment.rx_frequency_mhz", num(x), "MHz in [0.009, 300000]") }
                 if let x = a.rxBandwidthKHz, !(x > 0 && x <= 1e7) { throw fail("\(f).assignment.rx_bandwidth_khz", num(x), "kHz in (0, 10000000]") }
                 if let d = a.emissionDesignator {
-                    do { _ = try EmissionDesignator(parsing: d) } catch { throw fail("\(f).assignment.emission_designator", d, "an ITU emission designator (\(error))") }
+                    do { _ = try EmissionDesignator(parsing: d) } catch {
+                        throw fail("\(f).assignment.emission_designator", d, "an ITU emission designator (\(error))")
+                    }
                 }
                 if let s = a.service, s.isEmpty || !s.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                     throw fail("\(f).assignment.service", s, "letters, digits or _ (mobile, fixed, broadcast_fm, …)")

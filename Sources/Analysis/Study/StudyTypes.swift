@@ -147,7 +147,8 @@ extension CoverageStudy {
             throw StudyError("environment '\(self.environment)' is not one of urban, suburban, open")
         }
         try thresholdsDBm.validate()
-        return ValidatedStudy(study: self, model: model, profileMethod: method, environment: environment,
-                              thresholds: thresholdsDBm.thresholds, profileModel: profileModel)
+        return ValidatedStudy(
+            study: self, model: model, profileMethod: method, environment: environment,
+            thresholds: thresholdsDBm.thresholds, profileModel: profileModel)
     }
 }

@@ -15,9 +15,9 @@ public enum FastLog {
     public static func log2(_ x: Float) -> Float {
         let bits = x.bitPattern
         // Exponent relative to a mantissa in [√½, √2): add (1 − √½)'s offset before extracting.
-        let adj = bits &+ 0x004A_FB0D                      // 0x3F800000 − bits(√½) = 0x004AFB0D
+        let adj = bits &+ 0x004A_FB0D // 0x3F800000 − bits(√½) = 0x004AFB0D
         let e = Int32(bitPattern: (adj >> 23)) &- 127
-        let mBits = (adj & 0x007F_FFFF) &+ 0x3F35_04F3     // back into [√½, √2)
+        let mBits = (adj & 0x007F_FFFF) &+ 0x3F35_04F3 // back into [√½, √2)
         let m = Float(bitPattern: mBits)
         let s = (m - 1) / (m + 1)
         let s2 = s * s

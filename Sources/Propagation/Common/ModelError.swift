@@ -28,12 +28,15 @@ public struct ModelInputError: Error, Equatable, Sendable, CustomStringConvertib
 
     /// Throws unless `lower ≤ value ≤ upper`.
     @inlinable
-    public static func check(_ model: String, _ parameter: String, _ value: Double,
-                             _ lower: Double, _ upper: Double, unit: String = "", code: Int? = nil) throws {
+    public static func check(
+        _ model: String, _ parameter: String, _ value: Double,
+        _ lower: Double, _ upper: Double, unit: String = "", code: Int? = nil
+    ) throws {
         guard value >= lower, value <= upper, value.isFinite else {
             let u = unit.isEmpty ? "" : " \(unit)"
-            throw ModelInputError(model: model, parameter: parameter, value: value,
-                                  validRange: "[\(fmt(lower)), \(fmt(upper))]\(u)", code: code)
+            throw ModelInputError(
+                model: model, parameter: parameter, value: value,
+                validRange: "[\(fmt(lower)), \(fmt(upper))]\(u)", code: code)
         }
     }
 

@@ -24,7 +24,7 @@ public enum P1057 {
     /// No clamping here: x must be in (0, 0.5] (above 0.5 the formula has no meaning; see the mirrored form).
     @inline(__always)
     public static func upperTailApproximation(_ x: Double) -> Double {
-        let t = (-2 * log(x)).squareRoot()                                          // P.1812 Eq. (97a), P.452 Eq. (172a), T(x)
+        let t = (-2 * log(x)).squareRoot() // P.1812 Eq. (97a), P.452 Eq. (172a), T(x)
         // P.1812 Eq. (97b), P.452 Eq. (172b)–(172h): C(T) = ((C2 T + C1) T + C0) / (((D3 T + D2) T + D1) T + 1),
         // C0 = 2.515516698, C1 = 0.802853, C2 = 0.010328, D1 = 1.432788, D2 = 0.189269, D3 = 0.001308.
         let c = ((0.010328 * t + 0.802853) * t + 2.515516698) / (((0.001308 * t + 0.189269) * t + 1.432788) * t + 1)
@@ -42,13 +42,13 @@ public enum P1057 {
     /// Halley steps on f(x) = Q(x) − p, f′ = −φ(x), f″ = x φ(x).
     public static func inverseComplementaryNormal(_ p: Double) -> Double {
         precondition(p > 0 && p < 1, "Q⁻¹ needs 0 < p < 1")
-        var x = inverseComplementaryNormalApproximation(p)                          // start within 4.5e-4
+        var x = inverseComplementaryNormalApproximation(p) // start within 4.5e-4
         for _ in 0..<3 {
-            let qx = 0.5 * erfc(x / 2.0.squareRoot())                               // Q(x), P.1057-7 Annex 1 §3
-            let phi = exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()               // φ(x)
+            let qx = 0.5 * erfc(x / 2.0.squareRoot()) // Q(x), P.1057-7 Annex 1 §3
+            let phi = exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() // φ(x)
             guard phi > 0 else { break }
-            let u = (qx - p) / (-phi)                                                // Newton step f/f'
-            x -= u / (1 + 0.5 * x * u)                                               // Halley correction
+            let u = (qx - p) / (-phi) // Newton step f/f'
+            x -= u / (1 + 0.5 * x * u) // Halley correction
         }
         return x
     }

@@ -47,7 +47,7 @@ public enum EHata {
         public static let named: [(flag: Warnings, name: String)] = [
             (.frequencyOutOfRange, "frequency_out_of_range"), (.distanceOutOfRange, "distance_out_of_range"),
             (.baseEffectiveHeightLimited, "base_effective_height_limited"),
-            (.mobileEffectiveHeightLimited, "mobile_effective_height_limited"),
+            (.mobileEffectiveHeightLimited, "mobile_effective_height_limited")
         ]
     }
 
@@ -82,11 +82,14 @@ public enum EHata {
     ///   - baseHeightM: base-station antenna height above ground, m (≥ 0).
     ///   - mobileHeightM: mobile antenna height above ground, m (≥ 0).
     ///   - environment: urban, suburban or rural (open).
-    public static func pathLoss(profile: TerrainProfile, frequencyMHz: Double, baseHeightM: Double,
-                                mobileHeightM: Double, environment: Environment) throws -> Result {
+    public static func pathLoss(
+        profile: TerrainProfile, frequencyMHz: Double, baseHeightM: Double,
+        mobileHeightM: Double, environment: Environment
+    ) throws -> Result {
         guard profile.elevationsM.count >= 2 else {
-            throw ModelInputError(model: modelName, parameter: "profile_points", value: Double(profile.elevationsM.count),
-                                  validRange: "≥ 2 points")
+            throw ModelInputError(
+                model: modelName, parameter: "profile_points", value: Double(profile.elevationsM.count),
+                validRange: "≥ 2 points")
         }
         try ModelInputError.check(modelName, "spacing_m", profile.spacingM, 1e-3, 1e6, unit: "m")
         for (i, h) in profile.elevationsM.enumerated() where !h.isFinite {
@@ -99,7 +102,7 @@ public enum EHata {
         var warnings: Warnings = []
         if frequencyMHz < 1500 || frequencyMHz > 3000 { warnings.insert(.frequencyOutOfRange) }
 
-        let z = Array(profile.elevationsM.reversed())          // mobile first, as the reference
+        let z = Array(profile.elevationsM.reversed()) // mobile first, as the reference
         let np = z.count - 1
         let xi = profile.spacingM
         let t = analyseTerrain(mobileFirst: z, stepM: xi, baseHeightM: baseHeightM, mobileHeightM: mobileHeightM)
@@ -112,27 +115,30 @@ public enum EHata {
 
         let dKm = Double(np) * xi / 1000
         if dKm < 1 || dKm > 100 { warnings.insert(.distanceOutOfRange) }
-        let median = medianBasicLoss(frequencyMHz: frequencyMHz, baseEffectiveHeightM: hbEff,
-                                     mobileEffectiveHeightM: hmEff, distanceKm: dKm, environment: environment)
+        let median = medianBasicLoss(
+            frequencyMHz: frequencyMHz, baseEffectiveHeightM: hbEff,
+            mobileEffectiveHeightM: hmEff, distanceKm: dKm, environment: environment)
 
         let mixed = mixedLandSeaCorrectionDB(distanceKm: dKm, seaFraction: t.seaFraction, seaEnd: t.seaEnd)
         var ridge = 0.0, hillyMedian = 0.0, hillyFine = 0.0, slope = 0.0
         if t.singleHorizon {
             // d1 = horizon distance from the base, d2 = from the mobile (Okumura Fig. 31 notation).
-            ridge = isolatedRidgeCorrectionDB(baseHorizonKm: t.horizonDistanceM[1] / 1000,
-                                              mobileHorizonKm: t.horizonDistanceM[0] / 1000, ridgeHeightM: t.ridgeHeightM)
+            ridge = isolatedRidgeCorrectionDB(
+                baseHorizonKm: t.horizonDistanceM[1] / 1000,
+                mobileHorizonKm: t.horizonDistanceM[0] / 1000, ridgeHeightM: t.ridgeHeightM)
         } else {
             hillyMedian = rollingHillyMedianCorrectionDB(deltaHM: t.deltaHM)
             hillyFine = rollingHillyFineCorrectionDB(terrain: t, mobileGroundM: z[0])
             slope = generalSlopeCorrectionDB(slopeMrad: t.mobileSlopeMrad, distanceKm: dKm)
         }
         let loss = median.lossDB - ridge - hillyMedian - hillyFine - slope - mixed
-        return Result(lossDB: loss, medianLossDB: median.lossDB, rollingHillyMedianCorrectionDB: hillyMedian,
-                      rollingHillyFineCorrectionDB: hillyFine, isolatedRidgeCorrectionDB: ridge,
-                      generalSlopeCorrectionDB: slope, mixedLandSeaCorrectionDB: mixed,
-                      baseEffectiveHeightM: hbEff, mobileEffectiveHeightM: hmEff,
-                      breakpointDistanceKm: median.breakpointKm, attenuation1kmDB: median.att1kmDB,
-                      attenuation100kmDB: median.att100kmDB, distanceKm: dKm, terrain: t, warnings: warnings)
+        return Result(
+            lossDB: loss, medianLossDB: median.lossDB, rollingHillyMedianCorrectionDB: hillyMedian,
+            rollingHillyFineCorrectionDB: hillyFine, isolatedRidgeCorrectionDB: ridge,
+            generalSlopeCorrectionDB: slope, mixedLandSeaCorrectionDB: mixed,
+            baseEffectiveHeightM: hbEff, mobileEffectiveHeightM: hmEff,
+            breakpointDistanceKm: median.breakpointKm, attenuation1kmDB: median.att1kmDB,
+            attenuation100kmDB: median.att100kmDB, distanceKm: dKm, terrain: t, warnings: warnings)
     }
 
     // MARK: - Quasi-smooth median (TR-15-517 Appendix A)
@@ -145,19 +151,21 @@ public enum EHata {
     }
 
     /// Median basic transmission loss over quasi-smooth terrain, TR-15-517 Appendix A.
-    public static func medianBasicLoss(frequencyMHz: Double, baseEffectiveHeightM: Double,
-                                       mobileEffectiveHeightM: Double, distanceKm: Double,
-                                       environment: Environment) -> MedianLoss {
-        let f = frequencyMHz, hb = baseEffectiveHeightM, hm = mobileEffectiveHeightM, d = distanceKm  // MHz, m, m, km
-        let c = 1 / (8.854e-12 * 4e-7 * Double.pi).squareRoot()     // speed of light from ε0, μ0 (as the reference), m/s
+    public static func medianBasicLoss(
+        frequencyMHz: Double, baseEffectiveHeightM: Double,
+        mobileEffectiveHeightM: Double, distanceKm: Double,
+        environment: Environment
+    ) -> MedianLoss {
+        let f = frequencyMHz, hb = baseEffectiveHeightM, hm = mobileEffectiveHeightM, d = distanceKm // MHz, m, m, km
+        let c = 1 / (8.854e-12 * 4e-7 * Double.pi).squareRoot() // speed of light from ε0, μ0 (as the reference), m/s
         let lf = log10(f)
 
         // Urban 1 km intercept refitted to Okumura's median attenuation A(f, 1 km) of 22, 23.5, 25.85 dB at
         // 1500, 2000, 3000 MHz (h_b = 200 m, h_m = 3 m): α₁ + β₁ log f + γ₁ log² f (TR-15-517 Eqs. A-4a…c).
-        let sr1km = (1e6 + 197.0 * 197.0).squareRoot()               // slant range at 1 km, m
-        let htgHbRef = 13.82 * log10(200.0)                           // Hata base height-gain at 200 m
-        let htgHmRef = 3.2 * pow(log10(11.75 * 3.0), 2) - 4.97        // Hata mobile height-gain at 3 m (Hata Eq. 16)
-        let wn1500 = 2 * Double.pi * 1.5e9 / c                        // wavenumber at 1500 MHz, 1/m
+        let sr1km = (1e6 + 197.0 * 197.0).squareRoot() // slant range at 1 km, m
+        let htgHbRef = 13.82 * log10(200.0) // Hata base height-gain at 200 m
+        let htgHmRef = 3.2 * pow(log10(11.75 * 3.0), 2) - 4.97 // Hata mobile height-gain at 3 m (Hata Eq. 16)
+        let wn1500 = 2 * Double.pi * 1.5e9 / c // wavenumber at 1500 MHz, 1/m
         let gamma1 = (3.85 / log10(2.0) - 1.5 / log10(4.0 / 3.0)) / log10(1.5)
         let beta1 = 20 + 1.5 / log10(4.0 / 3.0) - gamma1 * log10(3.0e6)
         let alpha1 = 22 + htgHbRef + htgHmRef + 20 * log10(2 * wn1500 * sr1km) - log10(1500.0) * (beta1 + gamma1 * log10(1500.0))
@@ -167,28 +175,29 @@ public enum EHata {
         let gammaS = (2.5 * log10(4.0 / 3.0) - 0.9 * log10(2.0)) / den
         let betaS = (0.9 * log10(2.0) * log10(4.5e6) - 2.5 * log10(4.0 / 3.0) * log10(3.0e6)) / den
         let alphaS = 11.5 - betaS * log10(1.5e3) - gammaS * pow(log10(1.5e3), 2)
-        let suburban = alphaS + betaS * lf + gammaS * lf * lf          // dB
+        let suburban = alphaS + betaS * lf + gammaS * lf * lf // dB
         // Open-area (rural) correction, Hata Eq. (10) form: 40.94 − 18.33 log f + 4.78 log² f.
-        let rural = 40.94 - 18.33 * lf + 4.78 * lf * lf                // dB
+        let rural = 40.94 - 18.33 * lf + 4.78 * lf * lf // dB
 
         // 100 km attenuation fitted to 63.5, 65.75, 69.5 dB at 1500, 2000, 3000 MHz.
         let alpha100 = 120.78129, beta100 = -52.714929, gamma100 = 10.919011
         // Power-law exponent above the break point from Okumura Fig. 12 (n/2 = 2.5, 3, 3.22 at h_b = 24.5, 70, 200 m).
-        let tau = (0.72 * log10(70.0 / 24.5) - 0.5 * log10(200.0 / 24.5)) / log10(70.0 / 24.5) / log10(200.0 / 70.0)
+        let tau =
+            (0.72 * log10(70.0 / 24.5) - 0.5 * log10(200.0 / 24.5)) / log10(70.0 / 24.5) / log10(200.0 / 70.0)
             / log10(200.0 / 24.5)
         let sigma = 0.72 / log10(200.0 / 24.5) - tau * log10(200.0 * 24.5)
         let rho = 2.5 - log10(24.5) * (sigma + tau * log10(24.5))
 
-        let wnmh = 2e6 * Double.pi * f / c                              // wavenumber, 1/m
+        let wnmh = 2e6 * Double.pi * f / c // wavenumber, 1/m
         let term1 = lf * (beta1 + gamma1 * lf)
-        let att1km = alpha1 + term1 - htgHbRef - htgHmRef - 20 * log10(2 * wnmh * sr1km)   // dB above free space
-        let att100km = alpha100 + lf * (beta100 + gamma100 * lf)                            // dB above free space
+        let att1km = alpha1 + term1 - htgHbRef - htgHmRef - 20 * log10(2 * wnmh * sr1km) // dB above free space
+        let att100km = alpha100 + lf * (beta100 + gamma100 * lf) // dB above free space
         let term2 = -13.82 * log10(hb)
-        let nh = 2 * (rho + log10(hb) * (sigma + tau * log10(hb)) - 1)  // exponent above the break point
-        let nl = 0.1 * (44.9 - 6.55 * log10(hb)) - 2                    // Hata exponent − 2
-        let dbp = pow(10, (2 * nh + 0.1 * (att1km - att100km)) / (nh - nl))   // break-point distance, km
-        let terma = -3.2 * pow(log10(11.75 * hm), 2) + 4.97             // −a(h_m), Hata large-city form
-        let srd = (1e6 * d * d + (hb - hm) * (hb - hm)).squareRoot()    // slant range, m
+        let nh = 2 * (rho + log10(hb) * (sigma + tau * log10(hb)) - 1) // exponent above the break point
+        let nl = 0.1 * (44.9 - 6.55 * log10(hb)) - 2 // Hata exponent − 2
+        let dbp = pow(10, (2 * nh + 0.1 * (att1km - att100km)) / (nh - nl)) // break-point distance, km
+        let terma = -3.2 * pow(log10(11.75 * hm), 2) + 4.97 // −a(h_m), Hata large-city form
+        let srd = (1e6 * d * d + (hb - hm) * (hb - hm)).squareRoot() // slant range, m
 
         let urban: Double
         if d <= dbp {
@@ -243,19 +252,21 @@ public enum EHata {
 
     /// Isolated-ridge correction K_im (Okumura §4.2, Fig. 31 curves A/B/C, scaled by α = √(h/200)), dB.
     /// Distances are the horizon distances from the base (d1) and from the mobile (d2), km.
-    public static func isolatedRidgeCorrectionDB(baseHorizonKm d1: Double, mobileHorizonKm d2: Double,
-                                                 ridgeHeightM h: Double) -> Double {
+    public static func isolatedRidgeCorrectionDB(
+        baseHorizonKm d1: Double, mobileHorizonKm d2: Double,
+        ridgeHeightM h: Double
+    ) -> Double {
         let d1Grid = [15.0, 30.0, 60.0]
         let curves: [[Double]] = [
-            [4.0, -13.0, -17.5, -17.5, -15.0, -12.5, -10.0, -8.0, -6.0],   // C: d1 = 15 km
-            [12.0, -8.5, -13.0, -12.0, -10.0, -8.0, -6.5, -5.0, -4.0],     // B: d1 = 30 km
-            [20.0, -4.0, -6.5, -6.0, -4.5, -3.5, -2.5, -2.0, -1.0],        // A: d1 = 60 km
+            [4.0, -13.0, -17.5, -17.5, -15.0, -12.5, -10.0, -8.0, -6.0], // C: d1 = 15 km
+            [12.0, -8.5, -13.0, -12.0, -10.0, -8.0, -6.5, -5.0, -4.0], // B: d1 = 30 km
+            [20.0, -4.0, -6.5, -6.0, -4.5, -3.5, -2.5, -2.0, -1.0] // A: d1 = 60 km
         ]
-        let alpha = (h / 200).squareRoot()                                  // Okumura Eq. (1): α = 0.07 √h
+        let alpha = (h / 200).squareRoot() // Okumura Eq. (1): α = 0.07 √h
         let i1 = d1 >= d1Grid[1] ? 1 : 0
         var i2 = 0
         while i2 < 7 && d2 > Double(i2 + 1) { i2 += 1 }
-        let fr2 = d2 - Double(i2)                                            // d2 grid is 0, 1, …, 8 km
+        let fr2 = d2 - Double(i2) // d2 grid is 0, 1, …, 8 km
         let c1 = curves[i1][i2] + (curves[i1][i2 + 1] - curves[i1][i2]) * fr2
         let c2 = curves[i1 + 1][i2] + (curves[i1 + 1][i2 + 1] - curves[i1 + 1][i2]) * fr2
         return alpha * (c1 + (c2 - c1) * (d1 - d1Grid[i1]) / (d1Grid[i1 + 1] - d1Grid[i1]))
@@ -266,11 +277,15 @@ public enum EHata {
     public static func mixedLandSeaCorrectionDB(distanceKm d: Double, seaFraction beta: Double, seaEnd: Int) -> Double {
         guard beta != 0 else { return 0 }
         let beta30 = [0.0, 0.15, 0.35, 0.45, 0.6, 0.65, 0.725, 0.775, 0.85, 1.0]
-        let corr30: [[Double]] = [[0.0, 1.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0],
-                                  [0.0, 4.0, 5.5, 7.0, 8.5, 9.0, 9.5, 9.8, 10.25, 11.0]]
+        let corr30: [[Double]] = [
+            [0.0, 1.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0],
+            [0.0, 4.0, 5.5, 7.0, 8.5, 9.0, 9.5, 9.8, 10.25, 11.0]
+        ]
         let beta60 = [0.0, 0.15, 0.3, 0.4, 0.5, 0.6, 0.725, 0.85, 0.9, 1.0]
-        let corr60: [[Double]] = [[0.0, 2.0, 4.0, 5.5, 7.0, 9.0, 11.0, 13.0, 14.0, 15.0],
-                                  [0.0, 4.25, 6.25, 9.2, 10.5, 11.75, 13.0, 14.0, 14.25, 15.0]]
+        let corr60: [[Double]] = [
+            [0.0, 2.0, 4.0, 5.5, 7.0, 9.0, 11.0, 13.0, 14.0, 15.0],
+            [0.0, 4.25, 6.25, 9.2, 10.5, 11.75, 13.0, 14.0, 14.25, 15.0]
+        ]
         func interval(_ grid: [Double]) -> Int {
             var i = 0
             while i < 8 && beta > grid[i + 1] { i += 1 }

@@ -37,10 +37,12 @@ extension EHata {
     }
 
     /// Runs the reference's terrain pre-processing on a mobile-first profile.
-    static func analyseTerrain(mobileFirst z: [Double], stepM xi: Double, baseHeightM hb: Double,
-                               mobileHeightM hm: Double) -> TerrainAnalysis {
-        let np = z.count - 1                       // number of intervals
-        let dM = Double(np) * xi                   // path length, m
+    static func analyseTerrain(
+        mobileFirst z: [Double], stepM xi: Double, baseHeightM hb: Double,
+        mobileHeightM hm: Double
+    ) -> TerrainAnalysis {
+        let np = z.count - 1 // number of intervals
+        let dM = Double(np) * xi // path length, m
         let dKm = dM / 1000
         let xiKm = xi / 1000
 
@@ -65,10 +67,10 @@ extension EHata {
 
         // Terrain quantiles and Δh within 10 km of the mobile (Okumura §2.4(1)(b)).
         let iEnd = dKm < 10 ? np : min(Int(10.0 / xiKm), np)
-        let segment = Array(z[0...iEnd]).sorted(by: >)         // descending: index k = value exceeded by k points
+        let segment = Array(z[0...iEnd]).sorted(by: >) // descending: index k = value exceeded by k points
         let npts = segment.count
         func quantile(_ fraction: Double) -> Double {
-            let k = Int(fraction * Double(npts) - 1)          // C truncation toward zero, as the reference
+            let k = Int(fraction * Double(npts) - 1) // C truncation toward zero, as the reference
             return segment[min(max(0, k), npts - 1)]
         }
         var q10 = quantile(0.1), q50 = quantile(0.5), q90 = quantile(0.9)
@@ -85,7 +87,7 @@ extension EHata {
         while dM >= x2 && x2 <= 10000 {
             let n = Int(x2 / xi)
             let (z0, zn) = leastSquaresEnds(z, count: n)
-            let slope = -1000 * (zn - z0) / x2                // sign as Okumura: mrad, rising ground positive
+            let slope = -1000 * (zn - z0) / x2 // sign as Okumura: mrad, rising ground positive
             slopeMin = min(slopeMin, slope)
             slopeMax = max(slopeMax, slope)
             if x2 == 5000 { slopeFive = slope }
@@ -110,8 +112,8 @@ extension EHata {
 
         // Horizons with the ITM effective curvature for the mean ground height.
         let hGnd = z.reduce(0, +) / Double(np + 1)
-        let ns = 301 * exp(-hGnd / 9460)                     // N_s, N-units
-        let gme = 157e-9 * (1 - 0.04665 * exp(ns / 179.3))  // γ_e, 1/m
+        let ns = 301 * exp(-hGnd / 9460) // N_s, N-units
+        let gme = 157e-9 * (1 - 0.04665 * exp(ns / 179.3)) // γ_e, 1/m
         let hzn = horizons(z, stepM: xi, curvature: gme, h1: hm, h2: hb)
         let dDiff = dM - hzn[0] - hzn[1]
         let q = max(dDiff - 0.5 * xi, 0) - max(-dDiff - 0.5 * xi, 0)
@@ -126,17 +128,18 @@ extension EHata {
             hEdge = z[min(iedge, np)] - (za * hzn[1] + zb * hzn[0]) / dM + 0.5 * gme * hzn[0] * hzn[1]
             if hEdge < 0 { hEdge = 0 }
         }
-        return TerrainAnalysis(averageGroundHeightM: hAvg, quantile10M: q10, quantile50M: q50, quantile90M: q90,
-                               deltaHM: deltaH, mobileSlopeMrad: thetaM, slopeMaxMrad: slopeMax, slopeMinMrad: slopeMin,
-                               seaFraction: beta, seaEnd: seaEnd, horizonDistanceM: hzn, singleHorizon: single,
-                               ridgeHeightM: hEdge, effectiveCurvaturePerM: gme)
+        return TerrainAnalysis(
+            averageGroundHeightM: hAvg, quantile10M: q10, quantile50M: q50, quantile90M: q90,
+            deltaHM: deltaH, mobileSlopeMrad: thetaM, slopeMaxMrad: slopeMax, slopeMinMrad: slopeMin,
+            seaFraction: beta, seaEnd: seaEnd, horizonDistanceM: hzn, singleHorizon: single,
+            ridgeHeightM: hEdge, effectiveCurvaturePerM: gme)
     }
 
     /// End values (at index 0 and index `count`) of the least-squares line through z[0...count], with the two
     /// end points at half weight (the ITM / eHata profile fit).
     static func leastSquaresEnds(_ z: [Double], count n: Int) -> (Double, Double) {
         guard n > 0 else { return (z[0], z[0]) }
-        let c = Double(n) / 2                                  // centre, in steps
+        let c = Double(n) / 2 // centre, in steps
         var a = 0.5 * (z[0] + z[n])
         var b = 0.5 * (z[0] * (0 - c) + z[n] * (Double(n) - c))
         if n >= 2 {
@@ -146,8 +149,8 @@ extension EHata {
             }
         }
         let xa = Double(n)
-        a /= xa                                                // mean height
-        b *= 12 / ((xa * xa + 2) * xa)                         // slope per step
+        a /= xa // mean height
+        b *= 12 / ((xa * xa + 2) * xa) // slope per step
         return (a - b * c, a + b * (Double(n) - c))
     }
 

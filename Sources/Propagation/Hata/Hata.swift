@@ -40,7 +40,7 @@ public enum Hata {
 
         public static let named: [(flag: Warnings, name: String)] = [
             (.frequencyOutOfRange, "frequency_out_of_range"), (.baseHeightOutOfRange, "base_height_out_of_range"),
-            (.mobileHeightOutOfRange, "mobile_height_out_of_range"), (.distanceOutOfRange, "distance_out_of_range"),
+            (.mobileHeightOutOfRange, "mobile_height_out_of_range"), (.distanceOutOfRange, "distance_out_of_range")
         ]
     }
 
@@ -61,8 +61,10 @@ public enum Hata {
         public let slopeDB: Double
         public let warnings: Warnings
 
-        public init(variant: Variant, environment: Environment = .urban, citySize: CitySize = .smallMedium,
-                    frequencyMHz: Double, baseHeightM: Double, mobileHeightM: Double) throws {
+        public init(
+            variant: Variant, environment: Environment = .urban, citySize: CitySize = .smallMedium,
+            frequencyMHz: Double, baseHeightM: Double, mobileHeightM: Double
+        ) throws {
             let model = variant == .cost231 ? "cost231" : "hata"
             try ModelInputError.check(model, "frequency_mhz", frequencyMHz, 1, 100_000, unit: "MHz")
             try ModelInputError.check(model, "tx_height_m", baseHeightM, 0.5, 3000, unit: "m")
@@ -81,23 +83,23 @@ public enum Hata {
             if !(1...10).contains(mobileHeightM) { w.insert(.mobileHeightOutOfRange) }
             warnings = w
 
-            let logF = log10(frequencyMHz)   // log f, f in MHz
-            let logHb = log10(baseHeightM)   // log h_b, h_b in m
-            let hm = mobileHeightM           // h_m, m
+            let logF = log10(frequencyMHz) // log f, f in MHz
+            let logHb = log10(baseHeightM) // log h_b, h_b in m
+            let hm = mobileHeightM // h_m, m
             let aHm = Hata.mobileCorrectionDB(frequencyMHz: frequencyMHz, mobileHeightM: hm, citySize: citySize)
             mobileCorrectionDB = aHm
-            slopeDB = 44.9 - 6.55 * logHb  // Hata Eq. (4), distance term
+            slopeDB = 44.9 - 6.55 * logHb // Hata Eq. (4), distance term
 
             switch variant {
             case .okumuraHata:
-                let urban = 69.55 + 26.16 * logF - 13.82 * logHb - aHm   // Hata Eq. (4) at d = 1 km
+                let urban = 69.55 + 26.16 * logF - 13.82 * logHb - aHm // Hata Eq. (4) at d = 1 km
                 switch environment {
                 case .urban: interceptDB = urban
                 case .suburban:
                     let t = log10(frequencyMHz / 28)
-                    interceptDB = urban - 2 * t * t - 5.4                  // Hata Eq. (5)
+                    interceptDB = urban - 2 * t * t - 5.4 // Hata Eq. (5)
                 case .open:
-                    interceptDB = urban - 4.78 * logF * logF + 18.33 * logF - 40.94  // Hata Eq. (6)
+                    interceptDB = urban - 4.78 * logF * logF + 18.33 * logF - 40.94 // Hata Eq. (6)
                 }
             case .cost231:
                 // COST 231 Eq. (4.4.1): C_m = 3 dB for metropolitan centres, 0 dB otherwise. COST-231 defines no
@@ -119,12 +121,12 @@ public enum Hata {
         let logF = log10(frequencyMHz)
         switch citySize {
         case .smallMedium:
-            return (1.1 * logF - 0.7) * hm - (1.56 * logF - 0.8)          // Eq. (2)
+            return (1.1 * logF - 0.7) * hm - (1.56 * logF - 0.8) // Eq. (2)
         case .large:
             if frequencyMHz <= 300 {
-                let t = log10(1.54 * hm); return 8.29 * t * t - 1.1      // Eq. (3a), f ≤ 200 MHz
+                let t = log10(1.54 * hm); return 8.29 * t * t - 1.1 // Eq. (3a), f ≤ 200 MHz
             } else {
-                let t = log10(11.75 * hm); return 3.2 * t * t - 4.97     // Eq. (3b), f ≥ 400 MHz
+                let t = log10(11.75 * hm); return 3.2 * t * t - 4.97 // Eq. (3b), f ≥ 400 MHz
             }
         }
     }

@@ -84,8 +84,10 @@ public enum ITM {
 
     /// NTIA's `mdvar` code: the base mode, +10 to eliminate location variability, +20 to eliminate direct
     /// situation variability.
-    public static func mdvar(_ mode: VariabilityMode, eliminateLocation: Bool = false,
-                             eliminateSituation: Bool = false) -> Int {
+    public static func mdvar(
+        _ mode: VariabilityMode, eliminateLocation: Bool = false,
+        eliminateSituation: Bool = false
+    ) -> Int {
         mode.rawValue + (eliminateLocation ? 10 : 0) + (eliminateSituation ? 20 : 0)
     }
 
@@ -169,16 +171,16 @@ public enum ITM {
         public static let ntiaBits = Warnings(rawValue: 0x7FFF)
 
         public static let named: [(flag: Warnings, name: String)] = [
-                (.txTerminalHeight, "tx_terminal_height"), (.rxTerminalHeight, "rx_terminal_height"),
-                (.frequency, "frequency"), (.pathDistanceTooBig1, "path_distance_too_big_1"),
-                (.pathDistanceTooBig2, "path_distance_too_big_2"), (.pathDistanceTooSmall1, "path_distance_too_small_1"),
-                (.pathDistanceTooSmall2, "path_distance_too_small_2"), (.txHorizonAngle, "tx_horizon_angle"),
-                (.rxHorizonAngle, "rx_horizon_angle"), (.txHorizonDistance1, "tx_horizon_distance_1"),
-                (.rxHorizonDistance1, "rx_horizon_distance_1"), (.txHorizonDistance2, "tx_horizon_distance_2"),
-                (.rxHorizonDistance2, "rx_horizon_distance_2"), (.extremeVariabilities, "extreme_variabilities"),
-                (.surfaceRefractivity, "surface_refractivity"),
-                (.referenceAttenuationUndefined, "reference_attenuation_undefined"),
-            ]
+            (.txTerminalHeight, "tx_terminal_height"), (.rxTerminalHeight, "rx_terminal_height"),
+            (.frequency, "frequency"), (.pathDistanceTooBig1, "path_distance_too_big_1"),
+            (.pathDistanceTooBig2, "path_distance_too_big_2"), (.pathDistanceTooSmall1, "path_distance_too_small_1"),
+            (.pathDistanceTooSmall2, "path_distance_too_small_2"), (.txHorizonAngle, "tx_horizon_angle"),
+            (.rxHorizonAngle, "rx_horizon_angle"), (.txHorizonDistance1, "tx_horizon_distance_1"),
+            (.rxHorizonDistance1, "rx_horizon_distance_1"), (.txHorizonDistance2, "tx_horizon_distance_2"),
+            (.rxHorizonDistance2, "rx_horizon_distance_2"), (.extremeVariabilities, "extreme_variabilities"),
+            (.surfaceRefractivity, "surface_refractivity"),
+            (.referenceAttenuationUndefined, "reference_attenuation_undefined")
+        ]
     }
 
     // MARK: - Inputs and outputs
@@ -214,11 +216,13 @@ public enum ITM {
         public var variability: Variability
 
         /// Time/location/situation form.
-        public init(frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
-                    polarization: Polarization, climate: Climate,
-                    surfaceRefractivityN0: Double = 301, relativePermittivity: Double = 15,
-                    conductivitySPerM: Double = 0.005, mdvar: Int,
-                    timePct: Double, locationPct: Double, situationPct: Double) {
+        public init(
+            frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+            polarization: Polarization, climate: Climate,
+            surfaceRefractivityN0: Double = 301, relativePermittivity: Double = 15,
+            conductivitySPerM: Double = 0.005, mdvar: Int,
+            timePct: Double, locationPct: Double, situationPct: Double
+        ) {
             self.frequencyMHz = frequencyMHz
             self.txHeightM = txHeightM
             self.rxHeightM = rxHeightM
@@ -232,15 +236,18 @@ public enum ITM {
         }
 
         /// Confidence/reliability form.
-        public init(frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
-                    polarization: Polarization, climate: Climate,
-                    surfaceRefractivityN0: Double = 301, relativePermittivity: Double = 15,
-                    conductivitySPerM: Double = 0.005, mdvar: Int,
-                    confidencePct: Double, reliabilityPct: Double) {
-            self.init(frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM,
-                      polarization: polarization, climate: climate, surfaceRefractivityN0: surfaceRefractivityN0,
-                      relativePermittivity: relativePermittivity, conductivitySPerM: conductivitySPerM,
-                      mdvar: mdvar, timePct: 50, locationPct: 50, situationPct: 50)
+        public init(
+            frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
+            polarization: Polarization, climate: Climate,
+            surfaceRefractivityN0: Double = 301, relativePermittivity: Double = 15,
+            conductivitySPerM: Double = 0.005, mdvar: Int,
+            confidencePct: Double, reliabilityPct: Double
+        ) {
+            self.init(
+                frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM,
+                polarization: polarization, climate: climate, surfaceRefractivityN0: surfaceRefractivityN0,
+                relativePermittivity: relativePermittivity, conductivitySPerM: conductivitySPerM,
+                mdvar: mdvar, timePct: 50, locationPct: 50, situationPct: 50)
             self.variability = .confidenceReliability(confidencePct: confidencePct, reliabilityPct: reliabilityPct)
         }
     }
@@ -295,16 +302,19 @@ public enum ITM {
 
     /// Point-to-point prediction on a caller-owned buffer (no copy): heights above sea level in m at equal
     /// spacing `spacingM`, TX at index 0.
-    public static func pointToPoint(elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
-                                    _ p: Parameters) throws -> Result {
+    public static func pointToPoint(
+        elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
+        _ p: Parameters
+    ) throws -> Result {
         var warnings = try validate(p)
         guard h.count >= 2, spacingM > 0, spacingM.isFinite else {
-            throw ModelInputError(model: modelName, parameter: "profile distance (m)",
-                                  value: Double(max(h.count - 1, 0)) * spacingM, validRange: "> 0 (≥ 2 points)",
-                                  code: ErrorCode.pathDistance.rawValue)
+            throw ModelInputError(
+                model: modelName, parameter: "profile distance (m)",
+                value: Double(max(h.count - 1, 0)) * spacingM, validRange: "> 0 (≥ 2 points)",
+                code: ErrorCode.pathDistance.rawValue)
         }
         let intervals = h.count - 1
-        let distM = Double(intervals) * spacingM                  // d = n·Δx, m (QLRPFL)
+        let distM = Double(intervals) * spacingM // d = n·Δx, m (QLRPFL)
 
         // Algorithm §3 (point-to-point preparation): N_s at the mean terrain height h_sys over the central part of
         // the profile (the first and last int(0.1 n) intervals left out).
@@ -319,24 +329,29 @@ public enum ITM {
     }
 
     /// Area prediction: path length `distanceKm`, terrain irregularity `deltaHM` (Δh, m), siting criteria.
-    public static func area(distanceKm: Double, deltaHM: Double,
-                            txSiting: SitingCriteria, rxSiting: SitingCriteria, _ p: Parameters) throws -> Result {
+    public static func area(
+        distanceKm: Double, deltaHM: Double,
+        txSiting: SitingCriteria, rxSiting: SitingCriteria, _ p: Parameters
+    ) throws -> Result {
         var warnings = try validate(p)
         guard distanceKm > 0, distanceKm.isFinite else {
             throw error("distanceKm", distanceKm, "> 0 km", .pathDistance)
         }
         guard deltaHM >= 0, deltaHM.isFinite else { throw error("deltaHM", deltaHM, "≥ 0 m", .deltaH) }
         let setup = try prepare(p, systemElevationM: 0, warnings: &warnings)
-        var g = ITMGeometry(hg: Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: distanceKm * 1000, setup: setup,
-                            pointToPoint: false)
+        var g = ITMGeometry(
+            hg: Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: distanceKm * 1000, setup: setup,
+            pointToPoint: false)
         g.dh = deltaHM
         g.applyAreaSiting(tx: txSiting, rx: rxSiting)
         return finish(&g, setup, p, warnings: warnings, systemElevationM: 0)
     }
 
     /// Area prediction with NTIA's integer siting codes (errors 1019/1020 for anything but 0, 1, 2).
-    public static func area(distanceKm: Double, deltaHM: Double, txSitingCode: Int, rxSitingCode: Int,
-                            _ p: Parameters) throws -> Result {
+    public static func area(
+        distanceKm: Double, deltaHM: Double, txSitingCode: Int, rxSitingCode: Int,
+        _ p: Parameters
+    ) throws -> Result {
         guard let tx = SitingCriteria(rawValue: txSitingCode) else {
             throw error("txSiting", Double(txSitingCode), "{0, 1, 2}", .txSitingCriteria)
         }
@@ -349,8 +364,10 @@ public enum ITM {
     /// Terrain irregularity Δh (m) of a profile between two distances from its start (Algorithm §3, D1THX): the
     /// interdecile range of the heights about a least-squares line, scaled to the asymptotic value. Use it to
     /// derive an area-mode Δh from real terrain.
-    public static func terrainIrregularityM(elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
-                                            fromM: Double, toM: Double) -> Double {
+    public static func terrainIrregularityM(
+        elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
+        fromM: Double, toM: Double
+    ) -> Double {
         guard h.count >= 2, spacingM > 0 else { return 0 }
         return ITMTerrain.deltaH(h, spacingM: spacingM, fromM: fromM, toM: toM)
     }
@@ -365,13 +382,16 @@ public enum ITM {
     /// Checks the settings that do not depend on the path (climate, N_0, ground, mdvar, percentages) with NTIA's
     /// ranges, order and error codes, before any path is computed: placeholder frequency and heights (100 MHz,
     /// 10 m), valid by construction, stand in for the path's own.
-    public static func checkSettings(climate: Int, surfaceRefractivityN0: Double, relativePermittivity: Double,
-                                     conductivitySPerM: Double, mdvar: Int, timePct: Double, locationPct: Double,
-                                     situationPct: Double) throws {
-        let p = Parameters(frequencyMHz: 100, txHeightM: 10, rxHeightM: 10, polarization: .vertical,
-                           climate: try Climate(code: climate), surfaceRefractivityN0: surfaceRefractivityN0,
-                           relativePermittivity: relativePermittivity, conductivitySPerM: conductivitySPerM, mdvar: mdvar,
-                           timePct: timePct, locationPct: locationPct, situationPct: situationPct)
+    public static func checkSettings(
+        climate: Int, surfaceRefractivityN0: Double, relativePermittivity: Double,
+        conductivitySPerM: Double, mdvar: Int, timePct: Double, locationPct: Double,
+        situationPct: Double
+    ) throws {
+        let p = Parameters(
+            frequencyMHz: 100, txHeightM: 10, rxHeightM: 10, polarization: .vertical,
+            climate: try Climate(code: climate), surfaceRefractivityN0: surfaceRefractivityN0,
+            relativePermittivity: relativePermittivity, conductivitySPerM: conductivitySPerM, mdvar: mdvar,
+            timePct: timePct, locationPct: locationPct, situationPct: situationPct)
         _ = try validate(p)
     }
 
@@ -381,12 +401,14 @@ public enum ITM {
         try ModelInputError.check(modelName, "rxHeightM", p.rxHeightM, 0.5, 3000, unit: "m", code: ErrorCode.rxTerminalHeight.rawValue)
         if p.txHeightM < 1 || p.txHeightM > 1000 { w.insert(.txTerminalHeight) }
         if p.rxHeightM < 1 || p.rxHeightM > 1000 { w.insert(.rxTerminalHeight) }
-        try ModelInputError.check(modelName, "surfaceRefractivityN0", p.surfaceRefractivityN0, 250, 400, unit: "N-units",
-                                  code: ErrorCode.refractivity.rawValue)
+        try ModelInputError.check(
+            modelName, "surfaceRefractivityN0", p.surfaceRefractivityN0, 250, 400, unit: "N-units",
+            code: ErrorCode.refractivity.rawValue)
         try ModelInputError.check(modelName, "frequencyMHz", p.frequencyMHz, 20, 20000, unit: "MHz", code: ErrorCode.frequency.rawValue)
         if p.frequencyMHz < 40 || p.frequencyMHz > 10000 { w.insert(.frequency) }
-        try ModelInputError.check(modelName, "relativePermittivity", p.relativePermittivity, 1, .greatestFiniteMagnitude,
-                                  code: ErrorCode.epsilon.rawValue)
+        try ModelInputError.check(
+            modelName, "relativePermittivity", p.relativePermittivity, 1, .greatestFiniteMagnitude,
+            code: ErrorCode.epsilon.rawValue)
         guard p.conductivitySPerM > 0, p.conductivitySPerM.isFinite else {
             throw error("conductivitySPerM", p.conductivitySPerM, "> 0 S/m", .sigma)
         }
@@ -411,7 +433,7 @@ public enum ITM {
 
     /// Algorithm §3, QLRPS: wave number, surface refractivity, effective earth curvature, ground impedance.
     static func prepare(_ p: Parameters, systemElevationM: Double, warnings: inout Warnings) throws -> ITMSetup {
-        let k = p.frequencyMHz / 47.7                                   // k = f/f_0, f_0 = 47.7 MHz·m; 1/m
+        let k = p.frequencyMHz / 47.7 // k = f/f_0, f_0 = 47.7 MHz·m; 1/m
         // N_s = N_0 exp(−z_s/z_1), z_1 = 9460 m (Algorithm §3, QLRPS), N-units; z_s = 0 in area mode
         let ns = p.surfaceRefractivityN0 * exp(-systemElevationM / 9460)
         if ns < 150 { throw error("N_s (from N_0 and mean terrain height)", ns, "[150, 400] N-units", .surfaceRefractivitySmall) }
@@ -434,13 +456,17 @@ public enum ITM {
         return ITMSetup(frequencyMHz: p.frequencyMHz, waveNumberPerM: k, ns: ns, gammaE: gammaE, zg: zg)
     }
 
-    static func finish(_ g: inout ITMGeometry, _ setup: ITMSetup, _ p: Parameters, warnings w0: Warnings,
-                       systemElevationM: Double) -> Result {
+    static func finish(
+        _ g: inout ITMGeometry, _ setup: ITMSetup, _ p: Parameters, warnings w0: Warnings,
+        systemElevationM: Double
+    ) -> Result {
         var warnings = w0
         let ref = ITMReference(geometry: g, setup: setup)
         warnings.formUnion(ref.warnings)
 
-        let mode: PropagationMode = g.distM < ref.dsMLM ? .lineOfSight
+        let mode: PropagationMode =
+            g.distM < ref.dsMLM
+            ? .lineOfSight
             : (g.distM > ref.dxM ? .troposcatter : .diffraction)
 
         // Free-space basic transmission loss, 32.45 + 20 log f_MHz + 20 log d_km, dB
@@ -459,8 +485,9 @@ public enum ITM {
             zl = zt
             zc = ITMVariability.inverseComplementaryNormal(c / 100)
         }
-        let attenuationDB = variability.attenuation(referenceDB: ref.arefDB, zt: zt, zl: zl, zc: zc,
-                                                    warnings: &warnings)
+        let attenuationDB = variability.attenuation(
+            referenceDB: ref.arefDB, zt: zt, zl: zl, zc: zc,
+            warnings: &warnings)
 
         let im = Intermediates(
             horizonAngleRad: g.theta, horizonDistanceM: g.dl, effectiveHeightM: g.he,
@@ -478,23 +505,23 @@ public enum ITM {
 
 /// Results of QLRPS.
 struct ITMSetup: Sendable {
-    let frequencyMHz: Double     // f, MHz
-    let waveNumberPerM: Double   // k = f/47.7 MHz·m, 1/m
-    let ns: Double               // N_s, N-units
-    let gammaE: Double           // γ_e, 1/m
-    let zg: ITMComplex           // Z_g
+    let frequencyMHz: Double // f, MHz
+    let waveNumberPerM: Double // k = f/47.7 MHz·m, 1/m
+    let ns: Double // N_s, N-units
+    let gammaE: Double // γ_e, 1/m
+    let zg: ITMComplex // Z_g
 }
 
 /// Path geometry: the "prop" parameters of the Algorithm (§3, §4).
 struct ITMGeometry: Sendable {
-    var hg: ITM.Pair             // structural heights h_g, m
-    var he: ITM.Pair             // effective heights h_e, m
-    var dl: ITM.Pair             // horizon distances d_L, m
-    var theta: ITM.Pair          // horizon angles θ_e, rad
-    var dh: Double = 0           // terrain irregularity Δh, m
-    var distM: Double            // path distance d, m
-    let gammaE: Double           // γ_e, 1/m
-    let pointToPoint: Bool       // the FORTRAN's mdp < 0
+    var hg: ITM.Pair // structural heights h_g, m
+    var he: ITM.Pair // effective heights h_e, m
+    var dl: ITM.Pair // horizon distances d_L, m
+    var theta: ITM.Pair // horizon angles θ_e, rad
+    var dh: Double = 0 // terrain irregularity Δh, m
+    var distM: Double // path distance d, m
+    let gammaE: Double // γ_e, 1/m
+    let pointToPoint: Bool // the FORTRAN's mdp < 0
 
     init(hg: ITM.Pair, distM: Double, setup: ITMSetup, pointToPoint: Bool) {
         self.hg = hg
@@ -511,12 +538,12 @@ struct ITMGeometry: Sendable {
     mutating func applyAreaSiting(tx: ITM.SitingCriteria, rx: ITM.SitingCriteria) {
         for j in 0..<2 {
             let siting = j == 0 ? tx : rx
-            let hgj = hg[j]                                                   // h_g, m
+            let hgj = hg[j] // h_g, m
             if siting == .random {
                 he[j] = hgj
             } else {
-                var b = siting == .careful ? 4.0 : 9.0                        // B = 4 (careful) or 9, m
-                if hgj < 5 { b *= sin(0.3141593 * hgj) }                      // B sin(π h_g/10) below 5 m
+                var b = siting == .careful ? 4.0 : 9.0 // B = 4 (careful) or 9, m
+                if hgj < 5 { b *= sin(0.3141593 * hgj) } // B sin(π h_g/10) below 5 m
                 // h_e = h_g + (1 + B) exp(−min(20, 2 h_g/Δh)), m
                 he[j] = hgj + (1 + b) * exp(-min(20, 2 * hgj / max(1e-3, dh)))
             }
@@ -527,9 +554,9 @@ struct ITMGeometry: Sendable {
     /// d_L = d_Ls exp(−0.07 √(Δh/max(h_e, 5))) and θ_e = (0.65 Δh (d_Ls/d_L − 1) − 2 h_e)/d_Ls
     /// (Algorithm §3, QLRA and the line-of-sight branch of QLRPFL).
     mutating func setSmoothEarthHorizon(_ j: Int) {
-        let dls = (2 * he[j] / gammaE).squareRoot()                           // d_Ls, m
-        dl[j] = dls * exp(-0.07 * (dh / max(he[j], 5)).squareRoot())         // d_L, m
-        theta[j] = (0.65 * dh * (dls / dl[j] - 1) - 2 * he[j]) / dls          // θ_e, rad
+        let dls = (2 * he[j] / gammaE).squareRoot() // d_Ls, m
+        dl[j] = dls * exp(-0.07 * (dh / max(he[j], 5)).squareRoot()) // d_L, m
+        theta[j] = (0.65 * dh * (dls / dl[j] - 1) - 2 * he[j]) / dls // θ_e, rad
     }
 }
 

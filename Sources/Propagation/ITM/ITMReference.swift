@@ -26,16 +26,16 @@ struct ITMReference: Sendable {
     var warnings: ITM.Warnings = []
 
     // Geometry and ground (read-only during the computation).
-    private let k: Double          // wave number, 1/m
-    private let fMHz: Double       // frequency f, MHz
+    private let k: Double // wave number, 1/m
+    private let fMHz: Double // frequency f, MHz
     private let fCbrtPerKm: Double // f^(1/3)/1000, f in MHz (Vogler's x per metre of distance)
-    private let kPerC0: Double     // 0.017778 f^(−1/3)/|Z_g| (Vogler's K per unit of C_0)
-    private let gammaE: Double     // γ_e, 1/m
-    private let ns: Double         // N_s, N-units
-    private let zg: ITMComplex     // Z_g
+    private let kPerC0: Double // 0.017778 f^(−1/3)/|Z_g| (Vogler's K per unit of C_0)
+    private let gammaE: Double // γ_e, 1/m
+    private let ns: Double // N_s, N-units
+    private let zg: ITMComplex // Z_g
     private let g: ITMGeometry
-    private let dL: Double         // d_L = d_L,1 + d_L,2, m
-    private let thetaE: Double     // θ_e = max(θ_e,1 + θ_e,2, −d_L γ_e), rad
+    private let dL: Double // d_L = d_L,1 + d_L,2, m
+    private let thetaE: Double // θ_e = max(θ_e,1 + θ_e,2, −d_L γ_e), rad
 
     // Diffraction line A_ed + m_d d (LRPROP), dB and dB/m.
     private var aed = 0.0, emd = 0.0
@@ -49,7 +49,7 @@ struct ITMReference: Sendable {
     init(geometry: ITMGeometry, setup: ITMSetup) {
         k = setup.waveNumberPerM
         fMHz = setup.frequencyMHz
-        let fCbrt = cbrt(setup.frequencyMHz)                // f^(1/3)
+        let fCbrt = cbrt(setup.frequencyMHz) // f^(1/3)
         fCbrtPerKm = fCbrt / 1000
         kPerC0 = 0.017778 / (fCbrt * setup.zg.magnitude)
         gammaE = setup.gammaE
@@ -71,7 +71,7 @@ struct ITMReference: Sendable {
         if g.dl.rx < 0.1 * dlsM.rx { warnings.insert(.rxHorizonDistance1) }
         if g.dl.tx > 3 * dlsM.tx { warnings.insert(.txHorizonDistance2) }
         if g.dl.rx > 3 * dlsM.rx { warnings.insert(.rxHorizonDistance2) }
-        let dMin = abs(g.he.tx - g.he.rx) / 200e-3          // shortest distance for small angles, m
+        let dMin = abs(g.he.tx - g.he.rx) / 200e-3 // shortest distance for small angles, m
         if d > 1000e3 { warnings.insert(.pathDistanceTooBig1) }
         if d > 2000e3 { warnings.insert(.pathDistanceTooBig2) }
         if d < dMin { warnings.insert(.pathDistanceTooSmall1) }
@@ -81,13 +81,13 @@ struct ITMReference: Sendable {
         // d_3 = max(d_sML, d_L + 5 (a_e²/f)^(1/3)), d_4 = d_3 + 10 (a_e²/f)^(1/3) (Algorithm §4, LRPROP, with
         // 1.3787 X_ae and 2.7574 X_ae written as NTIA's release writes them).
         setUpDiffraction()
-        let ae = 1 / gammaE                                 // effective earth radius a_e, m
-        let xae = cbrt(ae * ae / fMHz)                      // (a_e²/f)^(1/3), m
-        let d3 = max(dsMLM, dL + 5 * xae)                   // d_3, m
-        let d4 = d3 + 10 * xae                              // d_4, m
-        let a3 = diffraction(d3), a4 = diffraction(d4)      // A_3, A_4, dB
-        emd = (a4 - a3) / (d4 - d3)                         // m_d, dB/m
-        aed = a3 - emd * d3                                 // A_ed, dB
+        let ae = 1 / gammaE // effective earth radius a_e, m
+        let xae = cbrt(ae * ae / fMHz) // (a_e²/f)^(1/3), m
+        let d3 = max(dsMLM, dL + 5 * xae) // d_3, m
+        let d4 = d3 + 10 * xae // d_4, m
+        let a3 = diffraction(d3), a4 = diffraction(d4) // A_3, A_4, dB
+        emd = (a4 - a3) / (d4 - d3) // m_d, dB/m
+        aed = a3 - emd * d3 // A_ed, dB
 
         if d < dsMLM {
             // Line of sight: A_el + K_1 d + K_2 ln(d/d_sML) fitted to two-ray values at d_0, d_1 and to the
@@ -95,7 +95,7 @@ struct ITMReference: Sendable {
             setUpLineOfSight()
             let d2 = dsMLM
             let a2 = aed + d2 * emd
-            var d0 = 0.04 * fMHz * g.he.tx * g.he.rx         // d_0 = 1.908 k h_e1 h_e2 (ERL 79-ITS 67 Eq. 3.16a), m
+            var d0 = 0.04 * fMHz * g.he.tx * g.he.rx // d_0 = 1.908 k h_e1 h_e2 (ERL 79-ITS 67 Eq. 3.16a), m
             let d1: Double
             if aed >= 0 {
                 d0 = min(d0, 0.5 * dL)
@@ -104,13 +104,15 @@ struct ITMReference: Sendable {
                 d1 = max(-aed / emd, 0.25 * dL)
             }
             let a1 = lineOfSight(d1)
-            var ak1 = 0.0, ak2 = 0.0                          // K_1 (dB/m), K_2 (dB)
+            var ak1 = 0.0, ak2 = 0.0 // K_1 (dB/m), K_2 (dB)
             var fitted = false
             if d0 < d1 {
                 let a0 = lineOfSight(d0)
                 let q = log(d2 / d0)
-                ak2 = max(0, ((d2 - d0) * (a1 - a0) - (d1 - d0) * (a2 - a0))
-                          / ((d2 - d0) * log(d1 / d0) - (d1 - d0) * q))
+                ak2 = max(
+                    0,
+                    ((d2 - d0) * (a1 - a0) - (d1 - d0) * (a2 - a0))
+                        / ((d2 - d0) * log(d1 / d0) - (d1 - d0) * q))
                 fitted = aed >= 0 || ak2 > 0
                 if fitted {
                     ak1 = (a2 - a0 - ak2 * q) / (d2 - d0)
@@ -126,7 +128,7 @@ struct ITMReference: Sendable {
                 ak2 = 0
                 if ak1 == 0 { ak1 = emd }
             }
-            let ael = a2 - ak1 * d2 - ak2 * log(d2)          // A_el, dB
+            let ael = a2 - ak1 * d2 - ak2 * log(d2) // A_el, dB
             arefDB = ael + ak1 * d + ak2 * log(d)
             // d_x does not enter a line-of-sight result; it is computed for the intermediates only.
             dxM = scatterJunction(xae: xae).dx
@@ -153,14 +155,14 @@ struct ITMReference: Sendable {
     /// with the diffraction line (LRPROP).
     private mutating func scatterJunction(xae: Double) -> (dx: Double, aes: Double, ems: Double) {
         setUpScatter()
-        let d5 = dL + 200e3, d6 = d5 + 200e3                 // m
-        let a6 = scatter(d6)                                 // d_6 first: H_0 is carried from d_6 to d_5
+        let d5 = dL + 200e3, d6 = d5 + 200e3 // m
+        let a6 = scatter(d6) // d_6 first: H_0 is carried from d_6 to d_5
         let a5 = scatter(d5)
         if a5 < 1000 {
-            let ems = (a6 - a5) / 200e3                      // m_s, dB/m
+            let ems = (a6 - a5) / 200e3 // m_s, dB/m
             // d_x = max(d_sML, d_L + 1.088 (a_e²/f)^(1/3) ln f, junction of the two lines) (LRPROP; 0.3 X_ae ln(47.7 k))
             let dx = max(dsMLM, max(dL + 1.088 * xae * log(fMHz), (a5 - aed - ems * d5) / (emd - ems)))
-            return (dx, (emd - ems) * dx + aed, ems)         // d_x (m), A_es (dB), m_s
+            return (dx, (emd - ems) * dx + aed, ems) // d_x (m), A_es (dB), m_s
         }
         return (10e6, aed, emd)
     }
@@ -168,11 +170,11 @@ struct ITMReference: Sendable {
     // MARK: ADIFF (Algorithm §4, diffraction)
 
     private mutating func setUpDiffraction() {
-        var q = g.hg.tx * g.hg.rx                            // h_g,1 h_g,2, m²
+        var q = g.hg.tx * g.hg.rx // h_g,1 h_g,2, m²
         let qk = g.he.tx * g.he.rx - q
         if g.pointToPoint { q += 10 }
         wd1 = (1 + qk / q).squareRoot()
-        xd1 = dL + thetaE / gammaE                           // m
+        xd1 = dL + thetaE / gammaE // m
         // σ_h of Δh(d_sML) (ERL 79-ITS 67 Eq. 3.6a), m
         let sigma = Self.sigmaH((1 - 0.8 * exp(-dsMLM / 50e3)) * g.dh)
         // Clutter factor A_fo = min(15, 5 log10(1 + 1e-5 h_g1 h_g2 f σ_h)) (ERL 79-ITS 67 Eq. 3.38c), dB
@@ -182,7 +184,7 @@ struct ITMReference: Sendable {
         aht = 20
         xht = 0
         for j in 0..<2 {
-            let a = 0.5 * g.dl[j] * g.dl[j] / g.he[j]        // α_j, m
+            let a = 0.5 * g.dl[j] * g.dl[j] / g.he[j] // α_j, m
             let v = vogler(radiusM: a, distanceM: g.dl[j])
             xht += v.x
             aht += heightGain(v.x, v.k)
@@ -194,8 +196,8 @@ struct ITMReference: Sendable {
     /// with a_0 = 6370 km, K = 0.017778 C_0 f^(−1/3)/|Z_g|, B_0 = 1.607 − K, x = B_0 C_0² f^(1/3) d_km.
     @inline(__always)
     private func vogler(radiusM a: Double, distanceM d: Double) -> (x: Double, k: Double) {
-        let c0 = cbrt(4.0 / 3.0 * 6370e3 / a)               // C_0
-        let kv = kPerC0 * c0                                // K
+        let c0 = cbrt(4.0 / 3.0 * 6370e3 / a) // C_0
+        let kv = kPerC0 * c0 // K
         return ((1.607 - kv) * c0 * c0 * fCbrtPerKm * d, kv)
     }
 
@@ -206,42 +208,42 @@ struct ITMReference: Sendable {
 
     /// A_d(d): weighted mean of double knife-edge and smooth-earth (rounded earth) diffraction plus clutter, dB.
     private func diffraction(_ d: Double) -> Double {
-        let th = thetaE + d * gammaE                         // θ = θ_e + d γ_e, rad
-        let ds = d - dL                                      // d_s, m
-        let q = 0.0795775 * k * ds * th * th                 // k d_s θ²/(4π); v_j² = q d_L,j/(d_s + d_L,j)
+        let th = thetaE + d * gammaE // θ = θ_e + d γ_e, rad
+        let ds = d - dL // d_s, m
+        let q = 0.0795775 * k * ds * th * th // k d_s θ²/(4π); v_j² = q d_L,j/(d_s + d_L,j)
         let knife = knifeEdge(q * g.dl.tx / (ds + g.dl.tx)) + knifeEdge(q * g.dl.rx / (ds + g.dl.rx))
-        let a = ds / th                                      // α, m
+        let a = ds / th // α, m
         let x = vogler(radiusM: a, distanceM: a * th).x + xht
         // Rounded-earth attenuation G(x) − F(x_1, K_1) − F(x_2, K_2) − 20, G(x) = 0.05751 x − 10 log10 x
         // (Algorithm §4, ADIFF; Vogler 1964 Eq. 13), dB. Not a number when x ≤ 0 (K > 1.607: short horizons over
         // highly conducting ground, outside Vogler's fit); see `init` for what NTIA then returns.
         let ar = 0.05751 * x - 10 * lg(x) - aht
         let qw = (wd1 + xd1 / d) * min((1 - 0.8 * exp(-d / 50e3)) * g.dh * k, 6283.2)
-        let w = 25.1 / (25.1 + qw.squareRoot())              // weighting factor
+        let w = 25.1 / (25.1 + qw.squareRoot()) // weighting factor
         return ar * w + (1 - w) * knife + afo
     }
 
     // MARK: ALOS (Algorithm §4, line of sight)
 
     private mutating func setUpLineOfSight() {
-        wls = 1 / (1 + fMHz * g.dh / max(10e3, dsMLM))       // w = 0.021/(0.021 + k Δh/max(10 km, d_sML)), k Δh/0.021 ≈ f Δh
+        wls = 1 / (1 + fMHz * g.dh / max(10e3, dsMLM)) // w = 0.021/(0.021 + k Δh/max(10 km, d_sML)), k Δh/0.021 ≈ f Δh
     }
 
     /// A_los(d): two-ray attenuation weighted with the extended diffraction line, dB.
     private func lineOfSight(_ d: Double) -> Double {
-        let s = Self.sigmaH((1 - 0.8 * exp(-d / 50e3)) * g.dh)   // σ_h(Δh(d)), m
+        let s = Self.sigmaH((1 - 0.8 * exp(-d / 50e3)) * g.dh) // σ_h(Δh(d)), m
         let q = g.he.tx + g.he.rx
-        let sps = q / (d * d + q * q).squareRoot()           // sin ψ
+        let sps = q / (d * d + q * q).squareRoot() // sin ψ
         // R_e = (sin ψ − Z_g)/(sin ψ + Z_g) exp(−k σ_h sin ψ), damped by roughness
         let spsC = ITMComplex(re: sps, im: 0)
         var r = (spsC - zg) / (spsC + zg) * exp(-min(10, k * s * sps))
         let r2 = r.magnitudeSquared
         if r2 < 0.25 || r2 < sps { r = r * (sps / r2).squareRoot() }
-        let alosLine = emd * d + aed                         // extended diffraction line, dB
-        var phase = k * 2 * g.he.tx * g.he.rx / d            // δ' = 2 k h_e1 h_e2/d, rad
+        let alosLine = emd * d + aed // extended diffraction line, dB
+        var phase = k * 2 * g.he.tx * g.he.rx / d // δ' = 2 k h_e1 h_e2/d, rad
         if phase > Double.pi / 2 { phase = Double.pi - (Double.pi / 2) * (Double.pi / 2) / phase }
         let twoRay = ITMComplex(re: cos(phase), im: -sin(phase)) + r
-        let at = -10 * lg(twoRay.magnitudeSquared)       // two-ray attenuation, dB
+        let at = -10 * lg(twoRay.magnitudeSquared) // two-ray attenuation, dB
         return wls * at + (1 - wls) * alosLine
     }
 
@@ -251,26 +253,26 @@ struct ITMReference: Sendable {
         ad = g.dl.tx - g.dl.rx
         rr = g.he.rx / g.he.tx
         if ad < 0 { ad = -ad; rr = 1 / rr }
-        etq = (5.67e-6 * ns - 2.32e-3) * ns + 0.031          // η_s coefficient
+        etq = (5.67e-6 * ns - 2.32e-3) * ns + 0.031 // η_s coefficient
         h0s = -15
     }
 
     /// A_scat(d), dB; 1001 when both r_j < 0.2 (no scatter solution).
     private mutating func scatter(_ d: Double) -> Double {
-        var h0: Double                                       // H_0, dB
+        var h0: Double // H_0, dB
         if h0s > 15 {
             h0 = h0s
         } else {
-            let th = g.theta.tx + g.theta.rx + d * gammaE    // θ, rad
+            let th = g.theta.tx + g.theta.rx + d * gammaE // θ, rad
             var r2 = 2 * k * th
-            let r1 = r2 * g.he.tx                            // r_1
-            r2 *= g.he.rx                                    // r_2
+            let r1 = r2 * g.he.tx // r_1
+            r2 *= g.he.rx // r_2
             if r1 < 0.2 && r2 < 0.2 { return 1001 }
-            var ss = (d - ad) / (d + ad)                     // s
+            var ss = (d - ad) / (d + ad) // s
             var q = rr / ss
             ss = max(0.1, ss)
             q = min(max(0.1, q), 10)
-            let z0 = (d - ad) * (d + ad) * th * 0.25 / d     // z_0, m
+            let z0 = (d - ad) * (d + ad) * th * 0.25 / d // z_0, m
             // η_s = (1 + η_q exp(−min(1.7, z_0/8 km)⁶)) z_0/1.7556 km
             let et = (z0 / 1.7556e3) * (1 + etq * exp(-pow(min(1.7, z0 / 8.0e3), 6)))
             let ett = max(et, 1)

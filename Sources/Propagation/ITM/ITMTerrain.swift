@@ -52,18 +52,18 @@ enum ITMTerrain {
         // x_L,j = min(15 h_g,j, 0.1 d_L,j) from each end: the part of the path used for Δh and the fit, m
         let xl0 = min(15 * g.hg.tx, 0.1 * g.dl.tx)
         let xl1 = distM - min(15 * g.hg.rx, 0.1 * g.dl.rx)
-        g.dh = deltaH(h, spacingM: spacingM, fromM: xl0, toM: xl1)     // Δh, m (D1THX)
+        g.dh = deltaH(h, spacingM: spacingM, fromM: xl0, toM: xl1) // Δh, m (D1THX)
 
         let base = h.baseAddress!
         if g.dl.tx + g.dl.rx > 1.5 * distM {
             // Line-of-sight path: effective heights above the least-squares line over [x_L,1, x_L,2] (Z1SQ1), then
             // horizon distances and angles of a smooth earth with irregularity Δh.
             let fit = leastSquares(base, intervals: np, spacingM: spacingM, fromM: xl0, toM: xl1)
-            g.he.tx = g.hg.tx + dim(h[0], fit.z0)                       // h_e = h_g + max(z_0 − z_fit, 0), m
+            g.he.tx = g.hg.tx + dim(h[0], fit.z0) // h_e = h_g + max(z_0 − z_fit, 0), m
             g.he.rx = g.hg.rx + dim(h[np], fit.zn)
             g.setSmoothEarthHorizon(0)
             g.setSmoothEarthHorizon(1)
-            let sumDl = g.dl.tx + g.dl.rx                               // d_L,1 + d_L,2, m
+            let sumDl = g.dl.tx + g.dl.rx // d_L,1 + d_L,2, m
             if sumDl <= distM {
                 // Horizons would not reach: scale h_e by (d/(d_L,1 + d_L,2))² and recompute.
                 let scale = (distM / sumDl) * (distM / sumDl)
@@ -96,14 +96,14 @@ enum ITMTerrain {
     /// points at a time and walk point by point only through blocks holding a candidate.
     static func horizons(_ h: UnsafeBufferPointer<Double>, spacingM xi: Double, geometry g: inout ITMGeometry) {
         let np = h.count - 1
-        let dist = g.distM                                    // d, m
-        let za = h[0] + g.hg.tx                               // TX antenna height above sea level, m
-        let zb = h[np] + g.hg.rx                              // RX antenna height above sea level, m
-        let qc = 0.5 * g.gammaE                               // γ_e/2, 1/m
-        let direct = (zb - za) / dist                         // slope of the direct ray, rad
-        var thA = direct - qc * dist                          // θ_1, rad
-        var thB = -direct - qc * dist                         // θ_2, rad
-        var iA = 0, iB = 0                                    // indices of the horizons (0: none, d_L = d)
+        let dist = g.distM // d, m
+        let za = h[0] + g.hg.tx // TX antenna height above sea level, m
+        let zb = h[np] + g.hg.rx // RX antenna height above sea level, m
+        let qc = 0.5 * g.gammaE // γ_e/2, 1/m
+        let direct = (zb - za) / dist // slope of the direct ray, rad
+        var thA = direct - qc * dist // θ_1, rad
+        var thB = -direct - qc * dist // θ_2, rad
+        var iA = 0, iB = 0 // indices of the horizons (0: none, d_L = d)
         if np >= 2 {
             let p = h.baseAddress!
             let raw = UnsafeRawPointer(p)
@@ -113,15 +113,15 @@ enum ITMTerrain {
             // within `margin` below it. Distances in the filter are accumulated (cheaper than i·Δx) and differ from
             // the exact ones by < 1e-7 m, which moves the filter's q by far less than the margin; the decisions
             // themselves are made by `stepA`/`stepB` with the Algorithm's arithmetic.
-            let margin = -1e-3                                // m
+            let margin = -1e-3 // m
             let lanes = SIMD4<Double>(0, 1, 2, 3) * xi
             let blockM = 8 * xi
 
             // TX side, from the TX outwards; i0 = first obstacle.
             var i0 = 0
             @inline(__always) func stepA(_ i: Int) {
-                let sa = Double(i) * xi                       // distance from TX, m
-                let qa = p[i] - (qc * sa + thA) * sa - za     // height above the TX ray, m
+                let sa = Double(i) * xi // distance from TX, m
+                let qa = p[i] - (qc * sa + thA) * sa - za // height above the TX ray, m
                 if qa > 0 {
                     thA += qa / sa
                     iA = i
@@ -148,17 +148,17 @@ enum ITMTerrain {
             if i0 > 0 {
                 var raised = false
                 @inline(__always) func stepB(_ i: Int) {
-                    let sb = dist - Double(i) * xi            // distance from RX, m
+                    let sb = dist - Double(i) * xi // distance from RX, m
                     let qb = p[i] - (qc * sb + thB) * sb - zb // height above the RX ray, m
-                    if qb > 0 || (qb == 0 && raised) {        // ties: keep the point nearest the TX
+                    if qb > 0 || (qb == 0 && raised) { // ties: keep the point nearest the TX
                         thB += qb / sb
                         iB = i
                         raised = true
                     }
                 }
-                var j = np - 8                                // lowest index of the next block
-                var sb0 = (dist - Double(j) * xi) - lanes     // distances of points j … j+3 from RX, m
-                var sb1 = sb0 - 4 * xi                        // points j+4 … j+7
+                var j = np - 8 // lowest index of the next block
+                var sb0 = (dist - Double(j) * xi) - lanes // distances of points j … j+3 from RX, m
+                var sb1 = sb0 - 4 * xi // points j+4 … j+7
                 while j >= i0 {
                     let h0 = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD4<Double>.self)
                     let h1 = raw.loadUnaligned(fromByteOffset: (j + 4) * stride, as: SIMD4<Double>.self)
@@ -172,7 +172,7 @@ enum ITMTerrain {
                     sb1 += blockM
                     j -= 8
                 }
-                var m = j + 7                                 // the remaining points i0 … j+7
+                var m = j + 7 // the remaining points i0 … j+7
                 while m >= i0 { stepB(m); m -= 1 }
             }
         }
@@ -184,8 +184,9 @@ enum ITMTerrain {
         // They also decide D1THX's sample count int(0.1 ((x_2 − x_1)/Δx + 8)), whose argument is a whole number
         // for other horizon indices too (with i·Δx wherever the index is not a multiple of 10, reference-set
         // id 141 got another Δh and A 0.06 dB off), so the running sum is used for every horizon.
-        g.dl = ITM.Pair(tx: iA == 0 ? dist : runningSum(0, xi, steps: iA),
-                        rx: iB == 0 ? dist : runningSum(dist, -xi, steps: iB))
+        g.dl = ITM.Pair(
+            tx: iA == 0 ? dist : runningSum(0, xi, steps: iA),
+            rx: iB == 0 ? dist : runningSum(dist, -xi, steps: iB))
     }
 
     /// `start` with `step` added `steps` times, rounded after every addition as a loop `s += step` rounds it,
@@ -199,17 +200,18 @@ enum ITMTerrain {
         var left = steps
         while left > 0 {
             let before = s
-            s += step                                         // one real step
+            s += step // one real step
             left -= 1
             // Same binade before and after (sign and exponent bits equal, positive and normal): δ = s − before is
             // that binade's increment (exact: both are multiples of u).
             let signExponent: UInt64 = 0xFFF0_0000_0000_0000
             guard left > 0, s.isNormal, s > 0, before > 0,
-                  s.bitPattern & signExponent == before.bitPattern & signExponent else { continue }
+                s.bitPattern & signExponent == before.bitPattern & signExponent
+            else { continue }
             let delta = s - before
             let u = s.ulp
-            guard abs(step - delta) != 0.5 * u else { continue }   // a tie: the rounding alternates
-            let bottom = Double(bitPattern: s.bitPattern & signExponent)   // 2^e
+            guard abs(step - delta) != 0.5 * u else { continue } // a tie: the rounding alternates
+            let bottom = Double(bitPattern: s.bitPattern & signExponent) // 2^e
             // Steps k that keep s + k·δ within [2^e + u, 2^(e+1) − u]: then s + k·δ ± u/2 lies inside the binade,
             // so each real addition rounds on the grid of u to exactly s + k·δ.
             let room = delta > 0 ? (2 * bottom - u) - s : s - (bottom + u)
@@ -225,21 +227,23 @@ enum ITMTerrain {
     /// Z1SQ1: trapezoid-weighted least-squares line through the profile points between `fromM` and `toM`
     /// (Algorithm §3). Returns the line's heights at the two ends of the whole profile (z_0 at x = 0 and z_n at
     /// x = nΔx), m. `z` holds `intervals + 1` heights.
-    static func leastSquares(_ z: UnsafePointer<Double>, intervals: Int, spacingM: Double,
-                             fromM x1: Double, toM x2: Double) -> (z0: Double, zn: Double) {
+    static func leastSquares(
+        _ z: UnsafePointer<Double>, intervals: Int, spacingM: Double,
+        fromM x1: Double, toM x2: Double
+    ) -> (z0: Double, zn: Double) {
         let xn = Double(intervals)
-        var xa = Double(Int(dim(x1 / spacingM, 0)))          // first index of the fit
-        var xb = xn - Double(Int(dim(xn, x2 / spacingM)))    // last index of the fit
+        var xa = Double(Int(dim(x1 / spacingM, 0))) // first index of the fit
+        var xb = xn - Double(Int(dim(xn, x2 / spacingM))) // last index of the fit
         if xb <= xa {
             xa = dim(xa, 1)
             xb = xn - dim(xn, xb + 1)
         }
         let ja = Int(xa), jb = Int(xb)
-        let width = xb - xa                                  // number of intervals in the fit
-        let x0 = -0.5 * width                                // abscissa of point ja, centred on the midpoint
-        let mid = xb + x0                                    // index of the midpoint
-        var a = 0.5 * (z[ja] + z[jb])                        // Σ w_i z_i (end points weigh 1/2)
-        var b = 0.5 * (z[ja] - z[jb]) * x0                   // Σ w_i z_i x_i
+        let width = xb - xa // number of intervals in the fit
+        let x0 = -0.5 * width // abscissa of point ja, centred on the midpoint
+        let mid = xb + x0 // index of the midpoint
+        var a = 0.5 * (z[ja] + z[jb]) // Σ w_i z_i (end points weigh 1/2)
+        var b = 0.5 * (z[ja] - z[jb]) * x0 // Σ w_i z_i x_i
         // Interior points ja+1 … jb−1 with x = x0 + (k − ja).
         var k = ja + 1
         if k < jb {
@@ -263,8 +267,8 @@ enum ITMTerrain {
             a += sumA
             b += sumB
         }
-        a /= width                                           // mean height, m
-        b = b * 12 / ((width * width + 2) * width)           // slope, m per interval
+        a /= width // mean height, m
+        b = b * 12 / ((width * width + 2) * width) // slope, m per interval
         return (a - b * mid, a + b * (xn - mid))
     }
 
@@ -274,14 +278,14 @@ enum ITMTerrain {
     /// Δh(d) = Δh (1 − 0.8 exp(−d/50 km)) (ERL 79-ITS 67 Eq. 3), m.
     static func deltaH(_ h: UnsafeBufferPointer<Double>, spacingM: Double, fromM x1: Double, toM x2: Double) -> Double {
         let np = h.count - 1
-        let xa = x1 / spacingM                              // start, in intervals
-        let xbStart = x2 / spacingM                         // end, in intervals
+        let xa = x1 / spacingM // start, in intervals
+        let xbStart = x2 / spacingM // end, in intervals
         if xbStart - xa < 2 { return 0 }
         let ka = min(max(4, Int(0.1 * (xbStart - xa + 8))), 25)
-        let n = 10 * ka - 5                                 // number of resampled points
+        let n = 10 * ka - 5 // number of resampled points
         let sn = Double(n - 1)
-        let step = (xbStart - xa) / sn                      // resampling step, in intervals
-        let kFirst = Int(xa + 1)                            // the Algorithm's first bracketing point
+        let step = (xbStart - xa) / sn // resampling step, in intervals
+        let kFirst = Int(xa + 1) // the Algorithm's first bracketing point
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { s -> Double in
             // Sample j lies at x_j = x_a + j·step (in intervals). The Algorithm advances an index k one point at a
             // time until x_j − k ≤ 0 (never below its first k, never beyond n) and interpolates between points
@@ -291,13 +295,13 @@ enum ITMTerrain {
             for j in 0..<n {
                 let x = xa + Double(j) * step
                 let t = Int(x)
-                var k = Double(t) < x ? t + 1 : t           // ⌈x⌉ for x ≥ 0
+                var k = Double(t) < x ? t + 1 : t // ⌈x⌉ for x ≥ 0
                 k = min(max(k, kFirst), np)
-                let frac = x - Double(k)                    // in (−1, 0] except past the last point
-                s[j] = h[k] + (h[k] - h[k - 1]) * frac      // linear interpolation, m
+                let frac = x - Double(k) // in (−1, 0] except past the last point
+                s[j] = h[k] + (h[k] - h[k - 1]) * frac // linear interpolation, m
             }
             let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
-            let slope = (fit.zn - fit.z0) / sn             // m per sample
+            let slope = (fit.zn - fit.z0) / sn // m per sample
             for j in 0..<n { s[j] -= fit.z0 + Double(j) * slope }
             // QTILE: the ka-th largest and the ka-th smallest residuals.
             // After the first selection the n − ka smallest values lie in s[0 ..< n − ka], so the second one

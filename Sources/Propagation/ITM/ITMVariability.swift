@@ -46,14 +46,14 @@ struct ITMVariability: Sendable {
     }
 
     private let mode: Int
-    private let vmd: Double        // V_med, dB
-    private let sgtm: Double       // σ_T−, dB
-    private let sgtp: Double       // σ_T+, dB
-    private let sgtd: Double       // σ_TD, dB
-    private let tgtd: Double       // τ_D, dB
-    private let zd: Double         // z_D
-    private let sgl: Double        // σ_L, dB
-    private let vs0: Double        // σ_S² base, dB²
+    private let vmd: Double // V_med, dB
+    private let sgtm: Double // σ_T−, dB
+    private let sgtp: Double // σ_T+, dB
+    private let sgtd: Double // σ_TD, dB
+    private let tgtd: Double // τ_D, dB
+    private let zd: Double // z_D
+    private let sgl: Double // σ_L, dB
+    private let vs0: Double // σ_S² base, dB²
 
     /// AVAR set-up (everything that does not depend on the deviates).
     init(geometry g: ITMGeometry, setup: ITMSetup, climate: ITM.Climate, mdvar: Int) {
@@ -70,7 +70,7 @@ struct ITMVariability: Sendable {
 
         // Effective distance d_e: d_ex = √(18e6 h_e1) + √(18e6 h_e2) + (575.7e12/k)^⅓, m
         let dexa = (18e6 * g.he.tx).squareRoot() + (18e6 * g.he.rx).squareRoot() + pow(575.7e12 / k, 1.0 / 3)
-        let de = d < dexa ? 130e3 * d / dexa : 130e3 + d - dexa   // d_e, m
+        let de = d < dexa ? 130e3 * d / dexa : 130e3 + d - dexa // d_e, m
 
         vmd = Self.curve(Self.bv1[c], Self.bv2[c], Self.xv1[c], Self.xv2[c], Self.xv3[c], de)
         sgtm = Self.curve(Self.bsm1[c], Self.bsm2[c], Self.xsm1[c], Self.xsm2[c], Self.xsm3[c], de) * gm
@@ -91,8 +91,10 @@ struct ITMVariability: Sendable {
     }
 
     /// CURVE: (c_1 + c_2/(1 + ((d_e − x_2)/x_3)²)) (d_e/x_1)²/(1 + (d_e/x_1)²), dB.
-    private static func curve(_ c1: Double, _ c2: Double, _ x1: Double, _ x2: Double, _ x3: Double,
-                              _ de: Double) -> Double {
+    private static func curve(
+        _ c1: Double, _ c2: Double, _ x1: Double, _ x2: Double, _ x3: Double,
+        _ de: Double
+    ) -> Double {
         let r = (de - x2) / x3
         let s = (de / x1) * (de / x1)
         return (c1 + c2 / (1 + r * r)) * s / (1 + s)
@@ -100,21 +102,23 @@ struct ITMVariability: Sendable {
 
     /// AVAR: attenuation relative to free space A = A_ref − V_med − Y_R − σ_c z_c, softened below 0 dB, for the
     /// standard normal deviates of time, location and situation. Sets the extreme-variability warning.
-    func attenuation(referenceDB aref: Double, zt zzt: Double, zl zzl: Double, zc: Double,
-                     warnings: inout ITM.Warnings) -> Double {
+    func attenuation(
+        referenceDB aref: Double, zt zzt: Double, zl zzl: Double, zc: Double,
+        warnings: inout ITM.Warnings
+    ) -> Double {
         var zt = zzt, zl = zzl
         switch mode {
-        case 0: zt = zc; zl = zc           // single message: one deviate for all
-        case 1: zl = zc                    // accidental
-        case 2: zl = zt                    // mobile
-        default: break                     // broadcast
+        case 0: zt = zc; zl = zc // single message: one deviate for all
+        case 1: zl = zc // accidental
+        case 2: zl = zt // mobile
+        default: break // broadcast
         }
         if abs(zt) > 3.1 || abs(zl) > 3.1 || abs(zc) > 3.1 { warnings.insert(.extremeVariabilities) }
-        let sgt: Double                    // σ_T, dB
+        let sgt: Double // σ_T, dB
         if zt < 0 { sgt = sgtm } else if zt <= zd { sgt = sgtp } else { sgt = sgtd + tgtd / zt }
-        let rt = 7.8, rl = 24.0            // R_T, R_L
-        let vs = vs0 + pow(sgt * zt, 2) / (rt + zc * zc) + pow(sgl * zl, 2) / (rl + zc * zc)   // σ_S², dB²
-        let yr: Double, sgc: Double        // Y_R (dB), σ_c (dB)
+        let rt = 7.8, rl = 24.0 // R_T, R_L
+        let vs = vs0 + pow(sgt * zt, 2) / (rt + zc * zc) + pow(sgl * zl, 2) / (rl + zc * zc) // σ_S², dB²
+        let yr: Double, sgc: Double // Y_R (dB), σ_c (dB)
         switch mode {
         case 0: yr = 0; sgc = (sgt * sgt + sgl * sgl + vs).squareRoot()
         case 1: yr = sgt * zt; sgc = (sgl * sgl + vs).squareRoot()

@@ -113,13 +113,15 @@ public enum P1546 {
         public var locationPercent: Double
         public var locationVariability: LocationVariability?
 
-        public init(frequencyMHz: Double, timePercent: Double, zones: [PathZone],
-                    txHeightAboveGroundM: Double, txHeightSource: TxHeightSource = .heightAboveGround,
-                    rxHeightM: Double, rxArea: ReceiverArea = .rural, rxClutterHeightM: Double = 10,
-                    txClutterHeightM: Double? = nil, terrainClearanceAngleDeg: Double? = nil,
-                    txClearanceAngleDeg: Double? = nil,
-                    txGroundHeightAmslM: Double? = nil, rxGroundHeightAmslM: Double? = nil,
-                    locationPercent: Double = 50, locationVariability: LocationVariability? = nil) {
+        public init(
+            frequencyMHz: Double, timePercent: Double, zones: [PathZone],
+            txHeightAboveGroundM: Double, txHeightSource: TxHeightSource = .heightAboveGround,
+            rxHeightM: Double, rxArea: ReceiverArea = .rural, rxClutterHeightM: Double = 10,
+            txClutterHeightM: Double? = nil, terrainClearanceAngleDeg: Double? = nil,
+            txClearanceAngleDeg: Double? = nil,
+            txGroundHeightAmslM: Double? = nil, rxGroundHeightAmslM: Double? = nil,
+            locationPercent: Double = 50, locationVariability: LocationVariability? = nil
+        ) {
             self.frequencyMHz = frequencyMHz
             self.timePercent = timePercent
             self.zones = zones
@@ -180,7 +182,7 @@ public enum P1546 {
             (.clearanceAngleLimited, "clearance_angle_limited"),
             (.frequencyExtrapolated, "frequency_extrapolated"),
             (.txBelowClutter, "tx_below_clutter"),
-            (.rxHeightBelowValidity, "rx_height_below_validity"),
+            (.rxHeightBelowValidity, "rx_height_below_validity")
         ]
     }
 
@@ -221,17 +223,17 @@ public enum P1546 {
     // MARK: - Prediction (Annex 6 step-by-step procedure)
 
     public static func predict(_ input: Input) throws -> Result {
-        let f = input.frequencyMHz          // f, MHz
-        let t = input.timePercent           // t, %
+        let f = input.frequencyMHz // f, MHz
+        let t = input.timePercent // t, %
         let ha = input.txHeightAboveGroundM // ha, m
-        let h2 = input.rxHeightM            // h2, m
+        let h2 = input.rxHeightM // h2, m
         try ModelInputError.check(modelName, "frequencyMHz", f, 30, 4000, unit: "MHz")
         try ModelInputError.check(modelName, "timePercent", t, 1, 50, unit: "%")
         try ModelInputError.check(modelName, "locationPercent", input.locationPercent, 1, 99, unit: "%")
         guard !input.zones.isEmpty else {
             throw ModelInputError(model: modelName, parameter: "zones.count", value: 0, validRange: "[1, ∞)")
         }
-        let d = input.distanceKm            // d, km
+        let d = input.distanceKm // d, km
         try ModelInputError.check(modelName, "distanceKm", d, 1e-6, 1000, unit: "km")
         for zone in input.zones {
             try ModelInputError.check(modelName, "zones.lengthKm", zone.lengthKm, 0, 1000, unit: "km")
@@ -270,8 +272,9 @@ public enum P1546 {
 
         // §2 Emax, Eqs. (1)–(3): Efs + (dsea/d)·Ese, i.e. linear between all-land and all-sea values,
         // adjusted to the slope distance of §14 (Efs at the slope distance).
-        let slopeD = slopeDistanceKm(ha: ha, h2: h2, distanceKm: d,
-                                     txGround: input.txGroundHeightAmslM, rxGround: input.rxGroundHeightAmslM)
+        let slopeD = slopeDistanceKm(
+            ha: ha, h2: h2, distanceKm: d,
+            txGround: input.txGroundHeightAmslM, rxGround: input.rxGroundHeightAmslM)
         let emax = maximumFieldMixed(distanceKm: d, seaKm: seaKm, timePercent: t) + 20 * log10(d / slopeD)
         im.emaxDBuVm = emax
 
@@ -280,15 +283,17 @@ public enum P1546 {
         var eLand: Double?
         var eSea: Double?
         if landKm > 0 {
-            eLand = curveField(zone: .land, h1M: h1, distanceKm: dCurves, frequencyMHz: f,
-                               timePercent: t, emax: emax)
+            eLand = curveField(
+                zone: .land, h1M: h1, distanceKm: dCurves, frequencyMHz: f,
+                timePercent: t, emax: emax)
         }
         if seaKm > 0 {
             // §3 (mixed paths): an h1 below 3 m is used as such for Eland but 3 m is used for Esea.
             var h1Sea = h1
             if h1Sea < 3 { h1Sea = 3; warnings.insert(.seaH1BelowThreeMetres) }
-            eSea = curveField(zone: seaType, h1M: h1Sea, distanceKm: dCurves, frequencyMHz: f,
-                              timePercent: t, emax: emax)
+            eSea = curveField(
+                zone: seaType, h1M: h1Sea, distanceKm: dCurves, frequencyMHz: f,
+                timePercent: t, emax: emax)
         }
         im.landFieldDBuVm = eLand
         im.seaFieldDBuVm = eSea
@@ -313,8 +318,9 @@ public enum P1546 {
 
         // Step 13, §13: tropospheric scatter; take the larger field.
         if let eff1 = input.txClearanceAngleDeg, let eff2 = input.terrainClearanceAngleDeg {
-            let (ets, thetaS) = troposcatterField(distanceKm: dCurves, frequencyMHz: f, timePercent: t,
-                                                  theta1Deg: eff1, theta2Deg: eff2)
+            let (ets, thetaS) = troposcatterField(
+                distanceKm: dCurves, frequencyMHz: f, timePercent: t,
+                theta1Deg: eff1, theta2Deg: eff2)
             im.troposcatterDBuVm = ets
             im.scatterAngleDeg = thetaS
             if ets > e { e = ets; warnings.insert(.troposcatterDominant) }
@@ -322,8 +328,9 @@ public enum P1546 {
 
         // Step 14, §9: receiving/mobile antenna height correction.
         if input.rxArea == .sea ? h2 < 3 : h2 < 1 { warnings.insert(.rxHeightBelowValidity) }
-        let rx = rxHeightCorrection(h1M: h1, distanceKm: d, clutterHeightM: input.rxClutterHeightM,
-                                    h2M: h2, frequencyMHz: f, area: input.rxArea)
+        let rx = rxHeightCorrection(
+            h1M: h1, distanceKm: d, clutterHeightM: input.rxClutterHeightM,
+            h2M: h2, frequencyMHz: f, area: input.rxArea)
         if rx.limited { warnings.insert(.modifiedClutterHeightLimited) }
         im.modifiedClutterHeightM = rx.rPrimeM
         im.rxHeightCorrectionDB = rx.correctionDB
@@ -338,15 +345,17 @@ public enum P1546 {
         }
 
         // Step 16, §14: slope-path correction (at max(d, 1 km), as the curves).
-        let slopeCurves = slopeDistanceKm(ha: ha, h2: h2, distanceKm: dCurves,
-                                          txGround: input.txGroundHeightAmslM, rxGround: input.rxGroundHeightAmslM)
-        im.slopeCorrectionDB = 20 * log10(dCurves / slopeCurves)     // Eq. (37)
+        let slopeCurves = slopeDistanceKm(
+            ha: ha, h2: h2, distanceKm: dCurves,
+            txGround: input.txGroundHeightAmslM, rxGround: input.rxGroundHeightAmslM)
+        im.slopeCorrectionDB = 20 * log10(dCurves / slopeCurves) // Eq. (37)
         e += im.slopeCorrectionDB
 
         // Step 17, §15: paths shorter than 1 km.
         if d < 1 {
-            e = shortPathField(e1km: e, ha: ha, h2: h2, distanceKm: d,
-                               txGround: input.txGroundHeightAmslM, rxGround: input.rxGroundHeightAmslM)
+            e = shortPathField(
+                e1km: e, ha: ha, h2: h2, distanceKm: d,
+                txGround: input.txGroundHeightAmslM, rxGround: input.rxGroundHeightAmslM)
             im.shortPathFieldDBuVm = e
             warnings.insert(.shortPathExtrapolated)
         }
@@ -357,15 +366,16 @@ public enum P1546 {
             switch input.locationVariability {
             case .squareAreaWidthM(let wa)?:
                 try ModelInputError.check(modelName, "squareAreaWidthM", wa, 1, 100_000, unit: "m")
-                sigma = (0.024 * f / 1000 + 0.52) * pow(wa, 0.28)          // Eq. (34)
+                sigma = (0.024 * f / 1000 + 0.52) * pow(wa, 0.28) // Eq. (34)
             case .sigmaDB(let s)?:
                 try ModelInputError.check(modelName, "sigmaDB", s, 0, 50, unit: "dB")
                 sigma = s
             case nil:
-                throw ModelInputError(model: modelName, parameter: "locationVariability (needed for q ≠ 50 %)",
-                                      value: input.locationPercent, validRange: "[50, 50] % without σL or wa")
+                throw ModelInputError(
+                    model: modelName, parameter: "locationVariability (needed for q ≠ 50 %)",
+                    value: input.locationPercent, validRange: "[50, 50] % without σL or wa")
             }
-            im.locationCorrectionDB = qi(input.locationPercent / 100) * sigma   // Eq. (33)
+            im.locationCorrectionDB = qi(input.locationPercent / 100) * sigma // Eq. (33)
             e += im.locationCorrectionDB
         }
 
@@ -387,20 +397,22 @@ public enum P1546 {
 
     // MARK: - §3 h1
 
-    static func transmitterHeight(_ source: TxHeightSource, ha: Double, distanceKm d: Double,
-                                  seaPath: Bool) throws -> Double {
+    static func transmitterHeight(
+        _ source: TxHeightSource, ha: Double, distanceKm d: Double,
+        seaPath: Bool
+    ) throws -> Double {
         switch source {
         case .h1(let h1):
             return h1
         case .heightAboveGround:
-            return ha                                              // §3.3 sea paths, or flat land
+            return ha // §3.3 sea paths, or flat land
         case .effectiveHeight(let heff):
-            if seaPath || d >= 15 { return heff }                   // §3.2 Eq. (7)
-            if d <= 3 { return ha }                                 // §3.1.1 Eq. (4)
-            return ha + (heff - ha) * (d - 3) / 12                  // §3.1.1 Eq. (5)
+            if seaPath || d >= 15 { return heff } // §3.2 Eq. (7)
+            if d <= 3 { return ha } // §3.1.1 Eq. (4)
+            return ha + (heff - ha) * (d - 3) / 12 // §3.1.1 Eq. (5)
         case .effectiveHeightAndAverage(let heff, let hb):
-            if seaPath || d >= 15 { return heff }                   // §3.2 Eq. (7)
-            return hb                                               // §3.1.2 Eq. (6)
+            if seaPath || d >= 15 { return heff } // §3.2 Eq. (7)
+            return hb // §3.1.2 Eq. (6)
         }
     }
 }

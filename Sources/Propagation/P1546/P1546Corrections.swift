@@ -8,16 +8,18 @@ extension P1546 {
     /// Eq. (12a): J(ν) = 6.9 + 20 log(√((ν − 0.1)² + 1) + ν − 0.1), taken as 0 for ν ≤ −0.7806: P.526's J(ν)
     /// (`P526.knifeEdgeLossDB`, P.526-15 Eq. (31)) with P.1546's own threshold.
     static func knifeEdgeJ(_ nu: Double) -> Double {
-        P526.knifeEdgeLossDB(nu: nu, validAboveNu: -0.7806)                         // Eq. (12a)
+        P526.knifeEdgeLossDB(nu: nu, validAboveNu: -0.7806) // Eq. (12a)
     }
 
     // MARK: - §9 receiving/mobile antenna height
 
     struct RxCorrection { var correctionDB: Double; var rPrimeM: Double; var limited: Bool }
 
-    static func rxHeightCorrection(h1M h1: Double, distanceKm d: Double, clutterHeightM r: Double, h2M h2: Double,
-                                   frequencyMHz f: Double, area: ReceiverArea) -> RxCorrection {
-        let kh2 = 3.2 + 6.2 * log10(f)                              // Kh2
+    static func rxHeightCorrection(
+        h1M h1: Double, distanceKm d: Double, clutterHeightM r: Double, h2M h2: Double,
+        frequencyMHz f: Double, area: ReceiverArea
+    ) -> RxCorrection {
+        let kh2 = 3.2 + 6.2 * log10(f) // Kh2
         switch area {
         case .rural:
             // Rural/open land: Eq. (28b) for all h2 with R′ = 10 m.
@@ -29,28 +31,26 @@ extension P1546 {
             if !(rp >= 1) { rp = 1; limited = true }
             var c: Double
             if h2 < rp {
-                let hdif = rp - h2                                    // hdif, m
-                let thetaClut = atan(hdif / 27) * 180 / .pi           // θclut, degrees
-                let nu = 0.0108 * sqrt(f) * sqrt(hdif * thetaClut)    // ν = Kν√(hdif·θclut), Kν = 0.0108√f
-                c = 6.03 - knifeEdgeJ(nu)                             // Eq. (28a)
+                let hdif = rp - h2 // hdif, m
+                let thetaClut = atan(hdif / 27) * 180 / .pi // θclut, degrees
+                let nu = 0.0108 * sqrt(f) * sqrt(hdif * thetaClut) // ν = Kν√(hdif·θclut), Kν = 0.0108√f
+                c = 6.03 - knifeEdgeJ(nu) // Eq. (28a)
             } else {
-                c = kh2 * log10(h2 / rp)                              // Eq. (28b)
+                c = kh2 * log10(h2 / rp) // Eq. (28b)
             }
             // Urban environment with R′ < 10 m: reduce by Kh2·log(10/R′).
             if rp < 10 { c -= kh2 * log10(10 / rp) }
             return RxCorrection(correctionDB: c, rPrimeM: rp, limited: limited)
         case .sea:
             if h2 >= 10 {
-                return RxCorrection(correctionDB: kh2 * log10(h2 / 10), rPrimeM: 10, limited: false)  // Eq. (28b)
+                return RxCorrection(correctionDB: kh2 * log10(h2 / 10), rPrimeM: 10, limited: false) // Eq. (28b)
             }
             // h2 < 10 m adjacent to sea: 0.6 Fresnel clearance distances, Eq. (29a)(29b).
             let d10 = d06(frequencyMHz: f, h1M: h1, h2M: 10)
             let dh2 = d06(frequencyMHz: f, h1M: h1, h2M: h2)
-            let c10 = kh2 * log10(h2 / 10)                            // C10, Eq. (28b) with R′ = 10 m
+            let c10 = kh2 * log10(h2 / 10) // C10, Eq. (28b) with R′ = 10 m
             let c: Double
-            if d >= d10 { c = c10 }
-            else if d <= dh2 { c = 0 }
-            else { c = c10 * log10(d / dh2) / log10(d10 / dh2) }
+            if d >= d10 { c = c10 } else if d <= dh2 { c = 0 } else { c = c10 * log10(d / dh2) / log10(d10 / dh2) }
             return RxCorrection(correctionDB: c, rPrimeM: 10, limited: false)
         }
     }
@@ -63,7 +63,7 @@ extension P1546 {
         let kNu = 0.0108 * sqrt(f)
         let hdif1 = ha - r1
         let thetaClut = atan(hdif1 / 27) * 180 / .pi
-        let magnitude = kNu * sqrt(hdif1 * thetaClut)        // hdif1·θclut ≥ 0 whatever the sign
+        let magnitude = kNu * sqrt(hdif1 * thetaClut) // hdif1·θclut ≥ 0 whatever the sign
         let nu = r1 >= ha ? magnitude : -magnitude
         return -knifeEdgeJ(nu)
     }
@@ -83,30 +83,36 @@ extension P1546 {
     /// Eqs. (35)(36): θs = 180·d/(π·k·a) + θeff1 + θeff2 (k·a = 4/3 · 6 370 km, θs ≥ 0);
     /// Ets = 24.4 − 20 log d − 10 θs − Lf + 0.15 N0 + Gt, Lf = 5 log f − 2.5 (log f − 3.3)²,
     /// Gt = 10.1 (−log(0.02 t))^0.7, N0 = 325 N-units.
-    static func troposcatterField(distanceKm d: Double, frequencyMHz f: Double, timePercent t: Double,
-                                  theta1Deg: Double, theta2Deg: Double) -> (Double, Double) {
-        let ka = 4.0 / 3.0 * 6370                                              // k·a, km
-        let thetaS = max(0, 180 * d / (.pi * ka) + theta1Deg + theta2Deg)      // Eq. (35), degrees
-        let lf = 5 * log10(f) - 2.5 * pow(log10(f) - 3.3, 2)                  // Lf
-        let gt = 10.1 * pow(-log10(0.02 * t), 0.7)                             // Gt
-        let n0 = 325.0                                                         // N0
-        let ets = 24.4 - 20 * log10(d) - 10 * thetaS - lf + 0.15 * n0 + gt    // Eq. (36)
+    static func troposcatterField(
+        distanceKm d: Double, frequencyMHz f: Double, timePercent t: Double,
+        theta1Deg: Double, theta2Deg: Double
+    ) -> (Double, Double) {
+        let ka = 4.0 / 3.0 * 6370 // k·a, km
+        let thetaS = max(0, 180 * d / (.pi * ka) + theta1Deg + theta2Deg) // Eq. (35), degrees
+        let lf = 5 * log10(f) - 2.5 * pow(log10(f) - 3.3, 2) // Lf
+        let gt = 10.1 * pow(-log10(0.02 * t), 0.7) // Gt
+        let n0 = 325.0 // N0
+        let ets = 24.4 - 20 * log10(d) - 10 * thetaS - lf + 0.15 * n0 + gt // Eq. (36)
         return (ets, thetaS)
     }
 
     // MARK: - §14 slope path, §15 short paths
 
     /// Eq. (37): slope distance dslope = √(d² + 10⁻⁶·((ha + htter) − (h2 + hrter))²), km.
-    static func slopeDistanceKm(ha: Double, h2: Double, distanceKm d: Double,
-                                txGround: Double?, rxGround: Double?) -> Double {
+    static func slopeDistanceKm(
+        ha: Double, h2: Double, distanceKm d: Double,
+        txGround: Double?, rxGround: Double?
+    ) -> Double {
         let dh = (ha + (txGround ?? 0)) - (h2 + (rxGround ?? 0))
         return sqrt(d * d + 1e-6 * dh * dh)
     }
 
     /// Eq. (38): for d ≤ 0.04 km free space at the slope distance; otherwise interpolation in log(dslope)
     /// between free space at 0.04 km and the 1 km field `e1km`.
-    static func shortPathField(e1km: Double, ha: Double, h2: Double, distanceKm d: Double,
-                               txGround: Double?, rxGround: Double?) -> Double {
+    static func shortPathField(
+        e1km: Double, ha: Double, h2: Double, distanceKm d: Double,
+        txGround: Double?, rxGround: Double?
+    ) -> Double {
         let ds = slopeDistanceKm(ha: ha, h2: h2, distanceKm: d, txGround: txGround, rxGround: rxGround)
         if d <= 0.04 { return 106.9 - 20 * log10(ds) }
         let dInf = slopeDistanceKm(ha: ha, h2: h2, distanceKm: 0.04, txGround: txGround, rxGround: rxGround)

@@ -21,31 +21,41 @@ extension P1546 {
 
     /// Computes h1, θtca and θeff1 from a profile given as distances (km, from the transmitter, increasing)
     /// and terrain heights (m above sea level).
-    public static func profileParameters(distancesKm x: [Double], heightsM h: [Double],
-                                         txHeightAboveGroundM ha: Double,
-                                         rxHeightAboveGroundM h2: Double) throws -> ProfileParameters {
+    public static func profileParameters(
+        distancesKm x: [Double], heightsM h: [Double],
+        txHeightAboveGroundM ha: Double,
+        rxHeightAboveGroundM h2: Double
+    ) throws -> ProfileParameters {
         guard x.count == h.count, x.count >= 2 else {
-            throw ModelInputError(model: modelName, parameter: "profile.count", value: Double(min(x.count, h.count)),
-                                  validRange: "[2, ∞) points with as many heights as distances")
+            throw ModelInputError(
+                model: modelName, parameter: "profile.count", value: Double(min(x.count, h.count)),
+                validRange: "[2, ∞) points with as many heights as distances")
         }
         for i in 1..<x.count where !(x[i] > x[i - 1]) {
-            throw ModelInputError(model: modelName, parameter: "profile.distancesKm[\(i)]", value: x[i],
-                                  validRange: "(\(x[i - 1]), ∞) km (strictly increasing)")
+            throw ModelInputError(
+                model: modelName, parameter: "profile.distancesKm[\(i)]", value: x[i],
+                validRange: "(\(x[i - 1]), ∞) km (strictly increasing)")
         }
-        return ProfileParameters(h1M: effectiveHeightM(distancesKm: x, heightsM: h, txHeightAboveGroundM: ha),
-                                 terrainClearanceAngleDeg: terrainClearanceAngleDeg(distancesKm: x, heightsM: h,
-                                                                                    rxHeightAboveGroundM: h2),
-                                 txClearanceAngleDeg: txClearanceAngleDeg(distancesKm: x, heightsM: h,
-                                                                          txHeightAboveGroundM: ha),
-                                 txGroundHeightAmslM: h[0], rxGroundHeightAmslM: h[h.count - 1])
+        return ProfileParameters(
+            h1M: effectiveHeightM(distancesKm: x, heightsM: h, txHeightAboveGroundM: ha),
+            terrainClearanceAngleDeg: terrainClearanceAngleDeg(
+                distancesKm: x, heightsM: h,
+                rxHeightAboveGroundM: h2),
+            txClearanceAngleDeg: txClearanceAngleDeg(
+                distancesKm: x, heightsM: h,
+                txHeightAboveGroundM: ha),
+            txGroundHeightAmslM: h[0], rxGroundHeightAmslM: h[h.count - 1])
     }
 
     /// Same for an equally spaced `TerrainProfile`.
-    public static func profileParameters(_ profile: TerrainProfile, txHeightAboveGroundM ha: Double,
-                                         rxHeightAboveGroundM h2: Double) throws -> ProfileParameters {
+    public static func profileParameters(
+        _ profile: TerrainProfile, txHeightAboveGroundM ha: Double,
+        rxHeightAboveGroundM h2: Double
+    ) throws -> ProfileParameters {
         let x = (0..<profile.elevationsM.count).map { Double($0) * profile.spacingM / 1000 }
-        return try profileParameters(distancesKm: x, heightsM: profile.elevationsM,
-                                     txHeightAboveGroundM: ha, rxHeightAboveGroundM: h2)
+        return try profileParameters(
+            distancesKm: x, heightsM: profile.elevationsM,
+            txHeightAboveGroundM: ha, rxHeightAboveGroundM: h2)
     }
 
     /// §3: heff = ha + h(0) − hav, with hav the mean terrain height between 3 and 15 km from the transmitter
@@ -66,8 +76,10 @@ extension P1546 {
 
     /// §11: elevation angle (degrees) of the line from the receiving antenna that just clears all terrain within
     /// 16 km in the direction of the transmitter (not beyond it); no Earth curvature.
-    static func terrainClearanceAngleDeg(distancesKm x: [Double], heightsM h: [Double],
-                                         rxHeightAboveGroundM h2: Double) -> Double {
+    static func terrainClearanceAngleDeg(
+        distancesKm x: [Double], heightsM h: [Double],
+        rxHeightAboveGroundM h2: Double
+    ) -> Double {
         let n = x.count, dEnd = x[n - 1], hr = h[n - 1] + h2
         var best = -Double.infinity
         for i in 0..<(n - 1) where dEnd - x[i] <= 16 {

@@ -124,14 +124,16 @@ public enum P1812 {
         /// Building entry loss (§4.8), nil for an outdoor receiver.
         public var buildingEntry: BuildingEntry?
 
-        public init(distancesKm: [Double], heightsM: [Double], clutterHeightsM: [Double]? = nil, zones: [Zone]? = nil,
-                    frequencyGHz: Double, timePercent: Double, locationPercent: Double = 50,
-                    txHeightM: Double, rxHeightM: Double,
-                    txLatitudeDeg: Double, txLongitudeDeg: Double, rxLatitudeDeg: Double, rxLongitudeDeg: Double,
-                    polarization: P526.Polarization = .horizontal, meteorology: RadioMeteorology,
-                    txERPkW: Double? = nil, txCoastDistanceKm: Double? = nil, rxCoastDistanceKm: Double? = nil,
-                    locationVariability: LocationVariability = .computed(areaWidthM: 100),
-                    buildingEntry: BuildingEntry? = nil) {
+        public init(
+            distancesKm: [Double], heightsM: [Double], clutterHeightsM: [Double]? = nil, zones: [Zone]? = nil,
+            frequencyGHz: Double, timePercent: Double, locationPercent: Double = 50,
+            txHeightM: Double, rxHeightM: Double,
+            txLatitudeDeg: Double, txLongitudeDeg: Double, rxLatitudeDeg: Double, rxLongitudeDeg: Double,
+            polarization: P526.Polarization = .horizontal, meteorology: RadioMeteorology,
+            txERPkW: Double? = nil, txCoastDistanceKm: Double? = nil, rxCoastDistanceKm: Double? = nil,
+            locationVariability: LocationVariability = .computed(areaWidthM: 100),
+            buildingEntry: BuildingEntry? = nil
+        ) {
             self.distancesKm = distancesKm
             self.heightsM = heightsM
             self.clutterHeightsM = clutterHeightsM
@@ -182,70 +184,70 @@ public enum P1812 {
             (.meteorologyUnusual, "meteorology_unusual"),
             (.profileLengthMismatch, "profile_length_mismatch"),
             (.coarseProfile, "coarse_profile"),
-            (.buildingEntryAtSea, "building_entry_at_sea"),
+            (.buildingEntryAtSea, "building_entry_at_sea")
         ]
     }
 
     /// Intermediate values, named as in the Recommendation (units in the names).
     public struct Intermediates: Sendable, Equatable {
         // Path and climate (§3)
-        public var distanceKm = 0.0                 // d
-        public var longestLandSectionKm = 0.0       // d_tm
-        public var longestInlandSectionKm = 0.0     // d_lm
-        public var seaFraction = 0.0                // ω
-        public var pathCentreLatitudeDeg = 0.0      // φ
+        public var distanceKm = 0.0 // d
+        public var longestLandSectionKm = 0.0 // d_tm
+        public var longestInlandSectionKm = 0.0 // d_lm
+        public var seaFraction = 0.0 // ω
+        public var pathCentreLatitudeDeg = 0.0 // φ
         public var pathCentreLongitudeDeg = 0.0
-        public var beta0Percent = 0.0               // β0, %
-        public var medianEarthRadiusKm = 0.0        // a_e
-        public var beta0EarthRadiusKm = 0.0         // a_β
-        public var txCoastDistanceKm = 0.0          // d_ct
-        public var rxCoastDistanceKm = 0.0          // d_cr
+        public var beta0Percent = 0.0 // β0, %
+        public var medianEarthRadiusKm = 0.0 // a_e
+        public var beta0EarthRadiusKm = 0.0 // a_β
+        public var txCoastDistanceKm = 0.0 // d_ct
+        public var rxCoastDistanceKm = 0.0 // d_cr
         // Profile analysis (Attachment 1)
-        public var txHeightAmslM = 0.0              // h_ts
-        public var rxHeightAmslM = 0.0              // h_rs
-        public var txHorizonDistanceKm = 0.0        // d_lt
-        public var rxHorizonDistanceKm = 0.0        // d_lr
-        public var txHorizonAngleMrad = 0.0         // θ_t
-        public var rxHorizonAngleMrad = 0.0         // θ_r
-        public var angularDistanceMrad = 0.0        // θ
-        public var txLeastSquaresHeightM = 0.0      // h_st (least-squares surface)
-        public var rxLeastSquaresHeightM = 0.0      // h_sr
-        public var txSmoothHeightM = 0.0            // h_st after min(h_st, h_1)
-        public var rxSmoothHeightM = 0.0            // h_sr after min(h_sr, h_n)
-        public var txDiffractionSurfaceM = 0.0      // h_std
-        public var rxDiffractionSurfaceM = 0.0      // h_srd
-        public var txDiffractionHeightM = 0.0       // h'_ts = h_ts − h_std (Eq. 37a)
-        public var rxDiffractionHeightM = 0.0       // h'_rs = h_rs − h_srd (Eq. 37b)
-        public var txEffectiveHeightM = 0.0         // h_te (ducting)
-        public var rxEffectiveHeightM = 0.0         // h_re
-        public var terrainRoughnessM = 0.0          // h_m
+        public var txHeightAmslM = 0.0 // h_ts
+        public var rxHeightAmslM = 0.0 // h_rs
+        public var txHorizonDistanceKm = 0.0 // d_lt
+        public var rxHorizonDistanceKm = 0.0 // d_lr
+        public var txHorizonAngleMrad = 0.0 // θ_t
+        public var rxHorizonAngleMrad = 0.0 // θ_r
+        public var angularDistanceMrad = 0.0 // θ
+        public var txLeastSquaresHeightM = 0.0 // h_st (least-squares surface)
+        public var rxLeastSquaresHeightM = 0.0 // h_sr
+        public var txSmoothHeightM = 0.0 // h_st after min(h_st, h_1)
+        public var rxSmoothHeightM = 0.0 // h_sr after min(h_sr, h_n)
+        public var txDiffractionSurfaceM = 0.0 // h_std
+        public var rxDiffractionSurfaceM = 0.0 // h_srd
+        public var txDiffractionHeightM = 0.0 // h'_ts = h_ts − h_std (Eq. 37a)
+        public var rxDiffractionHeightM = 0.0 // h'_rs = h_rs − h_srd (Eq. 37b)
+        public var txEffectiveHeightM = 0.0 // h_te (ducting)
+        public var rxEffectiveHeightM = 0.0 // h_re
+        public var terrainRoughnessM = 0.0 // h_m
         // Interpolation factors
         public var fi = 0.0, fj = 0.0, fk = 0.0
         // Losses, dB
-        public var freeSpaceDB = 0.0                // L_bfs
-        public var lineOfSightDB = 0.0              // L_b0p
-        public var lineOfSightBeta0DB = 0.0         // L_b0β
-        public var bullingtonActual50DB = 0.0       // L_bulla at a_e
-        public var bullingtonSmooth50DB = 0.0       // L_bulls at a_e
-        public var sphericalEarth50DB = 0.0         // L_dsph at a_e
-        public var bullingtonActualBetaDB = 0.0     // L_bulla at a_β
-        public var bullingtonSmoothBetaDB = 0.0     // L_bulls at a_β
-        public var sphericalEarthBetaDB = 0.0       // L_dsph at a_β
-        public var diffraction50DB = 0.0            // L_d50
-        public var diffractionBetaDB = 0.0          // L_dβ
-        public var diffractionDB = 0.0              // L_dp
-        public var diffractionBasic50DB = 0.0       // L_bd50
-        public var diffractionBasicDB = 0.0         // L_bd
-        public var minimumLoSSeaDB = 0.0            // L_minb0p
-        public var ductingDB = 0.0                  // L_ba
-        public var minimumLoSDuctingDB = 0.0        // L_minbap
-        public var diffractionDuctingDB = 0.0       // L_bda
-        public var modifiedDB = 0.0                 // L_bam
-        public var troposcatterDB = 0.0             // L_bs
-        public var combinedDB = 0.0                 // L_bc
-        public var locationSigmaDB = 0.0            // σ_L (or σ_Loc with building entry)
-        public var locationCorrectionDB = 0.0       // −I(p_L/100) σ_Loc
-        public var buildingEntryDB = 0.0            // L_loc, mean building entry loss
+        public var freeSpaceDB = 0.0 // L_bfs
+        public var lineOfSightDB = 0.0 // L_b0p
+        public var lineOfSightBeta0DB = 0.0 // L_b0β
+        public var bullingtonActual50DB = 0.0 // L_bulla at a_e
+        public var bullingtonSmooth50DB = 0.0 // L_bulls at a_e
+        public var sphericalEarth50DB = 0.0 // L_dsph at a_e
+        public var bullingtonActualBetaDB = 0.0 // L_bulla at a_β
+        public var bullingtonSmoothBetaDB = 0.0 // L_bulls at a_β
+        public var sphericalEarthBetaDB = 0.0 // L_dsph at a_β
+        public var diffraction50DB = 0.0 // L_d50
+        public var diffractionBetaDB = 0.0 // L_dβ
+        public var diffractionDB = 0.0 // L_dp
+        public var diffractionBasic50DB = 0.0 // L_bd50
+        public var diffractionBasicDB = 0.0 // L_bd
+        public var minimumLoSSeaDB = 0.0 // L_minb0p
+        public var ductingDB = 0.0 // L_ba
+        public var minimumLoSDuctingDB = 0.0 // L_minbap
+        public var diffractionDuctingDB = 0.0 // L_bda
+        public var modifiedDB = 0.0 // L_bam
+        public var troposcatterDB = 0.0 // L_bs
+        public var combinedDB = 0.0 // L_bc
+        public var locationSigmaDB = 0.0 // σ_L (or σ_Loc with building entry)
+        public var locationCorrectionDB = 0.0 // −I(p_L/100) σ_Loc
+        public var buildingEntryDB = 0.0 // L_loc, mean building entry loss
     }
 
     public struct Result: Sendable, Equatable {

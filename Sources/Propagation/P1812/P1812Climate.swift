@@ -9,8 +9,10 @@ extension P1812 {
     /// Longest continuous section of the path whose points satisfy `inSection`, km (§3.6, d_tm and d_lm).
     /// A run of points stands for the path from half-way to the previous point to half-way to the next point,
     /// except at the path ends, as the SG3 reference implementation does; `sum` gives the total instead (ω).
-    static func sectionLengthKm(_ d: UnsafeBufferPointer<Double>, _ zones: [Zone], sum: Bool,
-                                _ inSection: (Zone) -> Bool) -> Double {
+    static func sectionLengthKm(
+        _ d: UnsafeBufferPointer<Double>, _ zones: [Zone], sum: Bool,
+        _ inSection: (Zone) -> Bool
+    ) -> Double {
         let n = d.count
         var best = 0.0, total = 0.0
         var i = 0
@@ -34,6 +36,6 @@ extension P1812 {
     /// 1e-6 ≤ x ≤ 0.999999 (x is held to that range, as the Attachment's approximation requires). The
     /// approximation itself lives in `P1057` (Common/P1057.swift), shared with P.452 and P.2108.
     static func inverseComplementaryNormal(_ x0: Double) -> Double {
-        P1057.inverseComplementaryNormalApproximation(min(max(x0, 0.000001), 0.999999))   // Eqs. (96a, b), (97)
+        P1057.inverseComplementaryNormalApproximation(min(max(x0, 0.000001), 0.999999)) // Eqs. (96a, b), (97)
     }
 }

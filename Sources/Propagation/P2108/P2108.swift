@@ -76,9 +76,11 @@ public enum P2108 {
     ///   - streetWidthM: street width w_s, > 0 m (error 34).
     ///   - clutterHeightM: representative clutter height R, > 0 m (error 35).
     ///   - clutterType: Table 3 clutter type.
-    public static func heightGainTerminalCorrection(frequencyGHz: Double, antennaHeightM: Double,
-                                                    streetWidthM: Double, clutterHeightM: Double,
-                                                    clutterType: ClutterType) throws -> HeightGainResult {
+    public static func heightGainTerminalCorrection(
+        frequencyGHz: Double, antennaHeightM: Double,
+        streetWidthM: Double, clutterHeightM: Double,
+        clutterType: ClutterType
+    ) throws -> HeightGainResult {
         try ModelInputError.check(modelName + " §3.1", "frequency_ghz", frequencyGHz, 0.03, 3, unit: "GHz", code: 32)
         try checkPositive("antenna_height_m", antennaHeightM, unit: "m", code: 33)
         try checkPositive("street_width_m", streetWidthM, unit: "m", code: 34)
@@ -87,44 +89,51 @@ public enum P2108 {
         var warnings: HeightGainWarnings = []
         if clutterHeightM != clutterType.defaultClutterHeightM { warnings.insert(.nonDefaultClutterHeight) }
 
-        let f = frequencyGHz                              // f, GHz
-        let kh2 = 21.8 + 6.2 * log10(f)                   // Eq. (2f)
-        let knu = 0.342 * f.squareRoot()                  // Eq. (2g)
+        let f = frequencyGHz // f, GHz
+        let kh2 = 21.8 + 6.2 * log10(f) // Eq. (2f)
+        let knu = 0.342 * f.squareRoot() // Eq. (2g)
         guard antennaHeightM < clutterHeightM else {
             warnings.insert(.antennaAboveClutter)
-            return HeightGainResult(lossDB: 0, heightDifferenceM: 0, clutterAngleDeg: 0, kH2: kh2, kNu: knu,
-                                    nu: nil, warnings: warnings)
+            return HeightGainResult(
+                lossDB: 0, heightDifferenceM: 0, clutterAngleDeg: 0, kH2: kh2, kNu: knu,
+                nu: nil, warnings: warnings)
         }
-        let h = antennaHeightM, r = clutterHeightM         // h, R: m
-        let hdif = r - h                                   // Eq. (2d), h_dif, m
-        let thetaClut = atan(hdif / streetWidthM) * 180 / Double.pi   // Eq. (2e), θ_clut, degrees
+        let h = antennaHeightM, r = clutterHeightM // h, R: m
+        let hdif = r - h // Eq. (2d), h_dif, m
+        let thetaClut = atan(hdif / streetWidthM) * 180 / Double.pi // Eq. (2e), θ_clut, degrees
         if clutterType.usesDiffractionEquation {
-            let nu = knu * (hdif * thetaClut).squareRoot()              // Eq. (2c)
-            let ah = P526.knifeEdgeLossDB(nu: nu) - 6.03                 // Eq. (2a), J(ν) of P.526-15 Eq. (31), dB
-            return HeightGainResult(lossDB: ah, heightDifferenceM: hdif, clutterAngleDeg: thetaClut,
-                                    kH2: kh2, kNu: knu, nu: nu, warnings: warnings)
+            let nu = knu * (hdif * thetaClut).squareRoot() // Eq. (2c)
+            let ah = P526.knifeEdgeLossDB(nu: nu) - 6.03 // Eq. (2a), J(ν) of P.526-15 Eq. (31), dB
+            return HeightGainResult(
+                lossDB: ah, heightDifferenceM: hdif, clutterAngleDeg: thetaClut,
+                kH2: kh2, kNu: knu, nu: nu, warnings: warnings)
         } else {
-            let ah = -kh2 * log10(h / r)                                 // Eq. (2b), dB
-            return HeightGainResult(lossDB: ah, heightDifferenceM: hdif, clutterAngleDeg: thetaClut,
-                                    kH2: kh2, kNu: knu, nu: nil, warnings: warnings)
+            let ah = -kh2 * log10(h / r) // Eq. (2b), dB
+            return HeightGainResult(
+                lossDB: ah, heightDifferenceM: hdif, clutterAngleDeg: thetaClut,
+                kH2: kh2, kNu: knu, nu: nil, warnings: warnings)
         }
     }
 
     /// Same as above with the clutter type given by its NTIA integer code (1…6); another value throws code 36.
-    public static func heightGainTerminalCorrection(frequencyGHz: Double, antennaHeightM: Double,
-                                                    streetWidthM: Double, clutterHeightM: Double,
-                                                    clutterTypeCode: Int) throws -> HeightGainResult {
+    public static func heightGainTerminalCorrection(
+        frequencyGHz: Double, antennaHeightM: Double,
+        streetWidthM: Double, clutterHeightM: Double,
+        clutterTypeCode: Int
+    ) throws -> HeightGainResult {
         try ModelInputError.check(modelName + " §3.1", "frequency_ghz", frequencyGHz, 0.03, 3, unit: "GHz", code: 32)
         try checkPositive("antenna_height_m", antennaHeightM, unit: "m", code: 33)
         try checkPositive("street_width_m", streetWidthM, unit: "m", code: 34)
         try checkPositive("clutter_height_m", clutterHeightM, unit: "m", code: 35)
         guard let type = ClutterType(rawValue: clutterTypeCode) else {
-            throw ModelInputError(model: modelName + " §3.1", parameter: "clutter_type", value: Double(clutterTypeCode),
-                                  validRange: "{1, 2, 3, 4, 5, 6}", code: 36)
+            throw ModelInputError(
+                model: modelName + " §3.1", parameter: "clutter_type", value: Double(clutterTypeCode),
+                validRange: "{1, 2, 3, 4, 5, 6}", code: 36)
         }
-        return try heightGainTerminalCorrection(frequencyGHz: frequencyGHz, antennaHeightM: antennaHeightM,
-                                                streetWidthM: streetWidthM, clutterHeightM: clutterHeightM,
-                                                clutterType: type)
+        return try heightGainTerminalCorrection(
+            frequencyGHz: frequencyGHz, antennaHeightM: antennaHeightM,
+            streetWidthM: streetWidthM, clutterHeightM: clutterHeightM,
+            clutterType: type)
     }
 
     /// Q⁻¹(p), the inverse complementary cumulative normal distribution of P.2108-1 Eqs. (3a) and (7) (Q as defined
@@ -159,13 +168,16 @@ public enum P2108 {
     ///   - frequencyGHz: 0.5 … 67 GHz (error 48).
     ///   - distanceKm: path length, ≥ 0.25 km (error 49).
     ///   - locationPercent: p, 0 < p < 100 (error 50).
-    public static func terrestrialClutterLoss(frequencyGHz: Double, distanceKm: Double,
-                                              locationPercent: Double) throws -> TerrestrialResult {
+    public static func terrestrialClutterLoss(
+        frequencyGHz: Double, distanceKm: Double,
+        locationPercent: Double
+    ) throws -> TerrestrialResult {
         let model = modelName + " §3.2"
         try ModelInputError.check(model, "frequency_ghz", frequencyGHz, 0.5, 67, unit: "GHz", code: 48)
         guard distanceKm >= 0.25, distanceKm.isFinite else {
-            throw ModelInputError(model: model, parameter: "distance_km", value: distanceKm,
-                                  validRange: "[0.25, ∞) km", code: 49)
+            throw ModelInputError(
+                model: model, parameter: "distance_km", value: distanceKm,
+                validRange: "[0.25, ∞) km", code: 49)
         }
         try checkOpenPercent(model, locationPercent, code: 50)
 
@@ -180,17 +192,20 @@ public enum P2108 {
     }
 
     /// Eqs. (3a)–(5b) at one distance, without the Eq. (6) cap.
-    private static func terrestrialHelper(frequencyGHz: Double, distanceKm: Double,
-                                          locationPercent: Double) -> TerrestrialResult {
-        let f = frequencyGHz, d = distanceKm, p = locationPercent   // GHz, km, %
-        let sigmaL = 4.0, sigmaS = 6.0                                // σ_l, σ_s, dB (Eqs. 4b, 5b)
-        let ll = -2 * log10(pow(10, -5 * log10(f) - 12.5) + pow(10, -16.5))   // Eq. (4a), L_l, dB
-        let ls = 32.98 + 23.9 * log10(d) + 3 * log10(f)                      // Eq. (5a), L_s, dB
+    private static func terrestrialHelper(
+        frequencyGHz: Double, distanceKm: Double,
+        locationPercent: Double
+    ) -> TerrestrialResult {
+        let f = frequencyGHz, d = distanceKm, p = locationPercent // GHz, km, %
+        let sigmaL = 4.0, sigmaS = 6.0 // σ_l, σ_s, dB (Eqs. 4b, 5b)
+        let ll = -2 * log10(pow(10, -5 * log10(f) - 12.5) + pow(10, -16.5)) // Eq. (4a), L_l, dB
+        let ls = 32.98 + 23.9 * log10(d) + 3 * log10(f) // Eq. (5a), L_s, dB
         let wl = pow(10, -0.2 * ll), ws = pow(10, -0.2 * ls)
-        let sigmaCB = ((sigmaL * sigmaL * wl + sigmaS * sigmaS * ws) / (wl + ws)).squareRoot()   // Eq. (3b), σ_cb, dB
-        let lctt = -5 * log10(wl + ws) - sigmaCB * inverseComplementaryNormal(p / 100)          // Eq. (3a), L_ctt, dB
-        return TerrestrialResult(lossDB: lctt, lossLDB: ll, lossSDB: ls, sigmaCBDB: sigmaCB, lossAt2kmDB: lctt,
-                                 warnings: [])
+        let sigmaCB = ((sigmaL * sigmaL * wl + sigmaS * sigmaS * ws) / (wl + ws)).squareRoot() // Eq. (3b), σ_cb, dB
+        let lctt = -5 * log10(wl + ws) - sigmaCB * inverseComplementaryNormal(p / 100) // Eq. (3a), L_ctt, dB
+        return TerrestrialResult(
+            lossDB: lctt, lossLDB: ll, lossSDB: ls, sigmaCBDB: sigmaCB, lossAt2kmDB: lctt,
+            warnings: [])
     }
 
     // MARK: - §3.3 Aeronautical statistical model
@@ -209,19 +224,21 @@ public enum P2108 {
     ///   - frequencyGHz: 10 … 100 GHz (error 64).
     ///   - elevationAngleDeg: θ, 0 … 90° (error 65).
     ///   - locationPercent: p, 0 < p < 100 (error 66).
-    public static func aeronauticalClutterLoss(frequencyGHz: Double, elevationAngleDeg: Double,
-                                               locationPercent: Double) throws -> AeronauticalResult {
+    public static func aeronauticalClutterLoss(
+        frequencyGHz: Double, elevationAngleDeg: Double,
+        locationPercent: Double
+    ) throws -> AeronauticalResult {
         let model = modelName + " §3.3"
         try ModelInputError.check(model, "frequency_ghz", frequencyGHz, 10, 100, unit: "GHz", code: 64)
         try ModelInputError.check(model, "elevation_angle_deg", elevationAngleDeg, 0, 90, unit: "°", code: 65)
         try checkOpenPercent(model, locationPercent, code: 66)
 
-        let f = frequencyGHz, theta = elevationAngleDeg, p = locationPercent   // GHz, degrees, %
-        let a1 = 0.05                                                           // A_1 (Eq. 7)
-        let k1 = 93 * pow(f, 0.175)                                             // Eq. (8), K_1
-        let cotArg = a1 * (1 - theta / 90) + Double.pi * theta / 180           // radians
-        let base = -k1 * log(1 - p / 100) / tan(cotArg)                         // −K_1 ln(1 − p/100) cot(...)
-        let lces = pow(base, 0.5 * (90 - theta) / 90) - 1 - 0.6 * inverseComplementaryNormal(p / 100)   // Eq. (7), L_ces, dB
+        let f = frequencyGHz, theta = elevationAngleDeg, p = locationPercent // GHz, degrees, %
+        let a1 = 0.05 // A_1 (Eq. 7)
+        let k1 = 93 * pow(f, 0.175) // Eq. (8), K_1
+        let cotArg = a1 * (1 - theta / 90) + Double.pi * theta / 180 // radians
+        let base = -k1 * log(1 - p / 100) / tan(cotArg) // −K_1 ln(1 − p/100) cot(...)
+        let lces = pow(base, 0.5 * (90 - theta) / 90) - 1 - 0.6 * inverseComplementaryNormal(p / 100) // Eq. (7), L_ces, dB
         return AeronauticalResult(lossDB: lces, k1: k1, a1: a1)
     }
 
@@ -229,15 +246,17 @@ public enum P2108 {
 
     private static func checkPositive(_ parameter: String, _ value: Double, unit: String, code: Int) throws {
         guard value > 0, value.isFinite else {
-            throw ModelInputError(model: modelName + " §3.1", parameter: parameter, value: value,
-                                  validRange: "(0, ∞) \(unit)", code: code)
+            throw ModelInputError(
+                model: modelName + " §3.1", parameter: parameter, value: value,
+                validRange: "(0, ∞) \(unit)", code: code)
         }
     }
 
     private static func checkOpenPercent(_ model: String, _ value: Double, code: Int) throws {
         guard value > 0, value < 100 else {
-            throw ModelInputError(model: model, parameter: "location_percent", value: value,
-                                  validRange: "(0, 100) %", code: code)
+            throw ModelInputError(
+                model: model, parameter: "location_percent", value: value,
+                validRange: "(0, 100) %", code: code)
         }
     }
 }

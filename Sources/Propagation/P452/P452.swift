@@ -104,13 +104,15 @@ public enum P452 {
         public var txClutter: TerminalClutter?
         public var rxClutter: TerminalClutter?
 
-        public init(distancesKm: [Double], heightsM: [Double], clutterHeightsM: [Double]? = nil, zones: [Zone],
-                    frequencyGHz: Double, timePercent: Double, txHeightM: Double, rxHeightM: Double,
-                    txLatitudeDeg: Double, txLongitudeDeg: Double, rxLatitudeDeg: Double, rxLongitudeDeg: Double,
-                    txGainDBi: Double = 0, rxGainDBi: Double = 0, polarization: Polarization = .horizontal,
-                    deltaN: Double, n0: Double, txCoastDistanceKm: Double? = nil, rxCoastDistanceKm: Double? = nil,
-                    pressureHPa: Double = 1013.25, temperatureC: Double = 15, waterVapourDensityGPerM3: Double? = nil,
-                    txClutter: TerminalClutter? = nil, rxClutter: TerminalClutter? = nil) {
+        public init(
+            distancesKm: [Double], heightsM: [Double], clutterHeightsM: [Double]? = nil, zones: [Zone],
+            frequencyGHz: Double, timePercent: Double, txHeightM: Double, rxHeightM: Double,
+            txLatitudeDeg: Double, txLongitudeDeg: Double, rxLatitudeDeg: Double, rxLongitudeDeg: Double,
+            txGainDBi: Double = 0, rxGainDBi: Double = 0, polarization: Polarization = .horizontal,
+            deltaN: Double, n0: Double, txCoastDistanceKm: Double? = nil, rxCoastDistanceKm: Double? = nil,
+            pressureHPa: Double = 1013.25, temperatureC: Double = 15, waterVapourDensityGPerM3: Double? = nil,
+            txClutter: TerminalClutter? = nil, rxClutter: TerminalClutter? = nil
+        ) {
             self.distancesKm = distancesKm
             self.heightsM = heightsM
             self.clutterHeightsM = clutterHeightsM
@@ -157,7 +159,7 @@ public enum P452 {
         public static let named: [(flag: Warnings, name: String)] = [
             (.zeroAntennaHeight, "zero_antenna_height"), (.unusualRefractivity, "unusual_refractivity"),
             (.longPath, "long_path"), (.coastDistancesAssumedFar, "coast_distances_assumed_far"),
-            (.clutterCountedTwice, "clutter_counted_twice"), (.unusualAntennaGains, "unusual_antenna_gains"),
+            (.clutterCountedTwice, "clutter_counted_twice"), (.unusualAntennaGains, "unusual_antenna_gains")
         ]
     }
 

@@ -41,7 +41,7 @@ extension P452 {
         (68.960312, 1.334, 9.650, 6.690, -2.773, -6.650), (118.750334, 940.300, 0.010, 16.640, -0.439, 0.079),
         (368.498246, 67.400, 0.048, 16.400, 0, 0), (424.763020, 637.700, 0.044, 16.400, 0, 0),
         (487.249273, 237.400, 0.049, 16.000, 0, 0), (715.392902, 98.100, 0.145, 16.000, 0, 0),
-        (773.839490, 572.300, 0.141, 16.200, 0, 0), (834.145546, 183.100, 0.145, 14.700, 0, 0),
+        (773.839490, 572.300, 0.141, 16.200, 0, 0), (834.145546, 183.100, 0.145, 14.700, 0, 0)
     ]
 
     // P.676-11 Annex 1 Table 2 (water vapour): f0 (GHz), b1, b2, b3, b4, b5, b6.
@@ -63,7 +63,7 @@ extension P452 {
         (902.611085, 0.0386, 8.429, 28.65, 0.70, 5.100, 0.95), (906.205957, 0.1836, 5.110, 24.08, 0.70, 4.700, 0.53),
         (916.171582, 8.400, 1.441, 26.73, 0.70, 5.150, 0.78), (923.112692, 0.0079, 10.293, 29.00, 0.70, 5.000, 0.80),
         (970.315022, 9.009, 1.919, 25.50, 0.64, 4.940, 0.67), (987.926764, 134.6, 0.257, 29.85, 0.68, 4.550, 0.90),
-        (1780.000000, 17506.0, 0.952, 196.3, 2.00, 24.15, 5.00),
+        (1780.000000, 17506.0, 0.952, 196.3, 2.00, 24.15, 5.00)
     ]
 
     /// Specific attenuation of dry air and water vapour, ITU-R P.676-11 Annex 1 §1 (line-by-line), as used by
@@ -73,48 +73,54 @@ extension P452 {
     ///   - dryPressureHPa: p, dry-air pressure, hPa.
     ///   - waterVapourDensityGPerM3: ρ, g/m³ (P.452 Eq. (9a): 7.5 + 2.5 ω; 3 g/m³ for troposcatter).
     ///   - temperatureC: t, °C.
-    public static func gaseousAttenuation(frequencyGHz f: Double, dryPressureHPa p: Double,
-                                          waterVapourDensityGPerM3 rho: Double,
-                                          temperatureC: Double) -> GaseousAttenuation {
-        let tK = temperatureC + 273.15                    // T, K
-        let theta = 300 / tK                              // θ = 300/T
-        let e = rho * tK / 216.7                          // P.676-11 Eq. (4): water-vapour partial pressure e, hPa
+    public static func gaseousAttenuation(
+        frequencyGHz f: Double, dryPressureHPa p: Double,
+        waterVapourDensityGPerM3 rho: Double,
+        temperatureC: Double
+    ) -> GaseousAttenuation {
+        let tK = temperatureC + 273.15 // T, K
+        let theta = 300 / tK // θ = 300/T
+        let e = rho * tK / 216.7 // P.676-11 Eq. (4): water-vapour partial pressure e, hPa
         let theta3 = theta * theta * theta
         let theta08 = pow(theta, 0.8)
-        let theta35 = theta3 * theta.squareRoot()         // θ^3.5
+        let theta35 = theta3 * theta.squareRoot() // θ^3.5
 
         // Oxygen, P.676-11 Eqs. (3), (5)–(7) with Table 1 (a4 = 0, so θ^(0.8 − a4) = θ^0.8).
         var sumO = 0.0
         for line in oxygenLines {
             let fi = line.f0
-            let si = line.a1 * 1e-7 * p * theta3 * exp(line.a2 * (1 - theta))            // Eq. (3), S_i
-            var df = line.a3 * 1e-4 * (p * theta08 + 1.1 * e * theta)                     // Eq. (6a), Δf
-            df = (df * df + 2.25e-6).squareRoot()                                         // Eq. (6b), Zeeman splitting
-            let delta = (line.a5 + line.a6 * theta) * 1e-4 * (p + e) * theta08            // Eq. (7), δ
+            let si = line.a1 * 1e-7 * p * theta3 * exp(line.a2 * (1 - theta)) // Eq. (3), S_i
+            var df = line.a3 * 1e-4 * (p * theta08 + 1.1 * e * theta) // Eq. (6a), Δf
+            df = (df * df + 2.25e-6).squareRoot() // Eq. (6b), Zeeman splitting
+            let delta = (line.a5 + line.a6 * theta) * 1e-4 * (p + e) * theta08 // Eq. (7), δ
             let dm = fi - f, dp = fi + f
-            let fl = f / fi * ((df - delta * dm) / (dm * dm + df * df)
-                               + (df - delta * dp) / (dp * dp + df * df))                 // Eq. (5), line shape F_i
+            let fl =
+                f / fi
+                * ((df - delta * dm) / (dm * dm + df * df)
+                    + (df - delta * dp) / (dp * dp + df * df)) // Eq. (5), line shape F_i
             sumO += si * fl
         }
         // Eqs. (8)–(9): dry continuum N''_D(f), with the Debye width d.
-        let d = 5.6e-4 * (p + e) * theta08                                                // Eq. (9), d
+        let d = 5.6e-4 * (p + e) * theta08 // Eq. (9), d
         let fd = f / d
-        let nd = f * p * theta * theta * (6.14e-5 / (d * (1 + fd * fd))
-                                          + 1.4e-12 * p * pow(theta, 1.5) / (1 + 1.9e-5 * pow(f, 1.5)))   // Eq. (8)
-        let gammaO = 0.1820 * f * (sumO + nd)                                             // Eqs. (1)–(2), γ_o, dB/km
+        let nd =
+            f * p * theta * theta
+            * (6.14e-5 / (d * (1 + fd * fd))
+                + 1.4e-12 * p * pow(theta, 1.5) / (1 + 1.9e-5 * pow(f, 1.5))) // Eq. (8)
+        let gammaO = 0.1820 * f * (sumO + nd) // Eqs. (1)–(2), γ_o, dB/km
 
         // Water vapour, P.676-11 Eqs. (3), (5), (6a), (6b) with Table 2 (δ = 0 for water-vapour lines).
         var sumW = 0.0
         for line in waterVapourLines {
             let fi = line.f0
-            let si = line.b1 * 1e-1 * e * theta35 * exp(line.b2 * (1 - theta))           // Eq. (3), S_i
-            var df = line.b3 * 1e-4 * (p * pow(theta, line.b4) + line.b5 * e * pow(theta, line.b6))   // Eq. (6a)
-            df = 0.535 * df + (0.217 * df * df + 2.1316e-12 * fi * fi / theta).squareRoot()          // Eq. (6b), Doppler
+            let si = line.b1 * 1e-1 * e * theta35 * exp(line.b2 * (1 - theta)) // Eq. (3), S_i
+            var df = line.b3 * 1e-4 * (p * pow(theta, line.b4) + line.b5 * e * pow(theta, line.b6)) // Eq. (6a)
+            df = 0.535 * df + (0.217 * df * df + 2.1316e-12 * fi * fi / theta).squareRoot() // Eq. (6b), Doppler
             let dm = fi - f, dp = fi + f
-            let fl = f / fi * (df / (dm * dm + df * df) + df / (dp * dp + df * df))        // Eq. (5) with δ = 0
+            let fl = f / fi * (df / (dm * dm + df * df) + df / (dp * dp + df * df)) // Eq. (5) with δ = 0
             sumW += si * fl
         }
-        let gammaW = 0.1820 * f * sumW                                                    // Eqs. (1)–(2), γ_w, dB/km
+        let gammaW = 0.1820 * f * sumW // Eqs. (1)–(2), γ_w, dB/km
         return GaseousAttenuation(oxygenDBPerKm: gammaO, waterVapourDBPerKm: gammaW)
     }
 }

@@ -67,8 +67,10 @@ extension P452 {
     /// Latitude of the point at `distanceFromStartKm` along the great-circle path from (lat1, lon1) to (lat2, lon2),
     /// ITU-R P.2001 Attachment H §H.2–H.3 (mean Earth radius; P.452-18 uses d_pnt = d/2 of the profile length):
     /// `ClearAirChain.greatCircleLatitudeDeg`, shared with P.1812.
-    public static func greatCircleLatitudeDeg(fromLatDeg lat1: Double, fromLonDeg lon1: Double, toLatDeg lat2: Double,
-                                              toLonDeg lon2: Double, distanceFromStartKm dpnt: Double) -> Double {
+    public static func greatCircleLatitudeDeg(
+        fromLatDeg lat1: Double, fromLonDeg lon1: Double, toLatDeg lat2: Double,
+        toLonDeg lon2: Double, distanceFromStartKm dpnt: Double
+    ) -> Double {
         ClearAirChain.greatCircleLatitudeDeg(lat1Deg: lat1, lon1Deg: lon1, lat2Deg: lat2, lon2Deg: lon2, distanceKm: dpnt)
     }
 
@@ -76,8 +78,11 @@ extension P452 {
 
     /// d_tm (land: zones A1 + A2), d_lm (inland A2) and ω (sea B), §3.2.1 / Eq. (9a) context. Each point stands for
     /// half the interval to each neighbour.
-    static func zoneStatistics(d: UnsafeBufferPointer<Double>, zones: UnsafeBufferPointer<Zone>)
-        -> (dtm: Double, dlm: Double, omega: Double) {
+    static func zoneStatistics(
+        d: UnsafeBufferPointer<Double>, zones: UnsafeBufferPointer<Zone>
+    )
+        -> (dtm: Double, dlm: Double, omega: Double)
+    {
         let n = d.count
         var dtm = 0.0, dlm = 0.0, runLand = 0.0, runInland = 0.0, sea = 0.0
         for i in 0..<n {
@@ -106,16 +111,18 @@ extension P452 {
     }
 
     /// Attachment 2 §4–§5 on the terrain heights h (not the clutter-raised g).
-    static func analyseProfile(d: UnsafeBufferPointer<Double>, h: UnsafeBufferPointer<Double>, txHeightM htg: Double,
-                               rxHeightM hrg: Double, aeKm ae: Double, frequencyGHz f: Double) -> ProfileGeometry {
+    static func analyseProfile(
+        d: UnsafeBufferPointer<Double>, h: UnsafeBufferPointer<Double>, txHeightM htg: Double,
+        rxHeightM hrg: Double, aeKm ae: Double, frequencyGHz f: Double
+    ) -> ProfileGeometry {
         let n = d.count
-        let dtot = d[n - 1]                                                            // d, km
-        let hts = h[0] + htg, hrs = h[n - 1] + hrg                                     // h_ts, h_rs, m amsl
+        let dtot = d[n - 1] // d, km
+        let hts = h[0] + htg, hrs = h[n - 1] + hrg // h_ts, h_rs, m amsl
         var g = ProfileGeometry()
 
         // §5.1.6.2, Eqs. (161)–(164): least-squares smooth surface.
         let leastSquares = ClearAirChain.leastSquaresSurfaceM(d: d, h: h)
-        let hst = leastSquares.txM, hsr = leastSquares.rxM                             // Eqs. (163), (164), h_st, h_sr
+        let hst = leastSquares.txM, hsr = leastSquares.rxM // Eqs. (163), (164), h_st, h_sr
 
         // One pass over the intermediate points: obstruction (§5.1.6.3, Eq. (165)), horizon angles (Eqs. (152),
         // (157): θ is monotonic in its atan argument, so the maxima are taken on the arguments), S_tim (Eq. (14)).
@@ -125,64 +132,66 @@ extension P452 {
         var stim = -Double.infinity
         for i in 1..<(n - 1) {
             let di = d[i], hi = h[i], dr = dtot - di
-            let hh = hi - (hts * dr + hrs * di) / dtot                                 // Eq. (165d), H_i
-            hobs = max(hobs, hh)                                                       // Eq. (165a)
-            aobt = max(aobt, hh / di)                                                  // Eq. (165b)
-            aobr = max(aobr, hh / dr)                                                  // Eq. (165c)
-            let x = (hi - hts) / (1000 * di) - di * half                               // Eq. (152) argument
-            if x > xt { xt = x; lt = i }                                               // Eq. (154): first maximum
-            let y = (hi - hrs) / (1000 * dr) - dr * half                               // Eq. (157) argument
-            if y > xr { xr = y; lr = i }                                               // Eq. (158): first maximum
-            stim = max(stim, (hi + 500 * ce * di * dr - hts) / di)                     // Eq. (14), S_tim, m/km
+            let hh = hi - (hts * dr + hrs * di) / dtot // Eq. (165d), H_i
+            hobs = max(hobs, hh) // Eq. (165a)
+            aobt = max(aobt, hh / di) // Eq. (165b)
+            aobr = max(aobr, hh / dr) // Eq. (165c)
+            let x = (hi - hts) / (1000 * di) - di * half // Eq. (152) argument
+            if x > xt { xt = x; lt = i } // Eq. (154): first maximum
+            let y = (hi - hrs) / (1000 * dr) - dr * half // Eq. (157) argument
+            if y > xr { xr = y; lr = i } // Eq. (158): first maximum
+            stim = max(stim, (hi + 500 * ce * di * dr - hts) / di) // Eq. (14), S_tim, m/km
         }
         g.stim = stim
-        g.str = (hrs - hts) / dtot                                                     // Eq. (15), S_tr, m/km
+        g.str = (hrs - hts) / dtot // Eq. (15), S_tr, m/km
 
         // Eq. (166): provisional smooth-surface heights corrected for the largest obstruction.
         var hstp = hst, hsrp = hsr
         if hobs > 0 {
-            hstp = hst - hobs * aobt / (aobt + aobr)                                   // Eq. (166c), (166e)
-            hsrp = hsr - hobs * aobr / (aobt + aobr)                                   // Eq. (166d), (166f)
+            hstp = hst - hobs * aobt / (aobt + aobr) // Eq. (166c), (166e)
+            hsrp = hsr - hobs * aobr / (aobt + aobr) // Eq. (166d), (166f)
         }
-        g.hstd = min(hstp, h[0])                                                       // Eq. (167a, b)
-        g.hsrd = min(hsrp, h[n - 1])                                                   // Eq. (167c, d)
+        g.hstd = min(hstp, h[0]) // Eq. (167a, b)
+        g.hsrd = min(hsrp, h[n - 1]) // Eq. (167c, d)
 
         // §4 path classification, Eq. (150): trans-horizon when θ_max > θ_td.
-        let thetaMax = 1000 * atan(xt)                                                 // Eq. (152)/(154), mrad
-        let thetaTd = 1000 * atan((hrs - hts) / (1000 * dtot) - dtot * half)           // Eq. (153), mrad
+        let thetaMax = 1000 * atan(xt) // Eq. (152)/(154), mrad
+        let thetaTd = 1000 * atan((hrs - hts) / (1000 * dtot) - dtot * half) // Eq. (153), mrad
         if thetaMax > thetaTd {
             g.pathType = .transHorizon
             g.thetaT = thetaMax
-            g.thetaR = 1000 * atan(xr)                                                 // Eq. (157), mrad
-            g.dlt = d[lt]                                                              // Eq. (155)
-            g.dlr = dtot - d[lr]                                                       // Eq. (158)
+            g.thetaR = 1000 * atan(xr) // Eq. (157), mrad
+            g.dlt = d[lt] // Eq. (155)
+            g.dlr = dtot - d[lr] // Eq. (158)
         } else {
             // Line of sight: θ_t, θ_r are the elevation angles of the other terminal (Eq. (153) and its mirror);
             // d_lt, d_lr are the distances to the Bullington point (largest ν, §4.2.1 Eq. (16), λ = 0.2998/f m).
             g.pathType = .lineOfSight
             g.thetaT = thetaTd
             g.thetaR = 1000 * atan((hts - hrs) / (1000 * dtot) - dtot * half)
-            let lambda = 0.2998 / f                                                    // λ, m
+            let lambda = 0.2998 / f // λ, m
             var numax = -Double.infinity
             for i in 1..<(n - 1) {
                 let di = d[i], dr = dtot - di
-                let nu = (h[i] + 500 * ce * di * dr - (hts * dr + hrs * di) / dtot)
-                    * (0.002 * dtot / (lambda * di * dr)).squareRoot()                 // Eq. (16), ν
+                let nu =
+                    (h[i] + 500 * ce * di * dr - (hts * dr + hrs * di) / dtot)
+                    * (0.002 * dtot / (lambda * di * dr)).squareRoot() // Eq. (16), ν
                 if nu > numax { numax = nu; lt = i }
             }
             lr = lt
             g.dlt = d[lt]
             g.dlr = dtot - d[lt]
         }
-        g.theta = 1e3 * dtot / ae + g.thetaT + g.thetaR                                // Eq. (159), θ, mrad
+        g.theta = 1e3 * dtot / ae + g.thetaT + g.thetaR // Eq. (159), θ, mrad
 
         // §5.1.6.4 ducting/layer-reflection heights and roughness.
         // Eqs. (168)–(171), h_m from the transmitter's horizon point to the receiver's (as the SG3 reference).
-        let duct = ClearAirChain.ductingSurface(d: d, h: h, leastSquares: leastSquares, txHeightM: htg, rxHeightM: hrg,
-                                                roughnessIndices: lt...max(lt, lr))
-        g.hte = duct.txEffectiveHeightM                                                // Eq. (170a), h_te
-        g.hre = duct.rxEffectiveHeightM                                                // Eq. (170b), h_re
-        g.hm = duct.terrainRoughnessM                                                  // Eq. (171), h_m
+        let duct = ClearAirChain.ductingSurface(
+            d: d, h: h, leastSquares: leastSquares, txHeightM: htg, rxHeightM: hrg,
+            roughnessIndices: lt...max(lt, lr))
+        g.hte = duct.txEffectiveHeightM // Eq. (170a), h_te
+        g.hre = duct.rxEffectiveHeightM // Eq. (170b), h_re
+        g.hm = duct.terrainRoughnessM // Eq. (171), h_m
         g.hst = hst
         g.hsr = hsr
         return g

@@ -27,7 +27,7 @@ extension P526 {
 
         public static let named: [(flag: DeltaBullingtonWarnings, name: String)] = [
             (.frequencyOutsideUsualRange, "frequency_outside_usual_range"), (.unequalSpacing, "unequal_spacing"),
-            (.noIntermediatePoints, "no_intermediate_points"), (.zeroAntennaHeight, "zero_antenna_height"),
+            (.noIntermediatePoints, "no_intermediate_points"), (.zeroAntennaHeight, "zero_antenna_height")
         ]
     }
 
@@ -115,15 +115,17 @@ extension P526 {
     ///   - distancesKm: distance of each point from the transmitter, km (increasing; first usually 0).
     ///   - heightsM: terrain height of each point, m amsl.
     ///   - txHeightAmslM, rxHeightAmslM: antenna heights above sea level, m.
-    public static func bullington(distancesKm: [Double], heightsM: [Double], txHeightAmslM: Double,
-                                  rxHeightAmslM: Double, effectiveEarthRadiusKm: Double, frequencyMHz: Double,
-                                  speedOfLightMPerS c: Double = speedOfLightMPerS) -> BullingtonResult {
+    public static func bullington(
+        distancesKm: [Double], heightsM: [Double], txHeightAmslM: Double,
+        rxHeightAmslM: Double, effectiveEarthRadiusKm: Double, frequencyMHz: Double,
+        speedOfLightMPerS c: Double = speedOfLightMPerS
+    ) -> BullingtonResult {
         let n = distancesKm.count
         let d0 = distancesKm[0]
-        let dtot = distancesKm[n - 1] - d0                     // d, km
-        let ce = 1 / effectiveEarthRadiusKm                     // C_e, 1/km
-        let lambda = c / (frequencyMHz * 1e6)                   // λ, m
-        let hts = txHeightAmslM, hrs = rxHeightAmslM            // m amsl
+        let dtot = distancesKm[n - 1] - d0 // d, km
+        let ce = 1 / effectiveEarthRadiusKm // C_e, 1/km
+        let lambda = c / (frequencyMHz * 1e6) // λ, m
+        let hts = txHeightAmslM, hrs = rxHeightAmslM // m amsl
 
         var stim = -Double.infinity
         for i in 1..<max(n - 1, 1) {
@@ -131,7 +133,7 @@ extension P526 {
             // Eq. (13): S_tim = max[(h_i + 500 C_e d_i (d − d_i) − h_ts) / d_i], m/km
             stim = max(stim, (heightsM[i] + 500 * ce * di * (dtot - di) - hts) / di)
         }
-        let str = (hrs - hts) / dtot                            // Eq. (14), S_tr, m/km
+        let str = (hrs - hts) / dtot // Eq. (14), S_tr, m/km
 
         let luc: Double, nu: Double
         var srimOut: Double? = nil, dbpOut: Double? = nil
@@ -142,12 +144,13 @@ extension P526 {
             var numax = -Double.infinity
             for i in 1..<max(n - 1, 1) {
                 let di = distancesKm[i] - d0
-                let v = (heightsM[i] + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
+                let v =
+                    (heightsM[i] + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
                     * (0.002 * dtot / (lambda * di * (dtot - di))).squareRoot()
                 numax = max(numax, v)
             }
             nu = numax
-            luc = knifeEdgeLossDB(nu: numax)                    // Eq. (16) with J(ν) of Eq. (12) = P.526 Eq. (31)
+            luc = knifeEdgeLossDB(nu: numax) // Eq. (16) with J(ν) of Eq. (12) = P.526 Eq. (31)
         } else {
             // Case 2. Eq. (17): S_rim = max[(h_i + 500 C_e d_i (d − d_i) − h_rs) / (d − d_i)], m/km
             var srim = -Double.infinity
@@ -155,30 +158,34 @@ extension P526 {
                 let di = distancesKm[i] - d0
                 srim = max(srim, (heightsM[i] + 500 * ce * di * (dtot - di) - hrs) / (dtot - di))
             }
-            let dbp = (hrs - hts + srim * dtot) / (stim + srim)   // Eq. (18), d_bp, km
+            let dbp = (hrs - hts + srim * dtot) / (stim + srim) // Eq. (18), d_bp, km
             // Eq. (19): ν_b = [h_ts + S_tim d_bp − (h_ts(d − d_bp) + h_rs d_bp)/d] · √(0.002 d / (λ d_bp (d − d_bp)))
-            let nub = (hts + stim * dbp - (hts * (dtot - dbp) + hrs * dbp) / dtot)
+            let nub =
+                (hts + stim * dbp - (hts * (dtot - dbp) + hrs * dbp) / dtot)
                 * (0.002 * dtot / (lambda * dbp * (dtot - dbp))).squareRoot()
             nu = nub
-            luc = knifeEdgeLossDB(nu: nub)                      // Eq. (20)
+            luc = knifeEdgeLossDB(nu: nub) // Eq. (20)
             srimOut = srim
             dbpOut = dbp
         }
-        let lbull = luc + (1 - exp(-luc / 6)) * (10 + 0.02 * dtot)   // Eq. (21), L_bull, dB
-        return BullingtonResult(lossDB: lbull, knifeEdgeLossDB: luc, lineOfSight: los, nu: nu,
-                                txSlopeMPerKm: stim, directSlopeMPerKm: str, rxSlopeMPerKm: srimOut,
-                                bullingtonPointKm: dbpOut)
+        let lbull = luc + (1 - exp(-luc / 6)) * (10 + 0.02 * dtot) // Eq. (21), L_bull, dB
+        return BullingtonResult(
+            lossDB: lbull, knifeEdgeLossDB: luc, lineOfSight: los, nu: nu,
+            txSlopeMPerKm: stim, directSlopeMPerKm: str, rxSlopeMPerKm: srimOut,
+            bullingtonPointKm: dbpOut)
     }
 
     // MARK: - Smooth surface for the diffraction model
 
     /// Smooth-surface heights at the terminals for the diffraction model, P.452-17 Attachment 2 §5.1.6.2
     /// (least-squares fit) and §5.1.6.3 (obstruction correction and limits).
-    public static func diffractionSmoothSurface(distancesKm: [Double], heightsM: [Double], txHeightAmslM: Double,
-                                                rxHeightAmslM: Double) -> DiffractionSmoothSurface {
+    public static func diffractionSmoothSurface(
+        distancesKm: [Double], heightsM: [Double], txHeightAmslM: Double,
+        rxHeightAmslM: Double
+    ) -> DiffractionSmoothSurface {
         let n = distancesKm.count
         let d0 = distancesKm[0]
-        let d = distancesKm[n - 1] - d0                          // d, km
+        let d = distancesKm[n - 1] - d0 // d, km
         // §5.1.6.2: v1 = Σ (d_i − d_{i−1})(h_i + h_{i−1});
         //           v2 = Σ (d_i − d_{i−1})[h_i (2d_i + d_{i−1}) + h_{i−1}(d_i + 2d_{i−1})]
         var v1 = 0.0, v2 = 0.0
@@ -188,8 +195,8 @@ extension P526 {
             v1 += (di - dp) * (hi + hp)
             v2 += (di - dp) * (hi * (2 * di + dp) + hp * (di + 2 * dp))
         }
-        let hst = (2 * v1 * d - v2) / (d * d)                    // h_st, m amsl
-        let hsr = (v2 - v1 * d) / (d * d)                        // h_sr, m amsl
+        let hst = (2 * v1 * d - v2) / (d * d) // h_st, m amsl
+        let hsr = (v2 - v1 * d) / (d * d) // h_sr, m amsl
         // §5.1.6.3: H_i = h_i − [h_ts (d − d_i) + h_rs d_i] / d; h_obs = max H_i;
         //           α_obt = max(H_i / d_i); α_obr = max(H_i / (d − d_i))
         var hobs = -Double.infinity, aobt = -Double.infinity, aobr = -Double.infinity
@@ -202,16 +209,17 @@ extension P526 {
         }
         var hstp = hst, hsrp = hsr
         if hobs > 0 {
-            let gt = aobt / (aobt + aobr), gr = aobr / (aobt + aobr)   // g_t, g_r
+            let gt = aobt / (aobt + aobr), gr = aobr / (aobt + aobr) // g_t, g_r
             hstp = hst - hobs * gt
             hsrp = hsr - hobs * gr
         }
-        let hstd = min(hstp, heightsM[0])                        // h_std ≤ h_1 (ground at the transmitter)
-        let hsrd = min(hsrp, heightsM[n - 1])                    // h_srd ≤ h_n (ground at the receiver)
-        return DiffractionSmoothSurface(txLeastSquaresHeightM: hst, rxLeastSquaresHeightM: hsr,
-                                        obstructionHeightM: n > 2 ? hobs : 0,
-                                        txObstructionSlope: n > 2 ? aobt : 0, rxObstructionSlope: n > 2 ? aobr : 0,
-                                        txSurfaceHeightM: hstd, rxSurfaceHeightM: hsrd)
+        let hstd = min(hstp, heightsM[0]) // h_std ≤ h_1 (ground at the transmitter)
+        let hsrd = min(hsrp, heightsM[n - 1]) // h_srd ≤ h_n (ground at the receiver)
+        return DiffractionSmoothSurface(
+            txLeastSquaresHeightM: hst, rxLeastSquaresHeightM: hsr,
+            obstructionHeightM: n > 2 ? hobs : 0,
+            txObstructionSlope: n > 2 ? aobt : 0, rxObstructionSlope: n > 2 ? aobr : 0,
+            txSurfaceHeightM: hstd, rxSurfaceHeightM: hsrd)
     }
 
     // MARK: - Complete delta-Bullington (§4.5.2)
@@ -219,9 +227,11 @@ extension P526 {
     /// The scalar input checks and warnings of delta-Bullington, shared by the reference (`deltaBullington`) and
     /// the equal-spacing kernel (`deltaBullingtonLossDB(equallySpaced:…)`): frequency, antenna heights, a_p and ω
     /// throw when invalid; an unusual frequency, no intermediate point or a zero antenna height warn.
-    static func checkDeltaBullingtonScalars(frequencyMHz: Double, pointCount n: Int, txHeightAboveGroundM: Double,
-                                            rxHeightAboveGroundM: Double, effectiveEarthRadiusKm: Double,
-                                            ground: Ground) throws -> DeltaBullingtonWarnings {
+    static func checkDeltaBullingtonScalars(
+        frequencyMHz: Double, pointCount n: Int, txHeightAboveGroundM: Double,
+        rxHeightAboveGroundM: Double, effectiveEarthRadiusKm: Double,
+        ground: Ground
+    ) throws -> DeltaBullingtonWarnings {
         try ModelInputError.check(modelName, "frequency_mhz", frequencyMHz, 1e-3, 1e7, unit: "MHz")
         try ModelInputError.check(modelName, "tx_height_above_ground_m", txHeightAboveGroundM, 0, 1e5, unit: "m")
         try ModelInputError.check(modelName, "rx_height_above_ground_m", rxHeightAboveGroundM, 0, 1e5, unit: "m")
@@ -243,27 +253,32 @@ extension P526 {
     ///   - effectiveEarthRadiusKm: a_e (or a_β / a_p), km; see `effectiveEarthRadiusKm(kFactor:)` and `(deltaN:)`.
     ///   - polarization, ground: for the spherical-Earth first-term loss.
     ///   - speedOfLightMPerS: c for λ (SI by default; 3e8 reproduces the ITU validation sheet exactly).
-    public static func deltaBullington(distancesKm: [Double], heightsM: [Double], txHeightAboveGroundM: Double,
-                                       rxHeightAboveGroundM: Double, frequencyMHz: Double,
-                                       effectiveEarthRadiusKm: Double, polarization: Polarization = .horizontal,
-                                       ground: Ground = .land,
-                                       speedOfLightMPerS c: Double = speedOfLightMPerS) throws -> DeltaBullingtonResult {
+    public static func deltaBullington(
+        distancesKm: [Double], heightsM: [Double], txHeightAboveGroundM: Double,
+        rxHeightAboveGroundM: Double, frequencyMHz: Double,
+        effectiveEarthRadiusKm: Double, polarization: Polarization = .horizontal,
+        ground: Ground = .land,
+        speedOfLightMPerS c: Double = speedOfLightMPerS
+    ) throws -> DeltaBullingtonResult {
         let n = distancesKm.count
         guard n >= 2, heightsM.count == n else {
-            throw ModelInputError(model: modelName, parameter: "profile_points", value: Double(min(n, heightsM.count)),
-                                  validRange: "≥ 2 points, distances and heights of equal count (\(n) vs \(heightsM.count))")
+            throw ModelInputError(
+                model: modelName, parameter: "profile_points", value: Double(min(n, heightsM.count)),
+                validRange: "≥ 2 points, distances and heights of equal count (\(n) vs \(heightsM.count))")
         }
         for i in 1..<n where !(distancesKm[i] > distancesKm[i - 1]) || !distancesKm[i].isFinite {
-            throw ModelInputError(model: modelName, parameter: "distance_km[\(i)]", value: distancesKm[i],
-                                  validRange: "strictly increasing, > \(distancesKm[i - 1]) km")
+            throw ModelInputError(
+                model: modelName, parameter: "distance_km[\(i)]", value: distancesKm[i],
+                validRange: "strictly increasing, > \(distancesKm[i - 1]) km")
         }
         for (i, h) in heightsM.enumerated() where !h.isFinite {
             throw ModelInputError(model: modelName, parameter: "height_m[\(i)]", value: h, validRange: "finite")
         }
-        var warnings = try checkDeltaBullingtonScalars(frequencyMHz: frequencyMHz, pointCount: n,
-                                                       txHeightAboveGroundM: txHeightAboveGroundM,
-                                                       rxHeightAboveGroundM: rxHeightAboveGroundM,
-                                                       effectiveEarthRadiusKm: effectiveEarthRadiusKm, ground: ground)
+        var warnings = try checkDeltaBullingtonScalars(
+            frequencyMHz: frequencyMHz, pointCount: n,
+            txHeightAboveGroundM: txHeightAboveGroundM,
+            rxHeightAboveGroundM: rxHeightAboveGroundM,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, ground: ground)
         if n > 2 {
             let step = distancesKm[1] - distancesKm[0]
             for i in 2..<n where abs(distancesKm[i] - distancesKm[i - 1] - step) > 1e-6 * max(step, 1e-9) + 1e-9 {
@@ -272,49 +287,57 @@ extension P526 {
             }
         }
 
-        let dtot = distancesKm[n - 1] - distancesKm[0]           // d, km
-        let hts = heightsM[0] + txHeightAboveGroundM             // h_ts, m amsl
-        let hrs = heightsM[n - 1] + rxHeightAboveGroundM         // h_rs, m amsl
+        let dtot = distancesKm[n - 1] - distancesKm[0] // d, km
+        let hts = heightsM[0] + txHeightAboveGroundM // h_ts, m amsl
+        let hrs = heightsM[n - 1] + rxHeightAboveGroundM // h_rs, m amsl
 
         // Bullington for the actual profile and antenna heights: L_bulla.
-        let actual = bullington(distancesKm: distancesKm, heightsM: heightsM, txHeightAmslM: hts, rxHeightAmslM: hrs,
-                                effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
-                                speedOfLightMPerS: c)
+        let actual = bullington(
+            distancesKm: distancesKm, heightsM: heightsM, txHeightAmslM: hts, rxHeightAmslM: hrs,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+            speedOfLightMPerS: c)
         // Modified antenna heights (P.1812-6 Eq. (37), P.452-17 Eq. (38)): h'_ts = h_ts − h_std, h'_rs = h_rs − h_srd.
-        let surface = diffractionSmoothSurface(distancesKm: distancesKm, heightsM: heightsM,
-                                               txHeightAmslM: hts, rxHeightAmslM: hrs)
-        let htsp = hts - surface.txSurfaceHeightM               // h'_ts, m
-        let hrsp = hrs - surface.rxSurfaceHeightM               // h'_rs, m
+        let surface = diffractionSmoothSurface(
+            distancesKm: distancesKm, heightsM: heightsM,
+            txHeightAmslM: hts, rxHeightAmslM: hrs)
+        let htsp = hts - surface.txSurfaceHeightM // h'_ts, m
+        let hrsp = hrs - surface.rxSurfaceHeightM // h'_rs, m
         // Bullington with all profile heights set to zero and the modified antenna heights: L_bulls.
-        let smooth = bullington(distancesKm: distancesKm, heightsM: [Double](repeating: 0, count: n),
-                                txHeightAmslM: htsp, rxHeightAmslM: hrsp,
-                                effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
-                                speedOfLightMPerS: c)
+        let smooth = bullington(
+            distancesKm: distancesKm, heightsM: [Double](repeating: 0, count: n),
+            txHeightAmslM: htsp, rxHeightAmslM: hrsp,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+            speedOfLightMPerS: c)
         // Spherical-Earth diffraction with the modified heights: L_dsph.
-        let sph = sphericalEarthDiffraction(distanceKm: dtot, txHeightM: htsp, rxHeightM: hrsp,
-                                            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
-                                            polarization: polarization, ground: ground, speedOfLightMPerS: c)
+        let sph = sphericalEarthDiffraction(
+            distanceKm: dtot, txHeightM: htsp, rxHeightM: hrsp,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+            polarization: polarization, ground: ground, speedOfLightMPerS: c)
         // Eq. (39): L_d = L_bulla + max(L_dsph − L_bulls, 0)
         let ld = actual.lossDB + max(sph.lossDB - smooth.lossDB, 0)
-        return DeltaBullingtonResult(lossDB: ld, bullingtonActualDB: actual.lossDB, bullingtonSmoothDB: smooth.lossDB,
-                                     sphericalEarthDB: sph.lossDB, modifiedTxHeightM: htsp, modifiedRxHeightM: hrsp,
-                                     txHeightAmslM: hts, rxHeightAmslM: hrs, distanceKm: dtot,
-                                     smoothSurface: surface, actual: actual, smooth: smooth, sphericalEarth: sph,
-                                     warnings: warnings)
+        return DeltaBullingtonResult(
+            lossDB: ld, bullingtonActualDB: actual.lossDB, bullingtonSmoothDB: smooth.lossDB,
+            sphericalEarthDB: sph.lossDB, modifiedTxHeightM: htsp, modifiedRxHeightM: hrsp,
+            txHeightAmslM: hts, rxHeightAmslM: hrs, distanceKm: dtot,
+            smoothSurface: surface, actual: actual, smooth: smooth, sphericalEarth: sph,
+            warnings: warnings)
     }
 
     /// Same, for an equally spaced `TerrainProfile` (index 0 at the transmitter).
-    public static func deltaBullington(profile: TerrainProfile, txHeightAboveGroundM: Double,
-                                       rxHeightAboveGroundM: Double, frequencyMHz: Double,
-                                       effectiveEarthRadiusKm: Double, polarization: Polarization = .horizontal,
-                                       ground: Ground = .land,
-                                       speedOfLightMPerS c: Double = speedOfLightMPerS) throws -> DeltaBullingtonResult {
+    public static func deltaBullington(
+        profile: TerrainProfile, txHeightAboveGroundM: Double,
+        rxHeightAboveGroundM: Double, frequencyMHz: Double,
+        effectiveEarthRadiusKm: Double, polarization: Polarization = .horizontal,
+        ground: Ground = .land,
+        speedOfLightMPerS c: Double = speedOfLightMPerS
+    ) throws -> DeltaBullingtonResult {
         try ModelInputError.check(modelName, "spacing_m", profile.spacingM, 1e-6, 1e9, unit: "m")
         let step = profile.spacingM / 1000
         let d = (0..<profile.elevationsM.count).map { Double($0) * step }
-        return try deltaBullington(distancesKm: d, heightsM: profile.elevationsM,
-                                   txHeightAboveGroundM: txHeightAboveGroundM, rxHeightAboveGroundM: rxHeightAboveGroundM,
-                                   frequencyMHz: frequencyMHz, effectiveEarthRadiusKm: effectiveEarthRadiusKm,
-                                   polarization: polarization, ground: ground, speedOfLightMPerS: c)
+        return try deltaBullington(
+            distancesKm: d, heightsM: profile.elevationsM,
+            txHeightAboveGroundM: txHeightAboveGroundM, rxHeightAboveGroundM: rxHeightAboveGroundM,
+            frequencyMHz: frequencyMHz, effectiveEarthRadiusKm: effectiveEarthRadiusKm,
+            polarization: polarization, ground: ground, speedOfLightMPerS: c)
     }
 }

@@ -11,12 +11,15 @@ import Foundation
 
 extension P526 {
     /// L_d (Eq. 39) and the warnings for heights `h` (m amsl) at equal spacing `spacingKm`, TX at index 0.
-    public static func deltaBullingtonLossDB(equallySpaced h: UnsafeBufferPointer<Double>, spacingKm: Double,
-                                             txHeightAboveGroundM: Double, rxHeightAboveGroundM: Double,
-                                             frequencyMHz: Double, effectiveEarthRadiusKm: Double,
-                                             polarization: Polarization = .horizontal, ground: Ground = .land,
-                                             speedOfLightMPerS c: Double = speedOfLightMPerS) throws
-        -> (lossDB: Double, warnings: DeltaBullingtonWarnings) {
+    public static func deltaBullingtonLossDB(
+        equallySpaced h: UnsafeBufferPointer<Double>, spacingKm: Double,
+        txHeightAboveGroundM: Double, rxHeightAboveGroundM: Double,
+        frequencyMHz: Double, effectiveEarthRadiusKm: Double,
+        polarization: Polarization = .horizontal, ground: Ground = .land,
+        speedOfLightMPerS c: Double = speedOfLightMPerS
+    ) throws
+        -> (lossDB: Double, warnings: DeltaBullingtonWarnings)
+    {
         let n = h.count
         guard n >= 2 else {
             throw ModelInputError(model: modelName, parameter: "profile_points", value: Double(n), validRange: "≥ 2 points")
@@ -27,14 +30,15 @@ extension P526 {
         for i in 0..<n where !h[i].isFinite {
             throw ModelInputError(model: modelName, parameter: "height_m[\(i)]", value: h[i], validRange: "finite")
         }
-        let warnings = try checkDeltaBullingtonScalars(frequencyMHz: frequencyMHz, pointCount: n,
-                                                       txHeightAboveGroundM: txHeightAboveGroundM,
-                                                       rxHeightAboveGroundM: rxHeightAboveGroundM,
-                                                       effectiveEarthRadiusKm: effectiveEarthRadiusKm, ground: ground)
+        let warnings = try checkDeltaBullingtonScalars(
+            frequencyMHz: frequencyMHz, pointCount: n,
+            txHeightAboveGroundM: txHeightAboveGroundM,
+            rxHeightAboveGroundM: rxHeightAboveGroundM,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, ground: ground)
 
         let p = h.baseAddress!
-        let dtot = Double(n - 1) * spacingKm                     // d, km
-        let hts = h[0] + txHeightAboveGroundM, hrs = h[n - 1] + rxHeightAboveGroundM   // m amsl
+        let dtot = Double(n - 1) * spacingKm // d, km
+        let hts = h[0] + txHeightAboveGroundM, hrs = h[n - 1] + rxHeightAboveGroundM // m amsl
         let ce = 1 / effectiveEarthRadiusKm, lambda = c / (frequencyMHz * 1e6)
 
         let lbulla = bullingtonLossDB(p, n: n, step: spacingKm, d: dtot, hts: hts, hrs: hrs, ce: ce, lambda: lambda)
@@ -76,13 +80,14 @@ extension P526 {
             hstp = hst - hobs * (aobt / (aobt + aobr))
             hsrp = hsr - hobs * (aobr / (aobt + aobr))
         }
-        let htsp = hts - min(hstp, h[0]), hrsp = hrs - min(hsrp, h[n - 1])   // Eq. (37)/(38): h'_ts, h'_rs
+        let htsp = hts - min(hstp, h[0]), hrsp = hrs - min(hsrp, h[n - 1]) // Eq. (37)/(38): h'_ts, h'_rs
 
         let lbulls = bullingtonLossDB(nil, n: n, step: spacingKm, d: dtot, hts: htsp, hrs: hrsp, ce: ce, lambda: lambda)
-        let sph = sphericalEarthDiffraction(distanceKm: dtot, txHeightM: htsp, rxHeightM: hrsp,
-                                            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
-                                            polarization: polarization, ground: ground, speedOfLightMPerS: c)
-        return (lbulla + max(sph.lossDB - lbulls, 0), warnings)             // Eq. (39)
+        let sph = sphericalEarthDiffraction(
+            distanceKm: dtot, txHeightM: htsp, rxHeightM: hrsp,
+            effectiveEarthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+            polarization: polarization, ground: ground, speedOfLightMPerS: c)
+        return (lbulla + max(sph.lossDB - lbulls, 0), warnings) // Eq. (39)
     }
 
     /// v = max(v, x) lane by lane as a compare and blend (the standard library's generic `pointwiseMax` is not
@@ -92,10 +97,12 @@ extension P526 {
 
     /// L_bull (Eqs. 12–21) on equally spaced heights (`h` nil: all heights zero, for L_bulls).
     @inline(__always)
-    static func bullingtonLossDB(_ h: UnsafePointer<Double>?, n: Int, step: Double, d dtot: Double,
-                                 hts: Double, hrs: Double, ce: Double, lambda: Double) -> Double {
+    static func bullingtonLossDB(
+        _ h: UnsafePointer<Double>?, n: Int, step: Double, d dtot: Double,
+        hts: Double, hrs: Double, ce: Double, lambda: Double
+    ) -> Double {
         let lanes = SIMD4<Double>(0, 1, 2, 3)
-        let last = max(n - 1, 1)                                  // points 1 … n−2
+        let last = max(n - 1, 1) // points 1 … n−2
         @inline(__always) func heights(_ i: Int) -> SIMD4<Double> {
             guard let h else { return SIMD4<Double>() }
             return UnsafeRawPointer(h).loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
@@ -119,7 +126,7 @@ extension P526 {
                 i += 1
             }
         }
-        let str = (hrs - hts) / dtot                              // Eq. (14)
+        let str = (hrs - hts) / dtot // Eq. (14)
         let luc: Double
         if stim < str {
             // Case 1, Eq. (15): ν_max
@@ -128,7 +135,8 @@ extension P526 {
             var i = 1
             while i + 4 <= last {
                 let di = (SIMD4<Double>(repeating: Double(i)) + lanes) * step
-                let t = (heights(i) + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
+                let t =
+                    (heights(i) + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
                     * (0.002 * dtot / (lambda * di * (dtot - di))).squareRoot()
                 maxInPlace(&v, t)
                 i += 4
@@ -136,11 +144,13 @@ extension P526 {
             numax = v.max()
             while i < last {
                 let di = Double(i) * step
-                numax = max(numax, (height(i) + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
-                    * (0.002 * dtot / (lambda * di * (dtot - di))).squareRoot())
+                numax = max(
+                    numax,
+                    (height(i) + 500 * ce * di * (dtot - di) - (hts * (dtot - di) + hrs * di) / dtot)
+                        * (0.002 * dtot / (lambda * di * (dtot - di))).squareRoot())
                 i += 1
             }
-            luc = knifeEdgeLossDB(nu: numax)                      // Eq. (16)
+            luc = knifeEdgeLossDB(nu: numax) // Eq. (16)
         } else {
             // Case 2, Eq. (17): S_rim, then Eqs. (18)–(20)
             var srim = -Double.infinity
@@ -158,10 +168,11 @@ extension P526 {
                 i += 1
             }
             let dbp = (hrs - hts + srim * dtot) / (stim + srim)
-            let nub = (hts + stim * dbp - (hts * (dtot - dbp) + hrs * dbp) / dtot)
+            let nub =
+                (hts + stim * dbp - (hts * (dtot - dbp) + hrs * dbp) / dtot)
                 * (0.002 * dtot / (lambda * dbp * (dtot - dbp))).squareRoot()
-            luc = knifeEdgeLossDB(nu: nub)                        // Eq. (20)
+            luc = knifeEdgeLossDB(nu: nub) // Eq. (20)
         }
-        return luc + (1 - exp(-luc / 6)) * (10 + 0.02 * dtot)     // Eq. (21)
+        return luc + (1 - exp(-luc / 6)) * (10 + 0.02 * dtot) // Eq. (21)
     }
 }

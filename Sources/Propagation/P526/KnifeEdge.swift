@@ -19,14 +19,14 @@ public enum P526 {
     public static func knifeEdgeLossDB(nu: Double, validAboveNu threshold: Double = -0.78) -> Double {
         guard nu > threshold else { return 0 }
         let t = nu - 0.1
-        return 6.9 + 20 * log10((t * t + 1).squareRoot() + t)          // Eq. (31), dB
+        return 6.9 + 20 * log10((t * t + 1).squareRoot() + t) // Eq. (31), dB
     }
 
     /// Diffraction parameter ν of an edge of height `clearanceM` above the direct ray (negative below it) at
     /// distances `d1Km`, `d2Km` from the two ends, P.526-15 §4.1 (first of the equivalent forms of ν):
     /// ν = h √(2 (d1 + d2) / (λ d1 d2)), with h and λ in m and d in m.
     public static func knifeEdgeNu(clearanceM: Double, d1Km: Double, d2Km: Double, wavelengthM: Double) -> Double {
-        let d1 = d1Km * 1000, d2 = d2Km * 1000                          // m
-        return clearanceM * (2 * (d1 + d2) / (wavelengthM * d1 * d2)).squareRoot()   // §4.1, ν from h, d1, d2
+        let d1 = d1Km * 1000, d2 = d2Km * 1000 // m
+        return clearanceM * (2 * (d1 + d2) / (wavelengthM * d1 * d2)).squareRoot() // §4.1, ν from h, d1, d2
     }
 }

@@ -46,21 +46,23 @@ extension P526 {
     /// First-term spherical-Earth diffraction loss L_dft for an Earth radius `earthRadiusKm` (a_dft).
     /// Structure of P.1812-6 §4.3.3, Eqs. (28)–(36); K, X and Y in the exact wavelength forms of P.526-15
     /// §3.1.1.1–3.1.1.2 (P.1812/P.452 write them with constants that round c). Heights are above the smooth Earth, m.
-    public static func firstTermLoss(distanceKm: Double, txHeightM: Double, rxHeightM: Double,
-                                     earthRadiusKm: Double, frequencyMHz: Double,
-                                     polarization: Polarization, ground: Ground,
-                                     speedOfLightMPerS c: Double = speedOfLightMPerS) -> FirstTermResult {
+    public static func firstTermLoss(
+        distanceKm: Double, txHeightM: Double, rxHeightM: Double,
+        earthRadiusKm: Double, frequencyMHz: Double,
+        polarization: Polarization, ground: Ground,
+        speedOfLightMPerS c: Double = speedOfLightMPerS
+    ) -> FirstTermResult {
         func inner(_ epsr: Double, _ sigma: Double) -> FirstTermResult {
-            let lambda = c / (frequencyMHz * 1e6)   // λ, m
-            let ae = earthRadiusKm * 1000           // a_dft, m
-            let d = distanceKm * 1000               // d, m
-            let s60 = 60 * lambda * sigma           // 60 λ σ (= 18σ/f with f in GHz and c = 3e8)
+            let lambda = c / (frequencyMHz * 1e6) // λ, m
+            let ae = earthRadiusKm * 1000 // a_dft, m
+            let d = distanceKm * 1000 // d, m
+            let s60 = 60 * lambda * sigma // 60 λ σ (= 18σ/f with f in GHz and c = 3e8)
             // P.526-15 §3.1.1.1 (P.1812-6 Eq. (29a)): K_H = (2π a_e / λ)^(−1/3) [(ε_r − 1)² + (60λσ)²]^(−1/4)
             let kH = pow(2 * Double.pi * ae / lambda, -1.0 / 3.0) * pow((epsr - 1) * (epsr - 1) + s60 * s60, -0.25)
             // P.526-15 §3.1.1.1 (P.1812-6 Eq. (29b)): K_V = K_H [ε_r² + (60λσ)²]^(1/2)
             let k = polarization == .horizontal ? kH : kH * (epsr * epsr + s60 * s60).squareRoot()
             let k2 = k * k, k4 = k2 * k2
-            let beta = (1 + 1.6 * k2 + 0.67 * k4) / (1 + 4.5 * k2 + 1.53 * k4)        // P.1812-6 Eq. (30), β
+            let beta = (1 + 1.6 * k2 + 0.67 * k4) / (1 + 4.5 * k2 + 1.53 * k4) // P.1812-6 Eq. (30), β
             // P.526-15 §3.1.1.2 (P.1812-6 Eq. (31)): X = β (π / (λ a_e²))^(1/3) d
             let x = beta * pow(Double.pi / (lambda * ae * ae), 1.0 / 3.0) * d
             // P.526-15 §3.1.1.2 (P.1812-6 Eq. (32a, b)): Y = 2β (π² / (λ² a_e))^(1/3) h
@@ -70,15 +72,16 @@ extension P526 {
             let fx = x >= 1.6 ? 11 + 10 * log10(x) - 17.6 * x : -20 * log10(x) - 5.6488 * pow(x, 1.425)
             let gFloor = 2 + 20 * log10(k)
             func g(_ y: Double) -> Double {
-                let b = beta * y                                                         // Eq. (35), B
+                let b = beta * y // Eq. (35), B
                 // Eq. (34): G(Y) = 17.6 (B − 1.1)^0.5 − 5 log10(B − 1.1) − 8 for B > 2, else 20 log10(B + 0.1 B³),
                 // and G(Y) ≥ 2 + 20 log10 K.
                 let gy = b > 2 ? 17.6 * (b - 1.1).squareRoot() - 5 * log10(b - 1.1) - 8 : 20 * log10(b + 0.1 * b * b * b)
                 return max(gy, gFloor)
             }
             let gt = g(yt), gr = g(yr)
-            return FirstTermResult(lossDB: -fx - gt - gr, distanceTermDB: fx, txHeightGainDB: gt,
-                                   rxHeightGainDB: gr, admittanceK: k)                   // Eq. (36), L_dft
+            return FirstTermResult(
+                lossDB: -fx - gt - gr, distanceTermDB: fx, txHeightGainDB: gt,
+                rxHeightGainDB: gr, admittanceK: k) // Eq. (36), L_dft
         }
         switch ground {
         case let .uniform(epsr, sigma):
@@ -88,7 +91,7 @@ extension P526 {
             guard omega > 0 else { return land }
             let sea = inner(80, 5)
             var r = land
-            r.lossDB = omega * sea.lossDB + (1 - omega) * land.lossDB                   // Eq. (28)
+            r.lossDB = omega * sea.lossDB + (1 - omega) * land.lossDB // Eq. (28)
             return r
         }
     }
@@ -112,41 +115,49 @@ extension P526 {
     /// - Parameters:
     ///   - txHeightM, rxHeightM: antenna heights above the smooth Earth, m (h'_ts, h'_rs in delta-Bullington).
     ///   - effectiveEarthRadiusKm: a_p, km.
-    public static func sphericalEarthDiffraction(distanceKm: Double, txHeightM: Double, rxHeightM: Double,
-                                                 effectiveEarthRadiusKm: Double, frequencyMHz: Double,
-                                                 polarization: Polarization, ground: Ground,
-                                                 speedOfLightMPerS c: Double = speedOfLightMPerS) -> SphericalEarthResult {
-        let d = distanceKm, ap = effectiveEarthRadiusKm          // km
-        let hte = txHeightM, hre = rxHeightM                     // m
-        let lambda = c / (frequencyMHz * 1e6)                    // λ, m
-        let dlos = (2 * ap).squareRoot() * ((0.001 * hte).squareRoot() + (0.001 * hre).squareRoot())   // Eq. (22), km
+    public static func sphericalEarthDiffraction(
+        distanceKm: Double, txHeightM: Double, rxHeightM: Double,
+        effectiveEarthRadiusKm: Double, frequencyMHz: Double,
+        polarization: Polarization, ground: Ground,
+        speedOfLightMPerS c: Double = speedOfLightMPerS
+    ) -> SphericalEarthResult {
+        let d = distanceKm, ap = effectiveEarthRadiusKm // km
+        let hte = txHeightM, hre = rxHeightM // m
+        let lambda = c / (frequencyMHz * 1e6) // λ, m
+        let dlos = (2 * ap).squareRoot() * ((0.001 * hte).squareRoot() + (0.001 * hre).squareRoot()) // Eq. (22), km
         if d >= dlos {
-            let ft = firstTermLoss(distanceKm: d, txHeightM: hte, rxHeightM: hre, earthRadiusKm: ap,
-                                   frequencyMHz: frequencyMHz, polarization: polarization, ground: ground,
-                                   speedOfLightMPerS: c)
-            return SphericalEarthResult(lossDB: ft.lossDB, marginalLOSDistanceKm: dlos, clearanceM: nil,
-                                        requiredClearanceM: nil, modifiedEarthRadiusKm: nil, firstTerm: ft)
+            let ft = firstTermLoss(
+                distanceKm: d, txHeightM: hte, rxHeightM: hre, earthRadiusKm: ap,
+                frequencyMHz: frequencyMHz, polarization: polarization, ground: ground,
+                speedOfLightMPerS: c)
+            return SphericalEarthResult(
+                lossDB: ft.lossDB, marginalLOSDistanceKm: dlos, clearanceM: nil,
+                requiredClearanceM: nil, modifiedEarthRadiusKm: nil, firstTerm: ft)
         }
-        let c0 = (hte - hre) / (hte + hre)                                          // Eq. (24d), c
-        let m = 250 * d * d / (ap * (hte + hre))                                    // Eq. (24e), m
-        let b = 2 * ((m + 1) / (3 * m)).squareRoot()
-            * cos(Double.pi / 3 + acos(1.5 * c0 * (3 * m / pow(m + 1, 3)).squareRoot()) / 3)   // Eq. (24c), b
-        let dse1 = d / 2 * (1 + b)                                                  // Eq. (24a), km
-        let dse2 = d - dse1                                                         // Eq. (24b), km
-        let hse = ((hte - 500 * dse1 * dse1 / ap) * dse2 + (hre - 500 * dse2 * dse2 / ap) * dse1) / d   // Eq. (23), m
+        let c0 = (hte - hre) / (hte + hre) // Eq. (24d), c
+        let m = 250 * d * d / (ap * (hte + hre)) // Eq. (24e), m
+        let b =
+            2 * ((m + 1) / (3 * m)).squareRoot()
+            * cos(Double.pi / 3 + acos(1.5 * c0 * (3 * m / pow(m + 1, 3)).squareRoot()) / 3) // Eq. (24c), b
+        let dse1 = d / 2 * (1 + b) // Eq. (24a), km
+        let dse2 = d - dse1 // Eq. (24b), km
+        let hse = ((hte - 500 * dse1 * dse1 / ap) * dse2 + (hre - 500 * dse2 * dse2 / ap) * dse1) / d // Eq. (23), m
         // Eq. (25): h_req = 17.456 √(d_se1 d_se2 λ / d) with d in km; P.526-15 §3.2 writes 0.552 √(d1 d2 λ / d)
         // with d in m, i.e. 0.552 √1000 = 17.4558, which is used here.
-        let hreq = 0.552 * (dse1 * dse2 * 1000 * lambda / d).squareRoot()          // Eq. (25), h_req, m
+        let hreq = 0.552 * (dse1 * dse2 * 1000 * lambda / d).squareRoot() // Eq. (25), h_req, m
         if hse > hreq {
-            return SphericalEarthResult(lossDB: 0, marginalLOSDistanceKm: dlos, clearanceM: hse,
-                                        requiredClearanceM: hreq, modifiedEarthRadiusKm: nil, firstTerm: nil)
+            return SphericalEarthResult(
+                lossDB: 0, marginalLOSDistanceKm: dlos, clearanceM: hse,
+                requiredClearanceM: hreq, modifiedEarthRadiusKm: nil, firstTerm: nil)
         }
-        let aem = 500 * pow(d / (hte.squareRoot() + hre.squareRoot()), 2)           // Eq. (26), km
-        let ft = firstTermLoss(distanceKm: d, txHeightM: hte, rxHeightM: hre, earthRadiusKm: aem,
-                               frequencyMHz: frequencyMHz, polarization: polarization, ground: ground,
-                               speedOfLightMPerS: c)
-        let loss = ft.lossDB < 0 ? 0 : (1 - hse / hreq) * ft.lossDB                 // Eq. (27), dB
-        return SphericalEarthResult(lossDB: loss, marginalLOSDistanceKm: dlos, clearanceM: hse,
-                                    requiredClearanceM: hreq, modifiedEarthRadiusKm: aem, firstTerm: ft)
+        let aem = 500 * pow(d / (hte.squareRoot() + hre.squareRoot()), 2) // Eq. (26), km
+        let ft = firstTermLoss(
+            distanceKm: d, txHeightM: hte, rxHeightM: hre, earthRadiusKm: aem,
+            frequencyMHz: frequencyMHz, polarization: polarization, ground: ground,
+            speedOfLightMPerS: c)
+        let loss = ft.lossDB < 0 ? 0 : (1 - hse / hreq) * ft.lossDB // Eq. (27), dB
+        return SphericalEarthResult(
+            lossDB: loss, marginalLOSDistanceKm: dlos, clearanceM: hse,
+            requiredClearanceM: hreq, modifiedEarthRadiusKm: aem, firstTerm: ft)
     }
 }

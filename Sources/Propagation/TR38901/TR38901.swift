@@ -58,7 +58,7 @@ public enum TR38901 {
             (.distanceOutOfRange, "distance_out_of_range"), (.baseStationHeightOutOfRange, "base_station_height_out_of_range"),
             (.userTerminalHeightOutOfRange, "user_terminal_height_out_of_range"),
             (.buildingHeightOutOfRange, "building_height_out_of_range"), (.streetWidthOutOfRange, "street_width_out_of_range"),
-            (.frequencyOutOfRange, "frequency_out_of_range"),
+            (.frequencyOutOfRange, "frequency_out_of_range")
         ]
     }
 
@@ -89,9 +89,11 @@ public enum TR38901 {
     ///   - baseStationHeightM: h_BS, m.
     ///   - userTerminalHeightM: h_UT, m.
     ///   - umaEffectiveEnvironmentHeightM: h_E for UMa, m (default 1 m, see the file header). Ignored otherwise.
-    public static func pathLoss(scenario: Scenario, condition: Condition, frequencyGHz: Double,
-                                distance2DM: Double, baseStationHeightM: Double, userTerminalHeightM: Double,
-                                umaEffectiveEnvironmentHeightM: Double = 1.0) throws -> Result {
+    public static func pathLoss(
+        scenario: Scenario, condition: Condition, frequencyGHz: Double,
+        distance2DM: Double, baseStationHeightM: Double, userTerminalHeightM: Double,
+        umaEffectiveEnvironmentHeightM: Double = 1.0
+    ) throws -> Result {
         try ModelInputError.check(modelName, "frequency_ghz", frequencyGHz, 0.5, 100, unit: "GHz")
         try positive("distance_2d_m", distance2DM, unit: "m")
         try positive("base_station_height_m", baseStationHeightM, unit: "m")
@@ -100,43 +102,54 @@ public enum TR38901 {
         switch scenario {
         case let .ruralMacro(h, w):
             guard condition != .nonLineOfSightOptional else {
-                throw ModelInputError(model: modelName, parameter: "condition", value: 2,
-                                      validRange: "LOS or NLOS (RMa has no optional NLOS formula)")
+                throw ModelInputError(
+                    model: modelName, parameter: "condition", value: 2,
+                    validRange: "LOS or NLOS (RMa has no optional NLOS formula)")
             }
             try positive("average_building_height_m", h, unit: "m")
             try positive("street_width_m", w, unit: "m")
-            return rma(condition: condition, fc: frequencyGHz, d2D: distance2DM, hBS: baseStationHeightM,
-                       hUT: userTerminalHeightM, h: h, w: w)
+            return rma(
+                condition: condition, fc: frequencyGHz, d2D: distance2DM, hBS: baseStationHeightM,
+                hUT: userTerminalHeightM, h: h, w: w)
         case .urbanMacro:
-            try ModelInputError.check(modelName, "uma_effective_environment_height_m", umaEffectiveEnvironmentHeightM,
-                                      0, userTerminalHeightM - 1e-9, unit: "m")
+            try ModelInputError.check(
+                modelName, "uma_effective_environment_height_m", umaEffectiveEnvironmentHeightM,
+                0, userTerminalHeightM - 1e-9, unit: "m")
             try aboveEnvironment(userTerminalHeightM, baseStationHeightM, hE: umaEffectiveEnvironmentHeightM)
-            return urban(micro: false, condition: condition, fc: frequencyGHz, d2D: distance2DM,
-                         hBS: baseStationHeightM, hUT: userTerminalHeightM, hE: umaEffectiveEnvironmentHeightM)
+            return urban(
+                micro: false, condition: condition, fc: frequencyGHz, d2D: distance2DM,
+                hBS: baseStationHeightM, hUT: userTerminalHeightM, hE: umaEffectiveEnvironmentHeightM)
         case .urbanMicroStreetCanyon:
             try aboveEnvironment(userTerminalHeightM, baseStationHeightM, hE: 1.0)
-            return urban(micro: true, condition: condition, fc: frequencyGHz, d2D: distance2DM,
-                         hBS: baseStationHeightM, hUT: userTerminalHeightM, hE: 1.0)
+            return urban(
+                micro: true, condition: condition, fc: frequencyGHz, d2D: distance2DM,
+                hBS: baseStationHeightM, hUT: userTerminalHeightM, hE: 1.0)
         }
     }
 
     /// Breakpoint distance d'_BP = 4 h'_BS h'_UT f_c / c (Note 1), m; heights already effective.
-    public static func effectiveBreakpointDistanceM(effectiveBaseStationHeightM: Double,
-                                                    effectiveUserTerminalHeightM: Double,
-                                                    frequencyGHz: Double) -> Double {
+    public static func effectiveBreakpointDistanceM(
+        effectiveBaseStationHeightM: Double,
+        effectiveUserTerminalHeightM: Double,
+        frequencyGHz: Double
+    ) -> Double {
         4 * effectiveBaseStationHeightM * effectiveUserTerminalHeightM * frequencyGHz * 1e9 / speedOfLightMPerS
     }
 
     /// RMa breakpoint distance d_BP = 2π h_BS h_UT f_c / c (Note 5), m.
-    public static func ruralBreakpointDistanceM(baseStationHeightM: Double, userTerminalHeightM: Double,
-                                                frequencyGHz: Double) -> Double {
+    public static func ruralBreakpointDistanceM(
+        baseStationHeightM: Double, userTerminalHeightM: Double,
+        frequencyGHz: Double
+    ) -> Double {
         2 * Double.pi * baseStationHeightM * userTerminalHeightM * frequencyGHz * 1e9 / speedOfLightMPerS
     }
 
     // MARK: - RMa
 
-    private static func rma(condition: Condition, fc: Double, d2D: Double, hBS: Double, hUT: Double,
-                            h: Double, w: Double) -> Result {
+    private static func rma(
+        condition: Condition, fc: Double, d2D: Double, hBS: Double, hUT: Double,
+        h: Double, w: Double
+    ) -> Result {
         var warnings: Warnings = []
         if fc > 30 { warnings.insert(.frequencyOutOfRange) }
         if !(10...150).contains(hBS) { warnings.insert(.baseStationHeightOutOfRange) }
@@ -145,9 +158,9 @@ public enum TR38901 {
         if !(5...50).contains(w) { warnings.insert(.streetWidthOutOfRange) }
 
         // fc in GHz, distances and heights in m (Note 6).
-        let dBP = ruralBreakpointDistanceM(baseStationHeightM: hBS, userTerminalHeightM: hUT, frequencyGHz: fc)  // Note 5, m
+        let dBP = ruralBreakpointDistanceM(baseStationHeightM: hBS, userTerminalHeightM: hUT, frequencyGHz: fc) // Note 5, m
         let dz = hBS - hUT
-        let d3D = (d2D * d2D + dz * dz).squareRoot()                      // m
+        let d3D = (d2D * d2D + dz * dz).squareRoot() // m
         // PL1 of RMa LOS, dB, as a function of a 3D distance (m).
         func pl1(_ d: Double) -> Double {
             20 * log10(40 * Double.pi * d * fc / 3) + min(0.03 * pow(h, 1.72), 10) * log10(d)
@@ -159,43 +172,49 @@ public enum TR38901 {
             // PL2 = PL1(d_BP) + 40 log10(d3D / d_BP); Table 7.4.1-1, RMa LOS, dBP ≤ d2D ≤ 10 km.
             los = pl1(dBP) + 40 * log10(d3D / dBP)
         } else {
-            los = pl1(d3D)                                                 // RMa LOS PL1, 10 m ≤ d2D ≤ d_BP
+            los = pl1(d3D) // RMa LOS PL1, 10 m ≤ d2D ≤ d_BP
         }
         switch condition {
         case .lineOfSight:
             if d2D < 10 || d2D > 10_000 { warnings.insert(.distanceOutOfRange) }
-            return Result(lossDB: los, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nil, breakpointDistanceM: dBP,
-                          distance3DM: d3D, beyondBreakpoint: beyond, effectiveEnvironmentHeightM: 0,
-                          shadowFadingStdDB: beyond ? 6 : 4, warnings: warnings)
+            return Result(
+                lossDB: los, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nil, breakpointDistanceM: dBP,
+                distance3DM: d3D, beyondBreakpoint: beyond, effectiveEnvironmentHeightM: 0,
+                shadowFadingStdDB: beyond ? 6 : 4, warnings: warnings)
         case .nonLineOfSight, .nonLineOfSightOptional:
             if d2D < 10 || d2D > 5_000 { warnings.insert(.distanceOutOfRange) }
             // RMa NLOS PL'_NLOS, 10 m ≤ d2D ≤ 5 km, dB.
             let a = 11.75 * hUT
-            let nlosPrime = 161.04 - 7.1 * log10(w) + 7.5 * log10(h)
+            let nlosPrime =
+                161.04 - 7.1 * log10(w) + 7.5 * log10(h)
                 - (24.37 - 3.7 * (h / hBS) * (h / hBS)) * log10(hBS)
                 + (43.42 - 3.1 * log10(hBS)) * (log10(d3D) - 3)
                 + 20 * log10(fc) - (3.2 * pow(log10(a), 2) - 4.97)
-            let pl = max(los, nlosPrime)                                   // PL_RMa-NLOS = max(PL_RMa-LOS, PL'_RMa-NLOS)
-            return Result(lossDB: pl, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nlosPrime,
-                          breakpointDistanceM: dBP, distance3DM: d3D, beyondBreakpoint: beyond,
-                          effectiveEnvironmentHeightM: 0, shadowFadingStdDB: 8, warnings: warnings)
+            let pl = max(los, nlosPrime) // PL_RMa-NLOS = max(PL_RMa-LOS, PL'_RMa-NLOS)
+            return Result(
+                lossDB: pl, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nlosPrime,
+                breakpointDistanceM: dBP, distance3DM: d3D, beyondBreakpoint: beyond,
+                effectiveEnvironmentHeightM: 0, shadowFadingStdDB: 8, warnings: warnings)
         }
     }
 
     // MARK: - UMa and UMi-Street Canyon
 
-    private static func urban(micro: Bool, condition: Condition, fc: Double, d2D: Double, hBS: Double,
-                              hUT: Double, hE: Double) -> Result {
+    private static func urban(
+        micro: Bool, condition: Condition, fc: Double, d2D: Double, hBS: Double,
+        hUT: Double, hE: Double
+    ) -> Result {
         var warnings: Warnings = []
         if hBS != (micro ? 10 : 25) { warnings.insert(.baseStationHeightOutOfRange) }
         if !(1.5...22.5).contains(hUT) { warnings.insert(.userTerminalHeightOutOfRange) }
         if d2D < 10 || d2D > 5_000 { warnings.insert(.distanceOutOfRange) }
 
         // fc in GHz, distances and heights in m (Note 6).
-        let dBPp = effectiveBreakpointDistanceM(effectiveBaseStationHeightM: hBS - hE,
-                                                effectiveUserTerminalHeightM: hUT - hE, frequencyGHz: fc)  // Note 1, d'_BP, m
+        let dBPp = effectiveBreakpointDistanceM(
+            effectiveBaseStationHeightM: hBS - hE,
+            effectiveUserTerminalHeightM: hUT - hE, frequencyGHz: fc) // Note 1, d'_BP, m
         let dz = hBS - hUT
-        let d3D = (d2D * d2D + dz * dz).squareRoot()                      // m
+        let d3D = (d2D * d2D + dz * dz).squareRoot() // m
         let beyond = d2D > dBPp
         let los: Double
         if micro {
@@ -217,9 +236,10 @@ public enum TR38901 {
         }
         switch condition {
         case .lineOfSight:
-            return Result(lossDB: los, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nil, breakpointDistanceM: dBPp,
-                          distance3DM: d3D, beyondBreakpoint: beyond, effectiveEnvironmentHeightM: hE,
-                          shadowFadingStdDB: 4, warnings: warnings)
+            return Result(
+                lossDB: los, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nil, breakpointDistanceM: dBPp,
+                distance3DM: d3D, beyondBreakpoint: beyond, effectiveEnvironmentHeightM: hE,
+                shadowFadingStdDB: 4, warnings: warnings)
         case .nonLineOfSight:
             let nlosPrime: Double
             if micro {
@@ -229,10 +249,11 @@ public enum TR38901 {
                 // UMa NLOS PL'_UMa-NLOS = 13.54 + 39.08 log10(d3D) + 20 log10(fc) − 0.6 (hUT − 1.5)
                 nlosPrime = 13.54 + 39.08 * log10(d3D) + 20 * log10(fc) - 0.6 * (hUT - 1.5)
             }
-            let pl = max(los, nlosPrime)                                   // PL_NLOS = max(PL_LOS, PL'_NLOS)
-            return Result(lossDB: pl, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nlosPrime,
-                          breakpointDistanceM: dBPp, distance3DM: d3D, beyondBreakpoint: beyond,
-                          effectiveEnvironmentHeightM: hE, shadowFadingStdDB: micro ? 7.82 : 6, warnings: warnings)
+            let pl = max(los, nlosPrime) // PL_NLOS = max(PL_LOS, PL'_NLOS)
+            return Result(
+                lossDB: pl, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: nlosPrime,
+                breakpointDistanceM: dBPp, distance3DM: d3D, beyondBreakpoint: beyond,
+                effectiveEnvironmentHeightM: hE, shadowFadingStdDB: micro ? 7.82 : 6, warnings: warnings)
         case .nonLineOfSightOptional:
             let pl: Double
             if micro {
@@ -242,9 +263,10 @@ public enum TR38901 {
                 // UMa NLOS optional: PL = 32.4 + 20 log10(fc) + 30 log10(d3D), σ_SF = 7.8
                 pl = 32.4 + 20 * log10(fc) + 30 * log10(d3D)
             }
-            return Result(lossDB: pl, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: pl,
-                          breakpointDistanceM: dBPp, distance3DM: d3D, beyondBreakpoint: beyond,
-                          effectiveEnvironmentHeightM: hE, shadowFadingStdDB: micro ? 8.2 : 7.8, warnings: warnings)
+            return Result(
+                lossDB: pl, lineOfSightLossDB: los, nonLineOfSightPrimeLossDB: pl,
+                breakpointDistanceM: dBPp, distance3DM: d3D, beyondBreakpoint: beyond,
+                effectiveEnvironmentHeightM: hE, shadowFadingStdDB: micro ? 8.2 : 7.8, warnings: warnings)
         }
     }
 
@@ -259,12 +281,14 @@ public enum TR38901 {
     /// h'_UT = h_UT − h_E and h'_BS = h_BS − h_E must be positive for d'_BP (Note 1) to mean anything.
     private static func aboveEnvironment(_ hUT: Double, _ hBS: Double, hE: Double) throws {
         guard hUT > hE else {
-            throw ModelInputError(model: modelName, parameter: "user_terminal_height_m", value: hUT,
-                                  validRange: "(\(ModelInputError.fmt(hE)), ∞) m (above h_E)")
+            throw ModelInputError(
+                model: modelName, parameter: "user_terminal_height_m", value: hUT,
+                validRange: "(\(ModelInputError.fmt(hE)), ∞) m (above h_E)")
         }
         guard hBS > hE else {
-            throw ModelInputError(model: modelName, parameter: "base_station_height_m", value: hBS,
-                                  validRange: "(\(ModelInputError.fmt(hE)), ∞) m (above h_E)")
+            throw ModelInputError(
+                model: modelName, parameter: "base_station_height_m", value: hBS,
+                validRange: "(\(ModelInputError.fmt(hE)), ∞) m (above h_E)")
         }
     }
 }

@@ -16,17 +16,21 @@ public enum AntennaModel: Sendable, Equatable {
     /// range) and depression (deg, positive below the horizon), for an antenna mechanically tilted down by
     /// `mechanicalTiltDeg`. `electricalTiltDeg` is used by `.sector` only: a pattern file already contains its own.
     @inlinable
-    public func relativeGainDB(azimuthOffDeg: Double, depressionDeg: Double,
-                               mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0) -> Double {
+    public func relativeGainDB(
+        azimuthOffDeg: Double, depressionDeg: Double,
+        mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0
+    ) -> Double {
         switch self {
         case .omni:
             return 0
         case .sector(let s):
-            return s.relativeGainDB(offAzimuthDeg: azimuthOffDeg, depressionDeg: depressionDeg,
-                                    mechanicalTiltDeg: mechanicalTiltDeg, electricalTiltDeg: electricalTiltDeg)
+            return s.relativeGainDB(
+                offAzimuthDeg: azimuthOffDeg, depressionDeg: depressionDeg,
+                mechanicalTiltDeg: mechanicalTiltDeg, electricalTiltDeg: electricalTiltDeg)
         case .pattern(let p):
-            return p.relativeGainDB(azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
-                                    mechanicalTiltDeg: mechanicalTiltDeg)
+            return p.relativeGainDB(
+                azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
+                mechanicalTiltDeg: mechanicalTiltDeg)
         }
     }
 
@@ -37,11 +41,14 @@ public enum AntennaModel: Sendable, Equatable {
     }
 
     /// The fast path for one transmitter: `relativeGainDB` tabulated every `stepDeg` (Float, bilinear lookup).
-    public func gainTable(mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0,
-                          stepDeg: Double = 1) -> AntennaGainTable {
+    public func gainTable(
+        mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0,
+        stepDeg: Double = 1
+    ) -> AntennaGainTable {
         AntennaGainTable(stepDeg: stepDeg) { az, dep in
-            relativeGainDB(azimuthOffDeg: az, depressionDeg: dep, mechanicalTiltDeg: mechanicalTiltDeg,
-                           electricalTiltDeg: electricalTiltDeg)
+            relativeGainDB(
+                azimuthOffDeg: az, depressionDeg: dep, mechanicalTiltDeg: mechanicalTiltDeg,
+                electricalTiltDeg: electricalTiltDeg)
         }
     }
 }
@@ -73,7 +80,7 @@ public final class AntennaLibrary: Sendable {
     public func pattern(named name: String) throws -> AntennaPattern {
         let key = name.trimmingCharacters(in: .whitespaces)
         if let p = cache.withLock({ $0[key] }) { return p }
-        let p = try load(key)                    // outside the lock: a duplicate load in a race is harmless
+        let p = try load(key) // outside the lock: a duplicate load in a race is harmless
         return cache.withLock { cache in
             if let existing = cache[key] { return existing }
             cache[key] = p
@@ -103,14 +110,17 @@ public final class AntennaLibrary: Sendable {
 
     private func confinedURL(_ fileName: String, displayName name: String) throws -> URL {
         guard let url = resolve(fileName) else {
-            throw AntennaFileError(file: name, line: 0, value: name,
-                                   expected: "a pattern file (.msi, .pln, .txt, .pafx) of that name in the patterns folder")
+            throw AntennaFileError(
+                file: name, line: 0, value: name,
+                expected: "a pattern file (.msi, .pln, .txt, .pafx) of that name in the patterns folder")
         }
         // Follow every symbolic link of both, then require the file to lie under the folder.
         guard let base = Self.realPath(folder.path), let real = Self.realPath(url.path),
-              real.hasPrefix(base.hasSuffix("/") ? base : base + "/") else {
-            throw AntennaFileError(file: name, line: 0, value: name,
-                                   expected: "a pattern file inside the patterns folder (--antenna-dir); '..', absolute paths and symbolic links leading out of it are refused")
+            real.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+        else {
+            throw AntennaFileError(
+                file: name, line: 0, value: name,
+                expected: "a pattern file inside the patterns folder (--antenna-dir); '..', absolute paths and symbolic links leading out of it are refused")
         }
         return URL(fileURLWithPath: real)
     }
@@ -131,14 +141,16 @@ public final class AntennaLibrary: Sendable {
         switch url.pathExtension.lowercased() {
         case "pafx":
             guard let archiveOpener else {
-                throw AntennaFileError(file: url.lastPathComponent, line: 0, value: url.lastPathComponent,
-                                       expected: "a pattern file this library reads (.msi, .pln, .txt; .pafx needs an archive reader)")
+                throw AntennaFileError(
+                    file: url.lastPathComponent, line: 0, value: url.lastPathComponent,
+                    expected: "a pattern file this library reads (.msi, .pln, .txt; .pafx needs an archive reader)")
             }
             let all = try PAFXReader.read(try archiveOpener(url))
             if let member {
                 guard let p = all.first(where: { $0.name == member }) else {
-                    throw AntennaFileError(file: url.lastPathComponent, line: 0, value: member,
-                                           expected: "one of the archive's patterns: " + all.map(\.name).joined(separator: ", "))
+                    throw AntennaFileError(
+                        file: url.lastPathComponent, line: 0, value: member,
+                        expected: "one of the archive's patterns: " + all.map(\.name).joined(separator: ", "))
                 }
                 return p
             }

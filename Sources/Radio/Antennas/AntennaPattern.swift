@@ -31,7 +31,7 @@ public struct PatternCut: Sendable, Equatable {
     public func attenuation(atDeg angle: Double) -> Double {
         var a = angle.truncatingRemainder(dividingBy: 360)
         if a < 0 { a += 360 }
-        let i = Int(a)                        // fast path: whole-degree table
+        let i = Int(a) // fast path: whole-degree table
         if Double(i) == a, i < 360 { return perDegree[i] }
         let f = a - Double(i)
         return perDegree[i % 360] * (1 - f) + perDegree[(i + 1) % 360] * f
@@ -83,9 +83,11 @@ public struct AntennaPattern: Sendable, Equatable {
     /// Every header line of the file, keyword (upper case) → value, for the records.
     public var header: [String: String]
 
-    public init(name: String, make: String? = nil, frequencyMHz: Double? = nil, gainDBi: Double,
-                electricalTiltDeg: Double? = nil, tiltKind: String? = nil,
-                horizontal: PatternCut, vertical: PatternCut, header: [String: String] = [:]) {
+    public init(
+        name: String, make: String? = nil, frequencyMHz: Double? = nil, gainDBi: Double,
+        electricalTiltDeg: Double? = nil, tiltKind: String? = nil,
+        horizontal: PatternCut, vertical: PatternCut, header: [String: String] = [:]
+    ) {
         self.name = name
         self.make = make
         self.frequencyMHz = frequencyMHz
@@ -143,8 +145,9 @@ public struct AntennaPattern: Sendable, Equatable {
     /// is the plain HPI. Cuts are interpolated linearly between whole degrees (`PatternCut.perDegree`).
     @inlinable
     public func relativeGainDB(azimuthOffDeg: Double, depressionDeg: Double, mechanicalTiltDeg: Double = 0) -> Double {
-        let (phi, theta) = AntennaPattern.antennaFrame(azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
-                                                       mechanicalTiltDeg: mechanicalTiltDeg)
+        let (phi, theta) = AntennaPattern.antennaFrame(
+            azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
+            mechanicalTiltDeg: mechanicalTiltDeg)
         return -attenuationDB(antennaAzimuthDeg: phi, antennaDepressionDeg: theta)
     }
 
@@ -157,15 +160,19 @@ public struct AntennaPattern: Sendable, Equatable {
     /// Absolute gain toward a direction, dBi.
     @inlinable
     public func gainDBi(azimuthOffDeg: Double, depressionDeg: Double, mechanicalTiltDeg: Double = 0) -> Double {
-        gainDBi + relativeGainDB(azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
-                                 mechanicalTiltDeg: mechanicalTiltDeg)
+        gainDBi
+            + relativeGainDB(
+                azimuthOffDeg: azimuthOffDeg, depressionDeg: depressionDeg,
+                mechanicalTiltDeg: mechanicalTiltDeg)
     }
 
     /// Azimuth (−180…180, clockwise) and depression (−90…90) of a direction in the frame of an antenna
     /// mechanically tilted down by `mechanicalTiltDeg`.
     @inlinable
-    public static func antennaFrame(azimuthOffDeg: Double, depressionDeg: Double,
-                                    mechanicalTiltDeg: Double) -> (azimuthDeg: Double, depressionDeg: Double) {
+    public static func antennaFrame(
+        azimuthOffDeg: Double, depressionDeg: Double,
+        mechanicalTiltDeg: Double
+    ) -> (azimuthDeg: Double, depressionDeg: Double) {
         let dep = min(max(depressionDeg, -90), 90)
         if mechanicalTiltDeg == 0 {
             var phi = azimuthOffDeg.truncatingRemainder(dividingBy: 360)
@@ -202,9 +209,10 @@ public struct AntennaPattern: Sendable, Equatable {
         let sinPhi = (phi == 0 || abs(phi) == 180) ? 0 : sin(phi * d2r)
         let dv = asin(min(abs(cos(theta * d2r) * sinPhi), 1)) / d2r
         let eH = h + (1 - u) * (vf - vertical.perDegree[0]) + u * (vb - vertical.perDegree[180])
-        if dv == 0 && dh == 0 { return h }               // the two crossing points: horizontal cut
+        if dv == 0 && dh == 0 { return h } // the two crossing points: horizontal cut
         if dh == 0 { return eH }
-        let eV = (1 - u) * vf + u * vb
+        let eV =
+            (1 - u) * vf + u * vb
             + cos(theta * d2r) * (h - (1 - u) * horizontal.perDegree[0] - u * horizontal.perDegree[180])
         if dv == 0 { return eV }
         let w = dv / (dv + dh)

@@ -29,15 +29,17 @@ public enum PAFXReader {
     public static func read(_ zip: any PatternArchive) throws -> [AntennaPattern] {
         let file = zip.fileName
         guard let indexBytes = try zipData(zip, "antenna.paf", file) else {
-            throw AntennaFileError(file: file, line: 0, value: zip.memberNames.joined(separator: ", "),
-                                   expected: "an antenna.paf index in the archive")
+            throw AntennaFileError(
+                file: file, line: 0, value: zip.memberNames.joined(separator: ", "),
+                expected: "an antenna.paf index in the archive")
         }
         let index = text(indexBytes)
         let manufacturer = XMLScan.first("Manufacturer", in: index)
         let patterns = XMLScan.blocks("Pattern", in: XMLScan.first("Patterns", in: index) ?? "")
         guard !patterns.isEmpty else {
-            throw AntennaFileError(file: file + "/antenna.paf", line: 0, value: "no <Pattern>",
-                                   expected: "at least one <Pattern> in <Patterns>")
+            throw AntennaFileError(
+                file: file + "/antenna.paf", line: 0, value: "no <Pattern>",
+                expected: "at least one <Pattern> in <Patterns>")
         }
         return try patterns.map { p in
             let name = XMLScan.first("Name", in: p) ?? "pattern"
@@ -50,9 +52,11 @@ public enum PAFXReader {
                 return v
             }
             guard let entry = XMLScan.first("AntennaPatternsEntryName", in: p),
-                  let papBytes = try zipData(zip, entry, file) else {
-                throw AntennaFileError(file: where_, line: 0, value: XMLScan.first("AntennaPatternsEntryName", in: p) ?? "",
-                                       expected: "<AntennaPatternsEntryName> naming a .pap entry of the archive")
+                let papBytes = try zipData(zip, entry, file)
+            else {
+                throw AntennaFileError(
+                    file: where_, line: 0, value: XMLScan.first("AntennaPatternsEntryName", in: p) ?? "",
+                    expected: "<AntennaPatternsEntryName> naming a .pap entry of the archive")
             }
             let pap = text(papBytes)
             let papName = "\(file)/\(entry)"
@@ -75,8 +79,10 @@ public enum PAFXReader {
             default: throw AntennaFileError(file: where_, line: 0, value: unit, expected: "<BoresightGainUnit> dBi or dBd")
             }
             var header: [String: String] = [:]
-            for tag in ["HorizontalBeamwidthDegrees", "VerticalBeamwidthDegrees", "FrontToBackRatioDB", "Polarization",
-                        "MinimumFrequencyMHz", "MaximumFrequencyMHz", "Comment"] {
+            for tag in [
+                "HorizontalBeamwidthDegrees", "VerticalBeamwidthDegrees", "FrontToBackRatioDB", "Polarization",
+                "MinimumFrequencyMHz", "MaximumFrequencyMHz", "Comment"
+            ] {
                 if let v = XMLScan.first(tag, in: p) { header[tag.uppercased()] = v }
             }
             return AntennaPattern(
@@ -104,34 +110,39 @@ public enum PAFXReader {
     static func cut(_ block: String, _ tag: String, _ file: String) throws -> PatternCut {
         func num(_ t: String) throws -> Double {
             guard let s = XMLScan.first(t, in: block), let v = DecimalNumber.parse(s.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw AntennaFileError(file: file, line: 0, value: XMLScan.first(t, in: block) ?? "missing",
-                                       expected: "a number in <\(tag)><\(t)>")
+                throw AntennaFileError(
+                    file: file, line: 0, value: XMLScan.first(t, in: block) ?? "missing",
+                    expected: "a number in <\(tag)><\(t)>")
             }
             return v
         }
         let start = try num("StartAngle"), end = try num("EndAngle"), step = try num("Step")
         guard step >= 0.001, end >= start, end - start < 360 else {
-            throw AntennaFileError(file: file, line: 0, value: "\(start)…\(end) step \(step)",
-                                   expected: "StartAngle ≤ EndAngle within 360° and Step ≥ 0.001 in <\(tag)>")
+            throw AntennaFileError(
+                file: file, line: 0, value: "\(start)…\(end) step \(step)",
+                expected: "StartAngle ≤ EndAngle within 360° and Step ≥ 0.001 in <\(tag)>")
         }
         let gainsText = XMLScan.first("Gains", in: block) ?? ""
         let fields = gainsText.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         let n = Int(((end - start) / step).rounded()) + 1
         guard fields.count == n else {
-            throw AntennaFileError(file: file, line: 0, value: "\(fields.count) gains",
-                                   expected: "\(n) gains in <\(tag)><Gains> (\(start)…\(end) step \(step))")
+            throw AntennaFileError(
+                file: file, line: 0, value: "\(fields.count) gains",
+                expected: "\(n) gains in <\(tag)><Gains> (\(start)…\(end) step \(step))")
         }
         var points: [(Double, Double)] = []
         for (i, f) in fields.enumerated() {
             guard let g = DecimalNumber.parse(f) else {
-                throw AntennaFileError(file: file, line: 0, value: f,
-                                       expected: "a gain in dB (value \(i + 1) of <\(tag)><Gains>)")
+                throw AntennaFileError(
+                    file: file, line: 0, value: f,
+                    expected: "a gain in dB (value \(i + 1) of <\(tag)><Gains>)")
             }
             // Gains are relative to boresight: a positive one would be an attenuation below 0 dB, i.e. more gain
             // than the boresight's.
             guard g <= 0 else {
-                throw AntennaFileError(file: file, line: 0, value: f,
-                                       expected: "a gain ≤ 0 dB relative to boresight (value \(i + 1) of <\(tag)><Gains>)")
+                throw AntennaFileError(
+                    file: file, line: 0, value: f,
+                    expected: "a gain ≤ 0 dB relative to boresight (value \(i + 1) of <\(tag)><Gains>)")
             }
             var a = (start + Double(i) * step).truncatingRemainder(dividingBy: 360)
             if a < 0 { a += 360 }

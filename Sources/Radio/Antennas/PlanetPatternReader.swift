@@ -80,15 +80,17 @@ public enum PlanetPatternReader {
                 if cuts[key] != nil { throw fail(lineNo, line, "one \(key) section only") }
                 let countText = rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
                 guard let count = Int(countText), count > 0, count <= 100_000 else {
-                    throw fail(lineNo, countText.isEmpty ? line : countText,
-                               "the number of points after \(key) (e.g. \(key) 360)")
+                    throw fail(
+                        lineNo, countText.isEmpty ? line : countText,
+                        "the number of points after \(key) (e.g. \(key) 360)")
                 }
                 var angles: [Double] = [], values: [Double] = []
                 angles.reserveCapacity(count); values.reserveCapacity(count)
                 while angles.count < count {
                     guard k < lines.count else {
-                        throw fail(lines.count, "end of file",
-                                   "\(count) points in the \(key) section, found \(angles.count)")
+                        throw fail(
+                            lines.count, "end of file",
+                            "\(count) points in the \(key) section, found \(angles.count)")
                     }
                     let pNo = k + 1
                     let p = lines[k].trimmingCharacters(in: .whitespaces)
@@ -96,8 +98,9 @@ public enum PlanetPatternReader {
                     if p.isEmpty || p.hasPrefix("#") || p.hasPrefix("//") || p.hasPrefix(";") { continue }
                     let fields = p.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" })
                     guard let a = number(fields.first) else {
-                        throw fail(pNo, String(fields.first ?? Substring(p)),
-                                   "an angle in degrees (point \(angles.count + 1) of \(count) in the \(key) section)")
+                        throw fail(
+                            pNo, String(fields.first ?? Substring(p)),
+                            "an angle in degrees (point \(angles.count + 1) of \(count) in the \(key) section)")
                     }
                     guard fields.count >= 2 else {
                         throw fail(pNo, p, "two numbers, angle and attenuation in dB (\(key) section)")
@@ -120,8 +123,10 @@ public enum PlanetPatternReader {
                 continue
             }
             if number(Substring(keyRaw)) != nil {
-                throw fail(lineNo, line, "a keyword line or a point inside a HORIZONTAL/VERTICAL section "
-                           + "(more points than the section's count?)")
+                throw fail(
+                    lineNo, line,
+                    "a keyword line or a point inside a HORIZONTAL/VERTICAL section "
+                        + "(more points than the section's count?)")
             }
             header[key] = rest
         }
@@ -171,11 +176,12 @@ public enum PlanetPatternReader {
         if tilt == nil, let t = tiltLine, let value = leadingNumber(t) { tilt = value }
 
         let name = header["NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? fileName
-        return AntennaPattern(name: name, make: header["MAKE"], frequencyMHz: frequency, gainDBi: gainDBi,
-                              electricalTiltDeg: tilt, tiltKind: tiltLine,
-                              horizontal: PatternCut(anglesDeg: h.angles, attenuationDB: h.values),
-                              vertical: PatternCut(anglesDeg: v.angles, attenuationDB: v.values),
-                              header: header)
+        return AntennaPattern(
+            name: name, make: header["MAKE"], frequencyMHz: frequency, gainDBi: gainDBi,
+            electricalTiltDeg: tilt, tiltKind: tiltLine,
+            horizontal: PatternCut(anglesDeg: h.angles, attenuationDB: h.values),
+            vertical: PatternCut(anglesDeg: v.angles, attenuationDB: v.values),
+            header: header)
     }
 
     // MARK: helpers

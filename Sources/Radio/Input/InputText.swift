@@ -62,9 +62,10 @@ public enum InputLimits {
 
     /// Documentation of the limits for `--help` texts.
     public static var help: String {
-        "Input size limits (MB; raise with the environment variable): " + Kind.allCases.map {
-            "\($0.what) \(DecimalFormat.plain($0.defaultMB)) (\($0.environmentVariable))"
-        }.joined(separator: ", ") + "."
+        "Input size limits (MB; raise with the environment variable): "
+            + Kind.allCases.map {
+                "\($0.what) \(DecimalFormat.plain($0.defaultMB)) (\($0.environmentVariable))"
+            }.joined(separator: ", ") + "."
     }
 
     /// Checks that `path` is a regular file (after following links) within the limit of `kind`; returns its size.
@@ -80,7 +81,11 @@ public enum InputLimits {
         }
         let size = Int(st.st_size), limit = bytes(kind)
         guard size <= limit else {
-            throw InputFileError(path: path, reason: "\(DecimalFormat.megabytes(size)) is larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB if the file is right")
+            throw InputFileError(
+                path: path,
+                reason:
+                    "\(DecimalFormat.megabytes(size)) is larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB if the file is right"
+            )
         }
         return size
     }
@@ -98,7 +103,11 @@ public enum InputLimits {
             throw InputFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
         guard data.count <= limit else {
-            throw InputFileError(path: path, reason: "larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB")
+            throw InputFileError(
+                path: path,
+                reason:
+                    "larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB"
+            )
         }
         return data
     }
@@ -173,8 +182,10 @@ public enum InputText {
             if let bad = firstInvalidUTF8(bytes) {
                 let line = bytes[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
                 let offset = bad + (data.count - bytes.count)
-                throw InputFileError(path: source, reason: String(format: "not valid UTF-8: byte 0x%02X at offset %d (line %d); ", bytes[bad], offset, line)
-                                     + "declare the file's encoding with --encoding (\(TextEncoding.names))")
+                throw InputFileError(
+                    path: source,
+                    reason: String(format: "not valid UTF-8: byte 0x%02X at offset %d (line %d); ", bytes[bad], offset, line)
+                        + "declare the file's encoding with --encoding (\(TextEncoding.names))")
             }
             return String(decoding: bytes, as: UTF8.self)
         case .latin1:
@@ -219,15 +230,21 @@ public enum InputText {
             let (bad, consumed) = validUTF8Prefix(bytes, final: final)
             if let bad {
                 let l = line + bytes[..<bad].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                throw InputFileError(path: path, reason: String(format: "not valid UTF-8: byte 0x%02X at offset %d (line %d); ", bytes[bad], offset + bad, l)
-                                     + "declare the file's encoding with --encoding (\(TextEncoding.names))")
+                throw InputFileError(
+                    path: path,
+                    reason: String(format: "not valid UTF-8: byte 0x%02X at offset %d (line %d); ", bytes[bad], offset + bad, l)
+                        + "declare the file's encoding with --encoding (\(TextEncoding.names))")
             }
             line += bytes[..<consumed].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             offset += consumed
             carry = Array(bytes[consumed...])
             if final { return }
             guard offset <= limit else {
-                throw InputFileError(path: path, reason: "larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB")
+                throw InputFileError(
+                    path: path,
+                    reason:
+                        "larger than the \(DecimalFormat.megabytes(limit)) allowed for \(kind.article) \(kind.what); raise the limit with \(kind.environmentVariable)=MB"
+                )
             }
         }
     }
@@ -309,6 +326,6 @@ enum Windows1258 {
         // 0xE0
         0x00E0, 0x00E1, 0x00E2, 0x0103, 0x00E4, 0x00E5, 0x00E6, 0x00E7, 0x00E8, 0x00E9, 0x00EA, 0x00EB, 0x0301, 0x00ED, 0x00EE, 0x00EF,
         // 0xF0
-        0x0111, 0x00F1, 0x0323, 0x00F3, 0x00F4, 0x01A1, 0x00F6, 0x00F7, 0x00F8, 0x00F9, 0x00FA, 0x00FB, 0x00FC, 0x01B0, 0x20AB, 0x00FF,
+        0x0111, 0x00F1, 0x0323, 0x00F3, 0x00F4, 0x01A1, 0x00F6, 0x00F7, 0x00F8, 0x00F9, 0x00FA, 0x00FB, 0x00FC, 0x01B0, 0x20AB, 0x00FF
     ]
 }

@@ -33,7 +33,8 @@ public struct EmissionDesignator: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What a valid designator looks like, for error messages.
-    public static let expected = "an ITU emission designator: 4-character bandwidth with H/K/M/G as decimal point, then 3–5 class symbols (e.g. 5M00G7W, 200KF8E, 11K0F3E)"
+    public static let expected =
+        "an ITU emission designator: 4-character bandwidth with H/K/M/G as decimal point, then 3–5 class symbols (e.g. 5M00G7W, 200KF8E, 11K0F3E)"
 
     public init(parsing raw: String) throws {
         let s = raw.trimmingCharacters(in: .whitespaces).uppercased()

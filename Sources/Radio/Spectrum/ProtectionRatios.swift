@@ -29,8 +29,10 @@ public struct ServiceParameters: Sendable, Equatable {
     /// Receiver height in the service area, m above ground.
     public var receiverHeightM: Double
 
-    public init(coChannelDB: Double, aclr1DB: Double, aclr2DB: Double, acs1DB: Double, acs2DB: Double,
-                wantedDBm: Double, maxRadiusKm: Double, receiverHeightM: Double = 1.5) {
+    public init(
+        coChannelDB: Double, aclr1DB: Double, aclr2DB: Double, acs1DB: Double, acs2DB: Double,
+        wantedDBm: Double, maxRadiusKm: Double, receiverHeightM: Double = 1.5
+    ) {
         self.coChannelDB = coChannelDB; self.aclr1DB = aclr1DB; self.aclr2DB = aclr2DB
         self.acs1DB = acs1DB; self.acs2DB = acs2DB; self.wantedDBm = wantedDBm
         self.maxRadiusKm = maxRadiusKm; self.receiverHeightM = receiverHeightM
@@ -91,13 +93,15 @@ public struct ProtectionRatios: Sendable, Equatable {
             "fixed": ServiceParameters(coChannelDB: 60, aclr1DB: 35, aclr2DB: 55, acs1DB: 35, acs2DB: 55, wantedDBm: -50, maxRadiusKm: 0, receiverHeightM: 10),
             "broadcast_fm": ServiceParameters(coChannelDB: 37, aclr1DB: 40, aclr2DB: 60, acs1DB: 40, acs2DB: 60, wantedDBm: -70, maxRadiusKm: 80),
             "broadcast_tv": ServiceParameters(coChannelDB: 20, aclr1DB: 55, aclr2DB: 60, acs1DB: 50, acs2DB: 60, wantedDBm: -70, maxRadiusKm: 80),
-            "other": ServiceParameters(coChannelDB: 20, aclr1DB: 30, aclr2DB: 50, acs1DB: 30, acs2DB: 50, wantedDBm: -90, maxRadiusKm: 30),
+            "other": ServiceParameters(coChannelDB: 20, aclr1DB: 30, aclr2DB: 50, acs1DB: 30, acs2DB: 50, wantedDBm: -90, maxRadiusKm: 30)
         ],
         curves: [
             // ITU-R BS.412-9 Annex 1, Fig. 1 / Table 2: RF protection ratio, stereophonic, tropospheric interference.
-            "broadcast_fm": [(0, 37), (25, 43), (50, 43), (75, 37), (100, 25), (125, 18), (150, 14), (175, 11), (200, 7),
-                             (225, 5), (250, 2), (275, 0), (300, -7), (325, -10), (350, -15), (375, -18), (400, -20)]
-                .map { ProtectionPoint(offsetKHz: $0.0, requiredDB: $0.1) },
+            "broadcast_fm": [
+                (0, 37), (25, 43), (50, 43), (75, 37), (100, 25), (125, 18), (150, 14), (175, 11), (200, 7),
+                (225, 5), (250, 2), (275, 0), (300, -7), (325, -10), (350, -15), (375, -18), (400, -20)
+            ]
+            .map { ProtectionPoint(offsetKHz: $0.0, requiredDB: $0.1) }
         ])
 
     /// Result of looking up the required C/I for one victim–interferer pair.
@@ -123,16 +127,21 @@ public struct ProtectionRatios: Sendable, Equatable {
     /// Required C/I for a victim receiving `victim` (service `victimService`) from an interferer on `interferer`,
     /// or nil when the offset is beyond the screened range. `coChannelOverride` replaces the co-channel value
     /// (the curve or the mask rejection keeps its shape).
-    public func requirement(victimService: String, victim: Channel, interferer: Channel,
-                            coChannelOverride: Double? = nil) -> Requirement? {
-        Self.requirement(parameters: parameters(victimService), curve: curves[victimService], victimService: victimService,
-                         victim: victim, interferer: interferer, coChannelOverride: coChannelOverride)
+    public func requirement(
+        victimService: String, victim: Channel, interferer: Channel,
+        coChannelOverride: Double? = nil
+    ) -> Requirement? {
+        Self.requirement(
+            parameters: parameters(victimService), curve: curves[victimService], victimService: victimService,
+            victim: victim, interferer: interferer, coChannelOverride: coChannelOverride)
     }
 
     /// The same with the service's parameters and curve already looked up (the screening's inner loop).
     @inline(__always)
-    public static func requirement(parameters p: ServiceParameters, curve: [ProtectionPoint]?, victimService: String,
-                                   victim: Channel, interferer: Channel, coChannelOverride: Double?) -> Requirement? {
+    public static func requirement(
+        parameters p: ServiceParameters, curve: [ProtectionPoint]?, victimService: String,
+        victim: Channel, interferer: Channel, coChannelOverride: Double?
+    ) -> Requirement? {
         var co = coChannelOverride ?? p.coChannelDB
         let offset = abs(victim.offsetKHz(to: interferer))
         if let curve, let first = curve.first, let last = curve.last {

@@ -18,7 +18,7 @@ public enum ReferencePattern {
     public static func f699GainDBi(maxGainDBi gmax: Double, offAxisDeg: Double) -> Double {
         var phi = abs(offAxisDeg).truncatingRemainder(dividingBy: 360)
         if phi > 180 { phi = 360 - phi }
-        let dl = pow(10, (gmax - 7.7) / 20)          // D/λ
+        let dl = pow(10, (gmax - 7.7) / 20) // D/λ
         let g1 = 2 + 15 * log10(dl)
         let phiM = 20 / dl * max(0, gmax - g1).squareRoot()
         let main = gmax - 2.5e-3 * (dl * phi) * (dl * phi)

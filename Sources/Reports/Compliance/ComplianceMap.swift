@@ -11,11 +11,13 @@ public enum ComplianceMap {
         (20, (0, 104, 55), "THRESHOLD +20 DB"),
         (10, (49, 163, 84), "+10 TO +20 DB"),
         (0, (161, 217, 155), "0 TO +10 DB"),
-        (-10, (254, 224, 139), "-10 TO 0 DB (BELOW)"),
+        (-10, (254, 224, 139), "-10 TO 0 DB (BELOW)")
     ]
 
-    public static func render(_ r: ComplianceResult, layers: ServiceLayers, targetIndex: Int, admin: AdminLayer?,
-                              title: String, maxSize: Int = 1000) throws -> RGBAImage {
+    public static func render(
+        _ r: ComplianceResult, layers: ServiceLayers, targetIndex: Int, admin: AdminLayer?,
+        title: String, maxSize: Int = 1000
+    ) throws -> RGBAImage {
         let spec = layers.spec
         let target = r.targets.targets[targetIndex]
         let step = max(1, Int(ceil(Double(max(spec.width, spec.height)) / Double(maxSize))))
@@ -44,7 +46,9 @@ public enum ComplianceMap {
             }
         }
         func outline(_ g: Geometry, _ color: (UInt8, UInt8, UInt8), width: Int) {
-            for poly in g.polygons { for ring in poly { let p = pixels(ring); for i in 0..<p.count { line(&img, p[i], p[(i + 1) % p.count], color, width: width) } } }
+            for poly in g.polygons {
+                for ring in poly { let p = pixels(ring); for i in 0..<p.count { line(&img, p[i], p[(i + 1) % p.count], color, width: width) } }
+            }
         }
         if let admin { for u in admin.units { outline(u.geometry, (110, 110, 110), width: 1) } }
         for (i, z) in r.zones.enumerated() {
@@ -103,9 +107,11 @@ public enum ComplianceMap {
 
     static func dot(_ img: inout RGBAImage, _ x: Int, _ y: Int, radius: Int, color: (UInt8, UInt8, UInt8)) {
         guard radius >= 0 else { return }
-        for dy in -radius...radius { for dx in -radius...radius where dx * dx + dy * dy <= radius * radius + radius {
-            img.set(x + dx, y + dy, color)
-        } }
+        for dy in -radius...radius {
+            for dx in -radius...radius where dx * dx + dy * dy <= radius * radius + radius {
+                img.set(x + dx, y + dy, color)
+            }
+        }
     }
 
     static func line(_ img: inout RGBAImage, _ a: (Int, Int), _ b: (Int, Int), _ color: (UInt8, UInt8, UInt8), width: Int) {

@@ -7,8 +7,10 @@ import Records
 
 public enum ComplianceProducts {
     /// Writes every product into `directory` (each file atomically) and returns what was written.
-    public static func write(_ r: ComplianceResult, layers: ServiceLayers, admin: AdminLayer?, changes: [VillageChange]?,
-                             to directory: String, title: String, inputs: [(role: String, path: String)] = []) throws -> ProductList {
+    public static func write(
+        _ r: ComplianceResult, layers: ServiceLayers, admin: AdminLayer?, changes: [VillageChange]?,
+        to directory: String, title: String, inputs: [(role: String, path: String)] = []
+    ) throws -> ProductList {
         var list = ProductList()
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -30,7 +32,8 @@ public enum ComplianceProducts {
         }
 
         // Zones.
-        let zHeader = ["id", "name", "kind", "district", "area_km2"] + r.technologies.map { "share_\($0.rawValue)" }
+        let zHeader =
+            ["id", "name", "kind", "district", "area_km2"] + r.technologies.map { "share_\($0.rawValue)" }
             + keys.map { "share_\(services.column($0))" }
             + r.targets.targets.filter { $0.subject == .zones }.flatMap { ["target_\($0.id)_area_share", "target_\($0.id)"] }
         var zRows: [[String]] = []
@@ -54,18 +57,22 @@ public enum ComplianceProducts {
         for u in r.units {
             for (ti, f) in u.targets.enumerated() where f.share != nil {
                 let t = r.targets.targets[ti]
-                tRows.append([t.id, u.level.rawValue, u.name, u.parent, String(f.subjects), String(f.met),
-                              t.subject == .villages ? String(f.population - f.metPopulation) : "",
-                              num(f.share!, 4), num(f.minShare, 4), f.achieved! ? "yes" : "no"])
+                tRows.append([
+                    t.id, u.level.rawValue, u.name, u.parent, String(f.subjects), String(f.met),
+                    t.subject == .villages ? String(f.population - f.metPopulation) : "",
+                    num(f.share!, 4), num(f.minShare, 4), f.achieved! ? "yes" : "no"
+                ])
             }
         }
-        try CSV.write(header: ["target", "level", "unit", "parent", "subjects", "met", "population_missing", "share", "target_share", "achieved"],
-                      rows: tRows, to: path("targets.csv"))
+        try CSV.write(
+            header: ["target", "level", "unit", "parent", "subjects", "met", "population_missing", "share", "target_share", "achieved"],
+            rows: tRows, to: path("targets.csv"))
         list.add(path("targets.csv"), "each target per unit: subjects, met, share against the target share, achieved yes/no")
         if let changes {
-            try CSV.write(header: ["id", "name", "commune", "district", "population", "target", "change"],
-                          rows: changes.map { [$0.villageID, $0.name, $0.commune, $0.district, String($0.population), $0.targetID, $0.kind.rawValue] },
-                          to: path("changes.csv"))
+            try CSV.write(
+                header: ["id", "name", "commune", "district", "population", "target", "change"],
+                rows: changes.map { [$0.villageID, $0.name, $0.commune, $0.district, String($0.population), $0.targetID, $0.kind.rawValue] },
+                to: path("changes.csv"))
             list.add(path("changes.csv"), "villages newly covered / newly uncovered since the baseline, per village target")
         }
 
@@ -87,29 +94,41 @@ public enum ComplianceProducts {
             gl.append(ol)
         }
         var zl = LayerData(name: "zones", fields: zHeader.enumerated().map { ($1, $0 < 4 ? .string : .real) }, geometryType: .multiPolygon)
-        for (i, z) in r.zones.enumerated() { zl.append(z.zone.geometry, zRows[i].enumerated().map { $0 < 4 ? .string($1) : Double($1).map { .real($0) } ?? .null }) }
+        for (i, z) in r.zones.enumerated() {
+            zl.append(z.zone.geometry, zRows[i].enumerated().map { $0 < 4 ? .string($1) : Double($1).map { .real($0) } ?? .null })
+        }
         gl.append(zl)
         let districtFigures = Dictionary(r.units(.district).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var ul = LayerData(name: "units", fields: uHeader.enumerated().map { ($1, $0 < 3 ? .string : .real) }, geometryType: .none)
         for row in uRows { ul.append(nil, row.enumerated().map { $0 < 3 ? .string($1) : Double($1).map { .real($0) } ?? .null }) }
         gl.append(ul)
         if let admin {
-            var al = LayerData(name: "admin_units", fields: [("id", .string)] + uHeader.enumerated().map { ($1, $0 < 3 ? .string : .real) },
-                               geometryType: .multiPolygon)
+            var al = LayerData(
+                name: "admin_units", fields: [("id", .string)] + uHeader.enumerated().map { ($1, $0 < 3 ? .string : .real) },
+                geometryType: .multiPolygon)
             for u in admin.units {
-                let row = districtFigures[u.name].map { unitRow(r, $0) } ?? (["district", u.name, r.provinceName] + Array(repeating: "", count: uHeader.count - 3))
+                let row =
+                    districtFigures[u.name].map { unitRow(r, $0) } ?? (["district", u.name, r.provinceName] + Array(repeating: "", count: uHeader.count - 3))
                 al.append(u.geometry, [.string(u.id)] + row.enumerated().map { $0 < 3 ? .string($1) : Double($1).map { .real($0) } ?? .null })
             }
             gl.append(al)
         }
         if let changes {
             let byID = Dictionary(r.villages.map { ($0.village.id, $0.village) }, uniquingKeysWith: { a, _ in a })
-            var cl = LayerData(name: "changes", fields: [("id", .string), ("name", .string), ("commune", .string), ("district", .string),
-                                                         ("population", .integer), ("target", .string), ("change", .string)], geometryType: .point)
+            var cl = LayerData(
+                name: "changes",
+                fields: [
+                    ("id", .string), ("name", .string), ("commune", .string), ("district", .string),
+                    ("population", .integer), ("target", .string), ("change", .string)
+                ], geometryType: .point)
             for c in changes {
                 let g = byID[c.villageID].map { Geometry.point(Coordinate($0.longitude, $0.latitude)) }
-                cl.append(g, [.string(c.villageID), .string(c.name), .string(c.commune), .string(c.district), .integer(c.population),
-                              .string(c.targetID), .string(c.kind.rawValue)])
+                cl.append(
+                    g,
+                    [
+                        .string(c.villageID), .string(c.name), .string(c.commune), .string(c.district), .integer(c.population),
+                        .string(c.targetID), .string(c.kind.rawValue)
+                    ])
             }
             gl.append(cl)
         }
@@ -124,11 +143,16 @@ public enum ComplianceProducts {
             let img = try ComplianceMap.render(r, layers: layers, targetIndex: ti, admin: admin, title: "\(title): \(t.id)")
             let name = mapNames[ti]
             try img.writePNG(to: path(name))
-            maps.append((name, "\(t.description.isEmpty ? t.id : t.description): \(t.subject == .villages ? "villages meeting the target in green, the others in red (size by population)" : "zones meeting the target outlined in green, the others in red"); background: best \(t.technologyLabel) signal of any operator, in each technology's metric."))
+            maps.append(
+                (
+                    name,
+                    "\(t.description.isEmpty ? t.id : t.description): \(t.subject == .villages ? "villages meeting the target in green, the others in red (size by population)" : "zones meeting the target outlined in green, the others in red"); background: best \(t.technologyLabel) signal of any operator, in each technology's metric."
+                ))
         }
         list.add(path("map_<target>.png"), "one map per target: villages or zones meeting it, over the best signal of its technologies")
-        let html = try ComplianceHTML.render(r, title: title, maps: maps.map { (try Data(contentsOf: dir.appendingPathComponent($0.file)), $0.caption) },
-                                             changes: changes, inputs: inputs)
+        let html = try ComplianceHTML.render(
+            r, title: title, maps: maps.map { (try Data(contentsOf: dir.appendingPathComponent($0.file)), $0.caption) },
+            changes: changes, inputs: inputs)
         let out = try AtomicOutput(path: path("report.html"))
         try Data(html.utf8).write(to: URL(fileURLWithPath: out.temporaryPath))
         try out.commit()
@@ -153,8 +177,10 @@ public enum ComplianceProducts {
 
     static func villageRow(_ r: ComplianceResult, _ i: Int) -> [String] {
         let v = r.villages[i], vil = v.village
-        var row = [vil.id, vil.name, vil.commune, r.districtOf[i], vil.district, num(vil.latitude, 6), num(vil.longitude, 6),
-                   String(vil.population), String(v.cellCount)]
+        var row = [
+            vil.id, vil.name, vil.commune, r.districtOf[i], vil.district, num(vil.latitude, 6), num(vil.longitude, 6),
+            String(vil.population), String(v.cellCount)
+        ]
         for k in r.keys.indices {
             row.append(v.metricDBm[k].map { num(Double($0), 1) } ?? "")
             row.append(vil.outline != nil && v.cellCount > 1 ? num(Double(v.coveredShare[k]), 3) : (v.covered[k] ? "1" : "0"))
@@ -180,8 +206,10 @@ public enum ComplianceProducts {
         }
         for (ti, f) in u.targets.enumerated() {
             let t = r.targets.targets[ti]
-            row += [f.share.map { num($0, 4) } ?? "", num(f.minShare, 4), f.achieved.map { $0 ? "1" : "0" } ?? "",
-                    f.share == nil ? "" : t.subject == .villages && t.measure == .population ? String(f.population - f.metPopulation) : String(f.subjects - f.met)]
+            row += [
+                f.share.map { num($0, 4) } ?? "", num(f.minShare, 4), f.achieved.map { $0 ? "1" : "0" } ?? "",
+                f.share == nil ? "" : t.subject == .villages && t.measure == .population ? String(f.population - f.metPopulation) : String(f.subjects - f.met)
+            ]
         }
         return row
     }

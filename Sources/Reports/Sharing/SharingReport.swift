@@ -30,7 +30,8 @@ public indirect enum StableJSON {
         switch self {
         case .object(let d):
             if d.isEmpty { return "{}" }
-            return "{\n" + d.keys.sorted().map { "\(inner)\(StableJSON.quote($0)): \(d[$0]!.render(indent: indent + 1))" }.joined(separator: ",\n") + "\n\(pad)}"
+            return "{\n" + d.keys.sorted().map { "\(inner)\(StableJSON.quote($0)): \(d[$0]!.render(indent: indent + 1))" }.joined(separator: ",\n")
+                + "\n\(pad)}"
         case .array(let a):
             if a.isEmpty { return "[]" }
             return "[\n" + a.map { inner + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)]"
@@ -91,8 +92,10 @@ public enum SharingReport {
     public static func json(_ r: SharingResult, inputs: [(role: String, name: String, sha256: String)]) -> String {
         let p = r.proposal
         func conflict(_ c: Conflict) -> StableJSON {
-            var o: [String: StableJSON] = ["kind": .string(c.kind.rawValue), "victim": .string(c.aID), "severity": .string(c.severity.rawValue),
-                                           "explanation": .string(c.explanation)]
+            var o: [String: StableJSON] = [
+                "kind": .string(c.kind.rawValue), "victim": .string(c.aID), "severity": .string(c.severity.rawValue),
+                "explanation": .string(c.explanation)
+            ]
             o["interferer"] = c.bID.map { .string($0) } ?? .null
             o["other"] = c.cID.map { .string($0) } ?? .null
             o["margin_db"] = c.marginDB.map { StableJSON.num($0, 2) } ?? .null
@@ -100,57 +103,82 @@ public enum SharingReport {
             return .object(o)
         }
         let checks: [StableJSON] = r.checks.map { c in
-            .object(["id": .string(c.id), "title": .string(c.title), "outcome": .string(c.outcome.rawValue), "summary": .string(c.summary),
-                     "figures": .array(c.figures.map(figure)),
-                     "details": .array(c.details.map { .string($0) })])
+            .object([
+                "id": .string(c.id), "title": .string(c.title), "outcome": .string(c.outcome.rawValue), "summary": .string(c.summary),
+                "figures": .array(c.figures.map(figure)),
+                "details": .array(c.details.map { .string($0) })
+            ])
         }
         let gains: [StableJSON] = r.gains.map { g in
-            .object(["technology": .string(g.technology.rawValue), "villages_in_area": .int(g.villagesInArea),
-                     "new_villages_province": .int(g.newVillagesProvince), "new_population_province": .int(g.newPopulationProvince),
-                     "new_villages_operator": .int(g.newVillagesOperator), "new_population_operator": .int(g.newPopulationOperator),
-                     "proposal_area_km2": .num(g.proposalAreaKm2, 2), "new_area_province_km2": .num(g.newAreaProvinceKm2, 2),
-                     "new_area_operator_km2": .num(g.newAreaOperatorKm2, 2), "own_overlap_share": .num(g.ownOverlapShare, 4),
-                     "others_overlap_share": .num(g.othersOverlapShare, 4)])
+            .object([
+                "technology": .string(g.technology.rawValue), "villages_in_area": .int(g.villagesInArea),
+                "new_villages_province": .int(g.newVillagesProvince), "new_population_province": .int(g.newPopulationProvince),
+                "new_villages_operator": .int(g.newVillagesOperator), "new_population_operator": .int(g.newPopulationOperator),
+                "proposal_area_km2": .num(g.proposalAreaKm2, 2), "new_area_province_km2": .num(g.newAreaProvinceKm2, 2),
+                "new_area_operator_km2": .num(g.newAreaOperatorKm2, 2), "own_overlap_share": .num(g.ownOverlapShare, 4),
+                "others_overlap_share": .num(g.othersOverlapShare, 4)
+            ])
         }
         let villages: [StableJSON] = r.villagesGained.map { v in
-            .object(["id": .string(v.village.id), "name": .string(v.village.name), "commune": .string(v.village.commune),
-                     "district": .string(v.village.district), "population": .int(v.village.population),
-                     "technology": .string(v.technology.rawValue), "new_for_province": .bool(v.newForProvince),
-                     "metric_dbm": v.metricDBm.map { StableJSON.num($0, 1) } ?? .null])
+            .object([
+                "id": .string(v.village.id), "name": .string(v.village.name), "commune": .string(v.village.commune),
+                "district": .string(v.village.district), "population": .int(v.village.population),
+                "technology": .string(v.technology.rawValue), "new_for_province": .bool(v.newForProvince),
+                "metric_dbm": v.metricDBm.map { StableJSON.num($0, 1) } ?? .null
+            ])
         }
         let e = r.exposure
         let root: StableJSON = .object([
             "tool": .string("tanso share-check"),
-            "proposal": .object(["id": .string(r.proposalID), "operator": .string(p.operatorName), "kind": .string(p.kind.rawValue),
-                                 "transmitters": .array(r.proposed.map { t in
-                                     .object(["id": .string(t.id), "technology": .string(t.technology.rawValue),
-                                              "frequency_mhz": .num(t.frequencyMHz, 3), "bandwidth_mhz": .num(t.bandwidthMHz, 3),
-                                              "eirp_dbm": .num(t.eirpDBm, 2), "antenna_height_m": .num(t.antennaHeightM, 2),
-                                              "azimuth_deg": t.azimuthDeg.map { StableJSON.num($0, 1) } ?? .null]) }),
-                                 "assignments": .array(r.proposedAssignments.map { a in
-                                     .object(["id": .string(a.id), "service": .string(a.service), "tx_frequency_mhz": .num(a.tx.centreMHz, 4),
-                                              "bandwidth_khz": .num(a.tx.bandwidthKHz, 3),
-                                              "rx_frequency_mhz": a.rx.map { StableJSON.num($0.centreMHz, 4) } ?? .null]) })]),
-            "tower": .object(["id": .string(r.tower.id), "latitude": .num(r.tower.latitude, 6), "longitude": .num(r.tower.longitude, 6),
-                              "height_m": .num(r.tower.heightM, 2), "operators": .array(r.tower.operators.map { .string($0) }),
-                              "existing_transmitters": .int(r.existingOnTower.count)]),
+            "proposal": .object([
+                "id": .string(r.proposalID), "operator": .string(p.operatorName), "kind": .string(p.kind.rawValue),
+                "transmitters": .array(
+                    r.proposed.map { t in
+                        .object([
+                            "id": .string(t.id), "technology": .string(t.technology.rawValue),
+                            "frequency_mhz": .num(t.frequencyMHz, 3), "bandwidth_mhz": .num(t.bandwidthMHz, 3),
+                            "eirp_dbm": .num(t.eirpDBm, 2), "antenna_height_m": .num(t.antennaHeightM, 2),
+                            "azimuth_deg": t.azimuthDeg.map { StableJSON.num($0, 1) } ?? .null
+                        ])
+                    }),
+                "assignments": .array(
+                    r.proposedAssignments.map { a in
+                        .object([
+                            "id": .string(a.id), "service": .string(a.service), "tx_frequency_mhz": .num(a.tx.centreMHz, 4),
+                            "bandwidth_khz": .num(a.tx.bandwidthKHz, 3),
+                            "rx_frequency_mhz": a.rx.map { StableJSON.num($0.centreMHz, 4) } ?? .null
+                        ])
+                    })
+            ]),
+            "tower": .object([
+                "id": .string(r.tower.id), "latitude": .num(r.tower.latitude, 6), "longitude": .num(r.tower.longitude, 6),
+                "height_m": .num(r.tower.heightM, 2), "operators": .array(r.tower.operators.map { .string($0) }),
+                "existing_transmitters": .int(r.existingOnTower.count)
+            ]),
             "verdict": .string(r.verdict.rawValue),
             "reasons": .array(r.reasons.map { .string($0) }),
             "checks": .array(checks),
-            "shareable_towers": .array(r.shareableTowers.map { .object(["id": .string($0.tower.id), "distance_m": .num($0.distanceM, 1),
-                                                                         "height_m": .num($0.tower.heightM, 2),
-                                                                         "operators": .array($0.tower.operators.map { .string($0) })]) }),
+            "shareable_towers": .array(
+                r.shareableTowers.map {
+                    .object([
+                        "id": .string($0.tower.id), "distance_m": .num($0.distanceM, 1),
+                        "height_m": .num($0.tower.heightM, 2),
+                        "operators": .array($0.tower.operators.map { .string($0) })
+                    ])
+                }),
             "coverage": .array(gains),
             "villages_gained": .array(villages),
             "conflicts": .array(r.conflicts.map(conflict)),
             "intermodulation": .object(["new": .array(r.intermodulation.map(conflict)), "existing": .array(r.intermodulationExisting.map(conflict))]),
-            "exposure": .object(["limits": .string(r.settings.limits.name), "boresight_distance_m": .num(e.boresightDistanceM, 2),
-                                 "horizontal_distance_m": .num(e.horizontalDistanceM, 2), "ground_ratio": .num(e.groundRatio, 5),
-                                 "ground_distance_m": .num(e.groundDistanceM, 1),
-                                 "building_ratio": e.buildingRatio.map { StableJSON.num($0, 5) } ?? .null,
-                                 "unlisted": .array(e.unlisted.map { .string($0) })]),
+            "exposure": .object([
+                "limits": .string(r.settings.limits.name), "boresight_distance_m": .num(e.boresightDistanceM, 2),
+                "horizontal_distance_m": .num(e.horizontalDistanceM, 2), "ground_ratio": .num(e.groundRatio, 5),
+                "ground_distance_m": .num(e.groundDistanceM, 1),
+                "building_ratio": e.buildingRatio.map { StableJSON.num($0, 5) } ?? .null,
+                "unlisted": .array(e.unlisted.map { .string($0) })
+            ]),
             "inputs": .array(inputs.map { .object(["role": .string($0.role), "file": .string($0.name), "sha256": .string($0.sha256)]) }),
-            "skipped_rows": .array(r.skippedRows.map { .string($0) }),
+            "skipped_rows": .array(r.skippedRows.map { .string($0) })
         ])
         return root.render() + "\n"
     }
@@ -213,7 +241,8 @@ public enum SharingReport {
         let ly = top + ph + 10, op = ascii(r.proposal.operatorName).uppercased()
         let items: [((UInt8, UInt8, UInt8), String)] = [
             (colors[2]!, "COVERED BY \(op) BEFORE"), (colors[1]!, "COVERED BY OTHER OPERATORS ONLY"),
-            (colors[3]!, "NEW: NO OPERATOR BEFORE"), (colors[4]!, "NEW FOR \(op), OTHERS BEFORE")]
+            (colors[3]!, "NEW: NO OPERATOR BEFORE"), (colors[4]!, "NEW FOR \(op), OTHERS BEFORE")
+        ]
         for (i, it) in items.enumerated() {
             let x = gap + (i % 2) * (pw + gap), y = ly + 16 * (i / 2)
             for dy in 0..<10 { for dx in 0..<18 { img.set(x + dx, y + dy, it.0) } }
@@ -244,26 +273,26 @@ public enum SharingReport {
         let p = r.proposal
         func badge(_ o: CheckOutcome) -> String { "<span class=\"o \(o.rawValue)\">\(o.rawValue.uppercased())</span>" }
         var h = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>Share-check \(esc(r.proposalID))</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
-        h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}
-        table{border-collapse:collapse;margin:.6em 0;font-size:.9em} th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}
-        th{background:#f1f3f5} td.n{text-align:right;font-variant-numeric:tabular-nums}
-        .o{display:inline-block;padding:.05em .5em;border-radius:4px;font-weight:700;font-size:.85em;color:#fff}
-        .o.pass{background:#1a7f37} .o.review{background:#b26a00} .o.fail{background:#c62828}
-        .verdict{font-size:1.3em;margin:.6em 0;padding:.6em 1em;border:2px solid #ccc;border-radius:6px}
-        .muted{color:#666;font-size:.9em} figure{margin:1em 0} figcaption{color:#555;font-size:.9em} img{max-width:100%;border:1px solid #ccc}
-        ul.d{margin:.2em 0;padding-left:1.2em;font-size:.85em;color:#444}
-        </style></head><body>
-        <h1>Infrastructure sharing check: \(esc(r.proposalID))</h1>
-        <p class="muted">\(esc(p.operatorName)) proposes \(p.kind == .coLocation ? "to co-locate on the existing tower <b>\(esc(r.tower.id))</b> (\(esc(r.tower.operators.joined(separator: ", "))))" : "a <b>new tower</b> \(esc(r.tower.id)), \(SharingCheck.f1(r.tower.heightM)) m")
-        at \(String(format: "%.5f", r.tower.latitude)) N, \(String(format: "%.5f", r.tower.longitude)) E, with \(r.proposed.count) transmitter(s).</p>
-        <div class="verdict">Verdict: \(badge(r.verdict))<ul class="d">\(r.reasons.map { "<li>\(esc($0))</li>" }.joined())</ul></div>
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Share-check \(esc(r.proposalID))</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
+            h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}
+            table{border-collapse:collapse;margin:.6em 0;font-size:.9em} th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}
+            th{background:#f1f3f5} td.n{text-align:right;font-variant-numeric:tabular-nums}
+            .o{display:inline-block;padding:.05em .5em;border-radius:4px;font-weight:700;font-size:.85em;color:#fff}
+            .o.pass{background:#1a7f37} .o.review{background:#b26a00} .o.fail{background:#c62828}
+            .verdict{font-size:1.3em;margin:.6em 0;padding:.6em 1em;border:2px solid #ccc;border-radius:6px}
+            .muted{color:#666;font-size:.9em} figure{margin:1em 0} figcaption{color:#555;font-size:.9em} img{max-width:100%;border:1px solid #ccc}
+            ul.d{margin:.2em 0;padding-left:1.2em;font-size:.85em;color:#444}
+            </style></head><body>
+            <h1>Infrastructure sharing check: \(esc(r.proposalID))</h1>
+            <p class="muted">\(esc(p.operatorName)) proposes \(p.kind == .coLocation ? "to co-locate on the existing tower <b>\(esc(r.tower.id))</b> (\(esc(r.tower.operators.joined(separator: ", "))))" : "a <b>new tower</b> \(esc(r.tower.id)), \(SharingCheck.f1(r.tower.heightM)) m")
+            at \(String(format: "%.5f", r.tower.latitude)) N, \(String(format: "%.5f", r.tower.longitude)) E, with \(r.proposed.count) transmitter(s).</p>
+            <div class="verdict">Verdict: \(badge(r.verdict))<ul class="d">\(r.reasons.map { "<li>\(esc($0))</li>" }.joined())</ul></div>
 
-        """
+            """
         h += "<h2>Checks</h2>\n<table><tr><th>check</th><th>outcome</th><th>why</th><th>figures</th></tr>\n"
         for c in r.checks where c.id != "verdict" {
             let figs = c.figures.map { "\(esc($0.name)): <b>\(esc(text($0.value)))</b>\($0.unit.isEmpty ? "" : " " + esc($0.unit))" }.joined(separator: "<br>")
@@ -278,23 +307,31 @@ public enum SharingReport {
         }
         h += "</table>\n"
         if !r.skippedRows.isEmpty {
-            h += "<h2>Input rows skipped (--skip-invalid)</h2>\n<p>\(r.skippedRows.count) invalid row(s) of the input files were left out; every check ran without them, so the verdict is at most REVIEW.</p>\n<ul class=\"d\">"
+            h +=
+                "<h2>Input rows skipped (--skip-invalid)</h2>\n<p>\(r.skippedRows.count) invalid row(s) of the input files were left out; every check ran without them, so the verdict is at most REVIEW.</p>\n<ul class=\"d\">"
             h += r.skippedRows.map { "<li>" + esc($0) + "</li>" }.joined() + "</ul>\n"
         }
-        h += "<p class=\"muted\">Outcomes: PASS — nothing to object; REVIEW — the regulator should look at the reason given; FAIL — the proposal cannot be accepted as it stands. The verdict is the worst outcome.</p>\n"
+        h +=
+            "<p class=\"muted\">Outcomes: PASS — nothing to object; REVIEW — the regulator should look at the reason given; FAIL — the proposal cannot be accepted as it stands. The verdict is the worst outcome.</p>\n"
 
         if let png = mapPNG {
-            h += "<h2>Coverage before and after</h2>\n<figure><img alt=\"coverage before and after the proposal\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
-            h += "<figcaption>Coverage of the proposal's technologies (\(esc(Set(r.proposed.map(\.technology)).sorted().map(\.rawValue).joined(separator: ", ")))) in each technology's metric, "
-            h += "±\(SharingCheck.f1(r.settings.coverageRadiusKm)) km around the tower, over a hillshade of the terrain when a DEM is given. Left: the existing network; right: with the proposal.</figcaption></figure>\n"
+            h +=
+                "<h2>Coverage before and after</h2>\n<figure><img alt=\"coverage before and after the proposal\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+            h +=
+                "<figcaption>Coverage of the proposal's technologies (\(esc(Set(r.proposed.map(\.technology)).sorted().map(\.rawValue).joined(separator: ", ")))) in each technology's metric, "
+            h +=
+                "±\(SharingCheck.f1(r.settings.coverageRadiusKm)) km around the tower, over a hillshade of the terrain when a DEM is given. Left: the existing network; right: with the proposal.</figcaption></figure>\n"
         }
 
-        h += "<h2>Coverage gain per technology</h2>\n<table><tr><th>technology</th><th class=n>villages newly covered (no operator before)</th><th class=n>population</th>"
-        h += "<th class=n>villages new for \(esc(p.operatorName))</th><th class=n>population</th><th class=n>proposal's area km²</th><th class=n>new area km² (no operator)</th>"
+        h +=
+            "<h2>Coverage gain per technology</h2>\n<table><tr><th>technology</th><th class=n>villages newly covered (no operator before)</th><th class=n>population</th>"
+        h +=
+            "<th class=n>villages new for \(esc(p.operatorName))</th><th class=n>population</th><th class=n>proposal's area km²</th><th class=n>new area km² (no operator)</th>"
         h += "<th class=n>new area km² (\(esc(p.operatorName)))</th><th class=n>overlap own %</th><th class=n>overlap others %</th></tr>\n"
         for g in r.gains {
             h += "<tr><td>\(g.technology.rawValue)</td><td class=n>\(g.newVillagesProvince)</td><td class=n>\(ComplianceHTML.fmt(g.newPopulationProvince))</td>"
-            h += "<td class=n>\(g.newVillagesOperator)</td><td class=n>\(ComplianceHTML.fmt(g.newPopulationOperator))</td><td class=n>\(SharingCheck.f2(g.proposalAreaKm2))</td>"
+            h +=
+                "<td class=n>\(g.newVillagesOperator)</td><td class=n>\(ComplianceHTML.fmt(g.newPopulationOperator))</td><td class=n>\(SharingCheck.f2(g.proposalAreaKm2))</td>"
             h += "<td class=n>\(SharingCheck.f2(g.newAreaProvinceKm2))</td><td class=n>\(SharingCheck.f2(g.newAreaOperatorKm2))</td>"
             h += "<td class=n>\(SharingCheck.pct(g.ownOverlapShare))</td><td class=n>\(SharingCheck.pct(g.othersOverlapShare))</td></tr>\n"
         }
@@ -304,27 +341,35 @@ public enum SharingReport {
         if r.villagesGained.isEmpty {
             h += "<p>No village becomes covered by \(esc(p.operatorName)).</p>\n"
         } else {
-            h += "<table><tr><th>technology</th><th>village</th><th>commune</th><th>district</th><th class=n>population</th><th>before</th><th class=n>signal after (metric dBm)</th></tr>\n"
+            h +=
+                "<table><tr><th>technology</th><th>village</th><th>commune</th><th>district</th><th class=n>population</th><th>before</th><th class=n>signal after (metric dBm)</th></tr>\n"
             for v in r.villagesGained {
-                h += "<tr><td>\(v.technology.rawValue)</td><td>\(esc(v.village.name)) (\(esc(v.village.id)))</td><td>\(esc(v.village.commune))</td><td>\(esc(v.village.district))</td>"
+                h +=
+                    "<tr><td>\(v.technology.rawValue)</td><td>\(esc(v.village.name)) (\(esc(v.village.id)))</td><td>\(esc(v.village.commune))</td><td>\(esc(v.village.district))</td>"
                 h += "<td class=n>\(ComplianceHTML.fmt(v.village.population))</td><td>\(v.newForProvince ? "no operator" : "other operators only")</td>"
                 h += "<td class=n>\(v.metricDBm.map { String(format: "%.1f", $0) } ?? "–")</td></tr>\n"
             }
             h += "</table>\n"
         }
 
-        h += "<h2>Transmitters and assignments</h2>\n<table><tr><th>id</th><th>tech</th><th class=n>MHz</th><th class=n>MHz wide</th><th class=n>EIRP dBm</th><th class=n>height m</th><th class=n>azimuth</th><th>assignment</th><th class=n>receive MHz</th></tr>\n"
+        h +=
+            "<h2>Transmitters and assignments</h2>\n<table><tr><th>id</th><th>tech</th><th class=n>MHz</th><th class=n>MHz wide</th><th class=n>EIRP dBm</th><th class=n>height m</th><th class=n>azimuth</th><th>assignment</th><th class=n>receive MHz</th></tr>\n"
         for (t, a) in zip(r.proposed, r.proposedAssignments) {
-            h += "<tr><td>\(esc(t.id))</td><td>\(t.technology.rawValue)</td><td class=n>\(String(format: "%.3f", t.frequencyMHz))</td><td class=n>\(String(format: "%.3f", t.bandwidthMHz))</td>"
-            h += "<td class=n>\(SharingCheck.f1(t.eirpDBm))</td><td class=n>\(SharingCheck.f1(t.antennaHeightM))</td><td class=n>\(t.azimuthDeg.map { SharingCheck.f1($0) } ?? "omni")</td>"
+            h +=
+                "<tr><td>\(esc(t.id))</td><td>\(t.technology.rawValue)</td><td class=n>\(String(format: "%.3f", t.frequencyMHz))</td><td class=n>\(String(format: "%.3f", t.bandwidthMHz))</td>"
+            h +=
+                "<td class=n>\(SharingCheck.f1(t.eirpDBm))</td><td class=n>\(SharingCheck.f1(t.antennaHeightM))</td><td class=n>\(t.azimuthDeg.map { SharingCheck.f1($0) } ?? "omni")</td>"
             h += "<td>\(esc(a.id)) (\(esc(a.service)))</td><td class=n>\(a.rx.map { String(format: "%.3f", $0.centreMHz) } ?? "–")</td></tr>\n"
         }
-        h += "</table>\n<p class=\"muted\">Already on the tower: \(r.existingOnTower.count) transmitter(s)\(r.existingOnTower.isEmpty ? "" : " — " + esc(r.existingOnTower.map(\.id).joined(separator: ", "))).</p>\n"
+        h +=
+            "</table>\n<p class=\"muted\">Already on the tower: \(r.existingOnTower.count) transmitter(s)\(r.existingOnTower.isEmpty ? "" : " — " + esc(r.existingOnTower.map(\.id).joined(separator: ", "))).</p>\n"
 
         h += "<h2>Inputs and method</h2>\n<table><tr><th>role</th><th>file</th><th>SHA-256</th></tr>\n"
         for i in inputs { h += "<tr><td>\(esc(i.role))</td><td>\(esc(i.name))</td><td><code>\(esc(i.sha256))</code></td></tr>\n" }
-        h += "</table>\n<p class=\"muted\">Coverage: tanso's coverage engine (model \(esc(r.settings.study.model)), \(Int(r.settings.study.resolutionM)) m cells), "
-        h += "thresholds in each technology's metric (RxLev, RSCP, RSRP, SS-RSRP). Interference and intermodulation: tanso's register checks (as tanso conflicts). "
+        h +=
+            "</table>\n<p class=\"muted\">Coverage: tanso's coverage engine (model \(esc(r.settings.study.model)), \(Int(r.settings.study.resolutionM)) m cells), "
+        h +=
+            "thresholds in each technology's metric (RxLev, RSCP, RSRP, SS-RSRP). Interference and intermodulation: tanso's register checks (as tanso conflicts). "
         h += "Exposure: far-field power density S = EIRP·G/(4πr²), exposure ratios summed over frequencies against \(esc(r.settings.limits.name)). "
         h += "Towers' heights are the highest antenna on them plus \(SharingCheck.f1(r.settings.towerHeadroomM)) m. See tanso share-check --help.</p>\n"
         h += "</body></html>\n"

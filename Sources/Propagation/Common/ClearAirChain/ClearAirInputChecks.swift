@@ -6,9 +6,11 @@ extension ClearAirChain {
     /// Terminal coordinates in degrees: latitudes in [−90, 90], longitudes in `longitudeRangeDeg` (P.1812 accepts
     /// [−360, 360], P.452 [−180, 360]).
     @inline(__always)
-    static func checkTerminalCoordinates(model m: String, txLatitudeDeg: Double, txLongitudeDeg: Double,
-                                         rxLatitudeDeg: Double, rxLongitudeDeg: Double,
-                                         longitudeRangeDeg lon: ClosedRange<Double>) throws {
+    static func checkTerminalCoordinates(
+        model m: String, txLatitudeDeg: Double, txLongitudeDeg: Double,
+        rxLatitudeDeg: Double, rxLongitudeDeg: Double,
+        longitudeRangeDeg lon: ClosedRange<Double>
+    ) throws {
         try ModelInputError.check(m, "tx_latitude_deg", txLatitudeDeg, -90, 90, unit: "°")
         try ModelInputError.check(m, "rx_latitude_deg", rxLatitudeDeg, -90, 90, unit: "°")
         try ModelInputError.check(m, "tx_longitude_deg", txLongitudeDeg, lon.lowerBound, lon.upperBound, unit: "°")
