@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import TestSupport
 import Geo
 
 /// End-to-end tests of the `tanso` executable: exit codes, help, errors, and the contents of the products.
@@ -12,15 +13,7 @@ final class CLITests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    var executable: URL {
-        let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [
-            Bundle.main.bundleURL.appendingPathComponent("tanso"), bundleDir.appendingPathComponent("tanso"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")
-        ]
-        where FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        return bundleDir.appendingPathComponent("tanso")
-    }
+    var executable: URL { TansoExecutable.url }
 
     @discardableResult
     func run(_ args: [String]) throws -> (code: Int32, out: String, err: String) {
