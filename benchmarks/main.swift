@@ -30,10 +30,19 @@ if want("coverage") || wanted.contains("coverage-exact") {
     do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) } catch { print("coverage benchmark failed: \(error)") }
 }
 
+// Figures of the groups run now replace theirs in latest.json; the figures of groups not run are kept, so running
+// one group never erases the others' record.
+let out = URL(fileURLWithPath: "benchmarks/results/latest.json")
+var merged: [String: Any] = [:]
+if let data = try? Data(contentsOf: out), let old = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { merged = old }
+for f in figures { merged[f.name] = ["value": Double(String(format: "%.4g", f.value)) ?? f.value, "unit": f.unit] }
 var json = "{\n"
-json += figures.map { "  \"\($0.name)\": {\"value\": \(String(format: "%.4g", $0.value)), \"unit\": \"\($0.unit)\"}" }.joined(separator: ",\n")
+json += merged.keys.sorted().map { key -> String in
+    let entry = merged[key] as? [String: Any] ?? [:]
+    let value = (entry["value"] as? Double).map { String(format: "%.4g", $0) } ?? "null"
+    return "  \"\(key)\": {\"value\": \(value), \"unit\": \"\(entry["unit"] as? String ?? "")\"}"
+}.joined(separator: ",\n")
 json += "\n}\n"
 for f in figures { print("\(f.name): \(String(format: "%.4g", f.value)) \(f.unit)") }
-let out = URL(fileURLWithPath: "benchmarks/results/latest.json")
 try? FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
 try? json.write(to: out, atomically: true, encoding: .utf8)
