@@ -1,6 +1,7 @@
 # tanso: the two commands of the README.
 #   make demo   install what is missing, build (release), run the demo on data/, products in out/demo/
 #   make test   install what is missing, run the test suite
+#   make slurm      build, then the coverage of the sample province as a Slurm array job on a private one-node cluster
 #   make notebooks   build, then execute every notebooks/*.ipynb headless in .venv-notebooks/ (fails on any error)
 SWIFT ?= swift
 PYTHON ?= python3
@@ -14,7 +15,7 @@ HOST_CPU := $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2
 BENCH_CPU ?= $(HOST_CPU)
 cpu_flags = $(if $(1),-Xswiftc -target-cpu -Xswiftc $(1) -Xcc -march=$(1))
 
-.PHONY: demo test build deps bench map clean notebooks lint format
+.PHONY: demo test build deps bench map clean notebooks lint format slurm
 
 deps:
 	@./scripts/install-deps
@@ -47,6 +48,11 @@ $(NOTEBOOK_VENV)/.installed: notebooks/requirements.txt
 	$(PYTHON) -m venv $(NOTEBOOK_VENV)
 	$(NOTEBOOK_VENV)/bin/pip install --disable-pip-version-check -q --only-binary=:all: -r notebooks/requirements.txt
 	touch $@
+
+# A real Slurm run: a private single-node cluster, the sample province as 4 shards + a merge job, products compared
+# byte for byte with a single run, daemons stopped (scripts/slurm-local; needs root).
+slurm: build
+	./scripts/slurm-local
 
 # Refresh the map shown in the README from the demo's products.
 map: demo

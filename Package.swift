@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo", "Radio"]),
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports", "Analysis", "Radio"]),
         // Seeded, time-boxed fuzzing of every loader (TANSO_FUZZ_SECONDS, default 30 in total).
         .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "Records", "Radio", "Analysis", "Geo"]),
     ],

@@ -2,6 +2,7 @@
 // regulator can keep with its results and run again).
 import Foundation
 import Radio
+import Geo
 
 public struct CoverageStudy: Sendable, Codable, Equatable {
     /// Area of interest in WGS84 degrees.
@@ -112,4 +113,20 @@ public struct StudyError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension CoverageStudy {
+    /// The number of grid cells a transmitter at (`latitude`, `longitude`) can reach: the cells of the study area
+    /// inside the square of half-side `maxRadiusKm` around it, at least 1. The cost estimate that balances
+    /// `--shard` (the model's cost per cell is the same for every transmitter of a study, so it cancels).
+    public func estimatedCells(latitude: Double, longitude: Double) -> Double {
+        let dLat = Geodesy.degreesLatitude(km: maxRadiusKm)
+        let dLon = Geodesy.degreesLongitude(km: maxRadiusKm, atLatitudeDeg: latitude, cosFloor: 0.01)
+        let w = max(west, longitude - dLon), e = min(east, longitude + dLon)
+        let s = max(south, latitude - dLat), n = min(north, latitude + dLat)
+        guard e > w, n > s else { return 1 }
+        let (xKm, yKm) = Geodesy.localOffsetKm(dLonDeg: e - w, dLatDeg: n - s, atLatitudeDeg: (s + n) / 2)
+        let cellKm = resolutionM / 1000
+        return max(1, (xKm / cellKm).rounded(.up) * (yKm / cellKm).rounded(.up))
+    }
 }

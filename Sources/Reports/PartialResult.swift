@@ -1,6 +1,6 @@
-// Scale-out: a shard computes a deterministic subset of the transmitters (`--shard I/N`: every transmitter whose
-// 0-based index i in the input has i mod N = I − 1) and writes its composite layers as a partial result; `merge`
-// combines the partials into the layers a single run would have computed, bit for bit:
+// Scale-out: a shard computes a deterministic subset of the transmitters (`--shard I/N`: the transmitters are split
+// into N sets of about equal estimated cost, see `indices(shard:of:costs:)`) and writes its composite layers as a
+// partial result; `merge` combines the partials into the layers a single run would have computed, bit for bit:
 //   best signal  = the maximum over shards; best server = the server of that maximum, the lowest transmitter index
 //                  on ties (a single run visits transmitters in input order and keeps the first maximum);
 //   server count = the sum; per-service best = the maximum (a service's transmitters may span shards).
@@ -24,9 +24,29 @@ public enum PartialResult {
     /// Nodata of the partial ground-height raster (no real ground is 32,767 m below the geoid).
     static let groundNodata: Float = -32_767
 
-    /// The transmitter indices of shard `index` (1-based) of `count`.
-    public static func indices(shard index: Int, of count: Int, transmitters n: Int) -> [Int] {
-        (0..<n).filter { $0 % count == index - 1 }
+    /// The transmitter indices of shard `index` (1-based) of `count`, in ascending order, balanced by cost.
+    ///
+    /// Rule (longest processing time first, deterministic): transmitters are taken by decreasing cost, ties by
+    /// input index, and each goes to the shard whose total cost is smallest so far, ties to the lowest shard. The
+    /// largest shard then exceeds the mean by at most one transmitter's cost. The same costs give the same split on
+    /// every machine; `costs[i]` is transmitter i's estimate (e.g. `CoverageStudy.estimatedCells`).
+    public static func indices(shard index: Int, of count: Int, costs: [Double]) -> [Int] {
+        partition(costs: costs, into: count)[index - 1]
+    }
+
+    /// Every shard's transmitter indices (ascending within a shard), by the rule of `indices(shard:of:costs:)`.
+    public static func partition(costs: [Double], into count: Int) -> [[Int]] {
+        precondition(count >= 1)
+        let order = costs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
+        var load = [Double](repeating: 0, count: count)
+        var shards = [[Int]](repeating: [], count: count)
+        for i in order {
+            var target = 0
+            for s in 1..<count where load[s] < load[target] { target = s }
+            load[target] += costs[i]
+            shards[target].append(i)
+        }
+        return shards.map { $0.sorted() }
     }
 
     /// Writes the layers of `result` (computed for `globalIndices` of the full list) into `directory`/partial (the

@@ -41,7 +41,7 @@ enum CoverageCommand {
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
         .value("threshold", "TECH=DBM,...", "override coverage thresholds (total channel power), e.g. 4G=-85,5G=-80"),
-        .value("shard", "I/N", "compute only shard I of N (transmitters i with i mod N = I − 1) into a partial result for tanso merge"),
+        .value("shard", "I/N", "compute only shard I of N (the transmitters split into N sets of equal estimated cost) into a partial result for tanso merge"),
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
@@ -234,7 +234,8 @@ enum CoverageCommand {
     ) throws -> String {
         var subset = transmitters, indices = Array(transmitters.indices)
         if let shard {
-            indices = PartialResult.indices(shard: shard.index, of: shard.count, transmitters: transmitters.count)
+            let costs = transmitters.map { study.estimatedCells(latitude: $0.latitude, longitude: $0.longitude) }
+            indices = PartialResult.indices(shard: shard.index, of: shard.count, costs: costs)
             guard !indices.isEmpty else {
                 throw InputError("shard \(shard.index)/\(shard.count) has no transmitters: there are only \(transmitters.count); use N ≤ \(transmitters.count)")
             }
@@ -398,8 +399,9 @@ enum MergeCommand {
         summary: "Combine the partial results of sharded coverage runs into the products of a single run.",
         options: options,
         details: """
-            Shards split a study's transmitters deterministically: shard I of N computes every transmitter whose index i
-            (0-based, input order) has i mod N = I − 1. Each shard writes partial layers and a run record; merge checks
+            Shards split a study's transmitters deterministically into N sets of equal estimated cost (the cells each
+            transmitter reaches in the area; largest first, each to the least loaded shard, ties by input order). Each
+            shard writes partial layers and a run record (its transmitter indices included); merge checks
             that the parts belong to one study (same study, grid, input checksums, every shard once) and writes exactly
             the rasters a single run writes (best signal = maximum, best server = its transmitter, lowest index on ties,
             server count = sum, per-service maximum), then the polygons, villages, map and record.

@@ -2,6 +2,8 @@ import XCTest
 import Foundation
 import Geo
 import Reports
+import Radio
+import Analysis
 
 /// Scale-out and provenance: shards merged equal a single run byte for byte; the run record carries checksums;
 /// the KMZ overlay is a real KMZ.
@@ -145,5 +147,46 @@ extension CLITests {
         var i = 0
         while i < big.count { let n = min(777, big.count - i); s.update(big[i..<(i + n)]); i += n }
         XCTAssertEqual(s.finalize(), SHA256.hex(of: big))
+    }
+}
+
+/// `--shard I/N` splits by estimated cost: every transmitter in exactly one shard, the largest shard within one
+/// transmitter's cost of the mean, the same split every time; the cost is the cells a transmitter can reach.
+final class ShardBalanceTests: XCTestCase {
+    func testPartitionCoversEveryTransmitterOnceAndBalancesCost() {
+        var g = SplitMix64(seed: 21)
+        // Skewed costs, as in a province: many small rural sectors, a few big ones, in an order where i mod N is
+        // badly unbalanced (every 4th transmitter is a big one).
+        let costs = (0..<400).map { i -> Double in i % 4 == 0 ? 40_000 + Double(g.next() % 10_000) : 500 + Double(g.next() % 2_000) }
+        for n in [1, 2, 3, 4, 7, 16] {
+            let shards = PartialResult.partition(costs: costs, into: n)
+            XCTAssertEqual(shards.count, n)
+            XCTAssertEqual(shards.flatMap { $0 }.sorted(), Array(costs.indices), "every transmitter exactly once (N = \(n))")
+            for s in shards { XCTAssertEqual(s, s.sorted(), "ascending within a shard") }
+            let loads = shards.map { $0.reduce(0) { $0 + costs[$1] } }
+            let mean = costs.reduce(0, +) / Double(n)
+            XCTAssertLessThanOrEqual(loads.max()!, mean + costs.max()!, "N = \(n): largest shard \(loads.max()!) vs mean \(mean)")
+            XCTAssertEqual(PartialResult.partition(costs: costs, into: n), shards, "deterministic")
+            for i in 1...n { XCTAssertEqual(PartialResult.indices(shard: i, of: n, costs: costs), shards[i - 1]) }
+        }
+        // The index rule it replaces put every big transmitter in shard 1 of 4: four times the work of the others.
+        let byIndex = (0..<4).map { s in costs.indices.filter { $0 % 4 == s }.reduce(0) { $0 + costs[$1] } }
+        let balanced = PartialResult.partition(costs: costs, into: 4).map { $0.reduce(0) { $0 + costs[$1] } }
+        XCTAssertGreaterThan(byIndex.max()! / byIndex.min()!, 5)
+        XCTAssertLessThan(balanced.max()! / balanced.min()!, 1.05, "\(balanced)")
+    }
+
+    func testEstimatedCellsAreTheReachableCellsOfTheArea() {
+        var study = CoverageStudy(west: 106.0, south: 10.0, east: 108.0, north: 12.0)
+        study.resolutionM = 100
+        study.maxRadiusKm = 10
+        // In the middle: the whole 20 × 20 km square, 200 × 200 cells (±1 for rounding up).
+        let centre = study.estimatedCells(latitude: 11.0, longitude: 107.0)
+        XCTAssertEqual(centre, 40_000, accuracy: 500)
+        // At a corner of the area: a quarter of it.
+        let corner = study.estimatedCells(latitude: 12.0, longitude: 108.0)
+        XCTAssertEqual(corner / centre, 0.25, accuracy: 0.01)
+        // Outside the area by more than the radius: nothing to compute, cost 1.
+        XCTAssertEqual(study.estimatedCells(latitude: 13.0, longitude: 107.0), 1)
     }
 }
