@@ -68,6 +68,21 @@ public struct GridSpec: Sendable, Equatable {
     }
 
     public var cellCount: Int { width * height }
+
+    /// The WGS 84 box holding the whole grid: its rectangle's outline (16 points a side) transformed back.
+    public func geographicBox() throws -> GeographicBox {
+        let t = try CoordinateTransform(from: crs, to: "EPSG:4326")
+        var xs: [Double] = [], ys: [Double] = []
+        let x0 = geoTransform.originX, y0 = geoTransform.originY
+        let x1 = x0 + Double(width) * geoTransform.pixelWidth, y1 = y0 - Double(height) * geoTransform.pixelHeight
+        for i in 0...16 {
+            let f = Double(i) / 16
+            xs += [x0 + f * (x1 - x0), x0 + f * (x1 - x0), x0, x1]
+            ys += [y0, y1, y0 + f * (y1 - y0), y0 + f * (y1 - y0)]
+        }
+        t.transform(xs: &xs, ys: &ys)
+        return GeographicBox(west: xs.min()!, south: ys.min()!, east: xs.max()!, north: ys.max()!)
+    }
     public var resolutionM: Double { geoTransform.pixelWidth }
     public func cellCentre(col: Int, row: Int) -> (x: Double, y: Double) {
         geoTransform.map(col: Double(col) + 0.5, row: Double(row) + 0.5)

@@ -69,7 +69,7 @@ struct CellGeometry: Sendable {
 
     /// Turns DEM coordinates into DEM pixel positions in place and samples the ground there (bilinear).
     private static func sampleGround(dem: ElevationModel, demCol: inout [Double], demRow: inout [Double]) -> [Float] {
-        let n = demCol.count, gt = dem.grid.geoTransform, sampler = dem.sampler
+        let n = demCol.count, gt = dem.geoTransform, sampler = dem.sampler
         var ground = [Float](repeating: .nan, count: n)
         withMutableBuffers(&demCol, &demRow, &ground) { cp, rp, gp in
             let out = UnsafeSendable((cp, rp, gp))

@@ -118,7 +118,7 @@ extension CoverageEngine {
                 r.stride = max(r.stride, ProfileSampling.intervals(distanceM: r.lengths[j], spacingM: spacingM) + 1)
             }
             r.heights = [Double](repeating: .nan, count: count * r.stride)
-            let ends = (x: ex, y: ey), lengths = r.lengths, stride = r.stride, gt = dem.grid.geoTransform, spacingM = spacingM
+            let ends = (x: ex, y: ey), lengths = r.lengths, stride = r.stride, gt = dem.geoTransform, spacingM = spacingM
             withMutableBuffers(&r.heights, &r.steps, &r.firstMissing) { hp, sp, fp in
                 let o = UnsafeSendable((hp, sp, fp))
                 let chunk = 64

@@ -134,9 +134,11 @@ extension CoverageEngine {
                     citySize: .smallMedium, frequencyMHz: tx.frequencyMHz,
                     baseHeightM: tx.antennaHeightM, mobileHeightM: study.receiverHeightM)
             }
-            let site = try demPosition(tx, dem: dem)
             let r = study.maxRadiusKm * 1000
-            let pc = spec.geoTransform.pixel(x: p.x - r, y: p.y + r), pc2 = spec.geoTransform.pixel(x: p.x + r, y: p.y - r)
+            let reach = Self.reach(x: p.x, y: p.y, radiusM: r, spec: spec)
+            // A transmitter that reaches no cell computes nothing: its ground is not needed (and may lie outside
+            // the DEM window of the study, see `terrainWindow`).
+            let site = reach.isEmpty ? (col: 0, row: 0, groundM: 0) : try demPosition(tx, dem: dem)
             // Meridian convergence of the UTM grid at the site (closed form; within 5e-5° of PROJ's proj_factors, GeodesyTests).
             let gamma = Geodesy.UTM.convergenceDeg(longitudeDeg: tx.longitude, latitudeDeg: tx.latitude, centralMeridianDeg: utmZoneCM)
             sectors.append(
@@ -147,11 +149,35 @@ extension CoverageEngine {
                     mechTilt: tx.mechanicalTiltDeg, elecTilt: tx.electricalTiltDeg, radiusM: r,
                     serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
                     threshold: Float(plan.thresholds.threshold(for: tx.technology)),
-                    colMin: max(0, Int(floor(pc.col))), colMax: min(spec.width - 1, Int(floor(pc2.col))),
-                    rowMin: max(0, Int(floor(pc.row))), rowMax: min(spec.height - 1, Int(floor(pc2.row))),
+                    colMin: reach.colMin, colMax: reach.colMax, rowMin: reach.rowMin, rowMax: reach.rowMax,
                     sectorAntenna: nil, gainTable: table, clutterDB: clutter))
         }
         return sectors
+    }
+
+    /// The grid cells (clamped to the grid) inside the square of half-side `radiusM` around the grid-CRS point
+    /// (`x`, `y`); empty when the square misses the grid.
+    static func reach(x: Double, y: Double, radiusM r: Double, spec: GridSpec) -> (colMin: Int, colMax: Int, rowMin: Int, rowMax: Int, isEmpty: Bool) {
+        let pc = spec.geoTransform.pixel(x: x - r, y: y + r), pc2 = spec.geoTransform.pixel(x: x + r, y: y - r)
+        let colMin = max(0, Int(floor(pc.col))), colMax = min(spec.width - 1, Int(floor(pc2.col)))
+        let rowMin = max(0, Int(floor(pc.row))), rowMax = min(spec.height - 1, Int(floor(pc2.row)))
+        return (colMin, colMax, rowMin, rowMax, colMin > colMax || rowMin > rowMax)
+    }
+
+    /// The WGS 84 box of terrain a study samples: its grid, and the sites of the transmitters that reach the grid
+    /// (profiles run between the two). Open the DEM with this window (`ElevationModel(path:window:)`) and memory
+    /// follows the study, not the DEM: the products are the same bit for bit.
+    public static func terrainWindow(study: CoverageStudy, transmitters: [Transmitter]) throws -> GeographicBox {
+        let spec = try GridSpec.utm(west: study.west, south: study.south, east: study.east, north: study.north, resolutionM: study.resolutionM)
+        var box = try spec.geographicBox()
+        let toGrid = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
+        for tx in transmitters {
+            let p = try toGrid.transform(x: tx.longitude, y: tx.latitude)
+            if !reach(x: p.x, y: p.y, radiusM: study.maxRadiusKm * 1000, spec: spec).isEmpty {
+                box = box.including(longitude: tx.longitude, latitude: tx.latitude)
+            }
+        }
+        return box
     }
 
     /// A transmitter's fractional DEM pixel position and ground elevation (zeros without a DEM).
@@ -160,7 +186,7 @@ extension CoverageEngine {
         guard let d = dem.demCoordinates(longitude: tx.longitude, latitude: tx.latitude) else {
             throw StudyError("transmitter \(tx.id): its position cannot be placed in the DEM's CRS")
         }
-        let px = dem.grid.geoTransform.pixel(x: d.x, y: d.y)
+        let px = dem.geoTransform.pixel(x: d.x, y: d.y)
         let h = dem.sampler.sample(col: px.col, row: px.row)
         guard !h.isNaN else {
             throw StudyError("transmitter \(tx.id) at (\(tx.latitude), \(tx.longitude)) has no elevation in \(dem.path) (outside the DEM or nodata)")

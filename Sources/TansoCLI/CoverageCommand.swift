@@ -82,8 +82,10 @@ enum CoverageCommand {
         let villages =
             try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) } ?? []
         TansoCLI.reportSkipped(villageReport, what: "village")
-        let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let study = try buildStudy(a, transmitters: transmitters)
+        // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
+        let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)
+        let dem = try a.string("dem").map { try ElevationModel(path: $0, window: window) }
         let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: a.string("transmitters")!, transmitters: transmitters)
         let txName = URL(fileURLWithPath: a.string("transmitters")!).lastPathComponent
         try TansoCLI.checkPatterns(antennas, transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })

@@ -83,6 +83,7 @@ public enum TansoCLI {
         }
         // GDAL's warnings (collected by Geo instead of dropped) reach the user after the command's own output.
         defer { for w in GDALEnvironment.drainWarnings() { printWarning("GDAL: " + ErrorText.sanitize(w)) } }
+        defer { reportPeakMemory() }
         do {
             return try command.run(Array(args.dropFirst()))
         } catch let e as UsageError {
@@ -97,6 +98,16 @@ public enum TansoCLI {
     /// One readable line naming the file and the cause (ErrorText).
     static func oneLine(_ error: Error) -> String {
         ErrorText.describe(error)
+    }
+
+    /// With TANSO_REPORT_PEAK_RSS set, the peak resident memory of the whole command on stderr (benchmarks and
+    /// the bounded-memory tests read it): `tanso: peak resident memory: 123.4 MB`.
+    static func reportPeakMemory() {
+        guard ProcessInfo.processInfo.environment["TANSO_REPORT_PEAK_RSS"] != nil else { return }
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return }
+        let mb = Double(usage.ru_maxrss) / 1024 // Linux reports kilobytes
+        FileHandle.standardError.write(Data(String(format: "tanso: peak resident memory: %.1f MB\n", mb).utf8))
     }
 
     static func printError(_ message: String) {

@@ -33,10 +33,11 @@ public struct ProfileError: Error, CustomStringConvertible, Sendable {
 }
 
 extension ElevationModel {
-    /// Nominal cell size of the DEM in metres (at its centre for geographic grids).
+    /// Nominal cell size of the DEM in metres (at the whole raster's centre for geographic grids, whatever window is
+    /// held, so that a windowed model samples profiles exactly as the whole one).
     public var cellSizeM: Double {
-        let gt = grid.geoTransform
-        let lat = gt.originY - gt.pixelHeight * Double(grid.height) / 2
+        let gt = geoTransform
+        let lat = gt.originY - gt.pixelHeight * Double(rasterHeight) / 2
         guard isGeographic else { return min(gt.pixelWidth, gt.pixelHeight) }
         let m = Geodesy.localOffsetM(dLonDeg: gt.pixelWidth, dLatDeg: gt.pixelHeight, atLatitudeDeg: lat)
         return min(m.east, m.north)
