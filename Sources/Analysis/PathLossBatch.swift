@@ -58,10 +58,21 @@ public struct PathLossInputError: Error, CustomStringConvertible, Sendable {
 
 public struct PathLossRow: Sendable {
     public let fields: [String: String]
+    /// The heights of `elevations_m`, already read (the streaming reader parses them from bytes, exactly as
+    /// `profile()` would from the text); nil: read from `fields`.
+    let elevationsM: [Double]?
+
     public init(fields: [String: String]) {
         var lower: [String: String] = [:]
         for (k, v) in fields { lower[k.lowercased().trimmingCharacters(in: .whitespaces)] = v.trimmingCharacters(in: .whitespaces) }
         self.fields = lower
+        elevationsM = nil
+    }
+
+    /// A row whose `fields` are already lower-cased and trimmed, with `elevations_m` read into `elevationsM`.
+    init(normalizedFields: [String: String], elevationsM: [Double]?) {
+        fields = normalizedFields
+        self.elevationsM = elevationsM
     }
 
     public var id: String { fields["id"] ?? "" }
@@ -155,6 +166,21 @@ public struct PathLossRow: Sendable {
                 column: "spacing_m", value: raw("spacing_m"), expected: "a spacing > 0 m and at most the longest profile, \(Int(maxM)) m (TANSO_MAX_PROFILE_KM)"
             )
         }
+        let heights = try elevationsM ?? parseElevations()
+        let lengthM = spacing * Double(heights.count - 1)
+        guard lengthM <= maxM else {
+            throw PathLossInputError(
+                column: "spacing_m", value: raw("spacing_m"),
+                expected:
+                    "a profile of at most \(Int(WorkLimits.maxProfileKm)) km (TANSO_MAX_PROFILE_KM); \(heights.count) points at this spacing make \(String(format: "%.6g", lengthM / 1000)) km"
+            )
+        }
+        return TerrainProfile(elevationsM: heights, spacingM: spacing)
+    }
+
+    /// The heights of the `elevations_m` text: decimal numbers within ±20,000 m separated by spaces, tabs or
+    /// semicolons, at least 2 and at most `WorkLimits.maxProfilePoints`.
+    func parseElevations() throws -> [Double] {
         guard let text = raw("elevations_m") else {
             throw PathLossInputError(column: "elevations_m", value: nil, expected: "space-separated terrain heights (m)")
         }
@@ -174,15 +200,7 @@ public struct PathLossRow: Sendable {
         guard heights.count >= 2 else {
             throw PathLossInputError(column: "elevations_m", value: text, expected: "at least 2 heights (transmitter and receiver)")
         }
-        let lengthM = spacing * Double(heights.count - 1)
-        guard lengthM <= maxM else {
-            throw PathLossInputError(
-                column: "spacing_m", value: raw("spacing_m"),
-                expected:
-                    "a profile of at most \(Int(WorkLimits.maxProfileKm)) km (TANSO_MAX_PROFILE_KM); \(heights.count) points at this spacing make \(String(format: "%.6g", lengthM / 1000)) km"
-            )
-        }
-        return TerrainProfile(elevationsM: heights, spacingM: spacing)
+        return heights
     }
 }
 
@@ -273,10 +291,15 @@ public enum PathLossBatch {
 
     /// Formats outcomes as the output CSV.
     public static func format(_ outcomes: [PathLossOutcome]) -> String {
-        CSV.format(
-            header: ["id", "loss_db", "warnings", "error"],
-            rows: outcomes.map {
-                [$0.id, $0.lossDB.map { String(format: "%.4f", $0) } ?? "", $0.warnings.joined(separator: ";"), $0.error ?? ""]
-            })
+        CSV.format(header: ["id", "loss_db", "warnings", "error"], rows: outcomes.map(cells))
+    }
+
+    /// One outcome as a line of the output CSV (line end included).
+    static func formatRow(_ o: PathLossOutcome) -> String {
+        cells(o).map(CSV.escape).joined(separator: ",") + "\n"
+    }
+
+    static func cells(_ o: PathLossOutcome) -> [String] {
+        [o.id, o.lossDB.map { String(format: "%.4f", $0) } ?? "", o.warnings.joined(separator: ";"), o.error ?? ""]
     }
 }

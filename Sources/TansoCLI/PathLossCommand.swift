@@ -34,7 +34,9 @@ enum PathLossCommand {
         summary: "Basic transmission loss (dB) of terrain paths with any of tanso's propagation models.",
         options: options,
         details: """
-            Batch input: CSV with a header row, columns in any order (unknown columns are ignored):
+            Batch input: CSV with a header row, columns in any order (unknown columns are ignored). A UTF-8 file is
+            streamed: any size, in bounded memory, parsed on every core, rows written in input order (no row may
+            exceed TANSO_MAX_BATCH_MB); with --encoding the file is converted whole, up to that size.
               id               path id, copied to the output
               frequency_mhz    frequency, MHz
               tx_height_m      transmitter antenna height above ground, m
@@ -99,13 +101,14 @@ enum PathLossCommand {
 
     static func batch(_ a: ParsedArguments, model: PathLossModelID, input: String) throws -> Int32 {
         if a.string("output") != nil { try OutputOptions.refuseOverwrite(file: try OutputOptions.value(a), inputs: [input]) }
+        let threads = try a.double("threads", in: 1...1024).map { Int($0) } ?? ProcessInfo.processInfo.activeProcessorCount
+        if try TansoCLI.encoding(a) == .utf8 { return try streamed(a, model: model, input: input, threads: threads) }
         let text: String
         do { text = try InputText.read(input, kind: .batch, encoding: try TansoCLI.encoding(a)) } catch let e as InputFileError {
             throw InputError(e.description)
         }
         let rows: [PathLossRow]
         do { rows = try PathLossBatch.parse(csv: text) } catch { throw InputError("\(input): \(error)") }
-        let threads = try a.double("threads", in: 1...1024).map { Int($0) } ?? ProcessInfo.processInfo.activeProcessorCount
         let outcomes = PathLossBatch.run(rows, model: model, threads: threads, progress: TansoCLI.progressHandler("pathloss"))
         let csv = PathLossBatch.format(outcomes)
         if let output = a.string("output") {
@@ -118,6 +121,46 @@ enum PathLossCommand {
         let failed = outcomes.filter { $0.error != nil }
         if !failed.isEmpty {
             TansoCLI.printWarning("\(failed.count) of \(outcomes.count) rows not computed; the first: id '\(failed[0].id)': \(failed[0].error!)")
+            return 1
+        }
+        return 0
+    }
+
+    /// A UTF-8 batch, streamed: bounded memory whatever the file's size, parsed from bytes on every core, rows
+    /// written in input order to a temporary file renamed over --output at the end (nothing half-written), or to
+    /// standard output as they are done.
+    static func streamed(_ a: ParsedArguments, model: PathLossModelID, input: String, threads: Int) throws -> Int32 {
+        let summary: PathLossStream.Summary
+        let progress = TansoCLI.progressHandler("pathloss")
+        do {
+            if let output = a.string("output") {
+                let url = URL(fileURLWithPath: output)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tanso-\(getpid()).tmp")
+                guard FileManager.default.createFile(atPath: temporary.path, contents: nil), let handle = FileHandle(forWritingAtPath: temporary.path) else {
+                    throw InputError("\(output): cannot be written (permission denied or no such folder?)")
+                }
+                do {
+                    summary = try PathLossStream.run(
+                        path: input, model: model, threads: threads, write: { try handle.write(contentsOf: Data($0.utf8)) }, progress: progress)
+                    try handle.close()
+                    guard rename(temporary.path, url.path) == 0 else { throw InputError("\(output): cannot be written (\(String(cString: strerror(errno))))") }
+                } catch {
+                    try? handle.close()
+                    try? FileManager.default.removeItem(at: temporary)
+                    throw error
+                }
+            } else {
+                summary = try PathLossStream.run(
+                    path: input, model: model, threads: threads, write: { FileHandle.standardOutput.write(Data($0.utf8)) }, progress: progress)
+            }
+        } catch let e as InputFileError {
+            throw InputError(e.description)
+        } catch let e as PathLossInputError {
+            throw InputError("\(input): \(e)")
+        }
+        if let f = summary.firstFailure {
+            TansoCLI.printWarning("\(summary.failed) of \(summary.rows) rows not computed; the first: id '\(f.id)': \(f.error)")
             return 1
         }
         return 0
