@@ -1,6 +1,8 @@
 // Whole commands, as a user runs them: the `tanso` binary built next to this one, started as a child process,
 // timed from start to exit (products included), with its peak resident memory (TANSO_REPORT_PEAK_RSS).
 import Foundation
+import Geo
+import TansoCLI
 
 /// One run of `tanso ARGS` in `directory`: wall seconds and peak resident MB; nil (with a message) on failure.
 func runTanso(_ args: [String], in directory: URL) -> (seconds: Double, peakMB: Double)? {
@@ -93,6 +95,34 @@ func runPathLossCommandBenchmark() throws -> [(name: String, value: Double, unit
                 String(format: "tanso pathloss --model itm: 10,000 real profiles: %.2f s, %.0f MB peak, %.0f rows/s", r.seconds, r.peakMB, 10_000 / r.seconds))
             figures += [("cmd_pathloss_itm_10k_real_rows_per_s", 10_000 / r.seconds, "rows/s"), ("cmd_pathloss_itm_10k_real_peak_mb", r.peakMB, "MB")]
         }
+    }
+    return figures
+}
+
+/// Scenario A as a user runs it: `tanso coverage` with one transmitter over 40 × 40 km at 1″ (30 m) with ITM,
+/// products included, with the default interpolation and with every cell computed; the DEM is the sample province's
+/// terrain at 1″ written as a GeoTIFF first (not timed).
+func runScenarioACommandBenchmark() throws -> [(name: String, value: Double, unit: String)] {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-bench-scenario-a-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try SampleProvince.dem(arcSeconds: 1).write(to: dir.appendingPathComponent("dem.tif").path, format: .geoTIFF)
+    let tx = """
+        id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm
+        A,A,Bench,4G,10.95,107.30,30,900,10,60
+
+        """
+    try Data(tx.utf8).write(to: dir.appendingPathComponent("tx.csv"))
+    let halfLat = 20_000 / 110_574.0, halfLon = 20_000 / (111_320 * cos(10.95 * .pi / 180))
+    let area = [107.30 - halfLon, 10.95 - halfLat, 107.30 + halfLon, 10.95 + halfLat].map { String(format: "%.6f", $0) }.joined(separator: ",")
+    let common = [
+        "coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--resolution-m", "30", "--max-radius-km", "29", "--area", area
+    ]
+    var figures: [(name: String, value: Double, unit: String)] = []
+    for (label, extra) in [("radial", [String]()), ("every_cell", ["--interpolate-within-db", "0"])] {
+        guard let r = bestOf(3, common + extra + ["--output", "out-\(label)"], in: dir) else { return figures }
+        print(String(format: "tanso coverage, scenario A (%@), whole command with products: %.2f s, %.0f MB peak", label, r.seconds, r.peakMB))
+        figures += [("cmd_coverage_scenarioA_itm_\(label)_s", r.seconds, "s"), ("cmd_coverage_scenarioA_itm_\(label)_peak_mb", r.peakMB, "MB")]
     }
     return figures
 }

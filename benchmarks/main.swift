@@ -3,7 +3,7 @@
 import Foundation
 import Propagation
 
-// `swift run -c release benchmarks [NAME...]` runs the named groups (default: all): hata itm p1812 p526 p452 conflicts batch pathloss-command viewshed compliance share-check coverage.
+// `swift run -c release benchmarks [NAME...]` runs the named groups (default: all): hata itm p1812 p526 p452 conflicts batch pathloss-command scenario-a-command viewshed compliance share-check coverage.
 // `coverage-exact` adds the exact (one profile per cell) method to the coverage scenario: slow.
 let wanted = Set(CommandLine.arguments.dropFirst())
 func want(_ name: String) -> Bool { wanted.isEmpty || wanted.contains(name) }
@@ -16,6 +16,7 @@ if want("p526") { figures += runP526Benchmark() }
 if want("p452") { figures += runP452Benchmark() }
 if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }
+if want("scenario-a-command") { do { figures += try runScenarioACommandBenchmark() } catch { print("scenario A command benchmark failed: \(error)") } }
 if want("pathloss-command") { do { figures += try runPathLossCommandBenchmark() } catch { print("pathloss command benchmark failed: \(error)") } }
 if want("viewshed") { do { figures += try runViewshedBenchmark() } catch { print("viewshed benchmark failed: \(error)") } }
 if want("compliance") { do { figures += try runComplianceBenchmark() } catch { print("compliance benchmark failed: \(error)") } }

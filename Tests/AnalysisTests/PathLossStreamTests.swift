@@ -87,7 +87,7 @@ final class PathLossStreamTests: XCTestCase {
         }
     }
 
-    /// The byte parser (eight digits at a time where it can) gives the bits `DecimalNumber.parse` gives, on 50,000
+    /// The byte parser gives the bits `DecimalNumber.parse` gives, on 50,000
     /// random tokens of every shape, at the end of the buffer as well as inside it.
     func testByteParserEqualsDecimalNumberBitForBit() {
         var g = SeededGenerator(seed: 2026)
