@@ -28,6 +28,10 @@ if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.
     if wanted.contains("scenario-b-itm") { models.append("itm") }
     do { figures += try runScenarioBBenchmark(models: models) } catch { print("scenario B failed: \(error)") }
 }
+if wanted.contains("national") {
+    // Not in the default set: minutes of work (one national tile with ITM at 30 m).
+    do { figures += try runNationalBenchmark() } catch { print("national benchmark failed: \(error)") }
+}
 if want("coverage") || wanted.contains("coverage-exact") {
     do { figures += try runCoverageBenchmark(includeExact: wanted.contains("coverage-exact")) } catch { print("coverage benchmark failed: \(error)") }
 }

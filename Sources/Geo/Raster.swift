@@ -201,9 +201,10 @@ extension RasterGrid {
     /// Writes the grid as a Float32 GeoTIFF or COG, atomically (temporary file, then rename). The band's unit
     /// type is `unit`, or "dBm" when the description says "(dBm)" (tanso's received-power layers), so that
     /// readers such as `tanso villages` can tell a dBm raster from a DEM.
+    /// A COG gets overviews unless `overviews` is false (they are most of its writing time).
     public func write(
         to path: String, format: RasterFormat = .geoTIFF, description: String? = nil,
-        unit: String? = nil, metadata: [String: String] = [:]
+        unit: String? = nil, metadata: [String: String] = [:], overviews: Bool = true
     ) throws {
         GDALEnvironment.ensure()
         let out = try AtomicOutput(path: path)
@@ -215,7 +216,7 @@ extension RasterGrid {
         }
         let options = CStringList(
             format == .cog
-                ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", "OVERVIEWS=AUTO"]
+                ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE"]
                 : ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"])
         let ds = try OwnedDataset.copy(
             mem, driver: driver, to: out.temporaryPath, options: options,

@@ -13,9 +13,46 @@ public struct ProductList: Sendable {
 
 public enum CoverageProducts {
     /// Writes every product of a run into `directory` and returns what was written.
+    /// Which products `write` makes (`tanso coverage --products`); the best-signal raster, the summary and the run
+    /// record always.
+    public struct Selection: Sendable, Equatable {
+        public enum Kind: String, CaseIterable, Sendable {
+            /// best_server.tif, best_server_ids.csv, server_count.tif
+            case servers
+            /// services/signal_<operator>_<tech>.tif
+            case services
+            /// signal.kmz
+            case kmz
+            /// coverage polygons (coverage.gpkg, coverage.geojson, coverage.kml)
+            case polygons
+            /// villages.csv, uncovered_villages.csv and their layers
+            case villages
+            /// map.png
+            case map
+            /// overviews inside the COG rasters
+            case overviews
+        }
+        public var kinds: Set<Kind>
+        public init(_ kinds: Set<Kind>) { self.kinds = kinds }
+        public static let all = Selection(Set(Kind.allCases))
+        public func has(_ k: Kind) -> Bool { kinds.contains(k) }
+
+        /// "all", or names of `Kind` separated by commas; nil when a name is unknown.
+        public static func parse(_ text: String) -> Selection? {
+            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            if names == ["all"] { return .all }
+            var kinds = Set<Kind>()
+            for n in names {
+                guard let k = Kind(rawValue: n) else { return nil }
+                kinds.insert(k)
+            }
+            return Selection(kinds)
+        }
+    }
+
     public static func write(
         _ result: CoverageResult, villages: [VillageStatus], to directory: String,
-        title: String
+        title: String, selection: Selection = .all
     ) throws -> ProductList {
         var list = ProductList()
         let dir = URL(fileURLWithPath: directory)
@@ -29,11 +66,45 @@ public enum CoverageProducts {
         ]
 
         // Rasters.
+        let overviews = selection.has(.overviews)
         try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
-            .write(to: path(ProductLayout.bestSignal), format: .cog, description: "best received power (dBm)", metadata: meta)
+            .write(
+                to: path(ProductLayout.bestSignal), format: .cog, description: "best received power (dBm)", metadata: meta, overviews: overviews)
         list.add(path(ProductLayout.bestSignal), "best received power over all transmitters, dBm (Float32 COG, nodata −9999)")
+        if selection.has(.servers) { try writeServers(result, list: &list, path: path, overviews: overviews) }
+        if selection.has(.services) {
+            for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
+                try spec.grid(values: layer, nodata: CoverageResult.nodata)
+                    .write(to: path(services.raster(key)), format: .cog, description: "best \(key) signal (dBm)", metadata: meta, overviews: overviews)
+            }
+            list.add(dir.appendingPathComponent(ProductLayout.servicesFolder).path + "/", "best signal per operator and technology, dBm (one COG each)")
+        }
+        if selection.has(.kmz) {
+            try CoverageMap.signalOverlay(result).writeKMZ(
+                to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
+                crs: spec.crs, name: "best signal")
+            list.add(path(ProductLayout.signalKMZ), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
+        }
+        if selection.has(.polygons) || selection.has(.villages) {
+            try writeVectors(result, villages: villages, list: &list, path: path, selection: selection)
+        }
+        if selection.has(.map) {
+            let img = try CoverageMap.render(result, villages: villages, title: title)
+            try img.writePNG(to: path(ProductLayout.mapPNG))
+            list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
+        }
+        let summary = summaryText(result, villages: villages)
+        try summary.write(to: dir.appendingPathComponent(ProductLayout.summary), atomically: true, encoding: .utf8)
+        list.add(path(ProductLayout.summary), "the printed summary")
+        return list
+    }
+
+    /// best_server.tif, best_server_ids.csv and server_count.tif.
+    static func writeServers(_ result: CoverageResult, list: inout ProductList, path: (String) -> String, overviews: Bool) throws {
+        let spec = result.spec
         try spec.grid(values: result.bestServer.map { Float($0) }, nodata: -1)
-            .write(to: path(ProductLayout.bestServer), format: .cog, description: "index of best server (see best_server_ids.csv)")
+            .write(
+                to: path(ProductLayout.bestServer), format: .cog, description: "index of best server (see best_server_ids.csv)", overviews: overviews)
         try CSV.write(
             header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
             rows: result.transmitters.enumerated().map { i, t in
@@ -42,21 +113,16 @@ public enum CoverageProducts {
             to: path(ProductLayout.bestServerIDs))
         list.add(path(ProductLayout.bestServer), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
         try spec.grid(values: result.serverCount.map { Float($0) }, nodata: nil)
-            .write(to: path(ProductLayout.serverCount), format: .cog, description: "transmitters at or above their threshold")
+            .write(to: path(ProductLayout.serverCount), format: .cog, description: "transmitters at or above their threshold", overviews: overviews)
         list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell")
-        let servicesDir = dir.appendingPathComponent(ProductLayout.servicesFolder)
-        for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
-            try spec.grid(values: layer, nodata: CoverageResult.nodata)
-                .write(
-                    to: path(services.raster(key)), format: .cog,
-                    description: "best \(key) signal (dBm)", metadata: meta)
-        }
-        list.add(servicesDir.path + "/", "best signal per operator and technology, dBm (one COG each)")
-        try CoverageMap.signalOverlay(result).writeKMZ(
-            to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
-            crs: spec.crs, name: "best signal")
-        list.add(path(ProductLayout.signalKMZ), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
+    }
 
+    /// The coverage polygons (GeoPackage, GeoJSON, KML) and the village tables and layers, as selected.
+    static func writeVectors(
+        _ result: CoverageResult, villages: [VillageStatus], list: inout ProductList, path: (String) -> String, selection: Selection
+    ) throws {
+        let spec = result.spec
+        let services = ProductLayout.Services(result.serviceDBm.keys)
         // Coverage polygons per service at its technology's threshold.
         var coverage = LayerData(
             name: "coverage",
@@ -67,7 +133,7 @@ public enum CoverageProducts {
             geometryType: .multiPolygon)
         let thresholds = result.study.thresholds
         let cellKm2 = spec.resolutionM * spec.resolutionM / 1e6
-        for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
+        for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) where selection.has(.polygons) {
             let th = Float(thresholds.threshold(for: key.technology))
             let mask = layer.map { $0 != CoverageResult.nodata && $0 >= th ? UInt8(1) : 0 }
             let areaKm2 = Double(mask.reduce(0) { $0 + Int($1) }) * cellKm2
@@ -97,10 +163,12 @@ public enum CoverageProducts {
             }
         }
         let header = villageFields(keys, services).map(\.name)
-        try CSV.write(header: header, rows: villageRows, to: path(ProductLayout.villagesCSV))
-        list.add(path(ProductLayout.villagesCSV), "every village with its best signal per operator and technology and its covered flags")
-        try CSV.write(header: header, rows: uncoveredRows, to: path(ProductLayout.uncoveredVillagesCSV))
-        list.add(path(ProductLayout.uncoveredVillagesCSV), "villages with no 4G/5G service from any operator, with population")
+        if selection.has(.villages) {
+            try CSV.write(header: header, rows: villageRows, to: path(ProductLayout.villagesCSV))
+            list.add(path(ProductLayout.villagesCSV), "every village with its best signal per operator and technology and its covered flags")
+            try CSV.write(header: header, rows: uncoveredRows, to: path(ProductLayout.uncoveredVillagesCSV))
+            list.add(path(ProductLayout.uncoveredVillagesCSV), "villages with no 4G/5G service from any operator, with population")
+        }
 
         var txLayer = LayerData(
             name: "transmitters",
@@ -122,21 +190,16 @@ public enum CoverageProducts {
                     t.antennaPattern.map { .string($0) } ?? .null
                 ])
         }
-        try VectorWriter.write([coverage, villageLayer, uncoveredLayer, txLayer], to: path(ProductLayout.coverageGPKG))
-        list.add(path(ProductLayout.coverageGPKG), "GeoPackage: coverage polygons, villages, uncovered_villages, transmitters")
+        let polygons = selection.has(.polygons), withVillages = selection.has(.villages)
+        let gpkgLayers = (polygons ? [coverage] : []) + (withVillages ? [villageLayer, uncoveredLayer] : []) + [txLayer]
+        try VectorWriter.write(gpkgLayers, to: path(ProductLayout.coverageGPKG))
+        list.add(path(ProductLayout.coverageGPKG), "GeoPackage: " + gpkgLayers.map(\.name).joined(separator: ", "))
+        guard polygons else { return }
         try VectorWriter.write([coverage], to: path(ProductLayout.coverageGeoJSON))
         list.add(path(ProductLayout.coverageGeoJSON), "coverage polygons per operator and technology (GeoJSON, WGS84)")
-        try VectorWriter.write([coverage, uncoveredLayer], to: path(ProductLayout.coverageKML))
-        list.add(path(ProductLayout.coverageKML), "coverage polygons and uncovered villages for Google Earth")
-
-        let img = try CoverageMap.render(result, villages: villages, title: title)
-        try img.writePNG(to: path(ProductLayout.mapPNG))
-        list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
-
-        let summary = summaryText(result, villages: villages)
-        try summary.write(to: dir.appendingPathComponent(ProductLayout.summary), atomically: true, encoding: .utf8)
-        list.add(path(ProductLayout.summary), "the printed summary")
-        return list
+        try VectorWriter.write(withVillages ? [coverage, uncoveredLayer] : [coverage], to: path(ProductLayout.coverageKML))
+        list.add(
+            path(ProductLayout.coverageKML), withVillages ? "coverage polygons and uncovered villages for Google Earth" : "coverage polygons for Google Earth")
     }
 
     static func villageFields(_ keys: [ServiceKey], _ services: ProductLayout.Services) -> [(name: String, kind: FieldKind)] {

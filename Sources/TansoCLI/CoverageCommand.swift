@@ -41,6 +41,10 @@ enum CoverageCommand {
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
         .value("threshold", "TECH=DBM,...", "override coverage thresholds (total channel power), e.g. 4G=-85,5G=-80"),
+        .value(
+            "products", "LIST",
+            "products to write besides best_signal_dbm.tif, summary.txt and study.json: all, or a comma-separated list of servers (best_server.tif, best_server_ids.csv, server_count.tif), services (services/*.tif), kmz, polygons (coverage polygons in coverage.gpkg/.geojson/.kml), villages (villages.csv, uncovered_villages.csv, their layers), map (map.png), overviews (inside the COGs) [default: all]"
+        ),
         .value("shard", "I/N", "compute only shard I of N (the transmitters split into N sets of equal estimated cost) into a partial result for tanso merge"),
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
@@ -115,9 +119,19 @@ enum CoverageCommand {
         if let path = a.string("study"), let previous = try? RunRecord.read(path), !previous.inputs.isEmpty {
             for message in previous.changedInputs() { TansoCLI.printWarning("\(path): \(message)") }
         }
+        var selection = CoverageProducts.Selection.all
+        if let text = a.string("products") {
+            guard let s = CoverageProducts.Selection.parse(text) else {
+                throw UsageError(
+                    message:
+                        "--products takes all or a comma-separated list of \(CoverageProducts.Selection.Kind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(InputText.echo(text))'",
+                    command: "coverage")
+            }
+            selection = s
+        }
         let result = try execute(
             study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
-            clutter: clutter, output: try OutputOptions.value(a), title: a.string("title")!,
+            clutter: clutter, output: try OutputOptions.value(a), title: a.string("title")!, products: selection,
             record: RunRecord(
                 tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
                 inputs: inputs, study: study),
@@ -232,6 +246,7 @@ enum CoverageCommand {
     static func execute(
         study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
         antennas: AntennaLibrary? = nil, clutter: ClutterMap? = nil, output: String, title: String,
+        products selection: CoverageProducts.Selection = .all,
         record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil, otherInputs: [String?] = []
     ) throws -> String {
         var subset = transmitters, indices = Array(transmitters.indices)
@@ -283,17 +298,17 @@ enum CoverageCommand {
                 "Shard \(shard.index)/\(shard.count): \(subset.count) of \(transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height), "
                 + String(format: "%.1f s", result.seconds) + "\nPartial result in \(output) (partial/, study.json): combine the shards with tanso merge.\n"
         }
-        return try writeProducts(result, villages: villages, record: runRecord, output: tx, title: title)
+        return try writeProducts(result, villages: villages, record: runRecord, output: tx, title: title, selection: selection)
     }
 
     /// Products of a whole result (a single run or merged shards) into the staging folder of `output`, then the
     /// swap with the run record (study.json, last).
     static func writeProducts(
         _ result: CoverageResult, villages: [Village], record: RunRecord, output tx: OutputTransaction,
-        title: String
+        title: String, selection: CoverageProducts.Selection = .all
     ) throws -> String {
         let statuses = try VillageAnalysis.evaluate(result, villages: villages)
-        let products = try CoverageProducts.write(result, villages: statuses, to: tx.staging, title: title)
+        let products = try CoverageProducts.write(result, villages: statuses, to: tx.staging, title: title, selection: selection)
         let services = ProductLayout.Services(result.serviceDBm.keys)
         try tx.commit { run, products in try CoverageFolder.record(record, services: services, run: run, products: products) }
         var text = CoverageProducts.summaryText(result, villages: statuses)
