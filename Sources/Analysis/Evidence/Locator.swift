@@ -1,9 +1,10 @@
 // Locating an unknown emitter from levels measured at several points (and optional direction-finder bearings).
 //
-// Model: the level at point i from an emitter in cell c at height h is P_i = E − L_i(c, h) + ε_i, ε_i ~ N(0, σ²)
-// (log-normal shadowing, σ the model's), E the unknown EIRP. For each cell and height E is solved in closed form,
-// Ê = mean_i(P_i + L_i), and the cell scores
-//   S(c, h) = Σ_i (P_i + L_i − Ê)² / σ²  +  Σ_j (Δ_j / σ_j)²,
+// Model: the level at point i from an emitter in cell c at height h is P_i = E − L_i(c, h) + ε_i, with ε_i normal of
+// variance v_i = σ² + s_i²(c): σ the model's log-normal shadowing, s_i² the variance of the loss over the cell (the
+// emitter may be anywhere in it; `withinCellVariance`). E, the unknown EIRP, is solved in closed form per cell and
+// height, Ê = Σ w_i (P_i + L_i) / Σ w_i with w_i = 1/v_i, and the cell scores
+//   S(c, h) = Σ_i w_i (P_i + L_i − Ê)² + Σ_i ln v_i  +  Σ_j (Δ_j / σ_j)²,
 // Δ_j the difference between bearing j and the bearing from its point to the cell, σ_j its standard deviation
 // (the Gaussian limit of the von Mises density, wrapped to ±180°). S is −2 ln of the likelihood up to a constant;
 // the height is profiled out: S(c) = min_h S(c, h).
@@ -85,21 +86,24 @@ public enum Locator {
     public static func locate(_ m: [LevelMeasurement], fields: LossFields, settings: LocatorSettings = LocatorSettings()) throws -> LocationEstimate {
         guard m.count >= 3 else { throw LocatorError(message: "\(m.count) measurements: at least 3 are needed (the EIRP and two coordinates are unknown)") }
         let n = fields.cellLat.count
-        let invVar = 1 / (settings.sigmaDB * settings.sigmaDB)
+        let sigma2 = settings.sigmaDB * settings.sigmaDB
         var best = [Double](repeating: .infinity, count: n), bestH = [Int](repeating: 0, count: n), bestE = [Double](repeating: .nan, count: n)
         let bearing = bearingTerms(m, fields: fields, settings: settings)
         for (h, perPoint) in fields.losses.enumerated() {
+            let cellVar = perPoint.map { withinCellVariance($0, width: fields.spec.width) }
             for c in 0..<n {
-                var sum = 0.0, sum2 = 0.0, ok = true
+                // Weighted mean and residual sum with the variance σ² + the loss's variance over the cell.
+                var sw = 0.0, swr = 0.0, swr2 = 0.0, logVar = 0.0, ok = true
                 for i in 0..<m.count {
                     let l = Double(perPoint[i][c])
                     guard l.isFinite else { ok = false; break }
-                    let r = m[i].levelDBm + l
-                    sum += r; sum2 += r * r
+                    let variance = sigma2 + Double(cellVar[i][c])
+                    let w = 1 / variance, r = m[i].levelDBm + l
+                    sw += w; swr += w * r; swr2 += w * r * r; logVar += log(variance)
                 }
                 guard ok else { continue }
-                let k = Double(m.count), mean = sum / k
-                let s = max(0, sum2 - k * mean * mean) * invVar + bearing[c]
+                let mean = swr / sw
+                let s = max(0, swr2 - sw * mean * mean) + logVar + bearing[c]
                 if s < best[c] { best[c] = s; bestH[c] = h; bestE[c] = mean }
             }
         }
@@ -120,6 +124,31 @@ public enum Locator {
             inRegion: inRegion, regionCells: count, regionAreaKm2: Double(count) * cellKm2)
     }
 
+    /// Variance of the loss over each cell (dB²), for an emitter anywhere in it: the steepest change to one of the 8
+    /// neighbouring cell centres, squared, over 12 (the variance of a change varying linearly across the cell in that
+    /// direction; at least the variance of a linear field, twice it at most, and it follows the shadow edges of
+    /// terrain that a central difference smooths away).
+    static func withinCellVariance(_ loss: [Float], width: Int) -> [Float] {
+        let height = loss.count / max(1, width)
+        var out = [Float](repeating: 0, count: loss.count)
+        for r in 0..<height {
+            for c in 0..<width {
+                let k = r * width + c
+                var steepest: Float = 0
+                for dr in -1...1 {
+                    for dc in -1...1 where dr != 0 || dc != 0 {
+                        let rr = r + dr, cc = c + dc
+                        guard rr >= 0, rr < height, cc >= 0, cc < width else { continue }
+                        let d = loss[rr * width + cc] - loss[k]
+                        if d.isFinite { steepest = max(steepest, d * d) }
+                    }
+                }
+                out[k] = steepest / 12
+            }
+        }
+        return out
+    }
+
     /// Σ_j (Δ_j/σ_j)² per cell (0 without bearings).
     static func bearingTerms(_ m: [LevelMeasurement], fields: LossFields, settings: LocatorSettings) -> [Double] {
         var out = [Double](repeating: 0, count: fields.cellLat.count)
@@ -132,6 +161,15 @@ public enum Locator {
             }
         }
         return out
+    }
+
+    /// The exponent n of a least-squares fit L = A + 10 n log10 d (at least 2, free space).
+    public static func logDistanceExponent(distancesM: [Double], lossesDB: [Double]) -> Double {
+        let x = distancesM.map { 10 * log10(max($0, 1)) }
+        let mx = x.reduce(0, +) / Double(x.count), my = lossesDB.reduce(0, +) / Double(lossesDB.count)
+        var sxy = 0.0, sxx = 0.0
+        for (a, b) in zip(x, lossesDB) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx) }
+        return sxx > 0 ? max(2, sxy / sxx) : 2
     }
 
     /// The Cramér–Rao bound on the RMS position error (m) of an emitter at (x, y) seen from points (x_i, y_i) in a local
