@@ -66,6 +66,8 @@ public struct InterferenceSettings: Sendable {
     public var imExcludedServices: Set<Service> = [.fixed]
     /// Harmonic orders screened.
     public var harmonicOrders = 2...5
+    /// Stations left out: the victim's own (its transmitters reach its receiver through the duplexer, by design).
+    public var excludedStations: Set<String> = []
     /// Mechanisms searched.
     public var mechanisms = Set(InterferenceMechanism.allCases)
     /// Candidates returned (the exact top of the ranking).

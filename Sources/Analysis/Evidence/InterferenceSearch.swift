@@ -61,8 +61,9 @@ public struct InterferenceSearch: Sendable {
     // MARK: the search
 
     /// The exact top `settings.top` candidates.
-    public func run(_ assignments: [Assignment]) -> (candidates: [InterferenceCandidate], statistics: InterferenceStatistics) {
+    public func run(_ register: [Assignment]) -> (candidates: [InterferenceCandidate], statistics: InterferenceStatistics) {
         let t0 = Date()
+        let assignments = considered(register)
         var stats = InterferenceStatistics()
         stats.assignments = assignments.count
         var all = (singleEmissions(assignments) + intermodulationEmissions(assignments, stats: &stats)).filter { settings.mechanisms.contains($0.mechanism) }
@@ -91,7 +92,8 @@ public struct InterferenceSearch: Sendable {
 
     /// Every emission evaluated, no bound, no index: all single assignments, all ordered pairs and all triples of the
     /// register checked for a common site (the reference of the exactness test).
-    func bruteForce(_ assignments: [Assignment]) -> [InterferenceCandidate] {
+    func bruteForce(_ register: [Assignment]) -> [InterferenceCandidate] {
+        let assignments = considered(register)
         var emissions: [Emission] = []
         for k in assignments.indices { emissions += singleEmissions(of: k, assignments) }
         let site = siteIndex(assignments)
@@ -109,6 +111,11 @@ public struct InterferenceSearch: Sendable {
         }
         var fallbacks = 0
         return evaluate(emissions, assignments, fallbacks: &fallbacks).sorted(by: InterferenceCandidate.ranked)
+    }
+
+    /// The register without the victim's own stations.
+    func considered(_ register: [Assignment]) -> [Assignment] {
+        settings.excludedStations.isEmpty ? register : register.filter { !settings.excludedStations.contains($0.stationID) }
     }
 
     static func key(_ e: Emission, _ assignments: [Assignment]) -> String {

@@ -19,23 +19,7 @@
 import Foundation
 import Geo
 import Radio
-
-public struct LevelMeasurement: Sendable, Equatable {
-    public var latitude: Double, longitude: Double
-    /// Received level at an isotropic antenna, dBm.
-    public var levelDBm: Double
-    public var rxHeightM: Double
-    public var bearingDeg: Double?
-    public var bearingSigmaDeg: Double?
-    public var row: Int
-
-    public init(
-        latitude: Double, longitude: Double, levelDBm: Double, rxHeightM: Double = 1.5, bearingDeg: Double? = nil, bearingSigmaDeg: Double? = nil, row: Int = 0
-    ) {
-        self.latitude = latitude; self.longitude = longitude; self.levelDBm = levelDBm; self.rxHeightM = rxHeightM
-        self.bearingDeg = bearingDeg; self.bearingSigmaDeg = bearingSigmaDeg; self.row = row
-    }
-}
+import Records
 
 /// Path loss from every candidate cell (at each candidate height) to every measurement point.
 public struct LossFields: Sendable {
