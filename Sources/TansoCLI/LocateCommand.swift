@@ -54,14 +54,19 @@ enum LocateCommand {
             """)
 
     /// --area, or the measurements' box widened by half its size (at least 2 km on each side).
-    static func area(_ a: ParsedArguments, _ m: [LevelMeasurement]) throws -> (west: Double, south: Double, east: Double, north: Double) {
-        if let v = try a.doubles("area", count: 4, meaning: "W,S,E,N in WGS 84 degrees") {
-            guard v[0] < v[2], v[1] < v[3], (-180...180).contains(v[0]), (-180...180).contains(v[2]), (-90...90).contains(v[1]), (-90...90).contains(v[3])
-            else {
-                throw UsageError(message: "--area \(a.string("area")!): expected west < east in [-180, 180] and south < north in [-90, 90]", command: a.command)
-            }
-            return (v[0], v[1], v[2], v[3])
+    typealias Box = (west: Double, south: Double, east: Double, north: Double)
+
+    /// --area when given, checked.
+    static func givenArea(_ a: ParsedArguments) throws -> Box? {
+        guard let v = try a.doubles("area", count: 4, meaning: "W,S,E,N in WGS 84 degrees") else { return nil }
+        guard v[0] < v[2], v[1] < v[3], (-180...180).contains(v[0]), (-180...180).contains(v[2]), (-90...90).contains(v[1]), (-90...90).contains(v[3]) else {
+            throw UsageError(message: "--area \(a.string("area")!): expected west < east in [-180, 180] and south < north in [-90, 90]", command: a.command)
         }
+        return (v[0], v[1], v[2], v[3])
+    }
+
+    static func area(_ given: Box?, _ m: [LevelMeasurement]) -> Box {
+        if let given { return given }
         let lats = m.map(\.latitude), lons = m.map(\.longitude)
         let midLat = (lats.min()! + lats.max()!) / 2
         let dLat = max((lats.max()! - lats.min()!) / 2, Geodesy.degreesLatitude(km: 2))
@@ -90,6 +95,7 @@ enum LocateCommand {
         settings.defaultBearingSigmaDeg = try a.double("bearing-sigma-deg", in: 0.1...90)!
         let resolution = try a.double("resolution-m", in: 10...5000)!
         let heights = try heights(a)
+        let givenBox = try givenArea(a)
         let model = (a.string("model") ?? (a.string("dem") == nil ? "hata" : "itm")).lowercased()
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
             throw UsageError(
@@ -109,7 +115,7 @@ enum LocateCommand {
         }
         var registerReport = LoadReport()
         let assignments = try a.string("assignments").map { try AssignmentLoader.load($0, encoding: enc, report: &registerReport) } ?? []
-        let box = try area(a, measurements)
+        let box = area(givenBox, measurements)
         let inputs: [(role: String, path: String?)] = [("measurements", path), ("dem", a.string("dem")), ("assignments", a.string("assignments"))]
         let command = ["tanso", "locate"] + args
         let tx = try OutputOptions.open(output, command: command, inputs: inputs.map(\.path), writes: LocateProducts.files)
