@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Radio
+import Records
 import Terrain
 import TestSupport
 import XCTest
