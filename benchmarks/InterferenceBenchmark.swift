@@ -11,6 +11,7 @@
 import Analysis
 import Foundation
 import Geo
+import Propagation
 import Radio
 import Records
 import TansoCLI
@@ -46,32 +47,38 @@ func registerCSV(_ list: [Assignment]) -> String {
         })
 }
 
-/// Runs the tanso executable next to this benchmark; wall seconds and the child's peak RSS (MB).
+/// Runs the tanso executable next to this benchmark under /usr/bin/time -v: wall seconds and the child's peak RSS (MB).
 func timeTanso(_ args: [String]) throws -> (seconds: Double, peakMB: Double)? {
     let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tanso")
-    guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-        print("  (no tanso executable next to the benchmark: build it with swift build -c release --product tanso for the command figures)")
+    guard FileManager.default.isExecutableFile(atPath: exe.path), FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
+        print(
+            "  (no tanso executable next to the benchmark, or no /usr/bin/time: build tanso with swift build -c release --product tanso for the command figures)"
+        )
         return nil
     }
     let p = Process()
-    p.executableURL = exe
-    p.arguments = args
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+    p.arguments = ["-v", exe.path] + args
     p.standardOutput = FileHandle.nullDevice
+    let err = Pipe()
+    p.standardError = err
     let t0 = Date()
     try p.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
     let seconds = Date().timeIntervalSince(t0)
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN, &usage)
-    guard p.terminationStatus == 0 else { print("  tanso \(args.first ?? "") failed with \(p.terminationStatus)"); return nil }
-    return (seconds, Double(usage.ru_maxrss) / 1024)
+    guard p.terminationStatus == 0 else { print("  tanso \(args.first ?? "") failed with \(p.terminationStatus): \(text.prefix(400))"); return nil }
+    let rss = text.split(separator: "\n").first { $0.contains("Maximum resident set size") }.flatMap {
+        Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
+    }
+    return (seconds, (rss ?? .nan) / 1024)
 }
 
 func runInterferenceBenchmark() throws -> [(name: String, value: Double, unit: String)] {
     var figures: [(name: String, value: Double, unit: String)] = []
     let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-interference-bench-\(ProcessInfo.processInfo.processIdentifier)")
     try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: tmp) }
+    defer { if ProcessInfo.processInfo.environment["TANSO_KEEP_BENCH"] == nil { try? FileManager.default.removeItem(at: tmp) } }
     let demGrid = SampleProvince.dem()
     let demPath = tmp.appendingPathComponent("dem.tif").path
     try demGrid.write(to: demPath)
@@ -109,10 +116,15 @@ func runInterferenceBenchmark() throws -> [(name: String, value: Double, unit: S
     let truth = (lat: 10.93, lon: 107.0), f = 163.25
     var g = SplitMix64(seed: 19)
     var points: [LevelMeasurement] = []
+    let itm = try ProfileModel(.itm)
     for k in 0..<60 {
         let a = 2 * Double.pi * Double(k) / 60, r = 5.5 + 2.5 * sin(3 * a)
         let p = Geodesy.destination(truth.lat, truth.lon, bearingDeg: a * 180 / .pi, distanceKm: r)
-        let loss = try terrain.lossDB(fromLat: truth.lat, fromLon: truth.lon, toLat: p.lat, toLon: p.lon, frequencyMHz: f, txHeightM: 15, rxHeightM: 1.5)
+        let profile = try dem.profile(fromLon: truth.lon, lat1: truth.lat, toLon: p.lon, lat2: p.lat)
+        let loss = try itm.lossDB(
+            profile: TerrainProfile(elevationsM: profile.elevationsM, spacingM: profile.spacingM),
+            link: PathLink(frequencyMHz: f, txHeightM: 15, rxHeightM: 1.5)
+        ).lossDB
         points.append(LevelMeasurement(latitude: p.lat, longitude: p.lon, levelDBm: 45 - loss + 6 * g.normal(), row: k + 1))
     }
     let dLat = Geodesy.degreesLatitude(km: 10), dLon = Geodesy.degreesLongitude(km: 10, atLatitudeDeg: truth.lat)

@@ -169,8 +169,10 @@ enum InterferenceCommand {
         let terrain = try terrain(a, timePct: complaint.timePct)
         var report = LoadReport()
         let path = a.string("assignments")!
+        let loadStart = Date()
         let assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: try TansoCLI.encoding(a), report: &report)
         TansoCLI.reportSkipped(report, what: "assignment")
+        print(String(format: "read %d assignments in %.2f s", assignments.count, Date().timeIntervalSince(loadStart)))
         let inputs: [(role: String, path: String?)] = [
             ("assignments", path), ("dem", a.string("dem")), ("blocking", a.string("blocking")), ("protection ratios", a.string("protection-ratios"))
         ]
