@@ -2,6 +2,7 @@ import Foundation
 import Geo
 import Radio
 import Records
+import Terrain
 import TestSupport
 import XCTest
 
@@ -95,14 +96,13 @@ final class InterferenceSearchTests: XCTestCase {
         XCTAssertEqual(c.mechanism, .blocking); XCTAssertEqual(c.assignmentIDs, ["PMR"])
     }
 
-    /// A seeded register of 2,000 assignments on 400 sites (land mobile on the 12.5 kHz raster near the victim, FM,
-    /// mobile, fixed and low VHF): the search's top 10 equal those of evaluating every single assignment, every
-    /// ordered pair and every triple of the register (no bound, no index).
-    func testTopTenEqualBruteForceOverAllPairsAndTriples() {
+    /// 2,000 assignments on 400 sites within `maxKm` of the victim (seeded): land mobile on the 12.5 kHz raster near the
+    /// victim's frequency, FM, mobile, fixed and low VHF.
+    static func seededRegister(maxKm: Double) -> [Assignment] {
         var g = SeededGenerator(seed: 20_261_204)
         var register: [Assignment] = []
         for s in 0..<400 {
-            let site = (km: g.uniform(0.2, 40), bearing: g.uniform(0, 360))
+            let site = (km: g.uniform(0.2, maxKm), bearing: g.uniform(0, 360))
             for k in 0..<5 {
                 let kind = g.next() % 10
                 let (service, mhz, khz): (String, Double, Double)
@@ -114,11 +114,18 @@ final class InterferenceSearchTests: XCTestCase {
                 default: (service, mhz, khz) = ("other", g.pick([40.0, 53.325, 80.0, 32.0, 45.5, 61.2, 40 + Double(g.next() % 800) * 0.025]), 25)
                 }
                 register.append(
-                    Self.assignment(
+                    assignment(
                         "A\(s)-\(k)", station: "S\(s)", service: service, mhz: mhz, khz: khz, km: site.km, bearing: site.bearing,
                         eirp: g.uniform(30, 60), height: g.uniform(10, 60), azimuth: g.chance(0.5) ? g.uniform(0, 360) : nil))
             }
         }
+        return register
+    }
+
+    /// The seeded register: the search's top 10 equal those of evaluating every single assignment, every ordered pair
+    /// and every triple of the register (no bound, no index), over all mechanisms and for each alone.
+    func testTopTenEqualBruteForceOverAllPairsAndTriples() {
+        let register = Self.seededRegister(maxKm: 40)
         var complaint = complaint(160.0, 12.5, service: "land_mobile")
         complaint.rxAzimuthDeg = 30; complaint.rxGainDBi = 6
         var settings = InterferenceSettings()
@@ -150,6 +157,38 @@ final class InterferenceSearchTests: XCTestCase {
                     + (top.first.map { "\($0.assignmentIDs.joined(separator: ";")) \(db($0.iOverNDB)) dB" } ?? "none"))
             XCTAssertEqual(top, reference, m.rawValue)
         }
+    }
+
+    /// The same over terrain (P.526 on a synthetic hilly DEM, sites within 15 km): the bound holds for a terrain model
+    /// (its losses are floored at free space − 6 dB), and the top 10 equal the brute force's.
+    func testTopTenEqualBruteForceOverTerrain() throws {
+        let (w, h) = (500, 500)
+        var z = [Float](repeating: 0, count: w * h)
+        for r in 0..<h {
+            for c in 0..<w {
+                let x = Double(c) / 40, y = Double(r) / 33
+                z[r * w + c] = Float(60 + 120 * sin(x) * cos(y) + 40 * sin(2.7 * x + 1.3 * y))
+            }
+        }
+        let grid = RasterGrid(
+            width: w, height: h, geoTransform: GeoTransform(originX: 106.65, originY: 11.20, pixelWidth: 0.001, pixelHeight: 0.001), crs: "EPSG:4326",
+            nodata: nil, values: z)
+        let terrain = TerrainPaths(dem: try ElevationModel(grid: grid), model: try ProfileModel(.p526))
+        let register = Self.seededRegister(maxKm: 15)
+        var complaint = complaint(160.0, 12.5, service: "land_mobile")
+        complaint.rxHeightM = 15
+        var settings = InterferenceSettings()
+        settings.top = 10
+        let search = InterferenceSearch(complaint: complaint, settings: settings, terrain: terrain)
+        let (fast, stats) = search.run(register)
+        let brute = search.bruteForce(register)
+        let raised = brute.filter { $0.explanation.contains("raised to free space") }.count
+        print(
+            "over terrain: brute force \(brute.count) evaluated (\(raised) paths raised to free space − 6 dB), search \(stats.evaluated); first \(fast[0].mechanism.rawValue) \(fast[0].assignmentIDs) \(db(fast[0].iOverNDB)) dB"
+        )
+        XCTAssertEqual(stats.terrainFallbacks, 0)
+        XCTAssertEqual(fast, Array(brute.prefix(10)))
+        XCTAssertTrue(fast.allSatisfy { $0.explanation.contains("p526 over the DEM") || $0.distanceKm <= 0.05 })
     }
 
     /// The SM.329 limits: the absolute level or the relative one, whichever is less stringent.

@@ -113,6 +113,9 @@ public struct InterferenceSearch: Sendable {
         return evaluate(emissions, assignments, fallbacks: &fallbacks).sorted(by: InterferenceCandidate.ranked)
     }
 
+    /// Overlaps below this are rounding noise of channels that touch, kHz.
+    static let touchKHz = 1e-6
+
     /// The register without the victim's own stations.
     func considered(_ register: [Assignment]) -> [Assignment] {
         settings.excludedStations.isEmpty ? register : register.filter { !settings.excludedStations.contains($0.stationID) }
@@ -146,8 +149,14 @@ public struct InterferenceSearch: Sendable {
                 mechanism: m, members: [k], coefficients: n, lat: a.latitude, lon: a.longitude, heightM: a.antennaHeightM,
                 eirpDBm: eirp, antenna: k, frequencyMHz: f, widthKHz: width, rejectionDB: rejection, referenceDBm: ref, rule: rule)
         }
-        if let req = settings.protection.requirement(victimService: complaint.service, victim: v, interferer: a.tx) {
-            let co = v.overlapKHz(with: a.tx) > 0
+        // Channels that only touch (an overlap of rounding noise, 450.0125 and 450.025 MHz at 12.5 kHz) are adjacent:
+        // the interferer is moved 1 Hz apart for the mask look-up.
+        var tx = a.tx
+        if v.overlapKHz(with: tx) > 0 && v.overlapKHz(with: tx) < Self.touchKHz {
+            tx.centreMHz += (tx.centreMHz >= v.centreMHz ? 1 : -1) * 1e-6
+        }
+        if let req = settings.protection.requirement(victimService: complaint.service, victim: v, interferer: tx) {
+            let co = v.overlapKHz(with: tx) > 0
             return [
                 emission(
                     co ? .coChannel : .adjacentChannel, eirp: a.eirpDBm, f: a.tx.centreMHz, width: a.tx.bandwidthKHz,
@@ -159,7 +168,7 @@ public struct InterferenceSearch: Sendable {
         let limit = SpuriousLimits.limitDBm(service: a.service, powerDBm: p, carrierMHz: a.tx.centreMHz)
         let rule = SpuriousLimits.rule(service: a.service, carrierMHz: a.tx.centreMHz)
         if let n = settings.harmonicOrders.first(where: {
-            v.overlapKHz(with: Channel(centreMHz: Double($0) * a.tx.centreMHz, bandwidthKHz: Double($0) * a.tx.bandwidthKHz)) > 0
+            v.overlapKHz(with: Channel(centreMHz: Double($0) * a.tx.centreMHz, bandwidthKHz: Double($0) * a.tx.bandwidthKHz)) >= Self.touchKHz
         }) {
             let h = Channel(centreMHz: Double(n) * a.tx.centreMHz, bandwidthKHz: Double(n) * a.tx.bandwidthKHz)
             let overlap = v.overlapKHz(with: h)
@@ -204,7 +213,7 @@ public struct InterferenceSearch: Sendable {
         guard f > 0 else { return nil }
         let prod = Channel(centreMHz: f, bandwidthKHz: width)
         let overlap = complaint.channel.overlapKHz(with: prod)
-        guard overlap > 0 else { return nil }
+        guard overlap >= Self.touchKHz else { return nil }
         let attenuation = order == 3 ? settings.im3AttenuationDB : settings.im5AttenuationDB
         let weakest = members.map { Self.power(assignments[$0]).powerDBm }.min()!
         let lat = members.reduce(0.0) { $0 + assignments[$1].latitude } / Double(members.count)
