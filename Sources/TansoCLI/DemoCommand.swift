@@ -22,7 +22,7 @@ enum DemoCommand {
         summary: "Run the whole job on the sample province (Đồng Nai, synthetic network) and write every product.",
         options: options,
         details: """
-            Four steps, each the command a user would run, on the files in DIR:
+            Five steps, each the command a user would run, on the files in DIR:
               1. tanso coverage: the 535 sectors of DIR/transmitters.csv over the sample DEM (3″ grid, generated
                  deterministically into OUTPUT/dem.tif when it is not there yet) with --model (ITM by default), the
                  villages of DIR/villages.csv; products in OUTPUT/.
@@ -31,6 +31,8 @@ enum DemoCommand {
               3. tanso conflicts: the register checks on DIR/assignments.csv; products in OUTPUT/conflicts/.
               4. tanso share-check: the sample proposal DIR/proposals/new_tower_near_shared.json (a new tower next to
                  a tower that could host it) and its verdict; products in OUTPUT/share-check/.
+              5. tanso interference and tanso locate: the sample complaints of DIR/complaints/complaints.csv; products in
+                 OUTPUT/complaints/<id>/.
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -101,12 +103,16 @@ enum DemoCommand {
             "--villages", inData("villages.csv"), "--output", inOutput("share-check")
         ])
 
+        print("\n5. Interference complaints (tanso interference, tanso locate on \(inData("complaints/complaints.csv")))\n")
+        try ComplaintDemo.run(data: a.string("data")!, output: output, dem: demPath)
+
         print(String(format: "\nDemo done in %.1f s. Open first:", Date().timeIntervalSince(started)))
         for (path, what) in [
             ("map.png", "best signal over the terrain, uncovered villages in red"),
             ("compliance/report.html", "compliance report: targets, districts, communes, zones, uncovered villages"),
             ("conflicts/conflicts.csv", "register conflicts, worst first"),
             ("share-check/report.html", "the sharing proposal's checks and verdict"),
+            ("complaints/C-2026-041/report.html", "an interference complaint's likely culprits, ranked"),
             ("best_signal.kmz", "best signal for Google Earth"),
             ("coverage.gpkg", "coverage polygons, villages, transmitters for QGIS")
         ] {

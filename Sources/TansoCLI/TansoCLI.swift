@@ -32,6 +32,12 @@ public enum TansoCLI {
             Command(
                 name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict",
                 run: ShareCheckCommand.run),
+            Command(
+                name: "interference", summary: "rank the register's likely culprits of an interference complaint (all mechanisms, exact)",
+                run: InterferenceCommand.run),
+            Command(
+                name: "locate", summary: "locate an unknown emitter from measured levels (and bearings): estimate, likelihood, 95 % region",
+                run: LocateCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]
