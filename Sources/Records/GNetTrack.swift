@@ -3,7 +3,7 @@
 // `Operatorname`, `Node`, `CellID`, `NetworkTech`, `Level`, `Qual`, `ARFCN`, `PSC`, …). Column names are
 // case-insensitive; unknown columns are ignored.
 //
-// How a row becomes a `Measurement`:
+// How a row becomes a `SurveyMeasurement`:
 //   - technology from `NetworkTech` (2G/3G/4G/5G, also GSM, EDGE, UMTS, HSPA, LTE, NR);
 //   - metric: the technology's own (`Level` is RxLev, RSCP, RSRP or SS-RSRP as the app logs it), dBm;
 //   - frequency from `ARFCN`, read per technology as ARFCN (2G), UARFCN (3G), EARFCN (4G) or NR-ARFCN (5G). In
@@ -37,7 +37,7 @@ public enum GNetTrack {
         var anchorRows = 0, droppedPCI = 0
         let rows = try collectRows(
             layer, source: source, required: requiredColumns, skipInvalid: skipInvalid, report: &report,
-            id: { (m: Measurement) in String(m.row) }
+            id: { (m: SurveyMeasurement) in String(m.row) }
         ) { r in
             let m = try measurement(r)
             if m.anchor { anchorRows += 1 }
@@ -90,7 +90,7 @@ public enum GNetTrack {
         }
     }
 
-    static func measurement(_ r: RowReader) throws -> (measurement: Measurement, anchor: Bool, droppedPCI: Bool) {
+    static func measurement(_ r: RowReader) throws -> (measurement: SurveyMeasurement, anchor: Bool, droppedPCI: Bool) {
         let techRaw = try r.string("networktech")
         guard let tech = technology(techRaw) else {
             throw r.error("NetworkTech", techRaw, "one of 2G, 3G, 4G, 5G (also GSM, EDGE, UMTS, HSPA, LTE, NR)")
@@ -117,7 +117,7 @@ public enum GNetTrack {
         if let node = r.raw("node").flatMap(MeasurementLoader.wholeNumber), let cell = r.raw("cellid").flatMap(MeasurementLoader.wholeNumber) {
             transmitterID = "\(node)-\(cell)"
         }
-        let m = Measurement(
+        let m = SurveyMeasurement(
             row: r.feature.index, latitude: pos.y, longitude: pos.x, technology: tech, metric: metric, value: level,
             frequencyMHz: frequency, channel: channel, transmitterID: transmitterID, pci: pci, timestamp: timestamp,
             rxHeightM: 1.5, operatorName: r.optionalString("operatorname"))

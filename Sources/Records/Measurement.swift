@@ -35,7 +35,7 @@ public enum MeasurementMetric: String, Sendable, CaseIterable, Codable {
     }
 }
 
-public struct Measurement: Sendable, Equatable {
+public struct SurveyMeasurement: Sendable, Equatable {
     /// Data row in its file (1-based), for messages and the per-row products.
     public var row: Int
     public var latitude: Double
@@ -72,7 +72,7 @@ public struct Measurement: Sendable, Equatable {
 
 /// Loaded measurements and what the loader noted without refusing a row (e.g. a PCI dropped).
 public struct MeasurementSet: Sendable {
-    public var measurements: [Measurement]
+    public var measurements: [SurveyMeasurement]
     public var notes: [String]
     /// "generic" or "G-NetTrack".
     public var format: String
@@ -99,11 +99,11 @@ public enum MeasurementLoader {
     ) throws -> MeasurementSet {
         let rows = try loadRows(
             source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-            report: &report, id: { (m: Measurement) in String(m.row) }, make: measurement)
+            report: &report, id: { (m: SurveyMeasurement) in String(m.row) }, make: measurement)
         return MeasurementSet(measurements: rows, notes: [], format: "generic")
     }
 
-    static func measurement(_ r: RowReader) throws -> Measurement {
+    static func measurement(_ r: RowReader) throws -> SurveyMeasurement {
         let pos = try r.position()
         let techRaw = try r.string("technology")
         guard let tech = Technology(parsing: techRaw), [.gsm, .umts, .lte, .nr, .fm, .tv, .other].contains(tech) else {
@@ -131,7 +131,7 @@ public enum MeasurementLoader {
             guard ISOTime.isValid(t) else { throw r.error("timestamp", t, "an ISO 8601 date and time, e.g. 2026-03-14T09:26:53+07:00") }
             timestamp = t
         }
-        return Measurement(
+        return SurveyMeasurement(
             row: r.feature.index, latitude: pos.y, longitude: pos.x, technology: tech, metric: metric, value: value,
             frequencyMHz: frequency, channel: channel, transmitterID: r.optionalString("transmitter_id"), pci: pci,
             timestamp: timestamp, rxHeightM: try r.optionalDouble("rx_height_m", in: 0.1...500, unit: "m") ?? 1.5,

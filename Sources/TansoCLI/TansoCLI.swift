@@ -32,6 +32,8 @@ public enum TansoCLI {
             Command(
                 name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict",
                 run: ShareCheckCommand.run),
+            Command(name: "measurements", summary: "compare drive-test measurements with a model's predictions; HTML report", run: MeasurementsCommand.run),
+            Command(name: "calibrate", summary: "fit a model to measurements: offset, slope, clutter losses; spatial hold-out", run: CalibrateCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]

@@ -1,4 +1,4 @@
-// Measurement loaders: the generic contract and the G-NetTrack Pro export (a real slice, Tests/Fixtures/
+// SurveyMeasurement loaders: the generic contract and the G-NetTrack Pro export (a real slice, Tests/Fixtures/
 // measurements/sunway_gnettrack, CC BY 4.0), row-level errors and --skip-invalid.
 import XCTest
 import Foundation
