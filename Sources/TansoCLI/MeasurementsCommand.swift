@@ -66,8 +66,7 @@ struct SurveyInputs {
         let txPath = a.string("transmitters")!
         let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &txReport)
         TansoCLI.reportSkipped(txReport, what: "transmitter")
-        var study = try CoverageCommand.buildStudy(a, transmitters: transmitters)
-        if let path = a.string("calibration") { study.calibration = try CalibrationFile.read(path) }
+        let study = try CoverageCommand.buildStudy(a, transmitters: transmitters)
         let raster = a.string("clutter-raster")
         if a.string("clutter-table") != nil && raster == nil {
             throw UsageError(message: "--clutter-table needs --clutter-raster (the land-cover raster)", command: command)
