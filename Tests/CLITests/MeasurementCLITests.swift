@@ -5,6 +5,7 @@ import XCTest
 import Foundation
 import TestSupport
 import Geo
+@testable import Reports
 
 final class MeasurementCLITests: XCTestCase {
     var dir: URL!
@@ -84,7 +85,7 @@ final class MeasurementCLITests: XCTestCase {
         try writeSites()
         var lines = try String(contentsOfFile: try slice(), encoding: .utf8).components(separatedBy: "\n")
         var f = lines[7].components(separatedBy: ",")
-        f[9] = "strong"  // Level
+        f[9] = "strong" // Level
         lines[7] = f.joined(separator: ",")
         try write("broken.csv", lines.joined(separator: "\n"))
         let bad = try run(["measurements", "--measurements", "broken.csv", "--transmitters", "sites.csv", "--output", "out"])
@@ -120,7 +121,7 @@ final class MeasurementCLITests: XCTestCase {
         XCTAssertEqual(cal.code, 0, cal.err)
         print(cal.out)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("cal/calibration.json"))) as! [String: Any]
-        XCTAssertEqual(json["offset_db"] as! Double, 6, accuracy: 0.01)  // predictions are written to 0.01 dB
+        XCTAssertEqual(json["offset_db"] as! Double, 6, accuracy: 0.01) // predictions are written to 0.01 dB
         XCTAssertEqual(json["model"] as? String, "hata")
         XCTAssertEqual((json["inputs"] as! [[String: Any]]).count, 2)
         let area = ["--area", "106.85,10.90,106.95,11.00", "--resolution-m", "200", "--max-radius-km", "5"]
@@ -143,5 +144,20 @@ final class MeasurementCLITests: XCTestCase {
         let wrong = try run(["coverage", "--transmitters", "tx.csv", "--calibration", "cal/calibration.json", "--model", "fspl", "--output", "x"] + area)
         XCTAssertEqual(wrong.code, 1)
         XCTAssertTrue(wrong.err.contains("fitted for model 'hata'"), wrong.err)
+    }
+
+    /// The products' number formatting equals printf's %.Nf on 30,000 seeded values (no exact ties among them).
+    func testFixedDecimalsMatchPrintf() {
+        var g = SeededGenerator(seed: 5)
+        for _ in 0..<10_000 {
+            for d in [2, 3, 7] {
+                let x = g.uniform(-200, 200) * (g.chance(0.1) ? 1e-4 : 1)
+                XCTAssertEqual(MeasurementProducts.n(x, d), String(format: "%.\(d)f", x), "\(x) with \(d) decimals")
+            }
+        }
+        XCTAssertEqual(MeasurementProducts.n(nil), "")
+        XCTAssertEqual(MeasurementProducts.n(.nan), "")
+        XCTAssertEqual(MeasurementProducts.n(-0.3, 2), "-0.30")
+        XCTAssertEqual(MeasurementProducts.n(0.004, 2), "0.00")
     }
 }

@@ -46,12 +46,16 @@ public struct PointPredictor: Sendable {
         self.dem = dem
         var tables = CoverageEngine.AntennaTables(antennas: antennas, sectorAntenna: sectorAntenna)
         gainTables = try transmitters.map { try tables.table(for: $0) }
-        siteGroundM = try transmitters.map { try CoverageEngine.demPosition($0, dem: dem).groundM }
+        // A site outside the DEM fails only the measurements attributed to it (NaN here, an error when predicted).
+        siteGroundM = transmitters.map { (try? CoverageEngine.demPosition($0, dem: dem).groundM) ?? .nan }
     }
 
     /// Received power of transmitter `t` at a point whose land-cover class is `classCode` (nil: none known).
     public func predict(_ t: Int, latitude: Double, longitude: Double, rxHeightM: Double, classCode: Int? = nil) throws -> PointPrediction {
         let tx = transmitters[t], study = plan.study
+        guard !siteGroundM[t].isNaN else {
+            throw StudyError("transmitter \(tx.id) at (\(tx.latitude), \(tx.longitude)) has no elevation in the DEM (outside it or nodata)")
+        }
         let inv = Geodesic.inverse(lon1: tx.longitude, lat1: tx.latitude, lon2: longitude, lat2: latitude)
         let dM = max(inv.distanceM, 1), dKm = dM / 1000
         let loss: Double
