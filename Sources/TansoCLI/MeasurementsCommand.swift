@@ -220,7 +220,7 @@ enum CalibrateCommand {
         try data.write(to: URL(fileURLWithPath: tx.staging).appendingPathComponent(CalibrationFile.name))
         try OutputOptions.commit(tx, kind: "calibrate", command: ["tanso", "calibrate"] + args, inputs: inputs.files.map { ($0.role, $0.path) })
         print(SurveyInputs.summary(comparison) + summary(result) + String(format: "(%.2f s)", Date().timeIntervalSince(start)))
-        print("Calibration in \(URL(fileURLWithPath: output).appendingPathComponent(CalibrationFile.name).path)")
+        print("Calibration in \((output as NSString).appendingPathComponent(CalibrationFile.name))")
         return 0
     }
 

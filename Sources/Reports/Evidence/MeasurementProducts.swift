@@ -204,7 +204,7 @@ public enum MeasurementProducts {
         let k = Int(((hi - lo) / width).rounded())
         var counts = [Int](repeating: 0, count: k)
         for e in errors { counts[min(k - 1, Int((e - lo) / width))] += 1 }
-        let maxC = Double(counts.max() ?? 1), pw = W - left - right, ph = H - top - bottom
+        let maxC = Double(counts.max() ?? 1) * 1.08, pw = W - left - right, ph = H - top - bottom
         func x(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * pw }
         func y(_ c: Double) -> Double { H - bottom - c / maxC * ph }
         s += axes(
