@@ -106,4 +106,32 @@ public struct ClutterMap: Sendable {
         }
         return (loss, uncovered)
     }
+
+    /// The class code of the land-cover pixel under each WGS 84 point (nil outside the raster or on nodata), for
+    /// measurements; only the window holding the points is read.
+    public static func classCodes(raster path: String, longitudes: [Double], latitudes: [Double]) throws -> [Int?] {
+        let ds = try RasterDataset(path: path)
+        guard ds.geoTransform.isNorthUp else { throw StudyError("\(path): a rotated land-cover raster is not supported; warp it north-up first (gdalwarp)") }
+        var xs = longitudes, ys = latitudes
+        if !ds.crs.isEmpty { _ = try CoordinateTransform(from: "EPSG:4326", to: ds.crs).transform(xs: &xs, ys: &ys) }
+        let n = xs.count
+        var pixel = [(col: Int, row: Int)?](repeating: nil, count: n)
+        var c0 = Int.max, c1 = Int.min, r0 = Int.max, r1 = Int.min
+        for i in 0..<n where xs[i].isFinite && ys[i].isFinite {
+            let px = ds.geoTransform.pixel(x: xs[i], y: ys[i])
+            let c = Int(floor(px.col)), r = Int(floor(px.row))
+            guard c >= 0, r >= 0, c < ds.width, r < ds.height else { continue }
+            pixel[i] = (c, r)
+            c0 = min(c0, c); c1 = max(c1, c); r0 = min(r0, r); r1 = max(r1, r)
+        }
+        guard c0 <= c1 else { return pixel.map { _ in nil } }
+        let w = c1 - c0 + 1
+        let window = try ds.read(col: c0, row: r0, width: w, height: r1 - r0 + 1)
+        let nodata = try ds.nodata().map { Float($0) }
+        return pixel.map { p in
+            guard let p else { return nil }
+            let v = window[(p.row - r0) * w + (p.col - c0)]
+            return v.isNaN || v == nodata ? nil : Int(v.rounded())
+        }
+    }
 }

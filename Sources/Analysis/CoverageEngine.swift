@@ -207,9 +207,13 @@ public enum CoverageEngine {
         let sectors = try sectorSetups(
             plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,
             sectorAntenna: sectorAntenna, keys: keys)
-        let context = DepositContext(
+        var context = DepositContext(
             spec: spec, ground: cells.ground, rxHeightM: study.receiverHeightM,
             receiverLossDB: receiverLossDB ?? [], floorDBm: Float(study.floorDBm))
+        if let cal = study.calibration {
+            context.calibrationOffsetDB = Float(cal.offsetDB)
+            context.calibrationSlopeDB = Float(cal.slopeDBPerDecade)
+        }
         var composite = Composite(cells: spec.cellCount, services: keys.count)
         let diagnostics = DiagnosticsBox()
         try composite.withLayers(floorDBm: context.floorDBm) { layers in

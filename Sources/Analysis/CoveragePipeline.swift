@@ -109,12 +109,19 @@ struct DepositContext: Sendable {
     /// Extra receiver-end loss per cell, dB (empty: none).
     let receiverLossDB: [Float]
     let floorDBm: Float
+    /// A calibration's offset (dB) and slope (dB per decade of distance, from 1 km), as extra loss.
+    var calibrationOffsetDB: Float = 0
+    var calibrationSlopeDB: Float = 0
 
     @inline(__always) func rxAbsM(_ idx: Int) -> Double {
         guard let g = ground else { return rxHeightM }
         return rxHeightM + (g[idx].isNaN ? 0 : Double(g[idx]))
     }
     @inline(__always) func extraLossDB(_ idx: Int) -> Float { receiverLossDB.isEmpty ? 0 : receiverLossDB[idx] }
+    /// The calibration's loss at a grid distance (m); the slope term only when there is one.
+    @inline(__always) func calibrationLossDB(_ gridM: Double) -> Float {
+        calibrationSlopeDB == 0 ? calibrationOffsetDB : calibrationOffsetDB + calibrationSlopeDB * Float(log10(max(gridM, 1) / 1000))
+    }
 }
 
 /// The composite layers of a run, owned as arrays; `withLayers` lends them as flat buffers to the pipeline.
@@ -217,7 +224,7 @@ extension CoverageEngine {
                         let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                         let gridM = field.gridDistanceM(dx: dx, dy: dy)
                         let idx = row * width + col
-                        let rxAbsM = c.rxAbsM(idx), extra = c.extraLossDB(idx)
+                        let rxAbsM = c.rxAbsM(idx), extra = c.extraLossDB(idx) + c.calibrationLossDB(gridM)
                         for si in members {
                             let m = sectors[si]
                             let gain = antennaGainDB(m, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)

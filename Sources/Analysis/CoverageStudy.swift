@@ -54,6 +54,8 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     /// Thresholds per technology (total channel power, dBm); set by name (`thresholdsDBm["4G"] = -90`) or by
     /// technology (`thresholdsDBm[.lte] = -90`). A name that is not a technology is refused by `validated()`.
     public var thresholdsDBm = ThresholdTable(CoverageThresholds.defaults.dBm)
+    /// A model calibration from measurements (`tanso calibrate`), applied as extra loss; nil: none.
+    public var calibration: Calibration? = nil
 
     public init(west: Double, south: Double, east: Double, north: Double) {
         self.west = west; self.south = south; self.east = east; self.north = north
@@ -62,7 +64,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells,
             interpolateGroundWithinM, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
-            receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm
+            receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm, calibration
     }
 
     /// Missing keys take their defaults, so study files stay readable as the study grows. A key the study does
@@ -93,6 +95,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         maxRadiusKm = try c.decodeIfPresent(Double.self, forKey: .maxRadiusKm) ?? maxRadiusKm
         floorDBm = try c.decodeIfPresent(Double.self, forKey: .floorDBm) ?? floorDBm
         thresholdsDBm = try c.decodeIfPresent(ThresholdTable.self, forKey: .thresholdsDBm) ?? thresholdsDBm
+        calibration = try c.decodeIfPresent(Calibration.self, forKey: .calibration)
         _ = try validated()
     }
 

@@ -86,6 +86,11 @@ public struct Feature: Sendable {
     public let fid: Int64
     public let attributes: [String: String]
     public let geometry: Geometry?
+
+    /// A feature made outside OGR (a text format that a loader parses itself).
+    public init(index: Int, fid: Int64, attributes: [String: String], geometry: Geometry?) {
+        self.index = index; self.fid = fid; self.attributes = attributes; self.geometry = geometry
+    }
 }
 
 public struct VectorLayer: Sendable {
@@ -94,6 +99,10 @@ public struct VectorLayer: Sendable {
     public let features: [Feature]
     /// The layer's CRS as WKT before transforming to WGS84 ("" if none).
     public let sourceCRS: String
+
+    public init(name: String, fieldNames: [String], features: [Feature], sourceCRS: String = "") {
+        self.name = name; self.fieldNames = fieldNames; self.features = features; self.sourceCRS = sourceCRS
+    }
 }
 
 /// Reading vector data with OGR.

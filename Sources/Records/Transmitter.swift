@@ -24,18 +24,21 @@ public struct Transmitter: Sendable, Equatable {
     public var electricalTiltDeg: Double
     /// Antenna pattern file name (optional; the parametric 3GPP sector pattern is used when absent).
     public var antennaPattern: String?
+    /// Physical cell id (LTE/NR; UMTS scrambling code), for matching measurements that log it (optional).
+    public var pci: Int? = nil
 
     public init(
         id: String, siteID: String, operatorName: String, technology: Technology, latitude: Double,
         longitude: Double, antennaHeightM: Double, frequencyMHz: Double, bandwidthMHz: Double,
         eirpDBm: Double, azimuthDeg: Double?, mechanicalTiltDeg: Double = 0, electricalTiltDeg: Double = 0,
-        antennaPattern: String? = nil
+        antennaPattern: String? = nil, pci: Int? = nil
     ) {
         self.id = id; self.siteID = siteID; self.operatorName = operatorName; self.technology = technology
         self.latitude = latitude; self.longitude = longitude; self.antennaHeightM = antennaHeightM
         self.frequencyMHz = frequencyMHz; self.bandwidthMHz = bandwidthMHz; self.eirpDBm = eirpDBm
         self.azimuthDeg = azimuthDeg; self.mechanicalTiltDeg = mechanicalTiltDeg
         self.electricalTiltDeg = electricalTiltDeg; self.antennaPattern = antennaPattern
+        self.pci = pci
     }
 }
 
@@ -84,7 +87,14 @@ public enum TransmitterLoader {
                 azimuthDeg: try r.optionalDouble("azimuth_deg", in: 0...360, unit: "degrees"),
                 mechanicalTiltDeg: try r.optionalDouble("mechanical_tilt_deg", in: -30...45, unit: "degrees") ?? 0,
                 electricalTiltDeg: try r.optionalDouble("electrical_tilt_deg", in: -30...45, unit: "degrees") ?? 0,
-                antennaPattern: r.optionalString("antenna_pattern"))
+                antennaPattern: r.optionalString("antenna_pattern"), pci: try pci(r))
         }
+    }
+
+    /// The optional `pci` column: a whole number in [0, 1007].
+    static func pci(_ r: RowReader) throws -> Int? {
+        guard let p = r.raw("pci") else { return nil }
+        guard let v = DecimalNumber.parseInt(p), (0...1007).contains(v) else { throw r.error("pci", p, "a whole number in [0, 1007]") }
+        return v
     }
 }

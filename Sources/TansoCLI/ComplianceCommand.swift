@@ -27,6 +27,11 @@ enum ComplianceCommand {
         .value("polygon-share", "SHARE", "a polygon village is covered when this share of its area is", default: "0.5"),
         .value("province", "NAME", "name of the whole area [default: from the admin file, else 'Province']"),
         .value("baseline", "DIR", "a previous compliance output folder: list villages newly covered / newly uncovered"),
+        .value(
+            "measurements", "FILE",
+            "drive-test measurements (the formats of tanso measurements): a village with measurements of a service within --evidence-radius-m takes the measured verdict (median of the binned measurements against the threshold)"
+        ),
+        .value("evidence-radius-m", "M", "with --measurements: the radius around a village", default: "500"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "report and map title", default: "Coverage compliance"),
         .flag("skip-invalid", "skip invalid village/zone rows (each is reported) instead of stopping at the first"),
@@ -54,7 +59,7 @@ enum ComplianceCommand {
             industrial park and high-tech zone covered by 5G (95 % of its area).
 
             Products in DIR: villages.csv, uncovered_villages.csv, zones.csv, units.csv, targets.csv, changes.csv (with
-            --baseline), compliance.gpkg (villages, zones, units, admin_units, changes), map_<target>.png, report.html
+            --baseline), evidence.csv (with --measurements: measured against predicted verdicts), compliance.gpkg (villages, zones, units, admin_units, changes), map_<target>.png, report.html
             (self-contained: open it in a browser).
 
             Example:
@@ -86,19 +91,29 @@ enum ComplianceCommand {
                 throw InputError("--baseline \(baseline): no villages.csv there: expected the output folder of a previous tanso compliance")
             }
         }
+        let measurements = try a.string("measurements").map { path -> [SurveyMeasurement] in
+            var r = LoadReport()
+            let set = try MeasurementLoader.load(path, skipInvalid: skip, encoding: enc, report: &r)
+            TansoCLI.reportSkipped(r, what: "measurement")
+            for n in set.notes { TansoCLI.printWarning("\(URL(fileURLWithPath: path).lastPathComponent): \(n)") }
+            return set.measurements
+        }
+        var evidence = EvidenceSettings()
+        evidence.radiusM = try a.double("evidence-radius-m", in: 1...100_000) ?? 500
         let output = try OutputOptions.value(a)
         let tx = try OutputOptions.open(
             output, command: ["tanso", "compliance"] + args,
             inputs: [
                 coverageDir, a.string("villages"), a.string("zones"), a.string("admin"), a.string("targets"),
-                transmittersSource, a.string("baseline")
+                transmittersSource, a.string("baseline"), a.string("measurements")
             ],
-            writes: ProductLayout.complianceFixed)
+            writes: ProductLayout.complianceFixed + (measurements == nil ? [] : [EvidenceProducts.csv]))
         let start = Date()
         let result = try ComplianceAnalysis.run(
             layers: layers, villages: villages, zones: zones, admin: admin, targets: targets,
             settings: settings, provinceName: a.string("province"),
-            adminSource: a.string("admin").map { "the admin polygons (\(URL(fileURLWithPath: $0).lastPathComponent))" })
+            adminSource: a.string("admin").map { "the admin polygons (\(URL(fileURLWithPath: $0).lastPathComponent))" },
+            measurements: measurements, evidence: evidence)
         let changes = try a.string("baseline").map {
             try ComplianceAnalysis.changes(result, baselineVillagesCSV: URL(fileURLWithPath: $0).appendingPathComponent("villages.csv").path)
         }
@@ -108,6 +123,7 @@ enum ComplianceCommand {
         inputs.append(("targets", a.string("targets") ?? "built-in plan"))
         if let t = transmittersSource { inputs.append(("transmitters", t)) }
         if let b = a.string("baseline") { inputs.append(("baseline", b)) }
+        if let m = a.string("measurements") { inputs.append(("measurements", m)) }
         let list = try ComplianceProducts.write(
             result, layers: layers, admin: admin, changes: changes, to: tx.staging,
             title: a.string("title")!, inputs: inputs)
@@ -115,7 +131,7 @@ enum ComplianceCommand {
             tx, kind: "compliance", command: ["tanso", "compliance"] + args,
             inputs: [
                 ("villages", a.string("villages")), ("zones", a.string("zones")), ("admin", a.string("admin")),
-                ("targets", a.string("targets")), ("transmitters", transmittersSource)
+                ("targets", a.string("targets")), ("transmitters", transmittersSource), ("measurements", a.string("measurements"))
             ])
         print(summary(result, changes: changes, seconds: Date().timeIntervalSince(start)))
         print("Products in \(output):")
@@ -175,6 +191,11 @@ enum ComplianceCommand {
             }
             let districtsMissing = r.units(.district).filter { $0.targets.contains { $0.achieved == false } }.count
             s += "  districts below at least one target: \(districtsMissing) of \(r.units(.district).count)\n"
+        }
+        if let e = r.evidence {
+            let d = e.disagreements
+            s +=
+                "  measured evidence: \(e.villagesOnEvidence) of \(r.villages.count) villages rest on measurements (\(r.villages.count - e.villagesOnEvidence) on prediction alone); \(e.evidence.count) service verdicts measured, \(d.count) disagree with the prediction (\(d.filter { $0.predictedCovered }.count) predicted covered but measured not, \(d.filter { !$0.predictedCovered }.count) the reverse)\n"
         }
         if let changes {
             let up = changes.filter { $0.kind == .newlyCovered }, down = changes.filter { $0.kind == .newlyUncovered }

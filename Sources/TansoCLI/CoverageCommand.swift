@@ -37,6 +37,10 @@ enum CoverageCommand {
         .value(
             "clutter-raster", "FILE", "land-cover raster (integer classes, any GDAL format/CRS) for a receiver-end clutter loss per cell; with --clutter-table"),
         .value("clutter-table", "FILE.csv", "loss per land-cover class: CSV with class,loss_db (dB, e.g. data/clutter_worldcover.csv, illustrative values)"),
+        .value(
+            "calibration", "FILE",
+            "apply a calibration.json of tanso calibrate (fitted for the same model): extra loss offset + slope·log10(d/1 km) + class loss; recorded in study.json"
+        ),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
         .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
@@ -105,6 +109,7 @@ enum CoverageCommand {
         var inputs = [try RunRecord.input(role: "transmitters", path: a.string("transmitters")!)]
         if let v = a.string("villages") { inputs.append(try RunRecord.input(role: "villages", path: v)) }
         if let d = a.string("dem") { inputs.append(try RunRecord.input(role: "dem", path: d)) }
+        if let c = a.string("calibration") { inputs.append(try RunRecord.input(role: "calibration", path: c)) }
         let clutter = try clutterMap(a, study: study)
         if let clutter {
             inputs.append(try RunRecord.input(role: "clutter_raster", path: clutter.path))
@@ -199,6 +204,9 @@ enum CoverageCommand {
             study.anchorSpacingCells = Int(k)
         }
         if let p = try a.double("clutter-pct", in: 0.000001...99.999999) { study.clutterLocationPct = p }
+        if let c = a.string("calibration") {
+            do { study.calibration = try CalibrationFile.read(c) } catch let e as StudyError { throw InputError(e.message) }
+        }
         if let t = a.string("clutter-table") {
             study.clutterClassLossDB = Dictionary(uniqueKeysWithValues: try ClutterMap.readTable(t).map { (String($0.key), $0.value) })
         }
@@ -232,6 +240,14 @@ enum CoverageCommand {
         return ClutterMap(path: raster, lossDB: Dictionary(uniqueKeysWithValues: table.compactMap { k, v in Int(k).map { ($0, v) } }))
     }
 
+    /// The clutter map with a calibration's class losses added to its table (a class the table lacks keeps its error).
+    static func calibrated(_ clutter: ClutterMap, _ calibration: Calibration?) -> ClutterMap {
+        guard let c = calibration, !c.clutterLossesDB.isEmpty else { return clutter }
+        var table = clutter.lossDB
+        for (k, v) in c.clutterLossesDB { if let code = Int(k), let l = table[code] { table[code] = l + v } }
+        return ClutterMap(path: clutter.path, lossDB: table)
+    }
+
     /// The pattern-file library when some transmitter names a pattern: `--antenna-dir`, else the folder of the
     /// transmitters file (a connection string has no folder: the current directory).
     static func antennaLibrary(_ dir: String?, transmittersPath: String, transmitters: [Transmitter]) -> AntennaLibrary? {
@@ -262,12 +278,17 @@ enum CoverageCommand {
         let tx = try OutputOptions.open(
             output, command: record?.command ?? [], inputs: (record?.inputs.map(\.path) ?? []) + otherInputs,
             writes: shard == nil ? ProductLayout.coverageFixed : [ProductLayout.partialManifest])
+        if clutter == nil, let c = study.calibration, c.clutterLossesDB.values.contains(where: { $0 != 0 }) {
+            throw InputError(
+                "the calibration \(c.source ?? "") has land-cover class losses: give the land cover it was fitted on (--clutter-raster) and a class table (--clutter-table)"
+            )
+        }
         var receiverLoss: [Float]? = nil
         if let clutter {
             let spec = try GridSpec.utm(
                 west: study.west, south: study.south, east: study.east, north: study.north,
                 resolutionM: study.resolutionM)
-            let (loss, uncovered) = try clutter.lossPerCell(spec)
+            let (loss, uncovered) = try calibrated(clutter, study.calibration).lossPerCell(spec)
             if uncovered > 0 {
                 TansoCLI.printWarning("\(uncovered) of \(spec.cellCount) cell(s) fall outside \(clutter.path) or on its nodata: no clutter loss there")
             }

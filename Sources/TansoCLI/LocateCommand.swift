@@ -108,7 +108,7 @@ enum LocateCommand {
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         var report = LoadReport()
         let path = a.string("measurements")!
-        let measurements = try MeasurementLoader.load(path, frequencyMHz: f, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
+        let measurements = try LevelMeasurementLoader.load(path, frequencyMHz: f, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "measurement")
         guard measurements.count >= 3 else {
             throw InputError("\(path): \(measurements.count) valid measurements; at least 3 are needed (the EIRP and two coordinates are unknown)")

@@ -38,6 +38,8 @@ public enum TansoCLI {
             Command(
                 name: "locate", summary: "locate an unknown emitter from measured levels (and bearings): estimate, likelihood, 95 % region",
                 run: LocateCommand.run),
+            Command(name: "measurements", summary: "compare drive-test measurements with a model's predictions; HTML report", run: MeasurementsCommand.run),
+            Command(name: "calibrate", summary: "fit a model to measurements: offset, slope, clutter losses; spatial hold-out", run: CalibrateCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]

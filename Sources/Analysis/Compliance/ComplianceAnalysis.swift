@@ -73,6 +73,8 @@ public struct ComplianceResult: Sendable {
     public let units: [UnitFigures]
     public let provinceName: String
     public let adminSource: String?
+    /// Measured evidence that replaced predicted verdicts (`--measurements`), nil without measurements.
+    public var evidence: EvidenceSummary? = nil
 
     public var technologies: [Technology] { Array(Set(keys.map(\.technology))).sorted() }
     public func units(_ level: UnitFigures.Level) -> [UnitFigures] { units.filter { $0.level == level } }
@@ -82,9 +84,16 @@ public enum ComplianceAnalysis {
     public static func run(
         layers: ServiceLayers, villages: [Village], zones: [Zone], admin: AdminLayer?,
         targets: TargetSet, settings: ComplianceSettings, provinceName: String? = nil,
-        adminSource: String? = nil
+        adminSource: String? = nil, measurements: [SurveyMeasurement]? = nil, evidence evidenceSettings: EvidenceSettings = EvidenceSettings()
     ) throws -> ComplianceResult {
-        let vr = try VillageCompliance.evaluate(villages, layers: layers, settings: settings)
+        var vr = try VillageCompliance.evaluate(villages, layers: layers, settings: settings)
+        var evidence: EvidenceSummary? = nil
+        if let measurements {
+            let applied = EvidenceVerdicts.apply(
+                vr, measurements: measurements, keys: layers.keys, transmitters: layers.transmitters, settings: settings, evidence: evidenceSettings)
+            vr = applied.results
+            evidence = applied.summary
+        }
         let (zr, masks) = try VillageCompliance.evaluate(zones: zones, layers: layers, settings: settings)
         let keys = layers.keys
         // Districts.
@@ -172,10 +181,12 @@ public enum ComplianceAnalysis {
                     level: level, name: name, parent: m.parent, villages: m.villages.count, population: pop,
                     villagesCovered: vc, populationCovered: pc, populationByService: ps, targets: figures))
         }
-        return ComplianceResult(
+        var result = ComplianceResult(
             keys: keys, carriers: layers.carriers, settings: settings, targets: targets, villages: vr,
             districtOf: districtOf, zones: zr, zoneDistrict: zoneDistrict, villageMet: villageMet,
             zoneMet: zoneMet, zoneTargetShare: zoneShare, units: units, provinceName: province, adminSource: adminSource)
+        result.evidence = evidence
+        return result
     }
 
     /// Villages whose status against each village target changed since a previous compliance output: reads the

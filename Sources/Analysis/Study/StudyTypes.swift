@@ -147,6 +147,11 @@ extension CoverageStudy {
             throw StudyError("environment '\(self.environment)' is not one of urban, suburban, open")
         }
         try thresholdsDBm.validate()
+        if let c = calibration, c.model != model.name {
+            throw StudyError(
+                "the calibration was fitted for model '\(c.model)', the study uses '\(model.name)': calibrate this model first (tanso calibrate --model \(model.name))"
+            )
+        }
         return ValidatedStudy(
             study: self, model: model, profileMethod: method, environment: environment,
             thresholds: thresholdsDBm.thresholds, profileModel: profileModel)

@@ -145,6 +145,8 @@ public enum ComplianceHTML {
             }
         }
 
+        if let e = r.evidence { h += EvidenceProducts.htmlSection(r, e) }
+
         // Communes.
         h +=
             "<h2>Figures per commune</h2>\n<details><summary>\(r.units(.commune).count) communes</summary>\n" + unitTable(r, r.units(.commune)) + "</details>\n"

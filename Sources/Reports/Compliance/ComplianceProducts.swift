@@ -75,6 +75,10 @@ public enum ComplianceProducts {
                 to: path("changes.csv"))
             list.add(path("changes.csv"), "villages newly covered / newly uncovered since the baseline, per village target")
         }
+        if let e = r.evidence {
+            try EvidenceProducts.writeCSV(r, e, to: path(EvidenceProducts.csv))
+            list.add(path(EvidenceProducts.csv), "villages with measurements: measured against predicted verdict per service (agreements and disagreements)")
+        }
 
         // GeoPackage.
         var gl: [LayerData] = []
