@@ -132,6 +132,9 @@ enum SampleCommand {
         if a.helpRequested { print(help); return 0 }
         let out = try OutputOptions.value(a)
         for line in try SampleProvince.writeVectors(to: out) { print("wrote \(out)/\(line)") }
+        for line in try SampleMonitoring.write(to: out, assignmentsPath: (out as NSString).appendingPathComponent("assignments.csv")) {
+            print("wrote \(out)/\(line)")
+        }
         if a.flag("dem") {
             let path = (out as NSString).appendingPathComponent("dem.tif")
             try SampleProvince.dem().write(to: path)
