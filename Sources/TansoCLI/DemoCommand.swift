@@ -101,6 +101,8 @@ enum DemoCommand {
             "--villages", inData("villages.csv"), "--output", inOutput("share-check")
         ])
 
+        print(try MonitorDemo.step(data: a.string("data")!, output: output, command: ["tanso", "demo"] + args), terminator: "")
+
         print(String(format: "\nDemo done in %.1f s. Open first:", Date().timeIntervalSince(started)))
         for (path, what) in [
             ("map.png", "best signal over the terrain, uncovered villages in red"),

@@ -91,27 +91,44 @@ public struct MonitoringCorrelation: Sendable {
 
     public func run(emissions: [MonitoredEmission], assignments: [Assignment], measuredRanges: [String: ClosedRange<Double>] = [:]) -> MonitoringResult {
         let started = Date()
-        let index = FrequencyIndex(assignments: assignments, widenKHz: assignments.map { toleranceHz($0) / 1000 })
-        let maxUncertaintyKHz = (emissions.map(\.frequencyUncertaintyHz).max() ?? 0) / 1000
+        let widen = assignments.map { toleranceHz($0) / 1000 }
+        let index = FrequencyIndex(assignments: assignments, widenKHz: widen)
+        let reach = MonitoringReach(maxKm: settings.maxDistanceKm).reachKm(
+            assignments, correlation: self, rxHeightM: emissions.map(\.antennaHeightM).max() ?? 10)
+        let spatial = SpatialFrequencyIndex(
+            index: ChannelIndex(
+                positions: assignments.map { ($0.latitude, $0.longitude) }, centresMHz: assignments.map(\.tx.centreMHz),
+                bandwidthsKHz: assignments.map(\.tx.bandwidthKHz), radiiKm: reach, cellKm: 10),
+            reachKm: reach, maxWidenKHz: widen.max() ?? 0)
+        // Emissions measured at one place share their predictions: grouped by position, in order of appearance.
+        var groupOf: [PositionKey: Int] = [:]
+        var groups: [[Int]] = []
+        for (i, e) in emissions.enumerated() {
+            let key = PositionKey(e)
+            if let g = groupOf[key] { groups[g].append(i) } else { groupOf[key] = groups.count; groups.append([i]) }
+        }
         let threads = max(1, settings.threads)
-        let chunk = max(64, (emissions.count + threads * 8 - 1) / max(1, threads * 8))
-        let chunks = (emissions.count + chunk - 1) / chunk
-        let parts = Mutex(Array(repeating: [MonitoringFinding](), count: chunks))
+        let groupList = groups
+        let chunks = min(groupList.count, threads * 8)
+        let parts = Mutex(Array(repeating: [(Int, MonitoringFinding)](), count: chunks))
         let counts = Mutex((pairs: 0, predictions: 0, fallbacks: 0))
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var local: [MonitoringFinding] = []
+            var local: [(Int, MonitoringFinding)] = []
             var pairs = 0, predictions = 0, fallbacks = 0
-            for e in emissions[(c * chunk)..<min(emissions.count, (c + 1) * chunk)] {
-                local += classify(
-                    e, assignments, index, maxUncertaintyKHz: maxUncertaintyKHz, pairs: &pairs, predictions: &predictions,
-                    fallbacks: &fallbacks)
+            for g in stride(from: c, to: groupList.count, by: chunks) {
+                var cache: [Int: (level: Double, fellBack: Bool)] = [:]
+                for i in groupList[g] {
+                    local += classify(
+                        emissions[i], assignments, spatial, cache: &cache, pairs: &pairs, predictions: &predictions, fallbacks: &fallbacks
+                    ).map { (i, $0) }
+                }
             }
             parts.withLock { $0[c] = local }
             counts.withLock {
                 $0.pairs += pairs; $0.predictions += predictions; $0.fallbacks += fallbacks
             }
         }
-        var findings = Self.merged(parts.withLock { $0.flatMap { $0 } })
+        var findings = Self.merged(parts.withLock { $0.flatMap { $0 } }.sorted { $0.0 < $1.0 }.map(\.1))
         let (notHeard, receivable, extra) = notHeardFindings(emissions, assignments, index, measuredRanges: measuredRanges)
         findings += notHeard
         findings.sort(by: MonitoringFinding.ordered)
@@ -144,22 +161,27 @@ public struct MonitoringCorrelation: Sendable {
 
     /// The findings of one emission.
     func classify(
-        _ e: MonitoredEmission, _ assignments: [Assignment], _ index: FrequencyIndex, maxUncertaintyKHz: Double,
-        pairs: inout Int, predictions: inout Int, fallbacks: inout Int
+        _ e: MonitoredEmission, _ assignments: [Assignment], _ index: SpatialFrequencyIndex,
+        cache: inout [Int: (level: Double, fellBack: Bool)], pairs: inout Int, predictions: inout Int, fallbacks: inout Int
     ) -> [MonitoringFinding] {
         let uKHz = e.frequencyUncertaintyHz / 1000
         let lo = e.frequencyMHz - e.bandwidthKHz / 2000, hi = e.frequencyMHz + e.bandwidthKHz / 2000
         var candidates: [Candidate] = []
-        index.overlapping(lowMHz: lo - uKHz / 1000, highMHz: hi + uKHz / 1000) { k in
-            pairs += 1
+        pairs += index.near(latitude: e.latitude, longitude: e.longitude, lowMHz: lo - uKHz / 1000, highMHz: hi + uKHz / 1000) { k in
             let a = assignments[k]
             let tolKHz = toleranceHz(a) / 1000
             // The assignment's channel widened by its tolerance and the uncertainty must overlap the emission.
             guard a.tx.lowMHz - (tolKHz + uKHz) / 1000 <= hi, a.tx.highMHz + (tolKHz + uKHz) / 1000 >= lo else { return }
-            guard Geodesy.distanceKm(a.latitude, a.longitude, e.latitude, e.longitude) <= settings.maxDistanceKm else { return }
-            predictions += 1
-            let p = predictedDBuVm(a, latitude: e.latitude, longitude: e.longitude, heightM: e.antennaHeightM)
-            if p.fellBack { fallbacks += 1 }
+            guard Geodesy.distanceKm(a.latitude, a.longitude, e.latitude, e.longitude) <= min(settings.maxDistanceKm, index.reachKm[k]) else { return }
+            let p: (level: Double, fellBack: Bool)
+            if let x = cache[k] {
+                p = x
+            } else {
+                predictions += 1
+                p = predictedDBuVm(a, latitude: e.latitude, longitude: e.longitude, heightM: e.antennaHeightM)
+                if p.fellBack { fallbacks += 1 }
+                cache[k] = p
+            }
             guard p.level >= settings.detectionThresholdDBuVm else { return }
             candidates.append(Candidate(index: k, predicted: p.level, offsetKHz: (e.frequencyMHz - a.tx.centreMHz) * 1000, toleranceKHz: tolKHz))
         }
@@ -300,6 +322,31 @@ enum AssignmentAntenna {
         let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(a.latitude, a.longitude, lat, lon), az)
         if let g = a.antennaGainDBi, a.serviceKind == .fixed { return ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off) }
         return SectorAntenna().relativeGainDB(offAzimuthDeg: off, depressionDeg: 0, mechanicalTiltDeg: 0, electricalTiltDeg: 0)
+    }
+}
+
+/// An emission's place: latitude, longitude and antenna height, exactly.
+struct PositionKey: Hashable {
+    let lat: UInt64, lon: UInt64, height: UInt64
+    init(_ e: MonitoredEmission) { lat = e.latitude.bitPattern; lon = e.longitude.bitPattern; height = e.antennaHeightM.bitPattern }
+}
+
+/// The register in space and frequency: `ChannelIndex` cells within each class's largest reach of the station,
+/// entries whose centre lies within the class's half width + the largest tolerance of the emission's band.
+struct SpatialFrequencyIndex: Sendable {
+    let index: ChannelIndex
+    let reachKm: [Double]
+    let maxWidenKHz: Double
+
+    /// Calls `body` with the candidates; returns how many were visited.
+    func near(latitude: Double, longitude: Double, lowMHz: Double, highMHz: Double, _ body: (Int) -> Void) -> Int {
+        var visited = 0
+        for c in 0..<index.classes.count where !index.classes[c].entries.isEmpty {
+            let g = index.classes[c]
+            let half = (g.maxBandwidthKHz / 2 + maxWidenKHz) / 1000
+            visited += index.query(classIndex: c, lat: latitude, lon: longitude, radiusKm: g.maxRadiusKm, fLo: lowMHz - half, fHi: highMHz + half, body)
+        }
+        return visited
     }
 }
 

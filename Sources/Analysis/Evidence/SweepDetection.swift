@@ -149,8 +149,8 @@ public final class SweepAccumulator {
                         let lv = UnsafeBufferPointerBox(levels)
                         DispatchQueue.concurrentPerform(iterations: parts) { t in
                             let b0 = t * n / parts, b1 = (t + 1) * n / parts
-                            kernel.bins(lv.p, count: count, bins: n, range: b0..<b1, histogram: hb.p)
-                            kernel.maxHold(lv.p, count: count, bins: n, range: b0..<b1, level: mlb.p, position: mpb.p, positions: positions)
+                            kernel.binsAndMaxHold(
+                                lv.p, count: count, bins: n, range: b0..<b1, histogram: hb.p, level: mlb.p, position: mpb.p, positions: positions)
                             // Channels whose first bin is in this thread's range.
                             for (k, r) in channelBins.enumerated() where r.lowerBound >= b0 && r.lowerBound < b1 {
                                 kernel.channel(lv.p, count: count, bins: n, range: r, histogram: chb.p, row: k)
@@ -302,26 +302,28 @@ struct HistogramKernel: Sendable {
         return x.isNaN ? -1 : Int(min(max(x, 0), Float(cells - 1)))
     }
 
-    func bins(_ l: UnsafeBufferPointer<Float>, count: Int, bins n: Int, range: Range<Int>, histogram h: UnsafeMutableBufferPointer<UInt32>) {
-        for s in 0..<count {
-            let row = s * n
-            for b in range {
-                let c = cell(l[row + b])
-                if c >= 0 { h[b * cells + c] &+= 1 }
-            }
-        }
-    }
-
-    func maxHold(
-        _ l: UnsafeBufferPointer<Float>, count: Int, bins n: Int, range: Range<Int>, level ml: UnsafeMutableBufferPointer<Float>,
-        position mp: UnsafeMutableBufferPointer<Int32>, positions: [Int32]?
+    /// Histogram counts and the highest level (with its sweep's position) of the bins in `range`, by tiles of 16
+    /// bins over all sweeps of the block, so that a tile's histogram rows stay in cache.
+    func binsAndMaxHold(
+        _ l: UnsafeBufferPointer<Float>, count: Int, bins n: Int, range: Range<Int>, histogram h: UnsafeMutableBufferPointer<UInt32>,
+        level ml: UnsafeMutableBufferPointer<Float>, position mp: UnsafeMutableBufferPointer<Int32>, positions: [Int32]?
     ) {
-        for s in 0..<count {
-            let row = s * n
-            for b in range where l[row + b] > ml[b] {
-                ml[b] = l[row + b]
-                mp[b] = positions?[s] ?? 0
+        var t0 = range.lowerBound
+        while t0 < range.upperBound {
+            let t1 = min(t0 + 16, range.upperBound)
+            for s in 0..<count {
+                let row = s * n
+                for b in t0..<t1 {
+                    let v = l[row + b]
+                    let c = cell(v)
+                    if c >= 0 { h[b * cells + c] &+= 1 }
+                    if v > ml[b] {
+                        ml[b] = v
+                        mp[b] = positions?[s] ?? 0
+                    }
+                }
             }
+            t0 = t1
         }
     }
 
