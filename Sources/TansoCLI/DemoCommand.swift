@@ -22,7 +22,7 @@ enum DemoCommand {
         summary: "Run the whole job on the sample province (Đồng Nai, synthetic network) and write every product.",
         options: options,
         details: """
-            Five steps, each the command a user would run, on the files in DIR:
+            Six steps, each the command a user would run, on the files in DIR:
               1. tanso coverage: the 535 sectors of DIR/transmitters.csv over the sample DEM (3″ grid, generated
                  deterministically into OUTPUT/dem.tif when it is not there yet) with --model (ITM by default), the
                  villages of DIR/villages.csv; products in OUTPUT/.
@@ -33,6 +33,8 @@ enum DemoCommand {
                  a tower that could host it) and its verdict; products in OUTPUT/share-check/.
               5. tanso interference and tanso locate: the sample complaints of DIR/complaints/complaints.csv; products in
                  OUTPUT/complaints/<id>/.
+              6. tanso monitor: the sample monitoring data of DIR/monitoring/ (emission list and sweeps) against the
+                 register; products in OUTPUT/monitor/.
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -105,6 +107,7 @@ enum DemoCommand {
 
         print("\n5. Interference complaints (tanso interference, tanso locate on \(inData("complaints/complaints.csv")))\n")
         try ComplaintDemo.run(data: a.string("data")!, output: output, dem: demPath)
+        print(try MonitorDemo.step(data: a.string("data")!, output: output, command: ["tanso", "demo"] + args), terminator: "")
 
         print(String(format: "\nDemo done in %.1f s. Open first:", Date().timeIntervalSince(started)))
         for (path, what) in [
@@ -138,6 +141,9 @@ enum SampleCommand {
         if a.helpRequested { print(help); return 0 }
         let out = try OutputOptions.value(a)
         for line in try SampleProvince.writeVectors(to: out) { print("wrote \(out)/\(line)") }
+        for line in try SampleMonitoring.write(to: out, assignmentsPath: (out as NSString).appendingPathComponent("assignments.csv")) {
+            print("wrote \(out)/\(line)")
+        }
         if a.flag("dem") {
             let path = (out as NSString).appendingPathComponent("dem.tif")
             try SampleProvince.dem().write(to: path)

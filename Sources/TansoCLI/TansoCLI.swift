@@ -40,6 +40,9 @@ public enum TansoCLI {
                 run: LocateCommand.run),
             Command(name: "measurements", summary: "compare drive-test measurements with a model's predictions; HTML report", run: MeasurementsCommand.run),
             Command(name: "calibrate", summary: "fit a model to measurements: offset, slope, clutter losses; spatial hold-out", run: CalibrateCommand.run),
+            Command(
+                name: "monitor", summary: "monitoring data against the register: unlicensed, off-frequency, over-wide, over-level, not heard",
+                run: MonitorCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]

@@ -429,15 +429,7 @@ public struct ConflictScreening: Sendable {
                 distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
                 rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
-        var interference = a.eirpDBm - loss
-        if let az = a.azimuthDeg, Geodesy.distanceKm(a.latitude, a.longitude, testLat, testLon) > 1e-3 {
-            let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(a.latitude, a.longitude, testLat, testLon), az)
-            if let g = a.antennaGainDBi, a.serviceKind == .fixed {
-                interference += ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
-            } else {
-                interference += SectorAntenna().relativeGainDB(offAzimuthDeg: off, depressionDeg: 0, mechanicalTiltDeg: 0, electricalTiltDeg: 0)
-            }
-        }
+        var interference = a.eirpDBm - loss + AssignmentAntenna.relativeGainDB(a, towardLat: testLat, lon: testLon)
         if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
             let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
             interference += g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
