@@ -2,7 +2,8 @@
 // place of each transmitter's EIRP in dBm, the constant of the field-strength relation
 //     E = EIRP(dBW) − L_b + 20 log10 f + k,   k = 107.2130 dB (ITU-R P.525) or 107.15 dB (P.1546 §17, for a loss
 //                                             that P.1546 produced from its own field strength)
-// makes the deposited value the field strength in dB(µV/m) at the receiving height, with every strategy of the
+// makes the deposited value the field strength in dB(µV/m) at the receiving height (study metric "field-strength",
+// `tanso coverage --metric field-strength`), with every strategy of the
 // engine (radial or exact profiles, antennas, clutter) unchanged. P.1546 works from the terrain as it defines it
 // (h1 from the profile, §3; terrain clearance angle, §11; location variability, §12, through `location_pct`).
 import Foundation
@@ -20,13 +21,9 @@ public enum FieldStrengthCoverage {
         FieldStrength.fieldDBuVm(basicLossDB: 0, eirpDBW: eirpDBm - 30, frequencyMHz: frequencyMHz, convention: convention(model: model))
     }
 
-    /// Transmitters whose deposited value is field strength (dBµV/m).
-    public static func fieldTransmitters(_ transmitters: [Transmitter], model: String) -> [Transmitter] {
-        transmitters.map { t in
-            var x = t
-            x.eirpDBm = fieldEIRP(eirpDBm: t.eirpDBm, frequencyMHz: t.frequencyMHz, model: model)
-            return x
-        }
+    /// The EIRP the engine deposits with: the record's (power) or the field-strength constant (field-strength).
+    static func depositedEIRP(_ t: Transmitter, study: CoverageStudy) -> Double {
+        study.isFieldStrength ? fieldEIRP(eirpDBm: t.eirpDBm, frequencyMHz: t.frequencyMHz, model: study.model) : t.eirpDBm
     }
 
     /// Field strength of every transmitter on the study's grid, one layer each (dBµV/m, `CoverageResult.nodata`
@@ -35,9 +32,10 @@ public enum FieldStrengthCoverage {
     public static func perTransmitter(
         study: CoverageStudy, transmitters: [Transmitter], dem: ElevationModel?, progress: ProgressHandler? = nil
     ) throws -> (spec: GridSpec, layers: [[Float]], ground: [Float]?, diagnostics: CoverageEngine.Diagnostics) {
-        var own = fieldTransmitters(transmitters, model: study.model)
+        var own = transmitters, fieldStudy = study
         for i in own.indices { own[i].operatorName = "#\(i)" }
-        let result = try CoverageEngine.run(study: study, transmitters: own, dem: dem, progress: progress)
+        fieldStudy.metric = "field-strength"
+        let result = try CoverageEngine.run(study: fieldStudy, transmitters: own, dem: dem, progress: progress)
         let layers = own.map { t in result.serviceDBm[ServiceKey(t.operatorName, t.technology)]! }
         return (result.spec, layers, result.groundM, result.diagnostics)
     }

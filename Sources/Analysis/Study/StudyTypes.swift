@@ -147,6 +147,7 @@ extension CoverageStudy {
             throw StudyError("environment '\(self.environment)' is not one of urban, suburban, open")
         }
         try thresholdsDBm.validate()
+        if let metric, !["power", "field-strength"].contains(metric) { throw StudyError("metric '\(metric)' is not one of power, field-strength") }
         return ValidatedStudy(
             study: self, model: model, profileMethod: method, environment: environment,
             thresholds: thresholdsDBm.thresholds, profileModel: profileModel)
