@@ -64,7 +64,8 @@ enum BroadcastCommand {
         let tx = try OutputOptions.open(
             try OutputOptions.value(a), command: ["tanso", "broadcast"] + args, inputs: input.paths, writes: BroadcastReport.fixedProducts)
         let (fields, ground, diagnostics) = try FieldStrengthCoverage.broadcastFields(
-            input.stations, study: input.study, dem: input.dem, progress: TansoCLI.progressHandler("broadcast"))
+            input.stations, study: input.study, dem: input.dem,
+            interferingNeeded: BroadcastPlan.interferersNeeded(input.stations, settings: input.settings), progress: TansoCLI.progressHandler("broadcast"))
         if diagnostics.cellsWithoutTerrain > 0 {
             TansoCLI.printWarning("\(diagnostics.cellsWithoutTerrain) cell(s) left empty: their profile leaves the DEM or crosses nodata")
         }

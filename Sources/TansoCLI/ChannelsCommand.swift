@@ -106,8 +106,15 @@ enum ChannelsCommand {
             verdicts = ChannelFinder.registerChecks(
                 proposal, channels: channels, register: input.register, screening: ConflictScreening(settings: screeningSettings))
             let progress = TansoCLI.progressHandler("channels")
+            // 1 % fields: the existing stations' interferers, and every station that can interfere with the proposal's
+            // service on some channel of the raster.
+            var needed = BroadcastPlan.interferersNeeded(input.stations, settings: input.settings)
+            for (k, st) in input.stations.enumerated() where input.settings.criteria.table(victim: service, interferer: st.service) != nil {
+                needed[k] = true
+            }
             let (fields, _, _) = try FieldStrengthCoverage.broadcastFields(
-                input.stations, study: input.study, dem: input.dem, progress: progress.map { p in { @Sendable x in p(0.9 * x) } })
+                input.stations, study: input.study, dem: input.dem, interferingNeeded: needed,
+                progress: progress.map { p in { @Sendable x in p(0.9 * x) } })
             let reference = proposal.assignment(on: Channel(centreMHz: ChannelFinder.referenceMHz(service: service), bandwidthKHz: 200))
             let own = try FieldStrengthCoverage.broadcastFields([reference], study: input.study, dem: input.dem)
             progress?(1)

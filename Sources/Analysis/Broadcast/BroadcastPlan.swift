@@ -120,6 +120,13 @@ public enum BroadcastPlan {
         return out
     }
 
+    /// Which stations are some other station's relevant interferer (their 1 % field is needed).
+    public static func interferersNeeded(_ assignments: [Assignment], settings: BroadcastSettings) -> [Bool] {
+        var need = [Bool](repeating: false, count: assignments.count)
+        for w in assignments.indices { for r in relevantInterferers(of: w, in: assignments, settings: settings) { need[r.index] = true } }
+        return need
+    }
+
     /// Analyses every station of `assignments` (all of one of `services`) on `fields`.
     public static func analyse(
         _ assignments: [Assignment], fields: BroadcastFields, populationPerCell pop: [Int32], settings: BroadcastSettings

@@ -44,21 +44,31 @@ public enum FieldStrengthCoverage {
 extension FieldStrengthCoverage {
     /// The wanted (50 % of time) and interfering (1 % of time) fields of broadcast assignments on the study's grid:
     /// two runs of the engine with the study's model at `time_pct` 50 and 1 (P.1546 and P.1812 read it; models
-    /// without a time percentage give the same field twice). Progress runs 0–0.5 over the first, 0.5–1 over the second.
+    /// without a time percentage give the same field twice). A station that `interferingNeeded` marks false gets no
+    /// 1 % field (an empty layer): no analysis reads it. Progress runs 0–0.5 over the first run, 0.5–1 over the second.
     public static func broadcastFields(
-        _ assignments: [Assignment], study: CoverageStudy, dem: ElevationModel?, progress: ProgressHandler? = nil
+        _ assignments: [Assignment], study: CoverageStudy, dem: ElevationModel?, interferingNeeded: [Bool]? = nil,
+        progress: ProgressHandler? = nil
     ) throws -> (fields: BroadcastFields, ground: [Float]?, diagnostics: CoverageEngine.Diagnostics) {
         let transmitters = assignments.map(\.broadcastTransmitter)
         var s50 = study, s1 = study
         s50.modelSettings["time_pct"] = "50"
         s1.modelSettings["time_pct"] = "1"
         let w = try perTransmitter(study: s50, transmitters: transmitters, dem: dem, progress: progress.map { p in { @Sendable x in p(0.5 * x) } })
-        let i = try perTransmitter(study: s1, transmitters: transmitters, dem: dem, progress: progress.map { p in { @Sendable x in p(0.5 + 0.5 * x) } })
+        // The 1 % field only of the stations some analysis reads as an interferer (`interferingNeeded`; all by default).
+        let needed = interferingNeeded ?? Array(repeating: true, count: assignments.count)
+        let subset = transmitters.indices.filter { needed[$0] }
+        var layers = [[Float]](repeating: [], count: assignments.count)
         var d = w.diagnostics
-        d.cellsWithoutTerrain = max(d.cellsWithoutTerrain, i.diagnostics.cellsWithoutTerrain)
-        d.cellsRejectedByModel = max(d.cellsRejectedByModel, i.diagnostics.cellsRejectedByModel)
-        d.profilesComputed += i.diagnostics.profilesComputed
-        return (BroadcastFields(spec: w.spec, wanted: w.layers, interfering: i.layers), w.ground, d)
+        if !subset.isEmpty {
+            let i = try perTransmitter(
+                study: s1, transmitters: subset.map { transmitters[$0] }, dem: dem, progress: progress.map { p in { @Sendable x in p(0.5 + 0.5 * x) } })
+            for (k, j) in subset.enumerated() { layers[j] = i.layers[k] }
+            d.cellsWithoutTerrain = max(d.cellsWithoutTerrain, i.diagnostics.cellsWithoutTerrain)
+            d.cellsRejectedByModel = max(d.cellsRejectedByModel, i.diagnostics.cellsRejectedByModel)
+            d.profilesComputed += i.diagnostics.profilesComputed
+        }
+        return (BroadcastFields(spec: w.spec, wanted: w.layers, interfering: layers), w.ground, d)
     }
 }
 
