@@ -145,7 +145,7 @@ extension CoverageEngine {
                 SectorSetup(
                     x: p.x, y: p.y, lon: tx.longitude, lat: tx.latitude, demCol: site.col, demRow: site.row,
                     groundM: site.groundM, antennaHeightM: tx.antennaHeightM, frequencyMHz: tx.frequencyMHz,
-                    hata: setup, eirp: Float(tx.eirpDBm), azimuth: tx.azimuthDeg, gridConvergenceDeg: gamma,
+                    hata: setup, eirp: Float(FieldStrengthCoverage.depositedEIRP(tx, study: study)), azimuth: tx.azimuthDeg, gridConvergenceDeg: gamma,
                     mechTilt: tx.mechanicalTiltDeg, elecTilt: tx.electricalTiltDeg, radiusM: r,
                     serviceIndex: keyIndex[ServiceKey(tx.operatorName, tx.technology)]!,
                     threshold: Float(plan.thresholds.threshold(for: tx.technology)),

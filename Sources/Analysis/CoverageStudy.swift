@@ -51,6 +51,11 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     /// Receiver-end clutter loss by land-cover class (class code → dB), applied with a land-cover raster
     /// (`ClutterMap`); nil: none. Kept in the study so that a run record holds the table it used.
     public var clutterClassLossDB: [String: Double]? = nil
+    /// What the rasters hold: nil or "power" (received power at the antenna port, dBm) or "field-strength" (dBµV/m at the
+    /// receiving height: EIRP − L_b + 20 log f + 107.21, ITU-R P.525; P.1546 with its own §17 constant, see
+    /// `FieldStrengthCoverage`). With field strength, `floorDBm` and the thresholds are read as dBµV/m.
+    public var metric: String? = nil
+    public var isFieldStrength: Bool { metric == "field-strength" }
     /// Thresholds per technology (total channel power, dBm); set by name (`thresholdsDBm["4G"] = -90`) or by
     /// technology (`thresholdsDBm[.lte] = -90`). A name that is not a technology is refused by `validated()`.
     public var thresholdsDBm = ThresholdTable(CoverageThresholds.defaults.dBm)
@@ -64,7 +69,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case west, south, east, north, resolutionM, model, modelSettings, profileSpacingM, profiles, interpolateWithinDB, anchorSpacingCells,
             interpolateGroundWithinM, maxProfilePoints, clutterLocationPct, clutterClassLossDB, environment,
-            receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm, calibration
+            receiverHeightM, maxRadiusKm, floorDBm, thresholdsDBm, calibration, metric
     }
 
     /// Missing keys take their defaults, so study files stay readable as the study grows. A key the study does
@@ -96,6 +101,7 @@ public struct CoverageStudy: Sendable, Codable, Equatable {
         floorDBm = try c.decodeIfPresent(Double.self, forKey: .floorDBm) ?? floorDBm
         thresholdsDBm = try c.decodeIfPresent(ThresholdTable.self, forKey: .thresholdsDBm) ?? thresholdsDBm
         calibration = try c.decodeIfPresent(Calibration.self, forKey: .calibration)
+        metric = try c.decodeIfPresent(String.self, forKey: .metric)
         _ = try validated()
     }
 

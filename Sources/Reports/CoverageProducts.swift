@@ -60,24 +60,26 @@ public enum CoverageProducts {
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let spec = result.spec
         let services = ProductLayout.Services(result.serviceDBm.keys)
+        let unit = result.study.isFieldStrength ? "dBµV/m" : "dBm"
+        let quantity = result.study.isFieldStrength ? "field strength" : "received power"
         let meta = [
             "TANSO_MODEL": result.study.model, "TANSO_RX_HEIGHT_M": String(result.study.receiverHeightM),
-            "UNITS": "dBm"
+            "UNITS": unit
         ]
 
         // Rasters.
         let overviews = selection.has(.overviews)
         try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
             .write(
-                to: path(ProductLayout.bestSignal), format: .cog, description: "best received power (dBm)", metadata: meta, overviews: overviews)
-        list.add(path(ProductLayout.bestSignal), "best received power over all transmitters, dBm (Float32 COG, nodata −9999)")
+                to: path(ProductLayout.bestSignal), format: .cog, description: "best \(quantity) (\(unit))", metadata: meta, overviews: overviews)
+        list.add(path(ProductLayout.bestSignal), "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
         if selection.has(.servers) { try writeServers(result, list: &list, path: path, overviews: overviews) }
         if selection.has(.services) {
             for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
                 try spec.grid(values: layer, nodata: CoverageResult.nodata)
-                    .write(to: path(services.raster(key)), format: .cog, description: "best \(key) signal (dBm)", metadata: meta, overviews: overviews)
+                    .write(to: path(services.raster(key)), format: .cog, description: "best \(key) signal (\(unit))", metadata: meta, overviews: overviews)
             }
-            list.add(dir.appendingPathComponent(ProductLayout.servicesFolder).path + "/", "best signal per operator and technology, dBm (one COG each)")
+            list.add(dir.appendingPathComponent(ProductLayout.servicesFolder).path + "/", "best signal per operator and technology, \(unit) (one COG each)")
         }
         if selection.has(.kmz) {
             try CoverageMap.signalOverlay(result).writeKMZ(
@@ -247,7 +249,7 @@ public enum CoverageProducts {
         for s in VillageAnalysis.summarize(villages, keys: keys) {
             rows.append([
                 s.key.operatorName, s.key.technology.rawValue,
-                String(format: "%.0f dBm", result.study.thresholds.threshold(for: s.key.technology)),
+                String(format: "%.0f", result.study.thresholds.threshold(for: s.key.technology)) + (result.study.isFieldStrength ? " dBµV/m" : " dBm"),
                 String(s.villagesCovered), String(s.populationCovered),
                 totalPop > 0 ? String(format: "%.1f %%", 100 * Double(s.populationCovered) / Double(totalPop)) : "-"
             ])

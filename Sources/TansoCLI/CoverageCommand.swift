@@ -42,7 +42,11 @@ enum CoverageCommand {
             "apply a calibration.json of tanso calibrate (fitted for the same model): extra loss offset + slope·log10(d/1 km) + class loss; recorded in study.json"
         ),
         .value("environment", "ENV", "Hata environment: urban, suburban, open", default: "suburban"),
-        .value("rx-height-m", "M", "receiver height above ground", default: "1.5"),
+        .value("rx-height-m", "M", "receiver height above ground [default: 1.5; 10 with --metric field-strength]"),
+        .value(
+            "metric", "M",
+            "power (received power at the antenna port, dBm) or field-strength (dBµV/m at --rx-height-m, ITU-R P.525; thresholds in dBµV/m)",
+            default: "power"),
         .value("max-radius-km", "KM", "computation radius around each transmitter", default: "30"),
         .value("threshold", "TECH=DBM,...", "override coverage thresholds (total channel power), e.g. 4G=-85,5G=-80"),
         .value(
@@ -145,6 +149,24 @@ enum CoverageCommand {
         return 0
     }
 
+    /// Default thresholds in dBµV/m for --metric field-strength: FM and TV from the broadcasting criteria (BS.412
+    /// stereo rural 54; DVB-T2 fixed 54.3), the others their power threshold (dBm, 0 dBi) converted at the median
+    /// frequency of the technology's transmitters (ITU-R P.525).
+    static func fieldStrengthThresholds(_ transmitters: [Transmitter]) -> ThresholdTable {
+        var t = ThresholdTable(CoverageThresholds.defaults.dBm)
+        for tech in Technology.allCases {
+            let fs = transmitters.filter { $0.technology == tech }.map(\.frequencyMHz).sorted()
+            switch tech {
+            case .fm: t[tech] = BroadcastCriteria.defaults.minimumField(service: "broadcast_fm")!.medianDBuVm
+            case .tv: t[tech] = BroadcastCriteria.defaults.minimumField(service: "broadcast_tv")!.medianDBuVm
+            default:
+                guard !fs.isEmpty else { continue }
+                t[tech] = FieldStrength.fieldDBuVm(powerDBm: CoverageThresholds.defaults.threshold(for: tech), frequencyMHz: fs[fs.count / 2])
+            }
+        }
+        return t
+    }
+
     static func buildStudy(_ a: ParsedArguments, transmitters: [Transmitter]) throws -> CoverageStudy {
         var study: CoverageStudy
         if let path = a.string("study") {
@@ -174,6 +196,17 @@ enum CoverageCommand {
                 throw UsageError(message: "--environment must be urban, suburban or open, got '\(e)'", command: "coverage")
             }
             study.environment = e
+        }
+        if use("metric"), let m = a.string("metric") {
+            guard ["power", "field-strength"].contains(m) else {
+                throw UsageError(message: "--metric must be power or field-strength, got '\(m)'", command: "coverage")
+            }
+            study.metric = m == "power" ? nil : m
+        }
+        if study.isFieldStrength && !fromFile {
+            study.receiverHeightM = 10
+            study.floorDBm = -40 // dBµV/m
+            study.thresholdsDBm = fieldStrengthThresholds(transmitters)
         }
         if use("rx-height-m"), let h = try a.double("rx-height-m", in: 0.5...100) { study.receiverHeightM = h }
         if use("max-radius-km"), let r = try a.double("max-radius-km", in: 0.1...200) { study.maxRadiusKm = r }

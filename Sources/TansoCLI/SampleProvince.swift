@@ -331,6 +331,7 @@ public enum SampleProvince {
             ["MW-01", "ST-OUT", "Công ty TNHH Mẫu", "mobile", "1790.000", "5000", "5M00G7W", "11.050000", "107.100000", "30.0", "55.0", "90", "", "", "", ""]
         ]
         files.assignments.append(contentsOf: extra)
+        files.assignments.append(contentsOf: broadcastRows()) // SampleBroadcast.swift
         return files
     }
 

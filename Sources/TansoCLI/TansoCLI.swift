@@ -43,6 +43,8 @@ public enum TansoCLI {
             Command(
                 name: "monitor", summary: "monitoring data against the register: unlicensed, off-frequency, over-wide, over-level, not heard",
                 run: MonitorCommand.run),
+            Command(name: "broadcast", summary: "the broadcasting plan in field strength: service areas, breaches", run: BroadcastCommand.run),
+            Command(name: "channels", summary: "free-channel finder: every channel for a proposed station, both directions, ranked", run: ChannelsCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]

@@ -217,7 +217,9 @@ final class ConflictTests: XCTestCase {
         XCTAssertEqual(
             found,
             [
-                "co_channel:FM-02/FM-01", "adjacent_channel:FM-04/FM-03", "intermodulation:PMR-04/PMR-01/PMR-02",
+                // FM-40 is the broadcast plan's planted breach (SampleBroadcast.swift): 100 kHz from FM-10, whose
+                // 200 kHz channel it overlaps, so the register checks see it as co-channel.
+                "co_channel:FM-02/FM-01", "co_channel:FM-40/FM-10", "adjacent_channel:FM-04/FM-03", "intermodulation:PMR-04/PMR-01/PMR-02",
                 "intermodulation:PMR-04/PMR-02/PMR-03", "duplicate:PMR-04/PMR-05", "out_of_plan:MW-01"
             ])
         // Sorted by severity, then margin.

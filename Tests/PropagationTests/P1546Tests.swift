@@ -8,6 +8,7 @@
 // reference results, which are printed to 1e-8 dB.
 import Foundation
 import XCTest
+import Radio
 import TestSupport
 @testable import Propagation
 
@@ -168,6 +169,31 @@ final class P1546Tests: XCTestCase {
             XCTAssertEqual(r.basicLossDB, lRef, accuracy: tolerance, "\(c.name) Lb")
         }
         print("P.1546-6 validation (52 cases): largest |ΔE| = \(worstE) dB (\(worstName)), largest |ΔLb| = \(worstL) dB")
+    }
+
+    // The same 52 validation cases read through the field-strength metric (Radio/FieldStrength.swift): each
+    // case's basic transmission loss, converted back to field strength for a transmitter of 1 kW ERP stated as
+    // ERP (30 dBW, i.e. 32.15 dBW EIRP) with P.1546's own §17 convention, as `tanso coverage --metric
+    // field-strength` does. Source: the reference's E (dBµV/m for 1 kW e.r.p.). Tolerance 1e-6 dB.
+    func testValidationExamplesThroughFieldStrengthMetric() throws {
+        let cases = try loadCases()
+        XCTAssertEqual(cases.count, 52)
+        let power = RadiatedPower.erp(dBW: 30)
+        XCTAssertEqual(power.eirpDBW, 32.15, accuracy: 1e-12)
+        var worst = 0.0, worstName = ""
+        for c in cases {
+            let r = try P1546.predict(c.input)
+            guard let eRef = c.log["Resulting field strength for Ptx = 1kW (dBuV/m)"] else { XCTFail("\(c.name): no E"); continue }
+            let e = FieldStrength.fieldDBuVm(
+                basicLossDB: r.basicLossDB, eirpDBW: power.eirpDBW, frequencyMHz: c.input.frequencyMHz, convention: .p1546)
+            let d = abs(e - eRef)
+            if d > worst { worst = d; worstName = c.name }
+            XCTAssertEqual(e, eRef, accuracy: 1e-6, c.name)
+            // The P.525 constant differs from P.1546's rounded §17 one by 0.063 dB: that is why the convention exists.
+            let e525 = FieldStrength.fieldDBuVm(basicLossDB: r.basicLossDB, eirpDBW: power.eirpDBW, frequencyMHz: c.input.frequencyMHz)
+            XCTAssertEqual(e525 - e, FieldStrength.powerConstantDB + 30 - 107.15, accuracy: 1e-9)
+        }
+        print("P.1546-6 validation through the field-strength metric (52 cases): largest |ΔE| = \(worst) dB (\(worstName))")
     }
 
     // Source: the same logs, which print inputs and intermediates with 6 significant digits (%g).

@@ -152,6 +152,7 @@ extension CoverageStudy {
                 "the calibration was fitted for model '\(c.model)', the study uses '\(model.name)': calibrate this model first (tanso calibrate --model \(model.name))"
             )
         }
+        if let metric, !["power", "field-strength"].contains(metric) { throw StudyError("metric '\(metric)' is not one of power, field-strength") }
         return ValidatedStudy(
             study: self, model: model, profileMethod: method, environment: environment,
             thresholds: thresholdsDBm.thresholds, profileModel: profileModel)

@@ -63,14 +63,17 @@ extension P1546 {
     static func effectiveHeightM(distancesKm x: [Double], heightsM h: [Double], txHeightAboveGroundM ha: Double) -> Double {
         let x0 = x[0], dEnd = x[x.count - 1]
         let (lo, hi) = dEnd >= 15 ? (3.0, 15.0) : (0.2 * dEnd, dEnd)
-        var xs: [Double] = [], ys: [Double] = []
+        // The points inside [lo, hi] form one run (x increases); the trapezoids are summed over it in order, without
+        // copying the run out (the coverage engine calls this for every cell).
+        var first = -1, last = -1
         for i in x.indices where abs(x[i] - x0) >= lo && x[i] - x0 <= hi {
-            xs.append(x[i]); ys.append(h[i])
+            if first < 0 { first = i }
+            last = i
         }
-        guard xs.count >= 2 else { return ha + h[0] - (ys.first ?? h[0]) }
+        guard first >= 0, last > first else { return ha + h[0] - (first >= 0 ? h[first] : h[0]) }
         var area = 0.0
-        for i in 0..<(xs.count - 1) { area += (ys[i] + ys[i + 1]) * (xs[i + 1] - xs[i]) / 2 }
-        let hav = area / (xs[xs.count - 1] - xs[0])
+        for i in first..<last { area += (h[i] + h[i + 1]) * (x[i + 1] - x[i]) / 2 }
+        let hav = area / (x[last] - x[first])
         return ha + h[0] - hav
     }
 
@@ -81,11 +84,12 @@ extension P1546 {
         rxHeightAboveGroundM h2: Double
     ) -> Double {
         let n = x.count, dEnd = x[n - 1], hr = h[n - 1] + h2
+        // atan is increasing: the largest angle is the angle of the largest slope (one atan, not one per point).
         var best = -Double.infinity
         for i in 0..<(n - 1) where dEnd - x[i] <= 16 {
-            best = max(best, atan((h[i] - hr) / (1000 * (dEnd - x[i]))) * 180 / .pi)
+            best = max(best, (h[i] - hr) / (1000 * (dEnd - x[i])))
         }
-        return best.isFinite ? best : 0
+        return best.isFinite ? atan(best) * 180 / .pi : 0
     }
 
     /// §4.3 a): elevation angle (degrees) of the line from the transmitting antenna that just clears all terrain
@@ -94,8 +98,8 @@ extension P1546 {
         let ht = h[0] + ha
         var best = -Double.infinity
         for i in 1..<x.count where x[i] - x[0] <= 15 {
-            best = max(best, atan((h[i] - ht) / (1000 * (x[i] - x[0]))) * 180 / .pi)
+            best = max(best, (h[i] - ht) / (1000 * (x[i] - x[0])))
         }
-        return best.isFinite ? best : 0
+        return best.isFinite ? atan(best) * 180 / .pi : 0
     }
 }
