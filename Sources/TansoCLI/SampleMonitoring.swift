@@ -129,7 +129,7 @@ enum SampleMonitoring {
 
     /// Sweeps of MON-BH over 97–104 MHz at 25 kHz, 40 sweeps a minute apart: noise around 8 dBµV/m, the FM
     /// stations in range with a Gaussian spectrum (99 % bandwidth ≈ 110 kHz), FM-04 planted 50 kHz off its
-    /// frequency, and an unlicensed carrier at 103.3 MHz on the air in 60 % of the sweeps.
+    /// frequency, and an unlicensed carrier at 100.6 MHz (400 kHz from any FM assignment) on the air in 60 % of the sweeps.
     static func sweeps(_ assignments: [Assignment]) -> (String, [Plant]) {
         var rng = SplitMix64(seed: seed &+ 1)
         let model = MonitoringCorrelation()
@@ -142,7 +142,9 @@ enum SampleMonitoring {
             let e = model.predictedDBuVm(a, latitude: p.lat, longitude: p.lon, heightM: s.heightM).level
             if strongest[a.tx].map({ e > $0.1 }) ?? true { strongest[a.tx] = (a, e) }
         }
-        for (ch, (a, e)) in strongest.sorted(by: { $0.key.centreMHz < $1.key.centreMHz }) {
+        // Only what the station can receive goes on the air in the sweeps (a carrier below the detection threshold
+        // would be an emission no assignment explains).
+        for (ch, (a, e)) in strongest.sorted(by: { $0.key.centreMHz < $1.key.centreMHz }) where e >= MonitoringSettings().detectionThresholdDBuVm {
             var f = ch.centreMHz
             if a.id == "FM-04" {
                 f += 0.050
@@ -150,8 +152,8 @@ enum SampleMonitoring {
             }
             carriers.append((f, e, 1))
         }
-        carriers.append((103.3, 45, 0.6))
-        plants.append(Plant(kind: "unlicensed", station: s.id, frequencyMHz: 103.3, assignment: "", note: "on the air 60 % of the time"))
+        carriers.append((100.6, 45, 0.6))
+        plants.append(Plant(kind: "unlicensed", station: s.id, frequencyMHz: 100.6, assignment: "", note: "on the air 60 % of the time"))
         var out = "station_id,latitude,longitude,antenna_height_m,timestamp,frequency_mhz,level_dbuv_m\n"
         for k in 0..<40 {
             let time = String(format: "2026-11-02T10:%02d:00+07:00", k)

@@ -18,7 +18,7 @@ extension CLITests {
             csv.hasPrefix("kind,severity,station_id,frequency_mhz,bandwidth_khz,level_dbuv_m,assignment_id,licensee,expected,deviation,explanation\n"))
         let rows = csv.split(separator: "\n").dropFirst()
         // 8 planted in the emission list and 2 in the sweeps, of which the FM pirate at MON-BH appears in both
-        // inputs at 104.3 (list) and 103.3 MHz (sweeps): 10 findings.
+        // inputs at 104.3 (list) and 100.6 MHz (sweeps): 10 findings.
         XCTAssertEqual(rows.count, 10, csv)
         for kind in ["unlicensed", "off_frequency", "excess_bandwidth", "over_level", "not_heard"] {
             XCTAssertTrue(rows.contains { $0.hasPrefix(kind + ",") }, kind)
