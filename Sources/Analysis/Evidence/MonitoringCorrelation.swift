@@ -262,52 +262,67 @@ public struct MonitoringCorrelation: Sendable {
         var byStation: [String: [Int]] = [:]
         for (i, e) in emissions.enumerated() { byStation[e.stationID, default: []].append(i) }
         for s in measuredRanges.keys where byStation[s] == nil { byStation[s] = [] }
+        let stations = byStation.keys.sorted()
+        let byStationList = byStation
+        let results = Mutex([(findings: [MonitoringFinding], list: [(Int, Double)], counts: (Int, Int, Int))?](repeating: nil, count: stations.count))
+        DispatchQueue.concurrentPerform(iterations: stations.count) { si in
+            let station = stations[si]
+            var findings: [MonitoringFinding] = []
+            var pairs = 0, predictions = 0, fallbacks = 0
+            let r: [(Int, Double)]? = {
+                let mine = byStationList[station]!.map { emissions[$0] }
+                var edges = mine.flatMap { [$0.frequencyMHz - $0.bandwidthKHz / 2000, $0.frequencyMHz + $0.bandwidthKHz / 2000] }
+                if let r = measuredRanges[station] { edges += [r.lowerBound, r.upperBound] }
+                guard let rangeLow = edges.min(), let rangeHigh = edges.max() else { return nil }
+                let range = rangeLow...rangeHigh
+                let positions = Self.distinctPositions(mine, limit: 64)
+                guard !positions.isEmpty else { return nil }
+                // Candidates: assignments within reach of any of the positions, centre in the measured range.
+                var candidates: Set<Int> = []
+                for p in positions {
+                    pairs += index.near(latitude: p.lat, longitude: p.lon, lowMHz: range.lowerBound, highMHz: range.upperBound) { k in
+                        if range.contains(assignments[k].tx.centreMHz) { candidates.insert(k) }
+                    }
+                }
+                let heard = HeardChannels(mine)
+                var list: [(Int, Double)] = []
+                for k in candidates.sorted() {
+                    let a = assignments[k]
+                    let limitKm = min(settings.maxDistanceKm, index.reachKm[k])
+                    var best = -Double.infinity, at = positions[0]
+                    for p in positions where Geodesy.distanceKm(a.latitude, a.longitude, p.lat, p.lon) <= limitKm {
+                        predictions += 1
+                        let x = predictedDBuVm(a, latitude: p.lat, longitude: p.lon, heightM: p.height)
+                        if x.fellBack { fallbacks += 1 }
+                        if x.level > best { best = x.level; at = p }
+                    }
+                    guard best >= settings.detectionThresholdDBuVm else { continue }
+                    list.append((k, best))
+                    guard best >= settings.detectionThresholdDBuVm + settings.notHeardMarginDB,
+                        !heard.any(overlapping: a.tx, toleranceKHz: index.toleranceKHz[k])
+                    else { continue }
+                    let margin = best - settings.detectionThresholdDBuVm
+                    findings.append(
+                        MonitoringFinding(
+                            kind: .notHeard, severity: margin >= 30 ? .medium : .low, stationID: station, frequencyMHz: a.tx.centreMHz,
+                            bandwidthKHz: a.tx.bandwidthKHz, levelDBuVm: nil, assignmentID: a.id, licensee: a.licensee, expected: best,
+                            deviation: margin,
+                            explanation:
+                                "\(a.id) (\(a.licensee), \(mhzText(a.tx.centreMHz)) MHz) is predicted at \(db(best)) dBµV/m here, \(db(margin)) dB above the detection threshold (\(modelName)), but the station heard nothing on its channel: not in operation, or a wrong register entry?",
+                            stationPosition: (at.lat, at.lon), assignmentPosition: (a.latitude, a.longitude)))
+                }
+                return list
+            }()
+            results.withLock { $0[si] = r.map { (findings, $0, (pairs, predictions, fallbacks)) } }
+        }
         var findings: [MonitoringFinding] = []
         var receivable: [String: [(Int, Double)]] = [:]
         var pairs = 0, predictions = 0, fallbacks = 0
-        for station in byStation.keys.sorted() {
-            let mine = byStation[station]!.map { emissions[$0] }
-            var edges = mine.flatMap { [$0.frequencyMHz - $0.bandwidthKHz / 2000, $0.frequencyMHz + $0.bandwidthKHz / 2000] }
-            if let r = measuredRanges[station] { edges += [r.lowerBound, r.upperBound] }
-            guard let rangeLow = edges.min(), let rangeHigh = edges.max() else { continue }
-            let range = rangeLow...rangeHigh
-            let positions = Self.distinctPositions(mine, limit: 64)
-            guard !positions.isEmpty else { continue }
-            // Candidates: assignments within reach of any of the positions, centre in the measured range.
-            var candidates: Set<Int> = []
-            for p in positions {
-                pairs += index.near(latitude: p.lat, longitude: p.lon, lowMHz: range.lowerBound, highMHz: range.upperBound) { k in
-                    if range.contains(assignments[k].tx.centreMHz) { candidates.insert(k) }
-                }
-            }
-            let heard = HeardChannels(mine)
-            var list: [(Int, Double)] = []
-            for k in candidates.sorted() {
-                let a = assignments[k]
-                let limitKm = min(settings.maxDistanceKm, index.reachKm[k])
-                var best = -Double.infinity, at = positions[0]
-                for p in positions where Geodesy.distanceKm(a.latitude, a.longitude, p.lat, p.lon) <= limitKm {
-                    predictions += 1
-                    let x = predictedDBuVm(a, latitude: p.lat, longitude: p.lon, heightM: p.height)
-                    if x.fellBack { fallbacks += 1 }
-                    if x.level > best { best = x.level; at = p }
-                }
-                guard best >= settings.detectionThresholdDBuVm else { continue }
-                list.append((k, best))
-                guard best >= settings.detectionThresholdDBuVm + settings.notHeardMarginDB,
-                    !heard.any(overlapping: a.tx, toleranceKHz: index.toleranceKHz[k])
-                else { continue }
-                let margin = best - settings.detectionThresholdDBuVm
-                findings.append(
-                    MonitoringFinding(
-                        kind: .notHeard, severity: margin >= 30 ? .medium : .low, stationID: station, frequencyMHz: a.tx.centreMHz,
-                        bandwidthKHz: a.tx.bandwidthKHz, levelDBuVm: nil, assignmentID: a.id, licensee: a.licensee, expected: best,
-                        deviation: margin,
-                        explanation:
-                            "\(a.id) (\(a.licensee), \(mhzText(a.tx.centreMHz)) MHz) is predicted at \(db(best)) dBµV/m here, \(db(margin)) dB above the detection threshold (\(modelName)), but the station heard nothing on its channel: not in operation, or a wrong register entry?",
-                        stationPosition: (at.lat, at.lon), assignmentPosition: (a.latitude, a.longitude)))
-            }
-            receivable[station] = list
+        for (si, r) in results.withLock({ $0 }).enumerated() {
+            guard let r else { continue }
+            findings += r.findings
+            receivable[stations[si]] = r.list
+            pairs += r.counts.0; predictions += r.counts.1; fallbacks += r.counts.2
         }
         return (findings, receivable, (pairs, predictions, fallbacks))
     }
