@@ -144,6 +144,8 @@ public final class SweepReader {
         var frequencies: [Double] = []
         var levels: [Float] = []
         var failed = false
+        /// The station's grid when an earlier sweep set it.
+        var grid: [Double]? = nil
     }
 
     private struct StationGrid { var frequencies: [Double] }
@@ -233,6 +235,7 @@ public final class SweepReader {
                 has = true
                 p.stationID = String(decoding: station, as: UTF8.self).trimmingCharacters(in: .whitespaces)
                 p.timestamp = String(decoding: time, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                p.grid = grids[p.stationID]?.frequencies
                 if p.stationID.isEmpty { p.failed = true; try fail(err(iStation, "a non-empty station id")); continue }
                 if p.timestamp.isEmpty { p.failed = true; try fail(err(iTime, "a timestamp")); continue }
                 guard let lat = number(iLat, -90...90, "degrees") else { p.failed = true; try fail(err(iLat, "a number in [-90, 90] degrees")); continue }
@@ -267,9 +270,9 @@ public final class SweepReader {
                 p.failed = true; try fail(err(iFreq, "a frequency above the previous row's \(last) MHz (rows of a sweep in increasing frequency)")); continue
             }
             let n = p.frequencies.count
-            if let g = grids[p.stationID], n < g.frequencies.count, abs(g.frequencies[n] - f) > 1e-6 {
+            if let g = p.grid, n < g.count, abs(g[n] - f) > 1e-6 {
                 p.failed = true
-                try fail(err(iFreq, "\(g.frequencies[n]) MHz, bin \(n + 1) of station \(p.stationID)'s first sweep (every sweep of a station on one grid)"))
+                try fail(err(iFreq, "\(g[n]) MHz, bin \(n + 1) of station \(p.stationID)'s first sweep (every sweep of a station on one grid)"))
                 continue
             }
             let iLevel = iE ?? iP!
@@ -289,10 +292,11 @@ public final class SweepReader {
 private func samePosition(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>, _ c: ArraySlice<UInt8>, _ kept: [UInt8]) -> Bool {
     guard a.count + b.count + c.count + 2 == kept.count else { return false }
     var i = 0
-    for part in [a, b, c] {
-        for x in part { if kept[i] != x { return false }; i += 1 }
-        i += 1
-    }
+    for x in a { if kept[i] != x { return false }; i += 1 }
+    i += 1
+    for x in b { if kept[i] != x { return false }; i += 1 }
+    i += 1
+    for x in c { if kept[i] != x { return false }; i += 1 }
     return true
 }
 

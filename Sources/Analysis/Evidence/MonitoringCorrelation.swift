@@ -30,7 +30,10 @@ public struct MonitoringResult: Sendable {
     public var findings: [MonitoringFinding]
     /// Per station: receivable assignments in its measured range (index into the assignments, predicted dBµV/m).
     public var receivable: [String: [(assignment: Int, predictedDBuVm: Double)]]
+    /// Emission × assignment pairs the index let through (matching), and station position × assignment pairs of
+    /// the not_heard pass.
     public var candidatePairs = 0
+    public var notHeardPairs = 0
     public var predictions = 0
     public var terrainFallbacks = 0
     public var seconds = 0.0
@@ -92,14 +95,13 @@ public struct MonitoringCorrelation: Sendable {
     public func run(emissions: [MonitoredEmission], assignments: [Assignment], measuredRanges: [String: ClosedRange<Double>] = [:]) -> MonitoringResult {
         let started = Date()
         let widen = assignments.map { toleranceHz($0) / 1000 }
-        let index = FrequencyIndex(assignments: assignments, widenKHz: widen)
         let reach = MonitoringReach(maxKm: settings.maxDistanceKm).reachKm(
             assignments, correlation: self, rxHeightM: emissions.map(\.antennaHeightM).max() ?? 10)
         let spatial = SpatialFrequencyIndex(
             index: ChannelIndex(
                 positions: assignments.map { ($0.latitude, $0.longitude) }, centresMHz: assignments.map(\.tx.centreMHz),
                 bandwidthsKHz: assignments.map(\.tx.bandwidthKHz), radiiKm: reach, cellKm: 10),
-            reachKm: reach, maxWidenKHz: widen.max() ?? 0)
+            reachKm: reach, toleranceKHz: widen, maxWidenKHz: widen.max() ?? 0)
         // Emissions measured at one place share their predictions: grouped by position, in order of appearance.
         var groupOf: [PositionKey: Int] = [:]
         var groups: [[Int]] = []
@@ -129,12 +131,12 @@ public struct MonitoringCorrelation: Sendable {
             }
         }
         var findings = Self.merged(parts.withLock { $0.flatMap { $0 } }.sorted { $0.0 < $1.0 }.map(\.1))
-        let (notHeard, receivable, extra) = notHeardFindings(emissions, assignments, index, measuredRanges: measuredRanges)
+        let (notHeard, receivable, extra) = notHeardFindings(emissions, assignments, spatial, measuredRanges: measuredRanges)
         findings += notHeard
         findings.sort(by: MonitoringFinding.ordered)
         let n = counts.withLock { $0 }
         return MonitoringResult(
-            findings: findings, receivable: receivable, candidatePairs: n.pairs + extra.pairs, predictions: n.predictions + extra.predictions,
+            findings: findings, receivable: receivable, candidatePairs: n.pairs, notHeardPairs: extra.pairs, predictions: n.predictions + extra.predictions,
             terrainFallbacks: n.fallbacks + extra.fallbacks, seconds: Date().timeIntervalSince(started))
     }
 
@@ -167,12 +169,18 @@ public struct MonitoringCorrelation: Sendable {
         let uKHz = e.frequencyUncertaintyHz / 1000
         let lo = e.frequencyMHz - e.bandwidthKHz / 2000, hi = e.frequencyMHz + e.bandwidthKHz / 2000
         var candidates: [Candidate] = []
+        let cosLat = max(0.01, cos(e.latitude * .pi / 180))
         pairs += index.near(latitude: e.latitude, longitude: e.longitude, lowMHz: lo - uKHz / 1000, highMHz: hi + uKHz / 1000) { k in
             let a = assignments[k]
-            let tolKHz = toleranceHz(a) / 1000
+            let tolKHz = index.toleranceKHz[k]
             // The assignment's channel widened by its tolerance and the uncertainty must overlap the emission.
             guard a.tx.lowMHz - (tolKHz + uKHz) / 1000 <= hi, a.tx.highMHz + (tolKHz + uKHz) / 1000 >= lo else { return }
-            guard Geodesy.distanceKm(a.latitude, a.longitude, e.latitude, e.longitude) <= min(settings.maxDistanceKm, index.reachKm[k]) else { return }
+            let limitKm = min(settings.maxDistanceKm, index.reachKm[k])
+            // A flat-Earth distance first (within 1 % at these ranges, so 2 % + 1 km of slack), then the great circle.
+            let dy = (a.latitude - e.latitude) * 111.2, dx = (a.longitude - e.longitude) * 111.2 * cosLat
+            let slack = limitKm * 1.02 + 1
+            guard dx * dx + dy * dy <= slack * slack else { return }
+            guard Geodesy.distanceKm(a.latitude, a.longitude, e.latitude, e.longitude) <= limitKm else { return }
             let p: (level: Double, fellBack: Bool)
             if let x = cache[k] {
                 p = x
@@ -249,54 +257,72 @@ public struct MonitoringCorrelation: Sendable {
     // MARK: not heard
 
     func notHeardFindings(
-        _ emissions: [MonitoredEmission], _ assignments: [Assignment], _ index: FrequencyIndex, measuredRanges: [String: ClosedRange<Double>]
+        _ emissions: [MonitoredEmission], _ assignments: [Assignment], _ index: SpatialFrequencyIndex, measuredRanges: [String: ClosedRange<Double>]
     ) -> ([MonitoringFinding], [String: [(assignment: Int, predictedDBuVm: Double)]], (pairs: Int, predictions: Int, fallbacks: Int)) {
         var byStation: [String: [Int]] = [:]
         for (i, e) in emissions.enumerated() { byStation[e.stationID, default: []].append(i) }
         for s in measuredRanges.keys where byStation[s] == nil { byStation[s] = [] }
+        let stations = byStation.keys.sorted()
+        let byStationList = byStation
+        let results = Mutex([(findings: [MonitoringFinding], list: [(Int, Double)], counts: (Int, Int, Int))?](repeating: nil, count: stations.count))
+        DispatchQueue.concurrentPerform(iterations: stations.count) { si in
+            let station = stations[si]
+            var findings: [MonitoringFinding] = []
+            var pairs = 0, predictions = 0, fallbacks = 0
+            let r: [(Int, Double)]? = {
+                let mine = byStationList[station]!.map { emissions[$0] }
+                var edges = mine.flatMap { [$0.frequencyMHz - $0.bandwidthKHz / 2000, $0.frequencyMHz + $0.bandwidthKHz / 2000] }
+                if let r = measuredRanges[station] { edges += [r.lowerBound, r.upperBound] }
+                guard let rangeLow = edges.min(), let rangeHigh = edges.max() else { return nil }
+                let range = rangeLow...rangeHigh
+                let positions = Self.distinctPositions(mine, limit: 64)
+                guard !positions.isEmpty else { return nil }
+                // Candidates: assignments within reach of any of the positions, centre in the measured range.
+                var candidates: Set<Int> = []
+                for p in positions {
+                    pairs += index.near(latitude: p.lat, longitude: p.lon, lowMHz: range.lowerBound, highMHz: range.upperBound) { k in
+                        if range.contains(assignments[k].tx.centreMHz) { candidates.insert(k) }
+                    }
+                }
+                let heard = HeardChannels(mine)
+                var list: [(Int, Double)] = []
+                for k in candidates.sorted() {
+                    let a = assignments[k]
+                    let limitKm = min(settings.maxDistanceKm, index.reachKm[k])
+                    var best = -Double.infinity, at = positions[0]
+                    for p in positions where Geodesy.distanceKm(a.latitude, a.longitude, p.lat, p.lon) <= limitKm {
+                        predictions += 1
+                        let x = predictedDBuVm(a, latitude: p.lat, longitude: p.lon, heightM: p.height)
+                        if x.fellBack { fallbacks += 1 }
+                        if x.level > best { best = x.level; at = p }
+                    }
+                    guard best >= settings.detectionThresholdDBuVm else { continue }
+                    list.append((k, best))
+                    guard best >= settings.detectionThresholdDBuVm + settings.notHeardMarginDB,
+                        !heard.any(overlapping: a.tx, toleranceKHz: index.toleranceKHz[k])
+                    else { continue }
+                    let margin = best - settings.detectionThresholdDBuVm
+                    findings.append(
+                        MonitoringFinding(
+                            kind: .notHeard, severity: margin >= 30 ? .medium : .low, stationID: station, frequencyMHz: a.tx.centreMHz,
+                            bandwidthKHz: a.tx.bandwidthKHz, levelDBuVm: nil, assignmentID: a.id, licensee: a.licensee, expected: best,
+                            deviation: margin,
+                            explanation:
+                                "\(a.id) (\(a.licensee), \(mhzText(a.tx.centreMHz)) MHz) is predicted at \(db(best)) dBµV/m here, \(db(margin)) dB above the detection threshold (\(modelName)), but the station heard nothing on its channel: not in operation, or a wrong register entry?",
+                            stationPosition: (at.lat, at.lon), assignmentPosition: (a.latitude, a.longitude)))
+                }
+                return list
+            }()
+            results.withLock { $0[si] = r.map { (findings, $0, (pairs, predictions, fallbacks)) } }
+        }
         var findings: [MonitoringFinding] = []
         var receivable: [String: [(Int, Double)]] = [:]
         var pairs = 0, predictions = 0, fallbacks = 0
-        for station in byStation.keys.sorted() {
-            let mine = byStation[station]!.map { emissions[$0] }
-            var edges = mine.flatMap { [$0.frequencyMHz - $0.bandwidthKHz / 2000, $0.frequencyMHz + $0.bandwidthKHz / 2000] }
-            if let r = measuredRanges[station] { edges += [r.lowerBound, r.upperBound] }
-            guard let rangeLow = edges.min(), let rangeHigh = edges.max() else { continue }
-            let range = rangeLow...rangeHigh
-            let positions = Self.distinctPositions(mine, limit: 64)
-            guard !positions.isEmpty else { continue }
-            var list: [(Int, Double)] = []
-            index.overlapping(lowMHz: range.lowerBound, highMHz: range.upperBound) { k in
-                pairs += 1
-                let a = assignments[k]
-                guard a.tx.centreMHz >= range.lowerBound, a.tx.centreMHz <= range.upperBound else { return }
-                var best = -Double.infinity, at = positions[0]
-                for p in positions where Geodesy.distanceKm(a.latitude, a.longitude, p.lat, p.lon) <= settings.maxDistanceKm {
-                    predictions += 1
-                    let x = predictedDBuVm(a, latitude: p.lat, longitude: p.lon, heightM: p.height)
-                    if x.fellBack { fallbacks += 1 }
-                    if x.level > best { best = x.level; at = p }
-                }
-                guard best >= settings.detectionThresholdDBuVm else { return }
-                list.append((k, best))
-                guard best >= settings.detectionThresholdDBuVm + settings.notHeardMarginDB else { return }
-                let tolKHz = toleranceHz(a) / 1000
-                let heard = mine.contains { e in
-                    let u = (tolKHz + e.frequencyUncertaintyHz / 1000) / 1000
-                    return e.frequencyMHz + e.bandwidthKHz / 2000 >= a.tx.lowMHz - u && e.frequencyMHz - e.bandwidthKHz / 2000 <= a.tx.highMHz + u
-                }
-                guard !heard else { return }
-                let margin = best - settings.detectionThresholdDBuVm
-                findings.append(
-                    MonitoringFinding(
-                        kind: .notHeard, severity: margin >= 30 ? .medium : .low, stationID: station, frequencyMHz: a.tx.centreMHz,
-                        bandwidthKHz: a.tx.bandwidthKHz, levelDBuVm: nil, assignmentID: a.id, licensee: a.licensee, expected: best,
-                        deviation: margin,
-                        explanation:
-                            "\(a.id) (\(a.licensee), \(mhzText(a.tx.centreMHz)) MHz) is predicted at \(db(best)) dBµV/m here, \(db(margin)) dB above the detection threshold (\(modelName)), but the station heard nothing on its channel: not in operation, or a wrong register entry?",
-                        stationPosition: (at.lat, at.lon), assignmentPosition: (a.latitude, a.longitude)))
-            }
-            receivable[station] = list.sorted { $0.0 < $1.0 }
+        for (si, r) in results.withLock({ $0 }).enumerated() {
+            guard let r else { continue }
+            findings += r.findings
+            receivable[stations[si]] = r.list
+            pairs += r.counts.0; predictions += r.counts.1; fallbacks += r.counts.2
         }
         return (findings, receivable, (pairs, predictions, fallbacks))
     }
@@ -336,6 +362,8 @@ struct PositionKey: Hashable {
 struct SpatialFrequencyIndex: Sendable {
     let index: ChannelIndex
     let reachKm: [Double]
+    /// Frequency tolerance of each assignment, kHz.
+    let toleranceKHz: [Double]
     let maxWidenKHz: Double
 
     /// Calls `body` with the candidates; returns how many were visited.
@@ -350,42 +378,33 @@ struct SpatialFrequencyIndex: Sendable {
     }
 }
 
-/// Assignments by bandwidth class (×4 steps from 25 kHz), each sorted by centre: the assignments whose channel,
-/// widened by `widenKHz`, overlaps a frequency range are found by binary search.
-struct FrequencyIndex: Sendable {
-    struct Class: Sendable { var centres: [Double] = []; var items: [Int32] = []; var maxHalfSpanMHz = 0.0 }
-    var classes: [Class]
+/// The emissions of one station by centre, to ask whether any lies on a channel (widened by its tolerance and the
+/// emission's frequency uncertainty).
+struct HeardChannels {
+    let centres: [Double]
+    let emissions: [MonitoredEmission]
+    let maxHalfSpanMHz: Double
 
-    init(assignments: [Assignment], widenKHz: [Double]) {
-        var cs = Array(repeating: Class(), count: ChannelIndex.classCount)
-        var members: [[(Double, Int32)]] = Array(repeating: [], count: ChannelIndex.classCount)
-        for (k, a) in assignments.enumerated() {
-            let c = ChannelIndex.bandwidthClass(a.tx.bandwidthKHz)
-            members[c].append((a.tx.centreMHz, Int32(k)))
-            cs[c].maxHalfSpanMHz = max(cs[c].maxHalfSpanMHz, (a.tx.bandwidthKHz / 2 + widenKHz[k]) / 1000)
-        }
-        for c in 0..<cs.count {
-            members[c].sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            cs[c].centres = members[c].map(\.0)
-            cs[c].items = members[c].map(\.1)
-        }
-        classes = cs
+    init(_ list: [MonitoredEmission]) {
+        emissions = list.sorted { $0.frequencyMHz < $1.frequencyMHz }
+        centres = emissions.map(\.frequencyMHz)
+        maxHalfSpanMHz = list.map { $0.bandwidthKHz / 2000 + $0.frequencyUncertaintyHz / 1e6 }.max() ?? 0
     }
 
-    /// Calls `body` with every assignment whose centre lies within its class's widest half span of [low, high].
-    func overlapping(lowMHz: Double, highMHz: Double, _ body: (Int) -> Void) {
-        for c in classes where !c.centres.isEmpty {
-            let from = lowMHz - c.maxHalfSpanMHz, to = highMHz + c.maxHalfSpanMHz
-            var lo = 0, hi = c.centres.count
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                if c.centres[mid] < from { lo = mid + 1 } else { hi = mid }
-            }
-            while lo < c.centres.count && c.centres[lo] <= to {
-                body(Int(c.items[lo]))
-                lo += 1
-            }
+    func any(overlapping ch: Channel, toleranceKHz: Double) -> Bool {
+        let from = ch.lowMHz - toleranceKHz / 1000 - maxHalfSpanMHz, to = ch.highMHz + toleranceKHz / 1000 + maxHalfSpanMHz
+        var lo = 0, hi = centres.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if centres[mid] < from { lo = mid + 1 } else { hi = mid }
         }
+        while lo < centres.count && centres[lo] <= to {
+            let e = emissions[lo]
+            let u = (toleranceKHz + e.frequencyUncertaintyHz / 1000) / 1000
+            if e.frequencyMHz + e.bandwidthKHz / 2000 >= ch.lowMHz - u && e.frequencyMHz - e.bandwidthKHz / 2000 <= ch.highMHz + u { return true }
+            lo += 1
+        }
+        return false
     }
 }
 

@@ -44,8 +44,12 @@ public struct FrequencyTolerances: Sendable, Equatable {
 
     /// The rule of `service` at `frequencyMHz`: the service's own row of the band, else the band's `*` row.
     public func rule(service: String, frequencyMHz f: Double) -> ToleranceRule? {
-        let inBand = rules.filter { f >= $0.lowMHz && f < $0.highMHz }
-        return inBand.first { $0.service == service } ?? inBand.first { $0.service == "*" }
+        var fallback: ToleranceRule? = nil
+        for r in rules where f >= r.lowMHz && f < r.highMHz {
+            if r.service == service { return r }
+            if fallback == nil && r.service == "*" { fallback = r }
+        }
+        return fallback
     }
 
     static func rows(_ low: Double, _ high: Double, _ bandName: String, _ entries: [(String, Double?, Double?, String)]) -> [ToleranceRule] {
