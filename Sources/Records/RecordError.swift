@@ -116,6 +116,15 @@ func loadRows<T>(
             source: source, row: nil, column: nil, value: nil,
             expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
+    return try loadRows(
+        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, id: id, make: make)
+}
+
+/// The loading loop on a layer already read (a query of the store): the same checks and errors as from a file.
+func loadRows<T>(
+    _ data: VectorLayer, source: String, required: [String], skipInvalid: Bool, report: inout LoadReport,
+    id: (T) -> String, make: (RowReader) throws -> T
+) throws -> [T] {
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
     let hasGeometry = data.features.contains { $0.geometry != nil }

@@ -11,6 +11,7 @@ import Terrain
 enum ConflictsCommand {
     static let options: [OptionSpec] = [
         .value("assignments", "FILE", "frequency assignments: CSV with latitude/longitude, or any OGR source (columns below)"),
+        .value("db", "DB", "instead of --assignments: the current assignments of a register (tanso store: a GeoPackage or PG:…)"),
         .value("uls", "ZIP[,ZIP…]", "instead of --assignments: FCC ULS microwave daily files (l_mw_*.zip or folders of .dat), imported as fixed links"),
         .value(
             "band-plan", "FILE",
@@ -81,6 +82,7 @@ enum ConflictsCommand {
               tanso conflicts --assignments data/assignments.csv --output out/conflicts
               tanso conflicts --assignments register.gpkg --dem srtm.vrt --model itm --baseline out/conflicts/conflicts.csv --output out/conflicts2
               tanso conflicts --uls l_mw_fri.zip,l_mw_sat.zip --output out/uls
+              tanso conflicts --db out/register.gpkg --output out/conflicts-register
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -97,12 +99,15 @@ enum ConflictsCommand {
             if report.malformed.count > 10 { print("  … \(report.malformed.count - 10) more malformed rows") }
             assignments = list
             settings.bandPlan = nil
+        } else if let store = try StoreCommand.open(a) {
+            guard a.string("assignments") == nil else { throw UsageError(message: "give --assignments or --db, not both", command: "conflicts") }
+            assignments = try store.assignments()
         } else if let path = a.string("assignments") {
             var report = LoadReport()
             assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
             TansoCLI.reportSkipped(report, what: "assignment")
         } else {
-            throw UsageError(message: "missing --assignments FILE (or --uls ZIP)", command: "conflicts")
+            throw UsageError(message: "missing --assignments FILE (or --db DB, or --uls ZIP)", command: "conflicts")
         }
         if let plan = a.string("band-plan") {
             settings.bandPlan = plan.lowercased() == "none" ? nil : try AssignmentTables.loadBandPlan(plan)
@@ -136,9 +141,9 @@ enum ConflictsCommand {
         let text = try execute(
             assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
             output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-            command: ["tanso", "conflicts"] + args,
+            command: StoreCommand.redacted(["tanso", "conflicts"] + args),
             inputs: [
-                ("assignments", a.string("assignments")), ("band plan", a.string("band-plan")),
+                ("assignments", a.string("assignments")), ("store", StoreCommand.recordedPath(a)), ("band plan", a.string("band-plan")),
                 ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
                 ("baseline", a.string("baseline"))
             ]

@@ -33,6 +33,9 @@ public enum TansoCLI {
                 name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict",
                 run: ShareCheckCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
+            Command(
+                name: "store", summary: "the shared register on GeoPackage or PostgreSQL/PostGIS: init, import, export, diff (history, roles, audit)",
+                run: StoreCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]
     }
