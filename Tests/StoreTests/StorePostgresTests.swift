@@ -60,6 +60,15 @@ final class StorePostgresTests: XCTestCase {
 
     func values(_ rows: [StoreRow], _ column: String) -> Set<String> { Set(rows.compactMap { $0[column] }) }
 
+    func testDevPostgresStartIsIdempotent() throws {
+        let again = try Self.devPostgres("start"), status = try Self.devPostgres("status")
+        XCTAssertEqual(again.code, 0, again.err)
+        XCTAssertEqual(again.out.split(separator: "\n").last.map(String.init), Self.server)
+        XCTAssertEqual(status.out.split(separator: "\n").last.map(String.init), Self.server)
+        // The register made in setUp is still there: the second start did not make a new cluster.
+        XCTAssertFalse(try connect("u_regulator").assignments().isEmpty)
+    }
+
     // MARK: Operators
 
     func testAnOperatorReadsOnlyItsOwnRowsEvenThroughViewsAndJoins() throws {
