@@ -104,6 +104,8 @@ public final class SQLDatabase {
         let count = OGR_FD_GetFieldCount(defn)
         let names = (0..<count).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
         let types = (0..<count).map { OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, $0)) }
+        // GeoPackage hands an INTEGER PRIMARY KEY over as the feature id, not as a field: it is put back as a column.
+        let fidColumn = OGR_L_GetFIDColumn(result).map { String(cString: $0) } ?? ""
         var rows: [Feature] = []
         OGR_L_ResetReading(result)
         while let raw = OGR_L_GetNextFeature(result) {
@@ -116,12 +118,14 @@ public final class SQLDatabase {
                 default: values[names[Int(i)]] = String(cString: OGR_F_GetFieldAsString(feature.raw, i))
                 }
             }
+            if !fidColumn.isEmpty, values[fidColumn] == nil { values[fidColumn] = "\(OGR_F_GetFID(feature.raw))" }
             rows.append(Feature(index: rows.count + 1, fid: Int64(OGR_F_GetFID(feature.raw)), attributes: values, geometry: nil))
         }
         // PostgreSQL runs a query when its first row is fetched: its errors show up only now.
         let after = CPLGetLastErrorType()
         if after == CE_Failure || after == CE_Fatal { throw failure("query") }
-        return VectorLayer(name: "query", fieldNames: names, features: rows, sourceCRS: "")
+        let columns = fidColumn.isEmpty || names.contains(fidColumn) ? names : [fidColumn] + names
+        return VectorLayer(name: "query", fieldNames: columns, features: rows, sourceCRS: "")
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

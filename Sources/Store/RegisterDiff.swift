@@ -4,7 +4,8 @@ import Foundation
 import Geo
 
 public struct RegisterChange: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case added, removed, modified }
+    /// Records: added, removed, modified; findings of runs: new, resolved.
+    public enum Kind: String, Sendable { case added, removed, modified, new, resolved }
     public var table: String
     public var id: String
     public var kind: Kind
@@ -15,7 +16,7 @@ public struct RegisterChange: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch kind {
-        case .added, .removed: return "\(table) \(id) \(kind.rawValue)"
+        case .added, .removed, .new, .resolved: return "\(table) \(id) \(kind.rawValue)"
         case .modified: return "\(table) \(id) \(field ?? ""): \(old ?? "(empty)") → \(new ?? "(empty)")"
         }
     }
@@ -102,4 +103,72 @@ public enum StoreTime {
     }
 
     public static var now: String { format(Date()) }
+}
+
+// MARK: Results
+
+/// A finding of a run (a conflict of `tanso conflicts`), as the store keeps it: `subject` identifies it across runs.
+public struct StoreFinding: Sendable, Equatable {
+    public var kind: String
+    public var subject: String
+    public var operatorName: String?
+    public var severity: String?
+    public var detail: String?
+    public init(kind: String, subject: String, operatorName: String?, severity: String?, detail: String?) {
+        self.kind = kind; self.subject = subject; self.operatorName = operatorName; self.severity = severity; self.detail = detail
+    }
+    var key: String { kind + " " + subject }
+}
+
+extension Store {
+    /// Records a run of `kind` and its findings as of `at`: findings not open yet are opened (new), open findings
+    /// of earlier runs of that kind that this run no longer finds are closed (resolved). One transaction.
+    public func recordRun(kind: String, command: [String], findings: [StoreFinding], at: String) throws -> (new: Int, resolved: Int, unchanged: Int) {
+        try db.transaction {
+            let token = UUID().uuidString
+            try db.execute(
+                "INSERT INTO runs (kind, started_at, command, record) VALUES (\(StoreSQL.text(kind)), \(StoreSQL.text(at)), \(StoreSQL.text(command.joined(separator: " "))), \(StoreSQL.text(token)))"
+            )
+            guard let runID = try db.query("SELECT run_id FROM runs WHERE record = \(StoreSQL.text(token))").features.first?.attributes["run_id"] else {
+                throw GeoError(operation: "record run", path: label, message: "the run just written cannot be read back")
+            }
+            var open: [String: String] = [:] // key → finding_id
+            for f in try openFindings(kind: kind) { open[(f["kind"] ?? "") + " " + (f["subject_id"] ?? "")] = f["finding_id"] }
+            var seen = Set<String>(), new = 0
+            for f in findings where !seen.contains(f.key) {
+                seen.insert(f.key)
+                if open[f.key] != nil { continue }
+                let values =
+                    [runID, StoreSQL.text(f.kind), StoreSQL.text(f.subject)] + [f.operatorName, f.severity, f.detail, at].map { StoreSQL.literal($0, .text) }
+                try db.execute(
+                    "INSERT INTO findings (run_id, kind, subject_id, operator, severity, detail, valid_from) VALUES (\(values.joined(separator: ", ")))")
+                new += 1
+            }
+            var resolved = 0
+            for (key, id) in open where !seen.contains(key) {
+                try db.execute("UPDATE findings SET valid_to = \(StoreSQL.text(at)) WHERE finding_id = \(id)")
+                resolved += 1
+            }
+            return (new, resolved, seen.count - new)
+        }
+    }
+
+    func openFindings(kind: String, at instant: String? = nil) throws -> [StoreRow] {
+        try db.query(
+            "SELECT finding_id, kind, subject_id, operator, severity, detail FROM findings WHERE \(Self.validAt(instant)) AND run_id IN (SELECT run_id FROM runs WHERE kind = \(StoreSQL.text(kind))) ORDER BY kind, subject_id"
+        ).features.map(\.attributes)
+    }
+
+    /// The findings of runs of `kind` new or resolved between `from` and `to`, by kind then subject.
+    public func resultChanges(kind: String = "conflicts", from: String, to: String) throws -> [RegisterChange] {
+        func keyed(_ t: String) throws -> [String: StoreRow] {
+            var out: [String: StoreRow] = [:]
+            for r in try openFindings(kind: kind, at: t) { out[(r["kind"] ?? "") + " " + (r["subject_id"] ?? "")] = r }
+            return out
+        }
+        let before = try keyed(from), after = try keyed(to)
+        return Set(before.keys).symmetricDifference(after.keys).sorted().map { key in
+            RegisterChange(table: "findings", id: key, kind: after[key] != nil ? .new : .resolved, field: nil, old: nil, new: nil)
+        }
+    }
 }

@@ -31,6 +31,9 @@ enum ConflictsCommand {
         .value("im5-attenuation-db", "DB", "5th-order intermodulation attenuation below the weakest carrier", default: "55"),
         .value("threads", "N", "worker threads [default: all cores]"),
         .value("list", "N", "conflicts printed on the terminal (all are in conflicts.csv)", default: "20"),
+        .flag(
+            "record",
+            "with --db: record the run and its conflicts in the register (findings opened when new, closed when resolved; tanso store diff lists them)"),
         .flag("skip-invalid", "skip invalid assignment rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
@@ -138,10 +141,15 @@ enum ConflictsCommand {
         } else if a.given.contains("model") {
             throw UsageError(message: "--model needs --dem (without a DEM the simple model is used)", command: "conflicts")
         }
+        let store = try StoreCommand.open(a)
+        if a.flag("record") && store == nil { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "conflicts") }
+        let command = StoreCommand.redacted(["tanso", "conflicts"] + args)
+        let record: (([Conflict]) throws -> String)? =
+            a.flag("record") ? { try StoreCommand.record($0, assignments: assignments, in: store!, command: command) } : nil
         let text = try execute(
             assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
             output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-            command: StoreCommand.redacted(["tanso", "conflicts"] + args),
+            command: command, record: record,
             inputs: [
                 ("assignments", a.string("assignments")), ("store", StoreCommand.recordedPath(a)), ("band plan", a.string("band-plan")),
                 ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
@@ -156,7 +164,7 @@ enum ConflictsCommand {
     static func execute(
         _ assignments: [Assignment], settings: ConflictSettings, terrain: TerrainPaths? = nil,
         baseline: String? = nil, output: String, list: Int = 20, command: [String] = [],
-        inputs: [(role: String, path: String?)] = []
+        record: (([Conflict]) throws -> String)? = nil, inputs: [(role: String, path: String?)] = []
     ) throws -> String {
         // A baseline from a tanso output folder is read only when that folder is complete and unchanged.
         if let baseline { try ProductFolder.verifyIfRecorded(file: baseline) }
@@ -208,6 +216,7 @@ enum ConflictsCommand {
         }
         if conflicts.count > list { s += "  … \(conflicts.count - list) more in conflicts.csv\n" }
         s += "wrote \(paths.csv)\nwrote \(paths.gpkg)\n"
+        if let record { s += try record(conflicts.filter { $0.status != "resolved" }) }
         return s
     }
 }

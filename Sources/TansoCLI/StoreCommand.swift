@@ -1,4 +1,5 @@
 // tanso store init|import|export|diff: the shared register on GeoPackage or PostgreSQL/PostGIS (Sources/Store).
+import Analysis
 import Foundation
 import Geo
 import Radio
@@ -31,7 +32,8 @@ enum StoreCommand {
           export   writes transmitters.csv, assignments.csv and villages.csv (the versions valid --at DATE, default
                    now) that tanso coverage, conflicts and the others read, with study.json.
           diff     lists the register changes between two dates: added, removed and modified records (field by
-                   field, old → new); with --output, register_changes.csv.
+                   field, old → new), and the conflicts recorded by tanso conflicts --db DB --record that are new or
+                   resolved; with --output, register_changes.csv.
 
         DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). The connection string never appears in messages or products:
         a PostgreSQL database is named by its dbname only.
@@ -160,9 +162,11 @@ enum StoreCommand {
         let from = try date(a, "from")!, to = try date(a, "to")!
         guard from <= to else { throw UsageError(message: "--from \(from) is after --to \(to)", command: "store") }
         let store = try Store(a.string("db")!)
-        let changes = try store.diff(from: from, to: to)
+        let changes = try store.diff(from: from, to: to) + store.resultChanges(from: from, to: to)
         let count = { (k: RegisterChange.Kind) in Set(changes.filter { $0.kind == k }.map { "\($0.table) \($0.id)" }).count }
-        print("register changes from \(from) to \(to): \(count(.added)) added, \(count(.removed)) removed, \(count(.modified)) modified")
+        print(
+            "register changes from \(from) to \(to): \(count(.added)) added, \(count(.removed)) removed, \(count(.modified)) modified"
+                + (changes.contains { $0.table == "findings" } ? "; conflicts: \(count(.new)) new, \(count(.resolved)) resolved" : ""))
         for c in changes { print("  " + c.description) }
         if let output = a.string("output") {
             let command = redacted(["tanso", "store"] + all)
@@ -184,6 +188,19 @@ enum StoreCommand {
             }
             return SQLDatabase.redact(arg)
         }
+    }
+
+    /// Records a conflicts run in the register (`tanso conflicts --db DB --record`); returns the line printed.
+    static func record(_ conflicts: [Conflict], assignments: [Assignment], in store: Store, command: [String]) throws -> String {
+        var licensee: [String: String] = [:]
+        for x in assignments { licensee[x.id] = x.licensee }
+        let findings = conflicts.map { c in
+            StoreFinding(
+                kind: c.kind.rawValue, subject: [c.aID, c.bID, c.cID].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / "),
+                operatorName: licensee[c.aID], severity: c.severity.rawValue, detail: c.explanation)
+        }
+        let r = try store.recordRun(kind: "conflicts", command: command, findings: findings, at: StoreTime.now)
+        return "recorded in \(store.label): \(r.new) new, \(r.resolved) resolved, \(r.unchanged) still open\n"
     }
 
     /// The `--db` file recorded with its SHA-256 in study.json: a GeoPackage; a PostgreSQL database is not a file
