@@ -38,8 +38,9 @@ enum StoreCommand {
         DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). The connection string never appears in messages or products:
         a PostgreSQL database is named by its dbname only.
 
-        Commands that read records take --db DB in place of record files: tanso conflicts --db DB, tanso coverage
-        --db DB (the current versions).
+        Commands that read records take --db DB in place of record files (the current versions): tanso conflicts
+        --db DB (with --record: the run and its conflicts are kept as findings), tanso coverage --db DB,
+        tanso share-check --db DB.
 
         Examples:
           tanso store init --db out/register.gpkg

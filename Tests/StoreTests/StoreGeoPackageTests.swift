@@ -114,6 +114,22 @@ final class StoreGeoPackageTests: XCTestCase {
         let v1 = try String(contentsOf: dir.appendingPathComponent("cov-db/villages.csv"), encoding: .utf8)
         XCTAssertGreaterThan(v1.split(separator: "\n").count, 2)
         XCTAssertEqual(v1, try String(contentsOf: dir.appendingPathComponent("cov-files/villages.csv"), encoding: .utf8))
+        // share-check: the same verdict and figures; only the inputs differ (the store instead of three files).
+        let proposal = "data/proposals/co_location_pass.json"
+        let s1 = try runTanso(["share-check", "--proposal", proposal, "--db", db, "--output", dir.appendingPathComponent("sc-db").path])
+        let s2 = try runTanso([
+            "share-check", "--proposal", proposal, "--transmitters", "data/transmitters.csv", "--assignments", "data/assignments.csv",
+            "--villages", "data/villages.csv", "--output", dir.appendingPathComponent("sc-files").path
+        ])
+        XCTAssertEqual(s1.code, 0, s1.err)
+        XCTAssertEqual(s2.code, 0, s2.err)
+        func result(_ folder: String) throws -> NSDictionary {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("\(folder)/result.json")))
+            let d = try XCTUnwrap(json as? [String: Any])
+            return d.filter { $0.key != "inputs" } as NSDictionary
+        }
+        XCTAssertEqual(try result("sc-db"), try result("sc-files"))
+        XCTAssertEqual(try result("sc-db")["verdict"] as? String, "pass")
     }
 
     func testDatesAreParsedStrictly() {
