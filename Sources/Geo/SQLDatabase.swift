@@ -34,11 +34,14 @@ public final class SQLDatabase {
         CPLErrorReset()
         // LIST_ALL_TABLES=NO: a role that may read only a few tables opens the database without listing the others.
         let options = CStringList(isPG ? ["LIST_ALL_TABLES=NO"] : [])
-        guard let ds = GDALOpenEx(source, UInt32(GDAL_OF_VECTOR | GDAL_OF_UPDATE), nil, options.constPointer, nil) else {
-            let msg = GDALEnvironment.lastError()
+        // Only these two drivers: anything else (a CSV file given by mistake) is never opened for update.
+        let drivers = CStringList([isPG ? "PostgreSQL" : "GPKG"])
+        guard let ds = GDALOpenEx(source, UInt32(GDAL_OF_VECTOR | GDAL_OF_UPDATE), drivers.constPointer, options.constPointer, nil) else {
+            let gdal = GDALEnvironment.lastError()
+            let msg = isPG ? gdal : "not a GeoPackage file (.gpkg)" + (gdal.isEmpty ? "" : ": \(gdal)")
             throw GeoError(
                 kind: .driver, operation: "open store", path: Self.label(source),
-                message: Self.redact(msg.isEmpty ? "not a GeoPackage or PostgreSQL database" : msg, secrets: secrets))
+                message: Self.redact(msg.isEmpty ? "not a PostgreSQL database GDAL can open" : msg, secrets: secrets))
         }
         dataset = OwnedDataset(ds)
     }

@@ -132,6 +132,18 @@ final class StoreGeoPackageTests: XCTestCase {
         XCTAssertEqual(try result("sc-db")["verdict"] as? String, "pass")
     }
 
+    func testAStoreIsAGeoPackageOrPostgreSQL() throws {
+        let csv = try runTanso(["conflicts", "--db", "data/assignments.csv", "--output", try scratchFolder("not-a-store").appendingPathComponent("c").path])
+        XCTAssertEqual(csv.code, 1)
+        XCTAssertTrue(csv.err.contains("open store data/assignments.csv: not a GeoPackage file (.gpkg)"), csv.err)
+        let missing = try runTanso(["store", "diff", "--db", "out/nothing-here.gpkg", "--from", "2026-01-01", "--to", "2026-02-01"])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertTrue(missing.err.contains("no such file (create it with tanso store init)"), missing.err)
+        let date = try runTanso(["store", "diff", "--db", "out/nothing-here.gpkg", "--from", "2026-02-30", "--to", "2026-03-01"])
+        XCTAssertEqual(date.code, 2)
+        XCTAssertTrue(date.err.contains("--from expects YYYY-MM-DD"), date.err)
+    }
+
     func testDatesAreParsedStrictly() {
         XCTAssertEqual(StoreTime.parse("2026-02-01"), "2026-02-01T00:00:00Z")
         XCTAssertEqual(StoreTime.parse("2026-02-01T13:45:10Z"), "2026-02-01T13:45:10Z")
