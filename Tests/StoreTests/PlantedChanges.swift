@@ -91,9 +91,9 @@ func runTanso(_ args: [String]) throws -> (code: Int32, out: String, err: String
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
 
-/// A fresh folder under out/ for a test's files.
+/// A fresh folder under out/ for a test's files (emptied first: the last run's files stay until the next run).
 func scratchFolder(_ name: String) throws -> URL {
-    let url = PlantedChanges.root.appendingPathComponent("out/store-tests/\(name)-\(getpid())")
+    let url = PlantedChanges.root.appendingPathComponent("out/store-tests/\(name)")
     try? FileManager.default.removeItem(at: url)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
