@@ -172,3 +172,35 @@ extension Store {
         }
     }
 }
+
+/// A published coverage figure: the population of a commune, and the part of it covered (`published_coverage`,
+/// readable by every role).
+public struct CoverageFigure: Sendable, Equatable {
+    public var district: String
+    public var commune: String
+    public var operatorName: String
+    public var technology: String
+    public var population: Int
+    public var coveredPopulation: Int
+    public init(district: String, commune: String, operatorName: String, technology: String, population: Int, coveredPopulation: Int) {
+        self.district = district; self.commune = commune; self.operatorName = operatorName; self.technology = technology
+        self.population = population; self.coveredPopulation = coveredPopulation
+    }
+}
+
+extension Store {
+    /// Records a coverage run (its best-signal raster referenced by path) and publishes its figures as of `at`.
+    public func recordCoverage(command: [String], raster: String, figures: [CoverageFigure], at: String) throws {
+        try db.transaction {
+            try db.execute(
+                "INSERT INTO runs (kind, started_at, command, record) VALUES ('coverage', \(StoreSQL.text(at)), \(StoreSQL.text(command.joined(separator: " "))), \(StoreSQL.text(raster)))"
+            )
+            for f in figures {
+                let text = [at, f.district, f.commune, f.operatorName, f.technology].map(StoreSQL.text)
+                try db.execute(
+                    "INSERT INTO published_coverage (as_of, district, commune, operator, technology, population, covered_population) VALUES (\(text.joined(separator: ", ")), \(f.population), \(f.coveredPopulation))"
+                )
+            }
+        }
+    }
+}

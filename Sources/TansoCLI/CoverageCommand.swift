@@ -50,6 +50,10 @@ enum CoverageCommand {
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
+        .flag(
+            "record",
+            "with --db: record the run in the register (the best-signal raster by path) and publish the 4G/5G coverage of each commune's population (published_coverage, readable by tanso_public)"
+        ),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
@@ -147,6 +151,10 @@ enum CoverageCommand {
                 inputs: inputs, study: study),
             shard: shard, otherInputs: [a.string("study")])
         print(result)
+        if a.flag("record") {
+            guard let store else { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "coverage") }
+            print(try StoreCommand.recordCoverage(output: try OutputOptions.value(a), in: store, command: StoreCommand.redacted(["tanso", "coverage"] + args)))
+        }
         return 0
     }
 

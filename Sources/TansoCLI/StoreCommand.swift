@@ -204,6 +204,38 @@ enum StoreCommand {
         return "recorded in \(store.label): \(r.new) new, \(r.resolved) resolved, \(r.unchanged) still open\n"
     }
 
+    /// Publishes a coverage run's village figures per commune (`tanso coverage --db DB --record`): population, and
+    /// population of the villages covered in 4G or 5G (villages.csv, column covered_4g_5g). Returns the line printed.
+    static func recordCoverage(output: String, in store: Store, command: [String]) throws -> String {
+        let path = (output as NSString).appendingPathComponent("villages.csv")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw InputError("--record publishes the villages' figures: the run wrote no villages.csv (give villages, and --products with villages)")
+        }
+        var rows = CSV.parse(text)
+        guard !rows.isEmpty else { throw InputError("\(path): empty") }
+        let header = rows.removeFirst()
+        let col = { (name: String) in header.firstIndex(of: name) }
+        guard let d = col("district"), let c = col("commune"), let p = col("population"), let k = col("covered_4g_5g") else {
+            throw InputError("\(path): expected the columns district, commune, population, covered_4g_5g")
+        }
+        var sums: [String: (district: String, commune: String, population: Int, covered: Int)] = [:]
+        for r in rows where r.count == header.count {
+            let key = r[d] + "\u{1}" + r[c], pop = Int(r[p]) ?? 0
+            var e = sums[key] ?? (r[d], r[c], 0, 0)
+            e.population += pop
+            if r[k] == "1" { e.covered += pop }
+            sums[key] = e
+        }
+        let figures = sums.keys.sorted().map { key in
+            let e = sums[key]!
+            return CoverageFigure(
+                district: e.district, commune: e.commune, operatorName: "all", technology: "4G/5G", population: e.population, coveredPopulation: e.covered)
+        }
+        let raster = (output as NSString).appendingPathComponent("best_signal_dbm.tif")
+        try store.recordCoverage(command: command, raster: raster, figures: figures, at: StoreTime.now)
+        return "recorded in \(store.label): the run and the coverage of \(figures.count) communes (published_coverage)"
+    }
+
     /// The `--db` file recorded with its SHA-256 in study.json: a GeoPackage; a PostgreSQL database is not a file
     /// (and its connection string is never recorded).
     static func recordedPath(_ a: ParsedArguments) -> String? {

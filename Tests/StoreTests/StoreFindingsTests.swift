@@ -60,4 +60,40 @@ final class StoreFindingsTests: XCTestCase {
         let usage = try runTanso(["conflicts", "--assignments", "data/assignments.csv", "--record", "--output", dir.appendingPathComponent("c3").path])
         XCTAssertEqual(usage.code, 2)
     }
+
+    /// The expected published figures, from a coverage run's villages.csv: communes, population, covered population.
+    static func communeTotals(_ villagesCSV: URL) throws -> (communes: Int, population: Int, covered: Int) {
+        var rows = CSV.parse(try String(contentsOf: villagesCSV, encoding: .utf8))
+        let header = rows.removeFirst()
+        let d = try XCTUnwrap(header.firstIndex(of: "district")), c = try XCTUnwrap(header.firstIndex(of: "commune"))
+        let p = try XCTUnwrap(header.firstIndex(of: "population")), k = try XCTUnwrap(header.firstIndex(of: "covered_4g_5g"))
+        let communes = Set(rows.map { $0[d] + "/" + $0[c] }).count
+        let population = rows.map { Int($0[p])! }.reduce(0, +)
+        let covered = rows.filter { $0[k] == "1" }.map { Int($0[p])! }.reduce(0, +)
+        return (communes, population, covered)
+    }
+
+    func testCoverageRecordPublishesEachCommunesFigures() throws {
+        let dir = try scratchFolder("coverage-record")
+        let db = dir.appendingPathComponent("register.gpkg").path
+        XCTAssertEqual(try runTanso(["store", "init", "--db", db]).code, 0)
+        XCTAssertEqual(
+            try runTanso(["store", "import", "--db", db, "--transmitters", "data/transmitters.csv", "--villages", "data/villages.csv"]).code, 0)
+        let r = try runTanso([
+            "coverage", "--db", db, "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500", "--products", "villages",
+            "--record", "--output", dir.appendingPathComponent("cov").path
+        ])
+        XCTAssertEqual(r.code, 0, r.err)
+        let expected = try Self.communeTotals(dir.appendingPathComponent("cov/villages.csv"))
+        XCTAssertGreaterThan(expected.covered, 0)
+        XCTAssertLessThan(expected.covered, expected.population)
+        let got = try XCTUnwrap(
+            try Store(db).query("SELECT count(*) AS n, sum(population) AS p, sum(covered_population) AS c FROM published_coverage").first)
+        XCTAssertEqual(got["n"], "\(expected.communes)")
+        XCTAssertEqual(got["p"], "\(expected.population)")
+        XCTAssertEqual(got["c"], "\(expected.covered)")
+        XCTAssertEqual(
+            try Store(db).query("SELECT record FROM runs WHERE kind = 'coverage'").first?["record"],
+            dir.appendingPathComponent("cov/best_signal_dbm.tif").path)
+    }
 }

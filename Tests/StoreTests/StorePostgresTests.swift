@@ -189,6 +189,25 @@ final class StorePostgresTests: XCTestCase {
 
     // MARK: Public and regulator
 
+    func testThePublicRoleReadsTheCoveragePublishedByTheRegulator() throws {
+        let db = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_regulator")
+        let dir = try scratchFolder("pg-coverage")
+        let r = try runTanso([
+            "coverage", "--db", db, "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500", "--products", "villages",
+            "--record", "--output", dir.appendingPathComponent("cov").path
+        ])
+        XCTAssertEqual(r.code, 0, r.err)
+        let expected = try StoreFindingsTests.communeTotals(dir.appendingPathComponent("cov/villages.csv"))
+        let got = try XCTUnwrap(
+            try connect("u_public").query(
+                "SELECT count(*) AS n, sum(population)::bigint AS p, sum(covered_population)::bigint AS c FROM published_coverage"
+            ).first)
+        XCTAssertEqual([got["n"], got["p"], got["c"]], ["\(expected.communes)", "\(expected.population)", "\(expected.covered)"])
+        // The run itself (command, raster path) is the regulator's.
+        XCTAssertThrowsError(try connect("u_public").query("SELECT * FROM runs"))
+        XCTAssertEqual(try connect("u_regulator").query("SELECT kind FROM runs WHERE kind = 'coverage'").count, 1)
+    }
+
     func testThePublicRoleCannotReadTheRegister() throws {
         for table in ["transmitters", "assignments", "villages", "proposals", "findings", "runs", "audit_log", "operator_roles"] {
             XCTAssertThrowsError(try connect("u_public").query("SELECT * FROM \(table)"), table) { e in
