@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["CFastMath", "Propagation", "Radio", "Terrain", "Records", "Geo"]),
         // Products: rasters, polygons, tables, maps.
         .target(name: "Reports", dependencies: ["Geo", "Analysis", "Records", "Terrain"]),
+        // The shared register (tanso store): schema, history, diff on GeoPackage and PostgreSQL; roles in PostgreSQL.
+        .target(name: "Store", dependencies: ["Geo", "Records"]),
         // Command-line parsing and wiring (a library so that tests can call it in-process).
-        .target(name: "TansoCLI", dependencies: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports"]),
+        .target(name: "TansoCLI", dependencies: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports", "Store"]),
         .executableTarget(name: "tanso", dependencies: ["TansoCLI"]),
         // Test helpers: the validation fixtures (Tests/Fixtures), reading their CSV files; the seeded generator (Radio's).
         .target(name: "TestSupport", dependencies: ["Radio"]),
@@ -47,6 +49,8 @@ let package = Package(
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports", "Analysis", "Radio"]),
+        // tanso store on GeoPackage and on a real PostgreSQL started by scripts/dev-postgres (roles, audit, diff).
+        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Records", "Geo", "Analysis", "TansoCLI", "tanso"]),
         // Seeded, time-boxed fuzzing of every loader (TANSO_FUZZ_SECONDS, default 30 in total).
         .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "Records", "Radio", "Analysis", "Geo"]),
     ],

@@ -77,6 +77,12 @@ public enum AssignmentLoader {
         ) { r in try parse(r) }
     }
 
+    /// Loads assignments from rows already read (`tanso store`: the current versions in the register), named
+    /// `source` in messages.
+    public static func load(rows: VectorLayer, source: String, skipInvalid: Bool = false, report: inout LoadReport) throws -> [Assignment] {
+        try collectRows(rows, source: source, required: requiredColumns, skipInvalid: skipInvalid, report: &report, id: { $0.id }) { r in try parse(r) }
+    }
+
     static func parse(_ r: RowReader) throws -> Assignment {
         let id = try r.string("id")
         let serviceRaw = try r.string("service")

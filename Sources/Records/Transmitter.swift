@@ -58,37 +58,45 @@ public enum TransmitterLoader {
         try loadRows(
             source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
             report: &report, id: { $0.id }
-        ) { r in
-            let techRaw = try r.string("technology")
-            guard let tech = Technology(parsing: techRaw) else {
-                throw r.error("technology", techRaw, "one of 2G, 3G, 4G, 5G, FM, TV, other")
-            }
-            let pos = try r.position()
-            let eirp: Double
-            if let e = try r.optionalDouble("eirp_dbm", in: -50...120, unit: "dBm") {
-                eirp = e
-            } else if let p = try r.optionalDouble("tx_power_dbm", in: -50...100, unit: "dBm") {
-                let g = try r.double("antenna_gain_dbi", in: -20...50, unit: "dBi")
-                let l = try r.optionalDouble("losses_db", in: 0...50, unit: "dB") ?? 0
-                eirp = p + g - l
-            } else {
-                throw r.error("eirp_dbm", nil, "eirp_dbm, or tx_power_dbm with antenna_gain_dbi (and optional losses_db)")
-            }
-            return Transmitter(
-                id: try r.string("id"),
-                siteID: try r.string("site_id"),
-                operatorName: try r.string("operator"),
-                technology: tech,
-                latitude: pos.y, longitude: pos.x,
-                antennaHeightM: try r.double("antenna_height_m", in: 0.5...1000, unit: "m"),
-                frequencyMHz: try r.double("frequency_mhz", in: 3...100_000, unit: "MHz"),
-                bandwidthMHz: try r.double("bandwidth_mhz", in: 0.001...1000, unit: "MHz"),
-                eirpDBm: eirp,
-                azimuthDeg: try r.optionalDouble("azimuth_deg", in: 0...360, unit: "degrees"),
-                mechanicalTiltDeg: try r.optionalDouble("mechanical_tilt_deg", in: -30...45, unit: "degrees") ?? 0,
-                electricalTiltDeg: try r.optionalDouble("electrical_tilt_deg", in: -30...45, unit: "degrees") ?? 0,
-                antennaPattern: r.optionalString("antenna_pattern"), pci: try pci(r))
+        ) { r in try parse(r) }
+    }
+
+    /// Loads transmitters from rows already read (`tanso store`: the current versions in the register), named
+    /// `source` in messages.
+    public static func load(rows: VectorLayer, source: String, skipInvalid: Bool = false, report: inout LoadReport) throws -> [Transmitter] {
+        try collectRows(rows, source: source, required: requiredColumns, skipInvalid: skipInvalid, report: &report, id: { $0.id }) { r in try parse(r) }
+    }
+
+    static func parse(_ r: RowReader) throws -> Transmitter {
+        let techRaw = try r.string("technology")
+        guard let tech = Technology(parsing: techRaw) else {
+            throw r.error("technology", techRaw, "one of 2G, 3G, 4G, 5G, FM, TV, other")
         }
+        let pos = try r.position()
+        let eirp: Double
+        if let e = try r.optionalDouble("eirp_dbm", in: -50...120, unit: "dBm") {
+            eirp = e
+        } else if let p = try r.optionalDouble("tx_power_dbm", in: -50...100, unit: "dBm") {
+            let g = try r.double("antenna_gain_dbi", in: -20...50, unit: "dBi")
+            let l = try r.optionalDouble("losses_db", in: 0...50, unit: "dB") ?? 0
+            eirp = p + g - l
+        } else {
+            throw r.error("eirp_dbm", nil, "eirp_dbm, or tx_power_dbm with antenna_gain_dbi (and optional losses_db)")
+        }
+        return Transmitter(
+            id: try r.string("id"),
+            siteID: try r.string("site_id"),
+            operatorName: try r.string("operator"),
+            technology: tech,
+            latitude: pos.y, longitude: pos.x,
+            antennaHeightM: try r.double("antenna_height_m", in: 0.5...1000, unit: "m"),
+            frequencyMHz: try r.double("frequency_mhz", in: 3...100_000, unit: "MHz"),
+            bandwidthMHz: try r.double("bandwidth_mhz", in: 0.001...1000, unit: "MHz"),
+            eirpDBm: eirp,
+            azimuthDeg: try r.optionalDouble("azimuth_deg", in: 0...360, unit: "degrees"),
+            mechanicalTiltDeg: try r.optionalDouble("mechanical_tilt_deg", in: -30...45, unit: "degrees") ?? 0,
+            electricalTiltDeg: try r.optionalDouble("electrical_tilt_deg", in: -30...45, unit: "degrees") ?? 0,
+            antennaPattern: r.optionalString("antenna_pattern"), pci: try pci(r))
     }
 
     /// The optional `pci` column: a whole number in [0, 1007].

@@ -41,19 +41,27 @@ public enum VillageLoader {
         try loadRows(
             source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
             report: &report, id: { $0.id }
-        ) { r in
-            let pos = try r.position()
-            let popRaw = try r.string("population")
-            guard let pop = DecimalNumber.parseInt(popRaw) ?? DecimalNumber.parse(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0
-            else {
-                throw r.error("population", popRaw, "a whole number ≥ 0")
-            }
-            let outline = r.feature.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }
-            return Village(
-                id: try r.string("id"), name: try r.string("name"), commune: try r.string("commune"),
-                district: try r.string("district"), latitude: pos.y, longitude: pos.x,
-                population: pop, outline: outline)
+        ) { r in try parse(r) }
+    }
+
+    /// Loads villages from rows already read (`tanso store`: the current versions in the register), named
+    /// `source` in messages.
+    public static func load(rows: VectorLayer, source: String, skipInvalid: Bool = false, report: inout LoadReport) throws -> [Village] {
+        try collectRows(rows, source: source, required: requiredColumns, skipInvalid: skipInvalid, report: &report, id: { $0.id }) { r in try parse(r) }
+    }
+
+    static func parse(_ r: RowReader) throws -> Village {
+        let pos = try r.position()
+        let popRaw = try r.string("population")
+        guard let pop = DecimalNumber.parseInt(popRaw) ?? DecimalNumber.parse(popRaw).flatMap({ $0 == $0.rounded() ? Int(exactly: $0) : nil }), pop >= 0
+        else {
+            throw r.error("population", popRaw, "a whole number ≥ 0")
         }
+        let outline = r.feature.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }
+        return Village(
+            id: try r.string("id"), name: try r.string("name"), commune: try r.string("commune"),
+            district: try r.string("district"), latitude: pos.y, longitude: pos.x,
+            population: pop, outline: outline)
     }
 }
 

@@ -11,6 +11,7 @@ import Terrain
 enum ConflictsCommand {
     static let options: [OptionSpec] = [
         .value("assignments", "FILE", "frequency assignments: CSV with latitude/longitude, or any OGR source (columns below)"),
+        .value("db", "DB", "instead of --assignments: the current assignments of a register (tanso store: a GeoPackage or PG:…)"),
         .value("uls", "ZIP[,ZIP…]", "instead of --assignments: FCC ULS microwave daily files (l_mw_*.zip or folders of .dat), imported as fixed links"),
         .value(
             "band-plan", "FILE",
@@ -30,6 +31,9 @@ enum ConflictsCommand {
         .value("im5-attenuation-db", "DB", "5th-order intermodulation attenuation below the weakest carrier", default: "55"),
         .value("threads", "N", "worker threads [default: all cores]"),
         .value("list", "N", "conflicts printed on the terminal (all are in conflicts.csv)", default: "20"),
+        .flag(
+            "record",
+            "with --db: record the run and its conflicts in the register (findings opened when new, closed when resolved; tanso store diff lists them)"),
         .flag("skip-invalid", "skip invalid assignment rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
@@ -81,6 +85,7 @@ enum ConflictsCommand {
               tanso conflicts --assignments data/assignments.csv --output out/conflicts
               tanso conflicts --assignments register.gpkg --dem srtm.vrt --model itm --baseline out/conflicts/conflicts.csv --output out/conflicts2
               tanso conflicts --uls l_mw_fri.zip,l_mw_sat.zip --output out/uls
+              tanso conflicts --db out/register.gpkg --output out/conflicts-register
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -97,12 +102,15 @@ enum ConflictsCommand {
             if report.malformed.count > 10 { print("  … \(report.malformed.count - 10) more malformed rows") }
             assignments = list
             settings.bandPlan = nil
+        } else if let store = try StoreCommand.open(a) {
+            guard a.string("assignments") == nil else { throw UsageError(message: "give --assignments or --db, not both", command: "conflicts") }
+            assignments = try store.assignments()
         } else if let path = a.string("assignments") {
             var report = LoadReport()
             assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
             TansoCLI.reportSkipped(report, what: "assignment")
         } else {
-            throw UsageError(message: "missing --assignments FILE (or --uls ZIP)", command: "conflicts")
+            throw UsageError(message: "missing --assignments FILE (or --db DB, or --uls ZIP)", command: "conflicts")
         }
         if let plan = a.string("band-plan") {
             settings.bandPlan = plan.lowercased() == "none" ? nil : try AssignmentTables.loadBandPlan(plan)
@@ -133,12 +141,17 @@ enum ConflictsCommand {
         } else if a.given.contains("model") {
             throw UsageError(message: "--model needs --dem (without a DEM the simple model is used)", command: "conflicts")
         }
+        let store = try StoreCommand.open(a)
+        if a.flag("record") && store == nil { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "conflicts") }
+        let command = StoreCommand.redacted(["tanso", "conflicts"] + args)
+        let record: (([Conflict]) throws -> String)? =
+            a.flag("record") ? { try StoreCommand.record($0, assignments: assignments, in: store!, command: command) } : nil
         let text = try execute(
             assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
             output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-            command: ["tanso", "conflicts"] + args,
+            command: command, record: record,
             inputs: [
-                ("assignments", a.string("assignments")), ("band plan", a.string("band-plan")),
+                ("assignments", a.string("assignments")), ("store", StoreCommand.recordedPath(a)), ("band plan", a.string("band-plan")),
                 ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
                 ("baseline", a.string("baseline"))
             ]
@@ -151,7 +164,7 @@ enum ConflictsCommand {
     static func execute(
         _ assignments: [Assignment], settings: ConflictSettings, terrain: TerrainPaths? = nil,
         baseline: String? = nil, output: String, list: Int = 20, command: [String] = [],
-        inputs: [(role: String, path: String?)] = []
+        record: (([Conflict]) throws -> String)? = nil, inputs: [(role: String, path: String?)] = []
     ) throws -> String {
         // A baseline from a tanso output folder is read only when that folder is complete and unchanged.
         if let baseline { try ProductFolder.verifyIfRecorded(file: baseline) }
@@ -203,6 +216,7 @@ enum ConflictsCommand {
         }
         if conflicts.count > list { s += "  … \(conflicts.count - list) more in conflicts.csv\n" }
         s += "wrote \(paths.csv)\nwrote \(paths.gpkg)\n"
+        if let record { s += try record(conflicts.filter { $0.status != "resolved" }) }
         return s
     }
 }

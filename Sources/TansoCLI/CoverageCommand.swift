@@ -9,7 +9,8 @@ import Terrain
 
 enum CoverageCommand {
     static let options: [OptionSpec] = [
-        .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: true),
+        .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: false),
+        .value("db", "DB", "instead of --transmitters (and --villages): the current records of a register (tanso store: a GeoPackage or PG:…)"),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
         .value(
             "antenna-dir", "DIR",
@@ -57,12 +58,16 @@ enum CoverageCommand {
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
+        .flag(
+            "record",
+            "with --db: record the run in the register (the best-signal raster by path) and publish the 4G/5G coverage of each commune's population (published_coverage, readable by tanso_public)"
+        ),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
 
     static let help = helpText(
-        usage: "tanso coverage --transmitters FILE --output DIR [options]",
+        usage: "tanso coverage --transmitters FILE | --db DB --output DIR [options]",
         summary: "Compute received power (dBm) of every transmitter on a grid and write coverage products.",
         options: options,
         details: """
@@ -88,18 +93,26 @@ enum CoverageCommand {
         if a.helpRequested { print(help); return 0 }
         let enc = try TansoCLI.encoding(a)
         var report = LoadReport()
-        let transmitters = try TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
+        let store = try StoreCommand.open(a)
+        guard (store == nil) != (a.string("transmitters") == nil) else {
+            throw UsageError(message: store == nil ? "missing --transmitters FILE (or --db DB)" : "give --transmitters or --db, not both", command: "coverage")
+        }
+        let transmitters =
+            try store?.transmitters()
+            ?? TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
         var villageReport = LoadReport()
         let villages =
-            try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) } ?? []
+            try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) }
+            ?? store?.villages() ?? []
         TansoCLI.reportSkipped(villageReport, what: "village")
         let study = try buildStudy(a, transmitters: transmitters)
         // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
         let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)
         let dem = try a.string("dem").map { try ElevationModel(path: $0, window: window) }
-        let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: a.string("transmitters")!, transmitters: transmitters)
-        let txName = URL(fileURLWithPath: a.string("transmitters")!).lastPathComponent
+        let txPath = a.string("transmitters") ?? StoreCommand.recordedPath(a) ?? "transmitters"
+        let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: txPath, transmitters: transmitters)
+        let txName = store == nil ? URL(fileURLWithPath: txPath).lastPathComponent : store!.label
         try TansoCLI.checkPatterns(antennas, transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })
         var shard: (index: Int, count: Int)? = nil
         if let text = a.string("shard") {
@@ -110,7 +123,8 @@ enum CoverageCommand {
             shard = (i, n)
         }
         // The record of the run: every input with its checksum.
-        var inputs = [try RunRecord.input(role: "transmitters", path: a.string("transmitters")!)]
+        var inputs = try [a.string("transmitters").map { try RunRecord.input(role: "transmitters", path: $0) }].compactMap { $0 }
+        if let db = StoreCommand.recordedPath(a) { inputs.append(try RunRecord.input(role: "store", path: db)) }
         if let v = a.string("villages") { inputs.append(try RunRecord.input(role: "villages", path: v)) }
         if let d = a.string("dem") { inputs.append(try RunRecord.input(role: "dem", path: d)) }
         if let c = a.string("calibration") { inputs.append(try RunRecord.input(role: "calibration", path: c)) }
@@ -142,10 +156,14 @@ enum CoverageCommand {
             study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
             clutter: clutter, output: try OutputOptions.value(a), title: a.string("title")!, products: selection,
             record: RunRecord(
-                tool: "tanso \(TansoCLI.version)", command: ["tanso", "coverage"] + args,
+                tool: "tanso \(TansoCLI.version)", command: StoreCommand.redacted(["tanso", "coverage"] + args),
                 inputs: inputs, study: study),
             shard: shard, otherInputs: [a.string("study")])
         print(result)
+        if a.flag("record") {
+            guard let store else { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "coverage") }
+            print(try StoreCommand.recordCoverage(output: try OutputOptions.value(a), in: store, command: StoreCommand.redacted(["tanso", "coverage"] + args)))
+        }
         return 0
     }
 

@@ -32,7 +32,7 @@ enum ErrorText {
     static func sanitize(_ text: String) -> String {
         let flat = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: "\t", with: " ")
-        return InputText.echo(flat, limit: limit)
+        return InputText.echo(SQLDatabase.redact(flat), limit: limit) // a `password=` never reaches the terminal
     }
 
     // MARK: Foundation file errors

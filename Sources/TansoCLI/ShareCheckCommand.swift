@@ -12,9 +12,10 @@ import Propagation
 enum ShareCheckCommand {
     static let options: [OptionSpec] = [
         .value("proposal", "FILE", "the proposal (JSON, schema below)", required: true),
-        .value("transmitters", "FILE", "existing transmitters (the data contract; site_id identifies towers)", required: true),
-        .value("assignments", "FILE", "the frequency register (assignments, as tanso conflicts)", required: true),
-        .value("villages", "FILE", "villages with population (points or polygons; CSV or any OGR source)", required: true),
+        .value("transmitters", "FILE", "existing transmitters (the data contract; site_id identifies towers)"),
+        .value("assignments", "FILE", "the frequency register (assignments, as tanso conflicts)"),
+        .value("villages", "FILE", "villages with population (points or polygons; CSV or any OGR source)"),
+        .value("db", "DB", "instead of the three files above: the current records of a register (tanso store: a GeoPackage or PG:…)"),
         .value("output", "DIR", "folder for report.html, result.json and map.png", required: true),
         .value("dem", "FILE", "elevation raster: terrain models, antenna angles and the map's hillshade"),
         .value(
@@ -45,7 +46,7 @@ enum ShareCheckCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso share-check --proposal FILE.json --transmitters FILE --assignments FILE --villages FILE --output DIR [options]",
+        usage: "tanso share-check --proposal FILE.json (--transmitters FILE --assignments FILE --villages FILE | --db DB) --output DIR [options]",
         summary:
             "Check a tower-sharing proposal (a new tower or a co-location): what it adds, what it breaks, whether an existing tower should be shared instead.",
         options: options,
@@ -138,20 +139,24 @@ enum ShareCheckCommand {
         let skip = a.flag("skip-invalid")
         var report = LoadReport()
         var skipped: [String] = []
-        let txPath = a.string("transmitters")!
-        let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
+        let store = try StoreCommand.open(a)
+        for name in ["transmitters", "assignments", "villages"] where (store == nil) == (a.string(name) == nil) {
+            throw UsageError(message: store == nil ? "missing --\(name) FILE (or --db DB)" : "give --db or --\(name), not both", command: cmd)
+        }
+        let txPath = a.string("transmitters") ?? StoreCommand.recordedPath(a) ?? "transmitters"
+        let transmitters = try store?.transmitters() ?? TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "transmitter")
         skipped += report.skipped.map {
             "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
         }
         report = LoadReport()
-        let assignments = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
+        let assignments = try store?.assignments() ?? AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "assignment")
         skipped += report.skipped.map {
             "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
         }
         report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
+        let villages = try store?.villages() ?? VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
         TansoCLI.reportSkipped(report, what: "village")
         skipped += report.skipped.map {
             "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
@@ -167,7 +172,8 @@ enum ShareCheckCommand {
         let antennas = CoverageCommand.antennaLibrary(
             a.string("antenna-dir"), transmittersPath: txPath,
             transmitters: transmitters + proposed)
-        let proposalName = URL(fileURLWithPath: proposalPath).lastPathComponent, txName = URL(fileURLWithPath: txPath).lastPathComponent
+        let proposalName = URL(fileURLWithPath: proposalPath).lastPathComponent
+        let txName = store?.label ?? URL(fileURLWithPath: txPath).lastPathComponent
         try TansoCLI.checkPatterns(
             antennas,
             proposed.enumerated().map { ("\(proposalName): transmitters[\($0.offset)] '\(InputText.echo($0.element.id))'", $0.element.antennaPattern) }
@@ -175,9 +181,9 @@ enum ShareCheckCommand {
 
         let out = try OutputOptions.value(a)
         let tx = try OutputOptions.open(
-            out, command: ["tanso", cmd] + args,
+            out, command: StoreCommand.redacted(["tanso", cmd] + args),
             inputs: [
-                proposalPath, txPath, a.string("assignments"), a.string("villages"), a.string("dem"),
+                proposalPath, a.string("transmitters"), StoreCommand.recordedPath(a), a.string("assignments"), a.string("villages"), a.string("dem"),
                 a.string("exposure-limits"), a.string("band-plan"), a.string("protection-ratios"), a.string("antenna-dir")
             ],
             writes: ProductLayout.shareCheckFixed)
@@ -188,8 +194,9 @@ enum ShareCheckCommand {
             skippedRows: skipped)
         var inputs: [(role: String, name: String, sha256: String)] = []
         for (role, path) in [
-            ("proposal", proposalPath), ("transmitters", txPath), ("assignments", a.string("assignments")!),
-            ("villages", a.string("villages")!), ("dem", a.string("dem")), ("exposure limits", a.string("exposure-limits")),
+            ("proposal", proposalPath), ("transmitters", a.string("transmitters")), ("assignments", a.string("assignments")),
+            ("villages", a.string("villages")), ("store", StoreCommand.recordedPath(a)), ("dem", a.string("dem")),
+            ("exposure limits", a.string("exposure-limits")),
             ("band plan", a.string("band-plan")), ("protection ratios", a.string("protection-ratios"))
         ] {
             guard let path, FileManager.default.fileExists(atPath: path) else { continue }
@@ -197,10 +204,11 @@ enum ShareCheckCommand {
         }
         try SharingReport.write(result, to: tx.staging, inputs: inputs)
         try OutputOptions.commit(
-            tx, kind: "share-check", command: ["tanso", cmd] + args,
+            tx, kind: "share-check", command: StoreCommand.redacted(["tanso", cmd] + args),
             inputs: [
-                ("proposal", proposalPath), ("transmitters", txPath), ("assignments", a.string("assignments")),
-                ("villages", a.string("villages")), ("dem", a.string("dem")), ("exposure limits", a.string("exposure-limits")),
+                ("proposal", proposalPath), ("transmitters", a.string("transmitters")), ("assignments", a.string("assignments")),
+                ("villages", a.string("villages")), ("store", StoreCommand.recordedPath(a)), ("dem", a.string("dem")),
+                ("exposure limits", a.string("exposure-limits")),
                 ("band plan", a.string("band-plan")), ("protection ratios", a.string("protection-ratios"))
             ])
         let seconds = Date().timeIntervalSince(start)

@@ -46,6 +46,9 @@ public enum TansoCLI {
             Command(name: "broadcast", summary: "the broadcasting plan in field strength: service areas, breaches", run: BroadcastCommand.run),
             Command(name: "channels", summary: "free-channel finder: every channel for a proposed station, both directions, ranked", run: ChannelsCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
+            Command(
+                name: "store", summary: "the shared register on GeoPackage or PostgreSQL/PostGIS: init, import, export, diff (history, roles, audit)",
+                run: StoreCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]
     }
