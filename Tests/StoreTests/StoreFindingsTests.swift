@@ -23,7 +23,7 @@ final class StoreFindingsTests: XCTestCase {
         let screening = ConflictScreening(settings: ConflictSettings(), terrain: nil)
         let january = screening.run(try store.assignments(at: "2026-01-20T00:00:00Z")).0
         let first = try store.recordRun(kind: "conflicts", command: ["tanso", "conflicts"], findings: findings(january), at: "2026-01-20T00:00:00Z")
-        XCTAssertEqual(first.new, 6)
+        XCTAssertEqual(first.new, 7)
         XCTAssertEqual(first.resolved, 0)
         // April: FM-02 moves to 105.5 MHz, the repeated PMR-05 is withdrawn.
         var rows = try store.assignments().map(StoreRecords.row).filter { $0["id"] != "PMR-05" }
@@ -37,8 +37,8 @@ final class StoreFindingsTests: XCTestCase {
         XCTAssertEqual(
             try store.resultChanges(from: "2026-01-25T00:00:00Z", to: "2026-04-05T00:00:00Z").map(\.description),
             ["findings co_channel FM-02 / FM-01 resolved", "findings duplicate PMR-04 / PMR-05 resolved"])
-        // Before the first run nothing was open: all six are new.
-        XCTAssertEqual(try store.resultChanges(from: "2026-01-01T00:00:00Z", to: "2026-01-25T00:00:00Z").filter { $0.kind == .new }.count, 6)
+        // Before the first run nothing was open: all seven are new (with issue 20's planted FM-40 breach).
+        XCTAssertEqual(try store.resultChanges(from: "2026-01-01T00:00:00Z", to: "2026-01-25T00:00:00Z").filter { $0.kind == .new }.count, 7)
         // The register side of the same period: exactly the planted changes and April's two.
         XCTAssertEqual(
             try store.diff(from: "2026-03-15T00:00:00Z", to: "2026-04-05T00:00:00Z").map(\.description),
@@ -52,10 +52,10 @@ final class StoreFindingsTests: XCTestCase {
         XCTAssertEqual(try runTanso(["store", "import", "--db", db, "--assignments", "data/assignments.csv", "--as-of", "2026-01-01"]).code, 0)
         let r = try runTanso(["conflicts", "--db", db, "--record", "--output", dir.appendingPathComponent("c").path])
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertTrue(r.out.contains("recorded in \(db): 6 new, 0 resolved, 0 still open"), r.out)
+        XCTAssertTrue(r.out.contains("recorded in \(db): 7 new, 0 resolved, 0 still open"), r.out)
         let again = try runTanso(["conflicts", "--db", db, "--record", "--output", dir.appendingPathComponent("c2").path])
-        XCTAssertTrue(again.out.contains("0 new, 0 resolved, 6 still open"), again.out)
-        XCTAssertEqual(try Store(db).query("SELECT count(*) AS n FROM findings WHERE valid_to IS NULL").first?["n"], "6")
+        XCTAssertTrue(again.out.contains("0 new, 0 resolved, 7 still open"), again.out)
+        XCTAssertEqual(try Store(db).query("SELECT count(*) AS n FROM findings WHERE valid_to IS NULL").first?["n"], "7")
         XCTAssertEqual(try Store(db).query("SELECT count(*) AS n FROM runs").first?["n"], "2")
         let usage = try runTanso(["conflicts", "--assignments", "data/assignments.csv", "--record", "--output", dir.appendingPathComponent("c3").path])
         XCTAssertEqual(usage.code, 2)

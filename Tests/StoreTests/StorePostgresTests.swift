@@ -179,11 +179,11 @@ final class StorePostgresTests: XCTestCase {
         let db = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_regulator")
         let r = try runTanso(["conflicts", "--db", db, "--record", "--output", try scratchFolder("pg-record").appendingPathComponent("c").path])
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertTrue(r.out.contains("recorded in PostgreSQL database tanso: 6 new, 0 resolved, 0 still open"), r.out)
+        XCTAssertTrue(r.out.contains("recorded in PostgreSQL database tanso: 7 new, 0 resolved, 0 still open"), r.out)
         let all = try connect("u_regulator").query("SELECT kind, subject_id, operator FROM findings WHERE valid_to IS NULL")
-        XCTAssertEqual(all.count, 6)
+        XCTAssertEqual(all.count, 7)
         XCTAssertEqual(all.first { $0["kind"] == "co_channel" }?["operator"], "Đài truyền thanh Long Khánh")
-        // None of the six is about a Viettel assignment: Viettel sees none of them.
+        // None of the seven is about a Viettel assignment: Viettel sees none of them.
         XCTAssertEqual(try connect("u_viettel").query("SELECT finding_id FROM findings").count, 0)
     }
 
