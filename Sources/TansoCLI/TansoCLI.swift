@@ -32,6 +32,7 @@ public enum TansoCLI {
             Command(
                 name: "share-check", summary: "check a tower-sharing proposal (new tower or co-location): coverage gain, interference, exposure, verdict",
                 run: ShareCheckCommand.run),
+            Command(name: "web", summary: "an interactive map of a run's products as a static site (Leaflet; open index.html)", run: WebCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(name: "sample", summary: "regenerate the sample province (vector files and DEM)", run: SampleCommand.run)
         ]
