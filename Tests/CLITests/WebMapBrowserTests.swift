@@ -121,6 +121,7 @@ final class WebMapBrowserTests: XCTestCase {
             "share-check", "--proposal", "proposal.json", "--transmitters", "tx.csv", "--assignments", "assignments.csv",
             "--villages", "villages.csv", "--radius-km", "3", "--output", "share"
         ])
+        try checkReportMapsAreSVG()
         let out = try tanso([
             "web", "--coverage", "cov", "--compliance", "comp", "--conflicts", "conf", "--share-check", "share",
             "--dem", "dem.tif", "--title", "Test province", "--output", "site"
@@ -159,6 +160,45 @@ final class WebMapBrowserTests: XCTestCase {
         print("screenshot: \(colours.distinct) distinct colours, the commonest covers \(String(format: "%.1f", 100 * colours.commonestShare)) %")
         XCTAssertGreaterThan(colours.distinct, 200)
         XCTAssertLessThan(colours.commonestShare, 0.8)
+    }
+
+    /// The compliance and share-check reports draw their maps as inline SVG: the raster as an image, names and
+    /// legend as text with their diacritics.
+    func checkReportMapsAreSVG() throws {
+        let compliance = try String(contentsOf: dir.appendingPathComponent("comp/report.html"), encoding: .utf8)
+        let maps = compliance.components(separatedBy: "<svg").dropFirst().filter { $0.contains("<image") }
+        XCTAssertEqual(maps.count, 2, "one SVG map per target")
+        let first = try XCTUnwrap(maps.first)
+        for text in [">NHƠN TRẠCH</text>", ">LONG THÀNH</text>", ">KCN Nhơn Trạch</text>", ">village meets the target</text>", ">10 km</text>"] {
+            XCTAssertTrue(first.contains(text), text)
+        }
+        XCTAssertTrue(first.contains("<title>Phú Hữu, Xã Phú Hữu, Nhơn Trạch: population 2150"), "village tooltip")
+        let share = try String(contentsOf: dir.appendingPathComponent("share/report.html"), encoding: .utf8)
+        XCTAssertTrue(share.contains("<svg") && share.contains(">After (with the proposal)</text>") && share.contains(">MF-N1</text>"), "share-check SVG map")
+        XCTAssertFalse(compliance.contains("<img") || share.contains("<img"), "no bitmap-font PNG maps left in the reports")
+    }
+
+    /// Help, a missing product folder, a missing Leaflet: one line naming the path, exit 1, no site left behind.
+    func testHelpAndInputErrors() throws {
+        let help = try run(TansoExecutable.url, ["web", "--help"])
+        XCTAssertEqual(help.code, 0)
+        XCTAssertTrue(help.out.contains("Usage: tanso web") && help.out.contains("Phu Huu"), help.out)
+        let missing = try run(TansoExecutable.url, ["web", "--coverage", "nowhere", "--output", "site"])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertTrue(missing.err.contains("nowhere: no such folder"), missing.err)
+        try writeProvince()
+        _ = try tanso([
+            "coverage", "--transmitters", "tx.csv", "--villages", "villages.csv", "--area", "106.85,10.90,107.06,11.06", "--resolution-m", "500", "--output",
+            "cov"
+        ])
+        let noLeaflet = try run(TansoExecutable.url, ["web", "--coverage", "cov", "--leaflet", "no-leaflet", "--output", "site"])
+        XCTAssertEqual(noLeaflet.code, 1)
+        XCTAssertTrue(noLeaflet.err.contains("no-leaflet/leaflet.js: Leaflet not found"), noLeaflet.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/index.html").path))
+        // Without a DEM the site has no relief layer and says so.
+        let plain = try tanso(["web", "--coverage", "cov", "--output", "site"])
+        XCTAssertTrue(plain.contains("no DEM"), plain)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/tiles/relief").path))
     }
 
     /// Chromium, its driver and Selenium from Debian, installed when missing (fails without root: never skipped).
