@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Opens a `tanso web` site in headless Chromium (Debian's chromium + chromium-driver, python3-selenium) and checks
 it as a person would: the layers are listed and their tiles load, clicking a village opens its popup with the
-figures of the village CSV, the search folds accents, and a screenshot is written (its colours are counted by the
-caller). Prints one line per check ("PASS name: detail" / "FAIL name: detail") and exits 1 if any check fails.
+figures of the village CSV, the search folds accents, and a screenshot (the whole map, the popup open) is
+written (its colours are counted by the caller). Prints one line per check ("PASS name: detail" / "FAIL name: detail") and exits 1 if any check fails.
 
   scripts/web-browser-check.py --site SITE --villages compliance/villages.csv --village ID \
       --search "Phu Huu=Phú Hữu" [--search "dong hiep=Đồng Hiệp"] --layers "Villages,Best signal (dBm classes)" \
@@ -40,9 +40,9 @@ def wait(driver, script, timeout=20.0):
     return value
 
 
-def browser():
+def browser(window):
     options = webdriver.ChromeOptions()
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=" + window,
               "--hide-scrollbars", "--allow-file-access-from-files"]:
         options.add_argument(a)
     options.binary_location = "/usr/bin/chromium"
@@ -124,17 +124,22 @@ def main():
     ap.add_argument("--search", action="append", default=[])
     ap.add_argument("--layers", default="")
     ap.add_argument("--screenshot", required=True)
+    ap.add_argument("--window", default="1280,900", help="browser window size W,H")
     a = ap.parse_args()
     with open(a.villages, newline="", encoding="utf-8") as f:
         row = next(r for r in csv.DictReader(f) if r["id"] == a.village)
-    driver = browser()
+    driver = browser(a.window)
     try:
         driver.get(pathlib.Path(a.site, "index.html").resolve().as_uri())
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE" and ".png" not in e.get("message", "")]
         check("no script errors", not errors, repr(errors[:3]))
         check_layers(driver, [x for x in a.layers.split(",") if x])
-        driver.save_screenshot(a.screenshot)
         check_village_popup(driver, row)
+        # The screenshot: the whole map with the village's popup open (the map pans to show it).
+        driver.execute_script("tansoMap.map.fitBounds(TANSO_META.bounds, {animate: false}); tansoMap.markers[arguments[0]].openPopup()", a.village)
+        wait(driver, "Array.from(document.querySelectorAll('.tiles-signal img')).every(i => i.complete)", 10)
+        time.sleep(0.5)
+        driver.save_screenshot(a.screenshot)
         for s in a.search:
             query, expected = s.split("=", 1)
             check_search(driver, query, expected)
