@@ -124,6 +124,7 @@ def main():
     ap.add_argument("--search", action="append", default=[])
     ap.add_argument("--layers", default="")
     ap.add_argument("--screenshot", required=True)
+    ap.add_argument("--count", action="append", default=[], help="CSS=N: exactly N elements match the selector")
     ap.add_argument("--window", default="1280,900", help="browser window size W,H")
     a = ap.parse_args()
     with open(a.villages, newline="", encoding="utf-8") as f:
@@ -134,6 +135,10 @@ def main():
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE" and ".png" not in e.get("message", "")]
         check("no script errors", not errors, repr(errors[:3]))
         check_layers(driver, [x for x in a.layers.split(",") if x])
+        for c in a.count:
+            css, n = c.rsplit("=", 1)
+            found = len(driver.find_elements(By.CSS_SELECTOR, css))
+            check("count " + css, found == int(n), "%d elements, expected %s" % (found, n))
         check_village_popup(driver, row)
         # The screenshot: the whole map with the village's popup open (the map pans to show it).
         driver.execute_script("tansoMap.map.fitBounds(TANSO_META.bounds, {animate: false}); tansoMap.markers[arguments[0]].openPopup()", a.village)

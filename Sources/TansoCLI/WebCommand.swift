@@ -10,6 +10,10 @@ enum WebCommand {
         .value("conflicts", "DIR", "a tanso conflicts folder: conflicts as lines, out-of-plan assignments as points"),
         .value("share-check", "DIR[,DIR…]", "tanso share-check folders (comma-separated): each proposal at its tower with its verdict"),
         .value("dem", "FILE", "elevation raster for the relief layer [default: the DEM the coverage run recorded, when it still exists]"),
+        .value(
+            "districts", "FILE",
+            "district boundaries (any OGR polygon source or dvhcvn JSON, as compliance --admin), matched by name [default: circles at the villages' centre]"),
+        .value("communes", "FILE", "commune boundaries, as --districts"),
         .value("output", "SITE", "folder for the site (index.html, lib/, data/, tiles/)", required: true),
         .value("title", "TEXT", "title shown in the legend", default: "tanso coverage map"),
         .value("max-zoom", "Z", "deepest tile zoom [default: the zoom whose pixels match the coverage cell]"),
@@ -31,7 +35,7 @@ enum WebCommand {
                                        villages (popup: population, signal per operator and technology,
                                        targets met, serving and nearest site), communes and districts (circles
                                        at their villages' population-weighted centre, coloured by the first
-                                       target's share: the products hold no boundary polygons), zones,
+                                       target's share; polygons with --districts/--communes), zones,
                                        conflicts (lines with their explanation), proposals (verdict, checks)
             The page has a layer control, a legend, a scale and a search by village name that ignores case and
             Vietnamese accents ("Phu Huu" finds "Phú Hữu"; đ matches d).
@@ -52,16 +56,22 @@ enum WebCommand {
         inputs.conflicts = a.string("conflicts")
         inputs.shareChecks = (a.string("share-check") ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         inputs.dem = a.string("dem") ?? recordedDEM(coverage: inputs.coverage)
+        inputs.districtBoundaries = a.string("districts")
+        inputs.communeBoundaries = a.string("communes")
         inputs.maxZoom = try a.double("max-zoom", in: 0...20).map { Int($0) }
         inputs.zoomLevels = Int(try a.double("zoom-levels", in: 1...8)!)
         let folders = [inputs.coverage] + [inputs.compliance, inputs.conflicts].compactMap { $0 } + inputs.shareChecks
         for f in folders { try ProductFolder.verify(f) }
-        let tx = try OutputOptions.open(output, command: ["tanso", "web"] + args, inputs: folders + [inputs.dem].compactMap { $0 }, writes: ["index.html"])
+        let tx = try OutputOptions.open(
+            output, command: ["tanso", "web"] + args, inputs: folders + [inputs.dem, inputs.districtBoundaries, inputs.communeBoundaries].compactMap { $0 },
+            writes: ["index.html"])
         let start = Date()
         let summary = try WebSite.write(inputs, to: tx.staging)
         try OutputOptions.commit(
             tx, kind: "web", command: ["tanso", "web"] + args,
-            inputs: folders.map { ("products", ($0 as NSString).appendingPathComponent(ProductLayout.record)) } + [("dem", inputs.dem)])
+            inputs: folders.map { ("products", ($0 as NSString).appendingPathComponent(ProductLayout.record)) } + [
+                ("dem", inputs.dem), ("districts", inputs.districtBoundaries), ("communes", inputs.communeBoundaries)
+            ])
         var text = "Site: \((output as NSString).appendingPathComponent("index.html"))\n"
         text += "  tiles: zooms \(summary.zooms.lowerBound)-\(summary.zooms.upperBound), "
         text += summary.tiles.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"

@@ -99,6 +99,15 @@ final class WebMapBrowserTests: XCTestCase {
             FM-02,ST-2,Đài Long Thành,broadcast_fm,98.500,200,200KF8E,11.020000,107.030000,60.0,64.0,,,,,
             A-A1,SA,Viettel,mobile,773.000,10000,10M0G7W,10.950,106.900,30,60,,,,,
             """)
+        // District boundaries: two of the villages' districts (schematic rectangles) and one without villages.
+        try write(
+            "districts.geojson",
+            """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"ten_huyen":"Nhơn Trạch"},"geometry":{"type":"Polygon","coordinates":[[[106.86,10.92],[106.98,10.92],[106.98,11.00],[106.86,11.00],[106.86,10.92]]]}},
+            {"type":"Feature","properties":{"ten_huyen":"Long Thành"},"geometry":{"type":"Polygon","coordinates":[[[106.98,11.00],[107.06,11.00],[107.06,11.06],[106.98,11.06],[106.98,11.00]]]}},
+            {"type":"Feature","properties":{"ten_huyen":"Huyện Khác"},"geometry":{"type":"Polygon","coordinates":[[[106.86,11.00],[106.98,11.00],[106.98,11.06],[106.86,11.06],[106.86,11.00]]]}}]}
+            """)
         try write(
             "proposal.json",
             """
@@ -124,10 +133,11 @@ final class WebMapBrowserTests: XCTestCase {
         try checkReportMapsAreSVG()
         let out = try tanso([
             "web", "--coverage", "cov", "--compliance", "comp", "--conflicts", "conf", "--share-check", "share",
-            "--dem", "dem.tif", "--title", "Test province", "--output", "site"
+            "--dem", "dem.tif", "--districts", "districts.geojson", "--title", "Test province", "--output", "site"
         ])
         print(out)
-        XCTAssertTrue(out.contains("layers: villages 5, communes 3, districts 2, zones 1, conflicts"), out)
+        XCTAssertTrue(out.contains("layers: villages 5, communes 3, districts 3, zones 1, conflicts"), out)
+        XCTAssertTrue(out.contains("note: communes: no boundary polygons given"), out)
         let site = dir.appendingPathComponent("site")
         for f in ["index.html", "lib/leaflet.js", "lib/leaflet.css", "lib/LEAFLET-LICENSE.txt", "lib/images/marker-icon.png", "study.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent(f).path), f)
@@ -145,6 +155,7 @@ final class WebMapBrowserTests: XCTestCase {
                 "--search", "Phu Huu=Phú Hữu", "--search", "dong hiep=Đồng Hiệp",
                 "--layers",
                 "Relief (hillshade of the DEM),Best signal (dBm classes),Villages,Communes (villages_4g5g),Zones (5G target),Conflicts (register),Sharing proposals",
+                "--count", "path.unit-district=2", "--count", "path.unit-other=1", "--count", "path.unit-commune=3",
                 "--screenshot", shot
             ])
         print(check.out, check.err)

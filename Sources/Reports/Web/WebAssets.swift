@@ -119,22 +119,26 @@ enum WebAssets {
             for (var i = 0; i < p.targets.length; i++) if (p.targets[i][0] === unitTarget) return p.targets[i];
             return [unitTarget, "", "", "", ""];
           }
-          function unitPopup(p) {
+          function unitPopup(p, f_isPoint) {
             var h = '<div class="title">' + esc(p.name) + "</div>" + esc(p.level) + (p.parent ? " of " + esc(p.parent) : "") +
               "<br>" + esc(p.villages) + " villages, population " + esc(p.population) + '<table class="fig"><tr><th>target</th><th>share</th><th>min</th><th>achieved</th><th>population missing</th></tr>';
             p.targets.forEach(function (t) {
               h += "<tr><td>" + esc(t[0]) + '</td><td class="num">' + esc(t[1]) + '</td><td class="num">' + esc(t[2]) + "</td><td>" + yes(t[3]) + '</td><td class="num">' + esc(t[4]) + "</td></tr>";
             });
-            return h + '</table><div class="note">Drawn at its villages\' population-weighted centre: the data hold no boundary.</div>';
+            return h + "</table>" + (f_isPoint ? '<div class="note">Drawn at its villages\' population-weighted centre (no boundary given).</div>' : "");
           }
           function units(data, label, scale) {
             if (!data) return;
             overlays[label] = L.geoJSON(data, {
+              style: function (f) {
+                var t = unitTargetRow(f.properties);
+                return { color: "#222", weight: label.indexOf("District") === 0 ? 2.5 : 1, dashArray: "4 3", fillColor: shareColor(t[1], t[2]), fillOpacity: 0.35, className: "unit unit-" + (f.properties.level || "other") };
+              },
               pointToLayer: function (f, ll) {
                 var t = unitTargetRow(f.properties), pop = parseFloat(f.properties.population) || 0;
-                return L.circleMarker(ll, { radius: Math.max(5, Math.sqrt(pop) / scale), color: "#222", weight: 2, dashArray: "4 3", fillColor: shareColor(t[1], t[2]), fillOpacity: 0.5 });
+                return L.circleMarker(ll, { radius: Math.max(5, Math.sqrt(pop) / scale), color: "#222", weight: 2, dashArray: "4 3", fillColor: shareColor(t[1], t[2]), fillOpacity: 0.5, className: "unit unit-" + (f.properties.level || "other") });
               },
-              onEachFeature: function (f, l) { l.bindPopup(unitPopup(f.properties)); l.bindTooltip(esc(f.properties.name)); }
+              onEachFeature: function (f, l) { l.bindPopup(unitPopup(f.properties, f.geometry.type === "Point")); l.bindTooltip(esc(f.properties.name)); }
             }).addTo(map);
           }
           units(window.TANSO_DISTRICTS, "Districts (" + unitTarget + ")", 25);

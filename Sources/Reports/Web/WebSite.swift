@@ -2,6 +2,7 @@
 // share-check). Tiles are made through GDAL (Geo/WebTiles.swift); the vector layers are GeoJSON assigned to
 // variables in data/*.js so that index.html works when opened from disk (file://, no fetch, no server).
 import Foundation
+import Analysis
 import Geo
 import Radio
 import Records
@@ -13,6 +14,9 @@ public struct WebSiteInputs: Sendable {
     public var shareChecks: [String] = []
     /// The DEM for the hillshade (nil: none is drawn).
     public var dem: String?
+    /// District and commune boundaries (any OGR polygon source or a dvhcvn JSON file, as compliance --admin).
+    public var districtBoundaries: String?
+    public var communeBoundaries: String?
     /// Leaflet's folder (Debian's libjs-leaflet) and its licence file.
     public var leaflet: String
     public var leafletLicence: String
@@ -49,13 +53,22 @@ public enum WebSite {
         let villages = try WebVillages.load(coverage: inputs.coverage, compliance: inputs.compliance)
         var layers: [(String, String, [[String: Any]])] = [("villages", "TANSO_VILLAGES", villages.features)]
         if let c = inputs.compliance {
-            let units = try WebUnits.load(compliance: c, villages: villages)
+            var units = try WebUnits.load(compliance: c, villages: villages)
+            var drawnAsCentres: [String] = []
+            if let b = inputs.communeBoundaries { units.communes = try WebUnits.withBoundaries(units.communes, b) } else { drawnAsCentres.append("communes") }
+            if let b = inputs.districtBoundaries {
+                units.districts = try WebUnits.withBoundaries(units.districts, b)
+            } else {
+                drawnAsCentres.append("districts")
+            }
             layers.append(("communes", "TANSO_COMMUNES", units.communes))
             layers.append(("districts", "TANSO_DISTRICTS", units.districts))
             layers.append(("zones", "TANSO_ZONES", try WebVectors.features(c + "/compliance.gpkg", layer: "zones")))
-            summary.notes.append(
-                "communes and districts: the products hold no boundary polygons; each unit is drawn as a circle at its villages' population-weighted centre, coloured by its target share"
-            )
+            if !drawnAsCentres.isEmpty {
+                summary.notes.append(
+                    "\(drawnAsCentres.joined(separator: " and ")): no boundary polygons given (--communes, --districts); each unit is drawn as a circle at its villages' population-weighted centre, coloured by its target share"
+                )
+            }
         }
         if let c = inputs.conflicts {
             let path = c + "/conflicts.gpkg"
@@ -278,6 +291,29 @@ enum WebUnits {
             if level == "commune" { communes.append(f) } else { districts.append(f) }
         }
         return (communes, districts)
+    }
+}
+
+extension WebUnits {
+    /// The units with the polygon of the same name (case-insensitive) from `path` in place of their centre;
+    /// polygons without figures are added too (their name only).
+    static func withBoundaries(_ units: [[String: Any]], _ path: String) throws -> [[String: Any]] {
+        let admin = try AdminLayer.load(path)
+        func key(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces).lowercased() }
+        let polygons = Dictionary(admin.units.map { (key($0.name), $0.geometry) }, uniquingKeysWith: { a, _ in a })
+        var used: Set<String> = []
+        var out = units.map { f -> [String: Any] in
+            let name = key((f["properties"] as? [String: Any])?["name"] as? String ?? "")
+            guard let g = polygons[name] else { return f }
+            used.insert(name)
+            var f = f
+            f["geometry"] = WebVectors.geoJSON(g)
+            return f
+        }
+        for u in admin.units where !used.contains(key(u.name)) {
+            out.append(["type": "Feature", "properties": ["name": u.name, "level": "", "targets": [[String]]()], "geometry": WebVectors.geoJSON(u.geometry)])
+        }
+        return out
     }
 }
 
