@@ -26,7 +26,9 @@ build: deps
 demo: build
 	.build/release/tanso demo --data data --output out/demo
 
-test: deps
+# The test suite includes the map's browser test (headless Chromium through Selenium): --browser installs it.
+test:
+	@./scripts/install-deps --browser
 	$(SWIFT) test
 
 # Style: swift-format (part of the Swift toolchain) with the project's .swift-format; CI fails on any finding.

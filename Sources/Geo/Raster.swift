@@ -367,25 +367,7 @@ extension RGBAImage {
         guard let kml = GDALGetDriverByName("KMLSUPEROVERLAY") else {
             throw GeoError(kind: .driver, operation: "create KMZ overlay", path: path, message: "GDAL has no KMLSUPEROVERLAY driver")
         }
-        let mem = try OwnedDataset.memoryRaster(
-            width: width, height: height, bands: 4, type: GDT_Byte,
-            operation: "create KMZ overlay", path: path)
-        var gt = geoTransform.coefficients
-        try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference KMZ overlay", path)
-        try GDALEnvironment.check(
-            GDALSetProjection(mem.raw, try SpatialReference.wkt(of: crs)), "set CRS of KMZ overlay",
-            path, kind: .projection)
-        for (i, interp) in [GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand].enumerated() {
-            let band = try mem.band(i + 1, operation: "create KMZ overlay", path: path)
-            try GDALEnvironment.check(GDALSetRasterColorInterpretation(band, interp), "set colours of KMZ overlay", path)
-        }
-        var px = pixels
-        let err = px.withUnsafeMutableBytes { buf in
-            GDALDatasetRasterIO(
-                mem.raw, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
-                Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
-        }
-        try GDALEnvironment.check(err, "fill KMZ overlay", path)
+        let mem = try georeferencedDataset(geoTransform: geoTransform, crs: crs, operation: "create KMZ overlay", path: path)
         let options = CStringList(["FORMAT=PNG", "NAME=\(name)"])
         let ds = try OwnedDataset.copy(
             mem, driver: kml, to: out.temporaryPath, options: options,

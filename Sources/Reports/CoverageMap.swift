@@ -35,6 +35,16 @@ public enum CoverageMap {
         return out
     }
 
+    /// Relief colour of a cell: hypsometric tint (lowland pale green-grey to upland brown) under the hillshade
+    /// (`shade` 0…1 from `hillshade`; nil without terrain).
+    public static func reliefColor(elevationM: Float, shade: Float?) -> (UInt8, UInt8, UInt8) {
+        let s = Double(shade.map { 0.45 + 0.55 * $0 } ?? 0.9)
+        let z = Double(elevationM)
+        let t = z.isNaN ? 0 : min(max(z / 600, 0), 1)
+        let tint = (236 - 40 * t, 238 - 60 * t, 226 - 80 * t)
+        return (UInt8(max(0, min(255, tint.0 * s))), UInt8(max(0, min(255, tint.1 * s))), UInt8(max(0, min(255, tint.2 * s))))
+    }
+
     /// The best-signal classes as a transparent overlay, one pixel per grid cell (cells below the last class or
     /// without value are transparent): the ground overlay of the KMZ for Google Earth.
     public static func signalOverlay(_ result: CoverageResult) -> RGBAImage {
@@ -63,12 +73,7 @@ public enum CoverageMap {
         for y in 0..<h {
             for x in 0..<w {
                 let idx = (y * step) * spec.width + x * step
-                let s = Double(shade.map { 0.45 + 0.55 * $0[idx] } ?? 0.9)
-                // Hypsometric tint under the hillshade: lowland pale green-grey to upland brown.
-                let z = Double(result.groundM?[idx] ?? 0)
-                let t = z.isNaN ? 0 : min(max(z / 600, 0), 1)
-                let tint = (236 - 40 * t, 238 - 60 * t, 226 - 80 * t)
-                img.set(x, y, (UInt8(max(0, min(255, tint.0 * s))), UInt8(max(0, min(255, tint.1 * s))), UInt8(max(0, min(255, tint.2 * s)))))
+                img.set(x, y, reliefColor(elevationM: result.groundM?[idx] ?? 0, shade: shade?[idx]))
                 let v = result.bestSignalDBm[idx]
                 if v != CoverageResult.nodata, let cls = classes.first(where: { v >= $0.lowerDBm }) {
                     img.set(x, y, cls.color, alpha: 0.6)

@@ -45,6 +45,7 @@ public enum TansoCLI {
                 run: MonitorCommand.run),
             Command(name: "broadcast", summary: "the broadcasting plan in field strength: service areas, breaches", run: BroadcastCommand.run),
             Command(name: "channels", summary: "free-channel finder: every channel for a proposed station, both directions, ranked", run: ChannelsCommand.run),
+            Command(name: "web", summary: "an interactive map of a run's products as a static site (Leaflet; open index.html)", run: WebCommand.run),
             Command(name: "pathloss", summary: "path loss of terrain profiles (batch CSV) or of one link over a DEM", run: PathLossCommand.run),
             Command(
                 name: "store", summary: "the shared register on GeoPackage or PostgreSQL/PostGIS: init, import, export, diff (history, roles, audit)",

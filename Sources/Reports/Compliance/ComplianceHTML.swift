@@ -1,12 +1,12 @@
-// The compliance report as one self-contained HTML file: inline CSS, inline SVG charts, tables, and the PNG maps
-// embedded as base64 data URIs. No script, no external resource: it opens in any browser, offline.
+// The compliance report as one self-contained HTML file: inline CSS, inline SVG charts, tables, and the maps as
+// inline SVG with real text (ComplianceSVGMap; their raster background a base64 PNG). No script, no external resource: it opens in any browser, offline.
 import Foundation
 import Analysis
 import Radio
 
 public enum ComplianceHTML {
     public static func render(
-        _ r: ComplianceResult, title: String, maps: [(png: Data, caption: String)],
+        _ r: ComplianceResult, title: String, maps: [(svg: String, caption: String)],
         changes: [VillageChange]?, inputs: [(role: String, path: String)]
     ) throws -> String {
         var h = """
@@ -87,7 +87,7 @@ public enum ComplianceHTML {
         h += "<h2>Maps</h2>\n"
         for m in maps {
             h +=
-                "<figure><img alt=\"\(esc(m.caption))\" src=\"data:image/png;base64,\(m.png.base64EncodedString())\"><figcaption>\(esc(m.caption))</figcaption></figure>\n"
+                "<figure>\(m.svg)<figcaption>\(esc(m.caption))</figcaption></figure>\n"
         }
 
         // Uncovered villages.

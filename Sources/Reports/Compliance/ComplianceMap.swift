@@ -20,22 +20,9 @@ public enum ComplianceMap {
     ) throws -> RGBAImage {
         let spec = layers.spec
         let target = r.targets.targets[targetIndex]
-        let step = max(1, Int(ceil(Double(max(spec.width, spec.height)) / Double(maxSize))))
-        let w = max(1, spec.width / step), h = max(1, spec.height / step)
-        var img = RGBAImage(width: w, height: h, fill: (242, 242, 238, 255))
-        let totals = try layers.totalThresholds(r.settings.thresholds)
-        let sel = layers.keys.indices.filter { target.technologies.contains(layers.keys[$0].technology) }
-        for y in 0..<h {
-            for x in 0..<w {
-                let idx = (y * step) * spec.width + x * step
-                var above: Float = -.infinity
-                for k in sel {
-                    let v = layers.totalDBm[k][idx]
-                    if v != CoverageResult.nodata { above = max(above, v - totals[k]) }
-                }
-                if let c = classes.first(where: { above >= $0.aboveDB }) { img.set(x, y, c.color, alpha: 0.75) }
-            }
-        }
+        let (background, step) = try classImage(r, layers: layers, targetIndex: targetIndex, maxSize: maxSize)
+        var img = background
+        let w = img.width, h = img.height
         let t = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
         func pixels(_ ring: [Coordinate]) -> [(Int, Int)] {
             var xs = ring.map(\.x), ys = ring.map(\.y)
@@ -97,6 +84,30 @@ public enum ComplianceMap {
             BitmapFont.draw("10 KM", x: bx, y: by - 11, color: (0, 0, 0), into: &img)
         }
         return img
+    }
+
+    /// The background of a target's map: the best signal of its technologies classed against the threshold, one
+    /// pixel per `step` grid cells (at most `maxSize` pixels on the long side).
+    static func classImage(_ r: ComplianceResult, layers: ServiceLayers, targetIndex: Int, maxSize: Int) throws -> (RGBAImage, step: Int) {
+        let spec = layers.spec
+        let target = r.targets.targets[targetIndex]
+        let step = max(1, Int(ceil(Double(max(spec.width, spec.height)) / Double(maxSize))))
+        let w = max(1, spec.width / step), h = max(1, spec.height / step)
+        var img = RGBAImage(width: w, height: h, fill: (242, 242, 238, 255))
+        let totals = try layers.totalThresholds(r.settings.thresholds)
+        let sel = layers.keys.indices.filter { target.technologies.contains(layers.keys[$0].technology) }
+        for y in 0..<h {
+            for x in 0..<w {
+                let idx = (y * step) * spec.width + x * step
+                var above: Float = -.infinity
+                for k in sel {
+                    let v = layers.totalDBm[k][idx]
+                    if v != CoverageResult.nodata { above = max(above, v - totals[k]) }
+                }
+                if let c = classes.first(where: { above >= $0.aboveDB }) { img.set(x, y, c.color, alpha: 0.75) }
+            }
+        }
+        return (img, step)
     }
 
     /// Upper-case ASCII for the bitmap font (Vietnamese diacritics dropped, đ → D).

@@ -140,22 +140,23 @@ public enum ComplianceProducts {
         list.add(path("compliance.gpkg"), "GeoPackage: " + gl.map(\.name).joined(separator: ", "))
 
         // Maps and the report.
-        var maps: [(file: String, caption: String)] = []
+        var maps: [(svg: String, caption: String)] = []
         // Target ids come from a file: sanitised, unique names (an id cannot name a file outside the folder).
         let mapNames = ProductLayout.complianceMaps(targetIDs: r.targets.targets.map(\.id))
         for (ti, t) in r.targets.targets.enumerated() {
             let img = try ComplianceMap.render(r, layers: layers, targetIndex: ti, admin: admin, title: "\(title): \(t.id)")
             let name = mapNames[ti]
             try img.writePNG(to: path(name))
+            let svg = try ComplianceSVGMap.render(r, layers: layers, targetIndex: ti, admin: admin, title: "\(title): \(t.id)")
             maps.append(
                 (
-                    name,
+                    svg,
                     "\(t.description.isEmpty ? t.id : t.description): \(t.subject == .villages ? "villages meeting the target in green, the others in red (size by population)" : "zones meeting the target outlined in green, the others in red"); background: best \(t.technologyLabel) signal of any operator, in each technology's metric."
                 ))
         }
         list.add(path("map_<target>.png"), "one map per target: villages or zones meeting it, over the best signal of its technologies")
         let html = try ComplianceHTML.render(
-            r, title: title, maps: maps.map { (try Data(contentsOf: dir.appendingPathComponent($0.file)), $0.caption) },
+            r, title: title, maps: maps,
             changes: changes, inputs: inputs)
         let out = try AtomicOutput(path: path("report.html"))
         try Data(html.utf8).write(to: URL(fileURLWithPath: out.temporaryPath))

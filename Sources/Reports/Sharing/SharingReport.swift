@@ -1,5 +1,6 @@
 // Products of tanso share-check: result.json (for machines), map.png (before | after coverage) and report.html
-// (self-contained: inline CSS, the map as a base64 PNG, the table of checks, the villages gained).
+// (self-contained: inline CSS, the map as inline SVG with real text over base64 PNG rasters, the table of checks,
+// the villages gained).
 // Deterministic: no timestamps, no absolute paths (inputs by file name and SHA-256), keys sorted, numbers with
 // fixed formatting; the same inputs give the same bytes.
 import Foundation
@@ -206,14 +207,9 @@ public enum SharingReport {
         }
         for (panel, classes) in [m.before, m.after].enumerated() {
             let ox = gap + panel * (pw + gap), oy = top
+            let raster = panelImage(classes, shade: shade, width: pw, height: ph, cell: cell)
             for y in 0..<ph {
-                for x in 0..<pw {
-                    let idx = cell(x, y)
-                    let s = Double(shade.map { 0.5 + 0.5 * $0[idx] } ?? 0.95)
-                    let g = UInt8(max(0, min(255, 236 * s)))
-                    img.set(ox + x, oy + y, (g, g, UInt8(max(0, min(255, 226 * s)))))
-                    if let c = colors[classes[idx]] { img.set(ox + x, oy + y, c, alpha: 0.65) }
-                }
+                for x in 0..<pw { let k = 4 * (y * pw + x); img.set(ox + x, oy + y, (raster.pixels[k], raster.pixels[k + 1], raster.pixels[k + 2])) }
             }
             for (v, state) in m.villages {
                 guard let (x, y) = pixel(v.longitude, v.latitude), x >= 0, y >= 0, x < pw, y < ph else { continue }
@@ -262,13 +258,28 @@ public enum SharingReport {
         return img
     }
 
+    /// One panel's raster: the coverage classes over the hillshade, `cell(x, y)` the grid cell of a pixel.
+    static func panelImage(_ classes: [UInt8], shade: [Float]?, width pw: Int, height ph: Int, cell: (Int, Int) -> Int) -> RGBAImage {
+        var img = RGBAImage(width: pw, height: ph)
+        for y in 0..<ph {
+            for x in 0..<pw {
+                let idx = cell(x, y)
+                let s = Double(shade.map { 0.5 + 0.5 * $0[idx] } ?? 0.95)
+                let g = UInt8(max(0, min(255, 236 * s)))
+                img.set(x, y, (g, g, UInt8(max(0, min(255, 226 * s)))))
+                if let c = colors[classes[idx]] { img.set(x, y, c, alpha: 0.65) }
+            }
+        }
+        return img
+    }
+
     static func ascii(_ s: String) -> String {
         String(s.folding(options: [.diacriticInsensitive], locale: nil).unicodeScalars.filter { $0.isASCII }.map(Character.init))
     }
 
     // MARK: HTML
 
-    public static func html(_ r: SharingResult, mapPNG: Data?, inputs: [(role: String, name: String, sha256: String)]) -> String {
+    public static func html(_ r: SharingResult, mapSVG: String?, inputs: [(role: String, name: String, sha256: String)]) -> String {
         let esc = ComplianceHTML.esc
         let p = r.proposal
         func badge(_ o: CheckOutcome) -> String { "<span class=\"o \(o.rawValue)\">\(o.rawValue.uppercased())</span>" }
@@ -314,9 +325,8 @@ public enum SharingReport {
         h +=
             "<p class=\"muted\">Outcomes: PASS — nothing to object; REVIEW — the regulator should look at the reason given; FAIL — the proposal cannot be accepted as it stands. The verdict is the worst outcome.</p>\n"
 
-        if let png = mapPNG {
-            h +=
-                "<h2>Coverage before and after</h2>\n<figure><img alt=\"coverage before and after the proposal\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+        if let svg = mapSVG {
+            h += "<h2>Coverage before and after</h2>\n<figure>\(svg)"
             h +=
                 "<figcaption>Coverage of the proposal's technologies (\(esc(Set(r.proposed.map(\.technology)).sorted().map(\.rawValue).joined(separator: ", ")))) in each technology's metric, "
             h +=
@@ -389,14 +399,12 @@ public enum SharingReport {
             written.append(out.finalPath)
         }
         try put("result.json", Data(json(r, inputs: inputs).utf8))
-        var png: Data? = nil
         if let img = try map(r) {
             let path = dir.appendingPathComponent("map.png").path
             try img.writePNG(to: path)
-            png = try Data(contentsOf: URL(fileURLWithPath: path))
             written.append(path)
         }
-        try put("report.html", Data(html(r, mapPNG: png, inputs: inputs).utf8))
+        try put("report.html", Data(html(r, mapSVG: try SharingSVGMap.render(r), inputs: inputs).utf8))
         return written
     }
 }
