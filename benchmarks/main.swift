@@ -18,6 +18,7 @@ if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }
 if want("viewshed") { do { figures += try runViewshedBenchmark() } catch { print("viewshed benchmark failed: \(error)") } }
 if want("compliance") { do { figures += try runComplianceBenchmark() } catch { print("compliance benchmark failed: \(error)") } }
+if want("broadcast") { do { figures += try runBroadcastBenchmark() } catch { print("broadcast benchmark failed: \(error)") } }
 if want("share-check") { do { figures += try runShareCheckBenchmark() } catch { print("share-check benchmark failed: \(error)") } }
 if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.contains("scenario-b-p526") {
     // Not in the default set: minutes of work. `scenario-b` runs Hata; `scenario-b-p526`, `scenario-b-itm` add those.
