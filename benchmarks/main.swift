@@ -21,6 +21,7 @@ if want("pathloss-command") { do { figures += try runPathLossCommandBenchmark() 
 if want("viewshed") { do { figures += try runViewshedBenchmark() } catch { print("viewshed benchmark failed: \(error)") } }
 if want("compliance") { do { figures += try runComplianceBenchmark() } catch { print("compliance benchmark failed: \(error)") } }
 if want("monitor") { figures += runMonitorBenchmark() }
+if want("broadcast") { do { figures += try runBroadcastBenchmark() } catch { print("broadcast benchmark failed: \(error)") } }
 if want("share-check") { do { figures += try runShareCheckBenchmark() } catch { print("share-check benchmark failed: \(error)") } }
 if want("interference") { do { figures += try runInterferenceBenchmark() } catch { print("interference benchmark failed: \(error)") } }
 if want("measurements") { do { figures += try runMeasurementsBenchmark() } catch { print("measurements benchmark failed: \(error)") } }

@@ -210,11 +210,15 @@ public enum BroadcastReport {
                     "<line x1=\"\(f(a.x, 1))\" y1=\"\(f(a.y, 1))\" x2=\"\(f(b.x, 1))\" y2=\"\(f(b.y, 1))\" stroke=\"#c62828\" stroke-width=\"2.5\" stroke-dasharray=\"6 3\"/>"
             }
         }
+        var placed: [(x: Double, y: Double)] = []
         for m in markers {
             guard let p = at(m.lon, m.lat) else { continue }
+            // Stations on one mast (or nearly): their labels stack downwards instead of overprinting.
+            let stacked = placed.filter { abs($0.x - p.x) < 10 && abs($0.y - p.y) < 10 }.count
+            placed.append(p)
             s += "<circle cx=\"\(f(p.x, 1))\" cy=\"\(f(p.y, 1))\" r=\"4.5\" fill=\"\(m.color)\" stroke=\"#fff\" stroke-width=\"1.2\"/>"
             s +=
-                "<text x=\"\(f(p.x + 6, 1))\" y=\"\(f(p.y - 4, 1))\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(esc(m.id))</text>"
+                "<text x=\"\(f(p.x + 6, 1))\" y=\"\(f(p.y - 4 + 13 * Double(stacked), 1))\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(esc(m.id))</text>"
         }
         for (n, l) in legend.enumerated() {
             let y = h + 8 + 22 * Double(n)
@@ -287,7 +291,8 @@ public enum BroadcastReport {
         h += svgMap(
             r, png: png, size: size, markers: markers, lines: lines,
             legend: [
-                ("#a6d96a", "FM services receivable (interference-limited): 1–3 pale, more darker"), ("#1565c0", "FM station"),
+                ("#fee08b", "1–3 FM services receivable (interference-limited)"), ("#a6d96a", "4–6"), ("#66bd63", "7–9"), ("#1a9850", "10–12"),
+                ("#006837", "13 or more"), ("#1565c0", "FM station"),
                 ("#6a1b9a", "DVB-T2 station"), ("#c62828", "breach: interferer → victim")
             ])
         h += "<figcaption>Terrain (hillshade), the number of FM services receivable per cell, the stations and the breaches.</figcaption></figure>\n"
