@@ -132,9 +132,10 @@ enum MeasurementsCommand {
             report.html (self-contained: error histogram, error against log-distance, measured against predicted),
             study.json.
 
-            Example (the real G-NetTrack slice of the tests, with its estimated sites):
+            Example (the real G-NetTrack slice of the tests, with the dataset's estimated sites as notebook 06 writes them):
               tanso measurements --measurements Tests/Fixtures/measurements/sunway_gnettrack/gnettrack_processed_slice.csv \\
-                                 --transmitters sunway_sites.csv --model hata --environment urban --output out/sunway
+                                 --transmitters out/notebooks/measurements/sunway_sites.csv --model hata --environment urban \\
+                                 --output out/sunway
             """)
 
     static func run(_ args: [String]) throws -> Int32 {

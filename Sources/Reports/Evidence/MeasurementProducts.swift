@@ -98,31 +98,21 @@ public enum MeasurementProducts {
 
     public static func html(_ r: SurveyComparison, title: String, model: String, inputs: [(role: String, name: String, sha256: String)]) -> String {
         let o = r.overall.statistics
-        var h = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <style>
-            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
-            h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}
-            table{border-collapse:collapse;margin:.6em 0;font-size:.9em} th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left}
-            th{background:#f1f3f5} td.n{text-align:right;font-variant-numeric:tabular-nums} .muted{color:#666;font-size:.9em}
-            .cards{display:flex;flex-wrap:wrap;gap:1em} .card{border:1px solid #ddd;border-radius:6px;padding:.7em 1em;min-width:160px;flex:1}
-            .card .big{font-size:1.8em;font-weight:700} .charts{display:flex;flex-wrap:wrap;gap:1.5em}
-            </style></head><body>
-            <h1>\(esc(title))</h1>
-            <p class="muted">Model <b>\(esc(model))</b>. Error = measured − predicted (positive: the model predicted less signal than was measured).
-            Measurements closer together than the bin were averaged (power mean); each bin is compared with the prediction at its mean position.</p>
-            <div class="cards">
-            \(card("Measurements", "\(r.rawRows)", "\(r.bins.count) bins, \(r.compared.count) compared"))
-            \(card("Mean error", f(o.meanDB) + " dB", "σ \(f(o.sigmaDB)) dB"))
-            \(card("RMSE", f(o.rmseDB) + " dB", "over \(o.count) bins"))
-            \(card("Correlation", f(o.correlation, 2), "measured with predicted"))
-            </div>
-            <h2>Attribution</h2>
-            <table><tr><th>rule</th><th>meaning</th><th class=n>bins</th><th class=n>raw rows</th></tr>
+        var h =
+            HTMLPage.head(title: title, extraCSS: ".charts{display:flex;flex-wrap:wrap;gap:1.5em}") + """
+                <h1>\(esc(title))</h1>
+                <p class="muted">Model <b>\(esc(model))</b>. Error = measured − predicted (positive: the model predicted less signal than was measured).
+                Measurements closer together than the bin were averaged (power mean); each bin is compared with the prediction at its mean position.</p>
+                <div class="cards">
+                \(card("Measurements", "\(r.rawRows)", "\(r.bins.count) bins, \(r.compared.count) compared"))
+                \(card("Mean error", f(o.meanDB) + " dB", "σ \(f(o.sigmaDB)) dB"))
+                \(card("RMSE", f(o.rmseDB) + " dB", "over \(o.count) bins"))
+                \(card("Correlation", f(o.correlation, 2), "measured with predicted"))
+                </div>
+                <h2>Attribution</h2>
+                <table><tr><th>rule</th><th>meaning</th><th class=n>bins</th><th class=n>raw rows</th></tr>
 
-            """
+                """
         let meaning: [AttributionRule: String] = [
             .id: "the row's transmitter_id", .pci: "PCI and frequency", .strongest: "strongest predicted on its frequency",
             .none: "no transmitter found (not compared)"
