@@ -45,23 +45,14 @@ final class BoundedMemoryTests: XCTestCase {
             """
         try Data(tx.utf8).write(to: dir.appendingPathComponent("tx.csv"))
 
-        let p = Process()
-        p.executableURL = TansoExecutable.url
-        p.currentDirectoryURL = dir
-        p.arguments = [
-            "coverage", "--transmitters", "tx.csv", "--dem", "mosaic.vrt", "--model", "itm", "--area", "105.8,15.8,106.2,16.2",
-            "--resolution-m", "250", "--max-radius-km", "15", "--output", "out"
-        ]
-        var env = ProcessInfo.processInfo.environment
-        env["TANSO_REPORT_PEAK_RSS"] = "1"
-        p.environment = env
-        let e = Pipe()
-        p.standardError = e
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let err = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, err)
+        let r = try runProcess(
+            TansoExecutable.url,
+            [
+                "coverage", "--transmitters", "tx.csv", "--dem", "mosaic.vrt", "--model", "itm", "--area", "105.8,15.8,106.2,16.2",
+                "--resolution-m", "250", "--max-radius-km", "15", "--output", "out"
+            ], in: dir, environment: ["TANSO_REPORT_PEAK_RSS": "1"])
+        let err = r.err
+        XCTAssertEqual(r.code, 0, err)
         let line = err.split(separator: "\n").first { $0.hasPrefix("tanso: peak resident memory:") }
         let mb = try XCTUnwrap(line.flatMap { Double($0.split(separator: " ")[4]) }, err)
         let whole = Double(16 * n * n * 4) / 1_048_576

@@ -17,16 +17,8 @@ final class MeasurementCLITests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String]) throws -> (code: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = TansoExecutable.url
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let o = Pipe(), e = Pipe()
-        p.standardOutput = o; p.standardError = e
-        try p.run()
-        let outData = o.fileHandleForReading.readDataToEndOfFile(), errData = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let r = try runProcess(TansoExecutable.url, args, in: dir)
+        return (r.code, r.out, r.err)
     }
 
     func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
