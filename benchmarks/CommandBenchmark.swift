@@ -90,13 +90,30 @@ func runPathLossCommandBenchmark() throws -> [(name: String, value: Double, unit
             text += [r.fields["id"]!, "900", "30", "1.5", r.fields["spacing_m"]!, r.fields["elevations_m"]!].joined(separator: ",") + "\n"
         }
         try Data(text.utf8).write(to: dir.appendingPathComponent("real10k.csv"))
+        let cpu0 = childrenCPUSeconds()
         if let r = bestOf(3, ["pathloss", "--model", "itm", "--input", "real10k.csv", "--output", "out-real.csv"], in: dir) {
+            // CPU seconds (user + system, all threads) of the whole process, mean of the 3 runs: what the load of
+            // other processes on a shared machine inflates least.
+            let cpu = (childrenCPUSeconds() - cpu0) / 3
             print(
-                String(format: "tanso pathloss --model itm: 10,000 real profiles: %.2f s, %.0f MB peak, %.0f rows/s", r.seconds, r.peakMB, 10_000 / r.seconds))
-            figures += [("cmd_pathloss_itm_10k_real_rows_per_s", 10_000 / r.seconds, "rows/s"), ("cmd_pathloss_itm_10k_real_peak_mb", r.peakMB, "MB")]
+                String(
+                    format:
+                        "tanso pathloss --model itm: 10,000 real profiles: %.2f s, %.0f MB peak, %.0f rows/s; %.3f CPU s per run (%.0f rows per CPU second)",
+                    r.seconds, r.peakMB, 10_000 / r.seconds, cpu, 10_000 / cpu))
+            figures += [
+                ("cmd_pathloss_itm_10k_real_rows_per_s", 10_000 / r.seconds, "rows/s"), ("cmd_pathloss_itm_10k_real_peak_mb", r.peakMB, "MB"),
+                ("cmd_pathloss_itm_10k_real_cpu_s", cpu, "s")
+            ]
         }
     }
     return figures
+}
+
+/// User plus system CPU seconds of the finished child processes so far.
+func childrenCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
 }
 
 /// Scenario A as a user runs it: `tanso coverage` with one transmitter over 40 × 40 km at 1″ (30 m) with ITM,

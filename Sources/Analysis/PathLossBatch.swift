@@ -208,7 +208,13 @@ public enum PathLossBatch {
     /// Loss for one row with one model. Throws `PathLossInputError` for unreadable columns and
     /// `ModelInputError` for values the model rejects.
     public static func compute(_ row: PathLossRow, model: PathLossModelID) throws -> (lossDB: Double, warnings: [String]) {
-        let settings = try ProfileModel(model, settings: row)
+        try compute(row, model: model, settings: nil)
+    }
+
+    /// The same, with the model's settings already read (`settings`, when the batch has no setting columns and
+    /// every row would read the same defaults) or read from the row (nil).
+    static func compute(_ row: PathLossRow, model: PathLossModelID, settings given: ProfileModel?) throws -> (lossDB: Double, warnings: [String]) {
+        let settings = try given ?? ProfileModel(model, settings: row)
         let profile = try row.profile()
         let n = profile.elevationsM.count
         let needsCoordinates = model == .p1812 || model == .p452
@@ -222,8 +228,13 @@ public enum PathLossBatch {
 
     /// Outcome of one row: the loss, or the error text (the run goes on).
     public static func outcome(_ row: PathLossRow, model: PathLossModelID) -> PathLossOutcome {
+        outcome(row, model: model, settings: nil)
+    }
+
+    /// The same, with the model's settings already read (see `compute(_:model:settings:)`).
+    static func outcome(_ row: PathLossRow, model: PathLossModelID, settings: ProfileModel?) -> PathLossOutcome {
         do {
-            let r = try compute(row, model: model)
+            let r = try compute(row, model: model, settings: settings)
             // No model may hand back NaN or ±inf as a loss (the output would read "-nan" with exit 0).
             guard r.lossDB.isFinite else {
                 return PathLossOutcome(
@@ -296,7 +307,25 @@ public enum PathLossBatch {
 
     /// One outcome as a line of the output CSV (line end included).
     static func formatRow(_ o: PathLossOutcome) -> String {
-        cells(o).map(CSV.escape).joined(separator: ",") + "\n"
+        var line = escaped(o.id) + ","
+        if let loss = o.lossDB { line += fixed4(loss) }
+        line += "," + escaped(o.warnings.joined(separator: ";")) + "," + escaped(o.error ?? "") + "\n"
+        return line
+    }
+
+    /// `CSV.escape(s)`, without its `Character` scan when no byte of `s` is one it looks for (then it returns `s`).
+    @inline(__always) static func escaped(_ s: String) -> String {
+        s.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } ? CSV.escape(s) : s
+    }
+
+    /// `String(format: "%.4f", x)`: the C library's formatting (which Foundation's calls for %f), without
+    /// Foundation's format-string machinery.
+    static func fixed4(_ x: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in
+            let n = Int(withVaList([x]) { vsnprintf(buf.baseAddress!, 64, "%.4f", $0) })
+            guard n > 0, n < 64 else { return String(format: "%.4f", x) }
+            return String(decoding: UnsafeRawBufferPointer(start: buf.baseAddress!, count: n).bindMemory(to: UInt8.self), as: UTF8.self)
+        }
     }
 
     static func cells(_ o: PathLossOutcome) -> [String] {

@@ -78,6 +78,8 @@ public enum PathLossStream {
         var out = [PathLossOutcome](repeating: PathLossOutcome(id: "", lossDB: nil, warnings: [], error: nil), count: n)
         guard n > 0 else { return out }
         let elevationsColumn = header.firstIndex(of: "elevations_m")!
+        // Without setting columns every row reads the same defaults: read once.
+        let settings = header.contains(where: ProfileModel.settingNames.contains) ? nil : try? ProfileModel(model, settings: [:])
         let badLine = Atomic<Int>(Int.max)
         let t = max(1, min(threads, n))
         let blocks = min(n, t * 8)
@@ -92,7 +94,7 @@ public enum PathLossStream {
                             _ = badLine.min(chunk.lines[i], ordering: .relaxed)
                             continue
                         }
-                        shared.value[k] = PathLossBatch.outcome(row, model: model)
+                        shared.value[k] = PathLossBatch.outcome(row, model: model, settings: settings)
                     }
                     block += t
                 }
@@ -117,10 +119,27 @@ public enum PathLossStream {
                 heights = h
                 continue
             }
-            guard let s = chunk.string(f) else { return nil }
-            fields[header[c]] = s.trimmingCharacters(in: .whitespaces)
+            guard let s = trimmedText(chunk, f) else { return nil }
+            fields[header[c]] = s
         }
         return PathLossRow(normalizedFields: fields, elevationsM: heights)
+    }
+
+    /// A field's text trimmed of whitespace: `chunk.string(f)?.trimmingCharacters(in: .whitespaces)`, with the
+    /// common case (unquoted, plain ASCII) done on the bytes: ASCII spaces and tabs dropped from both ends. Any
+    /// other field (quoted, or a byte ≥ 0x80, which may be Unicode whitespace) goes the Foundation way.
+    static func trimmedText(_ chunk: CSVChunk, _ f: (range: Range<Int>, quoted: Bool)) -> String? {
+        if !f.quoted, let s = chunk.bytes.withUnsafeBufferPointer({ asciiTrimmed($0, f.range) }) { return s }
+        return chunk.string(f)?.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The bytes in `range` without leading and trailing spaces and tabs, when all are ASCII; nil otherwise.
+    static func asciiTrimmed(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+        var lo = range.lowerBound, hi = range.upperBound
+        for k in lo..<hi where b[k] >= 0x80 { return nil }
+        while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+        while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
     }
 }
 

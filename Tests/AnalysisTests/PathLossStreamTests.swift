@@ -111,4 +111,50 @@ final class PathLossStreamTests: XCTestCase {
         print("byte parser = DecimalNumber on \(tokens.count) random tokens")
         XCTAssertGreaterThan(tokens.count, 30_000)
     }
+
+    /// Without setting columns the streamed reader reads the model's settings once for the whole batch: the
+    /// output must still be the text reader's, row by row, for every model that needs no coordinates. The batch is
+    /// NTIA's first 200 differential paths with the setting columns removed (every row then takes the defaults).
+    func testBatchWithoutSettingColumnsStreamedEqualsTheTextReader() throws {
+        let url = try ReferenceData.require("propagation/itm/differential/paths-1.csv")
+        let table = CSV.parse(try InputText.read(url.path, kind: .batch))
+        let keep = PathLossStream.required.map { c in table[0].firstIndex(of: c)! }
+        var text = PathLossStream.required.joined(separator: ",") + "\n"
+        for row in table.dropFirst().prefix(200) { text += keep.map { row[$0] }.joined(separator: ",") + "\n" }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-stream-defaults-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var compared = 0
+        for model in PathLossModelID.allCases where model != .p1812 && model != .p452 {
+            let expected = try textOutput(path, model: model)
+            XCTAssertEqual(try streamedOutput(path, model: model, threads: 2, chunkBytes: 100_000), expected, "\(model)")
+            compared += expected.split(separator: "\n").count - 1
+        }
+        print("streamed (settings read once) = text reader on \(compared) rows over \(PathLossModelID.allCases.count - 2) models")
+        XCTAssertEqual(compared, 200 * (PathLossModelID.allCases.count - 2))
+    }
+
+    /// The byte trim of fields equals Foundation's `trimmingCharacters(in: .whitespaces)` (and leaves what is not
+    /// plain ASCII to it); the output row's number and escaping equal `String(format:)` and `CSV.escape`.
+    func testByteTrimAndRowFormattingEqualFoundation() {
+        let fields = ["  abc ", "\tx\t", "", "   ", "a b", "\u{00A0}900\u{00A0}", " \u{2003}1.5", "é ", "1,5", "x\r\ny", "q\"q"]
+        for f in fields {
+            let bytes = Array(f.utf8)
+            let fast = bytes.withUnsafeBufferPointer { PathLossStream.asciiTrimmed($0, 0..<$0.count) }
+            if let fast { XCTAssertEqual(fast, f.trimmingCharacters(in: .whitespaces), "'\(f)'") }
+            XCTAssertEqual(fast == nil, f.utf8.contains { $0 >= 0x80 }, "'\(f)': only non-ASCII fields go the Foundation way")
+            XCTAssertEqual(PathLossBatch.escaped(f), CSV.escape(f), "'\(f)'")
+        }
+        var g = SeededGenerator(seed: 21)
+        var worst = 0
+        for k in 0..<20_000 {
+            let x = (Double(g.next() % 2_000_000_000) / 1e6 - 1000) * (k % 3 == 0 ? 1e-3 : 1)
+            let fast = PathLossBatch.fixed4(x), slow = String(format: "%.4f", x)
+            if fast != slow { worst += 1 }
+        }
+        for x in [0.0, -0.0, 0.00005, -0.00005, 123.45675, 1e300, -1e-300] {
+            XCTAssertEqual(PathLossBatch.fixed4(x), String(format: "%.4f", x), "\(x)")
+        }
+        XCTAssertEqual(worst, 0, "rows whose loss formats differently")
+    }
 }
