@@ -395,7 +395,8 @@ enum CoverageCommand {
 enum VillagesCommand {
     static let options: [OptionSpec] = [
         .value("coverage", "FILE.tif", "single-band raster in dBm (any GDAL format and CRS)", required: true),
-        .value("villages", "FILE", "villages (CSV with latitude/longitude, or any OGR source)", required: true),
+        .value("villages", "FILE", "villages (CSV with latitude/longitude, or any OGR source)"),
+        RegisterInputs.dbOption(replacing: "--villages"),
         .value("threshold-dbm", "DBM", "a village is uncovered below this value", required: true),
         .value("output", "FILE.csv", "uncovered villages (CSV; .gpkg/.geojson/.kml write a layer instead)", required: true),
         .value("layer", "NAME", "layer of the village source (default: the first)"),
@@ -406,7 +407,7 @@ enum VillagesCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso villages --coverage FILE.tif --villages FILE --threshold-dbm X --output FILE.csv",
+        usage: "tanso villages --coverage FILE.tif (--villages FILE | --db DB) --threshold-dbm X --output FILE.csv",
         summary: "List the villages whose signal is below a threshold on a coverage raster.",
         options: options,
         details: """
@@ -420,13 +421,9 @@ enum VillagesCommand {
         if a.helpRequested { print(help); return 0 }
         let enc = try TansoCLI.encoding(a)
         let threshold = try a.double("threshold-dbm", in: -300...100)!
-        var report = LoadReport()
-        let villages = try VillageLoader.load(
-            a.string("villages")!, layer: a.string("layer"),
-            skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "village")
+        let villages = try RegisterInputs(a, encoding: enc).villages(layer: a.string("layer"))!
         let output = try OutputOptions.value(a)
-        try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), a.string("coverage")])
+        try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), StoreCommand.recordedPath(a), a.string("coverage")])
         // A raster of a tanso output folder is read only when that folder is complete and unchanged.
         try ProductFolder.verifyIfRecorded(file: a.string("coverage")!)
         let raster = try RasterDataset(path: a.string("coverage")!)
