@@ -43,11 +43,14 @@ public final class Store {
     let db: SQLDatabase
     public var label: String { db.label }
     public var dialect: StoreDialect { db.dialect }
+    /// The file of a GeoPackage register (nil on PostgreSQL).
+    public let geoPackagePath: String?
 
     /// Opens the register at `source` (a GeoPackage path or a `PG:` connection string); `create` makes a missing
     /// GeoPackage file.
     public init(_ source: String, create: Bool = false) throws {
         db = try SQLDatabase(source: source, create: create)
+        geoPackagePath = SQLDatabase.isPostgreSQL(source) ? nil : source
     }
 
     public func close() throws { try db.close() }

@@ -35,6 +35,10 @@ enum ComplianceCommand {
         .value("evidence-radius-m", "M", "with --measurements: the radius around a village", default: "500"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "report and map title", default: "Coverage compliance"),
+        .flag(
+            "record",
+            "with --db: record the run in the register: its uncovered villages per technology as findings (opened when new, closed when covered again; tanso store diff lists them) and each commune's figures per technology (published_coverage)"
+        ),
         .flag("skip-invalid", "skip invalid village/zone rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
@@ -76,6 +80,9 @@ enum ComplianceCommand {
         let enc = try TansoCLI.encoding(a)
         let settings = try settingsFrom(a, command: "compliance")
         let coverageDir = a.string("coverage")!
+        if a.flag("record") && a.string("db") == nil {
+            throw UsageError(message: "--record needs --db (the register to record the run in)", command: "compliance")
+        }
         let skip = a.flag("skip-invalid")
         let records = try RegisterInputs(a, encoding: enc)
         let villages = try records.villages()!
@@ -135,6 +142,9 @@ enum ComplianceCommand {
                 ("targets", a.string("targets")), ("transmitters", transmittersSource), ("measurements", a.string("measurements"))
             ])
         print(summary(result, changes: changes, seconds: Date().timeIntervalSince(start)))
+        if a.flag("record"), let store = records.store {
+            print(try StoreRecording.recordCompliance(result, output: output, in: store, command: command))
+        }
         print("Products in \(output):")
         for f in list.files { print("  \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.what)") }
         return 0

@@ -144,18 +144,19 @@ enum ConflictsCommand {
         let store = try StoreCommand.open(a)
         if a.flag("record") && store == nil { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "conflicts") }
         let command = StoreCommand.redacted(["tanso", "conflicts"] + args)
-        let record: (([Conflict]) throws -> String)? =
-            a.flag("record") ? { try StoreCommand.record($0, assignments: assignments, in: store!, command: command) } : nil
-        let text = try execute(
-            assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
-            output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-            command: command, record: record,
-            inputs: [
+        let inputs: [(role: String, path: String?)] =
+            [
                 ("assignments", a.string("assignments")), ("store", StoreCommand.recordedPath(a)), ("band plan", a.string("band-plan")),
                 ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
                 ("baseline", a.string("baseline"))
             ]
-                + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? []))
+            + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? [])
+        let record: (([Conflict]) throws -> String)? =
+            a.flag("record") ? { try StoreCommand.record($0, assignments: assignments, in: store!, command: command, inputs: inputs) } : nil
+        let text = try execute(
+            assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
+            output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
+            command: command, record: record, inputs: inputs)
         print(text, terminator: "")
         return 0
     }

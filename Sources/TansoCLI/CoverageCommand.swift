@@ -60,7 +60,11 @@ enum CoverageCommand {
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
         .flag(
             "record",
-            "with --db: record the run in the register (the best-signal raster by path) and publish the 4G/5G coverage of each commune's population (published_coverage, readable by tanso_public)"
+            "with --db: record the run in the register (who, when, inputs with SHA-256), keep its COG rasters (best signal, per service) beside the register, referenced by relative path and SHA-256, and publish the 4G/5G coverage of each commune's population (published_coverage, readable by tanso_public)"
+        ),
+        .value(
+            "rasters", "DIR",
+            "with --record: the folder where the register keeps run rasters (required for PostgreSQL) [default: beside a GeoPackage register, REGISTER.rasters/]"
         ),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
@@ -162,7 +166,10 @@ enum CoverageCommand {
         print(result)
         if a.flag("record") {
             guard let store else { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "coverage") }
-            print(try StoreCommand.recordCoverage(output: try OutputOptions.value(a), in: store, command: StoreCommand.redacted(["tanso", "coverage"] + args)))
+            print(
+                try StoreCommand.recordCoverage(
+                    output: try OutputOptions.value(a), in: store, command: StoreCommand.redacted(["tanso", "coverage"] + args),
+                    rasterFolder: a.string("rasters")))
         }
         return 0
     }
