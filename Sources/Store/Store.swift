@@ -178,6 +178,11 @@ extension Store {
         return try AssignmentLoader.load(rows: try versions(.assignments, at: instant), source: "\(label), table assignments", report: &report)
     }
 
+    /// The tower-sharing proposals valid at `instant` (nil: current) as stored rows (`details`: the proposal JSON).
+    public func proposals(at instant: String? = nil) throws -> [StoreRow] {
+        try versions(.proposals, at: instant).features.map(\.attributes)
+    }
+
     public func villages(at instant: String? = nil) throws -> [Village] {
         var report = LoadReport()
         return try VillageLoader.load(rows: try versions(.villages, at: instant), source: "\(label), table villages", report: &report)

@@ -17,7 +17,8 @@ enum StoreCommand {
         file or a PostgreSQL/PostGIS database (same commands, same results; roles only on PostgreSQL).
 
         Usage: tanso store init   --db DB
-               tanso store import --db DB [--transmitters F] [--assignments F] [--villages F] [--as-of DATE] [--partial]
+               tanso store import --db DB [--transmitters F] [--assignments F] [--villages F] [--proposals F,…]
+                                  [--as-of DATE] [--partial]
                tanso store export --db DB --output DIR [--at DATE]
                tanso store diff   --db DB --from DATE --to DATE [--output DIR]
 
@@ -29,6 +30,9 @@ enum StoreCommand {
                    and re-opened, records absent from the file closed (unless --partial). Only what changed is
                    written. On PostgreSQL each new operator or licensee gets its role tanso_operator_<name>.
                    Connected as an operator's user, an import sees and changes that operator's rows only.
+                   --proposals: tower-sharing proposals (the JSON files of tanso share-check), each owned by its
+                   operator like its transmitters (an operator reads and writes only its own); tanso share-check
+                   --db DB --proposal ID reads one back.
           export   writes transmitters.csv, assignments.csv and villages.csv (the versions valid --at DATE, default
                    now) that tanso coverage, conflicts and the others read, with study.json.
           diff     lists the register changes between two dates: added, removed and modified records (field by
@@ -101,6 +105,7 @@ enum StoreCommand {
             .value("transmitters", "FILE", "transmitters (any OGR source, data/README.md)"),
             .value("assignments", "FILE", "frequency assignments (any OGR source)"),
             .value("villages", "FILE", "villages (any OGR source)"),
+            .value("proposals", "F,…", "tower-sharing proposals: JSON files of tanso share-check, comma-separated"),
             .value("as-of", "DATE", "when the imported state became valid [default: now]"),
             .flag("partial", "keep the current records absent from the files (default: they are closed)"),
             .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
@@ -122,8 +127,13 @@ enum StoreCommand {
         if let f = a.string("villages") {
             batches.append((.villages, try VillageLoader.load(f, skipInvalid: skip, encoding: enc, report: &report).map(StoreRecords.row)))
         }
+        if let list = a.string("proposals") {
+            batches.append((.proposals, try StoreProposals.rows(list.split(separator: ",").map { String($0) })))
+        }
         TansoCLI.reportSkipped(report, what: "record")
-        guard !batches.isEmpty else { throw UsageError(message: "nothing to import: give --transmitters, --assignments and/or --villages", command: "store") }
+        guard !batches.isEmpty else {
+            throw UsageError(message: "nothing to import: give --transmitters, --assignments, --villages and/or --proposals", command: "store")
+        }
         let store = try Store(a.string("db")!)
         for (table, rows) in batches {
             let summary = try store.importRows(table, rows: rows, asOf: asOf, partial: a.flag("partial"))

@@ -89,6 +89,33 @@ final class StoreRecordInputsTests: XCTestCase {
         try assertSameFiles(["candidates.csv"], try runBoth("interference", complaint, files: ["--assignments", "data/assignments.csv"]))
     }
 
+    func testShareCheckReadsAProposalImportedIntoTheStore() throws {
+        let (dir, db) = try register()
+        let imp = try runTanso(["store", "import", "--db", db, "--proposals", "data/proposals/co_location_pass.json", "--partial"])
+        XCTAssertEqual(imp.code, 0, imp.err)
+        XCTAssertTrue(imp.out.contains("proposals: 1 added"), imp.out)
+        let stored = try XCTUnwrap(try Store(db).proposals().first)
+        XCTAssertEqual([stored["id"], stored["operator"], stored["kind"], stored["site_id"]], ["P-2026-017", "MobiFone", "co_location", "VT-S005"])
+        let out = (files: dir.appendingPathComponent("share-check-files"), db: dir.appendingPathComponent("share-check-db"))
+        let a = try runTanso([
+            "share-check", "--proposal", "data/proposals/co_location_pass.json", "--transmitters", "data/transmitters.csv", "--assignments",
+            "data/assignments.csv", "--villages", "data/villages.csv", "--output", out.files.path
+        ])
+        let b = try runTanso(["share-check", "--proposal", "P-2026-017", "--db", db, "--output", out.db.path])
+        XCTAssertEqual(a.code, 0, a.err)
+        XCTAssertEqual(b.code, 0, b.err)
+        func result(_ folder: URL) throws -> NSDictionary {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("result.json")))
+            return try XCTUnwrap(json as? [String: Any]).filter { $0.key != "inputs" } as NSDictionary
+        }
+        XCTAssertEqual(try result(out.db), try result(out.files))
+        XCTAssertEqual(try result(out.db)["verdict"] as? String, "pass")
+        // An id that is not in the register names the register, not a missing file.
+        let missing = try runTanso(["share-check", "--proposal", "P-NONE", "--db", db, "--output", dir.appendingPathComponent("sc-none").path])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertTrue(missing.err.contains("\(db): no proposal 'P-NONE'"), missing.err)
+    }
+
     func testFilesAndStoreTogetherAreAUsageError() throws {
         let (dir, db) = try register()
         let r = try runTanso([
