@@ -11,7 +11,7 @@ import Terrain
 enum ConflictsCommand {
     static let options: [OptionSpec] = [
         .value("assignments", "FILE", "frequency assignments: CSV with latitude/longitude, or any OGR source (columns below)"),
-        .value("db", "DB", "instead of --assignments: the current assignments of a register (tanso store: a GeoPackage or PG:…)"),
+        RegisterInputs.dbOption(replacing: "--assignments"),
         .value("uls", "ZIP[,ZIP…]", "instead of --assignments: FCC ULS microwave daily files (l_mw_*.zip or folders of .dat), imported as fixed links"),
         .value(
             "band-plan", "FILE",
@@ -102,15 +102,8 @@ enum ConflictsCommand {
             if report.malformed.count > 10 { print("  … \(report.malformed.count - 10) more malformed rows") }
             assignments = list
             settings.bandPlan = nil
-        } else if let store = try StoreCommand.open(a) {
-            guard a.string("assignments") == nil else { throw UsageError(message: "give --assignments or --db, not both", command: "conflicts") }
-            assignments = try store.assignments()
-        } else if let path = a.string("assignments") {
-            var report = LoadReport()
-            assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-            TansoCLI.reportSkipped(report, what: "assignment")
         } else {
-            throw UsageError(message: "missing --assignments FILE (or --db DB, or --uls ZIP)", command: "conflicts")
+            assignments = try RegisterInputs(a, encoding: enc).assignments()!
         }
         if let plan = a.string("band-plan") {
             settings.bandPlan = plan.lowercased() == "none" ? nil : try AssignmentTables.loadBandPlan(plan)

@@ -10,7 +10,7 @@ import Terrain
 enum CoverageCommand {
     static let options: [OptionSpec] = [
         .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: false),
-        .value("db", "DB", "instead of --transmitters (and --villages): the current records of a register (tanso store: a GeoPackage or PG:…)"),
+        RegisterInputs.dbOption(replacing: "--transmitters and --villages"),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
         .value(
             "antenna-dir", "DIR",
@@ -71,7 +71,7 @@ enum CoverageCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso coverage --transmitters FILE | --db DB --output DIR [options]",
+        usage: "tanso coverage (--transmitters FILE [--villages FILE] | --db DB) --output DIR [options]",
         summary: "Compute received power (dBm) of every transmitter on a grid and write coverage products.",
         options: options,
         details: """
@@ -96,20 +96,10 @@ enum CoverageCommand {
         let a = try ParsedArguments(command: "coverage", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
         let enc = try TansoCLI.encoding(a)
-        var report = LoadReport()
-        let store = try StoreCommand.open(a)
-        guard (store == nil) != (a.string("transmitters") == nil) else {
-            throw UsageError(message: store == nil ? "missing --transmitters FILE (or --db DB)" : "give --transmitters or --db, not both", command: "coverage")
-        }
-        let transmitters =
-            try store?.transmitters()
-            ?? TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "transmitter")
-        var villageReport = LoadReport()
-        let villages =
-            try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) }
-            ?? store?.villages() ?? []
-        TansoCLI.reportSkipped(villageReport, what: "village")
+        let records = try RegisterInputs(a, encoding: enc)
+        let store = records.store
+        let transmitters = try records.transmitters()!
+        let villages = try records.villages(required: false) ?? []
         let study = try buildStudy(a, transmitters: transmitters)
         // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
         let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)

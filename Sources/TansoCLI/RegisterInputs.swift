@@ -6,10 +6,12 @@ import Radio
 import Records
 import Store
 
-struct RegisterInputs {
+final class RegisterInputs {
     let a: ParsedArguments
     let store: Store?
     let encoding: TextEncoding
+    /// The rows skipped with --skip-invalid (each also reported on standard error), named by file name.
+    private(set) var skipped: [RecordError] = []
 
     /// The `--db` option of a command that reads `replacing` (e.g. "--villages") from files otherwise.
     static func dbOption(replacing files: String) -> OptionSpec {
@@ -62,6 +64,9 @@ struct RegisterInputs {
             var report = LoadReport()
             let records = try fromFile(path, &report)
             TansoCLI.reportSkipped(report, what: what)
+            skipped += report.skipped.map {
+                RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected)
+            }
             return records
         case (nil, let store?):
             return try fromStore(store)

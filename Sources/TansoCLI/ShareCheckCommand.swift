@@ -17,7 +17,7 @@ enum ShareCheckCommand {
         .value("transmitters", "FILE", "existing transmitters (the data contract; site_id identifies towers)"),
         .value("assignments", "FILE", "the frequency register (assignments, as tanso conflicts)"),
         .value("villages", "FILE", "villages with population (points or polygons; CSV or any OGR source)"),
-        .value("db", "DB", "instead of the three files above: the current records of a register (tanso store: a GeoPackage or PG:…)"),
+        RegisterInputs.dbOption(replacing: "the three files above (and with --proposal ID, the proposal)"),
         .value("output", "DIR", "folder for report.html, result.json and map.png", required: true),
         .value("dem", "FILE", "elevation raster: terrain models, antenna angles and the map's hillshade"),
         .value(
@@ -138,32 +138,14 @@ enum ShareCheckCommand {
         if let pr = a.string("protection-ratios") { s.conflicts.protection = try AssignmentTables.loadProtectionRatios(pr) }
         if let l = a.string("exposure-limits") { s.limits = try ExposureLimits.load(csv: l) }
 
-        let store = try StoreCommand.open(a)
+        let records = try RegisterInputs(a, encoding: enc)
+        let store = records.store
         let (proposal, proposalFile) = try StoreProposals.load(a.string("proposal")!, store: store)
-        let skip = a.flag("skip-invalid")
-        var report = LoadReport()
-        var skipped: [String] = []
-        for name in ["transmitters", "assignments", "villages"] where (store == nil) == (a.string(name) == nil) {
-            throw UsageError(message: store == nil ? "missing --\(name) FILE (or --db DB)" : "give --db or --\(name), not both", command: cmd)
-        }
+        let transmitters = try records.transmitters()!
+        let assignments = try records.assignments()!
+        let villages = try records.villages()!
+        let skipped = records.skipped.map(\.description)
         let txPath = a.string("transmitters") ?? StoreCommand.recordedPath(a) ?? "transmitters"
-        let transmitters = try store?.transmitters() ?? TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "transmitter")
-        skipped += report.skipped.map {
-            "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
-        }
-        report = LoadReport()
-        let assignments = try store?.assignments() ?? AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "assignment")
-        skipped += report.skipped.map {
-            "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
-        }
-        report = LoadReport()
-        let villages = try store?.villages() ?? VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "village")
-        skipped += report.skipped.map {
-            "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
-        }
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         if dem == nil && model != "hata" && !["cost231", "fspl", "38901-rma", "38901-uma", "38901-umi"].contains(model) {
             throw UsageError(message: "--model \(model) needs terrain: give --dem", command: cmd)
