@@ -11,13 +11,7 @@ final class StoreRecordInputsTests: XCTestCase {
     func register() throws -> (dir: URL, db: String) {
         if let p = Self.prepared { return p }
         let dir = try scratchFolder("record-inputs")
-        let db = dir.appendingPathComponent("register.gpkg").path
-        XCTAssertEqual(try runTanso(["store", "init", "--db", db]).code, 0)
-        let imp = try runTanso([
-            "store", "import", "--db", db, "--transmitters", "data/transmitters.csv", "--assignments", "data/assignments.csv",
-            "--villages", "data/villages.csv", "--as-of", "2026-01-01"
-        ])
-        XCTAssertEqual(imp.code, 0, imp.err)
+        let db = try importedRegister(dir).db
         let cov = try runTanso([
             "coverage", "--transmitters", "data/transmitters.csv", "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500",
             "--output", dir.appendingPathComponent("cov").path

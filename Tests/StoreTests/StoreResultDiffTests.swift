@@ -68,13 +68,7 @@ final class StoreResultDiffTests: XCTestCase {
 
     func testStoreDiffListsThePlantedResultChangesExactly() throws {
         let dir = try scratchFolder("result-diff")
-        let db = dir.appendingPathComponent("register.gpkg").path
-        XCTAssertEqual(try runTanso(["store", "init", "--db", db]).code, 0)
-        let imp = try runTanso([
-            "store", "import", "--db", db, "--transmitters", "data/transmitters.csv", "--assignments", "data/assignments.csv",
-            "--villages", "data/villages.csv", "--as-of", "2026-01-01"
-        ])
-        XCTAssertEqual(imp.code, 0, imp.err)
+        let db = try importedRegister(dir).db
         try recordRuns(db, dir, step: "1")
         let t1 = try latestRun(db)
         Thread.sleep(forTimeInterval: 1.2) // the register's instants are whole seconds
@@ -110,13 +104,7 @@ final class StoreResultDiffTests: XCTestCase {
 
     func testRecordedRunsNoteWhoWhenInputsAndKeepTheirRastersByRelativePath() throws {
         let dir = try scratchFolder("run-record")
-        let db = dir.appendingPathComponent("register.gpkg").path
-        XCTAssertEqual(try runTanso(["store", "init", "--db", db]).code, 0)
-        XCTAssertEqual(
-            try runTanso([
-                "store", "import", "--db", db, "--transmitters", "data/transmitters.csv", "--assignments", "data/assignments.csv", "--villages",
-                "data/villages.csv"
-            ]).code, 0)
+        let db = try importedRegister(dir).db
         try recordRuns(db, dir, step: "1")
         let store = try Store(db)
         let runs = try store.query("SELECT kind, who, inputs, command FROM runs ORDER BY run_id")
