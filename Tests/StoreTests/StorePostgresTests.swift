@@ -180,7 +180,8 @@ final class StorePostgresTests: XCTestCase {
         let r = try runTanso(["conflicts", "--db", db, "--record", "--output", try scratchFolder("pg-record").appendingPathComponent("c").path])
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertTrue(r.out.contains("recorded in PostgreSQL database tanso: 7 new, 0 resolved, 0 still open"), r.out)
-        let all = try connect("u_regulator").query("SELECT kind, subject_id, operator FROM findings WHERE valid_to IS NULL")
+        let all = try connect("u_regulator").query(
+            "SELECT kind, subject_id, operator FROM findings WHERE valid_to IS NULL AND run_id IN (SELECT run_id FROM runs WHERE kind = 'conflicts')")
         XCTAssertEqual(all.count, 7)
         XCTAssertEqual(all.first { $0["kind"] == "co_channel" }?["operator"], "Đài truyền thanh Long Khánh")
         // None of the seven is about a Viettel assignment: Viettel sees none of them.
@@ -325,6 +326,32 @@ final class StorePostgresTests: XCTestCase {
         let findings = try String(contentsOf: dir.appendingPathComponent("db/findings.csv"), encoding: .utf8)
         XCTAssertGreaterThan(findings.split(separator: "\n").count, 1)
         XCTAssertEqual(findings, try String(contentsOf: dir.appendingPathComponent("files/findings.csv"), encoding: .utf8))
+    }
+
+    func testComplianceRecordsTheSameUncoveredVillagesAsOnGeoPackage() throws {
+        let dir = try scratchFolder("pg-compliance")
+        let gpkgPath = dir.appendingPathComponent("register.gpkg").path
+        let gpkg = try Store(gpkgPath, create: true)
+        try gpkg.initialize()
+        try PlantedChanges.apply(to: gpkg)
+        let cov = dir.appendingPathComponent("cov").path
+        let c = try runTanso(["coverage", "--db", gpkgPath, "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500", "--output", cov])
+        XCTAssertEqual(c.code, 0, c.err)
+        let pg = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_regulator")
+        for (name, db) in [("pg", pg), ("gpkg", gpkgPath)] {
+            let r = try runTanso(["compliance", "--coverage", cov, "--db", db, "--record", "--output", dir.appendingPathComponent(name).path])
+            XCTAssertEqual(r.code, 0, r.err)
+        }
+        XCTAssertEqual(
+            try String(contentsOf: dir.appendingPathComponent("pg/villages.csv"), encoding: .utf8),
+            try String(contentsOf: dir.appendingPathComponent("gpkg/villages.csv"), encoding: .utf8))
+        let sql =
+            "SELECT kind, subject_id, detail FROM findings WHERE valid_to IS NULL AND run_id IN (SELECT run_id FROM runs WHERE kind = 'compliance') ORDER BY kind, subject_id"
+        let onPG = try connect("u_regulator").query(sql), onGPKG = try Store(gpkgPath).query(sql)
+        XCTAssertGreaterThan(onPG.count, 1000)
+        XCTAssertEqual(onPG, onGPKG)
+        // The regulator's findings about villages are no operator's: an operator sees none of them.
+        XCTAssertEqual(try connect("u_viettel").query("SELECT finding_id FROM findings WHERE kind LIKE 'uncovered_%'").count, 0)
     }
 
     // MARK: Secrets
