@@ -68,6 +68,7 @@ enum CandidatesCommand {
             Example:
               tanso candidates --coverage out/cov --villages data/villages.csv --operator Viettel \\
                                --technology 4G --frequency-mhz 700 --sites 15 --output out/where-next
+              tanso candidates --coverage out/cov --db out/register.gpkg --operator Viettel --output out/where-next-db
             """)
 
     static func run(_ args: [String]) throws -> Int32 {

@@ -72,6 +72,8 @@ enum ComplianceCommand {
               tanso compliance --coverage out/cov --villages data/villages.csv --zones data/zones.geojson \\
                                --admin districts.geojson --targets data/targets.json --output out/compliance
               tanso compliance … --baseline out/compliance-2025 --output out/compliance-2026
+              tanso compliance --coverage out/cov --db out/register.gpkg --record --output out/compliance-db
+                (villages and transmitters from the register; the uncovered villages kept there, see tanso store diff)
             """)
 
     static func run(_ args: [String]) throws -> Int32 {

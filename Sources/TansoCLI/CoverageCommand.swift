@@ -411,6 +411,10 @@ enum VillagesCommand {
             A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.
             The raster must be in dBm: its band's unit type is dBm (tanso's coverage rasters) or its description says
             dBm; any other raster (a DEM, a field strength in dBµV/m) is refused unless --unit dbm declares it.
+
+            Example:
+              tanso villages --coverage out/cov/best_signal_dbm.tif --villages data/villages.csv --threshold-dbm -95 --output out/uncovered.csv
+              tanso villages --coverage out/cov/best_signal_dbm.tif --db out/register.gpkg --threshold-dbm -95 --output out/uncovered.csv
             """)
 
     static func run(_ args: [String]) throws -> Int32 {

@@ -69,6 +69,7 @@ enum MonitorCommand {
 
             Examples:
               tanso monitor --emissions data/monitoring/emissions.csv --assignments data/assignments.csv --output out/monitor
+              tanso monitor --emissions data/monitoring/emissions.csv --db out/register.gpkg --output out/monitor-db
               tanso monitor --sweeps data/monitoring/sweeps.csv --assignments data/assignments.csv --output out/monitor-sweeps
               tanso monitor --emissions data/monitoring/emissions.csv --assignments data/assignments.csv --dem out/demo/dem.tif --model itm --baseline out/monitor/findings.csv --output out/monitor2
             """)
