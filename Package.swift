@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Terrain", "Records", "Geo", "Radio", "Propagation"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "TansoCLI", "tanso", "Geo", "Reports", "Analysis", "Radio"]),
         // tanso store on GeoPackage and on a real PostgreSQL started by scripts/dev-postgres (roles, audit, diff).
-        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Records", "Geo", "Analysis", "TansoCLI", "tanso"]),
+        .testTarget(name: "StoreTests", dependencies: ["TestSupport", "Store", "Records", "Geo", "Analysis", "TansoCLI", "tanso", "Reports"]),
         // Seeded, time-boxed fuzzing of every loader (TANSO_FUZZ_SECONDS, default 30 in total).
         .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "Records", "Radio", "Analysis", "Geo"]),
     ],

@@ -12,12 +12,7 @@ func runStoreBenchmark() throws -> [(name: String, value: Double, unit: String)]
     let data = { (name: String) in root.appendingPathComponent("data/\(name)").path }
     let files = ["--transmitters", data("transmitters.csv"), "--assignments", data("assignments.csv"), "--villages", data("villages.csv")]
     var figures: [(name: String, value: Double, unit: String)] = []
-    func record(_ name: String, _ what: String, _ r: (seconds: Double, peakMB: Double)?) {
-        guard let r else { return }
-        print(String(format: "tanso store, %@: %.3f s, %.0f MB peak", what, r.seconds, r.peakMB))
-        figures.append(("store_\(name)_s", r.seconds, "s"))
-        figures.append(("store_\(name)_peak_mb", r.peakMB, "MB"))
-    }
+    func record(_ name: String, _ what: String, _ r: (seconds: Double, peakMB: Double)?) { storeFigure(&figures, name, what, r) }
     // A fresh register for each timed import.
     var best: (seconds: Double, peakMB: Double)? = nil
     for i in 0..<3 {
@@ -39,5 +34,38 @@ func runStoreBenchmark() throws -> [(name: String, value: Double, unit: String)]
     record(
         "conflicts_files", "tanso conflicts --assignments (CSV), for comparison",
         bestOf(3, ["conflicts", "--assignments", data("assignments.csv"), "--output", "c-files"], in: dir))
+    figures += recordedRuns(dir, files: files)
     return figures
+}
+
+/// The --db and --record paths of issue 22c on register-0.gpkg: compliance reading the register against reading the
+/// files, and the runs that write their results (conflicts, coverage with its COG rasters, compliance with ~3,800
+/// uncovered-village findings).
+func recordedRuns(_ dir: URL, files: [String]) -> [(name: String, value: Double, unit: String)] {
+    var figures: [(name: String, value: Double, unit: String)] = []
+    func record(_ name: String, _ what: String, _ r: (seconds: Double, peakMB: Double)?) { storeFigure(&figures, name, what, r) }
+    let db = "register-0.gpkg", area = ["--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500"]
+    guard runTanso(["coverage", "--db", db, "--output", "cov"] + area, in: dir) != nil else { return figures }
+    let villages = Array(files.suffix(2)), transmitters = Array(files.prefix(2))
+    record(
+        "compliance_files", "tanso compliance --villages --transmitters (CSV)",
+        bestOf(3, ["compliance", "--coverage", "cov", "--output", "comp-files"] + villages + transmitters, in: dir))
+    record("compliance_db_gpkg", "tanso compliance --db", bestOf(3, ["compliance", "--coverage", "cov", "--db", db, "--output", "comp-db"], in: dir))
+    record(
+        "compliance_record_gpkg", "tanso compliance --db --record (findings per village and technology)",
+        bestOf(3, ["compliance", "--coverage", "cov", "--db", db, "--record", "--output", "comp-rec"], in: dir))
+    record(
+        "coverage_record_gpkg", "tanso coverage --db --record (13 COG rasters kept, commune figures)",
+        bestOf(3, ["coverage", "--db", db, "--record", "--output", "cov-rec"] + area, in: dir))
+    record(
+        "conflicts_record_gpkg", "tanso conflicts --db --record", bestOf(3, ["conflicts", "--db", db, "--record", "--output", "c-rec"], in: dir))
+    return figures
+}
+
+/// Prints one whole-command figure and adds its seconds and peak MB to `figures`.
+func storeFigure(_ figures: inout [(name: String, value: Double, unit: String)], _ name: String, _ what: String, _ r: (seconds: Double, peakMB: Double)?) {
+    guard let r else { return }
+    print(String(format: "tanso store, %@: %.3f s, %.0f MB peak", what, r.seconds, r.peakMB))
+    figures.append(("store_\(name)_s", r.seconds, "s"))
+    figures.append(("store_\(name)_peak_mb", r.peakMB, "MB"))
 }

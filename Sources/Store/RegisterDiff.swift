@@ -123,34 +123,57 @@ public struct StoreFinding: Sendable, Equatable {
 extension Store {
     /// Records a run of `kind` and its findings as of `at`: findings not open yet are opened (new), open findings
     /// of earlier runs of that kind that this run no longer finds are closed (resolved). One transaction.
-    public func recordRun(kind: String, command: [String], findings: [StoreFinding], at: String) throws -> (new: Int, resolved: Int, unchanged: Int) {
-        try db.transaction {
-            let token = UUID().uuidString
+    /// `inputs`: the run's inputs as its study.json lists them (JSON: role, path, sha256).
+    public func recordRun(
+        kind: String, command: [String], inputs: String? = nil, findings: [StoreFinding], at: String
+    ) throws -> (
+        new: Int, resolved: Int, unchanged: Int
+    ) {
+        try db.transaction { try insertRunAndFindings(kind: kind, command: command, inputs: inputs, findings: findings, at: at) }
+    }
+
+    func insertRunAndFindings(
+        kind: String, command: [String], inputs: String?, findings: [StoreFinding], at: String
+    ) throws -> (
+        new: Int, resolved: Int, unchanged: Int
+    ) {
+        let runID = try insertRun(kind: kind, command: command, inputs: inputs, at: at)
+        var open: [String: String] = [:] // key → finding_id
+        for f in try openFindings(kind: kind) { open[(f["kind"] ?? "") + " " + (f["subject_id"] ?? "")] = f["finding_id"] }
+        var seen = Set<String>(), new = 0
+        for f in findings where !seen.contains(f.key) {
+            seen.insert(f.key)
+            if open[f.key] != nil { continue }
+            let values =
+                [runID, StoreSQL.text(f.kind), StoreSQL.text(f.subject)] + [f.operatorName, f.severity, f.detail, at].map { StoreSQL.literal($0, .text) }
             try db.execute(
-                "INSERT INTO runs (kind, started_at, command, record) VALUES (\(StoreSQL.text(kind)), \(StoreSQL.text(at)), \(StoreSQL.text(command.joined(separator: " "))), \(StoreSQL.text(token)))"
-            )
-            guard let runID = try db.query("SELECT run_id FROM runs WHERE record = \(StoreSQL.text(token))").features.first?.attributes["run_id"] else {
-                throw GeoError(operation: "record run", path: label, message: "the run just written cannot be read back")
-            }
-            var open: [String: String] = [:] // key → finding_id
-            for f in try openFindings(kind: kind) { open[(f["kind"] ?? "") + " " + (f["subject_id"] ?? "")] = f["finding_id"] }
-            var seen = Set<String>(), new = 0
-            for f in findings where !seen.contains(f.key) {
-                seen.insert(f.key)
-                if open[f.key] != nil { continue }
-                let values =
-                    [runID, StoreSQL.text(f.kind), StoreSQL.text(f.subject)] + [f.operatorName, f.severity, f.detail, at].map { StoreSQL.literal($0, .text) }
-                try db.execute(
-                    "INSERT INTO findings (run_id, kind, subject_id, operator, severity, detail, valid_from) VALUES (\(values.joined(separator: ", ")))")
-                new += 1
-            }
-            var resolved = 0
-            for (key, id) in open where !seen.contains(key) {
-                try db.execute("UPDATE findings SET valid_to = \(StoreSQL.text(at)) WHERE finding_id = \(id)")
-                resolved += 1
-            }
-            return (new, resolved, seen.count - new)
+                "INSERT INTO findings (run_id, kind, subject_id, operator, severity, detail, valid_from) VALUES (\(values.joined(separator: ", ")))")
+            new += 1
         }
+        var resolved = 0
+        for (key, id) in open where !seen.contains(key) {
+            try db.execute("UPDATE findings SET valid_to = \(StoreSQL.text(at)) WHERE finding_id = \(id)")
+            resolved += 1
+        }
+        return (new, resolved, seen.count - new)
+    }
+
+    /// Writes the run record (kind, time, command, inputs, and who: the database user on PostgreSQL, the system
+    /// user on a GeoPackage); returns its run_id. Inside the caller's transaction.
+    func insertRun(kind: String, command: [String], inputs: String?, at: String) throws -> String {
+        let token = UUID().uuidString
+        let values = [kind, at, command.joined(separator: " "), token, try currentUser()].map(StoreSQL.text) + [StoreSQL.literal(inputs, .text)]
+        try db.execute("INSERT INTO runs (kind, started_at, command, record, who, inputs) VALUES (\(values.joined(separator: ", ")))")
+        guard let runID = try db.query("SELECT run_id FROM runs WHERE record = \(StoreSQL.text(token))").features.first?.attributes["run_id"] else {
+            throw GeoError(operation: "record run", path: label, message: "the run just written cannot be read back")
+        }
+        return runID
+    }
+
+    /// Who records: the PostgreSQL user, or the system user for a GeoPackage file.
+    func currentUser() throws -> String {
+        if dialect == .postgreSQL, let u = try db.query("SELECT current_user AS u").features.first?.attributes["u"] { return u }
+        return ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
     }
 
     func openFindings(kind: String, at instant: String? = nil) throws -> [StoreRow] {
@@ -159,7 +182,8 @@ extension Store {
         ).features.map(\.attributes)
     }
 
-    /// The findings of runs of `kind` new or resolved between `from` and `to`, by kind then subject.
+    /// The findings of runs of `kind` new or resolved between `from` and `to`, by kind then subject: the findings
+    /// open after the last run recorded before each date.
     public func resultChanges(kind: String = "conflicts", from: String, to: String) throws -> [RegisterChange] {
         func keyed(_ t: String) throws -> [String: StoreRow] {
             var out: [String: StoreRow] = [:]
@@ -189,18 +213,63 @@ public struct CoverageFigure: Sendable, Equatable {
 }
 
 extension Store {
-    /// Records a coverage run (its best-signal raster referenced by path) and publishes its figures as of `at`.
-    public func recordCoverage(command: [String], raster: String, figures: [CoverageFigure], at: String) throws {
+    /// Records a coverage run with the rasters it keeps (COG files, referenced by relative path and SHA-256) and
+    /// publishes its figures as of `at`. One transaction.
+    public func recordCoverage(command: [String], inputs: String? = nil, rasters: [StoredRaster], figures: [CoverageFigure], at: String) throws {
         try db.transaction {
-            try db.execute(
-                "INSERT INTO runs (kind, started_at, command, record) VALUES ('coverage', \(StoreSQL.text(at)), \(StoreSQL.text(command.joined(separator: " "))), \(StoreSQL.text(raster)))"
-            )
-            for f in figures {
-                let text = [at, f.district, f.commune, f.operatorName, f.technology].map(StoreSQL.text)
-                try db.execute(
-                    "INSERT INTO published_coverage (as_of, district, commune, operator, technology, population, covered_population) VALUES (\(text.joined(separator: ", ")), \(f.population), \(f.coveredPopulation))"
-                )
-            }
+            let runID = try insertRun(kind: "coverage", command: command, inputs: inputs, at: at)
+            try insertRasters(rasters, runID: runID)
+            try publish(figures, at: at)
         }
+    }
+
+    func insertRasters(_ rasters: [StoredRaster], runID: String) throws {
+        for r in rasters {
+            let text = [r.name, r.path, r.sha256].map(StoreSQL.text)
+            try db.execute("INSERT INTO run_rasters (run_id, name, path, sha256, bytes) VALUES (\(runID), \(text.joined(separator: ", ")), \(r.bytes))")
+        }
+    }
+
+    func publish(_ figures: [CoverageFigure], at: String) throws {
+        for f in figures {
+            let text = [at, f.district, f.commune, f.operatorName, f.technology].map(StoreSQL.text)
+            try db.execute(
+                "INSERT INTO published_coverage (as_of, district, commune, operator, technology, population, covered_population) VALUES (\(text.joined(separator: ", ")), \(f.population), \(f.coveredPopulation))"
+            )
+        }
+    }
+
+    /// Records a compliance run: its uncovered villages as findings (kind `uncovered_<technology>`, subject the
+    /// village id; opened when new, closed when covered again) and its figures per commune and technology.
+    public func recordCompliance(
+        command: [String], inputs: String? = nil, uncovered: [StoreFinding], figures: [CoverageFigure], at: String
+    ) throws -> (new: Int, resolved: Int, unchanged: Int) {
+        try db.transaction {
+            let r = try insertRunAndFindings(kind: "compliance", command: command, inputs: inputs, findings: uncovered, at: at)
+            try publish(figures, at: at)
+            return r
+        }
+    }
+
+    /// The rasters kept by the runs of `kind`, newest run first.
+    public func rasters(kind: String = "coverage") throws -> [StoredRaster] {
+        try db.query(
+            "SELECT name, path, sha256, bytes FROM run_rasters WHERE run_id IN (SELECT run_id FROM runs WHERE kind = \(StoreSQL.text(kind))) ORDER BY run_id DESC, name"
+        ).features.map { f in
+            let a = f.attributes
+            return StoredRaster(name: a["name"] ?? "", path: a["path"] ?? "", sha256: a["sha256"] ?? "", bytes: Int(a["bytes"] ?? "") ?? 0)
+        }
+    }
+}
+
+/// A raster kept by a run: its name in the run's products, its path (relative: to the GeoPackage register's folder,
+/// or to the raster folder of a PostgreSQL register), SHA-256 and size.
+public struct StoredRaster: Sendable, Equatable {
+    public var name: String
+    public var path: String
+    public var sha256: String
+    public var bytes: Int
+    public init(name: String, path: String, sha256: String, bytes: Int) {
+        self.name = name; self.path = path; self.sha256 = sha256; self.bytes = bytes
     }
 }

@@ -43,11 +43,14 @@ public final class Store {
     let db: SQLDatabase
     public var label: String { db.label }
     public var dialect: StoreDialect { db.dialect }
+    /// The file of a GeoPackage register (nil on PostgreSQL).
+    public let geoPackagePath: String?
 
     /// Opens the register at `source` (a GeoPackage path or a `PG:` connection string); `create` makes a missing
     /// GeoPackage file.
     public init(_ source: String, create: Bool = false) throws {
         db = try SQLDatabase(source: source, create: create)
+        geoPackagePath = SQLDatabase.isPostgreSQL(source) ? nil : source
     }
 
     public func close() throws { try db.close() }
@@ -173,6 +176,11 @@ extension Store {
     public func assignments(at instant: String? = nil) throws -> [Assignment] {
         var report = LoadReport()
         return try AssignmentLoader.load(rows: try versions(.assignments, at: instant), source: "\(label), table assignments", report: &report)
+    }
+
+    /// The tower-sharing proposals valid at `instant` (nil: current) as stored rows (`details`: the proposal JSON).
+    public func proposals(at instant: String? = nil) throws -> [StoreRow] {
+        try versions(.proposals, at: instant).features.map(\.attributes)
     }
 
     public func villages(at instant: String? = nil) throws -> [Village] {

@@ -80,7 +80,12 @@ enum StoreSchema {
         let runKey = dialect == .postgreSQL ? "run_id bigserial PRIMARY KEY" : "run_id INTEGER PRIMARY KEY AUTOINCREMENT"
         let findingKey = dialect == .postgreSQL ? "finding_id bigserial PRIMARY KEY" : "finding_id INTEGER PRIMARY KEY AUTOINCREMENT"
         let int = type(.integer, dialect)
-        sql.append("CREATE TABLE runs (\(runKey), kind TEXT NOT NULL, started_at TEXT NOT NULL, command TEXT, record TEXT)")
+        sql.append("CREATE TABLE runs (\(runKey), kind TEXT NOT NULL, started_at TEXT NOT NULL, command TEXT, record TEXT, who TEXT, inputs TEXT)")
+        // The rasters a run keeps (COG files): path relative to the register's folder (GeoPackage) or to the
+        // raster folder named at the run (PostgreSQL), never absolute; their SHA-256 proves them unchanged.
+        sql.append(
+            "CREATE TABLE run_rasters (run_id \(type(.integer, dialect)) NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, bytes \(type(.integer, dialect)))"
+        )
         sql.append(
             "CREATE TABLE findings (\(findingKey), run_id \(int) NOT NULL, kind TEXT NOT NULL, subject_id TEXT, operator TEXT, severity TEXT, detail TEXT, valid_from TEXT NOT NULL, valid_to TEXT)"
         )
@@ -91,7 +96,7 @@ enum StoreSchema {
         sql.append("INSERT INTO store_metadata (key, value) VALUES ('schema_version', '1')")
         if dialect == .geoPackage {
             // Registered as attribute tables, so that OGR and QGIS list them.
-            for t in RegisterTable.allCases.map(\.rawValue) + ["runs", "findings", "published_coverage", "store_metadata"] {
+            for t in RegisterTable.allCases.map(\.rawValue) + ["runs", "run_rasters", "findings", "published_coverage", "store_metadata"] {
                 sql.append("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('\(t)', 'attributes', '\(t)')")
             }
         }

@@ -10,7 +10,8 @@ import Terrain
 
 enum BroadcastCommand {
     static let options: [OptionSpec] = [
-        .value("assignments", "FILE", "frequency assignments (the register); its broadcast_fm and broadcast_tv rows are inspected", required: true),
+        .value("assignments", "FILE", "frequency assignments (the register); its broadcast_fm and broadcast_tv rows are inspected"),
+        RegisterInputs.dbOption(replacing: "--assignments and --villages"),
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS)", required: true),
         .value("villages", "FILE", "villages with population (points or polygons): population served and taken"),
         .value("area", "W,S,E,N", "area in WGS84 degrees [default: the broadcast stations' extent + 0.1°, within a geographic DEM]"),
@@ -33,7 +34,7 @@ enum BroadcastCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso broadcast --assignments FILE --dem FILE [--villages FILE] --output DIR [options]",
+        usage: "tanso broadcast (--assignments FILE | --db DB) --dem FILE [--villages FILE] --output DIR [options]",
         summary: "Inspect the broadcasting plan in field strength: service areas, usable field strength, interferers and breaches of protection.",
         options: options,
         details: """
@@ -62,7 +63,8 @@ enum BroadcastCommand {
         let start = Date()
         let input = try BroadcastInputs(a)
         let tx = try OutputOptions.open(
-            try OutputOptions.value(a), command: ["tanso", "broadcast"] + args, inputs: input.paths, writes: BroadcastReport.fixedProducts)
+            try OutputOptions.value(a), command: StoreCommand.redacted(["tanso", "broadcast"] + args), inputs: input.paths,
+            writes: BroadcastReport.fixedProducts)
         let (fields, ground, diagnostics) = try FieldStrengthCoverage.broadcastFields(
             input.stations, study: input.study, dem: input.dem,
             interferingNeeded: BroadcastPlan.interferersNeeded(input.stations, settings: input.settings), progress: TansoCLI.progressHandler("broadcast"))
@@ -74,7 +76,7 @@ enum BroadcastCommand {
         _ = try BroadcastReport.write(
             result, ground: ground, populationPerCell: pop, title: a.string("title")!,
             inputs: input.recorded.compactMap { r in r.path.map { (r.role, $0) } }, to: tx.staging)
-        try OutputOptions.commit(tx, kind: "broadcast", command: ["tanso", "broadcast"] + args, inputs: input.recorded)
+        try OutputOptions.commit(tx, kind: "broadcast", command: StoreCommand.redacted(["tanso", "broadcast"] + args), inputs: input.recorded)
         print(summary(result, seconds: Date().timeIntervalSince(start), output: a.string("output")!), terminator: "")
         return 0
     }
@@ -105,20 +107,17 @@ struct BroadcastInputs {
 
     init(_ a: ParsedArguments, extraPoints: [(lon: Double, lat: Double)] = []) throws {
         let enc = try TansoCLI.encoding(a)
-        var report = LoadReport()
-        register = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "assignment")
+        let records = try RegisterInputs(a, encoding: enc)
+        register = try records.assignments()!
         stations = register.filter { BroadcastPlan.services.contains($0.service) }
         guard let demPath = a.string("dem") else { throw UsageError(message: "missing --dem FILE (field strength over the terrain)", command: a.command) }
         dem = try ElevationModel(path: demPath)
-        var vr = LoadReport()
-        villages = try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &vr) } ?? []
-        TansoCLI.reportSkipped(vr, what: "village")
+        villages = try records.villages(required: false) ?? []
         let points = stations.map { ($0.longitude, $0.latitude) } + extraPoints
         if let area = try a.doubles("area", count: 4, meaning: "west,south,east,north in degrees") {
             study = CoverageStudy(west: area[0], south: area[1], east: area[2], north: area[3])
         } else {
-            guard !points.isEmpty else { throw InputError("\(a.string("assignments")!): no broadcast_fm or broadcast_tv assignments: give --area") }
+            guard !points.isEmpty else { throw InputError("\(records.sourceName("assignments")!): no broadcast_fm or broadcast_tv assignments: give --area") }
             study = CoverageStudy(
                 west: points.map(\.0).min()! - 0.1, south: points.map(\.1).min()! - 0.1, east: points.map(\.0).max()! + 0.1,
                 north: points.map(\.1).max()! + 0.1)
@@ -157,7 +156,8 @@ struct BroadcastInputs {
         settings.method = method
         settings.breachPct = try a.double("breach-pct", in: 0...100)!
         recorded = [
-            ("assignments", a.string("assignments")), ("dem", demPath), ("villages", a.string("villages")), ("criteria", a.string("criteria"))
+            ("assignments", a.string("assignments")), ("store", records.storePath), ("dem", demPath), ("villages", a.string("villages")),
+            ("criteria", a.string("criteria"))
         ]
     }
 }

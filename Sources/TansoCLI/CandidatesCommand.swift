@@ -11,7 +11,8 @@ import Terrain
 enum CandidatesCommand {
     static let options: [OptionSpec] = [
         .value("coverage", "DIR", "output folder of tanso coverage (the network as it is)", required: true),
-        .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)", required: true),
+        .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
+        RegisterInputs.dbOption(replacing: "--villages (and --transmitters)"),
         .value(
             "transmitters", "FILE", "the transmitters of the coverage run: existing towers and carriers [default: from DIR/study.json, else DIR/coverage.gpkg]"),
         .value("technologies", "TECHS", "a village is uncovered when none of these covers it (any operator)", default: "4G,5G"),
@@ -46,7 +47,7 @@ enum CandidatesCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso candidates --coverage DIR --villages FILE --output DIR [options]",
+        usage: "tanso candidates --coverage DIR (--villages FILE | --db DB) --output DIR [options]",
         summary: "Rank candidate sites by the uncovered population each would cover, greedily (shared towers first).",
         options: options,
         details: """
@@ -67,6 +68,7 @@ enum CandidatesCommand {
             Example:
               tanso candidates --coverage out/cov --villages data/villages.csv --operator Viettel \\
                                --technology 4G --frequency-mhz 700 --sites 15 --output out/where-next
+              tanso candidates --coverage out/cov --db out/register.gpkg --operator Viettel --output out/where-next-db
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -114,11 +116,9 @@ enum CandidatesCommand {
         let targetShare = try a.double("target-share", in: 0...1)
         let maxNew = try a.double("max-new-sites", in: 0...1_000_000).map { Int($0) }
 
-        var report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "village")
-        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(
-            a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"), encoding: enc)
+        let records = try RegisterInputs(a, encoding: enc)
+        let villages = try records.villages()!
+        let (layers, transmittersSource) = try ComplianceCommand.loadLayers(a.string("coverage")!, records: records)
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
@@ -133,8 +133,8 @@ enum CandidatesCommand {
 
         let output = try OutputOptions.value(a)
         let tx = try OutputOptions.open(
-            output, command: ["tanso", "candidates"] + args,
-            inputs: [a.string("coverage"), a.string("villages"), transmittersSource, a.string("dem")],
+            output, command: records.command(args),
+            inputs: [a.string("coverage"), a.string("villages"), records.storePath, transmittersSource, a.string("dem")],
             writes: ProductLayout.candidatesFixed)
         let start = Date()
         let status = try VillageCompliance.evaluate(villages, layers: layers, settings: settings)
@@ -173,8 +173,10 @@ enum CandidatesCommand {
             preferExisting: preferExisting)
         try writeProducts(picks, uncovered: uncovered, uncoveredPopulation: uncoveredPop, to: tx.staging)
         try OutputOptions.commit(
-            tx, kind: "candidates", command: ["tanso", "candidates"] + args,
-            inputs: [("villages", a.string("villages")), ("transmitters", transmittersSource), ("dem", a.string("dem"))])
+            tx, kind: "candidates", command: records.command(args),
+            inputs: [
+                ("villages", a.string("villages")), ("store", records.storePath), ("transmitters", transmittersSource), ("dem", a.string("dem"))
+            ])
         let seconds = Date().timeIntervalSince(start)
         var s =
             "Candidates: \(candidates.count) (\(existing) existing towers), \(picks.count) picked in \(String(format: "%.1f", seconds)) s; uncovered population \(uncoveredPop)\n"

@@ -14,7 +14,8 @@ enum ChannelsCommand {
         .value("height-m", "H", "antenna height above ground, m", required: true),
         .value("erp-dbw", "P", "effective radiated power (ERP, referred to a half-wave dipole), dBW; EIRP = ERP + 2.15 dB"),
         .value("eirp-dbw", "P", "instead of --erp-dbw: EIRP (referred to an isotropic antenna), dBW"),
-        .value("assignments", "FILE", "the register (CSV or any OGR source)", required: true),
+        .value("assignments", "FILE", "the register (CSV or any OGR source)"),
+        RegisterInputs.dbOption(replacing: "--assignments (and --villages)"),
         .value("dem", "FILE", "elevation raster: needed for broadcast_fm and broadcast_tv (field strength over the terrain)"),
         .value("villages", "FILE", "villages with population: the people served and taken"),
         .value("area", "W,S,E,N", "grid area in WGS84 degrees [default: the broadcast stations' and the proposal's extent + 0.1°, within the DEM]"),
@@ -37,7 +38,7 @@ enum ChannelsCommand {
 
     static let help = helpText(
         usage:
-            "tanso channels --service broadcast_fm|broadcast_tv|land_mobile --at LAT,LON --height-m H --erp-dbw P --assignments FILE [--dem FILE] [--villages FILE] --output DIR",
+            "tanso channels --service broadcast_fm|broadcast_tv|land_mobile --at LAT,LON --height-m H --erp-dbw P (--assignments FILE | --db DB) [--dem FILE] [--villages FILE] --output DIR",
         summary: "Find the channels a proposed station can use: every channel of the service's raster, both directions, ranked with the reasons.",
         options: options,
         details: """
@@ -91,18 +92,19 @@ enum ChannelsCommand {
         let tx: OutputTransaction
         if service == "land_mobile" {
             let enc = try TansoCLI.encoding(a)
-            var report = LoadReport()
-            let register = try AssignmentLoader.load(a.string("assignments")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-            TansoCLI.reportSkipped(report, what: "assignment")
-            recorded = [("assignments", a.string("assignments")), ("band plan", a.string("band-plan"))]
+            let records = try RegisterInputs(a, encoding: enc)
+            let register = try records.assignments()!
+            recorded = [("assignments", a.string("assignments")), ("store", records.storePath), ("band plan", a.string("band-plan"))]
             tx = try OutputOptions.open(
-                try OutputOptions.value(a), command: ["tanso", "channels"] + args, inputs: recorded.map(\.path), writes: ["channels.csv"])
+                try OutputOptions.value(a), command: StoreCommand.redacted(["tanso", "channels"] + args), inputs: recorded.map(\.path), writes: ["channels.csv"]
+            )
             verdicts = ChannelFinder.registerChecks(proposal, channels: channels, register: register, screening: ConflictScreening(settings: screeningSettings))
         } else {
             let input = try BroadcastInputs(a, extraPoints: [(at[1], at[0])])
             recorded = input.recorded + [("band plan", a.string("band-plan"))]
             tx = try OutputOptions.open(
-                try OutputOptions.value(a), command: ["tanso", "channels"] + args, inputs: recorded.map(\.path), writes: ["channels.csv"])
+                try OutputOptions.value(a), command: StoreCommand.redacted(["tanso", "channels"] + args), inputs: recorded.map(\.path), writes: ["channels.csv"]
+            )
             verdicts = ChannelFinder.registerChecks(
                 proposal, channels: channels, register: input.register, screening: ConflictScreening(settings: screeningSettings))
             let progress = TansoCLI.progressHandler("channels")
@@ -129,7 +131,7 @@ enum ChannelsCommand {
         }
         let ranked = ChannelFinder.rank(verdicts)
         try write(ranked, to: tx.staging)
-        try OutputOptions.commit(tx, kind: "channels", command: ["tanso", "channels"] + args, inputs: recorded)
+        try OutputOptions.commit(tx, kind: "channels", command: StoreCommand.redacted(["tanso", "channels"] + args), inputs: recorded)
         let free = ranked.filter { $0.conflicts.isEmpty }.count
         var s =
             "\(ranked.count) channels of \(service) at \(at[0]), \(at[1]) (\(String(format: "%.2f", power.erpKW * 1000)) W ERP, \(String(format: "%.1f", power.eirpDBm)) dBm EIRP): "

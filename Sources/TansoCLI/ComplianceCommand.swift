@@ -10,7 +10,8 @@ import Reports
 enum ComplianceCommand {
     static let options: [OptionSpec] = [
         .value("coverage", "DIR", "output folder of tanso coverage (services/signal_<operator>_<tech>.tif, best_server.tif, study.json)", required: true),
-        .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)", required: true),
+        .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
+        RegisterInputs.dbOption(replacing: "--villages (and --transmitters)"),
         .value("zones", "FILE", "zones: polygons with id, name, kind (industrial_park, high_tech_zone, …)"),
         .value("admin", "FILE", "district (or commune) polygons: any OGR polygon layer or a dvhcvn JSON file [default: the villages' district column]"),
         .value("admin-name-field", "NAME", "field holding the unit names in --admin [default: name, ten, NAME_2, … whichever exists]"),
@@ -34,12 +35,16 @@ enum ComplianceCommand {
         .value("evidence-radius-m", "M", "with --measurements: the radius around a village", default: "500"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "report and map title", default: "Coverage compliance"),
+        .flag(
+            "record",
+            "with --db: record the run in the register: its uncovered villages per technology as findings (opened when new, closed when covered again; tanso store diff lists them) and each commune's figures per technology (published_coverage)"
+        ),
         .flag("skip-invalid", "skip invalid village/zone rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
 
     static let help = helpText(
-        usage: "tanso compliance --coverage DIR --villages FILE --output DIR [--zones FILE] [--admin FILE] [--targets FILE] [options]",
+        usage: "tanso compliance --coverage DIR (--villages FILE | --db DB) --output DIR [--zones FILE] [--admin FILE] [--targets FILE] [options]",
         summary: "Figures per commune, district and province against the province's coverage targets, from a coverage run.",
         options: options,
         details: """
@@ -67,6 +72,8 @@ enum ComplianceCommand {
               tanso compliance --coverage out/cov --villages data/villages.csv --zones data/zones.geojson \\
                                --admin districts.geojson --targets data/targets.json --output out/compliance
               tanso compliance … --baseline out/compliance-2025 --output out/compliance-2026
+              tanso compliance --coverage out/cov --db out/register.gpkg --record --output out/compliance-db
+                (villages and transmitters from the register; the uncovered villages kept there, see tanso store diff)
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -75,16 +82,18 @@ enum ComplianceCommand {
         let enc = try TansoCLI.encoding(a)
         let settings = try settingsFrom(a, command: "compliance")
         let coverageDir = a.string("coverage")!
+        if a.flag("record") && a.string("db") == nil {
+            throw UsageError(message: "--record needs --db (the register to record the run in)", command: "compliance")
+        }
         let skip = a.flag("skip-invalid")
-        var report = LoadReport()
-        let villages = try VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "village")
+        let records = try RegisterInputs(a, encoding: enc)
+        let villages = try records.villages()!
         var zoneReport = LoadReport()
         let zones = try a.string("zones").map { try ZoneLoader.load($0, skipInvalid: skip, encoding: enc, report: &zoneReport) } ?? []
         TansoCLI.reportSkipped(zoneReport, what: "zone")
         let admin = try a.string("admin").map { try AdminLayer.load($0, nameField: a.string("admin-name-field")) }
         let targets = try a.string("targets").map { try TargetSet.load($0) } ?? TargetSet.plan
-        let (layers, transmittersSource) = try loadLayers(coverageDir, transmitters: a.string("transmitters"), skipInvalid: skip, encoding: enc)
+        let (layers, transmittersSource) = try loadLayers(coverageDir, records: records)
         if let baseline = a.string("baseline") {
             let record = try ProductFolder.verify(baseline)
             guard record.products.contains(where: { $0.path == ProductLayout.villagesCSV }) else {
@@ -101,10 +110,11 @@ enum ComplianceCommand {
         var evidence = EvidenceSettings()
         evidence.radiusM = try a.double("evidence-radius-m", in: 1...100_000) ?? 500
         let output = try OutputOptions.value(a)
+        let command = records.command(args)
         let tx = try OutputOptions.open(
-            output, command: ["tanso", "compliance"] + args,
+            output, command: command,
             inputs: [
-                coverageDir, a.string("villages"), a.string("zones"), a.string("admin"), a.string("targets"),
+                coverageDir, a.string("villages"), records.storePath, a.string("zones"), a.string("admin"), a.string("targets"),
                 transmittersSource, a.string("baseline"), a.string("measurements")
             ],
             writes: ProductLayout.complianceFixed + (measurements == nil ? [] : [EvidenceProducts.csv]))
@@ -117,7 +127,7 @@ enum ComplianceCommand {
         let changes = try a.string("baseline").map {
             try ComplianceAnalysis.changes(result, baselineVillagesCSV: URL(fileURLWithPath: $0).appendingPathComponent("villages.csv").path)
         }
-        var inputs: [(role: String, path: String)] = [("coverage", coverageDir), ("villages", a.string("villages")!)]
+        var inputs: [(role: String, path: String)] = [("coverage", coverageDir), ("villages", records.sourceName("villages")!)]
         if let z = a.string("zones") { inputs.append(("zones", z)) }
         if let ad = a.string("admin") { inputs.append(("admin", ad)) }
         inputs.append(("targets", a.string("targets") ?? "built-in plan"))
@@ -128,12 +138,15 @@ enum ComplianceCommand {
             result, layers: layers, admin: admin, changes: changes, to: tx.staging,
             title: a.string("title")!, inputs: inputs)
         try OutputOptions.commit(
-            tx, kind: "compliance", command: ["tanso", "compliance"] + args,
+            tx, kind: "compliance", command: command,
             inputs: [
-                ("villages", a.string("villages")), ("zones", a.string("zones")), ("admin", a.string("admin")),
+                ("villages", a.string("villages")), ("store", records.storePath), ("zones", a.string("zones")), ("admin", a.string("admin")),
                 ("targets", a.string("targets")), ("transmitters", transmittersSource), ("measurements", a.string("measurements"))
             ])
         print(summary(result, changes: changes, seconds: Date().timeIntervalSince(start)))
+        if a.flag("record"), let store = records.store {
+            print(try StoreRecording.recordCompliance(result, output: output, in: store, command: command))
+        }
         print("Products in \(output):")
         for f in list.files { print("  \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.what)") }
         return 0
@@ -157,11 +170,13 @@ enum ComplianceCommand {
     }
 
     /// The service rasters of a coverage folder (complete and unchanged: its record is verified first), with the
-    /// run's transmitters when they can be found.
-    static func loadLayers(_ dir: String, transmitters path: String?, skipInvalid: Bool, encoding: TextEncoding = .utf8) throws -> (ServiceLayers, String?) {
+    /// run's transmitters when they can be found (--transmitters, --db: the register's current ones, else the file
+    /// named in the folder's study.json).
+    static func loadLayers(_ dir: String, records: RegisterInputs) throws -> (ServiceLayers, String?) {
         try ProductFolder.verify(dir)
-        var source = path
-        if source == nil {
+        var source = records.a.string("transmitters")
+        var transmitters = try records.transmitters(required: false)
+        if transmitters == nil {
             let study = URL(fileURLWithPath: dir).appendingPathComponent("study.json").path
             if let record = try? RunRecord.read(study), let input = record.inputs.first(where: { $0.role == "transmitters" }),
                 FileManager.default.fileExists(atPath: input.path)
@@ -169,9 +184,11 @@ enum ComplianceCommand {
                 source = input.path
             }
         }
-        var report = LoadReport()
-        let transmitters = try source.map { try TransmitterLoader.load($0, skipInvalid: skipInvalid, encoding: encoding, report: &report) }
-        TansoCLI.reportSkipped(report, what: "transmitter")
+        if transmitters == nil, let source {
+            var report = LoadReport()
+            transmitters = try TransmitterLoader.load(source, skipInvalid: records.a.flag("skip-invalid"), encoding: records.encoding, report: &report)
+            TansoCLI.reportSkipped(report, what: "transmitter")
+        }
         var warnings: [String] = []
         let layers: ServiceLayers
         layers = try CoverageFolder.layers(directory: dir, transmitters: transmitters, warnings: &warnings)

@@ -11,7 +11,7 @@ import Terrain
 enum ConflictsCommand {
     static let options: [OptionSpec] = [
         .value("assignments", "FILE", "frequency assignments: CSV with latitude/longitude, or any OGR source (columns below)"),
-        .value("db", "DB", "instead of --assignments: the current assignments of a register (tanso store: a GeoPackage or PG:…)"),
+        RegisterInputs.dbOption(replacing: "--assignments"),
         .value("uls", "ZIP[,ZIP…]", "instead of --assignments: FCC ULS microwave daily files (l_mw_*.zip or folders of .dat), imported as fixed links"),
         .value(
             "band-plan", "FILE",
@@ -102,15 +102,8 @@ enum ConflictsCommand {
             if report.malformed.count > 10 { print("  … \(report.malformed.count - 10) more malformed rows") }
             assignments = list
             settings.bandPlan = nil
-        } else if let store = try StoreCommand.open(a) {
-            guard a.string("assignments") == nil else { throw UsageError(message: "give --assignments or --db, not both", command: "conflicts") }
-            assignments = try store.assignments()
-        } else if let path = a.string("assignments") {
-            var report = LoadReport()
-            assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-            TansoCLI.reportSkipped(report, what: "assignment")
         } else {
-            throw UsageError(message: "missing --assignments FILE (or --db DB, or --uls ZIP)", command: "conflicts")
+            assignments = try RegisterInputs(a, encoding: enc).assignments()!
         }
         if let plan = a.string("band-plan") {
             settings.bandPlan = plan.lowercased() == "none" ? nil : try AssignmentTables.loadBandPlan(plan)
@@ -144,18 +137,19 @@ enum ConflictsCommand {
         let store = try StoreCommand.open(a)
         if a.flag("record") && store == nil { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "conflicts") }
         let command = StoreCommand.redacted(["tanso", "conflicts"] + args)
-        let record: (([Conflict]) throws -> String)? =
-            a.flag("record") ? { try StoreCommand.record($0, assignments: assignments, in: store!, command: command) } : nil
-        let text = try execute(
-            assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
-            output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-            command: command, record: record,
-            inputs: [
+        let inputs: [(role: String, path: String?)] =
+            [
                 ("assignments", a.string("assignments")), ("store", StoreCommand.recordedPath(a)), ("band plan", a.string("band-plan")),
                 ("protection ratios", a.string("protection-ratios")), ("dem", a.string("dem")),
                 ("baseline", a.string("baseline"))
             ]
-                + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? []))
+            + (a.string("uls")?.split(separator: ",").map { ("uls", String($0)) } ?? [])
+        let record: (([Conflict]) throws -> String)? =
+            a.flag("record") ? { try StoreCommand.record($0, assignments: assignments, in: store!, command: command, inputs: inputs) } : nil
+        let text = try execute(
+            assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
+            output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
+            command: command, record: record, inputs: inputs)
         print(text, terminator: "")
         return 0
     }

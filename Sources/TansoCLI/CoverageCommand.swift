@@ -10,7 +10,7 @@ import Terrain
 enum CoverageCommand {
     static let options: [OptionSpec] = [
         .value("transmitters", "FILE", "transmitters (CSV with latitude/longitude, or any OGR source)", required: false),
-        .value("db", "DB", "instead of --transmitters (and --villages): the current records of a register (tanso store: a GeoPackage or PG:…)"),
+        RegisterInputs.dbOption(replacing: "--transmitters and --villages"),
         .value("villages", "FILE", "villages (points or polygons; CSV or any OGR source)"),
         .value(
             "antenna-dir", "DIR",
@@ -60,14 +60,18 @@ enum CoverageCommand {
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
         .flag(
             "record",
-            "with --db: record the run in the register (the best-signal raster by path) and publish the 4G/5G coverage of each commune's population (published_coverage, readable by tanso_public)"
+            "with --db: record the run in the register (who, when, inputs with SHA-256), keep its COG rasters (best signal, per service) beside the register, referenced by relative path and SHA-256, and publish the 4G/5G coverage of each commune's population (published_coverage, readable by tanso_public)"
+        ),
+        .value(
+            "rasters", "DIR",
+            "with --record: the folder where the register keeps run rasters (required for PostgreSQL) [default: beside a GeoPackage register, REGISTER.rasters/]"
         ),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
 
     static let help = helpText(
-        usage: "tanso coverage --transmitters FILE | --db DB --output DIR [options]",
+        usage: "tanso coverage (--transmitters FILE [--villages FILE] | --db DB) --output DIR [options]",
         summary: "Compute received power (dBm) of every transmitter on a grid and write coverage products.",
         options: options,
         details: """
@@ -92,20 +96,10 @@ enum CoverageCommand {
         let a = try ParsedArguments(command: "coverage", arguments: args, options: options)
         if a.helpRequested { print(help); return 0 }
         let enc = try TansoCLI.encoding(a)
-        var report = LoadReport()
-        let store = try StoreCommand.open(a)
-        guard (store == nil) != (a.string("transmitters") == nil) else {
-            throw UsageError(message: store == nil ? "missing --transmitters FILE (or --db DB)" : "give --transmitters or --db, not both", command: "coverage")
-        }
-        let transmitters =
-            try store?.transmitters()
-            ?? TransmitterLoader.load(a.string("transmitters")!, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "transmitter")
-        var villageReport = LoadReport()
-        let villages =
-            try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) }
-            ?? store?.villages() ?? []
-        TansoCLI.reportSkipped(villageReport, what: "village")
+        let records = try RegisterInputs(a, encoding: enc)
+        let store = records.store
+        let transmitters = try records.transmitters()!
+        let villages = try records.villages(required: false) ?? []
         let study = try buildStudy(a, transmitters: transmitters)
         // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
         let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)
@@ -162,7 +156,10 @@ enum CoverageCommand {
         print(result)
         if a.flag("record") {
             guard let store else { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "coverage") }
-            print(try StoreCommand.recordCoverage(output: try OutputOptions.value(a), in: store, command: StoreCommand.redacted(["tanso", "coverage"] + args)))
+            print(
+                try StoreCommand.recordCoverage(
+                    output: try OutputOptions.value(a), in: store, command: StoreCommand.redacted(["tanso", "coverage"] + args),
+                    rasterFolder: a.string("rasters")))
         }
         return 0
     }
@@ -395,7 +392,8 @@ enum CoverageCommand {
 enum VillagesCommand {
     static let options: [OptionSpec] = [
         .value("coverage", "FILE.tif", "single-band raster in dBm (any GDAL format and CRS)", required: true),
-        .value("villages", "FILE", "villages (CSV with latitude/longitude, or any OGR source)", required: true),
+        .value("villages", "FILE", "villages (CSV with latitude/longitude, or any OGR source)"),
+        RegisterInputs.dbOption(replacing: "--villages"),
         .value("threshold-dbm", "DBM", "a village is uncovered below this value", required: true),
         .value("output", "FILE.csv", "uncovered villages (CSV; .gpkg/.geojson/.kml write a layer instead)", required: true),
         .value("layer", "NAME", "layer of the village source (default: the first)"),
@@ -406,13 +404,17 @@ enum VillagesCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso villages --coverage FILE.tif --villages FILE --threshold-dbm X --output FILE.csv",
+        usage: "tanso villages --coverage FILE.tif (--villages FILE | --db DB) --threshold-dbm X --output FILE.csv",
         summary: "List the villages whose signal is below a threshold on a coverage raster.",
         options: options,
         details: """
             A village is uncovered when the raster value at its location is below the threshold, nodata, or outside the raster.
             The raster must be in dBm: its band's unit type is dBm (tanso's coverage rasters) or its description says
             dBm; any other raster (a DEM, a field strength in dBµV/m) is refused unless --unit dbm declares it.
+
+            Example:
+              tanso villages --coverage out/cov/best_signal_dbm.tif --villages data/villages.csv --threshold-dbm -95 --output out/uncovered.csv
+              tanso villages --coverage out/cov/best_signal_dbm.tif --db out/register.gpkg --threshold-dbm -95 --output out/uncovered.csv
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -420,13 +422,9 @@ enum VillagesCommand {
         if a.helpRequested { print(help); return 0 }
         let enc = try TansoCLI.encoding(a)
         let threshold = try a.double("threshold-dbm", in: -300...100)!
-        var report = LoadReport()
-        let villages = try VillageLoader.load(
-            a.string("villages")!, layer: a.string("layer"),
-            skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "village")
+        let villages = try RegisterInputs(a, encoding: enc).villages(layer: a.string("layer"))!
         let output = try OutputOptions.value(a)
-        try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), a.string("coverage")])
+        try OutputOptions.refuseOverwrite(file: output, inputs: [a.string("villages"), StoreCommand.recordedPath(a), a.string("coverage")])
         // A raster of a tanso output folder is read only when that folder is complete and unchanged.
         try ProductFolder.verifyIfRecorded(file: a.string("coverage")!)
         let raster = try RasterDataset(path: a.string("coverage")!)

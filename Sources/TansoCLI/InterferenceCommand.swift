@@ -13,7 +13,8 @@ enum InterferenceCommand {
         .value("victim", "LAT,LON", "the complainant's receiver, WGS 84 degrees", required: true),
         .value("frequency-mhz", "F", "centre of the victim's channel, MHz", required: true),
         .value("bandwidth-khz", "B", "the victim's channel bandwidth, kHz", required: true),
-        .value("assignments", "FILE", "the register: frequency assignments (CSV with latitude/longitude, or any OGR source)", required: true),
+        .value("assignments", "FILE", "the register: frequency assignments (CSV with latitude/longitude, or any OGR source)"),
+        RegisterInputs.dbOption(replacing: "--assignments"),
         .value("output", "DIR", "folder for candidates.csv, interference.gpkg and report.html", required: true),
         .value("rx-height-m", "M", "receive antenna height above ground", default: "10"),
         .value("rx-gain-dbi", "DBI", "receive antenna gain", default: "0"),
@@ -46,7 +47,7 @@ enum InterferenceCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso interference --victim LAT,LON --frequency-mhz F --bandwidth-khz B --assignments FILE [--dem FILE --model M] --output DIR",
+        usage: "tanso interference --victim LAT,LON --frequency-mhz F --bandwidth-khz B (--assignments FILE | --db DB) [--dem FILE --model M] --output DIR",
         summary:
             "Rank the register's stations by how likely they cause a complaint: co-/adjacent-channel, intermodulation, harmonics, spurious emissions, blocking.",
         options: options,
@@ -167,19 +168,18 @@ enum InterferenceCommand {
         let settings = try settings(a)
         let output = try OutputOptions.value(a)
         let terrain = try terrain(a, timePct: complaint.timePct)
-        var report = LoadReport()
-        let path = a.string("assignments")!
         let loadStart = Date()
-        let assignments = try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: try TansoCLI.encoding(a), report: &report)
-        TansoCLI.reportSkipped(report, what: "assignment")
+        let records = try RegisterInputs(a, encoding: try TansoCLI.encoding(a))
+        let assignments = try records.assignments()!
         print(String(format: "read %d assignments in %.2f s", assignments.count, Date().timeIntervalSince(loadStart)))
         let inputs: [(role: String, path: String?)] = [
-            ("assignments", path), ("dem", a.string("dem")), ("blocking", a.string("blocking")), ("protection ratios", a.string("protection-ratios"))
+            ("assignments", a.string("assignments")), ("store", records.storePath), ("dem", a.string("dem")), ("blocking", a.string("blocking")),
+            ("protection ratios", a.string("protection-ratios"))
         ]
         print(
             try execute(
                 complaint, assignments, settings: settings, terrain: terrain, output: output, title: a.string("title")!,
-                command: ["tanso", "interference"] + args, inputs: inputs),
+                command: records.command(args), inputs: inputs),
             terminator: "")
         return 0
     }

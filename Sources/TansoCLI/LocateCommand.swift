@@ -22,12 +22,13 @@ enum LocateCommand {
         .value("confidence", "P", "confidence of the region", default: "0.95"),
         .value("bearing-sigma-deg", "DEG", "standard deviation of bearings without bearing_sigma_deg", default: "10"),
         .value("assignments", "FILE", "the register: stations inside the region are listed as candidates in stations.csv"),
+        RegisterInputs.dbOption(replacing: "--assignments"),
         .flag("skip-invalid", "skip invalid measurement rows (each is reported) instead of stopping at the first"),
         TansoCLI.encodingOption
     ]
 
     static let help = helpText(
-        usage: "tanso locate --measurements FILE --frequency-mhz F [--dem FILE --model M] [--area W,S,E,N] [--assignments FILE] --output DIR",
+        usage: "tanso locate --measurements FILE --frequency-mhz F [--dem FILE --model M] [--area W,S,E,N] [--assignments FILE | --db DB] --output DIR",
         summary:
             "Locate an unknown emitter from levels measured along a drive (and direction-finder bearings): best estimate, EIRP, likelihood and 95 % region.",
         options: options,
@@ -113,11 +114,13 @@ enum LocateCommand {
         guard measurements.count >= 3 else {
             throw InputError("\(path): \(measurements.count) valid measurements; at least 3 are needed (the EIRP and two coordinates are unknown)")
         }
-        var registerReport = LoadReport()
-        let assignments = try a.string("assignments").map { try AssignmentLoader.load($0, encoding: enc, report: &registerReport) } ?? []
+        let records = try RegisterInputs(a, encoding: enc)
+        let assignments = try records.assignments(required: false) ?? []
         let box = area(givenBox, measurements)
-        let inputs: [(role: String, path: String?)] = [("measurements", path), ("dem", a.string("dem")), ("assignments", a.string("assignments"))]
-        let command = ["tanso", "locate"] + args
+        let inputs: [(role: String, path: String?)] = [
+            ("measurements", path), ("dem", a.string("dem")), ("assignments", a.string("assignments")), ("store", records.storePath)
+        ]
+        let command = records.command(args)
         let tx = try OutputOptions.open(output, command: command, inputs: inputs.map(\.path), writes: LocateProducts.files)
         let started = Date()
         let progress = TansoCLI.progressHandler("locate")

@@ -20,7 +20,8 @@ struct SurveyInputs {
 
     static let options: [OptionSpec] = [
         .value("measurements", "FILE", "measurements: the generic contract (CSV or any OGR points) or a G-NetTrack Pro export", required: true),
-        .value("transmitters", "FILE", "transmitters (CSV or any OGR source), with the ids the measurements name", required: true),
+        .value("transmitters", "FILE", "transmitters (CSV or any OGR source), with the ids the measurements name"),
+        RegisterInputs.dbOption(replacing: "--transmitters"),
         .value("dem", "FILE", "elevation raster (any GDAL format/CRS): terrain models and antenna angles"),
         .value("model", "M", "hata, or a terrain model of tanso pathloss: itm, p526, p1812, p452, p1546, ehata, …", default: "hata"),
         .value("set", "NAME=V,...", "model settings, as the optional columns of tanso pathloss (climate=1,time_pct=50)"),
@@ -62,10 +63,9 @@ struct SurveyInputs {
         TansoCLI.reportSkipped(report, what: "measurement")
         for n in set.notes { TansoCLI.printWarning("\(URL(fileURLWithPath: measurementsPath).lastPathComponent): \(n)") }
         guard !set.measurements.isEmpty else { throw InputError("\(measurementsPath): no measurements") }
-        var txReport = LoadReport()
-        let txPath = a.string("transmitters")!
-        let transmitters = try TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &txReport)
-        TansoCLI.reportSkipped(txReport, what: "transmitter")
+        let records = try RegisterInputs(a, encoding: enc)
+        let transmitters = try records.transmitters()!
+        let txPath = a.string("transmitters") ?? records.storePath ?? "transmitters"
         let study = try CoverageCommand.buildStudy(a, transmitters: transmitters)
         let raster = a.string("clutter-raster")
         if a.string("clutter-table") != nil && raster == nil {
@@ -73,13 +73,15 @@ struct SurveyInputs {
         }
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         let antennas = CoverageCommand.antennaLibrary(a.string("antenna-dir"), transmittersPath: txPath, transmitters: transmitters)
-        let txName = URL(fileURLWithPath: txPath).lastPathComponent
+        let txName = records.sourceName("transmitters")!
         try TansoCLI.checkPatterns(antennas, transmitters.map { ("\(txName): transmitter '\(InputText.echo($0.id))'", $0.antennaPattern) })
         let predictor = try PointPredictor(study: study, transmitters: transmitters, dem: dem, antennas: antennas)
         var options = ComparisonOptions()
         options.binWavelengths = try a.double("bin-wavelengths", in: 0...10_000) ?? 40
         options.cpichShareDB = try a.double("cpich-share-db", in: -30...0) ?? -10
-        var files: [(String, String)] = [("measurements", measurementsPath), ("transmitters", txPath)]
+        var files: [(String, String)] = [("measurements", measurementsPath)]
+        if let t = a.string("transmitters") { files.append(("transmitters", t)) }
+        if let s = records.storePath { files.append(("store", s)) }
         for role in ["dem", "clutter-raster", "clutter-table", "calibration"] {
             if let p = a.string(role) { files.append((role.replacingOccurrences(of: "-", with: "_"), p)) }
         }
@@ -120,7 +122,7 @@ enum MeasurementsCommand {
         ]
 
     static let help = helpText(
-        usage: "tanso measurements --measurements FILE --transmitters FILE [--dem FILE] [--model M] --output DIR",
+        usage: "tanso measurements --measurements FILE (--transmitters FILE | --db DB) [--dem FILE] [--model M] --output DIR",
         summary: "Compare drive-test measurements with the predictions of a model, per transmitter, technology, distance and clutter class.",
         options: options,
         details: SurveyInputs.inputHelp + """
@@ -144,13 +146,14 @@ enum MeasurementsCommand {
         let inputs = try SurveyInputs.load(a, command: "measurements")
         let output = try OutputOptions.value(a)
         let tx = try OutputOptions.open(
-            output, command: ["tanso", "measurements"] + args, inputs: inputs.files.map(\.path), writes: MeasurementProducts.fixed)
+            output, command: StoreCommand.redacted(["tanso", "measurements"] + args), inputs: inputs.files.map(\.path), writes: MeasurementProducts.fixed)
         let start = Date()
         let result = try inputs.compare()
         let list = try MeasurementProducts.write(
             result, measurements: inputs.measurements.measurements, transmitters: inputs.transmitters, title: a.string("title")!,
             model: inputs.study.model, inputs: try inputs.checksums(), to: tx.staging)
-        try OutputOptions.commit(tx, kind: "measurements", command: ["tanso", "measurements"] + args, inputs: inputs.files.map { ($0.role, $0.path) })
+        try OutputOptions.commit(
+            tx, kind: "measurements", command: StoreCommand.redacted(["tanso", "measurements"] + args), inputs: inputs.files.map { ($0.role, $0.path) })
         print(SurveyInputs.summary(result) + String(format: "(%.2f s)", Date().timeIntervalSince(start)))
         print("Products in \(output):")
         for f in list { print("  \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.what)") }
@@ -171,7 +174,7 @@ enum CalibrateCommand {
 
     static let help = helpText(
         usage:
-            "tanso calibrate --measurements FILE --transmitters FILE [--dem FILE] --model M [--fit-slope] [--fit-clutter --clutter-raster FILE] --output DIR",
+            "tanso calibrate --measurements FILE (--transmitters FILE | --db DB) [--dem FILE] --model M [--fit-slope] [--fit-clutter --clutter-raster FILE] --output DIR",
         summary: "Fit a model to measurements by least squares: an offset, optionally a slope against log-distance and a loss per clutter class.",
         options: options,
         details: SurveyInputs.inputHelp + """
@@ -213,13 +216,15 @@ enum CalibrateCommand {
         fit.holdoutEvery = Int(try a.double("holdout-every", in: 0...1000) ?? 5)
         let inputs = try SurveyInputs.load(a, command: "calibrate")
         let output = try OutputOptions.value(a)
-        let tx = try OutputOptions.open(output, command: ["tanso", "calibrate"] + args, inputs: inputs.files.map(\.path), writes: [CalibrationFile.name])
+        let tx = try OutputOptions.open(
+            output, command: StoreCommand.redacted(["tanso", "calibrate"] + args), inputs: inputs.files.map(\.path), writes: [CalibrationFile.name])
         let start = Date()
         let comparison = try inputs.compare()
         let result = try CalibrationFit.fit(MeasurementComparison.calibrationPoints(comparison), model: inputs.study.model, options: fit)
         let data = try CalibrationFile.encode(result, options: fit, inputs: try inputs.checksums())
         try data.write(to: URL(fileURLWithPath: tx.staging).appendingPathComponent(CalibrationFile.name))
-        try OutputOptions.commit(tx, kind: "calibrate", command: ["tanso", "calibrate"] + args, inputs: inputs.files.map { ($0.role, $0.path) })
+        try OutputOptions.commit(
+            tx, kind: "calibrate", command: StoreCommand.redacted(["tanso", "calibrate"] + args), inputs: inputs.files.map { ($0.role, $0.path) })
         print(SurveyInputs.summary(comparison) + summary(result) + String(format: "(%.2f s)", Date().timeIntervalSince(start)))
         print("Calibration in \((output as NSString).appendingPathComponent(CalibrationFile.name))")
         return 0

@@ -12,7 +12,8 @@ enum MonitorCommand {
     static let options: [OptionSpec] = [
         .value("emissions", "FILE", "emission list: one row per detected emission (CSV with latitude/longitude, or any OGR source; columns below)"),
         .value("sweeps", "FILE", "raw sweeps of a monitoring receiver (CSV, one row per sweep and bin; streamed): emissions detected, occupancy per channel"),
-        .value("assignments", "FILE", "frequency assignments, the register (as tanso conflicts)", required: true),
+        .value("assignments", "FILE", "frequency assignments, the register (as tanso conflicts)"),
+        RegisterInputs.dbOption(replacing: "--assignments"),
         .value("dem", "FILE", "elevation raster: predicted levels with --model over the terrain profile"),
         .value("model", "M", "with --dem: \(PathLossModelID.allCases.map(\.rawValue).joined(separator: ", "))", default: "itm"),
         .value("set", "NAME=V,...", "with --dem: model settings, as the optional columns of tanso pathloss"),
@@ -30,7 +31,7 @@ enum MonitorCommand {
     ]
 
     static let help = helpText(
-        usage: "tanso monitor (--emissions FILE | --sweeps FILE) --assignments FILE [--dem FILE --model M] [--baseline PREVIOUS] --output DIR",
+        usage: "tanso monitor (--emissions FILE | --sweeps FILE) (--assignments FILE | --db DB) [--dem FILE --model M] [--baseline PREVIOUS] --output DIR",
         summary:
             "Hold spectrum-monitoring data against the register: unlicensed, off-frequency, over-wide and over-level emissions, and assignments not heard.",
         options: options,
@@ -68,6 +69,7 @@ enum MonitorCommand {
 
             Examples:
               tanso monitor --emissions data/monitoring/emissions.csv --assignments data/assignments.csv --output out/monitor
+              tanso monitor --emissions data/monitoring/emissions.csv --db out/register.gpkg --output out/monitor-db
               tanso monitor --sweeps data/monitoring/sweeps.csv --assignments data/assignments.csv --output out/monitor-sweeps
               tanso monitor --emissions data/monitoring/emissions.csv --assignments data/assignments.csv --dem out/demo/dem.tif --model itm --baseline out/monitor/findings.csv --output out/monitor2
             """)
@@ -78,12 +80,10 @@ enum MonitorCommand {
         guard a.string("emissions") != nil || a.string("sweeps") != nil else {
             throw UsageError(message: "give --emissions FILE or --sweeps FILE (or both)", command: "monitor")
         }
-        guard let assignmentsPath = a.string("assignments") else { throw UsageError(message: "missing --assignments FILE", command: "monitor") }
         let enc = try TansoCLI.encoding(a)
         let skip = a.flag("skip-invalid")
-        var report = LoadReport()
-        let assignments = try AssignmentLoader.load(assignmentsPath, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "assignment")
+        let records = try RegisterInputs(a, encoding: enc)
+        let assignments = try records.assignments()!
         var settings = MonitoringSettings()
         if let s = a.string("settings") { try settings.apply(try MonitoringTables.loadSettings(s), source: s) }
         if let t = try a.double("threads", in: 1...1024) { settings.threads = Int(t) }
@@ -110,9 +110,10 @@ enum MonitorCommand {
         }
         let text = try execute(
             job, output: try OutputOptions.value(a), title: a.string("title")!, baseline: a.string("baseline"),
-            list: Int(try a.double("list", in: 0...1_000_000)!), command: ["tanso", "monitor"] + args,
+            list: Int(try a.double("list", in: 0...1_000_000)!), command: records.command(args),
             inputs: [
-                ("assignments", assignmentsPath), ("emissions", a.string("emissions")), ("sweeps", a.string("sweeps")), ("dem", a.string("dem")),
+                ("assignments", a.string("assignments")), ("store", records.storePath), ("emissions", a.string("emissions")), ("sweeps", a.string("sweeps")),
+                ("dem", a.string("dem")),
                 ("band plan", a.string("band-plan")), ("tolerances", a.string("tolerances")), ("settings", a.string("settings")),
                 ("calibration", a.string("calibration")), ("baseline", a.string("baseline"))
             ])

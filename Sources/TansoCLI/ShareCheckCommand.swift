@@ -11,11 +11,13 @@ import Propagation
 
 enum ShareCheckCommand {
     static let options: [OptionSpec] = [
-        .value("proposal", "FILE", "the proposal (JSON, schema below)", required: true),
+        .value(
+            "proposal", "FILE|ID", "the proposal (JSON, schema below); with --db also the id of a proposal in the register (tanso store import --proposals)",
+            required: true),
         .value("transmitters", "FILE", "existing transmitters (the data contract; site_id identifies towers)"),
         .value("assignments", "FILE", "the frequency register (assignments, as tanso conflicts)"),
         .value("villages", "FILE", "villages with population (points or polygons; CSV or any OGR source)"),
-        .value("db", "DB", "instead of the three files above: the current records of a register (tanso store: a GeoPackage or PG:…)"),
+        RegisterInputs.dbOption(replacing: "the three files above (and with --proposal ID, the proposal)"),
         .value("output", "DIR", "folder for report.html, result.json and map.png", required: true),
         .value("dem", "FILE", "elevation raster: terrain models, antenna angles and the map's hillshade"),
         .value(
@@ -98,6 +100,8 @@ enum ShareCheckCommand {
             Example:
               tanso share-check --proposal data/proposals/co_location_pass.json --transmitters data/transmitters.csv \\
                                 --assignments data/assignments.csv --villages data/villages.csv --output out/share
+              tanso store import --db out/register.gpkg --proposals data/proposals/co_location_pass.json --partial
+              tanso share-check --proposal P-2026-017 --db out/register.gpkg --output out/share-db
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -134,33 +138,14 @@ enum ShareCheckCommand {
         if let pr = a.string("protection-ratios") { s.conflicts.protection = try AssignmentTables.loadProtectionRatios(pr) }
         if let l = a.string("exposure-limits") { s.limits = try ExposureLimits.load(csv: l) }
 
-        let proposalPath = a.string("proposal")!
-        let proposal = try SharingProposal.load(path: proposalPath)
-        let skip = a.flag("skip-invalid")
-        var report = LoadReport()
-        var skipped: [String] = []
-        let store = try StoreCommand.open(a)
-        for name in ["transmitters", "assignments", "villages"] where (store == nil) == (a.string(name) == nil) {
-            throw UsageError(message: store == nil ? "missing --\(name) FILE (or --db DB)" : "give --db or --\(name), not both", command: cmd)
-        }
+        let records = try RegisterInputs(a, encoding: enc)
+        let store = records.store
+        let (proposal, proposalFile) = try StoreProposals.load(a.string("proposal")!, store: store)
+        let transmitters = try records.transmitters()!
+        let assignments = try records.assignments()!
+        let villages = try records.villages()!
+        let skipped = records.skipped.map(\.description)
         let txPath = a.string("transmitters") ?? StoreCommand.recordedPath(a) ?? "transmitters"
-        let transmitters = try store?.transmitters() ?? TransmitterLoader.load(txPath, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "transmitter")
-        skipped += report.skipped.map {
-            "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
-        }
-        report = LoadReport()
-        let assignments = try store?.assignments() ?? AssignmentLoader.load(a.string("assignments")!, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "assignment")
-        skipped += report.skipped.map {
-            "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
-        }
-        report = LoadReport()
-        let villages = try store?.villages() ?? VillageLoader.load(a.string("villages")!, skipInvalid: skip, encoding: enc, report: &report)
-        TansoCLI.reportSkipped(report, what: "village")
-        skipped += report.skipped.map {
-            "\(RecordError(source: URL(fileURLWithPath: $0.source).lastPathComponent, row: $0.row, column: $0.column, value: $0.value, expected: $0.expected))"
-        }
         let dem = try a.string("dem").map { try ElevationModel(path: $0) }
         if dem == nil && model != "hata" && !["cost231", "fspl", "38901-rma", "38901-uma", "38901-umi"].contains(model) {
             throw UsageError(message: "--model \(model) needs terrain: give --dem", command: cmd)
@@ -172,7 +157,7 @@ enum ShareCheckCommand {
         let antennas = CoverageCommand.antennaLibrary(
             a.string("antenna-dir"), transmittersPath: txPath,
             transmitters: transmitters + proposed)
-        let proposalName = URL(fileURLWithPath: proposalPath).lastPathComponent
+        let proposalName = proposalFile.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(store?.label ?? ""), proposal"
         let txName = store?.label ?? URL(fileURLWithPath: txPath).lastPathComponent
         try TansoCLI.checkPatterns(
             antennas,
@@ -183,7 +168,7 @@ enum ShareCheckCommand {
         let tx = try OutputOptions.open(
             out, command: StoreCommand.redacted(["tanso", cmd] + args),
             inputs: [
-                proposalPath, a.string("transmitters"), StoreCommand.recordedPath(a), a.string("assignments"), a.string("villages"), a.string("dem"),
+                proposalFile, a.string("transmitters"), StoreCommand.recordedPath(a), a.string("assignments"), a.string("villages"), a.string("dem"),
                 a.string("exposure-limits"), a.string("band-plan"), a.string("protection-ratios"), a.string("antenna-dir")
             ],
             writes: ProductLayout.shareCheckFixed)
@@ -194,7 +179,7 @@ enum ShareCheckCommand {
             skippedRows: skipped)
         var inputs: [(role: String, name: String, sha256: String)] = []
         for (role, path) in [
-            ("proposal", proposalPath), ("transmitters", a.string("transmitters")), ("assignments", a.string("assignments")),
+            ("proposal", proposalFile), ("transmitters", a.string("transmitters")), ("assignments", a.string("assignments")),
             ("villages", a.string("villages")), ("store", StoreCommand.recordedPath(a)), ("dem", a.string("dem")),
             ("exposure limits", a.string("exposure-limits")),
             ("band plan", a.string("band-plan")), ("protection ratios", a.string("protection-ratios"))
@@ -206,7 +191,7 @@ enum ShareCheckCommand {
         try OutputOptions.commit(
             tx, kind: "share-check", command: StoreCommand.redacted(["tanso", cmd] + args),
             inputs: [
-                ("proposal", proposalPath), ("transmitters", a.string("transmitters")), ("assignments", a.string("assignments")),
+                ("proposal", proposalFile), ("transmitters", a.string("transmitters")), ("assignments", a.string("assignments")),
                 ("villages", a.string("villages")), ("store", StoreCommand.recordedPath(a)), ("dem", a.string("dem")),
                 ("exposure limits", a.string("exposure-limits")),
                 ("band plan", a.string("band-plan")), ("protection ratios", a.string("protection-ratios"))

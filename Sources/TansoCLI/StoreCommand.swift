@@ -17,7 +17,8 @@ enum StoreCommand {
         file or a PostgreSQL/PostGIS database (same commands, same results; roles only on PostgreSQL).
 
         Usage: tanso store init   --db DB
-               tanso store import --db DB [--transmitters F] [--assignments F] [--villages F] [--as-of DATE] [--partial]
+               tanso store import --db DB [--transmitters F] [--assignments F] [--villages F] [--proposals F,…]
+                                  [--as-of DATE] [--partial]
                tanso store export --db DB --output DIR [--at DATE]
                tanso store diff   --db DB --from DATE --to DATE [--output DIR]
 
@@ -29,18 +30,26 @@ enum StoreCommand {
                    and re-opened, records absent from the file closed (unless --partial). Only what changed is
                    written. On PostgreSQL each new operator or licensee gets its role tanso_operator_<name>.
                    Connected as an operator's user, an import sees and changes that operator's rows only.
+                   --proposals: tower-sharing proposals (the JSON files of tanso share-check), each owned by its
+                   operator like its transmitters (an operator reads and writes only its own); tanso share-check
+                   --db DB --proposal ID reads one back.
           export   writes transmitters.csv, assignments.csv and villages.csv (the versions valid --at DATE, default
                    now) that tanso coverage, conflicts and the others read, with study.json.
           diff     lists the register changes between two dates: added, removed and modified records (field by
-                   field, old → new), and the conflicts recorded by tanso conflicts --db DB --record that are new or
-                   resolved; with --output, register_changes.csv.
+                   field, old → new), and the results of recorded runs that are new or resolved: conflicts (tanso
+                   conflicts --db DB --record) and uncovered villages per technology (tanso compliance --db DB
+                   --record), each date taking the findings open after the last run recorded before it; with
+                   --output, register_changes.csv.
 
         DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). The connection string never appears in messages or products:
         a PostgreSQL database is named by its dbname only.
 
-        Commands that read records take --db DB in place of record files (the current versions): tanso conflicts
-        --db DB (with --record: the run and its conflicts are kept as findings), tanso coverage --db DB,
-        tanso share-check --db DB.
+        Commands that read records take --db DB in place of record files (the current versions): coverage,
+        conflicts, compliance, candidates, share-check (its proposals too: --proposal ID), monitor, villages,
+        interference, locate, channels, broadcast, measurements, calibrate. With --record, conflicts keeps its
+        conflicts as findings, compliance its uncovered villages per technology and commune figures, coverage its
+        COG rasters (REGISTER.rasters/ beside a GeoPackage; --rasters DIR for PostgreSQL; relative paths and
+        SHA-256 in run_rasters) and commune figures; every recorded run notes who, when, command and inputs.
 
         Examples:
           tanso store init --db out/register.gpkg
@@ -96,6 +105,7 @@ enum StoreCommand {
             .value("transmitters", "FILE", "transmitters (any OGR source, data/README.md)"),
             .value("assignments", "FILE", "frequency assignments (any OGR source)"),
             .value("villages", "FILE", "villages (any OGR source)"),
+            .value("proposals", "F,…", "tower-sharing proposals: JSON files of tanso share-check, comma-separated"),
             .value("as-of", "DATE", "when the imported state became valid [default: now]"),
             .flag("partial", "keep the current records absent from the files (default: they are closed)"),
             .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
@@ -117,8 +127,13 @@ enum StoreCommand {
         if let f = a.string("villages") {
             batches.append((.villages, try VillageLoader.load(f, skipInvalid: skip, encoding: enc, report: &report).map(StoreRecords.row)))
         }
+        if let list = a.string("proposals") {
+            batches.append((.proposals, try StoreProposals.rows(list.split(separator: ",").map { String($0) })))
+        }
         TansoCLI.reportSkipped(report, what: "record")
-        guard !batches.isEmpty else { throw UsageError(message: "nothing to import: give --transmitters, --assignments and/or --villages", command: "store") }
+        guard !batches.isEmpty else {
+            throw UsageError(message: "nothing to import: give --transmitters, --assignments, --villages and/or --proposals", command: "store")
+        }
         let store = try Store(a.string("db")!)
         for (table, rows) in batches {
             let summary = try store.importRows(table, rows: rows, asOf: asOf, partial: a.flag("partial"))
@@ -163,11 +178,16 @@ enum StoreCommand {
         let from = try date(a, "from")!, to = try date(a, "to")!
         guard from <= to else { throw UsageError(message: "--from \(from) is after --to \(to)", command: "store") }
         let store = try Store(a.string("db")!)
-        let changes = try store.diff(from: from, to: to) + store.resultChanges(from: from, to: to)
+        let conflicts = try store.resultChanges(kind: "conflicts", from: from, to: to)
+        let uncovered = try store.resultChanges(kind: "compliance", from: from, to: to)
+        let changes = try store.diff(from: from, to: to) + conflicts + uncovered
         let count = { (k: RegisterChange.Kind) in Set(changes.filter { $0.kind == k }.map { "\($0.table) \($0.id)" }).count }
+        let results = { (name: String, c: [RegisterChange]) in
+            c.isEmpty ? "" : "; \(name): \(c.filter { $0.kind == .new }.count) new, \(c.filter { $0.kind == .resolved }.count) resolved"
+        }
         print(
             "register changes from \(from) to \(to): \(count(.added)) added, \(count(.removed)) removed, \(count(.modified)) modified"
-                + (changes.contains { $0.table == "findings" } ? "; conflicts: \(count(.new)) new, \(count(.resolved)) resolved" : ""))
+                + results("conflicts", conflicts) + results("uncovered villages", uncovered))
         for c in changes { print("  " + c.description) }
         if let output = a.string("output") {
             let command = redacted(["tanso", "store"] + all)
@@ -192,7 +212,9 @@ enum StoreCommand {
     }
 
     /// Records a conflicts run in the register (`tanso conflicts --db DB --record`); returns the line printed.
-    static func record(_ conflicts: [Conflict], assignments: [Assignment], in store: Store, command: [String]) throws -> String {
+    static func record(
+        _ conflicts: [Conflict], assignments: [Assignment], in store: Store, command: [String], inputs: [(role: String, path: String?)]
+    ) throws -> String {
         var licensee: [String: String] = [:]
         for x in assignments { licensee[x.id] = x.licensee }
         let findings = conflicts.map { c in
@@ -200,13 +222,13 @@ enum StoreCommand {
                 kind: c.kind.rawValue, subject: [c.aID, c.bID, c.cID].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / "),
                 operatorName: licensee[c.aID], severity: c.severity.rawValue, detail: c.explanation)
         }
-        let r = try store.recordRun(kind: "conflicts", command: command, findings: findings, at: StoreTime.now)
+        let r = try store.recordRun(kind: "conflicts", command: command, inputs: try StoreRecording.inputsJSON(inputs), findings: findings, at: StoreTime.now)
         return "recorded in \(store.label): \(r.new) new, \(r.resolved) resolved, \(r.unchanged) still open\n"
     }
 
     /// Publishes a coverage run's village figures per commune (`tanso coverage --db DB --record`): population, and
     /// population of the villages covered in 4G or 5G (villages.csv, column covered_4g_5g). Returns the line printed.
-    static func recordCoverage(output: String, in store: Store, command: [String]) throws -> String {
+    static func recordCoverage(output: String, in store: Store, command: [String], rasterFolder: String?) throws -> String {
         let path = (output as NSString).appendingPathComponent("villages.csv")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw InputError("--record publishes the villages' figures: the run wrote no villages.csv (give villages, and --products with villages)")
@@ -231,9 +253,17 @@ enum StoreCommand {
             return CoverageFigure(
                 district: e.district, commune: e.commune, operatorName: "all", technology: "4G/5G", population: e.population, coveredPopulation: e.covered)
         }
-        let raster = (output as NSString).appendingPathComponent("best_signal_dbm.tif")
-        try store.recordCoverage(command: command, raster: raster, figures: figures, at: StoreTime.now)
-        return "recorded in \(store.label): the run and the coverage of \(figures.count) communes (published_coverage)"
+        let at = StoreTime.now
+        let kept = try StoreRecording.keepRasters(of: output, for: store, in: rasterFolder, at: at)
+        do {
+            try store.recordCoverage(
+                command: command, inputs: try StoreRecording.inputsJSON(folder: output), rasters: kept.rasters, figures: figures, at: at)
+        } catch {
+            try? FileManager.default.removeItem(atPath: kept.folder)
+            throw error
+        }
+        return
+            "recorded in \(store.label): the run, its \(kept.rasters.count) COG rasters (in \(kept.reference)) and the coverage of \(figures.count) communes (published_coverage)"
     }
 
     /// The `--db` file recorded with its SHA-256 in study.json: a GeoPackage; a PostgreSQL database is not a file

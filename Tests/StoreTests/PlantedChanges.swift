@@ -91,6 +91,19 @@ func runTanso(_ args: [String]) throws -> (code: Int32, out: String, err: String
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
 
+/// A new GeoPackage register `dir`/register.gpkg with the sample records of data/ (valid from 2026-01-01), made
+/// by the CLI as a user makes it; returns its path and the import's output.
+func importedRegister(_ dir: URL) throws -> (db: String, out: String) {
+    let db = dir.appendingPathComponent("register.gpkg").path
+    XCTAssertEqual(try runTanso(["store", "init", "--db", db]).code, 0)
+    let imp = try runTanso([
+        "store", "import", "--db", db, "--transmitters", "data/transmitters.csv", "--assignments", "data/assignments.csv",
+        "--villages", "data/villages.csv", "--as-of", "2026-01-01"
+    ])
+    XCTAssertEqual(imp.code, 0, imp.err)
+    return (db, imp.out)
+}
+
 /// A fresh folder under out/ for a test's files (emptied first: the last run's files stay until the next run).
 func scratchFolder(_ name: String) throws -> URL {
     let url = PlantedChanges.root.appendingPathComponent("out/store-tests/\(name)")

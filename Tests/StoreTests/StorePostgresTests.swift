@@ -180,7 +180,8 @@ final class StorePostgresTests: XCTestCase {
         let r = try runTanso(["conflicts", "--db", db, "--record", "--output", try scratchFolder("pg-record").appendingPathComponent("c").path])
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertTrue(r.out.contains("recorded in PostgreSQL database tanso: 7 new, 0 resolved, 0 still open"), r.out)
-        let all = try connect("u_regulator").query("SELECT kind, subject_id, operator FROM findings WHERE valid_to IS NULL")
+        let all = try connect("u_regulator").query(
+            "SELECT kind, subject_id, operator FROM findings WHERE valid_to IS NULL AND run_id IN (SELECT run_id FROM runs WHERE kind = 'conflicts')")
         XCTAssertEqual(all.count, 7)
         XCTAssertEqual(all.first { $0["kind"] == "co_channel" }?["operator"], "Đài truyền thanh Long Khánh")
         // None of the seven is about a Viettel assignment: Viettel sees none of them.
@@ -194,18 +195,22 @@ final class StorePostgresTests: XCTestCase {
         let dir = try scratchFolder("pg-coverage")
         let r = try runTanso([
             "coverage", "--db", db, "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500", "--products", "villages",
-            "--record", "--output", dir.appendingPathComponent("cov").path
+            "--record", "--rasters", dir.appendingPathComponent("rasters").path, "--output", dir.appendingPathComponent("cov").path
         ])
         XCTAssertEqual(r.code, 0, r.err)
+        // The raster is kept in --rasters and referenced relative to it.
+        let kept = try XCTUnwrap(try connect("u_regulator").rasters().first)
+        XCTAssertTrue(kept.path.hasPrefix("coverage-"), kept.path)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rasters/\(kept.path)").path))
         let expected = try StoreFindingsTests.communeTotals(dir.appendingPathComponent("cov/villages.csv"))
         let got = try XCTUnwrap(
             try connect("u_public").query(
-                "SELECT count(*) AS n, sum(population)::bigint AS p, sum(covered_population)::bigint AS c FROM published_coverage"
+                "SELECT count(*) AS n, sum(population)::bigint AS p, sum(covered_population)::bigint AS c FROM published_coverage WHERE as_of = (SELECT max(as_of) FROM published_coverage)"
             ).first)
         XCTAssertEqual([got["n"], got["p"], got["c"]], ["\(expected.communes)", "\(expected.population)", "\(expected.covered)"])
         // The run itself (command, raster path) is the regulator's.
         XCTAssertThrowsError(try connect("u_public").query("SELECT * FROM runs"))
-        XCTAssertEqual(try connect("u_regulator").query("SELECT kind FROM runs WHERE kind = 'coverage'").count, 1)
+        XCTAssertFalse(try connect("u_regulator").query("SELECT kind FROM runs WHERE kind = 'coverage'").isEmpty)
     }
 
     func testThePublicRoleCannotReadTheRegister() throws {
@@ -253,6 +258,102 @@ final class StorePostgresTests: XCTestCase {
                 + PlantedChanges.expectedJanuaryToFebruary.map { "  \($0)\n" }.joined())
     }
 
+    // MARK: Proposals and --db on PostgreSQL
+
+    /// MobiFone's (P-2026-017) and VinaPhone's proposals from data/proposals, and one of Viettel's, imported by
+    /// the database's owner (who gives new operators their roles).
+    func importProposals(_ dir: URL) throws {
+        let text = try String(contentsOfFile: PlantedChanges.data("proposals/co_location_pass.json"), encoding: .utf8)
+        let viettel = dir.appendingPathComponent("viettel.json").path
+        try text.replacingOccurrences(of: "MobiFone", with: "Viettel").replacingOccurrences(of: "P-2026-017", with: "P-VT-1")
+            .write(toFile: viettel, atomically: true, encoding: .utf8)
+        let files = ["data/proposals/co_location_pass.json", "data/proposals/co_location_interferes.json", viettel].joined(separator: ",")
+        let r = try runTanso(["store", "import", "--db", try XCTUnwrap(Self.server), "--proposals", files, "--partial"])
+        XCTAssertEqual(r.code, 0, r.err)
+    }
+
+    func testAnOperatorReadsAndWritesOnlyItsOwnProposals() throws {
+        let dir = try scratchFolder("pg-proposals")
+        try importProposals(dir)
+        XCTAssertEqual(Set(try connect("u_regulator").proposals().compactMap { $0["operator"] }), ["MobiFone", "VinaPhone", "Viettel"])
+        XCTAssertEqual(try connect("u_mobifone").proposals().compactMap { $0["id"] }, ["P-2026-017"])
+        XCTAssertEqual(try connect("u_viettel").proposals().compactMap { $0["id"] }, ["P-VT-1"])
+        XCTAssertEqual(values(try connect("u_viettel").query("SELECT operator FROM proposals"), "operator"), ["Viettel"])
+        XCTAssertThrowsError(try connect("u_public").proposals(), "the public role reads no proposal")
+        // Viettel cannot read MobiFone's proposal through share-check, nor write one in MobiFone's name.
+        let viettelDB = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_viettel")
+        let read = try runTanso(["share-check", "--db", viettelDB, "--proposal", "P-2026-017", "--output", dir.appendingPathComponent("x").path])
+        XCTAssertEqual(read.code, 1)
+        XCTAssertTrue(read.err.contains("no proposal 'P-2026-017'"), read.err)
+        let write = try runTanso(["store", "import", "--db", viettelDB, "--proposals", "data/proposals/co_location_pass.json", "--partial"])
+        XCTAssertEqual(write.code, 1)
+        XCTAssertTrue(write.err.contains("row-level security"), write.err)
+        XCTAssertThrowsError(
+            try connect("u_viettel").execute(
+                "INSERT INTO proposals (id, operator, kind, details, valid_from) VALUES ('X', 'MobiFone', 'new_tower', '{}', '2027-01-01T00:00:00Z')"))
+        XCTAssertThrowsError(try connect("u_viettel").execute("UPDATE proposals SET operator = 'MobiFone' WHERE operator = 'Viettel'"))
+    }
+
+    func testShareCheckReadsAProposalFromPostgreSQLAsFromItsFile() throws {
+        let dir = try scratchFolder("pg-share-check")
+        try importProposals(dir)
+        let db = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_regulator")
+        let a = try runTanso(["share-check", "--db", db, "--proposal", "P-2026-017", "--output", dir.appendingPathComponent("id").path])
+        let b = try runTanso([
+            "share-check", "--db", db, "--proposal", "data/proposals/co_location_pass.json", "--output", dir.appendingPathComponent("file").path
+        ])
+        XCTAssertEqual(a.code, 0, a.err)
+        XCTAssertEqual(b.code, 0, b.err)
+        func result(_ folder: String) throws -> NSDictionary {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("\(folder)/result.json")))
+            return try XCTUnwrap(json as? [String: Any]).filter { $0.key != "inputs" } as NSDictionary
+        }
+        XCTAssertEqual(try result("id"), try result("file"))
+        XCTAssertEqual(try result("id")["verdict"] as? String, "pass")
+    }
+
+    func testMonitorReadsThePostgreSQLRegisterAsItsExport() throws {
+        let dir = try scratchFolder("pg-monitor")
+        let db = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_regulator")
+        let export = try runTanso(["store", "export", "--db", db, "--output", dir.appendingPathComponent("export").path])
+        XCTAssertEqual(export.code, 0, export.err)
+        let common = ["monitor", "--emissions", "data/monitoring/emissions.csv"]
+        let a = try runTanso(common + ["--db", db, "--output", dir.appendingPathComponent("db").path])
+        let b = try runTanso(
+            common + ["--assignments", dir.appendingPathComponent("export/assignments.csv").path, "--output", dir.appendingPathComponent("files").path])
+        XCTAssertEqual(a.code, 0, a.err)
+        XCTAssertEqual(b.code, 0, b.err)
+        let findings = try String(contentsOf: dir.appendingPathComponent("db/findings.csv"), encoding: .utf8)
+        XCTAssertGreaterThan(findings.split(separator: "\n").count, 1)
+        XCTAssertEqual(findings, try String(contentsOf: dir.appendingPathComponent("files/findings.csv"), encoding: .utf8))
+    }
+
+    func testComplianceRecordsTheSameUncoveredVillagesAsOnGeoPackage() throws {
+        let dir = try scratchFolder("pg-compliance")
+        let gpkgPath = dir.appendingPathComponent("register.gpkg").path
+        let gpkg = try Store(gpkgPath, create: true)
+        try gpkg.initialize()
+        try PlantedChanges.apply(to: gpkg)
+        let cov = dir.appendingPathComponent("cov").path
+        let c = try runTanso(["coverage", "--db", gpkgPath, "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "500", "--output", cov])
+        XCTAssertEqual(c.code, 0, c.err)
+        let pg = try XCTUnwrap(Self.server).replacingOccurrences(of: "user=postgres", with: "user=u_regulator")
+        for (name, db) in [("pg", pg), ("gpkg", gpkgPath)] {
+            let r = try runTanso(["compliance", "--coverage", cov, "--db", db, "--record", "--output", dir.appendingPathComponent(name).path])
+            XCTAssertEqual(r.code, 0, r.err)
+        }
+        XCTAssertEqual(
+            try String(contentsOf: dir.appendingPathComponent("pg/villages.csv"), encoding: .utf8),
+            try String(contentsOf: dir.appendingPathComponent("gpkg/villages.csv"), encoding: .utf8))
+        let sql =
+            "SELECT kind, subject_id, detail FROM findings WHERE valid_to IS NULL AND run_id IN (SELECT run_id FROM runs WHERE kind = 'compliance') ORDER BY kind, subject_id"
+        let onPG = try connect("u_regulator").query(sql), onGPKG = try Store(gpkgPath).query(sql)
+        XCTAssertGreaterThan(onPG.count, 1000)
+        XCTAssertEqual(onPG, onGPKG)
+        // The regulator's findings about villages are no operator's: an operator sees none of them.
+        XCTAssertEqual(try connect("u_viettel").query("SELECT finding_id FROM findings WHERE kind LIKE 'uncovered_%'").count, 0)
+    }
+
     // MARK: Secrets
 
     func testConnectionStringsAndPasswordsNeverAppearInOutputs() throws {
@@ -265,6 +366,11 @@ final class StorePostgresTests: XCTestCase {
             try runTanso(["store", "export", "--db", db, "--output", dir.appendingPathComponent("export").path]),
             try runTanso(["conflicts", "--db", db, "--output", dir.appendingPathComponent("conflicts").path]),
             try runTanso(["store", "diff", "--db=\(db)", "--from", "2026-01-01", "--to", "2026-03-01", "--output", dir.appendingPathComponent("diff").path]),
+            try runTanso(["monitor", "--emissions", "data/monitoring/emissions.csv", "--db", db, "--output", dir.appendingPathComponent("monitor").path]),
+            try runTanso([
+                "coverage", "--db", db, "--area", "106.80,10.90,106.90,11.00", "--model", "hata", "--resolution-m", "1000", "--record", "--rasters",
+                dir.appendingPathComponent("rasters").path, "--output", dir.appendingPathComponent("cov").path
+            ]),
             // Failures: a database that does not exist, a role that may not read.
             try runTanso([
                 "conflicts", "--db", db.replacingOccurrences(of: "dbname=tanso", with: "dbname=nothere"), "--output", dir.appendingPathComponent("x").path
@@ -273,10 +379,12 @@ final class StorePostgresTests: XCTestCase {
                 "store", "export", "--db", db.replacingOccurrences(of: "u_regulator", with: "u_public"), "--output", dir.appendingPathComponent("y").path
             ])
         ]
-        XCTAssertEqual(runs.map(\.code), [0, 0, 0, 1, 1], runs.map(\.err).joined(separator: "\n"))
-        XCTAssertTrue(runs[3].err.contains("PostgreSQL database nothere"), runs[3].err)
-        XCTAssertTrue(runs[4].err.contains("permission denied"), runs[4].err)
+        XCTAssertEqual(runs.map(\.code), [0, 0, 0, 0, 0, 1, 1], runs.map(\.err).joined(separator: "\n"))
+        XCTAssertTrue(runs[5].err.contains("PostgreSQL database nothere"), runs[5].err)
+        XCTAssertTrue(runs[6].err.contains("permission denied"), runs[6].err)
         var texts = runs.flatMap { [$0.out, $0.err] }
+        // What --record wrote into the register: the run's command and inputs.
+        for r in try connect("u_regulator").query("SELECT command, inputs, who FROM runs") { texts += [r["command"] ?? "", r["inputs"] ?? "", r["who"] ?? ""] }
         let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         XCTAssertGreaterThan(files.count, 6)
         for f in files { if let d = try? Data(contentsOf: f) { texts.append(String(decoding: d, as: UTF8.self)) } }
