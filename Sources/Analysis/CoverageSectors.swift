@@ -107,7 +107,7 @@ extension CoverageEngine {
     }
 
     /// Services (operator × technology) in a fixed, sorted order.
-    static func serviceKeys(_ transmitters: [Transmitter]) -> [ServiceKey] {
+    public static func serviceKeys(_ transmitters: [Transmitter]) -> [ServiceKey] {
         Array(Set(transmitters.map { ServiceKey($0.operatorName, $0.technology) })).sorted()
     }
 
