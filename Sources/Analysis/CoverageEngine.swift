@@ -221,6 +221,8 @@ public enum CoverageEngine {
     ) throws -> Sweep {
         let start = Date(), study = plan.study
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
+        // A DEM served by a block cache (`ElevationModel.open`) gives the study its window.
+        let dem = try dem.map { $0.blocks == nil ? $0 : try $0.window(terrainWindow(study: study, transmitters: transmitters)) }
         if plan.model.needsTerrain && dem == nil {
             throw StudyError(
                 plan.model == .lineOfSight

@@ -84,16 +84,6 @@ public final class RasterBandWriter: @unchecked Sendable {
         return ds
     }
 
-    /// Bounds GDAL's block cache (process-wide) to `megabytes` when it is larger, so that the band stores of a
-    /// large grid do not sit in memory (GDAL's default is 5 % of the machine's memory). Returns the previous size.
-    @discardableResult
-    public static func boundBlockCache(megabytes: Int) -> Int64 {
-        GDALEnvironment.ensure()
-        let previous = GDALGetCacheMax64()
-        if previous > Int64(megabytes) << 20 { GDALSetCacheMax64(Int64(megabytes) << 20) }
-        return previous
-    }
-
     /// Drops the band store without writing the product.
     public func discard() {
         if let ds = scratch { try? ds.close() }

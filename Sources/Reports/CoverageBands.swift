@@ -32,7 +32,7 @@ public final class CoverageBandWriter {
             for k in keys where needed[.service(k)] == nil { needed[.service(k)] = scratch(.service(k), "service-\(k)") }
         }
         if selection.has(.villages), needed[.bestServer] == nil { needed[.bestServer] = scratch(.bestServer, "best-server") }
-        RasterBandWriter.boundBlockCache(megabytes: 64)
+        GDALEnvironment.boundBlockCache(megabytes: 64)
         for (layer, r) in needed {
             stores[layer] = try RasterBandWriter(
                 path: directory + "/" + r.name, width: spec.width, height: spec.height, geoTransform: spec.geoTransform,

@@ -119,7 +119,7 @@ enum CandidatesCommand {
         TansoCLI.reportSkipped(report, what: "village")
         let (layers, transmittersSource) = try ComplianceCommand.loadLayers(
             a.string("coverage")!, transmitters: a.string("transmitters"), skipInvalid: a.flag("skip-invalid"), encoding: enc)
-        let dem = try a.string("dem").map { try ElevationModel(path: $0) }
+        let dem = try a.string("dem").map { try ElevationModel.open(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
             throw UsageError(
