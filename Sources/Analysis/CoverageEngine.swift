@@ -238,7 +238,8 @@ public enum CoverageEngine {
             throw StudyError("receiver loss per cell: \(r.count) values for a grid of \(spec.cellCount) cells")
         }
         let profileID: PathLossModelID? = if case .profile(let id) = plan.model { id } else { nil }
-        var cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || profileID == .p1812 || profileID == .p452)
+        let coordinates = profileID == .p1812 || profileID == .p452
+        var cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || coordinates, keepLonLat: coordinates)
         let keys = serviceKeys(transmitters)
         let sectors = try sectorSetups(
             plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,

@@ -66,7 +66,9 @@ struct CellGeometry: Sendable {
     /// No positions (a run's geometry once its strategy holds what it needs).
     init() {}
 
-    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool) throws {
+    /// `keepLonLat`: hold the WGS 84 positions after the DEM's are derived (P.1812 and P.452 take the terminals'
+    /// coordinates; other models do not, and a large grid saves 16 bytes a cell).
+    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool, keepLonLat: Bool = true) throws {
         let n = spec.cellCount
         guard needsLonLat else { return }
         lon.reserveCapacity(n); lat.reserveCapacity(n)
@@ -76,6 +78,7 @@ struct CellGeometry: Sendable {
         try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &lon, ys: &lat)
         guard let dem else { return }
         demCol = lon; demRow = lat
+        if !keepLonLat { lon = []; lat = [] }
         if !dem.isGeographic {
             try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &demCol, ys: &demRow)
         }
