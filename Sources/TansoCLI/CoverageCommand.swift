@@ -90,6 +90,12 @@ enum CoverageCommand {
             services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
             transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
             summary.txt.
+
+            Large grids are computed and written by bands of rows (--band-rows; memory: a band of each layer, not the
+            whole grid), with the same products byte for byte; e.g. the whole sample province at 30 m:
+              tanso coverage --transmitters data/transmitters.csv --dem dem1.tif --model itm --max-radius-km 10 \
+                --resolution-m 30 --band-rows 512 --output out/province30
+            A --shard run writes its partial result from the whole grid.
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
