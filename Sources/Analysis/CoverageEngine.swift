@@ -178,15 +178,51 @@ public enum CoverageEngine {
     }
 
     /// Runs a validated study: the cells' positions, the sectors' set-up, then the loss field of the study's
-    /// strategy through the compositor.
+    /// strategy through the compositor, as one band (the whole grid) held in the result.
     public static func run(
         validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
         antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
         receiverLossDB: [Float]? = nil,
         progress: ProgressHandler? = nil
     ) throws -> CoverageResult {
+        var whole: CoverageBand? = nil
+        let run = try sweep(
+            validated: plan, transmitters: transmitters, dem: dem, antennas: antennas, sectorAntenna: sectorAntenna,
+            receiverLossDB: receiverLossDB, bandRows: Int.max, progress: progress
+        ) { whole = $0 }
+        let band = whole!
+        return CoverageResult(
+            spec: run.spec, transmitters: transmitters, bestSignalDBm: band.best, bestServer: band.server,
+            serverCount: band.count, serviceDBm: band.serviceLayers(run.keys), groundM: run.groundM,
+            study: run.study, seconds: run.seconds, diagnostics: run.diagnostics)
+    }
+
+    /// What a swept run leaves besides its bands.
+    public struct Sweep: Sendable {
+        public let spec: GridSpec
+        /// The services of the bands' layers, in their order.
+        public let keys: [ServiceKey]
+        /// Ground elevation at cell centres (m), when a DEM was given.
+        public let groundM: [Float]?
+        public let study: CoverageStudy
+        /// The engine's time, s.
+        public let seconds: Double
+        public let diagnostics: Diagnostics
+    }
+
+    /// Runs a validated study band by band: `sink` receives the composites of `bandRows` grid rows at a time, top
+    /// to bottom, so that a caller can write each band and let it go (memory: a few bands, the cells' positions and
+    /// the loss windows of the sectors that reach the current band). The bands equal the rows of `run`'s result.
+    public static func sweep(
+        validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+        receiverLossDB: [Float]? = nil, bandRows: Int,
+        progress: ProgressHandler? = nil, sink: (CoverageBand) throws -> Void
+    ) throws -> Sweep {
         let start = Date(), study = plan.study
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
+        // A DEM served by a block cache (`ElevationModel.open`) gives the study its window.
+        let dem = try dem.map { $0.blocks == nil ? $0 : try $0.window(terrainWindow(study: study, transmitters: transmitters)) }
         if plan.model.needsTerrain && dem == nil {
             throw StudyError(
                 plan.model == .lineOfSight
@@ -202,7 +238,8 @@ public enum CoverageEngine {
             throw StudyError("receiver loss per cell: \(r.count) values for a grid of \(spec.cellCount) cells")
         }
         let profileID: PathLossModelID? = if case .profile(let id) = plan.model { id } else { nil }
-        let cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || profileID == .p1812 || profileID == .p452)
+        let coordinates = profileID == .p1812 || profileID == .p452
+        var cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || coordinates, keepLonLat: coordinates)
         let keys = serviceKeys(transmitters)
         let sectors = try sectorSetups(
             plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,
@@ -214,25 +251,23 @@ public enum CoverageEngine {
             context.calibrationOffsetDB = Float(cal.offsetDB)
             context.calibrationSlopeDB = Float(cal.slopeDBPerDecade)
         }
-        var composite = Composite(cells: spec.cellCount, services: keys.count)
         let diagnostics = DiagnosticsBox()
-        try composite.withLayers(floorDBm: context.floorDBm) { layers in
-            func through<F: LossField>(_ field: F) throws {
-                try CoverageEngine.composite(
-                    field, sectors: sectors, context: context, layers: layers,
-                    diagnostics: diagnostics, progress: progress)
-            }
-            switch try strategy(plan, spec: spec, dem: dem, cells: cells) {
-            case .hata(let f): try through(f)
-            case .lineOfSight(let f): try through(f)
-            case .radial(let f): try through(f)
-            case .exact(let f): try through(f)
-            }
+        func through<F: LossField>(_ field: F) throws {
+            try CoverageEngine.sweep(
+                field, sectors: sectors, context: context, services: keys.count, bandRows: min(bandRows, spec.height),
+                diagnostics: diagnostics, progress: progress, sink: sink)
         }
-        return CoverageResult(
-            spec: spec, transmitters: transmitters, bestSignalDBm: composite.best, bestServer: composite.server,
-            serverCount: composite.count, serviceDBm: composite.serviceLayers(keys), groundM: cells.ground,
-            study: study, seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+        let chosen = try strategy(plan, spec: spec, dem: dem, cells: cells)
+        let ground = cells.ground
+        cells = CellGeometry() // the positions are the strategy's now (or nobody's)
+        switch chosen {
+        case .hata(let f): try through(f)
+        case .lineOfSight(let f): try through(f)
+        case .radial(let f): try through(f)
+        case .exact(let f): try through(f)
+        }
+        return Sweep(
+            spec: spec, keys: keys, groundM: ground, study: study, seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
     }
 
     /// The loss field of a run.

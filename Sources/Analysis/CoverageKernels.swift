@@ -24,7 +24,14 @@ extension CoverageEngine {
         func gridDistanceM(dx: Double, dy: Double) -> Double { Double(kernelDistanceKm(dx: dx, dy: dy)) * 1000 }
 
         func lossWindow(for s: SectorSetup, members: Int, key: Int, diagnostics: DiagnosticsBox) throws -> [Float] {
-            let shape = WindowShape(s), geo = spec.geoTransform, cols = shape.cols
+            loss(for: s, shape: WindowShape(s))
+        }
+
+        /// Each row on its own (a distance and Hata per cell): a band sweep computes only its rows.
+        func lossRows(for s: SectorSetup, rows: ClosedRange<Int>) -> [Float]? { loss(for: s, shape: WindowShape(s, rows: rows)) }
+
+        private func loss(for s: SectorSetup, shape: WindowShape) -> [Float] {
+            let geo = spec.geoTransform, cols = shape.cols
             guard let hata = s.hata else { preconditionFailure("Hata kernel without a Hata set-up") }
             var window = [Float](repeating: .infinity, count: shape.count)
             window.withUnsafeMutableBufferPointer { w in

@@ -24,6 +24,14 @@ protocol LossField: Sendable {
     /// receives nothing (beyond the radius, hidden, no terrain, rejected by the model). `members` is the number
     /// of sectors that share it (diagnostics count per transmitter); `key` orders the diagnostics.
     func lossWindow(for s: CoverageEngine.SectorSetup, members: Int, key: Int, diagnostics: DiagnosticsBox) throws -> [Float]
+    /// Path loss at the sector's window restricted to `rows` (`WindowShape(s, rows:)`), when the field computes
+    /// each row on its own, so that a band sweep recomputes it per band instead of keeping the whole window; nil
+    /// (the default): the field computes whole windows only.
+    func lossRows(for s: CoverageEngine.SectorSetup, rows: ClosedRange<Int>) -> [Float]?
+}
+
+extension LossField {
+    func lossRows(for s: CoverageEngine.SectorSetup, rows: ClosedRange<Int>) -> [Float]? { nil }
 }
 
 /// The rows and columns of a sector's window, and its bands of rows for parallel work.
@@ -31,6 +39,10 @@ struct WindowShape {
     let rowMin: Int, rowMax: Int, colMin: Int, colMax: Int
     static let bandRows = 8
     init(_ s: CoverageEngine.SectorSetup) { rowMin = s.rowMin; rowMax = s.rowMax; colMin = s.colMin; colMax = s.colMax }
+    /// The sector's window restricted to `rows` (within its own rows).
+    init(_ s: CoverageEngine.SectorSetup, rows: ClosedRange<Int>) {
+        rowMin = rows.lowerBound; rowMax = rows.upperBound; colMin = s.colMin; colMax = s.colMax
+    }
     var rows: Int { rowMax - rowMin + 1 }
     var cols: Int { colMax - colMin + 1 }
     var count: Int { rows * cols }
@@ -51,7 +63,12 @@ struct CellGeometry: Sendable {
     var demCol: [Double] = [], demRow: [Double] = []
     var ground: [Float]? = nil
 
-    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool) throws {
+    /// No positions (a run's geometry once its strategy holds what it needs).
+    init() {}
+
+    /// `keepLonLat`: hold the WGS 84 positions after the DEM's are derived (P.1812 and P.452 take the terminals'
+    /// coordinates; other models do not, and a large grid saves 16 bytes a cell).
+    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool, keepLonLat: Bool = true) throws {
         let n = spec.cellCount
         guard needsLonLat else { return }
         lon.reserveCapacity(n); lat.reserveCapacity(n)
@@ -61,6 +78,7 @@ struct CellGeometry: Sendable {
         try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &lon, ys: &lat)
         guard let dem else { return }
         demCol = lon; demRow = lat
+        if !keepLonLat { lon = []; lat = [] }
         if !dem.isGeographic {
             try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &demCol, ys: &demRow)
         }
@@ -124,24 +142,33 @@ struct DepositContext: Sendable {
     }
 }
 
-/// The composite layers of a run, owned as arrays; `withLayers` lends them as flat buffers to the pipeline.
-struct Composite {
-    var best: [Float], server: [Int32], count: [UInt16], service: [Float]
-    let cells: Int
+/// A band of rows of the composite layers (rows `rowStart ..< rowStart + rows` of the grid, row-major): best
+/// signal, best server, server count and the best signal per service (in the order of the run's service keys).
+/// A run that is not swept by bands has one band, the whole grid.
+public struct CoverageBand: Sendable {
+    public let rowStart: Int, rows: Int, width: Int
+    public internal(set) var best: [Float], server: [Int32], count: [UInt16]
+    /// The service layers one after another, `cells` values each.
+    public internal(set) var service: [Float]
+    public var cells: Int { rows * width }
 
-    init(cells n: Int, services: Int) {
-        cells = n
+    init(rowStart: Int, rows: Int, width: Int, services: Int) {
+        self.rowStart = rowStart; self.rows = rows; self.width = width
+        let n = rows * width
         best = [Float](repeating: CoverageResult.nodata, count: n)
         server = [Int32](repeating: -1, count: n)
         count = [UInt16](repeating: 0, count: n)
         service = [Float](repeating: CoverageResult.nodata, count: n * services)
     }
 
+    /// The band of the `i`-th service layer.
+    public func serviceLayer(_ i: Int) -> ArraySlice<Float> { service[(i * cells)..<((i + 1) * cells)] }
+
     mutating func withLayers<R>(floorDBm: Float, _ body: (CompositeLayers) throws -> R) rethrows -> R {
-        let n = cells
+        let n = cells, offset = rowStart * width
         return try withMutableBuffers(&best, &server, &count) { b, s, c in
             try service.withUnsafeMutableBufferPointer { v in
-                try body(CompositeLayers(best: b, server: s, count: c, service: v, cells: n, floorDBm: floorDBm))
+                try body(CompositeLayers(best: b, server: s, count: c, service: v, cells: n, cellOffset: offset, floorDBm: floorDBm))
             }
         }
     }
@@ -149,24 +176,27 @@ struct Composite {
     /// The service layers by key, in the order of `keys`.
     func serviceLayers(_ keys: [ServiceKey]) -> [ServiceKey: [Float]] {
         var out: [ServiceKey: [Float]] = [:]
-        for (i, k) in keys.enumerated() { out[k] = Array(service[(i * cells)..<((i + 1) * cells)]) }
+        for (i, k) in keys.enumerated() { out[k] = Array(serviceLayer(i)) }
         return out
     }
 }
 
-/// The composites as flat buffers; each cell is written by one thread at a time. `@unchecked` on purpose: raw
-/// buffers shared by the workers without a lock (their cells are disjoint).
+/// The composites of a band as flat buffers; each cell is written by one thread at a time. `@unchecked` on
+/// purpose: raw buffers shared by the workers without a lock (their cells are disjoint).
 struct CompositeLayers: @unchecked Sendable {
     let best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>
     let count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>
     let cells: Int
+    /// The grid index of the band's first cell.
+    let cellOffset: Int
     let floorDBm: Float
 
-    /// Adds one transmitter's received power at a cell: best signal and server (ties to the lower transmitter
-    /// index, as `tanso merge` does), server count at the sector's threshold, best per service.
+    /// Adds one transmitter's received power at a cell (grid index): best signal and server (ties to the lower
+    /// transmitter index, as `tanso merge` does), server count at the sector's threshold, best per service.
     @inline(__always)
-    func deposit(_ p: Float, sector s: CoverageEngine.SectorSetup, index si: Int, cell idx: Int) {
+    func deposit(_ p: Float, sector s: CoverageEngine.SectorSetup, index si: Int, cell gridIdx: Int) {
         if p < floorDBm { return }
+        let idx = gridIdx - cellOffset
         if p > best[idx] || (p == best[idx] && Int32(si) < server[idx]) { best[idx] = p; server[idx] = Int32(si) }
         if p >= s.threshold { count[idx] &+= 1 }
         let sIdx = s.serviceIndex * cells + idx
@@ -175,21 +205,43 @@ struct CompositeLayers: @unchecked Sendable {
 }
 
 extension CoverageEngine {
-    /// The pipeline: each group of sectors that share a field gets its loss window from the field, then each
-    /// member deposits its received power. Progress is the share of window rows done.
-    static func composite<F: LossField>(
-        _ field: F, sectors: [SectorSetup], context: DepositContext, layers: CompositeLayers,
-        diagnostics: DiagnosticsBox, progress: ProgressHandler?
+    /// The pipeline, swept by bands of `bandRows` grid rows: for each band, each group of sectors that share a
+    /// field and reach the band deposits its received power there, then `sink` takes the band. A field that
+    /// computes rows on their own (`lossRows`) computes only the band's rows; another computes a group's whole
+    /// window once, at the first band it reaches, and keeps it until its last band (the per-transmitter state
+    /// reused across bands). Deposits are order-free, so the bands hold what one whole-grid band would.
+    /// Progress is the share of window rows done.
+    static func sweep<F: LossField>(
+        _ field: F, sectors: [SectorSetup], context: DepositContext, services: Int, bandRows: Int,
+        diagnostics: DiagnosticsBox, progress: ProgressHandler?, sink: (CoverageBand) throws -> Void
     ) throws {
         let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
         let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
+        let width = context.spec.width, height = context.spec.height
         var rowsDone = 0
-        for members in groups {
-            let s = sectors[members[0]]
-            let window = try field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics)
-            depositWindow(window, field: field, members: members, sectors: sectors, context: context, layers: layers)
-            rowsDone += WindowShape(s).rows * members.count
-            progress?(Double(rowsDone) / Double(totalRows))
+        var kept: [Int: [Float]] = [:]
+        for r0 in stride(from: 0, to: height, by: max(1, bandRows)) {
+            let r1 = min(height, r0 + max(1, bandRows)) - 1
+            var band = CoverageBand(rowStart: r0, rows: r1 - r0 + 1, width: width, services: services)
+            try band.withLayers(floorDBm: context.floorDBm) { layers in
+                for (g, members) in groups.enumerated() {
+                    let s = sectors[members[0]], whole = WindowShape(s)
+                    guard whole.rowMin <= r1, whole.rowMax >= r0 else { continue }
+                    let rows = max(r0, whole.rowMin)...min(r1, whole.rowMax)
+                    if let part = field.lossRows(for: s, rows: rows) {
+                        depositWindow(
+                            part, shape: WindowShape(s, rows: rows), rows: rows, field: field, members: members, sectors: sectors, context: context,
+                            layers: layers)
+                    } else {
+                        let window = try kept[g] ?? field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics)
+                        depositWindow(window, shape: whole, rows: rows, field: field, members: members, sectors: sectors, context: context, layers: layers)
+                        kept[g] = whole.rowMax > r1 ? window : nil
+                    }
+                    rowsDone += rows.count * members.count
+                    progress?(Double(rowsDone) / Double(totalRows))
+                }
+            }
+            try sink(band)
         }
     }
 
@@ -205,18 +257,20 @@ extension CoverageEngine {
         return groups
     }
 
-    /// Received power of each member over the window: the common loss, the member's own antenna gain and
-    /// clutter loss, the cell's extra loss. In parallel over bands of rows.
+    /// Received power of each member over `rows` of the window (of shape `shape`): the common loss, the member's
+    /// own antenna gain and clutter loss, the cell's extra loss. In parallel over bands of rows.
     static func depositWindow<F: LossField>(
-        _ window: [Float], field: F, members: [Int], sectors: [SectorSetup],
+        _ window: [Float], shape: WindowShape, rows: ClosedRange<Int>, field: F, members: [Int], sectors: [SectorSetup],
         context c: DepositContext, layers: CompositeLayers
     ) {
-        let s = sectors[members[0]], shape = WindowShape(s)
+        let s = sectors[members[0]]
         let geo = c.spec.geoTransform, width = c.spec.width
+        let parts = (rows.count + WindowShape.bandRows - 1) / WindowShape.bandRows
         window.withUnsafeBufferPointer { w in
             let loss = UnsafeSendable(w)
-            DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
-                for row in shape.rows(ofBand: band) {
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let first = rows.lowerBound + part * WindowShape.bandRows
+                for row in first...min(rows.upperBound, first + WindowShape.bandRows - 1) {
                     let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
                     for col in shape.colMin...shape.colMax {
                         let cellLoss = loss.value[shape.index(row: row, col: col)]

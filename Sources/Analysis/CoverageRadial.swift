@@ -261,7 +261,7 @@ extension CoverageEngine {
             }
             profile.spacingM = dM / Double(points)
             var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: field.rxHeightM)
-            link.coordinates = (s.lat, s.lon, field.cells.lat[idx], field.cells.lon[idx])
+            if !field.cells.lon.isEmpty { link.coordinates = (s.lat, s.lon, field.cells.lat[idx], field.cells.lon[idx]) }
             local.profilesComputed += 1
             do {
                 return Float(try field.model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB)

@@ -107,7 +107,7 @@ extension CoverageEngine {
     }
 
     /// Services (operator × technology) in a fixed, sorted order.
-    static func serviceKeys(_ transmitters: [Transmitter]) -> [ServiceKey] {
+    public static func serviceKeys(_ transmitters: [Transmitter]) -> [ServiceKey] {
         Array(Set(transmitters.map { ServiceKey($0.operatorName, $0.technology) })).sorted()
     }
 
@@ -187,7 +187,7 @@ extension CoverageEngine {
             throw StudyError("transmitter \(tx.id): its position cannot be placed in the DEM's CRS")
         }
         let px = dem.geoTransform.pixel(x: d.x, y: d.y)
-        let h = dem.sampler.sample(col: px.col, row: px.row)
+        let h = dem.sample(col: px.col, row: px.row)
         guard !h.isNaN else {
             throw StudyError("transmitter \(tx.id) at (\(tx.latitude), \(tx.longitude)) has no elevation in \(dem.path) (outside the DEM or nodata)")
         }

@@ -31,31 +31,41 @@ public enum VillageAnalysis {
     public static let targetTechnologies: Set<Technology> = [.lte, .nr]
 
     public static func evaluate(_ result: CoverageResult, villages: [Village]) throws -> [VillageStatus] {
-        let t = try CoordinateTransform(from: "EPSG:4326", to: result.spec.crs)
-        let thresholds = result.study.thresholds
+        try evaluate(result.layers, villages: villages)
+    }
+
+    /// Each village's signal per service, covered services, best signal and server, reading one layer at a time.
+    public static func evaluate(_ layers: CoverageLayers, villages: [Village]) throws -> [VillageStatus] {
+        let spec = layers.spec
+        let t = try CoordinateTransform(from: "EPSG:4326", to: spec.crs)
+        let thresholds = layers.study.thresholds
         var xs = villages.map(\.longitude), ys = villages.map(\.latitude)
         t.transform(xs: &xs, ys: &ys)
-        let keys = result.serviceDBm.keys.sorted()
-        return villages.enumerated().map { i, v in
-            let px = result.spec.geoTransform.pixel(x: xs[i], y: ys[i])
+        // The cell of each village (nil outside the grid).
+        let cells: [Int?] = villages.indices.map { i in
+            let px = spec.geoTransform.pixel(x: xs[i], y: ys[i])
             let c = Int(floor(px.col)), r = Int(floor(px.row))
-            let inside = xs[i].isFinite && c >= 0 && r >= 0 && c < result.spec.width && r < result.spec.height
-            var signal: [ServiceKey: Float] = [:], covered: Set<ServiceKey> = []
-            var best: Float? = nil, server: String? = nil
-            if inside {
-                let idx = r * result.spec.width + c
-                for k in keys {
-                    let val = result.serviceDBm[k]![idx]
-                    guard val != CoverageResult.nodata else { continue }
-                    signal[k] = val
-                    if Double(val) >= thresholds.threshold(for: k.technology) { covered.insert(k) }
-                }
-                let b = result.bestSignalDBm[idx]
-                if b != CoverageResult.nodata { best = b }
-                let s = result.bestServer[idx]
-                if s >= 0 { server = result.transmitters[Int(s)].id }
+            let inside = xs[i].isFinite && c >= 0 && r >= 0 && c < spec.width && r < spec.height
+            return inside ? r * spec.width + c : nil
+        }
+        func sampled(_ layer: CoverageLayers.Layer) throws -> [Float?] {
+            let values = try layers.values(layer)
+            return cells.map { $0.map { values[$0] } }
+        }
+        var signal = [[ServiceKey: Float]](repeating: [:], count: villages.count)
+        var covered = [Set<ServiceKey>](repeating: [], count: villages.count)
+        for k in layers.keys {
+            for (i, v) in try sampled(.service(k)).enumerated() {
+                guard let val = v, val != CoverageResult.nodata else { continue }
+                signal[i][k] = val
+                if Double(val) >= thresholds.threshold(for: k.technology) { covered[i].insert(k) }
             }
-            return VillageStatus(village: v, signalDBm: signal, coveredBy: covered, bestDBm: best, bestServerID: server)
+        }
+        let best = try sampled(.bestSignal), server = try sampled(.bestServer)
+        return villages.enumerated().map { i, v in
+            let b = best[i].flatMap { $0 == CoverageResult.nodata ? nil : $0 }
+            let s = server[i].flatMap { $0 >= 0 ? layers.transmitters[Int($0)].id : nil }
+            return VillageStatus(village: v, signalDBm: signal[i], coveredBy: covered[i], bestDBm: b, bestServerID: s)
         }
     }
 

@@ -161,6 +161,15 @@ final class CStringList {
 /// Writing a product atomically (habit 9): the caller writes to `temporaryPath` in the destination folder,
 /// then `commit()` renames it into place. If the product is never committed, `deinit` removes the
 /// temporary file, so a failed run leaves nothing half-written.
+extension GDALEnvironment {
+    /// Bounds GDAL's block cache (process-wide) to `megabytes` when it is larger, so that large rasters written or
+    /// read a window at a time do not stay in memory (GDAL's default is 5 % of the machine's memory).
+    public static func boundBlockCache(megabytes: Int) {
+        ensure()
+        if GDALGetCacheMax64() > Int64(megabytes) << 20 { GDALSetCacheMax64(Int64(megabytes) << 20) }
+    }
+}
+
 public final class AtomicOutput {
     public let finalPath: String
     public let temporaryPath: String

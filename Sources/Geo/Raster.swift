@@ -207,9 +207,19 @@ extension RasterGrid {
         unit: String? = nil, metadata: [String: String] = [:], overviews: Bool = true
     ) throws {
         GDALEnvironment.ensure()
-        let out = try AtomicOutput(path: path)
-        let unitType = unit ?? (description?.contains("(dBm)") == true ? "dBm" : nil)
+        let unitType = RasterGrid.unitType(unit, description: description)
         let mem = try makeMemoryDataset(bands: [(values, nodata, description)], metadata: metadata, unit: unitType)
+        try RasterGrid.copy(mem, to: path, format: format, overviews: overviews)
+    }
+
+    /// The unit written with a band: the given one, else dBm when the description says "(dBm)".
+    static func unitType(_ unit: String?, description: String?) -> String? {
+        unit ?? (description?.contains("(dBm)") == true ? "dBm" : nil)
+    }
+
+    /// Writes `source` as a product file (COG or tiled GeoTIFF, DEFLATE), atomically.
+    static func copy(_ source: OwnedDataset, to path: String, format: RasterFormat, overviews: Bool) throws {
+        let out = try AtomicOutput(path: path)
         let driverName = format == .cog ? "COG" : "GTiff"
         guard let driver = GDALGetDriverByName(driverName) else {
             throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
@@ -219,7 +229,7 @@ extension RasterGrid {
                 ? ["COMPRESS=DEFLATE", "PREDICTOR=YES", overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE"]
                 : ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"])
         let ds = try OwnedDataset.copy(
-            mem, driver: driver, to: out.temporaryPath, options: options,
+            source, driver: driver, to: out.temporaryPath, options: options,
             operation: "write raster", reportedPath: path)
         try ds.close(operation: "write raster", path: path)
         try out.commit()
@@ -234,22 +244,10 @@ extension RasterGrid {
         let mem = try OwnedDataset.memoryRaster(
             width: width, height: height, bands: bands.count, type: GDT_Float32,
             operation: "create in-memory raster")
-        var gt = geoTransform.coefficients
-        try GDALEnvironment.check(GDALSetGeoTransform(mem.raw, &gt), "georeference in-memory raster")
-        if !crs.isEmpty {
-            let wkt = try SpatialReference.wkt(of: crs)
-            try GDALEnvironment.check(GDALSetProjection(mem.raw, wkt), "set CRS of in-memory raster", kind: .projection)
-        }
-        for (k, v) in metadata {
-            try GDALEnvironment.check(GDALSetMetadataItem(mem.raw, k, v, nil), "set metadata item '\(k)'")
-        }
+        try RasterGrid.describe(
+            mem, geoTransform: geoTransform, crs: crs, bands: bands.map { ($0.nodata, $0.description) }, metadata: metadata, unit: unit)
         for (i, band) in bands.enumerated() {
             let b = try mem.band(i + 1, operation: "fill in-memory raster")
-            if let nd = band.nodata {
-                try GDALEnvironment.check(GDALSetRasterNoDataValue(b, Double(nd)), "set nodata of band \(i + 1)")
-            }
-            if let d = band.description { GDALSetDescription(b, d) }
-            if let unit { try GDALEnvironment.check(GDALSetRasterUnitType(b, unit), "set unit of band \(i + 1)") }
             var vals = band.values
             let err = vals.withUnsafeMutableBytes { buf in
                 GDALRasterIO(
@@ -263,9 +261,33 @@ extension RasterGrid {
 }
 
 extension RasterGrid {
+    /// Georeferences a new dataset and sets its metadata and each band's nodata, description and unit.
+    static func describe(
+        _ ds: OwnedDataset, geoTransform: GeoTransform, crs: String, bands: [(nodata: Float?, description: String?)],
+        metadata: [String: String], unit: String?
+    ) throws {
+        var gt = geoTransform.coefficients
+        try GDALEnvironment.check(GDALSetGeoTransform(ds.raw, &gt), "georeference raster")
+        if !crs.isEmpty {
+            let wkt = try SpatialReference.wkt(of: crs)
+            try GDALEnvironment.check(GDALSetProjection(ds.raw, wkt), "set CRS of raster", kind: .projection)
+        }
+        for (k, v) in metadata {
+            try GDALEnvironment.check(GDALSetMetadataItem(ds.raw, k, v, nil), "set metadata item '\(k)'")
+        }
+        for (i, band) in bands.enumerated() {
+            let b = try ds.band(i + 1, operation: "describe raster")
+            if let nd = band.nodata {
+                try GDALEnvironment.check(GDALSetRasterNoDataValue(b, Double(nd)), "set nodata of band \(i + 1)")
+            }
+            if let d = band.description { GDALSetDescription(b, d) }
+            if let unit { try GDALEnvironment.check(GDALSetRasterUnitType(b, unit), "set unit of band \(i + 1)") }
+        }
+    }
+
     /// A product holds numbers or the band's nodata value, never NaN or infinity (which readers take for data, or
     /// drop without a word): the first non-finite cell stops the write, named by band, row and column.
-    static func checkFinite(_ values: [Float], width: Int, band: Int) throws {
+    static func checkFinite(_ values: [Float], width: Int, band: Int, firstRow: Int = 0) throws {
         // A vectorisable scan first (no branch per cell); the slow search only when something is wrong.
         var allFinite = true
         values.withUnsafeBufferPointer { buf in
@@ -276,7 +298,7 @@ extension RasterGrid {
         guard !allFinite, let i = values.firstIndex(where: { !$0.isFinite }) else { return }
         throw GeoError(
             operation: "write raster",
-            message: "band \(band) has a non-finite value (\(values[i])) at row \(i / max(width, 1)), column \(i % max(width, 1)); "
+            message: "band \(band) has a non-finite value (\(values[i])) at row \(firstRow + i / max(width, 1)), column \(i % max(width, 1)); "
                 + "missing cells must carry the band's nodata value")
     }
 }

@@ -47,11 +47,11 @@ public enum CoverageMap {
 
     /// The best-signal classes as a transparent overlay, one pixel per grid cell (cells below the last class or
     /// without value are transparent): the ground overlay of the KMZ for Google Earth.
-    public static func signalOverlay(_ result: CoverageResult) -> RGBAImage {
-        let spec = result.spec
+    public static func signalOverlay(_ layers: CoverageLayers) throws -> RGBAImage {
+        let spec = layers.spec, best = try layers.values(.bestSignal)
         var img = RGBAImage(width: spec.width, height: spec.height, fill: (0, 0, 0, 0))
         for i in 0..<spec.cellCount {
-            let v = result.bestSignalDBm[i]
+            let v = best[i]
             guard v != CoverageResult.nodata, let cls = classes.first(where: { v >= $0.lowerDBm }) else { continue }
             let k = 4 * i
             img.pixels[k] = cls.color.0; img.pixels[k + 1] = cls.color.1; img.pixels[k + 2] = cls.color.2; img.pixels[k + 3] = 170
@@ -61,20 +61,20 @@ public enum CoverageMap {
 
     /// Renders the map at one pixel per grid cell (downsampled to at most `maxSize` pixels on the long side).
     public static func render(
-        _ result: CoverageResult, villages: [VillageStatus], title: String,
+        _ layers: CoverageLayers, villages: [VillageStatus], title: String,
         maxSize: Int = 1200
     ) throws -> RGBAImage {
-        let spec = result.spec
+        let spec = layers.spec, best = try layers.values(.bestSignal), ground = layers.groundM
         let step = max(1, Int(ceil(Double(max(spec.width, spec.height)) / Double(maxSize))))
         let w = spec.width / step, h = spec.height / step
         let legendH = 30 + 16 * (classes.count + 2)
         var img = RGBAImage(width: w, height: h, fill: (240, 240, 236, 255))
-        let shade = result.groundM.map { hillshade($0, width: spec.width, height: spec.height, cellM: spec.resolutionM) }
+        let shade = ground.map { hillshade($0, width: spec.width, height: spec.height, cellM: spec.resolutionM) }
         for y in 0..<h {
             for x in 0..<w {
                 let idx = (y * step) * spec.width + x * step
-                img.set(x, y, reliefColor(elevationM: result.groundM?[idx] ?? 0, shade: shade?[idx]))
-                let v = result.bestSignalDBm[idx]
+                img.set(x, y, reliefColor(elevationM: ground?[idx] ?? 0, shade: shade?[idx]))
+                let v = best[idx]
                 if v != CoverageResult.nodata, let cls = classes.first(where: { v >= $0.lowerDBm }) {
                     img.set(x, y, cls.color, alpha: 0.6)
                 }

@@ -54,77 +54,106 @@ public enum CoverageProducts {
         _ result: CoverageResult, villages: [VillageStatus], to directory: String,
         title: String, selection: Selection = .all
     ) throws -> ProductList {
+        try write(result.layers, rastersWritten: false, villages: villages, to: directory, title: title, selection: selection)
+    }
+
+    /// One raster product: its file (relative to the output folder), its layer and how it is described.
+    public struct Raster: Sendable {
+        public let name: String
+        public let layer: CoverageLayers.Layer
+        public let nodata: Float?
+        public let description: String
+        public let metadata: [String: String]
+    }
+
+    /// The raster products of a run with `selection`, in the order they are written.
+    public static func rasters(_ layers: CoverageLayers, selection: Selection) -> [Raster] {
+        let study = layers.study, services = ProductLayout.Services(layers.keys)
+        let unit = study.isFieldStrength ? "dBµV/m" : "dBm"
+        let quantity = study.isFieldStrength ? "field strength" : "received power"
+        let meta = ["TANSO_MODEL": study.model, "TANSO_RX_HEIGHT_M": String(study.receiverHeightM), "UNITS": unit]
+        var out = [
+            Raster(name: ProductLayout.bestSignal, layer: .bestSignal, nodata: CoverageResult.nodata, description: "best \(quantity) (\(unit))", metadata: meta)
+        ]
+        if selection.has(.servers) {
+            out.append(
+                Raster(
+                    name: ProductLayout.bestServer, layer: .bestServer, nodata: -1, description: "index of best server (see best_server_ids.csv)", metadata: [:]
+                ))
+            out.append(
+                Raster(
+                    name: ProductLayout.serverCount, layer: .serverCount, nodata: nil, description: "transmitters at or above their threshold", metadata: [:]))
+        }
+        if selection.has(.services) {
+            for key in layers.keys {
+                out.append(
+                    Raster(
+                        name: services.raster(key), layer: .service(key), nodata: CoverageResult.nodata, description: "best \(key) signal (\(unit))",
+                        metadata: meta))
+            }
+        }
+        return out
+    }
+
+    /// Writes the products of a run read through `layers` into `directory`; its rasters (`rasters`) are written
+    /// here unless `rastersWritten` (a band sweep wrote them). Returns what was written.
+    public static func write(
+        _ layers: CoverageLayers, rastersWritten: Bool, villages: [VillageStatus], to directory: String,
+        title: String, selection: Selection = .all
+    ) throws -> ProductList {
         var list = ProductList()
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        let spec = result.spec
-        let services = ProductLayout.Services(result.serviceDBm.keys)
-        let unit = result.study.isFieldStrength ? "dBµV/m" : "dBm"
-        let quantity = result.study.isFieldStrength ? "field strength" : "received power"
-        let meta = [
-            "TANSO_MODEL": result.study.model, "TANSO_RX_HEIGHT_M": String(result.study.receiverHeightM),
-            "UNITS": unit
-        ]
-
-        // Rasters.
-        let overviews = selection.has(.overviews)
-        try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
-            .write(
-                to: path(ProductLayout.bestSignal), format: .cog, description: "best \(quantity) (\(unit))", metadata: meta, overviews: overviews)
-        list.add(path(ProductLayout.bestSignal), "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
-        if selection.has(.servers) { try writeServers(result, list: &list, path: path, overviews: overviews) }
-        if selection.has(.services) {
-            for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
-                try spec.grid(values: layer, nodata: CoverageResult.nodata)
-                    .write(to: path(services.raster(key)), format: .cog, description: "best \(key) signal (\(unit))", metadata: meta, overviews: overviews)
+        let spec = layers.spec
+        let unit = layers.study.isFieldStrength ? "dBµV/m" : "dBm"
+        let quantity = layers.study.isFieldStrength ? "field strength" : "received power"
+        if !rastersWritten {
+            for r in rasters(layers, selection: selection) {
+                try spec.grid(values: layers.values(r.layer), nodata: r.nodata)
+                    .write(to: path(r.name), format: .cog, description: r.description, metadata: r.metadata, overviews: selection.has(.overviews))
             }
+        }
+        list.add(path(ProductLayout.bestSignal), "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
+        if selection.has(.servers) {
+            try CSV.write(
+                header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
+                rows: layers.transmitters.enumerated().map { i, t in
+                    [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)]
+                },
+                to: path(ProductLayout.bestServerIDs))
+            list.add(path(ProductLayout.bestServer), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
+            list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell")
+        }
+        if selection.has(.services) {
             list.add(dir.appendingPathComponent(ProductLayout.servicesFolder).path + "/", "best signal per operator and technology, \(unit) (one COG each)")
         }
         if selection.has(.kmz) {
-            try CoverageMap.signalOverlay(result).writeKMZ(
+            try CoverageMap.signalOverlay(layers).writeKMZ(
                 to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
                 crs: spec.crs, name: "best signal")
             list.add(path(ProductLayout.signalKMZ), "best signal classes as a Google Earth ground overlay (KMZ super-overlay)")
         }
         if selection.has(.polygons) || selection.has(.villages) {
-            try writeVectors(result, villages: villages, list: &list, path: path, selection: selection)
+            try writeVectors(layers, villages: villages, list: &list, path: path, selection: selection)
         }
         if selection.has(.map) {
-            let img = try CoverageMap.render(result, villages: villages, title: title)
+            let img = try CoverageMap.render(layers, villages: villages, title: title)
             try img.writePNG(to: path(ProductLayout.mapPNG))
             list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
         }
-        let summary = summaryText(result, villages: villages)
+        let summary = summaryText(layers, villages: villages)
         try summary.write(to: dir.appendingPathComponent(ProductLayout.summary), atomically: true, encoding: .utf8)
         list.add(path(ProductLayout.summary), "the printed summary")
         return list
     }
 
-    /// best_server.tif, best_server_ids.csv and server_count.tif.
-    static func writeServers(_ result: CoverageResult, list: inout ProductList, path: (String) -> String, overviews: Bool) throws {
-        let spec = result.spec
-        try spec.grid(values: result.bestServer.map { Float($0) }, nodata: -1)
-            .write(
-                to: path(ProductLayout.bestServer), format: .cog, description: "index of best server (see best_server_ids.csv)", overviews: overviews)
-        try CSV.write(
-            header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],
-            rows: result.transmitters.enumerated().map { i, t in
-                [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)]
-            },
-            to: path(ProductLayout.bestServerIDs))
-        list.add(path(ProductLayout.bestServer), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
-        try spec.grid(values: result.serverCount.map { Float($0) }, nodata: nil)
-            .write(to: path(ProductLayout.serverCount), format: .cog, description: "transmitters at or above their threshold", overviews: overviews)
-        list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell")
-    }
-
     /// The coverage polygons (GeoPackage, GeoJSON, KML) and the village tables and layers, as selected.
     static func writeVectors(
-        _ result: CoverageResult, villages: [VillageStatus], list: inout ProductList, path: (String) -> String, selection: Selection
+        _ layers: CoverageLayers, villages: [VillageStatus], list: inout ProductList, path: (String) -> String, selection: Selection
     ) throws {
-        let spec = result.spec
-        let services = ProductLayout.Services(result.serviceDBm.keys)
+        let spec = layers.spec
+        let services = ProductLayout.Services(layers.keys)
         // Coverage polygons per service at its technology's threshold.
         var coverage = LayerData(
             name: "coverage",
@@ -133,11 +162,11 @@ public enum CoverageProducts {
                 ("threshold_dbm", .real), ("area_km2", .real)
             ],
             geometryType: .multiPolygon)
-        let thresholds = result.study.thresholds
+        let thresholds = layers.study.thresholds
         let cellKm2 = spec.resolutionM * spec.resolutionM / 1e6
-        for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) where selection.has(.polygons) {
+        for key in layers.keys where selection.has(.polygons) {
             let th = Float(thresholds.threshold(for: key.technology))
-            let mask = layer.map { $0 != CoverageResult.nodata && $0 >= th ? UInt8(1) : 0 }
+            let mask = try layers.values(.service(key)).map { $0 != CoverageResult.nodata && $0 >= th ? UInt8(1) : 0 }
             let areaKm2 = Double(mask.reduce(0) { $0 + Int($1) }) * cellKm2
             let polys = try Polygonize.regions(
                 classes: mask, width: spec.width, height: spec.height,
@@ -149,7 +178,7 @@ public enum CoverageProducts {
         }
 
         // Villages.
-        let keys = result.serviceDBm.keys.sorted()
+        let keys = layers.keys
         var villageLayer = LayerData(name: "villages", fields: villageFields(keys, services), geometryType: .point)
         var uncoveredLayer = LayerData(name: "uncovered_villages", fields: villageFields(keys, services), geometryType: .point)
         var villageRows: [[String]] = [], uncoveredRows: [[String]] = []
@@ -182,7 +211,7 @@ public enum CoverageProducts {
                 ("antenna_pattern", .string)
             ],
             geometryType: .point)
-        for t in result.transmitters {
+        for t in layers.transmitters {
             txLayer.append(
                 .point(Coordinate(t.longitude, t.latitude)),
                 [
@@ -239,8 +268,12 @@ public enum CoverageProducts {
 
     /// Villages and population covered per operator and technology, and the 4G/5G target.
     public static func summaryText(_ result: CoverageResult, villages: [VillageStatus]) -> String {
+        summaryText(result.layers, villages: villages)
+    }
+
+    public static func summaryText(_ result: CoverageLayers, villages: [VillageStatus]) -> String {
         let totalPop = villages.reduce(0) { $0 + $1.village.population }
-        let keys = result.serviceDBm.keys.sorted()
+        let keys = result.keys
         var out =
             "Coverage: \(result.transmitters.count) transmitters, grid \(result.spec.width)×\(result.spec.height) at \(Int(result.spec.resolutionM)) m (\(result.spec.crs)), model \(result.study.model), \(String(format: "%.1f", result.seconds)) s\n"
         out += "Villages: \(villages.count), population \(totalPop)\n\n"

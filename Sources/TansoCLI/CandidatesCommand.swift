@@ -119,7 +119,7 @@ enum CandidatesCommand {
         let records = try RegisterInputs(a, encoding: enc)
         let villages = try records.villages()!
         let (layers, transmittersSource) = try ComplianceCommand.loadLayers(a.string("coverage")!, records: records)
-        let dem = try a.string("dem").map { try ElevationModel(path: $0) }
+        let dem = try a.string("dem").map { try ElevationModel.open(path: $0) }
         let model = a.string("model")!
         guard model == "hata" || PathLossModelID(rawValue: model) != nil else {
             throw UsageError(

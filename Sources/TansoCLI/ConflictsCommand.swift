@@ -128,7 +128,7 @@ enum ConflictsCommand {
                     command: "conflicts")
             }
             let set = try a.modelSettings(model: id) ?? [:]
-            terrain = TerrainPaths(dem: try ElevationModel(path: demPath), model: try ProfileModel(id, settings: set))
+            terrain = TerrainPaths(dem: try ElevationModel.open(path: demPath), model: try ProfileModel(id, settings: set))
         } else if a.given.contains("set") {
             throw UsageError(message: "--set needs --dem (the model settings apply to the terrain model)", command: "conflicts")
         } else if a.given.contains("model") {

@@ -54,6 +54,10 @@ enum CoverageCommand {
             "products", "LIST",
             "products to write besides best_signal_dbm.tif, summary.txt and study.json: all, or a comma-separated list of servers (best_server.tif, best_server_ids.csv, server_count.tif), services (services/*.tif), kmz, polygons (coverage polygons in coverage.gpkg/.geojson/.kml), villages (villages.csv, uncovered_villages.csv, their layers), map (map.png), overviews (inside the COGs) [default: all]"
         ),
+        .value(
+            "band-rows", "N",
+            "compute and write the grid by bands of N rows, holding a band of each layer instead of whole layers (0: the whole grid at once; the products are the same byte for byte) [default: 512 when the grid has more than 4 million cells, else 0]"
+        ),
         .value("shard", "I/N", "compute only shard I of N (the transmitters split into N sets of equal estimated cost) into a partial result for tanso merge"),
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
@@ -90,6 +94,12 @@ enum CoverageCommand {
             services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
             transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
             summary.txt.
+
+            Large grids are computed and written by bands of rows (--band-rows; memory: a band of each layer, not the
+            whole grid), with the same products byte for byte; e.g. the whole sample province at 30 m:
+              tanso coverage --transmitters data/transmitters.csv --dem dem1.tif --model itm --max-radius-km 10 \
+                --resolution-m 30 --band-rows 512 --output out/province30
+            A --shard run writes its partial result from the whole grid.
             """)
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -152,7 +162,7 @@ enum CoverageCommand {
             record: RunRecord(
                 tool: "tanso \(TansoCLI.version)", command: StoreCommand.redacted(["tanso", "coverage"] + args),
                 inputs: inputs, study: study),
-            shard: shard, otherInputs: [a.string("study")])
+            shard: shard, otherInputs: [a.string("study")], bandRows: try a.double("band-rows", in: 0...1e9).map { Int($0) })
         print(result)
         if a.flag("record") {
             guard let store else { throw UsageError(message: "--record needs --db (the register to record the run in)", command: "coverage") }
@@ -311,7 +321,7 @@ enum CoverageCommand {
         study: CoverageStudy, transmitters: [Transmitter], villages: [Village], dem: ElevationModel?,
         antennas: AntennaLibrary? = nil, clutter: ClutterMap? = nil, output: String, title: String,
         products selection: CoverageProducts.Selection = .all,
-        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil, otherInputs: [String?] = []
+        record: RunRecord? = nil, shard: (index: Int, count: Int)? = nil, otherInputs: [String?] = [], bandRows: Int? = nil
     ) throws -> String {
         var subset = transmitters, indices = Array(transmitters.indices)
         if let shard {
@@ -342,17 +352,16 @@ enum CoverageCommand {
             }
             receiverLoss = loss
         }
+        var runRecord = record ?? RunRecord(tool: "tanso \(TansoCLI.version)", command: [], inputs: [], study: study)
+        if shard == nil, let rows = try CoverageBands.rows(bandRows, study: study) {
+            return try CoverageBands.execute(
+                study: study, transmitters: transmitters, villages: villages, dem: dem, antennas: antennas,
+                receiverLoss: receiverLoss, bandRows: rows, record: runRecord, output: tx, title: title, selection: selection)
+        }
         let result = try CoverageEngine.run(
             study: study, transmitters: subset, dem: dem, antennas: antennas,
             receiverLossDB: receiverLoss, progress: TansoCLI.progressHandler("coverage"))
-        let d = result.diagnostics
-        if d.cellsWithoutTerrain > 0 {
-            TansoCLI.printWarning("\(d.cellsWithoutTerrain) cell(s) left empty: their profile leaves the DEM or crosses nodata")
-        }
-        if d.cellsRejectedByModel > 0 {
-            TansoCLI.printWarning("\(d.cellsRejectedByModel) cell(s) left empty: the model rejected their path, e.g. \(d.firstModelError ?? "")")
-        }
-        var runRecord = record ?? RunRecord(tool: "tanso \(TansoCLI.version)", command: [], inputs: [], study: study)
+        warnAbout(result.diagnostics)
         runRecord.grid = RunRecord.grid(result.spec)
         if let shard {
             runRecord.shard = .init(index: shard.index, count: shard.count, transmitterIndices: indices)
@@ -370,17 +379,36 @@ enum CoverageCommand {
         return try writeProducts(result, villages: villages, record: runRecord, output: tx, title: title, selection: selection)
     }
 
+    /// Cells left empty, as warnings.
+    static func warnAbout(_ d: CoverageEngine.Diagnostics) {
+        if d.cellsWithoutTerrain > 0 {
+            TansoCLI.printWarning("\(d.cellsWithoutTerrain) cell(s) left empty: their profile leaves the DEM or crosses nodata")
+        }
+        if d.cellsRejectedByModel > 0 {
+            TansoCLI.printWarning("\(d.cellsRejectedByModel) cell(s) left empty: the model rejected their path, e.g. \(d.firstModelError ?? "")")
+        }
+    }
+
     /// Products of a whole result (a single run or merged shards) into the staging folder of `output`, then the
     /// swap with the run record (study.json, last).
     static func writeProducts(
         _ result: CoverageResult, villages: [Village], record: RunRecord, output tx: OutputTransaction,
         title: String, selection: CoverageProducts.Selection = .all
     ) throws -> String {
-        let statuses = try VillageAnalysis.evaluate(result, villages: villages)
-        let products = try CoverageProducts.write(result, villages: statuses, to: tx.staging, title: title, selection: selection)
-        let services = ProductLayout.Services(result.serviceDBm.keys)
+        try writeProducts(result.layers, rastersWritten: false, villages: villages, record: record, output: tx, title: title, selection: selection)
+    }
+
+    /// Products of a run read through `layers` (its rasters already written when `rastersWritten`), then the swap.
+    static func writeProducts(
+        _ layers: CoverageLayers, rastersWritten: Bool, villages: [Village], record: RunRecord, output tx: OutputTransaction,
+        title: String, selection: CoverageProducts.Selection
+    ) throws -> String {
+        let statuses = try VillageAnalysis.evaluate(layers, villages: villages)
+        let products = try CoverageProducts.write(
+            layers, rastersWritten: rastersWritten, villages: statuses, to: tx.staging, title: title, selection: selection)
+        let services = ProductLayout.Services(layers.keys)
         try tx.commit { run, products in try CoverageFolder.record(record, services: services, run: run, products: products) }
-        var text = CoverageProducts.summaryText(result, villages: statuses)
+        var text = CoverageProducts.summaryText(layers, villages: statuses)
         text += "\nProducts in \(tx.output):\n"
         for p in products.files { text += "  \(URL(fileURLWithPath: p.path).lastPathComponent)\(p.path.hasSuffix("/") ? "/" : "")  \(p.what)\n" }
         text +=

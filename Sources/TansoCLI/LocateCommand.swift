@@ -106,7 +106,7 @@ enum LocateCommand {
         }
         let modelSettings = try a.modelSettings(model: PathLossModelID(rawValue: model)) ?? [:]
         let enc = try TansoCLI.encoding(a)
-        let dem = try a.string("dem").map { try ElevationModel(path: $0) }
+        let dem = try a.string("dem").map { try ElevationModel.open(path: $0) }
         var report = LoadReport()
         let path = a.string("measurements")!
         let measurements = try LevelMeasurementLoader.load(path, frequencyMHz: f, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &report)

@@ -27,6 +27,49 @@ public final class ElevationModel: Sendable {
     private let toDEM: Mutex<CoordinateTransform?>
     /// True when the DEM's CRS is geographic (degrees).
     public let isGeographic: Bool
+    /// The bounded block cache that serves every elevation when the raster is too large to read whole (`open`);
+    /// `grid` and `sampler` then hold nothing and the coverage engine takes a window (`window(_:)`).
+    public let blocks: DEMBlockCache?
+
+    /// The cache size when none is given: TANSO_DEM_CACHE_MB, else 256 MB.
+    public static var defaultCacheMB: Int { Int(ProcessInfo.processInfo.environment["TANSO_DEM_CACHE_MB"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 256 }
+
+    /// Opens the raster at `path` for runs that may wander over all of it: read whole when its Float32 values fit
+    /// in `cacheMB` (nil: `defaultCacheMB`), else served by a bounded cache of blocks of that size (and GDAL's own
+    /// block cache bounded as well), with the same elevations bit for bit.
+    public static func open(path: String, cacheMB: Int? = nil) throws -> ElevationModel {
+        let mb = cacheMB ?? defaultCacheMB
+        let ds = try RasterDataset(path: path)
+        if ds.width * ds.height * MemoryLayout<Float>.size <= mb * 1_048_576 { return try ElevationModel(path: path) }
+        return try ElevationModel(cached: ds, megabytes: mb)
+    }
+
+    private init(cached ds: RasterDataset, megabytes: Int) throws {
+        GDALEnvironment.boundBlockCache(megabytes: max(8, megabytes / 8))
+        let geographic = ds.crs.isEmpty ? true : try SpatialReference.isGeographic(ds.crs)
+        blocks = try DEMBlockCache(dataset: ds, megabytes: megabytes)
+        let nodata = try ds.nodata().map { Float($0) }
+        grid = RasterGrid(width: 1, height: 1, geoTransform: ds.geoTransform, crs: ds.crs, nodata: nodata, values: [.nan])
+        sampler = DEMSampler(grid: grid)
+        geoTransform = ds.geoTransform
+        rasterWidth = ds.width
+        rasterHeight = ds.height
+        path = ds.path
+        isGeographic = geographic
+        toDEM = Mutex(geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: ds.crs))
+    }
+
+    /// The model a study over `box` needs: itself when it holds the raster, else the window read from the file
+    /// (`init(path:window:)`), whose elevations are the same.
+    public func window(_ box: GeographicBox) throws -> ElevationModel {
+        blocks == nil ? self : try ElevationModel(path: path, window: box)
+    }
+
+    /// Bilinear elevation at a fractional pixel position of the whole raster (NaN: missing), from the grid held
+    /// or the block cache.
+    public func sample(col: Double, row: Double) -> Double {
+        blocks?.sample(col: col, row: row) ?? sampler.sample(col: col, row: row)
+    }
 
     /// Opens the raster at `path` and reads the whole of it, or with `window` (WGS 84 degrees) only the pixels
     /// covering that box plus `marginCells` on each side, clipped to the raster.
@@ -55,6 +98,7 @@ public final class ElevationModel: Sendable {
         self.path = path
         isGeographic = geographic
         toDEM = Mutex(transform)
+        blocks = nil
     }
 
     /// The pixel window (whole pixels, clipped to the raster, at least 1 × 1) covering `box` plus `margin` pixels.
@@ -90,6 +134,7 @@ public final class ElevationModel: Sendable {
         let geographic = grid.crs.isEmpty ? true : try SpatialReference.isGeographic(grid.crs)
         isGeographic = geographic
         toDEM = Mutex(geographic ? nil : try CoordinateTransform(from: "EPSG:4326", to: grid.crs))
+        blocks = nil
     }
 
     /// DEM coordinates of a WGS84 point.
@@ -107,13 +152,17 @@ public final class ElevationModel: Sendable {
     /// Elevation (m) of the nearest DEM sample to a WGS84 point, nil outside the DEM or on nodata.
     public func nearestElevation(longitude: Double, latitude: Double) -> Double? {
         guard let p = demCoordinates(longitude: longitude, latitude: latitude) else { return nil }
+        if let blocks {
+            let px = geoTransform.pixel(x: p.x, y: p.y)
+            return blocks.nearest(col: px.col, row: px.row).map(Double.init)
+        }
         return grid.value(atX: p.x, y: p.y).map(Double.init)
     }
 
     /// Elevation (m) at DEM coordinates, nil outside the DEM or on nodata.
     public func elevation(x: Double, y: Double) -> Double? {
         let px = geoTransform.pixel(x: x, y: y)
-        let v = sampler.sample(col: px.col, row: px.row)
+        let v = sample(col: px.col, row: px.row)
         return v.isNaN ? nil : v
     }
 }

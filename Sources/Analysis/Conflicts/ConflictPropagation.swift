@@ -88,6 +88,7 @@ public struct TerrainPaths: Sendable {
         var lo = Float.infinity, hi = -Float.infinity
         let nodata = dem.sampler.nodata
         for v in dem.sampler.values where v.isFinite && v != nodata { lo = min(lo, v); hi = max(hi, v) }
+        if let range = try? dem.blocks?.valueRange() { (lo, hi) = range } // a DEM behind a block cache
         minElevationM = lo.isFinite ? Double(lo) : 0
         maxElevationM = hi.isFinite ? Double(hi) : 0
     }
