@@ -74,7 +74,7 @@ struct CellGeometry: Sendable {
         withMutableBuffers(&demCol, &demRow, &ground) { cp, rp, gp in
             let out = UnsafeSendable((cp, rp, gp))
             let parts = 64
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
+            Parallel.perform(iterations: parts) { k in
                 let (cp, rp, gp) = out.value
                 sampler.values.withUnsafeBufferPointer { vp in
                     for i in (n * k / parts)..<(n * (k + 1) / parts) {
@@ -215,7 +215,7 @@ extension CoverageEngine {
         let geo = c.spec.geoTransform, width = c.spec.width
         window.withUnsafeBufferPointer { w in
             let loss = UnsafeSendable(w)
-            DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
+            Parallel.perform(iterations: shape.bands) { band in
                 for row in shape.rows(ofBand: band) {
                     let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
                     for col in shape.colMin...shape.colMax {

@@ -55,6 +55,9 @@ enum CoverageCommand {
             "products to write besides best_signal_dbm.tif, summary.txt and study.json: all, or a comma-separated list of servers (best_server.tif, best_server_ids.csv, server_count.tif), services (services/*.tif), kmz, polygons (coverage polygons in coverage.gpkg/.geojson/.kml), villages (villages.csv, uncovered_villages.csv, their layers), map (map.png), overviews (inside the COGs) [default: all]"
         ),
         .value("shard", "I/N", "compute only shard I of N (the transmitters split into N sets of equal estimated cost) into a partial result for tanso merge"),
+        .value(
+            "threads", "N",
+            "worker threads of the engine [default: all cores]; the products are the same bytes for any N (e.g. --threads 1 on a shared machine)"),
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
@@ -106,6 +109,7 @@ enum CoverageCommand {
             try a.string("villages").map { try VillageLoader.load($0, skipInvalid: a.flag("skip-invalid"), encoding: enc, report: &villageReport) }
             ?? store?.villages() ?? []
         TansoCLI.reportSkipped(villageReport, what: "village")
+        if let t = try a.double("threads", in: 1...1024) { Parallel.threads = Int(t) }
         let study = try buildStudy(a, transmitters: transmitters)
         // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
         let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)
