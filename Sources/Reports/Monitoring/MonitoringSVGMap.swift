@@ -1,7 +1,7 @@
 // The map of the monitoring report as inline SVG (SVGMap), drawn from WGS 84 coordinates: the administrative
 // units (--admin), the monitoring stations and the routes of mobile ones, the licensed transmitters the findings
 // involve, a line from each station to the transmitter of each finding, and the findings as numbered markers
-// (the numbers of the report's tables) fanned out around their station, each labelled with its frequency; a legend
+// (the numbers of the report's tables) stacked beside their station, each labelled with its frequency; a legend
 // and a scale bar. All text is real text.
 import Foundation
 import Analysis
@@ -31,7 +31,7 @@ enum MonitoringSVGMap {
             svg.rect(x: p.0 - 5, y: p.1 - 5, w: 10, h: 10, fill: stationColour, stroke: "#fff")
             svg.placedLabels.append((p.0 - 6, p.1 - 6, p.0 + 6, p.1 + 6))
         }
-        drawMarkers(&svg, numbered, frame: frame)
+        drawMarkers(&svg, numbered, frame: frame, others: sites.map(\.1) + Array(transmitters.values))
         for (id, p) in sites { svg.label(id, x: p.0, y: p.1, size: 13, weight: "bold") }
         for (id, p) in transmitters.sorted(by: { $0.key < $1.key }) { svg.label(id, x: p.0, y: p.1, size: 11, color: "#0d47a1") }
         svg.endClip()
@@ -81,27 +81,43 @@ enum MonitoringSVGMap {
         return transmitters
     }
 
-    /// Numbered circles fanned out around each station, each labelled with its frequency.
-    static func drawMarkers(_ svg: inout SVGMap, _ numbered: [(n: Int, finding: MonitoringFinding)], frame: LonLatFrame) {
-        var atStation: [String: Int] = [:]
-        var placed: [(n: Int, f: MonitoringFinding, x: Double, y: Double)] = []
+    /// Numbered circles stacked beside the place where the station heard them (a column on the side with room and
+    /// no other site), each joined to it by a thin leader and labelled with its frequency.
+    static func drawMarkers(
+        _ svg: inout SVGMap, _ numbered: [(n: Int, finding: MonitoringFinding)], frame: LonLatFrame, others: [(Double, Double)]
+    ) {
+        var groups: [(key: String, at: (Double, Double), items: [(n: Int, f: MonitoringFinding)])] = []
         for (n, f) in numbered where f.stationPosition.lat.isFinite && f.stationPosition.lon.isFinite {
-            let k = atStation[f.stationID, default: 0]
-            atStation[f.stationID] = k + 1
-            let ring = Double(k / 10), angle = (-90 + 36 * Double(k % 10) + 18 * ring) * .pi / 180, radius = 28 + 22 * ring
-            let s = frame.xy(lon: f.stationPosition.lon, lat: f.stationPosition.lat)
+            let key = "\(f.stationID) \((f.stationPosition.lat * 1e4).rounded()) \((f.stationPosition.lon * 1e4).rounded())"
+            if let g = groups.firstIndex(where: { $0.key == key }) {
+                groups[g].items.append((n, f))
+            } else {
+                groups.append((key, frame.xy(lon: f.stationPosition.lon, lat: f.stationPosition.lat), [(n, f)]))
+            }
+        }
+        let step = 21.0, reach = 135.0
+        for g in groups {
+            let s = g.at, half = step * Double(g.items.count) / 2 + 12
+            func crowded(_ dir: Double) -> Double {
+                let outside = dir > 0 ? s.0 + reach > svg.width : s.0 - reach < 0
+                let near = others.filter { o in (o.0 - s.0) * dir > 8 && (o.0 - s.0) * dir < reach && abs(o.1 - s.1) < half }.count
+                return (outside ? 100 : 0) + Double(near)
+            }
+            let dir = crowded(1) <= crowded(-1) ? 1.0 : -1.0
             svg.circle(x: s.0, y: s.1, r: 2.5, fill: stationColour, strokeWidth: 0) // where it was heard (a route's point)
-            svg.line(from: s, to: (s.0 + (radius - 9) * cos(angle), s.1 + (radius - 9) * sin(angle)), stroke: "#666", width: 0.8)
-            placed.append((n, f, s.0 + radius * cos(angle), s.1 + radius * sin(angle)))
+            for (k, item) in g.items.enumerated() {
+                let x = s.0 + dir * 34, y = s.1 + (Double(k) - Double(g.items.count - 1) / 2) * step
+                svg.line(from: s, to: (x - dir * 9, y), stroke: "#666", width: 0.8)
+                svg.circle(
+                    x: x, y: y, r: 9, fill: MonitoringHTML.colours[item.f.kind]!, stroke: "#fff", strokeWidth: 1.2,
+                    title: "#\(item.n) \(item.f.kind.rawValue) at \(item.f.stationID): \(item.f.explanation)", cls: "finding")
+                svg.text(String(item.n), x: x, y: y + 4, size: 10.5, anchor: "middle", weight: "bold", color: "#fff", halo: false)
+                let label = String(format: "%.3f MHz", item.f.frequencyMHz), w = 0.58 * 10.5 * Double(label.count)
+                svg.text(label, x: x + dir * 13, y: y + 4, size: 10.5, anchor: dir > 0 ? "start" : "end", color: "#333")
+                let x0 = dir > 0 ? x - 9 : x - 13 - w, x1 = dir > 0 ? x + 13 + w : x + 9
+                svg.placedLabels.append((x0, y - 10, x1, y + 10))
+            }
         }
-        for m in placed {
-            svg.circle(
-                x: m.x, y: m.y, r: 9, fill: MonitoringHTML.colours[m.f.kind]!, stroke: "#fff", strokeWidth: 1.2,
-                title: "#\(m.n) \(m.f.kind.rawValue) at \(m.f.stationID): \(m.f.explanation)", cls: "finding")
-            svg.text(String(m.n), x: m.x, y: m.y + 4, size: 10.5, anchor: "middle", weight: "bold", color: "#fff", halo: false)
-            svg.placedLabels.append((m.x - 9, m.y - 9, m.x + 9, m.y + 9))
-        }
-        for m in placed { svg.label(String(format: "%.3f MHz", m.f.frequencyMHz), x: m.x + 4, y: m.y, size: 10.5, color: "#333", gap: 8) }
     }
 
     static func diamond(_ p: (Double, Double), size: Double, fill: String, title: String) -> String {
