@@ -99,19 +99,21 @@ extension CLITests {
         }
     }
 
+    /// The simple model, and ITM over the sample terrain (the paths computed in parallel).
     func testConflictsOnOneAndTwoThreadsListTheSameFindingsInTheSameOrder() throws {
-        let register = sampleRegister
-        var outputs: [[String: String]] = []
-        for threads in ["1", "2"] {
-            let r = try runFixedDate(["conflicts", "--assignments", register, "--threads", threads, "--output", "conflicts-\(threads)"])
-            XCTAssertEqual(r.code, 0, r.err)
-            outputs.append(try digests("conflicts-\(threads)"))
+        for (name, terrain) in [("simple", [String]()), ("itm", ["--dem", try coarseSampleDEM(), "--model", "itm"])] {
+            var outputs: [[String: String]] = []
+            for threads in ["1", "2"] {
+                let r = try runFixedDate(["conflicts", "--assignments", sampleRegister] + terrain + ["--threads", threads, "--output", "\(name)-\(threads)"])
+                XCTAssertEqual(r.code, 0, r.err)
+                outputs.append(try digests("\(name)-\(threads)"))
+            }
+            XCTAssertTrue(outputs[0].keys.contains("conflicts.csv") && outputs[0].keys.contains("conflicts.gpkg"), "\(outputs[0].keys)")
+            XCTAssertEqual(outputs[0], outputs[1], name)
+            let csv = try String(contentsOf: dir.appendingPathComponent("\(name)-1/conflicts.csv"), encoding: .utf8)
+            let rows = csv.split(separator: "\n").count - 1
+            XCTAssertGreaterThan(rows, 0)
+            print("conflicts, \(name): \(rows) rows, the same bytes on 1 and 2 threads")
         }
-        XCTAssertTrue(outputs[0].keys.contains("conflicts.csv"), "\(outputs[0].keys)")
-        XCTAssertEqual(outputs[0], outputs[1])
-        let csv = try String(contentsOf: dir.appendingPathComponent("conflicts-1/conflicts.csv"), encoding: .utf8)
-        let rows = csv.split(separator: "\n").count - 1
-        XCTAssertGreaterThan(rows, 0)
-        print("conflicts: \(rows) rows, the same bytes on 1 and 2 threads")
     }
 }
