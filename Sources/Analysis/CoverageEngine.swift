@@ -9,7 +9,7 @@
 // Received power: P_rx = EIRP + G_rel(φ, θ) − L(d), with G_rel the sector pattern relative to boresight toward
 // the receiver (θ from the terrain heights of both ends when a DEM is given), L from the Hata family
 // (Okumura-Hata ≤ 1500 MHz, COST-231 above; `Hata.loss` rule below 1 km).
-// Parallel by bands of rows (`concurrentPerform`) within each sector's window; every deposit is order-free, so
+// Parallel by bands of rows (`Parallel.perform`, `--threads`) within each sector's window; every deposit is order-free, so
 // results are identical whatever the number of threads.
 import Dispatch
 import Foundation

@@ -36,7 +36,7 @@ extension CoverageEngine {
             var window = [Float](repeating: .infinity, count: shape.count)
             window.withUnsafeMutableBufferPointer { w in
                 let out = UnsafeSendable(w)
-                DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
+                Parallel.perform(iterations: shape.bands) { band in
                     var dist = [Float](repeating: 0, count: cols)
                     for row in shape.rows(ofBand: band) {
                         let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
@@ -75,7 +75,7 @@ extension CoverageEngine {
             var window = [Float](repeating: .infinity, count: shape.count)
             window.withUnsafeMutableBufferPointer { w in
                 let out = UnsafeSendable(w)
-                DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
+                Parallel.perform(iterations: shape.bands) { band in
                     var worker = Worker(field: self, s: s)
                     for row in shape.rows(ofBand: band) {
                         let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight

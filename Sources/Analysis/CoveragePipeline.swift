@@ -92,7 +92,7 @@ struct CellGeometry: Sendable {
         withMutableBuffers(&demCol, &demRow, &ground) { cp, rp, gp in
             let out = UnsafeSendable((cp, rp, gp))
             let parts = 64
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
+            Parallel.perform(iterations: parts) { k in
                 let (cp, rp, gp) = out.value
                 sampler.values.withUnsafeBufferPointer { vp in
                     for i in (n * k / parts)..<(n * (k + 1) / parts) {
@@ -268,7 +268,7 @@ extension CoverageEngine {
         let parts = (rows.count + WindowShape.bandRows - 1) / WindowShape.bandRows
         window.withUnsafeBufferPointer { w in
             let loss = UnsafeSendable(w)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            Parallel.perform(iterations: parts) { part in
                 let first = rows.lowerBound + part * WindowShape.bandRows
                 for row in first...min(rows.upperBound, first + WindowShape.bandRows - 1) {
                     let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y

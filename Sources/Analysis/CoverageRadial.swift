@@ -54,7 +54,7 @@ extension CoverageEngine {
             window.withUnsafeMutableBufferPointer { w in
                 let out = UnsafeSendable(w)
                 for (phase, h) in levels.enumerated() {
-                    DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
+                    Parallel.perform(iterations: shape.bands) { band in
                         var pass = RadialPass(field: self, s: s, radials: radials, window: out.value, h: h, phase: phase)
                         pass.run(rows: shape.rows(ofBand: band))
                         // Counts are per transmitter: each member of the group misses the same cells.
@@ -79,7 +79,7 @@ extension CoverageEngine {
         func addDistanceTerm(_ s: SectorSetup, window: UnsafeMutableBufferPointer<Float>) {
             let shape = WindowShape(s), geo = spec.geoTransform
             let out = UnsafeSendable(window)
-            DispatchQueue.concurrentPerform(iterations: shape.bands) { band in
+            Parallel.perform(iterations: shape.bands) { band in
                 for row in shape.rows(ofBand: band) {
                     let dy = geo.originY - (Double(row) + 0.5) * geo.pixelHeight - s.y
                     for col in shape.colMin...shape.colMax {
@@ -122,7 +122,7 @@ extension CoverageEngine {
             withMutableBuffers(&r.heights, &r.steps, &r.firstMissing) { hp, sp, fp in
                 let o = UnsafeSendable((hp, sp, fp))
                 let chunk = 64
-                DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { ch in
+                Parallel.perform(iterations: (count + chunk - 1) / chunk) { ch in
                     let (hp, sp, fp) = o.value
                     sampler.values.withUnsafeBufferPointer { vp in
                         for j in (ch * chunk)..<min(count, (ch + 1) * chunk) {

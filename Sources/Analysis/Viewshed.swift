@@ -134,7 +134,7 @@ public enum Viewshed {
         out.withUnsafeMutableBufferPointer { o in
             if concurrent {
                 let shared = UnsafeSendable((o, elevations))
-                DispatchQueue.concurrentPerform(iterations: plan.count) { k in
+                Parallel.perform(iterations: plan.count) { k in
                     let (o, z) = shared.value
                     sweep(p, plan[k], z, o)
                 }

@@ -8,6 +8,8 @@ struct SVGMap {
     let width: Double
     let height: Double
     private(set) var body = ""
+    /// Boxes of the labels placed so far (x0, y0, x1, y1), for `label` to avoid them.
+    var placedLabels: [(Double, Double, Double, Double)] = []
 
     init(width: Double, height: Double) {
         self.width = width
@@ -44,10 +46,12 @@ struct SVGMap {
             "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(size))\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" fill=\"\(color)\"\(style)\(haloAttrs)>\(Self.esc(s))</text>\n"
     }
 
-    mutating func circle(x: Double, y: Double, r: Double, fill: String, stroke: String = "#282828", strokeWidth: Double = 0.8, title: String? = nil) {
+    mutating func circle(
+        x: Double, y: Double, r: Double, fill: String, stroke: String = "#282828", strokeWidth: Double = 0.8, title: String? = nil, cls: String? = nil
+    ) {
         let t = title.map { "<title>\(Self.esc($0))</title>" } ?? ""
         body +=
-            "<circle cx=\"\(Self.n(x))\" cy=\"\(Self.n(y))\" r=\"\(Self.n(r))\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(strokeWidth))\">\(t)</circle>\n"
+            "<circle\(Self.classAttr(cls)) cx=\"\(Self.n(x))\" cy=\"\(Self.n(y))\" r=\"\(Self.n(r))\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(strokeWidth))\">\(t)</circle>\n"
     }
 
     mutating func rect(x: Double, y: Double, w: Double, h: Double, fill: String, stroke: String = "none", opacity: Double = 1) {
@@ -56,17 +60,24 @@ struct SVGMap {
     }
 
     /// Closed rings (polygons with holes) as one path.
-    mutating func rings(_ rings: [[(Double, Double)]], stroke: String, width: Double, fill: String = "none", dash: String? = nil, title: String? = nil) {
+    mutating func rings(
+        _ rings: [[(Double, Double)]], stroke: String, width: Double, fill: String = "none", dash: String? = nil, title: String? = nil,
+        fillOpacity: Double = 1, cls: String? = nil
+    ) {
         let d = rings.filter { $0.count > 1 }.map { ring in
             "M" + ring.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: "L") + "Z"
         }.joined()
         guard !d.isEmpty else { return }
         let t = title.map { "<title>\(Self.esc($0))</title>" } ?? ""
         let dashAttr = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-        body += "<path d=\"\(d)\" fill=\"\(fill)\" fill-rule=\"evenodd\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"\(dashAttr)>\(t)</path>\n"
+        let opacity = fillOpacity < 1 ? " fill-opacity=\"\(Self.n(fillOpacity))\"" : ""
+        body +=
+            "<path\(Self.classAttr(cls)) d=\"\(d)\" fill=\"\(fill)\"\(opacity) fill-rule=\"evenodd\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"\(dashAttr)>\(t)</path>\n"
     }
 
     mutating func raw(_ s: String) { body += s + "\n" }
+
+    static func classAttr(_ cls: String?) -> String { cls.map { " class=\"\(esc($0))\"" } ?? "" }
 
     /// A legend box at (x, y): a title and rows of a swatch (square) or a dot, with their text.
     mutating func legend(x: Double, y: Double, title: String, rows: [(shape: String, color: String, label: String)]) {

@@ -27,6 +27,7 @@ enum BroadcastCommand {
         .value("method", "M", "usable field strength: power-sum or smm (simplified multiplication method)", default: "power-sum"),
         .value("breach-pct", "P", "an interferer breaks a station's protection when it alone takes more than P % of its area or population", default: "1"),
         .value("criteria", "FILE", "replacement criteria CSV (minimum fields and protection ratios; format in data/README.md)"),
+        .value("admin", "FILE", "district (or commune) polygons drawn on the report maps: any OGR polygon layer or a dvhcvn JSON file"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "report title", default: "Broadcasting plan inspection"),
         .flag("skip-invalid", "skip invalid rows (each is reported) instead of stopping at the first"),
@@ -62,8 +63,9 @@ enum BroadcastCommand {
         if a.helpRequested { print(help); return 0 }
         let start = Date()
         let input = try BroadcastInputs(a)
+        let admin = try a.string("admin").map { try AdminLayer.load($0) }
         let tx = try OutputOptions.open(
-            try OutputOptions.value(a), command: StoreCommand.redacted(["tanso", "broadcast"] + args), inputs: input.paths,
+            try OutputOptions.value(a), command: StoreCommand.redacted(["tanso", "broadcast"] + args), inputs: input.paths + [a.string("admin")],
             writes: BroadcastReport.fixedProducts)
         let (fields, ground, diagnostics) = try FieldStrengthCoverage.broadcastFields(
             input.stations, study: input.study, dem: input.dem,
@@ -75,8 +77,10 @@ enum BroadcastCommand {
         let result = try BroadcastPlan.analyse(input.stations, fields: fields, populationPerCell: pop, settings: input.settings)
         _ = try BroadcastReport.write(
             result, ground: ground, populationPerCell: pop, title: a.string("title")!,
-            inputs: input.recorded.compactMap { r in r.path.map { (r.role, $0) } }, to: tx.staging)
-        try OutputOptions.commit(tx, kind: "broadcast", command: StoreCommand.redacted(["tanso", "broadcast"] + args), inputs: input.recorded)
+            inputs: input.recorded.compactMap { r in r.path.map { (r.role, $0) } }, layers: BroadcastMapLayers(admin: admin, villages: input.villages),
+            to: tx.staging)
+        try OutputOptions.commit(
+            tx, kind: "broadcast", command: StoreCommand.redacted(["tanso", "broadcast"] + args), inputs: input.recorded + [("admin", a.string("admin"))])
         print(summary(result, seconds: Date().timeIntervalSince(start), output: a.string("output")!), terminator: "")
         return 0
     }

@@ -59,6 +59,9 @@ enum CoverageCommand {
             "compute and write the grid by bands of N rows, holding a band of each layer instead of whole layers (0: the whole grid at once; the products are the same byte for byte) [default: 512 when the grid has more than 4 million cells, else 0]"
         ),
         .value("shard", "I/N", "compute only shard I of N (the transmitters split into N sets of equal estimated cost) into a partial result for tanso merge"),
+        .value(
+            "threads", "N",
+            "worker threads of the engine [default: all cores]; the products are the same bytes for any N (e.g. --threads 1 on a shared machine)"),
         .value("study", "FILE.json", "read the whole study from a JSON file (options given here override it)"),
         .value("output", "DIR", "folder for the products", required: true),
         .value("title", "TEXT", "map title", default: "TANSO COVERAGE"),
@@ -110,6 +113,7 @@ enum CoverageCommand {
         let store = records.store
         let transmitters = try records.transmitters()!
         let villages = try records.villages(required: false) ?? []
+        if let t = try a.double("threads", in: 1...1024) { Parallel.threads = Int(t) }
         let study = try buildStudy(a, transmitters: transmitters)
         // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
         let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)

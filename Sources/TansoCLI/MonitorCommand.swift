@@ -22,6 +22,7 @@ enum MonitorCommand {
         .value("settings", "FILE", "detection and classification settings CSV (name,value; names below)"),
         .value("calibration", "FILE", "sigma (and bias) of the prediction per service CSV (service,sigma_db[,bias_db])"),
         .value("baseline", "FILE", "findings.csv of an earlier run: mark each finding new, unchanged or resolved"),
+        .value("admin", "FILE", "district (or commune) polygons drawn on the report's map: any OGR polygon layer or a dvhcvn JSON file"),
         .value("output", "DIR", "folder for findings.csv, occupancy.csv, monitoring.gpkg, report.html", required: true),
         .value("title", "TEXT", "title of the HTML report", default: "Spectrum monitoring against the register"),
         .value("threads", "N", "worker threads [default: all cores]"),
@@ -65,7 +66,8 @@ enum MonitorCommand {
             Products in DIR: findings.csv (kind, severity, station_id, frequency_mhz, bandwidth_khz, level_dbuv_m,
             assignment_id, licensee, expected, deviation, explanation; + status with --baseline), occupancy.csv,
             monitoring.gpkg (stations, routes, findings as lines station → assignment, unlicensed points),
-            report.html (a spectrum chart per station, findings marked), study.json.
+            report.html (a map of the stations, findings and transmitters involved, with --admin boundaries; a
+            spectrum chart per station, findings marked), study.json.
 
             Examples:
               tanso monitor --emissions data/monitoring/emissions.csv --assignments data/assignments.csv --output out/monitor
@@ -97,6 +99,7 @@ enum MonitorCommand {
             TansoCLI.reportSkipped(r, what: "emission")
         }
         job.sweepsPath = a.string("sweeps")
+        job.admin = try a.string("admin").map { try AdminLayer.load($0) }
         job.skipInvalid = skip
         if let demPath = a.string("dem") {
             guard let id = PathLossModelID(rawValue: a.string("model")!.lowercased()) else {
@@ -115,7 +118,7 @@ enum MonitorCommand {
                 ("assignments", a.string("assignments")), ("store", records.storePath), ("emissions", a.string("emissions")), ("sweeps", a.string("sweeps")),
                 ("dem", a.string("dem")),
                 ("band plan", a.string("band-plan")), ("tolerances", a.string("tolerances")), ("settings", a.string("settings")),
-                ("calibration", a.string("calibration")), ("baseline", a.string("baseline"))
+                ("calibration", a.string("calibration")), ("baseline", a.string("baseline")), ("admin", a.string("admin"))
             ])
         print(text, terminator: "")
         return 0
@@ -195,6 +198,7 @@ enum MonitorCommand {
             MonitoringProducts.layers(findings, stations: stationIDs.map { ($0, positions[$0]!) }), to: path(MonitoringProducts.gpkg))
         var views: [MonitoringStationView] = []
         for id in stationIDs {
+            defer { views[views.count - 1].positions = positions[id]! }
             let channels = (result.receivable[id] ?? []).map { r in
                 let a = job.assignments[r.assignment]
                 return (id: a.id, licensee: a.licensee, channel: a.tx, predictedDBuVm: r.predictedDBuVm)
@@ -211,7 +215,7 @@ enum MonitorCommand {
         ]
         let html = MonitoringHTML.render(
             title: title, stations: views, summary: summary, thresholdDBuVm: job.settings.detectionThresholdDBuVm,
-            inputs: inputs.compactMap { i in i.path.map { (i.role, ($0 as NSString).lastPathComponent) } })
+            inputs: inputs.compactMap { i in i.path.map { (i.role, ($0 as NSString).lastPathComponent) } }, admin: job.admin)
         try html.write(toFile: path(MonitoringProducts.report), atomically: false, encoding: .utf8)
     }
 }
@@ -227,6 +231,8 @@ struct MonitorJob {
     var calibration: [String: (sigmaDB: Double, biasDB: Double)] = [:]
     var bandPlan: BandPlan? = .vietnamDefault
     var terrain: TerrainPaths? = nil
+    /// Boundaries for the report's map.
+    var admin: AdminLayer? = nil
 
     /// Streams the sweep file through one accumulator per station.
     func detect(_ path: String) throws -> ([SweepSummary], String) {

@@ -1,7 +1,8 @@
 // The products of `tanso broadcast`: tables (stations.csv, interferers.csv, breaches.csv), broadcast.gpkg
 // (stations, service-area polygons, breach lines), map.png, and self-contained HTML reports (report.html for the
-// plan, stations/<id>.html per station): inline CSS, inline SVG maps with real text over an embedded PNG of the
-// terrain and service areas. No script, no external resource.
+// plan, stations/<id>.html per station): inline CSS, inline SVG maps (BroadcastSVGMap: service areas, sites,
+// breaches, boundaries, legend and scale bar as vectors with real text over an embedded PNG of the terrain). No
+// script, no external resource.
 import Foundation
 import Analysis
 import Geo
@@ -20,7 +21,7 @@ public enum BroadcastReport {
     /// Writes every product into `directory` (the staging folder); returns the relative paths written.
     public static func write(
         _ r: BroadcastPlanResult, ground: [Float]?, populationPerCell pop: [Int32], title: String,
-        inputs: [(role: String, path: String)], to directory: String
+        inputs: [(role: String, path: String)], layers mapLayers: BroadcastMapLayers = BroadcastMapLayers(), to directory: String
     ) throws -> [String] {
         let dir = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
@@ -31,23 +32,20 @@ public enum BroadcastReport {
             rows: r.breaches.map { b in
                 [r.stations[b.victim].assignment.id, r.stations[b.interferer].assignment.id, f(b.areaPct, 2), f(b.populationPct, 2), b.explanation]
             }, to: path("breaches.csv"))
-        try VectorWriter.write(try layers(r), to: path("broadcast.gpkg"))
+        let areas = try r.stations.map { try ServiceAreaPolygons.of($0, spec: r.spec) }
+        try VectorWriter.write(layers(r, areas: areas), to: path("broadcast.gpkg"))
         let shade = ground.map { CoverageMap.hillshade($0, width: r.spec.width, height: r.spec.height, cellM: r.spec.resolutionM) }
         let plan = planImage(r, ground: ground, shade: shade)
         try plan.writePNG(to: path("map.png"))
-        let planPNG = try Data(contentsOf: URL(fileURLWithPath: path("map.png")))
         let pages = stationPages(r)
         try FileManager.default.createDirectory(atPath: path(stationsFolder), withIntermediateDirectories: true)
-        try Data(planHTML(r, title: title, png: planPNG, size: (plan.width, plan.height), pages: pages, inputs: inputs).utf8)
-            .write(to: URL(fileURLWithPath: path("report.html")))
-        let tmp = path(".station-map.png")
+        let planMap = try planSVG(r, background: plan, areas: areas, layers: mapLayers, title: title)
+        try Data(planHTML(r, title: title, map: planMap, pages: pages, inputs: inputs).utf8).write(to: URL(fileURLWithPath: path("report.html")))
+        let terrain = baseImage(r, ground: ground, shade: shade) { _ in nil }
         for (k, s) in r.stations.enumerated() {
-            let img = stationImage(r, s, ground: ground, shade: shade)
-            try img.writePNG(to: tmp)
-            let png = try Data(contentsOf: URL(fileURLWithPath: tmp))
-            try Data(stationHTML(r, s, title: title, png: png, size: (img.width, img.height)).utf8).write(to: URL(fileURLWithPath: path(pages[k])))
+            let map = try stationSVG(r, s, background: terrain, areas: areas[k], layers: mapLayers)
+            try Data(stationHTML(r, s, title: title, map: map).utf8).write(to: URL(fileURLWithPath: path(pages[k])))
         }
-        try? FileManager.default.removeItem(atPath: tmp)
         return fixedProducts + pages
     }
 
@@ -87,7 +85,7 @@ public enum BroadcastReport {
 
     // MARK: GeoPackage
 
-    static func layers(_ r: BroadcastPlanResult) throws -> [LayerData] {
+    static func layers(_ r: BroadcastPlanResult, areas polygons: [ServiceAreaPolygons]) -> [LayerData] {
         var stations = LayerData(
             name: "stations",
             fields: [
@@ -100,7 +98,7 @@ public enum BroadcastReport {
         var lines = LayerData(
             name: "breaches", fields: [("victim", .string), ("interferer", .string), ("area_pct", .real), ("population_pct", .real), ("explanation", .string)],
             geometryType: .lineString)
-        for s in r.stations {
+        for (s, p) in zip(r.stations, polygons) {
             let a = s.assignment
             stations.append(
                 .point(Coordinate(a.longitude, a.latitude)),
@@ -108,14 +106,10 @@ public enum BroadcastReport {
                     .string(a.id), .string(a.service), .real(a.tx.centreMHz), .real(RadiatedPower.eirp(dBm: a.eirpDBm).erpKW), .real(s.noiseLimitedKm2),
                     .integer(s.noiseLimitedPopulation), .real(s.interferenceLimitedKm2), .integer(s.interferenceLimitedPopulation)
                 ])
-            for (kind, minClass, km2, pop) in [
-                ("noise_limited", UInt8(1), s.noiseLimitedKm2, s.noiseLimitedPopulation),
-                ("interference_limited", UInt8(2), s.interferenceLimitedKm2, s.interferenceLimitedPopulation)
+            for (kind, all, km2, pop) in [
+                ("noise_limited", p.noiseLimited, s.noiseLimitedKm2, s.noiseLimitedPopulation),
+                ("interference_limited", p.interferenceLimited, s.interferenceLimitedKm2, s.interferenceLimitedPopulation)
             ] {
-                let mask = s.serviceClass.map { $0 >= minClass ? UInt8(1) : 0 }
-                let polys = try Polygonize.regions(
-                    classes: mask, width: r.spec.width, height: r.spec.height, geoTransform: r.spec.geoTransform, crs: r.spec.crs)
-                let all = polys.flatMap { $0.geometry.polygons }
                 guard !all.isEmpty else { continue }
                 areas.append(.multiPolygon(all), [.string(a.id), .string(kind), .real(km2), .integer(pop)])
             }
@@ -169,17 +163,6 @@ public enum BroadcastReport {
         }
     }
 
-    /// One station: served (green) and lost to interference (orange).
-    static func stationImage(_ r: BroadcastPlanResult, _ s: StationService, ground: [Float]?, shade: [Float]?) -> RGBAImage {
-        baseImage(r, ground: ground, shade: shade) { idx in
-            switch s.serviceClass[idx] {
-            case 2: return (26, 152, 80, 0.55)
-            case 1: return (244, 109, 67, 0.7)
-            default: return nil
-            }
-        }
-    }
-
     /// Pixel position of a WGS 84 point on a map of `r` at `step`.
     static func pixel(_ r: BroadcastPlanResult, lon: Double, lat: Double, t: CoordinateTransform?) -> (x: Double, y: Double)? {
         guard let t, let p = try? t.transform(x: lon, y: lat) else { return nil }
@@ -191,40 +174,39 @@ public enum BroadcastReport {
     /// Width of the SVG maps in the reports, px (the PNG is scaled to it; text keeps its size).
     static let svgWidth = 760.0
 
-    /// An SVG map: the PNG as background, then markers, lines and labels as SVG elements with real text.
-    static func svgMap(
-        _ r: BroadcastPlanResult, png: Data, size: (Int, Int), markers: [(id: String, lon: Double, lat: Double, color: String)],
-        lines: [(from: (Double, Double), to: (Double, Double))], legend: [(String, String)]
-    ) -> String {
-        let t = try? CoordinateTransform(from: "EPSG:4326", to: r.spec.crs)
-        let k = svgWidth / Double(size.0)
-        let w = svgWidth, h = Double(size.1) * k
-        func at(_ lon: Double, _ lat: Double) -> (x: Double, y: Double)? { pixel(r, lon: lon, lat: lat, t: t).map { ($0.x * k, $0.y * k) } }
-        var s =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(w, 0))\" height=\"\(f(h + 22 * Double(legend.count) + 10, 0))\" "
-            + "font-family=\"system-ui,sans-serif\" font-size=\"12\">"
-        s += "<image href=\"data:image/png;base64,\(png.base64EncodedString())\" x=\"0\" y=\"0\" width=\"\(f(w, 1))\" height=\"\(f(h, 1))\"/>"
-        for l in lines {
-            if let a = at(l.from.0, l.from.1), let b = at(l.to.0, l.to.1) {
-                s +=
-                    "<line x1=\"\(f(a.x, 1))\" y1=\"\(f(a.y, 1))\" x2=\"\(f(b.x, 1))\" y2=\"\(f(b.y, 1))\" stroke=\"#c62828\" stroke-width=\"2.5\" stroke-dasharray=\"6 3\"/>"
-            }
-        }
-        var placed: [(x: Double, y: Double)] = []
-        for m in markers {
-            guard let p = at(m.lon, m.lat) else { continue }
-            // Stations on one mast (or nearly): their labels stack downwards instead of overprinting.
-            let stacked = placed.filter { abs($0.x - p.x) < 10 && abs($0.y - p.y) < 10 }.count
-            placed.append(p)
-            s += "<circle cx=\"\(f(p.x, 1))\" cy=\"\(f(p.y, 1))\" r=\"4.5\" fill=\"\(m.color)\" stroke=\"#fff\" stroke-width=\"1.2\"/>"
-            s +=
-                "<text x=\"\(f(p.x + 6, 1))\" y=\"\(f(p.y - 4 + 13 * Double(stacked), 1))\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(esc(m.id))</text>"
-        }
-        for (n, l) in legend.enumerated() {
-            let y = h + 8 + 22 * Double(n)
-            s += "<rect x=\"4\" y=\"\(f(y, 0))\" width=\"16\" height=\"12\" fill=\"\(l.0)\"/><text x=\"26\" y=\"\(f(y + 10, 0))\">\(esc(l.1))</text>"
-        }
-        return s + "</svg>"
+    static func stationColour(_ a: Assignment) -> String { a.service == "broadcast_fm" ? "#1565c0" : "#6a1b9a" }
+
+    /// The plan's map: FM services per cell, every site named, the victims' service areas outlined, the breaches.
+    static func planSVG(
+        _ r: BroadcastPlanResult, background: RGBAImage, areas: [ServiceAreaPolygons], layers: BroadcastMapLayers, title: String
+    ) throws -> String {
+        let victims = Array(Set(r.breaches.map(\.victim))).sorted()
+        return try BroadcastSVGMap.render(
+            r, background: background, layers: layers, title: title,
+            areas: victims.map { (r.stations[$0].assignment.id, areas[$0], true) },
+            stations: r.stations.indices.map { ($0, stationColour(r.stations[$0].assignment)) }, breaches: r.breaches,
+            legend: [
+                ("square", "#fee08b", "1–3 FM services receivable (interference-limited)"), ("square", "#a6d96a", "4–6"), ("square", "#66bd63", "7–9"),
+                ("square", "#1a9850", "10–12"), ("square", "#006837", "13 or more"), ("dot", "#1565c0", "FM station"), ("dot", "#6a1b9a", "DVB-T2 station"),
+                ("square", BroadcastSVGMap.breachColour, "breach: interferer → victim (dashed arrow)"),
+                ("square", "#0b5d2a", "victim's service areas (outlines: noise-limited orange, interference-limited green)")
+            ])
+    }
+
+    /// A station's map: its noise- and interference-limited service areas as polygons, its main interferers.
+    static func stationSVG(
+        _ r: BroadcastPlanResult, _ s: StationService, background: RGBAImage, areas: ServiceAreaPolygons, layers: BroadcastMapLayers
+    ) throws -> String {
+        var stations = [(index: s.index, color: "#1a7f37")]
+        for i in s.interferers.prefix(8) { stations.append((i.interferer, i.breach ? BroadcastSVGMap.breachColour : "#555555")) }
+        return try BroadcastSVGMap.render(
+            r, background: background, layers: layers, title: "\(s.assignment.id): service areas and main interferers",
+            areas: [(s.assignment.id, areas, false)], stations: stations, breaches: r.breaches.filter { $0.victim == s.index },
+            legend: [
+                ("square", BroadcastSVGMap.served, "interference-limited service area (wanted field ≥ usable field strength)"),
+                ("square", BroadcastSVGMap.lost, "noise-limited area lost to interference"), ("dot", "#1a7f37", "this station"),
+                ("dot", BroadcastSVGMap.breachColour, "interferer breaking its protection (dashed arrow)"), ("dot", "#555555", "other interferer")
+            ])
     }
 
     // MARK: HTML
@@ -249,7 +231,7 @@ public enum BroadcastReport {
     }
 
     static func planHTML(
-        _ r: BroadcastPlanResult, title: String, png: Data, size: (Int, Int), pages: [String], inputs: [(role: String, path: String)]
+        _ r: BroadcastPlanResult, title: String, map: String, pages: [String], inputs: [(role: String, path: String)]
     ) -> String {
         var h = head(title) + "<h1>\(esc(title))</h1>\n"
         let fm = r.stations.filter { $0.assignment.service == "broadcast_fm" }, tv = r.stations.filter { $0.assignment.service == "broadcast_tv" }
@@ -277,24 +259,7 @@ public enum BroadcastReport {
             }
             h += "</table>\n"
         }
-        let markers = r.stations.map { s in
-            (
-                id: s.assignment.id, lon: s.assignment.longitude, lat: s.assignment.latitude,
-                color: s.assignment.service == "broadcast_fm" ? "#1565c0" : "#6a1b9a"
-            )
-        }
-        let lines = r.breaches.map { b in
-            let v = r.stations[b.victim].assignment, i = r.stations[b.interferer].assignment
-            return (from: (i.longitude, i.latitude), to: (v.longitude, v.latitude))
-        }
-        h += "<h2>Map of the plan</h2>\n<figure>"
-        h += svgMap(
-            r, png: png, size: size, markers: markers, lines: lines,
-            legend: [
-                ("#fee08b", "1–3 FM services receivable (interference-limited)"), ("#a6d96a", "4–6"), ("#66bd63", "7–9"), ("#1a9850", "10–12"),
-                ("#006837", "13 or more"), ("#1565c0", "FM station"),
-                ("#6a1b9a", "DVB-T2 station"), ("#c62828", "breach: interferer → victim")
-            ])
+        h += "<h2>Map of the plan</h2>\n<figure>" + map
         h += "<figcaption>Terrain (hillshade), the number of FM services receivable per cell, the stations and the breaches.</figcaption></figure>\n"
         h +=
             "<h2>Stations</h2>\n<table><tr><th>id</th><th>licensee</th><th class=n>MHz</th><th class=n>ERP kW</th><th>reception</th><th class=n>E<sub>med</sub> dBµV/m</th>"
@@ -323,7 +288,7 @@ public enum BroadcastReport {
         return h + "</body></html>\n"
     }
 
-    static func stationHTML(_ r: BroadcastPlanResult, _ s: StationService, title: String, png: Data, size: (Int, Int)) -> String {
+    static func stationHTML(_ r: BroadcastPlanResult, _ s: StationService, title: String, map: String) -> String {
         let a = s.assignment
         var h = head("\(a.id) — \(title)") + "<p class=\"muted\"><a href=\"../report.html\">← the plan</a></p>\n"
         h += "<h1>\(esc(a.id)): \(esc(a.licensee))</h1>\n"
@@ -339,21 +304,7 @@ public enum BroadcastReport {
         h += card(
             "Breaches of its protection", breaches == 0 ? "<span class=\"ok\">0</span>" : "<span class=\"ko\">\(breaches)</span>", "interferers over the limit")
         h += "</div>\n<figure>"
-        var markers = [(id: a.id, lon: a.longitude, lat: a.latitude, color: "#1a7f37")]
-        for i in s.interferers.prefix(8) {
-            let x = r.stations[i.interferer].assignment
-            markers.append((id: x.id, lon: x.longitude, lat: x.latitude, color: i.breach ? "#c62828" : "#555"))
-        }
-        let lines = s.interferers.filter(\.breach).map { i in
-            let x = r.stations[i.interferer].assignment
-            return (from: (x.longitude, x.latitude), to: (a.longitude, a.latitude))
-        }
-        h += svgMap(
-            r, png: png, size: size, markers: markers, lines: lines,
-            legend: [
-                ("#1a9850", "served (wanted field ≥ usable field strength)"), ("#f46d43", "noise-limited area lost to interference"),
-                ("#c62828", "interferer breaking its protection"), ("#555555", "other interferer")
-            ])
+        h += map
         h += "<figcaption>Service area of \(esc(a.id)) and its main interferers.</figcaption></figure>\n"
         h += "<h2>Interferers, ranked by the area they take</h2>\n"
         if s.interferers.isEmpty {

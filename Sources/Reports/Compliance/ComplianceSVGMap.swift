@@ -30,7 +30,7 @@ public enum ComplianceSVGMap {
                 return p.col.isFinite && p.row.isFinite ? (p.col / Double(step) * k, p.row / Double(step) * k) : nil
             }
         }
-        drawUnits(&svg, r, admin: admin, project: project)
+        svg.adminUnits(admin, villages: r.villages.map(\.village), project: project)
         for (i, z) in r.zones.enumerated() {
             let ok = r.zoneMet[targetIndex][i]
             let color = ok == nil ? "#3c5ac8" : ok! ? met : missed
@@ -48,30 +48,6 @@ public enum ComplianceSVGMap {
             rows: rows + [("dot", met, "\(subject) meets the target"), ("dot", missed, "\(subject) below the target")])
         svg.scaleBar(km: 10, pxPerKm: 1000 * k / (spec.resolutionM * Double(step)), xRight: svg.width - 16, y: svg.height - 16)
         return svg.render(label: title)
-    }
-
-    /// Admin polygons with their names; without them, each district's name at its villages' population-weighted
-    /// centre (the village table names districts but holds no boundary).
-    static func drawUnits(_ svg: inout SVGMap, _ r: ComplianceResult, admin: AdminLayer?, project: ([Coordinate]) -> [(Double, Double)]) {
-        if let admin, !admin.units.isEmpty {
-            for u in admin.units {
-                for poly in u.geometry.polygons { svg.rings(poly.map(project), stroke: "#555", width: 1, dash: "5 3", title: u.name) }
-            }
-            for u in admin.units {
-                if let c = project([u.geometry.centroid]).first { svg.text(u.name, x: c.0, y: c.1, size: 12, anchor: "middle", color: "#333", italic: true) }
-            }
-            return
-        }
-        var centres: [String: (x: Double, y: Double, w: Double)] = [:]
-        for v in r.villages.map(\.village) {
-            let w = Double(max(v.population, 1)), c = centres[v.district] ?? (0, 0, 0)
-            centres[v.district] = (c.x + v.longitude * w, c.y + v.latitude * w, c.w + w)
-        }
-        for (name, c) in centres.sorted(by: { $0.key < $1.key }) where !name.isEmpty {
-            if let p = project([Coordinate(c.x / c.w, c.y / c.w)]).first {
-                svg.text(name.uppercased(), x: p.0, y: p.1, size: 12.5, anchor: "middle", weight: "bold", color: "#444", italic: true)
-            }
-        }
     }
 
     /// Villages meeting the target under those missing it; the 12 largest missing it named.

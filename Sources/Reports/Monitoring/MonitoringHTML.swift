@@ -1,7 +1,8 @@
 // The monitoring report as one self-contained HTML file: per station, a spectrum chart in inline SVG (level
 // against frequency; licensed channels receivable at the station as bands; measured emissions as their occupied
 // band at their level; sweeps as the highest level, noise floor and threshold; findings marked and numbered)
-// split into panels where the station's frequencies lie far apart, and the station's findings as a table.
+// split into panels where the station's frequencies lie far apart, and the station's findings as a table; before
+// them, a map of the stations and findings (MonitoringSVGMap).
 import Foundation
 import Analysis
 import Radio
@@ -14,6 +15,8 @@ public struct MonitoringStationView: Sendable {
     /// Receivable licensed channels: id, licensee, channel, predicted dBµV/m.
     public var channels: [(id: String, licensee: String, channel: Channel, predictedDBuVm: Double)]
     public var findings: [MonitoringFinding]
+    /// Where the station was (several positions: a mobile station's route), WGS 84.
+    public var positions: [(lat: Double, lon: Double)] = []
 
     public init(
         stationID: String, emissions: [MonitoredEmission], sweep: SweepSummary?,
@@ -29,7 +32,8 @@ public enum MonitoringHTML {
     ]
 
     public static func render(
-        title: String, stations: [MonitoringStationView], summary: [String], thresholdDBuVm: Double, inputs: [(role: String, path: String)]
+        title: String, stations: [MonitoringStationView], summary: [String], thresholdDBuVm: Double, inputs: [(role: String, path: String)],
+        admin: AdminLayer? = nil
     ) -> String {
         var h = """
             <!DOCTYPE html>
@@ -52,6 +56,9 @@ public enum MonitoringHTML {
             + MonitoringFindingKind.allCases.map { k in "<span class=\"tag\" style=\"background:\(colours[k]!)\">\(k.rawValue)</span>" }.joined(separator: " ")
         h +=
             " <span class=\"muted\">— licensed channels receivable at the station are drawn as blue bands; measured emissions as black bars over their occupied bandwidth.</span></p>\n"
+        if stations.contains(where: { !$0.positions.isEmpty }) {
+            h += "<h2>Map</h2>\n" + MonitoringSVGMap.render(stations: stations, admin: admin, title: "Stations and findings") + "\n"
+        }
         var number = 0
         for s in stations {
             h += "<h2>Station \(esc(s.stationID))</h2>\n"

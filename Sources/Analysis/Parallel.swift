@@ -1,0 +1,52 @@
+// The coverage engine's parallel loops, with a settable number of worker threads (`tanso coverage --threads N`).
+// Unlimited (the default), a loop is Dispatch's `concurrentPerform`; limited to N, N threads take iterations
+// i ≡ w (mod N) in turn. The loops write disjoint ranges, so results are the same bytes whatever N is.
+import Dispatch
+import Foundation
+
+public enum Parallel {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var limit: Int? = nil
+
+    /// Worker threads of the engine's loops: nil for all cores (Dispatch decides).
+    public static var threads: Int? {
+        get { lock.withLock { limit } }
+        set { lock.withLock { limit = newValue.map { max(1, $0) } } }
+    }
+
+    /// `body(i)` for every i in 0..<iterations, on `threads` threads.
+    public static func perform(iterations: Int, _ body: (Int) -> Void) {
+        let workers = min(threads ?? Int.max, iterations)
+        if workers <= 1 {
+            for i in 0..<iterations { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { b in
+            // The threads reach the loop body through a box emptied before returning: a thread object may outlive
+            // its work, the body must not.
+            let box = BodyBox(b)
+            defer { box.body = nil }
+            if threads == nil {
+                DispatchQueue.concurrentPerform(iterations: iterations) { box.body!($0) }
+                return
+            }
+            let done = DispatchGroup()
+            for w in 1..<workers {
+                done.enter()
+                let t = Thread {
+                    for i in stride(from: w, to: iterations, by: workers) { box.body!(i) }
+                    done.leave()
+                }
+                t.stackSize = 8 << 20
+                t.start()
+            }
+            for i in stride(from: 0, to: iterations, by: workers) { box.body!(i) }
+            done.wait()
+        }
+    }
+}
+
+private final class BodyBox: @unchecked Sendable {
+    var body: ((Int) -> Void)?
+    init(_ body: @escaping (Int) -> Void) { self.body = body }
+}
