@@ -30,7 +30,9 @@ let package = Package(
         // Coverage engine, villages, conflicts.
         .target(name: "Analysis", dependencies: ["CFastMath", "Propagation", "Radio", "Terrain", "Records", "Geo"]),
         // Products: rasters, polygons, tables, maps.
-        .target(name: "Reports", dependencies: ["Geo", "Analysis", "Records", "Terrain"]),
+        .target(name: "Reports", dependencies: ["Geo", "Analysis", "Records", "Terrain", "CSHA256"]),
+        // SHA-256 rounds on the x86 SHA extensions, for the digests in study.json (a portable Swift path elsewhere).
+        .target(name: "CSHA256"),
         // The shared register (tanso store): schema, history, diff on GeoPackage and PostgreSQL; roles in PostgreSQL.
         .target(name: "Store", dependencies: ["Geo", "Records"]),
         // Command-line parsing and wiring (a library so that tests can call it in-process).

@@ -25,6 +25,7 @@ if want("broadcast") { do { figures += try runBroadcastBenchmark() } catch { pri
 if want("share-check") { do { figures += try runShareCheckBenchmark() } catch { print("share-check benchmark failed: \(error)") } }
 if want("interference") { do { figures += try runInterferenceBenchmark() } catch { print("interference benchmark failed: \(error)") } }
 if want("measurements") { do { figures += try runMeasurementsBenchmark() } catch { print("measurements benchmark failed: \(error)") } }
+if want("digest") { figures += runDigestBenchmark() }
 if want("store") { do { figures += try runStoreBenchmark() } catch { print("store benchmark failed: \(error)") } }
 if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.contains("scenario-b-p526") {
     // Not in the default set: minutes of work. `scenario-b` runs Hata; `scenario-b-p526`, `scenario-b-itm` add those.

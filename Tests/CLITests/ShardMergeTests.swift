@@ -134,19 +134,41 @@ extension CLITests {
         XCTAssertNotNil(kmz.range(of: Data("doc.kml".utf8)))
     }
 
-    /// FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): "abc", the 448-bit message, and the empty string.
+    /// FIPS 180-4 examples (NIST CSRC "SHA256.pdf" and "SHA2_Additional.pdf"): "abc", the 448-bit message, the
+    /// empty string and one million "a", on the portable Swift rounds and on the CPU's SHA extensions where present.
     func testSHA256KnownAnswers() {
-        XCTAssertEqual(SHA256.hex(of: Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(
-            SHA256.hex(of: Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(SHA256.hex(of: Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        // Streaming in odd pieces equals one shot.
-        let big = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        var s = SHA256()
-        var i = 0
-        while i < big.count { let n = min(777, big.count - i); s.update(big[i..<(i + n)]); i += n }
-        XCTAssertEqual(s.finalize(), SHA256.hex(of: big))
+        for portable in [true, false] {
+            func digest(_ d: Data) -> String { var s = SHA256(portable: portable); s.update(d); return s.finalize() }
+            XCTAssertEqual(digest(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+            XCTAssertEqual(
+                digest(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+            XCTAssertEqual(digest(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            XCTAssertEqual(
+                digest(Data(repeating: UInt8(ascii: "a"), count: 1_000_000)),
+                "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+            // Streaming in odd pieces equals one shot.
+            let big = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            var s = SHA256(portable: portable)
+            var i = 0
+            while i < big.count { let n = min(777, big.count - i); s.update(big[i..<(i + n)]); i += n }
+            XCTAssertEqual(s.finalize(), digest(big))
+        }
+    }
+
+    /// The SHA extensions give the portable rounds' digest for every length around the block and padding edges,
+    /// on seeded random bytes. (On a CPU without them both paths are the portable one, and the test says so.)
+    func testSHA256HardwareEqualsPortableOnEveryLength() {
+        if !SHA256.hardware { print("SHA-256: this CPU has no SHA extensions; both paths are the portable one") }
+        var g = SplitMix64(seed: 180_4)
+        let bytes = Data((0..<5_000).map { _ in UInt8(truncatingIfNeeded: g.next()) })
+        var lengths = Array(0...200) + [447, 448, 511, 512, 1_000, 4_095, 4_096, 4_999]
+        lengths.append(bytes.count)
+        for n in lengths {
+            var hw = SHA256(), sw = SHA256(portable: true)
+            hw.update(bytes.prefix(n)); sw.update(bytes.prefix(n))
+            XCTAssertEqual(hw.finalize(), sw.finalize(), "length \(n)")
+        }
     }
 }
 
