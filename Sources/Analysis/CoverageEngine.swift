@@ -185,6 +185,28 @@ public enum CoverageEngine {
         receiverLossDB: [Float]? = nil,
         progress: ProgressHandler? = nil
     ) throws -> CoverageResult {
+        try run(
+            validated: plan, transmitters: transmitters, dem: dem, antennas: antennas, sectorAntenna: sectorAntenna,
+            receiverLossDB: receiverLossDB, companion: nil, progress: progress
+        ).result
+    }
+
+    /// A second profile model evaluated on the same profiles as the study's (the same model at another time
+    /// percentage), for the transmitters marked in `transmitters`: the radial method computes both losses from
+    /// one profile per cell and deposits the companion's into layers of its own.
+    struct Companion {
+        let model: ProfileModel
+        let transmitters: [Bool]
+    }
+
+    /// Runs a validated study, with the companion's service layers when one is given (nil when the study's
+    /// strategy is not the radial method, which alone shares its profiles).
+    static func run(
+        validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+        receiverLossDB: [Float]? = nil, companion: Companion?,
+        progress: ProgressHandler? = nil
+    ) throws -> (result: CoverageResult, companion: [ServiceKey: [Float]]?) {
         let start = Date(), study = plan.study
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
         if plan.model.needsTerrain && dem == nil {
@@ -216,23 +238,38 @@ public enum CoverageEngine {
         }
         var composite = Composite(cells: spec.cellCount, services: keys.count)
         let diagnostics = DiagnosticsBox()
-        try composite.withLayers(floorDBm: context.floorDBm) { layers in
-            func through<F: LossField>(_ field: F) throws {
-                try CoverageEngine.composite(
-                    field, sectors: sectors, context: context, layers: layers,
-                    diagnostics: diagnostics, progress: progress)
+        let chosen = try strategy(plan, spec: spec, dem: dem, cells: cells)
+        var second: Composite? = nil
+        if let companion, case .radial(let f) = chosen {
+            var other = Composite(cells: spec.cellCount, services: keys.count)
+            try composite.withLayers(floorDBm: context.floorDBm) { layers in
+                try other.withLayers(floorDBm: context.floorDBm) { companionLayers in
+                    try compositeWithCompanion(
+                        f, companion: companion, sectors: sectors, context: context, layers: (layers, companionLayers),
+                        diagnostics: diagnostics, progress: progress)
+                }
             }
-            switch try strategy(plan, spec: spec, dem: dem, cells: cells) {
-            case .hata(let f): try through(f)
-            case .lineOfSight(let f): try through(f)
-            case .radial(let f): try through(f)
-            case .exact(let f): try through(f)
+            second = other
+        } else {
+            try composite.withLayers(floorDBm: context.floorDBm) { layers in
+                func through<F: LossField>(_ field: F) throws {
+                    try CoverageEngine.composite(
+                        field, sectors: sectors, context: context, layers: layers,
+                        diagnostics: diagnostics, progress: progress)
+                }
+                switch chosen {
+                case .hata(let f): try through(f)
+                case .lineOfSight(let f): try through(f)
+                case .radial(let f): try through(f)
+                case .exact(let f): try through(f)
+                }
             }
         }
-        return CoverageResult(
+        let result = CoverageResult(
             spec: spec, transmitters: transmitters, bestSignalDBm: composite.best, bestServer: composite.server,
             serverCount: composite.count, serviceDBm: composite.serviceLayers(keys), groundM: cells.ground,
             study: study, seconds: Date().timeIntervalSince(start), diagnostics: diagnostics.total)
+        return (result, second?.serviceLayers(keys))
     }
 
     /// The loss field of a run.

@@ -193,6 +193,27 @@ extension CoverageEngine {
         }
     }
 
+    /// The pipeline with a companion model (radial method): each group's two loss windows come from one set of
+    /// profiles; the study's is deposited for every member, the companion's for the members it is asked for.
+    static func compositeWithCompanion(
+        _ field: RadialField, companion: Companion, sectors: [SectorSetup], context: DepositContext,
+        layers: (CompositeLayers, CompositeLayers), diagnostics: DiagnosticsBox, progress: ProgressHandler?
+    ) throws {
+        let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
+        let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
+        var rowsDone = 0
+        for members in groups {
+            let s = sectors[members[0]]
+            let wanted = members.filter { companion.transmitters[$0] }
+            let (window, other) = field.lossWindows(
+                for: s, members: members.count, key: members[0], companion: wanted.isEmpty ? nil : companion.model, diagnostics: diagnostics)
+            depositWindow(window, field: field, members: members, sectors: sectors, context: context, layers: layers.0)
+            if let other { depositWindow(other, field: field, members: wanted, sectors: sectors, context: context, layers: layers.1) }
+            rowsDone += WindowShape(s).rows * members.count
+            progress?(Double(rowsDone) / Double(totalRows))
+        }
+    }
+
     /// Sectors with a non-empty window, grouped by site, antenna height, frequency and radius when the field is
     /// shared (groups in the order of their first sector), else one group each.
     static func sectorGroups(_ sectors: [SectorSetup], shared: Bool) -> [[Int]] {
