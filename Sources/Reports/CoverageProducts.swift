@@ -69,10 +69,11 @@ public enum CoverageProducts {
 
         // Rasters.
         let overviews = selection.has(.overviews)
+        let best = ProductLayout.bestValue(fieldStrength: result.study.isFieldStrength)
         try spec.grid(values: result.bestSignalDBm, nodata: CoverageResult.nodata)
             .write(
-                to: path(ProductLayout.bestSignal), format: .cog, description: "best \(quantity) (\(unit))", metadata: meta, overviews: overviews)
-        list.add(path(ProductLayout.bestSignal), "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
+                to: path(best), format: .cog, description: "best \(quantity) (\(unit))", metadata: meta, overviews: overviews)
+        list.add(path(best), "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
         if selection.has(.servers) { try writeServers(result, list: &list, path: path, overviews: overviews) }
         if selection.has(.services) {
             for (key, layer) in result.serviceDBm.sorted(by: { $0.key < $1.key }) {
