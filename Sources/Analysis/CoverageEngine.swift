@@ -242,9 +242,9 @@ public enum CoverageEngine {
         var second: Composite? = nil
         if let companion, case .radial(let f) = chosen {
             var other = Composite(cells: spec.cellCount, services: keys.count)
-            try composite.withLayers(floorDBm: context.floorDBm) { layers in
-                try other.withLayers(floorDBm: context.floorDBm) { companionLayers in
-                    try compositeWithCompanion(
+            composite.withLayers(floorDBm: context.floorDBm) { layers in
+                other.withLayers(floorDBm: context.floorDBm) { companionLayers in
+                    compositeWithCompanion(
                         f, companion: companion, sectors: sectors, context: context, layers: (layers, companionLayers),
                         diagnostics: diagnostics, progress: progress)
                 }

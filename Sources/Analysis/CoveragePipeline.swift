@@ -181,14 +181,23 @@ extension CoverageEngine {
         _ field: F, sectors: [SectorSetup], context: DepositContext, layers: CompositeLayers,
         diagnostics: DiagnosticsBox, progress: ProgressHandler?
     ) throws {
-        let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
-        let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
-        var rowsDone = 0
-        for members in groups {
+        try forEachGroup(sectors, shared: field.sharedBySiteSectors, progress: progress) { members in
             let s = sectors[members[0]]
             let window = try field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics)
             depositWindow(window, field: field, members: members, sectors: sectors, context: context, layers: layers)
-            rowsDone += WindowShape(s).rows * members.count
+        }
+    }
+
+    /// Runs `body` on each group of sectors that share a field (`sectorGroups`), reporting progress as the share
+    /// of window rows done.
+    static func forEachGroup(
+        _ sectors: [SectorSetup], shared: Bool, progress: ProgressHandler?, _ body: ([Int]) throws -> Void
+    ) rethrows {
+        let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
+        var rowsDone = 0
+        for members in sectorGroups(sectors, shared: shared) {
+            try body(members)
+            rowsDone += WindowShape(sectors[members[0]]).rows * members.count
             progress?(Double(rowsDone) / Double(totalRows))
         }
     }
@@ -198,19 +207,14 @@ extension CoverageEngine {
     static func compositeWithCompanion(
         _ field: RadialField, companion: Companion, sectors: [SectorSetup], context: DepositContext,
         layers: (CompositeLayers, CompositeLayers), diagnostics: DiagnosticsBox, progress: ProgressHandler?
-    ) throws {
-        let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
-        let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
-        var rowsDone = 0
-        for members in groups {
+    ) {
+        forEachGroup(sectors, shared: field.sharedBySiteSectors, progress: progress) { members in
             let s = sectors[members[0]]
             let wanted = members.filter { companion.transmitters[$0] }
             let (window, other) = field.lossWindows(
                 for: s, members: members.count, key: members[0], companion: wanted.isEmpty ? nil : companion.model, diagnostics: diagnostics)
             depositWindow(window, field: field, members: members, sectors: sectors, context: context, layers: layers.0)
             if let other { depositWindow(other, field: field, members: wanted, sectors: sectors, context: context, layers: layers.1) }
-            rowsDone += WindowShape(s).rows * members.count
-            progress?(Double(rowsDone) / Double(totalRows))
         }
     }
 
