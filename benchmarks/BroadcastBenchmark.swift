@@ -2,8 +2,9 @@
 // stations) over the sample DEM (3″) at 250 m with P.1546. Targets (issue 20): `tanso broadcast` ≤ 60 s on 2 cores;
 // `tanso channels` for FM (206 channels) ≤ 60 s.
 // Whole commands: the release `tanso` beside this executable run as a child process, wall time and the child's
-// peak resident memory (getrusage RUSAGE_CHILDREN). Kernel figures in process: the fields (two engine runs, 50 % and
-// 1 % of time), the plan analysis, and the channel finder's register checks over 206 channels.
+// peak resident memory (getrusage RUSAGE_CHILDREN). Kernel figures in process: the fields (one engine run: each cell's
+// profile gives the 50 % and the 1 % of time loss), the plan analysis, and the channel finder's register checks over
+// 206 channels.
 import Foundation
 import Analysis
 import Radio

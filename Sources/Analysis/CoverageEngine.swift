@@ -185,16 +185,40 @@ public enum CoverageEngine {
         receiverLossDB: [Float]? = nil,
         progress: ProgressHandler? = nil
     ) throws -> CoverageResult {
-        var whole: CoverageBand? = nil
+        try run(
+            validated: plan, transmitters: transmitters, dem: dem, antennas: antennas, sectorAntenna: sectorAntenna,
+            receiverLossDB: receiverLossDB, companion: nil, progress: progress
+        ).result
+    }
+
+    /// A second profile model evaluated on the same profiles as the study's (the same model at another time
+    /// percentage), for the transmitters marked in `transmitters`: the radial method computes both losses from
+    /// one profile per cell and deposits the companion's into layers of its own.
+    struct Companion {
+        let model: ProfileModel
+        let transmitters: [Bool]
+    }
+
+    /// Runs a validated study as one band (the whole grid) held in the result, with the companion's service
+    /// layers when one is given (nil when the study's strategy is not the radial method, which alone shares its
+    /// profiles).
+    static func run(
+        validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+        receiverLossDB: [Float]? = nil, companion: Companion?,
+        progress: ProgressHandler? = nil
+    ) throws -> (result: CoverageResult, companion: [ServiceKey: [Float]]?) {
+        var whole: (band: CoverageBand, companion: CoverageBand?)? = nil
         let run = try sweep(
             validated: plan, transmitters: transmitters, dem: dem, antennas: antennas, sectorAntenna: sectorAntenna,
-            receiverLossDB: receiverLossDB, bandRows: Int.max, progress: progress
-        ) { whole = $0 }
-        let band = whole!
-        return CoverageResult(
+            receiverLossDB: receiverLossDB, bandRows: Int.max, companion: companion, progress: progress
+        ) { whole = ($0, $1) }
+        let band = whole!.band
+        let result = CoverageResult(
             spec: run.spec, transmitters: transmitters, bestSignalDBm: band.best, bestServer: band.server,
             serverCount: band.count, serviceDBm: band.serviceLayers(run.keys), groundM: run.groundM,
             study: run.study, seconds: run.seconds, diagnostics: run.diagnostics)
+        return (result, whole!.companion?.serviceLayers(run.keys))
     }
 
     /// What a swept run leaves besides its bands.
@@ -218,6 +242,19 @@ public enum CoverageEngine {
         antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
         receiverLossDB: [Float]? = nil, bandRows: Int,
         progress: ProgressHandler? = nil, sink: (CoverageBand) throws -> Void
+    ) throws -> Sweep {
+        try sweep(
+            validated: plan, transmitters: transmitters, dem: dem, antennas: antennas, sectorAntenna: sectorAntenna,
+            receiverLossDB: receiverLossDB, bandRows: bandRows, companion: nil, progress: progress
+        ) { band, _ in try sink(band) }
+    }
+
+    /// `sweep`, with a companion model's bands beside the study's (the second argument of `sink`; nil without one).
+    static func sweep(
+        validated plan: ValidatedStudy, transmitters: [Transmitter], dem: ElevationModel?,
+        antennas: AntennaLibrary? = nil, sectorAntenna: SectorAntenna = SectorAntenna(),
+        receiverLossDB: [Float]? = nil, bandRows: Int, companion: Companion?,
+        progress: ProgressHandler? = nil, sink: (CoverageBand, CoverageBand?) throws -> Void
     ) throws -> Sweep {
         let start = Date(), study = plan.study
         guard !transmitters.isEmpty else { throw StudyError("no transmitters to compute") }
@@ -252,10 +289,10 @@ public enum CoverageEngine {
             context.calibrationSlopeDB = Float(cal.slopeDBPerDecade)
         }
         let diagnostics = DiagnosticsBox()
-        func through<F: LossField>(_ field: F) throws {
+        func through<F: LossField>(_ field: F, companion: CompanionWindows? = nil) throws {
             try CoverageEngine.sweep(
                 field, sectors: sectors, context: context, services: keys.count, bandRows: min(bandRows, spec.height),
-                diagnostics: diagnostics, progress: progress, sink: sink)
+                diagnostics: diagnostics, progress: progress, companion: companion, sink: sink)
         }
         let chosen = try strategy(plan, spec: spec, dem: dem, cells: cells)
         let ground = cells.ground
@@ -263,7 +300,15 @@ public enum CoverageEngine {
         switch chosen {
         case .hata(let f): try through(f)
         case .lineOfSight(let f): try through(f)
-        case .radial(let f): try through(f)
+        case .radial(let f):
+            try through(
+                f,
+                companion: companion.map { c in
+                    CompanionWindows(transmitters: c.transmitters) { s, members in
+                        let wanted = members.contains { c.transmitters[$0] }
+                        return f.lossWindows(for: s, members: members.count, key: members[0], companion: wanted ? c.model : nil, diagnostics: diagnostics)
+                    }
+                })
         case .exact(let f): try through(f)
         }
         return Sweep(

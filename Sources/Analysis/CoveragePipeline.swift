@@ -213,36 +213,59 @@ extension CoverageEngine {
     /// Progress is the share of window rows done.
     static func sweep<F: LossField>(
         _ field: F, sectors: [SectorSetup], context: DepositContext, services: Int, bandRows: Int,
-        diagnostics: DiagnosticsBox, progress: ProgressHandler?, sink: (CoverageBand) throws -> Void
+        diagnostics: DiagnosticsBox, progress: ProgressHandler?, companion: CompanionWindows? = nil,
+        sink: (CoverageBand, CoverageBand?) throws -> Void
     ) throws {
         let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
         let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
         let width = context.spec.width, height = context.spec.height
         var rowsDone = 0
-        var kept: [Int: [Float]] = [:]
+        var kept: [Int: (window: [Float], companion: [Float]?)] = [:]
         for r0 in stride(from: 0, to: height, by: max(1, bandRows)) {
             let r1 = min(height, r0 + max(1, bandRows)) - 1
             var band = CoverageBand(rowStart: r0, rows: r1 - r0 + 1, width: width, services: services)
+            // The companion's band (no rows, nothing held, without a companion).
+            var other = CoverageBand(rowStart: r0, rows: companion == nil ? 0 : r1 - r0 + 1, width: width, services: services)
             try band.withLayers(floorDBm: context.floorDBm) { layers in
-                for (g, members) in groups.enumerated() {
-                    let s = sectors[members[0]], whole = WindowShape(s)
-                    guard whole.rowMin <= r1, whole.rowMax >= r0 else { continue }
-                    let rows = max(r0, whole.rowMin)...min(r1, whole.rowMax)
-                    if let part = field.lossRows(for: s, rows: rows) {
-                        depositWindow(
-                            part, shape: WindowShape(s, rows: rows), rows: rows, field: field, members: members, sectors: sectors, context: context,
-                            layers: layers)
-                    } else {
-                        let window = try kept[g] ?? field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics)
-                        depositWindow(window, shape: whole, rows: rows, field: field, members: members, sectors: sectors, context: context, layers: layers)
-                        kept[g] = whole.rowMax > r1 ? window : nil
+                try other.withLayers(floorDBm: context.floorDBm) { otherLayers in
+                    for (g, members) in groups.enumerated() {
+                        let s = sectors[members[0]], whole = WindowShape(s)
+                        guard whole.rowMin <= r1, whole.rowMax >= r0 else { continue }
+                        let rows = max(r0, whole.rowMin)...min(r1, whole.rowMax)
+                        if companion == nil, let part = field.lossRows(for: s, rows: rows) {
+                            depositWindow(
+                                part, shape: WindowShape(s, rows: rows), rows: rows, field: field, members: members, sectors: sectors,
+                                context: context, layers: layers)
+                        } else {
+                            let windows =
+                                try kept[g]
+                                ?? companion?.windows(s, members)
+                                ?? (try field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics), nil)
+                            depositWindow(
+                                windows.window, shape: whole, rows: rows, field: field, members: members, sectors: sectors, context: context,
+                                layers: layers)
+                            if let second = windows.companion, let companion {
+                                depositWindow(
+                                    second, shape: whole, rows: rows, field: field, members: members.filter { companion.transmitters[$0] },
+                                    sectors: sectors, context: context, layers: otherLayers)
+                            }
+                            kept[g] = whole.rowMax > r1 ? windows : nil
+                        }
+                        rowsDone += rows.count * members.count
+                        progress?(Double(rowsDone) / Double(totalRows))
                     }
-                    rowsDone += rows.count * members.count
-                    progress?(Double(rowsDone) / Double(totalRows))
                 }
             }
-            try sink(band)
+            try sink(band, companion == nil ? nil : other)
         }
+    }
+
+    /// A companion model's loss windows (the radial method's second time percentage from the same profiles): for a
+    /// group of sectors, the study model's window and, when a member is in `transmitters`, the companion's, which
+    /// is deposited for those members only into bands of its own.
+    struct CompanionWindows {
+        let transmitters: [Bool]
+        let windows: (SectorSetup, [Int]) -> (window: [Float], companion: [Float]?)
     }
 
     /// Sectors with a non-empty window, grouped by site, antenna height, frequency and radius when the field is

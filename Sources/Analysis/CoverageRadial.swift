@@ -48,24 +48,40 @@ extension CoverageEngine {
         @inline(__always) static func distanceTermDB(_ gridM: Double) -> Float { Float(20 * log10(max(gridM, 1))) }
 
         func lossWindow(for s: SectorSetup, members: Int, key: Int, diagnostics: DiagnosticsBox) throws -> [Float] {
+            lossWindows(for: s, members: members, key: key, companion: nil, diagnostics: diagnostics).window
+        }
+
+        /// The study model's loss window and, with a companion model, the companion's, from one set of profiles.
+        /// Each window is refined on its own (a cell is interpolated in one window when its neighbours there agree,
+        /// and computed otherwise), so each equals the window a run of its model alone gives.
+        func lossWindows(
+            for s: SectorSetup, members: Int, key: Int, companion: ProfileModel?, diagnostics: DiagnosticsBox
+        ) -> (window: [Float], companion: [Float]?) {
             let radials = sampleRadials(for: s)
             let shape = WindowShape(s)
             var window = [Float](repeating: .nan, count: shape.count) // NaN: not computed; +inf: failed or outside
+            var other = [Float](repeating: .nan, count: companion == nil ? 0 : shape.count)
             window.withUnsafeMutableBufferPointer { w in
-                let out = UnsafeSendable(w)
-                for (phase, h) in levels.enumerated() {
-                    Parallel.perform(iterations: shape.bands) { band in
-                        var pass = RadialPass(field: self, s: s, radials: radials, window: out.value, h: h, phase: phase)
-                        pass.run(rows: shape.rows(ofBand: band))
-                        // Counts are per transmitter: each member of the group misses the same cells.
-                        pass.local.cellsWithoutTerrain *= members
-                        pass.local.cellsRejectedByModel *= members
-                        diagnostics.add(pass.local, band: key * 1_000_000 + phase * 100_000 + band)
+                other.withUnsafeMutableBufferPointer { w2 in
+                    let out = UnsafeSendable((w, w2))
+                    for (phase, h) in levels.enumerated() {
+                        Parallel.perform(iterations: shape.bands) { band in
+                            var pass = RadialPass(field: self, s: s, radials: radials, window: out.value.0, h: h, phase: phase)
+                            if let companion { pass.companion = (companion, out.value.1) }
+                            pass.run(rows: shape.rows(ofBand: band))
+                            // Counts are per transmitter: each member of the group misses the same cells.
+                            pass.local.cellsWithoutTerrain *= members
+                            pass.local.cellsRejectedByModel *= members
+                            diagnostics.add(pass.local, band: key * 1_000_000 + phase * 100_000 + band)
+                        }
+                    }
+                    if interpolates {
+                        addDistanceTerm(s, window: out.value.0)
+                        if companion != nil { addDistanceTerm(s, window: out.value.1) }
                     }
                 }
-                if interpolates { addDistanceTerm(s, window: out.value) }
             }
-            return window
+            return (window, companion == nil ? nil : other)
         }
 
         /// Lattice step of each pass, coarse to fine: the anchors, then each finer level down to single cells.
@@ -115,25 +131,35 @@ extension CoverageEngine {
             var r = RadialSamples(count: count)
             for j in 0..<count {
                 r.lengths[j] = Geodesy.UTM.geodesicM(gridM: reach, x0: s.x, x1: gridEndX[j])
-                r.stride = max(r.stride, ProfileSampling.intervals(distanceM: r.lengths[j], spacingM: spacingM) + 1)
+                r.steps[j] = ProfileSampling.intervals(distanceM: r.lengths[j], spacingM: spacingM)
+                r.stride = max(r.stride, r.steps[j] + 1)
             }
-            r.heights = [Double](repeating: .nan, count: count * r.stride)
-            let ends = (x: ex, y: ey), lengths = r.lengths, stride = r.stride, gt = dem.geoTransform, spacingM = spacingM
-            withMutableBuffers(&r.heights, &r.steps, &r.firstMissing) { hp, sp, fp in
-                let o = UnsafeSendable((hp, sp, fp))
-                let chunk = 64
-                Parallel.perform(iterations: (count + chunk - 1) / chunk) { ch in
-                    let (hp, sp, fp) = o.value
-                    sampler.values.withUnsafeBufferPointer { vp in
-                        for j in (ch * chunk)..<min(count, (ch + 1) * chunk) {
-                            let m = ProfileSampling.intervals(distanceM: lengths[j], spacingM: spacingM)
-                            sp[j] = m
-                            let end = gt.pixel(x: ends.x[j], y: ends.y[j])
-                            for i in 0...m {
-                                let f = Double(i) / Double(m)
-                                let h = sampler.sample(col: s.demCol + f * (end.col - s.demCol), row: s.demRow + f * (end.row - s.demRow), values: vp)
-                                hp[j * stride + i] = h
-                                if h.isNaN && fp[j] == .max { fp[j] = i }
+            // Only the radials some cell reads, each only as far as the farthest sample one reads (with a coarse grid
+            // most radials serve no cell): packed one after the other, NaN past a radial's own end as before.
+            let needed = samplesNeeded(s, radials: r)
+            var total = 0
+            for j in 0..<count {
+                r.offsets[j] = total
+                total += needed[j] + 1
+            }
+            r.heights = [Double](repeating: .nan, count: total)
+            let ends = (x: ex, y: ey), steps = r.steps, offsets = r.offsets, gt = dem.geoTransform
+            r.heights.withUnsafeMutableBufferPointer { hp in
+                r.firstMissing.withUnsafeMutableBufferPointer { fp in
+                    let o = UnsafeSendable((hp, fp))
+                    let chunk = 64
+                    Parallel.perform(iterations: (count + chunk - 1) / chunk) { ch in
+                        let (hp, fp) = o.value
+                        sampler.values.withUnsafeBufferPointer { vp in
+                            for j in (ch * chunk)..<min(count, (ch + 1) * chunk) where needed[j] >= 0 {
+                                let m = steps[j]
+                                let end = gt.pixel(x: ends.x[j], y: ends.y[j])
+                                for i in 0...min(m, needed[j]) {
+                                    let f = Double(i) / Double(m)
+                                    let h = sampler.sample(col: s.demCol + f * (end.col - s.demCol), row: s.demRow + f * (end.row - s.demRow), values: vp)
+                                    hp[offsets[j] + i] = h
+                                    if h.isNaN && fp[j] == .max { fp[j] = i }
+                                }
                             }
                         }
                     }
@@ -141,17 +167,54 @@ extension CoverageEngine {
             }
             return r
         }
+
+        /// Per radial, the last sample index any cell of the window within the radius reads (−1: none).
+        func samplesNeeded(_ s: SectorSetup, radials: RadialSamples) -> [Int] {
+            let geo = spec.geoTransform
+            var needed = [Int](repeating: -1, count: radials.count)
+            for row in s.rowMin...max(s.rowMin, s.rowMax) where s.rowMax >= s.rowMin {
+                let dy = geo.originY - (Double(row) + 0.5) * geo.pixelHeight - s.y
+                for col in s.colMin...max(s.colMin, s.colMax) where s.colMax >= s.colMin {
+                    let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
+                    let gridM = sqrt(dx * dx + dy * dy)
+                    guard gridM <= s.radiusM else { continue }
+                    let c = cellOnRadial(s, x: x, gridM: gridM, dx: dx, dy: dy, radials: radials)
+                    needed[c.j] = max(needed[c.j], min(c.lastNeeded, radials.stride - 1))
+                }
+            }
+            return needed
+        }
+
+        /// The radial a cell takes its profile from, the cell's geodesic distance and profile intervals, the ratio of
+        /// its point spacing to the radial's sample step, and the last radial sample its profile reads.
+        @inline(__always)
+        func cellOnRadial(
+            _ s: SectorSetup, x: Double, gridM: Double, dx: Double, dy: Double, radials: RadialSamples
+        ) -> (j: Int, dM: Double, points: Int, ratio: Double, lastNeeded: Int) {
+            var t = atan2(dx, dy)
+            if t < 0 { t += 2 * .pi }
+            let j = Int((t / (2 * .pi) * Double(radials.count)).rounded()) % radials.count
+            let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
+            let points = profileIntervals(distanceM: dM, spacingM: spacingM, maxPoints: maxPoints)
+            // Radial sample positions are multiples of its step; the cell's profile points sit at multiples of
+            // dM / points.
+            let ratio = dM / Double(points) / (radials.lengths[j] / Double(radials.steps[j]))
+            let lastNeeded = Int((Double(points - 1) * ratio).rounded(.down)) + 1
+            return (j, dM, points, ratio, lastNeeded)
+        }
     }
 
-    /// The sampled radials of one site: heights (radial-major, `stride` per radial), steps, the index of each
-    /// radial's first missing height and its geodesic length.
+    /// The sampled radials of one site: heights (radial after radial, from `offsets[j]`; `stride` is the longest
+    /// radial's sample count), steps, the index of each radial's first missing height and its geodesic length.
     struct RadialSamples: Sendable {
         let count: Int
         var stride = 0
         var heights: [Double] = []
+        var offsets: [Int]
         var steps: [Int], firstMissing: [Int], lengths: [Double]
         init(count: Int) {
             self.count = count
+            offsets = [Int](repeating: 0, count: count)
             steps = [Int](repeating: 0, count: count)
             firstMissing = [Int](repeating: .max, count: count)
             lengths = [Double](repeating: 0, count: count)
@@ -179,6 +242,8 @@ extension CoverageEngine {
         let h: Int, phase: Int
         let shape: WindowShape
         let tolerance: Float, levelTolerance: Float, groundTolerance: Float
+        /// A second model evaluated on the same profiles, with its own window.
+        var companion: (model: ProfileModel, window: UnsafeMutableBufferPointer<Float>)? = nil
         var local = CoverageEngine.Diagnostics()
         var profile = TerrainProfile(elevationsM: [], spacingM: 1)
         var scratch = ProfileModel.Scratch()
@@ -204,22 +269,33 @@ extension CoverageEngine {
                     let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                     let gridM = sqrt(dx * dx + dy * dy)
                     let local0 = shape.index(row: row, col: col)
-                    if gridM > s.radiusM { window[local0] = .infinity; continue }
-                    let idx = row * field.spec.width + col
-                    if phase > 0, let v = interpolated(row: row, col: col), !field.cells.ground![idx].isNaN {
-                        window[local0] = v
-                    } else if let loss = computeLoss(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) {
-                        window[local0] = field.interpolates ? loss - RadialField.distanceTermDB(gridM) : loss
-                    } else {
+                    if gridM > s.radiusM {
                         window[local0] = .infinity
+                        companion?.window[local0] = .infinity
+                        continue
                     }
+                    let idx = row * field.spec.width + col
+                    let canInterpolate = phase > 0 && !field.cells.ground![idx].isNaN
+                    let v1 = canInterpolate ? interpolated(row: row, col: col, in: window) : nil
+                    let v2 = canInterpolate ? companion.flatMap { interpolated(row: row, col: col, in: $0.window) } : nil
+                    let need2 = companion != nil && v2 == nil
+                    var losses: (Float?, Float?) = (nil, nil)
+                    if v1 == nil || need2 { losses = computeLosses(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, first: v1 == nil, second: need2) }
+                    window[local0] = v1 ?? stored(losses.0, gridM: gridM)
+                    if let w2 = companion?.window { w2[local0] = v2 ?? stored(losses.1, gridM: gridM) }
                 }
             }
         }
 
+        /// A computed loss as the window holds it (excess over 20 log10 d when interpolating; +inf for none).
+        @inline(__always) func stored(_ loss: Float?, gridM: Double) -> Float {
+            guard let loss else { return .infinity }
+            return field.interpolates ? loss - RadialField.distanceTermDB(gridM) : loss
+        }
+
         /// The interpolated excess loss of a cell of level `h`, or nil when a neighbour on the 2h-lattice is
         /// outside the window or not finite, or they differ by more than the level's tolerance.
-        @inline(__always) func interpolated(row: Int, col: Int) -> Float? {
+        @inline(__always) func interpolated(row: Int, col: Int, in window: UnsafeMutableBufferPointer<Float>) -> Float? {
             let rowOn = row % (2 * h) == 0, colOn = col % (2 * h) == 0
             let ra = rowOn ? row : row - h, rb = rowOn ? row : row + h
             let ca = colOn ? col : col - h, cb = colOn ? col : col + h
@@ -240,18 +316,34 @@ extension CoverageEngine {
             return hi - lo <= levelTolerance ? (v0 + v1 + v2 + v3) / 4 : nil
         }
 
-        /// The model's loss for one cell on its radial profile; nil when terrain is missing or the model rejects
-        /// the path (counted).
-        mutating func computeLoss(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double) -> Float? {
-            var t = atan2(dx, dy)
-            if t < 0 { t += 2 * .pi }
-            let j = Int((t / (2 * .pi) * Double(radials.count)).rounded()) % radials.count
-            let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
-            let points = profileIntervals(distanceM: dM, spacingM: field.spacingM, maxPoints: field.maxPoints)
-            // Radial sample positions are multiples of its step; the cell's profile points sit at multiples of
-            // dM / points.
-            let ratio = dM / Double(points) / (radials.lengths[j] / Double(radials.steps[j]))
-            let lastNeeded = Int((Double(points - 1) * ratio).rounded(.down)) + 1
+        /// The study model's loss (`first`) and the companion's (`second`) for one cell on its radial profile; nil
+        /// when terrain is missing or the model rejects the path (counted).
+        mutating func computeLosses(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double, first: Bool, second: Bool) -> (Float?, Float?) {
+            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) else { return (nil, nil) }
+            local.profilesComputed += 1
+            if first, second, let other = companion?.model {
+                let (a, b) = field.model.lossPairDB(profile: profile, link: link, scratch: &scratch, other: other)
+                return (accepted(a), accepted(b))
+            }
+            let model = first ? field.model : companion!.model
+            let loss = accepted(Result { try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB })
+            return first ? (loss, nil) : (nil, loss)
+        }
+
+        /// A model's result as a loss, or nil with the rejection counted.
+        mutating func accepted(_ r: Result<Double, any Error>) -> Float? {
+            switch r {
+            case .success(let loss): return Float(loss)
+            case .failure(let error):
+                local.cellsRejectedByModel += 1
+                if local.firstModelError == nil { local.firstModelError = "\(error)" }
+                return nil
+            }
+        }
+
+        /// Fills `profile` with the cell's profile and returns its link; nil when terrain is missing (counted).
+        mutating func cellProfile(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double) -> PathLink? {
+            let (j, dM, points, ratio, lastNeeded) = field.cellOnRadial(s, x: x, gridM: gridM, dx: dx, dy: dy, radials: radials)
             if radials.firstMissing[j] <= lastNeeded { local.cellsWithoutTerrain += 1; return nil }
             let sampler = field.dem.sampler
             let hEnd = sampler.sample(col: field.cells.demCol[idx], row: field.cells.demRow[idx])
@@ -262,14 +354,7 @@ extension CoverageEngine {
             profile.spacingM = dM / Double(points)
             var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: field.rxHeightM)
             if !field.cells.lon.isEmpty { link.coordinates = (s.lat, s.lon, field.cells.lat[idx], field.cells.lon[idx]) }
-            local.profilesComputed += 1
-            do {
-                return Float(try field.model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB)
-            } catch {
-                local.cellsRejectedByModel += 1
-                if local.firstModelError == nil { local.firstModelError = "\(error)" }
-                return nil
-            }
+            return link
         }
 
         /// The cell's points + 1 heights: the radial's heights interpolated at the cell's distances, the last
@@ -283,7 +368,7 @@ extension CoverageEngine {
             } else if have < points + 1 {
                 profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1 - have))
             }
-            let base = j * radials.stride, s = self.s, sampler = field.dem.sampler
+            let base = radials.offsets[j], s = self.s, sampler = field.dem.sampler
             let tailStart = max(0, points - RadialField.exactTail)
             let c1 = field.cells.demCol[idx], r1 = field.cells.demRow[idx]
             var tailMissing = false

@@ -331,10 +331,17 @@ public struct ProfileModel: Sendable {
     }
 
     private func p1546LossDB(profile: TerrainProfile, link: PathLink) throws -> (lossDB: Double, warnings: [String]) {
+        let params = try P1546.profileParameters(profile, txHeightAboveGroundM: link.txHeightM, rxHeightAboveGroundM: link.rxHeightM)
+        return try p1546LossDB(profile: profile, link: link, params: params)
+    }
+
+    /// P.1546 on a profile whose terrain parameters (h1, clearance angles, ground heights) are already derived.
+    fileprivate func p1546LossDB(
+        profile: TerrainProfile, link: PathLink, params: P1546.ProfileParameters
+    ) throws -> (lossDB: Double, warnings: [String]) {
         let htx = link.txHeightM, hrx = link.rxHeightM
         let zone = pathType.p1546Zone
         guard case .p1546(let rxArea) = environment else { preconditionFailure("parsed for \(id)") }
-        let params = try P1546.profileParameters(profile, txHeightAboveGroundM: htx, rxHeightAboveGroundM: hrx)
         let input = P1546.Input(
             frequencyMHz: link.frequencyMHz, timePercent: timePct, zones: [P1546.PathZone(zone, lengthKm: profile.distanceKm)],
             txHeightAboveGroundM: htx, txHeightSource: zone == .land ? .h1(params.h1M) : .heightAboveGround,
@@ -352,6 +359,29 @@ public struct ProfileModel: Sendable {
             throw PathLossInputError(column: "tx_lat", value: nil, expected: "the terminal coordinates tx_lat, tx_lon, rx_lat, rx_lon (degrees)")
         }
         return c
+    }
+}
+
+extension ProfileModel {
+    /// This model's loss and `other`'s (the same model with another time percentage) on one profile, each as
+    /// its own result (a model may reject the path at one percentage only). P.1546 derives the profile's terrain
+    /// parameters (h1, the clearance angles, the ground heights) once for both; every other model is run twice.
+    /// Each loss equals `lossDB` of its model on the profile exactly.
+    func lossPairDB(
+        profile: TerrainProfile, link: PathLink, scratch: inout Scratch, other: ProfileModel
+    ) -> (Result<Double, any Error>, Result<Double, any Error>) {
+        guard id == .p1546, other.id == .p1546 else {
+            let a = Result { try lossDB(profile: profile, link: link, scratch: &scratch).lossDB }
+            return (a, Result { try other.lossDB(profile: profile, link: link, scratch: &scratch).lossDB })
+        }
+        let params: P1546.ProfileParameters
+        do {
+            params = try P1546.profileParameters(profile, txHeightAboveGroundM: link.txHeightM, rxHeightAboveGroundM: link.rxHeightM)
+        } catch { return (.failure(error), .failure(error)) }
+        func loss(_ m: ProfileModel) -> Result<Double, any Error> {
+            Result { try NonFiniteResultError.finite(try m.p1546LossDB(profile: profile, link: link, params: params).lossDB, model: id.rawValue) }
+        }
+        return (loss(self), loss(other))
     }
 }
 

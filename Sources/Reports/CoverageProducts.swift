@@ -73,7 +73,9 @@ public enum CoverageProducts {
         let quantity = study.isFieldStrength ? "field strength" : "received power"
         let meta = ["TANSO_MODEL": study.model, "TANSO_RX_HEIGHT_M": String(study.receiverHeightM), "UNITS": unit]
         var out = [
-            Raster(name: ProductLayout.bestSignal, layer: .bestSignal, nodata: CoverageResult.nodata, description: "best \(quantity) (\(unit))", metadata: meta)
+            Raster(
+                name: ProductLayout.bestValue(fieldStrength: study.isFieldStrength), layer: .bestSignal, nodata: CoverageResult.nodata,
+                description: "best \(quantity) (\(unit))", metadata: meta)
         ]
         if selection.has(.servers) {
             out.append(
@@ -114,7 +116,9 @@ public enum CoverageProducts {
                     .write(to: path(r.name), format: .cog, description: r.description, metadata: r.metadata, overviews: selection.has(.overviews))
             }
         }
-        list.add(path(ProductLayout.bestSignal), "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
+        list.add(
+            path(ProductLayout.bestValue(fieldStrength: layers.study.isFieldStrength)),
+            "best \(quantity) over all transmitters, \(unit) (Float32 COG, nodata −9999)")
         if selection.has(.servers) {
             try CSV.write(
                 header: ["index", "transmitter_id", "site_id", "operator", "technology", "frequency_mhz"],

@@ -14,6 +14,14 @@ public enum ProductLayout {
 
     // MARK: coverage folder (tanso coverage, merge, demo)
     public static let bestSignal = "best_signal_dbm.tif"
+    /// The best field strength, dB(µV/m), of a study with the field-strength metric (in place of `bestSignal`).
+    public static let bestField = "best_field_dbuvm.tif"
+    /// The best-value raster of a study: received power (dBm) or field strength (dBµV/m).
+    public static func bestValue(fieldStrength: Bool) -> String { fieldStrength ? bestField : bestSignal }
+    /// The best-value raster present in a coverage folder: the field-strength one when it is there.
+    public static func bestValue(inFolder dir: String) -> String {
+        FileManager.default.fileExists(atPath: dir + "/" + bestField) ? bestField : bestSignal
+    }
     public static let bestServer = "best_server.tif"
     public static let bestServerIDs = "best_server_ids.csv"
     public static let serverCount = "server_count.tif"
@@ -28,7 +36,7 @@ public enum ProductLayout {
     public static let summary = "summary.txt"
     /// The fixed names of a coverage folder (the service rasters depend on the data).
     public static let coverageFixed = [
-        bestSignal, bestServer, bestServerIDs, serverCount, signalKMZ, coverageGPKG, coverageGeoJSON,
+        bestSignal, bestField, bestServer, bestServerIDs, serverCount, signalKMZ, coverageGPKG, coverageGeoJSON,
         coverageKML, villagesCSV, uncoveredVillagesCSV, mapPNG, summary
     ]
 

@@ -14,6 +14,9 @@ enum ChannelsCommand {
         .value("height-m", "H", "antenna height above ground, m", required: true),
         .value("erp-dbw", "P", "effective radiated power (ERP, referred to a half-wave dipole), dBW; EIRP = ERP + 2.15 dB"),
         .value("eirp-dbw", "P", "instead of --erp-dbw: EIRP (referred to an isotropic antenna), dBW"),
+        .value(
+            "pattern", "FILE", "antenna pattern of the proposed station (.msi, .pln, Planet .txt or .pafx; data/README.md): directional, with --azimuth-deg"),
+        .value("azimuth-deg", "DEG", "azimuth of the pattern's boresight, degrees from true north (with --pattern)", default: "0"),
         .value("assignments", "FILE", "the register (CSV or any OGR source)"),
         RegisterInputs.dbOption(replacing: "--assignments (and --villages)"),
         .value("dem", "FILE", "elevation raster: needed for broadcast_fm and broadcast_tv (field strength over the terrain)"),
@@ -38,7 +41,7 @@ enum ChannelsCommand {
 
     static let help = helpText(
         usage:
-            "tanso channels --service broadcast_fm|broadcast_tv|land_mobile --at LAT,LON --height-m H --erp-dbw P (--assignments FILE | --db DB) [--dem FILE] [--villages FILE] --output DIR",
+            "tanso channels --service broadcast_fm|broadcast_tv|land_mobile --at LAT,LON --height-m H --erp-dbw P [--pattern FILE --azimuth-deg A] (--assignments FILE | --db DB) [--dem FILE] [--villages FILE] --output DIR",
         summary: "Find the channels a proposed station can use: every channel of the service's raster, both directions, ranked with the reasons.",
         options: options,
         details: """
@@ -59,6 +62,8 @@ enum ChannelsCommand {
             Examples:
               tanso channels --service broadcast_fm --at 11.05,107.20 --height-m 45 --erp-dbw 20 --assignments data/assignments.csv \\
                              --dem out/demo/dem.tif --villages data/villages.csv --output out/channels
+              tanso channels --service broadcast_fm --at 11.05,107.20 --height-m 45 --erp-dbw 20 --pattern antenna.msi \\
+                             --azimuth-deg 270 --assignments data/assignments.csv --dem out/demo/dem.tif --output out/channels-dir
               tanso channels --service land_mobile --at 10.96,106.90 --height-m 30 --erp-dbw 14 --assignments data/assignments.csv --output out/lm
             """)
 
@@ -83,6 +88,7 @@ enum ChannelsCommand {
         var proposal = ChannelProposal(
             service: service, latitude: at[0], longitude: at[1], antennaHeightM: try a.double("height-m", in: 0.5...1000)!, power: power)
         proposal.id = "PROPOSED"
+        let antennas = try patternLibrary(a, proposal: &proposal)
         var screeningSettings = ConflictSettings()
         if let plan = a.string("band-plan") { screeningSettings.bandPlan = plan.lowercased() == "none" ? nil : try AssignmentTables.loadBandPlan(plan) }
         let channels = ChannelRaster.channels(service: service, bandPlan: screeningSettings.bandPlan)
@@ -101,7 +107,7 @@ enum ChannelsCommand {
             verdicts = ChannelFinder.registerChecks(proposal, channels: channels, register: register, screening: ConflictScreening(settings: screeningSettings))
         } else {
             let input = try BroadcastInputs(a, extraPoints: [(at[1], at[0])])
-            recorded = input.recorded + [("band plan", a.string("band-plan"))]
+            recorded = input.recorded + [("band plan", a.string("band-plan")), ("antenna pattern", a.string("pattern"))]
             tx = try OutputOptions.open(
                 try OutputOptions.value(a), command: StoreCommand.redacted(["tanso", "channels"] + args), inputs: recorded.map(\.path), writes: ["channels.csv"]
             )
@@ -118,7 +124,7 @@ enum ChannelsCommand {
                 input.stations, study: input.study, dem: input.dem, interferingNeeded: needed,
                 progress: progress.map { p in { @Sendable x in p(0.9 * x) } })
             let reference = proposal.assignment(on: Channel(centreMHz: ChannelFinder.referenceMHz(service: service), bandwidthKHz: 200))
-            let own = try FieldStrengthCoverage.broadcastFields([reference], study: input.study, dem: input.dem)
+            let own = try FieldStrengthCoverage.broadcastFields([reference], study: input.study, dem: input.dem, antennas: antennas)
             progress?(1)
             let pop = try BroadcastPlan.populationPerCell(input.villages, spec: fields.spec)
             let plan = try BroadcastPlan.analyse(input.stations, fields: fields, populationPerCell: pop, settings: input.settings)
@@ -143,6 +149,19 @@ enum ChannelsCommand {
         s += "wrote \(a.string("output")!)/channels.csv\n"
         print(s, terminator: "")
         return 0
+    }
+
+    /// The library holding `--pattern` (its folder), the pattern read once here so that a bad file is named
+    /// before any work; the proposal gets the pattern and `--azimuth-deg`. Nil without `--pattern`.
+    static func patternLibrary(_ a: ParsedArguments, proposal: inout ChannelProposal) throws -> AntennaLibrary? {
+        guard let path = a.string("pattern") else { return nil }
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw InputError("--pattern \(path): no such file") }
+        let library = AntennaLibrary(folder: url.deletingLastPathComponent(), archiveOpener: PAFXFile.opener)
+        do { _ = try library.pattern(named: url.lastPathComponent) } catch { throw InputError("--pattern \(path): \(error)") }
+        proposal.antennaPattern = url.lastPathComponent
+        proposal.azimuthDeg = try a.double("azimuth-deg", in: -360...360)!
+        return library
     }
 
     static func write(_ ranked: [ChannelVerdict], to dir: String) throws {

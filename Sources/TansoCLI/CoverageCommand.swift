@@ -93,7 +93,7 @@ enum CoverageCommand {
             (65° / 10°, 30 dB); azimuth and mechanical tilt always apply, electrical tilt to the parametric sector (a
             pattern file holds its own). EIRP (boresight) comes from the record. Coverage thresholds default to 2G −95, 3G −85, 4G −80, 5G −75 dBm total channel power.
 
-            Products in DIR: best_signal_dbm.tif, best_server.tif (+ best_server_ids.csv), server_count.tif,
+            Products in DIR: best_signal_dbm.tif (best_field_dbuvm.tif with --metric field-strength), best_server.tif (+ best_server_ids.csv), server_count.tif,
             services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
             transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
             summary.txt.

@@ -22,7 +22,7 @@ enum DemoCommand {
         summary: "Run the whole job on the sample province (Đồng Nai, synthetic network) and write every product.",
         options: options,
         details: """
-            Six steps, each the command a user would run, on the files in DIR:
+            Seven steps (7: tanso broadcast, the broadcasting plan on a 1 km grid, OUTPUT/broadcast/), each the command a user would run:
               1. tanso coverage: the 535 sectors of DIR/transmitters.csv over the sample DEM (3″ grid, generated
                  deterministically into OUTPUT/dem.tif when it is not there yet) with --model (ITM by default), the
                  villages of DIR/villages.csv; products in OUTPUT/.
@@ -108,6 +108,7 @@ enum DemoCommand {
         print("\n5. Interference complaints (tanso interference, tanso locate on \(inData("complaints/complaints.csv")))\n")
         try ComplaintDemo.run(data: a.string("data")!, output: output, dem: demPath)
         print(try MonitorDemo.step(data: a.string("data")!, output: output, command: ["tanso", "demo"] + args), terminator: "")
+        try BroadcastDemo.step(data: a.string("data")!, output: output, dem: demPath)
 
         print(String(format: "\nDemo done in %.1f s. Open first:", Date().timeIntervalSince(started)))
         for (path, what) in [
@@ -116,6 +117,7 @@ enum DemoCommand {
             ("conflicts/conflicts.csv", "register conflicts, worst first"),
             ("share-check/report.html", "the sharing proposal's checks and verdict"),
             ("complaints/C-2026-041/report.html", "an interference complaint's likely culprits, ranked"),
+            ("broadcast/report.html", "the broadcasting plan: service areas, interferers, the planted breach FM-40"),
             ("best_signal.kmz", "best signal for Google Earth"),
             ("coverage.gpkg", "coverage polygons, villages, transmitters for QGIS")
         ] {

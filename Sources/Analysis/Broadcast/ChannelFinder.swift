@@ -35,6 +35,10 @@ public struct ChannelProposal: Sendable {
     public var antennaHeightM: Double
     public var power: RadiatedPower
     public var id = "PROPOSED"
+    /// A directional antenna: its azimuth (degrees from true north) and the pattern file's name in the antenna
+    /// library the fields are computed with (nil: omnidirectional).
+    public var azimuthDeg: Double? = nil
+    public var antennaPattern: String? = nil
     public init(service: String, latitude: Double, longitude: Double, antennaHeightM: Double, power: RadiatedPower) {
         self.service = service; self.latitude = latitude; self.longitude = longitude
         self.antennaHeightM = antennaHeightM; self.power = power
@@ -44,7 +48,7 @@ public struct ChannelProposal: Sendable {
     public func assignment(on channel: Channel) -> Assignment {
         Assignment(
             id: id, stationID: id, licensee: "applicant", service: service, latitude: latitude, longitude: longitude, tx: channel,
-            antennaHeightM: antennaHeightM, eirpDBm: power.eirpDBm)
+            antennaHeightM: antennaHeightM, eirpDBm: power.eirpDBm, azimuthDeg: azimuthDeg, antennaPattern: antennaPattern)
     }
 }
 
@@ -161,6 +165,12 @@ public enum ChannelFinder {
         let nodata = CoverageResult.nodata
         let cellKm2 = fields.spec.resolutionM * fields.spec.resolutionM / 1e6
         let emed = minimum.medianDBuVm
+        // What does not change with the channel, found once: the cells each existing station serves where the
+        // proposal's 1 % field reaches, and the cells where the proposal's 50 % field reaches its minimum.
+        let exposed: [[Int]] = plan.stations.map { s in
+            (0..<s.serviceClass.count).filter { s.serviceClass[$0] == 2 && own.interfering[$0] != nodata }
+        }
+        let reached = (0..<own.wanted.count).filter { own.wanted[$0] != nodata && Double(own.wanted[$0]) >= emed }
         for v in verdicts.indices {
             let ch = verdicts[v].channel
             // Taken from others.
@@ -173,9 +183,8 @@ public enum ChannelFinder {
                 else { continue }
                 let ew = fields.wanted[s.index]
                 var lostPop = 0, lostCells = 0
-                for c in 0..<ew.count where s.serviceClass[c] == 2 && own.interfering[c] != nodata {
-                    let eu = DB.powerSum([Double(s.usableDBuVm[c]), Double(own.interfering[c]) + pr])
-                    if Double(ew[c]) < eu { lostCells += 1; lostPop += Int(pop[c]) }
+                for c in exposed[s.index] where Double(ew[c]) < powerSum(Double(s.usableDBuVm[c]), Double(own.interfering[c]) + pr) {
+                    lostCells += 1; lostPop += Int(pop[c])
                 }
                 if lostCells > 0 { victims.append((s.assignment.id, lostPop)) }
                 takenCells += lostCells; takenPop += lostPop
@@ -191,7 +200,7 @@ public enum ChannelFinder {
             }
             var servedCells = 0, servedPop = 0
             var terms: [Double] = []
-            for c in 0..<own.wanted.count where own.wanted[c] != nodata && Double(own.wanted[c]) >= emed {
+            for c in reached {
                 terms.removeAll(keepingCapacity: true)
                 terms.append(emed)
                 for r in rel where fields.interfering[r.index][c] != nodata { terms.append(Double(fields.interfering[r.index][c]) + r.ratio) }
@@ -203,6 +212,13 @@ public enum ChannelFinder {
             verdicts[v].populationServed = servedPop
             verdicts[v].areaServedKm2 = Double(servedCells) * cellKm2
         }
+    }
+
+    /// `DB.powerSum([a, b])` without building an array (the same operations in the same order: the same bits).
+    @inline(__always) static func powerSum(_ a: Double, _ b: Double) -> Double {
+        let m = max(a, b)
+        guard m.isFinite else { return -.infinity }
+        return m + 10 * log10(0 + pow(10, (a - m) / 10) + pow(10, (b - m) / 10))
     }
 
     /// Ranks the verdicts (1 = best) and writes each one's reasons.

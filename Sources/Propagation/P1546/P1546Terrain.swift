@@ -66,7 +66,9 @@ extension P1546 {
         // The points inside [lo, hi] form one run (x increases); the trapezoids are summed over it in order, without
         // copying the run out (the coverage engine calls this for every cell).
         var first = -1, last = -1
-        for i in x.indices where abs(x[i] - x0) >= lo && x[i] - x0 <= hi {
+        for i in x.indices {
+            if x[i] - x0 > hi { break } // x increases: no later point is inside
+            guard abs(x[i] - x0) >= lo else { continue }
             if first < 0 { first = i }
             last = i
         }
@@ -86,7 +88,10 @@ extension P1546 {
         let n = x.count, dEnd = x[n - 1], hr = h[n - 1] + h2
         // atan is increasing: the largest angle is the angle of the largest slope (one atan, not one per point).
         var best = -Double.infinity
-        for i in 0..<(n - 1) where dEnd - x[i] <= 16 {
+        // The points within 16 km are the last ones (x increases): find the first, then take them in order.
+        var start = n - 1
+        while start > 0 && dEnd - x[start - 1] <= 16 { start -= 1 }
+        for i in start..<(n - 1) {
             best = max(best, (h[i] - hr) / (1000 * (dEnd - x[i])))
         }
         return best.isFinite ? atan(best) * 180 / .pi : 0
@@ -97,7 +102,8 @@ extension P1546 {
     static func txClearanceAngleDeg(distancesKm x: [Double], heightsM h: [Double], txHeightAboveGroundM ha: Double) -> Double {
         let ht = h[0] + ha
         var best = -Double.infinity
-        for i in 1..<x.count where x[i] - x[0] <= 15 {
+        for i in 1..<x.count {
+            if x[i] - x[0] > 15 { break } // x increases: no later point is within 15 km
             best = max(best, (h[i] - ht) / (1000 * (x[i] - x[0])))
         }
         return best.isFinite ? atan(best) * 180 / .pi : 0

@@ -113,7 +113,7 @@ public enum WebSite {
 
     /// The relief (hillshade of the DEM, hypsometric tint) and the best-signal classes, each an XYZ tile set.
     static func writeTiles(_ inputs: WebSiteInputs, to dir: String) throws -> WebSiteSummary {
-        let signal = try RasterDataset(path: inputs.coverage + "/" + ProductLayout.bestSignal)
+        let signal = try RasterDataset(path: inputs.coverage + "/" + ProductLayout.bestValue(inFolder: inputs.coverage))
         let grid = try signal.readGrid()
         let cellM = abs(grid.geoTransform.coefficients[1])
         let centre = grid.geoTransform.map(col: Double(grid.width) / 2, row: Double(grid.height) / 2)
