@@ -202,7 +202,9 @@ public enum CoverageEngine {
             throw StudyError("receiver loss per cell: \(r.count) values for a grid of \(spec.cellCount) cells")
         }
         let profileID: PathLossModelID? = if case .profile(let id) = plan.model { id } else { nil }
-        let cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || profileID == .p1812 || profileID == .p452)
+        let cells = try CellGeometry(
+            spec: spec, dem: dem, needsLonLat: dem != nil || profileID == .p1812 || profileID == .p452,
+            lonLatUnused: plan.model == .lineOfSight)
         let keys = serviceKeys(transmitters)
         let sectors = try sectorSetups(
             plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,

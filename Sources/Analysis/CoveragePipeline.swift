@@ -51,13 +51,17 @@ struct CellGeometry: Sendable {
     var demCol: [Double] = [], demRow: [Double] = []
     var ground: [Float]? = nil
 
-    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool) throws {
-        let n = spec.cellCount
+    /// `needsLonLat`: the strategy reads WGS 84 positions (or the DEM needs them); `lonLatUnused`: it reads only
+    /// the DEM positions and the ground, so when the DEM shares the grid's CRS these come from the geotransforms
+    /// alone, without PROJ and without WGS 84 positions.
+    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool, lonLatUnused: Bool = false) throws {
         guard needsLonLat else { return }
-        lon.reserveCapacity(n); lat.reserveCapacity(n)
-        for r in 0..<spec.height {
-            for c in 0..<spec.width { let p = spec.cellCentre(col: c, row: r); lon.append(p.x); lat.append(p.y) }
+        if lonLatUnused, let dem, try SpatialReference.isSame(spec.crs, dem.grid.crs) {
+            (demCol, demRow) = Self.cellCentres(spec)
+            ground = Self.sampleGround(dem: dem, demCol: &demCol, demRow: &demRow)
+            return
         }
+        (lon, lat) = Self.cellCentres(spec)
         try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &lon, ys: &lat)
         guard let dem else { return }
         demCol = lon; demRow = lat
@@ -65,6 +69,16 @@ struct CellGeometry: Sendable {
             try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &demCol, ys: &demRow)
         }
         ground = Self.sampleGround(dem: dem, demCol: &demCol, demRow: &demRow)
+    }
+
+    /// The grid's cell centres in its own CRS, row-major.
+    private static func cellCentres(_ spec: GridSpec) -> (xs: [Double], ys: [Double]) {
+        var xs = [Double](), ys = [Double]()
+        xs.reserveCapacity(spec.cellCount); ys.reserveCapacity(spec.cellCount)
+        for r in 0..<spec.height {
+            for c in 0..<spec.width { let p = spec.cellCentre(col: c, row: r); xs.append(p.x); ys.append(p.y) }
+        }
+        return (xs, ys)
     }
 
     /// Turns DEM coordinates into DEM pixel positions in place and samples the ground there (bilinear).
