@@ -276,7 +276,8 @@ public enum CoverageEngine {
         }
         let profileID: PathLossModelID? = if case .profile(let id) = plan.model { id } else { nil }
         let coordinates = profileID == .p1812 || profileID == .p452
-        var cells = try CellGeometry(spec: spec, dem: dem, needsLonLat: dem != nil || coordinates, keepLonLat: coordinates)
+        var cells = try CellGeometry(
+            spec: spec, dem: dem, needsLonLat: dem != nil || coordinates, keepLonLat: coordinates, lonLatUnused: plan.model == .lineOfSight)
         let keys = serviceKeys(transmitters)
         let sectors = try sectorSetups(
             plan, transmitters: transmitters, spec: spec, dem: dem, antennas: antennas,

@@ -66,15 +66,19 @@ struct CellGeometry: Sendable {
     /// No positions (a run's geometry once its strategy holds what it needs).
     init() {}
 
-    /// `keepLonLat`: hold the WGS 84 positions after the DEM's are derived (P.1812 and P.452 take the terminals'
-    /// coordinates; other models do not, and a large grid saves 16 bytes a cell).
-    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool, keepLonLat: Bool = true) throws {
-        let n = spec.cellCount
+    /// `needsLonLat`: the strategy reads WGS 84 positions (or the DEM needs them); `keepLonLat`: hold the WGS 84
+    /// positions after the DEM's are derived (P.1812 and P.452 take the terminals' coordinates; other models do
+    /// not, and a large grid saves 16 bytes a cell); `lonLatUnused`: the strategy reads only the DEM positions and
+    /// the ground, so when the DEM shares the grid's CRS these come from the geotransforms alone, without PROJ and
+    /// without WGS 84 positions.
+    init(spec: GridSpec, dem: ElevationModel?, needsLonLat: Bool, keepLonLat: Bool = true, lonLatUnused: Bool = false) throws {
         guard needsLonLat else { return }
-        lon.reserveCapacity(n); lat.reserveCapacity(n)
-        for r in 0..<spec.height {
-            for c in 0..<spec.width { let p = spec.cellCentre(col: c, row: r); lon.append(p.x); lat.append(p.y) }
+        if lonLatUnused, let dem, try SpatialReference.isSame(spec.crs, dem.grid.crs) {
+            (demCol, demRow) = Self.cellCentres(spec)
+            ground = Self.sampleGround(dem: dem, demCol: &demCol, demRow: &demRow)
+            return
         }
+        (lon, lat) = Self.cellCentres(spec)
         try CoordinateTransform.transformConcurrently(from: spec.crs, to: "EPSG:4326", xs: &lon, ys: &lat)
         guard let dem else { return }
         demCol = lon; demRow = lat
@@ -83,6 +87,16 @@ struct CellGeometry: Sendable {
             try CoordinateTransform.transformConcurrently(from: "EPSG:4326", to: dem.grid.crs, xs: &demCol, ys: &demRow)
         }
         ground = Self.sampleGround(dem: dem, demCol: &demCol, demRow: &demRow)
+    }
+
+    /// The grid's cell centres in its own CRS, row-major.
+    private static func cellCentres(_ spec: GridSpec) -> (xs: [Double], ys: [Double]) {
+        var xs = [Double](), ys = [Double]()
+        xs.reserveCapacity(spec.cellCount); ys.reserveCapacity(spec.cellCount)
+        for r in 0..<spec.height {
+            for c in 0..<spec.width { let p = spec.cellCentre(col: c, row: r); xs.append(p.x); ys.append(p.y) }
+        }
+        return (xs, ys)
     }
 
     /// Turns DEM coordinates into DEM pixel positions in place and samples the ground there (bilinear).

@@ -14,6 +14,13 @@ public enum SpatialReference {
         return OSRIsGeographic(srs.raw) != 0
     }
 
+    /// True when two CRS definitions describe the same CRS (OGR's comparison: "EPSG:32611" and its WKT agree), so
+    /// coordinates in one are coordinates in the other without a transform.
+    public static func isSame(_ a: String, _ b: String) throws -> Bool {
+        if a == b { return true }
+        return try handle(a).isSame(handle(b))
+    }
+
     /// An OGR spatial reference in traditional GIS axis order (longitude/easting first).
     static func handle(_ definition: String) throws -> OwnedSpatialReference {
         GDALEnvironment.ensure()
