@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// The 64 round constants K (FIPS 180-4 §4.2.2), shared with the portable rounds.
+const uint32_t *tanso_sha256_constants(void);
+
 /// 1 when this CPU has the SHA extensions (and SSE4.1) and tanso_sha256_blocks may be called; 0 otherwise.
 int tanso_sha256_hardware(void);
 
