@@ -1,17 +1,29 @@
 // CRS transforms through PROJ, in GIS axis order (x = easting/longitude, y = northing/latitude).
 import CPROJ
 import Foundation
+import Synchronization
 
 /// A PROJ transformation between two CRSs. Owns its own PROJ context, so one instance must be used from one
 /// thread at a time; create one per task for parallel work.
 public final class CoordinateTransform: @unchecked Sendable {
     private let context: OpaquePointer
-    private let pj: OpaquePointer
+    /// The PROJ operation (internal for the pool's tests).
+    let pj: OpaquePointer
     public let source: String
     public let target: String
 
-    /// `source` and `target` are anything PROJ accepts: "EPSG:4326", a PROJ string, WKT.
+    /// `source` and `target` are anything PROJ accepts: "EPSG:4326", a PROJ string, WKT. A transform between the
+    /// same pair that an earlier instance has released is reused (`TransformPool`): creating one opens PROJ's
+    /// database and looks the operation up there, which costs milliseconds; transforming a point costs
+    /// nanoseconds.
     public init(from source: String, to target: String) throws {
+        (context, pj) = try TransformPool.take(from: source, to: target) ?? Self.create(from: source, to: target)
+        self.source = source
+        self.target = target
+    }
+
+    /// A new PROJ context and normalised operation for the pair.
+    private static func create(from source: String, to target: String) throws -> (OpaquePointer, OpaquePointer) {
         guard let ctx = proj_context_create() else {
             throw GeoError(operation: "create PROJ context", message: "out of memory")
         }
@@ -29,15 +41,11 @@ public final class CoordinateTransform: @unchecked Sendable {
             throw GeoError(operation: "normalise axis order", path: "\(source) → \(target)", message: msg)
         }
         proj_destroy(raw)
-        context = ctx
-        pj = normalized
-        self.source = source
-        self.target = target
+        return (ctx, normalized)
     }
 
     deinit {
-        proj_destroy(pj)
-        proj_context_destroy(context)
+        TransformPool.give(context: context, pj: pj, from: source, to: target)
     }
 
     /// Transforms one point.
@@ -110,6 +118,42 @@ public final class CoordinateTransform: @unchecked Sendable {
     public static func utmCRS(longitude: Double, latitude: Double) -> String {
         let zone = min(max(Int(floor((longitude + 180) / 6)) + 1, 1), 60)
         return latitude >= 0 ? "EPSG:\(32600 + zone)" : "EPSG:\(32700 + zone)"
+    }
+}
+
+/// Released PROJ transforms (a context and its operation), kept for the next `CoordinateTransform` between the
+/// same pair. An entry is used by one instance at a time, so PROJ's rule (one context, one thread at a time)
+/// holds. At most `perPair` entries a pair are kept (one per core is what `transformConcurrently` asks for);
+/// the rest are destroyed.
+enum TransformPool {
+    struct Key: Hashable { let source: String; let target: String }
+    struct Entry: @unchecked Sendable { let context: OpaquePointer; let pj: OpaquePointer }
+    static let perPair = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    static let entries = Mutex<[Key: [Entry]]>([:])
+
+    static func take(from source: String, to target: String) -> (OpaquePointer, OpaquePointer)? {
+        let e = entries.withLock { $0[Key(source: source, target: target)]?.popLast() }
+        guard let e else { return nil }
+        proj_errno_reset(e.pj)
+        return (e.context, e.pj)
+    }
+
+    /// How many released transforms between the pair wait for reuse.
+    static func idle(from source: String, to target: String) -> Int {
+        entries.withLock { $0[Key(source: source, target: target)]?.count ?? 0 }
+    }
+
+    static func give(context: OpaquePointer, pj: OpaquePointer, from source: String, to target: String) {
+        let kept = entries.withLock { pool -> Bool in
+            let key = Key(source: source, target: target)
+            guard pool[key, default: []].count < perPair else { return false }
+            pool[key, default: []].append(Entry(context: context, pj: pj))
+            return true
+        }
+        if !kept {
+            proj_destroy(pj)
+            proj_context_destroy(context)
+        }
     }
 }
 

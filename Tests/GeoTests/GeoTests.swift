@@ -113,6 +113,34 @@ final class GeoTests: XCTestCase {
         XCTAssertThrowsError(try CoordinateTransform.transformConcurrently(from: "EPSG:32648", to: "EPSG:99999", xs: &xs, ys: &ys))
     }
 
+    /// A released transform is reused by the next one between the same pair (no second PROJ database look-up),
+    /// never handed to two live instances at once, gives the same values, and at most `perPair` wait per pair.
+    func testReleasedTransformsAreReusedOneAtATime() throws {
+        let (from, to) = ("EPSG:32631", "EPSG:4326") // a pair no other test uses
+        var xs = [500_000.0, 612_345.5], ys = [4_500_000.0, 4_987_654.25]
+        var firstValues: [UInt64] = []
+        var released: Set<OpaquePointer> = []
+        do {
+            let a = try CoordinateTransform(from: from, to: to), b = try CoordinateTransform(from: from, to: to)
+            XCTAssertNotEqual(a.pj, b.pj, "two live instances share one PROJ object")
+            var x = xs, y = ys
+            a.transform(xs: &x, ys: &y)
+            firstValues = (x + y).map(\.bitPattern)
+            released = [a.pj, b.pj]
+        }
+        XCTAssertEqual(TransformPool.idle(from: from, to: to), 2)
+        let c = try CoordinateTransform(from: from, to: to)
+        XCTAssertTrue(released.contains(c.pj), "a released transform was not reused")
+        XCTAssertEqual(TransformPool.idle(from: from, to: to), 1)
+        c.transform(xs: &xs, ys: &ys)
+        XCTAssertEqual((xs + ys).map(\.bitPattern), firstValues)
+        do {
+            let many = try (0..<(TransformPool.perPair + 3)).map { _ in try CoordinateTransform(from: from, to: to) }
+            XCTAssertEqual(Set(many.map(\.pj)).count, many.count)
+        }
+        XCTAssertEqual(TransformPool.idle(from: from, to: to), TransformPool.perPair)
+    }
+
     func testBadCRSCarriesPROJMessage() {
         XCTAssertThrowsError(try CoordinateTransform(from: "EPSG:4326", to: "EPSG:999999")) { e in
             XCTAssertTrue("\(e)".contains("EPSG:999999"), "\(e)")
