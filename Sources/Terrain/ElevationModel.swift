@@ -214,8 +214,10 @@ public struct DEMSampler: Sendable {
     public func sample(col wholeCol: Double, row wholeRow: Double, values v: UnsafeBufferPointer<Float>) -> Double {
         let col = wholeCol - colOffset, row = wholeRow - rowOffset
         guard col >= 0, row >= 0, col <= Double(width), row <= Double(height) else { return .nan }
-        let fc = col - 0.5, fr = row - 0.5 // relative to cell centres
-        let c0 = Int(fc.rounded(.down)), r0 = Int(fr.rounded(.down))
+        let fc = col - 0.5, fr = row - 0.5 // relative to cell centres, ≥ −0.5 here
+        // floor(fc) without a call to libm's floor (the baseline x86-64 build has no rounding instruction):
+        // truncation is the floor for fc ≥ 0, and −1 for −0.5 ≤ fc < 0.
+        let c0 = fc < 0 ? -1 : Int(fc), r0 = fr < 0 ? -1 : Int(fr)
         guard c0Range.contains(c0), r0Range.contains(r0) else { return .nan }
         let tx = fc - Double(c0), ty = fr - Double(r0)
         let ca = max(c0, 0), cb = min(c0 + 1, width - 1), ra = max(r0, 0), rb = min(r0 + 1, height - 1)
