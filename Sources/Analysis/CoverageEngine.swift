@@ -357,10 +357,28 @@ extension CoverageEngine {
     /// (4/3 effective radius), positive downward.
     @inline(__always)
     static func antennaGainDB(_ s: SectorSetup, dx: Double, dy: Double, gridM: Double, rxAbsM: Double) -> Float {
-        guard let az = s.azimuth else { return 0 }
-        let bearing = FastAngle.atan2(dx, dy) * (180 / .pi) + s.gridConvergenceDeg
+        guard s.azimuth != nil else { return 0 }
+        let a = antennaAngles(s, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
+        return antennaGainDB(s, bearingDeg: a.bearingDeg, depressionDeg: a.depressionDeg)
+    }
+
+    /// Grid bearing (degrees clockwise from grid north, before the convergence) and depression below the horizon
+    /// (degrees, with the Earth's curvature) from the sector's antenna toward a cell; the same for every sector
+    /// at the site and height.
+    @inline(__always)
+    static func antennaAngles(_ s: SectorSetup, dx: Double, dy: Double, gridM: Double, rxAbsM: Double) -> (bearingDeg: Double, depressionDeg: Double) {
         let dM = max(gridM, 1)
-        let depression = FastAngle.atan2(s.txAbsM - rxAbsM, dM) * (180 / .pi) + dM / (2 * effectiveEarthRadiusM) * (180 / .pi)
+        return (
+            FastAngle.atan2(dx, dy) * (180 / .pi),
+            FastAngle.atan2(s.txAbsM - rxAbsM, dM) * (180 / .pi) + dM / (2 * effectiveEarthRadiusM) * (180 / .pi)
+        )
+    }
+
+    /// The sector's relative gain toward a cell at a grid bearing and depression (`antennaAngles`).
+    @inline(__always)
+    static func antennaGainDB(_ s: SectorSetup, bearingDeg gridBearing: Double, depressionDeg depression: Double) -> Float {
+        guard let az = s.azimuth else { return 0 }
+        let bearing = gridBearing + s.gridConvergenceDeg
         if let table = s.gainTable { return table.relativeGainDB(azimuthOffDeg: bearing - az, depressionDeg: depression) }
         guard let sector = s.sectorAntenna else { return 0 }
         return Float(

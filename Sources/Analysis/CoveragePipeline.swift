@@ -121,6 +121,54 @@ struct CellGeometry: Sendable {
     }
 }
 
+/// The cells of one window row that have a loss, with what every member of the group deposits over them.
+/// The group's members share the site and the antenna height (`sectorGroups`), hence the grid bearing and the
+/// depression toward each cell.
+struct DepositRow {
+    private(set) var count = 0
+    private var cell: [Int], loss: [Float], gridM: [Double], extra: [Float]
+    /// Grid bearing (degrees, before the convergence) and depression below the horizon (degrees) of each cell.
+    private var bearingDeg: [Double], depressionDeg: [Double]
+
+    init(capacity: Int) {
+        cell = Array(repeating: 0, count: capacity); loss = Array(repeating: 0, count: capacity)
+        gridM = Array(repeating: 0, count: capacity); extra = Array(repeating: 0, count: capacity)
+        bearingDeg = Array(repeating: 0, count: capacity); depressionDeg = Array(repeating: 0, count: capacity)
+    }
+
+    /// Collects the cells of `row` with a finite loss; with `angles`, their bearing and depression from `site`.
+    mutating func gather<F: LossField>(
+        row: Int, shape: WindowShape, loss window: UnsafeBufferPointer<Float>, field: F,
+        site s: CoverageEngine.SectorSetup, context c: DepositContext, angles: Bool
+    ) {
+        let geo = c.spec.geoTransform, width = c.spec.width
+        let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
+        count = 0
+        for col in shape.colMin...shape.colMax {
+            let cellLoss = window[shape.index(row: row, col: col)]
+            guard cellLoss.isFinite else { continue }
+            let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
+            let d = field.gridDistanceM(dx: dx, dy: dy)
+            let idx = row * width + col
+            cell[count] = idx; loss[count] = cellLoss; gridM[count] = d
+            extra[count] = c.extraLossDB(idx) + c.calibrationLossDB(d)
+            if angles {
+                let a = CoverageEngine.antennaAngles(s, dx: dx, dy: dy, gridM: d, rxAbsM: c.rxAbsM(idx))
+                bearingDeg[count] = a.bearingDeg; depressionDeg[count] = a.depressionDeg
+            }
+            count += 1
+        }
+    }
+
+    /// Deposits sector `m` (index `si`) over the gathered cells.
+    func deposit(_ m: CoverageEngine.SectorSetup, index si: Int, into layers: CompositeLayers) {
+        for k in 0..<count {
+            let gain = m.azimuth == nil ? 0 : CoverageEngine.antennaGainDB(m, bearingDeg: bearingDeg[k], depressionDeg: depressionDeg[k])
+            layers.deposit(m.eirp + gain - loss[k] - m.clutterLossDB(gridM[k]) - extra[k], sector: m, index: si, cell: cell[k])
+        }
+    }
+}
+
 /// Lends three arrays as flat buffers at once (the one place for the nesting).
 func withMutableBuffers<A, B, C, R>(
     _ a: inout [A], _ b: inout [B], _ c: inout [C],
@@ -295,33 +343,26 @@ extension CoverageEngine {
     }
 
     /// Received power of each member over `rows` of the window (of shape `shape`): the common loss, the member's
-    /// own antenna gain and clutter loss, the cell's extra loss. In parallel over bands of rows.
+    /// own antenna gain and clutter loss, the cell's extra loss. In parallel over bands of rows. Row by row, what
+    /// the members share (the cells with a loss, their distance, direction, depression and extra loss) is gathered
+    /// once into a `DepositRow`, then each member deposits over it: a member's set-up is read once a row, not once
+    /// a cell (copying it retains its tables), and the two arc tangents once a cell, not once a member.
     static func depositWindow<F: LossField>(
         _ window: [Float], shape: WindowShape, rows: ClosedRange<Int>, field: F, members: [Int], sectors: [SectorSetup],
         context c: DepositContext, layers: CompositeLayers
     ) {
         let s = sectors[members[0]]
-        let geo = c.spec.geoTransform, width = c.spec.width
+        let directional = members.contains { sectors[$0].azimuth != nil }
         let parts = (rows.count + WindowShape.bandRows - 1) / WindowShape.bandRows
         window.withUnsafeBufferPointer { w in
             let loss = UnsafeSendable(w)
             Parallel.perform(iterations: parts) { part in
+                var cells = DepositRow(capacity: shape.cols)
                 let first = rows.lowerBound + part * WindowShape.bandRows
                 for row in first...min(rows.upperBound, first + WindowShape.bandRows - 1) {
-                    let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
-                    for col in shape.colMin...shape.colMax {
-                        let cellLoss = loss.value[shape.index(row: row, col: col)]
-                        guard cellLoss.isFinite else { continue }
-                        let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
-                        let gridM = field.gridDistanceM(dx: dx, dy: dy)
-                        let idx = row * width + col
-                        let rxAbsM = c.rxAbsM(idx), extra = c.extraLossDB(idx) + c.calibrationLossDB(gridM)
-                        for si in members {
-                            let m = sectors[si]
-                            let gain = antennaGainDB(m, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
-                            layers.deposit(m.eirp + gain - cellLoss - m.clutterLossDB(gridM) - extra, sector: m, index: si, cell: idx)
-                        }
-                    }
+                    cells.gather(
+                        row: row, shape: shape, loss: loss.value, field: field, site: s, context: c, angles: directional)
+                    for si in members { cells.deposit(sectors[si], index: si, into: layers) }
                 }
             }
         }
