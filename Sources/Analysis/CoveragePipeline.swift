@@ -141,23 +141,28 @@ struct DepositRow {
         row: Int, shape: WindowShape, loss window: UnsafeBufferPointer<Float>, field: F,
         site s: CoverageEngine.SectorSetup, context c: DepositContext, angles: Bool
     ) {
-        let geo = c.spec.geoTransform, width = c.spec.width
+        let geo = c.spec.geoTransform, width = c.spec.width, originX = geo.originX, pixelWidth = geo.pixelWidth
         let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
-        count = 0
-        for col in shape.colMin...shape.colMax {
-            let cellLoss = window[shape.index(row: row, col: col)]
-            guard cellLoss.isFinite else { continue }
-            let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
-            let d = field.gridDistanceM(dx: dx, dy: dy)
-            let idx = row * width + col
-            cell[count] = idx; loss[count] = cellLoss; gridM[count] = d
-            extra[count] = c.extraLossDB(idx) + c.calibrationLossDB(d)
-            if angles {
-                let a = CoverageEngine.antennaAngles(s, dx: dx, dy: dy, gridM: d, rxAbsM: c.rxAbsM(idx))
-                bearingDeg[count] = a.bearingDeg; depressionDeg[count] = a.depressionDeg
+        var n = 0
+        withMutableBuffers(&cell, &loss, &gridM) { cellP, lossP, gridP in
+            withMutableBuffers(&extra, &bearingDeg, &depressionDeg) { extraP, bearingP, depressionP in
+                for col in shape.colMin...shape.colMax {
+                    let cellLoss = window[shape.index(row: row, col: col)]
+                    guard cellLoss.isFinite else { continue }
+                    let x = originX + (Double(col) + 0.5) * pixelWidth, dx = x - s.x
+                    let d = field.gridDistanceM(dx: dx, dy: dy)
+                    let idx = row * width + col
+                    cellP[n] = idx; lossP[n] = cellLoss; gridP[n] = d
+                    extraP[n] = c.extraLossDB(idx) + c.calibrationLossDB(d)
+                    if angles {
+                        let a = CoverageEngine.antennaAngles(s, dx: dx, dy: dy, gridM: d, rxAbsM: c.rxAbsM(idx))
+                        bearingP[n] = a.bearingDeg; depressionP[n] = a.depressionDeg
+                    }
+                    n += 1
+                }
             }
-            count += 1
         }
+        count = n
     }
 
     /// Deposits sector `m` (index `si`) over the gathered cells.

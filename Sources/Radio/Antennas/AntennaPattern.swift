@@ -270,8 +270,10 @@ public struct AntennaGainTable: Sendable {
     /// (deg, positive down, clamped to ±90), bilinear between grid points.
     @inlinable
     public func relativeGainDB(azimuthOffDeg: Double, depressionDeg: Double) -> Float {
-        // Wrap to [0, 360) without fmod (this runs once per cell and sector).
-        let a = azimuthOffDeg - 360 * (azimuthOffDeg * (1.0 / 360)).rounded(.down)
+        // Wrap to [0, 360) without fmod (this runs once per cell and sector); the turns' floor by truncation,
+        // without a call to libm (the baseline x86-64 build has no rounding instruction).
+        let turns = azimuthOffDeg * (1.0 / 360)
+        let a = azimuthOffDeg - 360 * (abs(turns) < 1e15 ? Self.floor(turns) : turns.rounded(.down))
         let x = min(max(a, 0), 360) * inverseStep
         let y = (min(max(depressionDeg, -90), 90) + 90) * inverseStep
         let c0 = min(Int(x), columns - 2), r0 = min(Int(y), rows - 2)
@@ -282,5 +284,12 @@ public struct AntennaGainTable: Sendable {
             let bottom = p[i + columns] + (p[i + columns + 1] - p[i + columns]) * fx
             return top + (bottom - top) * fy
         }
+    }
+
+    /// floor(x) for |x| < 1e15: truncation, one less for a negative non-integer.
+    @inlinable @inline(__always)
+    static func floor(_ x: Double) -> Double {
+        let t = Double(Int(x))
+        return t > x ? t - 1 : t
     }
 }
