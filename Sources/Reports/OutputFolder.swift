@@ -231,7 +231,7 @@ public final class OutputTransaction {
         // A failure here stays a Foundation error carrying the path, which the command line turns into one line
         // naming the folder and the cause (a file in the way, permission denied, read-only, disk full).
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let started = ISO8601DateFormatter().string(from: Date())
+        let started = Self.timestamp()
         let pid = getpid()
         let id =
             started.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
@@ -278,16 +278,56 @@ public final class OutputTransaction {
         for d in [ProductLayout.servicesFolder, ProductLayout.partialFolder, ProductLayout.partialFolder + "/" + ProductLayout.servicesFolder] {
             dirs.insert(d)
         }
-        let pattern = try NSRegularExpression(pattern: #"^\..+\.partial-[0-9]+-[0-9]+(\.[A-Za-z0-9]+)?(-journal|-wal|-shm|\.aux\.xml)?$"#)
         for d in dirs {
             let dir = d.isEmpty ? folder : (folder as NSString).appendingPathComponent(d)
-            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? []
-            where pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
+            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where Self.isPartialTemporary(name) {
                 let p = (dir as NSString).appendingPathComponent(name)
                 var st = stat()
                 if lstat(p, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { unlink(p) }
             }
         }
+    }
+
+    /// The time now in UTC as ISO 8601 ("2026-12-04T14:26:40Z", what Foundation's ISO8601DateFormatter writes),
+    /// without setting up ICU's date formatting (a few milliseconds of every command's start).
+    static func timestamp(_ date: Date = Date()) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down)), parts = tm()
+        gmtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A temporary left by a killed run of an older version: `.name.partial-<pid>-<n>[.ext]`, possibly with a
+    /// GDAL or SQLite side-file suffix (`-journal`, `-wal`, `-shm`, `.aux.xml`); the regular expression
+    /// `^\..+\.partial-[0-9]+-[0-9]+(\.[A-Za-z0-9]+)?(-journal|-wal|-shm|\.aux\.xml)?$` without ICU.
+    static func isPartialTemporary(_ name: String) -> Bool {
+        let b = Array(name.utf8), marker = Array(".partial-".utf8)
+        guard b.count > marker.count + 2, b[0] == UInt8(ascii: ".") else { return false }
+        // `\..+` takes at least one byte, so the marker starts at index 2 or later; any occurrence may be the one.
+        var i = 2
+        while i + marker.count <= b.count {
+            if b[i..<(i + marker.count)].elementsEqual(marker), restMatches(b[(i + marker.count)...]) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// `[0-9]+-[0-9]+(\.[A-Za-z0-9]+)?(-journal|-wal|-shm|\.aux\.xml)?` to the end.
+    private static func restMatches(_ r: ArraySlice<UInt8>) -> Bool {
+        func digits(_ from: Int) -> Int { var k = from; while k < r.endIndex, (48...57).contains(r[k]) { k += 1 }; return k }
+        let d1 = digits(r.startIndex)
+        guard d1 > r.startIndex, d1 < r.endIndex, r[d1] == UInt8(ascii: "-") else { return false }
+        var k = digits(d1 + 1)
+        guard k > d1 + 1 else { return false }
+        let suffixes = ["", "-journal", "-wal", "-shm", ".aux.xml"].map { Array($0.utf8) }
+        if suffixes.contains(where: { r[k...].elementsEqual($0) }) { return true }
+        // An extension: a dot and letters or digits, as many as there are (no suffix starts with one).
+        guard k < r.endIndex, r[k] == UInt8(ascii: ".") else { return false }
+        let e0 = k + 1
+        k = e0
+        while k < r.endIndex, (48...57).contains(r[k]) || (65...90).contains(r[k]) || (97...122).contains(r[k]) { k += 1 }
+        return k > e0 && suffixes.contains(where: { r[k...].elementsEqual($0) })
     }
 
     private func checkInputs(against products: Set<String>) throws {
@@ -341,7 +381,7 @@ public final class OutputTransaction {
         }
         if let failure = failures.compactMap({ $0 }).first { throw OutputFolderError("checksum of a staged product failed: \(failure)") }
         var finished = run
-        finished.finished = ISO8601DateFormatter().string(from: Date())
+        finished.finished = Self.timestamp()
         let products = entries.map { $0! }
         let data = try makeRecord(finished, products)
         try data.write(to: URL(fileURLWithPath: path(ProductLayout.record)))
