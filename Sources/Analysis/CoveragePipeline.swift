@@ -349,23 +349,28 @@ extension CoverageEngine {
         let s = sectors[members[0]]
         let geo = c.spec.geoTransform, width = c.spec.width
         let parts = (rows.count + WindowShape.bandRows - 1) / WindowShape.bandRows
+        // The members' set-ups read in place (a copy of a set-up per cell retains and releases its references).
+        let setups = members.map { sectors[$0] }
         window.withUnsafeBufferPointer { w in
-            let loss = UnsafeSendable(w)
-            Parallel.perform(iterations: parts) { part in
-                let first = rows.lowerBound + part * WindowShape.bandRows
-                for row in first...min(rows.upperBound, first + WindowShape.bandRows - 1) {
-                    let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
-                    for col in shape.colMin...shape.colMax {
-                        let cellLoss = loss.value[shape.index(row: row, col: col)]
-                        guard cellLoss.isFinite else { continue }
-                        let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
-                        let gridM = field.gridDistanceM(dx: dx, dy: dy)
-                        let idx = row * width + col
-                        let rxAbsM = c.rxAbsM(idx), extra = c.extraLossDB(idx) + c.calibrationLossDB(gridM)
-                        for si in members {
-                            let m = sectors[si]
-                            let gain = antennaGainDB(m, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
-                            layers.deposit(m.eirp + gain - cellLoss - m.clutterLossDB(gridM) - extra, sector: m, index: si, cell: idx)
+            setups.withUnsafeBufferPointer { mp in
+                let loss = UnsafeSendable(w), memberSetups = UnsafeSendable(mp)
+                Parallel.perform(iterations: parts) { part in
+                    let first = rows.lowerBound + part * WindowShape.bandRows
+                    for row in first...min(rows.upperBound, first + WindowShape.bandRows - 1) {
+                        let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
+                        for col in shape.colMin...shape.colMax {
+                            let cellLoss = loss.value[shape.index(row: row, col: col)]
+                            guard cellLoss.isFinite else { continue }
+                            let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
+                            let gridM = field.gridDistanceM(dx: dx, dy: dy)
+                            let idx = row * width + col
+                            let rxAbsM = c.rxAbsM(idx), extra = c.extraLossDB(idx) + c.calibrationLossDB(gridM)
+                            let mp = memberSetups.value
+                            for k in mp.indices {
+                                let gain = antennaGainDB(mp[k], dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
+                                layers.deposit(
+                                    mp[k].eirp + gain - cellLoss - mp[k].clutterLossDB(gridM) - extra, sector: mp[k], index: members[k], cell: idx)
+                            }
                         }
                     }
                 }
