@@ -33,12 +33,7 @@ final class CellGeometryTests: XCTestCase {
     /// The whole line-of-sight run on that terrain is unchanged: every layer's checksum equals the one taken
     /// with the PROJ route (the engine forced onto it, before issue 21's change).
     func testLineOfSightOnUTMTerrainUnchanged() throws {
-        let dem = try ElevationModel(path: try ReferenceData.require("terrain/bigtujunga_srtm1_utm11.tif").path)
-        let t = Transmitter(
-            id: "M", siteID: "M", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.15,
-            antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
-        var s = CoverageStudy(west: -118.19, south: 34.29, east: -118.11, north: 34.35)
-        s.resolutionM = 30; s.model = "los"; s.maxRadiusKm = 5; s.floorDBm = -300
+        let (dem, t, s) = try Self.bigTujungaRun(model: "los", radiusKm: 5)
         let r = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
         XCTAssertEqual(CoverageChecksumTests.checksum(r), Self.losChecksum)
     }
@@ -78,12 +73,7 @@ final class CellGeometryTests: XCTestCase {
     /// received power with the lattice against the exact route, every cell. Tolerance 0.001 dB: the positions
     /// move by less than 1e-4 DEM pixel, so the ground under a cell moves by less than a millimetre.
     func testRadialITMWithLatticeEqualsExactRouteWithinRounding() throws {
-        let dem = try ElevationModel(path: try ReferenceData.require("terrain/bigtujunga_srtm1_utm11.tif").path)
-        let t = Transmitter(
-            id: "M", siteID: "M", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.15,
-            antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
-        var s = CoverageStudy(west: -118.19, south: 34.29, east: -118.11, north: 34.35)
-        s.resolutionM = 30; s.model = "itm"; s.maxRadiusKm = 20; s.floorDBm = -300
+        let (dem, t, s) = try Self.bigTujungaRun(model: "itm", radiusKm: 20)
         let exact = try CellGeometry.$exactRoute.withValue(true) { try CoverageEngine.run(study: s, transmitters: [t], dem: dem) }
         let lattice = try CoverageEngine.run(study: s, transmitters: [t], dem: dem)
         var largest: Float = 0, differing = 0, covered = 0
@@ -95,6 +85,18 @@ final class CellGeometryTests: XCTestCase {
         print("radial ITM: \(covered) cells with signal, \(differing) differ, largest |Δ| \(largest) dB")
         XCTAssertGreaterThan(covered, lattice.bestSignalDBm.count / 2)
         XCTAssertLessThanOrEqual(largest, 0.001)
+    }
+
+    /// The real terrain of Big Tujunga (SRTM 1″ in UTM 11N), one omnidirectional 30 m mast at 34.32 N 118.15 W,
+    /// and a study of 8 × 7 km at 30 m with `model` and a radius of `radiusKm`.
+    static func bigTujungaRun(model: String, radiusKm: Double) throws -> (ElevationModel, Transmitter, CoverageStudy) {
+        let dem = try ElevationModel(path: try ReferenceData.require("terrain/bigtujunga_srtm1_utm11.tif").path)
+        let t = Transmitter(
+            id: "M", siteID: "M", operatorName: "Test", technology: .lte, latitude: 34.32, longitude: -118.15,
+            antennaHeightM: 30, frequencyMHz: 900, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+        var s = CoverageStudy(west: -118.19, south: 34.29, east: -118.11, north: 34.35)
+        s.resolutionM = 30; s.model = model; s.maxRadiusKm = radiusKm; s.floorDBm = -300
+        return (dem, t, s)
     }
 
     /// A smooth synthetic DEM in `crs` covering `spec`'s area (with a margin), pixels of `pixel` CRS units.
