@@ -123,18 +123,7 @@ func runScenarioACommandBenchmark() throws -> [(name: String, value: Double, uni
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-bench-scenario-a-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    try SampleProvince.dem(arcSeconds: 1).write(to: dir.appendingPathComponent("dem.tif").path, format: .geoTIFF)
-    let tx = """
-        id,site_id,operator,technology,latitude,longitude,antenna_height_m,frequency_mhz,bandwidth_mhz,eirp_dbm
-        A,A,Bench,4G,10.95,107.30,30,900,10,60
-
-        """
-    try Data(tx.utf8).write(to: dir.appendingPathComponent("tx.csv"))
-    let halfLat = 20_000 / 110_574.0, halfLon = 20_000 / (111_320 * cos(10.95 * .pi / 180))
-    let area = [107.30 - halfLon, 10.95 - halfLat, 107.30 + halfLon, 10.95 + halfLat].map { String(format: "%.6f", $0) }.joined(separator: ",")
-    let common = [
-        "coverage", "--transmitters", "tx.csv", "--dem", "dem.tif", "--model", "itm", "--resolution-m", "30", "--max-radius-km", "29", "--area", area
-    ]
+    let common = try scenarioAInputs(in: dir) + ["--model", "itm"]
     var figures: [(name: String, value: Double, unit: String)] = []
     for (label, extra) in [("radial", [String]()), ("every_cell", ["--interpolate-within-db", "0"])] {
         guard let r = bestOf(3, common + extra + ["--output", "out-\(label)"], in: dir) else { return figures }

@@ -17,6 +17,7 @@ if want("p452") { figures += runP452Benchmark() }
 if want("conflicts") { figures += runConflictsBenchmark() }
 if want("batch") { figures += runPathLossBatchBenchmark() }
 if want("scenario-a-command") { do { figures += try runScenarioACommandBenchmark() } catch { print("scenario A command benchmark failed: \(error)") } }
+if want("scenario-a-fixed") { do { figures += try runScenarioAFixedCostsBenchmark() } catch { print("scenario A fixed costs benchmark failed: \(error)") } }
 if want("pathloss-command") { do { figures += try runPathLossCommandBenchmark() } catch { print("pathloss command benchmark failed: \(error)") } }
 if want("viewshed") { do { figures += try runViewshedBenchmark() } catch { print("viewshed benchmark failed: \(error)") } }
 if want("compliance") { do { figures += try runComplianceBenchmark() } catch { print("compliance benchmark failed: \(error)") } }

@@ -88,6 +88,24 @@ final class CoverageChecksumTests: XCTestCase {
         return Self.checksum(try CoverageEngine.run(study: s, transmitters: transmitters(), dem: dem, receiverLossDB: loss))
     }
 
+    /// A run whose cell positions come from the checked lattice (issue 21), which moves them by less than 1e-4 DEM
+    /// pixel and so may change a cell's last bits: the exact route (PROJ on every cell) must still give `pinned`,
+    /// the checksum taken before the lattice, and every layer of the two runs agree within 0.001 dB (the largest
+    /// difference is printed). Returns the lattice run's checksum.
+    func latticeRun(_ s: CoverageStudy, dem: ElevationModel?, exactRoute pinned: String) throws -> String {
+        let exact = try CellGeometry.$exactRoute.withValue(true) { try CoverageEngine.run(study: s, transmitters: transmitters(), dem: dem) }
+        let lattice = try CoverageEngine.run(study: s, transmitters: transmitters(), dem: dem)
+        XCTAssertEqual(Self.checksum(exact), pinned, "the exact route gives the checksum pinned before the lattice")
+        var largest: Float = 0
+        let layers = [(lattice.bestSignalDBm, exact.bestSignalDBm)] + lattice.serviceDBm.keys.map { (lattice.serviceDBm[$0]!, exact.serviceDBm[$0]!) }
+        for (a, b) in layers { for (x, y) in zip(a, b) { largest = max(largest, abs(x - y)) } }
+        XCTAssertEqual(lattice.bestServer, exact.bestServer)
+        XCTAssertEqual(lattice.serverCount, exact.serverCount)
+        print("\(s.model): lattice against the exact route, largest |Δ| \(largest) dB")
+        XCTAssertLessThanOrEqual(largest, 0.001)
+        return Self.checksum(lattice)
+    }
+
     func testHataKernelChecksums() throws {
         var s = study("hata")
         s.environment = "urban"
@@ -137,10 +155,10 @@ final class CoverageChecksumTests: XCTestCase {
         s = study("p1546")
         s.profiles = "exact"
         s.modelSettings = ["environment": "open", "path_type": "land"]
-        XCTAssertEqual(try run(s, dem: dem), "a67adcdd16c3acbb 91/0/2642")
+        XCTAssertEqual(try latticeRun(s, dem: dem, exactRoute: "a67adcdd16c3acbb 91/0/2642"), "9d061c92726f5d3b 91/0/2642")
         s = study("ehata")
         s.profiles = "exact"
-        XCTAssertEqual(try run(s, dem: dem), "304ca54cf2426398 91/0/2642")
+        XCTAssertEqual(try latticeRun(s, dem: dem, exactRoute: "304ca54cf2426398 91/0/2642"), "f0d3d927d9429a34 91/0/2642")
         s = study("cost231")
         XCTAssertEqual(try run(s, dem: nil), "8511dba8eeff6538 0/0/2733")
     }
