@@ -136,7 +136,7 @@ func runConflictsBenchmark(count: Int) -> [(name: String, value: Double, unit: S
         ("conflicts_\(tag)_threads", Double(settings.threads), "threads"),
         ("conflicts_\(tag)_found", Double(conflicts.count), "conflicts")
     ]
-    figures += runConflictsCommand(register, tag: tag)
+    if ProcessInfo.processInfo.environment["TANSO_BENCH_KERNEL_ONLY"] == nil { figures += runConflictsCommand(register, tag: tag) }
     return figures
 }
 

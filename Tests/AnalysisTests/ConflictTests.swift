@@ -262,7 +262,7 @@ final class ConflictTests: XCTestCase {
         var findings: [ConflictScreening.Finding] = []
         var counts = ConflictScreening.PairCounts()
         for i in 0..<list.count {
-            for v in victims {
+            for v in ctx.victims {
                 if let f = screening.evaluate(interferer: i, victim: v, ctx, counts: &counts) { findings.append(f) }
             }
         }

@@ -52,6 +52,9 @@ public struct ConflictScreening: Sendable {
         var wantedDBm: Double
         var pointingDeg: Double?
         var rxGainDBi: Double?
+        /// The assignment's service (index in `Context.services`), station, whether it is a fixed service, and its
+        /// co-channel protection-ratio override: copied in by `Context` so that a pair reads no other record.
+        var service = 0, station = 0, fixedService = false, coOverride: Double? = nil
         var bandwidthClass: Int { ChannelIndex.bandwidthClass(channel.bandwidthKHz) }
     }
 
@@ -173,7 +176,7 @@ public struct ConflictScreening: Sendable {
         var ctx = Context(
             assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
             licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
-        ctx.victimIndex = VictimIndex(victims: victims, ctx: ctx)
+        ctx.victimIndex = VictimIndex(victims: ctx.victims, ctx: ctx)
         phase("index")
         return (conflicts, ctx)
     }
@@ -191,6 +194,7 @@ public struct ConflictScreening: Sendable {
         let tx: [Channel]
         let lat: [Double], lon: [Double], eirp: [Double]
         let service: [Int]
+        let fixedService: [Bool]
         let coOverride: [Double?]
         let services: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)]
         /// The candidate search of the pair screening (empty until `prepare` builds it).
@@ -200,7 +204,7 @@ public struct ConflictScreening: Sendable {
             assignments: [Assignment], victims: [Victim], index: ChannelIndex, reach: [Double], excluded: [Bool],
             licensee: [Int], station: [Int], blockAllocation: [Int], protection: ProtectionRatios
         ) {
-            self.assignments = assignments; self.victims = victims; self.index = index; self.reach = reach
+            self.assignments = assignments; self.index = index; self.reach = reach
             self.excluded = excluded; self.licensee = licensee; self.station = station; self.blockAllocation = blockAllocation
             tx = assignments.map(\.tx); lat = assignments.map(\.latitude); lon = assignments.map(\.longitude)
             eirp = assignments.map(\.eirpDBm)
@@ -213,6 +217,13 @@ public struct ConflictScreening: Sendable {
                 return table.count - 1
             }
             services = table
+            fixedService = assignments.map { $0.serviceKind == .fixed }
+            self.victims = victims.map { [service, fixedService, coOverride] v in
+                var v = v
+                v.service = service[v.assignment]; v.station = station[v.assignment]
+                v.fixedService = fixedService[v.assignment]; v.coOverride = coOverride[v.assignment]
+                return v
+            }
         }
     }
 
@@ -396,7 +407,7 @@ public struct ConflictScreening: Sendable {
             counts.examined += grid.query(classIndex: g.bandwidthClass, lat: lat, lon: lon, radiusKm: radius, fLo: fLo, fHi: fHi) { m in
                 let d = u - g.unit[m]
                 guard (d * d).sum() / 4 <= aMax, Int(g.assignment[m]) != i, Int(g.station[m]) != station else { return }
-                if let f = evaluate(interferer: i, victim: ctx.victims[Int(g.victim[m])], ctx, counts: &counts) { out.append(f) }
+                if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts) { out.append(f) }
             }
         }
     }
@@ -405,19 +416,19 @@ public struct ConflictScreening: Sendable {
     /// criterion. `freeSpaceBound`: without a DEM, pairs that free space alone clears skip the path loss (tests
     /// turn it off to check that it changes nothing).
     func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, freeSpaceBound: Bool = true) -> Finding? {
-        let k = v.assignment
-        guard k != i, !ctx.excluded[k], ctx.station[i] != ctx.station[k] else { return nil }
+        let k = v.assignment // never an excluded record: those have no receive channels
+        guard k != i, ctx.station[i] != v.station else { return nil }
         let overlap = v.channel.overlapKHz(with: ctx.tx[i])
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
             if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return nil }
         }
         let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
-        let svc = ctx.services[ctx.service[k]]
+        let svc = ctx.services[v.service]
         guard
             let req = ProtectionRatios.requirement(
                 parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
-                interferer: ctx.tx[i], coChannelOverride: ctx.coOverride[k])
+                interferer: ctx.tx[i], coChannelOverride: v.coOverride)
         else { return nil }
         counts.evaluated += 1
         let testDist = testDistanceKm(v, d)
@@ -425,42 +436,43 @@ public struct ConflictScreening: Sendable {
             return nil
         }
         counts.computed += 1
-        let a = ctx.assignments[i], va = ctx.assignments[k]
+        // The interferer's fields, read in place (no copy of its record per pair).
+        let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.assignments[i].antennaHeightM
         // Test point: an area victim's edge point nearest the interferer.
         var testLat = v.lat, testLon = v.lon
         if v.kind == .area && v.radiusKm > 0 {
-            let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
+            let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, lat, lon) : 0
             (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
         }
-        let los = a.serviceKind == .fixed && va.serviceKind == .fixed
+        let los = ctx.fixedService[i] && v.fixedService
         var loss: Double
         var model = "simple"
         if let terrain, testDist > 0.05 {
             do {
                 loss = try terrain.lossDB(
-                    fromLat: a.latitude, fromLon: a.longitude, toLat: testLat, toLon: testLon,
-                    frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM, rxHeightM: v.heightM)
+                    fromLat: lat, fromLon: lon, toLat: testLat, toLon: testLon,
+                    frequencyMHz: f, txHeightM: h, rxHeightM: v.heightM)
                 model = terrain.model.id.rawValue
             } catch {
                 counts.fallbacks += 1
                 loss = ConflictPropagation.simpleLossDB(
-                    distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                    distanceKm: testDist, frequencyMHz: f, txHeightM: h,
                     rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
             }
         } else {
             loss = ConflictPropagation.simpleLossDB(
-                distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                distanceKm: testDist, frequencyMHz: f, txHeightM: h,
                 rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
-        var interference = a.eirpDBm - loss + AssignmentAntenna.relativeGainDB(a, towardLat: testLat, lon: testLon)
+        var interference = ctx.eirp[i] - loss + AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon)
         if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
-            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
+            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, lat, lon), pointing) : 180
             interference += g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
         }
         let margin = (v.wantedDBm - interference) - req.requiredDB
         guard margin < 0 else { return nil }
         return Finding(
-            victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: a.tx), distanceKm: d,
+            victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: ctx.tx[i]), distanceKm: d,
             testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
             marginDB: margin, victimKind: v.kind, basis: req.basis, lossDB: loss, model: model)
     }

@@ -23,9 +23,11 @@ struct VictimIndex: Sendable {
         var curveKHz: Double?
         var maxBandwidthKHz = 0.0, maxRadiusKm = 0.0
         var lowestMHz = Double.infinity, highestMHz = -Double.infinity
-        /// Victim index, assignment, station and radius of each member, and its unit vector (x, y, z).
-        var victim: [Int32] = [], assignment: [Int32] = [], station: [Int32] = []
-        var radiusKm: [Double] = [], unit: [SIMD3<Double>] = []
+        /// The members in the grid's entry order (so that a query reads them in sequence), with their
+        /// assignment, station and unit vector (x, y, z) side by side.
+        var members: [ConflictScreening.Victim] = []
+        var assignment: [Int32] = [], station: [Int32] = []
+        var unit: [SIMD3<Double>] = []
         var grid: ChannelIndex? = nil
     }
 
@@ -40,7 +42,7 @@ struct VictimIndex: Sendable {
         struct Key: Hashable { var c: Int, allocation: Int, licensee: Int, curve: Double? }
         var ids: [Key: Int] = [:]
         var groups: [Group] = []
-        for (vi, v) in victims.enumerated() {
+        for v in victims {
             let k = v.assignment
             let allocation = ctx.blockAllocation[k]
             let curve = ctx.services[ctx.service[k]].curve?.last?.offsetKHz
@@ -53,10 +55,10 @@ struct VictimIndex: Sendable {
                 ids[key] = g
                 groups.append(Group(bandwidthClass: key.c, allocation: key.allocation, licensee: key.licensee, curveKHz: curve))
             }
-            groups[g].add(vi, v, station: ctx.station[k])
+            groups[g].add(v, station: ctx.station[k])
         }
         self.groups = groups.map { g in
-            var g = g; g.grid = g.buildGrid(victims); return g
+            var g = g; g.buildGrid(); return g
         }
     }
 
@@ -77,9 +79,8 @@ struct VictimIndex: Sendable {
 }
 
 extension VictimIndex.Group {
-    mutating func add(_ vi: Int, _ v: ConflictScreening.Victim, station s: Int) {
-        victim.append(Int32(vi)); assignment.append(Int32(v.assignment)); station.append(Int32(s))
-        radiusKm.append(v.radiusKm); unit.append(VictimIndex.unitVector(lat: v.lat, lon: v.lon))
+    mutating func add(_ v: ConflictScreening.Victim, station s: Int) {
+        members.append(v); assignment.append(Int32(v.assignment)); station.append(Int32(s))
         maxBandwidthKHz = max(maxBandwidthKHz, v.channel.bandwidthKHz); maxRadiusKm = max(maxRadiusKm, v.radiusKm)
         lowestMHz = min(lowestMHz, v.channel.centreMHz); highestMHz = max(highestMHz, v.channel.centreMHz)
     }
@@ -94,8 +95,7 @@ extension VictimIndex.Group {
 
     /// The members in a grid whose cells hold a few entries inside a typical frequency window: cell area =
     /// group area / (members × fraction of the group's frequency span a window covers), 2–50 km.
-    func buildGrid(_ victims: [ConflictScreening.Victim]) -> ChannelIndex {
-        let members = victim.map { victims[Int($0)] }
+    mutating func buildGrid() {
         let lats = members.map(\.lat), lons = members.map(\.lon)
         let hKm = ((lats.max() ?? 0) - (lats.min() ?? 0)) * 111.2 + 1
         let midLat = ((lats.max() ?? 0) + (lats.min() ?? 0)) / 2
@@ -104,8 +104,16 @@ extension VictimIndex.Group {
         let spanMHz = highestMHz - lowestMHz + maxBandwidthKHz / 1000
         let fraction = min(1, typicalWindowMHz / max(spanMHz, 1e-9))
         let cellKm = min(50, max(2, (hKm * wKm / (Double(members.count) * fraction)).squareRoot() * 2))
-        return ChannelIndex(
+        var grid = ChannelIndex(
             positions: members.map { ($0.lat, $0.lon) }, centresMHz: members.map(\.channel.centreMHz),
             bandwidthsKHz: members.map(\.channel.bandwidthKHz), radiiKm: members.map(\.radiusKm), cellKm: cellKm)
+        // Members in entry order; each entry then names its own position.
+        let order = grid.classes[bandwidthClass].entries.map { Int($0.item) }
+        members = order.map { members[$0] }
+        assignment = order.map { assignment[$0] }
+        station = order.map { station[$0] }
+        unit = members.map { VictimIndex.unitVector(lat: $0.lat, lon: $0.lon) }
+        for p in order.indices { grid.classes[bandwidthClass].entries[p].item = Int32(p) }
+        self.grid = grid
     }
 }
