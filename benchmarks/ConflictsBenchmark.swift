@@ -118,21 +118,24 @@ func runConflictsBenchmark(count: Int) -> [(name: String, value: Double, unit: S
     let tag = count == 100_000 ? "100k" : count == 1_000_000 ? "1m" : "\(count)"
     var settings = ConflictSettings()
     settings.threads = ProcessInfo.processInfo.activeProcessorCount
-    let t0 = DispatchTime.now().uptimeNanoseconds
+    let t0 = DispatchTime.now().uptimeNanoseconds, cpu0 = monitorCPUSeconds()
     let (conflicts, stats) = ConflictScreening(settings: settings).run(register)
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, cpu = monitorCPUSeconds() - cpu0
     var byKind: [String: Int] = [:]
     for c in conflicts { byKind[c.kind.rawValue, default: 0] += 1 }
     print(
         "conflicts: \(register.count) assignments, \(stats.victimChannels) receive channels, \(settings.threads) threads: \(String(format: "%.2f", seconds)) s; "
             + "\(stats.pairsExamined) pairs examined (\(String(format: "%.4f", 100 * Double(stats.pairsExamined) / stats.allPairs)) % of n²/2 = \(String(format: "%.3g", stats.allPairs))), "
-            + "\(stats.pairsEvaluated) evaluated; conflicts " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            + "\(stats.pairsEvaluated) evaluated, \(stats.pairsComputed) path losses computed; \(String(format: "%.1f", cpu)) CPU s; conflicts "
+            + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     print("  phases: " + stats.phaseSeconds.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
     var figures: [(name: String, value: Double, unit: String)] = [
         ("conflicts_\(tag)_seconds", seconds, "s"),
         ("conflicts_\(tag)_pairs_examined", Double(stats.pairsExamined), "pairs"),
         ("conflicts_\(tag)_pairs_examined_fraction_of_n2_over_2", Double(stats.pairsExamined) / stats.allPairs, "ratio"),
         ("conflicts_\(tag)_pairs_evaluated", Double(stats.pairsEvaluated), "pairs"),
+        ("conflicts_\(tag)_pairs_path_loss_computed", Double(stats.pairsComputed), "pairs"),
+        ("conflicts_\(tag)_cpu_s", cpu, "s"),
         ("conflicts_\(tag)_threads", Double(settings.threads), "threads"),
         ("conflicts_\(tag)_found", Double(conflicts.count), "conflicts")
     ]

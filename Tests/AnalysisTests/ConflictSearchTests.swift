@@ -91,7 +91,7 @@ final class ConflictSearchTests: XCTestCase {
         var counts = ConflictScreening.PairCounts()
         for i in 0..<list.count where !ctx.excluded[i] {
             for v in ctx.victims where ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] > 0 {
-                if let f = screening.evaluate(interferer: i, victim: v, ctx, counts: &counts, freeSpaceBound: false) { findings.append(f) }
+                if let f = screening.evaluate(interferer: i, victim: v, ctx, counts: &counts, lossBound: false) { findings.append(f) }
             }
         }
         return (screening.mergePairs(findings, list).sorted(by: Conflict.ordered), counts.evaluated)

@@ -413,9 +413,9 @@ public struct ConflictScreening: Sendable {
     }
 
     /// The finding of one (interferer, receive channel) pair, nil when it is not screened or meets its protection
-    /// criterion. `freeSpaceBound`: without a DEM, pairs that free space alone clears skip the path loss (tests
-    /// turn it off to check that it changes nothing).
-    func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, freeSpaceBound: Bool = true) -> Finding? {
+    /// criterion. `lossBound`: without a DEM, pairs that a lower bound of the path loss (free space, Hata) with the
+    /// antennas' discrimination clears skip the loss itself (tests turn it off to check that it changes nothing).
+    func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true) -> Finding? {
         let k = v.assignment // never an excluded record: those have no receive channels
         guard k != i, ctx.station[i] != v.station else { return nil }
         let overlap = v.channel.overlapKHz(with: ctx.tx[i])
@@ -432,10 +432,10 @@ public struct ConflictScreening: Sendable {
         else { return nil }
         counts.evaluated += 1
         let testDist = testDistanceKm(v, d)
-        guard terrain != nil || !freeSpaceBound || !freeSpaceClears(interferer: i, victim: v, testDistanceKm: testDist, requiredDB: req.requiredDB, ctx) else {
-            return nil
-        }
-        counts.computed += 1
+        // Without a DEM, a lower bound of the path loss clears most pairs before the costly part of the loss.
+        let bound =
+            terrain == nil && lossBound ? lossLowerBoundDB(interferer: i, victim: v, testDistanceKm: testDist, requiredDB: req.requiredDB, ctx) : -.infinity
+        guard let bound else { return nil }
         // The interferer's fields, read in place (no copy of its record per pair).
         let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.assignments[i].antennaHeightM
         // Test point: an area victim's edge point nearest the interferer.
@@ -444,6 +444,15 @@ public struct ConflictScreening: Sendable {
             let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, lat, lon) : 0
             (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
         }
+        // Antenna discrimination: the interferer's towards the test point, a link receiver's towards the interferer.
+        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon)
+        var rxTerm: Double? = nil
+        if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
+            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, lat, lon), pointing) : 180
+            rxTerm = g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
+        }
+        guard ctx.eirp[i] - bound + txGain + (rxTerm ?? 0) >= v.wantedDBm - req.requiredDB - 1e-6 else { return nil }
+        counts.computed += 1
         let los = ctx.fixedService[i] && v.fixedService
         var loss: Double
         var model = "simple"
@@ -464,11 +473,8 @@ public struct ConflictScreening: Sendable {
                 distanceKm: testDist, frequencyMHz: f, txHeightM: h,
                 rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
-        var interference = ctx.eirp[i] - loss + AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon)
-        if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
-            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, lat, lon), pointing) : 180
-            interference += g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
-        }
+        var interference = ctx.eirp[i] - loss + txGain
+        if let rxTerm { interference += rxTerm }
         let margin = (v.wantedDBm - interference) - req.requiredDB
         guard margin < 0 else { return nil }
         return Finding(
@@ -488,14 +494,26 @@ public struct ConflictScreening: Sendable {
         }
     }
 
-    /// True when free space alone (a lower bound of the simple model: L = max(L_fs + L_dsph, L_Hata) ≥ L_fs) leaves
-    /// the interference at least 10⁻⁶ dB below what the victim tolerates, with the antennas' discrimination
-    /// (never positive) left out: the pair cannot conflict and its path loss is not computed.
-    @inline(__always)
-    func freeSpaceClears(interferer i: Int, victim v: Victim, testDistanceKm: Double, requiredDB: Double, _ ctx: Context) -> Bool {
+    /// A lower bound of the simple model's loss (L = max(L_fs + L_dsph, L_Hata) ≥ L_fs, and ≥ L_Hata on paths that
+    /// are not fixed-to-fixed), dB; nil when it alone leaves the interference 10⁻⁶ dB or more below what the victim
+    /// tolerates (antenna discrimination, never positive, left out): then the pair cannot conflict.
+    func lossLowerBoundDB(interferer i: Int, victim v: Victim, testDistanceKm: Double, requiredDB: Double, _ ctx: Context) -> Double? {
         let fs = FreeSpace.lossDB(distanceKm: max(testDistanceKm, 0.001), frequencyMHz: ctx.tx[i].centreMHz)
+        if clears(lossDB: fs, interferer: i, victim: v, requiredDB: requiredDB, ctx) { return nil }
+        // Hata costs a few logarithms where L_dsph costs many.
+        guard !(ctx.fixedService[i] && v.fixedService) else { return fs }
+        let hata = ConflictPropagation.hataLossDB(
+            distanceKm: testDistanceKm, frequencyMHz: ctx.tx[i].centreMHz, txHeightM: ctx.assignments[i].antennaHeightM,
+            rxHeightM: v.heightM, environment: settings.environment)
+        return clears(lossDB: hata, interferer: i, victim: v, requiredDB: requiredDB, ctx) ? nil : max(fs, hata)
+    }
+
+    /// True when a path loss of at least `lossDB` leaves the interference 10⁻⁶ dB or more below what the victim
+    /// tolerates (antenna discrimination, never positive, left out).
+    @inline(__always)
+    func clears(lossDB: Double, interferer i: Int, victim v: Victim, requiredDB: Double, _ ctx: Context) -> Bool {
         let rxGain = v.kind == .link && v.pointingDeg != nil ? v.rxGainDBi ?? 0 : 0
-        return ctx.eirp[i] + rxGain - fs < v.wantedDBm - requiredDB - 1e-6
+        return ctx.eirp[i] + rxGain - lossDB < v.wantedDBm - requiredDB - 1e-6
     }
 
     // MARK: merging and wording
