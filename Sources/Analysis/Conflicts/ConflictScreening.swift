@@ -20,7 +20,9 @@
 // allocation of the band plan, one licensee's own channels (its network's frequency reuse) and adjacent blocks
 // of different licensees (block-edge masks); the second record of a duplicate pair (reported as duplicate).
 //
-// Candidate pairs come from `ChannelIndex` (frequency window × search radius); each interferer's reach is the
+// Candidate pairs come from `VictimIndex` (groups that an interferer skips or searches within the frequency window
+// where a requirement exists, each a `ChannelIndex` of cells × frequency); without a DEM a lower bound of the loss
+// (free space, Hata) with the antennas' discrimination clears most pairs before the loss. Each interferer's reach is the
 // distance beyond which its signal falls below the lowest (wanted − co-channel protection − receive gain)
 // of any victim in its frequency neighbourhood, by free space + smooth-Earth diffraction (the lower bound of
 // the simple model; over a DEM with the antennas raised by the relief).
