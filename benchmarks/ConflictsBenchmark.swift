@@ -118,22 +118,44 @@ func runConflictsBenchmark(count: Int) -> [(name: String, value: Double, unit: S
     let tag = count == 100_000 ? "100k" : count == 1_000_000 ? "1m" : "\(count)"
     var settings = ConflictSettings()
     settings.threads = ProcessInfo.processInfo.activeProcessorCount
-    let t0 = DispatchTime.now().uptimeNanoseconds
+    let t0 = DispatchTime.now().uptimeNanoseconds, cpu0 = monitorCPUSeconds()
     let (conflicts, stats) = ConflictScreening(settings: settings).run(register)
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, cpu = monitorCPUSeconds() - cpu0
     var byKind: [String: Int] = [:]
     for c in conflicts { byKind[c.kind.rawValue, default: 0] += 1 }
     print(
         "conflicts: \(register.count) assignments, \(stats.victimChannels) receive channels, \(settings.threads) threads: \(String(format: "%.2f", seconds)) s; "
             + "\(stats.pairsExamined) pairs examined (\(String(format: "%.4f", 100 * Double(stats.pairsExamined) / stats.allPairs)) % of n²/2 = \(String(format: "%.3g", stats.allPairs))), "
-            + "\(stats.pairsEvaluated) evaluated; conflicts " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            + "\(stats.pairsEvaluated) evaluated, \(stats.pairsComputed) path losses computed; \(String(format: "%.1f", cpu)) CPU s; conflicts "
+            + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     print("  phases: " + stats.phaseSeconds.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
-    return [
+    var figures: [(name: String, value: Double, unit: String)] = [
         ("conflicts_\(tag)_seconds", seconds, "s"),
         ("conflicts_\(tag)_pairs_examined", Double(stats.pairsExamined), "pairs"),
         ("conflicts_\(tag)_pairs_examined_fraction_of_n2_over_2", Double(stats.pairsExamined) / stats.allPairs, "ratio"),
         ("conflicts_\(tag)_pairs_evaluated", Double(stats.pairsEvaluated), "pairs"),
+        ("conflicts_\(tag)_pairs_path_loss_computed", Double(stats.pairsComputed), "pairs"),
+        ("conflicts_\(tag)_cpu_s", cpu, "s"),
         ("conflicts_\(tag)_threads", Double(settings.threads), "threads"),
         ("conflicts_\(tag)_found", Double(conflicts.count), "conflicts")
     ]
+    if ProcessInfo.processInfo.environment["TANSO_BENCH_KERNEL_ONLY"] == nil { figures += runConflictsCommand(register, tag: tag) }
+    return figures
+}
+
+/// `tanso conflicts` as a user runs it on the same register written as CSV into a temporary folder (deleted after;
+/// TANSO_KEEP_BENCH keeps it): wall time and peak RSS of the child process, reading and products included.
+func runConflictsCommand(_ register: [Assignment], tag: String) -> [(name: String, value: Double, unit: String)] {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-bench-conflicts-\(tag)-\(getpid())")
+    defer { if ProcessInfo.processInfo.environment["TANSO_KEEP_BENCH"] == nil { try? FileManager.default.removeItem(at: dir) } }
+    do {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(registerCSV(register).utf8).write(to: dir.appendingPathComponent("register.csv"))
+    } catch {
+        print("conflicts command benchmark: \(error)")
+        return []
+    }
+    guard let r = runTanso(["conflicts", "--assignments", "register.csv", "--output", "out"], in: dir) else { return [] }
+    print(String(format: "tanso conflicts, %@ assignments, whole command with products: %.2f s, %.0f MB peak", tag, r.seconds, r.peakMB))
+    return [("cmd_conflicts_\(tag)_s", r.seconds, "s"), ("cmd_conflicts_\(tag)_peak_mb", r.peakMB, "MB")]
 }

@@ -44,9 +44,12 @@ struct RowReader {
     let columns: [String: String]
 
     func raw(_ column: String) -> String? {
-        guard let actual = columns[column] else { return nil }
-        let v = feature.attributes[actual]?.trimmingCharacters(in: .whitespaces)
-        return (v?.isEmpty ?? true) ? nil : v
+        guard let actual = columns[column], let text = feature.attributes[actual] else { return nil }
+        // Most values start and end with a visible ASCII character: nothing to trim (every character of
+        // `.whitespaces` is a tab, a space or outside ASCII), without Foundation's trimming.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) { return text }
+        let v = text.trimmingCharacters(in: .whitespaces)
+        return v.isEmpty ? nil : v
     }
 
     func error(_ column: String?, _ value: String?, _ expected: String) -> RecordError {

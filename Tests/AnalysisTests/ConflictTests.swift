@@ -260,10 +260,10 @@ final class ConflictTests: XCTestCase {
             licensee: list.map { Int($0.licensee.dropFirst())! }, station: Array(0..<list.count),
             blockAllocation: Array(repeating: -1, count: list.count), protection: s.protection)
         var findings: [ConflictScreening.Finding] = []
-        var ev = 0, fb = 0
+        var counts = ConflictScreening.PairCounts()
         for i in 0..<list.count {
-            for v in victims {
-                if let f = screening.evaluate(interferer: i, victim: v, ctx, evaluated: &ev, fallbacks: &fb) { findings.append(f) }
+            for v in ctx.victims {
+                if let f = screening.evaluate(interferer: i, victim: v, ctx, counts: &counts) { findings.append(f) }
             }
         }
         let brute = screening.mergePairs(findings, list)

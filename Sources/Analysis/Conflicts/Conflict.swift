@@ -127,6 +127,8 @@ public struct ScreeningStatistics: Sendable {
     public var pairsExamined = 0
     /// Pairs whose interference was computed (past the distance, frequency and licensing rules).
     public var pairsEvaluated = 0
+    /// Evaluated pairs whose path loss was computed (the others are cleared by free space alone).
+    public var pairsComputed = 0
     public var intermodulationSites = 0
     public var intermodulationProducts = 0
     public var intermodulationSitesTruncated = 0

@@ -20,7 +20,9 @@
 // allocation of the band plan, one licensee's own channels (its network's frequency reuse) and adjacent blocks
 // of different licensees (block-edge masks); the second record of a duplicate pair (reported as duplicate).
 //
-// Candidate pairs come from `ChannelIndex` (frequency window × search radius); each interferer's reach is the
+// Candidate pairs come from `VictimIndex` (groups that an interferer skips or searches within the frequency window
+// where a requirement exists, each a `ChannelIndex` of cells × frequency); without a DEM a lower bound of the loss
+// (free space, Hata) with the antennas' discrimination clears most pairs before the loss. Each interferer's reach is the
 // distance beyond which its signal falls below the lowest (wanted − co-channel protection − receive gain)
 // of any victim in its frequency neighbourhood, by free space + smooth-Earth diffraction (the lower bound of
 // the simple model; over a DEM with the antennas raised by the relief).
@@ -52,6 +54,9 @@ public struct ConflictScreening: Sendable {
         var wantedDBm: Double
         var pointingDeg: Double?
         var rxGainDBi: Double?
+        /// The assignment's service (index in `Context.services`), station, whether it is a fixed service, and its
+        /// co-channel protection-ratio override: copied in by `Context` so that a pair reads no other record.
+        var service = 0, station = 0, fixedService = false, coOverride: Double? = nil
         var bandwidthClass: Int { ChannelIndex.bandwidthClass(channel.bandwidthKHz) }
     }
 
@@ -66,12 +71,54 @@ public struct ConflictScreening: Sendable {
     public func run(_ assignments: [Assignment]) -> (conflicts: [Conflict], statistics: ScreeningStatistics) {
         let t0 = Date()
         var stats = ScreeningStatistics()
-        var tPhase = Date()
-        func phase(_ name: String) { let now = Date(); stats.phaseSeconds.append((name, now.timeIntervalSince(tPhase))); tPhase = now }
         stats.assignments = assignments.count
-        var conflicts: [Conflict] = []
         let n = assignments.count
         guard n > 0 else { return ([], stats) }
+        let prepared = prepare(assignments, stats: &stats)
+        var conflicts = prepared.conflicts
+        let ctx = prepared.context
+        var tPhase = Date()
+        func phase(_ name: String) { let now = Date(); stats.phaseSeconds.append((name, now.timeIntervalSince(tPhase))); tPhase = now }
+
+        // Screening, in parallel over interferers (small chunks: interferers differ much in cost).
+        let threads = max(1, settings.threads)
+        let chunks = min(n, threads * 64)
+        let box = Mutex(FindingParts(chunks: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var local: [Finding] = []
+            var counts = PairCounts()
+            var i = chunk * n / chunks
+            let end = (chunk + 1) * n / chunks
+            while i < end {
+                screen(interferer: i, ctx, into: &local, counts: &counts)
+                i += 1
+            }
+            box.withLock { $0.store(chunk, local, counts) }
+        }
+        let (findings, counts) = box.withLock { $0.merged() }
+        stats.pairsExamined = counts.examined
+        stats.pairsEvaluated = counts.evaluated
+        stats.pairsComputed = counts.computed
+        stats.terrainFallbacks = counts.fallbacks
+        conflicts += mergePairs(findings, assignments)
+        phase("pair screening")
+
+        // Intermodulation.
+        let im = intermodulation(assignments, victims: ctx.victims, index: ctx.index, excluded: ctx.excluded, stats: &stats)
+        conflicts += im
+        phase("intermodulation")
+
+        conflicts.sort(by: Conflict.ordered)
+        stats.seconds = Date().timeIntervalSince(t0)
+        return (conflicts, stats)
+    }
+
+    /// Everything before the pair screening: duplicates and out-of-plan findings, victims, reach and indexes.
+    func prepare(_ assignments: [Assignment], stats: inout ScreeningStatistics) -> (conflicts: [Conflict], context: Context) {
+        var tPhase = Date()
+        func phase(_ name: String) { let now = Date(); stats.phaseSeconds.append((name, now.timeIntervalSince(tPhase))); tPhase = now }
+        var conflicts: [Conflict] = []
+        let n = assignments.count
 
         // Duplicates first: the second record of each pair is left out of the other checks.
         let dups = duplicates(assignments)
@@ -128,41 +175,12 @@ public struct ConflictScreening: Sendable {
         let index = ChannelIndex(
             positions: victims.map { ($0.lat, $0.lon) }, centresMHz: victims.map { $0.channel.centreMHz },
             bandwidthsKHz: victims.map { $0.channel.bandwidthKHz }, radiiKm: victims.map(\.radiusKm), cellKm: 25)
-        phase("index")
-
-        // Screening, in parallel over interferers.
-        let threads = max(1, settings.threads)
-        let chunks = min(n, threads * 8)
-        let box = Mutex(FindingParts(chunks: chunks))
-        let ctx = Context(
+        var ctx = Context(
             assignments: assignments, victims: victims, index: index, reach: reach, excluded: excluded,
             licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var local: [Finding] = []
-            var examined = 0, evaluated = 0, fallbacks = 0
-            var i = chunk * n / chunks
-            let end = (chunk + 1) * n / chunks
-            while i < end {
-                screen(interferer: i, ctx, into: &local, examined: &examined, evaluated: &evaluated, fallbacks: &fallbacks)
-                i += 1
-            }
-            box.withLock { $0.store(chunk, local, examined, evaluated, fallbacks) }
-        }
-        let (findings, examined, evaluated, fallbacks) = box.withLock { $0.merged() }
-        stats.pairsExamined = examined
-        stats.pairsEvaluated = evaluated
-        stats.terrainFallbacks = fallbacks
-        conflicts += mergePairs(findings, assignments)
-        phase("pair screening")
-
-        // Intermodulation.
-        let im = intermodulation(assignments, victims: victims, index: index, excluded: excluded, stats: &stats)
-        conflicts += im
-        phase("intermodulation")
-
-        conflicts.sort(by: Conflict.ordered)
-        stats.seconds = Date().timeIntervalSince(t0)
-        return (conflicts, stats)
+        ctx.victimIndex = VictimIndex(victims: ctx.victims, ctx: ctx)
+        phase("index")
+        return (conflicts, ctx)
     }
 
     struct Context: Sendable {
@@ -176,18 +194,22 @@ public struct ConflictScreening: Sendable {
         let blockAllocation: [Int]
         /// Compact copies for the inner loop (no String retain/release per candidate).
         let tx: [Channel]
-        let lat: [Double], lon: [Double]
+        let lat: [Double], lon: [Double], eirp: [Double]
         let service: [Int]
+        let fixedService: [Bool]
         let coOverride: [Double?]
         let services: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)]
+        /// The candidate search of the pair screening (empty until `prepare` builds it).
+        var victimIndex = VictimIndex(groups: [])
 
         init(
             assignments: [Assignment], victims: [Victim], index: ChannelIndex, reach: [Double], excluded: [Bool],
             licensee: [Int], station: [Int], blockAllocation: [Int], protection: ProtectionRatios
         ) {
-            self.assignments = assignments; self.victims = victims; self.index = index; self.reach = reach
+            self.assignments = assignments; self.index = index; self.reach = reach
             self.excluded = excluded; self.licensee = licensee; self.station = station; self.blockAllocation = blockAllocation
             tx = assignments.map(\.tx); lat = assignments.map(\.latitude); lon = assignments.map(\.longitude)
+            eirp = assignments.map(\.eirpDBm)
             coOverride = assignments.map(\.protectionRatioDB)
             var ids: [Service: Int] = [:], table: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)] = []
             service = assignments.map { a in
@@ -197,18 +219,32 @@ public struct ConflictScreening: Sendable {
                 return table.count - 1
             }
             services = table
+            fixedService = assignments.map { $0.serviceKind == .fixed }
+            self.victims = victims.map { [service, fixedService, coOverride] v in
+                var v = v
+                v.service = service[v.assignment]; v.station = station[v.assignment]
+                v.fixedService = fixedService[v.assignment]; v.coOverride = coOverride[v.assignment]
+                return v
+            }
         }
     }
 
     /// The screening's findings per chunk and its counters (behind a `Mutex` while the chunks run).
     struct FindingParts: Sendable {
         private var parts: [[Finding]]
-        private var examined = 0, evaluated = 0, fallbacks = 0
+        private var counts = PairCounts()
         init(chunks: Int) { parts = Array(repeating: [], count: chunks) }
-        mutating func store(_ chunk: Int, _ f: [Finding], _ ex: Int, _ ev: Int, _ fb: Int) {
-            parts[chunk] = f; examined += ex; evaluated += ev; fallbacks += fb
+        mutating func store(_ chunk: Int, _ f: [Finding], _ c: PairCounts) {
+            parts[chunk] = f; counts.add(c)
         }
-        func merged() -> ([Finding], Int, Int, Int) { (parts.flatMap { $0 }, examined, evaluated, fallbacks) }
+        func merged() -> ([Finding], PairCounts) { (parts.flatMap { $0 }, counts) }
+    }
+
+    /// Pairs examined (returned by the index), evaluated (past the distance, frequency and licensing rules),
+    /// computed (past the free-space bound: path loss computed) and terrain fallbacks.
+    struct PairCounts: Sendable {
+        var examined = 0, evaluated = 0, computed = 0, fallbacks = 0
+        mutating func add(_ o: PairCounts) { examined += o.examined; evaluated += o.evaluated; computed += o.computed; fallbacks += o.fallbacks }
     }
 
     // MARK: victims and reach
@@ -355,91 +391,131 @@ public struct ConflictScreening: Sendable {
 
     // MARK: screening one interferer
 
-    func screen(interferer i: Int, _ ctx: Context, into out: inout [Finding], examined: inout Int, evaluated: inout Int, fallbacks: inout Int) {
-        let a = ctx.assignments[i]
+    func screen(interferer i: Int, _ ctx: Context, into out: inout [Finding], counts: inout PairCounts) {
         guard !ctx.excluded[i] else { return }
-        let curveKHz = settings.protection.largestCurveOffsetKHz
-        for c in 0..<ctx.index.classes.count {
-            let g = ctx.index.classes[c]
-            let reach = ctx.reach[i * ChannelIndex.classCount + c]
-            guard !g.entries.isEmpty, reach > 0 else { continue }
-            let bc = g.maxBandwidthKHz, bi = a.tx.bandwidthKHz
-            let windowKHz = max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc))
-            let radius = min(reach + g.maxRadiusKm, settings.maxDistanceKm + g.maxRadiusKm)
-            examined += ctx.index.query(
-                classIndex: c, lat: a.latitude, lon: a.longitude, radiusKm: radius,
-                fLo: a.tx.centreMHz - windowKHz / 1000, fHi: a.tx.centreMHz + windowKHz / 1000
-            ) { vIdx in
-                if let f = evaluate(interferer: i, victim: ctx.victims[vIdx], ctx, evaluated: &evaluated, fallbacks: &fallbacks) {
-                    out.append(f)
-                }
+        let tx = ctx.tx[i], lat = ctx.lat[i], lon = ctx.lon[i]
+        let u = VictimIndex.unitVector(lat: lat, lon: lon)
+        let allocation = ctx.blockAllocation[i], licensee = ctx.licensee[i], station = ctx.station[i]
+        for g in ctx.victimIndex.groups {
+            let sameBlock = allocation >= 0 && g.allocation == allocation
+            if sameBlock && g.licensee == licensee { continue } // one licensee's reuse inside its block allocation
+            let reach = ctx.reach[i * ChannelIndex.classCount + g.bandwidthClass]
+            guard reach > 0, let grid = g.grid else { continue }
+            let w = g.windowKHz(interfererKHz: tx.bandwidthKHz, overlapOnly: sameBlock) / 1000
+            let fLo = tx.centreMHz - w, fHi = tx.centreMHz + w
+            guard fHi >= g.lowestMHz, fLo <= g.highestMHz else { continue }
+            let radius = min(reach, settings.maxDistanceKm) + g.maxRadiusKm
+            let aMax = VictimIndex.halfChordSquared(km: radius)
+            counts.examined += grid.query(classIndex: g.bandwidthClass, lat: lat, lon: lon, radiusKm: radius, fLo: fLo, fHi: fHi) { m in
+                let d = u - g.unit[m]
+                guard (d * d).sum() / 4 <= aMax, Int(g.assignment[m]) != i, Int(g.station[m]) != station else { return }
+                if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts) { out.append(f) }
             }
         }
     }
 
-    func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, evaluated: inout Int, fallbacks: inout Int) -> Finding? {
-        let k = v.assignment
-        guard k != i, !ctx.excluded[k], ctx.station[i] != ctx.station[k] else { return nil }
+    /// The finding of one (interferer, receive channel) pair, nil when it is not screened or meets its protection
+    /// criterion. `lossBound`: without a DEM, pairs that a lower bound of the path loss (free space, Hata) with the
+    /// antennas' discrimination clears skip the loss itself (tests turn it off to check that it changes nothing).
+    func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true) -> Finding? {
+        let k = v.assignment // never an excluded record: those have no receive channels
+        guard k != i, ctx.station[i] != v.station else { return nil }
         let overlap = v.channel.overlapKHz(with: ctx.tx[i])
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
             if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return nil }
         }
         let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
-        let svc = ctx.services[ctx.service[k]]
+        let svc = ctx.services[v.service]
         guard
             let req = ProtectionRatios.requirement(
                 parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
-                interferer: ctx.tx[i], coChannelOverride: ctx.coOverride[k])
+                interferer: ctx.tx[i], coChannelOverride: v.coOverride)
         else { return nil }
-        evaluated += 1
-        let a = ctx.assignments[i], va = ctx.assignments[k]
-        // Test point.
-        var testLat = v.lat, testLon = v.lon, testDist: Double
-        switch v.kind {
-        case .area:
-            if v.radiusKm > 0 {
-                let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude) : 0
-                (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
-                testDist = d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm
-            } else {
-                testDist = d
-            }
-            testDist = max(testDist, settings.minDistanceKm)
-        case .station, .link:
-            testDist = max(d, settings.coSiteDistanceKm)
+        counts.evaluated += 1
+        let testDist = testDistanceKm(v, d)
+        // Without a DEM, a lower bound of the path loss clears most pairs before the costly part of the loss.
+        let bound =
+            terrain == nil && lossBound ? lossLowerBoundDB(interferer: i, victim: v, testDistanceKm: testDist, requiredDB: req.requiredDB, ctx) : -.infinity
+        guard let bound else { return nil }
+        // The interferer's fields, read in place (no copy of its record per pair).
+        let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.assignments[i].antennaHeightM
+        // Test point: an area victim's edge point nearest the interferer.
+        var testLat = v.lat, testLon = v.lon
+        if v.kind == .area && v.radiusKm > 0 {
+            let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, lat, lon) : 0
+            (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
         }
-        let los = a.serviceKind == .fixed && va.serviceKind == .fixed
+        // Antenna discrimination: the interferer's towards the test point, a link receiver's towards the interferer.
+        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon)
+        var rxTerm: Double? = nil
+        if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
+            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, lat, lon), pointing) : 180
+            rxTerm = g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
+        }
+        guard ctx.eirp[i] - bound + txGain + (rxTerm ?? 0) >= v.wantedDBm - req.requiredDB - 1e-6 else { return nil }
+        counts.computed += 1
+        let los = ctx.fixedService[i] && v.fixedService
         var loss: Double
         var model = "simple"
         if let terrain, testDist > 0.05 {
             do {
                 loss = try terrain.lossDB(
-                    fromLat: a.latitude, fromLon: a.longitude, toLat: testLat, toLon: testLon,
-                    frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM, rxHeightM: v.heightM)
+                    fromLat: lat, fromLon: lon, toLat: testLat, toLon: testLon,
+                    frequencyMHz: f, txHeightM: h, rxHeightM: v.heightM)
                 model = terrain.model.id.rawValue
             } catch {
-                fallbacks += 1
+                counts.fallbacks += 1
                 loss = ConflictPropagation.simpleLossDB(
-                    distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                    distanceKm: testDist, frequencyMHz: f, txHeightM: h,
                     rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
             }
         } else {
             loss = ConflictPropagation.simpleLossDB(
-                distanceKm: testDist, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
+                distanceKm: testDist, frequencyMHz: f, txHeightM: h,
                 rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
         }
-        var interference = a.eirpDBm - loss + AssignmentAntenna.relativeGainDB(a, towardLat: testLat, lon: testLon)
-        if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
-            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, a.latitude, a.longitude), pointing) : 180
-            interference += g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
-        }
+        var interference = ctx.eirp[i] - loss + txGain
+        if let rxTerm { interference += rxTerm }
         let margin = (v.wantedDBm - interference) - req.requiredDB
         guard margin < 0 else { return nil }
         return Finding(
-            victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: a.tx), distanceKm: d,
+            victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: ctx.tx[i]), distanceKm: d,
             testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
             marginDB: margin, victimKind: v.kind, basis: req.basis, lossDB: loss, model: model)
+    }
+
+    /// Distance from the interferer to the victim's test point, km, for the interferer `d` km from the victim:
+    /// an area victim's edge point nearest the interferer (no closer than `minDistanceKm`), else the receiver
+    /// (no closer than `coSiteDistanceKm`).
+    @inline(__always)
+    func testDistanceKm(_ v: Victim, _ d: Double) -> Double {
+        switch v.kind {
+        case .area: max(v.radiusKm > 0 ? (d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm) : d, settings.minDistanceKm)
+        case .station, .link: max(d, settings.coSiteDistanceKm)
+        }
+    }
+
+    /// A lower bound of the simple model's loss (L = max(L_fs + L_dsph, L_Hata) ≥ L_fs, and ≥ L_Hata on paths that
+    /// are not fixed-to-fixed), dB; nil when it alone leaves the interference 10⁻⁶ dB or more below what the victim
+    /// tolerates (antenna discrimination, never positive, left out): then the pair cannot conflict.
+    func lossLowerBoundDB(interferer i: Int, victim v: Victim, testDistanceKm: Double, requiredDB: Double, _ ctx: Context) -> Double? {
+        let fs = FreeSpace.lossDB(distanceKm: max(testDistanceKm, 0.001), frequencyMHz: ctx.tx[i].centreMHz)
+        if clears(lossDB: fs, interferer: i, victim: v, requiredDB: requiredDB, ctx) { return nil }
+        // Hata costs a few logarithms where L_dsph costs many.
+        guard !(ctx.fixedService[i] && v.fixedService) else { return fs }
+        let hata = ConflictPropagation.hataLossDB(
+            distanceKm: testDistanceKm, frequencyMHz: ctx.tx[i].centreMHz, txHeightM: ctx.assignments[i].antennaHeightM,
+            rxHeightM: v.heightM, environment: settings.environment)
+        return clears(lossDB: hata, interferer: i, victim: v, requiredDB: requiredDB, ctx) ? nil : max(fs, hata)
+    }
+
+    /// True when a path loss of at least `lossDB` leaves the interference 10⁻⁶ dB or more below what the victim
+    /// tolerates (antenna discrimination, never positive, left out).
+    @inline(__always)
+    func clears(lossDB: Double, interferer i: Int, victim v: Victim, requiredDB: Double, _ ctx: Context) -> Bool {
+        let rxGain = v.kind == .link && v.pointingDeg != nil ? v.rxGainDBi ?? 0 : 0
+        return ctx.eirp[i] + rxGain - lossDB < v.wantedDBm - requiredDB - 1e-6
     }
 
     // MARK: merging and wording

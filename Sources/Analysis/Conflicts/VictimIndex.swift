@@ -1,0 +1,119 @@
+// Candidate search of the pair screening: the receive channels split into groups that an interferer either
+// skips whole or searches with the narrowest frequency window that can still need protection.
+//
+// A group holds the victims of one bandwidth class, one frequency window rule and, inside a block-licensed
+// allocation of the band plan, one allocation and licensee (others: allocation −1). For an interferer:
+//  - a group of its own allocation and licensee is skipped (its network's reuse is not screened);
+//  - a group of its own allocation and another licensee is searched for overlapping channels only (adjacent
+//    blocks are not screened);
+//  - any other group is searched within the offset beyond which `ProtectionRatios.requirement` gives no
+//    requirement: the last point of the victim service's curve, else (B_i + B_v) / 2 + 2 max(B_i, B_v).
+// Each group is a `ChannelIndex` (spatial cells, sorted by centre frequency) whose cell size follows the group's
+// density in space and frequency, with the members' unit vectors, radii, assignments and stations side by side
+// for a chord-length test before the exact haversine distance.
+import Foundation
+import Geo
+
+struct VictimIndex: Sendable {
+    struct Group: Sendable {
+        var bandwidthClass: Int
+        /// Block-licensed allocation (index in the band plan) and licensee of its members; −1 when not block-licensed.
+        var allocation: Int, licensee: Int
+        /// Last offset of the victim service's protection curve, kHz; nil: the mask rule (two channel widths).
+        var curveKHz: Double?
+        var maxBandwidthKHz = 0.0, maxRadiusKm = 0.0
+        var lowestMHz = Double.infinity, highestMHz = -Double.infinity
+        /// The members in the grid's entry order (so that a query reads them in sequence), with their
+        /// assignment, station and unit vector (x, y, z) side by side.
+        var members: [ConflictScreening.Victim] = []
+        var assignment: [Int32] = [], station: [Int32] = []
+        var unit: [SIMD3<Double>] = []
+        var grid: ChannelIndex? = nil
+    }
+
+    let groups: [Group]
+
+    /// Slack on frequency windows, kHz (1 Hz): far above the rounding of the offsets, far below any channel.
+    static let windowSlackKHz = 0.001
+
+    init(groups: [Group]) { self.groups = groups }
+
+    init(victims: [ConflictScreening.Victim], ctx: ConflictScreening.Context) {
+        struct Key: Hashable { var c: Int, allocation: Int, licensee: Int, curve: Double? }
+        var ids: [Key: Int] = [:]
+        var groups: [Group] = []
+        for v in victims {
+            let k = v.assignment
+            let allocation = ctx.blockAllocation[k]
+            let curve = ctx.services[ctx.service[k]].curve?.last?.offsetKHz
+            let key = Key(c: v.bandwidthClass, allocation: allocation, licensee: allocation >= 0 ? ctx.licensee[k] : -1, curve: curve)
+            let g: Int
+            if let x = ids[key] {
+                g = x
+            } else {
+                g = groups.count
+                ids[key] = g
+                groups.append(Group(bandwidthClass: key.c, allocation: key.allocation, licensee: key.licensee, curveKHz: curve))
+            }
+            groups[g].add(v, station: ctx.station[k])
+        }
+        self.groups = groups.map { g in
+            var g = g; g.buildGrid(); return g
+        }
+    }
+
+    /// Unit vector of a position on the sphere.
+    @inline(__always)
+    static func unitVector(lat: Double, lon: Double) -> SIMD3<Double> {
+        let p = lat * .pi / 180, l = lon * .pi / 180
+        return SIMD3(cos(p) * cos(l), cos(p) * sin(l), sin(p))
+    }
+
+    /// (chord / 2)² of a great-circle distance: the haversine's `a`, which the chord between unit vectors gives
+    /// as |u − v|² / 4. Pairs whose chord exceeds this (with slack for rounding) are farther than `km`.
+    @inline(__always)
+    static func halfChordSquared(km: Double) -> Double {
+        let s = sin(min(km / (2 * Geodesy.meanRadiusKm), .pi / 2))
+        return s * s * (1 + 1e-9) + 1e-15
+    }
+}
+
+extension VictimIndex.Group {
+    mutating func add(_ v: ConflictScreening.Victim, station s: Int) {
+        members.append(v); assignment.append(Int32(v.assignment)); station.append(Int32(s))
+        maxBandwidthKHz = max(maxBandwidthKHz, v.channel.bandwidthKHz); maxRadiusKm = max(maxRadiusKm, v.radiusKm)
+        lowestMHz = min(lowestMHz, v.channel.centreMHz); highestMHz = max(highestMHz, v.channel.centreMHz)
+    }
+
+    /// Half width of the frequency window (kHz) in which victims of this group can need protection from an
+    /// interferer of bandwidth `bi`; `overlapOnly`: block-licensed neighbours, screened only where they overlap.
+    func windowKHz(interfererKHz bi: Double, overlapOnly: Bool) -> Double {
+        let bc = maxBandwidthKHz
+        let w = overlapOnly ? (bi + bc) / 2 : curveKHz ?? ((bi + bc) / 2 + 2 * max(bi, bc))
+        return w + VictimIndex.windowSlackKHz
+    }
+
+    /// The members in a grid whose cells hold a few entries inside a typical frequency window: cell area =
+    /// group area / (members × fraction of the group's frequency span a window covers), 2–50 km.
+    mutating func buildGrid() {
+        let lats = members.map(\.lat), lons = members.map(\.lon)
+        let hKm = ((lats.max() ?? 0) - (lats.min() ?? 0)) * 111.2 + 1
+        let midLat = ((lats.max() ?? 0) + (lats.min() ?? 0)) / 2
+        let wKm = ((lons.max() ?? 0) - (lons.min() ?? 0)) * 111.2 * max(0.05, cos(midLat * .pi / 180)) + 1
+        let typicalWindowMHz = 2 * windowKHz(interfererKHz: maxBandwidthKHz, overlapOnly: false) / 1000
+        let spanMHz = highestMHz - lowestMHz + maxBandwidthKHz / 1000
+        let fraction = min(1, typicalWindowMHz / max(spanMHz, 1e-9))
+        let cellKm = min(50, max(2, (hKm * wKm / (Double(members.count) * fraction)).squareRoot() * 2))
+        var grid = ChannelIndex(
+            positions: members.map { ($0.lat, $0.lon) }, centresMHz: members.map(\.channel.centreMHz),
+            bandwidthsKHz: members.map(\.channel.bandwidthKHz), radiiKm: members.map(\.radiusKm), cellKm: cellKm)
+        // Members in entry order; each entry then names its own position.
+        let order = grid.classes[bandwidthClass].entries.map { Int($0.item) }
+        members = order.map { members[$0] }
+        assignment = order.map { assignment[$0] }
+        station = order.map { station[$0] }
+        unit = members.map { VictimIndex.unitVector(lat: $0.lat, lon: $0.lon) }
+        for p in order.indices { grid.classes[bandwidthClass].entries[p].item = Int32(p) }
+        self.grid = grid
+    }
+}

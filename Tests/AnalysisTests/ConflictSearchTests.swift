@@ -1,0 +1,124 @@
+import XCTest
+import Foundation
+import Radio
+import Records
+import TestSupport
+@testable import Analysis
+
+/// The pair screening's candidate search (grouped index, frequency windows, chord test, free-space bound) against
+/// every ordered pair evaluated in full.
+final class ConflictSearchTests: XCTestCase {
+    /// A mixed register over 220 × 220 km: three-sector mobile sites in block-licensed bands (operator C's 700 MHz
+    /// block overlaps A's and B's; some sites duplex with an uplink receive channel), land mobile on a 12.5 kHz
+    /// raster (a quarter duplex, some with a protection-ratio override), fixed links with dishes, FM (protection
+    /// curve), UHF TV, repeated records and records out of plan.
+    func register(count n: Int, seed: UInt64) -> [Assignment] {
+        var r = SplitMix64(seed: seed)
+        func position() -> (Double, Double) { (10 + r.uniform() * 2, 106 + r.uniform() * 2) }
+        let blocks: [[(Double, Double, Double?)]] = [
+            [(763, 10_000, 708), (937.4, 200, nil), (1862.5, 15_000, 1767.5)],
+            [(773, 10_000, 718), (945, 200, nil), (1842.5, 20_000, nil)],
+            [(768, 10_000, nil), (950.2, 200, 905.2), (1822.5, 15_000, nil)]
+        ]
+        var out: [Assignment] = []
+        func add(_ a: Assignment) { var a = a; a.row = out.count + 1; out.append(a) }
+        while out.count < n * 4 / 10 {
+            let op = Int(r.next() % 3), s = out.count
+            let (lat, lon) = position()
+            let (f, bw, ul) = r.pick(blocks[op])
+            let h = 20 + r.uniform() * 30, az0 = r.uniform() * 120, eirp = 45 + r.uniform() * 20
+            for k in 0..<3 {
+                add(
+                    Assignment(
+                        id: "M\(s)-\(k)", stationID: "MS\(s)", licensee: ["Op-A", "Op-B", "Op-C"][op], service: "mobile", latitude: lat,
+                        longitude: lon, tx: Channel(centreMHz: f, bandwidthKHz: bw), antennaHeightM: h, eirpDBm: eirp,
+                        azimuthDeg: az0 + Double(k) * 120, rx: ul.map { Channel(centreMHz: $0, bandwidthKHz: bw) }))
+            }
+        }
+        for k in 0..<(n * 3 / 10) {
+            let (lat, lon) = position()
+            let ch = 160.0 + Double(r.next() % 40) * 0.0125
+            add(
+                Assignment(
+                    id: "L\(k)", stationID: "LS\(k / 2)", licensee: "PMR-\(r.next() % 20)", service: "land_mobile", latitude: lat,
+                    longitude: lon, tx: Channel(centreMHz: ch, bandwidthKHz: 12.5), antennaHeightM: 15 + r.uniform() * 40,
+                    eirpDBm: 37 + r.uniform() * 13, rx: r.next() % 4 == 0 ? Channel(centreMHz: ch - 0.1, bandwidthKHz: 12.5) : nil,
+                    protectionRatioDB: r.next() % 10 == 0 ? 14 : nil))
+        }
+        for k in 0..<(n / 10) {
+            let (lat, lon) = position()
+            let f = 7442 + Double(r.next() % 6) * 28, hop = 5 + r.uniform() * 35, bearing = r.uniform() * 2 * .pi
+            let rlat = lat + hop * cos(bearing) / 111.2, rlon = lon + hop * sin(bearing) / (111.2 * cos(lat * .pi / 180))
+            add(
+                Assignment(
+                    id: "F\(k)", stationID: "FS\(k)", licensee: "Net-\(r.next() % 5)", service: "fixed", latitude: lat, longitude: lon,
+                    tx: Channel(centreMHz: f, bandwidthKHz: 28_000), antennaHeightM: 20 + r.uniform() * 40, eirpDBm: 55 + r.uniform() * 15,
+                    azimuthDeg: bearing * 180 / .pi, antennaGainDBi: r.next() % 5 == 0 ? nil : 38,
+                    linkReceiver: Assignment.LinkReceiver(
+                        latitude: rlat, longitude: rlon, antennaHeightM: 20 + r.uniform() * 40, antennaGainDBi: r.next() % 5 == 0 ? nil : 38)))
+        }
+        for k in 0..<(n / 10) {
+            let (lat, lon) = position()
+            add(
+                Assignment(
+                    id: "FM\(k)", stationID: "FMS\(k)", licensee: "Radio-\(k % 8)", service: "broadcast_fm", latitude: lat, longitude: lon,
+                    tx: Channel(centreMHz: 98 + Double(r.next() % 12) * 0.1, bandwidthKHz: 200), antennaHeightM: 30 + r.uniform() * 120,
+                    eirpDBm: 50 + r.uniform() * 25))
+        }
+        for _ in 0..<(n / 100) {
+            var copy = out[Int(r.next() % UInt64(out.count))]
+            copy.id = "DUP-" + copy.id
+            add(copy)
+        }
+        while out.count < n {
+            let (lat, lon) = position(), k = out.count
+            let outOfPlan = k % 7 == 0
+            add(
+                Assignment(
+                    id: "TV\(k)", stationID: "TVS\(k)", licensee: "TV-\(k % 3)", service: outOfPlan ? "mobile" : "broadcast_tv", latitude: lat,
+                    longitude: lon, tx: Channel(centreMHz: outOfPlan ? 1790 : 474 + Double(r.next() % 6) * 8, bandwidthKHz: 8000),
+                    antennaHeightM: 40 + r.uniform() * 150, eirpDBm: 55 + r.uniform() * 25))
+        }
+        return out
+    }
+
+    /// Co- and adjacent-channel conflicts of every ordered (interferer, receive channel) pair evaluated in full:
+    /// no index, no chord test, no free-space bound; the same preparation (victims, reach, licensing) as `run`.
+    func allPairs(_ list: [Assignment], _ screening: ConflictScreening) -> (conflicts: [Conflict], evaluated: Int) {
+        var stats = ScreeningStatistics()
+        let ctx = screening.prepare(list, stats: &stats).context
+        var findings: [ConflictScreening.Finding] = []
+        var counts = ConflictScreening.PairCounts()
+        for i in 0..<list.count where !ctx.excluded[i] {
+            for v in ctx.victims where ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] > 0 {
+                if let f = screening.evaluate(interferer: i, victim: v, ctx, counts: &counts, lossBound: false) { findings.append(f) }
+            }
+        }
+        return (screening.mergePairs(findings, list).sorted(by: Conflict.ordered), counts.evaluated)
+    }
+
+    func testGroupedSearchFindsExactlyWhatAllPairsFind() {
+        for seed: UInt64 in [21, 22] {
+            let list = register(count: 2500, seed: seed)
+            var s = ConflictSettings()
+            s.threads = 2
+            let screening = ConflictScreening(settings: s)
+            let (fast, stats) = screening.run(list)
+            let (brute, evaluated) = allPairs(list, screening)
+            let screened = fast.filter { $0.kind == .coChannel || $0.kind == .adjacentChannel }
+            let blockPairs = brute.filter { $0.aID.hasPrefix("M") && $0.bID!.hasPrefix("M") }.count
+            print(
+                "seed \(seed): \(list.count) assignments, \(brute.count) co/adjacent conflicts by all pairs (\(blockPairs) between mobile blocks), "
+                    + "\(screened.count) by the search; \(stats.pairsExamined) examined of \(list.count * stats.victimChannels) ordered pairs, "
+                    + "\(stats.pairsEvaluated) evaluated (all pairs: \(evaluated)), \(stats.pairsComputed) path losses computed")
+            XCTAssertGreaterThan(brute.count, 200)
+            XCTAssertGreaterThan(blockPairs, 0)
+            XCTAssertGreaterThan(Set(brute.map(\.kind)).count, 1)
+            // Same conflicts, margins, severities and wording, in the same order.
+            XCTAssertEqual(screened.count, brute.count)
+            XCTAssertEqual(screened, brute)
+            XCTAssertEqual(stats.pairsEvaluated, evaluated)
+            XCTAssertLessThan(stats.pairsComputed, stats.pairsEvaluated)
+        }
+    }
+}
