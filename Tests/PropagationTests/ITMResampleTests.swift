@@ -34,10 +34,12 @@ final class ITMResampleTests: XCTestCase {
                 return (z * 100).rounded() / 100 // heights to 0.01 m, as SRTM profiles are written
             }
             let np = points - 1
-            // Ranges as QLRPFL passes them (x_L from each end), plus whole-path and integer-aligned ones.
+            // Ranges as QLRPFL passes them (x_L from each end), plus whole-path and integer-aligned ones, and ranges
+            // beyond the profile's end (`ITM.terrainIrregularityM` takes any range: the last interval is read).
             let xa: Double, xb: Double
-            switch cases % 4 {
+            switch cases % 5 {
             case 0: xa = 0; xb = Double(np)
+            case 4: xa = Double(np) + 3 * uniform(); xb = xa + 2 + 50 * uniform() // beyond the profile (public Δh)
             case 1: xa = Double(Int(uniform() * Double(np) / 4)); xb = Double(np) - Double(Int(uniform() * Double(np) / 4))
             default: xa = uniform() * Double(np) * 0.2; xb = Double(np) * (1 - 0.2 * uniform())
             }
@@ -68,5 +70,6 @@ final class ITMResampleTests: XCTestCase {
         )
         XCTAssertGreaterThan(samples, 100_000)
         XCTAssertGreaterThan(clampedLow, 0, "the clamp at k_first was exercised")
+        XCTAssertGreaterThan(clampedHigh, 0, "the clamp at the last point was exercised")
     }
 }

@@ -278,7 +278,6 @@ enum ITMTerrain {
     /// interdecile range of the residuals (k-th largest minus k-th smallest) is converted to the asymptotic Δh by
     /// Δh(d) = Δh (1 − 0.8 exp(−d/50 km)) (ERL 79-ITS 67 Eq. 3), m.
     static func deltaH(_ h: UnsafeBufferPointer<Double>, spacingM: Double, fromM x1: Double, toM x2: Double) -> Double {
-        let np = h.count - 1
         let xa = x1 / spacingM // start, in intervals
         let xbStart = x2 / spacingM // end, in intervals
         if xbStart - xa < 2 { return 0 }
@@ -317,7 +316,8 @@ enum ITMTerrain {
     ) {
         let p = h.baseAddress!, out = s.baseAddress!
         let last = h.count - 1
-        var k = firstPoint, kd = Double(firstPoint)
+        var k = min(firstPoint, last) // (a range starting beyond the profile reads its last interval)
+        var kd = Double(k)
         var jd = 0.0 // j as a Double (exact)
         for j in 0..<s.count {
             let x = xa + jd * step
