@@ -11,6 +11,7 @@ func want(_ name: String) -> Bool { wanted.isEmpty || wanted.contains(name) }
 var figures: [(name: String, value: Double, unit: String)] = []
 if want("hata") { figures += runHataBenchmark() }
 if want("itm") { figures += runITMBenchmark() }
+if wanted.contains("itm-calls") { figures += runITMCallsBenchmark() } // ITM on real terrain; TANSO_ITM_DUMP for bit comparisons
 if want("p1812") { figures += runP1812Benchmark() }
 if want("p526") { figures += runP526Benchmark() }
 if want("p452") { figures += runP452Benchmark() }

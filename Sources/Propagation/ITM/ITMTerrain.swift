@@ -8,7 +8,8 @@
 //    single TX-to-RX scan; the angle may differ from the sequential one in the last bit).
 //  - Z1SQ1 (trapezoid-weighted least squares) sums with SIMD accumulators; the rounding of the sums differs from
 //    a sequential sum in the last bits only (< 1e-12 relative).
-//  - QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
+//  - D1THX's resampling advances its bracketing point as the Algorithm does (no conversion per sample), and
+//    QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
 //    order statistic is unique, so the value is the same as the Algorithm's partial sort.
 //  - D1THX's resampling positions are x_a + j·step rather than a running sum (last-bit differences).
 //  - The horizon tests use distances i·Δx; the horizon distances d_L returned are the Algorithm's running sums of
@@ -277,7 +278,6 @@ enum ITMTerrain {
     /// interdecile range of the residuals (k-th largest minus k-th smallest) is converted to the asymptotic Δh by
     /// Δh(d) = Δh (1 − 0.8 exp(−d/50 km)) (ERL 79-ITS 67 Eq. 3), m.
     static func deltaH(_ h: UnsafeBufferPointer<Double>, spacingM: Double, fromM x1: Double, toM x2: Double) -> Double {
-        let np = h.count - 1
         let xa = x1 / spacingM // start, in intervals
         let xbStart = x2 / spacingM // end, in intervals
         if xbStart - xa < 2 { return 0 }
@@ -286,23 +286,14 @@ enum ITMTerrain {
         let sn = Double(n - 1)
         let step = (xbStart - xa) / sn // resampling step, in intervals
         let kFirst = Int(xa + 1) // the Algorithm's first bracketing point
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { s -> Double in
-            // Sample j lies at x_j = x_a + j·step (in intervals). The Algorithm advances an index k one point at a
-            // time until x_j − k ≤ 0 (never below its first k, never beyond n) and interpolates between points
-            // k − 1 and k; here k is computed directly, k_j = min(max(⌈x_j⌉, k_first), n), which gives the same
-            // bracketing point with no loop-carried dependence. (The Algorithm accumulates x_j by repeated
-            // addition; the direct product differs from it in the last bits only.)
-            for j in 0..<n {
-                let x = xa + Double(j) * step
-                let t = Int(x)
-                var k = Double(t) < x ? t + 1 : t // ⌈x⌉ for x ≥ 0
-                k = min(max(k, kFirst), np)
-                let frac = x - Double(k) // in (−1, 0] except past the last point
-                s[j] = h[k] + (h[k] - h[k - 1]) * frac // linear interpolation, m
-            }
+        // The samples live on the stack: at most 245 of them (withUnsafeTemporaryAllocation takes the heap above
+        // 1 KB, which cost a malloc and a free per call).
+        var storage = InlineArray<245, Double>(repeating: 0)
+        return withUnsafeMutableBytes(of: &storage) { raw -> Double in
+            let s = UnsafeMutableBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: Double.self), count: n)
+            resample(h, into: s, from: xa, step: step, firstPoint: kFirst)
             let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
-            let slope = (fit.zn - fit.z0) / sn // m per sample
-            for j in 0..<n { s[j] -= fit.z0 + Double(j) * slope }
+            subtractLine(s, z0: fit.z0, slope: (fit.zn - fit.z0) / sn)
             // QTILE: the ka-th largest and the ka-th smallest residuals.
             // After the first selection the n − ka smallest values lie in s[0 ..< n − ka], so the second one
             // searches only there (the same order statistic, found on a shorter range).
@@ -310,6 +301,48 @@ enum ITMTerrain {
             let lower = kthSmallest(s, ka - 1, upTo: n - ka - 1)
             return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
         }
+    }
+
+    /// D1THX's resampling: sample j lies at x_j = x_a + j·step (in intervals) and is interpolated linearly between
+    /// points k − 1 and k of the profile. The Algorithm advances k one point at a time until x_j − k ≤ 0, never
+    /// below its first k (`firstPoint`) and never beyond the last point; so does this loop (k as an integer and as
+    /// a Double side by side, no conversion per sample), which gives k_j = min(max(⌈x_j⌉, k_first), n) since x_j
+    /// only grows. (The Algorithm accumulates x_j by repeated addition; the direct product differs from it in the
+    /// last bits only.)
+    @inline(__always)
+    static func resample(
+        _ h: UnsafeBufferPointer<Double>, into s: UnsafeMutableBufferPointer<Double>, from xa: Double, step: Double,
+        firstPoint: Int
+    ) {
+        let p = h.baseAddress!, out = s.baseAddress!
+        let last = h.count - 1
+        var k = min(firstPoint, last) // (a range starting beyond the profile reads its last interval)
+        var kd = Double(k)
+        var jd = 0.0 // j as a Double (exact)
+        for j in 0..<s.count {
+            let x = xa + jd * step
+            while kd < x && k < last { k += 1; kd += 1 }
+            let hk = p[k]
+            out[j] = hk + (hk - p[k - 1]) * (x - kd) // linear interpolation, m (x − k in (−1, 0] inside the profile)
+            jd += 1
+        }
+    }
+
+    /// s_j −= z_0 + j·slope (the residuals about the fitted line), two samples at a time; each lane rounds as the
+    /// scalar expression does.
+    @inline(__always)
+    static func subtractLine(_ s: UnsafeMutableBufferPointer<Double>, z0: Double, slope: Double) {
+        let raw = UnsafeMutableRawPointer(s.baseAddress!)
+        let stride = MemoryLayout<Double>.stride
+        var j = 0
+        var jv = SIMD2<Double>(0, 1)
+        while j + 2 <= s.count {
+            let v = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD2<Double>.self)
+            raw.storeBytes(of: v - (z0 + jv * slope), toByteOffset: j * stride, as: SIMD2<Double>.self)
+            jv += 2
+            j += 2
+        }
+        if j < s.count { s[j] -= z0 + Double(j) * slope }
     }
 
     /// The value of rank `k` (0-based, ascending) of `a[0…last]`, reordering it in place (Wirth's selection):
