@@ -351,17 +351,6 @@ public enum CoverageEngine {
 }
 
 extension CoverageEngine {
-    /// Antenna gain relative to boresight toward a cell (0 for omnidirectional transmitters; a pattern file's
-    /// table, tilted mechanically when built; or the parametric sector with both tilts): the grid bearing
-    /// plus the meridian convergence gives the true bearing; the depression angle includes the Earth's curvature
-    /// (4/3 effective radius), positive downward.
-    @inline(__always)
-    static func antennaGainDB(_ s: SectorSetup, dx: Double, dy: Double, gridM: Double, rxAbsM: Double) -> Float {
-        guard s.azimuth != nil else { return 0 }
-        let a = antennaAngles(s, dx: dx, dy: dy, gridM: gridM, rxAbsM: rxAbsM)
-        return antennaGainDB(s, bearingDeg: a.bearingDeg, depressionDeg: a.depressionDeg)
-    }
-
     /// Grid bearing (degrees clockwise from grid north, before the convergence) and depression below the horizon
     /// (degrees, with the Earth's curvature) from the sector's antenna toward a cell; the same for every sector
     /// at the site and height.
@@ -374,7 +363,9 @@ extension CoverageEngine {
         )
     }
 
-    /// The sector's relative gain toward a cell at a grid bearing and depression (`antennaAngles`).
+    /// Antenna gain relative to boresight toward a cell at a grid bearing and depression (`antennaAngles`): 0 for
+    /// omnidirectional transmitters; a pattern file's table, tilted mechanically when built; or the parametric
+    /// sector with both tilts. The grid bearing plus the meridian convergence gives the true bearing.
     @inline(__always)
     static func antennaGainDB(_ s: SectorSetup, bearingDeg gridBearing: Double, depressionDeg depression: Double) -> Float {
         guard let az = s.azimuth else { return 0 }

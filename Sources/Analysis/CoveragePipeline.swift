@@ -214,7 +214,7 @@ struct DepositRow {
     /// Deposits sector `m` (index `si`) over the gathered cells.
     func deposit(_ m: CoverageEngine.SectorSetup, index si: Int, into layers: CompositeLayers) {
         for k in 0..<count {
-            let gain = m.azimuth == nil ? 0 : CoverageEngine.antennaGainDB(m, bearingDeg: bearingDeg[k], depressionDeg: depressionDeg[k])
+            let gain = CoverageEngine.antennaGainDB(m, bearingDeg: bearingDeg[k], depressionDeg: depressionDeg[k])
             layers.deposit(m.eirp + gain - loss[k] - m.clutterLossDB(gridM[k]) - extra[k], sector: m, index: si, cell: cell[k])
         }
     }

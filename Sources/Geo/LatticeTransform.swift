@@ -77,13 +77,13 @@ public enum LatticeTransform {
     /// The lattice's lines along one axis: every `step`-th index and the last; the blocks between consecutive lines,
     /// and the middle index of each block.
     struct Axis {
-        let nodes: [Int]
-        var middles: [Int] { zip(nodes, nodes.dropFirst()).map { ($0 + $1) / 2 } }
+        let nodes: [Int], middles: [Int]
         var blocks: Int { max(1, nodes.count - 1) }
         init(count: Int, step: Int) {
             var n = Array(stride(from: 0, to: max(count - 1, 1), by: max(1, step)))
             if count > 0 { n.append(count - 1) }
             nodes = n.count > 1 && n[n.count - 1] == n[n.count - 2] ? Array(n.dropLast()) : n
+            middles = zip(nodes, nodes.dropFirst()).map { ($0 + $1) / 2 }
         }
     }
 

@@ -286,10 +286,10 @@ public struct AntennaGainTable: Sendable {
         }
     }
 
-    /// floor(x) for |x| < 1e15: truncation, one less for a negative non-integer.
+    /// floor(x) for |x| < 1e15, bit for bit: truncation, one less for a negative non-integer (and −0 kept).
     @inlinable @inline(__always)
     static func floor(_ x: Double) -> Double {
         let t = Double(Int(x))
-        return t > x ? t - 1 : t
+        return t > x ? t - 1 : (x == 0 ? x : t)
     }
 }
