@@ -63,7 +63,9 @@ public enum TansoCLI {
             Commands:
 
             """
-        for c in commands { s += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        // The summaries in one column after the longest name (at least two spaces after every name).
+        let column = max(12, (commands.map(\.name.count).max() ?? 0) + 2)
+        for c in commands { s += "  " + c.name.padding(toLength: column, withPad: " ", startingAt: 0) + c.summary + "\n" }
         s += """
 
             Exit codes: 0 success, 1 bad input (the message names file, row, column and value), 2 usage error.

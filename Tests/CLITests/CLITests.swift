@@ -31,6 +31,14 @@ final class CLITests: XCTestCase {
         let main = try run(["--help"])
         XCTAssertEqual(main.code, 0)
         for c in ["demo", "coverage", "villages"] { XCTAssertTrue(main.out.contains(c)) }
+        // Every command's summary starts in one column, with at least two spaces after the longest name
+        // ("interference", "measurements" once ran into their summaries).
+        let lines = main.out.components(separatedBy: "Commands:\n")[1].components(separatedBy: "\n\n")[0].split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 10)
+        let columns = Set(lines.map { line in line.dropFirst(2).firstIndex(of: " ").map { line.distance(from: line.startIndex, to: $0) } ?? 0 })
+        let starts = Set(lines.map { line in line.distance(from: line.startIndex, to: line.dropFirst(2).drop { $0 != " " }.drop { $0 == " " }.startIndex) })
+        XCTAssertEqual(starts.count, 1, "summaries start in different columns:\n" + lines.joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(starts.first! - columns.max()!, 2, lines.joined(separator: "\n"))
         for c in ["demo", "coverage", "villages", "sample", "pathloss"] {
             let h = try run([c, "--help"])
             XCTAssertEqual(h.code, 0, c)
