@@ -15,15 +15,17 @@ public enum CoverageMap {
     ]
 
     /// Hillshade (0…1) of a grid of elevations, sun from the north-west at 45°, Horn's slope method.
-    public static func hillshade(_ z: [Float], width: Int, height: Int, cellM: Double) -> [Float] {
+    /// With `step` > 1 only the cells whose row and column are multiples of it are shaded (the others keep 0.8):
+    /// a map drawn from every step-th cell needs no more, and those cells get the values of a full run.
+    public static func hillshade(_ z: [Float], width: Int, height: Int, cellM: Double, step: Int = 1) -> [Float] {
         var out = [Float](repeating: 0.8, count: z.count)
         let az = 315.0 * .pi / 180, alt = 45.0 * .pi / 180
         func at(_ c: Int, _ r: Int) -> Double {
             let v = z[min(max(r, 0), height - 1) * width + min(max(c, 0), width - 1)]
             return v.isNaN ? 0 : Double(v)
         }
-        for r in 0..<height {
-            for c in 0..<width {
+        for r in stride(from: 0, to: height, by: step) {
+            for c in stride(from: 0, to: width, by: step) {
                 let dzdx = ((at(c + 1, r - 1) + 2 * at(c + 1, r) + at(c + 1, r + 1)) - (at(c - 1, r - 1) + 2 * at(c - 1, r) + at(c - 1, r + 1))) / (8 * cellM)
                 let dzdy = ((at(c - 1, r + 1) + 2 * at(c, r + 1) + at(c + 1, r + 1)) - (at(c - 1, r - 1) + 2 * at(c, r - 1) + at(c + 1, r - 1))) / (8 * cellM)
                 let slope = atan(sqrt(dzdx * dzdx + dzdy * dzdy))
@@ -69,7 +71,7 @@ public enum CoverageMap {
         let w = spec.width / step, h = spec.height / step
         let legendH = 30 + 16 * (classes.count + 2)
         var img = RGBAImage(width: w, height: h, fill: (240, 240, 236, 255))
-        let shade = ground.map { hillshade($0, width: spec.width, height: spec.height, cellM: spec.resolutionM) }
+        let shade = ground.map { hillshade($0, width: spec.width, height: spec.height, cellM: spec.resolutionM, step: step) }
         for y in 0..<h {
             for x in 0..<w {
                 let idx = (y * step) * spec.width + x * step

@@ -113,11 +113,13 @@ public enum CoverageProducts {
         let jobs = productJobs(layers, rastersWritten: rastersWritten, villages: villages, dir: dir, title: title, selection: selection)
         var results = [Result<ProductList, any Error>?](repeating: nil, count: jobs.count)
         if rastersWritten {
-            for (i, job) in jobs.enumerated() { results[i] = Result { try job() } }
+            for (i, job) in jobs.enumerated() { results[i] = Result { try job.run() } }
         } else {
+            // The costliest first, so that the last job to start is a short one.
+            let order = jobs.indices.sorted { (jobs[$0].cost, $1) > (jobs[$1].cost, $0) }
             results.withUnsafeMutableBufferPointer { r in
                 let out = UnsafeSendable(r)
-                Parallel.perform(iterations: jobs.count) { i in out.value[i] = Result { try jobs[i]() } }
+                Parallel.perform(iterations: order.count) { k in out.value[order[k]] = Result { try jobs[order[k]].run() } }
             }
         }
         // The list in the jobs' order, whatever order they finished in; the first failure in that order is thrown.
@@ -126,26 +128,31 @@ public enum CoverageProducts {
         return list
     }
 
-    /// The products of `write`, one job each, in the order their files are listed; the rasters come first (the
-    /// largest jobs, so that `Parallel` starts them first).
+    /// The products of `write`, one job each, in the order their files are listed, each with its rough cost (the
+    /// seconds of scenario A's products, 40 km at 30 m, in tenths: the map 2.4, the vector files 1.7, a COG 1–1.8,
+    /// the KMZ 1.5; the tables and texts nothing).
     static func productJobs(
         _ layers: CoverageLayers, rastersWritten: Bool, villages: [VillageStatus], dir: URL, title: String, selection: Selection
-    ) -> [() throws -> ProductList] {
+    ) -> [(cost: Int, run: () throws -> ProductList)] {
         @Sendable func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let spec = layers.spec
         let unit = layers.study.isFieldStrength ? "dBµV/m" : "dBm"
         let quantity = layers.study.isFieldStrength ? "field strength" : "received power"
-        var jobs: [() throws -> ProductList] = []
-        func job(_ body: @escaping (inout ProductList) throws -> Void) {
-            jobs.append {
-                var list = ProductList()
-                try body(&list)
-                return list
-            }
+        var jobs: [(cost: Int, run: () throws -> ProductList)] = []
+        func job(cost: Int = 0, _ body: @escaping (inout ProductList) throws -> Void) {
+            jobs.append(
+                (
+                    cost,
+                    {
+                        var list = ProductList()
+                        try body(&list)
+                        return list
+                    }
+                ))
         }
         if !rastersWritten {
             for r in rasters(layers, selection: selection) {
-                job { _ in
+                job(cost: r.layer == .bestSignal ? 18 : 12) { _ in
                     try spec.grid(values: layers.values(r.layer), nodata: r.nodata)
                         .write(to: path(r.name), format: .cog, description: r.description, metadata: r.metadata, overviews: selection.has(.overviews))
                 }
@@ -174,7 +181,7 @@ public enum CoverageProducts {
             }
         }
         if selection.has(.kmz) {
-            job { list in
+            job(cost: 15) { list in
                 try CoverageMap.signalOverlay(layers).writeKMZ(
                     to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
                     crs: spec.crs, name: "best signal")
@@ -182,10 +189,10 @@ public enum CoverageProducts {
             }
         }
         if selection.has(.polygons) || selection.has(.villages) {
-            job { list in try writeVectors(layers, villages: villages, list: &list, path: path, selection: selection) }
+            job(cost: 17) { list in try writeVectors(layers, villages: villages, list: &list, path: path, selection: selection) }
         }
         if selection.has(.map) {
-            job { list in
+            job(cost: 24) { list in
                 let img = try CoverageMap.render(layers, villages: villages, title: title)
                 try img.writePNG(to: path(ProductLayout.mapPNG))
                 list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
