@@ -26,7 +26,7 @@ let package = Package(
         // Elevation sources and profiles.
         .target(name: "Terrain", dependencies: ["Geo"]),
         // The public data contract and its loaders.
-        .target(name: "Records", dependencies: ["Geo", "Radio"]),
+        .target(name: "Records", dependencies: ["Geo", "Radio", "CFastMath"]),
         // Coverage engine, villages, conflicts.
         .target(name: "Analysis", dependencies: ["CFastMath", "Propagation", "Radio", "Terrain", "Records", "Geo"]),
         // Products: rasters, polygons, tables, maps.

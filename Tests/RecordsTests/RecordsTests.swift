@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 import Foundation
 import Geo
 @testable import Records
@@ -181,5 +182,28 @@ final class RecordsTests: XCTestCase {
         XCTAssertEqual(CSV.parse("x\n\n1"), [["x"], ["1"]])
         XCTAssertEqual(CSV.number(nil), "")
         XCTAssertEqual(CSV.number(-80.456, decimals: 1), "-80.5")
+    }
+
+    /// `CSV.number` (C's `%.*f` into a buffer) writes what Foundation's `String(format:)` writes, on 200,000 seeded
+    /// values of every magnitude and sign, with 0–6 decimals, ties and negative zeros; beyond 63 characters it
+    /// falls back to Foundation.
+    func testCSVNumberEqualsFoundationsFormatting() {
+        var g = SeededGenerator(seed: 4)
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -0.004, -0.005, 0.125, 1e-12, -1e-12, 123_456_789.987_654, 1e15, -2.675, 1e200, -1e300]
+        for _ in 0..<200_000 {
+            let scale = Double.random(in: -9...12, using: &g)
+            values.append((Bool.random(using: &g) ? -1 : 1) * Double.random(in: 0..<10, using: &g) * pow(10, scale.rounded(.down)))
+        }
+        for (i, x) in values.enumerated() {
+            let d = i % 7
+            XCTAssertEqual(CSV.number(x, decimals: d), String(format: "%.\(d)f", x), "\(x) with \(d) decimals")
+        }
+        XCTAssertEqual(CSV.number(.nan), "")
+        XCTAssertEqual(CSV.number(-.infinity), "")
+        // A field holding a CR LF pair (one Character) is quoted, as a lone CR or LF is.
+        XCTAssertEqual(CSV.escape("a\r\nb"), "\"a\r\nb\"")
+        XCTAssertEqual(CSV.escape("a\rb"), "\"a\rb\"")
+        XCTAssertEqual(CSV.escape("Hà Nội, Việt Nam"), "\"Hà Nội, Việt Nam\"")
+        XCTAssertEqual(CSV.escape("Hà Nội"), "Hà Nội")
     }
 }

@@ -522,11 +522,11 @@ public struct ConflictScreening: Sendable {
 
     func mergePairs(_ findings: [Finding], _ assignments: [Assignment]) -> [Conflict] {
         // Worst finding per unordered pair and kind; remember the other direction's margin.
-        var best: [String: (f: Finding, reverse: Double?)] = [:]
+        struct PairKey: Hashable { let coChannel: Bool, lo: Int, hi: Int }
+        var best: [PairKey: (f: Finding, reverse: Double?)] = [:]
+        best.reserveCapacity(findings.count)
         for f in findings {
-            let lo = min(f.victim, f.interferer), hi = max(f.victim, f.interferer)
-            let kind = f.overlapKHz > 0 ? "c" : "a"
-            let key = "\(kind)|\(lo)|\(hi)"
+            let key = PairKey(coChannel: f.overlapKHz > 0, lo: min(f.victim, f.interferer), hi: max(f.victim, f.interferer))
             if let cur = best[key] {
                 let sameDirection = cur.f.victim == f.victim
                 if f.marginDB < cur.f.marginDB {
@@ -611,17 +611,17 @@ public struct ConflictScreening: Sendable {
     }
 }
 
-func db(_ x: Double) -> String { String(format: "%.1f", x) }
-func km(_ x: Double) -> String { x < 10 ? String(format: "%.2f", x) : String(format: "%.1f", x) }
+func db(_ x: Double) -> String { CSV.fixed(x, decimals: 1) }
+func km(_ x: Double) -> String { CSV.fixed(x, decimals: x < 10 ? 2 : 1) }
 func khzText(_ x: Double) -> String {
     let r = (x * 1000).rounded() / 1000
     if r == r.rounded() { return String(Int(r)) }
-    var s = String(format: "%.3f", r)
+    var s = CSV.fixed(r, decimals: 3)
     while s.hasSuffix("0") { s.removeLast() }
     return s
 }
 func mhzText(_ x: Double) -> String {
-    var s = String(format: "%.4f", x)
+    var s = CSV.fixed(x, decimals: 4)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
     return s

@@ -32,4 +32,10 @@ static inline __attribute__((always_inline)) float tanso_powf(float x, float y) 
 static inline __attribute__((always_inline)) double tanso_atan2(double y, double x) { return __builtin_elementwise_atan2(y, x); }
 static inline __attribute__((always_inline)) float tanso_atan2f(float y, float x) { return __builtin_elementwise_atan2(y, x); }
 
+#include <stdio.h>
+
+/// printf's "%.*f" of `x` into `buf` (called from Swift without boxing the arguments as CVarArg, which costs
+/// protocol-conformance look-ups per call): the number of characters it needs, as snprintf returns.
+static inline int tanso_format_fixed(char *buf, int size, int decimals, double x) { return snprintf(buf, (size_t)size, "%.*f", decimals, x); }
+
 #endif
