@@ -67,13 +67,14 @@ public enum AssignmentLoader {
 
     /// Loads assignments from any OGR source (CSV with latitude/longitude columns, GeoPackage, GeoJSON, …).
     /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`.
+    /// With `perform` (e.g. the engine's `Parallel.perform`) the rows are parsed on its threads.
     public static func load(
         _ source: String, layer: String? = nil, skipInvalid: Bool = false,
-        encoding: TextEncoding = .utf8, report: inout LoadReport
+        encoding: TextEncoding = .utf8, report: inout LoadReport, perform: RowLoop? = nil
     ) throws -> [Assignment] {
         try loadRows(
             source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-            report: &report, id: { $0.id }
+            report: &report, perform: perform, id: { $0.id }
         ) { r in try parse(r) }
     }
 

@@ -108,7 +108,7 @@ struct RowReader {
 /// Shared loading loop: checks the header, reads each row, collects or throws row errors, rejects duplicate ids.
 func loadRows<T>(
     source: String, layer: String?, required: [String], skipInvalid: Bool, encoding: TextEncoding = .utf8,
-    report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
+    report: inout LoadReport, requireGeometryOrLatLon: Bool = true, perform: RowLoop? = nil,
     id: (T) -> String, make: (RowReader) throws -> T
 ) throws -> [T] {
     let data: VectorLayer
@@ -120,13 +120,19 @@ func loadRows<T>(
             expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
     return try collectRows(
-        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, id: id, make: make)
+        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, perform: perform, id: id, make: make)
 }
 
-/// The loading loop over a layer already read (by OGR, or by a loader that parses its own text format).
+/// A parallel loop (`body(i)` for every i in 0..<count, on several threads, each i once), such as the engine's
+/// `Parallel.perform`: Records has no threads of its own, so a command that has them lends them to a loader.
+public typealias RowLoop = (_ count: Int, _ body: (Int) -> Void) -> Void
+
+/// The loading loop over a layer already read (by OGR, or by a loader that parses its own text format). With
+/// `perform`, the rows are parsed on its threads (`make` must then be free of shared state) and then checked in
+/// their order: the same records, the same first error, the same skipped rows as one by one.
 func collectRows<T>(
     _ data: VectorLayer, source: String, required: [String], skipInvalid: Bool, report: inout LoadReport,
-    id: (T) -> String, make: (RowReader) throws -> T
+    perform: RowLoop? = nil, id: (T) -> String, make: (RowReader) throws -> T
 ) throws -> [T] {
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
@@ -137,17 +143,33 @@ func collectRows<T>(
             source: source, row: nil, column: col, value: nil,
             expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
     }
-    var out: [T] = []
-    var seen: [String: Int] = [:]
-    for feature in data.features {
-        let reader = RowReader(source: source, feature: feature, columns: columns)
-        do {
-            let item = try make(reader)
-            let key = id(item)
-            if let first = seen[key] {
-                throw reader.error("id", key, "a unique id (already used in row \(first))")
+    var parsed: [Result<T, any Error>]? = nil
+    if let perform, data.features.count > 1 {
+        var results = [Result<T, any Error>?](repeating: nil, count: data.features.count)
+        let features = data.features
+        results.withUnsafeMutableBufferPointer { r in
+            let base = r.baseAddress!
+            perform((features.count + 1023) / 1024) { chunk in
+                for i in (chunk * 1024)..<min(features.count, (chunk + 1) * 1024) {
+                    base[i] = Result { try make(RowReader(source: source, feature: features[i], columns: columns)) }
+                }
             }
-            seen[key] = feature.index
+        }
+        parsed = results.map { $0! }
+    }
+    var out: [T] = []
+    out.reserveCapacity(data.features.count)
+    var seen: [String: Int] = [:]
+    seen.reserveCapacity(data.features.count)
+    for (n, feature) in data.features.enumerated() {
+        func reader() -> RowReader { RowReader(source: source, feature: feature, columns: columns) }
+        do {
+            let item = try parsed?[n].get() ?? make(reader())
+            let key = id(item)
+            if let first = seen.updateValue(feature.index, forKey: key) {
+                seen[key] = first // the first row keeps the id
+                throw reader().error("id", key, "a unique id (already used in row \(first))")
+            }
             out.append(item)
         } catch let e as RecordError {
             guard skipInvalid else { throw e }
