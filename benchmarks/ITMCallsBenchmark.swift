@@ -6,7 +6,8 @@
 // Figures: the median over repeats of the mean time per call of a pass over the set.
 //
 // `TANSO_ITM_PASSES=N` sets the number of timed passes (default 7), so that callgrind can count instructions per
-// call by differencing two runs; `TANSO_ITM_SET=differential` or `real` times one set only. `TANSO_ITM_DUMP=FILE` writes every call's loss, mode, warnings and intermediates
+// call by differencing two runs; `TANSO_ITM_SET=differential`, `real` or `prepared` times one set only (`prepared`: the real profiles with
+// the parameters prepared once and the loss-only entry point, as coverage and `tanso pathloss` call ITM). `TANSO_ITM_DUMP=FILE` writes every call's loss, mode, warnings and intermediates
 // as the bit patterns of the Doubles (one line per call), so that two builds can be compared bit for bit (`cmp`).
 import Foundation
 import Propagation
@@ -28,6 +29,14 @@ func runITMCallsBenchmark() -> [(name: String, value: Double, unit: String)] {
         print(String(format: "itm-calls %@: %d calls, %d points on average: %.3f µs per call (median of %d passes)", name, set.count, points, us, passes))
         figures.append(("itm_calls_\(name)_us_per_call", us, "us/call"))
     }
+    // As coverage and `tanso pathloss` call it: the parameters prepared once, the loss without intermediates.
+    if passes > 0 && (only == nil || only == "prepared"), let p = cases.real.first?.p, let q = try? ITM.Prepared(p) {
+        let us = medianMicrosecondsPerCall(cases.real, passes: passes) {
+            (try? ITM.pointToPointLoss(elevationsM: $0, spacingM: $1, q))?.lossDB ?? 0
+        }
+        print(String(format: "itm-calls real_2000x30m, prepared, loss only: %.3f µs per call (median of %d passes)", us, passes))
+        figures.append(("itm_calls_real_2000x30m_prepared_loss_us_per_call", us, "us/call"))
+    }
     return figures
 }
 
@@ -37,13 +46,17 @@ private struct ITMCall {
     var p: ITM.Parameters
 }
 
-private func medianMicrosecondsPerCall(_ set: [ITMCall], passes: Int) -> Double {
+private func medianMicrosecondsPerCall(
+    _ set: [ITMCall], passes: Int, call: ((UnsafeBufferPointer<Double>, Double) -> Double)? = nil
+) -> Double {
     var sink = 0.0
     var perCall: [Double] = []
     for _ in 0..<passes {
         let t0 = DispatchTime.now().uptimeNanoseconds
         for c in set {
-            sink += c.h.withUnsafeBufferPointer { (try? ITM.pointToPoint(elevationsM: $0, spacingM: c.spacingM, c.p))?.lossDB ?? 0 }
+            sink += c.h.withUnsafeBufferPointer {
+                call?($0, c.spacingM) ?? (try? ITM.pointToPoint(elevationsM: $0, spacingM: c.spacingM, c.p))?.lossDB ?? 0
+            }
         }
         perCall.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(set.count))
     }

@@ -206,7 +206,17 @@ public struct ProfileModel: Sendable {
     public struct Scratch {
         var distanceBuffer: [Double] = []
         var zones452: [P452.Zone] = []
+        var itm: ITM.Prepared?
         public init() {}
+
+        /// ITM's parameters prepared once while they stay the same (a coverage sector, a batch without setting
+        /// columns): the same results as preparing them per call.
+        mutating func preparedITM(_ p: ITM.Parameters) throws -> ITM.Prepared {
+            if let itm, itm.parameters == p { return itm }
+            let prepared = try ITM.Prepared(p)
+            itm = prepared
+            return prepared
+        }
 
         /// Point distances i · spacing (km) of an n-point profile.
         mutating func distancesKm(count n: Int, spacingM: Double) -> [Double] {
@@ -242,7 +252,7 @@ public struct ProfileModel: Sendable {
                 climate: try ITM.Climate(code: climate), surfaceRefractivityN0: n0,
                 relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
                 timePct: timePct, locationPct: locationPct, situationPct: situationPct)
-            let r = try ITM.pointToPoint(profile: profile, p)
+            let r = try ITM.pointToPointLoss(profile: profile, scratch.preparedITM(p))
             return (r.lossDB, r.warnings.names)
         case .p526:
             let ground: P526.Ground = groundGiven ? .uniform(relativePermittivity: permittivity, conductivitySPerM: conductivity) : .land

@@ -306,26 +306,46 @@ public enum ITM {
         elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
         _ p: Parameters
     ) throws -> Result {
-        var warnings = try validate(p)
-        guard h.count >= 2, spacingM > 0, spacingM.isFinite else {
-            throw ModelInputError(
-                model: modelName, parameter: "profile distance (m)",
-                value: Double(max(h.count - 1, 0)) * spacingM, validRange: "> 0 (≥ 2 points)",
-                code: ErrorCode.pathDistance.rawValue)
-        }
-        let intervals = h.count - 1
-        let distM = Double(intervals) * spacingM // d = n·Δx, m (QLRPFL)
+        try pointToPoint(elevationsM: h, spacingM: spacingM, Prepared(p))
+    }
 
-        // Algorithm §3 (point-to-point preparation): N_s at the mean terrain height h_sys over the central part of
-        // the profile (the first and last int(0.1 n) intervals left out).
-        let hSysM = ITMTerrain.centralMean(h)
-        let setup = try prepare(p, systemElevationM: hSysM, warnings: &warnings)
+    /// The same with parameters prepared once for many paths (the same result to the last bit).
+    public static func pointToPoint(
+        elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
+        _ q: Prepared
+    ) throws -> Result {
+        let path = try ITMPath(h, spacingM: spacingM, q)
+        return finish(path.geometry, path.setup, q, warnings: path.warnings, systemElevationM: path.systemElevationM)
+    }
 
-        // QLRPFL: horizons, Δh, effective heights.
-        var g = ITMGeometry(hg: Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: distM, setup: setup, pointToPoint: true)
-        ITMTerrain.analyse(h, spacingM: spacingM, geometry: &g)
+    /// Point-to-point prediction over a terrain profile with prepared parameters.
+    public static func pointToPoint(profile: TerrainProfile, _ q: Prepared) throws -> Result {
+        try profile.elevationsM.withUnsafeBufferPointer { try pointToPoint(elevationsM: $0, spacingM: profile.spacingM, q) }
+    }
 
-        return finish(&g, setup, p, warnings: warnings, systemElevationM: hSysM)
+    /// The loss, mode and warnings of `pointToPoint(elevationsM:spacingM:_:)`, to the last bit, without the
+    /// intermediates: on a line-of-sight path the troposcatter line, which only the intermediates' d_x needs, is
+    /// not evaluated.
+    public static func pointToPointLoss(
+        elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
+        _ q: Prepared
+    ) throws -> Loss {
+        let path = try ITMPath(h, spacingM: spacingM, q)
+        let m = median(path.geometry, path.setup, q, warnings: path.warnings, scatterDistance: false)
+        return Loss(lossDB: m.freeSpaceDB + m.attenuationDB, mode: m.mode, warnings: m.warnings)
+    }
+
+    /// `pointToPointLoss(elevationsM:spacingM:_:)` over a terrain profile.
+    public static func pointToPointLoss(profile: TerrainProfile, _ q: Prepared) throws -> Loss {
+        try profile.elevationsM.withUnsafeBufferPointer { try pointToPointLoss(elevationsM: $0, spacingM: profile.spacingM, q) }
+    }
+
+    /// A point-to-point result without intermediates.
+    public struct Loss: Sendable, Equatable {
+        /// Basic transmission loss A, dB.
+        public var lossDB: Double
+        public var mode: PropagationMode
+        public var warnings: Warnings
     }
 
     /// Area prediction: path length `distanceKm`, terrain irregularity `deltaHM` (Δh, m), siting criteria.
@@ -333,18 +353,19 @@ public enum ITM {
         distanceKm: Double, deltaHM: Double,
         txSiting: SitingCriteria, rxSiting: SitingCriteria, _ p: Parameters
     ) throws -> Result {
-        var warnings = try validate(p)
+        let q = try Prepared(p)
+        var warnings = q.warnings
         guard distanceKm > 0, distanceKm.isFinite else {
             throw error("distanceKm", distanceKm, "> 0 km", .pathDistance)
         }
         guard deltaHM >= 0, deltaHM.isFinite else { throw error("deltaHM", deltaHM, "≥ 0 m", .deltaH) }
-        let setup = try prepare(p, systemElevationM: 0, warnings: &warnings)
+        let setup = try q.setup(systemElevationM: 0, warnings: &warnings)
         var g = ITMGeometry(
             hg: Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: distanceKm * 1000, setup: setup,
             pointToPoint: false)
         g.dh = deltaHM
         g.applyAreaSiting(tx: txSiting, rx: rxSiting)
-        return finish(&g, setup, p, warnings: warnings, systemElevationM: 0)
+        return finish(g, setup, q, warnings: warnings, systemElevationM: 0)
     }
 
     /// Area prediction with NTIA's integer siting codes (errors 1019/1020 for anything but 0, 1, 2).
@@ -431,37 +452,31 @@ public enum ITM {
         return w
     }
 
-    /// Algorithm §3, QLRPS: wave number, surface refractivity, effective earth curvature, ground impedance.
-    static func prepare(_ p: Parameters, systemElevationM: Double, warnings: inout Warnings) throws -> ITMSetup {
-        let k = p.frequencyMHz / 47.7 // k = f/f_0, f_0 = 47.7 MHz·m; 1/m
-        // N_s = N_0 exp(−z_s/z_1), z_1 = 9460 m (Algorithm §3, QLRPS), N-units; z_s = 0 in area mode
-        let ns = p.surfaceRefractivityN0 * exp(-systemElevationM / 9460)
-        if ns < 150 { throw error("N_s (from N_0 and mean terrain height)", ns, "[150, 400] N-units", .surfaceRefractivitySmall) }
-        if ns > 400 { throw error("N_s (from N_0 and mean terrain height)", ns, "[150, 400] N-units", .surfaceRefractivityLarge) }
-        if ns < 250 { warnings.insert(.surfaceRefractivity) }
-        // γ_e = γ_a (1 − 0.04665 exp(N_s/N_1)), γ_a = 157e-9 1/m, N_1 = 179.3 N-units (Algorithm §3), 1/m
-        let gammaE = 157e-9 * (1 - 0.04665 * exp(ns / 179.3))
-        if !(gammaE >= 75e-9 && gammaE <= 250e-9) {
-            throw error("γ_e (effective earth curvature, 1/m)", gammaE, "[75e-9, 250e-9] 1/m", .effectiveEarth)
-        }
-        // Z_g = √(ε_r' − 1), ε_r' = ε_r + i Z_0 σ/k; vertical: Z_g/ε_r' (Algorithm §3). Z_0σ/k is taken as
-        // 18000 σ/f_MHz, as NTIA's reference release (C++ ITM 1.2.2) evaluates it (60 λ σ of ITU-R P.527 with c
-        // rounded); the FORTRAN's 376.62 σ/k is 0.2 % smaller, which moved line-of-sight losses by ~0.01 dB.
-        let epsC = ITMComplex(re: p.relativePermittivity, im: 18000 * p.conductivitySPerM / p.frequencyMHz)
-        var zg = (epsC - ITMComplex(re: 1, im: 0)).squareRoot()
-        if p.polarization == .vertical { zg = zg / epsC }
-        if zg.re <= abs(zg.im) {
-            throw error("ground impedance Re(Z_g) − |Im(Z_g)|", zg.re - abs(zg.im), "> 0", .groundImpedance)
-        }
-        return ITMSetup(frequencyMHz: p.frequencyMHz, waveNumberPerM: k, ns: ns, gammaE: gammaE, zg: zg)
-    }
-
+    /// The full result: the median loss and the intermediates.
     static func finish(
-        _ g: inout ITMGeometry, _ setup: ITMSetup, _ p: Parameters, warnings w0: Warnings,
+        _ g: ITMGeometry, _ setup: ITMSetup, _ q: Prepared, warnings w0: Warnings,
         systemElevationM: Double
     ) -> Result {
+        let m = median(g, setup, q, warnings: w0, scatterDistance: true)
+        let ref = m.reference
+        let im = Intermediates(
+            horizonAngleRad: g.theta, horizonDistanceM: g.dl, effectiveHeightM: g.he,
+            smoothEarthHorizonDistanceM: ref.dlsM,
+            surfaceRefractivityNs: setup.ns, effectiveEarthCurvaturePerM: setup.gammaE,
+            groundImpedanceReal: setup.zg.re, groundImpedanceImag: setup.zg.im,
+            terrainIrregularityM: g.dh, referenceAttenuationDB: ref.arefDB, freeSpaceLossDB: m.freeSpaceDB,
+            distanceKm: g.distM / 1000, systemElevationM: systemElevationM,
+            maxLineOfSightDistanceM: ref.dsMLM, scatterDistanceM: ref.dxM)
+        return Result(lossDB: m.freeSpaceDB + m.attenuationDB, mode: m.mode, warnings: m.warnings, intermediates: im)
+    }
+
+    /// A_ref (LRPROP), the mode, free-space loss and the variability (AVAR) of a prepared path. Without
+    /// `scatterDistance` a line-of-sight path leaves d_x undefined (it does not enter the loss).
+    static func median(
+        _ g: ITMGeometry, _ setup: ITMSetup, _ q: Prepared, warnings w0: Warnings, scatterDistance: Bool
+    ) -> (reference: ITMReference, mode: PropagationMode, freeSpaceDB: Double, attenuationDB: Double, warnings: Warnings) {
         var warnings = w0
-        let ref = ITMReference(geometry: g, setup: setup)
+        let ref = ITMReference(geometry: g, setup: setup, scatterDistance: scatterDistance)
         warnings.formUnion(ref.warnings)
 
         let mode: PropagationMode =
@@ -470,46 +485,63 @@ public enum ITM {
             : (g.distM > ref.dxM ? .troposcatter : .diffraction)
 
         // Free-space basic transmission loss, 32.45 + 20 log f_MHz + 20 log d_km, dB
-        let freeSpaceDB = 32.45 + 20 * log10(p.frequencyMHz) + 20 * log10(g.distM / 1000)
+        let freeSpaceDB = q.freeSpaceAtOneKmDB + 20 * log10(g.distM / 1000)
 
-        let variability = ITMVariability(geometry: g, setup: setup, climate: p.climate, mdvar: p.mdvar)
-        let zt: Double, zl: Double, zc: Double
-        switch p.variability {
-        case let .timeLocationSituation(t, l, s):
-            zt = ITMVariability.inverseComplementaryNormal(t / 100)
-            zl = ITMVariability.inverseComplementaryNormal(l / 100)
-            zc = ITMVariability.inverseComplementaryNormal(s / 100)
-        case let .confidenceReliability(c, r):
-            // Reliability stands for time and location, confidence for situations.
-            zt = ITMVariability.inverseComplementaryNormal(r / 100)
-            zl = zt
-            zc = ITMVariability.inverseComplementaryNormal(c / 100)
-        }
+        let variability = ITMVariability(geometry: g, settings: q.variability)
         let attenuationDB = variability.attenuation(
-            referenceDB: ref.arefDB, zt: zt, zl: zl, zc: zc,
+            referenceDB: ref.arefDB, zt: q.zt, zl: q.zl, zc: q.zc,
             warnings: &warnings)
+        return (ref, mode, freeSpaceDB, attenuationDB, warnings)
+    }
+}
 
-        let im = Intermediates(
-            horizonAngleRad: g.theta, horizonDistanceM: g.dl, effectiveHeightM: g.he,
-            smoothEarthHorizonDistanceM: ref.dlsM,
-            surfaceRefractivityNs: setup.ns, effectiveEarthCurvaturePerM: setup.gammaE,
-            groundImpedanceReal: setup.zg.re, groundImpedanceImag: setup.zg.im,
-            terrainIrregularityM: g.dh, referenceAttenuationDB: ref.arefDB, freeSpaceLossDB: freeSpaceDB,
-            distanceKm: g.distM / 1000, systemElevationM: systemElevationM,
-            maxLineOfSightDistanceM: ref.dsMLM, scatterDistanceM: ref.dxM)
-        return Result(lossDB: freeSpaceDB + attenuationDB, mode: mode, warnings: warnings, intermediates: im)
+/// A profile prepared for LRPROP: QLRPS at its mean height and QLRPFL's geometry (Algorithm §3).
+struct ITMPath {
+    var geometry: ITMGeometry
+    let setup: ITMSetup
+    let warnings: ITM.Warnings
+    let systemElevationM: Double
+
+    init(_ h: UnsafeBufferPointer<Double>, spacingM: Double, _ q: ITM.Prepared) throws {
+        var warnings = q.warnings
+        guard h.count >= 2, spacingM > 0, spacingM.isFinite else {
+            throw ModelInputError(
+                model: ITM.modelName, parameter: "profile distance (m)",
+                value: Double(max(h.count - 1, 0)) * spacingM, validRange: "> 0 (≥ 2 points)",
+                code: ITM.ErrorCode.pathDistance.rawValue)
+        }
+        let distM = Double(h.count - 1) * spacingM // d = n·Δx, m (QLRPFL)
+        // Algorithm §3 (point-to-point preparation): N_s at the mean terrain height h_sys over the central part of
+        // the profile (the first and last int(0.1 n) intervals left out).
+        systemElevationM = ITMTerrain.centralMean(h)
+        setup = try q.setup(systemElevationM: systemElevationM, warnings: &warnings)
+        self.warnings = warnings
+        // QLRPFL: horizons, Δh, effective heights.
+        let p = q.parameters
+        geometry = ITMGeometry(hg: ITM.Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: distM, setup: setup, pointToPoint: true)
+        ITMTerrain.analyse(h, spacingM: spacingM, geometry: &geometry)
     }
 }
 
 // MARK: - Internal state
 
-/// Results of QLRPS.
+/// Results of QLRPS, with the frequency's cube root and logarithm.
 struct ITMSetup: Sendable {
     let frequencyMHz: Double // f, MHz
     let waveNumberPerM: Double // k = f/47.7 MHz·m, 1/m
     let ns: Double // N_s, N-units
     let gammaE: Double // γ_e, 1/m
     let zg: ITMComplex // Z_g
+    var fCbrt: Double // f^(1/3), f in MHz
+    var lnF: Double // ln f, f in MHz
+}
+
+extension ITMSetup {
+    init(frequencyMHz: Double, waveNumberPerM: Double, ns: Double, gammaE: Double, zg: ITMComplex) {
+        self.init(
+            frequencyMHz: frequencyMHz, waveNumberPerM: waveNumberPerM, ns: ns, gammaE: gammaE, zg: zg,
+            fCbrt: cbrt(frequencyMHz), lnF: log(frequencyMHz))
+    }
 }
 
 /// Path geometry: the "prop" parameters of the Algorithm (§3, §4).

@@ -28,6 +28,7 @@ struct ITMReference: Sendable {
     // Geometry and ground (read-only during the computation).
     private let k: Double // wave number, 1/m
     private let fMHz: Double // frequency f, MHz
+    private let lnF: Double // ln f, f in MHz
     private let fCbrtPerKm: Double // f^(1/3)/1000, f in MHz (Vogler's x per metre of distance)
     private let kPerC0: Double // 0.017778 f^(−1/3)/|Z_g| (Vogler's K per unit of C_0)
     private let gammaE: Double // γ_e, 1/m
@@ -46,10 +47,13 @@ struct ITMReference: Sendable {
     // State of ASCAT set at d = 0.
     private var ad = 0.0, rr = 0.0, etq = 0.0, h0s = 0.0
 
-    init(geometry: ITMGeometry, setup: ITMSetup) {
+    /// LRPROP at the path distance; without `scatterDistance` a line-of-sight path leaves d_x undefined (NaN):
+    /// the troposcatter line is needed for the loss only beyond d_sML.
+    init(geometry: ITMGeometry, setup: ITMSetup, scatterDistance: Bool = true) {
         k = setup.waveNumberPerM
         fMHz = setup.frequencyMHz
-        let fCbrt = cbrt(setup.frequencyMHz) // f^(1/3)
+        lnF = setup.lnF
+        let fCbrt = setup.fCbrt // f^(1/3)
         fCbrtPerKm = fCbrt / 1000
         kPerC0 = 0.017778 / (fCbrt * setup.zg.magnitude)
         gammaE = setup.gammaE
@@ -131,7 +135,7 @@ struct ITMReference: Sendable {
             let ael = a2 - ak1 * d2 - ak2 * log(d2) // A_el, dB
             arefDB = ael + ak1 * d + ak2 * log(d)
             // d_x does not enter a line-of-sight result; it is computed for the intermediates only.
-            dxM = scatterJunction(xae: xae).dx
+            dxM = scatterDistance ? scatterJunction(xae: xae).dx : .nan
         } else {
             // Diffraction up to d_x, then the troposcatter line A_es + m_s d (LRPROP).
             let s = scatterJunction(xae: xae)
@@ -161,7 +165,7 @@ struct ITMReference: Sendable {
         if a5 < 1000 {
             let ems = (a6 - a5) / 200e3 // m_s, dB/m
             // d_x = max(d_sML, d_L + 1.088 (a_e²/f)^(1/3) ln f, junction of the two lines) (LRPROP; 0.3 X_ae ln(47.7 k))
-            let dx = max(dsMLM, max(dL + 1.088 * xae * log(fMHz), (a5 - aed - ems * d5) / (emd - ems)))
+            let dx = max(dsMLM, max(dL + 1.088 * xae * lnF, (a5 - aed - ems * d5) / (emd - ems)))
             return (dx, (emd - ems) * dx + aed, ems) // d_x (m), A_es (dB), m_s
         }
         return (10e6, aed, emd)

@@ -9,29 +9,29 @@ import Foundation
 
 struct ITMVariability: Sendable {
     // Per-climate constants (Algorithm §5), index = climate − 1.
-    private static let bv1: [Double] = [-9.67, -0.62, 1.26, -9.21, -0.62, -0.39, 3.15]
-    private static let bv2: [Double] = [12.7, 9.19, 15.5, 9.05, 9.19, 2.86, 857.9]
-    private static let xv1: [Double] = [144.9e3, 228.9e3, 262.6e3, 84.1e3, 228.9e3, 141.7e3, 2222.0e3]
-    private static let xv2: [Double] = [190.3e3, 205.2e3, 185.2e3, 101.1e3, 205.2e3, 315.9e3, 164.8e3]
-    private static let xv3: [Double] = [133.8e3, 143.6e3, 99.8e3, 98.6e3, 143.6e3, 167.4e3, 116.3e3]
-    private static let bsm1: [Double] = [2.13, 2.66, 6.11, 1.98, 2.68, 6.86, 8.51]
-    private static let bsm2: [Double] = [159.5, 7.67, 6.65, 13.11, 7.16, 10.38, 169.8]
-    private static let xsm1: [Double] = [762.2e3, 100.4e3, 138.2e3, 139.1e3, 93.7e3, 187.8e3, 609.8e3]
-    private static let xsm2: [Double] = [123.6e3, 172.5e3, 242.2e3, 132.7e3, 186.8e3, 169.6e3, 119.9e3]
-    private static let xsm3: [Double] = [94.5e3, 136.4e3, 178.6e3, 193.5e3, 133.5e3, 108.9e3, 106.6e3]
-    private static let bsp1: [Double] = [2.11, 6.87, 10.08, 3.68, 4.75, 8.58, 8.43]
-    private static let bsp2: [Double] = [102.3, 15.53, 9.60, 159.3, 8.12, 13.97, 8.19]
-    private static let xsp1: [Double] = [636.9e3, 138.7e3, 165.3e3, 464.4e3, 93.2e3, 216.0e3, 136.2e3]
-    private static let xsp2: [Double] = [134.8e3, 143.7e3, 225.7e3, 93.1e3, 135.9e3, 152.0e3, 188.5e3]
-    private static let xsp3: [Double] = [95.6e3, 98.6e3, 129.7e3, 94.2e3, 113.4e3, 122.7e3, 122.9e3]
-    private static let bsd1: [Double] = [1.224, 0.801, 1.380, 1.000, 1.224, 1.518, 1.518]
-    private static let bzd1: [Double] = [1.282, 2.161, 1.282, 20.0, 1.282, 1.282, 1.282]
-    private static let bfm1: [Double] = [1.0, 1.0, 1.0, 1.0, 0.92, 1.0, 1.0]
-    private static let bfm2: [Double] = [0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0]
-    private static let bfm3: [Double] = [0.0, 0.0, 0.0, 0.0, 1.77, 0.0, 0.0]
-    private static let bfp1: [Double] = [1.0, 0.93, 1.0, 0.93, 0.93, 1.0, 1.0]
-    private static let bfp2: [Double] = [0.0, 0.31, 0.0, 0.19, 0.31, 0.0, 0.0]
-    private static let bfp3: [Double] = [0.0, 2.00, 0.0, 1.79, 2.00, 0.0, 0.0]
+    fileprivate static let bv1: [Double] = [-9.67, -0.62, 1.26, -9.21, -0.62, -0.39, 3.15]
+    fileprivate static let bv2: [Double] = [12.7, 9.19, 15.5, 9.05, 9.19, 2.86, 857.9]
+    fileprivate static let xv1: [Double] = [144.9e3, 228.9e3, 262.6e3, 84.1e3, 228.9e3, 141.7e3, 2222.0e3]
+    fileprivate static let xv2: [Double] = [190.3e3, 205.2e3, 185.2e3, 101.1e3, 205.2e3, 315.9e3, 164.8e3]
+    fileprivate static let xv3: [Double] = [133.8e3, 143.6e3, 99.8e3, 98.6e3, 143.6e3, 167.4e3, 116.3e3]
+    fileprivate static let bsm1: [Double] = [2.13, 2.66, 6.11, 1.98, 2.68, 6.86, 8.51]
+    fileprivate static let bsm2: [Double] = [159.5, 7.67, 6.65, 13.11, 7.16, 10.38, 169.8]
+    fileprivate static let xsm1: [Double] = [762.2e3, 100.4e3, 138.2e3, 139.1e3, 93.7e3, 187.8e3, 609.8e3]
+    fileprivate static let xsm2: [Double] = [123.6e3, 172.5e3, 242.2e3, 132.7e3, 186.8e3, 169.6e3, 119.9e3]
+    fileprivate static let xsm3: [Double] = [94.5e3, 136.4e3, 178.6e3, 193.5e3, 133.5e3, 108.9e3, 106.6e3]
+    fileprivate static let bsp1: [Double] = [2.11, 6.87, 10.08, 3.68, 4.75, 8.58, 8.43]
+    fileprivate static let bsp2: [Double] = [102.3, 15.53, 9.60, 159.3, 8.12, 13.97, 8.19]
+    fileprivate static let xsp1: [Double] = [636.9e3, 138.7e3, 165.3e3, 464.4e3, 93.2e3, 216.0e3, 136.2e3]
+    fileprivate static let xsp2: [Double] = [134.8e3, 143.7e3, 225.7e3, 93.1e3, 135.9e3, 152.0e3, 188.5e3]
+    fileprivate static let xsp3: [Double] = [95.6e3, 98.6e3, 129.7e3, 94.2e3, 113.4e3, 122.7e3, 122.9e3]
+    fileprivate static let bsd1: [Double] = [1.224, 0.801, 1.380, 1.000, 1.224, 1.518, 1.518]
+    fileprivate static let bzd1: [Double] = [1.282, 2.161, 1.282, 20.0, 1.282, 1.282, 1.282]
+    fileprivate static let bfm1: [Double] = [1.0, 1.0, 1.0, 1.0, 0.92, 1.0, 1.0]
+    fileprivate static let bfm2: [Double] = [0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0]
+    fileprivate static let bfm3: [Double] = [0.0, 0.0, 0.0, 0.0, 1.77, 0.0, 0.0]
+    fileprivate static let bfp1: [Double] = [1.0, 0.93, 1.0, 0.93, 0.93, 1.0, 1.0]
+    fileprivate static let bfp2: [Double] = [0.0, 0.31, 0.0, 0.19, 0.31, 0.0, 0.0]
+    fileprivate static let bfp3: [Double] = [0.0, 2.00, 0.0, 1.79, 2.00, 0.0, 0.0]
 
     /// Splits NTIA's mdvar into (base mode 0–3, no location variability, no situation variability), or nil.
     static func decode(mdvar: Int) -> (mode: Int, noLocation: Bool, noSituation: Bool)? {
@@ -45,6 +45,32 @@ struct ITMVariability: Sendable {
         return (kdv, noLocation, noSituation)
     }
 
+    /// AVAR's terms that depend on the frequency, climate and mode of variability alone.
+    struct Settings: Sendable {
+        let c: Int // climate − 1 (index of the tables)
+        let mode: Int // base mode of variability
+        let noLocation: Bool
+        let noSituation: Bool
+        let waveNumberPerM: Double // k, 1/m
+        let gm: Double // g_−(f)
+        let gp: Double // g_+(f)
+        let dexScatterM: Double // (575.7e12/k)^(1/3), m
+
+        init(waveNumberPerM k: Double, climate: ITM.Climate, mdvar: Int) {
+            c = climate.rawValue - 1
+            let decoded = ITMVariability.decode(mdvar: mdvar) ?? (0, false, false)
+            mode = decoded.mode
+            noLocation = decoded.noLocation
+            noSituation = decoded.noSituation
+            waveNumberPerM = k
+            // Frequency factors g_−(f), g_+(f), with q = ln(f/358 MHz) = ln(0.133 k)
+            let q = log(0.133 * k)
+            gm = ITMVariability.bfm1[c] + ITMVariability.bfm2[c] / (pow(ITMVariability.bfm3[c] * q, 2) + 1)
+            gp = ITMVariability.bfp1[c] + ITMVariability.bfp2[c] / (pow(ITMVariability.bfp3[c] * q, 2) + 1)
+            dexScatterM = pow(575.7e12 / k, 1.0 / 3)
+        }
+    }
+
     private let mode: Int
     private let vmd: Double // V_med, dB
     private let sgtm: Double // σ_T−, dB
@@ -56,30 +82,24 @@ struct ITMVariability: Sendable {
     private let vs0: Double // σ_S² base, dB²
 
     /// AVAR set-up (everything that does not depend on the deviates).
-    init(geometry g: ITMGeometry, setup: ITMSetup, climate: ITM.Climate, mdvar: Int) {
-        let c = climate.rawValue - 1
-        let decoded = Self.decode(mdvar: mdvar) ?? (0, false, false)
-        mode = decoded.mode
-        let k = setup.waveNumberPerM
+    init(geometry g: ITMGeometry, settings v: Settings) {
+        let c = v.c
+        mode = v.mode
+        let k = v.waveNumberPerM
         let d = g.distM
 
-        // Frequency factors g_−(f), g_+(f), with q = ln(f/358 MHz) = ln(0.133 k)
-        let q = log(0.133 * k)
-        let gm = Self.bfm1[c] + Self.bfm2[c] / (pow(Self.bfm3[c] * q, 2) + 1)
-        let gp = Self.bfp1[c] + Self.bfp2[c] / (pow(Self.bfp3[c] * q, 2) + 1)
-
         // Effective distance d_e: d_ex = √(18e6 h_e1) + √(18e6 h_e2) + (575.7e12/k)^⅓, m
-        let dexa = (18e6 * g.he.tx).squareRoot() + (18e6 * g.he.rx).squareRoot() + pow(575.7e12 / k, 1.0 / 3)
+        let dexa = (18e6 * g.he.tx).squareRoot() + (18e6 * g.he.rx).squareRoot() + v.dexScatterM
         let de = d < dexa ? 130e3 * d / dexa : 130e3 + d - dexa // d_e, m
 
         vmd = Self.curve(Self.bv1[c], Self.bv2[c], Self.xv1[c], Self.xv2[c], Self.xv3[c], de)
-        sgtm = Self.curve(Self.bsm1[c], Self.bsm2[c], Self.xsm1[c], Self.xsm2[c], Self.xsm3[c], de) * gm
-        sgtp = Self.curve(Self.bsp1[c], Self.bsp2[c], Self.xsp1[c], Self.xsp2[c], Self.xsp3[c], de) * gp
+        sgtm = Self.curve(Self.bsm1[c], Self.bsm2[c], Self.xsm1[c], Self.xsm2[c], Self.xsm3[c], de) * v.gm
+        sgtp = Self.curve(Self.bsp1[c], Self.bsp2[c], Self.xsp1[c], Self.xsp2[c], Self.xsp3[c], de) * v.gp
         sgtd = sgtp * Self.bsd1[c]
         tgtd = (sgtp - sgtd) * Self.bzd1[c]
         zd = Self.bzd1[c]
 
-        if decoded.noLocation {
+        if v.noLocation {
             sgl = 0
         } else {
             // σ_L = 10 k Δh(d)/(k Δh(d) + 13), dB
@@ -87,7 +107,7 @@ struct ITMVariability: Sendable {
             sgl = 10 * kdh / (kdh + 13)
         }
         // σ_S² = (5 + 3 exp(−d_e/100 km))², dB²
-        vs0 = decoded.noSituation ? 0 : pow(5 + 3 * exp(-de / 100e3), 2)
+        vs0 = v.noSituation ? 0 : pow(5 + 3 * exp(-de / 100e3), 2)
     }
 
     /// CURVE: (c_1 + c_2/(1 + ((d_e − x_2)/x_3)²)) (d_e/x_1)²/(1 + (d_e/x_1)²), dB.

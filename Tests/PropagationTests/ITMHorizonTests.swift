@@ -1,0 +1,85 @@
+// HZNS (ITMTerrain.horizons) against the point-by-point scan written out directly: the TX ray raised at every point
+// above it from the TX outwards, the RX ray from the RX outwards over the points from the first TX obstacle on,
+// ties going to the point nearest the TX once the RX ray has been raised (Hufford, "ITM version 1.2.2: the
+// Algorithm", §3, HZNS, with the RX scan reversed as ITMTerrain documents). The block filter, which skips eight
+// points at a time, must skip only points that raise nothing, so angles and distances must agree bit for bit.
+import Foundation
+import XCTest
+@testable import Propagation
+
+final class ITMHorizonTests: XCTestCase {
+    /// The scan one point at a time: (θ_1, θ_2, index of the TX horizon, index of the RX horizon).
+    private func reference(_ h: [Double], spacingM xi: Double, hg: ITM.Pair, gammaE: Double) -> (ITM.Pair, Int, Int) {
+        let np = h.count - 1
+        let dist = Double(np) * xi
+        let za = h[0] + hg.tx, zb = h[np] + hg.rx
+        let qc = 0.5 * gammaE
+        let direct = (zb - za) / dist
+        var thA = direct - qc * dist, thB = -direct - qc * dist
+        var iA = 0, iB = 0, i0 = 0
+        for i in stride(from: 1, to: np, by: 1) {
+            let sa = Double(i) * xi
+            let qa = h[i] - (qc * sa + thA) * sa - za
+            if qa > 0 {
+                thA += qa / sa
+                iA = i
+                if i0 == 0 { i0 = i }
+            }
+        }
+        var raised = false
+        if i0 > 0 {
+            for i in stride(from: np - 1, through: i0, by: -1) {
+                let sb = dist - Double(i) * xi
+                let qb = h[i] - (qc * sb + thB) * sb - zb
+                if qb > 0 || (qb == 0 && raised) {
+                    thB += qb / sb
+                    iB = i
+                    raised = true
+                }
+            }
+        }
+        return (ITM.Pair(tx: thA, rx: thB), iA, iB)
+    }
+
+    func testBlockScanEqualsThePointByPointScan() {
+        var state: UInt64 = 2112
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / 9_007_199_254_740_992
+        }
+        var paths = 0, raisesTx = 0, raisesRx = 0, ties = 0
+        for c in 0..<3000 {
+            let points = 3 + Int(uniform() * 400)
+            var z = 500 * uniform()
+            let rough = [2.0, 20, 80][c % 3]
+            var h = (0..<points).map { _ in
+                z += rough * (uniform() - 0.45)
+                return (z * 100).rounded() / 100
+            }
+            if c % 7 == 0 { // plateaus: equal heights give exact ties on the RX side
+                for i in stride(from: 1, to: points - 1, by: 1) where uniform() < 0.5 { h[i] = h[i - 1] }
+            }
+            let xi = [30.0, 29.87, 1.0 / 3 * 90][c % 3]
+            let hg = ITM.Pair(tx: 1 + 60 * uniform(), rx: 1 + 10 * uniform())
+            let gammaE = 157e-9 * (1 - 0.04665 * exp(301 / 179.3))
+            let dist = Double(points - 1) * xi
+            let setup = ITMSetup(frequencyMHz: 900, waveNumberPerM: 900 / 47.7, ns: 301, gammaE: gammaE, zg: ITMComplex(re: 1, im: 0))
+            var g = ITMGeometry(hg: hg, distM: dist, setup: setup, pointToPoint: true)
+            h.withUnsafeBufferPointer { ITMTerrain.horizons($0, spacingM: xi, geometry: &g) }
+            let (theta, iA, iB) = reference(h, spacingM: xi, hg: hg, gammaE: gammaE)
+            XCTAssertEqual(g.theta.tx.bitPattern, theta.tx.bitPattern, "case \(c): θ_1")
+            XCTAssertEqual(g.theta.rx.bitPattern, theta.rx.bitPattern, "case \(c): θ_2")
+            let dlTx = iA == 0 ? dist : ITMTerrain.runningSum(0, xi, steps: iA)
+            let dlRx = iB == 0 ? dist : ITMTerrain.runningSum(dist, -xi, steps: iB)
+            XCTAssertEqual(g.dl.tx.bitPattern, dlTx.bitPattern, "case \(c): d_L,1")
+            XCTAssertEqual(g.dl.rx.bitPattern, dlRx.bitPattern, "case \(c): d_L,2")
+            paths += 1
+            if iA > 0 { raisesTx += 1 }
+            if iB > 0 { raisesRx += 1 }
+            if c % 7 == 0 && iB > 0 { ties += 1 }
+        }
+        print("ITMHorizonTests: \(paths) paths, \(raisesTx) with a TX obstacle, \(raisesRx) with an RX obstacle, \(ties) plateau paths with one")
+        XCTAssertGreaterThan(raisesTx, 1000)
+        XCTAssertGreaterThan(ties, 100)
+    }
+}
