@@ -101,7 +101,10 @@ extension CoverageEngine {
             var profile = TerrainProfile(elevationsM: [], spacingM: 1)
             var scratch = ProfileModel.Scratch()
             var diagnostics = CoverageEngine.Diagnostics()
-            init(field: ExactProfileField, s: SectorSetup) { self.field = field; self.s = s }
+            init(field: ExactProfileField, s: SectorSetup) {
+                self.field = field; self.s = s
+                scratch.keepsWarnings = false // the window keeps losses only
+            }
 
             /// The model's loss to cell `idx` (grid centre easting `x`), nil when terrain is missing or the model
             /// rejects the path (counted).

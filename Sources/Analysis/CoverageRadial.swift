@@ -255,6 +255,7 @@ extension CoverageEngine {
             levelTolerance = h == 1 ? tolerance : tolerance / 2
             groundTolerance = Float(field.interpolateGroundWithinM)
             profile.elevationsM.reserveCapacity(radials.stride + 1)
+            scratch.keepsWarnings = false // the window keeps losses only
         }
 
         mutating func run(rows: ClosedRange<Int>) {

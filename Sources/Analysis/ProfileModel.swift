@@ -207,7 +207,13 @@ public struct ProfileModel: Sendable {
         var distanceBuffer: [Double] = []
         var zones452: [P452.Zone] = []
         var itm: ITM.Prepared?
+        /// False for a caller that takes the loss alone (the coverage engine): the models' warnings are then not
+        /// turned into names, an array of strings a call.
+        var keepsWarnings = true
         public init() {}
+
+        /// The names of `w`'s flags when the caller keeps warnings.
+        func names<W: NamedWarnings>(_ w: W) -> [String] { keepsWarnings ? w.names : [] }
 
         /// ITM's parameters prepared once while they stay the same (a coverage sector, a batch without setting
         /// columns): the same results as preparing them per call.
@@ -253,7 +259,7 @@ public struct ProfileModel: Sendable {
                 relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
                 timePct: timePct, locationPct: locationPct, situationPct: situationPct)
             let r = try ITM.pointToPointLoss(profile: profile, scratch.preparedITM(p))
-            return (r.lossDB, r.warnings.names)
+            return (r.lossDB, scratch.names(r.warnings))
         case .p526:
             let ground: P526.Ground = groundGiven ? .uniform(relativePermittivity: permittivity, conductivitySPerM: conductivity) : .land
             // The equal-spacing kernel: the same value as P526.deltaBullington(profile:…) to the last bit.
@@ -265,7 +271,7 @@ public struct ProfileModel: Sendable {
                     polarization: pol, ground: ground)
             }
             // Basic transmission loss: free space plus the diffraction loss Ld over the profile.
-            return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f) + r.lossDB, r.warnings.names)
+            return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f) + r.lossDB, scratch.names(r.warnings))
         case .hata, .cost231:
             guard case .hata(let environment) = environment else { preconditionFailure("parsed for \(id)") }
             let s = try Hata.Setup(
@@ -273,13 +279,13 @@ public struct ProfileModel: Sendable {
                 citySize: citySize, frequencyMHz: f,
                 baseHeightM: htx, mobileHeightM: hrx)
             let r = try Hata.loss(distanceKm: dKm, setup: s)
-            return (r.lossDB, r.warnings.names)
+            return (r.lossDB, scratch.names(r.warnings))
         case .ehata:
             guard case .ehata(let environment) = environment else { preconditionFailure("parsed for \(id)") }
             let r = try EHata.pathLoss(
                 profile: profile, frequencyMHz: f, baseHeightM: htx, mobileHeightM: hrx,
                 environment: environment)
-            return (r.lossDB, r.warnings.names)
+            return (r.lossDB, scratch.names(r.warnings))
         case .fspl:
             return (try FreeSpace.checkedLossDB(distanceKm: dKm, frequencyMHz: f), [])
         case .p1812:
@@ -299,7 +305,7 @@ public struct ProfileModel: Sendable {
                 scenario: scenario, condition: lineOfSight ? .lineOfSight : .nonLineOfSight,
                 frequencyGHz: f / 1000, distance2DM: profile.distanceM,
                 baseStationHeightM: htx, userTerminalHeightM: hrx)
-            return (r.lossDB, r.warnings.names)
+            return (r.lossDB, scratch.names(r.warnings))
         }
     }
 
