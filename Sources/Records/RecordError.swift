@@ -111,16 +111,20 @@ func loadRows<T>(
     report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
     id: (T) -> String, make: (RowReader) throws -> T
 ) throws -> [T] {
-    let data: VectorLayer
+    let data = try readLayer(source: source, layer: layer, encoding: encoding)
+    return try collectRows(
+        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, id: id, make: make)
+}
+
+/// The layer of a vector source (a CSV in another encoding converted first), its errors named after `source`.
+func readLayer(source: String, layer: String?, encoding: TextEncoding) throws -> VectorLayer {
     let prepared = try TextSource.prepare(source, encoding: encoding)
     defer { prepared.release() }
-    do { data = try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
+    do { return try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
         throw RecordError(
             source: source, row: nil, column: nil, value: nil,
             expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
-    return try collectRows(
-        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, id: id, make: make)
 }
 
 /// The loading loop over a layer already read (by OGR, or by a loader that parses its own text format).
@@ -128,6 +132,39 @@ func collectRows<T>(
     _ data: VectorLayer, source: String, required: [String], skipInvalid: Bool, report: inout LoadReport,
     id: (T) -> String, make: (RowReader) throws -> T
 ) throws -> [T] {
+    let columns = try columnMap(data, source: source, required: required)
+    var accepted = AcceptedRows<T>(skipInvalid: skipInvalid)
+    for feature in data.features {
+        let reader = RowReader(source: source, feature: feature, columns: columns)
+        try accepted.accept(Result { try make(reader) }, reader: reader, id: id, report: &report)
+    }
+    return accepted.items
+}
+
+/// `collectRows` with the rows parsed on every core, a wave of rows at a time, then accepted in row order: the
+/// same items, the same first error (or skipped rows, in order) and the same duplicate-id errors as one thread.
+/// A wave bounds the parsed rows held besides the accepted ones.
+func collectRowsInParallel<T: Sendable>(
+    _ data: VectorLayer, source: String, required: [String], skipInvalid: Bool, report: inout LoadReport,
+    wave: Int = 65_536, id: (T) -> String, make: @escaping @Sendable (RowReader) throws -> T
+) throws -> [T] {
+    let columns = try columnMap(data, source: source, required: required)
+    var accepted = AcceptedRows<T>(skipInvalid: skipInvalid)
+    accepted.items.reserveCapacity(data.features.count)
+    var start = 0
+    while start < data.features.count {
+        let rows = data.features[start..<min(start + wave, data.features.count)]
+        let parsed = parseRows(rows, source: source, columns: columns, make: make)
+        for (feature, result) in zip(rows, parsed) {
+            try accepted.accept(result, reader: RowReader(source: source, feature: feature, columns: columns), id: id, report: &report)
+        }
+        start += rows.count
+    }
+    return accepted.items
+}
+
+/// Lower-cased column name → the layer's own; throws when a required column is missing.
+private func columnMap(_ data: VectorLayer, source: String, required: [String]) throws -> [String: String] {
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
     let hasGeometry = data.features.contains { $0.geometry != nil }
@@ -137,22 +174,58 @@ func collectRows<T>(
             source: source, row: nil, column: col, value: nil,
             expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
     }
-    var out: [T] = []
+    return columns
+}
+
+/// `make` over the rows in chunks on every core; the results in row order.
+private func parseRows<T: Sendable>(
+    _ rows: ArraySlice<Feature>, source: String, columns: [String: String], make: @escaping @Sendable (RowReader) throws -> T
+) -> [Result<T, any Error>] {
+    let chunk = 1024
+    let chunks = (rows.count + chunk - 1) / chunk
+    let out = ParsedRows<T>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = rows.startIndex + c * chunk
+        let part = rows[lo..<min(lo + chunk, rows.endIndex)].map { feature in
+            Result { try make(RowReader(source: source, feature: feature, columns: columns)) }
+        }
+        out.store(part, at: c)
+    }
+    return out.joined()
+}
+
+/// The chunks' results, each written once by one thread into its own slot.
+private final class ParsedRows<T: Sendable>: @unchecked Sendable {
+    private var chunks: [[Result<T, any Error>]]
+    private let lock = NSLock()
+
+    init(count: Int) { chunks = Array(repeating: [], count: count) }
+
+    func store(_ part: [Result<T, any Error>], at c: Int) { lock.withLock { chunks[c] = part } }
+
+    func joined() -> [Result<T, any Error>] { lock.withLock { chunks.flatMap { $0 } } }
+}
+
+/// Rows accepted in order: duplicate ids rejected, row errors thrown or (skipInvalid) skipped.
+private struct AcceptedRows<T> {
+    let skipInvalid: Bool
+    var items: [T] = []
     var seen: [String: Int] = [:]
-    for feature in data.features {
-        let reader = RowReader(source: source, feature: feature, columns: columns)
+
+    init(skipInvalid: Bool) { self.skipInvalid = skipInvalid }
+
+    mutating func accept(_ result: Result<T, any Error>, reader: RowReader, id: (T) -> String, report: inout LoadReport) throws {
         do {
-            let item = try make(reader)
+            let item = try result.get()
             let key = id(item)
             if let first = seen[key] {
                 throw reader.error("id", key, "a unique id (already used in row \(first))")
             }
-            seen[key] = feature.index
-            out.append(item)
+            seen[key] = reader.feature.index
+            items.append(item)
         } catch let e as RecordError {
             guard skipInvalid else { throw e }
             report.skipped.append(e)
         }
     }
-    return out
 }
