@@ -67,21 +67,20 @@ public enum AssignmentLoader {
 
     /// Loads assignments from any OGR source (CSV with latitude/longitude columns, GeoPackage, GeoJSON, …).
     /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`.
-    /// With `perform` (e.g. the engine's `Parallel.perform`) the rows are parsed on its threads.
     public static func load(
         _ source: String, layer: String? = nil, skipInvalid: Bool = false,
-        encoding: TextEncoding = .utf8, report: inout LoadReport, perform: RowLoop? = nil
+        encoding: TextEncoding = .utf8, report: inout LoadReport
     ) throws -> [Assignment] {
-        try loadRows(
-            source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
-            report: &report, perform: perform, id: { $0.id }
-        ) { r in try parse(r) }
+        let data = try readLayer(source: source, layer: layer, encoding: encoding)
+        return try load(rows: data, source: source, skipInvalid: skipInvalid, report: &report)
     }
 
     /// Loads assignments from rows already read (`tanso store`: the current versions in the register), named
-    /// `source` in messages.
+    /// `source` in messages. The rows are parsed on every core and accepted in row order (`collectRowsInParallel`).
     public static func load(rows: VectorLayer, source: String, skipInvalid: Bool = false, report: inout LoadReport) throws -> [Assignment] {
-        try collectRows(rows, source: source, required: requiredColumns, skipInvalid: skipInvalid, report: &report, id: { $0.id }) { r in try parse(r) }
+        try collectRowsInParallel(rows, source: source, required: requiredColumns, skipInvalid: skipInvalid, report: &report, id: { $0.id }) { r in
+            try parse(r)
+        }
     }
 
     static func parse(_ r: RowReader) throws -> Assignment {

@@ -108,32 +108,63 @@ struct RowReader {
 /// Shared loading loop: checks the header, reads each row, collects or throws row errors, rejects duplicate ids.
 func loadRows<T>(
     source: String, layer: String?, required: [String], skipInvalid: Bool, encoding: TextEncoding = .utf8,
-    report: inout LoadReport, requireGeometryOrLatLon: Bool = true, perform: RowLoop? = nil,
+    report: inout LoadReport, requireGeometryOrLatLon: Bool = true,
     id: (T) -> String, make: (RowReader) throws -> T
 ) throws -> [T] {
-    let data: VectorLayer
+    let data = try readLayer(source: source, layer: layer, encoding: encoding)
+    return try collectRows(
+        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, id: id, make: make)
+}
+
+/// The layer of a vector source (a CSV in another encoding converted first), its errors named after `source`.
+func readLayer(source: String, layer: String?, encoding: TextEncoding) throws -> VectorLayer {
     let prepared = try TextSource.prepare(source, encoding: encoding)
     defer { prepared.release() }
-    do { data = try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
+    do { return try VectorReader.read(prepared.path, layer: layer) } catch let e as GeoError {
         throw RecordError(
             source: source, row: nil, column: nil, value: nil,
             expected: "a readable vector source (\(e.message.replacingOccurrences(of: prepared.path, with: source)))")
     }
-    return try collectRows(
-        data, source: source, required: required, skipInvalid: skipInvalid, report: &report, perform: perform, id: id, make: make)
 }
 
-/// A parallel loop (`body(i)` for every i in 0..<count, on several threads, each i once), such as the engine's
-/// `Parallel.perform`: Records has no threads of its own, so a command that has them lends them to a loader.
-public typealias RowLoop = (_ count: Int, _ body: (Int) -> Void) -> Void
-
-/// The loading loop over a layer already read (by OGR, or by a loader that parses its own text format). With
-/// `perform`, the rows are parsed on its threads (`make` must then be free of shared state) and then checked in
-/// their order: the same records, the same first error, the same skipped rows as one by one.
+/// The loading loop over a layer already read (by OGR, or by a loader that parses its own text format).
 func collectRows<T>(
     _ data: VectorLayer, source: String, required: [String], skipInvalid: Bool, report: inout LoadReport,
-    perform: RowLoop? = nil, id: (T) -> String, make: (RowReader) throws -> T
+    id: (T) -> String, make: (RowReader) throws -> T
 ) throws -> [T] {
+    let columns = try columnMap(data, source: source, required: required)
+    var accepted = AcceptedRows<T>(skipInvalid: skipInvalid)
+    for feature in data.features {
+        let reader = RowReader(source: source, feature: feature, columns: columns)
+        try accepted.accept(Result { try make(reader) }, reader: reader, id: id, report: &report)
+    }
+    return accepted.items
+}
+
+/// `collectRows` with the rows parsed on every core, a wave of rows at a time, then accepted in row order: the
+/// same items, the same first error (or skipped rows, in order) and the same duplicate-id errors as one thread.
+/// A wave bounds the parsed rows held besides the accepted ones.
+func collectRowsInParallel<T: Sendable>(
+    _ data: VectorLayer, source: String, required: [String], skipInvalid: Bool, report: inout LoadReport,
+    wave: Int = 65_536, id: (T) -> String, make: @escaping @Sendable (RowReader) throws -> T
+) throws -> [T] {
+    let columns = try columnMap(data, source: source, required: required)
+    var accepted = AcceptedRows<T>(skipInvalid: skipInvalid)
+    accepted.items.reserveCapacity(data.features.count)
+    var start = 0
+    while start < data.features.count {
+        let rows = data.features[start..<min(start + wave, data.features.count)]
+        let parsed = parseRows(rows, source: source, columns: columns, make: make)
+        for (feature, result) in zip(rows, parsed) {
+            try accepted.accept(result, reader: RowReader(source: source, feature: feature, columns: columns), id: id, report: &report)
+        }
+        start += rows.count
+    }
+    return accepted.items
+}
+
+/// Lower-cased column name → the layer's own; throws when a required column is missing.
+private func columnMap(_ data: VectorLayer, source: String, required: [String]) throws -> [String: String] {
     var columns: [String: String] = [:]
     for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
     let hasGeometry = data.features.contains { $0.geometry != nil }
@@ -143,38 +174,58 @@ func collectRows<T>(
             source: source, row: nil, column: col, value: nil,
             expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
     }
-    var parsed: [Result<T, any Error>]? = nil
-    if let perform, data.features.count > 1 {
-        var results = [Result<T, any Error>?](repeating: nil, count: data.features.count)
-        let features = data.features
-        results.withUnsafeMutableBufferPointer { r in
-            let base = r.baseAddress!
-            perform((features.count + 1023) / 1024) { chunk in
-                for i in (chunk * 1024)..<min(features.count, (chunk + 1) * 1024) {
-                    base[i] = Result { try make(RowReader(source: source, feature: features[i], columns: columns)) }
-                }
-            }
+    return columns
+}
+
+/// `make` over the rows in chunks on every core; the results in row order.
+private func parseRows<T: Sendable>(
+    _ rows: ArraySlice<Feature>, source: String, columns: [String: String], make: @escaping @Sendable (RowReader) throws -> T
+) -> [Result<T, any Error>] {
+    let chunk = 1024
+    let chunks = (rows.count + chunk - 1) / chunk
+    let out = ParsedRows<T>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = rows.startIndex + c * chunk
+        let part = rows[lo..<min(lo + chunk, rows.endIndex)].map { feature in
+            Result { try make(RowReader(source: source, feature: feature, columns: columns)) }
         }
-        parsed = results.map { $0! }
+        out.store(part, at: c)
     }
-    var out: [T] = []
-    out.reserveCapacity(data.features.count)
+    return out.joined()
+}
+
+/// The chunks' results, each written once by one thread into its own slot.
+private final class ParsedRows<T: Sendable>: @unchecked Sendable {
+    private var chunks: [[Result<T, any Error>]]
+    private let lock = NSLock()
+
+    init(count: Int) { chunks = Array(repeating: [], count: count) }
+
+    func store(_ part: [Result<T, any Error>], at c: Int) { lock.withLock { chunks[c] = part } }
+
+    func joined() -> [Result<T, any Error>] { lock.withLock { chunks.flatMap { $0 } } }
+}
+
+/// Rows accepted in order: duplicate ids rejected, row errors thrown or (skipInvalid) skipped.
+private struct AcceptedRows<T> {
+    let skipInvalid: Bool
+    var items: [T] = []
     var seen: [String: Int] = [:]
-    seen.reserveCapacity(data.features.count)
-    for (n, feature) in data.features.enumerated() {
-        func reader() -> RowReader { RowReader(source: source, feature: feature, columns: columns) }
+
+    init(skipInvalid: Bool) { self.skipInvalid = skipInvalid }
+
+    mutating func accept(_ result: Result<T, any Error>, reader: RowReader, id: (T) -> String, report: inout LoadReport) throws {
         do {
-            let item = try parsed?[n].get() ?? make(reader())
+            let item = try result.get()
             let key = id(item)
-            if let first = seen.updateValue(feature.index, forKey: key) {
-                seen[key] = first // the first row keeps the id
-                throw reader().error("id", key, "a unique id (already used in row \(first))")
+            if let first = seen[key] {
+                throw reader.error("id", key, "a unique id (already used in row \(first))")
             }
-            out.append(item)
+            seen[key] = reader.feature.index
+            items.append(item)
         } catch let e as RecordError {
             guard skipInvalid else { throw e }
             report.skipped.append(e)
         }
     }
-    return out
 }

@@ -1,7 +1,6 @@
 // The records a command reads — transmitters, assignments, villages — from their files or, with --db, from a
 // register (the current versions, through the same loaders). One place for every command: each declares
 // `RegisterInputs.dbOption(...)` and asks for the records it needs.
-import Analysis
 import Foundation
 import Radio
 import Records
@@ -50,8 +49,7 @@ final class RegisterInputs {
 
     func assignments(_ option: String = "assignments", required: Bool = true) throws -> [Assignment]? {
         try load(option, what: "assignment", required: required, fromStore: { try $0.assignments() }) { path, report in
-            try AssignmentLoader.load(
-                path, skipInvalid: a.flag("skip-invalid"), encoding: encoding, report: &report, perform: { Parallel.perform(iterations: $0, $1) })
+            try AssignmentLoader.load(path, skipInvalid: a.flag("skip-invalid"), encoding: encoding, report: &report)
         }
     }
 

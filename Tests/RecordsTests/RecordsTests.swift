@@ -184,44 +184,6 @@ final class RecordsTests: XCTestCase {
         XCTAssertEqual(CSV.number(-80.456, decimals: 1), "-80.5")
     }
 
-    /// Rows parsed on several threads (`perform`) give what one thread gives: the same records in the same order,
-    /// the same first error, the same skipped rows (bad values, an id used three times), on 3,000 seeded rows.
-    func testAssignmentsParsedInParallelEqualOneByOne() throws {
-        var g = SeededGenerator(seed: 11)
-        // Bad frequency every 401st row from row 8 (8 rows), bad latitude every 503rd from row 10 (6), id DUP every
-        // 997th from row 6 (4 rows, 3 repeats).
-        var text = "id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m,eirp_dbm\n"
-        for i in 0..<3_000 {
-            let id = i % 997 == 5 ? "DUP" : "A\(i)"
-            let f = i % 401 == 7 ? "abc" : String(format: "%.4f", Double.random(in: 100...3000, using: &g))
-            let lat = i % 503 == 9 ? "95" : String(format: "%.5f", Double.random(in: 8...23, using: &g))
-            text += "\(id),S\(i / 3),L\(i % 7),mobile,\(f),200,\(lat),\(String(format: "%.5f", Double.random(in: 102...109, using: &g))),30,50\n"
-        }
-        let path = dir.appendingPathComponent("many.csv").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let threads: RowLoop = { n, body in
-            withoutActuallyEscaping(body) { b in
-                nonisolated(unsafe) let b = b
-                DispatchQueue.concurrentPerform(iterations: n) { b($0) }
-            }
-        }
-        func ids(_ a: [Assignment]) -> [String] { a.map { "\($0.id) \($0.tx.centreMHz) \($0.latitude) \($0.row)" } }
-        var r1 = LoadReport(), r2 = LoadReport()
-        let one = try AssignmentLoader.load(path, skipInvalid: true, report: &r1)
-        let many = try AssignmentLoader.load(path, skipInvalid: true, report: &r2, perform: threads)
-        XCTAssertEqual(ids(one), ids(many))
-        XCTAssertEqual(r1.skipped.map { "\($0)" }, r2.skipped.map { "\($0)" })
-        XCTAssertEqual(r1.skipped.count, 8 + 6 + 3, r1.skipped.map { "\($0)" }.joined(separator: "\n"))
-        // DUP in rows 6, 1003, 2000 and 2997: every repeat names row 6.
-        XCTAssertEqual(r1.skipped.filter { "\($0)".contains("already used in row 6") }.compactMap(\.row), [1_003, 2_000, 2_997])
-        var r3 = LoadReport(), r4 = LoadReport()
-        var e1 = "", e2 = ""
-        do { _ = try AssignmentLoader.load(path, report: &r3) } catch { e1 = "\(error)" }
-        do { _ = try AssignmentLoader.load(path, report: &r4, perform: threads) } catch { e2 = "\(error)" }
-        XCTAssertFalse(e1.isEmpty)
-        XCTAssertEqual(e1, e2)
-    }
-
     /// `CSV.number` (C's `%.*f` into a buffer) writes what Foundation's `String(format:)` writes, on 200,000 seeded
     /// values of every magnitude and sign, with 0–6 decimals, ties and negative zeros; beyond 63 characters it
     /// falls back to Foundation.

@@ -19,11 +19,29 @@ public enum ConflictReport {
     }
 
     /// CSV text, sorted as given; a `status` column is added when any conflict has one (baseline runs).
+    /// The rows are formatted in chunks on the engine's threads and joined in order: the text of `CSV.format`.
     public static func csv(_ conflicts: [Conflict]) -> String {
         let withStatus = conflicts.contains { $0.status != nil }
-        return CSV.format(
-            header: columns + (withStatus ? ["status"] : []),
-            rows: conflicts.map { fields($0) + (withStatus ? [$0.status ?? ""] : []) })
+        let header = columns + (withStatus ? ["status"] : [])
+        let chunk = 4096
+        let parts = OrderedParts(count: (conflicts.count + chunk - 1) / chunk)
+        Parallel.perform(iterations: parts.count) { p in
+            var text = ""
+            for c in conflicts[(p * chunk)..<min((p + 1) * chunk, conflicts.count)] {
+                appendRow(fields(c) + (withStatus ? [c.status ?? ""] : []), to: &text)
+            }
+            parts.store(text, at: p)
+        }
+        return parts.joined(first: header.map(CSV.escape).joined(separator: ",") + "\n")
+    }
+
+    /// One CSV line appended field by field (the line `CSV.format` writes, without its intermediate arrays).
+    static func appendRow(_ row: [String], to text: inout String) {
+        for (i, field) in row.enumerated() {
+            if i > 0 { text += "," }
+            text += CSV.escape(field)
+        }
+        text += "\n"
     }
 
     /// The line layer (victim to interferer; intermodulation: victim to the site) and a point layer for
@@ -58,33 +76,31 @@ public enum ConflictReport {
 
     /// Writes conflicts.csv and conflicts.gpkg into `directory`. Both are written to temporary files first and
     /// renamed into place only when both are complete, so a failed run leaves neither (nor a partial one).
-    /// The CSV is formatted and written on one thread while the GeoPackage is written on another (on two cores,
-    /// 448,552 conflicts: the CSV's time is hidden behind the GeoPackage's).
+    /// The CSV text is formatted on another thread while this one builds and writes the GeoPackage's layers.
     public static func write(_ conflicts: [Conflict], to directory: String) throws -> (csv: String, gpkg: String) {
-        try write(csvText: csv(conflicts), layers: layers(conflicts), to: directory)
+        let text = OrderedParts(count: 1)
+        let formatted = DispatchGroup()
+        DispatchQueue.global().async(group: formatted) { text.store(csv(conflicts), at: 0) }
+        let layerData = layers(conflicts)
+        return try write(
+            csvText: {
+                formatted.wait(); return text.joined(first: "")
+            }, layers: layerData, to: directory)
     }
 
-    static func write(
-        csvText: @autoclosure () -> String, layers: @autoclosure () -> [LayerData], to directory: String
-    ) throws -> (csv: String, gpkg: String) {
+    static func write(csvText: String, layers: [LayerData], to directory: String) throws -> (csv: String, gpkg: String) {
+        try write(csvText: { csvText }, layers: layers, to: directory)
+    }
+
+    /// The GeoPackage is written first, then the CSV text (`csvText` may wait for it).
+    private static func write(csvText: () -> String, layers: [LayerData], to directory: String) throws -> (csv: String, gpkg: String) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let csvPath = (directory as NSString).appendingPathComponent("conflicts.csv")
         let gpkgPath = (directory as NSString).appendingPathComponent("conflicts.gpkg")
-        let csvOut = try AtomicOutput(path: csvPath), gpkgOut = try AtomicOutput(path: gpkgPath)
-        var results: [Result<Void, any Error>] = [.success(()), .success(())]
-        results.withUnsafeMutableBufferPointer { r in
-            let out = UnsafeSendable(r)
-            Parallel.perform(iterations: 2) { job in
-                out.value[job] = Result {
-                    if job == 0 {
-                        try VectorWriter.write(layers(), to: gpkgOut.temporaryPath)
-                    } else {
-                        try csvText().write(toFile: csvOut.temporaryPath, atomically: false, encoding: .utf8)
-                    }
-                }
-            }
-        }
-        for r in results { try r.get() }
+        let csvOut = try AtomicOutput(path: csvPath)
+        let gpkgOut = try AtomicOutput(path: gpkgPath)
+        try VectorWriter.write(layers, to: gpkgOut.temporaryPath)
+        try csvText().write(toFile: csvOut.temporaryPath, atomically: false, encoding: .utf8)
         try gpkgOut.commit()
         try csvOut.commit()
         return (csvPath, gpkgPath)
@@ -148,6 +164,27 @@ public enum ConflictReport {
             c.aPosition = a
             if c.kind != .outOfPlan, let b = c.bID.flatMap({ positions[$0] }) { c.bPosition = b }
             return c
+        }
+    }
+}
+
+/// Texts made by several threads, each stored once in its own slot, joined in slot order.
+final class OrderedParts: @unchecked Sendable {
+    private var parts: [String]
+    private let lock = NSLock()
+
+    init(count: Int) { parts = Array(repeating: "", count: count) }
+
+    var count: Int { lock.withLock { parts.count } }
+
+    func store(_ text: String, at i: Int) { lock.withLock { parts[i] = text } }
+
+    func joined(first: String) -> String {
+        lock.withLock {
+            var out = first
+            out.reserveCapacity(parts.reduce(first.utf8.count) { $0 + $1.utf8.count })
+            for p in parts { out += p }
+            return out
         }
     }
 }
