@@ -54,23 +54,24 @@ public enum CSV {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// CSV text of a header and rows (LF line ends).
     /// How printf and Swift spell non-finite numbers.
     static let nonFiniteSpellings: Set<String> = ["nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"]
 
+    /// CSV text of a header and rows (LF line ends).
     public static func format(header: [String], rows: [[String]]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 * (rows.count + 1))
-        func line(_ fields: [String]) {
-            for (i, f) in fields.enumerated() {
-                if i > 0 { out.append(0x2C) }
-                out.append(contentsOf: escape(f).utf8)
-            }
-            out.append(0x0A)
+        var out = ""
+        appendLine(header, to: &out)
+        for r in rows { appendLine(r, to: &out) }
+        return out
+    }
+
+    /// One CSV line (fields escaped, comma-separated, LF) appended to `text`.
+    public static func appendLine(_ fields: [String], to text: inout String) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { text += "," }
+            text += escape(f)
         }
-        line(header)
-        for r in rows { line(r) }
-        return String(decoding: out, as: UTF8.self)
+        text += "\n"
     }
 
     /// Writes atomically (temporary file in the same folder, then rename). A cell holding a formatted NaN or

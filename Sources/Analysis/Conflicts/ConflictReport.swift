@@ -28,20 +28,13 @@ public enum ConflictReport {
         Parallel.perform(iterations: parts.count) { p in
             var text = ""
             for c in conflicts[(p * chunk)..<min((p + 1) * chunk, conflicts.count)] {
-                appendRow(fields(c) + (withStatus ? [c.status ?? ""] : []), to: &text)
+                CSV.appendLine(fields(c) + (withStatus ? [c.status ?? ""] : []), to: &text)
             }
             parts.store(text, at: p)
         }
-        return parts.joined(first: header.map(CSV.escape).joined(separator: ",") + "\n")
-    }
-
-    /// One CSV line appended field by field (the line `CSV.format` writes, without its intermediate arrays).
-    static func appendRow(_ row: [String], to text: inout String) {
-        for (i, field) in row.enumerated() {
-            if i > 0 { text += "," }
-            text += CSV.escape(field)
-        }
-        text += "\n"
+        var first = ""
+        CSV.appendLine(header, to: &first)
+        return parts.joined(first: first)
     }
 
     /// The line layer (victim to interferer; intermodulation: victim to the site) and a point layer for
