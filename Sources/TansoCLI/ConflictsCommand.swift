@@ -103,7 +103,9 @@ enum ConflictsCommand {
             assignments = list
             settings.bandPlan = nil
         } else {
+            let stage = TansoCLI.stage("reading assignments")
             assignments = try RegisterInputs(a, encoding: enc).assignments()!
+            stage?("\(assignments.count) assignments")
         }
         if let plan = a.string("band-plan") {
             settings.bandPlan = plan.lowercased() == "none" ? nil : try AssignmentTables.loadBandPlan(plan)
@@ -164,15 +166,19 @@ enum ConflictsCommand {
         if let baseline { try ProductFolder.verifyIfRecorded(file: baseline) }
         let tx = try OutputOptions.open(output, command: command, inputs: inputs.map(\.path), writes: ProductLayout.conflictsFixed)
         let screening = ConflictScreening(settings: settings, terrain: terrain)
+        var stage = TansoCLI.stage("screening pairs")
         var (conflicts, stats) = screening.run(assignments)
+        stage?("\(conflicts.count) conflicts; " + stats.phaseSeconds.map { "\($0.phase) \(CSV.fixed($0.seconds, decimals: 2)) s" }.joined(separator: ", "))
         if let baseline {
             conflicts = try ConflictReport.compare(conflicts, baselineCSV: baseline)
             var positions: [String: (lon: Double, lat: Double)] = [:]
             for x in assignments { positions[x.id] = (x.longitude, x.latitude) }
             conflicts = ConflictReport.locate(conflicts, positions: positions)
         }
+        stage = TansoCLI.stage("writing conflicts.csv and conflicts.gpkg")
         _ = try ConflictReport.write(conflicts, to: tx.staging)
         try OutputOptions.commit(tx, kind: "conflicts", command: command, inputs: inputs.filter { $0.role != "baseline" })
+        stage?("done")
         let paths = (csv: (output as NSString).appendingPathComponent("conflicts.csv"), gpkg: (output as NSString).appendingPathComponent("conflicts.gpkg"))
         var s = "\(assignments.count) assignments, \(stats.victimChannels) receive channels; \(stats.pairsExamined) candidate pairs examined"
         s += String(

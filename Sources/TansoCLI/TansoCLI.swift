@@ -137,6 +137,18 @@ public enum TansoCLI {
         FileHandle.standardError.write(Data("tanso: warning: \(message)\n".utf8))
     }
 
+    /// A long step's start and end on stderr, only when stderr is a terminal: "label …" now, then "label: what
+    /// (1.2 s)" when the returned closure is called with what it did; nil otherwise.
+    static func stage(_ label: String) -> ((String) -> Void)? {
+        guard isatty(2) != 0 else { return nil }
+        FileHandle.standardError.write(Data("\(label) …\n".utf8))
+        let start = Date()
+        return { what in
+            let s = Date().timeIntervalSince(start)
+            FileHandle.standardError.write(Data("\(label): \(what) (\(CSV.fixed(s, decimals: s < 10 ? 2 : 1)) s)\n".utf8))
+        }
+    }
+
     /// Progress on stderr, only when stderr is a terminal.
     static func progressHandler(_ label: String) -> ProgressHandler? {
         guard isatty(2) != 0 else { return nil }

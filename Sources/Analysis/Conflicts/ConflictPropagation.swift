@@ -35,15 +35,34 @@ enum ConflictPropagation {
         distanceKm: Double, frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
         environment: Hata.Environment
     ) -> Double {
-        let variant: Hata.Variant = frequencyMHz <= 1500 ? .okumuraHata : .cost231
-        guard
-            let s = try? Hata.Setup(
-                variant: variant, environment: environment, frequencyMHz: min(max(frequencyMHz, 1), 100_000),
-                baseHeightM: min(max(txHeightM, 1), 3000), mobileHeightM: min(max(rxHeightM, 1), 10))
-        else {
+        guard let s = hataSetup(frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM, environment: environment) else {
             return FreeSpace.lossDB(distanceKm: max(distanceKm, 0.001), frequencyMHz: frequencyMHz)
         }
         return s.hataLossDB(distanceKm: max(distanceKm, 0.001))
+    }
+
+    /// The Hata set-up of `hataLossDB` (variant by frequency, inputs clamped to the model's ranges, mobile height
+    /// 1–10 m); nil when Hata rejects it (then the loss is free space).
+    static func hataSetup(frequencyMHz: Double, txHeightM: Double, rxHeightM: Double, environment: Hata.Environment) -> Hata.Setup? {
+        let variant: Hata.Variant = frequencyMHz <= 1500 ? .okumuraHata : .cost231
+        return try? Hata.Setup(
+            variant: variant, environment: environment, frequencyMHz: min(max(frequencyMHz, 1), 100_000),
+            baseHeightM: min(max(txHeightM, 1), 3000), mobileHeightM: min(max(rxHeightM, 1), 10))
+    }
+
+    /// Distance (km) beyond which `hataLossDB` from this interferer set-up exceeds `lossDB` for every receiver
+    /// height in `rxHeightsM`: Hata's loss is intercept + slope · log10 d with slope > 0, and its intercept
+    /// depends on the mobile height only through −a(h_m), linear in h_m (medium-sized city), so the lowest
+    /// intercept over the heights is at one of their ends. `setup` is `hataSetup` of the interferer at any mobile
+    /// height. Widened by 10⁻⁶ dB and 10⁻⁹ relative for rounding; nil when the slope is not positive.
+    static func hataDistanceKm(beyondLossDB lossDB: Double, setup s: Hata.Setup, rxHeightsM: ClosedRange<Double>) -> Double? {
+        guard s.slopeDB > 0, s.citySize == .smallMedium else { return nil }
+        let lo = min(max(rxHeightsM.lowerBound, 1), 10), hi = min(max(rxHeightsM.upperBound, 1), 10)
+        let a = max(
+            Hata.mobileCorrectionDB(frequencyMHz: s.frequencyMHz, mobileHeightM: lo, citySize: .smallMedium),
+            Hata.mobileCorrectionDB(frequencyMHz: s.frequencyMHz, mobileHeightM: hi, citySize: .smallMedium))
+        let intercept = s.interceptDB + s.mobileCorrectionDB - a
+        return pow(10, (lossDB + 1e-6 - intercept) / s.slopeDB) * (1 + 1e-9) + 1e-9
     }
 
     /// The simple model. `lineOfSight`: fixed-to-fixed paths.

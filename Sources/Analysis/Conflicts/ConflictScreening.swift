@@ -394,6 +394,13 @@ public struct ConflictScreening: Sendable {
     func screen(interferer i: Int, _ ctx: Context, into out: inout [Finding], counts: inout PairCounts) {
         guard !ctx.excluded[i] else { return }
         let tx = ctx.tx[i], lat = ctx.lat[i], lon = ctx.lon[i]
+        // Without a DEM the simple model's loss is at least Hata's (except fixed to fixed), which bounds the
+        // search radius far below the free-space reach: pairs beyond it are those `lossLowerBoundDB` clears.
+        let hata =
+            terrain == nil
+            ? ConflictPropagation.hataSetup(
+                frequencyMHz: tx.centreMHz, txHeightM: ctx.assignments[i].antennaHeightM, rxHeightM: 1, environment: settings.environment)
+            : nil
         let u = VictimIndex.unitVector(lat: lat, lon: lon)
         let allocation = ctx.blockAllocation[i], licensee = ctx.licensee[i], station = ctx.station[i]
         for g in ctx.victimIndex.groups {
@@ -404,7 +411,12 @@ public struct ConflictScreening: Sendable {
             let w = g.windowKHz(interfererKHz: tx.bandwidthKHz, overlapOnly: sameBlock) / 1000
             let fLo = tx.centreMHz - w, fHi = tx.centreMHz + w
             guard fHi >= g.lowestMHz, fLo <= g.highestMHz else { continue }
-            let radius = min(reach, settings.maxDistanceKm) + g.maxRadiusKm
+            var radius = min(reach, settings.maxDistanceKm) + g.maxRadiusKm
+            if let hata, let heights = g.heightsM, !(ctx.fixedService[i] && g.hasFixedService),
+                let t = ConflictPropagation.hataDistanceKm(beyondLossDB: ctx.eirp[i] - g.floorDBm, setup: hata, rxHeightsM: heights)
+            {
+                radius = min(radius, t + g.maxRadiusKm)
+            }
             let aMax = VictimIndex.halfChordSquared(km: radius)
             counts.examined += grid.query(classIndex: g.bandwidthClass, lat: lat, lon: lon, radiusKm: radius, fLo: fLo, fHi: fHi) { m in
                 let d = u - g.unit[m]
@@ -494,6 +506,25 @@ public struct ConflictScreening: Sendable {
         case .area: max(v.radiusKm > 0 ? (d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm) : d, settings.minDistanceKm)
         case .station, .link: max(d, settings.coSiteDistanceKm)
         }
+    }
+
+    /// The lowest level a receive channel must be protected down to, dBm, whatever the interferer: wanted level
+    /// − the largest C/I its service can require at any offset − its receive gain when positive. The largest
+    /// requirement: on a curve, the co-channel ratio raised by the curve's highest point above its first;
+    /// otherwise the co-channel ratio, less nothing for overlapping channels (frequency-dependent rejection ≥ 0)
+    /// and at most ACIR's lower bound min(ACLR, ACS) − 10 log10 2 when that is negative.
+    static func protectedFloorDBm(_ v: Victim, _ ctx: Context) -> Double {
+        let svc = ctx.services[v.service]
+        let required: Double
+        if let curve = svc.curve, let first = curve.first {
+            let highest = curve.map(\.requiredDB).max() ?? first.requiredDB
+            required = (v.coOverride ?? first.requiredDB) + (highest - first.requiredDB)
+        } else {
+            let p = svc.parameters
+            let acirLow = min(p.aclr1DB, p.aclr2DB, p.acs1DB, p.acs2DB) - 3.0103
+            required = (v.coOverride ?? p.coChannelDB) - min(0, acirLow)
+        }
+        return v.wantedDBm - required - max(0, v.rxGainDBi ?? 0)
     }
 
     /// A lower bound of the simple model's loss (L = max(L_fs + L_dsph, L_Hata) ≥ L_fs, and ≥ L_Hata on paths that

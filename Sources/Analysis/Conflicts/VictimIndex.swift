@@ -22,6 +22,12 @@ struct VictimIndex: Sendable {
         /// Last offset of the victim service's protection curve, kHz; nil: the mask rule (two channel widths).
         var curveKHz: Double?
         var maxBandwidthKHz = 0.0, maxRadiusKm = 0.0
+        /// Lowest level any member must be protected down to, dBm: wanted − the largest C/I its service can
+        /// require − its receive gain (`ConflictScreening.protectedFloorDBm`); with the members' receiver heights
+        /// and whether any is a fixed service, it bounds by Hata how far an interferer can reach the group.
+        var floorDBm = Double.infinity
+        var heightsM: ClosedRange<Double>? = nil
+        var hasFixedService = false
         var lowestMHz = Double.infinity, highestMHz = -Double.infinity
         /// The members in the grid's entry order (so that a query reads them in sequence), with their
         /// assignment, station and unit vector (x, y, z) side by side.
@@ -55,7 +61,7 @@ struct VictimIndex: Sendable {
                 ids[key] = g
                 groups.append(Group(bandwidthClass: key.c, allocation: key.allocation, licensee: key.licensee, curveKHz: curve))
             }
-            groups[g].add(v, station: ctx.station[k])
+            groups[g].add(v, station: ctx.station[k], floorDBm: ConflictScreening.protectedFloorDBm(v, ctx))
         }
         self.groups = groups.map { g in
             var g = g; g.buildGrid(); return g
@@ -79,9 +85,12 @@ struct VictimIndex: Sendable {
 }
 
 extension VictimIndex.Group {
-    mutating func add(_ v: ConflictScreening.Victim, station s: Int) {
+    mutating func add(_ v: ConflictScreening.Victim, station s: Int, floorDBm floor: Double) {
         members.append(v); assignment.append(Int32(v.assignment)); station.append(Int32(s))
         maxBandwidthKHz = max(maxBandwidthKHz, v.channel.bandwidthKHz); maxRadiusKm = max(maxRadiusKm, v.radiusKm)
+        floorDBm = min(floorDBm, floor)
+        heightsM = heightsM.map { min($0.lowerBound, v.heightM)...max($0.upperBound, v.heightM) } ?? v.heightM...v.heightM
+        hasFixedService = hasFixedService || v.fixedService
         lowestMHz = min(lowestMHz, v.channel.centreMHz); highestMHz = max(highestMHz, v.channel.centreMHz)
     }
 
