@@ -125,6 +125,14 @@ final class ConflictSearchTests: XCTestCase {
             XCTAssertEqual(screened.count, brute.count)
             XCTAssertEqual(screened, brute)
             XCTAssertEqual(bounded, brute)
+            // The run's order (indices sorted on a compact copy) is `sort(by: Conflict.ordered)`'s, ties included.
+            var shuffled = fast
+            shuffled.shuffle()
+            shuffled += shuffled.prefix(50).map { c in
+                var tie = c; tie.explanation += " (a tie)"; return tie
+            }
+            let expected = shuffled.sorted(by: Conflict.ordered)
+            XCTAssertEqual(Conflict.sortedInOrder(shuffled).map(\.explanation), expected.map(\.explanation))
             // The search radius (reach, and Hata's distance for the group's lowest protected level) leaves out only
             // pairs that the loss bound clears: fewer pairs evaluated, the same ones computed.
             XCTAssertLessThan(stats.pairsEvaluated, evaluated)

@@ -73,6 +73,21 @@ final class SpectrumTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(shifted).requiredDB, 45 - 30, accuracy: 1e-9)
     }
 
+    func testACIRFollowsTheMasksWhenTheyChange() {
+        var p = ProtectionRatios.defaults.parameters("mobile")
+        func acir(_ aclr: Double, _ acs: Double) -> Double { -10 * log10(pow(10, -aclr / 10) + pow(10, -acs / 10)) }
+        XCTAssertEqual(p.acirDB(gapInWidths: 0), acir(p.aclr1DB, p.acs1DB), accuracy: 1e-12)
+        XCTAssertEqual(p.acirDB(gapInWidths: 1.5), acir(p.aclr2DB, p.acs2DB), accuracy: 1e-12)
+        XCTAssertEqual(p.acirDB(gapInWidths: 0.5), acir((p.aclr1DB + p.aclr2DB) / 2, (p.acs1DB + p.acs2DB) / 2), accuracy: 1e-12)
+        // The first and second adjacent values are kept; a changed mask changes them.
+        p.aclr1DB = 30; p.acs2DB = 60
+        XCTAssertEqual(p.acirDB(gapInWidths: 0), acir(30, p.acs1DB), accuracy: 1e-12)
+        XCTAssertEqual(p.acirDB(gapInWidths: 1), acir(p.aclr2DB, 60), accuracy: 1e-12)
+        p.acs1DB = 20; p.aclr2DB = 70
+        XCTAssertEqual(p.acirDB(gapInWidths: -1), acir(30, 20), accuracy: 1e-12)
+        XCTAssertEqual(p.acirDB(gapInWidths: 2), acir(70, 60), accuracy: 1e-12)
+    }
+
     func testMaskBasedRequirementUsesACIRAndOverlap() throws {
         let pr = ProtectionRatios.defaults
         let v = Channel(centreMHz: 773, bandwidthKHz: 10_000)

@@ -75,6 +75,24 @@ public struct Conflict: Sendable, Equatable {
         l.key == r.key && l.marginDB == r.marginDB && l.severity == r.severity && l.explanation == r.explanation && l.status == r.status
     }
 
+    /// `list` sorted by `ordered`, ties kept in their order (as `sort(by:)`, a stable sort), by sorting their
+    /// indices: a conflict is too large a value to move about at every step of a sort of hundreds of thousands.
+    /// Severity, margin and kind are compared from a compact copy; only full ties compare the conflicts.
+    public static func sortedInOrder(_ list: [Conflict]) -> [Conflict] {
+        struct Head { var severity: Int, margin: Double, kind: String }
+        let heads = list.map { Head(severity: $0.severity.rank, margin: $0.marginDB ?? .infinity, kind: $0.kind.rawValue) }
+        var order = Array(list.indices)
+        heads.withUnsafeBufferPointer { h in
+            order.sort { x, y in
+                if h[x].severity != h[y].severity { return h[x].severity < h[y].severity }
+                if h[x].margin != h[y].margin { return h[x].margin < h[y].margin }
+                if h[x].kind != h[y].kind { return h[x].kind < h[y].kind }
+                return ordered(list[x], list[y])
+            }
+        }
+        return order.map { list[$0] }
+    }
+
     /// Severity first, then the margin (worst first), then kind and ids.
     public static func ordered(_ a: Conflict, _ b: Conflict) -> Bool {
         if a.severity != b.severity { return a.severity < b.severity }

@@ -108,7 +108,7 @@ public struct ConflictScreening: Sendable {
         conflicts += im
         phase("intermodulation")
 
-        conflicts.sort(by: Conflict.ordered)
+        conflicts = Conflict.sortedInOrder(conflicts)
         stats.seconds = Date().timeIntervalSince(t0)
         return (conflicts, stats)
     }
@@ -459,7 +459,8 @@ public struct ConflictScreening: Sendable {
             (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
         }
         // Antenna discrimination: the interferer's towards the test point, a link receiver's towards the interferer.
-        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon)
+        // (A station or link victim's test point is the receiver itself, `d` away.)
+        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon, distanceKm: v.kind == .area ? nil : d)
         var rxTerm: Double? = nil
         if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
             let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, lat, lon), pointing) : 180

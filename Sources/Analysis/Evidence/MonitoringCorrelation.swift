@@ -343,8 +343,9 @@ public struct MonitoringCorrelation: Sendable {
 /// Antenna discrimination of an assignment toward a point: F.699 for fixed links with a gain, the 3GPP sector
 /// otherwise, 0 without an azimuth (as the register checks).
 enum AssignmentAntenna {
-    static func relativeGainDB(_ a: Assignment, towardLat lat: Double, lon: Double) -> Double {
-        guard let az = a.azimuthDeg, Geodesy.distanceKm(a.latitude, a.longitude, lat, lon) > 1e-3 else { return 0 }
+    /// `distanceKm`: the distance from `a` to the point when the caller has it (`Geodesy.distanceKm`).
+    static func relativeGainDB(_ a: Assignment, towardLat lat: Double, lon: Double, distanceKm: Double? = nil) -> Double {
+        guard let az = a.azimuthDeg, distanceKm ?? Geodesy.distanceKm(a.latitude, a.longitude, lat, lon) > 1e-3 else { return 0 }
         let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(a.latitude, a.longitude, lat, lon), az)
         if let g = a.antennaGainDBi, a.serviceKind == .fixed { return ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off) }
         return SectorAntenna().relativeGainDB(offAzimuthDeg: off, depressionDeg: 0, mechanicalTiltDeg: 0, electricalTiltDeg: 0)

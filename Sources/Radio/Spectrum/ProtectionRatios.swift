@@ -19,9 +19,14 @@ public struct ServiceParameters: Sendable, Equatable {
     /// Co-channel protection ratio, dB.
     public var coChannelDB: Double
     /// Transmitter adjacent-channel leakage ratio at the first and second adjacent channel, dB.
-    public var aclr1DB: Double, aclr2DB: Double
+    public var aclr1DB: Double { didSet { acirEnds = Self.acirEnds(aclr1DB, aclr2DB, acs1DB, acs2DB) } }
+    public var aclr2DB: Double { didSet { acirEnds = Self.acirEnds(aclr1DB, aclr2DB, acs1DB, acs2DB) } }
     /// Receiver adjacent-channel selectivity at the first and second adjacent channel, dB.
-    public var acs1DB: Double, acs2DB: Double
+    public var acs1DB: Double { didSet { acirEnds = Self.acirEnds(aclr1DB, aclr2DB, acs1DB, acs2DB) } }
+    public var acs2DB: Double { didSet { acirEnds = Self.acirEnds(aclr1DB, aclr2DB, acs1DB, acs2DB) } }
+    /// ACIR at the first and second adjacent channel (gaps of 0 and ≥ 1 widths, the usual case on a channel
+    /// raster), kept so that the pair screening does not recompute them per pair.
+    private var acirEnds: (first: Double, second: Double) = (0, 0)
     /// Wanted level at the edge of the service area (area services) or at the station's receiver, dBm.
     public var wantedDBm: Double
     /// Largest service radius considered, km (the area is where the wanted level is reached, capped here).
@@ -36,14 +41,27 @@ public struct ServiceParameters: Sendable, Equatable {
         self.coChannelDB = coChannelDB; self.aclr1DB = aclr1DB; self.aclr2DB = aclr2DB
         self.acs1DB = acs1DB; self.acs2DB = acs2DB; self.wantedDBm = wantedDBm
         self.maxRadiusKm = maxRadiusKm; self.receiverHeightM = receiverHeightM
+        acirEnds = Self.acirEnds(aclr1DB, aclr2DB, acs1DB, acs2DB)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.coChannelDB == b.coChannelDB && a.aclr1DB == b.aclr1DB && a.aclr2DB == b.aclr2DB && a.acs1DB == b.acs1DB
+            && a.acs2DB == b.acs2DB && a.wantedDBm == b.wantedDBm && a.maxRadiusKm == b.maxRadiusKm && a.receiverHeightM == b.receiverHeightM
     }
 
     /// ACIR at a guard band of `gapInWidths` channel widths (0 = first adjacent, 1 = second), dB.
     public func acirDB(gapInWidths g: Double) -> Double {
         let t = min(max(g, 0), 1)
-        let aclr = aclr1DB + (aclr2DB - aclr1DB) * t
-        let acs = acs1DB + (acs2DB - acs1DB) * t
-        return -10 * log10(pow(10, -aclr / 10) + pow(10, -acs / 10))
+        if t == 0 { return acirEnds.first }
+        if t == 1 { return acirEnds.second }
+        return Self.acir(aclr: aclr1DB + (aclr2DB - aclr1DB) * t, acs: acs1DB + (acs2DB - acs1DB) * t)
+    }
+
+    /// ACIR of a leakage ratio and a selectivity, dB: 1 / (1/ACLR + 1/ACS) in linear terms.
+    static func acir(aclr: Double, acs: Double) -> Double { -10 * log10(pow(10, -aclr / 10) + pow(10, -acs / 10)) }
+
+    private static func acirEnds(_ aclr1: Double, _ aclr2: Double, _ acs1: Double, _ acs2: Double) -> (first: Double, second: Double) {
+        (acir(aclr: aclr1, acs: acs1), acir(aclr: aclr2, acs: acs2))
     }
 }
 
