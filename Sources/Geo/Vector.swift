@@ -303,8 +303,14 @@ public enum VectorWriter {
         }
         let out = try AtomicOutput(path: path)
         let ds = try OwnedDataset.create(driver: driver, path: out.temporaryPath, operation: "create", reportedPath: path)
-        for layer in layers { try writeLayer(layer, into: ds, driverName: driverName, path: path) }
+        var indexes: [(table: String, boxes: [GeoPackageRTree.Box])] = []
+        for layer in layers {
+            let boxes = try writeLayer(layer, into: ds, driverName: driverName, path: path)
+            if let boxes { indexes.append((layer.name, boxes)) }
+        }
         try ds.close(operation: "write", path: path)
+        // A GeoPackage's spatial indexes are written packed once its layers are (GeoPackageRTree).
+        for index in indexes { try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, boxes: index.boxes) }
         try out.commit()
     }
 
@@ -333,7 +339,10 @@ public enum VectorWriter {
         }
     }
 
-    private static func writeLayer(_ data: LayerData, into dataset: OwnedDataset, driverName: String, path: String) throws {
+    /// Writes one layer; for a GeoPackage layer with geometry, returns the boxes of its spatial index (written after
+    /// the layers by `GeoPackageRTree`, not by GDAL feature by feature).
+    @discardableResult
+    private static func writeLayer(_ data: LayerData, into dataset: OwnedDataset, driverName: String, path: String) throws -> [GeoPackageRTree.Box]? {
         let ds = dataset.raw
         let srs = try SpatialReference.handle("EPSG:4326")
         let gtype: OGRwkbGeometryType
@@ -348,6 +357,9 @@ public enum VectorWriter {
         if driverName == "CSV" && data.geometryType != .none { opts.append("GEOMETRY=AS_WKT") }
         if driverName == "GeoJSON" { opts.append("RFC7946=YES") }
         if driverName == "ESRI Shapefile" { opts.append("ENCODING=UTF-8") } // Vietnamese names survive (.cpg written)
+        let packedIndex = driverName == "GPKG" && data.geometryType != .none
+        if packedIndex { opts.append("SPATIAL_INDEX=NO") }
+        var boxes: [GeoPackageRTree.Box] = []
         let options = CStringList(opts)
         guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs.raw, gtype, options.pointer) else {
             throw GDALEnvironment.error("create layer '\(data.name)'", path)
@@ -377,11 +389,17 @@ public enum VectorWriter {
             if let g = row.geometry, data.geometryType != .none {
                 let h = try makeOGRGeometry(g, forcing: data.geometryType)
                 OGR_G_AssignSpatialReference(h.raw, srs.raw)
+                if packedIndex && OGR_G_IsEmpty(h.raw) == 0 {
+                    var e = OGREnvelope()
+                    OGR_G_GetEnvelope(h.raw, &e)
+                    boxes.append(GeoPackageRTree.Box(id: 0, minX: e.MinX, maxX: e.MaxX, minY: e.MinY, maxY: e.MaxY))
+                }
                 try GDALEnvironment.check(
                     OGR_F_SetGeometryDirectly(f, h.release()),
                     "set geometry of feature \(rowIndex + 1) of layer '\(data.name)'", path)
             }
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
+            if packedIndex, boxes.count > 0, boxes[boxes.count - 1].id == 0 { boxes[boxes.count - 1].id = Int64(OGR_F_GetFID(f)) }
             withExtendedLifetime(feature) {}
         }
         if transactional {
@@ -389,6 +407,7 @@ public enum VectorWriter {
             try GDALEnvironment.check(GDALDatasetCommitTransaction(ds), "commit layer '\(data.name)'", path)
         }
         withExtendedLifetime(srs) {}
+        return packedIndex ? boxes : nil
     }
 
     static func ring(_ cs: [Coordinate]) throws -> OwnedGeometry {
