@@ -117,7 +117,8 @@ final class ConflictSearchTests: XCTestCase {
             print(
                 "seed \(seed): \(list.count) assignments, \(brute.count) co/adjacent conflicts by all pairs (\(blockPairs) between mobile blocks), "
                     + "\(screened.count) by the search; \(stats.pairsExamined) examined of \(list.count * stats.victimChannels) ordered pairs, "
-                    + "\(stats.pairsEvaluated) evaluated (all pairs: \(evaluated)), \(stats.pairsComputed) path losses computed")
+                    + "\(stats.pairsEvaluated) evaluated (all pairs: \(evaluated)), \(stats.pairsClearedByDishes) cleared by the dishes' bound, "
+                    + "\(stats.pairsComputed) path losses computed")
             XCTAssertGreaterThan(brute.count, 200)
             XCTAssertGreaterThan(blockPairs, 0)
             XCTAssertGreaterThan(Set(brute.map(\.kind)).count, 1)
@@ -137,6 +138,7 @@ final class ConflictSearchTests: XCTestCase {
             // pairs that the loss bound clears: fewer pairs evaluated, the same ones computed.
             XCTAssertLessThan(stats.pairsEvaluated, evaluated)
             XCTAssertEqual(stats.pairsComputed, computed)
+            XCTAssertGreaterThan(stats.pairsClearedByDishes, 1000, "the links' pairs exercise the dishes' bound")
             XCTAssertLessThan(stats.pairsComputed, stats.pairsEvaluated)
         }
     }

@@ -144,6 +144,25 @@ final class SpectrumTests: XCTestCase {
 
     // MARK: F.699
 
+    func testF699BoundIsNeverBelowThePatternAndFollowsItClosely() {
+        // Dense angles, both D/λ branches (gains of 20 to 45 dBi) and the step at 48°: the bound is never below the
+        // pattern, and within 0.6 dB of it away from the main lobe's steep flank.
+        var worstBelow = 0.0, largestAbove = 0.0
+        for g in [20.0, 30.4, 38, 45] {
+            let bound = F699DiscriminationBound(maxGainDBi: g)
+            for k in 0...200_000 {
+                let phi = 180 * Double(k) / 200_000
+                let exact = ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: phi)
+                let b = bound.upperBoundDB(cosOffAxis: cos(phi * .pi / 180))
+                worstBelow = min(worstBelow, b - exact)
+                if phi > 5 { largestAbove = max(largestAbove, b - exact) }
+            }
+        }
+        print("F.699 bound: lowest bound − pattern \(worstBelow) dB, largest beyond 5° \(largestAbove) dB")
+        XCTAssertGreaterThanOrEqual(worstBelow, 0)
+        XCTAssertLessThan(largestAbove, 0.6)
+    }
+
     func testF699PatternShape() {
         // D/λ > 100 (G_max 48 dBi: D/λ = 10^(40.3/20) ≈ 103.5).
         XCTAssertEqual(ReferencePattern.f699GainDBi(maxGainDBi: 48, offAxisDeg: 0), 48, accuracy: 1e-9)

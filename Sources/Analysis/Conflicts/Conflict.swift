@@ -145,6 +145,8 @@ public struct ScreeningStatistics: Sendable {
     public var pairsExamined = 0
     /// Pairs whose interference was computed (past the distance, frequency and licensing rules).
     public var pairsEvaluated = 0
+    /// Evaluated pairs that the bound of both dishes' F.699 discrimination cleared before their exact bearings.
+    public var pairsClearedByDishes = 0
     /// Evaluated pairs whose path loss was computed (the others are cleared by free space alone).
     public var pairsComputed = 0
     public var intermodulationSites = 0

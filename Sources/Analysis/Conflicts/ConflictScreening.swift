@@ -57,6 +57,10 @@ public struct ConflictScreening: Sendable {
         /// The assignment's service (index in `Context.services`), station, whether it is a fixed service, and its
         /// co-channel protection-ratio override: copied in by `Context` so that a pair reads no other record.
         var service = 0, station = 0, fixedService = false, coOverride: Double? = nil
+        /// A link receiver's F.699 discrimination bound (index in `Context.patternBounds`, −1 without gain or
+        /// pointing) and its pointing as a unit tangent at the receiver (`Context.tangent`).
+        var rxPattern: Int32 = -1
+        var pointing = SIMD3<Double>(0, 0, 0)
         var bandwidthClass: Int { ChannelIndex.bandwidthClass(channel.bandwidthKHz) }
     }
 
@@ -100,6 +104,7 @@ public struct ConflictScreening: Sendable {
         stats.pairsEvaluated = counts.evaluated
         stats.pairsComputed = counts.computed
         stats.terrainFallbacks = counts.fallbacks
+        stats.pairsClearedByDishes = counts.clearedByDishes
         conflicts += mergePairs(findings, assignments)
         phase("pair screening")
 
@@ -199,6 +204,11 @@ public struct ConflictScreening: Sendable {
         let fixedService: [Bool]
         let coOverride: [Double?]
         let services: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)]
+        /// F.699 discrimination bounds, one per distinct dish gain; each assignment's transmit antenna's (index,
+        /// −1 unless a fixed service with gain and azimuth) and its boresight as a unit tangent at the site.
+        let patternBounds: [F699DiscriminationBound]
+        let txPattern: [Int32]
+        let boresight: [SIMD3<Double>]
         /// The candidate search of the pair screening (empty until `prepare` builds it).
         var victimIndex = VictimIndex(groups: [])
 
@@ -220,12 +230,41 @@ public struct ConflictScreening: Sendable {
             }
             services = table
             fixedService = assignments.map { $0.serviceKind == .fixed }
+            var bounds: [F699DiscriminationBound] = [], boundIndex: [Double: Int32] = [:]
+            func bound(_ gain: Double) -> Int32 {
+                if let k = boundIndex[gain] { return k }
+                bounds.append(F699DiscriminationBound(maxGainDBi: gain))
+                boundIndex[gain] = Int32(bounds.count - 1)
+                return Int32(bounds.count - 1)
+            }
+            var txPattern = [Int32](repeating: -1, count: assignments.count)
+            var boresight = [SIMD3<Double>](repeating: .zero, count: assignments.count)
+            for (k, a) in assignments.enumerated() where a.serviceKind == .fixed {
+                guard let g = a.antennaGainDBi, let az = a.azimuthDeg else { continue }
+                txPattern[k] = bound(g)
+                boresight[k] = Self.tangent(lat: a.latitude, lon: a.longitude, bearingDeg: az)
+            }
             self.victims = victims.map { [service, fixedService, coOverride] v in
                 var v = v
                 v.service = service[v.assignment]; v.station = station[v.assignment]
                 v.fixedService = fixedService[v.assignment]; v.coOverride = coOverride[v.assignment]
+                if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
+                    v.rxPattern = bound(g)
+                    v.pointing = Self.tangent(lat: v.lat, lon: v.lon, bearingDeg: pointing)
+                }
                 return v
             }
+            patternBounds = bounds
+            self.txPattern = txPattern
+            self.boresight = boresight
+        }
+
+        /// The unit vector tangent to the sphere at (lat, lon) pointing along `bearingDeg` (from north, clockwise):
+        /// its dot product with the tangent towards another point is the cosine of the angle between the bearings.
+        static func tangent(lat: Double, lon: Double, bearingDeg: Double) -> SIMD3<Double> {
+            let p = lat * .pi / 180, l = lon * .pi / 180, b = bearingDeg * .pi / 180
+            let north = SIMD3(-sin(p) * cos(l), -sin(p) * sin(l), cos(p)), east = SIMD3(-sin(l), cos(l), 0)
+            return cos(b) * north + sin(b) * east
         }
     }
 
@@ -244,7 +283,12 @@ public struct ConflictScreening: Sendable {
     /// computed (past the free-space bound: path loss computed) and terrain fallbacks.
     struct PairCounts: Sendable {
         var examined = 0, evaluated = 0, computed = 0, fallbacks = 0
-        mutating func add(_ o: PairCounts) { examined += o.examined; evaluated += o.evaluated; computed += o.computed; fallbacks += o.fallbacks }
+        /// Pairs cleared by the bound of the dishes' discrimination (`discriminationCeilingDB`).
+        var clearedByDishes = 0
+        mutating func add(_ o: PairCounts) {
+            examined += o.examined; evaluated += o.evaluated; computed += o.computed; fallbacks += o.fallbacks
+            clearedByDishes += o.clearedByDishes
+        }
     }
 
     // MARK: victims and reach
@@ -421,7 +465,7 @@ public struct ConflictScreening: Sendable {
             counts.examined += grid.query(classIndex: g.bandwidthClass, lat: lat, lon: lon, radiusKm: radius, fLo: fLo, fHi: fHi) { m in
                 let d = u - g.unit[m]
                 guard (d * d).sum() / 4 <= aMax, Int(g.assignment[m]) != i, Int(g.station[m]) != station else { return }
-                if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts) { out.append(f) }
+                if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts, units: (u, g.unit[m])) { out.append(f) }
             }
         }
     }
@@ -429,7 +473,12 @@ public struct ConflictScreening: Sendable {
     /// The finding of one (interferer, receive channel) pair, nil when it is not screened or meets its protection
     /// criterion. `lossBound`: without a DEM, pairs that a lower bound of the path loss (free space, Hata) with the
     /// antennas' discrimination clears skip the loss itself (tests turn it off to check that it changes nothing).
-    func evaluate(interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true) -> Finding? {
+    /// `units`: the interferer's and the victim's unit vectors, when the caller has them: then a bound of the two
+    /// dishes' discrimination (F.699 in bins) clears pairs before their exact bearings and patterns.
+    func evaluate(
+        interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true,
+        units: (SIMD3<Double>, SIMD3<Double>)? = nil
+    ) -> Finding? {
         let k = v.assignment // never an excluded record: those have no receive channels
         guard k != i, ctx.station[i] != v.station else { return nil }
         let overlap = v.channel.overlapKHz(with: ctx.tx[i])
@@ -450,6 +499,12 @@ public struct ConflictScreening: Sendable {
         let bound =
             terrain == nil && lossBound ? lossLowerBoundDB(interferer: i, victim: v, testDistanceKm: testDist, requiredDB: req.requiredDB, ctx) : -.infinity
         guard let bound else { return nil }
+        if let units, v.kind != .area,
+            ctx.eirp[i] - bound + discriminationCeilingDB(interferer: i, victim: v, units, distanceKm: d, ctx) < v.wantedDBm - req.requiredDB - 1e-6
+        {
+            counts.clearedByDishes += 1
+            return nil
+        }
         // The interferer's fields, read in place (no copy of its record per pair).
         let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.assignments[i].antennaHeightM
         // Test point: an area victim's edge point nearest the interferer.
@@ -496,6 +551,35 @@ public struct ConflictScreening: Sendable {
             victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: ctx.tx[i]), distanceKm: d,
             testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
             marginDB: margin, victimKind: v.kind, basis: req.basis, lossDB: loss, model: model)
+    }
+
+    /// At least the transmit antenna's discrimination plus a link receiver's gain and discrimination for a station
+    /// or link victim (whose test point is the receiver, `distanceKm` away), from unit vectors and
+    /// `F699DiscriminationBound` instead of bearings and the pattern. Directions are used only where the sites are
+    /// 64 m apart or more (the tangent's rounding then moves sin(φ/2) by far less than the 10⁻⁶ the bound allows).
+    @inline(__always)
+    func discriminationCeilingDB(
+        interferer i: Int, victim v: Victim, _ units: (SIMD3<Double>, SIMD3<Double>), distanceKm d: Double, _ ctx: Context
+    )
+        -> Double
+    {
+        let (ui, uv) = units
+        var ceiling = 0.0
+        let p = ctx.txPattern[i]
+        if p >= 0 {
+            let w = uv - (uv * ui).sum() * ui
+            let n = (w * w).sum().squareRoot()
+            if n >= 1e-5 { ceiling += ctx.patternBounds[Int(p)].upperBoundDB(cosOffAxis: (w * ctx.boresight[i]).sum() / n) }
+        }
+        if v.kind == .link, let g = v.rxGainDBi, v.pointingDeg != nil {
+            ceiling += g
+            if v.rxPattern >= 0 {
+                let w = ui - (ui * uv).sum() * uv
+                let n = (w * w).sum().squareRoot()
+                if n >= 1e-5 { ceiling += ctx.patternBounds[Int(v.rxPattern)].upperBoundDB(cosOffAxis: (w * v.pointing).sum() / n) }
+            }
+        }
+        return ceiling
     }
 
     /// Distance from the interferer to the victim's test point, km, for the interferer `d` km from the victim:

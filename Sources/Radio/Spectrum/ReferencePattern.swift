@@ -40,3 +40,33 @@ public enum ReferencePattern {
         min(0, f699GainDBi(maxGainDBi: maxGainDBi, offAxisDeg: offAxisDeg) - maxGainDBi)
     }
 }
+
+/// `ReferencePattern.f699RelativeDB` of one maximum gain bounded from above in bins of sin(φ/2), for screening many
+/// directions cheaply: the angle between two unit vectors comes as a cosine c, and sin(φ/2) = √((1 − c)/2) needs
+/// no trigonometry. Each bin holds the pattern's largest value over its angles: the pattern falls with φ except
+/// for its step up to the far side-lobe level at 48°, so the largest value is at the bin's smallest angle, or at 48°
+/// when the bin spans it.
+public struct F699DiscriminationBound: Sendable {
+    public let maxGainDBi: Double
+    private let bins: [Double]
+    static let binCount = 4096
+
+    public init(maxGainDBi g: Double) {
+        maxGainDBi = g
+        let n = Self.binCount
+        bins = (0..<n).map { j in
+            let a = 2 * asin(Double(j) / Double(n)) * 180 / .pi, b = 2 * asin(Double(j + 1) / Double(n)) * 180 / .pi
+            var v = ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: a)
+            if a <= 48 && b >= 48 { v = max(v, ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: 48)) }
+            return v + 1e-9
+        }
+    }
+
+    /// At least the discrimination (dB ≤ 0) at the off-axis angle whose cosine is `cosOffAxis`; the bin is chosen
+    /// one rounding on the safe side (a smaller angle).
+    @inline(__always)
+    public func upperBoundDB(cosOffAxis c: Double) -> Double {
+        let s = (max(0, (1 - c) / 2)).squareRoot()
+        return bins[min(Self.binCount - 1, Int(max(0, s - 1e-6) * Double(Self.binCount)))]
+    }
+}
