@@ -191,15 +191,13 @@ enum ConflictsCommand {
                 "warning: \(stats.intermodulationSitesTruncated) sites have more than \(settings.imMaxCarriersForTriples) distinct carriers: screened for 2f1 − f2 and 3f1 − 2f2 only\n"
         }
         if stats.terrainFallbacks > 0 { s += "warning: \(stats.terrainFallbacks) paths outside the DEM used the simple model\n" }
-        let active = conflicts.filter { $0.status != "resolved" }
-        var byKind: [String] = []
-        for k in ConflictKind.allCases {
-            let c = active.filter { $0.kind == k }.count
-            if c > 0 { byKind.append("\(c) \(k.rawValue)") }
-        }
-        s += "\(active.count) conflicts" + (byKind.isEmpty ? "" : ": " + byKind.joined(separator: ", "))
+        // Counted in place: hundreds of thousands of conflicts are not copied to be counted.
+        var perKind: [ConflictKind: Int] = [:], active = 0
+        for c in conflicts where c.status != "resolved" { perKind[c.kind, default: 0] += 1; active += 1 }
+        let byKind = ConflictKind.allCases.compactMap { k in perKind[k].map { "\($0) \(k.rawValue)" } }
+        s += "\(active) conflicts" + (byKind.isEmpty ? "" : ": " + byKind.joined(separator: ", "))
         if baseline != nil {
-            let counts = ["new", "unchanged", "resolved"].map { st in "\(conflicts.filter { $0.status == st }.count) \(st)" }
+            let counts = ["new", "unchanged", "resolved"].map { st in "\(conflicts.count { $0.status == st }) \(st)" }
             s += " (baseline: " + counts.joined(separator: ", ") + ")"
         }
         s += "\n"

@@ -27,8 +27,8 @@ public enum ConflictReport {
         let parts = OrderedParts(count: (conflicts.count + chunk - 1) / chunk)
         Parallel.perform(iterations: parts.count) { p in
             var text = ""
-            for c in conflicts[(p * chunk)..<min((p + 1) * chunk, conflicts.count)] {
-                CSV.appendLine(fields(c) + (withStatus ? [c.status ?? ""] : []), to: &text)
+            for k in (p * chunk)..<min((p + 1) * chunk, conflicts.count) {
+                CSV.appendLine(fields(conflicts[k]) + (withStatus ? [conflicts[k].status ?? ""] : []), to: &text)
             }
             parts.store(text, at: p)
         }

@@ -69,7 +69,7 @@ public struct ConflictScreening: Sendable {
         var victim: Int, interferer: Int
         var overlapKHz: Double, offsetKHz: Double, distanceKm: Double, testDistanceKm: Double
         var interferenceDBm: Double, wantedDBm: Double, requiredDB: Double, marginDB: Double
-        var victimKind: VictimKind, basis: String, lossDB: Double, model: String
+        var victimKind: VictimKind, requirement: ProtectionRatios.Requirement, lossDB: Double, model: String
     }
 
     public func run(_ assignments: [Assignment]) -> (conflicts: [Conflict], statistics: ScreeningStatistics) {
@@ -487,10 +487,10 @@ public struct ConflictScreening: Sendable {
         }
         let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
-        let svc = ctx.services[v.service]
+        // The service's name is put into the requirement only for a finding (not copied per pair).
         guard
-            let req = ProtectionRatios.requirement(
-                parameters: svc.parameters, curve: svc.curve, victimService: svc.name, victim: v.channel,
+            var req = ProtectionRatios.requirement(
+                parameters: ctx.services[v.service].parameters, curve: ctx.services[v.service].curve, victimService: "", victim: v.channel,
                 interferer: ctx.tx[i], coChannelOverride: v.coOverride)
         else { return nil }
         counts.evaluated += 1
@@ -547,10 +547,11 @@ public struct ConflictScreening: Sendable {
         if let rxTerm { interference += rxTerm }
         let margin = (v.wantedDBm - interference) - req.requiredDB
         guard margin < 0 else { return nil }
+        req.victimService = ctx.services[v.service].name
         return Finding(
             victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: ctx.tx[i]), distanceKm: d,
             testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
-            marginDB: margin, victimKind: v.kind, basis: req.basis, lossDB: loss, model: model)
+            marginDB: margin, victimKind: v.kind, requirement: req, lossDB: loss, model: model)
     }
 
     /// At least the transmit antenna's discrimination plus a link receiver's gain and discrimination for a station
@@ -671,7 +672,7 @@ public struct ConflictScreening: Sendable {
             var text =
                 "\(relation), \(km(f.distanceKm)) km apart; \(where_) the interference is \(db(f.interferenceDBm)) dBm"
                 + " (path loss \(db(f.lossDB)) dB, \(f.model == "simple" ? "simple model" : "model \(f.model) over the DEM")) against a wanted \(db(f.wantedDBm)) dBm:"
-                + " C/I \(db(f.wantedDBm - f.interferenceDBm)) dB, \(db(f.requiredDB)) dB required (\(f.basis)), margin \(db(f.marginDB)) dB"
+                + " C/I \(db(f.wantedDBm - f.interferenceDBm)) dB, \(db(f.requiredDB)) dB required (\(f.requirement.basis)), margin \(db(f.marginDB)) dB"
             if let r = entry.reverse, r.isFinite { text += "; the other way round the margin is \(db(r)) dB" }
             return Conflict(
                 kind: kind, aID: v.id, bID: i.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
