@@ -146,16 +146,22 @@ public struct ConflictScreening: Sendable {
         // Out of plan.
         var blockAllocation = [Int](repeating: -1, count: n)
         if let plan = settings.bandPlan {
+            // Each assignment against the plan on every core: its violation, or its block-licensed allocation (the
+            // first allocation equal to the one it falls in).
+            let first = plan.allocations.map { a in plan.allocations.firstIndex(of: a)! }
+            let checked = Self.parallelCompute(n, threads: settings.threads) { k -> (why: String?, block: Int) in
+                let a = assignments[k]
+                if let why = plan.violation(service: a.service, tx: a.tx, rx: a.rx) { return (why, -1) }
+                guard let idx = plan.allocationIndex(for: a.tx, service: a.service), plan.allocations[idx].blockLicensed else { return (nil, -1) }
+                return (nil, first[idx])
+            }
             for (k, a) in assignments.enumerated() {
-                if let why = plan.violation(service: a.service, tx: a.tx, rx: a.rx) {
+                blockAllocation[k] = checked[k].block
+                if let why = checked[k].why {
                     conflicts.append(
                         Conflict(
                             kind: .outOfPlan, aID: a.id, frequencyOffsetKHz: nil, severity: .medium,
                             explanation: "\(a.id) (\(a.service)): \(why)", aPosition: (a.longitude, a.latitude)))
-                } else if let alloc = plan.allocation(for: a.tx, service: a.service), alloc.blockLicensed,
-                    let idx = plan.allocations.firstIndex(of: alloc)
-                {
-                    blockAllocation[k] = idx
                 }
             }
         }
@@ -299,6 +305,18 @@ public struct ConflictScreening: Sendable {
     }
 
     struct RadiusKey: Hashable { var service: Service; var f: Double; var h: Double; var eirp: Double; var wanted: Double }
+
+    /// `body(k)` for k in 0..<count on all cores, in chunks of `threads` × 8; results in index order.
+    static func parallelCompute<T: Sendable>(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let chunks = min(count, max(1, threads) * 8)
+        let box = Mutex([[T]](repeating: [], count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let part = ((c * count / chunks)..<((c + 1) * count / chunks)).map(body)
+            box.withLock { $0[c] = part }
+        }
+        return box.withLock { $0.flatMap { $0 } }
+    }
 
     /// `body(k)` for k in 0..<count on `threads` threads, in chunks; results in index order.
     static func parallelMap(_ count: Int, threads: Int, _ body: @escaping @Sendable (Range<Int>, inout [Double]) -> Void) -> [Double] {
@@ -655,31 +673,41 @@ public struct ConflictScreening: Sendable {
                 best[key] = (f, nil)
             }
         }
-        return best.values.map { entry in
-            let f = entry.f
-            let v = assignments[f.victim], i = assignments[f.interferer]
-            let kind: ConflictKind = f.overlapKHz > 0 ? .coChannel : .adjacentChannel
-            let where_: String
-            switch f.victimKind {
-            case .area: where_ = "at \(v.id)'s service-area edge \(km(f.testDistanceKm)) km from \(i.id)"
-            case .station: where_ = "at \(v.id)'s receiver (\(mhzText(v.rx?.centreMHz ?? 0)) MHz)"
-            case .link: where_ = "at the receiver of link \(v.id)"
-            }
-            let relation =
-                kind == .coChannel
-                ? "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz, \(khzText(i.tx.bandwidthKHz)) kHz) overlaps \(v.id)'s channel by \(khzText(f.overlapKHz)) kHz"
-                : "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz) is \(khzText(abs(f.offsetKHz))) kHz from \(v.id)'s channel (\(mhzText(v.tx.centreMHz)) MHz)"
-            var text =
-                "\(relation), \(km(f.distanceKm)) km apart; \(where_) the interference is \(db(f.interferenceDBm)) dBm"
-                + " (path loss \(db(f.lossDB)) dB, \(f.model == "simple" ? "simple model" : "model \(f.model) over the DEM")) against a wanted \(db(f.wantedDBm)) dBm:"
-                + " C/I \(db(f.wantedDBm - f.interferenceDBm)) dB, \(db(f.requiredDB)) dB required (\(f.requirement.basis)), margin \(db(f.marginDB)) dB"
-            if let r = entry.reverse, r.isFinite { text += "; the other way round the margin is \(db(r)) dB" }
-            return Conflict(
-                kind: kind, aID: v.id, bID: i.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
-                distanceKm: f.distanceKm, interferenceDBm: f.interferenceDBm, cOverIDB: f.wantedDBm - f.interferenceDBm,
-                requiredDB: f.requiredDB, marginDB: f.marginDB, severity: .fromMargin(f.marginDB), explanation: text,
-                aPosition: (v.longitude, v.latitude), bPosition: (i.longitude, i.latitude))
+        // The explanations are written on every core (hundreds of thousands of them on a national register).
+        let entries = Array(best.values)
+        let chunk = 4096, parts = (entries.count + chunk - 1) / chunk
+        let box = Mutex([[Conflict]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let part = entries[(p * chunk)..<min(entries.count, (p + 1) * chunk)].map { conflict(from: $0.f, reverse: $0.reverse, assignments) }
+            box.withLock { $0[p] = part }
         }
+        return box.withLock { $0.flatMap { $0 } }
+    }
+
+    /// The conflict of a pair's worst finding, worded; `reverse`: the other direction's margin.
+    func conflict(from f: Finding, reverse: Double?, _ assignments: [Assignment]) -> Conflict {
+        let v = assignments[f.victim], i = assignments[f.interferer]
+        let kind: ConflictKind = f.overlapKHz > 0 ? .coChannel : .adjacentChannel
+        let where_: String
+        switch f.victimKind {
+        case .area: where_ = "at \(v.id)'s service-area edge \(km(f.testDistanceKm)) km from \(i.id)"
+        case .station: where_ = "at \(v.id)'s receiver (\(mhzText(v.rx?.centreMHz ?? 0)) MHz)"
+        case .link: where_ = "at the receiver of link \(v.id)"
+        }
+        let relation =
+            kind == .coChannel
+            ? "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz, \(khzText(i.tx.bandwidthKHz)) kHz) overlaps \(v.id)'s channel by \(khzText(f.overlapKHz)) kHz"
+            : "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz) is \(khzText(abs(f.offsetKHz))) kHz from \(v.id)'s channel (\(mhzText(v.tx.centreMHz)) MHz)"
+        var text =
+            "\(relation), \(km(f.distanceKm)) km apart; \(where_) the interference is \(db(f.interferenceDBm)) dBm"
+            + " (path loss \(db(f.lossDB)) dB, \(f.model == "simple" ? "simple model" : "model \(f.model) over the DEM")) against a wanted \(db(f.wantedDBm)) dBm:"
+            + " C/I \(db(f.wantedDBm - f.interferenceDBm)) dB, \(db(f.requiredDB)) dB required (\(f.requirement.basis)), margin \(db(f.marginDB)) dB"
+        if let r = reverse, r.isFinite { text += "; the other way round the margin is \(db(r)) dB" }
+        return Conflict(
+            kind: kind, aID: v.id, bID: i.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
+            distanceKm: f.distanceKm, interferenceDBm: f.interferenceDBm, cOverIDB: f.wantedDBm - f.interferenceDBm,
+            requiredDB: f.requiredDB, marginDB: f.marginDB, severity: .fromMargin(f.marginDB), explanation: text,
+            aPosition: (v.longitude, v.latitude), bPosition: (i.longitude, i.latitude))
     }
 
     // MARK: duplicates

@@ -41,6 +41,11 @@ public struct BandPlan: Sendable, Equatable {
         allocations.first { $0.services.contains(service) && $0.band.contains(channel) }
     }
 
+    /// The index in `allocations` of `allocation(for:service:)`.
+    public func allocationIndex(for channel: Channel, service: String) -> Int? {
+        allocations.firstIndex { $0.services.contains(service) && $0.band.contains(channel) }
+    }
+
     public func allocation(named name: String) -> Allocation? { allocations.first { $0.name == name } }
 
     /// Why an assignment does not fit the plan, or nil when it does.
