@@ -388,14 +388,18 @@ public struct ConflictScreening: Sendable {
     }
 
     /// Lowest level (dBm, isotropic at the victim) any victim in each frequency bucket must be protected down to.
-    static func bucket(_ mhz: Double) -> Int { Int(floor(log2(max(mhz, 0.001)) * 8)) + 200 }
+    /// Eighth-octave buckets from 0.001 MHz (bucket 120) up: 1,024 of them reach beyond any radio frequency.
+    static func bucket(_ mhz: Double) -> Int { min(bucketCount - 1, Int(floor(log2(max(mhz, 0.001)) * 8)) + 200) }
+    static let bucketCount = 1024
 
     /// Reach of each interferer towards each bandwidth class of victims (flat, `classes` per assignment): the
     /// distance beyond which its signal falls below the lowest protected level of the victims of that class in
     /// its frequency window.
     func interfererReach(_ assignments: [Assignment], victims: [Victim]) -> [Double] {
         let classes = ChannelIndex.classCount
-        var floorByBucket = Array(repeating: [Int: (level: Double, heightM: Double)](), count: classes)
+        // Lowest level and highest receiver per class and frequency bucket, flat (class × bucketCount).
+        var floorLevel = [Double](repeating: .infinity, count: classes * Self.bucketCount)
+        var floorHeight = [Double](repeating: 0, count: classes * Self.bucketCount)
         var classWidth = [Double](repeating: 0, count: classes)
         var coByService: [String: Double] = [:]
         for v in victims {
@@ -412,27 +416,30 @@ public struct ConflictScreening: Sendable {
             let c = ChannelIndex.bandwidthClass(v.channel.bandwidthKHz)
             classWidth[c] = max(classWidth[c], v.channel.bandwidthKHz)
             for b in Self.bucket(v.channel.lowMHz)...Self.bucket(v.channel.highMHz) {
-                let cur = floorByBucket[c][b] ?? (.infinity, 0)
-                floorByBucket[c][b] = (min(cur.level, level), max(cur.heightM, v.heightM))
+                floorLevel[c * Self.bucketCount + b] = min(floorLevel[c * Self.bucketCount + b], level)
+                floorHeight[c * Self.bucketCount + b] = max(floorHeight[c * Self.bucketCount + b], v.heightM)
             }
         }
         let curveKHz = settings.protection.largestCurveOffsetKHz
         let terrain = self.terrain, maxKm = settings.maxDistanceKm
-        let floors = floorByBucket, widths = classWidth
+        let levels = floorLevel, heights = floorHeight, widths = classWidth
         struct ReachKey: Hashable { var f: Double; var txH: Double; var budget: Double; var rxH: Double }
         return Self.parallelMap(assignments.count * classes, threads: settings.threads) { range, out in
             var cache: [ReachKey: Double] = [:]
             for (j, idx) in range.enumerated() {
                 let k = idx / classes, c = idx % classes
                 guard widths[c] > 0 else { continue }
-                let a = assignments[k]
                 // Victims of this class whose centre lies within the screening window, and their channel's half width.
-                let bi = a.tx.bandwidthKHz, bc = widths[c]
+                let tx = assignments[k].tx
+                let bi = tx.bandwidthKHz, bc = widths[c]
                 let w = (max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc)) + bc / 2) / 1000
                 var floor = Double.infinity, height = 0.0
-                let b0 = Self.bucket(max(0.001, a.tx.centreMHz - w)), b1 = Self.bucket(a.tx.centreMHz + w)
-                for b in b0...b1 { if let f = floors[c][b] { floor = min(floor, f.level); height = max(height, f.heightM) } }
+                let b0 = Self.bucket(max(0.001, tx.centreMHz - w)), b1 = Self.bucket(tx.centreMHz + w)
+                for b in b0...b1 where levels[c * Self.bucketCount + b] < floor || heights[c * Self.bucketCount + b] > height {
+                    floor = min(floor, levels[c * Self.bucketCount + b]); height = max(height, heights[c * Self.bucketCount + b])
+                }
                 guard floor.isFinite else { continue }
+                let a = assignments[k]
                 // Free space plus smooth-Earth diffraction bounds the simple model from below (it is its minimum).
                 // Over a DEM the antennas are raised by the relief (the site above the DEM's lowest point, the
                 // victims by the DEM's full range), a conservative bound for terrain paths. Budget and heights are
