@@ -25,26 +25,36 @@ extension ConflictScreening {
         func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
         func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
         var byStation: [String: Int] = [:]
-        for (k, a) in assignments.enumerated() where !excluded[k] {
-            if let first = byStation[a.stationID] { union(first, k) } else { byStation[a.stationID] = k }
+        byStation.reserveCapacity(n)
+        for k in 0..<n where !excluded[k] {
+            if let first = byStation[assignments[k].stationID] { union(first, k) } else { byStation[assignments[k].stationID] = k }
         }
-        // Grid hashing at the site distance.
+        // Grid hashing at the site distance: the live records sorted by cell (row, then column), so that the three
+        // cells of a neighbouring row are one run found by binary search. Positions read once, not per record copy.
+        let lat = assignments.map(\.latitude), lon = assignments.map(\.longitude)
         let cellLat = Geodesy.degreesLatitude(km: max(settings.imSiteKm, 0.001))
-        var cells: [Int64: [Int]] = [:]
-        func key(_ x: Int, _ y: Int) -> Int64 { Int64(x) << 32 ^ Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: y))) }
-        func coords(_ a: Assignment) -> (Int, Int) {
-            let cellLon = cellLat / max(0.05, cos(a.latitude * .pi / 180))
-            return (Int(floor(a.longitude / cellLon)), Int(floor(a.latitude / cellLat)))
+        func coords(_ k: Int) -> (x: Int, y: Int) {
+            let cellLon = cellLat / max(0.05, cos(lat[k] * .pi / 180))
+            return (Int(floor(lon[k] / cellLon)), Int(floor(lat[k] / cellLat)))
         }
-        for (k, a) in assignments.enumerated() where !excluded[k] { let (x, y) = coords(a); cells[key(x, y), default: []].append(k) }
-        for (k, a) in assignments.enumerated() where !excluded[k] {
-            let (x, y) = coords(a)
-            for dx in -1...1 {
-                for dy in -1...1 {
-                    for m in cells[key(x + dx, y + dy)] ?? [] where m > k {
-                        let b = assignments[m]
-                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.imSiteKm { union(k, m) }
-                    }
+        let cellOf = (0..<n).map { excluded[$0] ? (x: 0, y: 0) : coords($0) }
+        let sorted = (0..<n).filter { !excluded[$0] }.sorted { (cellOf[$0].y, cellOf[$0].x, $0) < (cellOf[$1].y, cellOf[$1].x, $1) }
+        func firstAtOrAfter(y: Int, x: Int) -> Int {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if (cellOf[sorted[mid]].y, cellOf[sorted[mid]].x) < (y, x) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        for k in sorted {
+            let (x, y) = cellOf[k]
+            for dy in -1...1 {
+                var p = firstAtOrAfter(y: y + dy, x: x - 1)
+                while p < sorted.count, cellOf[sorted[p]].y == y + dy, cellOf[sorted[p]].x <= x + 1 {
+                    let m = sorted[p]
+                    if m > k, Geodesy.distanceKm(lat[k], lon[k], lat[m], lon[m]) <= settings.imSiteKm { union(k, m) }
+                    p += 1
                 }
             }
         }
