@@ -471,27 +471,40 @@ public struct ConflictScreening: Sendable {
                 frequencyMHz: tx.centreMHz, txHeightM: ctx.assignments[i].antennaHeightM, rxHeightM: 1, environment: settings.environment)
             : nil
         let u = VictimIndex.unitVector(lat: lat, lon: lon)
+        // The groups are read in place (a group is a large value: copying it per interferer was most of a memmove).
+        ctx.victimIndex.groups.withUnsafeBufferPointer { groups in
+            for gi in groups.indices {
+                screen(interferer: i, group: groups.baseAddress! + gi, u: u, hata: hata, ctx, into: &out, counts: &counts)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func screen(
+        interferer i: Int, group gp: UnsafePointer<VictimIndex.Group>, u: SIMD3<Double>, hata: Hata.Setup?, _ ctx: Context,
+        into out: inout [Finding], counts: inout PairCounts
+    ) {
+        let tx = ctx.tx[i]
         let allocation = ctx.blockAllocation[i], licensee = ctx.licensee[i], station = ctx.station[i]
-        for g in ctx.victimIndex.groups {
-            let sameBlock = allocation >= 0 && g.allocation == allocation
-            if sameBlock && g.licensee == licensee { continue } // one licensee's reuse inside its block allocation
-            let reach = ctx.reach[i * ChannelIndex.classCount + g.bandwidthClass]
-            guard reach > 0, let grid = g.grid else { continue }
-            let w = g.windowKHz(interfererKHz: tx.bandwidthKHz, overlapOnly: sameBlock) / 1000
-            let fLo = tx.centreMHz - w, fHi = tx.centreMHz + w
-            guard fHi >= g.lowestMHz, fLo <= g.highestMHz else { continue }
-            var radius = min(reach, settings.maxDistanceKm) + g.maxRadiusKm
-            if let hata, let heights = g.heightsM, !(ctx.fixedService[i] && g.hasFixedService),
-                let t = ConflictPropagation.hataDistanceKm(beyondLossDB: ctx.eirp[i] - g.floorDBm, setup: hata, rxHeightsM: heights)
-            {
-                radius = min(radius, t + g.maxRadiusKm)
-            }
-            let aMax = VictimIndex.halfChordSquared(km: radius)
-            counts.examined += grid.query(classIndex: g.bandwidthClass, lat: lat, lon: lon, radiusKm: radius, fLo: fLo, fHi: fHi) { m in
-                let d = u - g.unit[m]
-                guard (d * d).sum() / 4 <= aMax, Int(g.assignment[m]) != i, Int(g.station[m]) != station else { return }
-                if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts, units: (u, g.unit[m])) { out.append(f) }
-            }
+        let sameBlock = allocation >= 0 && gp.pointee.allocation == allocation
+        if sameBlock && gp.pointee.licensee == licensee { return } // one licensee's reuse inside its block allocation
+        let reach = ctx.reach[i * ChannelIndex.classCount + gp.pointee.bandwidthClass]
+        guard reach > 0, gp.pointee.grid != nil else { return }
+        let w = gp.pointee.windowKHz(interfererKHz: tx.bandwidthKHz, overlapOnly: sameBlock) / 1000
+        let fLo = tx.centreMHz - w, fHi = tx.centreMHz + w
+        guard fHi >= gp.pointee.lowestMHz, fLo <= gp.pointee.highestMHz else { return }
+        var radius = min(reach, settings.maxDistanceKm) + gp.pointee.maxRadiusKm
+        if let hata, let heights = gp.pointee.heightsM, !(ctx.fixedService[i] && gp.pointee.hasFixedService),
+            let t = ConflictPropagation.hataDistanceKm(beyondLossDB: ctx.eirp[i] - gp.pointee.floorDBm, setup: hata, rxHeightsM: heights)
+        {
+            radius = min(radius, t + gp.pointee.maxRadiusKm)
+        }
+        let aMax = VictimIndex.halfChordSquared(km: radius)
+        let g = gp.pointee
+        counts.examined += g.grid!.query(classIndex: g.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi) { m in
+            let d = u - g.unit[m]
+            guard (d * d).sum() / 4 <= aMax, Int(g.assignment[m]) != i, Int(g.station[m]) != station else { return }
+            if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts, units: (u, g.unit[m])) { out.append(f) }
         }
     }
 
