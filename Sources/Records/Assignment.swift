@@ -102,7 +102,8 @@ public enum AssignmentLoader {
         let id = try r.string("id")
         let serviceRaw = try r.string("service")
         let service = serviceRaw.lowercased()
-        guard service.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+        // ASCII letters, digits and '_' (on the bytes: the same test as on Characters, without Unicode properties).
+        guard service.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) else {
             throw r.error("service", serviceRaw, "a service name of letters, digits and '_' (mobile, fixed, broadcast_fm, broadcast_tv, land_mobile, …)")
         }
         let pos = try r.position()

@@ -15,7 +15,7 @@
 // that has a numeric name (OGR then reads it as data), no latitude/longitude column (the position then comes from
 // a WKT geometry), or two names equal up to case; a `.csvt` types file beside the CSV; a carriage return that does
 // not end a line (OGR ends a line there); a NUL byte (OGR ends the value there); a byte-order mark at the start of
-// a data line (OGR skips it); a record longer than the record limit; invalid UTF-8 (OGR's path then reports it
+// a data line (OGR skips it); a record longer than 1 MB; invalid UTF-8 (OGR's path then reports it
 // with its byte offset and line, as before).
 import Foundation
 import Geo
@@ -24,60 +24,27 @@ import Radio
 /// One chunk's records split into fields: each field's byte range and whether it needs decoding (quotes, CR).
 final class CSVFieldTable: @unchecked Sendable {
     let bytes: [UInt8]
-    private(set) var starts: [Int32] = []
-    private(set) var ends: [Int32] = []
-    private(set) var decode: [Bool] = []
+    let starts: [Int32]
+    let ends: [Int32]
+    let decode: [Bool]
     /// Index of each record's first field; one more entry than records.
-    private(set) var firstField: [Int] = [0]
+    let firstField: [Int]
 
     init(_ chunk: CSVChunk) {
         bytes = chunk.bytes
-        starts.reserveCapacity(chunk.records.count * 16)
-        ends.reserveCapacity(chunk.records.count * 16)
-        decode.reserveCapacity(chunk.records.count * 16)
-        bytes.withUnsafeBufferPointer { b in
+        var fields = FieldRanges(capacity: chunk.records.count * 16)
+        var first = [0]
+        first.reserveCapacity(chunk.records.count + 1)
+        chunk.bytes.withUnsafeBufferPointer { b in
             for r in chunk.records {
-                split(b, r)
-                firstField.append(starts.count)
+                fields.split(b, r)
+                first.append(fields.starts.count)
             }
         }
+        starts = fields.starts; ends = fields.ends; decode = fields.decode; firstField = first
     }
 
     var recordCount: Int { firstField.count - 1 }
-
-    /// Splits one record as GDAL's CSVSplitLine does: a quote outside quotes opens them wherever it stands; inside,
-    /// a doubled quote is a quote and a single one closes them; a comma outside quotes ends the field.
-    private func split(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) {
-        var end = r.upperBound
-        // An unclosed quote ran to the end of the file: OGR drops the last line end.
-        if end > r.lowerBound, b[end - 1] == 0x0A {
-            end -= 1
-            if end > r.lowerBound, b[end - 1] == 0x0D { end -= 1 }
-        }
-        var p = r.lowerBound
-        while true {
-            let start = p
-            var quoted = false, special = false
-            while p < end {
-                let c = b[p]
-                if c == 0x2C, !quoted { break }
-                if c == 0x22 {
-                    special = true
-                    if quoted, p + 1 < end, b[p + 1] == 0x22 { p += 1 } else { quoted.toggle() }
-                } else if c == 0x0D {
-                    special = true
-                }
-                p += 1
-            }
-            starts.append(Int32(start)); ends.append(Int32(p)); decode.append(special)
-            guard p < end else { return }
-            p += 1
-            if p == end { // a trailing comma: one more, empty field
-                starts.append(Int32(p)); ends.append(Int32(p)); decode.append(false)
-                return
-            }
-        }
-    }
 
     /// Field `i` of record `record` as OGR gives it: nil when absent or empty.
     func text(record: Int, field i: Int) -> String? {
@@ -116,6 +83,49 @@ final class CSVFieldTable: @unchecked Sendable {
     }
 }
 
+/// Fields' byte ranges as a chunk is split.
+private struct FieldRanges {
+    var starts: [Int32] = [], ends: [Int32] = [], decode: [Bool] = []
+
+    init(capacity: Int) {
+        starts.reserveCapacity(capacity); ends.reserveCapacity(capacity); decode.reserveCapacity(capacity)
+    }
+
+    /// Splits one record as GDAL's CSVSplitLine does: a quote outside quotes opens them wherever it stands; inside,
+    /// a doubled quote is a quote and a single one closes them; a comma outside quotes ends the field.
+    mutating func split(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) {
+        var end = r.upperBound
+        // An unclosed quote ran to the end of the file: OGR drops the last line end.
+        if end > r.lowerBound, b[end - 1] == 0x0A {
+            end -= 1
+            if end > r.lowerBound, b[end - 1] == 0x0D { end -= 1 }
+        }
+        var p = r.lowerBound
+        while true {
+            let start = p
+            var quoted = false, special = false
+            while p < end {
+                let c = b[p]
+                if c == 0x2C, !quoted { break }
+                if c == 0x22 {
+                    special = true
+                    if quoted, p + 1 < end, b[p + 1] == 0x22 { p += 1 } else { quoted.toggle() }
+                } else if c == 0x0D {
+                    special = true
+                }
+                p += 1
+            }
+            starts.append(Int32(start)); ends.append(Int32(p)); decode.append(special)
+            guard p < end else { return }
+            p += 1
+            if p == end { // a trailing comma: one more, empty field
+                starts.append(Int32(p)); ends.append(Int32(p)); decode.append(false)
+                return
+            }
+        }
+    }
+}
+
 /// One data record of a `CSVFieldTable`.
 struct CSVRecordValues: Sendable {
     let table: CSVFieldTable
@@ -125,6 +135,9 @@ struct CSVRecordValues: Sendable {
 enum CSVRecords {
     /// Bytes per chunk read and parsed as one piece.
     static let chunkBytes = 4 << 20
+    /// A longer record (a register row is a few hundred bytes; an unclosed quote makes one of the rest of the file)
+    /// is left to OGR, whose own line limit then applies.
+    static let maxRecordBytes = 1 << 20
 
     /// Loads a record CSV as bytes when OGR would read it as this reader does; nil when the OGR path must read it
     /// (another encoding or format, a layer name, or one of the cases listed at the top of this file).
@@ -220,7 +233,7 @@ private struct ChunkedRows<T: Sendable> {
     let make: @Sendable (RowReader) throws -> T
     var accepted: AcceptedRows<T>
     var report = LoadReport()
-    private var columns: [String: Int] = [:]
+    private var columns = ColumnIndex([])
     private var nextRow = 1
     private var pending: (any Error)? = nil
 
@@ -244,8 +257,11 @@ private struct ChunkedRows<T: Sendable> {
                 first = false
                 let head = CSVFieldTable(wave[0].chunk)
                 guard let names = CSVRecords.headerNames(head, wave[0].chunk) else { return false }
-                columns = try columnMap(names, hasGeometry: false, source: source, required: required)
+                // A missing column is thrown at the end: a file OGR must read (invalid UTF-8 further on) gets
+                // that path's error first, as before.
+                do { columns = try columnMap(names, hasGeometry: false, source: source, required: required) } catch { pending = error }
                 tables.append(head)
+                reserve(for: wave[0].chunk)
             }
             guard let parsed = parse(wave, headerTable: tables.first ?? nil) else { return false }
             try accept(parsed)
@@ -255,6 +271,14 @@ private struct ChunkedRows<T: Sendable> {
         return true
     }
 
+    /// Room for the rows the file holds at the first chunk's bytes a record (the id dictionary grown once).
+    private mutating func reserve(for chunk: CSVChunk) {
+        guard stream.size > 0, !chunk.records.isEmpty else { return }
+        let rows = Int(Double(stream.size) / (Double(chunk.bytes.count) / Double(chunk.records.count)) * 1.05) + 16
+        accepted.items.reserveCapacity(rows)
+        accepted.seen.reserveCapacity(rows)
+    }
+
     /// About one chunk per core and a half (at least two), each with whether it ends the file; nil when a record
     /// is too long or the file cannot be read.
     private mutating func readWave() -> [(chunk: CSVChunk, isFinal: Bool)]? {
@@ -262,7 +286,7 @@ private struct ChunkedRows<T: Sendable> {
         var wave: [(chunk: CSVChunk, isFinal: Bool)] = []
         while wave.count < count {
             let next: CSVChunk?
-            do { next = try stream.next(targetBytes: chunkBytes, maxRecordBytes: InputLimits.bytes(.batch)) } catch { return nil }
+            do { next = try stream.next(targetBytes: chunkBytes, maxRecordBytes: CSVRecords.maxRecordBytes) } catch { return nil }
             guard let chunk = next else { break }
             wave.append((chunk, stream.bytesRead >= stream.size))
         }

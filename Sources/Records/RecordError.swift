@@ -59,13 +59,13 @@ struct RowReader {
     let row: Int
     let values: RowValues
     /// Lower-cased column name → its position in the layer's fields.
-    let columns: [String: Int]
+    let columns: ColumnIndex
 
-    init(source: String, row: Int, values: RowValues, columns: [String: Int]) {
+    init(source: String, row: Int, values: RowValues, columns: ColumnIndex) {
         self.source = source; self.row = row; self.values = values; self.columns = columns
     }
 
-    init(source: String, feature: Feature, fieldNames: [String], columns: [String: Int]) {
+    init(source: String, feature: Feature, fieldNames: [String], columns: ColumnIndex) {
         self.init(source: source, row: feature.index, values: .feature(feature, fieldNames: fieldNames), columns: columns)
     }
 
@@ -199,15 +199,14 @@ func collectRowsInParallel<T: Sendable>(
 }
 
 /// Lower-cased column name → the layer's position of it; throws when a required column is missing.
-private func columnMap(_ data: VectorLayer, source: String, required: [String]) throws -> [String: Int] {
+private func columnMap(_ data: VectorLayer, source: String, required: [String]) throws -> ColumnIndex {
     try columnMap(data.fieldNames, hasGeometry: data.features.contains { $0.geometry != nil }, source: source, required: required)
 }
 
 /// Lower-cased, trimmed column name → its position (the last of equal names); throws when a required column is
 /// missing (latitude/longitude may be missing when the rows have geometries).
-func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, required: [String]) throws -> [String: Int] {
-    var columns: [String: Int] = [:]
-    for (i, name) in fieldNames.enumerated() { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = i }
+func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, required: [String]) throws -> ColumnIndex {
+    let columns = ColumnIndex(fieldNames.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
     for col in required where columns[col] == nil {
         if (col == "latitude" || col == "longitude") && hasGeometry { continue }
         throw RecordError(
@@ -217,9 +216,32 @@ func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, requir
     return columns
 }
 
+/// Lower-cased column name → position, looked up a dozen times a row: a scan of the few names, each compared only
+/// when its length and first byte match (cheaper than hashing the name for every lookup). Of equal names the last
+/// counts, as in a dictionary filled in order.
+struct ColumnIndex: Sendable {
+    private let names: [String]
+    private let keys: [(count: Int, first: UInt8)]
+
+    init(_ names: [String]) {
+        self.names = names
+        keys = names.map { ($0.utf8.count, $0.utf8.first ?? 0) }
+    }
+
+    subscript(_ name: String) -> Int? {
+        let count = name.utf8.count, first = name.utf8.first ?? 0
+        var i = names.count - 1
+        while i >= 0 {
+            if keys[i].count == count, keys[i].first == first, names[i] == name { return i }
+            i -= 1
+        }
+        return nil
+    }
+}
+
 /// `make` over the rows in chunks on every core; the results in row order.
 private func parseRows<T: Sendable>(
-    _ rows: ArraySlice<Feature>, source: String, fieldNames: [String], columns: [String: Int], make: @escaping @Sendable (RowReader) throws -> T
+    _ rows: ArraySlice<Feature>, source: String, fieldNames: [String], columns: ColumnIndex, make: @escaping @Sendable (RowReader) throws -> T
 ) -> [Result<T, any Error>] {
     let chunk = 1024
     let chunks = (rows.count + chunk - 1) / chunk

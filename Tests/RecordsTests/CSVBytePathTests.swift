@@ -171,6 +171,11 @@ final class CSVBytePathTests: XCTestCase {
                 Array((Self.header + "\nc0,S1,L,mobile,9x0,200,,10,106,30,50\nc1,S1,").utf8) + [0xD4, 0x6E, 0x67]
                     + Array(",mobile,900,200,,10,106,30,50\n".utf8)
             ),
+            (
+                "no-eirp-latin1.csv",
+                Array("id,station_id,licensee,service,tx_frequency_mhz,bandwidth_khz,latitude,longitude,antenna_height_m\nc1,S,".utf8) + [0xD4]
+                    + Array(",mobile,900,200,10,106,30\n".utf8)
+            ),
             ("nul.csv", Array((Self.header + "\nc1,S1,L").utf8) + [0] + Array(",mobile,900,200,,10,106,30,50\n".utf8)),
             ("wkt.csv", Array("WKT,id,station_id\n\"POINT (106 10)\",1,2\n".utf8)),
             ("numeric.csv", Array((Self.header + ",2024\n").utf8))
@@ -182,7 +187,7 @@ final class CSVBytePathTests: XCTestCase {
             let viaLoad = Result { try AssignmentLoader.load(path, report: &report) }.map { $0 }
             let viaOGR = Result { try AssignmentLoader.loadThroughOGR(path, report: &reportOGR) }
             XCTAssertEqual("\(viaLoad)", "\(viaOGR)", name)
-            if name == "latin1.csv" { XCTAssertTrue("\(viaLoad)".contains("not valid UTF-8: byte 0xD4"), "\(viaLoad)") }
+            if name.hasSuffix("latin1.csv") { XCTAssertTrue("\(viaLoad)".contains("not valid UTF-8: byte 0xD4"), "\(viaLoad)") }
         }
     }
 
@@ -204,5 +209,34 @@ final class CSVBytePathTests: XCTestCase {
         let path = write("ten-thousand.csv", text)
         let o = assertSame(path)
         XCTAssertEqual(rowCount(o[1]), 10_000 - 99 - 38, "\(o[1])".prefix(300).description)
+    }
+}
+
+/// `DecimalNumber.parse`'s fast path (short numbers without strtod) against `Double(String)` (strtod), bit for bit,
+/// on numbers of 1 to 20 digits with the point anywhere and exponents −30…30, signs, leading zeros and −0.
+final class DecimalNumberFastPathTests: XCTestCase {
+    func testSameBitsAsStrtod() {
+        var g = SplitMix64(seed: 2121)
+        var compared = 0, mismatches: [String] = []
+        for _ in 0..<300_000 {
+            let n = 1 + Int(g.next() % 20)
+            var digits = String((0..<n).map { _ in Character(String(g.next() % 10)) })
+            let point = Int(g.next() % UInt64(n + 1))
+            if g.next() % 3 > 0 { digits.insert(".", at: digits.index(digits.startIndex, offsetBy: point)) }
+            if g.next() % 4 == 0 { digits += (g.next() % 2 == 0 ? "e" : "E") + (g.next() % 2 == 0 ? "-" : "") + String(g.next() % 31) }
+            let text = ["", "-", "+"][Int(g.next() % 3)] + digits
+            guard let expected = Double(text), expected.isFinite else { continue }
+            compared += 1
+            let got = DecimalNumber.parse(text)
+            if got?.bitPattern != expected.bitPattern { mismatches.append("\(text): \(String(describing: got)) vs \(expected)") }
+        }
+        for text in ["-0", "0.0", "-0.000", "9007199254740992", "9007199254740993", "1e22", "1e23", "0.1", "123456789012345678", ".5", "5."] {
+            compared += 1
+            if DecimalNumber.parse(text)?.bitPattern != Double(text)?.bitPattern { mismatches.append(text) }
+        }
+        print("DecimalNumber fast path: \(compared) numbers compared with strtod, \(mismatches.count) different")
+        XCTAssertEqual(mismatches, [])
+        XCTAssertGreaterThan(compared, 250_000)
+        for bad in ["", "-", ".", "e5", "1e", "1e+", "0x10", "1_0", "inf", "nan", "1.2.3", " 1", "1e999"] { XCTAssertNil(DecimalNumber.parse(bad), bad) }
     }
 }
