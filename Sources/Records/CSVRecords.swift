@@ -235,6 +235,8 @@ private struct ChunkedRows<T: Sendable> {
     var report = LoadReport()
     private var columns = ColumnIndex([])
     private var nextRow = 1
+    /// The row number of the next record read (rows are parsed ahead of their acceptance).
+    private var nextParsedRow = 1
     private var pending: (any Error)? = nil
 
     init(
@@ -246,25 +248,34 @@ private struct ChunkedRows<T: Sendable> {
         accepted = AcceptedRows(skipInvalid: skipInvalid)
     }
 
-    /// False when OGR's path must read the file; throws the first row error (without skip-invalid).
+    /// False when OGR's path must read the file; throws the first row error (without skip-invalid). A wave is
+    /// read and its parse started while the one before is still being parsed; then that one is accepted.
     mutating func run() throws -> Bool {
         var first = true
+        var inFlight: WaveInFlight<T>? = nil
+        defer { _ = inFlight?.results() } // no work left running when OGR's path takes over
         while true {
             guard let wave = readWave() else { return false }
-            if wave.isEmpty { break }
-            var tables: [CSVFieldTable?] = []
-            if first {
+            var headerTable: CSVFieldTable? = nil
+            if first, !wave.isEmpty {
                 first = false
                 let head = CSVFieldTable(wave[0].chunk)
                 guard let names = CSVRecords.headerNames(head, wave[0].chunk) else { return false }
                 // A missing column is thrown at the end: a file OGR must read (invalid UTF-8 further on) gets
                 // that path's error first, as before.
                 do { columns = try columnMap(names, hasGeometry: false, source: source, required: required) } catch { pending = error }
-                tables.append(head)
+                headerTable = head
                 reserve(for: wave[0].chunk)
             }
-            guard let parsed = parse(wave, headerTable: tables.first ?? nil) else { return false }
-            try accept(parsed)
+            let launched = wave.isEmpty ? nil : launch(wave, headerTable: headerTable)
+            if let previous = inFlight {
+                inFlight = launched
+                guard let parsed = previous.results() else { return false }
+                accept(parsed)
+            } else {
+                inFlight = launched
+            }
+            if wave.isEmpty { break }
         }
         if first { return false } // an empty file: OGR's answer
         if let pending { throw pending }
@@ -293,16 +304,15 @@ private struct ChunkedRows<T: Sendable> {
         return wave
     }
 
-    /// Each chunk checked, split and (until a row error stops it) parsed, on every core; nil when one must be read
-    /// by OGR. The first chunk's header table is passed in, already split.
-    private func parse(_ wave: [(chunk: CSVChunk, isFinal: Bool)], headerTable: CSVFieldTable?) -> [[Result<T, any Error>]]? {
+    /// Starts checking, splitting and (until a row error stops it) parsing each chunk of `wave` on every core (on
+    /// this thread with `threads` 1). The first chunk's header table is passed in, already split.
+    private mutating func launch(_ wave: [(chunk: CSVChunk, isFinal: Bool)], headerTable: CSVFieldTable?) -> WaveInFlight<T> {
         let out = ChunkResults<T>(count: wave.count)
         let columns = columns, source = source, make = make, parseRows = pending == nil
         var starts: [Int] = []
-        var row = nextRow
         for (k, w) in wave.enumerated() {
-            starts.append(row)
-            row += w.chunk.records.count - (k == 0 && headerTable != nil ? 1 : 0)
+            starts.append(nextParsedRow)
+            nextParsedRow += w.chunk.records.count - (k == 0 && headerTable != nil ? 1 : 0)
         }
         let firstRows = starts
         let work: @Sendable (Int) -> Void = { k in
@@ -318,12 +328,17 @@ private struct ChunkedRows<T: Sendable> {
                     return Result { try make(RowReader(source: source, row: row, values: values, columns: columns)) }
                 }, at: k)
         }
-        if threads == 1 { (0..<wave.count).forEach(work) } else { DispatchQueue.concurrentPerform(iterations: wave.count, execute: work) }
-        return out.all()
+        let group = DispatchGroup()
+        if threads == 1 {
+            (0..<wave.count).forEach(work)
+        } else {
+            DispatchQueue.global().async(group: group) { DispatchQueue.concurrentPerform(iterations: wave.count, execute: work) }
+        }
+        return WaveInFlight(group: group, out: out)
     }
 
     /// The wave's rows accepted in order; the first error (without skip-invalid) kept for the end.
-    private mutating func accept(_ parsed: [[Result<T, any Error>]]) throws {
+    private mutating func accept(_ parsed: [[Result<T, any Error>]]) {
         for results in parsed {
             for result in results where pending == nil {
                 let reader = RowReader(source: source, row: nextRow, values: .none, columns: columns)
@@ -331,6 +346,18 @@ private struct ChunkedRows<T: Sendable> {
                 nextRow += 1
             }
         }
+    }
+}
+
+/// A wave being parsed: its results once the work is done.
+private struct WaveInFlight<T: Sendable> {
+    let group: DispatchGroup
+    let out: ChunkResults<T>
+
+    /// Waits for the wave; nil when one of its chunks must be read by OGR.
+    func results() -> [[Result<T, any Error>]]? {
+        group.wait()
+        return out.all()
     }
 }
 
