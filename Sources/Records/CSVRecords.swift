@@ -30,9 +30,10 @@ final class CSVFieldTable: @unchecked Sendable {
     /// Index of each record's first field; one more entry than records.
     let firstField: [Int]
 
-    init(_ chunk: CSVChunk) {
+    /// `fieldsPerRecord`: the header's count, to size the ranges once.
+    init(_ chunk: CSVChunk, fieldsPerRecord: Int = 16) {
         bytes = chunk.bytes
-        var fields = FieldRanges(capacity: chunk.records.count * 16)
+        var fields = FieldRanges(capacity: chunk.records.count * (fieldsPerRecord + 1))
         var first = [0]
         first.reserveCapacity(chunk.records.count + 1)
         chunk.bytes.withUnsafeBufferPointer { b in
@@ -237,6 +238,7 @@ private struct ChunkedRows<T: Sendable> {
     private var nextRow = 1
     /// The row number of the next record read (rows are parsed ahead of their acceptance).
     private var nextParsedRow = 1
+    private var fieldCount = 16
     private var pending: (any Error)? = nil
 
     init(
@@ -265,6 +267,7 @@ private struct ChunkedRows<T: Sendable> {
                 // that path's error first, as before.
                 do { columns = try columnMap(names, hasGeometry: false, source: source, required: required) } catch { pending = error }
                 headerTable = head
+                fieldCount = names.count
                 reserve(for: wave[0].chunk)
             }
             let launched = wave.isEmpty ? nil : launch(wave, headerTable: headerTable)
@@ -308,7 +311,7 @@ private struct ChunkedRows<T: Sendable> {
     /// this thread with `threads` 1). The first chunk's header table is passed in, already split.
     private mutating func launch(_ wave: [(chunk: CSVChunk, isFinal: Bool)], headerTable: CSVFieldTable?) -> WaveInFlight<T> {
         let out = ChunkResults<T>(count: wave.count)
-        let columns = columns, source = source, make = make, parseRows = pending == nil
+        let columns = columns, source = source, make = make, parseRows = pending == nil, fieldCount = fieldCount
         var starts: [Int] = []
         for (k, w) in wave.enumerated() {
             starts.append(nextParsedRow)
@@ -319,7 +322,7 @@ private struct ChunkedRows<T: Sendable> {
             guard CSVRecords.readsAlike(wave[k].chunk, isFinal: wave[k].isFinal) else { return out.store(nil, at: k) }
             guard parseRows else { return out.store([], at: k) }
             let isHead = k == 0 && headerTable != nil
-            let table = isHead ? headerTable! : CSVFieldTable(wave[k].chunk)
+            let table = isHead ? headerTable! : CSVFieldTable(wave[k].chunk, fieldsPerRecord: fieldCount)
             let rows = (isHead ? 1 : 0)..<table.recordCount
             out.store(
                 rows.map { r in
