@@ -280,10 +280,11 @@ struct AcceptedRows<T> {
         do {
             let item = try result.get()
             let key = id(item)
-            if let first = seen[key] {
+            // One hash of the id: insert, and on a repeat put the first row back.
+            if let first = seen.updateValue(reader.row, forKey: key) {
+                seen[key] = first
                 throw reader.error("id", key, "a unique id (already used in row \(first))")
             }
-            seen[key] = reader.row
             items.append(item)
         } catch let e as RecordError {
             guard skipInvalid else { throw e }
