@@ -184,19 +184,16 @@ enum CSVRecords {
         return names
     }
 
-    /// OGR takes the first of ',', ';' and tab outside quotes as the separator (',' when they are mixed).
+    /// OGR takes the first of ',', ';' and tab outside quotes as the separator (',' when another follows).
     private static func separatorIsComma(_ line: ArraySlice<UInt8>) -> Bool {
         var quoted = false
+        var first: UInt8? = nil
         for c in line {
-            if c == 0x22 {
-                quoted.toggle()
-            } else if !quoted && c == 0x2C {
-                return true
-            } else if !quoted && (c == 0x3B || c == 0x09) {
-                return line.contains(0x2C) // mixed separators: OGR takes ','
-            }
+            if c == 0x22 { quoted.toggle(); continue }
+            guard !quoted, c == 0x2C || c == 0x3B || c == 0x09 else { continue }
+            if first == nil { first = c } else if first != c { return true }
         }
-        return false
+        return first == 0x2C
     }
 
     /// Whether OGR would read the chunk's bytes as this reader does: valid UTF-8, no NUL, every CR before a line

@@ -155,6 +155,9 @@ final class CSVBytePathTests: XCTestCase {
         XCTAssertEqual(assertSame(headerOnly)[0], .rows([], skipped: []))
         let emptyName = write("empty-name.csv", Self.header + ", ,\nu1,S1,L,mobile,900,200,,10,106,30,50,,,,,x,y\n")
         assertSame(emptyName)
+        // ';' before ',' in the header: OGR takes ',' (mixed separators), and so does the byte path.
+        let mixed = write("mixed.csv", "note;x," + Self.header.dropFirst() + "\nn,u1,S1,L,mobile,900,200,,10,106,30,50\n")
+        assertSame(mixed)
         let unclosed = write("unclosed.csv", Self.header + "\nu1,S1,L,mobile,900,200,,10,106,30,50\nu2,S1,\"L,mobile,900,200,,10,106,30,50\n\n")
         assertSame(unclosed)
     }
@@ -165,6 +168,7 @@ final class CSVBytePathTests: XCTestCase {
     func testOGRCasesHandedToOGR() throws {
         let cases: [(String, [UInt8])] = [
             ("semicolon.csv", Array("id;station_id;latitude;longitude\n1;2;3;4\n".utf8)),
+            ("semicolon-quoted-comma.csv", Array("id;\"lat,x\";latitude;longitude\n1;2;3;4\n".utf8)),
             ("lone-cr.csv", Array((Self.header + "\nc1,S1,L,mobile,900,200,,10,106,30,50\rc2,S1,L,mobile,900,200,,10,106,30,50\n").utf8)),
             (
                 "latin1.csv",
