@@ -38,6 +38,7 @@ if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.
 }
 if wanted.contains("province-bands") { do { figures += try runProvinceBandsBenchmark() } catch { print("province bands benchmark failed: \(error)") } }
 if wanted.contains("conflicts-1m") { figures += runConflictsBenchmark(count: 1_000_000) } // not default: 1 M assignments
+if wanted.contains("read-assignments") { figures += runReadAssignmentsBenchmark() } // not default: OGR vs bytes on a 1 M register
 if wanted.contains("national") {
     // Not in the default set: minutes of work (one national tile with ITM at 30 m).
     do { figures += try runNationalBenchmark() } catch { print("national benchmark failed: \(error)") }

@@ -66,8 +66,23 @@ public enum AssignmentLoader {
     ]
 
     /// Loads assignments from any OGR source (CSV with latitude/longitude columns, GeoPackage, GeoJSON, …).
-    /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`.
+    /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`. A UTF-8 `.csv` is read
+    /// as bytes on every core (`CSVRecords`), with the same rows and errors as OGR's path.
     public static func load(
+        _ source: String, layer: String? = nil, skipInvalid: Bool = false,
+        encoding: TextEncoding = .utf8, report: inout LoadReport
+    ) throws -> [Assignment] {
+        if let rows = try CSVRecords.collect(
+            source, layer: layer, encoding: encoding, required: requiredColumns, skipInvalid: skipInvalid,
+            report: &report, id: { $0.id }, make: parse)
+        {
+            return rows
+        }
+        return try loadThroughOGR(source, layer: layer, skipInvalid: skipInvalid, encoding: encoding, report: &report)
+    }
+
+    /// `load` through OGR's reader whatever the source (the path every format but a UTF-8 `.csv` takes).
+    static func loadThroughOGR(
         _ source: String, layer: String? = nil, skipInvalid: Bool = false,
         encoding: TextEncoding = .utf8, report: inout LoadReport
     ) throws -> [Assignment] {
@@ -87,7 +102,8 @@ public enum AssignmentLoader {
         let id = try r.string("id")
         let serviceRaw = try r.string("service")
         let service = serviceRaw.lowercased()
-        guard service.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+        // ASCII letters, digits and '_' (on the bytes: the same test as on Characters, without Unicode properties).
+        guard service.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) else {
             throw r.error("service", serviceRaw, "a service name of letters, digits and '_' (mobile, fixed, broadcast_fm, broadcast_tv, land_mobile, …)")
         }
         let pos = try r.position()
@@ -134,6 +150,6 @@ public enum AssignmentLoader {
             antennaGainDBi: try r.optionalDouble("antenna_gain_dbi", in: -20...70, unit: "dBi"),
             rx: rx, linkReceiver: link,
             protectionRatioDB: try r.optionalDouble("protection_ratio_db", in: -80...120, unit: "dB"),
-            row: r.feature.index)
+            row: r.row)
     }
 }

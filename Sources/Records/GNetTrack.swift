@@ -118,7 +118,7 @@ public enum GNetTrack {
             transmitterID = "\(node)-\(cell)"
         }
         let m = SurveyMeasurement(
-            row: r.feature.index, latitude: pos.y, longitude: pos.x, technology: tech, metric: metric, value: level,
+            row: r.row, latitude: pos.y, longitude: pos.x, technology: tech, metric: metric, value: level,
             frequencyMHz: frequency, channel: channel, transmitterID: transmitterID, pci: pci, timestamp: timestamp,
             rxHeightM: 1.5, operatorName: r.optionalString("operatorname"))
         return (m, anchor, dropped)

@@ -59,6 +59,6 @@ public enum LevelMeasurementLoader {
         return LevelMeasurement(
             latitude: pos.y, longitude: pos.x, levelDBm: level,
             rxHeightM: try r.optionalDouble("rx_height_m", in: 0.5...1000, unit: "m") ?? 1.5,
-            bearingDeg: bearing, bearingSigmaDeg: sigma, row: r.feature.index)
+            bearingDeg: bearing, bearingSigmaDeg: sigma, row: r.row)
     }
 }

@@ -132,7 +132,7 @@ public enum MeasurementLoader {
             timestamp = t
         }
         return SurveyMeasurement(
-            row: r.feature.index, latitude: pos.y, longitude: pos.x, technology: tech, metric: metric, value: value,
+            row: r.row, latitude: pos.y, longitude: pos.x, technology: tech, metric: metric, value: value,
             frequencyMHz: frequency, channel: channel, transmitterID: r.optionalString("transmitter_id"), pci: pci,
             timestamp: timestamp, rxHeightM: try r.optionalDouble("rx_height_m", in: 0.1...500, unit: "m") ?? 1.5,
             operatorName: r.optionalString("operator"))

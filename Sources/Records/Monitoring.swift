@@ -83,7 +83,7 @@ public enum EmissionLoader {
             frequencyUncertaintyHz: try r.optionalDouble("frequency_uncertainty_hz", in: 0...1e9, unit: "Hz") ?? 0,
             levelUncertaintyDB: try r.optionalDouble("level_uncertainty_db", in: 0...60, unit: "dB") ?? 0,
             bandwidthUncertaintyKHz: try r.optionalDouble("bandwidth_uncertainty_khz", in: 0...1_000_000, unit: "kHz") ?? 0,
-            row: r.feature.index)
+            row: r.row)
     }
 
     /// `99%`, `99 %`, or `<x>dB` / `x-dB` with a number x.

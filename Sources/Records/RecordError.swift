@@ -36,15 +36,48 @@ public struct LoadReport: Sendable {
     public init() {}
 }
 
-/// Typed access to one feature's attributes with precise errors.
+/// Where a row's values come from: an OGR feature (attributes by field name, `fieldNames` by position) or a CSV
+/// record read as bytes; `none` for a reader that only names a row in messages.
+enum RowValues: Sendable {
+    case feature(Feature, fieldNames: [String])
+    case record(CSVRecordValues)
+    case none
+
+    func text(_ position: Int) -> String? {
+        switch self {
+        case .feature(let f, let names): return f.attributes[names[position]]
+        case .record(let r): return r.table.text(record: r.record, field: position)
+        case .none: return nil
+        }
+    }
+}
+
+/// Typed access to one row's values with precise errors.
 struct RowReader {
     let source: String
-    let feature: Feature
-    /// Lower-cased column name → actual column name in the layer.
-    let columns: [String: String]
+    /// 1-based row (OGR's feature index).
+    let row: Int
+    let values: RowValues
+    /// Lower-cased column name → its position in the layer's fields.
+    let columns: ColumnIndex
+
+    init(source: String, row: Int, values: RowValues, columns: ColumnIndex) {
+        self.source = source; self.row = row; self.values = values; self.columns = columns
+    }
+
+    init(source: String, feature: Feature, fieldNames: [String], columns: ColumnIndex) {
+        self.init(source: source, row: feature.index, values: .feature(feature, fieldNames: fieldNames), columns: columns)
+    }
+
+    /// The feature's geometry (OGR sources; a CSV read as bytes has none: it is read so only with latitude and
+    /// longitude columns).
+    var geometry: Geometry? {
+        if case .feature(let f, _) = values { return f.geometry }
+        return nil
+    }
 
     func raw(_ column: String) -> String? {
-        guard let actual = columns[column], let text = feature.attributes[actual] else { return nil }
+        guard let position = columns[column], let text = values.text(position) else { return nil }
         // Most values start and end with a visible ASCII character: nothing to trim (every character of
         // `.whitespaces` is a tab, a space or outside ASCII), without Foundation's trimming.
         if let first = text.utf8.first, let last = text.utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) { return text }
@@ -53,7 +86,7 @@ struct RowReader {
     }
 
     func error(_ column: String?, _ value: String?, _ expected: String) -> RecordError {
-        RecordError(source: source, row: feature.index, column: column, value: value, expected: expected)
+        RecordError(source: source, row: row, column: column, value: value, expected: expected)
     }
 
     func string(_ column: String) throws -> String {
@@ -94,7 +127,7 @@ struct RowReader {
             let lon = try double("longitude", in: -180...180, unit: "degrees")
             return Coordinate(lon, lat)
         }
-        guard let g = feature.geometry else {
+        guard let g = geometry else {
             throw error("latitude", nil, "latitude/longitude columns or a geometry")
         }
         let c = g.centroid
@@ -135,7 +168,7 @@ func collectRows<T>(
     let columns = try columnMap(data, source: source, required: required)
     var accepted = AcceptedRows<T>(skipInvalid: skipInvalid)
     for feature in data.features {
-        let reader = RowReader(source: source, feature: feature, columns: columns)
+        let reader = RowReader(source: source, feature: feature, fieldNames: data.fieldNames, columns: columns)
         try accepted.accept(Result { try make(reader) }, reader: reader, id: id, report: &report)
     }
     return accepted.items
@@ -154,32 +187,61 @@ func collectRowsInParallel<T: Sendable>(
     var start = 0
     while start < data.features.count {
         let rows = data.features[start..<min(start + wave, data.features.count)]
-        let parsed = parseRows(rows, source: source, columns: columns, make: make)
+        let parsed = parseRows(rows, source: source, fieldNames: data.fieldNames, columns: columns, make: make)
         for (feature, result) in zip(rows, parsed) {
-            try accepted.accept(result, reader: RowReader(source: source, feature: feature, columns: columns), id: id, report: &report)
+            try accepted.accept(
+                result, reader: RowReader(source: source, feature: feature, fieldNames: data.fieldNames, columns: columns), id: id,
+                report: &report)
         }
         start += rows.count
     }
     return accepted.items
 }
 
-/// Lower-cased column name → the layer's own; throws when a required column is missing.
-private func columnMap(_ data: VectorLayer, source: String, required: [String]) throws -> [String: String] {
-    var columns: [String: String] = [:]
-    for name in data.fieldNames { columns[name.lowercased().trimmingCharacters(in: .whitespaces)] = name }
-    let hasGeometry = data.features.contains { $0.geometry != nil }
+/// Lower-cased column name → the layer's position of it; throws when a required column is missing.
+private func columnMap(_ data: VectorLayer, source: String, required: [String]) throws -> ColumnIndex {
+    try columnMap(data.fieldNames, hasGeometry: data.features.contains { $0.geometry != nil }, source: source, required: required)
+}
+
+/// Lower-cased, trimmed column name → its position (the last of equal names); throws when a required column is
+/// missing (latitude/longitude may be missing when the rows have geometries).
+func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, required: [String]) throws -> ColumnIndex {
+    let columns = ColumnIndex(fieldNames.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
     for col in required where columns[col] == nil {
         if (col == "latitude" || col == "longitude") && hasGeometry { continue }
         throw RecordError(
             source: source, row: nil, column: col, value: nil,
-            expected: "a column named '\(col)' (the file has: \(InputText.columnList(data.fieldNames)))")
+            expected: "a column named '\(col)' (the file has: \(InputText.columnList(fieldNames)))")
     }
     return columns
 }
 
+/// Lower-cased column name → position, looked up a dozen times a row: a scan of the few names, each compared only
+/// when its length and first byte match (cheaper than hashing the name for every lookup). Of equal names the last
+/// counts, as in a dictionary filled in order.
+struct ColumnIndex: Sendable {
+    private let names: [String]
+    private let keys: [(count: Int, first: UInt8)]
+
+    init(_ names: [String]) {
+        self.names = names
+        keys = names.map { ($0.utf8.count, $0.utf8.first ?? 0) }
+    }
+
+    subscript(_ name: String) -> Int? {
+        let count = name.utf8.count, first = name.utf8.first ?? 0
+        var i = names.count - 1
+        while i >= 0 {
+            if keys[i].count == count, keys[i].first == first, names[i] == name { return i }
+            i -= 1
+        }
+        return nil
+    }
+}
+
 /// `make` over the rows in chunks on every core; the results in row order.
 private func parseRows<T: Sendable>(
-    _ rows: ArraySlice<Feature>, source: String, columns: [String: String], make: @escaping @Sendable (RowReader) throws -> T
+    _ rows: ArraySlice<Feature>, source: String, fieldNames: [String], columns: ColumnIndex, make: @escaping @Sendable (RowReader) throws -> T
 ) -> [Result<T, any Error>] {
     let chunk = 1024
     let chunks = (rows.count + chunk - 1) / chunk
@@ -187,7 +249,7 @@ private func parseRows<T: Sendable>(
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
         let lo = rows.startIndex + c * chunk
         let part = rows[lo..<min(lo + chunk, rows.endIndex)].map { feature in
-            Result { try make(RowReader(source: source, feature: feature, columns: columns)) }
+            Result { try make(RowReader(source: source, feature: feature, fieldNames: fieldNames, columns: columns)) }
         }
         out.store(part, at: c)
     }
@@ -207,7 +269,7 @@ private final class ParsedRows<T: Sendable>: @unchecked Sendable {
 }
 
 /// Rows accepted in order: duplicate ids rejected, row errors thrown or (skipInvalid) skipped.
-private struct AcceptedRows<T> {
+struct AcceptedRows<T> {
     let skipInvalid: Bool
     var items: [T] = []
     var seen: [String: Int] = [:]
@@ -218,10 +280,11 @@ private struct AcceptedRows<T> {
         do {
             let item = try result.get()
             let key = id(item)
-            if let first = seen[key] {
+            // One hash of the id: insert, and on a repeat put the first row back.
+            if let first = seen.updateValue(reader.row, forKey: key) {
+                seen[key] = first
                 throw reader.error("id", key, "a unique id (already used in row \(first))")
             }
-            seen[key] = reader.feature.index
             items.append(item)
         } catch let e as RecordError {
             guard skipInvalid else { throw e }

@@ -57,7 +57,7 @@ public enum VillageLoader {
         else {
             throw r.error("population", popRaw, "a whole number ≥ 0")
         }
-        let outline = r.feature.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }
+        let outline = r.geometry.flatMap { $0.polygons.isEmpty ? nil : $0 }
         return Village(
             id: try r.string("id"), name: try r.string("name"), commune: try r.string("commune"),
             district: try r.string("district"), latitude: pos.y, longitude: pos.x,
@@ -76,7 +76,7 @@ public enum ZoneLoader {
             source: source, layer: layer, required: requiredColumns, skipInvalid: skipInvalid, encoding: encoding,
             report: &report, id: { $0.id }
         ) { r in
-            guard let g = r.feature.geometry, !g.polygons.isEmpty else {
+            guard let g = r.geometry, !g.polygons.isEmpty else {
                 throw r.error("geometry", nil, "a polygon")
             }
             return Zone(id: try r.string("id"), name: try r.string("name"), kind: try r.string("kind"), geometry: g)
