@@ -210,6 +210,10 @@ public struct ConflictScreening: Sendable {
         let fixedService: [Bool]
         let coOverride: [Double?]
         let services: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)]
+        /// The services' parameters and whether each has a curve, apart (read per pair without touching a String
+        /// or an Array).
+        let serviceParameters: [ServiceParameters]
+        let serviceHasCurve: [Bool]
         /// F.699 discrimination bounds, one per distinct dish gain; each assignment's transmit antenna's (index,
         /// −1 unless a fixed service with gain and azimuth) and its boresight as a unit tangent at the site.
         let patternBounds: [F699DiscriminationBound]
@@ -235,6 +239,8 @@ public struct ConflictScreening: Sendable {
                 return table.count - 1
             }
             services = table
+            serviceParameters = table.map(\.parameters)
+            serviceHasCurve = table.map { $0.curve != nil }
             fixedService = assignments.map { $0.serviceKind == .fixed }
             var bounds: [F699DiscriminationBound] = [], boundIndex: [Double: Int32] = [:]
             func bound(_ gain: Double) -> Int32 {
@@ -501,10 +507,22 @@ public struct ConflictScreening: Sendable {
         }
         let aMax = VictimIndex.halfChordSquared(km: radius)
         let g = gp.pointee
-        counts.examined += g.grid!.query(classIndex: g.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi) { m in
-            let d = u - g.unit[m]
-            guard (d * d).sum() / 4 <= aMax, Int(g.assignment[m]) != i, Int(g.station[m]) != station else { return }
-            if let f = evaluate(interferer: i, victim: g.members[m], ctx, counts: &counts, units: (u, g.unit[m])) { out.append(f) }
+        // Members, unit vectors, assignments and stations through buffer pointers: an element is borrowed in place,
+        // not copied per candidate (a receive channel is a large value).
+        g.members.withUnsafeBufferPointer { members in
+            g.unit.withUnsafeBufferPointer { unit in
+                g.assignment.withUnsafeBufferPointer { assignment in
+                    g.station.withUnsafeBufferPointer { stations in
+                        counts.examined += g.grid!.query(
+                            classIndex: g.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi
+                        ) { m in
+                            let d = u - unit[m]
+                            guard (d * d).sum() / 4 <= aMax, Int(assignment[m]) != i, Int(stations[m]) != station else { return }
+                            evaluate(interferer: i, victimAt: members.baseAddress! + m, ctx, counts: &counts, units: (u, unit[m]), into: &out)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -517,79 +535,94 @@ public struct ConflictScreening: Sendable {
         interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true,
         units: (SIMD3<Double>, SIMD3<Double>)? = nil
     ) -> Finding? {
-        let k = v.assignment // never an excluded record: those have no receive channels
-        guard k != i, ctx.station[i] != v.station else { return nil }
-        let overlap = v.channel.overlapKHz(with: ctx.tx[i])
+        var found: [Finding] = []
+        withUnsafePointer(to: v) { evaluate(interferer: i, victimAt: $0, ctx, counts: &counts, lossBound: lossBound, units: units, into: &found) }
+        return found.first
+    }
+
+    /// `evaluate` for the search: the receive channel read in place through a pointer and the finding appended to
+    /// `out` (a channel and a finding are large values: passing and returning them by value copied both per pair).
+    @inline(__always)
+    func evaluate(
+        interferer i: Int, victimAt v: UnsafePointer<Victim>, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true,
+        units: (SIMD3<Double>, SIMD3<Double>)? = nil, into out: inout [Finding]
+    ) {
+        let k = v.pointee.assignment // never an excluded record: those have no receive channels
+        guard k != i, ctx.station[i] != v.pointee.station else { return }
+        let overlap = v.pointee.channel.overlapKHz(with: ctx.tx[i])
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
-            if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return nil }
+            if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return }
         }
-        let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.lat, v.lon)
-        guard d <= ctx.reach[i * ChannelIndex.classCount + v.bandwidthClass] + v.radiusKm, d <= settings.maxDistanceKm + v.radiusKm else { return nil }
+        let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.pointee.lat, v.pointee.lon)
+        guard d <= ctx.reach[i * ChannelIndex.classCount + v.pointee.bandwidthClass] + v.pointee.radiusKm, d <= settings.maxDistanceKm + v.pointee.radiusKm
+        else { return }
         // The service's name is put into the requirement only for a finding (not copied per pair).
         guard
             var req = ProtectionRatios.requirement(
-                parameters: ctx.services[v.service].parameters, curve: ctx.services[v.service].curve, victimService: "", victim: v.channel,
-                interferer: ctx.tx[i], coChannelOverride: v.coOverride)
-        else { return nil }
+                parameters: ctx.serviceParameters[v.pointee.service],
+                curve: ctx.serviceHasCurve[v.pointee.service] ? ctx.services[v.pointee.service].curve : nil,
+                victimService: "", victim: v.pointee.channel, interferer: ctx.tx[i], coChannelOverride: v.pointee.coOverride)
+        else { return }
         counts.evaluated += 1
         let testDist = testDistanceKm(v, d)
         // Without a DEM, a lower bound of the path loss clears most pairs before the costly part of the loss.
         let bound =
             terrain == nil && lossBound ? lossLowerBoundDB(interferer: i, victim: v, testDistanceKm: testDist, requiredDB: req.requiredDB, ctx) : -.infinity
-        guard let bound else { return nil }
-        if let units, v.kind != .area,
-            ctx.eirp[i] - bound + discriminationCeilingDB(interferer: i, victim: v, units, distanceKm: d, ctx) < v.wantedDBm - req.requiredDB - 1e-6
+        guard let bound else { return }
+        if let units, v.pointee.kind != .area,
+            ctx.eirp[i] - bound + discriminationCeilingDB(interferer: i, victim: v, units, distanceKm: d, ctx) < v.pointee.wantedDBm - req.requiredDB - 1e-6
         {
             counts.clearedByDishes += 1
-            return nil
+            return
         }
         // The interferer's fields, read in place (no copy of its record per pair).
         let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.assignments[i].antennaHeightM
         // Test point: an area victim's edge point nearest the interferer.
-        var testLat = v.lat, testLon = v.lon
-        if v.kind == .area && v.radiusKm > 0 {
-            let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.lat, v.lon, lat, lon) : 0
-            (testLat, testLon) = Geodesy.destination(v.lat, v.lon, bearingDeg: bearing, distanceKm: v.radiusKm)
+        var testLat = v.pointee.lat, testLon = v.pointee.lon
+        if v.pointee.kind == .area && v.pointee.radiusKm > 0 {
+            let bearing = d > 1e-6 ? Geodesy.bearingDeg(v.pointee.lat, v.pointee.lon, lat, lon) : 0
+            (testLat, testLon) = Geodesy.destination(v.pointee.lat, v.pointee.lon, bearingDeg: bearing, distanceKm: v.pointee.radiusKm)
         }
         // Antenna discrimination: the interferer's towards the test point, a link receiver's towards the interferer.
         // (A station or link victim's test point is the receiver itself, `d` away.)
-        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon, distanceKm: v.kind == .area ? nil : d)
+        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon, distanceKm: v.pointee.kind == .area ? nil : d)
         var rxTerm: Double? = nil
-        if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
-            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.lat, v.lon, lat, lon), pointing) : 180
+        if v.pointee.kind == .link, let g = v.pointee.rxGainDBi, let pointing = v.pointee.pointingDeg {
+            let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.pointee.lat, v.pointee.lon, lat, lon), pointing) : 180
             rxTerm = g + ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off)
         }
-        guard ctx.eirp[i] - bound + txGain + (rxTerm ?? 0) >= v.wantedDBm - req.requiredDB - 1e-6 else { return nil }
+        guard ctx.eirp[i] - bound + txGain + (rxTerm ?? 0) >= v.pointee.wantedDBm - req.requiredDB - 1e-6 else { return }
         counts.computed += 1
-        let los = ctx.fixedService[i] && v.fixedService
+        let los = ctx.fixedService[i] && v.pointee.fixedService
         var loss: Double
         var model = "simple"
         if let terrain, testDist > 0.05 {
             do {
                 loss = try terrain.lossDB(
                     fromLat: lat, fromLon: lon, toLat: testLat, toLon: testLon,
-                    frequencyMHz: f, txHeightM: h, rxHeightM: v.heightM)
+                    frequencyMHz: f, txHeightM: h, rxHeightM: v.pointee.heightM)
                 model = terrain.model.id.rawValue
             } catch {
                 counts.fallbacks += 1
                 loss = ConflictPropagation.simpleLossDB(
                     distanceKm: testDist, frequencyMHz: f, txHeightM: h,
-                    rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
+                    rxHeightM: v.pointee.heightM, lineOfSight: los, environment: settings.environment)
             }
         } else {
             loss = ConflictPropagation.simpleLossDB(
                 distanceKm: testDist, frequencyMHz: f, txHeightM: h,
-                rxHeightM: v.heightM, lineOfSight: los, environment: settings.environment)
+                rxHeightM: v.pointee.heightM, lineOfSight: los, environment: settings.environment)
         }
         var interference = ctx.eirp[i] - loss + txGain
         if let rxTerm { interference += rxTerm }
-        let margin = (v.wantedDBm - interference) - req.requiredDB
-        guard margin < 0 else { return nil }
-        req.victimService = ctx.services[v.service].name
-        return Finding(
-            victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.channel.offsetKHz(to: ctx.tx[i]), distanceKm: d,
-            testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.wantedDBm, requiredDB: req.requiredDB,
-            marginDB: margin, victimKind: v.kind, requirement: req, lossDB: loss, model: model)
+        let margin = (v.pointee.wantedDBm - interference) - req.requiredDB
+        guard margin < 0 else { return }
+        req.victimService = ctx.services[v.pointee.service].name
+        out.append(
+            Finding(
+                victim: k, interferer: i, overlapKHz: overlap, offsetKHz: v.pointee.channel.offsetKHz(to: ctx.tx[i]), distanceKm: d,
+                testDistanceKm: testDist, interferenceDBm: interference, wantedDBm: v.pointee.wantedDBm, requiredDB: req.requiredDB,
+                marginDB: margin, victimKind: v.pointee.kind, requirement: req, lossDB: loss, model: model))
     }
 
     /// At least the transmit antenna's discrimination plus a link receiver's gain and discrimination for a station
@@ -598,7 +631,7 @@ public struct ConflictScreening: Sendable {
     /// 64 m apart or more (the tangent's rounding then moves sin(φ/2) by far less than the 10⁻⁶ the bound allows).
     @inline(__always)
     func discriminationCeilingDB(
-        interferer i: Int, victim v: Victim, _ units: (SIMD3<Double>, SIMD3<Double>), distanceKm d: Double, _ ctx: Context
+        interferer i: Int, victim v: UnsafePointer<Victim>, _ units: (SIMD3<Double>, SIMD3<Double>), distanceKm d: Double, _ ctx: Context
     )
         -> Double
     {
@@ -610,12 +643,12 @@ public struct ConflictScreening: Sendable {
             let n = (w * w).sum().squareRoot()
             if n >= 1e-5 { ceiling += ctx.patternBounds[Int(p)].upperBoundDB(cosOffAxis: (w * ctx.boresight[i]).sum() / n) }
         }
-        if v.kind == .link, let g = v.rxGainDBi, v.pointingDeg != nil {
+        if v.pointee.kind == .link, let g = v.pointee.rxGainDBi, v.pointee.pointingDeg != nil {
             ceiling += g
-            if v.rxPattern >= 0 {
+            if v.pointee.rxPattern >= 0 {
                 let w = ui - (ui * uv).sum() * uv
                 let n = (w * w).sum().squareRoot()
-                if n >= 1e-5 { ceiling += ctx.patternBounds[Int(v.rxPattern)].upperBoundDB(cosOffAxis: (w * v.pointing).sum() / n) }
+                if n >= 1e-5 { ceiling += ctx.patternBounds[Int(v.pointee.rxPattern)].upperBoundDB(cosOffAxis: (w * v.pointee.pointing).sum() / n) }
             }
         }
         return ceiling
@@ -625,9 +658,9 @@ public struct ConflictScreening: Sendable {
     /// an area victim's edge point nearest the interferer (no closer than `minDistanceKm`), else the receiver
     /// (no closer than `coSiteDistanceKm`).
     @inline(__always)
-    func testDistanceKm(_ v: Victim, _ d: Double) -> Double {
-        switch v.kind {
-        case .area: max(v.radiusKm > 0 ? (d > 1e-6 ? abs(d - v.radiusKm) : v.radiusKm) : d, settings.minDistanceKm)
+    func testDistanceKm(_ v: UnsafePointer<Victim>, _ d: Double) -> Double {
+        switch v.pointee.kind {
+        case .area: max(v.pointee.radiusKm > 0 ? (d > 1e-6 ? abs(d - v.pointee.radiusKm) : v.pointee.radiusKm) : d, settings.minDistanceKm)
         case .station, .link: max(d, settings.coSiteDistanceKm)
         }
     }
@@ -654,23 +687,23 @@ public struct ConflictScreening: Sendable {
     /// A lower bound of the simple model's loss (L = max(L_fs + L_dsph, L_Hata) ≥ L_fs, and ≥ L_Hata on paths that
     /// are not fixed-to-fixed), dB; nil when it alone leaves the interference 10⁻⁶ dB or more below what the victim
     /// tolerates (antenna discrimination, never positive, left out): then the pair cannot conflict.
-    func lossLowerBoundDB(interferer i: Int, victim v: Victim, testDistanceKm: Double, requiredDB: Double, _ ctx: Context) -> Double? {
+    func lossLowerBoundDB(interferer i: Int, victim v: UnsafePointer<Victim>, testDistanceKm: Double, requiredDB: Double, _ ctx: Context) -> Double? {
         let fs = FreeSpace.lossDB(distanceKm: max(testDistanceKm, 0.001), frequencyMHz: ctx.tx[i].centreMHz)
         if clears(lossDB: fs, interferer: i, victim: v, requiredDB: requiredDB, ctx) { return nil }
         // Hata costs a few logarithms where L_dsph costs many.
-        guard !(ctx.fixedService[i] && v.fixedService) else { return fs }
+        guard !(ctx.fixedService[i] && v.pointee.fixedService) else { return fs }
         let hata = ConflictPropagation.hataLossDB(
             distanceKm: testDistanceKm, frequencyMHz: ctx.tx[i].centreMHz, txHeightM: ctx.assignments[i].antennaHeightM,
-            rxHeightM: v.heightM, environment: settings.environment)
+            rxHeightM: v.pointee.heightM, environment: settings.environment)
         return clears(lossDB: hata, interferer: i, victim: v, requiredDB: requiredDB, ctx) ? nil : max(fs, hata)
     }
 
     /// True when a path loss of at least `lossDB` leaves the interference 10⁻⁶ dB or more below what the victim
     /// tolerates (antenna discrimination, never positive, left out).
     @inline(__always)
-    func clears(lossDB: Double, interferer i: Int, victim v: Victim, requiredDB: Double, _ ctx: Context) -> Bool {
-        let rxGain = v.kind == .link && v.pointingDeg != nil ? v.rxGainDBi ?? 0 : 0
-        return ctx.eirp[i] + rxGain - lossDB < v.wantedDBm - requiredDB - 1e-6
+    func clears(lossDB: Double, interferer i: Int, victim v: UnsafePointer<Victim>, requiredDB: Double, _ ctx: Context) -> Bool {
+        let rxGain = v.pointee.kind == .link && v.pointee.pointingDeg != nil ? v.pointee.rxGainDBi ?? 0 : 0
+        return ctx.eirp[i] + rxGain - lossDB < v.pointee.wantedDBm - requiredDB - 1e-6
     }
 
     // MARK: merging and wording
