@@ -38,12 +38,12 @@ public struct BandPlan: Sendable, Equatable {
 
     /// The allocation of `service` that holds the whole channel, if any.
     public func allocation(for channel: Channel, service: String) -> Allocation? {
-        allocations.first { $0.services.contains(service) && $0.band.contains(channel) }
+        allocations.first { $0.band.contains(channel) && $0.services.contains(service) }
     }
 
     /// The index in `allocations` of `allocation(for:service:)`.
     public func allocationIndex(for channel: Channel, service: String) -> Int? {
-        allocations.firstIndex { $0.services.contains(service) && $0.band.contains(channel) }
+        allocations.firstIndex { $0.band.contains(channel) && $0.services.contains(service) }
     }
 
     public func allocation(named name: String) -> Allocation? { allocations.first { $0.name == name } }
