@@ -529,8 +529,9 @@ public struct ConflictScreening: Sendable {
     /// The finding of one (interferer, receive channel) pair, nil when it is not screened or meets its protection
     /// criterion. `lossBound`: without a DEM, pairs that a lower bound of the path loss (free space, Hata) with the
     /// antennas' discrimination clears skip the loss itself (tests turn it off to check that it changes nothing).
-    /// `units`: the interferer's and the victim's unit vectors, when the caller has them: then a bound of the two
-    /// dishes' discrimination (F.699 in bins) clears pairs before their exact bearings and patterns.
+    /// `units`: the interferer's and the victim's unit vectors when the caller has them (else computed): the distance
+    /// comes from their chord, and a bound of the two dishes' discrimination (F.699 in bins) clears pairs before their
+    /// exact bearings and patterns.
     func evaluate(
         interferer i: Int, victim v: Victim, _ ctx: Context, counts: inout PairCounts, lossBound: Bool = true,
         units: (SIMD3<Double>, SIMD3<Double>)? = nil
@@ -553,7 +554,12 @@ public struct ConflictScreening: Sendable {
         if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
             if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return }
         }
-        let d = Geodesy.distanceKm(ctx.lat[i], ctx.lon[i], v.pointee.lat, v.pointee.lon)
+        // The distance from the chord between the unit vectors (the haversine's a = |u − v|²/4, no trigonometry
+        // when the search has the vectors).
+        let (ui, uv) =
+            units ?? (VictimIndex.unitVector(lat: ctx.lat[i], lon: ctx.lon[i]), VictimIndex.unitVector(lat: v.pointee.lat, lon: v.pointee.lon))
+        let chord = ui - uv
+        let d = 2 * Geodesy.meanRadiusKm * asin(min(1, ((chord * chord).sum() / 4).squareRoot()))
         guard d <= ctx.reach[i * ChannelIndex.classCount + v.pointee.bandwidthClass] + v.pointee.radiusKm, d <= settings.maxDistanceKm + v.pointee.radiusKm
         else { return }
         // The service's name is put into the requirement only for a finding (not copied per pair).
@@ -569,8 +575,8 @@ public struct ConflictScreening: Sendable {
         let bound =
             terrain == nil && lossBound ? lossLowerBoundDB(interferer: i, victim: v, testDistanceKm: testDist, requiredDB: req.requiredDB, ctx) : -.infinity
         guard let bound else { return }
-        if let units, v.pointee.kind != .area,
-            ctx.eirp[i] - bound + discriminationCeilingDB(interferer: i, victim: v, units, distanceKm: d, ctx) < v.pointee.wantedDBm - req.requiredDB - 1e-6
+        if v.pointee.kind != .area,
+            ctx.eirp[i] - bound + discriminationCeilingDB(interferer: i, victim: v, (ui, uv), distanceKm: d, ctx) < v.pointee.wantedDBm - req.requiredDB - 1e-6
         {
             counts.clearedByDishes += 1
             return
