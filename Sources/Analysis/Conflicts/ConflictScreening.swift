@@ -99,13 +99,13 @@ public struct ConflictScreening: Sendable {
             }
             box.withLock { $0.store(chunk, local, counts) }
         }
-        let (findings, counts) = box.withLock { $0.merged() }
+        let (findings, counts) = box.withLock { $0.take() }
         stats.pairsExamined = counts.examined
         stats.pairsEvaluated = counts.evaluated
         stats.pairsComputed = counts.computed
         stats.terrainFallbacks = counts.fallbacks
         stats.pairsClearedByDishes = counts.clearedByDishes
-        conflicts += mergePairs(findings, assignments)
+        conflicts += mergePairs(findings.joined(), count: findings.reduce(0) { $0 + $1.count }, assignments)
         phase("pair screening")
 
         // Intermodulation.
@@ -288,7 +288,12 @@ public struct ConflictScreening: Sendable {
         mutating func store(_ chunk: Int, _ f: [Finding], _ c: PairCounts) {
             parts[chunk] = f; counts.add(c)
         }
-        func merged() -> ([Finding], PairCounts) { (parts.flatMap { $0 }, counts) }
+        /// The chunks' findings in chunk order (not joined: a national register's findings are hundreds of MB) and
+        /// the counters; the store is left empty.
+        mutating func take() -> ([[Finding]], PairCounts) {
+            defer { parts = [] }
+            return (parts, counts)
+        }
     }
 
     /// Pairs examined (returned by the index), evaluated (past the distance, frequency and licensing rules),
@@ -715,10 +720,17 @@ public struct ConflictScreening: Sendable {
     // MARK: merging and wording
 
     func mergePairs(_ findings: [Finding], _ assignments: [Assignment]) -> [Conflict] {
+        mergePairs(findings, count: findings.count, assignments)
+    }
+
+    /// An unordered pair of assignments and whether their channels overlap: one conflict each.
+    struct PairKey: Hashable { let coChannel: Bool, lo: Int, hi: Int }
+
+    /// `findings` of any sequence (`count` of them, to size the table).
+    func mergePairs(_ findings: some Sequence<Finding>, count: Int, _ assignments: [Assignment]) -> [Conflict] {
         // Worst finding per unordered pair and kind; remember the other direction's margin.
-        struct PairKey: Hashable { let coChannel: Bool, lo: Int, hi: Int }
         var best: [PairKey: (f: Finding, reverse: Double?)] = [:]
-        best.reserveCapacity(findings.count)
+        best.reserveCapacity(count)
         for f in findings {
             let key = PairKey(coChannel: f.overlapKHz > 0, lo: min(f.victim, f.interferer), hi: max(f.victim, f.interferer))
             if let cur = best[key] {
@@ -733,14 +745,37 @@ public struct ConflictScreening: Sendable {
             }
         }
         // The explanations are written on every core (hundreds of thousands of them on a national register).
-        let entries = Array(best.values)
-        let chunk = 4096, parts = (entries.count + chunk - 1) / chunk
-        let box = Mutex([[Conflict]](repeating: [], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let part = entries[(p * chunk)..<min(entries.count, (p + 1) * chunk)].map { conflict(from: $0.f, reverse: $0.reverse, assignments) }
+        // Chunks of the table read in place: their first indices found by walking it once.
+        let chunk = 4096
+        var starts: [Dictionary<PairKey, (f: Finding, reverse: Double?)>.Index] = []
+        var index = best.startIndex, k = 0
+        while index != best.endIndex {
+            if k % chunk == 0 { starts.append(index) }
+            index = best.index(after: index)
+            k += 1
+        }
+        let table = best, chunkStarts = starts
+        let box = Mutex([[Conflict]](repeating: [], count: starts.count))
+        DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { p in
+            var part: [Conflict] = []
+            part.reserveCapacity(chunk)
+            var index = chunkStarts[p]
+            while part.count < chunk && index != table.endIndex {
+                let entry = table[index].value
+                part.append(conflict(from: entry.f, reverse: entry.reverse, assignments))
+                index = table.index(after: index)
+            }
             box.withLock { $0[p] = part }
         }
-        return box.withLock { $0.flatMap { $0 } }
+        var out: [Conflict] = []
+        out.reserveCapacity(table.count)
+        box.withLock { parts in
+            for p in parts.indices {
+                out += parts[p]
+                parts[p] = []
+            }
+        }
+        return out
     }
 
     /// The conflict of a pair's worst finding, worded; `reverse`: the other direction's margin.
