@@ -1,5 +1,6 @@
 // conflicts.csv and conflicts.gpkg, and the comparison with a previous run (`--baseline`).
 import Foundation
+import Synchronization
 import Radio
 import Geo
 import Records
@@ -20,21 +21,25 @@ public enum ConflictReport {
 
     /// CSV text, sorted as given; a `status` column is added when any conflict has one (baseline runs).
     /// The rows are formatted in chunks on the engine's threads and joined in order: the text of `CSV.format`.
-    public static func csv(_ conflicts: [Conflict]) -> String {
+    public static func csv(_ conflicts: [Conflict]) -> String { csvParts(conflicts).joined(first: "") }
+
+    /// The CSV text in parts (the header, then chunks of 4,096 rows formatted on the engine's threads), in order.
+    static func csvParts(_ conflicts: [Conflict]) -> OrderedParts {
         let withStatus = conflicts.contains { $0.status != nil }
         let header = columns + (withStatus ? ["status"] : [])
         let chunk = 4096
-        let parts = OrderedParts(count: (conflicts.count + chunk - 1) / chunk)
-        Parallel.perform(iterations: parts.count) { p in
+        let parts = OrderedParts(count: 1 + (conflicts.count + chunk - 1) / chunk)
+        var first = ""
+        CSV.appendLine(header, to: &first)
+        parts.store(first, at: 0)
+        Parallel.perform(iterations: parts.count - 1) { p in
             var text = ""
             for k in (p * chunk)..<min((p + 1) * chunk, conflicts.count) {
                 CSV.appendLine(fields(conflicts[k]) + (withStatus ? [conflicts[k].status ?? ""] : []), to: &text)
             }
-            parts.store(text, at: p)
+            parts.store(text, at: p + 1)
         }
-        var first = ""
-        CSV.appendLine(header, to: &first)
-        return parts.joined(first: first)
+        return parts
     }
 
     /// The line layer (victim to interferer; intermodulation: victim to the site) and a point layer for
@@ -69,31 +74,40 @@ public enum ConflictReport {
 
     /// Writes conflicts.csv and conflicts.gpkg into `directory`. Both are written to temporary files first and
     /// renamed into place only when both are complete, so a failed run leaves neither (nor a partial one).
-    /// The CSV text is formatted on another thread while this one builds and writes the GeoPackage's layers.
+    /// conflicts.csv is formatted and written part by part on another thread (never joined into one string) while
+    /// this one builds and writes the GeoPackage's layers.
     public static func write(_ conflicts: [Conflict], to directory: String) throws -> (csv: String, gpkg: String) {
-        let text = OrderedParts(count: 1)
-        let formatted = DispatchGroup()
-        DispatchQueue.global().async(group: formatted) { text.store(csv(conflicts), at: 0) }
-        let layerData = layers(conflicts)
-        return try write(
-            csvText: {
-                formatted.wait(); return text.joined(first: "")
-            }, layers: layerData, to: directory)
+        try write(csvTo: { path in try csvParts(conflicts).write(to: path) }, layers: { layers(conflicts) }, to: directory)
     }
 
     static func write(csvText: String, layers: [LayerData], to directory: String) throws -> (csv: String, gpkg: String) {
-        try write(csvText: { csvText }, layers: layers, to: directory)
+        try write(csvTo: { try csvText.write(toFile: $0, atomically: false, encoding: .utf8) }, layers: { layers }, to: directory)
     }
 
-    /// The GeoPackage is written first, then the CSV text (`csvText` may wait for it).
-    private static func write(csvText: () -> String, layers: [LayerData], to directory: String) throws -> (csv: String, gpkg: String) {
+    /// `csvTo(path)` writes the CSV file on another thread while the GeoPackage is written on this one; both are
+    /// renamed into place once both are written (after the other thread has finished, whatever failed).
+    private static func write(
+        csvTo: @escaping @Sendable (String) throws -> Void, layers: () -> [LayerData], to directory: String
+    ) throws -> (csv: String, gpkg: String) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let csvPath = (directory as NSString).appendingPathComponent("conflicts.csv")
         let gpkgPath = (directory as NSString).appendingPathComponent("conflicts.gpkg")
         let csvOut = try AtomicOutput(path: csvPath)
         let gpkgOut = try AtomicOutput(path: gpkgPath)
-        try VectorWriter.write(layers, to: gpkgOut.temporaryPath)
-        try csvText().write(toFile: csvOut.temporaryPath, atomically: false, encoding: .utf8)
+        let csvTemporary = csvOut.temporaryPath
+        let csvFailure = Mutex<(any Error)?>(nil)
+        let csvWritten = DispatchGroup()
+        DispatchQueue.global().async(group: csvWritten) {
+            do { try csvTo(csvTemporary) } catch { csvFailure.withLock { $0 = error } }
+        }
+        do {
+            try VectorWriter.write(layers(), to: gpkgOut.temporaryPath)
+        } catch {
+            csvWritten.wait()
+            throw error
+        }
+        csvWritten.wait()
+        if let error = csvFailure.withLock({ $0 }) { throw error }
         try gpkgOut.commit()
         try csvOut.commit()
         return (csvPath, gpkgPath)
@@ -171,6 +185,20 @@ final class OrderedParts: @unchecked Sendable {
     var count: Int { lock.withLock { parts.count } }
 
     func store(_ text: String, at i: Int) { lock.withLock { parts[i] = text } }
+
+    /// The parts written one after the other into a new file at `path`, none joined to another.
+    func write(to path: String) throws {
+        guard let file = fopen(path, "wb") else {
+            throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno)))
+        }
+        var failed = false
+        lock.withLock {
+            for k in parts.indices where !failed {
+                parts[k].withUTF8 { b in failed = b.count > 0 && fwrite(b.baseAddress, 1, b.count, file) != b.count }
+            }
+        }
+        if fclose(file) != 0 || failed { throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno))) }
+    }
 
     func joined(first: String) -> String {
         lock.withLock {
