@@ -126,7 +126,7 @@ func runConflictsBenchmark(count: Int) -> [(name: String, value: Double, unit: S
     print(
         "conflicts: \(register.count) assignments, \(stats.victimChannels) receive channels, \(settings.threads) threads: \(String(format: "%.2f", seconds)) s; "
             + "\(stats.pairsExamined) pairs examined (\(String(format: "%.4f", 100 * Double(stats.pairsExamined) / stats.allPairs)) % of n²/2 = \(String(format: "%.3g", stats.allPairs))), "
-            + "\(stats.pairsEvaluated) evaluated, \(stats.pairsComputed) path losses computed; \(String(format: "%.1f", cpu)) CPU s; conflicts "
+            + "\(stats.pairsEvaluated) evaluated, \(stats.pairsClearedByDishes) cleared by the dishes' bound, \(stats.pairsComputed) path losses computed; \(String(format: "%.1f", cpu)) CPU s; conflicts "
             + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     print("  phases: " + stats.phaseSeconds.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
     var figures: [(name: String, value: Double, unit: String)] = [
@@ -134,6 +134,7 @@ func runConflictsBenchmark(count: Int) -> [(name: String, value: Double, unit: S
         ("conflicts_\(tag)_pairs_examined", Double(stats.pairsExamined), "pairs"),
         ("conflicts_\(tag)_pairs_examined_fraction_of_n2_over_2", Double(stats.pairsExamined) / stats.allPairs, "ratio"),
         ("conflicts_\(tag)_pairs_evaluated", Double(stats.pairsEvaluated), "pairs"),
+        ("conflicts_\(tag)_pairs_cleared_by_dishes", Double(stats.pairsClearedByDishes), "pairs"),
         ("conflicts_\(tag)_pairs_path_loss_computed", Double(stats.pairsComputed), "pairs"),
         ("conflicts_\(tag)_cpu_s", cpu, "s"),
         ("conflicts_\(tag)_threads", Double(settings.threads), "threads"),
