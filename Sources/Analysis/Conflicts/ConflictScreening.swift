@@ -25,7 +25,10 @@
 // (free space, Hata) with the antennas' discrimination clears most pairs before the loss. Each interferer's reach is the
 // distance beyond which its signal falls below the lowest (wanted − co-channel protection − receive gain)
 // of any victim in its frequency neighbourhood, by free space + smooth-Earth diffraction (the lower bound of
-// the simple model; over a DEM with the antennas raised by the relief).
+// the simple model; over a DEM with the antennas raised by the relief); without a DEM, a group of victims is
+// searched only as far as Hata lets the interferer reach the group's lowest protected level (not fixed to fixed).
+// Fixed links' pairs meet a bound of both dishes' F.699 discrimination (`F699DiscriminationBound`, from unit
+// vectors) before their exact bearings and patterns.
 import Foundation
 import Synchronization
 import Geo
@@ -446,9 +449,7 @@ public struct ConflictScreening: Sendable {
                 let w = (max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc)) + bc / 2) / 1000
                 var floor = Double.infinity, height = 0.0
                 let b0 = Self.bucket(max(0.001, tx.centreMHz - w)), b1 = Self.bucket(tx.centreMHz + w)
-                for b in b0...b1 where levels[c * Self.bucketCount + b] < floor || heights[c * Self.bucketCount + b] > height {
-                    floor = min(floor, levels[c * Self.bucketCount + b]); height = max(height, heights[c * Self.bucketCount + b])
-                }
+                for b in (c * Self.bucketCount + b0)...(c * Self.bucketCount + b1) { floor = min(floor, levels[b]); height = max(height, heights[b]) }
                 guard floor.isFinite else { continue }
                 let a = assignments[k]
                 // Free space plus smooth-Earth diffraction bounds the simple model from below (it is its minimum).
