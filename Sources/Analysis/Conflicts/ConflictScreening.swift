@@ -222,6 +222,14 @@ public struct ConflictScreening: Sendable {
         let patternBounds: [F699DiscriminationBound]
         let txPattern: [Int32]
         let boresight: [SIMD3<Double>]
+        /// The bounds' bins side by side (`F699DiscriminationBound.binCount` per bound), read through a pointer: an
+        /// array element read per pair is retained and released, atomically on every core.
+        let dishBins: PairTable<Double>
+        /// Antenna height, azimuth and a fixed service's antenna gain (nil: none, or not fixed) of each assignment:
+        /// the interferer's antenna read per pair without copying its record.
+        let height: [Double]
+        let azimuth: [Double?]
+        let dishGain: [Double?]
         /// The candidate search of the pair screening (empty until `prepare` builds it).
         var victimIndex = VictimIndex(groups: [])
 
@@ -270,8 +278,18 @@ public struct ConflictScreening: Sendable {
                 return v
             }
             patternBounds = bounds
+            dishBins = PairTable(bounds.flatMap(\.bins))
+            height = assignments.map(\.antennaHeightM)
+            azimuth = assignments.map(\.azimuthDeg)
+            dishGain = assignments.map { $0.serviceKind == .fixed ? $0.antennaGainDBi : nil }
             self.txPattern = txPattern
             self.boresight = boresight
+        }
+
+        /// `patternBounds[p].upperBoundDB(cosOffAxis:)` read from `dishBins`.
+        @inline(__always)
+        func dishBound(_ p: Int, cosOffAxis c: Double) -> Double {
+            dishBins[p * F699DiscriminationBound.binCount + F699DiscriminationBound.bin(cosOffAxis: c)]
         }
 
         /// The unit vector tangent to the sphere at (lat, lon) pointing along `bearingDeg` (from north, clockwise):
@@ -480,7 +498,7 @@ public struct ConflictScreening: Sendable {
         let hata =
             terrain == nil
             ? ConflictPropagation.hataSetup(
-                frequencyMHz: tx.centreMHz, txHeightM: ctx.assignments[i].antennaHeightM, rxHeightM: 1, environment: settings.environment)
+                frequencyMHz: tx.centreMHz, txHeightM: ctx.height[i], rxHeightM: 1, environment: settings.environment)
             : nil
         let u = VictimIndex.unitVector(lat: lat, lon: lon)
         // The groups are read in place (a group is a large value: copying it per interferer was most of a memmove).
@@ -588,7 +606,7 @@ public struct ConflictScreening: Sendable {
             return
         }
         // The interferer's fields, read in place (no copy of its record per pair).
-        let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.assignments[i].antennaHeightM
+        let lat = ctx.lat[i], lon = ctx.lon[i], f = ctx.tx[i].centreMHz, h = ctx.height[i]
         // Test point: an area victim's edge point nearest the interferer.
         var testLat = v.pointee.lat, testLon = v.pointee.lon
         if v.pointee.kind == .area && v.pointee.radiusKm > 0 {
@@ -597,7 +615,9 @@ public struct ConflictScreening: Sendable {
         }
         // Antenna discrimination: the interferer's towards the test point, a link receiver's towards the interferer.
         // (A station or link victim's test point is the receiver itself, `d` away.)
-        let txGain = AssignmentAntenna.relativeGainDB(ctx.assignments[i], towardLat: testLat, lon: testLon, distanceKm: v.pointee.kind == .area ? nil : d)
+        let txGain = AssignmentAntenna.relativeGainDB(
+            fromLat: lat, lon: lon, azimuthDeg: ctx.azimuth[i], dishGainDBi: ctx.dishGain[i], towardLat: testLat, lon: testLon,
+            distanceKm: v.pointee.kind == .area ? nil : d)
         var rxTerm: Double? = nil
         if v.pointee.kind == .link, let g = v.pointee.rxGainDBi, let pointing = v.pointee.pointingDeg {
             let off = d > 1e-6 ? Geodesy.angleDiffDeg(Geodesy.bearingDeg(v.pointee.lat, v.pointee.lon, lat, lon), pointing) : 180
@@ -653,14 +673,14 @@ public struct ConflictScreening: Sendable {
         if p >= 0 {
             let w = uv - (uv * ui).sum() * ui
             let n = (w * w).sum().squareRoot()
-            if n >= 1e-5 { ceiling += ctx.patternBounds[Int(p)].upperBoundDB(cosOffAxis: (w * ctx.boresight[i]).sum() / n) }
+            if n >= 1e-5 { ceiling += ctx.dishBound(Int(p), cosOffAxis: (w * ctx.boresight[i]).sum() / n) }
         }
         if v.pointee.kind == .link, let g = v.pointee.rxGainDBi, v.pointee.pointingDeg != nil {
             ceiling += g
             if v.pointee.rxPattern >= 0 {
                 let w = ui - (ui * uv).sum() * uv
                 let n = (w * w).sum().squareRoot()
-                if n >= 1e-5 { ceiling += ctx.patternBounds[Int(v.pointee.rxPattern)].upperBoundDB(cosOffAxis: (w * v.pointee.pointing).sum() / n) }
+                if n >= 1e-5 { ceiling += ctx.dishBound(Int(v.pointee.rxPattern), cosOffAxis: (w * v.pointee.pointing).sum() / n) }
             }
         }
         return ceiling
@@ -705,7 +725,7 @@ public struct ConflictScreening: Sendable {
         // Hata costs a few logarithms where L_dsph costs many.
         guard !(ctx.fixedService[i] && v.pointee.fixedService) else { return fs }
         let hata = ConflictPropagation.hataLossDB(
-            distanceKm: testDistanceKm, frequencyMHz: ctx.tx[i].centreMHz, txHeightM: ctx.assignments[i].antennaHeightM,
+            distanceKm: testDistanceKm, frequencyMHz: ctx.tx[i].centreMHz, txHeightM: ctx.height[i],
             rxHeightM: v.pointee.heightM, environment: settings.environment)
         return clears(lossDB: hata, interferer: i, victim: v, requiredDB: requiredDB, ctx) ? nil : max(fs, hata)
     }

@@ -345,9 +345,20 @@ public struct MonitoringCorrelation: Sendable {
 enum AssignmentAntenna {
     /// `distanceKm`: the distance from `a` to the point when the caller has it (`Geodesy.distanceKm`).
     static func relativeGainDB(_ a: Assignment, towardLat lat: Double, lon: Double, distanceKm: Double? = nil) -> Double {
-        guard let az = a.azimuthDeg, distanceKm ?? Geodesy.distanceKm(a.latitude, a.longitude, lat, lon) > 1e-3 else { return 0 }
-        let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(a.latitude, a.longitude, lat, lon), az)
-        if let g = a.antennaGainDBi, a.serviceKind == .fixed { return ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off) }
+        relativeGainDB(
+            fromLat: a.latitude, lon: a.longitude, azimuthDeg: a.azimuthDeg, dishGainDBi: a.serviceKind == .fixed ? a.antennaGainDBi : nil,
+            towardLat: lat, lon: lon, distanceKm: distanceKm)
+    }
+
+    /// The same from the assignment's fields (the pair screening reads them from flat arrays, not copying a record
+    /// per pair); `dishGainDBi`: a fixed service's antenna gain (F.699), else nil (a sector antenna).
+    @inline(__always)
+    static func relativeGainDB(
+        fromLat: Double, lon: Double, azimuthDeg: Double?, dishGainDBi: Double?, towardLat lat: Double, lon toLon: Double, distanceKm: Double? = nil
+    ) -> Double {
+        guard let az = azimuthDeg, distanceKm ?? Geodesy.distanceKm(fromLat, lon, lat, toLon) > 1e-3 else { return 0 }
+        let off = Geodesy.angleDiffDeg(Geodesy.bearingDeg(fromLat, lon, lat, toLon), az)
+        if let g = dishGainDBi { return ReferencePattern.f699RelativeDB(maxGainDBi: g, offAxisDeg: off) }
         return SectorAntenna().relativeGainDB(offAzimuthDeg: off, depressionDeg: 0, mechanicalTiltDeg: 0, electricalTiltDeg: 0)
     }
 }

@@ -48,8 +48,9 @@ public enum ReferencePattern {
 /// when the bin spans it.
 public struct F699DiscriminationBound: Sendable {
     public let maxGainDBi: Double
-    private let bins: [Double]
-    static let binCount = 4096
+    /// The bins' values, dB (`binCount` of them, by sin(φ/2)).
+    public let bins: [Double]
+    public static let binCount = 4096
 
     public init(maxGainDBi g: Double) {
         maxGainDBi = g
@@ -65,8 +66,12 @@ public struct F699DiscriminationBound: Sendable {
     /// At least the discrimination (dB ≤ 0) at the off-axis angle whose cosine is `cosOffAxis`; the bin is chosen
     /// one rounding on the safe side (a smaller angle).
     @inline(__always)
-    public func upperBoundDB(cosOffAxis c: Double) -> Double {
+    public func upperBoundDB(cosOffAxis c: Double) -> Double { bins[Self.bin(cosOffAxis: c)] }
+
+    /// The bin of `upperBoundDB` for the off-axis angle whose cosine is `c`.
+    @inline(__always)
+    public static func bin(cosOffAxis c: Double) -> Int {
         let s = (max(0, (1 - c) / 2)).squareRoot()
-        return bins[min(Self.binCount - 1, Int(max(0, s - 1e-6) * Double(Self.binCount)))]
+        return min(binCount - 1, Int(max(0, s - 1e-6) * Double(binCount)))
     }
 }
