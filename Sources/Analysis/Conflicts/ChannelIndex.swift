@@ -2,6 +2,7 @@
 // bandwidth class, and inside each cell sorted by centre frequency. A query visits the cells within the
 // search radius and, in each, only the entries inside the frequency window (binary search), so the work
 // grows with the number of true neighbours in space and frequency, not with n².
+import CFastMath
 import Foundation
 import Geo
 
@@ -74,6 +75,17 @@ struct ChannelIndex: Sendable {
     /// [fLo, fHi] MHz. Returns the number of entries visited.
     @inline(__always)
     func query(classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, _ body: (Int) -> Void) -> Int {
+        query(classIndex: c, lat: lat, lon: lon, radiusKm: radiusKm, fLo: fLo, fHi: fHi, prefetch: { _ in }, body)
+    }
+
+    /// `query`, calling `prefetch` with the first entry position of the next cell of a row while a cell is read,
+    /// so that a caller with data by entry position (unit vectors, records) can ask for it ahead of use: a query
+    /// reads a few entries from each of many cells, and each cell's first read otherwise waits on memory.
+    @inline(__always)
+    func query(
+        classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, prefetch: (Int) -> Void,
+        _ body: (Int) -> Void
+    ) -> Int {
         let g = classes[c]
         guard !g.entries.isEmpty else { return 0 }
         let dLat = Geodesy.degreesLatitude(km: radiusKm)
@@ -88,15 +100,21 @@ struct ChannelIndex: Sendable {
                 for y in y0...y1 {
                     for x in x0...x1 {
                         let cell = y * nx + x
-                        var lo = Int(s[cell]), hi = Int(s[cell + 1])
-                        if lo == hi { continue }
-                        // Lower bound of fLo.
-                        while lo < hi {
-                            let mid = (lo + hi) >> 1
-                            if e[mid].centreMHz < fLo { lo = mid + 1 } else { hi = mid }
+                        let first = Int(s[cell]), end = Int(s[cell + 1])
+                        if first == end { continue }
+                        if x < x1, Int(s[cell + 2]) > end {
+                            tanso_prefetch(e.baseAddress! + end + (Int(s[cell + 2]) - end) / 2)
+                            prefetch(end)
                         }
-                        let end = Int(s[cell + 1])
-                        var k = lo
+                        // Lower bound of fLo, halving without a branch to mispredict: every entry before `base` lies
+                        // below fLo, and the bound is at most base + n.
+                        var base = first, n = end - first
+                        while n > 1 {
+                            let half = n >> 1
+                            base += half & -(e[base + half].centreMHz < fLo ? 1 : 0)
+                            n -= half
+                        }
+                        var k = e[base].centreMHz < fLo ? base + 1 : base
                         while k < end && e[k].centreMHz <= fHi {
                             visited += 1
                             body(Int(e[k].item))

@@ -29,6 +29,7 @@
 // searched only as far as Hata lets the interferer reach the group's lowest protected level (not fixed to fixed).
 // Fixed links' pairs meet a bound of both dishes' F.699 discrimination (`F699DiscriminationBound`, from unit
 // vectors) before their exact bearings and patterns.
+import CFastMath
 import Foundation
 import Synchronization
 import Geo
@@ -47,24 +48,42 @@ public struct ConflictScreening: Sendable {
 
     enum VictimKind: Sendable { case area, station, link }
 
+    /// The fields are laid out by use: the first 64 bytes hold what every candidate pair reads before its loss
+    /// bound (most pairs stop there), so that a candidate costs one cache line of its receive channel, not three.
     struct Victim: Sendable {
         var assignment: Int
+        /// The assignment's station and service (index in `Context.services`): copied in by `Context`.
+        var station = 0
         var channel: Channel
-        var kind: VictimKind
-        var lat: Double, lon: Double
-        var heightM: Double
         var radiusKm: Double
         var wantedDBm: Double
-        var pointingDeg: Double?
-        var rxGainDBi: Double?
-        /// The assignment's service (index in `Context.services`), station, whether it is a fixed service, and its
-        /// co-channel protection-ratio override: copied in by `Context` so that a pair reads no other record.
-        var service = 0, station = 0, fixedService = false, coOverride: Double? = nil
+        var service = 0
+        var kind: VictimKind
+        /// Whether the assignment is of the fixed service (copied in by `Context`).
+        var fixedService = false
         /// A link receiver's F.699 discrimination bound (index in `Context.patternBounds`, −1 without gain or
-        /// pointing) and its pointing as a unit tangent at the receiver (`Context.tangent`).
+        /// pointing).
         var rxPattern: Int32 = -1
+        /// The assignment's block-licensed allocation (−1: none) and licensee, and its co-channel protection-ratio
+        /// override: copied in by `Context` so that a pair reads no other record.
+        var allocation: Int32 = -1, licensee: Int32 = 0
+        var coOverride: Double? = nil
+        var rxGainDBi: Double?
+        var pointingDeg: Double?
+        var lat: Double, lon: Double
+        var heightM: Double
+        /// A link receiver's pointing as a unit tangent at the receiver (`Context.tangent`).
         var pointing = SIMD3<Double>(0, 0, 0)
         var bandwidthClass: Int { ChannelIndex.bandwidthClass(channel.bandwidthKHz) }
+
+        init(
+            assignment: Int, channel: Channel, kind: VictimKind, lat: Double, lon: Double, heightM: Double, radiusKm: Double,
+            wantedDBm: Double, pointingDeg: Double?, rxGainDBi: Double?
+        ) {
+            self.assignment = assignment; self.channel = channel; self.kind = kind; self.lat = lat; self.lon = lon
+            self.heightM = heightM; self.radiusKm = radiusKm; self.wantedDBm = wantedDBm; self.pointingDeg = pointingDeg
+            self.rxGainDBi = rxGainDBi
+        }
     }
 
     /// Raw finding before the pairs are merged.
@@ -225,6 +244,8 @@ public struct ConflictScreening: Sendable {
         /// The bounds' bins side by side (`F699DiscriminationBound.binCount` per bound), read through a pointer: an
         /// array element read per pair is retained and released, atomically on every core.
         let dishBins: PairTable<Double>
+        /// 10^(bin / 20) of each of `dishBins`: the screening's dish test multiplies distances instead of taking logs.
+        let dishAmplitude: PairTable<Double>
         /// Antenna height, azimuth and a fixed service's antenna gain (nil: none, or not fixed) of each assignment:
         /// the interferer's antenna read per pair without copying its record.
         let height: [Double]
@@ -270,6 +291,7 @@ public struct ConflictScreening: Sendable {
             self.victims = victims.map { [service, fixedService, coOverride] v in
                 var v = v
                 v.service = service[v.assignment]; v.station = station[v.assignment]
+                v.allocation = Int32(blockAllocation[v.assignment]); v.licensee = Int32(licensee[v.assignment])
                 v.fixedService = fixedService[v.assignment]; v.coOverride = coOverride[v.assignment]
                 if v.kind == .link, let g = v.rxGainDBi, let pointing = v.pointingDeg {
                     v.rxPattern = bound(g)
@@ -279,6 +301,7 @@ public struct ConflictScreening: Sendable {
             }
             patternBounds = bounds
             dishBins = PairTable(bounds.flatMap(\.bins))
+            dishAmplitude = PairTable(bounds.flatMap(\.bins).map { pow(10, $0 / 20) })
             height = assignments.map(\.antennaHeightM)
             azimuth = assignments.map(\.azimuthDeg)
             dishGain = assignments.map { $0.serviceKind == .fixed ? $0.antennaGainDBi : nil }
@@ -286,10 +309,15 @@ public struct ConflictScreening: Sendable {
             self.boresight = boresight
         }
 
-        /// `patternBounds[p].upperBoundDB(cosOffAxis:)` read from `dishBins`.
+        /// The index in `dishBins` (and `dishAmplitude`) of bound p's bin for a dish at unit vector `u` with its
+        /// axis along the unit tangent `axis`, towards the point at unit vector `t`; nil when the two are less than
+        /// about 64 m apart (the direction is then not reliable: no discrimination is counted).
         @inline(__always)
-        func dishBound(_ p: Int, cosOffAxis c: Double) -> Double {
-            dishBins[p * F699DiscriminationBound.binCount + F699DiscriminationBound.bin(cosOffAxis: c)]
+        static func dishBin(_ p: Int, at u: SIMD3<Double>, toward t: SIMD3<Double>, axis: SIMD3<Double>) -> Int? {
+            let w = t - (t * u).sum() * u
+            let n = (w * w).sum().squareRoot()
+            guard n >= 1e-5 else { return nil }
+            return p * F699DiscriminationBound.binCount + F699DiscriminationBound.bin(cosOffAxis: (w * axis).sum() / n)
         }
 
         /// The unit vector tangent to the sphere at (lat, lon) pointing along `bearingDeg` (from north, clockwise):
@@ -530,19 +558,47 @@ public struct ConflictScreening: Sendable {
             radius = min(radius, t + gp.pointee.maxRadiusKm)
         }
         let aMax = VictimIndex.halfChordSquared(km: radius)
+        // Two dishes (`clearedByDishes`): the pair is cleared before `evaluate` when even free space over the chord
+        // leaves EIRP + both dishes' bounds below the group's floor: R |u − v| > 10^((EIRP − floor − L_fs(1 km)) / 20)
+        // × 10^(D_tx / 20) × 10^(D_rx / 20), D as `discriminationCeilingDB` takes them (the receive gain is in the
+        // floor, the chord is at most the distance). `dishScale` is that threshold's first factor over R.
+        let dishTest = terrain == nil && ctx.txPattern[i] >= 0 && gp.pointee.hasDishLinks
+        let dishScale =
+            dishTest
+            ? pow(10, (ctx.eirp[i] - gp.pointee.floorDBm + 1e-5 - FreeSpace.lossDB(distanceKm: 1, frequencyMHz: ctx.tx[i].centreMHz)) / 20)
+                / Geodesy.meanRadiusKm * (1 + 1e-9)
+            : Double.infinity
+        let txPattern = Int(ctx.txPattern[i]), boresight = ctx.boresight[i]
         let g = gp.pointee
         // Members, unit vectors, assignments and stations through buffer pointers: an element is borrowed in place,
         // not copied per candidate (a receive channel is a large value).
         g.members.withUnsafeBufferPointer { members in
-            g.unit.withUnsafeBufferPointer { unit in
-                g.assignment.withUnsafeBufferPointer { assignment in
-                    g.station.withUnsafeBufferPointer { stations in
-                        counts.examined += g.grid!.query(
-                            classIndex: g.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi
-                        ) { m in
-                            let d = u - unit[m]
-                            guard (d * d).sum() / 4 <= aMax, Int(assignment[m]) != i, Int(stations[m]) != station else { return }
-                            evaluate(interferer: i, victimAt: members.baseAddress! + m, ctx, counts: &counts, units: (u, unit[m]), into: &out)
+            g.dishAxes.withUnsafeBufferPointer { dishAxes in
+                g.unit.withUnsafeBufferPointer { unit in
+                    g.assignment.withUnsafeBufferPointer { assignment in
+                        g.station.withUnsafeBufferPointer { stations in
+                            counts.examined += g.grid!.query(
+                                classIndex: g.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi,
+                                prefetch: { m in
+                                    tanso_prefetch(unit.baseAddress! + m)
+                                    tanso_prefetch(members.baseAddress! + m)
+                                }
+                            ) { m in
+                                let d = u - unit[m]
+                                let c2 = (d * d).sum()
+                                guard c2 / 4 <= aMax, Int(assignment[m]) != i, Int(stations[m]) != station else { return }
+                                if dishTest, dishAxes[m].w >= 0 {
+                                    let axis = dishAxes[m]
+                                    let tx = Context.dishBin(txPattern, at: u, toward: unit[m], axis: boresight)
+                                    let rx = Context.dishBin(Int(axis.w), at: unit[m], toward: u, axis: SIMD3(axis.x, axis.y, axis.z))
+                                    let amplitude = (tx.map { ctx.dishAmplitude[$0] } ?? 1) * (rx.map { ctx.dishAmplitude[$0] } ?? 1)
+                                    if c2.squareRoot() > dishScale * amplitude {
+                                        counts.clearedByDishes += 1
+                                        return
+                                    }
+                                }
+                                evaluate(interferer: i, victimAt: members.baseAddress! + m, ctx, counts: &counts, units: (u, unit[m]), into: &out)
+                            }
                         }
                     }
                 }
@@ -575,8 +631,8 @@ public struct ConflictScreening: Sendable {
         let k = v.pointee.assignment // never an excluded record: those have no receive channels
         guard k != i, ctx.station[i] != v.pointee.station else { return }
         let overlap = v.pointee.channel.overlapKHz(with: ctx.tx[i])
-        if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == ctx.blockAllocation[k] {
-            if ctx.licensee[i] == ctx.licensee[k] || overlap <= 0 { return }
+        if ctx.blockAllocation[i] >= 0 && ctx.blockAllocation[i] == Int(v.pointee.allocation) {
+            if ctx.licensee[i] == Int(v.pointee.licensee) || overlap <= 0 { return }
         }
         // The distance from the chord between the unit vectors (the haversine's a = |u − v|²/4, no trigonometry
         // when the search has the vectors).
@@ -670,17 +726,11 @@ public struct ConflictScreening: Sendable {
         let (ui, uv) = units
         var ceiling = 0.0
         let p = ctx.txPattern[i]
-        if p >= 0 {
-            let w = uv - (uv * ui).sum() * ui
-            let n = (w * w).sum().squareRoot()
-            if n >= 1e-5 { ceiling += ctx.dishBound(Int(p), cosOffAxis: (w * ctx.boresight[i]).sum() / n) }
-        }
+        if p >= 0, let b = Context.dishBin(Int(p), at: ui, toward: uv, axis: ctx.boresight[i]) { ceiling += ctx.dishBins[b] }
         if v.pointee.kind == .link, let g = v.pointee.rxGainDBi, v.pointee.pointingDeg != nil {
             ceiling += g
-            if v.pointee.rxPattern >= 0 {
-                let w = ui - (ui * uv).sum() * uv
-                let n = (w * w).sum().squareRoot()
-                if n >= 1e-5 { ceiling += ctx.dishBound(Int(v.pointee.rxPattern), cosOffAxis: (w * v.pointee.pointing).sum() / n) }
+            if v.pointee.rxPattern >= 0, let b = Context.dishBin(Int(v.pointee.rxPattern), at: uv, toward: ui, axis: v.pointee.pointing) {
+                ceiling += ctx.dishBins[b]
             }
         }
         return ceiling

@@ -35,6 +35,10 @@ struct VictimIndex: Sendable {
         var assignment: [Int32] = [], station: [Int32] = []
         var unit: [SIMD3<Double>] = []
         var grid: ChannelIndex? = nil
+        /// For the dishes' test of the search (`prepareDishTest`): each member's receive dish as its pointing (a unit
+        /// tangent) and its F.699 bound in w (−1: not a link receiver with a dish), and whether any member has one.
+        var dishAxes: [SIMD4<Double>] = []
+        var hasDishLinks = false
     }
 
     let groups: [Group]
@@ -64,7 +68,7 @@ struct VictimIndex: Sendable {
             groups[g].add(v, station: ctx.station[k], floorDBm: ConflictScreening.protectedFloorDBm(v, ctx))
         }
         self.groups = groups.map { g in
-            var g = g; g.buildGrid(); return g
+            var g = g; g.buildGrid(); g.prepareDishTest(); return g
         }
     }
 
@@ -124,5 +128,16 @@ extension VictimIndex.Group {
         unit = members.map { VictimIndex.unitVector(lat: $0.lat, lon: $0.lon) }
         for p in order.indices { grid.classes[bandwidthClass].entries[p].item = Int32(p) }
         self.grid = grid
+    }
+}
+
+extension VictimIndex.Group {
+    /// `dishAxes` and `hasDishLinks` from the members (in their final order).
+    mutating func prepareDishTest() {
+        dishAxes = members.map { v in
+            v.kind == .link && v.rxGainDBi != nil && v.pointingDeg != nil && v.rxPattern >= 0
+                ? SIMD4(v.pointing.x, v.pointing.y, v.pointing.z, Double(v.rxPattern)) : SIMD4(0, 0, 0, -1)
+        }
+        hasDishLinks = dishAxes.contains { $0.w >= 0 }
     }
 }
