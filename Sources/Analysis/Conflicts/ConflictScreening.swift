@@ -246,11 +246,8 @@ public struct ConflictScreening: Sendable {
         let dishBins: PairTable<Double>
         /// 10^(bin / 20) of each of `dishBins`: the screening's dish test multiplies distances instead of taking logs.
         let dishAmplitude: PairTable<Double>
-        /// Antenna height, azimuth and a fixed service's antenna gain (nil: none, or not fixed) of each assignment:
-        /// the interferer's antenna read per pair without copying its record.
+        /// Antenna height of each assignment (read per pair).
         let height: [Double]
-        let azimuth: [Double?]
-        let dishGain: [Double?]
         /// The candidate search of the pair screening (empty until `prepare` builds it).
         var victimIndex = VictimIndex(groups: [])
 
@@ -303,8 +300,6 @@ public struct ConflictScreening: Sendable {
             dishBins = PairTable(bounds.flatMap(\.bins))
             dishAmplitude = PairTable(bounds.flatMap(\.bins).map { pow(10, $0 / 20) })
             height = assignments.map(\.antennaHeightM)
-            azimuth = assignments.map(\.azimuthDeg)
-            dishGain = assignments.map { $0.serviceKind == .fixed ? $0.antennaGainDBi : nil }
             self.txPattern = txPattern
             self.boresight = boresight
         }
@@ -588,11 +583,15 @@ public struct ConflictScreening: Sendable {
                                 let c2 = (d * d).sum()
                                 guard c2 / 4 <= aMax, Int(assignment[m]) != i, Int(stations[m]) != station else { return }
                                 if dishTest, dishAxes[m].w >= 0 {
-                                    let axis = dishAxes[m]
-                                    let tx = Context.dishBin(txPattern, at: u, toward: unit[m], axis: boresight)
+                                    // The interferer's dish alone first (the receiver's amplitude is at most 1 + 10⁻¹⁰).
+                                    let axis = dishAxes[m], chord = c2.squareRoot()
+                                    let tx = Context.dishBin(txPattern, at: u, toward: unit[m], axis: boresight).map { ctx.dishAmplitude[$0] } ?? 1
+                                    if chord > dishScale * tx * (1 + 1e-9) {
+                                        counts.clearedByDishes += 1
+                                        return
+                                    }
                                     let rx = Context.dishBin(Int(axis.w), at: unit[m], toward: u, axis: SIMD3(axis.x, axis.y, axis.z))
-                                    let amplitude = (tx.map { ctx.dishAmplitude[$0] } ?? 1) * (rx.map { ctx.dishAmplitude[$0] } ?? 1)
-                                    if c2.squareRoot() > dishScale * amplitude {
+                                    if chord > dishScale * tx * (rx.map { ctx.dishAmplitude[$0] } ?? 1) {
                                         counts.clearedByDishes += 1
                                         return
                                     }
@@ -671,8 +670,10 @@ public struct ConflictScreening: Sendable {
         }
         // Antenna discrimination: the interferer's towards the test point, a link receiver's towards the interferer.
         // (A station or link victim's test point is the receiver itself, `d` away.)
+        // The interferer's antenna read field by field (passing its record would copy it, Strings and all).
         let txGain = AssignmentAntenna.relativeGainDB(
-            fromLat: lat, lon: lon, azimuthDeg: ctx.azimuth[i], dishGainDBi: ctx.dishGain[i], towardLat: testLat, lon: testLon,
+            fromLat: lat, lon: lon, azimuthDeg: ctx.assignments[i].azimuthDeg,
+            dishGainDBi: ctx.fixedService[i] ? ctx.assignments[i].antennaGainDBi : nil, towardLat: testLat, lon: testLon,
             distanceKm: v.pointee.kind == .area ? nil : d)
         var rxTerm: Double? = nil
         if v.pointee.kind == .link, let g = v.pointee.rxGainDBi, let pointing = v.pointee.pointingDeg {

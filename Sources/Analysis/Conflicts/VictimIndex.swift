@@ -139,5 +139,6 @@ extension VictimIndex.Group {
                 ? SIMD4(v.pointing.x, v.pointing.y, v.pointing.z, Double(v.rxPattern)) : SIMD4(0, 0, 0, -1)
         }
         hasDishLinks = dishAxes.contains { $0.w >= 0 }
+        if !hasDishLinks { dishAxes = [] } // never read
     }
 }
