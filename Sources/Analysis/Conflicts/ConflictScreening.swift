@@ -110,14 +110,15 @@ public struct ConflictScreening: Sendable {
         let threads = max(1, settings.threads)
         let chunks = min(n, threads * 64)
         let box = Mutex(FindingParts(chunks: chunks))
+        let order = Self.interfererOrder(ctx)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var local: [Finding] = []
             var counts = PairCounts()
-            var i = chunk * n / chunks
+            var k = chunk * n / chunks
             let end = (chunk + 1) * n / chunks
-            while i < end {
-                screen(interferer: i, ctx, into: &local, counts: &counts)
-                i += 1
+            while k < end {
+                screen(interferer: Int(order[k]), ctx, into: &local, counts: &counts)
+                k += 1
             }
             box.withLock { $0.store(chunk, local, counts) }
         }
@@ -138,6 +139,27 @@ public struct ConflictScreening: Sendable {
         conflicts = Conflict.sortedInOrder(conflicts)
         stats.seconds = Date().timeIntervalSince(t0)
         return (conflicts, stats)
+    }
+
+    /// The interferers in the order the screening takes them: by frequency (eighth-octave buckets), then along a
+    /// Z-order curve of 0.25° cells, so that consecutive interferers search the same groups' nearby cells while they
+    /// are still in the cache (in the register's order, each query read its cells from memory).
+    static func interfererOrder(_ ctx: Context) -> [Int32] {
+        func spread(_ v: UInt64) -> UInt64 {
+            var x = v & 0xFFFFF
+            x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF
+            x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF
+            x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F
+            x = (x | (x << 2)) & 0x3333_3333_3333_3333
+            x = (x | (x << 1)) & 0x5555_5555_5555_5555
+            return x
+        }
+        let keys = ctx.tx.indices.map { k -> UInt64 in
+            let y = UInt64(max(0, min(1 << 20 - 1, Int((ctx.lat[k] + 90) * 4))))
+            let x = UInt64(max(0, min(1 << 20 - 1, Int((ctx.lon[k] + 180) * 4))))
+            return UInt64(bucket(ctx.tx[k].centreMHz)) << 40 | spread(x) | spread(y) << 1
+        }
+        return ctx.tx.indices.map { Int32($0) }.sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1 }
     }
 
     /// Everything before the pair screening: duplicates and out-of-plan findings, victims, reach and indexes.
@@ -807,7 +829,8 @@ public struct ConflictScreening: Sendable {
             let key = PairKey(coChannel: f.overlapKHz > 0, lo: min(f.victim, f.interferer), hi: max(f.victim, f.interferer))
             if let cur = best[key] {
                 let sameDirection = cur.f.victim == f.victim
-                if f.marginDB < cur.f.marginDB {
+                // Equal margins both ways: the finding of the lower interferer index, whatever order the chunks ran in.
+                if f.marginDB < cur.f.marginDB || (!sameDirection && f.marginDB == cur.f.marginDB && f.interferer < cur.f.interferer) {
                     best[key] = (f, sameDirection ? cur.reverse : min(cur.f.marginDB, cur.reverse ?? .infinity))
                 } else if !sameDirection {
                     best[key] = (cur.f, min(cur.reverse ?? .infinity, f.marginDB))
