@@ -68,8 +68,9 @@ public struct F699DiscriminationBound: Sendable {
     @inline(__always)
     public func upperBoundDB(cosOffAxis c: Double) -> Double { bins[Self.bin(cosOffAxis: c)] }
 
-    /// The bin of `upperBoundDB` for the off-axis angle whose cosine is `c`.
-    @inline(__always)
+    /// The bin of `upperBoundDB` for the off-axis angle whose cosine is `c` (inlinable: the pair screening asks it
+    /// for tens of millions of pairs).
+    @inlinable @inline(__always)
     public static func bin(cosOffAxis c: Double) -> Int {
         let s = (max(0, (1 - c) / 2)).squareRoot()
         return min(binCount - 1, Int(max(0, s - 1e-6) * Double(binCount)))
