@@ -229,4 +229,46 @@ final class ConflictPreparationTests: XCTestCase {
         }
         XCTAssertEqual(seen, n)
     }
+
+    /// Shared sites (same station_id, or within `imSiteKm`, transitively) against a union of every pair, on one and
+    /// two threads; and the intermodulation findings are the same on both.
+    func testSitesMatchEveryPairAndIntermodulationIsTheSameOnOneAndTwoThreads() {
+        var list = register(count: 2500, seed: 19)
+        // Co-sited transmitters under other station ids: some 50 m from another record, some at 300 m (not a site).
+        var r = SplitMix64(seed: 4)
+        for k in stride(from: 0, to: list.count, by: 9) {
+            let near = r.next() % 2 == 0
+            var copy = list[Int(r.next() % UInt64(list.count))]
+            copy.id = "CO-\(k)"; copy.stationID = "CO-\(k)"; copy.row = list.count + 1
+            copy.latitude += (near ? 0.05 : 0.3) / 111.2
+            copy.tx.centreMHz += 0.5
+            list.append(copy)
+        }
+        let excluded = list.indices.map { $0 % 50 == 0 }
+        var parent = Array(list.indices)
+        func find(_ x: Int) -> Int { parent[x] == x ? x : find(parent[x]) }
+        let settings = ConflictSettings()
+        for k in list.indices where !excluded[k] {
+            for m in (k + 1)..<list.count where !excluded[m] {
+                let (a, b) = (list[k], list[m])
+                if a.stationID == b.stationID || Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.imSiteKm {
+                    let (ra, rb) = (find(k), find(m))
+                    if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+                }
+            }
+        }
+        var components: [Int: [Int]] = [:]
+        for k in list.indices where !excluded[k] { components[find(k), default: []].append(k) }
+        let expected = components.values.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
+        XCTAssertGreaterThan(expected.filter { Set($0.map { list[$0].stationID }).count > 1 }.count, 20)
+        var found: [[Conflict]] = []
+        for threads in [1, 2] {
+            var s = settings
+            s.threads = threads
+            XCTAssertEqual(ConflictScreening(settings: s).sites(list, excluded: excluded), expected, "\(threads) threads")
+            found.append(ConflictScreening(settings: s).run(list).conflicts.filter { $0.kind == .intermodulation })
+        }
+        XCTAssertGreaterThan(found[0].count, 0)
+        XCTAssertEqual(found[0], found[1])
+    }
 }

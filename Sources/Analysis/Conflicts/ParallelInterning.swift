@@ -14,7 +14,8 @@ enum Interning {
         precondition(count < Int(Int32.max), "too many keys to intern")
         guard count > 0 else { return [] }
         let hashes = hashValues(count: count, threads: threads, key: key)
-        let partitions = max(1, threads) * 4
+        // A power of two, so that a hash's partition is its low bits.
+        let partitions = 1 << (64 - UInt64(max(1, threads) * 4 - 1).leadingZeroBitCount)
         var ids = [Int32](repeating: 0, count: count)
         ids.withUnsafeMutableBufferPointer { idBuffer in
             hashes.withUnsafeBufferPointer { h in
@@ -56,7 +57,7 @@ enum Interning {
     }
 
     @inline(__always)
-    private static func partition(_ hash: Int, of partitions: Int) -> Int { Int(UInt(bitPattern: hash) % UInt(partitions)) }
+    private static func partition(_ hash: Int, of partitions: Int) -> Int { hash & (partitions - 1) }
 
     /// Interns the keys of partition `p` in index order: the first of equal keys names them all.
     private static func internPartition<K: Hashable & Sendable>(
@@ -72,7 +73,7 @@ enum Interning {
         table.withUnsafeMutableBufferPointer { t in
             for k in h.indices where partition(h[k], of: partitions) == p {
                 let hk = h[k]
-                // Slot from the hash's bits mixed (the partition took its remainder).
+                // Slot from the hash's bits mixed (the partition took its low bits).
                 var slot = Int((UInt(bitPattern: hk) &* 0x9E37_79B9_7F4A_7C15) >> 20 & mask)
                 while true {
                     let r = t[slot]
