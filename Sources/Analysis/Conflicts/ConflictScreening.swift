@@ -856,11 +856,14 @@ public struct ConflictScreening: Sendable {
         }
         var groups: [Int: [Int]] = [:]
         for k in first.indices where Int(first[k]) != k { groups[Int(first[k]), default: [Int(first[k])]].append(k) }
-        var out: [(Int, Int)] = []
-        let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm)
-        var isRepeat = Set<Int>()
-        for (_, g) in groups where g.count > 1 {
-            let sorted = g.sorted { assignments[$0].latitude < assignments[$1].latitude }
+        // The groups are disjoint: each is swept on its own (any core), largest first.
+        let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm), maxKm = settings.duplicateDistanceKm
+        let list = groups.values.filter { $0.count > 1 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        let found = Mutex([(Int, Int)]())
+        DispatchQueue.concurrentPerform(iterations: list.count) { gi in
+            var pairs: [(Int, Int)] = []
+            var isRepeat = Set<Int>()
+            let sorted = list[gi].sorted { assignments[$0].latitude < assignments[$1].latitude }
             for x in 0..<sorted.count {
                 let p = sorted[x]
                 guard !isRepeat.contains(p) else { continue }
@@ -869,16 +872,18 @@ public struct ConflictScreening: Sendable {
                     let q = sorted[y]
                     if !isRepeat.contains(q) {
                         let a = assignments[p], b = assignments[q]
-                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.duplicateDistanceKm {
+                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= maxKm {
                             let (first, second) = a.row <= b.row ? (p, q) : (q, p)
-                            out.append((first, second))
+                            pairs.append((first, second))
                             isRepeat.insert(second)
                         }
                     }
                     y += 1
                 }
             }
+            if !pairs.isEmpty { found.withLock { $0 += pairs } }
         }
+        let out = found.withLock { $0 }
         return out.sorted { $0.1 < $1.1 }
     }
 }
