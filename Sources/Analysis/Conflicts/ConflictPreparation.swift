@@ -81,21 +81,47 @@ extension ConflictScreening {
 }
 
 extension ConflictPropagation {
-    /// `simpleLossDB` of one transmitter towards one receiver height, its Hata set-up built once: the same
-    /// operations on the same values, so the same results to the last bit.
+    /// `simpleLossDB` of one transmitter towards one receiver height, its Hata set-up and its smooth-Earth first term
+    /// (`P526.FirstTerm`) built once: the same operations on the same values, so the same results to the last bit.
     struct SimpleLoss: Sendable {
         let frequencyMHz: Double, txHeightM: Double, rxHeightM: Double
         let lineOfSight: Bool
         let hata: Hata.Setup?
+        /// The smooth-Earth horizon, km: `lineOfSightLossDB`'s, and P.526's marginal line-of-sight distance (the same
+        /// expression), beyond which its loss is the first term alone.
+        let horizonKm: Double
+        let firstTerm: P526.FirstTerm?
 
         init(frequencyMHz: Double, txHeightM: Double, rxHeightM: Double, lineOfSight: Bool, environment: Hata.Environment) {
             self.frequencyMHz = frequencyMHz; self.txHeightM = txHeightM; self.rxHeightM = rxHeightM
             self.lineOfSight = lineOfSight
             hata = lineOfSight ? nil : hataSetup(frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM, environment: environment)
+            horizonKm = P526.marginalLOSDistanceKm(txHeightM: txHeightM, rxHeightM: rxHeightM, effectiveEarthRadiusKm: effectiveEarthRadiusKm)
+            firstTerm = P526.firstTerm(
+                txHeightM: txHeightM, rxHeightM: rxHeightM, earthRadiusKm: effectiveEarthRadiusKm, frequencyMHz: frequencyMHz,
+                polarization: .vertical, ground: .land)
+        }
+
+        /// `lineOfSightLossDB`.
+        func lineOfSightLossDB(distanceKm: Double) -> Double {
+            let d = max(distanceKm, 0.001)
+            let fs = FreeSpace.lossDB(distanceKm: d, frequencyMHz: frequencyMHz)
+            guard d > 0.6 * horizonKm else { return fs }
+            let sph: Double
+            if let firstTerm, d >= horizonKm {
+                sph = firstTerm.result(distanceKm: d).lossDB
+            } else {
+                sph =
+                    P526.sphericalEarthDiffraction(
+                        distanceKm: d, txHeightM: txHeightM, rxHeightM: rxHeightM, effectiveEarthRadiusKm: effectiveEarthRadiusKm,
+                        frequencyMHz: frequencyMHz, polarization: .vertical, ground: .land
+                    ).lossDB
+            }
+            return fs + max(0, sph)
         }
 
         func lossDB(distanceKm: Double) -> Double {
-            let los = lineOfSightLossDB(distanceKm: distanceKm, frequencyMHz: frequencyMHz, txHeightM: txHeightM, rxHeightM: rxHeightM)
+            let los = lineOfSightLossDB(distanceKm: distanceKm)
             if lineOfSight { return los }
             let d = max(distanceKm, 0.001)
             return max(los, hata?.hataLossDB(distanceKm: d) ?? FreeSpace.lossDB(distanceKm: d, frequencyMHz: frequencyMHz))
