@@ -5,6 +5,7 @@
 import CFastMath
 import Foundation
 import Geo
+import Synchronization
 
 struct ChannelIndex: Sendable {
     struct Entry: Sendable { var centreMHz: Double; var item: Int32 }
@@ -50,25 +51,66 @@ struct ChannelIndex: Sendable {
         cellLonDeg = Geodesy.degreesLongitude(km: cell, atLatitudeDeg: midLat, cosFloor: 0.05)
         (nx, ny) = counts(cell)
         let nCells = nx * ny
-        var perClass: [[(cell: Int32, entry: Entry)]] = Array(repeating: [], count: Self.classCount)
+        // Each item's class and cell; then per class (on every core) a counting sort by cell, stable in item order,
+        // and each cell's run sorted by (centre, item): the order of a stable sort by (cell, centre).
+        var classOf = [UInt8](repeating: 0, count: positions.count), cellOf = [Int32](repeating: 0, count: positions.count)
         var grids = Array(repeating: ClassGrid(), count: Self.classCount)
+        var members = [Int](repeating: 0, count: Self.classCount)
         for k in 0..<positions.count {
             let c = Self.bandwidthClass(bandwidthsKHz[k])
             let cx = min(nx - 1, max(0, Int((positions[k].lon - minLon) / cellLonDeg)))
             let cy = min(ny - 1, max(0, Int((positions[k].lat - minLat) / cellLatDeg)))
-            perClass[c].append((Int32(cy * nx + cx), Entry(centreMHz: centresMHz[k], item: Int32(k))))
+            classOf[k] = UInt8(c); cellOf[k] = Int32(cy * nx + cx)
+            members[c] += 1
             grids[c].maxBandwidthKHz = max(grids[c].maxBandwidthKHz, bandwidthsKHz[k])
             grids[c].maxRadiusKm = max(grids[c].maxRadiusKm, radiiKm[k])
         }
-        for c in 0..<Self.classCount where !perClass[c].isEmpty {
-            perClass[c].sort { $0.cell != $1.cell ? $0.cell < $1.cell : $0.entry.centreMHz < $1.entry.centreMHz }
-            var start = [Int32](repeating: 0, count: nCells + 1)
-            for e in perClass[c] { start[Int(e.cell) + 1] += 1 }
-            for i in 0..<nCells { start[i + 1] += start[i] }
-            grids[c].start = start
-            grids[c].entries = perClass[c].map(\.entry)
+        let filled = (0..<Self.classCount).filter { members[$0] > 0 }
+        let built = Mutex([Int: (start: [Int32], entries: [Entry])]())
+        let classOfItem = classOf, cells = cellOf, sizes = members
+        DispatchQueue.concurrentPerform(iterations: filled.count) { f in
+            let c = filled[f]
+            let grid = Self.cellSorted(
+                classIndex: UInt8(c), count: sizes[c], nCells: nCells, classOf: classOfItem, cellOf: cells, centresMHz: centresMHz)
+            built.withLock { $0[c] = grid }
+        }
+        built.withLock { table in
+            for (c, grid) in table {
+                grids[c].start = grid.start
+                grids[c].entries = grid.entries
+            }
+            table = [:]
         }
         classes = grids
+    }
+
+    @inline(__always)
+    private static func centreThenItem(_ a: Entry, _ b: Entry) -> Bool {
+        if a.centreMHz != b.centreMHz { return a.centreMHz < b.centreMHz }
+        return a.item < b.item
+    }
+
+    /// The CSR layout of class `c`'s items: cell starts, and entries by cell, each cell's by (centre, item).
+    private static func cellSorted(
+        classIndex c: UInt8, count: Int, nCells: Int, classOf: [UInt8], cellOf: [Int32], centresMHz: [Double]
+    ) -> (start: [Int32], entries: [Entry]) {
+        var start = [Int32](repeating: 0, count: nCells + 1)
+        for k in classOf.indices where classOf[k] == c { start[Int(cellOf[k]) + 1] += 1 }
+        for i in 0..<nCells { start[i + 1] += start[i] }
+        var next = start
+        var entries = [Entry](repeating: Entry(centreMHz: 0, item: 0), count: count)
+        for k in classOf.indices where classOf[k] == c {
+            let cell = Int(cellOf[k])
+            entries[Int(next[cell])] = Entry(centreMHz: centresMHz[k], item: Int32(k))
+            next[cell] += 1
+        }
+        entries.withUnsafeMutableBufferPointer { e in
+            for cell in 0..<nCells where start[cell + 1] - start[cell] > 1 {
+                var run = UnsafeMutableBufferPointer(rebasing: e[Int(start[cell])..<Int(start[cell + 1])])
+                run.sort(by: Self.centreThenItem)
+            }
+        }
+        return (start, entries)
     }
 
     /// Calls `body` with every item of class `c` in cells within `radiusKm` of (lat, lon) whose centre lies in

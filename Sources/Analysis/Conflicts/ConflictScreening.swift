@@ -211,20 +211,19 @@ public struct ConflictScreening: Sendable {
         }
 
         phase("duplicates and band plan")
-        // Interned licensees and stations.
-        var licenseeIDs: [String: Int] = [:], stationIDs: [String: Int] = [:]
-        let licensee = assignments.map { a -> Int in
-            if let x = licenseeIDs[a.licensee] { return x }; licenseeIDs[a.licensee] = licenseeIDs.count; return licenseeIDs.count - 1
-        }
-        let station = assignments.map { a -> Int in
-            let key = a.licensee + "\u{1}" + a.stationID
-            if let x = stationIDs[key] { return x }; stationIDs[key] = stationIDs.count; return stationIDs.count - 1
-        }
+        // Interned licensees, stations (a licensee's station) and services, on every core; an id is the index of the
+        // first record with the same key.
+        struct StationKey: Hashable, Sendable { var licensee: String, stationID: String }
+        let licensee = Interning.firstIndices(count: n, threads: settings.threads) { assignments[$0].licensee }.map(Int.init)
+        let station = Interning.firstIndices(count: n, threads: settings.threads) {
+            StationKey(licensee: assignments[$0].licensee, stationID: assignments[$0].stationID)
+        }.map(Int.init)
+        let services = ServiceTable(assignments, protection: settings.protection, threads: settings.threads)
 
         // Victim receive channels.
-        let victims = victimChannels(assignments, excluded: excluded)
+        let victims = victimChannels(assignments, excluded: excluded, services: services)
         stats.victimChannels = victims.count
-        let reach = interfererReach(assignments, victims: victims)
+        let reach = interfererReach(assignments, victims: victims, services: services)
         phase("victims and reach")
 
         let index = ChannelIndex(
@@ -381,7 +380,7 @@ public struct ConflictScreening: Sendable {
         return settings.protection.parameters(a.service).wantedDBm
     }
 
-    struct RadiusKey: Hashable { var service: Service; var f: Double; var h: Double; var eirp: Double; var wanted: Double }
+    struct RadiusKey: Hashable, Sendable { var service: Int; var f: Double; var h: Double; var eirp: Double; var wanted: Double }
 
     /// `body(k)` for k in 0..<count on all cores, in chunks of `threads` × 8; results in index order.
     static func parallelCompute<T: Sendable>(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
@@ -413,55 +412,68 @@ public struct ConflictScreening: Sendable {
     }
 
     func victimChannels(_ assignments: [Assignment], excluded: [Bool]) -> [Victim] {
-        // Service radii of area victims, in parallel (one bisection per distinct transmitter set-up).
-        let env = settings.environment, protection = settings.protection
-        let wanted = assignments.map(serviceWanted)
-        let radii = Self.parallelMap(assignments.count, threads: settings.threads) { range, out in
-            var cache: [RadiusKey: Double] = [:]
+        victimChannels(assignments, excluded: excluded, services: ServiceTable(assignments, protection: settings.protection, threads: settings.threads))
+    }
+
+    func victimChannels(_ assignments: [Assignment], excluded: [Bool], services: ServiceTable) -> [Victim] {
+        // Service radii of area victims, in parallel: one bisection per run of records with the same transmitter
+        // set-up (a station's sectors follow each other).
+        let env = settings.environment, threads = settings.threads
+        let radii = Self.parallelMap(assignments.count, threads: threads) { range, out in
+            var last: (key: RadiusKey, radiusKm: Double)? = nil
             for (j, k) in range.enumerated() {
-                let a = assignments[k]
-                guard !excluded[k], a.linkReceiver == nil, a.serviceKind != .fixed else { continue }
-                let p = protection.parameters(a.service)
-                let key = RadiusKey(service: a.serviceKind, f: a.tx.centreMHz, h: a.antennaHeightM, eirp: a.eirpDBm, wanted: wanted[k])
-                if let r = cache[key] { out[j] = r; continue }
-                let r = ConflictPropagation.reachKm(lossBudgetDB: a.eirpDBm - wanted[k], maxKm: max(0.01, p.maxRadiusKm)) { d in
-                    ConflictPropagation.simpleLossDB(
-                        distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM,
-                        rxHeightM: p.receiverHeightM, lineOfSight: false, environment: env)
+                guard !excluded[k], assignments[k].linkReceiver == nil, Int(services.id[k]) != services.fixed else { continue }
+                let a = assignments[k], s = Int(services.id[k])
+                let p = services.parameters[s], wanted = services.wantedDBm(k, a)
+                let key = RadiusKey(service: s, f: a.tx.centreMHz, h: a.antennaHeightM, eirp: a.eirpDBm, wanted: wanted)
+                if let last, last.key == key {
+                    out[j] = last.radiusKm
+                    continue
                 }
-                cache[key] = r
-                out[j] = r
+                let loss = ConflictPropagation.SimpleLoss(
+                    frequencyMHz: a.tx.centreMHz, txHeightM: a.antennaHeightM, rxHeightM: p.receiverHeightM, lineOfSight: false, environment: env)
+                let budget = a.eirpDBm - wanted
+                out[j] = ConflictPropagation.reachKm(lossBudgetDB: budget, maxKm: max(0.01, p.maxRadiusKm), loss: loss.lossDB) {
+                    loss.isWithin(budgetDB: budget, distanceKm: $0)
+                }
+                last = (key, out[j])
             }
         }
-        var out: [Victim] = []
-        out.reserveCapacity(assignments.count + assignments.count / 4)
-        for (k, a) in assignments.enumerated() where !excluded[k] {
-            let p = settings.protection.parameters(a.service)
-            if let link = a.linkReceiver {
-                let d = Geodesy.distanceKm(a.latitude, a.longitude, link.latitude, link.longitude)
-                // Links are line of sight by design: free space over the hop.
-                let loss = FreeSpace.lossDB(distanceKm: max(d, 0.01), frequencyMHz: a.tx.centreMHz)
-                let c = a.eirpDBm - loss + (link.antennaGainDBi ?? 0)
-                out.append(
-                    Victim(
-                        assignment: k, channel: a.tx, kind: .link, lat: link.latitude, lon: link.longitude,
-                        heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
-                        pointingDeg: Geodesy.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
-                        rxGainDBi: link.antennaGainDBi))
-            } else if a.serviceKind != .fixed {
-                out.append(
-                    Victim(
-                        assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
-                        heightM: p.receiverHeightM, radiusKm: radii[k], wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
-            }
-            if let rx = a.rx {
-                out.append(
-                    Victim(
-                        assignment: k, channel: rx, kind: .station, lat: a.latitude, lon: a.longitude,
-                        heightM: a.antennaHeightM, radiusKm: 0, wantedDBm: wanted[k], pointingDeg: nil, rxGainDBi: nil))
-            }
-        }
-        return out
+        return Self.gather(
+            assignments.count, threads: threads,
+            count: { k in
+                guard !excluded[k] else { return 0 }
+                let a = assignments[k]
+                return (a.linkReceiver != nil || Int(services.id[k]) != services.fixed ? 1 : 0) + (a.rx != nil ? 1 : 0)
+            },
+            make: { k, out in
+                guard !excluded[k] else { return }
+                let a = assignments[k], s = Int(services.id[k])
+                let wanted = services.wantedDBm(k, a)
+                if let link = a.linkReceiver {
+                    let d = Geodesy.distanceKm(a.latitude, a.longitude, link.latitude, link.longitude)
+                    // Links are line of sight by design: free space over the hop.
+                    let loss = FreeSpace.lossDB(distanceKm: max(d, 0.01), frequencyMHz: a.tx.centreMHz)
+                    let c = a.eirpDBm - loss + (link.antennaGainDBi ?? 0)
+                    out.append(
+                        Victim(
+                            assignment: k, channel: a.tx, kind: .link, lat: link.latitude, lon: link.longitude,
+                            heightM: link.antennaHeightM, radiusKm: 0, wantedDBm: c,
+                            pointingDeg: Geodesy.bearingDeg(link.latitude, link.longitude, a.latitude, a.longitude),
+                            rxGainDBi: link.antennaGainDBi))
+                } else if s != services.fixed {
+                    out.append(
+                        Victim(
+                            assignment: k, channel: a.tx, kind: .area, lat: a.latitude, lon: a.longitude,
+                            heightM: services.parameters[s].receiverHeightM, radiusKm: radii[k], wantedDBm: wanted, pointingDeg: nil, rxGainDBi: nil))
+                }
+                if let rx = a.rx {
+                    out.append(
+                        Victim(
+                            assignment: k, channel: rx, kind: .station, lat: a.latitude, lon: a.longitude,
+                            heightM: a.antennaHeightM, radiusKm: 0, wantedDBm: wanted, pointingDeg: nil, rxGainDBi: nil))
+                }
+            })
     }
 
     /// Lowest level (dBm, isotropic at the victim) any victim in each frequency bucket must be protected down to.
@@ -473,22 +485,17 @@ public struct ConflictScreening: Sendable {
     /// distance beyond which its signal falls below the lowest protected level of the victims of that class in
     /// its frequency window.
     func interfererReach(_ assignments: [Assignment], victims: [Victim]) -> [Double] {
-        let classes = ChannelIndex.classCount
+        interfererReach(assignments, victims: victims, services: ServiceTable(assignments, protection: settings.protection, threads: settings.threads))
+    }
+
+    func interfererReach(_ assignments: [Assignment], victims: [Victim], services: ServiceTable) -> [Double] {
+        let classes = ChannelIndex.classCount, n = assignments.count
         // Lowest level and highest receiver per class and frequency bucket, flat (class × bucketCount).
         var floorLevel = [Double](repeating: .infinity, count: classes * Self.bucketCount)
         var floorHeight = [Double](repeating: 0, count: classes * Self.bucketCount)
         var classWidth = [Double](repeating: 0, count: classes)
-        var coByService: [String: Double] = [:]
         for v in victims {
-            let a = assignments[v.assignment]
-            let serviceCo: Double
-            if let x = coByService[a.service] {
-                serviceCo = x
-            } else {
-                serviceCo = settings.protection.curves[a.service]?.first?.requiredDB ?? settings.protection.parameters(a.service).coChannelDB
-                coByService[a.service] = serviceCo
-            }
-            let co = a.protectionRatioDB ?? serviceCo
+            let co = assignments[v.assignment].protectionRatioDB ?? services.coChannelDB[Int(services.id[v.assignment])]
             let level = v.wantedDBm - co - max(0, v.rxGainDBi ?? 0)
             let c = ChannelIndex.bandwidthClass(v.channel.bandwidthKHz)
             classWidth[c] = max(classWidth[c], v.channel.bandwidthKHz)
@@ -500,37 +507,60 @@ public struct ConflictScreening: Sendable {
         let curveKHz = settings.protection.largestCurveOffsetKHz
         let terrain = self.terrain, maxKm = settings.maxDistanceKm
         let levels = floorLevel, heights = floorHeight, widths = classWidth
-        struct ReachKey: Hashable { var f: Double; var txH: Double; var budget: Double; var rxH: Double }
-        return Self.parallelMap(assignments.count * classes, threads: settings.threads) { range, out in
-            var cache: [ReachKey: Double] = [:]
-            for (j, idx) in range.enumerated() {
-                let k = idx / classes, c = idx % classes
-                guard widths[c] > 0 else { continue }
-                // Victims of this class whose centre lies within the screening window, and their channel's half width.
-                let tx = assignments[k].tx
-                let bi = tx.bandwidthKHz, bc = widths[c]
-                let w = (max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc)) + bc / 2) / 1000
-                var floor = Double.infinity, height = 0.0
-                let b0 = Self.bucket(max(0.001, tx.centreMHz - w)), b1 = Self.bucket(tx.centreMHz + w)
-                for b in (c * Self.bucketCount + b0)...(c * Self.bucketCount + b1) { floor = min(floor, levels[b]); height = max(height, heights[b]) }
-                guard floor.isFinite else { continue }
-                let a = assignments[k]
-                // Free space plus smooth-Earth diffraction bounds the simple model from below (it is its minimum).
-                // Over a DEM the antennas are raised by the relief (the site above the DEM's lowest point, the
-                // victims by the DEM's full range), a conservative bound for terrain paths. Budget and heights are
-                // rounded up (larger reach) so that similar transmitters share one bisection.
-                let budget = ((a.eirpDBm - floor) * 2).rounded(.up) / 2
-                let txH = ((a.antennaHeightM + (terrain?.reliefM(latitude: a.latitude, longitude: a.longitude) ?? 0)) / 2).rounded(.up) * 2
-                let rxH = ((max(height, 1.5) + (terrain.map { $0.maxElevationM - $0.minElevationM } ?? 0)) / 2).rounded(.up) * 2
-                let key = ReachKey(f: a.tx.centreMHz, txH: txH, budget: budget, rxH: rxH)
-                if let r = cache[key] { out[j] = r; continue }
-                let r = ConflictPropagation.reachKm(lossBudgetDB: budget, maxKm: maxKm) { d in
-                    ConflictPropagation.lineOfSightLossDB(distanceKm: d, frequencyMHz: a.tx.centreMHz, txHeightM: txH, rxHeightM: rxH)
+        struct ReachKey: Hashable, Sendable { var f: Double; var txH: Double; var budget: Double; var rxH: Double }
+        let ranges = Self.chunkRanges(n, threads: settings.threads)
+        var reach = [Double](repeating: 0, count: n * classes)
+        reach.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeSendable(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
+                // A chunk's bisections by key, and each class's last key (a station's sectors follow each other).
+                var cache: [ReachKey: Double] = [:]
+                var lastKey = [ReachKey?](repeating: nil, count: classes), lastReach = [Double](repeating: 0, count: classes)
+                for k in ranges[chunk] {
+                    let tx = assignments[k].tx, eirp = assignments[k].eirpDBm
+                    var txH: Double? = nil
+                    for c in 0..<classes where widths[c] > 0 {
+                        // Victims of this class whose centre lies within the screening window, and their channel's half width.
+                        let bi = tx.bandwidthKHz, bc = widths[c]
+                        let w = (max(curveKHz, (bi + bc) / 2 + 2 * max(bi, bc)) + bc / 2) / 1000
+                        var floor = Double.infinity, height = 0.0
+                        let b0 = Self.bucket(max(0.001, tx.centreMHz - w)), b1 = Self.bucket(tx.centreMHz + w)
+                        for b in (c * Self.bucketCount + b0)...(c * Self.bucketCount + b1) { floor = min(floor, levels[b]); height = max(height, heights[b]) }
+                        guard floor.isFinite else { continue }
+                        // Free space plus smooth-Earth diffraction bounds the simple model from below (it is its minimum).
+                        // Over a DEM the antennas are raised by the relief (the site above the DEM's lowest point, the
+                        // victims by the DEM's full range), a conservative bound for terrain paths. Budget and heights are
+                        // rounded up (larger reach) so that similar transmitters share one bisection.
+                        let budget = ((eirp - floor) * 2).rounded(.up) / 2
+                        if txH == nil {
+                            let a = assignments[k]
+                            txH = ((a.antennaHeightM + (terrain?.reliefM(latitude: a.latitude, longitude: a.longitude) ?? 0)) / 2).rounded(.up) * 2
+                        }
+                        let rxH = ((max(height, 1.5) + (terrain.map { $0.maxElevationM - $0.minElevationM } ?? 0)) / 2).rounded(.up) * 2
+                        let key = ReachKey(f: tx.centreMHz, txH: txH!, budget: budget, rxH: rxH)
+                        if let last = lastKey[c], last == key {
+                            out.value[k * classes + c] = lastReach[c]
+                            continue
+                        }
+                        lastKey[c] = key
+                        if let r = cache[key] {
+                            out.value[k * classes + c] = r
+                            lastReach[c] = r
+                            continue
+                        }
+                        let loss = ConflictPropagation.SimpleLoss(
+                            frequencyMHz: key.f, txHeightM: key.txH, rxHeightM: key.rxH, lineOfSight: true, environment: .urban)
+                        let r = ConflictPropagation.reachKm(lossBudgetDB: budget, maxKm: maxKm, loss: loss.lossDB) {
+                            loss.isWithin(budgetDB: budget, distanceKm: $0)
+                        }
+                        cache[key] = r
+                        out.value[k * classes + c] = r
+                        lastReach[c] = r
+                    }
                 }
-                cache[key] = r
-                out[j] = r
             }
         }
+        return reach
     }
 
     // MARK: screening one interferer
@@ -903,26 +933,31 @@ public struct ConflictScreening: Sendable {
 
     /// Pairs (first, repeat) of records with the same service, channels and azimuth within `duplicateDistanceKm`.
     func duplicates(_ assignments: [Assignment]) -> [(Int, Int)] {
-        struct Key: Hashable {
+        struct Key: Hashable, Sendable {
             var service: Service
             var txHz: Int64, bwHz: Int64, rxHz: Int64, rxBwHz: Int64, azimuth: Int
             var linkLat: Int, linkLon: Int
         }
-        var groups: [Key: [Int]] = [:]
-        for (k, a) in assignments.enumerated() {
-            let key = Key(
+        // Records of equal keys, interned on every core: each group in index order behind its first record.
+        let first = Interning.firstIndices(count: assignments.count, threads: settings.threads) { k in
+            let a = assignments[k]
+            return Key(
                 service: a.serviceKind, txHz: Int64((a.tx.centreMHz * 1e6).rounded()), bwHz: Int64((a.tx.bandwidthKHz * 1000).rounded()),
                 rxHz: a.rx.map { Int64(($0.centreMHz * 1e6).rounded()) } ?? -1, rxBwHz: a.rx.map { Int64(($0.bandwidthKHz * 1000).rounded()) } ?? -1,
                 azimuth: a.azimuthDeg.map { Int($0.rounded()) % 360 } ?? -1,
                 linkLat: a.linkReceiver.map { Int(($0.latitude * 1e3).rounded()) } ?? Int.min,
                 linkLon: a.linkReceiver.map { Int(($0.longitude * 1e3).rounded()) } ?? Int.min)
-            groups[key, default: []].append(k)
         }
-        var out: [(Int, Int)] = []
-        let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm)
-        var isRepeat = Set<Int>()
-        for (_, g) in groups where g.count > 1 {
-            let sorted = g.sorted { assignments[$0].latitude < assignments[$1].latitude }
+        var groups: [Int: [Int]] = [:]
+        for k in first.indices where Int(first[k]) != k { groups[Int(first[k]), default: [Int(first[k])]].append(k) }
+        // The groups are disjoint: each is swept on its own (any core), largest first.
+        let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm), maxKm = settings.duplicateDistanceKm
+        let list = groups.values.filter { $0.count > 1 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        let found = Mutex([(Int, Int)]())
+        DispatchQueue.concurrentPerform(iterations: list.count) { gi in
+            var pairs: [(Int, Int)] = []
+            var isRepeat = Set<Int>()
+            let sorted = list[gi].sorted { assignments[$0].latitude < assignments[$1].latitude }
             for x in 0..<sorted.count {
                 let p = sorted[x]
                 guard !isRepeat.contains(p) else { continue }
@@ -931,16 +966,18 @@ public struct ConflictScreening: Sendable {
                     let q = sorted[y]
                     if !isRepeat.contains(q) {
                         let a = assignments[p], b = assignments[q]
-                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= settings.duplicateDistanceKm {
+                        if Geodesy.distanceKm(a.latitude, a.longitude, b.latitude, b.longitude) <= maxKm {
                             let (first, second) = a.row <= b.row ? (p, q) : (q, p)
-                            out.append((first, second))
+                            pairs.append((first, second))
                             isRepeat.insert(second)
                         }
                     }
                     y += 1
                 }
             }
+            if !pairs.isEmpty { found.withLock { $0 += pairs } }
         }
+        let out = found.withLock { $0 }
         return out.sorted { $0.1 < $1.1 }
     }
 }

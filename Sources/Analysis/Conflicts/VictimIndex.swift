@@ -13,6 +13,7 @@
 // for a chord-length test before the exact haversine distance.
 import Foundation
 import Geo
+import Synchronization
 
 struct VictimIndex: Sendable {
     struct Group: Sendable {
@@ -50,26 +51,46 @@ struct VictimIndex: Sendable {
 
     init(victims: [ConflictScreening.Victim], ctx: ConflictScreening.Context) {
         struct Key: Hashable { var c: Int, allocation: Int, licensee: Int, curve: Double? }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let floors = ConflictScreening.parallelMap(victims.count, threads: threads) { range, out in
+            for (j, v) in range.enumerated() { out[j] = ConflictScreening.protectedFloorDBm(victims[v], ctx) }
+        }
+        let curveOf = ctx.services.map { $0.curve?.last?.offsetKHz }
         var ids: [Key: Int] = [:]
-        var groups: [Group] = []
-        for v in victims {
+        var groups: [Group] = [], memberLists: [[Int32]] = []
+        var last: (key: Key, group: Int)? = nil
+        for (vi, v) in victims.enumerated() {
             let k = v.assignment
             let allocation = ctx.blockAllocation[k]
-            let curve = ctx.services[ctx.service[k]].curve?.last?.offsetKHz
+            let curve = curveOf[ctx.service[k]]
             let key = Key(c: v.bandwidthClass, allocation: allocation, licensee: allocation >= 0 ? ctx.licensee[k] : -1, curve: curve)
             let g: Int
-            if let x = ids[key] {
+            if let last, last.key == key {
+                g = last.group
+            } else if let x = ids[key] {
                 g = x
             } else {
                 g = groups.count
                 ids[key] = g
                 groups.append(Group(bandwidthClass: key.c, allocation: key.allocation, licensee: key.licensee, curveKHz: curve))
+                memberLists.append([])
             }
-            groups[g].add(v, station: ctx.station[k], floorDBm: ConflictScreening.protectedFloorDBm(v, ctx))
+            last = (key, g)
+            groups[g].note(v, floorDBm: floors[vi])
+            memberLists[g].append(Int32(vi))
         }
-        self.groups = groups.map { g in
-            var g = g; g.buildGrid(); g.prepareDishTest(); return g
+        // The groups' grids on every core, largest first.
+        let order = groups.indices.sorted { memberLists[$0].count > memberLists[$1].count }
+        let built = Mutex(groups)
+        let lists = memberLists, stations = ctx.station
+        DispatchQueue.concurrentPerform(iterations: order.count) { o in
+            let g = order[o]
+            var group = built.withLock { $0[g] }
+            group.buildGrid(victims, members: lists[g], stations: stations)
+            group.prepareDishTest()
+            built.withLock { $0[g] = group }
         }
+        self.groups = built.withLock { $0 }
     }
 
     /// Unit vector of a position on the sphere.
@@ -89,8 +110,8 @@ struct VictimIndex: Sendable {
 }
 
 extension VictimIndex.Group {
-    mutating func add(_ v: ConflictScreening.Victim, station s: Int, floorDBm floor: Double) {
-        members.append(v); assignment.append(Int32(v.assignment)); station.append(Int32(s))
+    /// Takes receive channel `v` (protected down to `floor`) into the group's bounds.
+    mutating func note(_ v: ConflictScreening.Victim, floorDBm floor: Double) {
         maxBandwidthKHz = max(maxBandwidthKHz, v.channel.bandwidthKHz); maxRadiusKm = max(maxRadiusKm, v.radiusKm)
         floorDBm = min(floorDBm, floor)
         heightsM = heightsM.map { min($0.lowerBound, v.heightM)...max($0.upperBound, v.heightM) } ?? v.heightM...v.heightM
@@ -108,23 +129,23 @@ extension VictimIndex.Group {
 
     /// The members in a grid whose cells hold a few entries inside a typical frequency window: cell area =
     /// group area / (members × fraction of the group's frequency span a window covers), 2–50 km.
-    mutating func buildGrid() {
-        let lats = members.map(\.lat), lons = members.map(\.lon)
+    mutating func buildGrid(_ victims: [ConflictScreening.Victim], members list: [Int32], stations: [Int]) {
+        let lats = list.map { victims[Int($0)].lat }, lons = list.map { victims[Int($0)].lon }
         let hKm = ((lats.max() ?? 0) - (lats.min() ?? 0)) * 111.2 + 1
         let midLat = ((lats.max() ?? 0) + (lats.min() ?? 0)) / 2
         let wKm = ((lons.max() ?? 0) - (lons.min() ?? 0)) * 111.2 * max(0.05, cos(midLat * .pi / 180)) + 1
         let typicalWindowMHz = 2 * windowKHz(interfererKHz: maxBandwidthKHz, overlapOnly: false) / 1000
         let spanMHz = highestMHz - lowestMHz + maxBandwidthKHz / 1000
         let fraction = min(1, typicalWindowMHz / max(spanMHz, 1e-9))
-        let cellKm = min(50, max(2, (hKm * wKm / (Double(members.count) * fraction)).squareRoot() * 2))
+        let cellKm = min(50, max(2, (hKm * wKm / (Double(list.count) * fraction)).squareRoot() * 2))
         var grid = ChannelIndex(
-            positions: members.map { ($0.lat, $0.lon) }, centresMHz: members.map(\.channel.centreMHz),
-            bandwidthsKHz: members.map(\.channel.bandwidthKHz), radiiKm: members.map(\.radiusKm), cellKm: cellKm)
-        // Members in entry order; each entry then names its own position.
-        let order = grid.classes[bandwidthClass].entries.map { Int($0.item) }
-        members = order.map { members[$0] }
-        assignment = order.map { assignment[$0] }
-        station = order.map { station[$0] }
+            positions: list.indices.map { (lats[$0], lons[$0]) }, centresMHz: list.map { victims[Int($0)].channel.centreMHz },
+            bandwidthsKHz: list.map { victims[Int($0)].channel.bandwidthKHz }, radiiKm: list.map { victims[Int($0)].radiusKm }, cellKm: cellKm)
+        // Members in entry order, copied once from the receive channels; each entry then names its own position.
+        let order = grid.classes[bandwidthClass].entries.map { Int(list[Int($0.item)]) }
+        members = order.map { victims[$0] }
+        assignment = members.map { Int32($0.assignment) }
+        station = members.map { Int32(stations[$0.assignment]) }
         unit = members.map { VictimIndex.unitVector(lat: $0.lat, lon: $0.lon) }
         for p in order.indices { grid.classes[bandwidthClass].entries[p].item = Int32(p) }
         self.grid = grid

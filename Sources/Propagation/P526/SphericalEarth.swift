@@ -53,35 +53,10 @@ extension P526 {
         speedOfLightMPerS c: Double = speedOfLightMPerS
     ) -> FirstTermResult {
         func inner(_ epsr: Double, _ sigma: Double) -> FirstTermResult {
-            let lambda = c / (frequencyMHz * 1e6) // λ, m
-            let ae = earthRadiusKm * 1000 // a_dft, m
-            let d = distanceKm * 1000 // d, m
-            let s60 = 60 * lambda * sigma // 60 λ σ (= 18σ/f with f in GHz and c = 3e8)
-            // P.526-15 §3.1.1.1 (P.1812-6 Eq. (29a)): K_H = (2π a_e / λ)^(−1/3) [(ε_r − 1)² + (60λσ)²]^(−1/4)
-            let kH = pow(2 * Double.pi * ae / lambda, -1.0 / 3.0) * pow((epsr - 1) * (epsr - 1) + s60 * s60, -0.25)
-            // P.526-15 §3.1.1.1 (P.1812-6 Eq. (29b)): K_V = K_H [ε_r² + (60λσ)²]^(1/2)
-            let k = polarization == .horizontal ? kH : kH * (epsr * epsr + s60 * s60).squareRoot()
-            let k2 = k * k, k4 = k2 * k2
-            let beta = (1 + 1.6 * k2 + 0.67 * k4) / (1 + 4.5 * k2 + 1.53 * k4) // P.1812-6 Eq. (30), β
-            // P.526-15 §3.1.1.2 (P.1812-6 Eq. (31)): X = β (π / (λ a_e²))^(1/3) d
-            let x = beta * pow(Double.pi / (lambda * ae * ae), 1.0 / 3.0) * d
-            // P.526-15 §3.1.1.2 (P.1812-6 Eq. (32a, b)): Y = 2β (π² / (λ² a_e))^(1/3) h
-            let yScale = 2 * beta * pow(Double.pi * Double.pi / (lambda * lambda * ae), 1.0 / 3.0)
-            let yt = yScale * txHeightM, yr = yScale * rxHeightM
-            // P.1812-6 Eq. (33): F(X) = 11 + 10 log10 X − 17.6 X for X ≥ 1.6, else −20 log10 X − 5.6488 X^1.425
-            let fx = x >= 1.6 ? 11 + 10 * log10(x) - 17.6 * x : -20 * log10(x) - 5.6488 * pow(x, 1.425)
-            let gFloor = 2 + 20 * log10(k)
-            func g(_ y: Double) -> Double {
-                let b = beta * y // Eq. (35), B
-                // Eq. (34): G(Y) = 17.6 (B − 1.1)^0.5 − 5 log10(B − 1.1) − 8 for B > 2, else 20 log10(B + 0.1 B³),
-                // and G(Y) ≥ 2 + 20 log10 K.
-                let gy = b > 2 ? 17.6 * (b - 1.1).squareRoot() - 5 * log10(b - 1.1) - 8 : 20 * log10(b + 0.1 * b * b * b)
-                return max(gy, gFloor)
-            }
-            let gt = g(yt), gr = g(yr)
-            return FirstTermResult(
-                lossDB: -fx - gt - gr, distanceTermDB: fx, txHeightGainDB: gt,
-                rxHeightGainDB: gr, admittanceK: k) // Eq. (36), L_dft
+            FirstTerm(
+                txHeightM: txHeightM, rxHeightM: rxHeightM, earthRadiusKm: earthRadiusKm, frequencyMHz: frequencyMHz,
+                polarization: polarization, relativePermittivity: epsr, conductivitySPerM: sigma, speedOfLightMPerS: c
+            ).result(distanceKm: distanceKm)
         }
         switch ground {
         case let .uniform(epsr, sigma):
@@ -94,6 +69,80 @@ extension P526 {
             r.lossDB = omega * sea.lossDB + (1 - omega) * land.lossDB // Eq. (28)
             return r
         }
+    }
+
+    /// The first-term loss of one frequency, Earth radius, ground, polarization and pair of antenna heights, its
+    /// constants computed once (K, β, the scale of X, the height gains G(Y)): over many distances only F(X) remains.
+    /// `firstTermLoss` is this, so both give the same values to the last bit.
+    public struct FirstTerm: Sendable {
+        /// β (π / (λ a_e²))^(1/3), per m: X = xScale · d.
+        let xScale: Double
+        public let txHeightGainDB: Double, rxHeightGainDB: Double, admittanceK: Double
+
+        public init(
+            txHeightM: Double, rxHeightM: Double, earthRadiusKm: Double, frequencyMHz: Double, polarization: Polarization,
+            relativePermittivity epsr: Double, conductivitySPerM sigma: Double, speedOfLightMPerS c: Double = speedOfLightMPerS
+        ) {
+            let lambda = c / (frequencyMHz * 1e6) // λ, m
+            let ae = earthRadiusKm * 1000 // a_dft, m
+            let s60 = 60 * lambda * sigma // 60 λ σ (= 18σ/f with f in GHz and c = 3e8)
+            // P.526-15 §3.1.1.1 (P.1812-6 Eq. (29a)): K_H = (2π a_e / λ)^(−1/3) [(ε_r − 1)² + (60λσ)²]^(−1/4)
+            let kH = pow(2 * Double.pi * ae / lambda, -1.0 / 3.0) * pow((epsr - 1) * (epsr - 1) + s60 * s60, -0.25)
+            // P.526-15 §3.1.1.1 (P.1812-6 Eq. (29b)): K_V = K_H [ε_r² + (60λσ)²]^(1/2)
+            let k = polarization == .horizontal ? kH : kH * (epsr * epsr + s60 * s60).squareRoot()
+            let k2 = k * k, k4 = k2 * k2
+            let beta = (1 + 1.6 * k2 + 0.67 * k4) / (1 + 4.5 * k2 + 1.53 * k4) // P.1812-6 Eq. (30), β
+            // P.526-15 §3.1.1.2 (P.1812-6 Eq. (31)): X = β (π / (λ a_e²))^(1/3) d
+            xScale = beta * pow(Double.pi / (lambda * ae * ae), 1.0 / 3.0)
+            // P.526-15 §3.1.1.2 (P.1812-6 Eq. (32a, b)): Y = 2β (π² / (λ² a_e))^(1/3) h
+            let yScale = 2 * beta * pow(Double.pi * Double.pi / (lambda * lambda * ae), 1.0 / 3.0)
+            let yt = yScale * txHeightM, yr = yScale * rxHeightM
+            let gFloor = 2 + 20 * log10(k)
+            func g(_ y: Double) -> Double {
+                let b = beta * y // Eq. (35), B
+                // Eq. (34): G(Y) = 17.6 (B − 1.1)^0.5 − 5 log10(B − 1.1) − 8 for B > 2, else 20 log10(B + 0.1 B³),
+                // and G(Y) ≥ 2 + 20 log10 K.
+                let gy = b > 2 ? 17.6 * (b - 1.1).squareRoot() - 5 * log10(b - 1.1) - 8 : 20 * log10(b + 0.1 * b * b * b)
+                return max(gy, gFloor)
+            }
+            txHeightGainDB = g(yt)
+            rxHeightGainDB = g(yr)
+            admittanceK = k
+        }
+
+        /// The loss at `distanceKm`, P.1812-6 Eq. (36).
+        public func result(distanceKm: Double) -> FirstTermResult {
+            let d = distanceKm * 1000 // d, m
+            let x = xScale * d
+            // P.1812-6 Eq. (33): F(X) = 11 + 10 log10 X − 17.6 X for X ≥ 1.6, else −20 log10 X − 5.6488 X^1.425
+            let fx = x >= 1.6 ? 11 + 10 * log10(x) - 17.6 * x : -20 * log10(x) - 5.6488 * pow(x, 1.425)
+            let gt = txHeightGainDB, gr = rxHeightGainDB
+            return FirstTermResult(
+                lossDB: -fx - gt - gr, distanceTermDB: fx, txHeightGainDB: gt,
+                rxHeightGainDB: gr, admittanceK: admittanceK) // Eq. (36), L_dft
+        }
+    }
+
+    /// The first-term loss's constants (`FirstTerm`) for a ground of one kind; nil for a mix of land and sea, whose
+    /// loss mixes two of them (Eq. (28)).
+    public static func firstTerm(
+        txHeightM: Double, rxHeightM: Double, earthRadiusKm: Double, frequencyMHz: Double, polarization: Polarization, ground: Ground
+    ) -> FirstTerm? {
+        let (epsr, sigma): (Double, Double)
+        switch ground {
+        case let .uniform(e, s): (epsr, sigma) = (e, s)
+        case let .landSeaMix(omega):
+            guard omega <= 0 else { return nil }
+            (epsr, sigma) = (22, 0.003)
+        }
+        return FirstTerm(
+            txHeightM: txHeightM, rxHeightM: rxHeightM, earthRadiusKm: earthRadiusKm, frequencyMHz: frequencyMHz,
+            polarization: polarization, relativePermittivity: epsr, conductivitySPerM: sigma)
+    }
+
+    /// The marginal line-of-sight distance over a smooth Earth, km (P.1812-6 Eq. (22)).
+    public static func marginalLOSDistanceKm(txHeightM hte: Double, rxHeightM hre: Double, effectiveEarthRadiusKm ap: Double) -> Double {
+        (2 * ap).squareRoot() * ((0.001 * hte).squareRoot() + (0.001 * hre).squareRoot())
     }
 
     public struct SphericalEarthResult: Sendable, Equatable {
@@ -124,7 +173,7 @@ extension P526 {
         let d = distanceKm, ap = effectiveEarthRadiusKm // km
         let hte = txHeightM, hre = rxHeightM // m
         let lambda = c / (frequencyMHz * 1e6) // λ, m
-        let dlos = (2 * ap).squareRoot() * ((0.001 * hte).squareRoot() + (0.001 * hre).squareRoot()) // Eq. (22), km
+        let dlos = marginalLOSDistanceKm(txHeightM: hte, rxHeightM: hre, effectiveEarthRadiusKm: ap) // Eq. (22), km
         if d >= dlos {
             let ft = firstTermLoss(
                 distanceKm: d, txHeightM: hte, rxHeightM: hre, earthRadiusKm: ap,
