@@ -127,18 +127,19 @@ enum GeoPackageRTree {
         return out
     }
 
-    /// The node, parent and rowid tables' rows, in statements of a few hundred rows.
+    /// The node table's rows in statements of a few hundred rows; the parent and rowid tables' rows each in one
+    /// statement reading a JSON array of pairs (a few bytes a row, parsed by SQLite's json_each, where a VALUES list
+    /// costs SQLite a compiled expression per row).
     static func write(nodes: [Node], size: Int, into db: SQLDatabase, name: String) throws {
         let depth = nodes.map(\.level).max() ?? 0
         try db.execute("DELETE FROM \(identifier(name + "_node"))")
         try insert(
             nodes.map { "(\($0.number), X'\(hex(blob($0, depth: depth, size: size)))')" }, into: name + "_node", columns: "nodeno, data",
             batch: 200, db)
-        try insert(
-            nodes.filter { $0.number != 1 }.map { "(\($0.number), \($0.parent))" }, into: name + "_parent", columns: "nodeno, parentnode", batch: 5000, db)
-        try insert(
-            nodes.filter { $0.level == 0 }.flatMap { node in node.cells.map { "(\($0.id), \(node.number))" } }, into: name + "_rowid",
-            columns: "rowid, nodeno", batch: 5000, db)
+        let parents = nodes.filter { $0.number != 1 }.map { ($0.number, $0.parent) }
+        try insert(pairs: parents, into: name + "_parent", columns: "nodeno, parentnode", db)
+        let leaves = nodes.filter { $0.level == 0 }.flatMap { node in node.cells.map { ($0.id, node.number) } }
+        try insert(pairs: leaves.sorted { $0.0 < $1.0 }, into: name + "_rowid", columns: "rowid, nodeno", db)
     }
 
     static func insert(_ rows: [String], into table: String, columns: String, batch: Int, _ db: SQLDatabase) throws {
@@ -148,6 +149,18 @@ enum GeoPackageRTree {
             try db.execute("INSERT INTO \(identifier(table)) (\(columns)) VALUES " + part.joined(separator: ","))
             k += batch
         }
+    }
+
+    /// Rows of two integers, in the order given.
+    static func insert(pairs: [(Int64, Int64)], into table: String, columns: String, _ db: SQLDatabase) throws {
+        guard !pairs.isEmpty else { return }
+        var json = "["
+        json.reserveCapacity(pairs.count * 16)
+        for (i, p) in pairs.enumerated() { json += (i == 0 ? "[" : ",[") + String(p.0) + "," + String(p.1) + "]" }
+        json += "]"
+        try db.execute(
+            "INSERT INTO \(identifier(table)) (\(columns)) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each('\(json)')"
+        )
     }
 
     /// A node's blob: depth (root only), cell count, cells, zeros to `size`.

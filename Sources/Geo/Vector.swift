@@ -272,6 +272,55 @@ public struct LayerData: Sendable {
     }
 }
 
+/// A layer written row by row from values made as each row is written: no rows are held. `row(i, fields)` sets
+/// row `i`'s fields (by index in `fields`; a field not set is null) and returns its geometry.
+public struct LayerStream {
+    public var name: String
+    public var fields: [(name: String, kind: FieldKind)]
+    public var geometryType: LayerData.GeometryKind
+    public var count: Int
+    public var row: (Int, FeatureFields) throws -> Geometry?
+
+    public init(
+        name: String, fields: [(name: String, kind: FieldKind)], geometryType: LayerData.GeometryKind, count: Int,
+        row: @escaping (Int, FeatureFields) throws -> Geometry?
+    ) {
+        self.name = name; self.fields = fields; self.geometryType = geometryType; self.count = count; self.row = row
+    }
+
+    /// The rows of `data`, as they are.
+    public init(_ data: LayerData) {
+        self.init(name: data.name, fields: data.fields, geometryType: data.geometryType, count: data.rows.count) { i, fields in
+            for (k, v) in data.rows[i].values.enumerated() { fields.set(k, v) }
+            return data.rows[i].geometry
+        }
+    }
+}
+
+/// The fields of the feature being written, set by index in the layer's field order.
+public struct FeatureFields {
+    let feature: OGRFeatureH
+
+    public func set(_ i: Int, _ value: FieldValue) {
+        switch value {
+        case .string(let s): OGR_F_SetFieldString(feature, Int32(i), s)
+        case .integer(let n): OGR_F_SetFieldInteger64(feature, Int32(i), Int64(n))
+        case .real(let x): set(i, x)
+        case .null: OGR_F_SetFieldNull(feature, Int32(i))
+        }
+    }
+
+    /// A text field; nil is null.
+    public func set(_ i: Int, _ s: String?) {
+        if let s { OGR_F_SetFieldString(feature, Int32(i), s) } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+    }
+
+    /// A real field; nil and non-finite values are null.
+    public func set(_ i: Int, _ x: Double?) {
+        if let x, x.isFinite { OGR_F_SetFieldDouble(feature, Int32(i), x) } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+    }
+}
+
 /// Writing vector files. The driver follows the extension: .gpkg GeoPackage, .geojson/.json GeoJSON,
 /// .shp ESRI Shapefile, .kml KML, .csv CSV (geometry as WKT). Written atomically.
 public enum VectorWriter {
@@ -292,6 +341,11 @@ public enum VectorWriter {
     /// Writes one or more layers into a new file (replacing any existing one). Multi-layer output needs a
     /// format that holds several layers (GeoPackage, KML).
     public static func write(_ layers: [LayerData], to path: String) throws {
+        try write(streams: layers.map(LayerStream.init), to: path)
+    }
+
+    /// Writes layers made row by row (`LayerStream`) into a new file, as `write` does.
+    public static func write(streams layers: [LayerStream], to path: String) throws {
         GDALEnvironment.ensure()
         let driverName = try driverName(for: path)
         guard let driver = GDALGetDriverByName(driverName) else {
@@ -314,7 +368,7 @@ public enum VectorWriter {
         try out.commit()
     }
 
-    private static func writeShapefile(_ layers: [LayerData], to path: String, driver: GDALDriverH) throws {
+    private static func writeShapefile(_ layers: [LayerStream], to path: String, driver: GDALDriverH) throws {
         guard layers.count == 1, let layer = layers.first else {
             throw GeoError(operation: "write Shapefile", path: path, message: "a Shapefile holds exactly one layer")
         }
@@ -342,7 +396,7 @@ public enum VectorWriter {
     /// Writes one layer; for a GeoPackage layer with geometry, returns the boxes of its spatial index (written after
     /// the layers by `GeoPackageRTree`, not by GDAL feature by feature).
     @discardableResult
-    private static func writeLayer(_ data: LayerData, into dataset: OwnedDataset, driverName: String, path: String) throws -> [GeoPackageRTree.Box]? {
+    private static func writeLayer(_ data: LayerStream, into dataset: OwnedDataset, driverName: String, path: String) throws -> [GeoPackageRTree.Box]? {
         let ds = dataset.raw
         let srs = try SpatialReference.handle("EPSG:4326")
         let gtype: OGRwkbGeometryType
@@ -374,19 +428,13 @@ public enum VectorWriter {
         let transactional = GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE
         var committed = !transactional
         defer { if !committed { GDALDatasetRollbackTransaction(ds) } } // a thrown error leaves no half layer
-        for (rowIndex, row) in data.rows.enumerated() {
+        for rowIndex in 0..<data.count {
             guard let raw = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
             let feature = OwnedFeature(raw)
             let f = feature.raw
-            for (i, v) in row.values.enumerated() {
-                switch v {
-                case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
-                case .integer(let n): OGR_F_SetFieldInteger64(f, Int32(i), Int64(n))
-                case .real(let x): if x.isFinite { OGR_F_SetFieldDouble(f, Int32(i), x) } else { OGR_F_SetFieldNull(f, Int32(i)) }
-                case .null: OGR_F_SetFieldNull(f, Int32(i))
-                }
-            }
-            if let g = row.geometry, data.geometryType != .none {
+            for i in 0..<data.fields.count { OGR_F_SetFieldNull(f, Int32(i)) }
+            let geometry = try data.row(rowIndex, FeatureFields(feature: f))
+            if let g = geometry, data.geometryType != .none {
                 let h = try makeOGRGeometry(g, forcing: data.geometryType)
                 OGR_G_AssignSpatialReference(h.raw, srs.raw)
                 if packedIndex && OGR_G_IsEmpty(h.raw) == 0 {
