@@ -31,11 +31,35 @@ public enum ConflictReport {
         return (text, withStatus)
     }
 
-    /// The lines of `conflicts[range]`.
-    static func csvLines(_ conflicts: [Conflict], _ range: Range<Int>, withStatus: Bool) -> String {
-        var text = ""
-        for k in range { CSV.appendLine(fields(conflicts[k]) + (withStatus ? [conflicts[k].status ?? ""] : []), to: &text) }
-        return text
+    /// The lines of `conflicts[range]` as bytes: the text of `CSV.appendLine` of each conflict's `fields` (+ status).
+    static func csvLines(_ conflicts: [Conflict], _ range: Range<Int>, withStatus: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count * 448)
+        let comma = UInt8(ascii: ",")
+        for k in range {
+            let c = conflicts[k]
+            for s in [c.kind.rawValue, c.aID, c.bID ?? "", c.cID ?? ""] {
+                CSV.appendField(s, to: &out)
+                out.append(comma)
+            }
+            for x in [c.frequencyOffsetKHz, c.overlapKHz, c.distanceKm] {
+                CSV.appendNumber(x, decimals: 3, to: &out)
+                out.append(comma)
+            }
+            for x in [c.interferenceDBm, c.cOverIDB, c.requiredDB, c.marginDB] {
+                CSV.appendNumber(x, to: &out)
+                out.append(comma)
+            }
+            CSV.appendField(c.severity.rawValue, to: &out)
+            out.append(comma)
+            CSV.appendField(c.explanation, to: &out)
+            if withStatus {
+                out.append(comma)
+                CSV.appendField(c.status ?? "", to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
     }
 
     static let csvChunk = 4096
@@ -47,7 +71,8 @@ public enum ConflictReport {
         let parts = OrderedParts(count: 1 + (conflicts.count + chunk - 1) / chunk)
         parts.store(header, at: 0)
         Parallel.perform(iterations: parts.count - 1) { p in
-            parts.store(csvLines(conflicts, (p * chunk)..<min((p + 1) * chunk, conflicts.count), withStatus: withStatus), at: p + 1)
+            let lines = csvLines(conflicts, (p * chunk)..<min((p + 1) * chunk, conflicts.count), withStatus: withStatus)
+            parts.store(String(decoding: lines, as: UTF8.self), at: p + 1)
         }
         return parts
     }
@@ -59,7 +84,7 @@ public enum ConflictReport {
             throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno)))
         }
         let (header, withStatus) = csvHeader(conflicts)
-        var failed = !put(header, file, written)
+        var failed = !put(Array(header.utf8), file, written)
         var start = 0
         while start < conflicts.count, !failed {
             let end = min(start + csvChunk, conflicts.count)
@@ -69,12 +94,11 @@ public enum ConflictReport {
         if fclose(file) != 0 || failed { throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno))) }
     }
 
-    /// `text` appended to `file`, then handed to `written`; false when the write failed.
-    private static func put(_ text: String, _ file: UnsafeMutablePointer<FILE>, _ written: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        var text = text
-        return text.withUTF8 { b in
+    /// `bytes` appended to `file`, then handed to `written`; false when the write failed.
+    private static func put(_ bytes: [UInt8], _ file: UnsafeMutablePointer<FILE>, _ written: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        bytes.withUnsafeBytes { b in
             guard b.count == 0 || fwrite(b.baseAddress, 1, b.count, file) == b.count else { return false }
-            written(UnsafeRawBufferPointer(b))
+            written(b)
             return true
         }
     }
@@ -91,7 +115,11 @@ public enum ConflictReport {
         let withStatus = conflicts.contains { $0.status != nil }
         return zip(streams(conflicts), rowsByLayer(conflicts)).map { stream, rows in
             var layer = LayerData(name: stream.name, fields: stream.fields, geometryType: stream.geometryType)
-            for k in rows { layer.append(geometry(conflicts[k], stream.geometryType), values(conflicts[k], withStatus: withStatus)) }
+            for k in rows {
+                var values = FieldValues(count: stream.fields.count)
+                set(conflicts[k], withStatus: withStatus, on: &values)
+                layer.append(geometry(conflicts[k], stream.geometryType), values.values)
+            }
             return layer
         }
     }
@@ -102,12 +130,21 @@ public enum ConflictReport {
         let schema = layerFields + (withStatus ? [("status", .string)] : [])
         let rows = rowsByLayer(conflicts)
         return zip(["conflicts", "out_of_plan"], [LayerData.GeometryKind.lineString, .point]).enumerated().map { n, layer in
-            LayerStream(name: layer.0, fields: schema, geometryType: layer.1, count: rows[n].count) { i, fields in
-                let c = conflicts[rows[n][i]]
-                for (k, v) in values(c, withStatus: withStatus).enumerated() { fields.set(k, v) }
-                return geometry(c, layer.1)
-            }
+            let rows = rows[n]
+            return LayerStream(
+                name: layer.0, fields: schema, geometryType: layer.1, count: rows.count,
+                geometry: { i in geometry(conflicts[rows[i]], layer.1) },
+                values: { i, fields in set(conflicts[rows[i]], withStatus: withStatus, on: &fields) })
         }
+    }
+
+    /// A conflict's values in the order of `layerFields` (+ status); missing and non-finite numbers are null.
+    static func set<Sink: FieldSink>(_ c: borrowing Conflict, withStatus: Bool, on f: inout Sink) {
+        f.set(0, c.kind.rawValue); f.set(1, c.aID); f.set(2, c.bID); f.set(3, c.cID)
+        f.set(4, c.frequencyOffsetKHz); f.set(5, c.overlapKHz); f.set(6, c.distanceKm); f.set(7, c.interferenceDBm)
+        f.set(8, c.cOverIDB); f.set(9, c.requiredDB); f.set(10, c.marginDB); f.set(11, c.severity.rawValue)
+        f.set(12, c.explanation)
+        if withStatus { f.set(13, c.status) }
     }
 
     /// The conflicts of each layer: lines where the interferer's position is known, points where not; conflicts
@@ -125,18 +162,6 @@ public enum ConflictReport {
         let a = Coordinate(c.aPosition.lon, c.aPosition.lat)
         guard kind == .lineString, let b = c.bPosition else { return .point(a) }
         return .lineString([Coordinate(b.lon, b.lat), a])
-    }
-
-    /// A conflict's values in the order of `layerFields` (+ status); missing and non-finite numbers are null.
-    static func values(_ c: Conflict, withStatus: Bool) -> [FieldValue] {
-        func real(_ x: Double?) -> FieldValue { x.map { $0.isFinite ? .real($0) : .null } ?? .null }
-        var values: [FieldValue] = [
-            .string(c.kind.rawValue), .string(c.aID), c.bID.map { .string($0) } ?? .null, c.cID.map { .string($0) } ?? .null,
-            real(c.frequencyOffsetKHz), real(c.overlapKHz), real(c.distanceKm), real(c.interferenceDBm),
-            real(c.cOverIDB), real(c.requiredDB), real(c.marginDB), .string(c.severity.rawValue), .string(c.explanation)
-        ]
-        if withStatus { values.append(c.status.map { .string($0) } ?? .null) }
-        return values
     }
 
     /// Writes conflicts.csv and conflicts.gpkg into `directory`. Both are written to temporary files first and
