@@ -415,7 +415,7 @@ public enum VectorWriter {
                     // A temporary file (removed when this object goes), named as the output's temporaries are; only
                     // for large layers (a database costs a few milliseconds to create).
                     let large = plan.boxes.count >= Self.stagedBoxes
-                    var staged = large ? path.flatMap { try? AtomicOutput(path: $0 + "-rtree\(k).db") } : nil
+                    var staged = large ? path.flatMap { try? AtomicOutput(path: $0 + "-rtree\(k).gpkg") } : nil
                     if let file = staged, (try? GeoPackageRTree.stage(plan, at: file.temporaryPath)) == nil { staged = nil }
                     plans[k] = (plan, staged)
                 }

@@ -117,6 +117,15 @@ final class GeoPackageRTreeTests: XCTestCase {
         let plans = VectorWriter.IndexPlans([LayerStream(layer)], stagingNextTo: dir.appendingPathComponent("next.gpkg").path)
         XCTAssertNotNil(plans.plan(layer: 0, boxes: written))
         XCTAssertNil(plans.plan(layer: 0, boxes: written)?.1, "3,000 boxes: not staged")
+        let large = lines(count: 21000)
+        let staged = VectorWriter.IndexPlans([LayerStream(large)], stagingNextTo: dir.appendingPathComponent("large.gpkg").path)
+        let boxes = VectorWriter.IndexPlans.boxes(LayerStream(large))
+        XCTAssertGreaterThanOrEqual(boxes.count, VectorWriter.IndexPlans.stagedBoxes)
+        let stagedPath = try XCTUnwrap(staged.plan(layer: 0, boxes: boxes)?.1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stagedPath))
+        let rows = try SQLDatabase(source: stagedPath)
+        defer { try? rows.close() }
+        XCTAssertEqual(try rows.query("SELECT count(*) AS n FROM rowid").features.first?.attributes["n"], "\(boxes.count)")
         var moved = written
         moved[17].maxX = moved[17].maxX.nextUp
         XCTAssertNil(plans.plan(layer: 0, boxes: moved))
