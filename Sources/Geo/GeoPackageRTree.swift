@@ -15,7 +15,7 @@ import Foundation
 
 enum GeoPackageRTree {
     /// A feature's bounding box, rounded outward to float32.
-    struct Box: Sendable {
+    struct Box: Sendable, Equatable {
         var id: Int64
         var minX: Float, maxX: Float, minY: Float, maxY: Float
 
@@ -51,9 +51,58 @@ enum GeoPackageRTree {
         var level: Int
     }
 
+    /// The node size SQLite gives a 2-dimensional R*Tree in a database of pages of 1,292 bytes or more (GDAL's
+    /// GeoPackages have 4,096): 51 cells of 24 bytes and a 4-byte header.
+    static let nodeSize = 4 + 51 * 24
+
+    /// The shadow tables' rows of a packed index, made without the database (on another thread while the features
+    /// are written): the boxes it holds, the node rows as SQL VALUES lists, the parent and rowid rows as JSON.
+    struct Plan: Sendable {
+        let boxes: [Box]
+        let size: Int
+        let nodeValues: [String]
+        let parents: String
+        let rowids: String
+    }
+
+    static func plan(_ boxes: [Box], size: Int = nodeSize) -> Plan {
+        guard !boxes.isEmpty else { return Plan(boxes: boxes, size: size, nodeValues: [], parents: "", rowids: "") }
+        let nodes = pack(boxes, capacity: min(51, (size - 4) / 24))
+        let depth = nodes.map(\.level).max() ?? 0
+        var nodeValues: [String] = []
+        var k = 0
+        while k < nodes.count {
+            let batch = nodes[k..<min(nodes.count, k + 200)]
+            nodeValues.append(batch.map { "(\($0.number), X'\(hex(blob($0, depth: depth, size: size)))')" }.joined(separator: ","))
+            k += 200
+        }
+        let parents = nodes.filter { $0.number != 1 }.map { ($0.number, $0.parent) }
+        let leaves = nodes.filter { $0.level == 0 }.flatMap { node in node.cells.map { ($0.id, node.number) } }
+        return Plan(boxes: boxes, size: size, nodeValues: nodeValues, parents: json(parents), rowids: json(leaves.sorted { $0.0 < $1.0 }))
+    }
+
     /// Writes the spatial index of `table` (a layer of the GeoPackage at `path` written without one) from the
     /// boxes of its non-empty geometries, with the extension's triggers and its gpkg_extensions row.
     static func build(path: String, table: String, boxes: [Box]) throws {
+        try build(path: path, table: table, plan: plan(boxes))
+    }
+
+    /// Writes a plan's rows into plain tables of a new database at `path` (node, parent, rowid), to be copied into
+    /// the GeoPackage by `build(…, staged:)`: SQLite parses the rows' text here, on the thread that calls this.
+    static func stage(_ plan: Plan, at path: String) throws {
+        let db = try SQLDatabase(source: path, create: true)
+        try db.transaction {
+            try db.execute("CREATE TABLE node (nodeno INTEGER PRIMARY KEY, data BLOB)")
+            try db.execute("CREATE TABLE parent (nodeno INTEGER PRIMARY KEY, parentnode INTEGER)")
+            try db.execute("CREATE TABLE rowid (rowid INTEGER PRIMARY KEY, nodeno INTEGER)")
+            try write(plan, into: db, node: "node", parent: "parent", rowid: "rowid")
+        }
+        try db.close()
+    }
+
+    /// As `build(path:table:boxes:)`, from a plan (made again when SQLite's node size is not the plan's). With
+    /// `staged`, the plan's rows are copied from that database (`stage`) instead of parsed from text.
+    static func build(path: String, table: String, plan: Plan, staged: String? = nil) throws {
         let db = try SQLDatabase(source: path)
         let column = try db.query("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = \(literal(table))")
             .features.first?.attributes["column_name"]
@@ -62,6 +111,9 @@ enum GeoPackageRTree {
             throw GeoError(operation: "build spatial index", path: path, message: "layer '\(table)' has no geometry column or no primary key")
         }
         let name = "rtree_\(table)_\(column)"
+        // ATTACH is refused inside a transaction.
+        var attached = false
+        if let staged, plan.size == nodeSize { attached = (try? db.execute("ATTACH DATABASE \(literal(staged)) AS tanso_rtree")) != nil }
         try db.transaction {
             try db.execute("CREATE VIRTUAL TABLE \(identifier(name)) USING rtree(id, minx, maxx, miny, maxy)")
             let size = try db.query("SELECT length(data) AS n FROM \(identifier(name + "_node")) WHERE nodeno = 1")
@@ -69,7 +121,15 @@ enum GeoPackageRTree {
             guard let size, size >= 4 + 24 * 2 else {
                 throw GeoError(operation: "build spatial index", path: path, message: "unexpected R*Tree node size \(size.map(String.init) ?? "none")")
             }
-            if !boxes.isEmpty { try write(nodes: pack(boxes, capacity: min(51, (size - 4) / 24)), size: size, into: db, name: name) }
+            try db.execute("DELETE FROM \(identifier(name + "_node"))")
+            if attached && size == plan.size {
+                for t in ["node", "parent", "rowid"] {
+                    try db.execute("INSERT INTO \(identifier(name + "_" + t)) SELECT * FROM tanso_rtree.\(t)")
+                }
+            } else if !plan.boxes.isEmpty {
+                let plan = size == plan.size ? plan : Self.plan(plan.boxes, size: size)
+                try write(plan, into: db, node: name + "_node", parent: name + "_parent", rowid: name + "_rowid")
+            }
             for sql in triggers(table: table, column: column, fid: fid, rtree: name) { try db.execute(sql) }
             try db.execute(
                 """
@@ -80,6 +140,7 @@ enum GeoPackageRTree {
                 "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES ("
                     + "\(literal(table)), \(literal(column)), 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')")
         }
+        if attached { try db.execute("DETACH DATABASE tanso_rtree") }
         try db.close()
     }
 
@@ -127,27 +188,24 @@ enum GeoPackageRTree {
         return out
     }
 
-    /// The node, parent and rowid tables' rows, in statements of a few hundred rows.
-    static func write(nodes: [Node], size: Int, into db: SQLDatabase, name: String) throws {
-        let depth = nodes.map(\.level).max() ?? 0
-        try db.execute("DELETE FROM \(identifier(name + "_node"))")
-        try insert(
-            nodes.map { "(\($0.number), X'\(hex(blob($0, depth: depth, size: size)))')" }, into: name + "_node", columns: "nodeno, data",
-            batch: 200, db)
-        try insert(
-            nodes.filter { $0.number != 1 }.map { "(\($0.number), \($0.parent))" }, into: name + "_parent", columns: "nodeno, parentnode", batch: 5000, db)
-        try insert(
-            nodes.filter { $0.level == 0 }.flatMap { node in node.cells.map { "(\($0.id), \(node.number))" } }, into: name + "_rowid",
-            columns: "rowid, nodeno", batch: 5000, db)
+    /// The node table's rows in statements of a few hundred rows; the parent and rowid tables' rows each in one
+    /// statement reading a JSON array of pairs (a few bytes a row, parsed by SQLite's json_each, where a VALUES list
+    /// costs SQLite a compiled expression per row).
+    static func write(_ plan: Plan, into db: SQLDatabase, node: String, parent: String, rowid: String) throws {
+        for values in plan.nodeValues { try db.execute("INSERT INTO \(identifier(node)) (nodeno, data) VALUES " + values) }
+        for (table, columns, json) in [(parent, "nodeno, parentnode", plan.parents), (rowid, "rowid, nodeno", plan.rowids)] where !json.isEmpty {
+            try db.execute(
+                "INSERT INTO \(identifier(table)) (\(columns)) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each('\(json)')"
+            )
+        }
     }
 
-    static func insert(_ rows: [String], into table: String, columns: String, batch: Int, _ db: SQLDatabase) throws {
-        var k = 0
-        while k < rows.count {
-            let part = rows[k..<min(rows.count, k + batch)]
-            try db.execute("INSERT INTO \(identifier(table)) (\(columns)) VALUES " + part.joined(separator: ","))
-            k += batch
-        }
+    /// Pairs of integers as a JSON array of two-element arrays, in the order given.
+    static func json(_ pairs: [(Int64, Int64)]) -> String {
+        var json = "["
+        json.reserveCapacity(pairs.count * 16)
+        for (i, p) in pairs.enumerated() { json += (i == 0 ? "[" : ",[") + String(p.0) + "," + String(p.1) + "]" }
+        return json + "]"
     }
 
     /// A node's blob: depth (root only), cell count, cells, zeros to `size`.

@@ -272,6 +272,77 @@ public struct LayerData: Sendable {
     }
 }
 
+/// A layer written row by row from values made as each row is written: no rows are held. `geometry(i)` is row
+/// `i`'s geometry (it may be asked more than once, from another thread); `values(i, &fields)` sets its fields (by
+/// index in `fields`; a field not set is null).
+public struct LayerStream: Sendable {
+    public var name: String
+    public var fields: [(name: String, kind: FieldKind)]
+    public var geometryType: LayerData.GeometryKind
+    public var count: Int
+    public var geometry: @Sendable (Int) -> Geometry?
+    public var values: @Sendable (Int, inout FeatureFields) -> Void
+
+    public init(
+        name: String, fields: [(name: String, kind: FieldKind)], geometryType: LayerData.GeometryKind, count: Int,
+        geometry: @escaping @Sendable (Int) -> Geometry?, values: @escaping @Sendable (Int, inout FeatureFields) -> Void
+    ) {
+        self.name = name; self.fields = fields; self.geometryType = geometryType; self.count = count
+        self.geometry = geometry; self.values = values
+    }
+
+    /// The rows of `data`, as they are.
+    public init(_ data: LayerData) {
+        self.init(
+            name: data.name, fields: data.fields, geometryType: data.geometryType, count: data.rows.count,
+            geometry: { data.rows[$0].geometry },
+            values: { i, fields in for (k, v) in data.rows[i].values.enumerated() { fields.set(k, v) } })
+    }
+}
+
+/// Where a row's field values go, by index in the layer's field order: an OGR feature (`FeatureFields`) or a
+/// list of values (`FieldValues`).
+public protocol FieldSink {
+    mutating func set(_ i: Int, _ value: FieldValue)
+    /// A text field; nil is null.
+    mutating func set(_ i: Int, _ s: String?)
+    /// A real field; nil and non-finite values are null.
+    mutating func set(_ i: Int, _ x: Double?)
+}
+
+/// The fields of the feature being written.
+public struct FeatureFields: FieldSink {
+    let feature: OGRFeatureH
+
+    public mutating func set(_ i: Int, _ value: FieldValue) {
+        switch value {
+        case .string(let s): set(i, s)
+        case .integer(let n): OGR_F_SetFieldInteger64(feature, Int32(i), Int64(n))
+        case .real(let x): set(i, x)
+        case .null: OGR_F_SetFieldNull(feature, Int32(i))
+        }
+    }
+
+    public mutating func set(_ i: Int, _ s: String?) {
+        if let s { OGR_F_SetFieldString(feature, Int32(i), s) } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+    }
+
+    public mutating func set(_ i: Int, _ x: Double?) {
+        if let x, x.isFinite { OGR_F_SetFieldDouble(feature, Int32(i), x) } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+    }
+}
+
+/// A row's values as a list (for `LayerData`), null until set.
+public struct FieldValues: FieldSink {
+    public var values: [FieldValue]
+
+    public init(count: Int) { values = Array(repeating: .null, count: count) }
+
+    public mutating func set(_ i: Int, _ value: FieldValue) { values[i] = value }
+    public mutating func set(_ i: Int, _ s: String?) { values[i] = s.map { .string($0) } ?? .null }
+    public mutating func set(_ i: Int, _ x: Double?) { values[i] = x.map { $0.isFinite ? .real($0) : .null } ?? .null }
+}
+
 /// Writing vector files. The driver follows the extension: .gpkg GeoPackage, .geojson/.json GeoJSON,
 /// .shp ESRI Shapefile, .kml KML, .csv CSV (geometry as WKT). Written atomically.
 public enum VectorWriter {
@@ -292,6 +363,11 @@ public enum VectorWriter {
     /// Writes one or more layers into a new file (replacing any existing one). Multi-layer output needs a
     /// format that holds several layers (GeoPackage, KML).
     public static func write(_ layers: [LayerData], to path: String) throws {
+        try write(streams: layers.map(LayerStream.init), to: path)
+    }
+
+    /// Writes layers made row by row (`LayerStream`) into a new file, as `write` does.
+    public static func write(streams layers: [LayerStream], to path: String) throws {
         GDALEnvironment.ensure()
         let driverName = try driverName(for: path)
         guard let driver = GDALGetDriverByName(driverName) else {
@@ -303,18 +379,66 @@ public enum VectorWriter {
         }
         let out = try AtomicOutput(path: path)
         let ds = try OwnedDataset.create(driver: driver, path: out.temporaryPath, operation: "create", reportedPath: path)
-        var indexes: [(table: String, boxes: [GeoPackageRTree.Box])] = []
-        for layer in layers {
+        // A GeoPackage's spatial indexes are written packed once its layers are (GeoPackageRTree), from plans made on
+        // another thread while the features are written.
+        let plans = driverName == "GPKG" ? IndexPlans(layers, stagingNextTo: out.temporaryPath) : nil
+        var indexes: [(table: String, boxes: [GeoPackageRTree.Box], layer: Int)] = []
+        for (k, layer) in layers.enumerated() {
             let boxes = try writeLayer(layer, into: ds, driverName: driverName, path: path)
-            if let boxes { indexes.append((layer.name, boxes)) }
+            if let boxes { indexes.append((layer.name, boxes, k)) }
         }
         try ds.close(operation: "write", path: path)
-        // A GeoPackage's spatial indexes are written packed once its layers are (GeoPackageRTree).
-        for index in indexes { try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, boxes: index.boxes) }
+        for index in indexes {
+            if let (plan, staged) = plans?.plan(layer: index.layer, boxes: index.boxes) {
+                try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, plan: plan, staged: staged)
+            } else {
+                try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, plan: GeoPackageRTree.plan(index.boxes))
+            }
+        }
         try out.commit()
     }
 
-    private static func writeShapefile(_ layers: [LayerData], to path: String, driver: GDALDriverH) throws {
+    /// Packed-index plans made on another thread from the layers' geometries, before they are written: each
+    /// geometry's box, with the feature id a new GeoPackage table gives the row (its number from 1). Each plan's
+    /// rows are also staged in a database of their own next to the output (removed with this object), which
+    /// SQLite copies from without parsing them again.
+    final class IndexPlans: @unchecked Sendable {
+        private var plans: [Int: (plan: GeoPackageRTree.Plan, staged: AtomicOutput?)] = [:]
+        private let done = DispatchGroup()
+        /// The fewest boxes whose rows are staged in a database of their own.
+        static let stagedBoxes = 20_000
+
+        init(_ layers: [LayerStream], stagingNextTo path: String? = nil) {
+            DispatchQueue.global().async(group: done) { [self] in
+                for (k, layer) in layers.enumerated() where layer.geometryType != .none {
+                    let plan = GeoPackageRTree.plan(Self.boxes(layer))
+                    // A temporary file (removed when this object goes), named as the output's temporaries are; only
+                    // for large layers (a database costs a few milliseconds to create).
+                    let large = plan.boxes.count >= Self.stagedBoxes
+                    var staged = large ? path.flatMap { try? AtomicOutput(path: $0 + "-rtree\(k).gpkg") } : nil
+                    if let file = staged, (try? GeoPackageRTree.stage(plan, at: file.temporaryPath)) == nil { staged = nil }
+                    plans[k] = (plan, staged)
+                }
+            }
+        }
+
+        static func boxes(_ layer: LayerStream) -> [GeoPackageRTree.Box] {
+            (0..<layer.count).compactMap { i in
+                guard let b = layer.geometry(i)?.bounds, b.minX <= b.maxX, b.minY <= b.maxY else { return nil }
+                return GeoPackageRTree.Box(id: Int64(i + 1), minX: b.minX, maxX: b.maxX, minY: b.minY, maxY: b.maxY)
+            }
+        }
+
+        /// The plan of layer `k` (and the path of its staged rows, when staged) when it holds exactly the boxes (ids
+        /// included) the written features have.
+        func plan(layer k: Int, boxes: [GeoPackageRTree.Box]) -> (GeoPackageRTree.Plan, String?)? {
+            done.wait()
+            guard let entry = plans[k], entry.plan.boxes == boxes else { return nil }
+            return (entry.plan, entry.staged?.temporaryPath)
+        }
+    }
+
+    private static func writeShapefile(_ layers: [LayerStream], to path: String, driver: GDALDriverH) throws {
         guard layers.count == 1, let layer = layers.first else {
             throw GeoError(operation: "write Shapefile", path: path, message: "a Shapefile holds exactly one layer")
         }
@@ -342,7 +466,7 @@ public enum VectorWriter {
     /// Writes one layer; for a GeoPackage layer with geometry, returns the boxes of its spatial index (written after
     /// the layers by `GeoPackageRTree`, not by GDAL feature by feature).
     @discardableResult
-    private static func writeLayer(_ data: LayerData, into dataset: OwnedDataset, driverName: String, path: String) throws -> [GeoPackageRTree.Box]? {
+    private static func writeLayer(_ data: LayerStream, into dataset: OwnedDataset, driverName: String, path: String) throws -> [GeoPackageRTree.Box]? {
         let ds = dataset.raw
         let srs = try SpatialReference.handle("EPSG:4326")
         let gtype: OGRwkbGeometryType
@@ -374,19 +498,14 @@ public enum VectorWriter {
         let transactional = GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE
         var committed = !transactional
         defer { if !committed { GDALDatasetRollbackTransaction(ds) } } // a thrown error leaves no half layer
-        for (rowIndex, row) in data.rows.enumerated() {
+        for rowIndex in 0..<data.count {
             guard let raw = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
             let feature = OwnedFeature(raw)
             let f = feature.raw
-            for (i, v) in row.values.enumerated() {
-                switch v {
-                case .string(let s): OGR_F_SetFieldString(f, Int32(i), s)
-                case .integer(let n): OGR_F_SetFieldInteger64(f, Int32(i), Int64(n))
-                case .real(let x): if x.isFinite { OGR_F_SetFieldDouble(f, Int32(i), x) } else { OGR_F_SetFieldNull(f, Int32(i)) }
-                case .null: OGR_F_SetFieldNull(f, Int32(i))
-                }
-            }
-            if let g = row.geometry, data.geometryType != .none {
+            for i in 0..<data.fields.count { OGR_F_SetFieldNull(f, Int32(i)) }
+            var fields = FeatureFields(feature: f)
+            data.values(rowIndex, &fields)
+            if let g = data.geometry(rowIndex), data.geometryType != .none {
                 let h = try makeOGRGeometry(g, forcing: data.geometryType)
                 OGR_G_AssignSpatialReference(h.raw, srs.raw)
                 if packedIndex && OGR_G_IsEmpty(h.raw) == 0 {

@@ -4,7 +4,8 @@
 //   2. Under the lock, staging folders of runs that died (DIR/.tanso-staging-*) and `.partial-` files of the older
 //      atomic writes are removed; products listed in their records are remembered as tanso's own.
 //   3. The run writes every product into DIR/.tanso-staging-<run id>/.
-//   4. On success: every staged file is hashed (SHA-256, size); the completion record is written into the staging
+//   4. On success: every staged file is hashed (SHA-256, size; or the digest its writer took of the bytes it wrote,
+//      `recordDigest`, when the size still matches); the completion record is written into the staging
 //      folder; the previous record is moved aside (from here on the folder has no record, and readers refuse it);
 //      each product is renamed into place (rename(2), atomic per file); products of the previous record that this
 //      run does not write are removed (only those: regular files named in tanso's own record, inside DIR); the
@@ -249,6 +250,16 @@ public final class OutputTransaction {
     /// A path in the staging folder.
     public func path(_ relative: String) -> String { (staging as NSString).appendingPathComponent(relative) }
 
+    /// SHA-256 and size of staged products taken while they were written (`recordDigest`), by relative path.
+    private var knownDigests: [String: (sha256: String, bytes: Int)] = [:]
+
+    /// Records the SHA-256 of the staged product `relative`, computed over the bytes as the run wrote them, so that
+    /// `commit` does not read the file again. A digest whose size no longer matches the file is ignored (the file
+    /// is hashed), so a product written again after its digest was taken is never recorded with a stale one.
+    public func recordDigest(of relative: String, sha256: String, bytes: Int) {
+        knownDigests[relative] = (sha256, bytes)
+    }
+
     private static func recordedProducts(_ recordPath: String) -> [String] {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: recordPath)),
             let r = try? JSONDecoder().decode(CompletionRecord.self, from: data)
@@ -365,6 +376,7 @@ public final class OutputTransaction {
         var entries = [ProductEntry?](repeating: nil, count: files.count)
         var failures = [String?](repeating: nil, count: files.count)
         let staged = files.map { path($0) }, names = files
+        let known = files.map { name -> (sha256: String, bytes: Int)? in knownDigests[name] }
         entries.withUnsafeMutableBufferPointer { out in
             failures.withUnsafeMutableBufferPointer { errs in
                 let box = UnsafeSendable((out, errs))
@@ -372,7 +384,9 @@ public final class OutputTransaction {
                     var st = stat()
                     guard lstat(staged[i], &st) == 0 else { box.value.1[i] = "\(staged[i]): \(String(cString: strerror(errno)))"; return }
                     do {
-                        box.value.0[i] = ProductEntry(path: names[i], bytes: Int(st.st_size), sha256: try SHA256.hex(ofFile: staged[i]))
+                        let size = Int(st.st_size)
+                        let sum = known[i].flatMap { $0.bytes == size ? $0.sha256 : nil }
+                        box.value.0[i] = ProductEntry(path: names[i], bytes: size, sha256: try sum ?? SHA256.hex(ofFile: staged[i]))
                     } catch {
                         box.value.1[i] = "\(staged[i]): \(error)"
                     }

@@ -98,14 +98,23 @@ public struct SHA256 {
 
     public static func hex(of data: Data) -> String { var s = SHA256(); s.update(data); return s.finalize() }
 
-    /// Digest of a file, read in 4 MB chunks.
+    /// Digest of a file, read in 4 MB chunks into one buffer.
     public static func hex(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw GeoError(operation: "checksum", path: path, message: "cannot open the file")
-        }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GeoError(operation: "checksum", path: path, message: "cannot open the file") }
+        defer { close(fd) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 64)
+        defer { buffer.deallocate() }
         var s = SHA256()
-        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { s.update(chunk) }
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw GeoError(operation: "checksum", path: path, message: String(cString: strerror(errno)))
+            }
+            s.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
         return s.finalize()
     }
 }

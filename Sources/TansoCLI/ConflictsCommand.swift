@@ -176,8 +176,10 @@ enum ConflictsCommand {
             conflicts = ConflictReport.locate(conflicts, positions: positions)
         }
         stage = TansoCLI.stage("writing conflicts.csv and conflicts.gpkg")
-        _ = try ConflictReport.write(conflicts, to: tx.staging)
-        try OutputOptions.commit(tx, kind: "conflicts", command: command, inputs: inputs.filter { $0.role != "baseline" })
+        // The inputs' digests for study.json are taken on another thread while the products are written.
+        let recorded = OutputOptions.recordInputs(inputs.filter { $0.role != "baseline" })
+        try ConflictProducts.write(conflicts, into: tx)
+        try OutputOptions.commit(tx, kind: "conflicts", command: command, recorded: try recorded())
         stage?("done")
         let paths = (csv: (output as NSString).appendingPathComponent("conflicts.csv"), gpkg: (output as NSString).appendingPathComponent("conflicts.gpkg"))
         var s = "\(assignments.count) assignments, \(stats.victimChannels) receive channels; \(stats.pairsExamined) candidate pairs examined"

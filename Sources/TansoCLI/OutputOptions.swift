@@ -2,6 +2,7 @@
 // opened before the work starts (lock, leftovers cleaned, inputs checked), committed with their record at the end.
 import Foundation
 import Reports
+import Synchronization
 
 enum OutputOptions {
     /// The value of `--output`, refused when empty (it would write into the current folder).
@@ -57,8 +58,27 @@ enum OutputOptions {
     /// Commits a folder written by a command other than coverage, with a record of its inputs.
     @discardableResult
     static func commit(_ tx: OutputTransaction, kind: String, command: [String], inputs: [(role: String, path: String?)]) throws -> [ProductEntry] {
-        let recorded = try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } }
-        return try tx.commit { run, products in
+        try commit(tx, kind: kind, command: command, recorded: try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } })
+    }
+
+    /// Starts taking the inputs' records (size, SHA-256) on another thread; the returned function waits for them.
+    static func recordInputs(_ inputs: [(role: String, path: String?)]) -> () throws -> [RunRecord.Input] {
+        let result = Mutex<Result<[RunRecord.Input], any Error>?>(nil)
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            let r = Result { try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } } }
+            result.withLock { $0 = r }
+        }
+        return {
+            done.wait()
+            return try result.withLock { $0! }.get()
+        }
+    }
+
+    /// Commits with inputs already recorded.
+    @discardableResult
+    static func commit(_ tx: OutputTransaction, kind: String, command: [String], recorded: [RunRecord.Input]) throws -> [ProductEntry] {
+        try tx.commit { run, products in
             try RunRecord.encode(
                 FolderRecord(
                     tool: "tanso \(TansoCLI.version)", kind: kind, command: command, inputs: recorded,

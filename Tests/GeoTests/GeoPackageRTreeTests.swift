@@ -15,7 +15,7 @@ final class GeoPackageRTreeTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    /// 6,000 lines over Vietnam's extent (a three-level tree of 51-cell nodes), some rows without geometry.
+    /// Lines over Vietnam's extent (a three-level tree of 51-cell nodes), some rows without geometry.
     func lines(count: Int) -> LayerData {
         var layer = LayerData(name: "links", fields: [("name", .string)], geometryType: .lineString)
         var seed: UInt64 = 42
@@ -40,15 +40,17 @@ final class GeoPackageRTreeTests: XCTestCase {
 
     func testPackedIndexPassesSQLitesCheckAndAnswersWindowsLikeTheFeatures() throws {
         let path = dir.appendingPathComponent("links.gpkg").path
-        let layer = lines(count: 6000)
+        // Over `IndexPlans.stagedBoxes`: the index's rows are copied from their staged database.
+        let layer = lines(count: 25000)
         try VectorWriter.write([layer], to: path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["links.gpkg"], "no staged database left")
         let db = try SQLDatabase(source: path)
         defer { try? db.close() }
         XCTAssertEqual(try db.query("SELECT rtreecheck('rtree_links_geom') AS r").features.first?.attributes["r"], "ok")
         // GDAL's own view (its SQL function names the result column itself).
         XCTAssertEqual(try db.query("SELECT HasSpatialIndex('links', 'geom')").features.first?.attributes.values.first, "1")
         let depth = try db.query("SELECT hex(substr(data, 1, 2)) AS d FROM rtree_links_geom_node WHERE nodeno = 1").features.first?.attributes["d"]
-        XCTAssertEqual(depth, "0002", "6,000 entries in nodes of 51: leaves, one level of nodes, the root")
+        XCTAssertEqual(depth, "0002", "25,000 entries in nodes of 51: leaves, one level of nodes, the root")
         let geometries = layer.rows.filter { $0.geometry != nil }.count
         XCTAssertEqual(try ids(db, "SELECT id FROM rtree_links_geom", "id").count, geometries)
         // Windows: the index's answer is the features whose extent meets the window.
@@ -95,5 +97,40 @@ final class GeoPackageRTreeTests: XCTestCase {
         XCTAssertLessThan(b.minX, b.maxX)
         XCTAssertLessThanOrEqual(Double(b.minY), -0.1)
         XCTAssertGreaterThanOrEqual(Double(b.maxY), -0.1)
+    }
+
+    /// The index plan made on another thread before the features are written holds exactly the boxes and feature ids
+    /// of the written features (so it is the one used), and is refused when a box or an id differs.
+    func testIndexPlanMadeBeforeWritingHoldsTheWrittenFeaturesBoxes() throws {
+        let path = dir.appendingPathComponent("plan.gpkg").path
+        let layer = lines(count: 3000)
+        try VectorWriter.write([layer], to: path)
+        let db = try SQLDatabase(source: path)
+        defer { try? db.close() }
+        let written = try db.query(
+            "SELECT fid, ST_MinX(geom) AS x0, ST_MaxX(geom) AS x1, ST_MinY(geom) AS y0, ST_MaxY(geom) AS y1 FROM links WHERE geom IS NOT NULL ORDER BY fid"
+        ).features.map { f in
+            let v = { (k: String) in Double(f.attributes[k]!)! }
+            return GeoPackageRTree.Box(id: Int64(f.attributes["fid"]!)!, minX: v("x0"), maxX: v("x1"), minY: v("y0"), maxY: v("y1"))
+        }
+        XCTAssertEqual(written.count, layer.rows.filter { $0.geometry != nil }.count)
+        let plans = VectorWriter.IndexPlans([LayerStream(layer)], stagingNextTo: dir.appendingPathComponent("next.gpkg").path)
+        XCTAssertNotNil(plans.plan(layer: 0, boxes: written))
+        XCTAssertNil(plans.plan(layer: 0, boxes: written)?.1, "3,000 boxes: not staged")
+        let large = lines(count: 21000)
+        let staged = VectorWriter.IndexPlans([LayerStream(large)], stagingNextTo: dir.appendingPathComponent("large.gpkg").path)
+        let boxes = VectorWriter.IndexPlans.boxes(LayerStream(large))
+        XCTAssertGreaterThanOrEqual(boxes.count, VectorWriter.IndexPlans.stagedBoxes)
+        let stagedPath = try XCTUnwrap(staged.plan(layer: 0, boxes: boxes)?.1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stagedPath))
+        let rows = try SQLDatabase(source: stagedPath)
+        defer { try? rows.close() }
+        XCTAssertEqual(try rows.query("SELECT count(*) AS n FROM rowid").features.first?.attributes["n"], "\(boxes.count)")
+        var moved = written
+        moved[17].maxX = moved[17].maxX.nextUp
+        XCTAssertNil(plans.plan(layer: 0, boxes: moved))
+        var renumbered = written
+        renumbered[0].id += 1
+        XCTAssertNil(plans.plan(layer: 0, boxes: renumbered))
     }
 }

@@ -23,71 +23,162 @@ public enum ConflictReport {
     /// The rows are formatted in chunks on the engine's threads and joined in order: the text of `CSV.format`.
     public static func csv(_ conflicts: [Conflict]) -> String { csvParts(conflicts).joined(first: "") }
 
+    /// The header line, with `status` when any conflict has one.
+    static func csvHeader(_ conflicts: [Conflict]) -> (text: String, withStatus: Bool) {
+        let withStatus = conflicts.contains { $0.status != nil }
+        var text = ""
+        CSV.appendLine(columns + (withStatus ? ["status"] : []), to: &text)
+        return (text, withStatus)
+    }
+
+    /// The lines of `conflicts[range]` as bytes: the text of `CSV.appendLine` of each conflict's `fields` (+ status).
+    static func csvLines(_ conflicts: [Conflict], _ range: Range<Int>, withStatus: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count * 448)
+        let comma = UInt8(ascii: ",")
+        for k in range {
+            let c = conflicts[k]
+            for s in [c.kind.rawValue, c.aID, c.bID ?? "", c.cID ?? ""] {
+                CSV.appendField(s, to: &out)
+                out.append(comma)
+            }
+            for x in [c.frequencyOffsetKHz, c.overlapKHz, c.distanceKm] {
+                CSV.appendNumber(x, decimals: 3, to: &out)
+                out.append(comma)
+            }
+            for x in [c.interferenceDBm, c.cOverIDB, c.requiredDB, c.marginDB] {
+                CSV.appendNumber(x, to: &out)
+                out.append(comma)
+            }
+            CSV.appendField(c.severity.rawValue, to: &out)
+            out.append(comma)
+            CSV.appendField(c.explanation, to: &out)
+            if withStatus {
+                out.append(comma)
+                CSV.appendField(c.status ?? "", to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
+    }
+
+    static let csvChunk = 4096
+
     /// The CSV text in parts (the header, then chunks of 4,096 rows formatted on the engine's threads), in order.
     static func csvParts(_ conflicts: [Conflict]) -> OrderedParts {
-        let withStatus = conflicts.contains { $0.status != nil }
-        let header = columns + (withStatus ? ["status"] : [])
-        let chunk = 4096
+        let (header, withStatus) = csvHeader(conflicts)
+        let chunk = csvChunk
         let parts = OrderedParts(count: 1 + (conflicts.count + chunk - 1) / chunk)
-        var first = ""
-        CSV.appendLine(header, to: &first)
-        parts.store(first, at: 0)
+        parts.store(header, at: 0)
         Parallel.perform(iterations: parts.count - 1) { p in
-            var text = ""
-            for k in (p * chunk)..<min((p + 1) * chunk, conflicts.count) {
-                CSV.appendLine(fields(conflicts[k]) + (withStatus ? [conflicts[k].status ?? ""] : []), to: &text)
-            }
-            parts.store(text, at: p + 1)
+            let lines = csvLines(conflicts, (p * chunk)..<min((p + 1) * chunk, conflicts.count), withStatus: withStatus)
+            parts.store(String(decoding: lines, as: UTF8.self), at: p + 1)
         }
         return parts
     }
 
+    /// Writes conflicts.csv (the text of `csv`) at `path`, formatting 4,096 rows at a time on this thread: the text
+    /// is never whole in memory. `written` is given each part's bytes, in file order, once they are in the file.
+    public static func writeCSV(_ conflicts: [Conflict], to path: String, written: (UnsafeRawBufferPointer) -> Void = { _ in }) throws {
+        guard let file = fopen(path, "wb") else {
+            throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno)))
+        }
+        let (header, withStatus) = csvHeader(conflicts)
+        var failed = !put(Array(header.utf8), file, written)
+        var start = 0
+        while start < conflicts.count, !failed {
+            let end = min(start + csvChunk, conflicts.count)
+            failed = !put(csvLines(conflicts, start..<end, withStatus: withStatus), file, written)
+            start = end
+        }
+        if fclose(file) != 0 || failed { throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno))) }
+    }
+
+    /// `bytes` appended to `file`, then handed to `written`; false when the write failed.
+    private static func put(_ bytes: [UInt8], _ file: UnsafeMutablePointer<FILE>, _ written: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        bytes.withUnsafeBytes { b in
+            guard b.count == 0 || fwrite(b.baseAddress, 1, b.count, file) == b.count else { return false }
+            written(b)
+            return true
+        }
+    }
+
+    static let layerFields: [(name: String, kind: FieldKind)] = [
+        ("kind", .string), ("a_id", .string), ("b_id", .string), ("c_id", .string),
+        ("frequency_offset_khz", .real), ("overlap_khz", .real), ("distance_km", .real), ("interference_dbm", .real),
+        ("c_over_i_db", .real), ("required_db", .real), ("margin_db", .real), ("severity", .string), ("explanation", .string)
+    ]
+
     /// The line layer (victim to interferer; intermodulation: victim to the site) and a point layer for
     /// assignments outside the band plan.
     public static func layers(_ conflicts: [Conflict]) -> [LayerData] {
-        var schema: [(name: String, kind: FieldKind)] = [
-            ("kind", .string), ("a_id", .string), ("b_id", .string), ("c_id", .string),
-            ("frequency_offset_khz", .real), ("overlap_khz", .real), ("distance_km", .real), ("interference_dbm", .real),
-            ("c_over_i_db", .real), ("required_db", .real), ("margin_db", .real), ("severity", .string), ("explanation", .string)
-        ]
-        if conflicts.contains(where: { $0.status != nil }) { schema.append(("status", .string)) }
-        var lines = LayerData(name: "conflicts", fields: schema, geometryType: .lineString)
-        var points = LayerData(name: "out_of_plan", fields: schema, geometryType: .point)
-        for c in conflicts {
-            func real(_ x: Double?) -> FieldValue { x.map { $0.isFinite ? .real($0) : .null } ?? .null }
-            var values: [FieldValue] = [
-                .string(c.kind.rawValue), .string(c.aID), c.bID.map { .string($0) } ?? .null, c.cID.map { .string($0) } ?? .null,
-                real(c.frequencyOffsetKHz), real(c.overlapKHz), real(c.distanceKm), real(c.interferenceDBm),
-                real(c.cOverIDB), real(c.requiredDB), real(c.marginDB), .string(c.severity.rawValue), .string(c.explanation)
-            ]
-            if schema.count > 13 { values.append(c.status.map { .string($0) } ?? .null) }
-            let a = Coordinate(c.aPosition.lon, c.aPosition.lat)
-            guard a.x.isFinite, a.y.isFinite else { continue } // resolved conflicts whose assignments are gone
-            if let b = c.bPosition, b.lon.isFinite, b.lat.isFinite {
-                lines.append(.lineString([Coordinate(b.lon, b.lat), a]), values)
-            } else {
-                points.append(.point(a), values)
+        let withStatus = conflicts.contains { $0.status != nil }
+        return zip(streams(conflicts), rowsByLayer(conflicts)).map { stream, rows in
+            var layer = LayerData(name: stream.name, fields: stream.fields, geometryType: stream.geometryType)
+            for k in rows {
+                var values = FieldValues(count: stream.fields.count)
+                set(conflicts[k], withStatus: withStatus, on: &values)
+                layer.append(geometry(conflicts[k], stream.geometryType), values.values)
             }
+            return layer
+        }
+    }
+
+    /// The two layers of `layers`, each row made from its conflict as it is written (nothing held per row).
+    public static func streams(_ conflicts: [Conflict]) -> [LayerStream] {
+        let withStatus = conflicts.contains { $0.status != nil }
+        let schema = layerFields + (withStatus ? [("status", .string)] : [])
+        let rows = rowsByLayer(conflicts)
+        return zip(["conflicts", "out_of_plan"], [LayerData.GeometryKind.lineString, .point]).enumerated().map { n, layer in
+            let rows = rows[n]
+            return LayerStream(
+                name: layer.0, fields: schema, geometryType: layer.1, count: rows.count,
+                geometry: { i in geometry(conflicts[rows[i]], layer.1) },
+                values: { i, fields in set(conflicts[rows[i]], withStatus: withStatus, on: &fields) })
+        }
+    }
+
+    /// A conflict's values in the order of `layerFields` (+ status); missing and non-finite numbers are null.
+    static func set<Sink: FieldSink>(_ c: borrowing Conflict, withStatus: Bool, on f: inout Sink) {
+        f.set(0, c.kind.rawValue); f.set(1, c.aID); f.set(2, c.bID); f.set(3, c.cID)
+        f.set(4, c.frequencyOffsetKHz); f.set(5, c.overlapKHz); f.set(6, c.distanceKm); f.set(7, c.interferenceDBm)
+        f.set(8, c.cOverIDB); f.set(9, c.requiredDB); f.set(10, c.marginDB); f.set(11, c.severity.rawValue)
+        f.set(12, c.explanation)
+        if withStatus { f.set(13, c.status) }
+    }
+
+    /// The conflicts of each layer: lines where the interferer's position is known, points where not; conflicts
+    /// without a finite victim position (resolved ones whose assignments are gone) in neither.
+    static func rowsByLayer(_ conflicts: [Conflict]) -> [[Int]] {
+        var lines: [Int] = [], points: [Int] = []
+        for (k, c) in conflicts.enumerated() where c.aPosition.lon.isFinite && c.aPosition.lat.isFinite {
+            if let b = c.bPosition, b.lon.isFinite, b.lat.isFinite { lines.append(k) } else { points.append(k) }
         }
         return [lines, points]
     }
 
+    /// A line from the interferer to the victim, or the victim's point.
+    static func geometry(_ c: Conflict, _ kind: LayerData.GeometryKind) -> Geometry {
+        let a = Coordinate(c.aPosition.lon, c.aPosition.lat)
+        guard kind == .lineString, let b = c.bPosition else { return .point(a) }
+        return .lineString([Coordinate(b.lon, b.lat), a])
+    }
+
     /// Writes conflicts.csv and conflicts.gpkg into `directory`. Both are written to temporary files first and
     /// renamed into place only when both are complete, so a failed run leaves neither (nor a partial one).
-    /// conflicts.csv is formatted and written part by part on another thread (never joined into one string) while
-    /// this one builds and writes the GeoPackage's layers.
+    /// conflicts.csv is formatted and written part by part on another thread while this one writes the GeoPackage.
     public static func write(_ conflicts: [Conflict], to directory: String) throws -> (csv: String, gpkg: String) {
-        try write(csvTo: { path in try csvParts(conflicts).write(to: path) }, layers: { layers(conflicts) }, to: directory)
+        try write(csvTo: { path in try writeCSV(conflicts, to: path) }, layers: { streams(conflicts) }, to: directory)
     }
 
     static func write(csvText: String, layers: [LayerData], to directory: String) throws -> (csv: String, gpkg: String) {
-        try write(csvTo: { try csvText.write(toFile: $0, atomically: false, encoding: .utf8) }, layers: { layers }, to: directory)
+        try write(csvTo: { try csvText.write(toFile: $0, atomically: false, encoding: .utf8) }, layers: { layers.map(LayerStream.init) }, to: directory)
     }
 
     /// `csvTo(path)` writes the CSV file on another thread while the GeoPackage is written on this one; both are
     /// renamed into place once both are written (after the other thread has finished, whatever failed).
     private static func write(
-        csvTo: @escaping @Sendable (String) throws -> Void, layers: () -> [LayerData], to directory: String
+        csvTo: @escaping @Sendable (String) throws -> Void, layers: () -> [LayerStream], to directory: String
     ) throws -> (csv: String, gpkg: String) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let csvPath = (directory as NSString).appendingPathComponent("conflicts.csv")
@@ -101,7 +192,7 @@ public enum ConflictReport {
             do { try csvTo(csvTemporary) } catch { csvFailure.withLock { $0 = error } }
         }
         do {
-            try VectorWriter.write(layers(), to: gpkgOut.temporaryPath)
+            try VectorWriter.write(streams: layers(), to: gpkgOut.temporaryPath)
         } catch {
             csvWritten.wait()
             throw error
@@ -185,20 +276,6 @@ final class OrderedParts: @unchecked Sendable {
     var count: Int { lock.withLock { parts.count } }
 
     func store(_ text: String, at i: Int) { lock.withLock { parts[i] = text } }
-
-    /// The parts written one after the other into a new file at `path`, none joined to another.
-    func write(to path: String) throws {
-        guard let file = fopen(path, "wb") else {
-            throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno)))
-        }
-        var failed = false
-        lock.withLock {
-            for k in parts.indices where !failed {
-                parts[k].withUTF8 { b in failed = b.count > 0 && fwrite(b.baseAddress, 1, b.count, file) != b.count }
-            }
-        }
-        if fclose(file) != 0 || failed { throw GeoError(operation: "write", path: path, message: String(cString: strerror(errno))) }
-    }
 
     func joined(first: String) -> String {
         lock.withLock {
