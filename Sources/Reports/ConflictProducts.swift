@@ -2,7 +2,6 @@
 // hashed part by part on another thread while this one writes the GeoPackage and then hashes the finished file.
 // Both digests go to the transaction (`recordDigest`), which then reads neither file again.
 import Foundation
-import Synchronization
 import Analysis
 import Geo
 
@@ -14,15 +13,9 @@ public enum ConflictProducts {
     /// returns, and the transaction's staging folder (removed when it is not committed) holds whatever was written.
     public static func write(_ conflicts: [Conflict], into tx: OutputTransaction) throws {
         let csvPath = tx.path(csv), gpkgPath = tx.path(gpkg)
-        let csvResult = Mutex<Result<(sha256: String, bytes: Int), any Error>?>(nil)
-        let csvDone = DispatchGroup()
-        DispatchQueue.global().async(group: csvDone) {
-            let result = Result { try writeCSV(conflicts, to: csvPath) }
-            csvResult.withLock { $0 = result }
-        }
+        let csvWritten = Background { try writeCSV(conflicts, to: csvPath) }
         let gpkgDigest = Result { try writeGeoPackage(conflicts, to: gpkgPath) }
-        csvDone.wait()
-        let csvDigest = try csvResult.withLock { $0! }.get()
+        let csvDigest = try csvWritten.value()
         let gpkgSum = try gpkgDigest.get()
         tx.recordDigest(of: csv, sha256: csvDigest.sha256, bytes: csvDigest.bytes)
         tx.recordDigest(of: gpkg, sha256: gpkgSum.sha256, bytes: gpkgSum.bytes)

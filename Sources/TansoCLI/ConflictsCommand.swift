@@ -179,7 +179,7 @@ enum ConflictsCommand {
         // The inputs' digests for study.json are taken on another thread while the products are written.
         let recorded = OutputOptions.recordInputs(inputs.filter { $0.role != "baseline" })
         try ConflictProducts.write(conflicts, into: tx)
-        try OutputOptions.commit(tx, kind: "conflicts", command: command, recorded: try recorded())
+        try OutputOptions.commit(tx, kind: "conflicts", command: command, recorded: try recorded.value())
         stage?("done")
         let paths = (csv: (output as NSString).appendingPathComponent("conflicts.csv"), gpkg: (output as NSString).appendingPathComponent("conflicts.gpkg"))
         var s = "\(assignments.count) assignments, \(stats.victimChannels) receive channels; \(stats.pairsExamined) candidate pairs examined"

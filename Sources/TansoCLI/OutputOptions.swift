@@ -2,7 +2,7 @@
 // opened before the work starts (lock, leftovers cleaned, inputs checked), committed with their record at the end.
 import Foundation
 import Reports
-import Synchronization
+import Geo
 
 enum OutputOptions {
     /// The value of `--output`, refused when empty (it would write into the current folder).
@@ -61,18 +61,10 @@ enum OutputOptions {
         try commit(tx, kind: kind, command: command, recorded: try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } })
     }
 
-    /// Starts taking the inputs' records (size, SHA-256) on another thread; the returned function waits for them.
-    static func recordInputs(_ inputs: [(role: String, path: String?)]) -> () throws -> [RunRecord.Input] {
-        let result = Mutex<Result<[RunRecord.Input], any Error>?>(nil)
-        let done = DispatchGroup()
-        DispatchQueue.global().async(group: done) {
-            let r = Result { try inputs.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } } }
-            result.withLock { $0 = r }
-        }
-        return {
-            done.wait()
-            return try result.withLock { $0! }.get()
-        }
+    /// Starts taking the inputs' records (size, SHA-256) on another thread.
+    static func recordInputs(_ inputs: [(role: String, path: String?)]) -> Background<[RunRecord.Input]> {
+        let list = inputs.map { (role: $0.role, path: $0.path) }
+        return Background { try list.compactMap { i in try i.path.map { try RunRecord.input(role: i.role, path: $0) } } }
     }
 
     /// Commits with inputs already recorded.

@@ -140,18 +140,4 @@ extension ConflictPropagation {
             return lossDB(distanceKm: distanceKm) <= budgetDB
         }
     }
-
-    /// `reachKm(lossBudgetDB:maxKm:loss:)` with the comparison `loss(d) <= budget` as `isWithin(d)`: the same
-    /// bisection, so the same distance to the last bit.
-    static func reachKm(lossBudgetDB: Double, maxKm: Double, loss: (Double) -> Double, isWithin: (Double) -> Bool) -> Double {
-        if isWithin(maxKm) { return maxKm }
-        var lo = 0.0, hi = maxKm
-        if loss(0.01) > lossBudgetDB { return 0 }
-        for _ in 0..<30 {
-            let mid = (lo + hi) / 2
-            if isWithin(mid) { lo = mid } else { hi = mid }
-            if hi - lo < 0.01 { break }
-        }
-        return hi
-    }
 }

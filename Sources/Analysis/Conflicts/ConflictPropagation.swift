@@ -82,12 +82,18 @@ enum ConflictPropagation {
     /// Largest distance (≤ maxKm) at which `lossBudgetDB` is not yet exceeded, by bisection (the loss grows with
     /// distance); 0 when even the shortest path loses more.
     static func reachKm(lossBudgetDB: Double, maxKm: Double, loss: (Double) -> Double) -> Double {
-        if loss(maxKm) <= lossBudgetDB { return maxKm }
+        reachKm(lossBudgetDB: lossBudgetDB, maxKm: maxKm, loss: loss) { loss($0) <= lossBudgetDB }
+    }
+
+    /// The bisection, with the comparison `loss(d) <= budget` made by `isWithin(d)` (which may settle it more
+    /// cheaply, e.g. `SimpleLoss.isWithin`).
+    static func reachKm(lossBudgetDB: Double, maxKm: Double, loss: (Double) -> Double, isWithin: (Double) -> Bool) -> Double {
+        if isWithin(maxKm) { return maxKm }
         var lo = 0.0, hi = maxKm
         if loss(0.01) > lossBudgetDB { return 0 }
         for _ in 0..<30 {
             let mid = (lo + hi) / 2
-            if loss(mid) <= lossBudgetDB { lo = mid } else { hi = mid }
+            if isWithin(mid) { lo = mid } else { hi = mid }
             if hi - lo < 0.01 { break }
         }
         return hi

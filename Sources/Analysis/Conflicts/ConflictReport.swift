@@ -1,6 +1,5 @@
 // conflicts.csv and conflicts.gpkg, and the comparison with a previous run (`--baseline`).
 import Foundation
-import Synchronization
 import Radio
 import Geo
 import Records
@@ -186,19 +185,14 @@ public enum ConflictReport {
         let csvOut = try AtomicOutput(path: csvPath)
         let gpkgOut = try AtomicOutput(path: gpkgPath)
         let csvTemporary = csvOut.temporaryPath
-        let csvFailure = Mutex<(any Error)?>(nil)
-        let csvWritten = DispatchGroup()
-        DispatchQueue.global().async(group: csvWritten) {
-            do { try csvTo(csvTemporary) } catch { csvFailure.withLock { $0 = error } }
-        }
+        let csvWritten = Background { try csvTo(csvTemporary) }
         do {
             try VectorWriter.write(streams: layers(), to: gpkgOut.temporaryPath)
         } catch {
             csvWritten.wait()
             throw error
         }
-        csvWritten.wait()
-        if let error = csvFailure.withLock({ $0 }) { throw error }
+        try csvWritten.value()
         try gpkgOut.commit()
         try csvOut.commit()
         return (csvPath, gpkgPath)

@@ -484,10 +484,6 @@ public struct ConflictScreening: Sendable {
     /// Reach of each interferer towards each bandwidth class of victims (flat, `classes` per assignment): the
     /// distance beyond which its signal falls below the lowest protected level of the victims of that class in
     /// its frequency window.
-    func interfererReach(_ assignments: [Assignment], victims: [Victim]) -> [Double] {
-        interfererReach(assignments, victims: victims, services: ServiceTable(assignments, protection: settings.protection, threads: settings.threads))
-    }
-
     func interfererReach(_ assignments: [Assignment], victims: [Victim], services: ServiceTable) -> [Double] {
         let classes = ChannelIndex.classCount, n = assignments.count
         // Lowest level and highest receiver per class and frequency bucket, flat (class × bucketCount).
