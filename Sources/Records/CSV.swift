@@ -101,10 +101,12 @@ public enum CSV {
 
     /// `x` with `decimals` digits after the point: the text of `String(format: "%.<decimals>f", x)` (non-finite
     /// values and texts over 63 characters are left to it).
+    /// Up to 9 decimals and below 2^53 the text is made on integers (`writeFixedExactly`), else by C's printf.
     public static func fixed(_ x: Double, decimals: Int) -> String {
         guard x.isFinite else { return String(format: "%.\(decimals)f", x) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in
-            let n = Int(tanso_format_fixed(buf.baseAddress!, 64, Int32(clamping: decimals), x))
+            let exact = buf.withMemoryRebound(to: UInt8.self) { writeFixedExactly(x, decimals: decimals, into: $0.baseAddress!) }
+            let n = exact > 0 ? exact : Int(tanso_format_fixed(buf.baseAddress!, 64, Int32(clamping: decimals), x))
             guard n > 0, n < 64 else { return String(format: "%.\(decimals)f", x) }
             return String(decoding: UnsafeRawBufferPointer(start: buf.baseAddress!, count: n), as: UTF8.self)
         }

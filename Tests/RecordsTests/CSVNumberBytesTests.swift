@@ -2,8 +2,9 @@ import XCTest
 import Foundation
 @testable import Records
 
-/// `CSV.appendNumber` and `CSV.appendField` (the bytes of conflicts.csv) against `CSV.number` / `CSV.escape`, which
-/// print through snprintf: the integer rounding of `appendFixedExactly` must give printf's text for every value.
+/// `CSV.appendNumber`, `CSV.fixed` and `CSV.appendField` (the bytes of conflicts.csv and the conflicts' texts) against
+/// `String(format:)` and `CSV.escape`: the integer rounding of `writeFixedExactly` must give printf's text for every
+/// value and every number of decimals it takes (0–9), and printf's beyond them.
 final class CSVNumberBytesTests: XCTestCase {
     func text(_ x: Double?, _ decimals: Int) -> String {
         var out: [UInt8] = []
@@ -25,8 +26,10 @@ final class CSVNumberBytesTests: XCTestCase {
         }
         values += [9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992, 1e17, 123_456_789.125, 4_503_599_627_370_495.5]
         for x in values {
-            for d in 0...5 {
-                XCTAssertEqual(text(x, d), String(format: "%.\(d)f", x), "\(x.bitPattern) with \(d) decimals")
+            for d in 0...10 {
+                let printf = String(format: "%.\(d)f", x)
+                XCTAssertEqual(text(x, d), printf, "\(x.bitPattern) with \(d) decimals")
+                XCTAssertEqual(CSV.fixed(x, decimals: d), printf, "\(x.bitPattern) with \(d) decimals")
             }
         }
     }
@@ -40,8 +43,11 @@ final class CSVNumberBytesTests: XCTestCase {
         for i in 0..<200_000 {
             // Random bit patterns (any exponent) and values of the magnitudes conflicts.csv holds.
             let x = i % 2 == 0 ? Double(bitPattern: next()) : (Double(next() >> 11) / Double(1 << 53) - 0.5) * pow(10, Double(i % 9))
-            let d = Int(next() % 4)
-            XCTAssertEqual(text(x, d), CSV.number(x, decimals: d), "\(x.bitPattern) with \(d) decimals")
+            let d = Int(next() % 10)
+            let printf = String(format: "%.\(d)f", x)
+            // appendNumber leaves non-finite cells empty; fixed spells them as printf does.
+            XCTAssertEqual(text(x, d), x.isFinite ? printf : "", "\(x.bitPattern) with \(d) decimals")
+            XCTAssertEqual(CSV.fixed(x, decimals: d), printf, "\(x.bitPattern) with \(d) decimals")
         }
         XCTAssertEqual(text(nil, 2), "")
         XCTAssertEqual(text(.nan, 2), "")
