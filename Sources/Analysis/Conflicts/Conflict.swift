@@ -79,19 +79,32 @@ public struct Conflict: Sendable, Equatable {
     /// indices: a conflict is too large a value to move about at every step of a sort of hundreds of thousands.
     /// Severity, margin and kind are compared from a compact copy; only full ties compare the conflicts.
     public static func sortedInOrder(_ list: [Conflict]) -> [Conflict] {
-        struct Head { var severity: Int, margin: Double, kind: String }
-        let heads = list.map { Head(severity: $0.severity.rank, margin: $0.marginDB ?? .infinity, kind: $0.kind.rawValue) }
-        var order = Array(list.indices)
-        heads.withUnsafeBufferPointer { h in
-            order.sort { x, y in
-                if h[x].severity != h[y].severity { return h[x].severity < h[y].severity }
-                if h[x].margin != h[y].margin { return h[x].margin < h[y].margin }
-                if h[x].kind != h[y].kind { return h[x].kind < h[y].kind }
-                return ordered(list[x], list[y])
-            }
+        // The compact copies are sorted as values (each with its conflict's index), not indices into them: a merge
+        // then reads them in sequence, where an index sort read two of them at random per comparison.
+        struct Head { var severity: Int, margin: Double, kind: Int, index: Int }
+        var heads = list.indices.map { k in
+            Head(severity: list[k].severity.rank, margin: list[k].marginDB ?? .infinity, kind: kindRank[list[k].kind]!, index: k)
         }
-        return order.map { list[$0] }
+        heads.sort { x, y in
+            if x.severity != y.severity { return x.severity < y.severity }
+            if x.margin != y.margin { return x.margin < y.margin }
+            if x.kind != y.kind { return x.kind < y.kind }
+            return ordered(list[x.index], list[y.index])
+        }
+        // The conflicts gathered in that order on every core (each read is a conflict's memory at random).
+        let order = heads.map(\.index), parts = 16
+        return [Conflict](unsafeUninitializedCapacity: list.count) { buffer, initialized in
+            let base = UnsafeSendable(buffer.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                for k in p * order.count / parts..<(p + 1) * order.count / parts { (base.value! + k).initialize(to: list[order[k]]) }
+            }
+            initialized = list.count
+        }
     }
+
+    /// Each kind's place among the kinds' raw values in order (the order `ordered` compares them in).
+    private static let kindRank = Dictionary(
+        uniqueKeysWithValues: ConflictKind.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
 
     /// Severity first, then the margin (worst first), then kind and ids.
     public static func ordered(_ a: Conflict, _ b: Conflict) -> Bool {

@@ -128,7 +128,7 @@ public struct ConflictScreening: Sendable {
         stats.pairsComputed = counts.computed
         stats.terrainFallbacks = counts.fallbacks
         stats.pairsClearedByDishes = counts.clearedByDishes
-        conflicts += mergePairs(findings.joined(), count: findings.reduce(0) { $0 + $1.count }, assignments)
+        conflicts += mergePairs(parts: findings, assignments)
         phase("pair screening")
 
         // Intermodulation.
@@ -840,35 +840,37 @@ public struct ConflictScreening: Sendable {
     // MARK: merging and wording
 
     func mergePairs(_ findings: [Finding], _ assignments: [Assignment]) -> [Conflict] {
-        mergePairs(findings, count: findings.count, assignments)
+        mergePairs(parts: [findings], assignments)
     }
 
-    /// An unordered pair of assignments and whether their channels overlap: one conflict each.
-    struct PairKey: Hashable { let coChannel: Bool, lo: Int, hi: Int }
+    /// The worst finding so far of an unordered pair and kind: where it is (part and offset, part −1 while none),
+    /// the fields the merge compares, and the other direction's worst margin (+∞ while none).
+    struct PairBest {
+        var part: Int32 = -1, offset: Int32 = 0, victim: Int32 = 0, interferer: Int32 = 0
+        var margin = 0.0, reverse = Double.infinity
+    }
 
-    /// `findings` of any sequence (`count` of them, to size the table).
-    func mergePairs(_ findings: some Sequence<Finding>, count: Int, _ assignments: [Assignment]) -> [Conflict] {
-        // Worst finding per unordered pair and kind; remember the other direction's margin.
-        var best: [PairKey: (f: Finding, reverse: Double?)] = [:]
-        best.reserveCapacity(count)
-        for f in findings {
-            let key = PairKey(coChannel: f.overlapKHz > 0, lo: min(f.victim, f.interferer), hi: max(f.victim, f.interferer))
-            if let cur = best[key] {
-                let sameDirection = cur.f.victim == f.victim
-                // Equal margins both ways: the finding of the lower interferer index, whatever order the chunks ran in.
-                if f.marginDB < cur.f.marginDB || (!sameDirection && f.marginDB == cur.f.marginDB && f.interferer < cur.f.interferer) {
-                    best[key] = (f, sameDirection ? cur.reverse : min(cur.f.marginDB, cur.reverse ?? .infinity))
-                } else if !sameDirection {
-                    best[key] = (cur.f, min(cur.reverse ?? .infinity, f.marginDB))
+    /// The findings of the screening's chunks (`parts`) merged to one conflict per unordered pair and kind: its worst
+    /// finding, and the other direction's worst margin. A pair's key packs whether the channels overlap and the two
+    /// indices into one integer; the table holds where each finding is, not the finding.
+    func mergePairs(parts: [[Finding]], _ assignments: [Assignment]) -> [Conflict] {
+        precondition(assignments.count < 1 << 31, "more than 2³¹ assignments")
+        var best: [UInt64: PairBest] = [:]
+        best.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for (p, part) in parts.enumerated() {
+            part.withUnsafeBufferPointer { fs in
+                for o in fs.indices {
+                    let v = fs[o].victim, i = fs[o].interferer, margin = fs[o].marginDB
+                    let key = UInt64(min(v, i)) << 32 | UInt64(max(v, i)) | (fs[o].overlapKHz > 0 ? 1 << 63 : 0)
+                    Self.merge(
+                        &best[key, default: PairBest()], PairBest(part: Int32(p), offset: Int32(o), victim: Int32(v), interferer: Int32(i), margin: margin))
                 }
-            } else {
-                best[key] = (f, nil)
             }
         }
         // The explanations are written on every core (hundreds of thousands of them on a national register).
         // Chunks of the table read in place: their first indices found by walking it once.
         let chunk = 4096
-        var starts: [Dictionary<PairKey, (f: Finding, reverse: Double?)>.Index] = []
+        var starts: [Dictionary<UInt64, PairBest>.Index] = []
         var index = best.startIndex, k = 0
         while index != best.endIndex {
             if k % chunk == 0 { starts.append(index) }
@@ -876,53 +878,77 @@ public struct ConflictScreening: Sendable {
             k += 1
         }
         let table = best, chunkStarts = starts
-        let box = Mutex([[Conflict]](repeating: [], count: starts.count))
-        DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { p in
-            var part: [Conflict] = []
-            part.reserveCapacity(chunk)
-            var index = chunkStarts[p]
-            while part.count < chunk && index != table.endIndex {
-                let entry = table[index].value
-                part.append(conflict(from: entry.f, reverse: entry.reverse, assignments))
-                index = table.index(after: index)
+        // Each chunk initialises its own range of the result in place (no parts joined afterwards).
+        return [Conflict](unsafeUninitializedCapacity: table.count) { buffer, initialized in
+            let out = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { c in
+                var index = chunkStarts[c], position = c * chunk
+                while position < min((c + 1) * chunk, table.count) {
+                    let b = table[index].value
+                    let f = parts[Int(b.part)][Int(b.offset)]
+                    (out.p.baseAddress! + position).initialize(to: conflict(from: f, reverse: b.reverse, assignments))
+                    index = table.index(after: index)
+                    position += 1
+                }
             }
-            box.withLock { $0[p] = part }
+            initialized = table.count
         }
-        var out: [Conflict] = []
-        out.reserveCapacity(table.count)
-        box.withLock { parts in
-            for p in parts.indices {
-                out += parts[p]
-                parts[p] = []
-            }
+    }
+
+    /// `cur` after finding `f` of the same pair: the worse finding kept (equal margins both ways: the lower
+    /// interferer's, whatever order the chunks ran in), and the other direction's worst margin.
+    @inline(__always)
+    static func merge(_ cur: inout PairBest, _ f: PairBest) {
+        guard cur.part >= 0 else {
+            cur = f
+            return
         }
-        return out
+        let sameDirection = cur.victim == f.victim
+        if f.margin < cur.margin || (!sameDirection && f.margin == cur.margin && f.interferer < cur.interferer) {
+            let reverse = sameDirection ? cur.reverse : min(cur.margin, cur.reverse)
+            cur = f
+            cur.reverse = reverse
+        } else if !sameDirection {
+            cur.reverse = min(cur.reverse, f.margin)
+        }
     }
 
     /// The conflict of a pair's worst finding, worded; `reverse`: the other direction's margin.
     func conflict(from f: Finding, reverse: Double?, _ assignments: [Assignment]) -> Conflict {
-        let v = assignments[f.victim], i = assignments[f.interferer]
-        let kind: ConflictKind = f.overlapKHz > 0 ? .coChannel : .adjacentChannel
-        let where_: String
-        switch f.victimKind {
-        case .area: where_ = "at \(v.id)'s service-area edge \(km(f.testDistanceKm)) km from \(i.id)"
-        case .station: where_ = "at \(v.id)'s receiver (\(mhzText(v.rx?.centreMHz ?? 0)) MHz)"
-        case .link: where_ = "at the receiver of link \(v.id)"
+        assignments.withUnsafeBufferPointer { records in
+            // The two records read in place (a copy of each, Strings and all, was a fifth of the cost).
+            conflict(from: f, reverse: reverse, victim: records.baseAddress! + f.victim, interferer: records.baseAddress! + f.interferer)
         }
-        let relation =
-            kind == .coChannel
-            ? "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz, \(khzText(i.tx.bandwidthKHz)) kHz) overlaps \(v.id)'s channel by \(khzText(f.overlapKHz)) kHz"
-            : "\(i.id) (\(mhzText(i.tx.centreMHz)) MHz) is \(khzText(abs(f.offsetKHz))) kHz from \(v.id)'s channel (\(mhzText(v.tx.centreMHz)) MHz)"
-        var text =
-            "\(relation), \(km(f.distanceKm)) km apart; \(where_) the interference is \(db(f.interferenceDBm)) dBm"
-            + " (path loss \(db(f.lossDB)) dB, \(f.model == "simple" ? "simple model" : "model \(f.model) over the DEM")) against a wanted \(db(f.wantedDBm)) dBm:"
-            + " C/I \(db(f.wantedDBm - f.interferenceDBm)) dB, \(db(f.requiredDB)) dB required (\(f.requirement.basis)), margin \(db(f.marginDB)) dB"
-        if let r = reverse, r.isFinite { text += "; the other way round the margin is \(db(r)) dB" }
+    }
+
+    func conflict(from f: Finding, reverse: Double?, victim vp: UnsafePointer<Assignment>, interferer ip: UnsafePointer<Assignment>) -> Conflict {
+        let kind: ConflictKind = f.overlapKHz > 0 ? .coChannel : .adjacentChannel
+        var t = ConflictText()
+        if kind == .coChannel {
+            t.add(ip.pointee.id); t.add(" ("); t.mhz(ip.pointee.tx.centreMHz); t.add(" MHz, "); t.khz(ip.pointee.tx.bandwidthKHz); t.add(" kHz) overlaps ")
+            t.add(vp.pointee.id); t.add("'s channel by "); t.khz(f.overlapKHz); t.add(" kHz")
+        } else {
+            t.add(ip.pointee.id); t.add(" ("); t.mhz(ip.pointee.tx.centreMHz); t.add(" MHz) is "); t.khz(abs(f.offsetKHz)); t.add(" kHz from ")
+            t.add(vp.pointee.id); t.add("'s channel ("); t.mhz(vp.pointee.tx.centreMHz); t.add(" MHz)")
+        }
+        t.add(", "); t.km(f.distanceKm); t.add(" km apart; ")
+        switch f.victimKind {
+        case .area: t.add("at "); t.add(vp.pointee.id); t.add("'s service-area edge "); t.km(f.testDistanceKm); t.add(" km from "); t.add(ip.pointee.id)
+        case .station: t.add("at "); t.add(vp.pointee.id); t.add("'s receiver ("); t.mhz(vp.pointee.rx?.centreMHz ?? 0); t.add(" MHz)")
+        case .link: t.add("at the receiver of link "); t.add(vp.pointee.id)
+        }
+        t.add(" the interference is "); t.db(f.interferenceDBm); t.add(" dBm (path loss "); t.db(f.lossDB); t.add(" dB, ")
+        if f.model == "simple" { t.add("simple model") } else { t.add("model "); t.add(f.model); t.add(" over the DEM") }
+        t.add(") against a wanted "); t.db(f.wantedDBm); t.add(" dBm: C/I "); t.db(f.wantedDBm - f.interferenceDBm)
+        t.add(" dB, "); t.db(f.requiredDB); t.add(" dB required ("); t.add(f.requirement.basis); t.add("), margin "); t.db(f.marginDB)
+        t.add(" dB")
+        if let r = reverse, r.isFinite { t.add("; the other way round the margin is "); t.db(r); t.add(" dB") }
+        let text = t.string
         return Conflict(
-            kind: kind, aID: v.id, bID: i.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
+            kind: kind, aID: vp.pointee.id, bID: ip.pointee.id, frequencyOffsetKHz: f.offsetKHz, overlapKHz: f.overlapKHz,
             distanceKm: f.distanceKm, interferenceDBm: f.interferenceDBm, cOverIDB: f.wantedDBm - f.interferenceDBm,
             requiredDB: f.requiredDB, marginDB: f.marginDB, severity: .fromMargin(f.marginDB), explanation: text,
-            aPosition: (v.longitude, v.latitude), bPosition: (i.longitude, i.latitude))
+            aPosition: (vp.pointee.longitude, vp.pointee.latitude), bPosition: (ip.pointee.longitude, ip.pointee.latitude))
     }
 
     // MARK: duplicates
