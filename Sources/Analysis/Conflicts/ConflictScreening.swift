@@ -612,16 +612,16 @@ public struct ConflictScreening: Sendable {
                 / Geodesy.meanRadiusKm * (1 + 1e-9)
             : Double.infinity
         let txPattern = Int(ctx.txPattern[i]), boresight = ctx.boresight[i]
-        let g = gp.pointee
         // Members, unit vectors, assignments and stations through buffer pointers: an element is borrowed in place,
-        // not copied per candidate (a receive channel is a large value).
-        g.members.withUnsafeBufferPointer { members in
-            g.dishAxes.withUnsafeBufferPointer { dishAxes in
-                g.unit.withUnsafeBufferPointer { unit in
-                    g.assignment.withUnsafeBufferPointer { assignment in
-                        g.station.withUnsafeBufferPointer { stations in
-                            counts.examined += g.grid!.query(
-                                classIndex: g.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi,
+        // not copied per candidate (a receive channel is a large value); the group itself is read through its pointer
+        // (a copy of it retained a dozen arrays per interferer and group).
+        gp.pointee.members.withUnsafeBufferPointer { members in
+            gp.pointee.dishAxes.withUnsafeBufferPointer { dishAxes in
+                gp.pointee.unit.withUnsafeBufferPointer { unit in
+                    gp.pointee.assignment.withUnsafeBufferPointer { assignment in
+                        gp.pointee.station.withUnsafeBufferPointer { stations in
+                            counts.examined += gp.pointee.grid.unsafelyUnwrapped.query(
+                                classIndex: gp.pointee.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi,
                                 prefetch: { m in
                                     tanso_prefetch(unit.baseAddress! + m)
                                     tanso_prefetch(members.baseAddress! + m)
