@@ -54,6 +54,18 @@ public enum GDALEnvironment {
 
     static func ensure() { _ = ready }
 
+    /// Runs `body` with SQLite's synchronous writes off for the GeoPackages this thread opens or creates in it
+    /// (GDAL's `OGR_SQLITE_SYNCHRONOUS`, read when a database is opened): products written into a staging folder and
+    /// renamed into place, like every other product, without waiting on the disk at each commit (0.4–0.6 s of
+    /// writing conflicts.gpkg on a million assignments). The previous value is put back afterwards.
+    static func withoutSynchronousWrites<T>(_ body: () throws -> T) rethrows -> T {
+        let key = "OGR_SQLITE_SYNCHRONOUS"
+        let previous = CPLGetThreadLocalConfigOption(key, nil).map { String(cString: $0) }
+        CPLSetThreadLocalConfigOption(key, "OFF")
+        defer { CPLSetThreadLocalConfigOption(key, previous) }
+        return try body()
+    }
+
     /// GDAL's warnings (CE_Warning) collected on the calling thread since the last call, oldest first, each
     /// once; the list is then empty. At most `GDALWarnings.limit` distinct warnings are kept per thread.
     public static func drainWarnings() -> [String] {

@@ -369,6 +369,10 @@ public enum VectorWriter {
     /// Writes layers made row by row (`LayerStream`) into a new file, as `write` does.
     public static func write(streams layers: [LayerStream], to path: String) throws {
         GDALEnvironment.ensure()
+        try GDALEnvironment.withoutSynchronousWrites { try writeStreams(layers, to: path) }
+    }
+
+    private static func writeStreams(_ layers: [LayerStream], to path: String) throws {
         let driverName = try driverName(for: path)
         guard let driver = GDALGetDriverByName(driverName) else {
             throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
@@ -416,7 +420,11 @@ public enum VectorWriter {
                     // for large layers (a database costs a few milliseconds to create).
                     let large = plan.boxes.count >= Self.stagedBoxes
                     var staged = large ? path.flatMap { try? AtomicOutput(path: $0 + "-rtree\(k).gpkg") } : nil
-                    if let file = staged, (try? GeoPackageRTree.stage(plan, at: file.temporaryPath)) == nil { staged = nil }
+                    if let file = staged,
+                        (try? GDALEnvironment.withoutSynchronousWrites { try GeoPackageRTree.stage(plan, at: file.temporaryPath) }) == nil
+                    {
+                        staged = nil
+                    }
                     plans[k] = (plan, staged)
                 }
             }
