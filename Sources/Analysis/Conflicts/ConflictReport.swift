@@ -35,28 +35,32 @@ public enum ConflictReport {
         var out: [UInt8] = []
         out.reserveCapacity(range.count * 448)
         let comma = UInt8(ascii: ",")
-        for k in range {
-            let c = conflicts[k]
-            for s in [c.kind.rawValue, c.aID, c.bID ?? "", c.cID ?? ""] {
-                CSV.appendField(s, to: &out)
-                out.append(comma)
-            }
-            for x in [c.frequencyOffsetKHz, c.overlapKHz, c.distanceKm] {
-                CSV.appendNumber(x, decimals: 3, to: &out)
-                out.append(comma)
-            }
-            for x in [c.interferenceDBm, c.cOverIDB, c.requiredDB, c.marginDB] {
-                CSV.appendNumber(x, to: &out)
-                out.append(comma)
-            }
-            CSV.appendField(c.severity.rawValue, to: &out)
+        func field(_ s: String) {
+            CSV.appendField(s, to: &out)
             out.append(comma)
-            CSV.appendField(c.explanation, to: &out)
-            if withStatus {
+        }
+        func number(_ x: Double?, decimals: Int) {
+            CSV.appendNumber(x, decimals: decimals, to: &out)
+            out.append(comma)
+        }
+        // Each conflict read in place (a copy retained and released its Strings), its cells appended one by one.
+        conflicts.withUnsafeBufferPointer { all in
+            for k in range {
+                let c = all.baseAddress! + k
+                field(c.pointee.kind.rawValue); field(c.pointee.aID); field(c.pointee.bID ?? ""); field(c.pointee.cID ?? "")
+                number(c.pointee.frequencyOffsetKHz, decimals: 3); number(c.pointee.overlapKHz, decimals: 3)
+                number(c.pointee.distanceKm, decimals: 3)
+                number(c.pointee.interferenceDBm, decimals: 2); number(c.pointee.cOverIDB, decimals: 2)
+                number(c.pointee.requiredDB, decimals: 2); number(c.pointee.marginDB, decimals: 2)
+                CSV.appendField(c.pointee.severity.rawValue, to: &out)
                 out.append(comma)
-                CSV.appendField(c.status ?? "", to: &out)
+                CSV.appendField(c.pointee.explanation, to: &out)
+                if withStatus {
+                    out.append(comma)
+                    CSV.appendField(c.pointee.status ?? "", to: &out)
+                }
+                out.append(UInt8(ascii: "\n"))
             }
-            out.append(UInt8(ascii: "\n"))
         }
         return out
     }
@@ -132,8 +136,12 @@ public enum ConflictReport {
             let rows = rows[n]
             return LayerStream(
                 name: layer.0, fields: schema, geometryType: layer.1, count: rows.count,
-                geometry: { i in geometry(conflicts[rows[i]], layer.1) },
-                values: { i, fields in set(conflicts[rows[i]], withStatus: withStatus, on: &fields) })
+                // The conflict read in place through a pointer (an array element passed on was copied, its
+                // Strings retained and released, per row and per geometry).
+                geometry: { i in conflicts.withUnsafeBufferPointer { geometry(($0.baseAddress! + rows[i]).pointee, layer.1) } },
+                values: { i, fields in
+                    conflicts.withUnsafeBufferPointer { set(($0.baseAddress! + rows[i]).pointee, withStatus: withStatus, on: &fields) }
+                })
         }
     }
 
@@ -157,7 +165,7 @@ public enum ConflictReport {
     }
 
     /// A line from the interferer to the victim, or the victim's point.
-    static func geometry(_ c: Conflict, _ kind: LayerData.GeometryKind) -> Geometry {
+    static func geometry(_ c: borrowing Conflict, _ kind: LayerData.GeometryKind) -> Geometry {
         let a = Coordinate(c.aPosition.lon, c.aPosition.lat)
         guard kind == .lineString, let b = c.bPosition else { return .point(a) }
         return .lineString([Coordinate(b.lon, b.lat), a])
