@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "TansoCLI", dependencies: ["Geo", "Propagation", "Radio", "Terrain", "Records", "Analysis", "Reports", "Store"]),
         .executableTarget(name: "tanso", dependencies: ["TansoCLI"]),
         // Test helpers: the validation fixtures (Tests/Fixtures), reading their CSV files; the seeded generator (Radio's).
-        .target(name: "TestSupport", dependencies: ["Radio"]),
+        .target(name: "TestSupport", dependencies: ["Radio", "Analysis"]),
 
         .executableTarget(name: "benchmarks", dependencies: ["Propagation", "Analysis", "Terrain", "Geo", "Radio", "Records", "TansoCLI"],
                           path: "benchmarks", exclude: ["README.md", "results"]),

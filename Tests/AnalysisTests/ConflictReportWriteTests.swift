@@ -3,6 +3,7 @@ import Foundation
 import Geo
 import Radio
 import Records
+import TestSupport
 @testable import Analysis
 
 /// conflicts.csv formatted in chunks on several threads (and beside the GeoPackage) against the one-string
@@ -11,20 +12,7 @@ final class ConflictReportWriteTests: XCTestCase {
     /// 10,000 conflicts (three chunks and a part) of every kind, with optional values missing, explanations that
     /// need quoting, and out-of-plan points without an interferer.
     static func conflicts(withStatus: Bool = false) -> [Conflict] {
-        var g = SplitMix64(seed: 21)
-        func r(_ lo: Double, _ hi: Double) -> Double { Double.random(in: lo..<hi, using: &g) }
-        return (0..<10_000).map { i in
-            let kind = ConflictKind.allCases[i % ConflictKind.allCases.count]
-            let point = kind == .outOfPlan
-            return Conflict(
-                kind: kind, aID: "A\(i)", bID: point ? nil : "B\(i % 977)", cID: i % 13 == 0 ? "C1;C2" : nil,
-                frequencyOffsetKHz: i % 5 == 0 ? nil : r(-500, 500), overlapKHz: r(0, 200), distanceKm: r(0.1, 300),
-                interferenceDBm: r(-160, -30), cOverIDB: i % 7 == 0 ? .nan : r(-60, 60), requiredDB: r(-40, 30),
-                marginDB: r(-90, -0.001), severity: Severity.allCases[i % 4],
-                explanation: i % 3 == 0 ? "FM \"A\", \(i) kHz off\nsecond line" : "co-channel at \(i) m",
-                aPosition: (105 + r(0, 1), 21 + r(0, 1)), bPosition: point ? nil : (105 + r(0, 1), 21 + r(0, 1)),
-                status: withStatus ? ["new", "unchanged", "resolved"][i % 3] : nil)
-        }
+        SyntheticConflicts.make(count: 10_000, seed: 21, area: (105, 21, 1, 1), withStatus: withStatus)
     }
 
     static func reference(_ conflicts: [Conflict]) -> String {

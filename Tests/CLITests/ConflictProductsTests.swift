@@ -3,6 +3,7 @@ import Foundation
 import Analysis
 import Geo
 import Reports
+import TestSupport
 
 /// conflicts.csv and conflicts.gpkg written together into a run's folder (`ConflictProducts`, issue 21): the digests
 /// taken while writing are those of the files, and the products are those of the one-thread paths.
@@ -19,23 +20,7 @@ final class ConflictProductsTests: XCTestCase {
     /// 9,000 conflicts (two CSV chunks and a part): lines, out-of-plan points, a resolved one without position,
     /// missing and non-finite values, texts that need quoting.
     func conflicts() -> [Conflict] {
-        var seed: UInt64 = 5
-        func r(_ lo: Double, _ hi: Double) -> Double {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return lo + (hi - lo) * Double(seed >> 11) / Double(1 << 53)
-        }
-        return (0..<9000).map { i in
-            let kind = ConflictKind.allCases[i % ConflictKind.allCases.count]
-            let point = kind == .outOfPlan
-            return Conflict(
-                kind: kind, aID: "A\(i)", bID: point ? nil : "B\(i % 977)", cID: i % 13 == 0 ? "C1;C2" : nil,
-                frequencyOffsetKHz: i % 5 == 0 ? nil : r(-500, 500), overlapKHz: r(0, 200), distanceKm: r(0.1, 300),
-                interferenceDBm: r(-160, -30), cOverIDB: i % 7 == 0 ? .nan : r(-60, 60), requiredDB: r(-40, 30),
-                marginDB: r(-90, -0.001), severity: Severity.allCases[i % 4],
-                explanation: i % 3 == 0 ? "FM \"A\", \(i) kHz off\nsecond line" : "co-channel at \(i) m",
-                aPosition: i == 4321 ? (.nan, .nan) : (102 + r(0, 8), 8 + r(0, 16)),
-                bPosition: point ? nil : (102 + r(0, 8), 8 + r(0, 16)))
-        }
+        SyntheticConflicts.make(count: 9000, seed: 5, area: (102, 8, 8, 16), unlocated: 4321)
     }
 
     /// Every feature of a layer as text: id, attributes, geometry.
