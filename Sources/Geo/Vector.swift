@@ -2,6 +2,7 @@
 // Geometries cross the boundary as plain Swift values in WGS84 longitude/latitude.
 import CGDAL
 import Foundation
+import Synchronization
 
 public struct Coordinate: Sendable, Equatable, Hashable {
     public var x: Double
@@ -324,7 +325,8 @@ public struct FeatureFields: FieldSink {
     }
 
     public mutating func set(_ i: Int, _ s: String?) {
-        if let s { OGR_F_SetFieldString(feature, Int32(i), s) } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+        // withCString: a short (inline) String is passed from the stack, not copied to the heap.
+        if let s { s.withCString { OGR_F_SetFieldString(feature, Int32(i), $0) } } else { OGR_F_SetFieldNull(feature, Int32(i)) }
     }
 
     public mutating func set(_ i: Int, _ x: Double?) {
@@ -506,28 +508,24 @@ public enum VectorWriter {
         let transactional = GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE
         var committed = !transactional
         defer { if !committed { GDALDatasetRollbackTransaction(ds) } } // a thrown error leaves no half layer
-        for rowIndex in 0..<data.count {
-            guard let raw = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
-            let feature = OwnedFeature(raw)
-            let f = feature.raw
-            for i in 0..<data.fields.count { OGR_F_SetFieldNull(f, Int32(i)) }
-            var fields = FeatureFields(feature: f)
-            data.values(rowIndex, &fields)
-            if let g = data.geometry(rowIndex), data.geometryType != .none {
-                let h = try makeOGRGeometry(g, forcing: data.geometryType)
-                OGR_G_AssignSpatialReference(h.raw, srs.raw)
-                if packedIndex && OGR_G_IsEmpty(h.raw) == 0 {
-                    var e = OGREnvelope()
-                    OGR_G_GetEnvelope(h.raw, &e)
-                    boxes.append(GeoPackageRTree.Box(id: 0, minX: e.MinX, maxX: e.MaxX, minY: e.MinY, maxY: e.MaxY))
-                }
-                try GDALEnvironment.check(
-                    OGR_F_SetGeometryDirectly(f, h.release()),
-                    "set geometry of feature \(rowIndex + 1) of layer '\(data.name)'", path)
-            }
+        // Each row's feature is made (fields, geometry, box) by `prepare`, written here, then destroyed. Large layers
+        // make their features on another thread, a few batches ahead, so that this one only writes them.
+        let prepare = RowPreparer(data: data, defn: defn!, srs: srs.raw, packedIndex: packedIndex, path: path)
+        let write = { (f: OGRFeatureH, box: GeoPackageRTree.Box?, rowIndex: Int) throws in
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
-            if packedIndex, boxes.count > 0, boxes[boxes.count - 1].id == 0 { boxes[boxes.count - 1].id = Int64(OGR_F_GetFID(f)) }
-            withExtendedLifetime(feature) {}
+            if var box {
+                box.id = Int64(OGR_F_GetFID(f))
+                boxes.append(box)
+            }
+        }
+        if data.count >= FeaturePipeline.fewestRows {
+            try FeaturePipeline.run(count: data.count, prepare: { try prepare($0) }, write: write)
+        } else {
+            for rowIndex in 0..<data.count {
+                let row = try prepare(rowIndex)
+                defer { OGR_F_Destroy(row.feature) }
+                try write(row.feature, row.box, rowIndex)
+            }
         }
         if transactional {
             committed = true
@@ -535,6 +533,131 @@ public enum VectorWriter {
         }
         withExtendedLifetime(srs) {}
         return packedIndex ? boxes : nil
+    }
+
+    /// Makes the OGR feature of one row of a layer: every field null, then the row's values and its geometry (with
+    /// its box, for a packed spatial index; the id is set once the feature is written). The caller owns the feature.
+    struct RowPreparer: @unchecked Sendable {
+        let data: LayerStream
+        let defn: OGRFeatureDefnH
+        let srs: OGRSpatialReferenceH
+        let packedIndex: Bool
+        let path: String
+
+        func callAsFunction(_ rowIndex: Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?) {
+            guard let f = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
+            var handedOver = false
+            defer { if !handedOver { OGR_F_Destroy(f) } }
+            for i in 0..<data.fields.count { OGR_F_SetFieldNull(f, Int32(i)) }
+            var fields = FeatureFields(feature: f)
+            data.values(rowIndex, &fields)
+            var box: GeoPackageRTree.Box? = nil
+            if let g = data.geometry(rowIndex), data.geometryType != .none {
+                let h = try makeOGRGeometry(g, forcing: data.geometryType)
+                OGR_G_AssignSpatialReference(h.raw, srs)
+                if packedIndex && OGR_G_IsEmpty(h.raw) == 0 {
+                    var e = OGREnvelope()
+                    OGR_G_GetEnvelope(h.raw, &e)
+                    box = GeoPackageRTree.Box(id: 0, minX: e.MinX, maxX: e.MaxX, minY: e.MinY, maxY: e.MaxY)
+                }
+                try GDALEnvironment.check(
+                    OGR_F_SetGeometryDirectly(f, h.release()), "set geometry of feature \(rowIndex + 1) of layer '\(data.name)'", path)
+            }
+            handedOver = true
+            return (f, box)
+        }
+    }
+
+    /// Features made on another thread and written on this one, in row order. The maker fills batches of rows a few
+    /// batches ahead of the writer (a bounded ring of slots) and destroys the features of a slot it takes back; the
+    /// writer only writes. A failure on either side stops both, and every feature made is destroyed.
+    enum FeaturePipeline {
+        /// Below this many rows a layer is written on one thread (a thread and its hand-overs cost more).
+        static let fewestRows = 4_096
+        static let batchRows = 512
+        static let slots = 4
+
+        /// The slots, in memory of their own (no Swift array is shared between the threads): slot k holds rows
+        /// k·batchRows ..< k·batchRows + counts[k]. The semaphores order each slot's hand-overs.
+        final class Ring: @unchecked Sendable {
+            let features = UnsafeMutablePointer<OGRFeatureH?>.allocate(capacity: slots * batchRows)
+            let boxes = UnsafeMutablePointer<GeoPackageRTree.Box?>.allocate(capacity: slots * batchRows)
+            let counts = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+            let ready = DispatchSemaphore(value: 0)
+            let free = DispatchSemaphore(value: slots)
+            let stopped = Mutex(false)
+            init() {
+                boxes.initialize(repeating: nil, count: slots * batchRows)
+                counts.initialize(repeating: 0, count: slots)
+            }
+            deinit {
+                features.deallocate()
+                boxes.deinitialize(count: slots * batchRows)
+                boxes.deallocate()
+                counts.deallocate()
+            }
+            var isStopped: Bool { stopped.withLock { $0 } }
+            func stop() { stopped.withLock { $0 = true } }
+            func append(_ made: (feature: OGRFeatureH, box: GeoPackageRTree.Box?), slot k: Int) {
+                features[k * batchRows + counts[k]] = made.feature
+                boxes[k * batchRows + counts[k]] = made.box
+                counts[k] += 1
+            }
+            func destroy(slot k: Int) {
+                for n in 0..<counts[k] { OGR_F_Destroy(features[k * batchRows + n]) }
+                counts[k] = 0
+            }
+        }
+
+        /// Calls `write(feature, box, row)` for rows 0 ..< count in order, each with the feature `prepare(row)` made on
+        /// another thread; destroys every feature made, whatever fails. The first error (the writer's, else the
+        /// maker's) is thrown once both threads have stopped.
+        static func run(
+            count: Int, prepare: @escaping @Sendable (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?),
+            write: (OGRFeatureH, GeoPackageRTree.Box?, Int) throws -> Void
+        ) throws {
+            let batches = (count + batchRows - 1) / batchRows
+            let ring = Ring()
+            // The maker: slot b % slots holds batch b; it waits for the writer to hand the slot back.
+            let maker = Background { () throws -> Void in
+                for b in 0..<batches {
+                    ring.free.wait()
+                    let k = b % slots
+                    ring.destroy(slot: k) // the writer is done with the batch it held
+                    if ring.isStopped { return }
+                    do {
+                        for row in (b * batchRows)..<min(count, (b + 1) * batchRows) { ring.append(try prepare(row), slot: k) }
+                    } catch {
+                        ring.stop()
+                        ring.ready.signal()
+                        throw error
+                    }
+                    ring.ready.signal()
+                }
+            }
+            var failure: (any Error)? = nil
+            for b in 0..<batches {
+                ring.ready.wait()
+                if ring.isStopped { break } // the maker failed
+                let k = b % slots
+                do {
+                    for n in 0..<ring.counts[k] {
+                        try write(ring.features[k * batchRows + n]!, ring.boxes[k * batchRows + n], b * batchRows + n)
+                    }
+                } catch {
+                    failure = error
+                    ring.stop()
+                }
+                ring.free.signal()
+                if failure != nil { break }
+            }
+            // A maker waiting for a slot sees the stop once it gets one.
+            if ring.isStopped { for _ in 0..<slots { ring.free.signal() } }
+            let made = Result { try maker.value() }
+            for k in 0..<slots { ring.destroy(slot: k) }
+            if let failure { throw failure }
+            try made.get()
+        }
     }
 
     static func ring(_ cs: [Coordinate]) throws -> OwnedGeometry {

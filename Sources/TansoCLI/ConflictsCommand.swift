@@ -151,8 +151,9 @@ enum ConflictsCommand {
         let text = try execute(
             assignments, settings: settings, terrain: terrain, baseline: a.string("baseline"),
             output: try OutputOptions.value(a), list: Int(try a.double("list", in: 0...1_000_000)!),
-            command: command, record: record, inputs: inputs)
+            command: command, record: record, inputs: inputs, keepUntilExit: true)
         print(text, terminator: "")
+        ProcessLifetime.keep(assignments)
         return 0
     }
 
@@ -160,7 +161,8 @@ enum ConflictsCommand {
     static func execute(
         _ assignments: [Assignment], settings: ConflictSettings, terrain: TerrainPaths? = nil,
         baseline: String? = nil, output: String, list: Int = 20, command: [String] = [],
-        record: (([Conflict]) throws -> String)? = nil, inputs: [(role: String, path: String?)] = []
+        record: (([Conflict]) throws -> String)? = nil, inputs: [(role: String, path: String?)] = [],
+        keepUntilExit: Bool = false
     ) throws -> String {
         // A baseline from a tanso output folder is read only when that folder is complete and unchanged.
         if let baseline { try ProductFolder.verifyIfRecorded(file: baseline) }
@@ -195,7 +197,9 @@ enum ConflictsCommand {
         if stats.terrainFallbacks > 0 { s += "warning: \(stats.terrainFallbacks) paths outside the DEM used the simple model\n" }
         // Counted in place: hundreds of thousands of conflicts are not copied to be counted.
         var perKind: [ConflictKind: Int] = [:], active = 0
-        for c in conflicts where c.status != "resolved" { perKind[c.kind, default: 0] += 1; active += 1 }
+        conflicts.withUnsafeBufferPointer { p in
+            for k in p.indices where p[k].status != "resolved" { perKind[p[k].kind, default: 0] += 1; active += 1 }
+        }
         let byKind = ConflictKind.allCases.compactMap { k in perKind[k].map { "\($0) \(k.rawValue)" } }
         s += "\(active) conflicts" + (byKind.isEmpty ? "" : ": " + byKind.joined(separator: ", "))
         if baseline != nil {
@@ -217,6 +221,7 @@ enum ConflictsCommand {
         if conflicts.count > list { s += "  … \(conflicts.count - list) more in conflicts.csv\n" }
         s += "wrote \(paths.csv)\nwrote \(paths.gpkg)\n"
         if let record { s += try record(conflicts.filter { $0.status != "resolved" }) }
+        if keepUntilExit { ProcessLifetime.keep(conflicts) }
         return s
     }
 }

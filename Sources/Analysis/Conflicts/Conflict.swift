@@ -69,6 +69,12 @@ public struct Conflict: Sendable, Equatable {
     }
 
     /// Identity of a conflict across runs (for `--baseline`).
+    /// Whether any conflict has a status (a baseline run), read in place: iterating the array would copy each
+    /// conflict, its Strings retained and released.
+    public static func anyHasStatus(_ conflicts: [Conflict]) -> Bool {
+        conflicts.withUnsafeBufferPointer { p in p.indices.contains { p[$0].status != nil } }
+    }
+
     public var key: String { [kind.rawValue, aID, bID ?? "", cID ?? ""].joined(separator: "|") }
 
     public static func == (l: Conflict, r: Conflict) -> Bool {

@@ -24,7 +24,7 @@ public enum ConflictReport {
 
     /// The header line, with `status` when any conflict has one.
     static func csvHeader(_ conflicts: [Conflict]) -> (text: String, withStatus: Bool) {
-        let withStatus = conflicts.contains { $0.status != nil }
+        let withStatus = Conflict.anyHasStatus(conflicts)
         var text = ""
         CSV.appendLine(columns + (withStatus ? ["status"] : []), to: &text)
         return (text, withStatus)
@@ -115,7 +115,7 @@ public enum ConflictReport {
     /// The line layer (victim to interferer; intermodulation: victim to the site) and a point layer for
     /// assignments outside the band plan.
     public static func layers(_ conflicts: [Conflict]) -> [LayerData] {
-        let withStatus = conflicts.contains { $0.status != nil }
+        let withStatus = Conflict.anyHasStatus(conflicts)
         return zip(streams(conflicts), rowsByLayer(conflicts)).map { stream, rows in
             var layer = LayerData(name: stream.name, fields: stream.fields, geometryType: stream.geometryType)
             for k in rows {
@@ -129,7 +129,7 @@ public enum ConflictReport {
 
     /// The two layers of `layers`, each row made from its conflict as it is written (nothing held per row).
     public static func streams(_ conflicts: [Conflict]) -> [LayerStream] {
-        let withStatus = conflicts.contains { $0.status != nil }
+        let withStatus = Conflict.anyHasStatus(conflicts)
         let schema = layerFields + (withStatus ? [("status", .string)] : [])
         let rows = rowsByLayer(conflicts)
         return zip(["conflicts", "out_of_plan"], [LayerData.GeometryKind.lineString, .point]).enumerated().map { n, layer in
@@ -158,8 +158,11 @@ public enum ConflictReport {
     /// without a finite victim position (resolved ones whose assignments are gone) in neither.
     static func rowsByLayer(_ conflicts: [Conflict]) -> [[Int]] {
         var lines: [Int] = [], points: [Int] = []
-        for (k, c) in conflicts.enumerated() where c.aPosition.lon.isFinite && c.aPosition.lat.isFinite {
-            if let b = c.bPosition, b.lon.isFinite, b.lat.isFinite { lines.append(k) } else { points.append(k) }
+        // Positions read in place (iterating the array copied each conflict, its Strings retained and released).
+        conflicts.withUnsafeBufferPointer { p in
+            for k in p.indices where p[k].aPosition.lon.isFinite && p[k].aPosition.lat.isFinite {
+                if let b = p[k].bPosition, b.lon.isFinite, b.lat.isFinite { lines.append(k) } else { points.append(k) }
+            }
         }
         return [lines, points]
     }
