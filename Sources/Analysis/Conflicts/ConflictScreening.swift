@@ -106,6 +106,17 @@ public struct ConflictScreening: Sendable {
         var tPhase = Date()
         func phase(_ name: String) { let now = Date(); stats.phaseSeconds.append((name, now.timeIntervalSince(tPhase))); tPhase = now }
 
+        // Intermodulation needs only the prepared context: it runs beside the pair screening, on the cores that the
+        // screening's last chunks and its merge leave idle (its serial parts, the sites and the worst per key, are
+        // then hidden). Its findings do not depend on when it runs, and the conflicts are sorted at the end.
+        let screening = self
+        let intermodulation = Background { () -> (conflicts: [Conflict], stats: ScreeningStatistics) in
+            var imStats = ScreeningStatistics()
+            let found = screening.intermodulation(
+                assignments, victims: ctx.victims, index: ctx.index, excluded: ctx.excluded, stats: &imStats)
+            return (found, imStats)
+        }
+
         // Screening, in parallel over interferers (small chunks: interferers differ much in cost).
         let threads = max(1, settings.threads)
         let chunks = min(n, threads * 64)
@@ -131,10 +142,13 @@ public struct ConflictScreening: Sendable {
         conflicts += mergePairs(parts: findings, assignments)
         phase("pair screening")
 
-        // Intermodulation.
-        let im = intermodulation(assignments, victims: ctx.victims, index: ctx.index, excluded: ctx.excluded, stats: &stats)
-        conflicts += im
-        phase("intermodulation")
+        // What is left of the intermodulation once the pairs are done.
+        let im = try! intermodulation.value() // the work above cannot throw
+        stats.intermodulationSites = im.stats.intermodulationSites
+        stats.intermodulationProducts = im.stats.intermodulationProducts
+        stats.intermodulationSitesTruncated = im.stats.intermodulationSitesTruncated
+        conflicts += im.conflicts
+        phase("intermodulation (beside the pairs)")
 
         conflicts = Conflict.sortedInOrder(conflicts)
         stats.seconds = Date().timeIntervalSince(t0)
