@@ -292,20 +292,14 @@ public struct ConflictScreening: Sendable {
         ) {
             self.assignments = assignments; self.index = index; self.reach = reach
             self.excluded = excluded; self.licensee = licensee; self.station = station; self.blockAllocation = blockAllocation
-            tx = assignments.map(\.tx); lat = assignments.map(\.latitude); lon = assignments.map(\.longitude)
-            eirp = assignments.map(\.eirpDBm)
-            coOverride = assignments.map(\.protectionRatioDB)
+            // One pass over the records (each a few hundred bytes) for all the per-assignment columns, read in place:
+            // a map per column went through the whole register once per column.
+            let n = assignments.count
+            var tx: [Channel] = [], lat: [Double] = [], lon: [Double] = [], eirp: [Double] = [], height: [Double] = []
+            var coOverride: [Double?] = [], service: [Int] = [], fixedService: [Bool] = []
+            tx.reserveCapacity(n); lat.reserveCapacity(n); lon.reserveCapacity(n); eirp.reserveCapacity(n)
+            height.reserveCapacity(n); coOverride.reserveCapacity(n); service.reserveCapacity(n); fixedService.reserveCapacity(n)
             var ids: [Service: Int] = [:], table: [(name: String, parameters: ServiceParameters, curve: [ProtectionPoint]?)] = []
-            service = assignments.map { a in
-                if let x = ids[a.serviceKind] { return x }
-                ids[a.serviceKind] = table.count
-                table.append((a.service, protection.parameters(a.service), protection.curves[a.service]))
-                return table.count - 1
-            }
-            services = table
-            serviceParameters = table.map(\.parameters)
-            serviceHasCurve = table.map { $0.curve != nil }
-            fixedService = assignments.map { $0.serviceKind == .fixed }
             var bounds: [F699DiscriminationBound] = [], boundIndex: [Double: Int32] = [:]
             func bound(_ gain: Double) -> Int32 {
                 if let k = boundIndex[gain] { return k }
@@ -313,13 +307,32 @@ public struct ConflictScreening: Sendable {
                 boundIndex[gain] = Int32(bounds.count - 1)
                 return Int32(bounds.count - 1)
             }
-            var txPattern = [Int32](repeating: -1, count: assignments.count)
-            var boresight = [SIMD3<Double>](repeating: .zero, count: assignments.count)
-            for (k, a) in assignments.enumerated() where a.serviceKind == .fixed {
-                guard let g = a.antennaGainDBi, let az = a.azimuthDeg else { continue }
-                txPattern[k] = bound(g)
-                boresight[k] = Self.tangent(lat: a.latitude, lon: a.longitude, bearingDeg: az)
+            var txPattern = [Int32](repeating: -1, count: n)
+            var boresight = [SIMD3<Double>](repeating: .zero, count: n)
+            assignments.withUnsafeBufferPointer { p in
+                for k in p.indices {
+                    tx.append(p[k].tx); lat.append(p[k].latitude); lon.append(p[k].longitude); eirp.append(p[k].eirpDBm)
+                    height.append(p[k].antennaHeightM); coOverride.append(p[k].protectionRatioDB)
+                    let kind = p[k].serviceKind
+                    if let x = ids[kind] {
+                        service.append(x)
+                    } else {
+                        ids[kind] = table.count
+                        table.append((p[k].service, protection.parameters(p[k].service), protection.curves[p[k].service]))
+                        service.append(table.count - 1)
+                    }
+                    fixedService.append(kind == .fixed)
+                    if kind == .fixed, let g = p[k].antennaGainDBi, let az = p[k].azimuthDeg {
+                        txPattern[k] = bound(g)
+                        boresight[k] = Self.tangent(lat: p[k].latitude, lon: p[k].longitude, bearingDeg: az)
+                    }
+                }
             }
+            self.tx = tx; self.lat = lat; self.lon = lon; self.eirp = eirp; self.coOverride = coOverride
+            self.service = service; self.fixedService = fixedService
+            services = table
+            serviceParameters = table.map(\.parameters)
+            serviceHasCurve = table.map { $0.curve != nil }
             self.victims = victims.map { [service, fixedService, coOverride] v in
                 var v = v
                 v.service = service[v.assignment]; v.station = station[v.assignment]
@@ -334,7 +347,7 @@ public struct ConflictScreening: Sendable {
             patternBounds = bounds
             dishBins = PairTable(bounds.flatMap(\.bins))
             dishAmplitude = PairTable(bounds.flatMap(\.bins).map { pow(10, $0 / 20) })
-            height = assignments.map(\.antennaHeightM)
+            self.height = height
             self.txPattern = txPattern
             self.boresight = boresight
         }
