@@ -208,14 +208,17 @@ public struct ConflictScreening: Sendable {
             // first allocation equal to the one it falls in).
             let first = plan.allocations.map { a in plan.allocations.firstIndex(of: a)! }
             let checked = Self.parallelCompute(n, threads: settings.threads) { k -> (why: String?, block: Int) in
-                let a = assignments[k]
-                if let why = plan.violation(service: a.service, tx: a.tx, rx: a.rx) { return (why, -1) }
-                guard let idx = plan.allocationIndex(for: a.tx, service: a.service), plan.allocations[idx].blockLicensed else { return (nil, -1) }
+                // The fields read in place (a copy of the record retained each of its Strings).
+                let service = assignments[k].service, tx = assignments[k].tx
+                if let why = plan.violation(service: service, tx: tx, rx: assignments[k].rx) { return (why, -1) }
+                guard let idx = plan.allocationIndex(for: tx, service: service), plan.allocations[idx].blockLicensed else { return (nil, -1) }
                 return (nil, first[idx])
             }
-            for (k, a) in assignments.enumerated() {
+            // By index: a record is read only when it is out of plan (iterating the array copied each one).
+            for k in assignments.indices {
                 blockAllocation[k] = checked[k].block
                 if let why = checked[k].why {
+                    let a = assignments[k]
                     conflicts.append(
                         Conflict(
                             kind: .outOfPlan, aID: a.id, frequencyOffsetKHz: nil, severity: .medium,
