@@ -54,17 +54,27 @@ public enum GDALEnvironment {
 
     static func ensure() { _ = ready }
 
-    /// Runs `body` with SQLite's synchronous writes off for the GeoPackages this thread opens or creates in it
-    /// (GDAL's `OGR_SQLITE_SYNCHRONOUS`, read when a database is opened): products written into a staging folder and
-    /// renamed into place, like every other product, without waiting on the disk at each commit (0.4–0.6 s of
-    /// writing conflicts.gpkg on a million assignments). The previous value is put back afterwards.
-    static func withoutSynchronousWrites<T>(_ body: () throws -> T) rethrows -> T {
-        let key = "OGR_SQLITE_SYNCHRONOUS"
-        let previous = CPLGetThreadLocalConfigOption(key, nil).map { String(cString: $0) }
-        CPLSetThreadLocalConfigOption(key, "OFF")
-        defer { CPLSetThreadLocalConfigOption(key, previous) }
+    /// Runs `body` with the settings of product databases for the GeoPackages this thread opens or creates in it
+    /// (GDAL's `OGR_SQLITE_SYNCHRONOUS` and `OGR_SQLITE_PRAGMA`, read when a database is opened); the previous
+    /// values are put back afterwards:
+    /// - SQLite's synchronous writes off: products are written into a staging folder and renamed into place, like
+    ///   every other product, without waiting on the disk at each commit (0.4–0.6 s of writing conflicts.gpkg on a
+    ///   million assignments);
+    /// - 64 KiB pages instead of 4 KiB for a new database (a user's own `OGR_SQLITE_PRAGMA` comes after, and wins):
+    ///   a sixteenth of the page writes and B-tree pages; conflicts.gpkg of a million assignments is written in
+    ///   0.4–0.7 s less and is 5 % smaller, with the same content.
+    static func withProductWriteSettings<T>(_ body: () throws -> T) rethrows -> T {
+        let keys = ["OGR_SQLITE_SYNCHRONOUS", "OGR_SQLITE_PRAGMA"]
+        let previous = keys.map { CPLGetThreadLocalConfigOption($0, nil).map { String(cString: $0) } }
+        let userPragmas = CPLGetConfigOption("OGR_SQLITE_PRAGMA", nil).map { String(cString: $0) }
+        CPLSetThreadLocalConfigOption(keys[0], "OFF")
+        CPLSetThreadLocalConfigOption(keys[1], "page_size=\(productPageSize)" + (userPragmas.map { ",\($0)" } ?? ""))
+        defer { for (key, value) in zip(keys, previous) { CPLSetThreadLocalConfigOption(key, value) } }
         return try body()
     }
+
+    /// SQLite's page size for product GeoPackages, bytes.
+    static let productPageSize = 65_536
 
     /// GDAL's warnings (CE_Warning) collected on the calling thread since the last call, oldest first, each
     /// once; the list is then empty. At most `GDALWarnings.limit` distinct warnings are kept per thread.

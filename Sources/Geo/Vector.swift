@@ -371,7 +371,7 @@ public enum VectorWriter {
     /// Writes layers made row by row (`LayerStream`) into a new file, as `write` does.
     public static func write(streams layers: [LayerStream], to path: String) throws {
         GDALEnvironment.ensure()
-        try GDALEnvironment.withoutSynchronousWrites { try writeStreams(layers, to: path) }
+        try GDALEnvironment.withProductWriteSettings { try writeStreams(layers, to: path) }
     }
 
     private static func writeStreams(_ layers: [LayerStream], to path: String) throws {
@@ -423,7 +423,7 @@ public enum VectorWriter {
                     let large = plan.boxes.count >= Self.stagedBoxes
                     var staged = large ? path.flatMap { try? AtomicOutput(path: $0 + "-rtree\(k).gpkg") } : nil
                     if let file = staged,
-                        (try? GDALEnvironment.withoutSynchronousWrites { try GeoPackageRTree.stage(plan, at: file.temporaryPath) }) == nil
+                        (try? GDALEnvironment.withProductWriteSettings { try GeoPackageRTree.stage(plan, at: file.temporaryPath) }) == nil
                     {
                         staged = nil
                     }
