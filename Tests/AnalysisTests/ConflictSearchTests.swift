@@ -133,7 +133,15 @@ final class ConflictSearchTests: XCTestCase {
                 var tie = c; tie.explanation += " (a tie)"; return tie
             }
             let expected = shuffled.sorted(by: Conflict.ordered)
+            let given = shuffled.map(\.explanation)
             XCTAssertEqual(Conflict.sortedInOrder(shuffled).map(\.explanation), expected.map(\.explanation))
+            // In place (each conflict moved, not copied): the same order and the same conflicts, whole; the array
+            // given to `sortedInOrder` above is unchanged by it.
+            var inPlace = shuffled
+            Conflict.sortInOrder(&inPlace)
+            XCTAssertEqual(inPlace, expected)
+            XCTAssertEqual(inPlace.map(\.explanation), expected.map(\.explanation))
+            XCTAssertEqual(shuffled.map(\.explanation), given)
             // The search radius (reach, and Hata's distance for the group's lowest protected level) leaves out only
             // pairs that the loss bound clears: fewer pairs evaluated, the same ones computed.
             XCTAssertLessThan(stats.pairsEvaluated, evaluated)

@@ -101,7 +101,6 @@ public struct ConflictScreening: Sendable {
         let n = assignments.count
         guard n > 0 else { return ([], stats) }
         let prepared = prepare(assignments, stats: &stats)
-        var conflicts = prepared.conflicts
         let ctx = prepared.context
         var tPhase = Date()
         func phase(_ name: String) { let now = Date(); stats.phaseSeconds.append((name, now.timeIntervalSince(tPhase))); tPhase = now }
@@ -139,7 +138,11 @@ public struct ConflictScreening: Sendable {
         stats.pairsComputed = counts.computed
         stats.terrainFallbacks = counts.fallbacks
         stats.pairsClearedByDishes = counts.clearedByDishes
-        conflicts += mergePairs(parts: findings, assignments)
+        // The pairs' conflicts are most of them: the few others are appended to that array rather than it copied
+        // (element by element, each conflict's Strings retained) onto theirs. Their order does not matter: the
+        // conflicts' keys differ, and `sortInOrder` orders them by severity, margin, kind and key.
+        var conflicts = mergePairs(parts: findings, assignments)
+        conflicts += prepared.conflicts
         phase("pair screening")
 
         // What is left of the intermodulation once the pairs are done.
@@ -150,7 +153,7 @@ public struct ConflictScreening: Sendable {
         conflicts += im.conflicts
         phase("intermodulation (beside the pairs)")
 
-        conflicts = Conflict.sortedInOrder(conflicts)
+        Conflict.sortInOrder(&conflicts)
         stats.seconds = Date().timeIntervalSince(t0)
         return (conflicts, stats)
     }
