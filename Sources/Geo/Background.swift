@@ -10,11 +10,23 @@ public final class Background<T: Sendable>: @unchecked Sendable {
     private let result = Mutex<Result<T, any Error>?>(nil)
     private let done = DispatchGroup()
 
-    public init(_ body: @escaping @Sendable () throws -> T) {
-        DispatchQueue.global().async(group: done) { [self] in
+    /// `onOwnThread`: on a thread of its own, started now, rather than on Dispatch's pool, which starts a block only
+    /// when one of its few threads is free: work that another thread waits on at once (a producer) must not queue
+    /// behind long computations already running there.
+    public init(onOwnThread: Bool = false, _ body: @escaping @Sendable () throws -> T) {
+        guard onOwnThread else {
+            DispatchQueue.global().async(group: done) { [self] in
+                let r = Result { try body() }
+                result.withLock { $0 = r }
+            }
+            return
+        }
+        done.enter()
+        Thread { [self] in
             let r = Result { try body() }
             result.withLock { $0 = r }
-        }
+            done.leave()
+        }.start()
     }
 
     /// Waits for the computation; its result, or its error rethrown.

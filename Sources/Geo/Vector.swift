@@ -619,7 +619,9 @@ public enum VectorWriter {
             let batches = (count + batchRows - 1) / batchRows
             let ring = Ring()
             // The maker: slot b % slots holds batch b; it waits for the writer to hand the slot back.
-            let maker = Background { () throws -> Void in
+            // On a thread of its own: the writer waits for its first batch at once, and Dispatch's threads may all be
+            // busy (the CSV beside this GeoPackage, the index plans, the inputs' digests).
+            let maker = Background(onOwnThread: true) { () throws -> Void in
                 for b in 0..<batches {
                     ring.free.wait()
                     let k = b % slots

@@ -23,6 +23,26 @@ final class BackgroundTests: XCTestCase {
         slow.wait()
         XCTAssertTrue(finished.value)
     }
+
+    /// On a thread of its own the work starts at once, even while every thread of Dispatch's pool is held (here by
+    /// blocks waiting for a signal that comes only after the work has run); its value and error as before.
+    func testOwnThreadStartsWhileDispatchsThreadsAreHeld() throws {
+        let held = ProcessInfo.processInfo.activeProcessorCount * 8
+        let release = DispatchSemaphore(value: 0), blocks = DispatchGroup()
+        for _ in 0..<held { DispatchQueue.global().async(group: blocks) { release.wait() } }
+        let ran = DispatchSemaphore(value: 0)
+        let own = Background(onOwnThread: true) { () -> Int in
+            ran.signal()
+            return 42
+        }
+        let started = ran.wait(timeout: .now() + 20)
+        for _ in 0..<held { release.signal() }
+        blocks.wait()
+        XCTAssertEqual(started, .success, "the work ran while the pool was held")
+        XCTAssertEqual(try own.value(), 42)
+        let failing = Background<Int>(onOwnThread: true) { throw Failure(code: 9) }
+        XCTAssertThrowsError(try failing.value()) { XCTAssertEqual($0 as? Failure, Failure(code: 9)) }
+    }
 }
 
 /// A flag set from another thread.
