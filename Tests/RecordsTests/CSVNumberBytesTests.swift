@@ -55,7 +55,10 @@ final class CSVNumberBytesTests: XCTestCase {
     }
 
     func testFieldsAreEscapedLikeEscape() {
-        for s in ["", "plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", "\"", "Hà Nội, Việt Nam", ",,"] {
+        let long = String(repeating: "Chứa Chan, \"VOV3\" 97.8 MHz; ", count: 40)
+        for s in [
+            "", "plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", "\"", "Hà Nội, Việt Nam", ",,", "\"\"\"", "a\"", "\"a", ",\"", long
+        ] {
             var out: [UInt8] = []
             CSV.appendField(s, to: &out)
             XCTAssertEqual(String(decoding: out, as: UTF8.self), CSV.escape(s))
