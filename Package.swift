@@ -45,7 +45,7 @@ let package = Package(
                           path: "benchmarks", exclude: ["README.md", "results"]),
 
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo"]),
-        .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation", "Radio"]),
+        .testTarget(name: "PropagationTests", dependencies: ["TestSupport", "Propagation", "Radio", "CFastMath"]),
         .testTarget(name: "RadioTests", dependencies: ["TestSupport", "Radio", "Records"]),
         .testTarget(name: "RecordsTests", dependencies: ["TestSupport", "Records", "Geo", "Radio"]),
         .testTarget(name: "TerrainTests", dependencies: ["TestSupport", "Terrain", "Geo"]),

@@ -34,6 +34,7 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
     let env = ProcessInfo.processInfo.environment
     let tolerance = Double(env["TANSO_SCENARIO_A_INTERPOLATE_DB"] ?? "") ?? study.interpolateWithinDB
     study.anchorSpacingCells = Int(env["TANSO_SCENARIO_A_ANCHOR_SPACING"] ?? "") ?? study.anchorSpacingCells
+    study.interpolateGroundWithinM = Double(env["TANSO_SCENARIO_A_GROUND_M"] ?? "") ?? study.interpolateGroundWithinM
     // TANSO_SCENARIO_A_METHODS (comma-separated) picks methods, e.g. "radial" alone while tuning.
     let picked = env["TANSO_SCENARIO_A_METHODS"].map { $0.split(separator: ",").map(String.init) }
     for method in picked ?? (includeExact ? ["radial", "radial-every-cell", "exact"] : ["radial", "radial-every-cell"]) {
@@ -47,6 +48,11 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
             result = r
         }
         let r = result!
+        if env["TANSO_SCENARIO_A_DIGEST"] != nil {
+            var hsh: UInt64 = 14_695_981_039_346_656_037
+            for v in r.bestSignalDBm { hsh = (hsh ^ UInt64(v.bitPattern)) &* 1_099_511_628_211 }
+            print("  digest of the best-signal grid (FNV-1a over the Float bits): \(String(hsh, radix: 16))")
+        }
         let cells = r.bestSignalDBm.filter { $0 != CoverageResult.nodata }.count
         let best = times.min()!
         print(
@@ -55,7 +61,7 @@ func runCoverageBenchmark(includeExact: Bool) throws -> [(name: String, value: D
                 + "best of \(times.count) \(String(format: "%.2f", best)) s, \(String(format: "%.2f", best / Double(cells) * 1e6 * Double(ProcessInfo.processInfo.activeProcessorCount))) µs per cell per core"
         )
         figures.append((name: "coverage_scenarioA_itm_\(method.replacingOccurrences(of: "-", with: "_"))_s", value: best, unit: "s"))
-        let e = try CoverageExactness.compare(r, dem: dem, samples: 1000)
+        let e = try CoverageExactness.compare(r, dem: dem, samples: Int(env["TANSO_SCENARIO_A_SAMPLES"] ?? "") ?? 1000)
         print(
             "  vs link mode on \(e.samples) cells: median |Δ| \(String(format: "%.3f", e.medianAbsDB)) dB, "
                 + "p95 \(String(format: "%.3f", e.p95AbsDB)) dB, max \(String(format: "%.3f", e.maxAbsDB)) dB")

@@ -12,6 +12,7 @@
 // departure from the exact profile is then the lateral offset of the radial over the rest of the path, at most a
 // quarter of a DEM cell at the radius and less nearer in. `CoverageExactness` measures the difference.
 import Foundation
+import CFastMath
 import Geo
 import Propagation
 import Radio
@@ -378,12 +379,7 @@ extension CoverageEngine {
                     profile.elevationsM.withUnsafeMutableBufferPointer { e in
                         // Points 0 ..< tailStart lie at most at radial sample lastNeeded − 1, so both samples of each pair
                         // are finite (checked by the caller) and within the radial; at f = 0 the sum is h0 exactly.
-                        for i in 0..<tailStart {
-                            let pos = Double(i) * ratio
-                            let k = Int(pos), f = pos - Double(k)
-                            let h0 = hp[base + k], h1 = hp[base + k + 1]
-                            e[i] = h0 + f * (h1 - h0)
-                        }
+                        tanso_interpolate_radial(e.baseAddress!, hp.baseAddress! + base, tailStart, ratio)
                         for i in tailStart..<points {
                             let f = Double(i) / Double(points)
                             let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)

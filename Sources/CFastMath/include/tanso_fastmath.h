@@ -41,4 +41,37 @@ static inline __attribute__((always_inline)) float tanso_atan2f(float y, float x
 /// protocol-conformance look-ups per call): the number of characters it needs, as snprintf returns.
 static inline int tanso_format_fixed(char *buf, int size, int decimals, double x) { return snprintf(buf, (size_t)size, "%.*f", decimals, x); }
 
+/// e[i] = h0 + f (h1 − h0) for i in 0 ..< count, with pos = i·ratio, k = (long)pos, f = pos − k and h0, h1 the
+/// samples k and k + 1 of `h`: a profile interpolated from a sampled radial. The same roundings as the Swift
+/// expression (no contraction into FMA), without Swift's overflow and range checks per point; the caller
+/// guarantees 0 ≤ pos and k + 1 within `h`.
+static inline __attribute__((always_inline)) void tanso_interpolate_radial(double *e, const double *h, long count, double ratio) {
+#pragma clang fp contract(off)
+    for (long i = 0; i < count; i++) {
+        double pos = (double)i * ratio;
+        long k = (long)pos;
+        double f = pos - (double)k;
+        double h0 = h[k], h1 = h[k + 1];
+        e[i] = h0 + f * (h1 - h0);
+    }
+}
+
+/// ITM D1THX's resampling of profile `p` (points 0 … last) at x_j = xa + j·step, j < count (in intervals, xa ≥ 0):
+/// out[j] = p[k] + (p[k] − p[k − 1]) (x_j − k) with k = min(max(⌈x_j⌉, first), last), which is where the
+/// Algorithm's advancing bracket stands (see ITMTerrain.resample). Branch-free; no contraction into FMA.
+static inline __attribute__((always_inline)) void tanso_itm_resample(double *out, long count, const double *p, long last, double xa, double step, long first) {
+#pragma clang fp contract(off)
+    double jd = 0.0;
+    for (long j = 0; j < count; j++) {
+        double x = xa + jd * step;
+        long k = (long)x;
+        k += (double)k < x;
+        k = k < first ? first : k;
+        k = k > last ? last : k;
+        double hk = p[k];
+        out[j] = hk + (hk - p[k - 1]) * (x - (double)k);
+        jd += 1.0;
+    }
+}
+
 #endif

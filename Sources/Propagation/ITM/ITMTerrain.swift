@@ -8,13 +8,14 @@
 //    single TX-to-RX scan; the angle may differ from the sequential one in the last bit).
 //  - Z1SQ1 (trapezoid-weighted least squares) sums with SIMD accumulators; the rounding of the sums differs from
 //    a sequential sum in the last bits only (< 1e-12 relative).
-//  - D1THX's resampling advances its bracketing point as the Algorithm does (no conversion per sample), and
-//    QTILE (the quantiles of D1THX) is a selection (Wirth's quickselect) on a stack buffer of ≤ 245 values. An
-//    order statistic is unique, so the value is the same as the Algorithm's partial sort.
+//  - D1THX's resampling computes the Algorithm's bracketing point of each sample directly (branch-free, in C), and
+//    QTILE (the quantiles of D1THX) is a selection by value buckets (`Interdecile`) on stack buffers of ≤ 245
+//    values. An order statistic is unique, so the value is the same as the Algorithm's partial sort.
 //  - D1THX's resampling positions are x_a + j·step rather than a running sum (last-bit differences).
 //  - The horizon tests use distances i·Δx; the horizon distances d_L returned are the Algorithm's running sums of
 //    Δx (computed in O(log n), `runningSum`), whose last bits decide the ranges of the fits.
 // Left out: nothing of the Algorithm.
+import CFastMath
 import Foundation
 
 enum ITMTerrain {
@@ -295,37 +296,24 @@ enum ITMTerrain {
             let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
             subtractLine(s, z0: fit.z0, slope: (fit.zn - fit.z0) / sn)
             // QTILE: the ka-th largest and the ka-th smallest residuals.
-            // After the first selection the n − ka smallest values lie in s[0 ..< n − ka], so the second one
-            // searches only there (the same order statistic, found on a shorter range).
-            let upper = kthSmallest(s, n - ka)
-            let lower = kthSmallest(s, ka - 1, upTo: n - ka - 1)
+            let (lower, upper) = Interdecile.ranks(ka - 1, n - ka, of: UnsafePointer(s.baseAddress!), count: n)
             return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
         }
     }
 
     /// D1THX's resampling: sample j lies at x_j = x_a + j·step (in intervals) and is interpolated linearly between
     /// points k − 1 and k of the profile. The Algorithm advances k one point at a time until x_j − k ≤ 0, never
-    /// below its first k (`firstPoint`) and never beyond the last point; so does this loop (k as an integer and as
-    /// a Double side by side, no conversion per sample), which gives k_j = min(max(⌈x_j⌉, k_first), n) since x_j
-    /// only grows. (The Algorithm accumulates x_j by repeated addition; the direct product differs from it in the
+    /// below its first k (`firstPoint`) and never beyond the last point, which gives k_j = min(max(⌈x_j⌉, k_first),
+    /// n) since x_j only grows; that k_j is computed directly, without a branch (C, `tanso_itm_resample`: the
+    /// bracket's advance mispredicted about once a sample). (The Algorithm accumulates x_j by repeated addition; the direct product differs from it in the
     /// last bits only.)
     @inline(__always)
     static func resample(
         _ h: UnsafeBufferPointer<Double>, into s: UnsafeMutableBufferPointer<Double>, from xa: Double, step: Double,
         firstPoint: Int
     ) {
-        let p = h.baseAddress!, out = s.baseAddress!
-        let last = h.count - 1
-        var k = min(firstPoint, last) // (a range starting beyond the profile reads its last interval)
-        var kd = Double(k)
-        var jd = 0.0 // j as a Double (exact)
-        for j in 0..<s.count {
-            let x = xa + jd * step
-            while kd < x && k < last { k += 1; kd += 1 }
-            let hk = p[k]
-            out[j] = hk + (hk - p[k - 1]) * (x - kd) // linear interpolation, m (x − k in (−1, 0] inside the profile)
-            jd += 1
-        }
+        // (a range starting beyond the profile reads its last interval; x − k lies in (−1, 0] inside the profile)
+        tanso_itm_resample(s.baseAddress!, s.count, h.baseAddress!, h.count - 1, xa, step, firstPoint)
     }
 
     /// s_j −= z_0 + j·slope (the residuals about the fitted line), two samples at a time; each lane rounds as the
@@ -361,5 +349,141 @@ enum ITMTerrain {
             if k < i { r = j }
         }
         return a[k]
+    }
+}
+
+/// Two order statistics of at most 256 values by value buckets, without reordering the input: one histogram of
+/// 64 equal-width buckets between the minimum and the maximum gives the bucket holding each rank; the values of
+/// that bucket are gathered (branch-free) and the rank found among them, by buckets again while they are many
+/// and by Wirth's selection once they are few.
+///
+/// An order statistic is a unique value, so this returns what any exact selection returns (QTILE's partial sort
+/// included): the bucket of a value, int((x − min) · 64 / (max − min)) capped at 63, never decreases as x grows,
+/// whatever the rounding, so every value of a lower bucket is ≤ every value of a higher one. Quickselect's
+/// partitions on terrain residuals mispredicted about one comparison in three; here the histogram and the
+/// gathers have no data-dependent branch, and the selection that remains works on a handful of values.
+enum Interdecile {
+    static let buckets = 64
+    /// Buckets below which the values left are selected directly.
+    static let fewValues = 24
+
+    /// The values of ascending ranks `kLow` and `kHigh` (0-based) of `a[0 ..< count]`, count ≤ 256.
+    static func ranks(_ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int) -> (Double, Double) {
+        precondition(m > 0 && m <= 256 && 0 <= kLow && kLow <= kHigh && kHigh < m)
+        // Scratch on the stack: 2 × 256 gathered values, 4 × 64 counters (four interleaved histograms, so that runs
+        // of equal buckets, common on terrain, do not wait on one counter), 256 bucket numbers.
+        var storage = InlineArray<672, Double>(repeating: 0)
+        return withUnsafeMutableBytes(of: &storage) { raw -> (Double, Double) in
+            let base = raw.baseAddress!
+            let bufLow = base.assumingMemoryBound(to: Double.self), bufHigh = bufLow + 256
+            let counts = (base + 512 * 8).assumingMemoryBound(to: Int32.self)
+            let keys = (base + 640 * 8).assumingMemoryBound(to: UInt8.self)
+            guard histogram(a, m, counts: counts, keys: keys) != nil else {
+                // All values equal, a spread too narrow to divide, or a NaN: Wirth's selection on a copy.
+                for j in 0..<m { bufLow[j] = a[j] }
+                let b = UnsafeMutableBufferPointer(start: bufLow, count: m)
+                let high = ITMTerrain.kthSmallest(b, kHigh)
+                return (kLow < kHigh ? ITMTerrain.kthSmallest(b, kLow, upTo: kHigh - 1) : high, high)
+            }
+            // Both buckets are found and gathered before either selection, which reuses the counters and keys.
+            let (bLow, inLow) = bucket(ofRank: kLow, counts: counts)
+            let (bHigh, inHigh) = bucket(ofRank: kHigh, counts: counts, fromTop: m)
+            let keyLow = UInt8(truncatingIfNeeded: bLow), keyHigh = UInt8(truncatingIfNeeded: bHigh)
+            var cLow = 0, cHigh = 0
+            for j in 0..<m {
+                let x = a[j], key = keys[j]
+                bufLow[cLow] = x
+                bufHigh[cHigh] = x
+                cLow &+= key == keyLow ? 1 : 0
+                cHigh &+= key == keyHigh ? 1 : 0
+            }
+            let low = select(bufLow, cLow, inLow, counts: counts, keys: keys)
+            let high = select(bufHigh, cHigh, inHigh, counts: counts, keys: keys)
+            return (low, high)
+        }
+    }
+
+    /// The value of ascending rank `k` of `a[0 ..< m]` (gathered values, reordered in place).
+    static func select(
+        _ a: UnsafeMutablePointer<Double>, _ m: Int, _ k: Int, counts: UnsafeMutablePointer<Int32>,
+        keys: UnsafeMutablePointer<UInt8>
+    ) -> Double {
+        var m = m, k = k
+        while m > fewValues {
+            guard histogram(UnsafePointer(a), m, counts: counts, keys: keys) != nil else { break }
+            let (b, inB) = bucket(ofRank: k, counts: counts)
+            let left = gather(UnsafePointer(a), m, bucket: b, keys: keys, into: a) // in place: writes trail reads
+            // (The minimum and the maximum fall in buckets 0 and 63, so a level always leaves fewer values.)
+            guard left < m else { break }
+            m = left
+            k = inB
+        }
+        return ITMTerrain.kthSmallest(UnsafeMutableBufferPointer(start: a, count: m), k)
+    }
+
+    /// Bucket numbers of `a[0 ..< m]` in `keys` and their counts in `counts` (4 × 64, summed by `count`); nil
+    /// (nothing written) when all values are equal, their spread is infinite or cannot be divided into 64 finite buckets, or one is NaN.
+    @inline(__always)
+    static func histogram(
+        _ a: UnsafePointer<Double>, _ m: Int, counts: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt8>
+    ) -> Double? {
+        var lo = a[0], hi = a[0], nan = a[0].isNaN
+        for j in 1..<m { lo = Swift.min(lo, a[j]); hi = Swift.max(hi, a[j]); nan = nan || a[j].isNaN }
+        let scale = Double(buckets) / (hi - lo)
+        guard !nan, hi > lo, scale.isFinite, scale > 0 else { return nil } // (an infinite spread: scale 0)
+        counts.update(repeating: 0, count: 4 * buckets)
+        let top = buckets - 1
+        var j = 0
+        while j + 4 <= m {
+            for q in 0..<4 {
+                let b = Swift.min(Int((a[j &+ q] - lo) * scale), top) // ≥ 0: a value is never below the minimum
+                keys[j &+ q] = UInt8(truncatingIfNeeded: b)
+                counts[q &* buckets &+ b] &+= 1
+            }
+            j &+= 4
+        }
+        while j < m {
+            let b = Swift.min(Int((a[j] - lo) * scale), top)
+            keys[j] = UInt8(truncatingIfNeeded: b)
+            counts[b] &+= 1
+            j &+= 1
+        }
+        return scale
+    }
+
+    @inline(__always) static func count(_ counts: UnsafeMutablePointer<Int32>, _ b: Int) -> Int {
+        Int(counts[b] &+ counts[b &+ buckets] &+ counts[b &+ 2 &* buckets] &+ counts[b &+ 3 &* buckets])
+    }
+
+    /// The bucket holding ascending rank `k` and the rank within it; searched from the top when `fromTop` (the
+    /// count of values) is given, for ranks near the top.
+    @inline(__always)
+    static func bucket(ofRank k: Int, counts: UnsafeMutablePointer<Int32>, fromTop m: Int? = nil) -> (Int, Int) {
+        if let m {
+            let r = m - 1 - k // rank from the top
+            var above = 0, b = buckets - 1
+            while above + count(counts, b) <= r { above += count(counts, b); b -= 1 }
+            return (b, count(counts, b) - 1 - (r - above))
+        }
+        var below = 0, b = 0
+        while below + count(counts, b) <= k { below += count(counts, b); b += 1 }
+        return (b, k - below)
+    }
+
+    /// Copies the values of bucket `b` to `out` in order, branch-free (every value is stored, the position
+    /// advances only past those of the bucket); `out` may be `a` itself. Returns how many.
+    @inline(__always)
+    static func gather(
+        _ a: UnsafePointer<Double>, _ m: Int, bucket b: Int, keys: UnsafeMutablePointer<UInt8>,
+        into out: UnsafeMutablePointer<Double>
+    ) -> Int {
+        let key = UInt8(truncatingIfNeeded: b)
+        var c = 0
+        for j in 0..<m {
+            let x = a[j]
+            out[c] = x
+            c &+= keys[j] == key ? 1 : 0
+        }
+        return c
     }
 }

@@ -1,0 +1,84 @@
+// QTILE's order statistics (Interdecile.ranks, the bucket selection D1THX uses) against a full sort: an order
+// statistic is one value, so both must agree bit for bit on every input, ties, runs of equal values, one outlier
+// and spreads too narrow to divide included. And D1THX's branch-free resampling (tanso_itm_resample) against the
+// Algorithm's advancing bracket written out as a loop.
+import CFastMath
+import Foundation
+import XCTest
+@testable import Propagation
+
+final class ITMInterdecileTests: XCTestCase {
+    private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private func next() -> Double {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Double(state >> 11) / 9_007_199_254_740_992
+    }
+
+    /// Inputs of D1THX's sizes (n = 10k − 5, k = 4…25) and shapes that stress the buckets.
+    private func inputs() -> [[Double]] {
+        var out: [[Double]] = []
+        for k in 4...25 {
+            let n = 10 * k - 5
+            var z = 0.0
+            out.append(
+                (0..<n).map { _ in
+                    z += 8 * (next() - 0.5); return z
+                }) // random walk
+            out.append((0..<n).map { _ in (next() * 10).rounded() }) // many ties
+            out.append((0..<n).map { i in i == n / 2 ? 1e4 : next() }) // one outlier: a crowded bucket
+            out.append((0..<n).map { i in i < n / 2 ? 50 : 50 + next() }) // half the values equal
+            out.append([Double](repeating: 7.25, count: n)) // all equal
+            out.append((0..<n).map { i in 1 + Double(i % 3) * 1e-300 }) // a spread of a few ulps
+            out.append((0..<n).map { i in i % 7 == 0 ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude }) // huge spread
+        }
+        return out
+    }
+
+    func testRanksMatchAFullSort() {
+        var checked = 0
+        for values in inputs() {
+            let n = values.count, ka = (n + 5) / 10
+            let sorted = values.sorted()
+            for (kLow, kHigh) in [(ka - 1, n - ka), (0, n - 1), (n / 2, n / 2), (1, 2)] {
+                let (low, high) = values.withUnsafeBufferPointer { Interdecile.ranks(kLow, kHigh, of: $0.baseAddress!, count: n) }
+                XCTAssertEqual(low.bitPattern, sorted[kLow].bitPattern, "n \(n), rank \(kLow)")
+                XCTAssertEqual(high.bitPattern, sorted[kHigh].bitPattern, "n \(n), rank \(kHigh)")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 22 * 7 * 4)
+    }
+
+    /// The input is read, never reordered (D1THX reads the residuals once more for nothing, but callers may).
+    func testRanksLeaveTheInputAlone() {
+        let values = (0..<245).map { _ in next() }
+        var copy = values
+        _ = copy.withUnsafeMutableBufferPointer { Interdecile.ranks(24, 220, of: UnsafePointer($0.baseAddress!), count: 245) }
+        XCTAssertEqual(copy, values)
+    }
+
+    func testResampleMatchesTheAdvancingBracket() {
+        for trial in 0..<500 {
+            let last = 20 + Int(next() * 600)
+            let h = (0...last).map { _ in next() * 100 }
+            let xa = trial % 5 == 0 ? Double(Int(next() * 10)) : next() * 10 // whole starts too
+            let xb = Double(last) - next() * 5
+            let n = 10 * (4 + Int(next() * 22)) - 5
+            let step = (xb - xa) / Double(n - 1)
+            let first = Int(xa + 1)
+            // The Algorithm: the bracket k advances one point at a time while k < x, never beyond the last point.
+            var expected = [Double](repeating: 0, count: n)
+            var k = min(first, last), kd = Double(k)
+            for j in 0..<n {
+                let x = xa + Double(j) * step
+                while kd < x && k < last { k += 1; kd += 1 }
+                expected[j] = h[k] + (h[k] - h[k - 1]) * (x - kd)
+            }
+            var got = [Double](repeating: 0, count: n)
+            got.withUnsafeMutableBufferPointer { out in
+                h.withUnsafeBufferPointer { tanso_itm_resample(out.baseAddress!, n, $0.baseAddress!, last, xa, step, first) }
+            }
+            XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern), "trial \(trial)")
+        }
+    }
+}
