@@ -394,8 +394,8 @@ enum Interdecile {
                 let x = a[j], key = keys[j]
                 bufLow[cLow] = x
                 bufHigh[cHigh] = x
-                cLow &+= key == keyLow ? 1 : 0
-                cHigh &+= key == keyHigh ? 1 : 0
+                cLow &+= Int(unsafeBitCast(key == keyLow, to: UInt8.self))
+                cHigh &+= Int(unsafeBitCast(key == keyHigh, to: UInt8.self))
             }
             let low = select(bufLow, cLow, inLow, counts: counts, keys: keys)
             let high = select(bufHigh, cHigh, inHigh, counts: counts, keys: keys)
@@ -427,10 +427,14 @@ enum Interdecile {
     static func histogram(
         _ a: UnsafePointer<Double>, _ m: Int, counts: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt8>
     ) -> Double? {
-        var lo = a[0], hi = a[0], nan = a[0].isNaN
-        for j in 1..<m { lo = Swift.min(lo, a[j]); hi = Swift.max(hi, a[j]); nan = nan || a[j].isNaN }
+        var lo = a[0], hi = a[0], nan: UInt8 = 0 // (NaN: 1, or'ed without a branch)
+        for j in 0..<m {
+            let x = a[j]
+            lo = Swift.min(lo, x); hi = Swift.max(hi, x)
+            nan |= unsafeBitCast(x.isNaN, to: UInt8.self)
+        }
         let scale = Double(buckets) / (hi - lo)
-        guard !nan, hi > lo, scale.isFinite, scale > 0 else { return nil } // (an infinite spread: scale 0)
+        guard nan == 0, hi > lo, scale.isFinite, scale > 0 else { return nil } // (an infinite spread: scale 0)
         counts.update(repeating: 0, count: 4 * buckets)
         let top = buckets - 1
         var j = 0
@@ -482,7 +486,7 @@ enum Interdecile {
         for j in 0..<m {
             let x = a[j]
             out[c] = x
-            c &+= keys[j] == key ? 1 : 0
+            c &+= Int(unsafeBitCast(keys[j] == key, to: UInt8.self))
         }
         return c
     }
