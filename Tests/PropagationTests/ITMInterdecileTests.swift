@@ -1,7 +1,8 @@
 // QTILE's order statistics (Interdecile.ranks, the bucket selection D1THX uses) against a full sort: an order
 // statistic is one value, so both must agree bit for bit on every input, ties, runs of equal values, one outlier
 // and spreads too narrow to divide included. And D1THX's branch-free resampling (tanso_itm_resample) against the
-// Algorithm's advancing bracket written out as a loop.
+// Algorithm's advancing bracket written out as a loop, and the coverage engine's profile fill from a sampled radial
+// (tanso_interpolate_radial) against its Swift expression: both C loops must round as Swift does (no FMA).
 import CFastMath
 import Foundation
 import XCTest
@@ -79,6 +80,26 @@ final class ITMInterdecileTests: XCTestCase {
                 h.withUnsafeBufferPointer { tanso_itm_resample(out.baseAddress!, n, $0.baseAddress!, last, xa, step, first) }
             }
             XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern), "trial \(trial)")
+        }
+    }
+
+    func testRadialFillMatchesTheSwiftExpression() {
+        for _ in 0..<300 {
+            let samples = 50 + Int(next() * 900)
+            let radial = (0..<samples).map { _ in next() * 2_000 }
+            let ratio = 0.8 + next() * 0.2 // the cell's point spacing over the radial's step
+            let count = Int(Double(samples - 2) / ratio) // every pos + 1 within the radial
+            var expected = [Double](repeating: 0, count: count)
+            for i in 0..<count {
+                let pos = Double(i) * ratio
+                let k = Int(pos), f = pos - Double(k)
+                expected[i] = radial[k] + f * (radial[k + 1] - radial[k])
+            }
+            var got = [Double](repeating: 0, count: count)
+            got.withUnsafeMutableBufferPointer { e in
+                radial.withUnsafeBufferPointer { tanso_interpolate_radial(e.baseAddress!, $0.baseAddress!, count, ratio) }
+            }
+            XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern))
         }
     }
 }
