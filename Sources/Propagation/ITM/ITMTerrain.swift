@@ -305,8 +305,8 @@ enum ITMTerrain {
     /// points k − 1 and k of the profile. The Algorithm advances k one point at a time until x_j − k ≤ 0, never
     /// below its first k (`firstPoint`) and never beyond the last point, which gives k_j = min(max(⌈x_j⌉, k_first),
     /// n) since x_j only grows; that k_j is computed directly, without a branch (C, `tanso_itm_resample`: the
-    /// bracket's advance mispredicted about once a sample). (The Algorithm accumulates x_j by repeated addition; the direct product differs from it in the
-    /// last bits only.)
+    /// bracket's advance mispredicted about once a sample). (The Algorithm accumulates x_j by repeated addition;
+    /// the direct product differs from it in the last bits only.)
     @inline(__always)
     static func resample(
         _ h: UnsafeBufferPointer<Double>, into s: UnsafeMutableBufferPointer<Double>, from xa: Double, step: Double,
@@ -364,7 +364,7 @@ enum ITMTerrain {
 /// gathers have no data-dependent branch, and the selection that remains works on a handful of values.
 enum Interdecile {
     static let buckets = 64
-    /// Buckets below which the values left are selected directly.
+    /// At most this many values left: selected directly (Wirth), without another histogram.
     static let fewValues = 24
 
     /// The values of ascending ranks `kLow` and `kHigh` (0-based) of `a[0 ..< count]`, count ≤ 256.
@@ -378,7 +378,7 @@ enum Interdecile {
             let bufLow = base.assumingMemoryBound(to: Double.self), bufHigh = bufLow + 256
             let counts = (base + 512 * 8).assumingMemoryBound(to: Int32.self)
             let keys = (base + 640 * 8).assumingMemoryBound(to: UInt8.self)
-            guard histogram(a, m, counts: counts, keys: keys) != nil else {
+            guard histogram(a, m, counts: counts, keys: keys) else {
                 // All values equal, a spread too narrow to divide, or a NaN: Wirth's selection on a copy.
                 for j in 0..<m { bufLow[j] = a[j] }
                 let b = UnsafeMutableBufferPointer(start: bufLow, count: m)
@@ -410,7 +410,7 @@ enum Interdecile {
     ) -> Double {
         var m = m, k = k
         while m > fewValues {
-            guard histogram(UnsafePointer(a), m, counts: counts, keys: keys) != nil else { break }
+            guard histogram(UnsafePointer(a), m, counts: counts, keys: keys) else { break }
             let (b, inB) = bucket(ofRank: k, counts: counts)
             let left = gather(UnsafePointer(a), m, bucket: b, keys: keys, into: a) // in place: writes trail reads
             // (The minimum and the maximum fall in buckets 0 and 63, so a level always leaves fewer values.)
@@ -421,12 +421,13 @@ enum Interdecile {
         return ITMTerrain.kthSmallest(UnsafeMutableBufferPointer(start: a, count: m), k)
     }
 
-    /// Bucket numbers of `a[0 ..< m]` in `keys` and their counts in `counts` (4 × 64, summed by `count`); nil
-    /// (nothing written) when all values are equal, their spread is infinite or cannot be divided into 64 finite buckets, or one is NaN.
+    /// Bucket numbers of `a[0 ..< m]` in `keys` and their counts in `counts` (4 × 64, summed by `count`); false
+    /// (nothing written) when all values are equal, their spread is infinite or cannot be divided into 64 finite
+    /// buckets, or one is NaN.
     @inline(__always)
     static func histogram(
         _ a: UnsafePointer<Double>, _ m: Int, counts: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt8>
-    ) -> Double? {
+    ) -> Bool {
         var lo = a[0], hi = a[0], nan: UInt8 = 0 // (NaN: 1, or'ed without a branch)
         for j in 0..<m {
             let x = a[j]
@@ -434,7 +435,7 @@ enum Interdecile {
             nan |= unsafeBitCast(x.isNaN, to: UInt8.self)
         }
         let scale = Double(buckets) / (hi - lo)
-        guard nan == 0, hi > lo, scale.isFinite, scale > 0 else { return nil } // (an infinite spread: scale 0)
+        guard nan == 0, hi > lo, scale.isFinite, scale > 0 else { return false } // (an infinite spread: scale 0)
         counts.update(repeating: 0, count: 4 * buckets)
         let top = buckets - 1
         var j = 0
@@ -452,7 +453,7 @@ enum Interdecile {
             counts[b] &+= 1
             j &+= 1
         }
-        return scale
+        return true
     }
 
     @inline(__always) static func count(_ counts: UnsafeMutablePointer<Int32>, _ b: Int) -> Int {
