@@ -36,7 +36,8 @@ func runScenarioBBenchmark(models: [String]) throws -> [(name: String, value: Do
         let served = r.bestServer.filter { $0 >= 0 }.count
         print(
             "scenario B, \(model): \(transmitters.count) sectors, \(r.spec.width)×\(r.spec.height) grid at 30 m, radius \(Int(study.maxRadiusKm)) km, "
-                + "\(served) cells served, \(String(format: "%.1f", r.seconds)) s, peak RSS so far \(String(format: "%.0f", peakResidentMB())) MB")
+                + "\(served) cells served, \(r.diagnostics.profilesComputed) profiles computed, \(String(format: "%.1f", r.seconds)) s, peak RSS so far \(String(format: "%.0f", peakResidentMB())) MB"
+        )
         figures.append((name: "coverage_scenarioB_\(model)_s", value: r.seconds, unit: "s"))
     }
     figures.append((name: "coverage_scenarioB_peak_rss_mb", value: peakResidentMB(), unit: "MB"))

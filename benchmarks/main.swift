@@ -31,7 +31,8 @@ if want("digest") { figures += runDigestBenchmark() }
 if want("store") { do { figures += try runStoreBenchmark() } catch { print("store benchmark failed: \(error)") } }
 if wanted.contains("scenario-b") || wanted.contains("scenario-b-itm") || wanted.contains("scenario-b-p526") {
     // Not in the default set: minutes of work. `scenario-b` runs Hata; `scenario-b-p526`, `scenario-b-itm` add those.
-    var models = ["hata"]
+    // TANSO_SCENARIO_B_SKIP_HATA=1 leaves Hata out (to time or profile the terrain models alone).
+    var models = ProcessInfo.processInfo.environment["TANSO_SCENARIO_B_SKIP_HATA"] == "1" ? [String]() : ["hata"]
     if wanted.contains("scenario-b-p526") { models.append("p526") }
     if wanted.contains("scenario-b-itm") { models.append("itm") }
     do { figures += try runScenarioBBenchmark(models: models) } catch { print("scenario B failed: \(error)") }

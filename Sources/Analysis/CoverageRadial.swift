@@ -169,8 +169,82 @@ extension CoverageEngine {
             return r
         }
 
-        /// Per radial, the last sample index any cell of the window within the radius reads (−1: none).
+        /// Per radial, the last sample index a cell of the window within the radius may read (−1: none). Where the
+        /// cells are no coarser than the DEM and many per radial, the bound from the window's geometry (asking each
+        /// of scenario B's 445,000 cells per window cost an arc tangent each, on one core: 10 % of its time);
+        /// elsewhere each cell is asked, since coarse cells leave long stretches of radials unread.
         func samplesNeeded(_ s: SectorSetup, radials: RadialSamples) -> [Int] {
+            boundsSamples(s, radials: radials)
+                ? samplesNeededBound(s, radials: radials) : samplesNeededByCell(s, radials: radials)
+        }
+
+        /// Whether `samplesNeeded` takes the geometric bound for this window.
+        func boundsSamples(_ s: SectorSetup, radials: RadialSamples) -> Bool {
+            spec.resolutionM <= dem.cellSizeM && WindowShape(s).count >= 4 * radials.count
+        }
+
+        /// Per radial, a bound on the last sample index a cell of the window within the radius reads (−1: no cell
+        /// can read it), from the window's geometry alone, in O(radials). With cells no coarser than the DEM it
+        /// samples 2.5–3.5 % more than the cells read (`samplesNeededByCell`; test `RadialSamplesNeededTests`);
+        /// with coarser cells, radials that catch no cell near their end are sampled to it anyway (11 % more at
+        /// 90 m on a 55 m DEM, 44 % at 250 m).
+        ///
+        /// The cells whose nearest radial is j have centres in the window's rectangle of cell centres and within
+        /// the wedge of angles [t_j − π/count, t_j + π/count] (widened by a millionth for rounding). That set is
+        /// convex, so its farthest point from the site is a vertex: a corner of the rectangle inside the wedge, or
+        /// where one of the wedge's two edges leaves the rectangle. Capped by the radius, that grid distance g
+        /// bounds the cell's geodesic distance dM ≤ max(g, 1)/k_min (k_min: the least UTM point scale over the
+        /// eastings involved, below the mean scale `geodesicM` divides by), and a cell of n profile intervals reads
+        /// radial samples up to ⌊(n − 1)/n · dM/step⌋ + 1 < dM/step + 1. Three samples of margin cover the
+        /// roundings. Reading more samples than needed changes no cell: each cell reads its own samples.
+        func samplesNeededBound(_ s: SectorSetup, radials: RadialSamples) -> [Int] {
+            var needed = [Int](repeating: -1, count: radials.count)
+            guard s.rowMax >= s.rowMin, s.colMax >= s.colMin else { return needed }
+            let geo = spec.geoTransform
+            // The rectangle of the window's cell centres relative to the site, m, as the cells compute dx and dy.
+            let xs = [s.colMin, s.colMax].map { geo.originX + (Double($0) + 0.5) * geo.pixelWidth - s.x }
+            let ys = [s.rowMin, s.rowMax].map { geo.originY - (Double($0) + 0.5) * geo.pixelHeight - s.y }
+            let x0 = min(xs[0], xs[1]), x1 = max(xs[0], xs[1]), y0 = min(ys[0], ys[1]), y1 = max(ys[0], ys[1])
+            let corners = [(x0, y0), (x0, y1), (x1, y0), (x1, y1)].map { c -> (angle: Double, m: Double) in
+                var t = atan2(c.0, c.1)
+                if t < 0 { t += 2 * .pi }
+                return (t, hypot(c.0, c.1))
+            }
+            // Where a ray from the site along grid azimuth θ leaves the rectangle, m (nil: it misses it).
+            func exit(_ theta: Double) -> Double? {
+                let ux = sin(theta), uy = cos(theta)
+                var enter = 0.0, leave = Double.infinity
+                for (u, lo, hi) in [(ux, x0, x1), (uy, y0, y1)] {
+                    if abs(u) < 1e-12 {
+                        if lo > 0 || hi < 0 { return nil }
+                    } else {
+                        let a = lo / u, b = hi / u
+                        enter = max(enter, min(a, b)); leave = min(leave, max(a, b))
+                    }
+                }
+                return leave >= enter ? leave : nil
+            }
+            let eastings = (lo: s.x + min(0, x0), hi: s.x + max(0, x1))
+            let kMin = Geodesy.UTM.pointScale(eastingM: min(max(500_000, eastings.lo), eastings.hi))
+            let half = Double.pi / Double(radials.count) * (1 + 1e-6)
+            let siteInside = x0 <= 0 && 0 <= x1 && y0 <= 0 && 0 <= y1
+            for j in 0..<radials.count {
+                let t = Double(j) * 2 * .pi / Double(radials.count)
+                var far = siteInside ? 0.0 : -1.0
+                for c in corners where abs(remainder(c.angle - t, 2 * .pi)) <= half { far = max(far, c.m) }
+                if let m = exit(t - half) { far = max(far, m) }
+                if let m = exit(t + half) { far = max(far, m) }
+                guard far >= 0 else { continue }
+                let dM = max(min(far, s.radiusM), 1) / kMin
+                let step = radials.lengths[j] / Double(radials.steps[j])
+                needed[j] = min(Int(dM / step * (1 + 1e-9)) + 3, radials.stride - 1)
+            }
+            return needed
+        }
+
+        /// Per radial, the last sample index any cell of the window within the radius reads (−1: none), cell by
+        /// cell: what `samplesNeededBound` bounds (tests compare the two).
+        func samplesNeededByCell(_ s: SectorSetup, radials: RadialSamples) -> [Int] {
             let geo = spec.geoTransform
             var needed = [Int](repeating: -1, count: radials.count)
             for row in s.rowMin...max(s.rowMin, s.rowMax) where s.rowMax >= s.rowMin {
