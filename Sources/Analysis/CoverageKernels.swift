@@ -116,13 +116,12 @@ extension CoverageEngine {
                 profile.spacingM = dM / Double(points)
                 if let sampler = field.sampler {
                     let c1 = field.cells.demCol[idx], r1 = field.cells.demRow[idx], s = self.s
-                    var missing = false
-                    sampler.values.withUnsafeBufferPointer { vp in
-                        for i in 0...points {
-                            let f = Double(i) / Double(points)
-                            let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)
-                            if h.isNaN { missing = true; break }
-                            profile.elevationsM.append(h)
+                    profile.elevationsM.append(contentsOf: repeatElement(0, count: points + 1))
+                    let missing = sampler.values.withUnsafeBufferPointer { vp in
+                        profile.elevationsM.withUnsafeMutableBufferPointer { e in
+                            sampler.sampleLine(
+                                fromCol: s.demCol, row: s.demRow, toCol: c1, row: r1, intervals: points, points: 0...points, values: vp,
+                                into: e.baseAddress!)
                         }
                     }
                     if missing { diagnostics.cellsWithoutTerrain += 1; return nil }

@@ -268,10 +268,10 @@ public struct CoverageBand: Sendable {
     init(rowStart: Int, rows: Int, width: Int, services: Int) {
         self.rowStart = rowStart; self.rows = rows; self.width = width
         let n = rows * width
-        best = [Float](repeating: CoverageResult.nodata, count: n)
-        server = [Int32](repeating: -1, count: n)
-        count = [UInt16](repeating: 0, count: n)
-        service = [Float](repeating: CoverageResult.nodata, count: n * services)
+        best = Parallel.array(repeating: CoverageResult.nodata, count: n)
+        server = Parallel.array(repeating: Int32(-1), count: n)
+        count = Parallel.array(repeating: UInt16(0), count: n)
+        service = Parallel.array(repeating: CoverageResult.nodata, count: n * services)
     }
 
     /// The band of the `i`-th service layer.
@@ -289,7 +289,7 @@ public struct CoverageBand: Sendable {
     /// The service layers by key, in the order of `keys`.
     func serviceLayers(_ keys: [ServiceKey]) -> [ServiceKey: [Float]] {
         var out: [ServiceKey: [Float]] = [:]
-        for (i, k) in keys.enumerated() { out[k] = Array(serviceLayer(i)) }
+        for (i, k) in keys.enumerated() { out[k] = Parallel.array(copying: serviceLayer(i)) }
         return out
     }
 }

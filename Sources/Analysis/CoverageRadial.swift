@@ -153,14 +153,13 @@ extension CoverageEngine {
                         let (hp, fp) = o.value
                         sampler.values.withUnsafeBufferPointer { vp in
                             for j in (ch * chunk)..<min(count, (ch + 1) * chunk) where needed[j] >= 0 {
-                                let m = steps[j]
+                                let m = steps[j], last = min(m, needed[j])
                                 let end = gt.pixel(x: ends.x[j], y: ends.y[j])
-                                for i in 0...min(m, needed[j]) {
-                                    let f = Double(i) / Double(m)
-                                    let h = sampler.sample(col: s.demCol + f * (end.col - s.demCol), row: s.demRow + f * (end.row - s.demRow), values: vp)
-                                    hp[offsets[j] + i] = h
-                                    if h.isNaN && fp[j] == .max { fp[j] = i }
-                                }
+                                let out = hp.baseAddress! + offsets[j]
+                                let missing = sampler.sampleLine(
+                                    fromCol: s.demCol, row: s.demRow, toCol: end.col, row: end.row, intervals: m, points: 0...last,
+                                    values: vp, into: out)
+                                if missing { fp[j] = (0...last).first { out[$0].isNaN }! }
                             }
                         }
                     }
@@ -454,12 +453,9 @@ extension CoverageEngine {
                         // Points 0 ..< tailStart lie at most at radial sample lastNeeded − 1, so both samples of each pair
                         // are finite (checked by the caller) and within the radial; at f = 0 the sum is h0 exactly.
                         tanso_interpolate_radial(e.baseAddress!, hp.baseAddress! + base, tailStart, ratio)
-                        for i in tailStart..<points {
-                            let f = Double(i) / Double(points)
-                            let h = sampler.sample(col: s.demCol + f * (c1 - s.demCol), row: s.demRow + f * (r1 - s.demRow), values: vp)
-                            if h.isNaN { tailMissing = true }
-                            e[i] = h
-                        }
+                        tailMissing = sampler.sampleLine(
+                            fromCol: s.demCol, row: s.demRow, toCol: c1, row: r1, intervals: points, points: tailStart...(points - 1),
+                            values: vp, into: e.baseAddress! + tailStart)
                         e[points] = hEnd
                     }
                 }

@@ -74,4 +74,31 @@ static inline __attribute__((always_inline)) void tanso_itm_resample(double *out
     }
 }
 
+
+/// Bilinear heights of a Float raster `v` (`width` columns) at f = i/m, i = i0 … i1, on the line from whole-raster
+/// pixel position (ca, ra) along (dc, dr): out[i − i0], as DEMSampler.sample computes them (the same roundings, no
+/// contraction into FMA). The caller guarantees that every point's four neighbours lie inside the raster (checked
+/// at the two ends: the positions are monotone in i). A point with a NaN or `nd` among its neighbours gets NaN, for
+/// the caller to sample again the slow way; returns how many did.
+static inline __attribute__((always_inline)) long tanso_sample_line(
+    double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
+    double rowOffset, double m, long i0, long i1, float nd) {
+#pragma clang fp contract(off)
+    long flagged = 0;
+    for (long i = i0; i <= i1; i++) {
+        double f = (double)i / m;
+        double fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5;
+        long c0 = (long)fc, r0 = (long)fr;
+        double tx = fc - (double)c0, ty = fr - (double)r0;
+        const float *p = v + r0 * width + c0;
+        float a = p[0], b = p[1], c = p[width], d = p[width + 1];
+        int missing = (a != a) | (b != b) | (c != c) | (d != d) | (a == nd) | (b == nd) | (c == nd) | (d == nd);
+        double top = (double)a * (1 - tx) + (double)b * tx;
+        double bottom = (double)c * (1 - tx) + (double)d * tx;
+        out[i - i0] = missing ? __builtin_nan("") : top * (1 - ty) + bottom * ty;
+        flagged += missing;
+    }
+    return flagged;
+}
+
 #endif
