@@ -44,6 +44,13 @@ final class ITMInterdecileTests: XCTestCase {
                 let (low, high) = values.withUnsafeBufferPointer { Interdecile.ranks(kLow, kHigh, of: $0.baseAddress!, count: n) }
                 XCTAssertEqual(low.bitPattern, sorted[kLow].bitPattern, "n \(n), rank \(kLow)")
                 XCTAssertEqual(high.bitPattern, sorted[kHigh].bitPattern, "n \(n), rank \(kHigh)")
+                // D1THX's scratch is not initialised: garbage in it (NaN, huge counts) must change nothing.
+                var scratch = (0..<Interdecile.scratchCount).map { $0 % 3 == 0 ? Double.nan : Double(bitPattern: UInt64.random(in: 0...UInt64.max)) }
+                let (low2, high2) = values.withUnsafeBufferPointer { v in
+                    scratch.withUnsafeMutableBufferPointer { Interdecile.ranks(kLow, kHigh, of: v.baseAddress!, count: n, scratch: $0.baseAddress!) }
+                }
+                XCTAssertEqual(low2.bitPattern, low.bitPattern, "n \(n), rank \(kLow), uninitialised scratch")
+                XCTAssertEqual(high2.bitPattern, high.bitPattern, "n \(n), rank \(kHigh), uninitialised scratch")
                 checked += 1
             }
         }

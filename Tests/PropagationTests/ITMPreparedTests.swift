@@ -29,7 +29,7 @@ final class ITMPreparedTests: XCTestCase {
 
     func testPreparedAndLossOnlyCallsEqualThePerCallEntryPoint() throws {
         let set = try ITMDifferentialData.load()
-        var compared = 0, lineOfSight = 0, rejected = 0
+        var compared = 0, lineOfSight = 0, diffraction = 0, troposcatter = 0, rejected = 0
         for path in set.paths {
             guard let params = try? ITMDifferentialTests.parameters(path) else { continue } // climate/polarization codes
             try path.elevationsM.withUnsafeBufferPointer { h in
@@ -52,12 +52,20 @@ final class ITMPreparedTests: XCTestCase {
                 XCTAssertEqual(slim.mode, plain.mode, "path \(path.id): mode")
                 XCTAssertEqual(slim.warnings, plain.warnings, "path \(path.id): warnings")
                 compared += 1
-                if plain.mode == .lineOfSight { lineOfSight += 1 }
+                switch plain.mode {
+                case .lineOfSight: lineOfSight += 1
+                case .diffraction: diffraction += 1 // the loss-only call leaves out the troposcatter line here
+                case .troposcatter: troposcatter += 1
+                }
             }
         }
-        print("ITMPreparedTests: \(compared) paths bit-identical (\(lineOfSight) line of sight), \(rejected) rejected with the same code")
+        print(
+            "ITMPreparedTests: \(compared) paths bit-identical (\(lineOfSight) line of sight, \(diffraction) diffraction, "
+                + "\(troposcatter) troposcatter), \(rejected) rejected with the same code")
         XCTAssertGreaterThan(compared, 2300)
         XCTAssertGreaterThan(lineOfSight, 50)
+        XCTAssertGreaterThan(diffraction, 20)
+        XCTAssertGreaterThan(troposcatter, 10)
         XCTAssertGreaterThan(rejected, 0)
     }
 

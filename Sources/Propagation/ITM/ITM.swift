@@ -324,8 +324,8 @@ public enum ITM {
     }
 
     /// The loss, mode and warnings of `pointToPoint(elevationsM:spacingM:_:)`, to the last bit, without the
-    /// intermediates: on a line-of-sight path the troposcatter line, which only the intermediates' d_x needs, is
-    /// not evaluated.
+    /// intermediates: on a path that cannot reach d_x (line of sight, or diffraction short of d_x's lower bound)
+    /// the troposcatter line, which only the intermediates' d_x then needs, is not evaluated.
     public static func pointToPointLoss(
         elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double,
         _ q: Prepared

@@ -47,8 +47,8 @@ struct ITMReference: Sendable {
     // State of ASCAT set at d = 0.
     private var ad = 0.0, rr = 0.0, etq = 0.0, h0s = 0.0
 
-    /// LRPROP at the path distance; without `scatterDistance` a line-of-sight path leaves d_x undefined (NaN):
-    /// the troposcatter line is needed for the loss only beyond d_sML.
+    /// LRPROP at the path distance; without `scatterDistance` a path short of d_x's lower bound leaves d_x
+    /// undefined (NaN): the troposcatter line is needed for the loss only beyond d_x.
     init(geometry: ITMGeometry, setup: ITMSetup, scatterDistance: Bool = true) {
         k = setup.waveNumberPerM
         fMHz = setup.frequencyMHz
@@ -136,6 +136,13 @@ struct ITMReference: Sendable {
             arefDB = ael + ak1 * d + ak2 * log(d)
             // d_x does not enter a line-of-sight result; it is computed for the intermediates only.
             dxM = scatterDistance ? scatterJunction(xae: xae).dx : .nan
+        } else if !scatterDistance && d <= min(10e6, max(dsMLM, dL + 1.088 * xae * lnF)) {
+            // Diffraction, whatever the troposcatter line: d_x is never below max(d_sML, d_L + 1.088 X_ae ln f)
+            // (`scatterJunction` takes the maximum of those and the junction, or 10,000 km without a scatter
+            // solution), so this path is not beyond it. The line, two evaluations of A_scat, is left out, and d_x
+            // with it, as on a line-of-sight path. (At 900 MHz X_ae ≈ 4.3 km, so the bound is d_L + 32 km or more: every path up to 32 km.)
+            dxM = .nan
+            arefDB = aed + emd * d
         } else {
             // Diffraction up to d_x, then the troposcatter line A_es + m_s d (LRPROP).
             let s = scatterJunction(xae: xae)

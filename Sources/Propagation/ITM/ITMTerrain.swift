@@ -279,26 +279,44 @@ enum ITMTerrain {
     /// interdecile range of the residuals (k-th largest minus k-th smallest) is converted to the asymptotic Δh by
     /// Δh(d) = Δh (1 − 0.8 exp(−d/50 km)) (ERL 79-ITS 67 Eq. 3), m.
     static func deltaH(_ h: UnsafeBufferPointer<Double>, spacingM: Double, fromM x1: Double, toM x2: Double) -> Double {
-        let xa = x1 / spacingM // start, in intervals
-        let xbStart = x2 / spacingM // end, in intervals
-        if xbStart - xa < 2 { return 0 }
+        if x2 / spacingM - x1 / spacingM < 2 { return 0 }
+        // The resampled profile (≤ 245 values) and the selection's scratch (672) live on a C stack frame, not
+        // initialised (an InlineArray here was zeroed on every call; withUnsafeTemporaryAllocation takes the heap
+        // above 1 KB).
+        var call = DeltaHCall(h: h, spacingM: spacingM, x1: x1, x2: x2)
+        withUnsafeMutablePointer(to: &call) { c in
+            tanso_with_stack_scratch(
+                { scratch, context in
+                    let c = context!.assumingMemoryBound(to: DeltaHCall.self)
+                    c.pointee.result = ITMTerrain.deltaH(c.pointee, scratch: scratch!)
+                }, c)
+        }
+        return call.result
+    }
+
+    /// The arguments and result of one D1THX, through the C stack frame of `deltaH`.
+    struct DeltaHCall {
+        let h: UnsafeBufferPointer<Double>
+        let spacingM: Double, x1: Double, x2: Double
+        var result = 0.0
+    }
+
+    /// D1THX with `scratch` of ≥ 245 + `Interdecile.scratchCount` doubles.
+    static func deltaH(_ c: DeltaHCall, scratch: UnsafeMutablePointer<Double>) -> Double {
+        let xa = c.x1 / c.spacingM // start, in intervals
+        let xbStart = c.x2 / c.spacingM // end, in intervals
         let ka = min(max(4, Int(0.1 * (xbStart - xa + 8))), 25)
         let n = 10 * ka - 5 // number of resampled points
         let sn = Double(n - 1)
         let step = (xbStart - xa) / sn // resampling step, in intervals
         let kFirst = Int(xa + 1) // the Algorithm's first bracketing point
-        // The samples live on the stack: at most 245 of them (withUnsafeTemporaryAllocation takes the heap above
-        // 1 KB, which cost a malloc and a free per call).
-        var storage = InlineArray<245, Double>(repeating: 0)
-        return withUnsafeMutableBytes(of: &storage) { raw -> Double in
-            let s = UnsafeMutableBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: Double.self), count: n)
-            resample(h, into: s, from: xa, step: step, firstPoint: kFirst)
-            let fit = leastSquares(UnsafePointer(s.baseAddress!), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
-            subtractLine(s, z0: fit.z0, slope: (fit.zn - fit.z0) / sn)
-            // QTILE: the ka-th largest and the ka-th smallest residuals.
-            let (lower, upper) = Interdecile.ranks(ka - 1, n - ka, of: UnsafePointer(s.baseAddress!), count: n)
-            return (upper - lower) / (1 - 0.8 * exp(-(x2 - x1) / 50e3))
-        }
+        let s = UnsafeMutableBufferPointer(start: scratch, count: n)
+        resample(c.h, into: s, from: xa, step: step, firstPoint: kFirst)
+        let fit = leastSquares(UnsafePointer(scratch), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
+        subtractLine(s, z0: fit.z0, slope: (fit.zn - fit.z0) / sn)
+        // QTILE: the ka-th largest and the ka-th smallest residuals.
+        let (lower, upper) = Interdecile.ranks(ka - 1, n - ka, of: UnsafePointer(scratch), count: n, scratch: scratch + 245)
+        return (upper - lower) / (1 - 0.8 * exp(-(c.x2 - c.x1) / 50e3))
     }
 
     /// D1THX's resampling: sample j lies at x_j = x_a + j·step (in intervals) and is interpolated linearly between
@@ -367,40 +385,49 @@ enum Interdecile {
     /// At most this many values left: selected directly (Wirth), without another histogram.
     static let fewValues = 24
 
+    /// Doubles of scratch `ranks` needs: 2 × 256 gathered values, 4 × 64 counters (four interleaved histograms,
+    /// so that runs of equal buckets, common on terrain, do not wait on one counter), 256 bucket numbers.
+    static let scratchCount = 672
+
     /// The values of ascending ranks `kLow` and `kHigh` (0-based) of `a[0 ..< count]`, count ≤ 256.
     static func ranks(_ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int) -> (Double, Double) {
-        precondition(m > 0 && m <= 256 && 0 <= kLow && kLow <= kHigh && kHigh < m)
-        // Scratch on the stack: 2 × 256 gathered values, 4 × 64 counters (four interleaved histograms, so that runs
-        // of equal buckets, common on terrain, do not wait on one counter), 256 bucket numbers.
         var storage = InlineArray<672, Double>(repeating: 0)
-        return withUnsafeMutableBytes(of: &storage) { raw -> (Double, Double) in
-            let base = raw.baseAddress!
-            let bufLow = base.assumingMemoryBound(to: Double.self), bufHigh = bufLow + 256
-            let counts = (base + 512 * 8).assumingMemoryBound(to: Int32.self)
-            let keys = (base + 640 * 8).assumingMemoryBound(to: UInt8.self)
-            guard histogram(a, m, counts: counts, keys: keys) else {
-                // All values equal, a spread too narrow to divide, or a NaN: Wirth's selection on a copy.
-                for j in 0..<m { bufLow[j] = a[j] }
-                let b = UnsafeMutableBufferPointer(start: bufLow, count: m)
-                let high = ITMTerrain.kthSmallest(b, kHigh)
-                return (kLow < kHigh ? ITMTerrain.kthSmallest(b, kLow, upTo: kHigh - 1) : high, high)
-            }
-            // Both buckets are found and gathered before either selection, which reuses the counters and keys.
-            let (bLow, inLow) = bucket(ofRank: kLow, counts: counts)
-            let (bHigh, inHigh) = bucket(ofRank: kHigh, counts: counts, fromTop: m)
-            let keyLow = UInt8(truncatingIfNeeded: bLow), keyHigh = UInt8(truncatingIfNeeded: bHigh)
-            var cLow = 0, cHigh = 0
-            for j in 0..<m {
-                let x = a[j], key = keys[j]
-                bufLow[cLow] = x
-                bufHigh[cHigh] = x
-                cLow &+= Int(unsafeBitCast(key == keyLow, to: UInt8.self))
-                cHigh &+= Int(unsafeBitCast(key == keyHigh, to: UInt8.self))
-            }
-            let low = select(bufLow, cLow, inLow, counts: counts, keys: keys)
-            let high = select(bufHigh, cHigh, inHigh, counts: counts, keys: keys)
-            return (low, high)
+        return withUnsafeMutableBytes(of: &storage) {
+            ranks(kLow, kHigh, of: a, count: m, scratch: $0.baseAddress!.assumingMemoryBound(to: Double.self))
         }
+    }
+
+    /// `ranks(_:_:of:count:)` with `scratchCount` doubles of scratch (any contents).
+    static func ranks(
+        _ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int, scratch: UnsafeMutablePointer<Double>
+    ) -> (Double, Double) {
+        precondition(m > 0 && m <= 256 && 0 <= kLow && kLow <= kHigh && kHigh < m)
+        let base = UnsafeMutableRawPointer(scratch)
+        let bufLow = base.assumingMemoryBound(to: Double.self), bufHigh = bufLow + 256
+        let counts = (base + 512 * 8).assumingMemoryBound(to: Int32.self)
+        let keys = (base + 640 * 8).assumingMemoryBound(to: UInt8.self)
+        guard histogram(a, m, counts: counts, keys: keys) else {
+            // All values equal, a spread too narrow to divide, or a NaN: Wirth's selection on a copy.
+            for j in 0..<m { bufLow[j] = a[j] }
+            let b = UnsafeMutableBufferPointer(start: bufLow, count: m)
+            let high = ITMTerrain.kthSmallest(b, kHigh)
+            return (kLow < kHigh ? ITMTerrain.kthSmallest(b, kLow, upTo: kHigh - 1) : high, high)
+        }
+        // Both buckets are found and gathered before either selection, which reuses the counters and keys.
+        let (bLow, inLow) = bucket(ofRank: kLow, counts: counts)
+        let (bHigh, inHigh) = bucket(ofRank: kHigh, counts: counts, fromTop: m)
+        let keyLow = UInt8(truncatingIfNeeded: bLow), keyHigh = UInt8(truncatingIfNeeded: bHigh)
+        var cLow = 0, cHigh = 0
+        for j in 0..<m {
+            let x = a[j], key = keys[j]
+            bufLow[cLow] = x
+            bufHigh[cHigh] = x
+            cLow &+= Int(unsafeBitCast(key == keyLow, to: UInt8.self))
+            cHigh &+= Int(unsafeBitCast(key == keyHigh, to: UInt8.self))
+        }
+        let low = select(bufLow, cLow, inLow, counts: counts, keys: keys)
+        let high = select(bufHigh, cHigh, inHigh, counts: counts, keys: keys)
+        return (low, high)
     }
 
     /// The value of ascending rank `k` of `a[0 ..< m]` (gathered values, reordered in place).
