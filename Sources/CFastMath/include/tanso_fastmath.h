@@ -109,4 +109,60 @@ static inline void tanso_with_stack_scratch(void (*body)(double *, void *), void
     body(scratch, context);
 }
 
+
+/// The histogram of ITM's QTILE selection (`Interdecile.histogram`, Sources/Propagation/ITM/ITMTerrain.swift):
+/// with lo, hi the minimum and maximum of a[0 ..< m] and scale = 64/(hi − lo), each value's bucket
+/// min((long)((x − lo)·scale), 63) in `keys` and the buckets' counts in four interleaved sets of 64 `counts`
+/// (zeroed here first). Returns 0, writing nothing, when a value is NaN, all are equal, or scale is not finite and
+/// positive. The same arithmetic as the Swift it replaces, without Swift's range checks on the conversion and
+/// with the minimum and maximum in independent lanes.
+static inline __attribute__((always_inline)) int tanso_bucket_histogram(const double *a, long m, int *counts, unsigned char *keys) {
+#pragma clang fp contract(off)
+    double lo0 = a[0], hi0 = a[0], lo1 = a[0], hi1 = a[0];
+    int nan = 0;
+    long j = 0;
+    for (; j + 2 <= m; j += 2) {
+        double x = a[j], y = a[j + 1];
+        lo0 = x < lo0 ? x : lo0; hi0 = x > hi0 ? x : hi0;
+        lo1 = y < lo1 ? y : lo1; hi1 = y > hi1 ? y : hi1;
+        nan |= (x != x) | (y != y);
+    }
+    for (; j < m; j++) {
+        double x = a[j];
+        lo0 = x < lo0 ? x : lo0; hi0 = x > hi0 ? x : hi0;
+        nan |= x != x;
+    }
+    double lo = lo1 < lo0 ? lo1 : lo0, hi = hi1 > hi0 ? hi1 : hi0;
+    double scale = 64.0 / (hi - lo);
+    if (nan || !(hi > lo) || !(scale <= __DBL_MAX__) || !(scale > 0)) return 0;
+    for (int b = 0; b < 4 * 64; b++) counts[b] = 0;
+    for (j = 0; j + 4 <= m; j += 4) {
+        for (int q = 0; q < 4; q++) {
+            long b = (long)((a[j + q] - lo) * scale);
+            b = b < 63 ? b : 63;
+            keys[j + q] = (unsigned char)b;
+            counts[q * 64 + b] += 1;
+        }
+    }
+    for (; j < m; j++) {
+        long b = (long)((a[j] - lo) * scale);
+        b = b < 63 ? b : 63;
+        keys[j] = (unsigned char)b;
+        counts[b] += 1;
+    }
+    return 1;
+}
+
+/// The values of a[0 ..< m] whose key is `key`, in order, copied to `out` (which may be `a`): every value is
+/// stored, the position advances only past those of the bucket (no branch). Returns how many.
+static inline __attribute__((always_inline)) long tanso_bucket_gather(const double *a, long m, const unsigned char *keys, unsigned char key, double *out) {
+    long c = 0;
+    for (long j = 0; j < m; j++) {
+        double x = a[j];
+        out[c] = x;
+        c += keys[j] == key;
+    }
+    return c;
+}
+
 #endif

@@ -416,15 +416,8 @@ enum Interdecile {
         // Both buckets are found and gathered before either selection, which reuses the counters and keys.
         let (bLow, inLow) = bucket(ofRank: kLow, counts: counts)
         let (bHigh, inHigh) = bucket(ofRank: kHigh, counts: counts, fromTop: m)
-        let keyLow = UInt8(truncatingIfNeeded: bLow), keyHigh = UInt8(truncatingIfNeeded: bHigh)
-        var cLow = 0, cHigh = 0
-        for j in 0..<m {
-            let x = a[j], key = keys[j]
-            bufLow[cLow] = x
-            bufHigh[cHigh] = x
-            cLow &+= Int(unsafeBitCast(key == keyLow, to: UInt8.self))
-            cHigh &+= Int(unsafeBitCast(key == keyHigh, to: UInt8.self))
-        }
+        let cLow = gather(a, m, bucket: bLow, keys: keys, into: bufLow)
+        let cHigh = gather(a, m, bucket: bHigh, keys: keys, into: bufHigh)
         let low = select(bufLow, cLow, inLow, counts: counts, keys: keys)
         let high = select(bufHigh, cHigh, inHigh, counts: counts, keys: keys)
         return (low, high)
@@ -455,32 +448,7 @@ enum Interdecile {
     static func histogram(
         _ a: UnsafePointer<Double>, _ m: Int, counts: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt8>
     ) -> Bool {
-        var lo = a[0], hi = a[0], nan: UInt8 = 0 // (NaN: 1, or'ed without a branch)
-        for j in 0..<m {
-            let x = a[j]
-            lo = Swift.min(lo, x); hi = Swift.max(hi, x)
-            nan |= unsafeBitCast(x.isNaN, to: UInt8.self)
-        }
-        let scale = Double(buckets) / (hi - lo)
-        guard nan == 0, hi > lo, scale.isFinite, scale > 0 else { return false } // (an infinite spread: scale 0)
-        counts.update(repeating: 0, count: 4 * buckets)
-        let top = buckets - 1
-        var j = 0
-        while j + 4 <= m {
-            for q in 0..<4 {
-                let b = Swift.min(Int((a[j &+ q] - lo) * scale), top) // ≥ 0: a value is never below the minimum
-                keys[j &+ q] = UInt8(truncatingIfNeeded: b)
-                counts[q &* buckets &+ b] &+= 1
-            }
-            j &+= 4
-        }
-        while j < m {
-            let b = Swift.min(Int((a[j] - lo) * scale), top)
-            keys[j] = UInt8(truncatingIfNeeded: b)
-            counts[b] &+= 1
-            j &+= 1
-        }
-        return true
+        tanso_bucket_histogram(a, m, counts, keys) != 0 // (C: no range checks on the bucket's conversion)
     }
 
     @inline(__always) static func count(_ counts: UnsafeMutablePointer<Int32>, _ b: Int) -> Int {
@@ -509,13 +477,6 @@ enum Interdecile {
         _ a: UnsafePointer<Double>, _ m: Int, bucket b: Int, keys: UnsafeMutablePointer<UInt8>,
         into out: UnsafeMutablePointer<Double>
     ) -> Int {
-        let key = UInt8(truncatingIfNeeded: b)
-        var c = 0
-        for j in 0..<m {
-            let x = a[j]
-            out[c] = x
-            c &+= Int(unsafeBitCast(keys[j] == key, to: UInt8.self))
-        }
-        return c
+        tanso_bucket_gather(a, m, keys, UInt8(truncatingIfNeeded: b), out)
     }
 }
