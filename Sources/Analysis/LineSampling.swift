@@ -1,4 +1,5 @@
-// Heights along a straight line of a DEM, for the radial method's radials and its cells' exact tails.
+// Heights along a straight line of a DEM: the radial method's radials and its cells' exact tails, the exact
+// method's profiles.
 import CFastMath
 import Terrain
 
@@ -22,22 +23,20 @@ extension DEMSampler {
             let fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5
             return fc >= 0 && fc < Double(width - 1) && fr >= 0 && fr < Double(height - 1)
         }
+        // The point sampler at point i (NaN: missing).
+        @inline(__always) func sampled(_ i: Int) -> Double {
+            let f = Double(i) / md
+            out[i - i0] = sample(col: ca + f * dc, row: ra + f * dr, values: v)
+            return out[i - i0]
+        }
         var missing = false
         if width >= 2, height >= 2, inside(i0), inside(i1) {
             let flagged = tanso_sample_line(
                 out, v.baseAddress!, width, ca, ra, dc, dr, colOffset, rowOffset, md, i0, i1, nodata ?? .nan)
-            guard flagged > 0 else { return false }
-            for i in points where out[i - i0].isNaN {
-                let f = Double(i) / md
-                out[i - i0] = sample(col: ca + f * dc, row: ra + f * dr, values: v)
-                missing = missing || out[i - i0].isNaN
-            }
-            return missing
-        }
-        for i in points {
-            let f = Double(i) / md
-            out[i - i0] = sample(col: ca + f * dc, row: ra + f * dr, values: v)
-            missing = missing || out[i - i0].isNaN
+            if flagged == 0 { return false }
+            for i in points where out[i - i0].isNaN { missing = sampled(i).isNaN || missing }
+        } else {
+            for i in points { missing = sampled(i).isNaN || missing }
         }
         return missing
     }

@@ -49,32 +49,28 @@ public enum Parallel {
     /// fresh memory costs the kernel more than the write itself (~2 µs a 4 KiB page on these machines; scenario
     /// B's composite layers are 700 MB).
     static func array<T: BitwiseCopyable>(repeating value: T, count: Int) -> [T] {
-        let chunk = 1 << 18
-        guard count > chunk else { return [T](repeating: value, count: count) }
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let out = UnsafeSendable(buffer)
-            perform(iterations: (count + chunk - 1) / chunk) { c in
-                let lo = c * chunk
-                (out.value.baseAddress! + lo).initialize(repeating: value, count: min(count, lo + chunk) - lo)
-            }
-            initialized = count
-        }
+        array(count: count) { out, range in out.initialize(repeating: value, count: range.count) }
     }
 
     /// A copy of `values`, written on all cores when large (see `array(repeating:count:)`).
     static func array<T: BitwiseCopyable>(copying values: ArraySlice<T>) -> [T] {
-        let chunk = 1 << 18, count = values.count
-        guard count > chunk else { return Array(values) }
-        return values.withUnsafeBufferPointer { source in
+        values.withUnsafeBufferPointer { source in
             let from = UnsafeSendable(source)
-            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let out = UnsafeSendable(buffer)
-                perform(iterations: (count + chunk - 1) / chunk) { c in
-                    let lo = c * chunk, n = min(count, lo + chunk) - lo
-                    (out.value.baseAddress! + lo).initialize(from: from.value.baseAddress! + lo, count: n)
-                }
-                initialized = count
+            return array(count: values.count) { out, range in out.initialize(from: from.value.baseAddress! + range.lowerBound, count: range.count) }
+        }
+    }
+
+    /// An array of `count` values, each chunk of 2^18 initialised by `fill(start of the chunk, its range)`, the
+    /// chunks on all cores (one chunk: on this thread).
+    private static func array<T: BitwiseCopyable>(count: Int, _ fill: (UnsafeMutablePointer<T>, Range<Int>) -> Void) -> [T] {
+        let chunk = 1 << 18
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = UnsafeSendable(buffer)
+            perform(iterations: (count + chunk - 1) / chunk) { c in
+                let range = (c * chunk)..<min(count, (c + 1) * chunk)
+                fill(out.value.baseAddress! + range.lowerBound, range)
             }
+            initialized = count
         }
     }
 }

@@ -74,7 +74,6 @@ static inline __attribute__((always_inline)) void tanso_itm_resample(double *out
     }
 }
 
-
 /// Bilinear heights of a Float raster `v` (`width` columns) at f = i/m, i = i0 … i1, on the line from whole-raster
 /// pixel position (ca, ra) along (dc, dr): out[i − i0], as DEMSampler.sample computes them (the same roundings, no
 /// contraction into FMA). The caller guarantees that every point's four neighbours lie inside the raster (checked
@@ -101,14 +100,12 @@ static inline __attribute__((always_inline)) long tanso_sample_line(
     return flagged;
 }
 
-
 /// Calls `body(scratch, context)` with `scratch` pointing at 1,024 doubles on this stack frame, not initialised:
 /// Swift's stack buffers (`InlineArray`) are zeroed first, which cost ITM's Δh an 8 KB memset a call.
 static inline void tanso_with_stack_scratch(void (*body)(double *, void *), void *context) {
     double scratch[1024];
     body(scratch, context);
 }
-
 
 /// The histogram of ITM's QTILE selection (`Interdecile.histogram`, Sources/Propagation/ITM/ITMTerrain.swift):
 /// with lo, hi the minimum and maximum of a[0 ..< m] and scale = 64/(hi − lo), each value's bucket

@@ -140,7 +140,7 @@ struct ITMReference: Sendable {
             // Diffraction, whatever the troposcatter line: d_x is never below max(d_sML, d_L + 1.088 X_ae ln f)
             // (`scatterJunction` takes the maximum of those and the junction, or 10,000 km without a scatter
             // solution), so this path is not beyond it. The line, two evaluations of A_scat, is left out, and d_x
-            // with it, as on a line-of-sight path. (At 900 MHz X_ae ≈ 4.3 km, so the bound is d_L + 32 km or more: every path up to 32 km.)
+            // with it, as on a line-of-sight path. (At 900 MHz X_ae ≈ 4.3 km: the bound is at least d_L + 32 km.)
             dxM = .nan
             arefDB = aed + emd * d
         } else {

@@ -301,7 +301,7 @@ enum ITMTerrain {
         var result = 0.0
     }
 
-    /// D1THX with `scratch` of ≥ 245 + `Interdecile.scratchCount` doubles.
+    /// D1THX with `scratch` of ≥ 245 + `Interdecile.scratchCount` = 917 doubles (the C frame has 1,024).
     static func deltaH(_ c: DeltaHCall, scratch: UnsafeMutablePointer<Double>) -> Double {
         let xa = c.x1 / c.spacingM // start, in intervals
         let xbStart = c.x2 / c.spacingM // end, in intervals
@@ -381,6 +381,7 @@ enum ITMTerrain {
 /// partitions on terrain residuals mispredicted about one comparison in three; here the histogram and the
 /// gathers have no data-dependent branch, and the selection that remains works on a handful of values.
 enum Interdecile {
+    /// Buckets of a histogram (`tanso_bucket_histogram` has the same 64 written in).
     static let buckets = 64
     /// At most this many values left: selected directly (Wirth), without another histogram.
     static let fewValues = 24
@@ -389,15 +390,8 @@ enum Interdecile {
     /// so that runs of equal buckets, common on terrain, do not wait on one counter), 256 bucket numbers.
     static let scratchCount = 672
 
-    /// The values of ascending ranks `kLow` and `kHigh` (0-based) of `a[0 ..< count]`, count ≤ 256.
-    static func ranks(_ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int) -> (Double, Double) {
-        var storage = InlineArray<672, Double>(repeating: 0)
-        return withUnsafeMutableBytes(of: &storage) {
-            ranks(kLow, kHigh, of: a, count: m, scratch: $0.baseAddress!.assumingMemoryBound(to: Double.self))
-        }
-    }
-
-    /// `ranks(_:_:of:count:)` with `scratchCount` doubles of scratch (any contents).
+    /// The values of ascending ranks `kLow` and `kHigh` (0-based) of `a[0 ..< count]`, count ≤ 256, with
+    /// `scratchCount` doubles of scratch (any contents).
     static func ranks(
         _ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int, scratch: UnsafeMutablePointer<Double>
     ) -> (Double, Double) {
