@@ -36,6 +36,9 @@ static inline __attribute__((always_inline)) double tanso_atan2(double y, double
 static inline __attribute__((always_inline)) float tanso_atan2f(float y, float x) { return __builtin_elementwise_atan2(y, x); }
 
 #include <stdio.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /// printf's "%.*f" of `x` into `buf` (called from Swift without boxing the arguments as CVarArg, which costs
 /// protocol-conformance look-ups per call): the number of characters it needs, as snprintf returns.
@@ -45,9 +48,32 @@ static inline int tanso_format_fixed(char *buf, int size, int decimals, double x
 /// samples k and k + 1 of `h`: a profile interpolated from a sampled radial. The same roundings as the Swift
 /// expression (no contraction into FMA), without Swift's overflow and range checks per point; the caller
 /// guarantees 0 ≤ pos and k + 1 within `h`.
+///
+/// With SSE2 (every x86-64) two points at a time: i·ratio, the truncation and f in one register each, and the
+/// pairs (h[k], h[k + 1]) of both points in two loads, regrouped by two shuffles. Each lane does the scalar
+/// loop's operations in its order (int → double is exact, truncation is truncation), so the values are the
+/// same bits; 600-point profiles took 0.65–0.73 µs against 1.0–1.1 µs. The lanes' indices are 32-bit: positions
+/// from 2^30 on take the scalar loop.
 static inline __attribute__((always_inline)) void tanso_interpolate_radial(double *e, const double *h, long count, double ratio) {
 #pragma clang fp contract(off)
-    for (long i = 0; i < count; i++) {
+    long i = 0;
+#if defined(__SSE2__)
+    if ((double)count * ratio < 1073741824.0) {
+        __m128d r = _mm_set1_pd(ratio);
+        __m128i idx = _mm_set_epi32(0, 0, 1, 0), two = _mm_set_epi32(0, 0, 2, 2);
+        for (; i + 2 <= count; i += 2) {
+            __m128d pos = _mm_mul_pd(_mm_cvtepi32_pd(idx), r);
+            __m128i k = _mm_cvttpd_epi32(pos);
+            __m128d f = _mm_sub_pd(pos, _mm_cvtepi32_pd(k));
+            int k0 = _mm_cvtsi128_si32(k), k1 = _mm_cvtsi128_si32(_mm_shuffle_epi32(k, 1));
+            __m128d a = _mm_loadu_pd(h + k0), b = _mm_loadu_pd(h + k1);
+            __m128d h0 = _mm_unpacklo_pd(a, b), h1 = _mm_unpackhi_pd(a, b);
+            _mm_storeu_pd(e + i, _mm_add_pd(h0, _mm_mul_pd(f, _mm_sub_pd(h1, h0))));
+            idx = _mm_add_epi32(idx, two);
+        }
+    }
+#endif
+    for (; i < count; i++) {
         double pos = (double)i * ratio;
         long k = (long)pos;
         double f = pos - (double)k;
@@ -59,10 +85,35 @@ static inline __attribute__((always_inline)) void tanso_interpolate_radial(doubl
 /// ITM D1THX's resampling of profile `p` (points 0 … last) at x_j = xa + j·step, j < count (in intervals, xa ≥ 0):
 /// out[j] = p[k] + (p[k] − p[k − 1]) (x_j − k) with k = min(max(⌈x_j⌉, first), last), which is where the
 /// Algorithm's advancing bracket stands (see ITMTerrain.resample). Branch-free; no contraction into FMA.
+///
+/// With SSE2 two points at a time, as `tanso_interpolate_radial`: x, ⌈x⌉ and its clamping in doubles (whole
+/// numbers below 2^30, so exact), each lane's operations those of the scalar loop in its order; the pair
+/// (p[k − 1], p[k]) of each point in one load.
 static inline __attribute__((always_inline)) void tanso_itm_resample(double *out, long count, const double *p, long last, double xa, double step, long first) {
 #pragma clang fp contract(off)
     double jd = 0.0;
-    for (long j = 0; j < count; j++) {
+    long j = 0;
+#if defined(__SSE2__)
+    if (xa + (double)count * step < 1073741824.0 && last < 1073741824L) {
+        __m128d vxa = _mm_set1_pd(xa), vstep = _mm_set1_pd(step), one = _mm_set1_pd(1.0), two = _mm_set1_pd(2.0);
+        __m128d lo = _mm_set1_pd((double)first), hi = _mm_set1_pd((double)last);
+        __m128d vj = _mm_set_pd(1.0, 0.0);
+        for (; j + 2 <= count; j += 2) {
+            __m128d x = _mm_add_pd(vxa, _mm_mul_pd(vj, vstep));
+            __m128d kd = _mm_cvtepi32_pd(_mm_cvttpd_epi32(x));
+            kd = _mm_add_pd(kd, _mm_and_pd(_mm_cmplt_pd(kd, x), one));
+            kd = _mm_min_pd(_mm_max_pd(kd, lo), hi);
+            __m128i k = _mm_cvttpd_epi32(kd);
+            int k0 = _mm_cvtsi128_si32(k), k1 = _mm_cvtsi128_si32(_mm_shuffle_epi32(k, 1));
+            __m128d a = _mm_loadu_pd(p + k0 - 1), b = _mm_loadu_pd(p + k1 - 1);
+            __m128d pm = _mm_unpacklo_pd(a, b), hk = _mm_unpackhi_pd(a, b);
+            _mm_storeu_pd(out + j, _mm_add_pd(hk, _mm_mul_pd(_mm_sub_pd(hk, pm), _mm_sub_pd(x, kd))));
+            vj = _mm_add_pd(vj, two);
+        }
+        jd = (double)j;
+    }
+#endif
+    for (; j < count; j++) {
         double x = xa + jd * step;
         long k = (long)x;
         k += (double)k < x;
