@@ -360,7 +360,10 @@ public struct RGBAImage: Sendable {
         }
     }
 
-    /// Writes a PNG through GDAL (PNG is copy-only: built from a MEM dataset), atomically.
+    /// Writes a PNG through GDAL (PNG is copy-only: built from a MEM dataset), atomically, at zlib level 1: on
+    /// scenario A's 673 × 672 coverage map, libpng's default level 6 took 0.126 s for 361 KB, level 1 0.036 s for
+    /// 456 KB (level 3: 0.053 s, 410 KB); the map is drawn for people, and a quarter more bytes cost less than
+    /// 90 ms of every run.
     public func writePNG(to path: String) throws {
         GDALEnvironment.ensure()
         let out = try AtomicOutput(path: path)
@@ -377,7 +380,8 @@ public struct RGBAImage: Sendable {
                 Int32(width), Int32(height), GDT_Byte, 4, nil, 4, Int32(4 * width), 1)
         }
         try GDALEnvironment.check(err, "fill PNG", path)
-        let ds = try OwnedDataset.copy(mem, driver: png, to: out.temporaryPath, operation: "write PNG", reportedPath: path)
+        let ds = try OwnedDataset.copy(
+            mem, driver: png, to: out.temporaryPath, options: CStringList(["ZLEVEL=1"]), operation: "write PNG", reportedPath: path)
         try ds.close(operation: "write PNG", path: path)
         try? FileManager.default.removeItem(atPath: out.temporaryPath + ".aux.xml")
         try out.commit()
