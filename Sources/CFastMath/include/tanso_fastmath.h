@@ -213,4 +213,23 @@ static inline __attribute__((always_inline)) long tanso_bucket_gather(const doub
     return c;
 }
 
+/// Both gathers of a two-rank selection in one pass: the values whose key is `key0` to `out0` and those whose key is
+/// `key1` to `out1` (neither may be `a`), each in order, as two `tanso_bucket_gather` calls would; their counts in
+/// `count0` and `count1`.
+static inline __attribute__((always_inline)) void tanso_bucket_gather2(
+    const double *a, long m, const unsigned char *keys, unsigned char key0, unsigned char key1, double *out0, double *out1,
+    long *count0, long *count1) {
+    long c0 = 0, c1 = 0;
+    for (long j = 0; j < m; j++) {
+        double x = a[j];
+        unsigned char k = keys[j];
+        out0[c0] = x;
+        out1[c1] = x;
+        c0 += k == key0;
+        c1 += k == key1;
+    }
+    *count0 = c0;
+    *count1 = c1;
+}
+
 #endif

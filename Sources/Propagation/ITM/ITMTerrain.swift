@@ -410,8 +410,9 @@ enum Interdecile {
         // Both buckets are found and gathered before either selection, which reuses the counters and keys.
         let (bLow, inLow) = bucket(ofRank: kLow, counts: counts)
         let (bHigh, inHigh) = bucket(ofRank: kHigh, counts: counts, fromTop: m)
-        let cLow = gather(a, m, bucket: bLow, keys: keys, into: bufLow)
-        let cHigh = gather(a, m, bucket: bHigh, keys: keys, into: bufHigh)
+        var cLow = 0, cHigh = 0 // both buckets gathered in one pass over the values and their keys
+        tanso_bucket_gather2(
+            a, m, keys, UInt8(truncatingIfNeeded: bLow), UInt8(truncatingIfNeeded: bHigh), bufLow, bufHigh, &cLow, &cHigh)
         let low = select(bufLow, cLow, inLow, counts: counts, keys: keys)
         let high = select(bufHigh, cHigh, inHigh, counts: counts, keys: keys)
         return (low, high)
