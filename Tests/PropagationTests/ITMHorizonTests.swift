@@ -3,6 +3,7 @@
 // ties going to the point nearest the TX once the RX ray has been raised (Hufford, "ITM version 1.2.2: the
 // Algorithm", §3, HZNS, with the RX scan reversed as ITMTerrain documents). The block filter, which skips eight
 // points at a time, must skip only points that raise nothing, so angles and distances must agree bit for bit.
+import CFastMath
 import Foundation
 import XCTest
 @testable import Propagation
@@ -49,7 +50,8 @@ final class ITMHorizonTests: XCTestCase {
         }
         var paths = 0, raisesTx = 0, raisesRx = 0, ties = 0
         for c in 0..<3000 {
-            let points = 3 + Int(uniform() * 400)
+            // Every fifth path long (up to 1,500 points), so that the 32-point spans are passed as well as walked.
+            let points = 3 + Int(uniform() * (c % 5 == 4 ? 1500 : 400))
             var z = 500 * uniform()
             let rough = [2.0, 20, 80][c % 3]
             var h = (0..<points).map { _ in
@@ -81,5 +83,24 @@ final class ITMHorizonTests: XCTestCase {
         print("ITMHorizonTests: \(paths) paths, \(raisesTx) with a TX obstacle, \(raisesRx) with an RX obstacle, \(ties) plateau paths with one")
         XCTAssertGreaterThan(raisesTx, 1000)
         XCTAssertGreaterThan(ties, 100)
+    }
+
+    /// `tanso_group_max8`, the coarse filter's table: each group of 8 points' highest, the last group shorter.
+    func testGroupMaximaAreEachGroupsHighestPoint() {
+        var state: UInt64 = 77
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / 9_007_199_254_740_992
+        }
+        for n in [1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 250, 1001] {
+            let p = (0..<n).map { _ in 1000 * uniform() - 300 }
+            var out = [Double](repeating: .nan, count: (n + 7) / 8)
+            p.withUnsafeBufferPointer { pp in
+                out.withUnsafeMutableBufferPointer { tanso_group_max8($0.baseAddress!, pp.baseAddress!, n) }
+            }
+            for g in 0..<out.count {
+                XCTAssertEqual(out[g], p[(8 * g)..<min(n, 8 * g + 8)].max()!, "n \(n), group \(g)")
+            }
+        }
     }
 }

@@ -82,6 +82,26 @@ static inline __attribute__((always_inline)) void tanso_interpolate_radial(doubl
     }
 }
 
+/// The highest of each group of 8 points of p (n points; the last group may be shorter): out[g] = max p[8g …
+/// min(8g + 8, n) − 1], for g < ⌈n/8⌉. With SSE2 two lanes at a time.
+static inline __attribute__((always_inline)) void tanso_group_max8(double *out, const double *p, long n) {
+    long g = 0, i = 0;
+#if defined(__SSE2__)
+    for (; i + 8 <= n; i += 8, g++) {
+        __m128d a = _mm_max_pd(_mm_loadu_pd(p + i), _mm_loadu_pd(p + i + 2));
+        __m128d b = _mm_max_pd(_mm_loadu_pd(p + i + 4), _mm_loadu_pd(p + i + 6));
+        a = _mm_max_pd(a, b);
+        a = _mm_max_sd(a, _mm_unpackhi_pd(a, a));
+        out[g] = _mm_cvtsd_f64(a);
+    }
+#endif
+    for (; i < n; i += 8, g++) {
+        double m = p[i];
+        for (long k = i + 1; k < i + 8 && k < n; k++) m = p[k] > m ? p[k] : m;
+        out[g] = m;
+    }
+}
+
 /// ITM D1THX's resampling of profile `p` (points 0 … last) at x_j = xa + j·step, j < count (in intervals, xa ≥ 0):
 /// out[j] = p[k] + (p[k] − p[k − 1]) (x_j − k) with k = min(max(⌈x_j⌉, first), last), which is where the
 /// Algorithm's advancing bracket stands (see ITMTerrain.resample). Branch-free; no contraction into FMA.
