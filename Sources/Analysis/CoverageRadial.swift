@@ -66,14 +66,34 @@ extension CoverageEngine {
                 other.withUnsafeMutableBufferPointer { w2 in
                     let out = UnsafeSendable((w, w2))
                     for (phase, h) in levels.enumerated() {
-                        Parallel.perform(iterations: shape.bands) { band in
+                        func pass() -> RadialPass {
                             var pass = RadialPass(field: self, s: s, radials: radials, window: out.value.0, h: h, phase: phase)
                             if let companion { pass.companion = (companion, out.value.1) }
-                            pass.run(rows: shape.rows(ofBand: band))
-                            // Counts are per transmitter: each member of the group misses the same cells.
-                            pass.local.cellsWithoutTerrain *= members
-                            pass.local.cellsRejectedByModel *= members
-                            diagnostics.add(pass.local, band: key * 1_000_000 + phase * 100_000 + band)
+                            return pass
+                        }
+                        // The level's cells band by band: interpolated ones written at once, the others listed.
+                        var listed = [[RadialPass.Pending]](repeating: [], count: shape.bands)
+                        listed.withUnsafeMutableBufferPointer { lp in
+                            let lists = UnsafeSendable(lp)
+                            Parallel.perform(iterations: shape.bands) { band in
+                                var p = pass()
+                                lists.value[band] = p.triage(rows: shape.rows(ofBand: band))
+                            }
+                        }
+                        // Then computed radial by radial: cells of one radial in a row read the same radial heights,
+                        // which stay in cache. Each cell reads only coarser levels, so the order changes no result.
+                        let pending = Self.byRadial(listed, radials: radials.count)
+                        let chunk = 256
+                        pending.withUnsafeBufferPointer { pp in
+                            let cells = UnsafeSendable(pp)
+                            Parallel.perform(iterations: (pp.count + chunk - 1) / chunk) { c in
+                                var p = pass()
+                                p.compute(UnsafeBufferPointer(rebasing: cells.value[(c * chunk)..<min(cells.value.count, (c + 1) * chunk)]))
+                                // Counts are per transmitter: each member of the group misses the same cells.
+                                p.local.cellsWithoutTerrain *= members
+                                p.local.cellsRejectedByModel *= members
+                                diagnostics.add(p.local, band: ((key * 16 + phase) << 32) + c)
+                            }
                         }
                     }
                     if interpolates {
@@ -90,6 +110,24 @@ extension CoverageEngine {
             var levels = [interpolates ? anchorSpacing : 1]
             while levels.last! > 1 { levels.append(levels.last! / 2) }
             return levels
+        }
+
+        /// The listed cells ordered by radial (a counting sort; within a radial, in the lists' order).
+        static func byRadial(_ lists: [[RadialPass.Pending]], radials: Int) -> [RadialPass.Pending] {
+            var start = [Int](repeating: 0, count: radials + 1)
+            for list in lists { for c in list { start[Int(c.radial) + 1] += 1 } }
+            for j in 0..<radials { start[j + 1] += start[j] }
+            let total = start[radials]
+            return [RadialPass.Pending](unsafeUninitializedCapacity: total) { out, n in
+                for list in lists {
+                    for c in list {
+                        let j = Int(c.radial)
+                        (out.baseAddress! + start[j]).initialize(to: c)
+                        start[j] += 1
+                    }
+                }
+                n = total
+            }
         }
 
         /// With interpolation the window holds excess loss over 20 log10 d: the distance term is put back.
@@ -259,15 +297,20 @@ extension CoverageEngine {
             return needed
         }
 
+        /// The nearest of `count` radials (radial j at grid azimuth 2πj/count) to a cell at (dx, dy) from the site.
+        @inline(__always) static func radialIndex(dx: Double, dy: Double, count: Int) -> Int {
+            var t = atan2(dx, dy)
+            if t < 0 { t += 2 * .pi }
+            return Int((t / (2 * .pi) * Double(count)).rounded()) % count
+        }
+
         /// The radial a cell takes its profile from, the cell's geodesic distance and profile intervals, the ratio of
         /// its point spacing to the radial's sample step, and the last radial sample its profile reads.
         @inline(__always)
         func cellOnRadial(
             _ s: SectorSetup, x: Double, gridM: Double, dx: Double, dy: Double, radials: RadialSamples
         ) -> (j: Int, dM: Double, points: Int, ratio: Double, lastNeeded: Int) {
-            var t = atan2(dx, dy)
-            if t < 0 { t += 2 * .pi }
-            let j = Int((t / (2 * .pi) * Double(radials.count)).rounded()) % radials.count
+            let j = Self.radialIndex(dx: dx, dy: dy, count: radials.count)
             let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
             let points = profileIntervals(distanceM: dM, spacingM: spacingM, maxPoints: maxPoints)
             // Radial sample positions are multiples of its step; the cell's profile points sit at multiples of
@@ -332,7 +375,16 @@ extension CoverageEngine {
             scratch.keepsWarnings = false // the window keeps losses only
         }
 
-        mutating func run(rows: ClosedRange<Int>) {
+        /// A cell of the level to compute: its radial, row and column, and which of the windows need its loss.
+        struct Pending {
+            var radial: Int32, row: Int32, col: Int32
+            var first: Bool, second: Bool
+        }
+
+        /// The level's cells in `rows`: those outside the radius and those interpolated in every window are written;
+        /// the others are returned, to be computed.
+        mutating func triage(rows: ClosedRange<Int>) -> [Pending] {
+            var pending: [Pending] = []
             let geo = field.spec.geoTransform, coarse = 2 * h
             for row in rows where row % h == 0 {
                 let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
@@ -354,11 +406,30 @@ extension CoverageEngine {
                     let v1 = canInterpolate ? interpolated(row: row, col: col, in: window) : nil
                     let v2 = canInterpolate ? companion.flatMap { interpolated(row: row, col: col, in: $0.window) } : nil
                     let need2 = companion != nil && v2 == nil
-                    var losses: (Float?, Float?) = (nil, nil)
-                    if v1 == nil || need2 { losses = computeLosses(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, first: v1 == nil, second: need2) }
-                    window[local0] = v1 ?? stored(losses.0, gridM: gridM)
-                    if let w2 = companion?.window { w2[local0] = v2 ?? stored(losses.1, gridM: gridM) }
+                    if let v1 { window[local0] = v1 }
+                    if let v2, let w2 = companion?.window { w2[local0] = v2 }
+                    if v1 == nil || need2 {
+                        let j = RadialField.radialIndex(dx: dx, dy: dy, count: radials.count)
+                        pending.append(Pending(radial: Int32(j), row: Int32(row), col: Int32(col), first: v1 == nil, second: need2))
+                    }
                 }
+            }
+            return pending
+        }
+
+        /// Computes the listed cells' losses (the same positions, to the bit, as `triage` took).
+        mutating func compute(_ cells: UnsafeBufferPointer<Pending>) {
+            let geo = field.spec.geoTransform
+            for c in cells {
+                let row = Int(c.row), col = Int(c.col)
+                let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
+                let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
+                let gridM = sqrt(dx * dx + dy * dy)
+                let idx = row * field.spec.width + col
+                let losses = computeLosses(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, first: c.first, second: c.second)
+                let local0 = shape.index(row: row, col: col)
+                if c.first { window[local0] = stored(losses.0, gridM: gridM) }
+                if c.second, let w2 = companion?.window { w2[local0] = stored(losses.1, gridM: gridM) }
             }
         }
 
