@@ -290,7 +290,8 @@ extension CoverageEngine {
                     let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                     let gridM = sqrt(dx * dx + dy * dy)
                     guard gridM <= s.radiusM else { continue }
-                    let c = cellOnRadial(s, x: x, gridM: gridM, dx: dx, dy: dy, radials: radials)
+                    let j = Self.radialIndex(dx: dx, dy: dy, count: radials.count)
+                    let c = cellOnRadial(s, x: x, gridM: gridM, radial: j, radials: radials)
                     needed[c.j] = max(needed[c.j], min(c.lastNeeded, radials.stride - 1))
                 }
             }
@@ -304,13 +305,12 @@ extension CoverageEngine {
             return Int((t / (2 * .pi) * Double(count)).rounded()) % count
         }
 
-        /// The radial a cell takes its profile from, the cell's geodesic distance and profile intervals, the ratio of
-        /// its point spacing to the radial's sample step, and the last radial sample its profile reads.
+        /// For a cell on radial j (`radialIndex`, its nearest): j, the cell's geodesic distance and profile intervals,
+        /// the ratio of its point spacing to the radial's sample step, and the last radial sample its profile reads.
         @inline(__always)
         func cellOnRadial(
-            _ s: SectorSetup, x: Double, gridM: Double, dx: Double, dy: Double, radials: RadialSamples
+            _ s: SectorSetup, x: Double, gridM: Double, radial j: Int, radials: RadialSamples
         ) -> (j: Int, dM: Double, points: Int, ratio: Double, lastNeeded: Int) {
-            let j = Self.radialIndex(dx: dx, dy: dy, count: radials.count)
             let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
             let points = profileIntervals(distanceM: dM, spacingM: spacingM, maxPoints: maxPoints)
             // Radial sample positions are multiples of its step; the cell's profile points sit at multiples of
@@ -386,6 +386,9 @@ extension CoverageEngine {
         mutating func triage(rows: ClosedRange<Int>) -> [Pending] {
             var pending: [Pending] = []
             let geo = field.spec.geoTransform, coarse = 2 * h
+            // Outside the radius is sqrt(dx² + dy²) > r. The square of the distance decides it, away from the edge
+            // by more than its rounding (square roots are correctly rounded and monotone); the root itself near it.
+            let r2 = s.radiusM * s.radiusM, r2Below = r2 * (1 - 1e-9), r2Above = r2 * (1 + 1e-9)
             for row in rows where row % h == 0 {
                 let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
                 let firstCol = s.colMin + (h - s.colMin % h) % h
@@ -394,9 +397,9 @@ extension CoverageEngine {
                     // Cells of the coarser lattice were done in an earlier pass.
                     if phase > 0 && rowOnCoarse && col % coarse == 0 { continue }
                     let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
-                    let gridM = sqrt(dx * dx + dy * dy)
+                    let d2 = dx * dx + dy * dy
                     let local0 = shape.index(row: row, col: col)
-                    if gridM > s.radiusM {
+                    if d2 > r2Above || (d2 >= r2Below && sqrt(d2) > s.radiusM) {
                         window[local0] = .infinity
                         companion?.window[local0] = .infinity
                         continue
@@ -426,7 +429,8 @@ extension CoverageEngine {
                 let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                 let gridM = sqrt(dx * dx + dy * dy)
                 let idx = row * field.spec.width + col
-                let losses = computeLosses(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, first: c.first, second: c.second)
+                let losses = computeLosses(
+                    idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, radial: Int(c.radial), first: c.first, second: c.second)
                 let local0 = shape.index(row: row, col: col)
                 if c.first { window[local0] = stored(losses.0, gridM: gridM) }
                 if c.second, let w2 = companion?.window { w2[local0] = stored(losses.1, gridM: gridM) }
@@ -464,8 +468,10 @@ extension CoverageEngine {
 
         /// The study model's loss (`first`) and the companion's (`second`) for one cell on its radial profile; nil
         /// when terrain is missing or the model rejects the path (counted).
-        mutating func computeLosses(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double, first: Bool, second: Bool) -> (Float?, Float?) {
-            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy) else { return (nil, nil) }
+        mutating func computeLosses(
+            idx: Int, x: Double, gridM: Double, dx: Double, dy: Double, radial: Int, first: Bool, second: Bool
+        ) -> (Float?, Float?) {
+            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, radial: radial) else { return (nil, nil) }
             local.profilesComputed += 1
             if first, second, let other = companion?.model {
                 let (a, b) = field.model.lossPairDB(profile: profile, link: link, scratch: &scratch, other: other)
@@ -488,8 +494,8 @@ extension CoverageEngine {
         }
 
         /// Fills `profile` with the cell's profile and returns its link; nil when terrain is missing (counted).
-        mutating func cellProfile(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double) -> PathLink? {
-            let (j, dM, points, ratio, lastNeeded) = field.cellOnRadial(s, x: x, gridM: gridM, dx: dx, dy: dy, radials: radials)
+        mutating func cellProfile(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double, radial: Int) -> PathLink? {
+            let (j, dM, points, ratio, lastNeeded) = field.cellOnRadial(s, x: x, gridM: gridM, radial: radial, radials: radials)
             if radials.firstMissing[j] <= lastNeeded { local.cellsWithoutTerrain += 1; return nil }
             let sampler = field.dem.sampler
             let hEnd = sampler.sample(col: field.cells.demCol[idx], row: field.cells.demRow[idx])
