@@ -155,7 +155,49 @@ static inline __attribute__((always_inline)) long tanso_sample_line(
     double rowOffset, double m, long i0, long i1, float nd) {
 #pragma clang fp contract(off)
     long flagged = 0;
-    for (long i = i0; i <= i1; i++) {
+    long i = i0;
+#if defined(__SSE2__)
+    // Two points at a time, each lane the scalar loop's operations in its order (so the same bits): the positions
+    // and weights in doubles, ⌊fc⌋ and ⌊fr⌋ by truncation (both are ≥ 0 and below 2^31), and each point's two pairs
+    // of neighbours (a, b) and (c, d) in one 8-byte load each.
+    if (width < 2147483647L) {
+        const __m128d vm = _mm_set1_pd(m), vca = _mm_set1_pd(ca), vra = _mm_set1_pd(ra), vdc = _mm_set1_pd(dc);
+        const __m128d vdr = _mm_set1_pd(dr), vco = _mm_set1_pd(colOffset), vro = _mm_set1_pd(rowOffset);
+        const __m128d half = _mm_set1_pd(0.5), one = _mm_set1_pd(1.0), two = _mm_set1_pd(2.0);
+        const __m128 vnd = _mm_set1_ps(nd);
+        __m128d vi = _mm_set_pd((double)(i0 + 1), (double)i0);
+        for (; i + 1 <= i1; i += 2) {
+            __m128d f = _mm_div_pd(vi, vm);
+            __m128d fc = _mm_sub_pd(_mm_sub_pd(_mm_add_pd(vca, _mm_mul_pd(f, vdc)), vco), half);
+            __m128d fr = _mm_sub_pd(_mm_sub_pd(_mm_add_pd(vra, _mm_mul_pd(f, vdr)), vro), half);
+            __m128i c0 = _mm_cvttpd_epi32(fc), r0 = _mm_cvttpd_epi32(fr);
+            __m128d tx = _mm_sub_pd(fc, _mm_cvtepi32_pd(c0)), ty = _mm_sub_pd(fr, _mm_cvtepi32_pd(r0));
+            const float *p0 = v + (long)_mm_cvtsi128_si32(r0) * width + _mm_cvtsi128_si32(c0);
+            const float *p1 = v + (long)_mm_cvtsi128_si32(_mm_srli_si128(r0, 4)) * width + _mm_cvtsi128_si32(_mm_srli_si128(c0, 4));
+            __m128 q0 = _mm_movelh_ps(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p0)),
+                                      _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p0 + width)))); // a b c d
+            __m128 q1 = _mm_movelh_ps(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p1)),
+                                      _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p1 + width))));
+            int m0 = _mm_movemask_ps(_mm_or_ps(_mm_cmpunord_ps(q0, q0), _mm_cmpeq_ps(q0, vnd))) != 0;
+            int m1 = _mm_movemask_ps(_mm_or_ps(_mm_cmpunord_ps(q1, q1), _mm_cmpeq_ps(q1, vnd))) != 0;
+            __m128d ab0 = _mm_cvtps_pd(q0), cd0 = _mm_cvtps_pd(_mm_movehl_ps(q0, q0));
+            __m128d ab1 = _mm_cvtps_pd(q1), cd1 = _mm_cvtps_pd(_mm_movehl_ps(q1, q1));
+            __m128d a = _mm_unpacklo_pd(ab0, ab1), b = _mm_unpackhi_pd(ab0, ab1);
+            __m128d c = _mm_unpacklo_pd(cd0, cd1), d = _mm_unpackhi_pd(cd0, cd1);
+            __m128d sx = _mm_sub_pd(one, tx), sy = _mm_sub_pd(one, ty);
+            __m128d top = _mm_add_pd(_mm_mul_pd(a, sx), _mm_mul_pd(b, tx));
+            __m128d bottom = _mm_add_pd(_mm_mul_pd(c, sx), _mm_mul_pd(d, tx));
+            _mm_storeu_pd(out + (i - i0), _mm_add_pd(_mm_mul_pd(top, sy), _mm_mul_pd(bottom, ty)));
+            if (m0 | m1) {
+                if (m0) out[i - i0] = __builtin_nan("");
+                if (m1) out[i + 1 - i0] = __builtin_nan("");
+                flagged += m0 + m1;
+            }
+            vi = _mm_add_pd(vi, two);
+        }
+    }
+#endif
+    for (; i <= i1; i++) {
         double f = (double)i / m;
         double fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5;
         long c0 = (long)fc, r0 = (long)fr;
