@@ -60,6 +60,7 @@ extension CoverageEngine {
         ) -> (window: [Float], companion: [Float]?) {
             let radials = sampleRadials(for: s)
             let shape = WindowShape(s)
+            precondition(shape.count < 1 << 32 && radials.count < 1 << 29, "a window of \(shape.count) cells")
             var window = [Float](repeating: .nan, count: shape.count) // NaN: not computed; +inf: failed or outside
             var other = [Float](repeating: .nan, count: companion == nil ? 0 : shape.count)
             window.withUnsafeMutableBufferPointer { w in
@@ -71,28 +72,34 @@ extension CoverageEngine {
                             if let companion { pass.companion = (companion, out.value.1) }
                             return pass
                         }
-                        // The level's cells band by band: interpolated ones written at once, the others listed.
-                        var listed = [[RadialPass.Pending]](repeating: [], count: shape.bands)
-                        listed.withUnsafeMutableBufferPointer { lp in
-                            let lists = UnsafeSendable(lp)
-                            Parallel.perform(iterations: shape.bands) { band in
-                                var p = pass()
-                                lists.value[band] = p.triage(rows: shape.rows(ofBand: band))
+                        // The level's cells band by band: interpolated ones written at once, the others listed; then
+                        // computed radial by radial, so that cells of one radial in a row read the same radial heights
+                        // from cache. Each cell reads only coarser levels, so the order changes no result. A large
+                        // window goes by slabs of bands of at most 2^18 cells, which bounds the lists (8 bytes a cell).
+                        let bandsPerSlab = max(1, (1 << 18) / max(1, WindowShape.bandRows * shape.cols))
+                        for (slab, first) in Swift.stride(from: 0, to: shape.bands, by: bandsPerSlab).enumerated() {
+                            let bands = first..<min(shape.bands, first + bandsPerSlab)
+                            var listed = [[RadialPass.Pending]](repeating: [], count: bands.count)
+                            listed.withUnsafeMutableBufferPointer { lp in
+                                let lists = UnsafeSendable(lp)
+                                Parallel.perform(iterations: bands.count) { b in
+                                    var p = pass()
+                                    lists.value[b] = p.triage(rows: shape.rows(ofBand: bands.lowerBound + b))
+                                }
                             }
-                        }
-                        // Then computed radial by radial: cells of one radial in a row read the same radial heights,
-                        // which stay in cache. Each cell reads only coarser levels, so the order changes no result.
-                        let pending = Self.byRadial(listed, radials: radials.count)
-                        let chunk = 256
-                        pending.withUnsafeBufferPointer { pp in
-                            let cells = UnsafeSendable(pp)
-                            Parallel.perform(iterations: (pp.count + chunk - 1) / chunk) { c in
-                                var p = pass()
-                                p.compute(UnsafeBufferPointer(rebasing: cells.value[(c * chunk)..<min(cells.value.count, (c + 1) * chunk)]))
-                                // Counts are per transmitter: each member of the group misses the same cells.
-                                p.local.cellsWithoutTerrain *= members
-                                p.local.cellsRejectedByModel *= members
-                                diagnostics.add(p.local, band: ((key * 16 + phase) << 32) + c)
+                            let pending = Self.byRadial(listed, radials: radials.count)
+                            listed = []
+                            let chunk = 256
+                            pending.withUnsafeBufferPointer { pp in
+                                let cells = UnsafeSendable(pp)
+                                Parallel.perform(iterations: (pp.count + chunk - 1) / chunk) { c in
+                                    var p = pass()
+                                    p.compute(UnsafeBufferPointer(rebasing: cells.value[(c * chunk)..<min(cells.value.count, (c + 1) * chunk)]))
+                                    // Counts are per transmitter: each member of the group misses the same cells.
+                                    p.local.cellsWithoutTerrain *= members
+                                    p.local.cellsRejectedByModel *= members
+                                    diagnostics.add(p.local, band: ((key * 16 + phase) << 32) + (slab << 16) + c)
+                                }
                             }
                         }
                     }
@@ -115,13 +122,13 @@ extension CoverageEngine {
         /// The listed cells ordered by radial (a counting sort; within a radial, in the lists' order).
         static func byRadial(_ lists: [[RadialPass.Pending]], radials: Int) -> [RadialPass.Pending] {
             var start = [Int](repeating: 0, count: radials + 1)
-            for list in lists { for c in list { start[Int(c.radial) + 1] += 1 } }
+            for list in lists { for c in list { start[c.radial + 1] += 1 } }
             for j in 0..<radials { start[j + 1] += start[j] }
             let total = start[radials]
             return [RadialPass.Pending](unsafeUninitializedCapacity: total) { out, n in
                 for list in lists {
                     for c in list {
-                        let j = Int(c.radial)
+                        let j = c.radial
                         (out.baseAddress! + start[j]).initialize(to: c)
                         start[j] += 1
                     }
@@ -375,10 +382,18 @@ extension CoverageEngine {
             scratch.keepsWarnings = false // the window keeps losses only
         }
 
-        /// A cell of the level to compute: its radial, row and column, and which of the windows need its loss.
+        /// A cell of the level to compute, in 8 bytes: its radial (bits 0–28) and which windows need its loss (bit
+        /// 30 the study model's, bit 29 the companion's), and its index in the window.
         struct Pending {
-            var radial: Int32, row: Int32, col: Int32
-            var first: Bool, second: Bool
+            private let tag: UInt32
+            let cell: UInt32
+            init(radial: Int, cell: Int, first: Bool, second: Bool) {
+                tag = UInt32(radial) | (first ? 1 << 30 : 0) | (second ? 1 << 29 : 0)
+                self.cell = UInt32(cell)
+            }
+            var radial: Int { Int(tag & 0x1FFF_FFFF) }
+            var first: Bool { tag & (1 << 30) != 0 }
+            var second: Bool { tag & (1 << 29) != 0 }
         }
 
         /// The level's cells in `rows`: those outside the radius and those interpolated in every window are written;
@@ -386,6 +401,8 @@ extension CoverageEngine {
         mutating func triage(rows: ClosedRange<Int>) -> [Pending] {
             var pending: [Pending] = []
             let geo = field.spec.geoTransform, coarse = 2 * h
+            // At most the level's cells in these rows (all of them when every cell is computed).
+            pending.reserveCapacity(((rows.count + h - 1) / h) * ((shape.cols + h - 1) / h))
             // Outside the radius is sqrt(dx² + dy²) > r. The square of the distance decides it, away from the edge
             // by more than its rounding (square roots are correctly rounded and monotone); the root itself near it.
             let r2 = s.radiusM * s.radiusM, r2Below = r2 * (1 - 1e-9), r2Above = r2 * (1 + 1e-9)
@@ -413,7 +430,7 @@ extension CoverageEngine {
                     if let v2, let w2 = companion?.window { w2[local0] = v2 }
                     if v1 == nil || need2 {
                         let j = RadialField.radialIndex(dx: dx, dy: dy, count: radials.count)
-                        pending.append(Pending(radial: Int32(j), row: Int32(row), col: Int32(col), first: v1 == nil, second: need2))
+                        pending.append(Pending(radial: j, cell: local0, first: v1 == nil, second: need2))
                     }
                 }
             }
@@ -424,14 +441,14 @@ extension CoverageEngine {
         mutating func compute(_ cells: UnsafeBufferPointer<Pending>) {
             let geo = field.spec.geoTransform
             for c in cells {
-                let row = Int(c.row), col = Int(c.col)
+                let local0 = Int(c.cell)
+                let row = shape.rowMin + local0 / shape.cols, col = shape.colMin + local0 % shape.cols
                 let y = geo.originY - (Double(row) + 0.5) * geo.pixelHeight, dy = y - s.y
                 let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                 let gridM = sqrt(dx * dx + dy * dy)
                 let idx = row * field.spec.width + col
                 let losses = computeLosses(
-                    idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, radial: Int(c.radial), first: c.first, second: c.second)
-                let local0 = shape.index(row: row, col: col)
+                    idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, radial: c.radial, first: c.first, second: c.second)
                 if c.first { window[local0] = stored(losses.0, gridM: gridM) }
                 if c.second, let w2 = companion?.window { w2[local0] = stored(losses.1, gridM: gridM) }
             }
