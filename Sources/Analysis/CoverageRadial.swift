@@ -345,18 +345,18 @@ extension CoverageEngine {
         }
     }
 
-    /// One band of rows of one refinement level. With interpolation on, the cells are visited level by level,
-    /// coarse to fine: first the anchors (row and column multiples of `anchorSpacing`), then for h = spacing/2,
-    /// …, 1 the cells on the h-lattice that are not on the 2h-lattice. Each of those takes the mean of its 2 or 4
-    /// neighbours on the 2h-lattice (h cells away, all known by then) when they are all computed, agree within
-    /// the tolerance, and the cell's ground lies within `interpolateGroundWithinM` of the mean of theirs;
-    /// otherwise it is computed. Failing neighbours (terrain, model) force the cell to be computed. The tolerance
-    /// is `interpolateWithinDB` at the finest level and half of it at the coarser ones, whose interpolations
-    /// spread to more cells. What is compared and interpolated is the excess loss over 20 log10 d (the loss less
-    /// its free-space distance term), so that the steep distance slope near the transmitter is not mistaken for
-    /// terrain. The ground test keeps mountains exact: on the San Gabriel Mountains' SRTM at 120 m cells the
-    /// spread test alone let p95 |Δ| reach 7 dB, with it 0.4 dB. Every pass reads only coarser levels: the
-    /// result does not depend on the thread count. (Measured and left out: the diamond-square order, 4
+    /// One refinement level's work on a band of rows (`triage`) or a chunk of listed cells (`compute`). With
+    /// interpolation on, the cells are visited level by level, coarse to fine: first the anchors (row and column
+    /// multiples of `anchorSpacing`), then for h = spacing/2, …, 1 the cells on the h-lattice that are not on the
+    /// 2h-lattice. Each of those takes the mean of its 2 or 4 neighbours on the 2h-lattice (h cells away, all known by
+    /// then) when they are all computed, agree within the tolerance, and the cell's ground lies within
+    /// `interpolateGroundWithinM` of the mean of theirs; otherwise it is computed. Failing neighbours (terrain, model)
+    /// force the cell to be computed. The tolerance is `interpolateWithinDB` at the finest level and half of it at the
+    /// coarser ones, whose interpolations spread to more cells. What is compared and interpolated is the excess loss
+    /// over 20 log10 d (the loss less its free-space distance term), so that the steep distance slope near the
+    /// transmitter is not mistaken for terrain. The ground test keeps mountains exact: on the San Gabriel Mountains'
+    /// SRTM at 120 m cells the spread test alone let p95 |Δ| reach 7 dB, with it 0.4 dB. Every pass reads only coarser
+    /// levels: the result does not depend on the thread count. (Measured and left out: the diamond-square order, 4
     /// neighbours for every cell, gave the same speed for the same exactness.)
     struct RadialPass {
         let field: RadialField
