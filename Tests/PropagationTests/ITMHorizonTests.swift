@@ -1,8 +1,9 @@
 // HZNS (ITMTerrain.horizons) against the point-by-point scan written out directly: the TX ray raised at every point
 // above it from the TX outwards, the RX ray from the RX outwards over the points from the first TX obstacle on,
 // ties going to the point nearest the TX once the RX ray has been raised (Hufford, "ITM version 1.2.2: the
-// Algorithm", §3, HZNS, with the RX scan reversed as ITMTerrain documents). The block filter, which skips eight
-// points at a time, must skip only points that raise nothing, so angles and distances must agree bit for bit.
+// Algorithm", §3, HZNS, with the RX scan reversed as ITMTerrain documents). The block filters, which skip eight
+// points at a time and spans of 32 by their groups' highest points, must skip only points that raise nothing, so
+// angles and distances must agree bit for bit.
 import CFastMath
 import Foundation
 import XCTest

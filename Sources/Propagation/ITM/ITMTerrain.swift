@@ -112,12 +112,11 @@ enum ITMTerrain {
             let stride = MemoryLayout<Double>.stride
 
             // Block filter: a block is walked point by point when any of its points is above the current ray or
-            // within `margin` below it. Distances in the filter are accumulated (cheaper than i·Δx) and differ from
-            // the exact ones by < 1e-7 m, which moves the filter's q by far less than the margin; the decisions
-            // themselves are made by `stepA`/`stepB` with the Algorithm's arithmetic.
+            // within `margin` below it. The filter's distances, i·Δx + kΔx, may differ from the Algorithm's in their
+            // last bits, which moves its q by far less than the margin; the decisions themselves are made by
+            // `stepA`/`stepB` with the Algorithm's arithmetic.
             let margin = -1e-3 // m
             let lanes = SIMD4<Double>(0, 1, 2, 3) * xi
-            let blockM = 8 * xi
 
             // Before it, a coarser one: the highest point of each group of 8 (groups from index 0) lets a span of 32
             // points be passed at once when even its highest point at the ray's lowest height over the span stays
