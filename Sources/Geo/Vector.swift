@@ -314,23 +314,26 @@ public protocol FieldSink {
 /// The fields of the feature being written.
 public struct FeatureFields: FieldSink {
     let feature: OGRFeatureH
+    /// The OGR index of each of the layer's fields: a driver may put fields of its own first (KML adds Name and
+    /// Description), so field i of the layer is not always OGR's field i.
+    let slots: [Int32]
 
     public mutating func set(_ i: Int, _ value: FieldValue) {
         switch value {
         case .string(let s): set(i, s)
-        case .integer(let n): OGR_F_SetFieldInteger64(feature, Int32(i), Int64(n))
+        case .integer(let n): OGR_F_SetFieldInteger64(feature, slots[i], Int64(n))
         case .real(let x): set(i, x)
-        case .null: OGR_F_SetFieldNull(feature, Int32(i))
+        case .null: OGR_F_SetFieldNull(feature, slots[i])
         }
     }
 
     public mutating func set(_ i: Int, _ s: String?) {
         // withCString: a short (inline) String is passed from the stack, not copied to the heap.
-        if let s { s.withCString { OGR_F_SetFieldString(feature, Int32(i), $0) } } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+        if let s { s.withCString { OGR_F_SetFieldString(feature, slots[i], $0) } } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 
     public mutating func set(_ i: Int, _ x: Double?) {
-        if let x, x.isFinite { OGR_F_SetFieldDouble(feature, Int32(i), x) } else { OGR_F_SetFieldNull(feature, Int32(i)) }
+        if let x, x.isFinite { OGR_F_SetFieldDouble(feature, slots[i], x) } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 }
 
@@ -498,10 +501,14 @@ public enum VectorWriter {
         guard let layer = GDALDatasetCreateLayer(ds, data.name, data.geometryType == .none ? nil : srs.raw, gtype, options.pointer) else {
             throw GDALEnvironment.error("create layer '\(data.name)'", path)
         }
+        // Each field's OGR index is the one it gets when created (a driver may have fields of its own before it, and
+        // may launder its name, so it is not looked up by name).
+        var slots: [Int32] = []
         for (name, kind) in data.fields {
             let type: OGRFieldType = kind == .integer ? OFTInteger64 : kind == .real ? OFTReal : OFTString
             let fd = try OwnedFieldDefinition(name: name, type: type)
             try GDALEnvironment.check(OGR_L_CreateField(layer, fd.raw, 1), "create field '\(name)' in layer '\(data.name)'", path)
+            slots.append(OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)) - 1)
         }
         let defn = OGR_L_GetLayerDefn(layer)
         // One transaction for the whole layer: otherwise GeoPackage commits every feature.
@@ -510,7 +517,7 @@ public enum VectorWriter {
         defer { if !committed { GDALDatasetRollbackTransaction(ds) } } // a thrown error leaves no half layer
         // Each row's feature is made (fields, geometry, box) by `prepare`, written here, then destroyed. Large layers
         // make their features on another thread, a few batches ahead, so that this one only writes them.
-        let prepare = RowPreparer(data: data, defn: defn!, srs: srs.raw, packedIndex: packedIndex, path: path)
+        let prepare = RowPreparer(data: data, defn: defn!, slots: slots, srs: srs.raw, packedIndex: packedIndex, path: path)
         let write = { (f: OGRFeatureH, box: GeoPackageRTree.Box?, rowIndex: Int) throws in
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
             if var box {
@@ -540,6 +547,7 @@ public enum VectorWriter {
     struct RowPreparer: @unchecked Sendable {
         let data: LayerStream
         let defn: OGRFeatureDefnH
+        let slots: [Int32]
         let srs: OGRSpatialReferenceH
         let packedIndex: Bool
         let path: String
@@ -548,8 +556,8 @@ public enum VectorWriter {
             guard let f = OGR_F_Create(defn) else { throw GDALEnvironment.error("create feature", path) }
             var handedOver = false
             defer { if !handedOver { OGR_F_Destroy(f) } }
-            for i in 0..<data.fields.count { OGR_F_SetFieldNull(f, Int32(i)) }
-            var fields = FeatureFields(feature: f)
+            for slot in slots { OGR_F_SetFieldNull(f, slot) }
+            var fields = FeatureFields(feature: f, slots: slots)
             data.values(rowIndex, &fields)
             var box: GeoPackageRTree.Box? = nil
             if let g = data.geometry(rowIndex), data.geometryType != .none {
