@@ -192,6 +192,21 @@ public final class RasterDataset: @unchecked Sendable {
     }
 }
 
+/// How a product raster stores its cells. Measures (dBm, metres) are Float32; whole numbers (a server's index, a
+/// count) are integers, compressed with the integer predictor, and their overviews take the nearest cell (the
+/// default cubic overview of indices would invent servers between two neighbours).
+public enum RasterCellType: Sendable {
+    case float32, int32, uint16
+
+    var gdalType: GDALDataType {
+        switch self {
+        case .float32: return GDT_Float32
+        case .int32: return GDT_Int32
+        case .uint16: return GDT_UInt16
+        }
+    }
+}
+
 public enum RasterFormat: Sendable {
     /// Tiled, DEFLATE-compressed GeoTIFF.
     case geoTIFF
@@ -200,18 +215,18 @@ public enum RasterFormat: Sendable {
 }
 
 extension RasterGrid {
-    /// Writes the grid as a Float32 GeoTIFF or COG, atomically (temporary file, then rename). The band's unit
-    /// type is `unit`, or "dBm" when the description says "(dBm)" (tanso's received-power layers), so that
-    /// readers such as `tanso villages` can tell a dBm raster from a DEM.
+    /// Writes the grid as a GeoTIFF or COG of `cells` (Float32 unless said), atomically (temporary file, then
+    /// rename). The band's unit type is `unit`, or "dBm" when the description says "(dBm)" (tanso's received-power
+    /// layers), so that readers such as `tanso villages` can tell a dBm raster from a DEM.
     /// A COG gets overviews unless `overviews` is false (they are most of its writing time).
     public func write(
-        to path: String, format: RasterFormat = .geoTIFF, description: String? = nil,
+        to path: String, format: RasterFormat = .geoTIFF, cells: RasterCellType = .float32, description: String? = nil,
         unit: String? = nil, metadata: [String: String] = [:], overviews: Bool = true
     ) throws {
         GDALEnvironment.ensure()
         let unitType = RasterGrid.unitType(unit, description: description)
-        let mem = try makeMemoryDataset(bands: [(values, nodata, description)], metadata: metadata, unit: unitType)
-        try RasterGrid.copy(mem, to: path, format: format, overviews: overviews)
+        let mem = try makeMemoryDataset(bands: [(values, nodata, description)], type: cells, metadata: metadata, unit: unitType)
+        try RasterGrid.copy(mem, to: path, format: format, cells: cells, overviews: overviews)
     }
 
     /// The unit written with a band: the given one, else dBm when the description says "(dBm)".
@@ -220,7 +235,7 @@ extension RasterGrid {
     }
 
     /// Writes `source` as a product file (COG or tiled GeoTIFF, DEFLATE), atomically.
-    static func copy(_ source: OwnedDataset, to path: String, format: RasterFormat, overviews: Bool) throws {
+    static func copy(_ source: OwnedDataset, to path: String, format: RasterFormat, cells: RasterCellType = .float32, overviews: Bool) throws {
         let out = try AtomicOutput(path: path)
         let driverName = format == .cog ? "COG" : "GTiff"
         guard let driver = GDALGetDriverByName(driverName) else {
@@ -229,10 +244,13 @@ extension RasterGrid {
         // DEFLATE at level 1 with the floating-point predictor: level 6, GDAL's default, made files 7 % smaller
         // but took 50 ms more on a 1143 × 605 grid, as long as a whole line-of-sight engine run
         // (benchmarks/README.md, "Line of sight as a command").
+        // Whole numbers: the integer (horizontal) predictor, and nearest-cell overviews.
+        let whole = cells != .float32
         let options = CStringList(
             format == .cog
                 ? ["COMPRESS=DEFLATE", "LEVEL=1", "PREDICTOR=YES", overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE"]
-                : ["COMPRESS=DEFLATE", "ZLEVEL=1", "PREDICTOR=3", "TILED=YES"])
+                    + (whole ? ["RESAMPLING=NEAREST"] : [])
+                : ["COMPRESS=DEFLATE", "ZLEVEL=1", whole ? "PREDICTOR=2" : "PREDICTOR=3", "TILED=YES"])
         let ds = try OwnedDataset.copy(
             source, driver: driver, to: out.temporaryPath, options: options,
             operation: "write raster", reportedPath: path)
@@ -240,14 +258,15 @@ extension RasterGrid {
         try out.commit()
     }
 
-    /// A GDAL MEM dataset holding bands of this grid's shape.
+    /// A GDAL MEM dataset holding bands of this grid's shape, of cells `type` (the values are whole numbers when
+    /// it is an integer type).
     func makeMemoryDataset(
-        bands: [(values: [Float], nodata: Float?, description: String?)],
+        bands: [(values: [Float], nodata: Float?, description: String?)], type: RasterCellType = .float32,
         metadata: [String: String] = [:], unit: String? = nil
     ) throws -> OwnedDataset {
         for (i, band) in bands.enumerated() { try RasterGrid.checkFinite(band.values, width: width, band: i + 1) }
         let mem = try OwnedDataset.memoryRaster(
-            width: width, height: height, bands: bands.count, type: GDT_Float32,
+            width: width, height: height, bands: bands.count, type: type.gdalType,
             operation: "create in-memory raster")
         try RasterGrid.describe(
             mem, geoTransform: geoTransform, crs: crs, bands: bands.map { ($0.nodata, $0.description) }, metadata: metadata, unit: unit)

@@ -13,16 +13,17 @@ public final class RasterBandWriter: @unchecked Sendable {
     let scratchPath: String
     private var scratch: OwnedDataset?
     private let nodata: Float?
+    private let cells: RasterCellType
     private var rowsWritten = 0
 
-    /// A raster of `width` × `height` Float32 cells to be written at `path`, described as `RasterGrid.write`
-    /// describes its grid (nodata, band description, unit, dataset metadata).
+    /// A raster of `width` × `height` cells of type `cells` to be written at `path`, described as
+    /// `RasterGrid.write` describes its grid (nodata, band description, unit, dataset metadata).
     public init(
-        path: String, width: Int, height: Int, geoTransform: GeoTransform, crs: String, nodata: Float?,
+        path: String, width: Int, height: Int, geoTransform: GeoTransform, crs: String, nodata: Float?, cells: RasterCellType = .float32,
         description: String? = nil, unit: String? = nil, metadata: [String: String] = [:], scratchDirectory: String? = nil
     ) throws {
         GDALEnvironment.ensure()
-        self.path = path; self.width = width; self.height = height; self.nodata = nodata
+        self.path = path; self.width = width; self.height = height; self.nodata = nodata; self.cells = cells
         let url = URL(fileURLWithPath: path)
         let folder = scratchDirectory.map { URL(fileURLWithPath: $0) } ?? url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -32,7 +33,7 @@ public final class RasterBandWriter: @unchecked Sendable {
             throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no GTiff driver")
         }
         let ds = try OwnedDataset.create(
-            driver: driver, path: scratchPath, width: width, height: height, bands: 1, type: GDT_Float32,
+            driver: driver, path: scratchPath, width: width, height: height, bands: 1, type: cells.gdalType,
             options: CStringList(["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "BIGTIFF=IF_SAFER", "SPARSE_OK=FALSE"]),
             operation: "create band store", reportedPath: path)
         scratch = ds
@@ -62,7 +63,7 @@ public final class RasterBandWriter: @unchecked Sendable {
 
     /// Copies the rows written into the product at `path` (the band store stays, for `values`, until `discard`).
     public func finish(format: RasterFormat = .cog, overviews: Bool = true) throws {
-        try RasterGrid.copy(complete(), to: path, format: format, overviews: overviews)
+        try RasterGrid.copy(complete(), to: path, format: format, cells: cells, overviews: overviews)
     }
 
     /// Every row written, read back from the band store (row-major).

@@ -36,7 +36,7 @@ public final class CoverageBandWriter {
         for (layer, r) in needed {
             stores[layer] = try RasterBandWriter(
                 path: directory + "/" + r.name, width: spec.width, height: spec.height, geoTransform: spec.geoTransform,
-                crs: spec.crs, nodata: r.nodata, description: r.description, metadata: r.metadata, scratchDirectory: scratchDirectory)
+                crs: spec.crs, nodata: r.nodata, cells: r.cells, description: r.description, metadata: r.metadata, scratchDirectory: scratchDirectory)
         }
     }
 

@@ -64,6 +64,8 @@ public enum CoverageProducts {
         public let nodata: Float?
         public let description: String
         public let metadata: [String: String]
+        /// Float32 for signals; the best server's index and the server count are whole numbers.
+        public var cells: RasterCellType = .float32
     }
 
     /// The raster products of a run with `selection`, in the order they are written.
@@ -80,11 +82,13 @@ public enum CoverageProducts {
         if selection.has(.servers) {
             out.append(
                 Raster(
-                    name: ProductLayout.bestServer, layer: .bestServer, nodata: -1, description: "index of best server (see best_server_ids.csv)", metadata: [:]
-                ))
+                    name: ProductLayout.bestServer, layer: .bestServer, nodata: -1, description: "index of best server (see best_server_ids.csv)",
+                    metadata: [:],
+                    cells: .int32))
             out.append(
                 Raster(
-                    name: ProductLayout.serverCount, layer: .serverCount, nodata: nil, description: "transmitters at or above their threshold", metadata: [:]))
+                    name: ProductLayout.serverCount, layer: .serverCount, nodata: nil, description: "transmitters at or above their threshold", metadata: [:],
+                    cells: .uint16))
         }
         if selection.has(.services) {
             for key in layers.keys {
@@ -154,7 +158,9 @@ public enum CoverageProducts {
             for r in rasters(layers, selection: selection) {
                 job(cost: r.layer == .bestSignal ? 18 : 12) { _ in
                     try spec.grid(values: layers.values(r.layer), nodata: r.nodata)
-                        .write(to: path(r.name), format: .cog, description: r.description, metadata: r.metadata, overviews: selection.has(.overviews))
+                        .write(
+                            to: path(r.name), format: .cog, cells: r.cells, description: r.description, metadata: r.metadata,
+                            overviews: selection.has(.overviews))
                 }
             }
         }
@@ -171,8 +177,8 @@ public enum CoverageProducts {
                         [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)]
                     },
                     to: path(ProductLayout.bestServerIDs))
-                list.add(path(ProductLayout.bestServer), "index of the best server per cell (nodata −1); best_server_ids.csv maps index → transmitter")
-                list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell")
+                list.add(path(ProductLayout.bestServer), "index of the best server per cell (Int32 COG, nodata −1); best_server_ids.csv maps index → transmitter")
+                list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell (UInt16 COG)")
             }
         }
         if selection.has(.services) {
@@ -210,6 +216,7 @@ public enum CoverageProducts {
     static func writeVectors(
         _ layers: CoverageLayers, villages: [VillageStatus], list: inout ProductList, path: (String) -> String, selection: Selection
     ) throws {
+        var tv = Date()
         let spec = layers.spec
         let services = ProductLayout.Services(layers.keys)
         // Coverage polygons per service at its technology's threshold.
@@ -235,7 +242,7 @@ public enum CoverageProducts {
                 [.string(key.operatorName), .string(key.technology.rawValue), .real(Double(th)), .real(areaKm2)])
         }
 
-        // Villages.
+        FileHandle.standardError.write("TIMING  polygonize \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         let keys = layers.keys
         var villageLayer = LayerData(name: "villages", fields: villageFields(keys, services), geometryType: .point)
         var uncoveredLayer = LayerData(name: "uncovered_villages", fields: villageFields(keys, services), geometryType: .point)
@@ -281,12 +288,16 @@ public enum CoverageProducts {
         }
         let polygons = selection.has(.polygons), withVillages = selection.has(.villages)
         let gpkgLayers = (polygons ? [coverage] : []) + (withVillages ? [villageLayer, uncoveredLayer] : []) + [txLayer]
+        FileHandle.standardError.write("TIMING  pre-gpkg \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         try VectorWriter.write(gpkgLayers, to: path(ProductLayout.coverageGPKG))
+        FileHandle.standardError.write("TIMING  gpkg \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         list.add(path(ProductLayout.coverageGPKG), "GeoPackage: " + gpkgLayers.map(\.name).joined(separator: ", "))
         guard polygons else { return }
         try VectorWriter.write([coverage], to: path(ProductLayout.coverageGeoJSON))
+        FileHandle.standardError.write("TIMING  geojson \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         list.add(path(ProductLayout.coverageGeoJSON), "coverage polygons per operator and technology (GeoJSON, WGS84)")
         try VectorWriter.write(withVillages ? [coverage, uncoveredLayer] : [coverage], to: path(ProductLayout.coverageKML))
+        FileHandle.standardError.write("TIMING  kml \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         list.add(
             path(ProductLayout.coverageKML), withVillages ? "coverage polygons and uncovered villages for Google Earth" : "coverage polygons for Google Earth")
     }

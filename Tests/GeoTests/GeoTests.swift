@@ -59,6 +59,37 @@ final class GeoTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.tif", "b.tif"])
     }
 
+    /// Whole-number layers (a server's index, a count) are written as integers, and their COG overviews hold only
+    /// values of the grid: GDAL's default cubic overview of 0/7 neighbours gave indices such as 3 or −1.2.
+    func testIntegerCOGsKeepTheirTypeAndTheirOverviewsTakeTheNearestCell() throws {
+        let w = 600, h = 400
+        // Columns of server 0 and server 7 alternating every 3 cells, nodata (−1) in the first row.
+        let values = (0..<(w * h)).map { i in i < w ? Float(-1) : Float((i % w) / 3 % 2 == 0 ? 0 : 7) }
+        let grid = RasterGrid(
+            width: w, height: h, geoTransform: GeoTransform([500_000, 30, 0, 1_200_000, 0, -30]), crs: "EPSG:32648", nodata: -1, values: values)
+        for (name, cells, type) in [("server.tif", RasterCellType.int32, GDT_Int32), ("count.tif", .uint16, GDT_UInt16)] {
+            let path = dir.appendingPathComponent(name).path
+            let written =
+                cells == .uint16
+                ? RasterGrid(width: w, height: h, geoTransform: grid.geoTransform, crs: grid.crs, nodata: nil, values: values.map { max($0, 0) }) : grid
+            try written.write(to: path, format: .cog, cells: cells)
+            XCTAssertEqual(try RasterDataset(path: path).readGrid().values, written.values, name)
+            let ds = try XCTUnwrap(GDALOpen(path, GA_ReadOnly))
+            defer { GDALClose(ds) }
+            let band = try XCTUnwrap(GDALGetRasterBand(ds, 1))
+            XCTAssertEqual(GDALGetRasterDataType(band), type, name)
+            XCTAssertGreaterThan(GDALGetOverviewCount(band), 0, name)
+            let ov = try XCTUnwrap(GDALGetOverview(band, 0))
+            let ow = Int(GDALGetRasterBandXSize(ov)), oh = Int(GDALGetRasterBandYSize(ov))
+            var back = [Float](repeating: .nan, count: ow * oh)
+            let err = back.withUnsafeMutableBytes {
+                GDALRasterIO(ov, GF_Read, 0, 0, Int32(ow), Int32(oh), $0.baseAddress, Int32(ow), Int32(oh), GDT_Float32, 0, 0)
+            }
+            XCTAssertEqual(err, CE_None)
+            XCTAssertTrue(Set(back).isSubset(of: Set(written.values)), "\(name): the overview holds \(Set(back).sorted()), not only the grid's values")
+        }
+    }
+
     func testGeoTransformPixelMapInverse() {
         let gt = GeoTransform([100, 2, 0.5, 50, 0.25, -3])
         let p = gt.map(col: 3.5, row: 7.25)
