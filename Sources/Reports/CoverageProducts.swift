@@ -177,7 +177,8 @@ public enum CoverageProducts {
                         [String(i), t.id, t.siteID, t.operatorName, t.technology.rawValue, CSV.number(t.frequencyMHz, decimals: 3)]
                     },
                     to: path(ProductLayout.bestServerIDs))
-                list.add(path(ProductLayout.bestServer), "index of the best server per cell (Int32 COG, nodata −1); best_server_ids.csv maps index → transmitter")
+                list.add(
+                    path(ProductLayout.bestServer), "index of the best server per cell (Int32 COG, nodata −1); best_server_ids.csv maps index → transmitter")
                 list.add(path(ProductLayout.serverCount), "number of transmitters at or above their technology's threshold per cell (UInt16 COG)")
             }
         }
