@@ -26,7 +26,7 @@ func runProvinceBandsBenchmark() throws -> [(name: String, value: Double, unit: 
                 "--model", model, "--max-radius-km", radius, "--band-rows", rows, "--output", output
             ]
             guard let r = runTanso(args, in: dir) else { continue }
-            let summary = (try? String(contentsOf: dir.appendingPathComponent(output + "/summary.txt"), encoding: .utf8)) ?? ""
+            let summary = (try? String(contentsOf: dir.appendingPathComponent(output + "/coverage_summary.txt"), encoding: .utf8)) ?? ""
             let engine = summary.split(separator: "\n").first.flatMap { line in
                 line.split(separator: ",").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " s", with: "")) }
             }

@@ -78,7 +78,7 @@ func runViewshedBenchmark() throws -> [(name: String, value: Double, unit: Strin
 /// The whole commands, as a user runs them (issue 21: `tanso coverage --model los` at most 2× `gdal_viewshed`):
 /// one 10 m mast at 34.32 N 118.15 W, every cell of a 30 m UTM 11N grid over the DEM (35 × 17 km, radius 40 km),
 /// receiver 1.5 m, curvature coefficient 0.85714. tanso writes with `--products ""` what the peer writes: one
-/// raster (best_signal_dbm.tif, a COG without overviews; plus summary.txt and study.json), where gdal_viewshed
+/// raster (best_signal_dbm.tif, a COG without overviews; plus coverage_summary.txt and study.json), where gdal_viewshed
 /// writes its visibility GeoTIFF. Wall time from start to exit and peak resident memory, best of 3 each.
 func runViewshedCommandComparison(dem: URL) throws -> [(name: String, value: Double, unit: String)] {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanso-bench-los-\(getpid())")

@@ -129,6 +129,21 @@ public final class RasterDataset: @unchecked Sendable {
 
     deinit { GDALClose(handle) }
 
+    /// The files GDAL takes for this dataset (`GDALGetFileList`): the raster and any sidecar it picks up (.aux.xml,
+    /// .ovr, or metadata a reader recognises by name beside it, as the ALOS reader takes a `summary.txt`). GDAL's
+    /// copy, move and delete of the dataset act on all of them.
+    public var files: [String] {
+        guard let list = GDALGetFileList(handle) else { return [] }
+        defer { CSLDestroy(list) }
+        var out: [String] = []
+        var i = 0
+        while let p = list[i] {
+            out.append(String(cString: p))
+            i += 1
+        }
+        return out
+    }
+
     /// The band's unit type (`GDALGetRasterUnitType`, e.g. "dBm", "m"; "" when unset).
     public func unit(band: Int = 1) throws -> String {
         let b = try bandHandle(band)

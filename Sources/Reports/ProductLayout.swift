@@ -33,7 +33,7 @@ public enum ProductLayout {
     public static let villagesCSV = "villages.csv"
     public static let uncoveredVillagesCSV = "uncovered_villages.csv"
     public static let mapPNG = "map.png"
-    public static let summary = "summary.txt"
+    public static let summary = "coverage_summary.txt"
     /// The fixed names of a coverage folder (the service rasters depend on the data).
     public static let coverageFixed = [
         bestSignal, bestField, bestServer, bestServerIDs, serverCount, signalKMZ, coverageGPKG, coverageGeoJSON,

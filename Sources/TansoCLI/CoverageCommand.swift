@@ -52,7 +52,7 @@ enum CoverageCommand {
         .value("threshold", "TECH=DBM,...", "override coverage thresholds (total channel power), e.g. 4G=-85,5G=-80"),
         .value(
             "products", "LIST",
-            "products to write besides best_signal_dbm.tif, summary.txt and study.json: all, or a comma-separated list of servers (best_server.tif, best_server_ids.csv, server_count.tif), services (services/*.tif), kmz, polygons (coverage polygons in coverage.gpkg/.geojson/.kml), villages (villages.csv, uncovered_villages.csv, their layers), map (map.png), overviews (inside the COGs) [default: all]"
+            "products to write besides best_signal_dbm.tif, coverage_summary.txt and study.json: all, or a comma-separated list of servers (best_server.tif, best_server_ids.csv, server_count.tif), services (services/*.tif), kmz, polygons (coverage polygons in coverage.gpkg/.geojson/.kml), villages (villages.csv, uncovered_villages.csv, their layers), map (map.png), overviews (inside the COGs) [default: all]"
         ),
         .value(
             "band-rows", "N",
@@ -96,7 +96,7 @@ enum CoverageCommand {
             Products in DIR: best_signal_dbm.tif (best_field_dbuvm.tif with --metric field-strength), best_server.tif (+ best_server_ids.csv), server_count.tif,
             services/signal_<operator>_<tech>.tif, coverage.gpkg (coverage, villages, uncovered_villages,
             transmitters), coverage.geojson, coverage.kml, villages.csv, uncovered_villages.csv, map.png, study.json,
-            summary.txt.
+            coverage_summary.txt.
 
             Large grids are computed and written by bands of rows (--band-rows; memory: a band of each layer, not the
             whole grid), with the same products byte for byte; e.g. the whole sample province at 30 m:

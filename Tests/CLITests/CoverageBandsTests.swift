@@ -46,7 +46,7 @@ final class CoverageBandsTests: XCTestCase {
         XCTAssertEqual(try files("bands"), names, "the same files, and no band store left behind")
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.contains("bands") && $0 != "bands" })
         var compared = 0
-        for name in names where ![".tanso.lock", "study.json", "summary.txt", "coverage.gpkg"].contains(name) {
+        for name in names where ![".tanso.lock", "study.json", "coverage_summary.txt", "coverage.gpkg"].contains(name) {
             let a = try Data(contentsOf: dir.appendingPathComponent("whole/" + name))
             let b = try Data(contentsOf: dir.appendingPathComponent("bands/" + name))
             XCTAssertEqual(a, b, "\(name) differs")

@@ -27,13 +27,13 @@ extension CLITests {
         return (r.code, r.out, r.err)
     }
 
-    /// SHA-256 of every file under `folder` (relative path → digest), study.json and summary.txt left out (they
+    /// SHA-256 of every file under `folder` (relative path → digest), study.json and coverage_summary.txt left out (they
     /// hold the command line and timings), and so are hidden files (the output lock).
     func digests(_ folder: String) throws -> [String: String] {
         let root = dir.appendingPathComponent(folder).path
         var out: [String: String] = [:]
         let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
-        for f in files where !["study.json", "summary.txt"].contains(f) && !f.hasPrefix(".") {
+        for f in files where !["study.json", "coverage_summary.txt"].contains(f) && !f.hasPrefix(".") {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root + "/" + f, isDirectory: &isDir), !isDir.boolValue else { continue }
             out[f] = try SHA256.hex(ofFile: root + "/" + f)

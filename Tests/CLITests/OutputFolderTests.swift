@@ -327,11 +327,11 @@ extension CLITests {
         XCTAssertEqual(try cli.run(readers[0]).code, 0)
 
         // A missing product; no record; a record without the product list (older tanso or by hand).
-        try FileManager.default.moveItem(atPath: ofPath("cov/summary.txt"), toPath: ofPath("summary.txt"))
+        try FileManager.default.moveItem(atPath: ofPath("cov/coverage_summary.txt"), toPath: ofPath("coverage_summary.txt"))
         let missing = try cli.run(readers[0])
         XCTAssertEqual(missing.code, 1)
-        XCTAssertTrue(missing.err.contains("cov/summary.txt: missing"), missing.err)
-        try FileManager.default.moveItem(atPath: ofPath("summary.txt"), toPath: ofPath("cov/summary.txt"))
+        XCTAssertTrue(missing.err.contains("cov/coverage_summary.txt: missing"), missing.err)
+        try FileManager.default.moveItem(atPath: ofPath("coverage_summary.txt"), toPath: ofPath("cov/coverage_summary.txt"))
         let record = try Data(contentsOf: dir.appendingPathComponent("cov/study.json"))
         try FileManager.default.removeItem(atPath: ofPath("cov/study.json"))
         let none = try cli.run(readers[1])

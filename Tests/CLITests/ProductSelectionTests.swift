@@ -18,11 +18,18 @@ extension CLITests {
         let fm = FileManager.default
         func exists(_ p: String) -> Bool { fm.fileExists(atPath: dir.appendingPathComponent(p).path) }
         for p in [
-            "best_signal_dbm.tif", "best_server.tif", "best_server_ids.csv", "server_count.tif", "villages.csv", "coverage.gpkg", "summary.txt", "study.json"
+            "best_signal_dbm.tif", "best_server.tif", "best_server_ids.csv", "server_count.tif", "villages.csv", "coverage.gpkg", "coverage_summary.txt",
+            "study.json"
         ] {
             XCTAssertTrue(exists("some/" + p), "\(p) was asked for")
         }
         for p in ["map.png", "signal.kmz", "coverage.geojson", "coverage.kml", "services"] { XCTAssertFalse(exists("some/" + p), "\(p) was not asked for") }
+        // Each raster is a dataset of one file: GDAL took the summary, then named summary.txt, for ALOS metadata of
+        // every raster beside it (and GDAL's delete of a raster deleted it).
+        for name in try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("full").path) where name.hasSuffix(".tif") {
+            let files = try RasterDataset(path: dir.appendingPathComponent("full/" + name).path).files
+            XCTAssertEqual(files.map { URL(fileURLWithPath: $0).lastPathComponent }, [name])
+        }
         // Without overviews the raster is smaller, its values those of the full run.
         let full = try RasterDataset(path: dir.appendingPathComponent("full/best_signal_dbm.tif").path).read()
         let some = try RasterDataset(path: dir.appendingPathComponent("some/best_signal_dbm.tif").path).read()
