@@ -218,7 +218,6 @@ public enum CoverageProducts {
     static func writeVectors(
         _ layers: CoverageLayers, villages: [VillageStatus], list: inout ProductList, path: (String) -> String, selection: Selection
     ) throws {
-        var tv = Date()
         let spec = layers.spec
         let services = ProductLayout.Services(layers.keys)
         // Coverage polygons per service at its technology's threshold.
@@ -244,7 +243,7 @@ public enum CoverageProducts {
                 [.string(key.operatorName), .string(key.technology.rawValue), .real(Double(th)), .real(areaKm2)])
         }
 
-        FileHandle.standardError.write("TIMING  polygonize \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
+        // Villages.
         let keys = layers.keys
         var villageLayer = LayerData(name: "villages", fields: villageFields(keys, services), geometryType: .point)
         var uncoveredLayer = LayerData(name: "uncovered_villages", fields: villageFields(keys, services), geometryType: .point)
@@ -290,16 +289,12 @@ public enum CoverageProducts {
         }
         let polygons = selection.has(.polygons), withVillages = selection.has(.villages)
         let gpkgLayers = (polygons ? [coverage] : []) + (withVillages ? [villageLayer, uncoveredLayer] : []) + [txLayer]
-        FileHandle.standardError.write("TIMING  pre-gpkg \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         try VectorWriter.write(gpkgLayers, to: path(ProductLayout.coverageGPKG))
-        FileHandle.standardError.write("TIMING  gpkg \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         list.add(path(ProductLayout.coverageGPKG), "GeoPackage: " + gpkgLayers.map(\.name).joined(separator: ", "))
         guard polygons else { return }
         try VectorWriter.write([coverage], to: path(ProductLayout.coverageGeoJSON))
-        FileHandle.standardError.write("TIMING  geojson \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         list.add(path(ProductLayout.coverageGeoJSON), "coverage polygons per operator and technology (GeoJSON, WGS84)")
         try VectorWriter.write(withVillages ? [coverage, uncoveredLayer] : [coverage], to: path(ProductLayout.coverageKML))
-        FileHandle.standardError.write("TIMING  kml \(Date().timeIntervalSince(tv))\n".data(using: .utf8)!); tv = Date()
         list.add(
             path(ProductLayout.coverageKML), withVillages ? "coverage polygons and uncovered villages for Google Earth" : "coverage polygons for Google Earth")
     }
