@@ -517,7 +517,16 @@ public enum VectorWriter {
         defer { if !committed { GDALDatasetRollbackTransaction(ds) } } // a thrown error leaves no half layer
         // Each row's feature is made (fields, geometry, box) by `prepare`, written here, then destroyed. Large layers
         // make their features on another thread, a few batches ahead, so that this one only writes them.
-        let prepare = RowPreparer(data: data, defn: defn!, slots: slots, srs: srs.raw, packedIndex: packedIndex, path: path)
+        // A KML placemark's label is the driver's own Name field: it takes the row's `name` field, else its first text
+        // field (a village's name, a coverage polygon's operator), so that Google Earth labels what it shows.
+        var label: (from: Int32, to: Int32)? = nil
+        if driverName == "KML",
+            let k = data.fields.firstIndex(where: { $0.name.lowercased() == "name" }) ?? data.fields.firstIndex(where: { $0.kind == .string })
+        {
+            let to = OGR_FD_GetFieldIndex(defn, "Name")
+            if to >= 0 && !slots.contains(to) { label = (slots[k], to) }
+        }
+        let prepare = RowPreparer(data: data, defn: defn!, slots: slots, label: label, srs: srs.raw, packedIndex: packedIndex, path: path)
         let write = { (f: OGRFeatureH, box: GeoPackageRTree.Box?, rowIndex: Int) throws in
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
             if var box {
@@ -548,6 +557,8 @@ public enum VectorWriter {
         let data: LayerStream
         let defn: OGRFeatureDefnH
         let slots: [Int32]
+        /// A field copied to another after the row's values are set (KML's Name, `writeLayer`).
+        let label: (from: Int32, to: Int32)?
         let srs: OGRSpatialReferenceH
         let packedIndex: Bool
         let path: String
@@ -559,6 +570,7 @@ public enum VectorWriter {
             for slot in slots { OGR_F_SetFieldNull(f, slot) }
             var fields = FeatureFields(feature: f, slots: slots)
             data.values(rowIndex, &fields)
+            if let label, OGR_F_IsFieldSetAndNotNull(f, label.from) != 0 { OGR_F_SetFieldString(f, label.to, OGR_F_GetFieldAsString(f, label.from)) }
             var box: GeoPackageRTree.Box? = nil
             if let g = data.geometry(rowIndex), data.geometryType != .none {
                 let h = try makeOGRGeometry(g, forcing: data.geometryType)

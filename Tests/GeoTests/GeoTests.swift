@@ -229,8 +229,22 @@ final class GeoTests: XCTestCase {
                 XCTFail("\(ext): no point geometry: \(String(describing: first.geometry))")
             }
             XCTAssertEqual(first.attributes["population"], "1200", ext)
+            // Google Earth's label: the first text field (no `name` field here).
+            if ext == "kml" { XCTAssertEqual(back.features[1].attributes["Name"], "Bình Lộc") }
             XCTAssertEqual(Double(first.attributes["height_m"] ?? ""), 12.5, ext)
         }
+    }
+
+    /// A KML placemark is labelled with the row's `name` field when it has one (a village's name, not its id).
+    func testKMLPlacemarksAreLabelledByTheNameField() throws {
+        var villages = LayerData(name: "villages", fields: [("id", .string), ("name", .string), ("population", .integer)], geometryType: .point)
+        villages.append(.point(Coordinate(106.82, 10.95)), [.string("V1"), .string("Ấp Bình Lộc"), .integer(500)])
+        let path = dir.appendingPathComponent("villages.kml").path
+        try VectorWriter.write([villages], to: path)
+        let back = try VectorReader.read(path).features[0].attributes
+        XCTAssertEqual(back["Name"], "Ấp Bình Lộc")
+        XCTAssertEqual(back["id"], "V1")
+        XCTAssertEqual(back["population"], "500")
     }
 
     func testGeoPackageHoldsSeveralLayersAndPolygons() throws {
