@@ -299,7 +299,7 @@ extension CoverageEngine {
                     guard gridM <= s.radiusM else { continue }
                     let j = Self.radialIndex(dx: dx, dy: dy, count: radials.count)
                     let c = cellOnRadial(s, x: x, gridM: gridM, radial: j, radials: radials)
-                    needed[c.j] = max(needed[c.j], min(c.lastNeeded, radials.stride - 1))
+                    needed[j] = max(needed[j], min(c.lastNeeded, radials.stride - 1))
                 }
             }
             return needed
@@ -312,19 +312,19 @@ extension CoverageEngine {
             return Int((t / (2 * .pi) * Double(count)).rounded()) % count
         }
 
-        /// For a cell on radial j (`radialIndex`, its nearest): j, the cell's geodesic distance and profile intervals,
-        /// the ratio of its point spacing to the radial's sample step, and the last radial sample its profile reads.
+        /// For a cell on radial j (`radialIndex`, its nearest): the cell's geodesic distance and profile intervals, the
+        /// ratio of its point spacing to the radial's sample step, and the last radial sample its profile reads.
         @inline(__always)
         func cellOnRadial(
             _ s: SectorSetup, x: Double, gridM: Double, radial j: Int, radials: RadialSamples
-        ) -> (j: Int, dM: Double, points: Int, ratio: Double, lastNeeded: Int) {
+        ) -> (dM: Double, points: Int, ratio: Double, lastNeeded: Int) {
             let dM = Geodesy.UTM.geodesicM(gridM: max(gridM, 1), x0: s.x, x1: x)
             let points = profileIntervals(distanceM: dM, spacingM: spacingM, maxPoints: maxPoints)
             // Radial sample positions are multiples of its step; the cell's profile points sit at multiples of
             // dM / points.
             let ratio = dM / Double(points) / (radials.lengths[j] / Double(radials.steps[j]))
             let lastNeeded = Int((Double(points - 1) * ratio).rounded(.down)) + 1
-            return (j, dM, points, ratio, lastNeeded)
+            return (dM, points, ratio, lastNeeded)
         }
     }
 
@@ -447,8 +447,7 @@ extension CoverageEngine {
                 let x = geo.originX + (Double(col) + 0.5) * geo.pixelWidth, dx = x - s.x
                 let gridM = sqrt(dx * dx + dy * dy)
                 let idx = row * field.spec.width + col
-                let losses = computeLosses(
-                    idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, radial: c.radial, first: c.first, second: c.second)
+                let losses = computeLosses(idx: idx, x: x, gridM: gridM, radial: c.radial, first: c.first, second: c.second)
                 if c.first { window[local0] = stored(losses.0, gridM: gridM) }
                 if c.second, let w2 = companion?.window { w2[local0] = stored(losses.1, gridM: gridM) }
             }
@@ -486,9 +485,9 @@ extension CoverageEngine {
         /// The study model's loss (`first`) and the companion's (`second`) for one cell on its radial profile; nil
         /// when terrain is missing or the model rejects the path (counted).
         mutating func computeLosses(
-            idx: Int, x: Double, gridM: Double, dx: Double, dy: Double, radial: Int, first: Bool, second: Bool
+            idx: Int, x: Double, gridM: Double, radial: Int, first: Bool, second: Bool
         ) -> (Float?, Float?) {
-            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, dx: dx, dy: dy, radial: radial) else { return (nil, nil) }
+            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, radial: radial) else { return (nil, nil) }
             local.profilesComputed += 1
             if first, second, let other = companion?.model {
                 let (a, b) = field.model.lossPairDB(profile: profile, link: link, scratch: &scratch, other: other)
@@ -511,8 +510,8 @@ extension CoverageEngine {
         }
 
         /// Fills `profile` with the cell's profile and returns its link; nil when terrain is missing (counted).
-        mutating func cellProfile(idx: Int, x: Double, gridM: Double, dx: Double, dy: Double, radial: Int) -> PathLink? {
-            let (j, dM, points, ratio, lastNeeded) = field.cellOnRadial(s, x: x, gridM: gridM, radial: radial, radials: radials)
+        mutating func cellProfile(idx: Int, x: Double, gridM: Double, radial j: Int) -> PathLink? {
+            let (dM, points, ratio, lastNeeded) = field.cellOnRadial(s, x: x, gridM: gridM, radial: j, radials: radials)
             if radials.firstMissing[j] <= lastNeeded { local.cellsWithoutTerrain += 1; return nil }
             let sampler = field.dem.sampler
             let hEnd = sampler.sample(col: field.cells.demCol[idx], row: field.cells.demRow[idx])
