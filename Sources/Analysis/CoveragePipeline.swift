@@ -261,8 +261,9 @@ struct DepositContext: Sendable {
 public struct CoverageBand: Sendable {
     public let rowStart: Int, rows: Int, width: Int
     public internal(set) var best: [Float], server: [Int32], count: [UInt16]
-    /// The service layers one after another, `cells` values each.
-    public internal(set) var service: [Float]
+    /// The service layers, `cells` values each, in the order of the run's service keys: one array each, so that
+    /// a whole-grid run hands them to its result without copying them (scenario B's twelve layers are 580 MB).
+    public internal(set) var service: [[Float]]
     public var cells: Int { rows * width }
 
     init(rowStart: Int, rows: Int, width: Int, services: Int) {
@@ -271,26 +272,48 @@ public struct CoverageBand: Sendable {
         best = Parallel.array(repeating: CoverageResult.nodata, count: n)
         server = Parallel.array(repeating: Int32(-1), count: n)
         count = Parallel.array(repeating: UInt16(0), count: n)
-        service = Parallel.array(repeating: CoverageResult.nodata, count: n * services)
+        service = (0..<services).map { _ in Parallel.array(repeating: CoverageResult.nodata, count: n) }
     }
 
     /// The band of the `i`-th service layer.
-    public func serviceLayer(_ i: Int) -> ArraySlice<Float> { service[(i * cells)..<((i + 1) * cells)] }
+    public func serviceLayer(_ i: Int) -> [Float] { service[i] }
 
     mutating func withLayers<R>(floorDBm: Float, _ body: (CompositeLayers) throws -> R) rethrows -> R {
         let n = cells, offset = rowStart * width
         return try withMutableBuffers(&best, &server, &count) { b, s, c in
-            try service.withUnsafeMutableBufferPointer { v in
+            try Self.withServiceBuffers(&service) { v in
                 try body(CompositeLayers(best: b, server: s, count: c, service: v, cells: n, cellOffset: offset, floorDBm: floorDBm))
             }
         }
     }
 
-    /// The service layers by key, in the order of `keys`.
+    /// The service layers by key, in the order of `keys` (the arrays themselves, shared until written to).
     func serviceLayers(_ keys: [ServiceKey]) -> [ServiceKey: [Float]] {
         var out: [ServiceKey: [Float]] = [:]
-        for (i, k) in keys.enumerated() { out[k] = Parallel.array(copying: serviceLayer(i)) }
+        for (i, k) in keys.enumerated() { out[k] = service[i] }
         return out
+    }
+
+    /// `body` with a table of the base addresses of `layers`, valid during the call: each layer is held by its own
+    /// `withUnsafeMutableBufferPointer`, nested, so none is copied or moved while `body` writes through the table.
+    private static func withServiceBuffers<R>(
+        _ layers: inout [[Float]], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<Float>>) throws -> R
+    ) rethrows -> R {
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: max(layers.count, 1))
+        defer { table.deallocate() }
+        return try layers.withUnsafeMutableBufferPointer { try nest($0, from: 0, into: table, body) }
+    }
+
+    private static func nest<R>(
+        _ layers: UnsafeMutableBufferPointer<[Float]>, from i: Int, into table: UnsafeMutablePointer<UnsafeMutablePointer<Float>>,
+        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<Float>>) throws -> R
+    ) rethrows -> R {
+        if i == layers.count { return try body(table) }
+        return try layers[i].withUnsafeMutableBufferPointer { b in
+            // (an empty layer, a band of no rows, is never written: any aligned address stands for it)
+            table[i] = b.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)!
+            return try nest(layers, from: i + 1, into: table, body)
+        }
     }
 }
 
@@ -298,7 +321,9 @@ public struct CoverageBand: Sendable {
 /// purpose: raw buffers shared by the workers without a lock (their cells are disjoint).
 struct CompositeLayers: @unchecked Sendable {
     let best: UnsafeMutableBufferPointer<Float>, server: UnsafeMutableBufferPointer<Int32>
-    let count: UnsafeMutableBufferPointer<UInt16>, service: UnsafeMutableBufferPointer<Float>
+    let count: UnsafeMutableBufferPointer<UInt16>
+    /// The base address of each service layer (`cells` values each), by service index.
+    let service: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     let cells: Int
     /// The grid index of the band's first cell.
     let cellOffset: Int
@@ -312,8 +337,8 @@ struct CompositeLayers: @unchecked Sendable {
         let idx = gridIdx - cellOffset
         if p > best[idx] || (p == best[idx] && Int32(si) < server[idx]) { best[idx] = p; server[idx] = Int32(si) }
         if p >= s.threshold { count[idx] &+= 1 }
-        let sIdx = s.serviceIndex * cells + idx
-        if p > service[sIdx] { service[sIdx] = p }
+        let layer = service[s.serviceIndex]
+        if p > layer[idx] { layer[idx] = p }
     }
 }
 
