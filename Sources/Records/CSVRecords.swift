@@ -59,6 +59,21 @@ final class CSVFieldTable: @unchecked Sendable {
         return s.isEmpty ? nil : s
     }
 
+    /// `body` over the bytes of field `i` of `record` when they are what OGR gives and need no trimming: present,
+    /// non-empty, without quotes or carriage returns, starting and ending with a visible ASCII character. nil
+    /// otherwise (absent, empty or not so plain: the caller takes `text` instead).
+    @inline(__always)
+    func withPlainField<R>(record: Int, field i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let f = firstField[record] + i
+        guard f < firstField[record + 1], !decode[f] else { return nil }
+        let lo = Int(starts[f]), hi = Int(ends[f])
+        guard hi > lo else { return nil }
+        return bytes.withUnsafeBufferPointer { b in
+            guard (0x21..<0x7F).contains(b[lo]), (0x21..<0x7F).contains(b[hi - 1]) else { return nil }
+            return body(UnsafeBufferPointer(rebasing: b[lo..<hi]))
+        }
+    }
+
     /// A field with quotes or carriage returns: the quotes that open or close quoting removed, doubled quotes
     /// inside quotes made one, a CR before a line feed dropped.
     private func decoded(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String {

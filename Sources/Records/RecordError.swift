@@ -50,6 +50,14 @@ enum RowValues: Sendable {
         case .none: return nil
         }
     }
+
+    /// `body` over a CSV field's bytes when it is plain (`CSVFieldTable.withPlainField`): its text, untrimmed, is
+    /// then exactly what `RowReader.raw` returns. nil for anything else (the caller goes through `text`).
+    @inline(__always)
+    func withPlainBytes<R>(_ position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        if case .record(let r) = self { return r.table.withPlainField(record: r.record, field: position, body) }
+        return nil
+    }
 }
 
 /// Typed access to one row's values with precise errors.
@@ -77,7 +85,9 @@ struct RowReader {
     }
 
     func raw(_ column: String) -> String? {
-        guard let position = columns[column], let text = values.text(position) else { return nil }
+        guard let position = columns[column] else { return nil }
+        if let plain = values.withPlainBytes(position, { String(decoding: $0, as: UTF8.self) }) { return plain }
+        guard let text = values.text(position) else { return nil }
         // Most values start and end with a visible ASCII character: nothing to trim (every character of
         // `.whitespaces` is a tab, a space or outside ASCII), without Foundation's trimming.
         if let first = text.utf8.first, let last = text.utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) { return text }
@@ -97,11 +107,17 @@ struct RowReader {
     func optionalString(_ column: String) -> String? { raw(column) }
 
     func double(_ column: String, in range: ClosedRange<Double>, unit: String) throws -> Double {
-        guard let v = raw(column) else { throw error(column, nil, "a number in \(describe(range, unit))") }
-        return try parse(column, v, range, unit)
+        guard let x = try optionalDouble(column, in: range, unit: unit) else {
+            throw error(column, nil, "a number in \(describe(range, unit))")
+        }
+        return x
     }
 
     func optionalDouble(_ column: String, in range: ClosedRange<Double>, unit: String) throws -> Double? {
+        guard let position = columns[column] else { return nil }
+        // A plain CSV field is parsed from its bytes, without making a String (that of `raw`, the same bytes);
+        // a value that does not parse or lies outside the range takes the String path below for its error.
+        if let x = values.withPlainBytes(position, { DecimalNumber.parse(utf8: $0) }) ?? nil, range.contains(x) { return x }
         guard let v = raw(column) else { return nil }
         return try parse(column, v, range, unit)
     }
@@ -216,26 +232,53 @@ func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, requir
     return columns
 }
 
-/// Lower-cased column name → position, looked up a dozen times a row: a scan of the few names, each compared only
-/// when its length and first byte match (cheaper than hashing the name for every lookup). Of equal names the last
-/// counts, as in a dictionary filled in order.
+/// Lower-cased column name → position, looked up a dozen times a row (twenty for an assignment, many of them
+/// names the file does not have): an open-addressed table over the names' bytes, probed by a hash of the length
+/// and three of the bytes and confirmed by comparing the bytes (no String hashing or comparison per lookup). Of
+/// equal names the last counts, as in a dictionary filled in order.
 struct ColumnIndex: Sendable {
-    private let names: [String]
-    private let keys: [(count: Int, first: UInt8)]
+    private let names: [[UInt8]]
+    /// Slot → index of a name + 1 (0: empty); a power of two, at least four times the names.
+    private let slots: [Int32]
 
     init(_ names: [String]) {
-        self.names = names
-        keys = names.map { ($0.utf8.count, $0.utf8.first ?? 0) }
+        self.names = names.map { Array($0.utf8) }
+        var size = 16
+        while size < 4 * names.count { size *= 2 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (i, name) in self.names.enumerated() {
+            var k = name.withUnsafeBufferPointer { Self.hash($0) } & (size - 1)
+            // An equal earlier name is replaced (the last counts); else the next free slot.
+            while slots[k] != 0, self.names[Int(slots[k]) - 1] != name { k = (k + 1) & (size - 1) }
+            slots[k] = Int32(i + 1)
+        }
+        self.slots = slots
+    }
+
+    @inline(__always)
+    private static func hash(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let first = b.first, let last = b.last else { return 0 }
+        let h = (UInt64(b.count) << 24) ^ (UInt64(first) << 16) ^ (UInt64(last) << 8) ^ UInt64(b[b.count / 2])
+        return Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) >> 40)
     }
 
     subscript(_ name: String) -> Int? {
-        let count = name.utf8.count, first = name.utf8.first ?? 0
-        var i = names.count - 1
-        while i >= 0 {
-            if keys[i].count == count, keys[i].first == first, names[i] == name { return i }
-            i -= 1
+        if let found = name.utf8.withContiguousStorageIfAvailable({ find($0) }) { return found }
+        return Array(name.utf8).withUnsafeBufferPointer { find($0) }
+    }
+
+    private func find(_ q: UnsafeBufferPointer<UInt8>) -> Int? {
+        let mask = slots.count - 1
+        var k = Self.hash(q) & mask
+        while true {
+            let s = Int(slots[k])
+            if s == 0 { return nil }
+            let equal = names[s - 1].withUnsafeBufferPointer { n in
+                n.count == q.count && (n.isEmpty || memcmp(n.baseAddress!, q.baseAddress!, n.count) == 0)
+            }
+            if equal { return s - 1 }
+            k = (k + 1) & mask
         }
-        return nil
     }
 }
 
