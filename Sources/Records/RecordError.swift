@@ -237,22 +237,31 @@ func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, requir
 /// and three of the bytes and confirmed by comparing the bytes (no String hashing or comparison per lookup). Of
 /// equal names the last counts, as in a dictionary filled in order.
 struct ColumnIndex: Sendable {
-    private let names: [[UInt8]]
+    /// The names' bytes one after another; name i is bytes[offsets[i] ..< offsets[i + 1]].
+    private let bytes: [UInt8]
+    private let offsets: [Int]
     /// Slot → index of a name + 1 (0: empty); a power of two, at least four times the names.
     private let slots: [Int32]
 
     init(_ names: [String]) {
-        self.names = names.map { Array($0.utf8) }
+        var bytes: [UInt8] = [], offsets = [0]
+        for n in names {
+            bytes.append(contentsOf: n.utf8)
+            offsets.append(bytes.count)
+        }
         var size = 16
         while size < 4 * names.count { size *= 2 }
         var slots = [Int32](repeating: 0, count: size)
-        for (i, name) in self.names.enumerated() {
-            var k = name.withUnsafeBufferPointer { Self.hash($0) } & (size - 1)
-            // An equal earlier name is replaced (the last counts); else the next free slot.
-            while slots[k] != 0, self.names[Int(slots[k]) - 1] != name { k = (k + 1) & (size - 1) }
-            slots[k] = Int32(i + 1)
+        bytes.withUnsafeBufferPointer { b in
+            func name(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[offsets[i]..<offsets[i + 1]]) }
+            for i in names.indices {
+                var k = Self.hash(name(i)) & (size - 1)
+                // An equal earlier name is replaced (the last counts); else the next free slot.
+                while slots[k] != 0, !name(Int(slots[k]) - 1).elementsEqual(name(i)) { k = (k + 1) & (size - 1) }
+                slots[k] = Int32(i + 1)
+            }
         }
-        self.slots = slots
+        self.bytes = bytes; self.offsets = offsets; self.slots = slots
     }
 
     @inline(__always)
@@ -268,16 +277,20 @@ struct ColumnIndex: Sendable {
     }
 
     private func find(_ q: UnsafeBufferPointer<UInt8>) -> Int? {
-        let mask = slots.count - 1
-        var k = Self.hash(q) & mask
-        while true {
-            let s = Int(slots[k])
-            if s == 0 { return nil }
-            let equal = names[s - 1].withUnsafeBufferPointer { n in
-                n.count == q.count && (n.isEmpty || memcmp(n.baseAddress!, q.baseAddress!, n.count) == 0)
+        slots.withUnsafeBufferPointer { slots in
+            offsets.withUnsafeBufferPointer { offsets in
+                bytes.withUnsafeBufferPointer { bytes in
+                    let mask = slots.count - 1
+                    var k = Self.hash(q) & mask
+                    while true {
+                        let s = Int(slots[k])
+                        if s == 0 { return nil }
+                        let lo = offsets[s - 1], count = offsets[s] - lo
+                        if count == q.count && (count == 0 || memcmp(bytes.baseAddress! + lo, q.baseAddress!, count) == 0) { return s - 1 }
+                        k = (k + 1) & mask
+                    }
+                }
             }
-            if equal { return s - 1 }
-            k = (k + 1) & mask
         }
     }
 }

@@ -244,3 +244,43 @@ final class DecimalNumberFastPathTests: XCTestCase {
         for bad in ["", "-", ".", "e5", "1e", "1e+", "0x10", "1_0", "inf", "nan", "1.2.3", " 1", "1e999"] { XCTAssertNil(DecimalNumber.parse(bad), bad) }
     }
 }
+
+/// `DecimalNumber.quotient`, the path of numbers of 17–19 digits with decimals (w > 2^53), against strtod, bit for
+/// bit: coordinates and heights printed with every digit of a Double, random 17–19 digit numbers with the point
+/// anywhere, and exact ties between two Doubles (rounded to the even one).
+final class DecimalNumberQuotientTests: XCTestCase {
+    func testSameBitsAsStrtod() {
+        var g = SplitMix64(seed: 5150)
+        var compared = 0, viaQuotient = 0, mismatches: [String] = []
+        func check(_ text: String) {
+            guard let expected = Double(text) else { return }
+            compared += 1
+            let digits = text.filter(\.isNumber), fraction = text.split(separator: ".").dropFirst().first?.count ?? 0
+            if digits.count <= 19, let w = UInt64(digits), w > 1 << 53, (1...19).contains(fraction) { viaQuotient += 1 }
+            if DecimalNumber.parse(text)?.bitPattern != expected.bitPattern { mismatches.append(text) }
+        }
+        for _ in 0..<300_000 {
+            let n = 17 + Int(g.next() % 3)
+            var digits = String(Character(String(1 + g.next() % 9))) + String((1..<n).map { _ in Character(String(g.next() % 10)) })
+            digits.insert(".", at: digits.index(digits.startIndex, offsetBy: Int(g.next() % UInt64(n))))
+            check((g.next() % 2 == 0 ? "-" : "") + digits)
+        }
+        // Doubles printed in full (the shortest round-trip text, padded to 17 significant digits).
+        for _ in 0..<100_000 {
+            let x = Double(bitPattern: 0x3FF0_0000_0000_0000 | (g.next() >> 12)) * Double(1 << Int(g.next() % 10))
+            check(String(format: "%.17g", x))
+            check(String(format: "%.15f", x))
+        }
+        // Ties: 2^53 + 1, 2^52 + 1/2, 2^52 + 3/2 (to even: 2^53, 2^52, 2^52 + 2), and their neighbours.
+        for t in [
+            "9007199254740993.0", "4503599627370496.5", "4503599627370497.5", "4503599627370496.50000000000001"[...].description,
+            "4503599627370496.4999", "9007199254740993.00", "9007199254740995.0", "15.150074438642754", "102.51693746445572",
+            "18446744073709551.615", "1844674407370955161.5", "9007199254740993.1", "0.9007199254740993"
+        ] {
+            check(t)
+        }
+        print("DecimalNumber.quotient: \(compared) numbers compared with strtod (\(viaQuotient) through the quotient), \(mismatches.count) different")
+        XCTAssertEqual(mismatches, [])
+        XCTAssertGreaterThan(viaQuotient, 300_000)
+    }
+}

@@ -20,8 +20,9 @@ public enum DecimalNumber {
 
     /// `parse` on UTF-8 bytes. A number of at most 19 digits whose digits make an integer w ≤ 2^53, scaled by 10^k
     /// with |k| ≤ 22, is w × 10^k or w / 10^k in one floating-point operation on two exact values, hence correctly
-    /// rounded: the value strtod gives (Clinger's fast path; `DecimalNumberFastPathTests` compares them). Longer
-    /// numbers go to strtod (`Double(String)`).
+    /// rounded: the value strtod gives (Clinger's fast path; `DecimalNumberFastPathTests` compares them). A larger
+    /// w of at most 19 digits with 1–19 decimals is divided in integers (`quotient`). Other numbers go to strtod
+    /// (`Double(String)`).
     public static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> Double? {
         guard !u.isEmpty, u.count <= 64 else { return nil }
         var i = 0
@@ -60,9 +61,38 @@ public enum DecimalNumber {
             let x = k >= 0 ? Double(w) * powersOfTen[k] : Double(w) / powersOfTen[-k]
             return negative ? -x : x
         }
+        if digitCount <= 19, w > 1 << 53, (-19 ... -1).contains(k) {
+            let x = quotient(w, powersOfTenExact[-k])
+            return negative ? -x : x
+        }
         guard let x = Double(String(decoding: u, as: UTF8.self)), x.isFinite else { return nil }
         return x
     }
+
+    /// w / d correctly rounded (to nearest, ties to even), for 2^53 < w < 2^64 and 10 ≤ d ≤ 10^19 (a number of
+    /// 17–19 digits with decimals, such as a coordinate printed with every digit of a Double): the integer quotient
+    /// of w·2^s by d for the s that gives it 55 or 56 bits, its bits past the 53rd and the remainder rounding it
+    /// once. The quotient lies in [2^54, 2^56): w ∈ [2^(b_w − 1), 2^b_w) and d ∈ [2^(b_d − 1), 2^b_d) with
+    /// s = 55 − b_w + b_d; w·2^s < 2^(55 + b_d) ≤ 2^119, and for s < 0 (b_d ≤ 9) d·2^−s < 2^14.
+    static func quotient(_ w: UInt64, _ d: UInt64) -> Double {
+        let s = 55 - (64 - w.leadingZeroBitCount) + (64 - d.leadingZeroBitCount)
+        let q: UInt64, r: UInt64
+        if s >= 0 {
+            let high = s == 0 ? 0 : (s >= 64 ? w << (s - 64) : w >> (64 - s))
+            let low = s >= 64 ? 0 : w << s
+            (q, r) = d.dividingFullWidth((high, low))
+        } else {
+            (q, r) = w.quotientAndRemainder(dividingBy: d << -s)
+        }
+        let extra = (64 - q.leadingZeroBitCount) - 53 // 2 or 3 bits past the significand
+        var m = q >> extra
+        let rest = q & ((1 << extra) - 1), half: UInt64 = 1 << (extra - 1)
+        if rest > half || (rest == half && (r != 0 || m & 1 == 1)) { m += 1 } // (m = 2^53 is still exact)
+        return Double(sign: .plus, exponent: extra - s, significand: Double(m))
+    }
+
+    /// 10^0 … 10^19 as integers.
+    private static let powersOfTenExact: [UInt64] = (0...19).map { k in (0..<k).reduce(UInt64(1)) { p, _ in p * 10 } }
 
     /// 10^0 … 10^22, each exact in a Double.
     private static let powersOfTen: [Double] = [

@@ -278,10 +278,20 @@ public enum InputText {
 
     /// Index of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
     /// nothing above U+10FFFF), or nil.
-    public static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8(in: $0) }
+    }
+
+    /// `firstInvalidUTF8` on a buffer; runs of ASCII are passed eight bytes at a time.
+    public static func firstInvalidUTF8(in b: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = b.count
+        let raw = UnsafeRawPointer(b.baseAddress)
         while i < n {
+            if let raw, i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
             let c = b[i]
             if c < 0x80 { i += 1; continue }
             var need = 0, lo: UInt8 = 0x80, hi: UInt8 = 0xBF
