@@ -52,14 +52,6 @@ public enum Parallel {
         array(count: count) { out, range in out.initialize(repeating: value, count: range.count) }
     }
 
-    /// A copy of `values`, written on all cores when large (see `array(repeating:count:)`).
-    static func array<T: BitwiseCopyable>(copying values: ArraySlice<T>) -> [T] {
-        values.withUnsafeBufferPointer { source in
-            let from = UnsafeSendable(source)
-            return array(count: values.count) { out, range in out.initialize(from: from.value.baseAddress! + range.lowerBound, count: range.count) }
-        }
-    }
-
     /// An array of `count` values, each chunk of 2^18 initialised by `fill(start of the chunk, its range)`, the
     /// chunks on all cores (one chunk: on this thread).
     private static func array<T: BitwiseCopyable>(count: Int, _ fill: (UnsafeMutablePointer<T>, Range<Int>) -> Void) -> [T] {
