@@ -195,7 +195,8 @@ final class ConflictPreparationTests: XCTestCase {
             XCTAssertEqual(g.assignment, h.assignment)
             XCTAssertEqual(g.station, h.station)
             XCTAssertEqual(g.floorDBm, h.floorDBm)
-            XCTAssertEqual(g.grid?.classes[g.bandwidthClass].start, h.grid?.classes[h.bandwidthClass].start)
+            XCTAssertEqual(g.grid?.starts, h.grid?.starts)
+            XCTAssertEqual(g.grid?.slabs.map(\.number), h.grid?.slabs.map(\.number))
         }
     }
 
@@ -228,6 +229,47 @@ final class ConflictPreparationTests: XCTestCase {
             XCTAssertEqual(Set(found).isSuperset(of: scanned), true)
         }
         XCTAssertEqual(seen, n)
+    }
+
+    /// A slab index holds every item once, by (slab, cell, centre, item); its query gives exactly the items of a
+    /// scan inside the window and the radius (a superset outside the radius only), each once, and its runs hold
+    /// every such item; on windows narrower and far wider than a slab, at the edges of the area and beyond it.
+    func testSlabIndexQueriesMatchAScan() {
+        var r = SplitMix64(seed: 11)
+        let n = 8000
+        let positions = (0..<n).map { _ in (lat: 10 + r.uniform() * 3, lon: 105 + r.uniform() * 2) }
+        let centres = (0..<n).map { _ in 150 + Double(r.next() % 400) * 0.0125 }
+        let index = SlabIndex(positions: positions, centresMHz: centres, slabMHz: 0.05)
+        XCTAssertEqual(index.entries.count, n)
+        XCTAssertEqual(Set(index.entries.map(\.item)).count, n)
+        XCTAssertEqual(index.slabs.map(\.number), index.slabs.map(\.number).sorted())
+        XCTAssertGreaterThan(index.slabs.count, 10)
+        for (a, b) in zip(index.slabs, index.slabs.dropFirst()) { XCTAssertLessThan(a.number, b.number) }
+        for g in index.slabs {
+            for c in 0..<(g.nx * g.ny) {
+                let run = index.entries[Int(index.starts[g.startBase + c])..<Int(index.starts[g.startBase + c + 1])]
+                for e in run { XCTAssertEqual(SlabIndex.slabNumber(e.centreMHz, 0.05), g.number) }
+                for (a, b) in zip(run, run.dropFirst()) {
+                    XCTAssertTrue(a.centreMHz < b.centreMHz || (a.centreMHz == b.centreMHz && a.item < b.item), "slab \(g.number) cell \(c)")
+                }
+            }
+        }
+        let queries: [(lat: Double, lon: Double, radius: Double, fLo: Double, fHi: Double)] = [
+            (11.5, 106, 20, 152.0, 152.03), (11.5, 106, 60, 151.0, 154.0), (10.0, 105.0, 35, 149.0, 150.5),
+            (12.8, 106.8, 50, 154.9, 160.0), (20, 120, 10, 150, 156), (11, 106, 25, 152.0125, 152.0125)
+        ]
+        for q in queries {
+            var found: [Int] = []
+            let count = index.query(lat: q.lat, lon: q.lon, radiusKm: q.radius, fLo: q.fLo, fHi: q.fHi) { found.append(Int(index.entries[$0].item)) }
+            XCTAssertEqual(count, found.count)
+            XCTAssertEqual(Set(found).count, found.count, "each item once")
+            XCTAssertTrue(found.allSatisfy { centres[$0] >= q.fLo && centres[$0] <= q.fHi })
+            let scanned = (0..<n).filter { k in
+                centres[k] >= q.fLo && centres[k] <= q.fHi && Geodesy.distanceKm(q.lat, q.lon, positions[k].lat, positions[k].lon) <= q.radius
+            }
+            XCTAssertTrue(Set(found).isSuperset(of: scanned), "query \(q)")
+            if q.lat < 15 { XCTAssertFalse(scanned.isEmpty, "query \(q) finds something") }
+        }
     }
 
     /// Shared sites (same station_id, or within `imSiteKm`, transitively) against a union of every pair, on one and

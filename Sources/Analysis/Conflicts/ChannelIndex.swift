@@ -117,17 +117,6 @@ struct ChannelIndex: Sendable {
     /// [fLo, fHi] MHz. Returns the number of entries visited.
     @inline(__always)
     func query(classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, _ body: (Int) -> Void) -> Int {
-        query(classIndex: c, lat: lat, lon: lon, radiusKm: radiusKm, fLo: fLo, fHi: fHi, prefetch: { _ in }, body)
-    }
-
-    /// `query`, calling `prefetch` with the first entry position of the next cell of a row while a cell is read,
-    /// so that a caller with data by entry position (unit vectors, records) can ask for it ahead of use: a query
-    /// reads a few entries from each of many cells, and each cell's first read otherwise waits on memory.
-    @inline(__always)
-    func query(
-        classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, prefetch: (Int) -> Void,
-        _ body: (Int) -> Void
-    ) -> Int {
         let g = classes[c]
         guard !g.entries.isEmpty else { return 0 }
         let dLat = Geodesy.degreesLatitude(km: radiusKm)
@@ -146,7 +135,6 @@ struct ChannelIndex: Sendable {
                         if first == end { continue }
                         if x < x1, Int(s[cell + 2]) > end {
                             tanso_prefetch(e.baseAddress! + end + (Int(s[cell + 2]) - end) / 2)
-                            prefetch(end)
                         }
                         // Lower bound of fLo, halving without a branch to mispredict: every entry before `base` lies
                         // below fLo, and the bound is at most base + n.

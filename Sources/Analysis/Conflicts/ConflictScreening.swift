@@ -29,7 +29,6 @@
 // searched only as far as Hata lets the interferer reach the group's lowest protected level (not fixed to fixed).
 // Fixed links' pairs meet a bound of both dishes' F.699 discrimination (`F699DiscriminationBound`, from unit
 // vectors) before their exact bearings and patterns.
-import CFastMath
 import Foundation
 import Synchronization
 import Geo
@@ -660,36 +659,63 @@ public struct ConflictScreening: Sendable {
         // Members, unit vectors, assignments and stations through buffer pointers: an element is borrowed in place,
         // not copied per candidate (a receive channel is a large value); the group itself is read through its pointer
         // (a copy of it retained a dozen arrays per interferer and group).
-        gp.pointee.members.withUnsafeBufferPointer { members in
-            gp.pointee.dishAxes.withUnsafeBufferPointer { dishAxes in
-                gp.pointee.unit.withUnsafeBufferPointer { unit in
-                    gp.pointee.assignment.withUnsafeBufferPointer { assignment in
-                        gp.pointee.station.withUnsafeBufferPointer { stations in
-                            counts.examined += gp.pointee.grid.unsafelyUnwrapped.query(
-                                classIndex: gp.pointee.bandwidthClass, lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi,
-                                prefetch: { m in
-                                    tanso_prefetch(unit.baseAddress! + m)
-                                    tanso_prefetch(members.baseAddress! + m)
-                                }
-                            ) { m in
-                                let d = u - unit[m]
-                                let c2 = (d * d).sum()
-                                guard c2 / 4 <= aMax, Int(assignment[m]) != i, Int(stations[m]) != station else { return }
-                                if dishTest, dishAxes[m].w >= 0 {
-                                    // The interferer's dish alone first (the receiver's amplitude is at most 1 + 10⁻¹⁰).
-                                    let axis = dishAxes[m], chord = c2.squareRoot()
-                                    let tx = Context.dishBin(txPattern, at: u, toward: unit[m], axis: boresight).map { ctx.dishAmplitude[$0] } ?? 1
-                                    if chord > dishScale * tx * (1 + 1e-9) {
-                                        counts.clearedByDishes += 1
-                                        return
+        //
+        // The search hands over runs of entries; each run is filtered in blocks without a branch per entry (window,
+        // chord, same record, same station: each passes about half the time, so as branches they were mispredicted
+        // on every other entry), the survivors' positions gathered in order, and only those go on to the dishes and
+        // `evaluate`, in the same order as before.
+        let grid = gp.pointee.grid.unsafelyUnwrapped
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.filterBlock) { kept in
+            grid.entries.withUnsafeBufferPointer { entries in
+                gp.pointee.members.withUnsafeBufferPointer { members in
+                    gp.pointee.dishAxes.withUnsafeBufferPointer { dishAxes in
+                        gp.pointee.unit.withUnsafeBufferPointer { unit in
+                            gp.pointee.assignment.withUnsafeBufferPointer { assignment in
+                                gp.pointee.station.withUnsafeBufferPointer { stations in
+                                    grid.runs(lat: ctx.lat[i], lon: ctx.lon[i], radiusKm: radius, fLo: fLo, fHi: fHi) { lo, hi in
+                                        var k = lo
+                                        while k < hi {
+                                            let end = min(hi, k + Self.filterBlock)
+                                            var n = 0, inWindow = 0
+                                            while k < end {
+                                                let f = entries[k].centreMHz
+                                                let window = (f >= fLo ? 1 : 0) & (f <= fHi ? 1 : 0)
+                                                let d = u - unit[k]
+                                                let c2 = (d * d).sum()
+                                                let pass =
+                                                    window & (c2 / 4 <= aMax ? 1 : 0) & (Int(assignment[k]) != i ? 1 : 0)
+                                                    & (Int(stations[k]) != station ? 1 : 0)
+                                                kept[n] = Int32(truncatingIfNeeded: k)
+                                                n &+= pass
+                                                inWindow &+= window
+                                                k += 1
+                                            }
+                                            counts.examined += inWindow
+                                            for j in 0..<n {
+                                                let m = Int(kept[j])
+                                                if dishTest, dishAxes[m].w >= 0 {
+                                                    // The interferer's dish alone first (the receiver's amplitude is at
+                                                    // most 1 + 10⁻¹⁰).
+                                                    let d = u - unit[m]
+                                                    let axis = dishAxes[m], chord = (d * d).sum().squareRoot()
+                                                    let tx =
+                                                        Context.dishBin(txPattern, at: u, toward: unit[m], axis: boresight).map { ctx.dishAmplitude[$0] } ?? 1
+                                                    if chord > dishScale * tx * (1 + 1e-9) {
+                                                        counts.clearedByDishes += 1
+                                                        continue
+                                                    }
+                                                    let rx = Context.dishBin(Int(axis.w), at: unit[m], toward: u, axis: SIMD3(axis.x, axis.y, axis.z))
+                                                    if chord > dishScale * tx * (rx.map { ctx.dishAmplitude[$0] } ?? 1) {
+                                                        counts.clearedByDishes += 1
+                                                        continue
+                                                    }
+                                                }
+                                                evaluate(
+                                                    interferer: i, victimAt: members.baseAddress! + m, ctx, counts: &counts, units: (u, unit[m]), into: &out)
+                                            }
+                                        }
                                     }
-                                    let rx = Context.dishBin(Int(axis.w), at: unit[m], toward: u, axis: SIMD3(axis.x, axis.y, axis.z))
-                                    if chord > dishScale * tx * (rx.map { ctx.dishAmplitude[$0] } ?? 1) {
-                                        counts.clearedByDishes += 1
-                                        return
-                                    }
                                 }
-                                evaluate(interferer: i, victimAt: members.baseAddress! + m, ctx, counts: &counts, units: (u, unit[m]), into: &out)
                             }
                         }
                     }
@@ -697,6 +723,9 @@ public struct ConflictScreening: Sendable {
             }
         }
     }
+
+    /// Entries filtered per block of the search's runs (their positions on the stack).
+    static let filterBlock = 192
 
     /// The finding of one (interferer, receive channel) pair, nil when it is not screened or meets its protection
     /// criterion. `lossBound`: without a DEM, pairs that a lower bound of the path loss (free space, Hata) with the

@@ -8,9 +8,9 @@
 //    blocks are not screened);
 //  - any other group is searched within the offset beyond which `ProtectionRatios.requirement` gives no
 //    requirement: the last point of the victim service's curve, else (B_i + B_v) / 2 + 2 max(B_i, B_v).
-// Each group is a `ChannelIndex` (spatial cells, sorted by centre frequency) whose cell size follows the group's
-// density in space and frequency, with the members' unit vectors, radii, assignments and stations side by side
-// for a chord-length test before the exact haversine distance.
+// Each group is a `SlabIndex` (frequency slabs as wide as a typical window, each with a spatial grid sized to its
+// density), with the members' unit vectors, radii, assignments and stations side by side in its entry order for a
+// chord-length test before the exact haversine distance.
 import Foundation
 import Geo
 import Synchronization
@@ -35,7 +35,7 @@ struct VictimIndex: Sendable {
         var members: [ConflictScreening.Victim] = []
         var assignment: [Int32] = [], station: [Int32] = []
         var unit: [SIMD3<Double>] = []
-        var grid: ChannelIndex? = nil
+        var grid: SlabIndex? = nil
         /// For the dishes' test of the search (`prepareDishTest`): each member's receive dish as its pointing (a unit
         /// tangent) and its F.699 bound in w (−1: not a link receiver with a dish), and whether any member has one.
         var dishAxes: [SIMD4<Double>] = []
@@ -127,27 +127,20 @@ extension VictimIndex.Group {
         return w + VictimIndex.windowSlackKHz
     }
 
-    /// The members in a grid whose cells hold a few entries inside a typical frequency window: cell area =
-    /// group area / (members × fraction of the group's frequency span a window covers), 2–50 km.
+    /// The members in a `SlabIndex` whose slabs are as wide as the window of an interferer as wide as the group's
+    /// widest channel.
     mutating func buildGrid(_ victims: [ConflictScreening.Victim], members list: [Int32], stations: [Int]) {
-        let lats = list.map { victims[Int($0)].lat }, lons = list.map { victims[Int($0)].lon }
-        let hKm = ((lats.max() ?? 0) - (lats.min() ?? 0)) * 111.2 + 1
-        let midLat = ((lats.max() ?? 0) + (lats.min() ?? 0)) / 2
-        let wKm = ((lons.max() ?? 0) - (lons.min() ?? 0)) * 111.2 * max(0.05, cos(midLat * .pi / 180)) + 1
         let typicalWindowMHz = 2 * windowKHz(interfererKHz: maxBandwidthKHz, overlapOnly: false) / 1000
-        let spanMHz = highestMHz - lowestMHz + maxBandwidthKHz / 1000
-        let fraction = min(1, typicalWindowMHz / max(spanMHz, 1e-9))
-        let cellKm = min(50, max(2, (hKm * wKm / (Double(list.count) * fraction)).squareRoot() * 2))
-        var grid = ChannelIndex(
-            positions: list.indices.map { (lats[$0], lons[$0]) }, centresMHz: list.map { victims[Int($0)].channel.centreMHz },
-            bandwidthsKHz: list.map { victims[Int($0)].channel.bandwidthKHz }, radiiKm: list.map { victims[Int($0)].radiusKm }, cellKm: cellKm)
+        var grid = SlabIndex(
+            positions: list.map { (victims[Int($0)].lat, victims[Int($0)].lon) }, centresMHz: list.map { victims[Int($0)].channel.centreMHz },
+            slabMHz: typicalWindowMHz)
         // Members in entry order, copied once from the receive channels; each entry then names its own position.
-        let order = grid.classes[bandwidthClass].entries.map { Int(list[Int($0.item)]) }
+        let order = grid.entries.map { Int(list[Int($0.item)]) }
         members = order.map { victims[$0] }
         assignment = members.map { Int32($0.assignment) }
         station = members.map { Int32(stations[$0.assignment]) }
         unit = members.map { VictimIndex.unitVector(lat: $0.lat, lon: $0.lon) }
-        for p in order.indices { grid.classes[bandwidthClass].entries[p].item = Int32(p) }
+        grid.renumber { Int32($0) }
         self.grid = grid
     }
 }
