@@ -137,20 +137,19 @@ public struct ConflictScreening: Sendable {
         stats.pairsComputed = counts.computed
         stats.terrainFallbacks = counts.fallbacks
         stats.pairsClearedByDishes = counts.clearedByDishes
-        // The pairs' conflicts are most of them: the few others are appended to that array rather than it copied
-        // (element by element, each conflict's Strings retained) onto theirs. Their order does not matter: the
-        // conflicts' keys differ, and `sortInOrder` orders them by severity, margin, kind and key.
-        var conflicts = mergePairs(parts: findings, assignments)
-        conflicts += prepared.conflicts
-        phase("pair screening")
-
-        // What is left of the intermodulation once the pairs are done.
+        // What is left of the intermodulation once the pairs are screened (its conflicts' count sizes the array).
         let im = try! intermodulation.value() // the work above cannot throw
         stats.intermodulationSites = im.stats.intermodulationSites
         stats.intermodulationProducts = im.stats.intermodulationProducts
         stats.intermodulationSitesTruncated = im.stats.intermodulationSitesTruncated
+
+        // The pairs' conflicts are most of them: the few others are appended to that array, made with room for them
+        // (appending beyond its capacity moved hundreds of thousands of conflicts into fresh pages). Their order does
+        // not matter: the conflicts' keys differ, and `sortInOrder` orders them by severity, margin, kind and key.
+        var conflicts = mergePairs(parts: findings, assignments, room: prepared.conflicts.count + im.conflicts.count)
+        conflicts += prepared.conflicts
         conflicts += im.conflicts
-        phase("intermodulation (beside the pairs)")
+        phase("pair screening and intermodulation")
 
         Conflict.sortInOrder(&conflicts)
         stats.seconds = Date().timeIntervalSince(t0)
@@ -927,7 +926,8 @@ public struct ConflictScreening: Sendable {
     /// The findings of the screening's chunks (`parts`) merged to one conflict per unordered pair and kind: its worst
     /// finding, and the other direction's worst margin. A pair's key packs whether the channels overlap and the two
     /// indices into one integer; the table holds where each finding is, not the finding.
-    func mergePairs(parts: [[Finding]], _ assignments: [Assignment]) -> [Conflict] {
+    /// `room`: conflicts the caller appends (the array is made with capacity for them).
+    func mergePairs(parts: [[Finding]], _ assignments: [Assignment], room: Int = 0) -> [Conflict] {
         precondition(assignments.count < 1 << 31, "more than 2³¹ assignments")
         var best: [UInt64: PairBest] = [:]
         best.reserveCapacity(parts.reduce(0) { $0 + $1.count })
@@ -953,7 +953,7 @@ public struct ConflictScreening: Sendable {
         }
         let table = best, chunkStarts = starts
         // Each chunk initialises its own range of the result in place (no parts joined afterwards).
-        return [Conflict](unsafeUninitializedCapacity: table.count) { buffer, initialized in
+        return [Conflict](unsafeUninitializedCapacity: table.count + room) { buffer, initialized in
             let out = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { c in
                 var index = chunkStarts[c], position = c * chunk
