@@ -116,6 +116,28 @@ final class SpectrumTests: XCTestCase {
 
     // MARK: band plan
 
+    /// `check` (the screening's one scan) gives `allocationIndex`'s allocation with its answer, on channels in, across
+    /// and outside the default plan's allocations, with and without receive channels.
+    func testBandPlanCheckAgreesWithViolationAndAllocationIndex() {
+        let plan = BandPlan.vietnamDefault
+        var r = SplitMix64(seed: 3)
+        let services = ["mobile", "land_mobile", "broadcast_fm", "broadcast_tv", "fixed", "radar_xyz"]
+        var inPlan = 0, outOfPlan = 0
+        for _ in 0..<4000 {
+            let service = r.pick(services)
+            let tx = Channel(centreMHz: 50 + r.uniform() * 8000, bandwidthKHz: r.pick([12.5, 200, 5000, 20_000, 28_000]))
+            let rx = r.uniform() < 0.5 ? nil : Channel(centreMHz: tx.centreMHz - r.pick([4.6, 95, 190, 300]), bandwidthKHz: tx.bandwidthKHz)
+            let fit = plan.check(service: service, tx: tx, rx: rx)
+            XCTAssertEqual(fit.allocation, plan.allocationIndex(for: tx, service: service))
+            // In plan only inside an allocation; outside every allocation of the service always out of plan.
+            if fit.violation == nil { XCTAssertNotNil(fit.allocation) }
+            if fit.allocation == nil { XCTAssertNotNil(fit.violation) }
+            if fit.violation == nil { inPlan += 1 } else { outOfPlan += 1 }
+        }
+        XCTAssertGreaterThan(inPlan, 20)
+        XCTAssertGreaterThan(outOfPlan, 20)
+    }
+
     func testVietnamBandPlanAcceptsTheMobileBlocksAndRejectsTheDuplexGap() {
         let plan = BandPlan.vietnamDefault
         XCTAssertNil(plan.violation(service: "mobile", tx: Channel(centreMHz: 1842.5, bandwidthKHz: 20_000), rx: nil))

@@ -211,8 +211,9 @@ public struct ConflictScreening: Sendable {
             let checked = Self.parallelCompute(n, threads: settings.threads) { k -> (why: String?, block: Int) in
                 // The fields read in place (a copy of the record retained each of its Strings).
                 let service = assignments[k].service, tx = assignments[k].tx
-                if let why = plan.violation(service: service, tx: tx, rx: assignments[k].rx) { return (why, -1) }
-                guard let idx = plan.allocationIndex(for: tx, service: service), plan.allocations[idx].blockLicensed else { return (nil, -1) }
+                let fit = plan.check(service: service, tx: tx, rx: assignments[k].rx)
+                if let why = fit.violation { return (why, -1) }
+                guard let idx = fit.allocation, plan.allocations[idx].blockLicensed else { return (nil, -1) }
                 return (nil, first[idx])
             }
             // By index: a record is read only when it is out of plan (iterating the array copied each one).

@@ -50,25 +50,34 @@ public struct BandPlan: Sendable, Equatable {
 
     /// Why an assignment does not fit the plan, or nil when it does.
     public func violation(service: String, tx: Channel, rx: Channel?) -> String? {
-        guard let a = allocation(for: tx, service: service) else {
+        check(service: service, tx: tx, rx: rx).violation
+    }
+
+    /// `violation(service:tx:rx:)` and `allocationIndex(for: tx, service:)` from one scan of the plan (the screening
+    /// asks both of every assignment).
+    public func check(service: String, tx: Channel, rx: Channel?) -> (violation: String?, allocation: Int?) {
+        guard let index = allocationIndex(for: tx, service: service) else {
             let near = allocations.filter { $0.band.overlapKHz(with: tx) > 0 }
             let what =
                 near.isEmpty
                 ? "no allocation of the band plan covers it"
                 : "it falls in " + near.map { "\($0.name) (\($0.services.sorted().joined(separator: "/")))" }.joined(separator: ", ")
                     + (near.contains { $0.services.contains(service) } ? " but not wholly inside it" : "")
-            return "transmit channel \(mhz(tx.lowMHz))–\(mhz(tx.highMHz)) MHz is outside every \(service) allocation of the \(name) band plan: \(what)"
+            return ("transmit channel \(mhz(tx.lowMHz))–\(mhz(tx.highMHz)) MHz is outside every \(service) allocation of the \(name) band plan: \(what)", nil)
         }
-        guard let rx else { return nil }
+        guard let rx else { return (nil, index) }
+        let a = allocations[index]
         if let pairedName = a.pairedName, let paired = allocation(named: pairedName) {
             if !paired.band.contains(rx) {
-                return
-                    "receive channel \(mhz(rx.lowMHz))–\(mhz(rx.highMHz)) MHz is outside \(paired.name) (\(mhz(paired.lowMHz))–\(mhz(paired.highMHz)) MHz), the duplex pair of \(a.name)"
+                return (
+                    "receive channel \(mhz(rx.lowMHz))–\(mhz(rx.highMHz)) MHz is outside \(paired.name) (\(mhz(paired.lowMHz))–\(mhz(paired.highMHz)) MHz), the duplex pair of \(a.name)",
+                    index
+                )
             }
         } else if allocation(for: rx, service: service) == nil {
-            return "receive channel \(mhz(rx.lowMHz))–\(mhz(rx.highMHz)) MHz is outside every \(service) allocation of the \(name) band plan"
+            return ("receive channel \(mhz(rx.lowMHz))–\(mhz(rx.highMHz)) MHz is outside every \(service) allocation of the \(name) band plan", index)
         }
-        return nil
+        return (nil, index)
     }
 
     /// The default for Vietnam (indicative, after the National Frequency Allocation Table and the IMT band
