@@ -113,15 +113,22 @@ struct ChannelIndex: Sendable {
         return (start, entries)
     }
 
+    /// Half the sides, degrees of latitude and longitude, of a box around a point at latitude `lat` holding every
+    /// point within `radiusKm` of it (the longitude's at the box's latitude farthest from the equator).
+    @inline(__always)
+    static func searchSpan(lat: Double, radiusKm: Double) -> (dLat: Double, dLon: Double) {
+        let dLat = Geodesy.degreesLatitude(km: radiusKm)
+        let maxAbsLat = min(89.0, max(abs(lat - dLat), abs(lat + dLat)))
+        return (dLat, min(360, Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: maxAbsLat, cosFloor: 0.01)))
+    }
+
     /// Calls `body` with every item of class `c` in cells within `radiusKm` of (lat, lon) whose centre lies in
     /// [fLo, fHi] MHz. Returns the number of entries visited.
     @inline(__always)
     func query(classIndex c: Int, lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, _ body: (Int) -> Void) -> Int {
         let g = classes[c]
         guard !g.entries.isEmpty else { return 0 }
-        let dLat = Geodesy.degreesLatitude(km: radiusKm)
-        let maxAbsLat = min(89.0, max(abs(lat - dLat), abs(lat + dLat)))
-        let dLon = min(360, Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: maxAbsLat, cosFloor: 0.01))
+        let (dLat, dLon) = Self.searchSpan(lat: lat, radiusKm: radiusKm)
         let x0 = max(0, Int(floor((lon - dLon - lon0) / cellLonDeg))), x1 = min(nx - 1, Int(floor((lon + dLon - lon0) / cellLonDeg)))
         let y0 = max(0, Int(floor((lat - dLat - lat0) / cellLatDeg))), y1 = min(ny - 1, Int(floor((lat + dLat - lat0) / cellLatDeg)))
         guard x0 <= x1, y0 <= y1 else { return 0 }

@@ -60,9 +60,7 @@ struct SlabIndex: Sendable {
             let lat0 = lats.0 - 1e-9, lon0 = lons.0 - 1e-9
             let midLat = (lats.0 + lats.1) / 2
             let hKm = (lats.1 - lats.0) * Geodesy.kmPerDegreeLatitude + 1
-            let wKm =
-                Geodesy.degreesLongitude(km: 1, atLatitudeDeg: midLat, cosFloor: 0.05) > 0
-                ? (lons.1 - lons.0) / Geodesy.degreesLongitude(km: 1, atLatitudeDeg: midLat, cosFloor: 0.05) + 1 : 1
+            let wKm = (lons.1 - lons.0) * Geodesy.kmPerDegreeLongitude(atLatitudeDeg: midLat, cosFloor: 0.05) + 1
             let count = end - first
             var cellKm = min(50, max(1, (hKm * wKm * Self.entriesPerCell / Double(count)).squareRoot()))
             var cellLat = 0.0, cellLon = 0.0, nx = 1, ny = 1
@@ -109,10 +107,9 @@ struct SlabIndex: Sendable {
         return q.isNaN ? 0 : Int(min(max(q, -1e15), 1e15))
     }
 
-    /// Renumbers the entries' items (`item[p]` is entry p's new item), for callers that store their data in entry
-    /// order.
-    mutating func renumber(_ item: (Int) -> Int32) {
-        for p in entries.indices { entries[p].item = item(p) }
+    /// Makes each entry's item its own position, for callers that store their data in entry order.
+    mutating func numberItemsByPosition() {
+        for p in entries.indices { entries[p].item = Int32(p) }
     }
 
     /// Calls `body` with the entry position of every item in the cells within `radiusKm` of (lat, lon) whose centre
@@ -136,9 +133,7 @@ struct SlabIndex: Sendable {
     @inline(__always)
     func runs(lat: Double, lon: Double, radiusKm: Double, fLo: Double, fHi: Double, _ body: (Int, Int) -> Void) {
         guard !slabs.isEmpty, fLo <= fHi else { return }
-        let dLat = Geodesy.degreesLatitude(km: radiusKm)
-        let maxAbsLat = min(89.0, max(abs(lat - dLat), abs(lat + dLat)))
-        let dLon = min(360, Geodesy.degreesLongitude(km: radiusKm, atLatitudeDeg: maxAbsLat, cosFloor: 0.01))
+        let (dLat, dLon) = ChannelIndex.searchSpan(lat: lat, radiusKm: radiusKm)
         let sLo = Self.slabNumber(fLo, slabMHz), sHi = Self.slabNumber(fHi, slabMHz)
         slabs.withUnsafeBufferPointer { slab in
             // The first slab numbered sLo or more.

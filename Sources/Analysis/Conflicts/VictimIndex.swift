@@ -140,7 +140,7 @@ extension VictimIndex.Group {
         assignment = members.map { Int32($0.assignment) }
         station = members.map { Int32(stations[$0.assignment]) }
         unit = members.map { VictimIndex.unitVector(lat: $0.lat, lon: $0.lon) }
-        grid.renumber { Int32($0) }
+        grid.numberItemsByPosition()
         self.grid = grid
     }
 }
