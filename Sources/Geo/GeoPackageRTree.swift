@@ -10,7 +10,8 @@
 //  - _rowid(rowid, nodeno): the leaf of each feature id; _parent(nodeno, parentnode): the parent of each node
 //    but the root.
 // Boxes are rounded outward to float32 exactly as SQLite rounds them. Leaves and nodes are packed by sort-tile-recursive (STR):
-// entries sorted by x in vertical slices, each slice by y, cut into full nodes.
+// entries sorted by x in vertical slices, each slice by y, cut into full nodes. The rows are inserted with prepared
+// statements on GDAL's SQLite connection (`SQLiteCalls`).
 import Foundation
 
 enum GeoPackageRTree {
@@ -56,29 +57,24 @@ enum GeoPackageRTree {
     static let nodeSize = 4 + 51 * 24
 
     /// The shadow tables' rows of a packed index, made without the database (on another thread while the features
-    /// are written): the boxes it holds, the node rows as SQL VALUES lists, the parent and rowid rows as JSON.
+    /// are written): the boxes it holds, each node's number and blob, the (node, parent) and (feature id, leaf) pairs.
     struct Plan: Sendable {
         let boxes: [Box]
         let size: Int
-        let nodeValues: [String]
-        let parents: String
-        let rowids: String
+        let nodes: [(number: Int64, blob: [UInt8])]
+        let parents: [(Int64, Int64)]
+        let rowids: [(Int64, Int64)]
     }
 
     static func plan(_ boxes: [Box], size: Int = nodeSize) -> Plan {
-        guard !boxes.isEmpty else { return Plan(boxes: boxes, size: size, nodeValues: [], parents: "", rowids: "") }
+        guard !boxes.isEmpty else { return Plan(boxes: boxes, size: size, nodes: [], parents: [], rowids: []) }
         let nodes = pack(boxes, capacity: min(51, (size - 4) / 24))
         let depth = nodes.map(\.level).max() ?? 0
-        var nodeValues: [String] = []
-        var k = 0
-        while k < nodes.count {
-            let batch = nodes[k..<min(nodes.count, k + 200)]
-            nodeValues.append(batch.map { "(\($0.number), X'\(hex(blob($0, depth: depth, size: size)))')" }.joined(separator: ","))
-            k += 200
-        }
         let parents = nodes.filter { $0.number != 1 }.map { ($0.number, $0.parent) }
         let leaves = nodes.filter { $0.level == 0 }.flatMap { node in node.cells.map { ($0.id, node.number) } }
-        return Plan(boxes: boxes, size: size, nodeValues: nodeValues, parents: json(parents), rowids: json(leaves.sorted { $0.0 < $1.0 }))
+        return Plan(
+            boxes: boxes, size: size, nodes: nodes.map { ($0.number, blob($0, depth: depth, size: size)) }, parents: parents,
+            rowids: leaves.sorted { $0.0 < $1.0 })
     }
 
     /// Writes the spatial index of `table` (a layer of the GeoPackage at `path` written without one) from the
@@ -87,23 +83,12 @@ enum GeoPackageRTree {
         try build(path: path, table: table, plan: plan(boxes))
     }
 
-    /// Writes a plan's rows into plain tables of a new database at `path` (node, parent, rowid), to be copied into
-    /// the GeoPackage by `build(…, staged:)`: SQLite parses the rows' text here, on the thread that calls this.
-    static func stage(_ plan: Plan, at path: String) throws {
-        let db = try SQLDatabase(source: path, create: true)
-        try db.transaction {
-            try db.execute("CREATE TABLE node (nodeno INTEGER PRIMARY KEY, data BLOB)")
-            try db.execute("CREATE TABLE parent (nodeno INTEGER PRIMARY KEY, parentnode INTEGER)")
-            try db.execute("CREATE TABLE rowid (rowid INTEGER PRIMARY KEY, nodeno INTEGER)")
-            try write(plan, into: db, node: "node", parent: "parent", rowid: "rowid")
-        }
-        try db.close()
-    }
-
-    /// As `build(path:table:boxes:)`, from a plan (made again when SQLite's node size is not the plan's). With
-    /// `staged`, the plan's rows are copied from that database (`stage`) instead of parsed from text.
-    static func build(path: String, table: String, plan: Plan, staged: String? = nil) throws {
+    /// As `build(path:table:boxes:)`, from a plan (made again when SQLite's node size is not the plan's).
+    static func build(path: String, table: String, plan: Plan) throws {
         let db = try SQLDatabase(source: path)
+        guard let calls = SQLiteCalls.shared, let connection = db.sqliteConnection else {
+            throw GeoError(operation: "build spatial index", path: path, message: "GDAL's SQLite connection is not available")
+        }
         let column = try db.query("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = \(literal(table))")
             .features.first?.attributes["column_name"]
         let fid = try db.query("SELECT name FROM pragma_table_info(\(literal(table))) WHERE pk = 1").features.first?.attributes["name"]
@@ -111,9 +96,6 @@ enum GeoPackageRTree {
             throw GeoError(operation: "build spatial index", path: path, message: "layer '\(table)' has no geometry column or no primary key")
         }
         let name = "rtree_\(table)_\(column)"
-        // ATTACH is refused inside a transaction.
-        var attached = false
-        if let staged, plan.size == nodeSize { attached = (try? db.execute("ATTACH DATABASE \(literal(staged)) AS tanso_rtree")) != nil }
         try db.transaction {
             try db.execute("CREATE VIRTUAL TABLE \(identifier(name)) USING rtree(id, minx, maxx, miny, maxy)")
             let size = try db.query("SELECT length(data) AS n FROM \(identifier(name + "_node")) WHERE nodeno = 1")
@@ -122,13 +104,9 @@ enum GeoPackageRTree {
                 throw GeoError(operation: "build spatial index", path: path, message: "unexpected R*Tree node size \(size.map(String.init) ?? "none")")
             }
             try db.execute("DELETE FROM \(identifier(name + "_node"))")
-            if attached && size == plan.size {
-                for t in ["node", "parent", "rowid"] {
-                    try db.execute("INSERT INTO \(identifier(name + "_" + t)) SELECT * FROM tanso_rtree.\(t)")
-                }
-            } else if !plan.boxes.isEmpty {
+            if !plan.boxes.isEmpty {
                 let plan = size == plan.size ? plan : Self.plan(plan.boxes, size: size)
-                try write(plan, into: db, node: name + "_node", parent: name + "_parent", rowid: name + "_rowid")
+                try write(plan, calls: calls, on: connection, rtree: name, path: path)
             }
             for sql in triggers(table: table, column: column, fid: fid, rtree: name) { try db.execute(sql) }
             try db.execute(
@@ -140,7 +118,6 @@ enum GeoPackageRTree {
                 "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES ("
                     + "\(literal(table)), \(literal(column)), 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')")
         }
-        if attached { try db.execute("DETACH DATABASE tanso_rtree") }
         try db.close()
     }
 
@@ -188,24 +165,35 @@ enum GeoPackageRTree {
         return out
     }
 
-    /// The node table's rows in statements of a few hundred rows; the parent and rowid tables' rows each in one
-    /// statement reading a JSON array of pairs (a few bytes a row, parsed by SQLite's json_each, where a VALUES list
-    /// costs SQLite a compiled expression per row).
-    static func write(_ plan: Plan, into db: SQLDatabase, node: String, parent: String, rowid: String) throws {
-        for values in plan.nodeValues { try db.execute("INSERT INTO \(identifier(node)) (nodeno, data) VALUES " + values) }
-        for (table, columns, json) in [(parent, "nodeno, parentnode", plan.parents), (rowid, "rowid, nodeno", plan.rowids)] where !json.isEmpty {
-            try db.execute(
-                "INSERT INTO \(identifier(table)) (\(columns)) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each('\(json)')"
-            )
+    /// The plan's rows, one prepared statement a shadow table: the nodes' blobs, then the parent and rowid pairs.
+    static func write(_ plan: Plan, calls: SQLiteCalls, on db: SQLiteCalls.Connection, rtree: String, path: String) throws {
+        func insert(_ table: String, _ columns: String, rows: Int, bind: (SQLiteCalls.Statement, Int) -> Int32) throws {
+            var statement: SQLiteCalls.Statement? = nil
+            let sql = "INSERT INTO \(identifier(rtree + "_" + table)) (\(columns)) VALUES (?, ?)"
+            guard calls.prepare(db, sql, -1, &statement, nil) == SQLiteCalls.ok, let statement else {
+                throw calls.failure("build spatial index", db, path)
+            }
+            defer { _ = calls.finalize(statement) }
+            for k in 0..<rows {
+                let bound = bind(statement, k)
+                let stepped = calls.step(statement)
+                _ = calls.reset(statement)
+                guard bound == SQLiteCalls.ok, stepped == SQLiteCalls.done else { throw calls.failure("build spatial index", db, path) }
+            }
         }
-    }
-
-    /// Pairs of integers as a JSON array of two-element arrays, in the order given.
-    static func json(_ pairs: [(Int64, Int64)]) -> String {
-        var json = "["
-        json.reserveCapacity(pairs.count * 16)
-        for (i, p) in pairs.enumerated() { json += (i == 0 ? "[" : ",[") + String(p.0) + "," + String(p.1) + "]" }
-        return json + "]"
+        try insert("node", "nodeno, data", rows: plan.nodes.count) { s, k in
+            let node = plan.nodes[k]
+            let n = calls.bindInt64(s, 1, node.number)
+            return n != SQLiteCalls.ok ? n : node.blob.withUnsafeBytes { calls.bindBlob(s, 2, $0.baseAddress, Int32($0.count), SQLiteCalls.transient) }
+        }
+        for (table, columns, pairs) in [("parent", "nodeno, parentnode", plan.parents), ("rowid", "rowid, nodeno", plan.rowids)] {
+            try pairs.withUnsafeBufferPointer { pairs in
+                try insert(table, columns, rows: pairs.count) { s, k in
+                    let n = calls.bindInt64(s, 1, pairs[k].0)
+                    return n != SQLiteCalls.ok ? n : calls.bindInt64(s, 2, pairs[k].1)
+                }
+            }
+        }
     }
 
     /// A node's blob: depth (root only), cell count, cells, zeros to `size`.
@@ -224,13 +212,6 @@ enum GeoPackageRTree {
             put32(c.minY.bitPattern, at: p + 16); put32(c.maxY.bitPattern, at: p + 20)
         }
         return b
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out = [UInt8](repeating: 0, count: bytes.count * 2)
-        for (i, x) in bytes.enumerated() { out[2 * i] = digits[Int(x >> 4)]; out[2 * i + 1] = digits[Int(x & 0xF)] }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The extension's six triggers (GeoPackage 1.2+, gpkg_rtree_index): the index follows inserts, geometry

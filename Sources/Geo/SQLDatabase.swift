@@ -145,6 +145,9 @@ public final class SQLDatabase {
         }
     }
 
+    /// The SQLite connection behind a GeoPackage (nil for PostgreSQL), for `SQLiteCalls`.
+    var sqliteConnection: SQLiteCalls.Connection? { dialect == .geoPackage ? SQLiteCalls.connection(of: dataset.raw) : nil }
+
     /// Closes the database now (flushing a GeoPackage).
     public func close() throws { try dataset.close(operation: "close store", path: label) }
 }

@@ -311,28 +311,37 @@ public protocol FieldSink {
     mutating func set(_ i: Int, _ x: Double?)
 }
 
-/// The fields of the feature being written.
+/// The fields of the feature being written: an OGR feature's, or the row a GeoPackage INSERT binds
+/// (`GeoPackageRows`).
 public struct FeatureFields: FieldSink {
-    let feature: OGRFeatureH
+    let feature: OGRFeatureH?
     /// The OGR index of each of the layer's fields: a driver may put fields of its own first (KML adds Name and
     /// Description), so field i of the layer is not always OGR's field i.
     let slots: [Int32]
+    /// Where the values go instead of `feature`; every field is null until set.
+    let row: GeoPackageRows?
+
+    init(feature: OGRFeatureH, slots: [Int32]) { self.feature = feature; self.slots = slots; row = nil }
+    init(row: GeoPackageRows) { feature = nil; slots = []; self.row = row }
 
     public mutating func set(_ i: Int, _ value: FieldValue) {
         switch value {
         case .string(let s): set(i, s)
-        case .integer(let n): OGR_F_SetFieldInteger64(feature, slots[i], Int64(n))
+        case .integer(let n):
+            if let row { row.bind(i, n) } else { OGR_F_SetFieldInteger64(feature, slots[i], Int64(n)) }
         case .real(let x): set(i, x)
-        case .null: OGR_F_SetFieldNull(feature, slots[i])
+        case .null: if row == nil { OGR_F_SetFieldNull(feature, slots[i]) }
         }
     }
 
     public mutating func set(_ i: Int, _ s: String?) {
+        if let row { return row.bind(i, s) }
         // withCString: a short (inline) String is passed from the stack, not copied to the heap.
         if let s { s.withCString { OGR_F_SetFieldString(feature, slots[i], $0) } } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 
     public mutating func set(_ i: Int, _ x: Double?) {
+        if let row { return row.bind(i, x) }
         if let x, x.isFinite { OGR_F_SetFieldDouble(feature, slots[i], x) } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 }
@@ -373,11 +382,17 @@ public enum VectorWriter {
 
     /// Writes layers made row by row (`LayerStream`) into a new file, as `write` does.
     public static func write(streams layers: [LayerStream], to path: String) throws {
-        GDALEnvironment.ensure()
-        try GDALEnvironment.withProductWriteSettings { try writeStreams(layers, to: path) }
+        try write(streams: layers, to: path, rowsDirect: true)
     }
 
-    private static func writeStreams(_ layers: [LayerStream], to path: String) throws {
+    /// As `write(streams:to:)`; with `rowsDirect` false, GeoPackage rows go through OGR one feature at a time (the
+    /// reference `GeoPackageRows` is compared with).
+    static func write(streams layers: [LayerStream], to path: String, rowsDirect: Bool) throws {
+        GDALEnvironment.ensure()
+        try GDALEnvironment.withProductWriteSettings { try writeStreams(layers, to: path, rowsDirect: rowsDirect) }
+    }
+
+    private static func writeStreams(_ layers: [LayerStream], to path: String, rowsDirect: Bool) throws {
         let driverName = try driverName(for: path)
         guard let driver = GDALGetDriverByName(driverName) else {
             throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
@@ -390,47 +405,33 @@ public enum VectorWriter {
         let ds = try OwnedDataset.create(driver: driver, path: out.temporaryPath, operation: "create", reportedPath: path)
         // A GeoPackage's spatial indexes are written packed once its layers are (GeoPackageRTree), from plans made on
         // another thread while the features are written.
-        let plans = driverName == "GPKG" ? IndexPlans(layers, stagingNextTo: out.temporaryPath) : nil
+        let plans = driverName == "GPKG" && SQLiteCalls.shared != nil ? IndexPlans(layers) : nil
         var indexes: [(table: String, boxes: [GeoPackageRTree.Box], layer: Int)] = []
+        var direct: [GeoPackageRows.Written] = []
         for (k, layer) in layers.enumerated() {
-            let boxes = try writeLayer(layer, into: ds, driverName: driverName, path: path)
-            if let boxes { indexes.append((layer.name, boxes, k)) }
+            let written = try writeLayer(layer, into: ds, driverName: driverName, path: path, rowsDirect: rowsDirect)
+            if let boxes = written.boxes { indexes.append((layer.name, boxes, k)) }
+            if let rows = written.direct { direct.append(rows) }
         }
         try ds.close(operation: "write", path: path)
+        try GeoPackageRows.finish(direct, path: out.temporaryPath)
         for index in indexes {
-            if let (plan, staged) = plans?.plan(layer: index.layer, boxes: index.boxes) {
-                try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, plan: plan, staged: staged)
-            } else {
-                try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, plan: GeoPackageRTree.plan(index.boxes))
-            }
+            let plan = plans?.plan(layer: index.layer, boxes: index.boxes) ?? GeoPackageRTree.plan(index.boxes)
+            try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, plan: plan)
         }
         try out.commit()
     }
 
     /// Packed-index plans made on another thread from the layers' geometries, before they are written: each
-    /// geometry's box, with the feature id a new GeoPackage table gives the row (its number from 1). Each plan's
-    /// rows are also staged in a database of their own next to the output (removed with this object), which
-    /// SQLite copies from without parsing them again.
+    /// geometry's box, with the feature id a new GeoPackage table gives the row (its number from 1).
     final class IndexPlans: @unchecked Sendable {
-        private var plans: [Int: (plan: GeoPackageRTree.Plan, staged: AtomicOutput?)] = [:]
+        private var plans: [Int: GeoPackageRTree.Plan] = [:]
         private let done = DispatchGroup()
-        /// The fewest boxes whose rows are staged in a database of their own.
-        static let stagedBoxes = 20_000
 
-        init(_ layers: [LayerStream], stagingNextTo path: String? = nil) {
+        init(_ layers: [LayerStream]) {
             DispatchQueue.global().async(group: done) { [self] in
                 for (k, layer) in layers.enumerated() where layer.geometryType != .none {
-                    let plan = GeoPackageRTree.plan(Self.boxes(layer))
-                    // A temporary file (removed when this object goes), named as the output's temporaries are; only
-                    // for large layers (a database costs a few milliseconds to create).
-                    let large = plan.boxes.count >= Self.stagedBoxes
-                    var staged = large ? path.flatMap { try? AtomicOutput(path: $0 + "-rtree\(k).gpkg") } : nil
-                    if let file = staged,
-                        (try? GDALEnvironment.withProductWriteSettings { try GeoPackageRTree.stage(plan, at: file.temporaryPath) }) == nil
-                    {
-                        staged = nil
-                    }
-                    plans[k] = (plan, staged)
+                    plans[k] = GeoPackageRTree.plan(Self.boxes(layer))
                 }
             }
         }
@@ -442,12 +443,11 @@ public enum VectorWriter {
             }
         }
 
-        /// The plan of layer `k` (and the path of its staged rows, when staged) when it holds exactly the boxes (ids
-        /// included) the written features have.
-        func plan(layer k: Int, boxes: [GeoPackageRTree.Box]) -> (GeoPackageRTree.Plan, String?)? {
+        /// The plan of layer `k` when it holds exactly the boxes (ids included) the written features have.
+        func plan(layer k: Int, boxes: [GeoPackageRTree.Box]) -> GeoPackageRTree.Plan? {
             done.wait()
-            guard let entry = plans[k], entry.plan.boxes == boxes else { return nil }
-            return (entry.plan, entry.staged?.temporaryPath)
+            guard let plan = plans[k], plan.boxes == boxes else { return nil }
+            return plan
         }
     }
 
@@ -476,10 +476,13 @@ public enum VectorWriter {
         }
     }
 
-    /// Writes one layer; for a GeoPackage layer with geometry, returns the boxes of its spatial index (written after
-    /// the layers by `GeoPackageRTree`, not by GDAL feature by feature).
+    /// Writes one layer. For a GeoPackage layer with geometry, `boxes` are those of its spatial index (written after
+    /// the layers by `GeoPackageRTree`, not by GDAL feature by feature); `direct` is set when its rows were inserted
+    /// by `GeoPackageRows` (whose feature count and extent are written once GDAL has closed the file).
     @discardableResult
-    private static func writeLayer(_ data: LayerStream, into dataset: OwnedDataset, driverName: String, path: String) throws -> [GeoPackageRTree.Box]? {
+    private static func writeLayer(
+        _ data: LayerStream, into dataset: OwnedDataset, driverName: String, path: String, rowsDirect: Bool = false
+    ) throws -> (boxes: [GeoPackageRTree.Box]?, direct: GeoPackageRows.Written?) {
         let ds = dataset.raw
         let srs = try SpatialReference.handle("EPSG:4326")
         let gtype: OGRwkbGeometryType
@@ -494,7 +497,9 @@ public enum VectorWriter {
         if driverName == "CSV" && data.geometryType != .none { opts.append("GEOMETRY=AS_WKT") }
         if driverName == "GeoJSON" { opts.append("RFC7946=YES") }
         if driverName == "ESRI Shapefile" { opts.append("ENCODING=UTF-8") } // Vietnamese names survive (.cpg written)
-        let packedIndex = driverName == "GPKG" && data.geometryType != .none
+        // The packed index and the rows inserted directly need SQLite's calls; without them, GDAL does both its way.
+        let sqlite = driverName == "GPKG" && SQLiteCalls.shared != nil
+        let packedIndex = sqlite && data.geometryType != .none
         if packedIndex { opts.append("SPATIAL_INDEX=NO") }
         var boxes: [GeoPackageRTree.Box] = []
         let options = CStringList(opts)
@@ -527,6 +532,21 @@ public enum VectorWriter {
             if to >= 0 && !slots.contains(to) { label = (slots[k], to) }
         }
         let prepare = RowPreparer(data: data, defn: defn!, slots: slots, label: label, srs: srs.raw, packedIndex: packedIndex, path: path)
+        // GeoPackage rows go straight into the table on GDAL's SQLite connection (OGR only for geometries not encoded
+        // there), unless that connection is not available.
+        if sqlite, rowsDirect,
+            let rows = GeoPackageRows(dataset: ds, layer: layer, defn: defn!, slots: slots, kinds: data.fields.map(\.kind), path: path)
+        {
+            for rowIndex in 0..<data.count {
+                if let box = try rows.write(data, row: rowIndex, layer: layer, viaOGR: { try prepare($0) }), packedIndex { boxes.append(box) }
+            }
+            if transactional {
+                committed = true
+                try GDALEnvironment.check(GDALDatasetCommitTransaction(ds), "commit layer '\(data.name)'", path)
+            }
+            withExtendedLifetime(srs) {}
+            return (packedIndex ? boxes : nil, rows.written)
+        }
         let write = { (f: OGRFeatureH, box: GeoPackageRTree.Box?, rowIndex: Int) throws in
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
             if var box {
@@ -548,7 +568,7 @@ public enum VectorWriter {
             try GDALEnvironment.check(GDALDatasetCommitTransaction(ds), "commit layer '\(data.name)'", path)
         }
         withExtendedLifetime(srs) {}
-        return packedIndex ? boxes : nil
+        return (packedIndex ? boxes : nil, nil)
     }
 
     /// Makes the OGR feature of one row of a layer: every field null, then the row's values and its geometry (with

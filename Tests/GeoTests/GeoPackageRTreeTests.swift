@@ -40,10 +40,9 @@ final class GeoPackageRTreeTests: XCTestCase {
 
     func testPackedIndexPassesSQLitesCheckAndAnswersWindowsLikeTheFeatures() throws {
         let path = dir.appendingPathComponent("links.gpkg").path
-        // Over `IndexPlans.stagedBoxes`: the index's rows are copied from their staged database.
         let layer = lines(count: 25000)
         try VectorWriter.write([layer], to: path)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["links.gpkg"], "no staged database left")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["links.gpkg"], "no temporary file left")
         let db = try SQLDatabase(source: path)
         defer { try? db.close() }
         XCTAssertEqual(try db.query("SELECT rtreecheck('rtree_links_geom') AS r").features.first?.attributes["r"], "ok")
@@ -114,18 +113,10 @@ final class GeoPackageRTreeTests: XCTestCase {
             return GeoPackageRTree.Box(id: Int64(f.attributes["fid"]!)!, minX: v("x0"), maxX: v("x1"), minY: v("y0"), maxY: v("y1"))
         }
         XCTAssertEqual(written.count, layer.rows.filter { $0.geometry != nil }.count)
-        let plans = VectorWriter.IndexPlans([LayerStream(layer)], stagingNextTo: dir.appendingPathComponent("next.gpkg").path)
-        XCTAssertNotNil(plans.plan(layer: 0, boxes: written))
-        XCTAssertNil(plans.plan(layer: 0, boxes: written)?.1, "3,000 boxes: not staged")
-        let large = lines(count: 21000)
-        let staged = VectorWriter.IndexPlans([LayerStream(large)], stagingNextTo: dir.appendingPathComponent("large.gpkg").path)
-        let boxes = VectorWriter.IndexPlans.boxes(LayerStream(large))
-        XCTAssertGreaterThanOrEqual(boxes.count, VectorWriter.IndexPlans.stagedBoxes)
-        let stagedPath = try XCTUnwrap(staged.plan(layer: 0, boxes: boxes)?.1)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: stagedPath))
-        let rows = try SQLDatabase(source: stagedPath)
-        defer { try? rows.close() }
-        XCTAssertEqual(try rows.query("SELECT count(*) AS n FROM rowid").features.first?.attributes["n"], "\(boxes.count)")
+        let plans = VectorWriter.IndexPlans([LayerStream(layer)])
+        let plan = try XCTUnwrap(plans.plan(layer: 0, boxes: written))
+        XCTAssertEqual(plan.rowids.count, written.count, "one leaf entry a feature")
+        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM rtree_links_geom_rowid").features.first?.attributes["n"], "\(written.count)")
         var moved = written
         moved[17].maxX = moved[17].maxX.nextUp
         XCTAssertNil(plans.plan(layer: 0, boxes: moved))
