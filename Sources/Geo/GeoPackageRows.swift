@@ -6,8 +6,8 @@
 //
 // A GeoPackage geometry blob (GeoPackage 1.3, §2.1.3) as GDAL writes it: "GP", version 0, a flags byte (bit 0:
 // little-endian; bits 1–3: envelope kind, 1 = min x, max x, min y, max y, written for every geometry but a point;
-// bit 4: empty), the srs_id (int32), the envelope (float64s), then the geometry as ISO WKB. Points and non-empty
-// lines are encoded here; any other geometry (a polygon, an empty line) goes through OGR for its row alone.
+// bit 4: empty), the srs_id (int32), the envelope (float64s), then the geometry as ISO WKB. Points, lines and
+// polygons are encoded here; an empty geometry goes through OGR for its row alone.
 //
 // GDAL does not see the rows inserted here, so it writes a feature count of 0 and no extent for the table when it
 // closes the file; `finish` then writes both with the statements GDAL itself uses.
@@ -91,7 +91,7 @@ final class GeoPackageRows {
             if b.minX <= b.maxX && b.minY <= b.maxY { bounds = b }
         }
         var id: Int64
-        if let g = geometry, !Self.encode(g, srsID: srsID, into: &blob) {
+        if let g = geometry, !Self.encode(g, as: data.geometryType, srsID: srsID, into: &blob) {
             let row = try viaOGR(i)
             defer { OGR_F_Destroy(row.feature) }
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, row.feature), "write feature \(i + 1) of layer '\(data.name)'", path)
@@ -162,30 +162,61 @@ final class GeoPackageRows {
 
     // MARK: Geometry blobs
 
-    /// Replaces `out` with the GeoPackage blob of a point or a non-empty line; false (and `out` undefined) for any
-    /// other geometry.
-    static func encode(_ g: Geometry, srsID: Int32, into out: inout [UInt8]) -> Bool {
+    /// Replaces `out` with the GeoPackage blob of `g` as a layer of `kind` stores it (a polygon in a multi-polygon
+    /// layer becomes a multi-polygon of one, as `makeOGRGeometry` makes it; rings are closed as OGR's are); false (and
+    /// `out` undefined) for an empty geometry: a line without points, a polygon without rings or with an empty ring.
+    static func encode(_ g: Geometry, as kind: LayerData.GeometryKind, srsID: Int32, into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func put(_ x: Double) { put(x.bitPattern) }
+        func put(_ c: Coordinate) { put(c.x.bitPattern); put(c.y.bitPattern) }
+        func header(envelope: Bool) {
+            out.append(contentsOf: [0x47, 0x50, 0, envelope ? 0x03 : 0x01])
+            put(srsID)
+            guard envelope else { return }
+            let b = g.bounds
+            for x in [b.minX, b.maxX, b.minY, b.maxY] { put(x.bitPattern) }
+        }
+        func polygon(_ rings: [[Coordinate]]) {
+            out.append(1)
+            put(UInt32(3))
+            put(UInt32(rings.count))
+            for ring in rings {
+                let close = ring.first != ring.last
+                put(UInt32(ring.count + (close ? 1 : 0)))
+                for c in ring { put(c) }
+                if close { put(ring[0]) }
+            }
+        }
+        func valid(_ rings: [[Coordinate]]) -> Bool { !rings.isEmpty && rings.allSatisfy { !$0.isEmpty } }
         switch g {
         case .point(let c):
-            out.append(contentsOf: [0x47, 0x50, 0, 0x01])
-            put(srsID)
+            header(envelope: false)
             out.append(1)
             put(UInt32(1))
-            put(c.x); put(c.y)
-        case .lineString(let cs) where !cs.isEmpty:
-            let b = g.bounds
-            out.append(contentsOf: [0x47, 0x50, 0, 0x03])
-            put(srsID)
-            put(b.minX); put(b.maxX); put(b.minY); put(b.maxY)
+            put(c)
+        case .lineString(let cs):
+            guard !cs.isEmpty else { return false }
+            header(envelope: true)
             out.append(1)
             put(UInt32(2))
             put(UInt32(cs.count))
-            for c in cs { put(c.x); put(c.y) }
-        default:
-            return false
+            for c in cs { put(c) }
+        case .polygon(let rings):
+            guard valid(rings) else { return false }
+            header(envelope: true)
+            if kind == .multiPolygon {
+                out.append(1)
+                put(UInt32(6))
+                put(UInt32(1))
+            }
+            polygon(rings)
+        case .multiPolygon(let polygons):
+            guard !polygons.isEmpty, polygons.allSatisfy(valid) else { return false }
+            header(envelope: true)
+            out.append(1)
+            put(UInt32(6))
+            put(UInt32(polygons.count))
+            for p in polygons { polygon(p) }
         }
         return true
     }

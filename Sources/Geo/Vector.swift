@@ -533,8 +533,9 @@ public enum VectorWriter {
         }
         let prepare = RowPreparer(data: data, defn: defn!, slots: slots, label: label, srs: srs.raw, packedIndex: packedIndex, path: path)
         // GeoPackage rows go straight into the table on GDAL's SQLite connection (OGR only for geometries not encoded
-        // there), unless that connection is not available.
-        if sqlite, rowsDirect,
+        // there), unless that connection is not available. An empty layer is left to GDAL (its feature count stays
+        // unknown, NULL, as GDAL leaves it).
+        if sqlite, rowsDirect, data.count > 0,
             let rows = GeoPackageRows(dataset: ds, layer: layer, defn: defn!, slots: slots, kinds: data.fields.map(\.kind), path: path)
         {
             for rowIndex in 0..<data.count {

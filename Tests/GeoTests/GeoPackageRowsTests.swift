@@ -30,8 +30,9 @@ final class GeoPackageRowsTests: XCTestCase {
         return [name, level, .integer(k * 1_000_003), note, value]
     }
 
-    /// Four layers: > 4,096 lines (OGR then makes its features on another thread), with rows without geometry, an
-    /// empty line and a point; points; polygons (every row through OGR, as `GeoPackageRows` leaves them); a table.
+    /// Five layers: > 4,096 lines (OGR then makes its features on another thread), with rows without geometry, an
+    /// empty line and a point; points; multi-polygons (polygons among them, rings closed or not, with holes, an empty
+    /// one); polygons; a table; an empty layer.
     static func layers() -> [LayerData] {
         var seed: UInt64 = 7
         func uniform() -> Double {
@@ -53,14 +54,21 @@ final class GeoPackageRowsTests: XCTestCase {
         var points = LayerData(name: "sites", fields: fields, geometryType: .point)
         for k in 0..<600 { points.append(.point(Coordinate(102 + uniform() * 8, 8 + uniform() * 16)), values(k)) }
         var areas = LayerData(name: "areas", fields: fields, geometryType: .multiPolygon)
+        var parcels = LayerData(name: "parcels", fields: fields, geometryType: .polygon)
         for k in 0..<40 {
             let x = 104 + uniform(), y = 10 + uniform()
-            let ring = [Coordinate(x, y), Coordinate(x + 0.1, y), Coordinate(x + 0.1, y + 0.1), Coordinate(x, y + 0.1)]
-            areas.append(k % 2 == 0 ? .polygon([ring]) : .multiPolygon([[ring], [ring.map { Coordinate($0.x + 0.2, $0.y) }]]), values(k))
+            var ring = [Coordinate(x, y), Coordinate(x + 0.1, y), Coordinate(x + 0.1, y + 0.1), Coordinate(x, y + 0.1)]
+            if k % 3 == 0 { ring.append(ring[0]) }
+            let hole = [Coordinate(x + 0.02, y + 0.02), Coordinate(x + 0.05, y + 0.02), Coordinate(x + 0.02, y + 0.05)]
+            let rings = k % 4 == 1 ? [ring, hole] : [ring]
+            let area: Geometry =
+                k == 13 ? .multiPolygon([]) : k % 2 == 0 ? .polygon(rings) : .multiPolygon([rings, [ring.map { Coordinate($0.x + 0.2, $0.y) }]])
+            areas.append(area, values(k))
+            parcels.append(k == 21 ? .polygon([]) : .polygon(rings), values(k))
         }
         var table = LayerData(name: "totals", fields: fields, geometryType: .none)
         for k in 0..<300 { table.append(nil, values(k)) }
-        return [lines, points, areas, table]
+        return [lines, points, areas, parcels, table, LayerData(name: "none_yet", fields: fields, geometryType: .point)]
     }
 
     /// Everything a reader sees in `path`, as text: each table's rows (every column's storage class and value, blobs
@@ -113,9 +121,11 @@ final class GeoPackageRowsTests: XCTestCase {
         XCTAssertEqual(
             got["gpkg_ogr_contents"],
             [
-                "feature_count=40|table_name=areas", "feature_count=5000|table_name=links",
+                "feature_count=40|table_name=areas", "feature_count=5000|table_name=links", "table_name=none_yet", "feature_count=40|table_name=parcels",
                 "feature_count=600|table_name=sites", "feature_count=300|table_name=totals"
             ])
+        XCTAssertTrue(got["areas"]![0].contains("geom=47500003E6100000"), "a polygon in a multi-polygon layer")
+        XCTAssertTrue(got["areas"]![0].contains("0106000000010000000103000000"), "… stored as a multi-polygon of one polygon")
         XCTAssertEqual(got["integrity"], ["integrity_check=ok"])
         let links = got["links"]!
         XCTAssertTrue(links[0].contains("geom=47500003E6100000"), "a line: little-endian, an envelope, srs_id 4326")
@@ -124,21 +134,29 @@ final class GeoPackageRowsTests: XCTestCase {
         XCTAssertTrue(links[300].contains("geom=47500011E6100000"), "the empty line, through OGR: the empty flag, no envelope")
         XCTAssertTrue(links[3].contains("|t_note=text|"), "a real set into a text field is stored as OGR's text for it")
         XCTAssertTrue(links[4].contains("|t_value=real|value=0.5"), "text set into a real field is stored as the number OGR reads in it")
-        XCTAssertTrue(got["gpkg_contents"]!.allSatisfy { $0.contains("t=real") || $0.contains("table_name=totals") }, "every layer with geometry has an extent")
+        XCTAssertTrue(
+            got["gpkg_contents"]!.allSatisfy { $0.contains("t=real") || $0.contains("table_name=totals") || $0.contains("table_name=none_yet") },
+            "every layer with geometry and rows has an extent")
     }
 
     /// The blob of a line and of a point, byte by byte (GeoPackage 1.3, §2.1.3; ISO WKB).
     func testGeometryBlobs() {
         var out: [UInt8] = []
-        XCTAssertTrue(GeoPackageRows.encode(.point(Coordinate(1, 2)), srsID: 4326, into: &out))
+        XCTAssertTrue(GeoPackageRows.encode(.point(Coordinate(1, 2)), as: .point, srsID: 4326, into: &out))
         XCTAssertEqual(out, [0x47, 0x50, 0, 1, 0xE6, 0x10, 0, 0, 1, 1, 0, 0, 0] + bytes(1.0) + bytes(2.0))
-        XCTAssertTrue(GeoPackageRows.encode(.lineString([Coordinate(3, -1), Coordinate(1, 2)]), srsID: 4326, into: &out))
+        XCTAssertTrue(GeoPackageRows.encode(.lineString([Coordinate(3, -1), Coordinate(1, 2)]), as: .lineString, srsID: 4326, into: &out))
         XCTAssertEqual(
             out,
             [0x47, 0x50, 0, 3, 0xE6, 0x10, 0, 0] + bytes(1.0) + bytes(3.0) + bytes(-1.0) + bytes(2.0)
                 + [1, 2, 0, 0, 0, 2, 0, 0, 0] + bytes(3.0) + bytes(-1.0) + bytes(1.0) + bytes(2.0))
-        XCTAssertFalse(GeoPackageRows.encode(.lineString([]), srsID: 4326, into: &out), "an empty line goes through OGR")
-        XCTAssertFalse(GeoPackageRows.encode(.polygon([[Coordinate(0, 0), Coordinate(1, 0), Coordinate(0, 1)]]), srsID: 4326, into: &out))
+        XCTAssertFalse(GeoPackageRows.encode(.lineString([]), as: .lineString, srsID: 4326, into: &out), "an empty line goes through OGR")
+        // A triangle, its ring closed: 4 points.
+        XCTAssertTrue(GeoPackageRows.encode(.polygon([[Coordinate(0, 0), Coordinate(1, 0), Coordinate(0, 1)]]), as: .polygon, srsID: 4326, into: &out))
+        XCTAssertEqual(
+            out,
+            [0x47, 0x50, 0, 3, 0xE6, 0x10, 0, 0] + bytes(0.0) + bytes(1.0) + bytes(0.0) + bytes(1.0) + [1, 3, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0]
+                + [0.0, 0, 1, 0, 0, 1, 0, 0].flatMap(bytes))
+        XCTAssertFalse(GeoPackageRows.encode(.polygon([]), as: .polygon, srsID: 4326, into: &out), "an empty polygon goes through OGR")
     }
 
     func bytes(_ x: Double) -> [UInt8] { withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } }
