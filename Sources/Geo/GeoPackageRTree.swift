@@ -77,15 +77,11 @@ enum GeoPackageRTree {
             rowids: leaves.sorted { $0.0 < $1.0 })
     }
 
-    /// Writes the spatial index of `table` (a layer of the GeoPackage at `path` written without one) from the
-    /// boxes of its non-empty geometries, with the extension's triggers and its gpkg_extensions row.
-    static func build(path: String, table: String, boxes: [Box]) throws {
-        try build(path: path, table: table, plan: plan(boxes))
-    }
-
-    /// As `build(path:table:boxes:)`, from a plan (made again when SQLite's node size is not the plan's).
-    static func build(path: String, table: String, plan: Plan) throws {
-        let db = try SQLDatabase(source: path)
+    /// Writes the spatial index of `table` (a layer of the GeoPackage `db` written without one, opened by the caller,
+    /// who may write more in it before closing it) from a plan of the boxes of its non-empty geometries (made again
+    /// when SQLite's node size is not the plan's), with the extension's triggers and its gpkg_extensions row.
+    static func build(in db: SQLDatabase, table: String, plan: Plan) throws {
+        let path = db.label
         guard let calls = SQLiteCalls.shared, let connection = db.sqliteConnection else {
             throw GeoError(operation: "build spatial index", path: path, message: "GDAL's SQLite connection is not available")
         }
@@ -118,7 +114,6 @@ enum GeoPackageRTree {
                 "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES ("
                     + "\(literal(table)), \(literal(column)), 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')")
         }
-        try db.close()
     }
 
     /// The tree's nodes by sort-tile-recursive packing of `capacity` cells a node, from the leaves up: each level's

@@ -223,12 +223,12 @@ final class GeoPackageRows {
 
     // MARK: After GDAL has closed the file
 
-    /// Writes each layer's feature count (gpkg_ogr_contents) and extent (gpkg_contents) into the GeoPackage at `path`,
+    /// Writes each layer's feature count (gpkg_ogr_contents) and extent (gpkg_contents) into the GeoPackage `store`,
     /// as GDAL writes them: its statements print each bound of the extent with SQLite's printf (%.18g), which SQLite
     /// then reads back as a number; `CAST(printf(…) AS REAL)` makes the same round trip.
-    static func finish(_ layers: [Written], path: String) throws {
+    static func finish(_ layers: [Written], in store: SQLDatabase) throws {
         guard !layers.isEmpty else { return }
-        let store = try SQLDatabase(source: path)
+        let path = store.label
         guard let calls = SQLiteCalls.shared, let db = store.sqliteConnection else {
             throw GeoError(operation: "write feature counts", path: path, message: "GDAL's SQLite connection is not available")
         }
@@ -250,6 +250,5 @@ final class GeoPackageRows {
                 }
             }
         }
-        try store.close()
     }
 }

@@ -414,10 +414,15 @@ public enum VectorWriter {
             if let rows = written.direct { direct.append(rows) }
         }
         try ds.close(operation: "write", path: path)
-        try GeoPackageRows.finish(direct, path: out.temporaryPath)
-        for index in indexes {
-            let plan = plans?.plan(layer: index.layer, boxes: index.boxes) ?? GeoPackageRTree.plan(index.boxes)
-            try GeoPackageRTree.build(path: out.temporaryPath, table: index.table, plan: plan)
+        // What GDAL left to write once it has closed the file (counts, extents, packed indexes), in one opening of it.
+        if !direct.isEmpty || !indexes.isEmpty {
+            let db = try SQLDatabase(source: out.temporaryPath)
+            try GeoPackageRows.finish(direct, in: db)
+            for index in indexes {
+                let plan = plans?.plan(layer: index.layer, boxes: index.boxes) ?? GeoPackageRTree.plan(index.boxes)
+                try GeoPackageRTree.build(in: db, table: index.table, plan: plan)
+            }
+            try db.close()
         }
         try out.commit()
     }
