@@ -1045,16 +1045,31 @@ public struct ConflictScreening: Sendable {
                 linkLat: a.linkReceiver.map { Int(($0.latitude * 1e3).rounded()) } ?? Int.min,
                 linkLon: a.linkReceiver.map { Int(($0.longitude * 1e3).rounded()) } ?? Int.min)
         }
-        var groups: [Int: [Int]] = [:]
-        for k in first.indices where Int(first[k]) != k { groups[Int(first[k]), default: [Int(first[k])]].append(k) }
+        // Each group's records in index order (its first record first), one after another in `members`: counted,
+        // then placed (no dictionary of arrays).
+        var size = [Int32](repeating: 0, count: first.count)
+        for k in first.indices { size[Int(first[k])] += 1 }
+        let roots = size.indices.filter { size[$0] > 1 }
+        var start = [Int](repeating: 0, count: first.count)
+        var total = 0
+        for r in roots {
+            start[r] = total
+            total += Int(size[r])
+        }
+        var placed = [Int](repeating: 0, count: total), filled = start
+        for k in first.indices where size[Int(first[k])] > 1 {
+            placed[filled[Int(first[k])]] = k
+            filled[Int(first[k])] += 1
+        }
+        let members = placed
         // The groups are disjoint: each is swept on its own (any core), largest first.
         let dLat = Geodesy.degreesLatitude(km: settings.duplicateDistanceKm), maxKm = settings.duplicateDistanceKm
-        let list = groups.values.filter { $0.count > 1 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        let list = roots.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }.map { start[$0]..<(start[$0] + Int(size[$0])) }
         let found = Mutex([(Int, Int)]())
         DispatchQueue.concurrentPerform(iterations: list.count) { gi in
             var pairs: [(Int, Int)] = []
             var isRepeat = Set<Int>()
-            let sorted = list[gi].sorted { assignments[$0].latitude < assignments[$1].latitude }
+            let sorted = members[list[gi]].sorted { assignments[$0].latitude < assignments[$1].latitude }
             for x in 0..<sorted.count {
                 let p = sorted[x]
                 guard !isRepeat.contains(p) else { continue }
