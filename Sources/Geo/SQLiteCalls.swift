@@ -23,7 +23,6 @@ struct SQLiteCalls: @unchecked Sendable {
     typealias BindText = @convention(c) (Statement, Int32, UnsafePointer<CChar>?, Int32, UnsafeRawPointer?) -> Int32
     typealias BindDouble = @convention(c) (Statement, Int32, Double) -> Int32
     typealias BindInt64 = @convention(c) (Statement, Int32, Int64) -> Int32
-    typealias BindNull = @convention(c) (Statement, Int32) -> Int32
     typealias OnStatement = @convention(c) (Statement) -> Int32
     typealias Column = @convention(c) (Statement, Int32) -> Int64
     typealias Message = @convention(c) (Connection) -> UnsafePointer<CChar>?
@@ -34,7 +33,6 @@ struct SQLiteCalls: @unchecked Sendable {
     let bindBlob: BindBytes
     let bindDouble: BindDouble
     let bindInt64: BindInt64
-    let bindNull: BindNull
     let step: OnStatement
     let reset: OnStatement
     let finalize: OnStatement
@@ -43,16 +41,17 @@ struct SQLiteCalls: @unchecked Sendable {
     let errorMessage: Message
     let lastInsertRowID: RowID
 
-    /// The calls of the SQLite library in this process, or nil when one is missing.
+    /// The calls of the SQLite library GDAL loaded (the shared libsqlite3 it links, already in the process), or nil
+    /// when it is not there (a GDAL with SQLite built in) or a call is missing.
     static let shared: SQLiteCalls? = {
-        guard let process = dlopen(nil, RTLD_NOW) else { return nil }
-        func find<T>(_ name: String, _: T.Type) -> T? { dlsym(process, name).map { unsafeBitCast($0, to: T.self) } }
+        GDALEnvironment.ensure() // GDAL, and with it its SQLite, loaded and set up
+        guard let library = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_NOLOAD) else { return nil }
+        func find<T>(_ name: String, _: T.Type) -> T? { dlsym(library, name).map { unsafeBitCast($0, to: T.self) } }
         guard let prepare = find("sqlite3_prepare_v2", Prepare.self),
             let bindText = find("sqlite3_bind_text", BindText.self),
             let bindBlob = find("sqlite3_bind_blob", BindBytes.self),
             let bindDouble = find("sqlite3_bind_double", BindDouble.self),
             let bindInt64 = find("sqlite3_bind_int64", BindInt64.self),
-            let bindNull = find("sqlite3_bind_null", BindNull.self),
             let step = find("sqlite3_step", OnStatement.self),
             let reset = find("sqlite3_reset", OnStatement.self),
             let finalize = find("sqlite3_finalize", OnStatement.self),
@@ -63,7 +62,7 @@ struct SQLiteCalls: @unchecked Sendable {
         else { return nil }
         return SQLiteCalls(
             prepare: prepare, bindText: bindText, bindBlob: bindBlob, bindDouble: bindDouble, bindInt64: bindInt64,
-            bindNull: bindNull, step: step, reset: reset, finalize: finalize, clearBindings: clearBindings, columnInt64: columnInt64,
+            step: step, reset: reset, finalize: finalize, clearBindings: clearBindings, columnInt64: columnInt64,
             errorMessage: errorMessage, lastInsertRowID: lastInsertRowID)
     }()
 
