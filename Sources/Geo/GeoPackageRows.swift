@@ -1,6 +1,6 @@
 // A GeoPackage layer's rows inserted straight into its table on GDAL's own SQLite connection (SQLiteCalls): one
 // prepared INSERT, each row's values bound as GDAL's driver binds them and its geometry encoded as the driver encodes
-// it. OGR made, filled and bound a feature per row, on two threads; the 448,552 lines of conflicts.gpkg took
+// it. OGR made, filled and bound a feature per row, on two threads; the 448,502 lines of conflicts.gpkg took
 // 3.2–4.2 s that way, 1.9–2.2 s here (with the spatial index's rows also inserted by prepared statements, so that
 // no other SQLite connection competes for SQLite's process-wide locks meanwhile).
 //
