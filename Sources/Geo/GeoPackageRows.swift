@@ -63,7 +63,7 @@ final class GeoPackageRows {
                 _ = calls.finalize(query)
             }
         }
-        guard let scratch = OGR_F_Create(defn), geometryColumn == nil || (srs != 0 && Int64(Int32.min)...Int64(Int32.max) ~= srs) else {
+        guard geometryColumn == nil || (srs != 0 && Int64(Int32.min)...Int64(Int32.max) ~= srs), let scratch = OGR_F_Create(defn) else {
             _ = calls.finalize(statement)
             return nil
         }
@@ -85,13 +85,11 @@ final class GeoPackageRows {
         _ data: LayerStream, row i: Int, layer: OGRLayerH, viaOGR: (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?)
     ) throws -> GeoPackageRTree.Box? {
         let geometry = data.geometryType == .none ? nil : data.geometry(i)
-        var bounds: (minX: Double, minY: Double, maxX: Double, maxY: Double)? = nil
-        if let g = geometry {
-            let b = g.bounds
-            if b.minX <= b.maxX && b.minY <= b.maxY { bounds = b }
-        }
+        let box = geometry?.bounds
+        // An empty geometry has no box (its bounds are infinite): no extent, no index entry.
+        let bounds = box.flatMap { b in b.minX <= b.maxX && b.minY <= b.maxY ? b : nil }
         var id: Int64
-        if let g = geometry, !Self.encode(g, as: data.geometryType, srsID: srsID, into: &blob) {
+        if let g = geometry, let box, !Self.encode(g, as: data.geometryType, srsID: srsID, bounds: box, into: &blob) {
             let row = try viaOGR(i)
             defer { OGR_F_Destroy(row.feature) }
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, row.feature), "write feature \(i + 1) of layer '\(data.name)'", path)
@@ -165,7 +163,11 @@ final class GeoPackageRows {
     /// Replaces `out` with the GeoPackage blob of `g` as a layer of `kind` stores it (a polygon in a multi-polygon
     /// layer becomes a multi-polygon of one, as `makeOGRGeometry` makes it; rings are closed as OGR's are); false (and
     /// `out` undefined) for an empty geometry: a line without points, a polygon without rings or with an empty ring.
-    static func encode(_ g: Geometry, as kind: LayerData.GeometryKind, srsID: Int32, into out: inout [UInt8]) -> Bool {
+    /// `bounds` are `g.bounds` (computed once by the caller, who needs them too).
+    static func encode(
+        _ g: Geometry, as kind: LayerData.GeometryKind, srsID: Int32, bounds b: (minX: Double, minY: Double, maxX: Double, maxY: Double),
+        into out: inout [UInt8]
+    ) -> Bool {
         out.removeAll(keepingCapacity: true)
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func put(_ c: Coordinate) { put(c.x.bitPattern); put(c.y.bitPattern) }
@@ -173,8 +175,7 @@ final class GeoPackageRows {
             out.append(contentsOf: [0x47, 0x50, 0, envelope ? 0x03 : 0x01])
             put(srsID)
             guard envelope else { return }
-            let b = g.bounds
-            for x in [b.minX, b.maxX, b.minY, b.maxY] { put(x.bitPattern) }
+            put(b.minX.bitPattern); put(b.maxX.bitPattern); put(b.minY.bitPattern); put(b.maxY.bitPattern)
         }
         func polygon(_ rings: [[Coordinate]]) {
             out.append(1)

@@ -537,22 +537,6 @@ public enum VectorWriter {
             if to >= 0 && !slots.contains(to) { label = (slots[k], to) }
         }
         let prepare = RowPreparer(data: data, defn: defn!, slots: slots, label: label, srs: srs.raw, packedIndex: packedIndex, path: path)
-        // GeoPackage rows go straight into the table on GDAL's SQLite connection (OGR only for geometries not encoded
-        // there), unless that connection is not available. An empty layer is left to GDAL (its feature count stays
-        // unknown, NULL, as GDAL leaves it).
-        if sqlite, rowsDirect, data.count > 0,
-            let rows = GeoPackageRows(dataset: ds, layer: layer, defn: defn!, slots: slots, kinds: data.fields.map(\.kind), path: path)
-        {
-            for rowIndex in 0..<data.count {
-                if let box = try rows.write(data, row: rowIndex, layer: layer, viaOGR: { try prepare($0) }), packedIndex { boxes.append(box) }
-            }
-            if transactional {
-                committed = true
-                try GDALEnvironment.check(GDALDatasetCommitTransaction(ds), "commit layer '\(data.name)'", path)
-            }
-            withExtendedLifetime(srs) {}
-            return (packedIndex ? boxes : nil, rows.written)
-        }
         let write = { (f: OGRFeatureH, box: GeoPackageRTree.Box?, rowIndex: Int) throws in
             try GDALEnvironment.check(OGR_L_CreateFeature(layer, f), "write feature \(rowIndex + 1) of layer '\(data.name)'", path)
             if var box {
@@ -560,7 +544,18 @@ public enum VectorWriter {
                 boxes.append(box)
             }
         }
-        if data.count >= FeaturePipeline.fewestRows {
+        // GeoPackage rows go straight into the table on GDAL's SQLite connection (OGR only for geometries not encoded
+        // there), unless that connection is not available. An empty layer is left to GDAL (its feature count stays
+        // unknown, NULL, as GDAL leaves it).
+        var direct: GeoPackageRows.Written? = nil
+        if sqlite, rowsDirect, data.count > 0,
+            let rows = GeoPackageRows(dataset: ds, layer: layer, defn: defn!, slots: slots, kinds: data.fields.map(\.kind), path: path)
+        {
+            for rowIndex in 0..<data.count {
+                if let box = try rows.write(data, row: rowIndex, layer: layer, viaOGR: { try prepare($0) }), packedIndex { boxes.append(box) }
+            }
+            direct = rows.written
+        } else if data.count >= FeaturePipeline.fewestRows {
             try FeaturePipeline.run(count: data.count, prepare: { try prepare($0) }, write: write)
         } else {
             for rowIndex in 0..<data.count {
@@ -574,7 +569,7 @@ public enum VectorWriter {
             try GDALEnvironment.check(GDALDatasetCommitTransaction(ds), "commit layer '\(data.name)'", path)
         }
         withExtendedLifetime(srs) {}
-        return (packedIndex ? boxes : nil, nil)
+        return (packedIndex ? boxes : nil, direct)
     }
 
     /// Makes the OGR feature of one row of a layer: every field null, then the row's values and its geometry (with

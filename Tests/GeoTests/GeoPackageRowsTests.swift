@@ -142,22 +142,27 @@ final class GeoPackageRowsTests: XCTestCase {
     /// The blob of a line and of a point, byte by byte (GeoPackage 1.3, §2.1.3; ISO WKB).
     func testGeometryBlobs() {
         var out: [UInt8] = []
-        XCTAssertTrue(GeoPackageRows.encode(.point(Coordinate(1, 2)), as: .point, srsID: 4326, into: &out))
+        // srs_id 4326, with the bounds the caller computes.
+        func encode(_ g: Geometry, as kind: LayerData.GeometryKind) -> Bool {
+            GeoPackageRows.encode(g, as: kind, srsID: 4326, bounds: g.bounds, into: &out)
+        }
+        XCTAssertTrue(encode(.point(Coordinate(1, 2)), as: .point))
         XCTAssertEqual(out, [0x47, 0x50, 0, 1, 0xE6, 0x10, 0, 0, 1, 1, 0, 0, 0] + bytes(1.0) + bytes(2.0))
-        XCTAssertTrue(GeoPackageRows.encode(.lineString([Coordinate(3, -1), Coordinate(1, 2)]), as: .lineString, srsID: 4326, into: &out))
+        XCTAssertTrue(encode(.lineString([Coordinate(3, -1), Coordinate(1, 2)]), as: .lineString))
         XCTAssertEqual(
             out,
             [0x47, 0x50, 0, 3, 0xE6, 0x10, 0, 0] + bytes(1.0) + bytes(3.0) + bytes(-1.0) + bytes(2.0)
                 + [1, 2, 0, 0, 0, 2, 0, 0, 0] + bytes(3.0) + bytes(-1.0) + bytes(1.0) + bytes(2.0))
-        XCTAssertFalse(GeoPackageRows.encode(.lineString([]), as: .lineString, srsID: 4326, into: &out), "an empty line goes through OGR")
+        XCTAssertFalse(encode(.lineString([]), as: .lineString), "an empty line goes through OGR")
         // A triangle, its ring closed: 4 points.
-        XCTAssertTrue(GeoPackageRows.encode(.polygon([[Coordinate(0, 0), Coordinate(1, 0), Coordinate(0, 1)]]), as: .polygon, srsID: 4326, into: &out))
+        XCTAssertTrue(encode(.polygon([[Coordinate(0, 0), Coordinate(1, 0), Coordinate(0, 1)]]), as: .polygon))
         XCTAssertEqual(
             out,
             [0x47, 0x50, 0, 3, 0xE6, 0x10, 0, 0] + bytes(0.0) + bytes(1.0) + bytes(0.0) + bytes(1.0) + [1, 3, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0]
                 + [0.0, 0, 1, 0, 0, 1, 0, 0].flatMap(bytes))
-        XCTAssertFalse(GeoPackageRows.encode(.polygon([]), as: .polygon, srsID: 4326, into: &out), "an empty polygon goes through OGR")
+        XCTAssertFalse(encode(.polygon([]), as: .polygon), "an empty polygon goes through OGR")
     }
 
     func bytes(_ x: Double) -> [UInt8] { withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } }
+
 }
