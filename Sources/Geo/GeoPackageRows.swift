@@ -2,7 +2,8 @@
 // prepared INSERT, each row's values bound as GDAL's driver binds them and its geometry encoded as the driver encodes
 // it. OGR made, filled and bound a feature per row, on two threads; the 448,502 lines of conflicts.gpkg took
 // 3.2–4.2 s that way, 1.9–2.2 s here (with the spatial index's rows also inserted by prepared statements, so that
-// no other SQLite connection competes for SQLite's process-wide locks meanwhile).
+// no other SQLite connection competes for SQLite's process-wide locks meanwhile). A large layer's rows are encoded
+// on another thread, a few batches ahead of the inserts, and bound where they lie in their batch.
 //
 // A GeoPackage geometry blob (GeoPackage 1.3, §2.1.3) as GDAL writes it: "GP", version 0, a flags byte (bit 0:
 // little-endian; bits 1–3: envelope kind, 1 = min x, max x, min y, max y, written for every geometry but a point;
@@ -13,6 +14,7 @@
 // closes the file; `finish` then writes both with the statements GDAL itself uses.
 import CGDAL
 import Foundation
+import Synchronization
 
 final class GeoPackageRows {
     /// What `finish` writes for a layer once GDAL has closed the file.
@@ -28,13 +30,12 @@ final class GeoPackageRows {
     private let insert: SQLiteCalls.Statement
     private let kinds: [FieldKind]
     private let slots: [Int32]
-    /// A feature of the layer, for values of another kind than their field: converted as OGR converts them.
-    private let scratch: OGRFeatureH
+    /// The layer's definition: each `Encoder` makes a feature of it, for values of another kind than their field.
+    private let defn: OGRFeatureDefnH
     /// Parameter number of the layer's first field (the geometry is parameter 1).
     private let firstField: Int32
     private let srsID: Int32
     private let path: String
-    private var blob: [UInt8] = []
 
     /// Ready to insert rows into `layer`'s table (created now if GDAL had deferred it), or nil when the SQLite
     /// calls or GDAL's connection are not available, or the statement cannot be made: the caller then uses OGR.
@@ -63,98 +64,261 @@ final class GeoPackageRows {
                 _ = calls.finalize(query)
             }
         }
-        guard geometryColumn == nil || (srs != 0 && Int64(Int32.min)...Int64(Int32.max) ~= srs), let scratch = OGR_F_Create(defn) else {
+        guard geometryColumn == nil || (srs != 0 && Int64(Int32.min)...Int64(Int32.max) ~= srs) else {
             _ = calls.finalize(statement)
             return nil
         }
         self.calls = calls; self.db = db; insert = statement; self.kinds = kinds; self.slots = slots
-        self.scratch = scratch; firstField = geometryColumn == nil ? 1 : 2; srsID = Int32(srs); self.path = path
+        self.defn = defn; firstField = geometryColumn == nil ? 1 : 2; srsID = Int32(srs); self.path = path
         written = Written(table: table, count: 0, extent: nil)
     }
 
-    deinit {
-        _ = calls.finalize(insert)
-        OGR_F_Destroy(scratch)
-    }
+    deinit { _ = calls.finalize(insert) }
 
     private(set) var written: Written
 
-    /// Inserts row `i` of `data`; rows whose geometry is not encoded here are made by `viaOGR` and written with
-    /// `OGR_L_CreateFeature` on `layer`. Returns the row's index box (its id the row's feature id), if it has one.
-    func write(
-        _ data: LayerStream, row i: Int, layer: OGRLayerH, viaOGR: (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?)
-    ) throws -> GeoPackageRTree.Box? {
-        let geometry = data.geometryType == .none ? nil : data.geometry(i)
-        let box = geometry?.bounds
-        // An empty geometry has no box (its bounds are infinite): no extent, no index entry.
-        let bounds = box.flatMap { b in b.minX <= b.maxX && b.minY <= b.maxY ? b : nil }
-        var id: Int64
-        if let g = geometry, let box, !Self.encode(g, as: data.geometryType, srsID: srsID, bounds: box, into: &blob) {
-            let row = try viaOGR(i)
-            defer { OGR_F_Destroy(row.feature) }
-            try GDALEnvironment.check(OGR_L_CreateFeature(layer, row.feature), "write feature \(i + 1) of layer '\(data.name)'", path)
-            id = Int64(OGR_F_GetFID(row.feature))
-        } else {
-            _ = calls.clearBindings(insert)
-            if geometry != nil {
-                let bound = blob.withUnsafeBytes { calls.bindBlob(insert, 1, $0.baseAddress, Int32($0.count), SQLiteCalls.transient) }
-                guard bound == SQLiteCalls.ok else { throw calls.failure("write feature \(i + 1) of layer '\(data.name)'", db, path) }
+    /// Inserts every row of `data` and returns the index boxes of those with a non-empty geometry (each box's id is
+    /// its row's feature id). Rows whose geometry is not encoded here are made by `viaOGR` and written with
+    /// `OGR_L_CreateFeature` on `layer`. The rows are encoded (`Encoder`) in batches, on another thread a few batches
+    /// ahead for a large layer, so that this thread only binds and steps: SQLite's side is the longest of the products'
+    /// threads (`conflicts` on a million assignments), and the encoding was a quarter of it.
+    func writeAll(
+        _ data: LayerStream, layer: OGRLayerH, viaOGR: (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?)
+    ) throws -> [GeoPackageRTree.Box] {
+        var boxes: [GeoPackageRTree.Box] = []
+        let batches = (data.count + Self.batchRows - 1) / Self.batchRows
+        @Sendable func rows(_ b: Int) -> Range<Int> { (b * Self.batchRows)..<min(data.count, (b + 1) * Self.batchRows) }
+        guard let encoder = Encoder(self) else { throw GDALEnvironment.error("create feature", path) }
+        guard data.count >= Self.fewestPipelinedRows else {
+            // One thread: each batch encoded, then inserted.
+            let batch = EncodedBatch()
+            for b in 0..<batches {
+                encoder.encode(data, rows: rows(b), into: batch)
+                try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
             }
-            var fields = FeatureFields(row: self)
-            data.values(i, &fields)
-            let stepped = calls.step(insert)
-            _ = calls.reset(insert)
-            guard stepped == SQLiteCalls.done else { throw calls.failure("write feature \(i + 1) of layer '\(data.name)'", db, path) }
-            id = calls.lastInsertRowID(db)
+            return boxes
         }
-        written.count += 1
-        guard let b = bounds else { return nil }
-        if let e = written.extent {
-            written.extent = (min(e.minX, b.minX), min(e.minY, b.minY), max(e.maxX, b.maxX), max(e.maxY, b.maxY))
-        } else {
-            written.extent = b
+        // The encoder on a thread of its own: slot b % slots holds batch b; it waits for this thread to hand it back.
+        let ring = Ring()
+        let maker = Background(onOwnThread: true) { () -> Void in
+            for b in 0..<batches {
+                ring.free.wait()
+                if ring.isStopped { return }
+                encoder.encode(data, rows: rows(b), into: ring.batches[b % Self.slots])
+                ring.ready.signal()
+            }
         }
-        return GeoPackageRTree.Box(id: id, minX: b.minX, maxX: b.maxX, minY: b.minY, maxY: b.maxY)
+        var failure: (any Error)? = nil
+        for b in 0..<batches {
+            ring.ready.wait()
+            do {
+                try insert(ring.batches[b % Self.slots], of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
+            } catch {
+                failure = error
+                ring.stop()
+                for _ in 0..<Self.slots { ring.free.signal() } // an encoder waiting for a slot sees the stop
+                break
+            }
+            ring.free.signal()
+        }
+        maker.wait()
+        if let failure { throw failure }
+        return boxes
     }
 
-    // MARK: Values, bound as GDAL binds a feature's fields: text, real and integer fields as such, null as NULL.
+    /// Rows a batch holds, and batches encoded ahead of the inserts.
+    static let batchRows = 1_024
+    static let slots = 4
+    /// Below this many rows a layer is encoded on the inserting thread (a thread and its hand-overs cost more).
+    static let fewestPipelinedRows = 4_096
 
-    func bind(_ i: Int, _ s: String?) {
-        guard let s else { return } // parameters are NULL until bound
-        switch kinds[i] {
-        case .string: _ = s.withCString { calls.bindText(insert, firstField + Int32(i), $0, -1, SQLiteCalls.transient) }
-        case .real, .integer:
-            s.withCString { OGR_F_SetFieldString(scratch, slots[i], $0) }
-            bindConverted(i)
+    /// The encoded batches and the semaphores that order each one's hand-overs between the two threads.
+    private final class Ring: @unchecked Sendable {
+        let batches = (0..<GeoPackageRows.slots).map { _ in EncodedBatch() }
+        let ready = DispatchSemaphore(value: 0)
+        let free = DispatchSemaphore(value: GeoPackageRows.slots)
+        private let stopped = Mutex(false)
+        var isStopped: Bool { stopped.withLock { $0 } }
+        func stop() { stopped.withLock { $0 = true } }
+    }
+
+    /// Inserts an encoded batch: its values bound where they lie in the batch (SQLite copies them when it steps).
+    private func insert(
+        _ batch: EncodedBatch, of data: LayerStream, layer: OGRLayerH,
+        viaOGR: (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?), boxes: inout [GeoPackageRTree.Box]
+    ) throws {
+        let fieldCount = kinds.count
+        try batch.bytes.withUnsafeBytes { bytes in
+            defer { _ = calls.clearBindings(insert) } // no binding left pointing into the batch once it is handed back
+            for (n, row) in batch.rows.enumerated() {
+                let i = batch.first + n
+                var id: Int64
+                if row.blobCount == EncodedBatch.viaOGR {
+                    let made = try viaOGR(i)
+                    defer { OGR_F_Destroy(made.feature) }
+                    try GDALEnvironment.check(OGR_L_CreateFeature(layer, made.feature), "write feature \(i + 1) of layer '\(data.name)'", path)
+                    id = Int64(OGR_F_GetFID(made.feature))
+                } else {
+                    _ = calls.clearBindings(insert)
+                    if row.blobCount >= 0 {
+                        let bound = calls.bindBlob(insert, 1, bytes.baseAddress! + row.blobStart, row.blobCount, nil)
+                        guard bound == SQLiteCalls.ok else { throw calls.failure("write feature \(i + 1) of layer '\(data.name)'", db, path) }
+                    }
+                    for k in 0..<fieldCount {
+                        let p = firstField + Int32(k)
+                        switch batch.values[n * fieldCount + k] {
+                        case .null: break // parameters are NULL until bound
+                        case .text(let start, let count):
+                            _ = calls.bindText(insert, p, (bytes.baseAddress! + Int(start)).assumingMemoryBound(to: CChar.self), count, nil)
+                        case .real(let x): _ = calls.bindDouble(insert, p, x)
+                        case .integer(let v): _ = calls.bindInt64(insert, p, v)
+                        }
+                    }
+                    let stepped = calls.step(insert)
+                    _ = calls.reset(insert)
+                    guard stepped == SQLiteCalls.done else { throw calls.failure("write feature \(i + 1) of layer '\(data.name)'", db, path) }
+                    id = calls.lastInsertRowID(db)
+                }
+                written.count += 1
+                guard let b = row.bounds else { continue }
+                if let e = written.extent {
+                    written.extent = (min(e.minX, b.minX), min(e.minY, b.minY), max(e.maxX, b.maxX), max(e.maxY, b.maxY))
+                } else {
+                    written.extent = b
+                }
+                boxes.append(GeoPackageRTree.Box(id: id, minX: b.minX, maxX: b.maxX, minY: b.minY, maxY: b.maxY))
+            }
         }
     }
 
-    func bind(_ i: Int, _ x: Double?) {
-        guard let x, x.isFinite else { return }
-        if kinds[i] == .real {
-            _ = calls.bindDouble(insert, firstField + Int32(i), x)
-        } else {
-            OGR_F_SetFieldDouble(scratch, slots[i], x)
-            bindConverted(i)
+    // MARK: Rows encoded for the INSERT
+
+    /// Consecutive rows of a layer, each as the INSERT binds it: the geometry blob and the texts in one byte buffer,
+    /// the other values beside them. Refilled batch after batch (its buffers keep their capacity).
+    final class EncodedBatch: @unchecked Sendable {
+        /// `blobCount` of a row without geometry, and of one whose geometry goes through OGR (an empty one).
+        static let noGeometry: Int32 = -1
+        static let viaOGR: Int32 = -2
+        struct Row {
+            var blobStart = 0
+            var blobCount: Int32 = EncodedBatch.noGeometry
+            /// The geometry's envelope when it is not empty (its extent and index box).
+            var bounds: (minX: Double, minY: Double, maxX: Double, maxY: Double)? = nil
         }
+        /// A field's value as it is bound: a text is bytes of `bytes` (up to its first NUL, as SQLite reads a C string).
+        enum Value {
+            case null
+            case text(start: Int32, count: Int32)
+            case real(Double)
+            case integer(Int64)
+        }
+        var first = 0
+        var rows: [Row] = []
+        /// The rows' values, field after field, row after row.
+        var values: [Value] = []
+        var bytes: [UInt8] = []
     }
 
-    func bind(_ i: Int, _ n: Int) {
-        if kinds[i] == .integer {
-            _ = calls.bindInt64(insert, firstField + Int32(i), Int64(n))
-        } else {
-            OGR_F_SetFieldInteger64(scratch, slots[i], Int64(n))
-            bindConverted(i)
-        }
-    }
+    /// Encodes rows of a layer for `GeoPackageRows`: their values as GDAL's driver binds a feature's fields (a value of
+    /// another kind than its field converted through an OGR feature of its own, as OGR converts it), their geometries
+    /// as the driver encodes them. Used by one thread at a time.
+    final class Encoder: @unchecked Sendable {
+        private let kinds: [FieldKind]
+        private let slots: [Int32]
+        private let srsID: Int32
+        private let scratch: OGRFeatureH
+        private var batch = EncodedBatch()
+        private var blob: [UInt8] = []
 
-    /// Field i's value as OGR turns the scratch feature's value into the field's type.
-    private func bindConverted(_ i: Int) {
-        let p = firstField + Int32(i)
-        switch kinds[i] {
-        case .string: _ = calls.bindText(insert, p, OGR_F_GetFieldAsString(scratch, slots[i]), -1, SQLiteCalls.transient)
-        case .real: _ = calls.bindDouble(insert, p, OGR_F_GetFieldAsDouble(scratch, slots[i]))
-        case .integer: _ = calls.bindInt64(insert, p, Int64(OGR_F_GetFieldAsInteger64(scratch, slots[i])))
+        init?(_ rows: GeoPackageRows) {
+            guard let scratch = OGR_F_Create(rows.defn) else { return nil }
+            kinds = rows.kinds; slots = rows.slots; srsID = rows.srsID; self.scratch = scratch
+        }
+
+        deinit { OGR_F_Destroy(scratch) }
+
+        /// `batch` refilled with `rows` of `data`.
+        func encode(_ data: LayerStream, rows: Range<Int>, into batch: EncodedBatch) {
+            self.batch = batch
+            defer { self.batch = EncodedBatch() }
+            batch.first = rows.lowerBound
+            batch.rows.removeAll(keepingCapacity: true)
+            batch.values.removeAll(keepingCapacity: true)
+            batch.bytes.removeAll(keepingCapacity: true)
+            for i in rows {
+                var row = EncodedBatch.Row()
+                if data.geometryType != .none, let g = data.geometry(i) {
+                    let box = g.bounds
+                    // An empty geometry has no box (its bounds are infinite): no extent, no index entry.
+                    row.bounds = box.minX <= box.maxX && box.minY <= box.maxY ? box : nil
+                    if GeoPackageRows.encode(g, as: data.geometryType, srsID: srsID, bounds: box, into: &blob) {
+                        row.blobStart = batch.bytes.count
+                        row.blobCount = Int32(blob.count)
+                        batch.bytes.append(contentsOf: blob)
+                    } else {
+                        row.blobCount = EncodedBatch.viaOGR
+                    }
+                }
+                batch.rows.append(row)
+                let first = batch.values.count
+                batch.values.append(contentsOf: repeatElement(.null, count: kinds.count))
+                if row.blobCount != EncodedBatch.viaOGR {
+                    var fields = FeatureFields(encoder: self, firstValue: first)
+                    data.values(i, &fields)
+                }
+            }
+        }
+
+        // Values, as GDAL binds a feature's fields: text, real and integer fields as such, null as NULL.
+
+        func set(_ k: Int, at first: Int, _ s: String?) {
+            guard let s else { return }
+            switch kinds[k] {
+            case .string:
+                var s = s
+                batch.values[first + k] = s.withUTF8 { text($0) }
+            case .real, .integer:
+                s.withCString { OGR_F_SetFieldString(scratch, slots[k], $0) }
+                batch.values[first + k] = converted(k)
+            }
+        }
+
+        func set(_ k: Int, at first: Int, _ x: Double?) {
+            guard let x, x.isFinite else { return }
+            if kinds[k] == .real {
+                batch.values[first + k] = .real(x)
+            } else {
+                OGR_F_SetFieldDouble(scratch, slots[k], x)
+                batch.values[first + k] = converted(k)
+            }
+        }
+
+        func set(_ k: Int, at first: Int, _ n: Int) {
+            if kinds[k] == .integer {
+                batch.values[first + k] = .integer(Int64(n))
+            } else {
+                OGR_F_SetFieldInteger64(scratch, slots[k], Int64(n))
+                batch.values[first + k] = converted(k)
+            }
+        }
+
+        /// Field k's value as OGR turns the scratch feature's value into the field's type.
+        private func converted(_ k: Int) -> EncodedBatch.Value {
+            switch kinds[k] {
+            case .string:
+                let c = OGR_F_GetFieldAsString(scratch, slots[k])!
+                return text(UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: strlen(c)))
+            case .real: return .real(OGR_F_GetFieldAsDouble(scratch, slots[k]))
+            case .integer: return .integer(Int64(OGR_F_GetFieldAsInteger64(scratch, slots[k])))
+            }
+        }
+
+        /// A text's bytes up to its first NUL (what SQLite reads of a C string), appended to the batch.
+        private func text(_ utf8: UnsafeBufferPointer<UInt8>) -> EncodedBatch.Value {
+            let count = utf8.firstIndex(of: 0) ?? utf8.count
+            let start = batch.bytes.count
+            batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[0..<count]))
+            return .text(start: Int32(start), count: Int32(count))
         }
     }
 

@@ -318,30 +318,32 @@ public struct FeatureFields: FieldSink {
     /// The OGR index of each of the layer's fields: a driver may put fields of its own first (KML adds Name and
     /// Description), so field i of the layer is not always OGR's field i.
     let slots: [Int32]
-    /// Where the values go instead of `feature`; every field is null until set.
-    let row: GeoPackageRows?
+    /// Where the values go instead of `feature`: a row encoded for a GeoPackage INSERT, whose values start at
+    /// `firstValue` in the encoder's batch; every field is null until set.
+    let encoder: GeoPackageRows.Encoder?
+    let firstValue: Int
 
-    init(feature: OGRFeatureH, slots: [Int32]) { self.feature = feature; self.slots = slots; row = nil }
-    init(row: GeoPackageRows) { feature = nil; slots = []; self.row = row }
+    init(feature: OGRFeatureH, slots: [Int32]) { self.feature = feature; self.slots = slots; encoder = nil; firstValue = 0 }
+    init(encoder: GeoPackageRows.Encoder, firstValue: Int) { feature = nil; slots = []; self.encoder = encoder; self.firstValue = firstValue }
 
     public mutating func set(_ i: Int, _ value: FieldValue) {
         switch value {
         case .string(let s): set(i, s)
         case .integer(let n):
-            if let row { row.bind(i, n) } else { OGR_F_SetFieldInteger64(feature, slots[i], Int64(n)) }
+            if let encoder { encoder.set(i, at: firstValue, n) } else { OGR_F_SetFieldInteger64(feature, slots[i], Int64(n)) }
         case .real(let x): set(i, x)
-        case .null: if row == nil { OGR_F_SetFieldNull(feature, slots[i]) }
+        case .null: if encoder == nil { OGR_F_SetFieldNull(feature, slots[i]) }
         }
     }
 
     public mutating func set(_ i: Int, _ s: String?) {
-        if let row { return row.bind(i, s) }
+        if let encoder { return encoder.set(i, at: firstValue, s) }
         // withCString: a short (inline) String is passed from the stack, not copied to the heap.
         if let s { s.withCString { OGR_F_SetFieldString(feature, slots[i], $0) } } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 
     public mutating func set(_ i: Int, _ x: Double?) {
-        if let row { return row.bind(i, x) }
+        if let encoder { return encoder.set(i, at: firstValue, x) }
         if let x, x.isFinite { OGR_F_SetFieldDouble(feature, slots[i], x) } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 }
@@ -551,9 +553,8 @@ public enum VectorWriter {
         if sqlite, rowsDirect, data.count > 0,
             let rows = GeoPackageRows(dataset: ds, layer: layer, defn: defn!, slots: slots, kinds: data.fields.map(\.kind), path: path)
         {
-            for rowIndex in 0..<data.count {
-                if let box = try rows.write(data, row: rowIndex, layer: layer, viaOGR: { try prepare($0) }), packedIndex { boxes.append(box) }
-            }
+            let written = try rows.writeAll(data, layer: layer, viaOGR: { try prepare($0) })
+            if packedIndex { boxes = written }
             direct = rows.written
         } else if data.count >= FeaturePipeline.fewestRows {
             try FeaturePipeline.run(count: data.count, prepare: { try prepare($0) }, write: write)
