@@ -231,6 +231,38 @@ final class ConflictPreparationTests: XCTestCase {
         XCTAssertEqual(seen, n)
     }
 
+    /// An index of some of the items, named by `items`, hands over those names, and a query finds exactly the
+    /// named items that the index of all of them finds, in the same order (as the intermodulation's index of the
+    /// stations' and links' channels, out of all the receive channels).
+    func testChannelIndexOfASubsetNamesItsItems() {
+        var r = SplitMix64(seed: 7)
+        let n = 5000
+        let positions = (0..<n).map { _ in (lat: 10 + r.uniform() * 2, lon: 106 + r.uniform() * 2) }
+        let centres = (0..<n).map { _ in 160 + Double(r.next() % 40) * 0.0125 }
+        let widths = (0..<n).map { _ in r.pick([12.5, 25, 200]) }
+        let kept = (0..<n).filter { _ in r.next() % 3 == 0 }
+        let all = ChannelIndex(positions: positions, centresMHz: centres, bandwidthsKHz: widths, radiiKm: Array(repeating: 0, count: n), cellKm: 10)
+        let some = ChannelIndex(
+            positions: kept.map { positions[$0] }, centresMHz: kept.map { centres[$0] }, bandwidthsKHz: kept.map { widths[$0] },
+            radiiKm: Array(repeating: 0, count: kept.count), cellKm: 10, items: kept.map { Int32($0) })
+        let keptSet = Set(kept)
+        var found = 0
+        for c in 0..<ChannelIndex.classCount {
+            for (lat, lon) in [(11.0, 107.0), (10.2, 106.3), (11.9, 107.9)] {
+                var inAll: [Int] = [], inSome: [Int] = []
+                _ = all.query(classIndex: c, lat: lat, lon: lon, radiusKm: 30, fLo: 160.05, fHi: 160.3) { inAll.append($0) }
+                _ = some.query(classIndex: c, lat: lat, lon: lon, radiusKm: 30, fLo: 160.05, fHi: 160.3) { inSome.append($0) }
+                let expected = inAll.filter { keptSet.contains($0) && Geodesy.distanceKm(lat, lon, positions[$0].lat, positions[$0].lon) <= 30 }
+                XCTAssertEqual(
+                    inSome.filter { Geodesy.distanceKm(lat, lon, positions[$0].lat, positions[$0].lon) <= 30 }.sorted(), expected.sorted(),
+                    "class \(c) at \(lat), \(lon)")
+                XCTAssertTrue(inSome.allSatisfy(keptSet.contains))
+                found += expected.count
+            }
+        }
+        XCTAssertGreaterThan(found, 100)
+    }
+
     /// A slab index holds every item once, by (slab, cell, centre, item); its query gives exactly the items of a
     /// scan inside the window and the radius (a superset outside the radius only), each once, and its runs hold
     /// every such item; on windows narrower and far wider than a slab, at the edges of the area and beyond it.

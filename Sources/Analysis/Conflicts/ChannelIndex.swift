@@ -33,8 +33,12 @@ struct ChannelIndex: Sendable {
         return c
     }
 
-    /// Builds the index of `items` (position, centre MHz, bandwidth kHz, radius km).
-    init(positions: [(lat: Double, lon: Double)], centresMHz: [Double], bandwidthsKHz: [Double], radiiKm: [Double], cellKm: Double) {
+    /// Builds the index of items (position, centre MHz, bandwidth kHz, radius km). A query hands over an item's
+    /// position in these arrays, or, with `items` (increasing), `items` at that position.
+    init(
+        positions: [(lat: Double, lon: Double)], centresMHz: [Double], bandwidthsKHz: [Double], radiiKm: [Double], cellKm: Double,
+        items: [Int32]? = nil
+    ) {
         let lats = positions.map(\.lat), lons = positions.map(\.lon)
         let minLat = (lats.min() ?? 0) - 1e-9, maxLat = (lats.max() ?? 0) + 1e-9
         let minLon = (lons.min() ?? 0) - 1e-9, maxLon = (lons.max() ?? 0) + 1e-9
@@ -80,6 +84,12 @@ struct ChannelIndex: Sendable {
                 grids[c].entries = grid.entries
             }
             table = [:]
+        }
+        // Renumbered in place: the items increase with the positions, so each cell's order (centre, item) stays.
+        if let items {
+            for c in grids.indices {
+                grids[c].entries.withUnsafeMutableBufferPointer { e in for k in e.indices { e[k].item = items[Int(e[k].item)] } }
+            }
         }
         classes = grids
     }

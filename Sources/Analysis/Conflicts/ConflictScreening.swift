@@ -245,9 +245,12 @@ public struct ConflictScreening: Sendable {
         let reach = interfererReach(assignments, victims: victims, services: services)
         phase("victims and reach")
 
+        // The intermodulation's search: its victims are stations' and link receivers' channels, not service areas.
+        let received = victims.indices.filter { victims[$0].kind != .area }
         let index = ChannelIndex(
-            positions: victims.map { ($0.lat, $0.lon) }, centresMHz: victims.map { $0.channel.centreMHz },
-            bandwidthsKHz: victims.map { $0.channel.bandwidthKHz }, radiiKm: victims.map(\.radiusKm), cellKm: 25)
+            positions: received.map { (victims[$0].lat, victims[$0].lon) }, centresMHz: received.map { victims[$0].channel.centreMHz },
+            bandwidthsKHz: received.map { victims[$0].channel.bandwidthKHz }, radiiKm: received.map { victims[$0].radiusKm }, cellKm: 25,
+            items: received.map { Int32($0) })
         var ctx = Context(
             assignments: assignments, victims: consume victims, index: index, reach: reach, excluded: excluded,
             licensee: licensee, station: station, blockAllocation: blockAllocation, protection: settings.protection)
@@ -259,6 +262,8 @@ public struct ConflictScreening: Sendable {
     struct Context: Sendable {
         let assignments: [Assignment]
         let victims: [Victim]
+        /// The receive channels of stations and link receivers (`victims` that are not service areas), for the
+        /// intermodulation.
         let index: ChannelIndex
         let reach: [Double]
         let excluded: [Bool]
