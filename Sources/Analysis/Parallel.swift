@@ -67,6 +67,38 @@ public enum Parallel {
     }
 }
 
+extension Parallel {
+    /// `a` sorted ascending: halves sorted on two cores, then merged.
+    static func sort(_ a: inout [UInt64]) {
+        let count = a.count, mid = count / 2
+        guard count >= 1 << 16 else {
+            a.sort()
+            return
+        }
+        a.withUnsafeMutableBufferPointer { buffer in
+            let halves = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: 2) { h in
+                var run = UnsafeMutableBufferPointer(rebasing: halves.value[(h == 0 ? 0 : mid)..<(h == 0 ? mid : count)])
+                run.sort()
+            }
+        }
+        a = [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
+            a.withUnsafeBufferPointer { a in
+                var i = 0, j = mid, k = 0
+                while i < mid && j < count {
+                    let x = a[i], y = a[j]
+                    out[k] = y < x ? y : x
+                    if y < x { j += 1 } else { i += 1 }
+                    k += 1
+                }
+                while i < mid { out[k] = a[i]; i += 1; k += 1 }
+                while j < count { out[k] = a[j]; j += 1; k += 1 }
+            }
+            initialized = count
+        }
+    }
+}
+
 private final class BodyBox: @unchecked Sendable {
     var body: ((Int) -> Void)?
     init(_ body: @escaping (Int) -> Void) { self.body = body }

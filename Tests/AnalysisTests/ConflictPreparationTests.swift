@@ -346,3 +346,25 @@ final class ConflictPreparationTests: XCTestCase {
         XCTAssertEqual(found[0], found[1])
     }
 }
+
+extension ConflictPreparationTests {
+    /// The interferers' order by packed keys sorted on two cores is the order of (key, index) a sort by comparison
+    /// gives: with keys in the Earth's range (packed), with repeated keys, and with a cell part too wide to pack (the
+    /// comparison sort itself).
+    func testInterfererOrderOfKeysIsTheOrderOfKeyThenIndex() {
+        var r = SplitMix64(seed: 3)
+        for (count, cellBits) in [(100_000, 22), (70_000, 8), (90_000, 30), (1_000, 22)] {
+            let cellRange: UInt64 = 1 << UInt64(cellBits)
+            var keys: [UInt64] = []
+            for _ in 0..<count {
+                let bucket: UInt64 = r.next() % 1_024
+                keys.append(bucket << 40 | r.next() % cellRange)
+            }
+            let expected: [Int32] = (0..<count).map { Int32($0) }.sorted { (a: Int32, b: Int32) -> Bool in
+                let ka = keys[Int(a)], kb = keys[Int(b)]
+                return ka != kb ? ka < kb : a < b
+            }
+            XCTAssertEqual(ConflictScreening.order(ofKeys: keys), expected, "\(count) keys, \(cellBits) bits of cell")
+        }
+    }
+}

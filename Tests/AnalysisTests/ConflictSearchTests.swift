@@ -187,3 +187,26 @@ final class ConflictSearchTests: XCTestCase {
         }
     }
 }
+
+extension ConflictSearchTests {
+    /// A list large enough to be sorted in two halves on two cores, with many ties of severity, margin and kind, and
+    /// full ties (equal keys, told apart by their explanation only): the order is that of one stable sort by
+    /// `Conflict.ordered`, in place too.
+    func testOrderOfManyConflictsIsOneStableSort() {
+        var r = SplitMix64(seed: 17)
+        let kinds: [ConflictKind] = [.coChannel, .adjacentChannel, .intermodulation, .duplicate, .outOfPlan]
+        let severities: [Severity] = [.high, .medium, .low]
+        let list = (0..<50_000).map { k in
+            Conflict(
+                kind: kinds[Int(r.next() % 5)], aID: "A\(r.next() % 60)", bID: "B\(r.next() % 50)",
+                marginDB: r.next() % 7 == 0 ? nil : -Double(r.next() % 40) / 4, severity: severities[Int(r.next() % 3)],
+                explanation: "conflict \(k)", aPosition: (106, 10))
+        }
+        let expected = list.sorted(by: Conflict.ordered).map(\.explanation)
+        XCTAssertLessThan(Set(list.map(\.key)).count, list.count, "full ties are exercised")
+        XCTAssertEqual(Conflict.sortedInOrder(list).map(\.explanation), expected)
+        var inPlace = list
+        Conflict.sortInOrder(&inPlace)
+        XCTAssertEqual(inPlace.map(\.explanation), expected)
+    }
+}
