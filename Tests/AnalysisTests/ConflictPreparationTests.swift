@@ -368,3 +368,59 @@ extension ConflictPreparationTests {
         }
     }
 }
+
+extension ConflictPreparationTests {
+    /// The intermodulation's cell order (packed and sorted on two cores, or compared when it does not fit 64 bits)
+    /// is that of a sort by (row, column, position), negative rows and columns and repeated cells included.
+    func testCellOrderIsTheOrderOfRowColumnPosition() {
+        var r = SplitMix64(seed: 9)
+        for (count, span) in [(120_000, 4_000), (80_000, 40), (1_000, 1 << 40), (3, 10)] {
+            var cells: [(row: Int, column: Int)] = []
+            for _ in 0..<count {
+                let row = Int(r.next() % UInt64(span)) - span / 2, column = Int(r.next() % UInt64(2 * span)) - span
+                cells.append((row, column))
+            }
+            let expected = cells.indices.sorted { (a: Int, b: Int) -> Bool in
+                let ca = cells[a], cb = cells[b]
+                return ca.row != cb.row ? ca.row < cb.row : ca.column != cb.column ? ca.column < cb.column : a < b
+            }
+            XCTAssertEqual(ConflictScreening.cellOrder(cells), expected, "\(count) cells over \(span)")
+        }
+        XCTAssertEqual(ConflictScreening.cellOrder([]), [])
+    }
+}
+
+extension ConflictPreparationTests {
+    /// The records within the site distance of each other, found by the cell search on every core, are exactly the
+    /// pairs a comparison of every pair finds (records in clusters, so that most cells hold several and chunks cut
+    /// through runs of equal cells).
+    func testNearbyPairsAreThoseOfEveryPair() {
+        var r = SplitMix64(seed: 13)
+        var list: [Assignment] = []
+        while list.count < 4_000 {
+            let lat = 10 + r.uniform() * 0.2, lon = 106 + r.uniform() * 0.2
+            for _ in 0..<Int(1 + r.next() % 4) {
+                list.append(
+                    Assignment(
+                        id: "S\(list.count)", stationID: "ST\(list.count)", licensee: "L", service: "mobile",
+                        latitude: lat + (r.uniform() - 0.5) * 0.003, longitude: lon + (r.uniform() - 0.5) * 0.003,
+                        tx: Channel(centreMHz: 900, bandwidthKHz: 200), antennaHeightM: 30, eirpDBm: 50))
+            }
+        }
+        for km in [0.1, 0.25] {
+            var s = ConflictSettings()
+            s.threads = 2
+            s.imSiteKm = km
+            let live = list.indices.filter { $0 % 17 != 5 }
+            let found = ConflictScreening(settings: s).nearbyPairs(list, live: live)
+            var expected: [String] = []
+            for (x, k) in live.enumerated() {
+                for m in live[(x + 1)...] where Geodesy.distanceKm(list[k].latitude, list[k].longitude, list[m].latitude, list[m].longitude) <= km {
+                    expected.append("\(k)-\(m)")
+                }
+            }
+            XCTAssertGreaterThan(expected.count, 1_000)
+            XCTAssertEqual(found.map { "\($0.0)-\($0.1)" }.sorted(), expected.sorted(), "site distance \(km) km")
+        }
+    }
+}

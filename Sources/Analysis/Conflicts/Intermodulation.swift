@@ -49,21 +49,25 @@ extension ConflictScreening {
     }
 
     /// Pairs (k, m), k < m, of live records within `imSiteKm`, found on every core: grid hashing at the site distance,
-    /// the records sorted by cell (row, then column) so that the three cells of a neighbouring row are one run found by
-    /// binary search.
+    /// the records sorted by cell (row, then column) so that the three cells of a neighbouring row are one run, whose
+    /// start is found by a binary search for a chunk's first record and then advanced from record to record.
     func nearbyPairs(_ assignments: [Assignment], live: [Int]) -> [(Int, Int)] {
-        let lat = assignments.map(\.latitude), lon = assignments.map(\.longitude)
-        let cellLat = Geodesy.degreesLatitude(km: max(settings.imSiteKm, 0.001))
+        let (lat, lon) = assignments.withUnsafeBufferPointer { a in
+            (a.map { $0.latitude }, a.map { $0.longitude })
+        }
+        // Cells at least the site distance wide everywhere (1 % slack): two records within it are in neighbouring
+        // rows and columns. Their longitude span is that of the live records' latitude farthest from the equator: a
+        // pair d km apart differs in longitude by at most about d / (R cos φ) at the larger |φ| of the two. (Each
+        // record's cells used to be as wide as at its own latitude, which put nearby records of different
+        // latitudes in columns far apart: most pairs among clusters 0.2° apart at 10° N were missed.)
+        let cellLat = Geodesy.degreesLatitude(km: max(settings.imSiteKm, 0.001)) * 1.01
+        let farthest = live.reduce(0.0) { max($0, abs(lat[$1])) }
+        let cellLon = cellLat / max(0.05, cos(min(90, farthest) * .pi / 180))
         struct Cell: Sendable { var row: Int, column: Int }
-        let cells = live.map { k -> Cell in
-            let cellLon = cellLat / max(0.05, cos(lat[k] * .pi / 180))
-            return Cell(row: Int(floor(lat[k] / cellLat)), column: Int(floor(lon[k] / cellLon)))
-        }
-        let order = live.indices.sorted { a, b in
-            let ca = cells[a], cb = cells[b]
-            return ca.row != cb.row ? ca.row < cb.row : ca.column != cb.column ? ca.column < cb.column : a < b
-        }
+        let cells = live.map { k in Cell(row: Int(floor(lat[k] / cellLat)), column: Int(floor(lon[k] / cellLon))) }
+        let order = Self.cellOrder(cells.map { ($0.row, $0.column) })
         let sortedCells = order.map { cells[$0] }
+        /// The first position whose cell is at or after (row, column).
         @Sendable func firstAtOrAfter(row: Int, column: Int) -> Int {
             var lo = 0, hi = sortedCells.count
             while lo < hi {
@@ -77,10 +81,16 @@ extension ConflictScreening {
         let parts = Mutex([[(Int, Int)]](repeating: [], count: ranges.count))
         DispatchQueue.concurrentPerform(iterations: ranges.count) { c in
             var found: [(Int, Int)] = []
+            // A record's three neighbouring rows start at cells that only move forward as the records do (they are in
+            // cell order): each row's start is searched once per chunk, then advanced.
+            var start: [Int]? = nil
             for p in ranges[c] {
                 let k = live[order[p]], (y, x) = (sortedCells[p].row, sortedCells[p].column)
+                if start == nil { start = (-1...1).map { firstAtOrAfter(row: y + $0, column: x - 1) } }
                 for dy in -1...1 {
-                    var q = firstAtOrAfter(row: y + dy, column: x - 1)
+                    var q = start![dy + 1]
+                    while q < sortedCells.count, sortedCells[q].row < y + dy || (sortedCells[q].row == y + dy && sortedCells[q].column < x - 1) { q += 1 }
+                    start![dy + 1] = q
                     while q < sortedCells.count, sortedCells[q].row == y + dy, sortedCells[q].column <= x + 1 {
                         let m = live[order[q]]
                         if m > k, Geodesy.distanceKm(lat[k], lon[k], lat[m], lon[m]) <= settings.imSiteKm { found.append((k, m)) }
@@ -91,6 +101,30 @@ extension ConflictScreening {
             parts.withLock { $0[c] = found }
         }
         return parts.withLock { $0.flatMap { $0 } }
+    }
+
+    /// Positions of `cells` in the order of (row, column, position). Row, column and position packed in one UInt64
+    /// (offsets from the least row and column) sort as numbers on two cores in that order; when they need more than
+    /// 64 bits (cells of metres over a continent), a comparison sort.
+    static func cellOrder(_ cells: [(row: Int, column: Int)]) -> [Int] {
+        guard let minRow = cells.map(\.row).min(), let maxRow = cells.map(\.row).max(),
+            let minColumn = cells.map(\.column).min(), let maxColumn = cells.map(\.column).max()
+        else { return [] }
+        func bits(_ v: Int) -> Int { Int.bitWidth - v.leadingZeroBitCount }
+        let rowBits = bits(maxRow - minRow), columnBits = bits(maxColumn - minColumn), positionBits = bits(cells.count - 1)
+        guard rowBits + columnBits + positionBits <= 64 else {
+            return cells.indices.sorted { a, b in
+                let ca = cells[a], cb = cells[b]
+                return ca.row != cb.row ? ca.row < cb.row : ca.column != cb.column ? ca.column < cb.column : a < b
+            }
+        }
+        var packed = cells.indices.map { p -> UInt64 in
+            let row = UInt64(cells[p].row - minRow), column = UInt64(cells[p].column - minColumn)
+            return row << UInt64(columnBits + positionBits) | column << UInt64(positionBits) | UInt64(p)
+        }
+        Parallel.sort(&packed)
+        let mask: UInt64 = positionBits == 64 ? .max : (1 << UInt64(positionBits)) - 1
+        return packed.map { Int($0 & mask) }
     }
 
     func intermodulation(
