@@ -58,8 +58,8 @@ extension ConflictScreening {
         // Cells at least the site distance wide everywhere (1 % slack): two records within it are in neighbouring
         // rows and columns. Their longitude span is that of the live records' latitude farthest from the equator: a
         // pair d km apart differs in longitude by at most about d / (R cos φ) at the larger |φ| of the two. (Each
-        // record's cells used to be as wide as at its own latitude, which put nearby records of different
-        // latitudes in columns far apart: most pairs among clusters 0.2° apart at 10° N were missed.)
+        // record's cells used to be as wide as at its own latitude: the columns of records at different latitudes
+        // were then on different scales, and a pair within the distance could fall two columns apart and be missed.)
         let cellLat = Geodesy.degreesLatitude(km: max(settings.imSiteKm, 0.001)) * 1.01
         let farthest = live.reduce(0.0) { max($0, abs(lat[$1])) }
         let cellLon = cellLat / max(0.05, cos(min(90, farthest) * .pi / 180))
