@@ -86,39 +86,46 @@ final class GeoPackageRows {
         _ data: LayerStream, layer: OGRLayerH, viaOGR: (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?)
     ) throws -> [GeoPackageRTree.Box] {
         var boxes: [GeoPackageRTree.Box] = []
-        let batches = (data.count + Self.batchRows - 1) / Self.batchRows
-        @Sendable func rows(_ b: Int) -> Range<Int> { (b * Self.batchRows)..<min(data.count, (b + 1) * Self.batchRows) }
+        let count = data.count
         guard let encoder = Encoder(self) else { throw GDALEnvironment.error("create feature", path) }
-        guard data.count >= Self.fewestPipelinedRows else {
+        guard count >= Self.fewestPipelinedRows else {
             // One thread: each batch encoded, then inserted.
             let batch = EncodedBatch()
-            for b in 0..<batches {
-                encoder.encode(data, rows: rows(b), into: batch)
+            var next = 0
+            while next < count {
+                next = encoder.encode(data, from: next, into: batch)
                 try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
             }
             return boxes
         }
-        // The encoder on a thread of its own: slot b % slots holds batch b; it waits for this thread to hand it back.
+        // The encoder on a thread of its own: the k-th batch goes in slot k % slots, which it waits for this thread to
+        // hand back.
         let ring = Ring()
         let maker = Background(onOwnThread: true) { () -> Void in
-            for b in 0..<batches {
+            var next = 0, k = 0
+            while next < count {
                 ring.free.wait()
                 if ring.isStopped { return }
-                encoder.encode(data, rows: rows(b), into: ring.batches[b % Self.slots])
+                next = encoder.encode(data, from: next, into: ring.batches[k % Self.slots])
+                k += 1
                 ring.ready.signal()
             }
         }
         var failure: (any Error)? = nil
-        for b in 0..<batches {
+        var inserted = 0, k = 0
+        while inserted < count {
             ring.ready.wait()
+            let batch = ring.batches[k % Self.slots]
+            k += 1
             do {
-                try insert(ring.batches[b % Self.slots], of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
+                try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
             } catch {
                 failure = error
                 ring.stop()
                 for _ in 0..<Self.slots { ring.free.signal() } // an encoder waiting for a slot sees the stop
                 break
             }
+            inserted += batch.rows.count
             ring.free.signal()
         }
         maker.wait()
@@ -126,8 +133,11 @@ final class GeoPackageRows {
         return boxes
     }
 
-    /// Rows a batch holds, and batches encoded ahead of the inserts.
+    /// A batch ends after this many rows, or after the row that takes its bytes past `batchBytes` (layers of large
+    /// polygons): `slots` batches are encoded ahead of the inserts.
     static let batchRows = 1_024
+    /// (Settable for tests: the batches' bounds change no row.)
+    nonisolated(unsafe) static var batchBytes = 16 << 20
     static let slots = 4
     /// Below this many rows a layer is encoded on the inserting thread (a thread and its hand-overs cost more).
     static let fewestPipelinedRows = 4_096
@@ -169,7 +179,7 @@ final class GeoPackageRows {
                         switch batch.values[n * fieldCount + k] {
                         case .null: break // parameters are NULL until bound
                         case .text(let start, let count):
-                            _ = calls.bindText(insert, p, (bytes.baseAddress! + Int(start)).assumingMemoryBound(to: CChar.self), count, nil)
+                            _ = calls.bindText(insert, p, (bytes.baseAddress! + start).assumingMemoryBound(to: CChar.self), count, nil)
                         case .real(let x): _ = calls.bindDouble(insert, p, x)
                         case .integer(let v): _ = calls.bindInt64(insert, p, v)
                         }
@@ -208,7 +218,7 @@ final class GeoPackageRows {
         /// A field's value as it is bound: a text is bytes of `bytes` (up to its first NUL, as SQLite reads a C string).
         enum Value {
             case null
-            case text(start: Int32, count: Int32)
+            case text(start: Int, count: Int32)
             case real(Double)
             case integer(Int64)
         }
@@ -237,15 +247,18 @@ final class GeoPackageRows {
 
         deinit { OGR_F_Destroy(scratch) }
 
-        /// `batch` refilled with `rows` of `data`.
-        func encode(_ data: LayerStream, rows: Range<Int>, into batch: EncodedBatch) {
+        /// `batch` refilled with the rows of `data` from `first` on, up to `batchRows` of them and `batchBytes` (at least
+        /// one row); returns the next row to encode.
+        func encode(_ data: LayerStream, from first: Int, into batch: EncodedBatch) -> Int {
             self.batch = batch
             defer { self.batch = EncodedBatch() }
-            batch.first = rows.lowerBound
+            batch.first = first
             batch.rows.removeAll(keepingCapacity: true)
             batch.values.removeAll(keepingCapacity: true)
             batch.bytes.removeAll(keepingCapacity: true)
-            for i in rows {
+            var i = first
+            while i < data.count && i - first < GeoPackageRows.batchRows && batch.bytes.count < GeoPackageRows.batchBytes {
+                defer { i += 1 }
                 var row = EncodedBatch.Row()
                 if data.geometryType != .none, let g = data.geometry(i) {
                     let box = g.bounds
@@ -260,13 +273,14 @@ final class GeoPackageRows {
                     }
                 }
                 batch.rows.append(row)
-                let first = batch.values.count
+                let firstValue = batch.values.count
                 batch.values.append(contentsOf: repeatElement(.null, count: kinds.count))
                 if row.blobCount != EncodedBatch.viaOGR {
-                    var fields = FeatureFields(encoder: self, firstValue: first)
+                    var fields = FeatureFields(encoder: self, firstValue: firstValue)
                     data.values(i, &fields)
                 }
             }
+            return i
         }
 
         // Values, as GDAL binds a feature's fields: text, real and integer fields as such, null as NULL.
@@ -318,7 +332,7 @@ final class GeoPackageRows {
             let count = utf8.firstIndex(of: 0) ?? utf8.count
             let start = batch.bytes.count
             batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[0..<count]))
-            return .text(start: Int32(start), count: Int32(count))
+            return .text(start: start, count: Int32(count))
         }
     }
 

@@ -108,6 +108,12 @@ final class GeoPackageRowsTests: XCTestCase {
         try VectorWriter.write(streams: layers.map(LayerStream.init), to: viaOGR, rowsDirect: false)
         try VectorWriter.write(streams: layers.map(LayerStream.init), to: direct, rowsDirect: true)
         let expected = try contents(viaOGR, layers), got = try contents(direct, layers)
+        // Batches cut by bytes (a few rows each, both on one thread and on two) make the same file's rows.
+        let small = dir.appendingPathComponent("small-batches.gpkg").path, bytes = GeoPackageRows.batchBytes
+        GeoPackageRows.batchBytes = 700
+        defer { GeoPackageRows.batchBytes = bytes }
+        try VectorWriter.write(streams: layers.map(LayerStream.init), to: small, rowsDirect: true)
+        XCTAssertEqual(try contents(small, layers), got)
         XCTAssertEqual(Set(got.keys), Set(expected.keys))
         for key in expected.keys.sorted() {
             let e = expected[key]!, g = got[key] ?? []
