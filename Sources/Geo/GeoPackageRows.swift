@@ -14,7 +14,6 @@
 // closes the file; `finish` then writes both with the statements GDAL itself uses.
 import CGDAL
 import Foundation
-import Synchronization
 
 final class GeoPackageRows {
     /// What `finish` writes for a layer once GDAL has closed the file.
@@ -86,50 +85,16 @@ final class GeoPackageRows {
         _ data: LayerStream, layer: OGRLayerH, viaOGR: (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?)
     ) throws -> [GeoPackageRTree.Box] {
         var boxes: [GeoPackageRTree.Box] = []
-        let count = data.count
-        guard let encoder = Encoder(self) else { throw GDALEnvironment.error("create feature", path) }
-        guard count >= Self.fewestPipelinedRows else {
+        guard let encoder = Encoder(self, data) else { throw GDALEnvironment.error("create feature", path) }
+        guard data.count >= Self.fewestPipelinedRows else {
             // One thread: each batch encoded, then inserted.
             let batch = EncodedBatch()
-            var next = 0
-            while next < count {
-                next = encoder.encode(data, from: next, into: batch)
-                try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
-            }
+            while encoder.encodeNext(into: batch) { try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes) }
             return boxes
         }
-        // The encoder on a thread of its own: the k-th batch goes in slot k % slots, which it waits for this thread to
-        // hand back.
-        let ring = Ring()
-        let maker = Background(onOwnThread: true) { () -> Void in
-            var next = 0, k = 0
-            while next < count {
-                ring.free.wait()
-                if ring.isStopped { return }
-                next = encoder.encode(data, from: next, into: ring.batches[k % Self.slots])
-                k += 1
-                ring.ready.signal()
-            }
-        }
-        var failure: (any Error)? = nil
-        var inserted = 0, k = 0
-        while inserted < count {
-            ring.ready.wait()
-            let batch = ring.batches[k % Self.slots]
-            k += 1
-            do {
-                try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes)
-            } catch {
-                failure = error
-                ring.stop()
-                for _ in 0..<Self.slots { ring.free.signal() } // an encoder waiting for a slot sees the stop
-                break
-            }
-            inserted += batch.rows.count
-            ring.free.signal()
-        }
-        maker.wait()
-        if let failure { throw failure }
+        try Handover.run(
+            slots: (0..<Self.slots).map { _ in EncodedBatch() }, make: { batch, _ in encoder.encodeNext(into: batch) },
+            use: { batch, _ in try insert(batch, of: data, layer: layer, viaOGR: viaOGR, boxes: &boxes) })
         return boxes
     }
 
@@ -141,16 +106,6 @@ final class GeoPackageRows {
     static let slots = 4
     /// Below this many rows a layer is encoded on the inserting thread (a thread and its hand-overs cost more).
     static let fewestPipelinedRows = 4_096
-
-    /// The encoded batches and the semaphores that order each one's hand-overs between the two threads.
-    private final class Ring: @unchecked Sendable {
-        let batches = (0..<GeoPackageRows.slots).map { _ in EncodedBatch() }
-        let ready = DispatchSemaphore(value: 0)
-        let free = DispatchSemaphore(value: GeoPackageRows.slots)
-        private let stopped = Mutex(false)
-        var isStopped: Bool { stopped.withLock { $0 } }
-        func stop() { stopped.withLock { $0 = true } }
-    }
 
     /// Inserts an encoded batch: its values bound where they lie in the batch (SQLite copies them when it steps).
     private func insert(
@@ -237,21 +192,26 @@ final class GeoPackageRows {
         private let slots: [Int32]
         private let srsID: Int32
         private let scratch: OGRFeatureH
+        private let data: LayerStream
+        /// The next row to encode.
+        private var next = 0
         private var batch = EncodedBatch()
         private var blob: [UInt8] = []
 
-        init?(_ rows: GeoPackageRows) {
+        init?(_ rows: GeoPackageRows, _ data: LayerStream) {
             guard let scratch = OGR_F_Create(rows.defn) else { return nil }
-            kinds = rows.kinds; slots = rows.slots; srsID = rows.srsID; self.scratch = scratch
+            kinds = rows.kinds; slots = rows.slots; srsID = rows.srsID; self.scratch = scratch; self.data = data
         }
 
         deinit { OGR_F_Destroy(scratch) }
 
-        /// `batch` refilled with the rows of `data` from `first` on, up to `batchRows` of them and `batchBytes` (at least
-        /// one row); returns the next row to encode.
-        func encode(_ data: LayerStream, from first: Int, into batch: EncodedBatch) -> Int {
+        /// `batch` refilled with the next rows of the layer, up to `batchRows` of them and `batchBytes` (at least one
+        /// row); false, and `batch` untouched, when every row is encoded.
+        func encodeNext(into batch: EncodedBatch) -> Bool {
+            guard next < data.count else { return false }
             self.batch = batch
             defer { self.batch = EncodedBatch() }
+            let first = next
             batch.first = first
             batch.rows.removeAll(keepingCapacity: true)
             batch.values.removeAll(keepingCapacity: true)
@@ -280,7 +240,8 @@ final class GeoPackageRows {
                     data.values(i, &fields)
                 }
             }
-            return i
+            next = i
+            return true
         }
 
         // Values, as GDAL binds a feature's fields: text, real and integer fields as such, null as NULL.

@@ -619,88 +619,43 @@ public enum VectorWriter {
         static let batchRows = 512
         static let slots = 4
 
-        /// The slots, in memory of their own (no Swift array is shared between the threads): slot k holds rows
-        /// k·batchRows ..< k·batchRows + counts[k]. The semaphores order each slot's hand-overs.
-        final class Ring: @unchecked Sendable {
-            let features = UnsafeMutablePointer<OGRFeatureH?>.allocate(capacity: slots * batchRows)
-            let boxes = UnsafeMutablePointer<GeoPackageRTree.Box?>.allocate(capacity: slots * batchRows)
-            let counts = UnsafeMutablePointer<Int>.allocate(capacity: slots)
-            let ready = DispatchSemaphore(value: 0)
-            let free = DispatchSemaphore(value: slots)
-            let stopped = Mutex(false)
-            init() {
-                boxes.initialize(repeating: nil, count: slots * batchRows)
-                counts.initialize(repeating: 0, count: slots)
-            }
-            deinit {
-                features.deallocate()
-                boxes.deinitialize(count: slots * batchRows)
-                boxes.deallocate()
-                counts.deallocate()
-            }
-            var isStopped: Bool { stopped.withLock { $0 } }
-            func stop() { stopped.withLock { $0 = true } }
-            func append(_ made: (feature: OGRFeatureH, box: GeoPackageRTree.Box?), slot k: Int) {
-                features[k * batchRows + counts[k]] = made.feature
-                boxes[k * batchRows + counts[k]] = made.box
-                counts[k] += 1
-            }
-            func destroy(slot k: Int) {
-                for n in 0..<counts[k] { OGR_F_Destroy(features[k * batchRows + n]) }
-                counts[k] = 0
+        /// A slot: the features of one batch of rows, from `first` on (used by one thread at a time).
+        final class Batch: @unchecked Sendable {
+            var first = 0
+            var features: [OGRFeatureH] = []
+            var boxes: [GeoPackageRTree.Box?] = []
+            func destroy() {
+                for f in features { OGR_F_Destroy(f) }
+                features.removeAll(keepingCapacity: true)
+                boxes.removeAll(keepingCapacity: true)
             }
         }
 
         /// Calls `write(feature, box, row)` for rows 0 ..< count in order, each with the feature `prepare(row)` made on
-        /// another thread; destroys every feature made, whatever fails. The first error (the writer's, else the
-        /// maker's) is thrown once both threads have stopped.
+        /// another thread (`Handover`, batches of `batchRows`); destroys every feature made, whatever fails. The first
+        /// error (the writer's, else the maker's) is thrown once both threads have stopped.
         static func run(
             count: Int, prepare: @escaping @Sendable (Int) throws -> (feature: OGRFeatureH, box: GeoPackageRTree.Box?),
             write: (OGRFeatureH, GeoPackageRTree.Box?, Int) throws -> Void
         ) throws {
-            let batches = (count + batchRows - 1) / batchRows
-            let ring = Ring()
-            // The maker: slot b % slots holds batch b; it waits for the writer to hand the slot back.
-            // On a thread of its own: the writer waits for its first batch at once, and Dispatch's threads may all be
-            // busy (the CSV beside this GeoPackage, the index plans, the inputs' digests).
-            let maker = Background(onOwnThread: true) { () throws -> Void in
-                for b in 0..<batches {
-                    ring.free.wait()
-                    let k = b % slots
-                    ring.destroy(slot: k) // the writer is done with the batch it held
-                    if ring.isStopped { return }
-                    do {
-                        for row in (b * batchRows)..<min(count, (b + 1) * batchRows) { ring.append(try prepare(row), slot: k) }
-                    } catch {
-                        ring.stop()
-                        ring.ready.signal()
-                        throw error
+            let batches = (0..<slots).map { _ in Batch() }
+            defer { for b in batches { b.destroy() } }
+            try Handover.run(
+                slots: batches,
+                make: { batch, k in
+                    batch.destroy() // the writer is done with the batch it held
+                    guard k * batchRows < count else { return false }
+                    batch.first = k * batchRows
+                    for row in (k * batchRows)..<min(count, (k + 1) * batchRows) {
+                        let made = try prepare(row)
+                        batch.features.append(made.feature)
+                        batch.boxes.append(made.box)
                     }
-                    ring.ready.signal()
-                }
-            }
-            var failure: (any Error)? = nil
-            for b in 0..<batches {
-                ring.ready.wait()
-                if ring.isStopped { break } // the maker failed
-                let k = b % slots
-                do {
-                    for n in 0..<ring.counts[k] {
-                        try write(ring.features[k * batchRows + n]!, ring.boxes[k * batchRows + n], b * batchRows + n)
-                    }
-                } catch {
-                    failure = error
-                    ring.stop()
-                }
-                ring.free.signal()
-                if failure != nil { break }
-            }
-            // A maker waiting for a slot sees the stop once it gets one.
-            if ring.isStopped { for _ in 0..<slots { ring.free.signal() } }
-            let made = Result { try maker.value() }
-            for k in 0..<slots { ring.destroy(slot: k) }
-            if let failure { throw failure }
-            try made.get()
+                    return true
+                },
+                use: { batch, _ in
+                    for n in batch.features.indices { try write(batch.features[n], batch.boxes[n], batch.first + n) }
+                })
         }
     }
 

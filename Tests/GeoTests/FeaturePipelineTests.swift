@@ -126,4 +126,25 @@ final class FeaturePipelineTests: XCTestCase {
             }
         }
     }
+
+    /// `Handover` on its own: no batch at all, a number of batches that is a multiple of the slots and one that is
+    /// not; each batch used once, in order, with what was made for it.
+    func testHandoverUsesEveryBatchOnceInOrderAndEnds() throws {
+        final class Slot: @unchecked Sendable { var value = -1 }
+        for batches in [0, 8, 11] {
+            var used: [Int] = []
+            try Handover.run(
+                slots: (0..<4).map { _ in Slot() },
+                make: { slot, k in
+                    guard k < batches else { return false }
+                    slot.value = k * k
+                    return true
+                },
+                use: { slot, k in
+                    XCTAssertEqual(slot.value, k * k)
+                    used.append(k)
+                })
+            XCTAssertEqual(used, Array(0..<batches), "\(batches) batches")
+        }
+    }
 }

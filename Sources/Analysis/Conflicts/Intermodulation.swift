@@ -107,9 +107,12 @@ extension ConflictScreening {
     /// (offsets from the least row and column) sort as numbers on two cores in that order; when they need more than
     /// 64 bits (cells of metres over a continent), a comparison sort.
     static func cellOrder(_ cells: [(row: Int, column: Int)]) -> [Int] {
-        guard let minRow = cells.map(\.row).min(), let maxRow = cells.map(\.row).max(),
-            let minColumn = cells.map(\.column).min(), let maxColumn = cells.map(\.column).max()
-        else { return [] }
+        guard let first = cells.first else { return [] }
+        var (minRow, maxRow, minColumn, maxColumn) = (first.row, first.row, first.column, first.column)
+        for c in cells {
+            minRow = min(minRow, c.row); maxRow = max(maxRow, c.row)
+            minColumn = min(minColumn, c.column); maxColumn = max(maxColumn, c.column)
+        }
         func bits(_ v: Int) -> Int { Int.bitWidth - v.leadingZeroBitCount }
         let rowBits = bits(maxRow - minRow), columnBits = bits(maxColumn - minColumn), positionBits = bits(cells.count - 1)
         guard rowBits + columnBits + positionBits <= 64 else {
