@@ -35,6 +35,39 @@ final class ITMInterdecileTests: XCTestCase {
         return out
     }
 
+    /// D1THX's residual pass (`tanso_subtract_line_range`) writes the scalar expression's bits, s_j − (z_0 + j·slope),
+    /// and the minimum, maximum and NaN flag of the residuals, for every length from 1 to 245 and with NaN inside;
+    /// the histogram built from that range (`tanso_bucket_histogram_in`) is the one `tanso_bucket_histogram` builds.
+    func testResidualPassIsTheScalarLoopAndItsRange() {
+        for n in 1...245 {
+            for withNaN in [false, true] {
+                var v = (0..<n).map { _ in 200 * next() - 50 }
+                if withNaN { v[n / 2] = .nan }
+                let z0 = 40 * next() - 20, slope = next() - 0.5
+                let expected = v.enumerated().map { j, x in x - (z0 + Double(j) * slope) }
+                var lo = 0.0, hi = 0.0
+                let nan = v.withUnsafeMutableBufferPointer { tanso_subtract_line_range($0.baseAddress!, n, z0, slope, &lo, &hi) }
+                XCTAssertEqual(v.map(\.bitPattern), expected.map(\.bitPattern), "n = \(n)")
+                XCTAssertEqual(nan != 0, withNaN, "n = \(n)")
+                guard !withNaN else { continue }
+                XCTAssertEqual(lo, expected.min()!, "n = \(n)")
+                XCTAssertEqual(hi, expected.max()!, "n = \(n)")
+                var counts = [Int32](repeating: 0, count: 256), counts2 = counts
+                var keys = [UInt8](repeating: 0, count: 256), keys2 = keys
+                let a = tanso_bucket_histogram_in(v, n, lo, hi, 0, &counts, &keys)
+                let b = tanso_bucket_histogram(v, n, &counts2, &keys2)
+                XCTAssertEqual(a, b, "n = \(n)")
+                XCTAssertEqual(counts, counts2, "n = \(n)")
+                XCTAssertEqual(keys, keys2, "n = \(n)")
+                // Every key is the scalar bucket of its value.
+                if a != 0 {
+                    let scale = 64 / (hi - lo)
+                    for j in 0..<n { XCTAssertEqual(Int(keys[j]), min(Int((v[j] - lo) * scale), 63), "n = \(n), j = \(j)") }
+                }
+            }
+        }
+    }
+
     /// `Interdecile.ranks` with zeroed scratch.
     func ranks(_ kLow: Int, _ kHigh: Int, of values: [Double]) -> (Double, Double) {
         var scratch = [Double](repeating: 0, count: Interdecile.scratchCount)

@@ -63,6 +63,8 @@ extension ITMRegressionTests {
         }
         // Ties: 1 + 2^−43 is half an ulp off the grid of [1024, 2048), 0.5 + 2^−44 of [512, 1024).
         cases += [(0.75, 3000), (1.5, 4000), (3, 4000), (0.1, 4000), (29.999999999999996, 1300), (1 + 0x1p-43, 3000), (0.5 + 0x1p-44, 4000)]
+        // Steps that stop moving the sum once it is large (below half an ulp of the binade it reaches).
+        cases += [(0x1p-40, 4000), (1e-13, 3000)]
         for (step, n) in cases {
             var up = 0.0
             for _ in 0..<n { up += step }
@@ -75,6 +77,12 @@ extension ITMRegressionTests {
             var part = d
             for _ in 0..<k { part -= step }
             XCTAssertEqual(ITMTerrain.runningSum(d, -step, steps: k).bitPattern, part.bitPattern, "\(d) − \(k) × \(step)")
+        }
+        // From a large start, a step below half its ulp leaves the sum where it is, as the loop does.
+        for (start, step) in [(1e6, 1e-12), (3e4, -1e-13), (1, 0x1p-54)] {
+            var loop = start
+            for _ in 0..<5000 { loop += step }
+            XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 5000).bitPattern, loop.bitPattern, "\(start) + 5000 × \(step)")
         }
     }
 

@@ -220,14 +220,9 @@ static inline void tanso_with_stack_scratch(void (*body)(double *, void *), void
     body(scratch, context);
 }
 
-/// The histogram of ITM's QTILE selection (`Interdecile.histogram`, Sources/Propagation/ITM/ITMTerrain.swift):
-/// with lo, hi the minimum and maximum of a[0 ..< m] and scale = 64/(hi − lo), each value's bucket
-/// min((long)((x − lo)·scale), 63) in `keys` and the buckets' counts in four interleaved sets of 64 `counts`
-/// (zeroed here first). Returns 0, writing nothing, when a value is NaN, all are equal, or scale is not finite and
-/// positive. The same arithmetic as the Swift it replaces, without Swift's range checks on the conversion and
-/// with the minimum and maximum in independent lanes.
-static inline __attribute__((always_inline)) int tanso_bucket_histogram(const double *a, long m, int *counts, unsigned char *keys) {
-#pragma clang fp contract(off)
+/// The range of a[0 ..< m] for `tanso_bucket_histogram_in`: its minimum and maximum in `lo` and `hi` (two
+/// independent lanes), and 1 when a value is NaN.
+static inline __attribute__((always_inline)) int tanso_range(const double *a, long m, double *lo, double *hi) {
     double lo0 = a[0], hi0 = a[0], lo1 = a[0], hi1 = a[0];
     int nan = 0;
     long j = 0;
@@ -242,11 +237,85 @@ static inline __attribute__((always_inline)) int tanso_bucket_histogram(const do
         lo0 = x < lo0 ? x : lo0; hi0 = x > hi0 ? x : hi0;
         nan |= x != x;
     }
-    double lo = lo1 < lo0 ? lo1 : lo0, hi = hi1 > hi0 ? hi1 : hi0;
+    *lo = lo1 < lo0 ? lo1 : lo0;
+    *hi = hi1 > hi0 ? hi1 : hi0;
+    return nan;
+}
+
+/// ITM D1THX's residuals about its fitted line, s_j −= z_0 + j·slope for j < n (each lane as the scalar
+/// expression rounds it, without contraction into FMA), and their range as `tanso_range` gives it, in one pass.
+/// Returns 1 when a residual is NaN.
+static inline __attribute__((always_inline)) int tanso_subtract_line_range(double *s, long n, double z0, double slope, double *lo, double *hi) {
+#pragma clang fp contract(off)
+    long j = 0;
+    int nan = 0;
+#if defined(__SSE2__)
+    if (n >= 2) {
+        __m128d vz0 = _mm_set1_pd(z0), vslope = _mm_set1_pd(slope), two = _mm_set1_pd(2.0);
+        __m128d jv = _mm_set_pd(1.0, 0.0);
+        __m128d first = _mm_sub_pd(_mm_loadu_pd(s), _mm_add_pd(vz0, _mm_mul_pd(jv, vslope)));
+        __m128d vlo = first, vhi = first, vnan = _mm_cmpunord_pd(first, first);
+        _mm_storeu_pd(s, first);
+        jv = _mm_add_pd(jv, two);
+        for (j = 2; j + 2 <= n; j += 2) {
+            __m128d r = _mm_sub_pd(_mm_loadu_pd(s + j), _mm_add_pd(vz0, _mm_mul_pd(jv, vslope)));
+            _mm_storeu_pd(s + j, r);
+            vlo = _mm_min_pd(r, vlo); // (r < lo ? r : lo, as tanso_range)
+            vhi = _mm_max_pd(r, vhi);
+            vnan = _mm_or_pd(vnan, _mm_cmpunord_pd(r, r));
+            jv = _mm_add_pd(jv, two);
+        }
+        double l[2], h[2];
+        _mm_storeu_pd(l, vlo);
+        _mm_storeu_pd(h, vhi);
+        nan = _mm_movemask_pd(vnan) != 0;
+        double lo0 = l[0], hi0 = h[0];
+        for (; j < n; j++) {
+            double x = s[j] - (z0 + (double)j * slope);
+            s[j] = x;
+            lo0 = x < lo0 ? x : lo0; hi0 = x > hi0 ? x : hi0;
+            nan |= x != x;
+        }
+        *lo = l[1] < lo0 ? l[1] : lo0;
+        *hi = h[1] > hi0 ? h[1] : hi0;
+        return nan;
+    }
+#endif
+    for (; j < n; j++) s[j] -= z0 + (double)j * slope;
+    return tanso_range(s, n, lo, hi);
+}
+
+/// The histogram of ITM's QTILE selection (`Interdecile.histogram`, Sources/Propagation/ITM/ITMTerrain.swift) of
+/// a[0 ..< m] with minimum `lo` and maximum `hi` (`nan`: one is NaN): with scale = 64/(hi − lo), each value's
+/// bucket min((long)((x − lo)·scale), 63) in `keys` and the buckets' counts in four interleaved sets of 64 `counts`
+/// (zeroed here first). Returns 0, writing nothing, when a value is NaN, all are equal, or scale is not finite and
+/// positive. The same arithmetic as the Swift it replaces, without Swift's range checks on the conversion; two
+/// buckets at a time with SSE2 (the truncation of a value in [0, 64] is the same in 32 bits).
+static inline __attribute__((always_inline)) int tanso_bucket_histogram_in(
+    const double *a, long m, double lo, double hi, int nan, int *counts, unsigned char *keys) {
+#pragma clang fp contract(off)
     double scale = 64.0 / (hi - lo);
     if (nan || !(hi > lo) || !(scale <= __DBL_MAX__) || !(scale > 0)) return 0;
     for (int b = 0; b < 4 * 64; b++) counts[b] = 0;
-    for (j = 0; j + 4 <= m; j += 4) {
+    long j = 0;
+#if defined(__SSE2__)
+    __m128d vlo = _mm_set1_pd(lo), vscale = _mm_set1_pd(scale);
+    __m128i top = _mm_set1_epi32(63);
+    for (; j + 4 <= m; j += 4) {
+        __m128i b01 = _mm_cvttpd_epi32(_mm_mul_pd(_mm_sub_pd(_mm_loadu_pd(a + j), vlo), vscale));
+        __m128i b23 = _mm_cvttpd_epi32(_mm_mul_pd(_mm_sub_pd(_mm_loadu_pd(a + j + 2), vlo), vscale));
+        __m128i b = _mm_unpacklo_epi64(b01, b23);
+        __m128i over = _mm_cmpgt_epi32(b, top);
+        b = _mm_or_si128(_mm_andnot_si128(over, b), _mm_and_si128(over, top));
+        int k[4];
+        _mm_storeu_si128((__m128i *)k, b);
+        for (int q = 0; q < 4; q++) {
+            keys[j + q] = (unsigned char)k[q];
+            counts[q * 64 + k[q]] += 1;
+        }
+    }
+#else
+    for (; j + 4 <= m; j += 4) {
         for (int q = 0; q < 4; q++) {
             long b = (long)((a[j + q] - lo) * scale);
             b = b < 63 ? b : 63;
@@ -254,6 +323,7 @@ static inline __attribute__((always_inline)) int tanso_bucket_histogram(const do
             counts[q * 64 + b] += 1;
         }
     }
+#endif
     for (; j < m; j++) {
         long b = (long)((a[j] - lo) * scale);
         b = b < 63 ? b : 63;
@@ -261,6 +331,13 @@ static inline __attribute__((always_inline)) int tanso_bucket_histogram(const do
         counts[b] += 1;
     }
     return 1;
+}
+
+/// `tanso_bucket_histogram_in` of a[0 ..< m] with its range found first.
+static inline __attribute__((always_inline)) int tanso_bucket_histogram(const double *a, long m, int *counts, unsigned char *keys) {
+    double lo, hi;
+    int nan = tanso_range(a, m, &lo, &hi);
+    return tanso_bucket_histogram_in(a, m, lo, hi, nan, counts, keys);
 }
 
 /// The values of a[0 ..< m] whose key is `key`, in order, copied to `out` (which may be `a`): every value is

@@ -221,27 +221,33 @@ enum ITMTerrain {
     /// is a real addition; the steps inside a binade are taken at once, s + k·δ, which is exact (a multiple of u
     /// inside the binade).
     static func runningSum(_ start: Double, _ step: Double, steps: Int) -> Double {
+        let signExponent: UInt64 = 0xFFF0_0000_0000_0000
+        // A little under 1/|step|: room · perStep never exceeds the whole steps that fit in the room, given that the
+        // binade's increment differs from |step| by at most half an ulp (relative 2^-31 while the sum stays within
+        // 2^30 steps); beyond that the check below takes k down. (No division on the loop's dependency chain.)
+        let perStep = 1 / abs(step) * (1 - 0x1p-20)
         var s = start
         var left = steps
         while left > 0 {
             let before = s
             s += step // one real step
             left -= 1
-            // Same binade before and after (sign and exponent bits equal, positive and normal): δ = s − before is
-            // that binade's increment (exact: both are multiples of u).
-            let signExponent: UInt64 = 0xFFF0_0000_0000_0000
-            guard left > 0, s.isNormal, s > 0, before > 0,
-                s.bitPattern & signExponent == before.bitPattern & signExponent
+            // Same binade before and after, positive and normal (sign 0, exponent field neither 0 nor all ones): δ =
+            // s − before is that binade's increment (exact: both are multiples of u).
+            let bits = s.bitPattern & signExponent
+            guard left > 0, bits == before.bitPattern & signExponent, bits != 0, bits < 0x7FF0_0000_0000_0000
             else { continue }
             let delta = s - before
-            let u = s.ulp
+            if delta == 0 { return s } // step below half an ulp: every further addition leaves s as it is
+            let bottom = Double(bitPattern: bits) // 2^e
+            let u = bottom * 0x1p-52 // the binade's ulp (exact)
             guard abs(step - delta) != 0.5 * u else { continue } // a tie: the rounding alternates
-            let bottom = Double(bitPattern: s.bitPattern & signExponent) // 2^e
             // Steps k that keep s + k·δ within [2^e + u, 2^(e+1) − u]: then s + k·δ ± u/2 lies inside the binade,
             // so each real addition rounds on the grid of u to exactly s + k·δ.
             let room = delta > 0 ? (2 * bottom - u) - s : s - (bottom + u)
             guard room >= abs(delta) else { continue }
-            var k = min(left, Int(room / abs(delta)))
+            let fit = room * perStep
+            var k = fit < Double(left) ? Int(fit) : left
             while k > 0 && abs(Double(k) * delta) > room { k -= 1 }
             s += Double(k) * delta
             left -= k
@@ -336,9 +342,13 @@ enum ITMTerrain {
         let s = UnsafeMutableBufferPointer(start: scratch, count: n)
         resample(c.h, into: s, from: xa, step: step, firstPoint: kFirst)
         let fit = leastSquares(UnsafePointer(scratch), intervals: n - 1, spacingM: 1, fromM: 0, toM: sn)
-        subtractLine(s, z0: fit.z0, slope: (fit.zn - fit.z0) / sn)
+        // The residuals about the line, s_j −= z_0 + j·slope, and their range, in one pass (C, SSE2: each lane
+        // rounds as the scalar expression does).
+        var lo = 0.0, hi = 0.0
+        let nan = tanso_subtract_line_range(scratch, n, fit.z0, (fit.zn - fit.z0) / sn, &lo, &hi) != 0
         // QTILE: the ka-th largest and the ka-th smallest residuals.
-        let (lower, upper) = Interdecile.ranks(ka - 1, n - ka, of: UnsafePointer(scratch), count: n, scratch: scratch + 245)
+        let (lower, upper) = Interdecile.ranks(
+            ka - 1, n - ka, of: UnsafePointer(scratch), count: n, scratch: scratch + 245, range: (lo, hi, nan))
         return (upper - lower) / (1 - 0.8 * exp(-(c.x2 - c.x1) / 50e3))
     }
 
@@ -355,23 +365,6 @@ enum ITMTerrain {
     ) {
         // (a range starting beyond the profile reads its last interval; x − k lies in (−1, 0] inside the profile)
         tanso_itm_resample(s.baseAddress!, s.count, h.baseAddress!, h.count - 1, xa, step, firstPoint)
-    }
-
-    /// s_j −= z_0 + j·slope (the residuals about the fitted line), two samples at a time; each lane rounds as the
-    /// scalar expression does.
-    @inline(__always)
-    static func subtractLine(_ s: UnsafeMutableBufferPointer<Double>, z0: Double, slope: Double) {
-        let raw = UnsafeMutableRawPointer(s.baseAddress!)
-        let stride = MemoryLayout<Double>.stride
-        var j = 0
-        var jv = SIMD2<Double>(0, 1)
-        while j + 2 <= s.count {
-            let v = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD2<Double>.self)
-            raw.storeBytes(of: v - (z0 + jv * slope), toByteOffset: j * stride, as: SIMD2<Double>.self)
-            jv += 2
-            j += 2
-        }
-        if j < s.count { s[j] -= z0 + Double(j) * slope }
     }
 
     /// The value of rank `k` (0-based, ascending) of `a[0…last]`, reordering it in place (Wirth's selection):
@@ -414,16 +407,21 @@ enum Interdecile {
     static let scratchCount = 672
 
     /// The values of ascending ranks `kLow` and `kHigh` (0-based) of `a[0 ..< count]`, count ≤ 256, with
-    /// `scratchCount` doubles of scratch (any contents).
+    /// `scratchCount` doubles of scratch (any contents). `range`, when given, is the values' minimum and maximum
+    /// and whether one is NaN, as `tanso_range` finds them (D1THX finds them while it computes the values).
     static func ranks(
-        _ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int, scratch: UnsafeMutablePointer<Double>
+        _ kLow: Int, _ kHigh: Int, of a: UnsafePointer<Double>, count m: Int, scratch: UnsafeMutablePointer<Double>,
+        range: (lo: Double, hi: Double, nan: Bool)? = nil
     ) -> (Double, Double) {
         precondition(m > 0 && m <= 256 && 0 <= kLow && kLow <= kHigh && kHigh < m)
         let base = UnsafeMutableRawPointer(scratch)
         let bufLow = base.assumingMemoryBound(to: Double.self), bufHigh = bufLow + 256
         let counts = (base + 512 * 8).assumingMemoryBound(to: Int32.self)
         let keys = (base + 640 * 8).assumingMemoryBound(to: UInt8.self)
-        guard histogram(a, m, counts: counts, keys: keys) else {
+        let bucketed =
+            range.map { tanso_bucket_histogram_in(a, m, $0.lo, $0.hi, $0.nan ? 1 : 0, counts, keys) != 0 }
+            ?? histogram(a, m, counts: counts, keys: keys)
+        guard bucketed else {
             // All values equal, a spread too narrow to divide, or a NaN: Wirth's selection on a copy.
             for j in 0..<m { bufLow[j] = a[j] }
             let b = UnsafeMutableBufferPointer(start: bufLow, count: m)
