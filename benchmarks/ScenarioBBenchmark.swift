@@ -22,7 +22,8 @@ func runScenarioBBenchmark(models: [String]) throws -> [(name: String, value: Do
     let terrainRadiusKm = Double(ProcessInfo.processInfo.environment["TANSO_SCENARIO_B_RADIUS_KM"] ?? "") ?? 10
     var study = CoverageStudy(west: SampleProvince.west, south: SampleProvince.south, east: SampleProvince.east, north: SampleProvince.north)
     study.resolutionM = 30
-    // TANSO_SCENARIO_B_INTERPOLATE_DB and TANSO_SCENARIO_B_ANCHOR_SPACING change the radial method's interpolation.
+    // TANSO_SCENARIO_B_INTERPOLATE_DB and TANSO_SCENARIO_B_ANCHOR_SPACING change the radial method's interpolation;
+    // TANSO_SCENARIO_B_DIGEST=1 prints a digest of the result's layers and its diagnostics (before/after comparisons).
     let env = ProcessInfo.processInfo.environment
     study.interpolateWithinDB = Double(env["TANSO_SCENARIO_B_INTERPOLATE_DB"] ?? "") ?? study.interpolateWithinDB
     study.anchorSpacingCells = Int(env["TANSO_SCENARIO_B_ANCHOR_SPACING"] ?? "") ?? study.anchorSpacingCells
@@ -38,6 +39,16 @@ func runScenarioBBenchmark(models: [String]) throws -> [(name: String, value: Do
             "scenario B, \(model): \(transmitters.count) sectors, \(r.spec.width)×\(r.spec.height) grid at 30 m, radius \(Int(study.maxRadiusKm)) km, "
                 + "\(served) cells served, \(r.diagnostics.profilesComputed) profiles computed, \(String(format: "%.1f", r.seconds)) s, peak RSS so far \(String(format: "%.0f", peakResidentMB())) MB"
         )
+        if env["TANSO_SCENARIO_B_DIGEST"] != nil {
+            // FNV-1a over the best signal's Float bits, the best server, the server count and every service layer.
+            var hsh: UInt64 = 14_695_981_039_346_656_037
+            func mix(_ v: UInt64) { hsh = (hsh ^ v) &* 1_099_511_628_211 }
+            for v in r.bestSignalDBm { mix(UInt64(v.bitPattern)) }
+            for v in r.bestServer { mix(UInt64(UInt32(bitPattern: v))) }
+            for v in r.serverCount { mix(UInt64(v)) }
+            for key in r.serviceDBm.keys.sorted() { for v in r.serviceDBm[key]! { mix(UInt64(v.bitPattern)) } }
+            print("  digest of the layers (FNV-1a): \(String(hsh, radix: 16)); diagnostics \(r.diagnostics)")
+        }
         figures.append((name: "coverage_scenarioB_\(model)_s", value: r.seconds, unit: "s"))
     }
     figures.append((name: "coverage_scenarioB_peak_rss_mb", value: peakResidentMB(), unit: "MB"))

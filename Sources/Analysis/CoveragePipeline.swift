@@ -28,10 +28,19 @@ protocol LossField: Sendable {
     /// each row on its own, so that a band sweep recomputes it per band instead of keeping the whole window; nil
     /// (the default): the field computes whole windows only.
     func lossRows(for s: CoverageEngine.SectorSetup, rows: ClosedRange<Int>) -> [Float]?
+    /// The loss windows of two groups of sectors at one site, antenna height, radius and window on two frequencies
+    /// (`s` on its own, `sibling` on `sibling.frequencyMHz`), each equal to its own `lossWindow`, computed
+    /// together when the field can share work between them; nil (the default): it cannot.
+    func siblingWindows(
+        for s: CoverageEngine.SectorSetup, members: Int, key: Int, sibling: CoverageEngine.Sibling, diagnostics: DiagnosticsBox
+    ) -> (window: [Float], sibling: [Float])?
 }
 
 extension LossField {
     func lossRows(for s: CoverageEngine.SectorSetup, rows: ClosedRange<Int>) -> [Float]? { nil }
+    func siblingWindows(
+        for s: CoverageEngine.SectorSetup, members: Int, key: Int, sibling: CoverageEngine.Sibling, diagnostics: DiagnosticsBox
+    ) -> (window: [Float], sibling: [Float])? { nil }
 }
 
 /// The rows and columns of a sector's window, and its bands of rows for parallel work.
@@ -355,6 +364,9 @@ extension CoverageEngine {
         sink: (CoverageBand, CoverageBand?) throws -> Void
     ) throws {
         let groups = sectorGroups(sectors, shared: field.sharedBySiteSectors)
+        // Without a companion model, a group whose site has another on another frequency computes both windows at
+        // once and keeps the other's for its turn.
+        let partners = companion == nil && field.sharedBySiteSectors ? siblingPartners(groups, sectors: sectors) : [:]
         let totalRows = max(1, sectors.reduce(0) { $0 + max(0, $1.rowMax - $1.rowMin + 1) })
         let width = context.spec.width, height = context.spec.height
         var rowsDone = 0
@@ -375,8 +387,20 @@ extension CoverageEngine {
                                 part, shape: WindowShape(s, rows: rows), rows: rows, field: field, members: members, sectors: sectors,
                                 context: context, layers: layers)
                         } else {
+                            var computed: (window: [Float], companion: [Float]?)? = nil
+                            if kept[g] == nil, let h = partners[g] {
+                                let other = groups[h]
+                                let sibling = Sibling(frequencyMHz: sectors[other[0]].frequencyMHz, members: other.count, key: other[0])
+                                if let pair = field.siblingWindows(
+                                    for: s, members: members.count, key: members[0], sibling: sibling, diagnostics: diagnostics)
+                                {
+                                    computed = (pair.window, nil)
+                                    kept[h] = (pair.sibling, nil)
+                                }
+                            }
                             let windows =
-                                try kept[g]
+                                try computed
+                                ?? kept[g]
                                 ?? companion?.windows(s, members)
                                 ?? (try field.lossWindow(for: s, members: members.count, key: members[0], diagnostics: diagnostics), nil)
                             depositWindow(
@@ -404,6 +428,25 @@ extension CoverageEngine {
     struct CompanionWindows {
         let transmitters: [Bool]
         let windows: (SectorSetup, [Int]) -> (window: [Float], companion: [Float]?)
+    }
+
+    /// Pairs of groups (first → second, in group order) whose sectors share the site, antenna height, radius and
+    /// window but not the frequency: the second's loss window can be computed with the first's. A site on three
+    /// frequencies pairs its first two; the third goes alone.
+    static func siblingPartners(_ groups: [[Int]], sectors: [SectorSetup]) -> [Int: Int] {
+        var waiting: [[UInt64]: Int] = [:], partners: [Int: Int] = [:]
+        for (g, members) in groups.enumerated() {
+            let s = sectors[members[0]]
+            let key =
+                [s.x, s.y, s.lon, s.lat, s.demCol, s.demRow, s.antennaHeightM, s.radiusM].map(\.bitPattern)
+                + [s.colMin, s.colMax, s.rowMin, s.rowMax].map { UInt64(bitPattern: Int64($0)) }
+            if let first = waiting.removeValue(forKey: key) {
+                if sectors[groups[first][0]].frequencyMHz != s.frequencyMHz { partners[first] = g } else { waiting[key] = first }
+            } else {
+                waiting[key] = g
+            }
+        }
+        return partners
     }
 
     /// Sectors with a non-empty window, grouped by site, antenna height, frequency and radius when the field is

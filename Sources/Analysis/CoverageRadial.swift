@@ -52,12 +52,27 @@ extension CoverageEngine {
             lossWindows(for: s, members: members, key: key, companion: nil, diagnostics: diagnostics).window
         }
 
+        func siblingWindows(
+            for s: SectorSetup, members: Int, key: Int, sibling: Sibling, diagnostics: DiagnosticsBox
+        ) -> (window: [Float], sibling: [Float])? {
+            let w = lossWindows(for: s, members: members, key: key, companion: nil, sibling: sibling, diagnostics: diagnostics)
+            return (w.window, w.companion!)
+        }
+
         /// The study model's loss window and, with a companion model, the companion's, from one set of profiles.
         /// Each window is refined on its own (a cell is interpolated in one window when its neighbours there agree,
         /// and computed otherwise), so each equals the window a run of its model alone gives.
+        ///
+        /// With a `sibling` instead (a group of sectors at the same site, antenna height and radius on another
+        /// frequency), the companion window is the sibling's loss window: the same model on the sibling's frequency,
+        /// from the same radials and cell profiles, ITM's terrain analysis done once for both where both windows
+        /// need the cell (`ProfileModel.lossesDB`). Each window and its diagnostics (under the sibling's own `key`
+        /// and `members`) then equal those its own `lossWindow` gives.
         func lossWindows(
-            for s: SectorSetup, members: Int, key: Int, companion: ProfileModel?, diagnostics: DiagnosticsBox
+            for s: SectorSetup, members: Int, key: Int, companion: ProfileModel?, sibling: Sibling? = nil,
+            diagnostics: DiagnosticsBox
         ) -> (window: [Float], companion: [Float]?) {
+            let companion = sibling == nil ? companion : model
             let radials = sampleRadials(for: s)
             let shape = WindowShape(s)
             precondition(shape.count < 1 << 32 && radials.count < 1 << 29, "a window of \(shape.count) cells")
@@ -70,6 +85,7 @@ extension CoverageEngine {
                         func pass() -> RadialPass {
                             var pass = RadialPass(field: self, s: s, radials: radials, window: out.value.0, h: h, phase: phase)
                             if let companion { pass.companion = (companion, out.value.1) }
+                            pass.sibling = sibling
                             return pass
                         }
                         // The level's cells band by band: interpolated ones written at once, the others listed; then
@@ -99,6 +115,11 @@ extension CoverageEngine {
                                     p.local.cellsWithoutTerrain *= members
                                     p.local.cellsRejectedByModel *= members
                                     diagnostics.add(p.local, band: ((key * 16 + phase) << 32) + (slab << 16) + c)
+                                    if let sibling {
+                                        p.sibling2.cellsWithoutTerrain *= sibling.members
+                                        p.sibling2.cellsRejectedByModel *= sibling.members
+                                        diagnostics.add(p.sibling2, band: ((sibling.key * 16 + phase) << 32) + (slab << 16) + c)
+                                    }
                                 }
                             }
                         }
@@ -328,6 +349,14 @@ extension CoverageEngine {
         }
     }
 
+    /// A group of sectors whose loss window is computed beside another's (`RadialField.lossWindows`): at the same
+    /// site, antenna height, radius and window, on `frequencyMHz`; `members` and `key` as `lossWindow` takes them.
+    struct Sibling: Sendable {
+        let frequencyMHz: Double
+        let members: Int
+        let key: Int
+    }
+
     /// The sampled radials of one site: heights (radial after radial, from `offsets[j]`; `stride` is the longest
     /// radial's sample count), steps, the index of each radial's first missing height and its geodesic length.
     struct RadialSamples: Sendable {
@@ -368,9 +397,13 @@ extension CoverageEngine {
         let tolerance: Float, levelTolerance: Float, groundTolerance: Float
         /// A second model evaluated on the same profiles, with its own window.
         var companion: (model: ProfileModel, window: UnsafeMutableBufferPointer<Float>)? = nil
+        /// With a sibling, the companion is the study's model on the sibling's frequency, counted in `sibling2`.
+        var sibling: CoverageEngine.Sibling? = nil
         var local = CoverageEngine.Diagnostics()
+        var sibling2 = CoverageEngine.Diagnostics()
         var profile = TerrainProfile(elevationsM: [], spacingM: 1)
         var scratch = ProfileModel.Scratch()
+        var scratch2 = ProfileModel.Scratch()
 
         init(field: RadialField, s: SectorSetup, radials: RadialSamples, window: UnsafeMutableBufferPointer<Float>, h: Int, phase: Int) {
             self.field = field; self.s = s; self.radials = radials; self.window = window; self.h = h; self.phase = phase
@@ -380,6 +413,7 @@ extension CoverageEngine {
             groundTolerance = Float(field.interpolateGroundWithinM)
             profile.elevationsM.reserveCapacity(radials.stride + 1)
             scratch.keepsWarnings = false // the window keeps losses only
+            scratch2.keepsWarnings = false
         }
 
         /// A cell of the level to compute, in 8 bytes: its radial (bits 0–28) and which windows need its loss (bit
@@ -487,38 +521,58 @@ extension CoverageEngine {
         mutating func computeLosses(
             idx: Int, x: Double, gridM: Double, radial: Int, first: Bool, second: Bool
         ) -> (Float?, Float?) {
-            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, radial: radial) else { return (nil, nil) }
+            guard let link = cellProfile(idx: idx, x: x, gridM: gridM, radial: radial) else {
+                // A cell without terrain: once (the companion shares the transmitters), or once in each window
+                // that needs it (a sibling counts its own).
+                if sibling == nil || first { local.cellsWithoutTerrain += 1 }
+                if sibling != nil && second { sibling2.cellsWithoutTerrain += 1 }
+                return (nil, nil)
+            }
+            if let f2 = sibling?.frequencyMHz {
+                // Each window counts the evaluations it needs, as its own run would.
+                if first { local.profilesComputed += 1 }
+                if second { sibling2.profilesComputed += 1 }
+                if first && second {
+                    let (a, b) = field.model.lossesDB(
+                        profile: profile, link: link, secondFrequencyMHz: f2, scratch: &scratch, scratch2: &scratch2)
+                    return (accepted(a, in: &local), accepted(b, in: &sibling2))
+                }
+                if first {
+                    return (accepted(Result { try field.model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB }, in: &local), nil)
+                }
+                var link2 = link
+                link2.frequencyMHz = f2
+                return (nil, accepted(Result { try field.model.lossDB(profile: profile, link: link2, scratch: &scratch2).lossDB }, in: &sibling2))
+            }
             local.profilesComputed += 1
             if first, second, let other = companion?.model {
                 let (a, b) = field.model.lossPairDB(profile: profile, link: link, scratch: &scratch, other: other)
-                return (accepted(a), accepted(b))
+                return (accepted(a, in: &local), accepted(b, in: &local))
             }
             let model = first ? field.model : companion!.model
-            let loss = accepted(Result { try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB })
+            let loss = accepted(Result { try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB }, in: &local)
             return first ? (loss, nil) : (nil, loss)
         }
 
-        /// A model's result as a loss, or nil with the rejection counted.
-        mutating func accepted(_ r: Result<Double, any Error>) -> Float? {
+        /// A model's result as a loss, or nil with the rejection counted in `counts`.
+        func accepted(_ r: Result<Double, any Error>, in counts: inout CoverageEngine.Diagnostics) -> Float? {
             switch r {
             case .success(let loss): return Float(loss)
             case .failure(let error):
-                local.cellsRejectedByModel += 1
-                if local.firstModelError == nil { local.firstModelError = "\(error)" }
+                counts.cellsRejectedByModel += 1
+                if counts.firstModelError == nil { counts.firstModelError = "\(error)" }
                 return nil
             }
         }
 
-        /// Fills `profile` with the cell's profile and returns its link; nil when terrain is missing (counted).
+        /// Fills `profile` with the cell's profile and returns its link; nil when terrain is missing.
         mutating func cellProfile(idx: Int, x: Double, gridM: Double, radial j: Int) -> PathLink? {
             let (dM, points, ratio, lastNeeded) = field.cellOnRadial(s, x: x, gridM: gridM, radial: j, radials: radials)
-            if radials.firstMissing[j] <= lastNeeded { local.cellsWithoutTerrain += 1; return nil }
+            if radials.firstMissing[j] <= lastNeeded { return nil }
             let sampler = field.dem.sampler
             let hEnd = sampler.sample(col: field.cells.demCol[idx], row: field.cells.demRow[idx])
-            if hEnd.isNaN { local.cellsWithoutTerrain += 1; return nil }
-            guard fillProfile(j: j, points: points, ratio: ratio, idx: idx, hEnd: hEnd) else {
-                local.cellsWithoutTerrain += 1; return nil
-            }
+            if hEnd.isNaN { return nil }
+            guard fillProfile(j: j, points: points, ratio: ratio, idx: idx, hEnd: hEnd) else { return nil }
             profile.spacingM = dM / Double(points)
             var link = PathLink(frequencyMHz: s.frequencyMHz, txHeightM: s.antennaHeightM, rxHeightM: field.rxHeightM)
             if !field.cells.lon.isEmpty { link.coordinates = (s.lat, s.lon, field.cells.lat[idx], field.cells.lon[idx]) }

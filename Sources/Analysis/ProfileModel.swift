@@ -252,13 +252,7 @@ public struct ProfileModel: Sendable {
         let pol = polarization
         switch id {
         case .itm:
-            let p = ITM.Parameters(
-                frequencyMHz: f, txHeightM: htx, rxHeightM: hrx,
-                polarization: pol == .horizontal ? .horizontal : .vertical,
-                climate: try ITM.Climate(code: climate), surfaceRefractivityN0: n0,
-                relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
-                timePct: timePct, locationPct: locationPct, situationPct: situationPct)
-            let r = try ITM.pointToPointLoss(profile: profile, scratch.preparedITM(p))
+            let r = try ITM.pointToPointLoss(profile: profile, scratch.preparedITM(itmParameters(link)))
             return (r.lossDB, scratch.names(r.warnings))
         case .p526:
             let ground: P526.Ground = groundGiven ? .uniform(relativePermittivity: permittivity, conductivitySPerM: conductivity) : .land
@@ -379,6 +373,48 @@ public struct ProfileModel: Sendable {
 }
 
 extension ProfileModel {
+    /// ITM's parameters for `link` with this model's settings.
+    func itmParameters(_ link: PathLink) throws -> ITM.Parameters {
+        ITM.Parameters(
+            frequencyMHz: link.frequencyMHz, txHeightM: link.txHeightM, rxHeightM: link.rxHeightM,
+            polarization: polarization == .horizontal ? .horizontal : .vertical,
+            climate: try ITM.Climate(code: climate), surfaceRefractivityN0: n0,
+            relativePermittivity: permittivity, conductivitySPerM: conductivity, mdvar: mdvar,
+            timePct: timePct, locationPct: locationPct, situationPct: situationPct)
+    }
+
+    /// This model's loss on one profile for two links that differ in frequency only (the sectors of one site on
+    /// two frequencies), each as its own result, each equal to `lossDB` on its link exactly. ITM analyses the
+    /// terrain once for both (`ITM.pointToPointLosses`); every other model is run twice. `scratch` serves the
+    /// first link and `scratch2` the second, so that each keeps its prepared parameters.
+    func lossesDB(
+        profile: TerrainProfile, link: PathLink, secondFrequencyMHz f2: Double, scratch: inout Scratch, scratch2: inout Scratch
+    ) -> (Result<Double, any Error>, Result<Double, any Error>) {
+        var link2 = link
+        link2.frequencyMHz = f2
+        guard id == .itm else {
+            let a = Result { try lossDB(profile: profile, link: link, scratch: &scratch).lossDB }
+            return (a, Result { try lossDB(profile: profile, link: link2, scratch: &scratch2).lossDB })
+        }
+        let q1 = Result { try scratch.preparedITM(itmParameters(link)) }
+        let q2 = Result { try scratch2.preparedITM(itmParameters(link2)) }
+        func finite(_ r: Result<ITM.Loss, any Error>) -> Result<Double, any Error> {
+            r.flatMap { loss in Result { try NonFiniteResultError.finite(loss.lossDB, model: id.rawValue) } }
+        }
+        switch (q1, q2) {
+        case (.success(let a), .success(let b)):
+            let (r1, r2) = profile.elevationsM.withUnsafeBufferPointer {
+                ITM.pointToPointLosses(elevationsM: $0, spacingM: profile.spacingM, a, b)
+            }
+            return (finite(r1), finite(r2))
+        default:
+            func one(_ q: Result<ITM.Prepared, any Error>) -> Result<Double, any Error> {
+                finite(q.flatMap { q in Result { try ITM.pointToPointLoss(profile: profile, q) } })
+            }
+            return (one(q1), one(q2))
+        }
+    }
+
     /// This model's loss and `other`'s (the same model with another time percentage) on one profile, each as
     /// its own result (a model may reject the path at one percentage only). P.1546 derives the profile's terrain
     /// parameters (h1, the clearance angles, the ground heights) once for both; every other model is run twice.

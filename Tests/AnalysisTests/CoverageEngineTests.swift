@@ -195,7 +195,9 @@ final class CoverageEngineTests: XCTestCase {
 
     /// Sectors of one site at one height and frequency share their path loss (computed once per group): each cell of
     /// a three-sector run equals the best of the three sectors computed alone, bit for bit, and so do the best
-    /// server and the server count; a fourth sector on another frequency forms its own group.
+    /// server and the server count; sectors on other frequencies form their own groups, the first of them computed
+    /// beside the 900 MHz group from the same profiles (`siblingWindows`) and the third frequency alone, each again
+    /// equal to its sector alone, and the counts of evaluations are those of the groups run alone.
     func testSectorsOfOneSiteShareTheirLossAndEqualSeparateRuns() throws {
         let dem = try bigTujunga()
         let m = mountainStudy("radial")
@@ -208,7 +210,7 @@ final class CoverageEngineTests: XCTestCase {
                 antennaHeightM: 30, frequencyMHz: freq, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: az,
                 mechanicalTiltDeg: 2, electricalTiltDeg: 4)
         }
-        let txs = [sector("A", 0), sector("B", 120), sector("C", 240), sector("D", 60, freq: 1800)]
+        let txs = [sector("A", 0), sector("B", 120), sector("C", 240), sector("D", 60, freq: 1800), sector("E", 180, freq: 2100)]
         let together = try CoverageEngine.run(study: s, transmitters: txs, dem: dem)
         let alone = try txs.map { try CoverageEngine.run(study: s, transmitters: [$0], dem: dem) }
         var compared = 0
@@ -226,6 +228,35 @@ final class CoverageEngineTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 1000)
         XCTAssertEqual(together.diagnostics.cellsWithoutTerrain, alone.map(\.diagnostics.cellsWithoutTerrain).reduce(0, +))
+        // One evaluation per cell computed in each group's window: the 900 MHz group once, D and E once each.
+        XCTAssertEqual(
+            together.diagnostics.profilesComputed,
+            alone[0].diagnostics.profilesComputed + alone[3].diagnostics.profilesComputed + alone[4].diagnostics.profilesComputed)
+    }
+
+    /// The groups paired for `siblingWindows`: same site, height, radius and window on another frequency, in group
+    /// order, at most two together; another height or radius is no sibling.
+    func testSiblingPartnersAreGroupsOfOneSiteOnAnotherFrequency() throws {
+        let dem = try bigTujunga()
+        let m = mountainStudy("radial")
+        func tx(_ id: String, site: String, lat: Double, f: Double, h: Double = 30) -> Transmitter {
+            Transmitter(
+                id: id, siteID: site, operatorName: "Test", technology: .lte, latitude: lat, longitude: m.1.longitude,
+                antennaHeightM: h, frequencyMHz: f, bandwidthMHz: 10, eirpDBm: 60, azimuthDeg: nil)
+        }
+        let txs = [
+            tx("a900", site: "A", lat: 34.32, f: 900), tx("a1800", site: "A", lat: 34.32, f: 1800), tx("a2100", site: "A", lat: 34.32, f: 2100),
+            tx("b900", site: "B", lat: 34.33, f: 900), tx("b1800-high", site: "B", lat: 34.33, f: 1800, h: 40),
+            tx("b1800", site: "B", lat: 34.33, f: 1800)
+        ]
+        let plan = try m.0.validated()
+        let s = plan.study
+        let spec = try GridSpec.utm(west: s.west, south: s.south, east: s.east, north: s.north, resolutionM: s.resolutionM)
+        let sectors = try CoverageEngine.sectorSetups(
+            plan, transmitters: txs, spec: spec, dem: dem, antennas: nil, sectorAntenna: SectorAntenna(), keys: CoverageEngine.serviceKeys(txs))
+        let groups = CoverageEngine.sectorGroups(sectors, shared: true)
+        XCTAssertEqual(groups.count, 6)
+        XCTAssertEqual(CoverageEngine.siblingPartners(groups, sectors: sectors), [0: 1, 3: 5])
     }
     /// Cells whose profile leaves the DEM are counted and left empty (never computed over sea-level terrain).
     func testMissingTerrainIsReportedNotTreatedAsSeaLevel() throws {

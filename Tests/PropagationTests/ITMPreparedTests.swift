@@ -27,6 +27,63 @@ final class ITMPreparedTests: XCTestCase {
         return nil
     }
 
+    /// `pointToPointLosses` (one terrain analysis for two parameter sets) equals two `pointToPointLoss` calls to the
+    /// last bit, error codes included, on every differential path: with a second frequency (the analysis shared),
+    /// with a second frequency and another ground (shared, each side its own ground), with another RX height (not
+    /// shared), and with a second ground whose impedance is invalid (that side fails, the other does not).
+    func testTwoParameterSetsShareTheTerrainAnalysisWithTheSameResults() throws {
+        let set = try ITMDifferentialData.load()
+        var compared = 0, shared = 0, oneSideFailed = 0
+        func outcome(_ r: Swift.Result<ITM.Loss, any Error>) -> String {
+            switch r {
+            case .success(let l): return "\(String(l.lossDB.bitPattern, radix: 16)) \(l.mode) \(l.warnings.rawValue)"
+            case .failure(let e as ModelInputError): return "error \(e.code ?? -1)"
+            case .failure: return "error"
+            }
+        }
+        for path in set.paths {
+            guard let p1 = try? ITMDifferentialTests.parameters(path), let q1 = try? ITM.Prepared(p1) else { continue }
+            var variants: [ITM.Parameters] = []
+            var p2 = p1
+            p2.frequencyMHz = p1.frequencyMHz < 1000 ? p1.frequencyMHz * 1.9 : p1.frequencyMHz / 2.3
+            variants.append(p2)
+            p2.relativePermittivity = 4; p2.conductivitySPerM = 0.001
+            variants.append(p2)
+            var p3 = p1
+            p3.rxHeightM = p1.rxHeightM + 7
+            variants.append(p3)
+            var p4 = p2
+            p4.relativePermittivity = 1; p4.conductivitySPerM = 5 // Re(Z_g) ≤ |Im(Z_g)|: fails at the ground check
+            variants.append(p4)
+            for v in variants {
+                guard let q2 = try? ITM.Prepared(v) else { continue }
+                path.elevationsM.withUnsafeBufferPointer { h in
+                    let (a, b) = ITM.pointToPointLosses(elevationsM: h, spacingM: path.spacingM, q1, q2)
+                    let a0 = Swift.Result { try ITM.pointToPointLoss(elevationsM: h, spacingM: path.spacingM, q1) }
+                    let b0 = Swift.Result { try ITM.pointToPointLoss(elevationsM: h, spacingM: path.spacingM, q2) }
+                    XCTAssertEqual(outcome(a), outcome(a0), "path \(path.id), first set")
+                    XCTAssertEqual(outcome(b), outcome(b0), "path \(path.id), second set")
+                    compared += 1
+                    if p1.sharesTerrainAnalysis(with: v) { shared += 1 }
+                    if (try? a0.get()) != nil && (try? b0.get()) == nil { oneSideFailed += 1 }
+                }
+            }
+        }
+        print("pointToPointLosses: \(compared) pairs, \(shared) with the analysis shared, \(oneSideFailed) with the second side failing alone")
+        XCTAssertGreaterThan(shared, 4000)
+        XCTAssertGreaterThan(compared - shared, 1000)
+        XCTAssertGreaterThan(oneSideFailed, 1000)
+        // A profile of one point fails both sides with the path-distance error.
+        let one = [100.0]
+        let (a, b) = one.withUnsafeBufferPointer {
+            ITM.pointToPointLosses(
+                elevationsM: $0, spacingM: 30, try! ITM.Prepared(ITMDifferentialTests.parameters(set.paths[0])),
+                try! ITM.Prepared(ITMDifferentialTests.parameters(set.paths[0])))
+        }
+        XCTAssertEqual(outcome(a), "error \(ITM.ErrorCode.pathDistance.rawValue)")
+        XCTAssertEqual(outcome(b), "error \(ITM.ErrorCode.pathDistance.rawValue)")
+    }
+
     func testPreparedAndLossOnlyCallsEqualThePerCallEntryPoint() throws {
         let set = try ITMDifferentialData.load()
         var compared = 0, lineOfSight = 0, diffraction = 0, troposcatter = 0, rejected = 0

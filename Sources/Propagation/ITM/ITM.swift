@@ -215,6 +215,12 @@ public enum ITM {
         public var mdvar: Int
         public var variability: Variability
 
+        /// Whether a profile's ITM terrain analysis is the same under `other` as under these: the antenna heights
+        /// and N_0 agree (the frequency, ground, climate and variability may differ).
+        public func sharesTerrainAnalysis(with other: Parameters) -> Bool {
+            txHeightM == other.txHeightM && rxHeightM == other.rxHeightM && surfaceRefractivityN0 == other.surfaceRefractivityN0
+        }
+
         /// Time/location/situation form.
         public init(
             frequencyMHz: Double, txHeightM: Double, rxHeightM: Double,
@@ -333,6 +339,48 @@ public enum ITM {
         let path = try ITMPath(h, spacingM: spacingM, q)
         let m = median(path.geometry, path.setup, q, warnings: path.warnings, scatterDistance: false)
         return Loss(lossDB: m.freeSpaceDB + m.attenuationDB, mode: m.mode, warnings: m.warnings)
+    }
+
+    /// `pointToPointLoss(elevationsM:spacingM:_:)` of one profile under two parameter sets that share the
+    /// terrain analysis, each result to the last bit what its own call gives. The analysis (QLRPFL: the mean
+    /// height for N_s, the horizons, Δh, the effective heights) depends on the profile, the antenna heights and N_0
+    /// only, so it is done once when `q1` and `q2` agree in those (`sharesTerrainAnalysis`; e.g. the sectors of a
+    /// site on two frequencies), and twice otherwise. Each side fails on its own: the profile's errors fail both,
+    /// a parameter set's own (its N_s range, its ground) fail its side.
+    public static func pointToPointLosses(
+        elevationsM h: UnsafeBufferPointer<Double>, spacingM: Double, _ q1: Prepared, _ q2: Prepared
+    ) -> (Swift.Result<Loss, any Error>, Swift.Result<Loss, any Error>) {
+        guard q1.parameters.sharesTerrainAnalysis(with: q2.parameters) else {
+            return (
+                Swift.Result { try pointToPointLoss(elevationsM: h, spacingM: spacingM, q1) },
+                Swift.Result { try pointToPointLoss(elevationsM: h, spacingM: spacingM, q2) }
+            )
+        }
+        do {
+            try ITMPath.checkProfile(h, spacingM: spacingM)
+        } catch {
+            return (.failure(error), .failure(error))
+        }
+        let systemElevationM = ITMTerrain.centralMean(h)
+        var w1 = q1.warnings, w2 = q2.warnings
+        let s1 = Swift.Result { try q1.setup(systemElevationM: systemElevationM, warnings: &w1) }
+        let s2 = Swift.Result { try q2.setup(systemElevationM: systemElevationM, warnings: &w2) }
+        // γ_e comes from N_s, which comes from N_0 and the mean height alone: the same for both sets.
+        let gammaSource: ITMSetup
+        switch (s1, s2) {
+        case (.success(let a), _): gammaSource = a
+        case (_, .success(let b)): gammaSource = b
+        case (.failure(let e1), .failure(let e2)): return (.failure(e1), .failure(e2))
+        }
+        let p = q1.parameters
+        var geometry = ITMGeometry(
+            hg: Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: Double(h.count - 1) * spacingM, setup: gammaSource, pointToPoint: true)
+        ITMTerrain.analyse(h, spacingM: spacingM, geometry: &geometry)
+        func loss(_ setup: ITMSetup, _ q: Prepared, _ w: Warnings) -> Loss {
+            let m = median(geometry, setup, q, warnings: w, scatterDistance: false)
+            return Loss(lossDB: m.freeSpaceDB + m.attenuationDB, mode: m.mode, warnings: m.warnings)
+        }
+        return (s1.map { loss($0, q1, w1) }, s2.map { loss($0, q2, w2) })
     }
 
     /// `pointToPointLoss(elevationsM:spacingM:_:)` over a terrain profile.
@@ -504,12 +552,7 @@ struct ITMPath {
 
     init(_ h: UnsafeBufferPointer<Double>, spacingM: Double, _ q: ITM.Prepared) throws {
         var warnings = q.warnings
-        guard h.count >= 2, spacingM > 0, spacingM.isFinite else {
-            throw ModelInputError(
-                model: ITM.modelName, parameter: "profile distance (m)",
-                value: Double(max(h.count - 1, 0)) * spacingM, validRange: "> 0 (≥ 2 points)",
-                code: ITM.ErrorCode.pathDistance.rawValue)
-        }
+        try Self.checkProfile(h, spacingM: spacingM)
         let distM = Double(h.count - 1) * spacingM // d = n·Δx, m (QLRPFL)
         // Algorithm §3 (point-to-point preparation): N_s at the mean terrain height h_sys over the central part of
         // the profile (the first and last int(0.1 n) intervals left out).
@@ -520,6 +563,16 @@ struct ITMPath {
         let p = q.parameters
         geometry = ITMGeometry(hg: ITM.Pair(tx: p.txHeightM, rx: p.rxHeightM), distM: distM, setup: setup, pointToPoint: true)
         ITMTerrain.analyse(h, spacingM: spacingM, geometry: &geometry)
+    }
+
+    /// At least 2 points at a positive, finite spacing.
+    static func checkProfile(_ h: UnsafeBufferPointer<Double>, spacingM: Double) throws {
+        guard h.count >= 2, spacingM > 0, spacingM.isFinite else {
+            throw ModelInputError(
+                model: ITM.modelName, parameter: "profile distance (m)",
+                value: Double(max(h.count - 1, 0)) * spacingM, validRange: "> 0 (≥ 2 points)",
+                code: ITM.ErrorCode.pathDistance.rawValue)
+        }
     }
 }
 
