@@ -535,27 +535,40 @@ extension CoverageEngine {
                 if first && second {
                     let (a, b) = field.model.lossesDB(
                         profile: profile, link: link, secondFrequencyMHz: f2, scratch: &scratch, scratch2: &scratch2)
-                    return (accepted(a, in: &local), accepted(b, in: &sibling2))
+                    return (Self.accepted(a, in: &local), Self.accepted(b, in: &sibling2))
                 }
                 if first {
-                    return (accepted(Result { try field.model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB }, in: &local), nil)
+                    let r = evaluate(field.model, link)
+                    return (Self.accepted(r, in: &local), nil)
                 }
                 var link2 = link
                 link2.frequencyMHz = f2
-                return (nil, accepted(Result { try field.model.lossDB(profile: profile, link: link2, scratch: &scratch2).lossDB }, in: &sibling2))
+                let r = evaluate(field.model, link2, secondScratch: true)
+                return (nil, Self.accepted(r, in: &sibling2))
             }
             local.profilesComputed += 1
             if first, second, let other = companion?.model {
                 let (a, b) = field.model.lossPairDB(profile: profile, link: link, scratch: &scratch, other: other)
-                return (accepted(a, in: &local), accepted(b, in: &local))
+                return (Self.accepted(a, in: &local), Self.accepted(b, in: &local))
             }
-            let model = first ? field.model : companion!.model
-            let loss = accepted(Result { try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB }, in: &local)
+            let r = evaluate(first ? field.model : companion!.model, link)
+            let loss = Self.accepted(r, in: &local)
             return first ? (loss, nil) : (nil, loss)
         }
 
-        /// A model's result as a loss, or nil with the rejection counted in `counts`.
-        func accepted(_ r: Result<Double, any Error>, in counts: inout CoverageEngine.Diagnostics) -> Float? {
+        /// `model`'s loss on the current profile as a result.
+        mutating func evaluate(_ model: ProfileModel, _ link: PathLink, secondScratch: Bool = false) -> Result<Double, any Error> {
+            do {
+                if secondScratch { return .success(try model.lossDB(profile: profile, link: link, scratch: &scratch2).lossDB) }
+                return .success(try model.lossDB(profile: profile, link: link, scratch: &scratch).lossDB)
+            } catch {
+                return .failure(error)
+            }
+        }
+
+        /// A model's result as a loss, or nil with the rejection counted in `counts`. (Static: a method of the pass
+        /// called with one of its own counters inout made Swift copy the whole pass for the call.)
+        static func accepted(_ r: Result<Double, any Error>, in counts: inout CoverageEngine.Diagnostics) -> Float? {
             switch r {
             case .success(let loss): return Float(loss)
             case .failure(let error):
