@@ -99,23 +99,23 @@ public enum AssignmentLoader {
     }
 
     static func parse(_ r: RowReader) throws -> Assignment {
-        let id = try r.string("id")
-        let serviceRaw = try r.string("service")
+        let id = try r.string(.id)
+        let serviceRaw = try r.string(.service)
         let service = serviceRaw.lowercased()
         // ASCII letters, digits and '_' (on the bytes: the same test as on Characters, without Unicode properties).
         guard service.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) else {
             throw r.error("service", serviceRaw, "a service name of letters, digits and '_' (mobile, fixed, broadcast_fm, broadcast_tv, land_mobile, …)")
         }
         let pos = try r.position()
-        let f = try r.double("tx_frequency_mhz", in: 0.009...300_000, unit: "MHz")
+        let f = try r.double(.txFrequency, in: 0.009...300_000, unit: "MHz")
         var emission: EmissionDesignator? = nil
-        if let e = r.optionalString("emission_designator") {
+        if let e = r.optionalString(.emissionDesignator) {
             do { emission = try EmissionDesignator(parsing: e) } catch let pe as EmissionDesignator.ParseError {
                 throw r.error("emission_designator", e, EmissionDesignator.expected + " (\(pe.reason))")
             }
         }
         let bw: Double
-        if let b = try r.optionalDouble("bandwidth_khz", in: 0.001...10_000_000, unit: "kHz") {
+        if let b = try r.optionalDouble(.bandwidth, in: 0.001...10_000_000, unit: "kHz") {
             bw = b
         } else if let e = emission {
             bw = e.bandwidthKHz
@@ -123,33 +123,33 @@ public enum AssignmentLoader {
             throw r.error("bandwidth_khz", nil, "bandwidth_khz (kHz) or an emission_designator such as 200KF8E")
         }
         var rx: Channel? = nil
-        if let rf = try r.optionalDouble("rx_frequency_mhz", in: 0.009...300_000, unit: "MHz") {
-            let rb = try r.optionalDouble("rx_bandwidth_khz", in: 0.001...10_000_000, unit: "kHz") ?? bw
+        if let rf = try r.optionalDouble(.rxFrequency, in: 0.009...300_000, unit: "MHz") {
+            let rb = try r.optionalDouble(.rxBandwidth, in: 0.001...10_000_000, unit: "kHz") ?? bw
             rx = Channel(centreMHz: rf, bandwidthKHz: rb)
-        } else if let rb = r.optionalString("rx_bandwidth_khz") {
+        } else if let rb = r.optionalString(.rxBandwidth) {
             throw r.error("rx_frequency_mhz", nil, "a receive frequency in MHz when rx_bandwidth_khz is given ('\(rb)')")
         }
         var link: Assignment.LinkReceiver? = nil
-        if let rlat = try r.optionalDouble("rx_latitude", in: -90...90, unit: "degrees") {
-            let rlon = try r.double("rx_longitude", in: -180...180, unit: "degrees")
+        if let rlat = try r.optionalDouble(.rxLatitude, in: -90...90, unit: "degrees") {
+            let rlon = try r.double(.rxLongitude, in: -180...180, unit: "degrees")
             link = Assignment.LinkReceiver(
                 latitude: rlat, longitude: rlon,
-                antennaHeightM: try r.optionalDouble("rx_antenna_height_m", in: 0.5...1000, unit: "m")
-                    ?? (try r.double("antenna_height_m", in: 0.5...1000, unit: "m")),
-                antennaGainDBi: try r.optionalDouble("rx_antenna_gain_dbi", in: -20...70, unit: "dBi"))
-        } else if r.optionalString("rx_longitude") != nil {
+                antennaHeightM: try r.optionalDouble(.rxAntennaHeight, in: 0.5...1000, unit: "m")
+                    ?? (try r.double(.antennaHeight, in: 0.5...1000, unit: "m")),
+                antennaGainDBi: try r.optionalDouble(.rxAntennaGain, in: -20...70, unit: "dBi"))
+        } else if r.optionalString(.rxLongitude) != nil {
             throw r.error("rx_latitude", nil, "rx_latitude with rx_longitude (the far end of the link)")
         }
         return Assignment(
-            id: id, stationID: try r.string("station_id"), licensee: try r.string("licensee"), service: service,
+            id: id, stationID: try r.string(.stationID), licensee: try r.string(.licensee), service: service,
             latitude: pos.y, longitude: pos.x, tx: Channel(centreMHz: f, bandwidthKHz: bw), emission: emission,
-            antennaHeightM: try r.double("antenna_height_m", in: 0.5...1000, unit: "m"),
-            eirpDBm: try r.double("eirp_dbm", in: -50...130, unit: "dBm"),
-            azimuthDeg: try r.optionalDouble("azimuth_deg", in: 0...360, unit: "degrees"),
-            antennaPattern: r.optionalString("antenna_pattern"),
-            antennaGainDBi: try r.optionalDouble("antenna_gain_dbi", in: -20...70, unit: "dBi"),
+            antennaHeightM: try r.double(.antennaHeight, in: 0.5...1000, unit: "m"),
+            eirpDBm: try r.double(.eirp, in: -50...130, unit: "dBm"),
+            azimuthDeg: try r.optionalDouble(.azimuth, in: 0...360, unit: "degrees"),
+            antennaPattern: r.optionalString(.antennaPattern),
+            antennaGainDBi: try r.optionalDouble(.antennaGain, in: -20...70, unit: "dBi"),
             rx: rx, linkReceiver: link,
-            protectionRatioDB: try r.optionalDouble("protection_ratio_db", in: -80...120, unit: "dB"),
+            protectionRatioDB: try r.optionalDouble(.protectionRatio, in: -80...120, unit: "dB"),
             row: r.row)
     }
 }

@@ -84,8 +84,11 @@ struct RowReader {
         return nil
     }
 
-    func raw(_ column: String) -> String? {
-        guard let position = columns[column] else { return nil }
+    func raw(_ column: String) -> String? { raw(at: columns[column]) }
+    func raw(_ column: RegisterColumn) -> String? { raw(at: columns[column]) }
+
+    private func raw(at position: Int?) -> String? {
+        guard let position else { return nil }
         if let plain = values.withPlainBytes(position, { String(decoding: $0, as: UTF8.self) }) { return plain }
         guard let text = values.text(position) else { return nil }
         // Most values start and end with a visible ASCII character: nothing to trim (every character of
@@ -99,27 +102,45 @@ struct RowReader {
         RecordError(source: source, row: row, column: column, value: value, expected: expected)
     }
 
-    func string(_ column: String) throws -> String {
-        guard let v = raw(column) else { throw error(column, nil, "a non-empty text") }
+    func string(_ column: String) throws -> String { try string(at: columns[column], column) }
+    func string(_ column: RegisterColumn) throws -> String { try string(at: columns[column], column.name) }
+
+    private func string(at position: Int?, _ name: String) throws -> String {
+        guard let v = raw(at: position) else { throw error(name, nil, "a non-empty text") }
         return v
     }
 
     func optionalString(_ column: String) -> String? { raw(column) }
+    func optionalString(_ column: RegisterColumn) -> String? { raw(column) }
 
     func double(_ column: String, in range: ClosedRange<Double>, unit: String) throws -> Double {
-        guard let x = try optionalDouble(column, in: range, unit: unit) else {
-            throw error(column, nil, "a number in \(describe(range, unit))")
+        try double(at: columns[column], column, range, unit)
+    }
+    func double(_ column: RegisterColumn, in range: ClosedRange<Double>, unit: String) throws -> Double {
+        try double(at: columns[column], column.name, range, unit)
+    }
+
+    private func double(at position: Int?, _ name: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double {
+        guard let x = try optionalDouble(at: position, name, range, unit) else {
+            throw error(name, nil, "a number in \(describe(range, unit))")
         }
         return x
     }
 
     func optionalDouble(_ column: String, in range: ClosedRange<Double>, unit: String) throws -> Double? {
-        guard let position = columns[column] else { return nil }
+        try optionalDouble(at: columns[column], column, range, unit)
+    }
+    func optionalDouble(_ column: RegisterColumn, in range: ClosedRange<Double>, unit: String) throws -> Double? {
+        try optionalDouble(at: columns[column], column.name, range, unit)
+    }
+
+    private func optionalDouble(at position: Int?, _ name: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double? {
+        guard let position else { return nil }
         // A plain CSV field is parsed from its bytes, without making a String (that of `raw`, the same bytes);
         // a value that does not parse or lies outside the range takes the String path below for its error.
         if let x = values.withPlainBytes(position, { DecimalNumber.parse(utf8: $0) }) ?? nil, range.contains(x) { return x }
-        guard let v = raw(column) else { return nil }
-        return try parse(column, v, range, unit)
+        guard let v = raw(at: position) else { return nil }
+        return try parse(name, v, range, unit)
     }
 
     private func parse(_ column: String, _ v: String, _ range: ClosedRange<Double>, _ unit: String) throws -> Double {
@@ -138,9 +159,9 @@ struct RowReader {
     /// WGS84 position: the latitude/longitude columns when present, else the feature's geometry (its centroid
     /// for polygons).
     func position() throws -> Coordinate {
-        if columns["latitude"] != nil || columns["longitude"] != nil {
-            let lat = try double("latitude", in: -90...90, unit: "degrees")
-            let lon = try double("longitude", in: -180...180, unit: "degrees")
+        if columns[.latitude] != nil || columns[.longitude] != nil {
+            let lat = try double(.latitude, in: -90...90, unit: "degrees")
+            let lon = try double(.longitude, in: -180...180, unit: "degrees")
             return Coordinate(lon, lat)
         }
         guard let g = geometry else {
@@ -232,16 +253,55 @@ func columnMap(_ fieldNames: [String], hasGeometry: Bool, source: String, requir
     return columns
 }
 
+/// The columns read from every row of a frequency-assignment register (a million rows at national scale):
+/// `ColumnIndex` finds them once per file, and `RowReader` reads them by position.
+enum RegisterColumn: Int, CaseIterable, Sendable {
+    case id, stationID, licensee, service, latitude, longitude, txFrequency, emissionDesignator, bandwidth
+    case rxFrequency, rxBandwidth, rxLatitude, rxLongitude, rxAntennaHeight, rxAntennaGain
+    case antennaHeight, eirp, azimuth, antennaPattern, antennaGain, protectionRatio
+
+    /// The column's name in a register's header (lower case).
+    var name: String {
+        switch self {
+        case .id: "id"
+        case .stationID: "station_id"
+        case .licensee: "licensee"
+        case .service: "service"
+        case .latitude: "latitude"
+        case .longitude: "longitude"
+        case .txFrequency: "tx_frequency_mhz"
+        case .emissionDesignator: "emission_designator"
+        case .bandwidth: "bandwidth_khz"
+        case .rxFrequency: "rx_frequency_mhz"
+        case .rxBandwidth: "rx_bandwidth_khz"
+        case .rxLatitude: "rx_latitude"
+        case .rxLongitude: "rx_longitude"
+        case .rxAntennaHeight: "rx_antenna_height_m"
+        case .rxAntennaGain: "rx_antenna_gain_dbi"
+        case .antennaHeight: "antenna_height_m"
+        case .eirp: "eirp_dbm"
+        case .azimuth: "azimuth_deg"
+        case .antennaPattern: "antenna_pattern"
+        case .antennaGain: "antenna_gain_dbi"
+        case .protectionRatio: "protection_ratio_db"
+        }
+    }
+}
+
 /// Lower-cased column name → position, looked up a dozen times a row (twenty for an assignment, many of them
 /// names the file does not have): an open-addressed table over the names' bytes, probed by a hash of the length
 /// and three of the bytes and confirmed by comparing the bytes (no String hashing or comparison per lookup). Of
-/// equal names the last counts, as in a dictionary filled in order.
-struct ColumnIndex: Sendable {
+/// equal names the last counts, as in a dictionary filled in order. The columns of the large registers
+/// (`RegisterColumn`) are looked up once, when the index is made: a row reads their positions from an array. A
+/// class, so that each row's reader holds one reference, not the four arrays.
+final class ColumnIndex: Sendable {
     /// The names' bytes one after another; name i is bytes[offsets[i] ..< offsets[i + 1]].
     private let bytes: [UInt8]
     private let offsets: [Int]
     /// Slot → index of a name + 1 (0: empty); a power of two, at least four times the names.
     private let slots: [Int32]
+    /// The position of each `RegisterColumn` by its raw value (−1: the file has no such column).
+    private let registerPositions: [Int32]
 
     init(_ names: [String]) {
         var bytes: [UInt8] = [], offsets = [0]
@@ -262,6 +322,9 @@ struct ColumnIndex: Sendable {
             }
         }
         self.bytes = bytes; self.offsets = offsets; self.slots = slots
+        registerPositions = RegisterColumn.allCases.map { c in
+            Array(c.name.utf8).withUnsafeBufferPointer { Int32(Self.find($0, bytes, offsets, slots) ?? -1) }
+        }
     }
 
     @inline(__always)
@@ -272,11 +335,17 @@ struct ColumnIndex: Sendable {
     }
 
     subscript(_ name: String) -> Int? {
-        if let found = name.utf8.withContiguousStorageIfAvailable({ find($0) }) { return found }
-        return Array(name.utf8).withUnsafeBufferPointer { find($0) }
+        if let found = name.utf8.withContiguousStorageIfAvailable({ Self.find($0, bytes, offsets, slots) }) { return found }
+        return Array(name.utf8).withUnsafeBufferPointer { Self.find($0, bytes, offsets, slots) }
     }
 
-    private func find(_ q: UnsafeBufferPointer<UInt8>) -> Int? {
+    @inline(__always)
+    subscript(_ column: RegisterColumn) -> Int? {
+        let p = registerPositions[column.rawValue]
+        return p < 0 ? nil : Int(p)
+    }
+
+    private static func find(_ q: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8], _ offsets: [Int], _ slots: [Int32]) -> Int? {
         slots.withUnsafeBufferPointer { slots in
             offsets.withUnsafeBufferPointer { offsets in
                 bytes.withUnsafeBufferPointer { bytes in

@@ -413,7 +413,7 @@ public final class OutputTransaction {
                 try fm.createDirectory(atPath: (folder as NSString).appendingPathComponent(dir), withIntermediateDirectories: true)
                 createdDirs.insert(dir)
             }
-            try rename(path(p), (folder as NSString).appendingPathComponent(p))
+            try moveIntoPlace(path(p), (folder as NSString).appendingPathComponent(p))
         }
         let now = Set(products.map(\.path))
         let real = resolvedPath(folder)
@@ -434,6 +434,19 @@ public final class OutputTransaction {
         committed = true
         try? fm.removeItem(atPath: staging)
         return products
+    }
+
+    /// Moves a staged product to `to`, an earlier file or symbolic link of that name unlinked first. Renamed over,
+    /// the old file made ext4 (its default `auto_da_alloc`) allocate the new file's blocks and start writing them
+    /// inside the rename: 0.1–0.5 s for a 250 MB product on these machines, against 0.06 s to unlink the old one
+    /// first. The moment without the file is not seen as a product missing: the folder has no record during the
+    /// swap, so readers refuse it. Anything else in the way (a folder) is left for `rename` to report.
+    private func moveIntoPlace(_ from: String, _ to: String) throws {
+        var st = stat()
+        if lstat(to, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG || (st.st_mode & S_IFMT) == S_IFLNK {
+            unlink(to)
+        }
+        try rename(from, to)
     }
 
     private func rename(_ from: String, _ to: String) throws {

@@ -392,6 +392,39 @@ extension CLITests {
         XCTAssertTrue(c.err.contains("comp/villages.csv"), c.err)
     }
 
+    // MARK: replacing products
+
+    /// A commit replaces an earlier product file and a symbolic link in its place by the staged file (the link
+    /// itself, not what it points to), and a folder in the way fails the commit with its name.
+    func testOutputFolderCommitReplacesFilesAndLinksInPlace() throws {
+        let output = ofPath("replace"), fm = FileManager.default
+        try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: output + "/a.csv"))
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: ofPath("target.txt")))
+        try fm.createSymbolicLink(atPath: output + "/b.csv", withDestinationPath: ofPath("target.txt"))
+        let record: (RunInfo, [ProductEntry]) throws -> Data = { run, products in
+            try JSONEncoder().encode(FolderRecord(tool: "test", kind: "test", command: [], inputs: [], run: run, products: products))
+        }
+        do { // (the transaction holds the folder's lock until it is released)
+            let tx = try OutputTransaction(output: output, command: ["test"])
+            try Data("new a".utf8).write(to: URL(fileURLWithPath: tx.path("a.csv")))
+            try Data("new b".utf8).write(to: URL(fileURLWithPath: tx.path("b.csv")))
+            XCTAssertEqual(try tx.commit(record).map(\.path), ["a.csv", "b.csv"])
+        }
+        XCTAssertEqual(try String(contentsOfFile: output + "/a.csv", encoding: .utf8), "new a")
+        XCTAssertEqual(try String(contentsOfFile: output + "/b.csv", encoding: .utf8), "new b")
+        XCTAssertEqual(try fm.attributesOfItem(atPath: output + "/b.csv")[.type] as? FileAttributeType, .typeRegular)
+        XCTAssertEqual(try String(contentsOfFile: ofPath("target.txt"), encoding: .utf8), "theirs", "the link's target is not touched")
+        XCTAssertNoThrow(try ProductFolder.verify(output))
+
+        try fm.createDirectory(atPath: output + "/c.csv", withIntermediateDirectories: true)
+        let blocked = try OutputTransaction(output: output, command: ["test"])
+        try Data("new c".utf8).write(to: URL(fileURLWithPath: blocked.path("c.csv")))
+        XCTAssertThrowsError(try blocked.commit(record)) { XCTAssertTrue("\($0)".contains("c.csv"), "\($0)") }
+        var isDirectory: ObjCBool = false
+        XCTAssertTrue(fm.fileExists(atPath: output + "/c.csv", isDirectory: &isDirectory) && isDirectory.boolValue)
+    }
+
     // MARK: names
 
     func testOutputFolderProductLayoutNames() {

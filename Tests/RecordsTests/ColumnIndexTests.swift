@@ -31,6 +31,22 @@ final class ColumnIndexTests: XCTestCase {
         XCTAssertEqual(index["rx_frequency_mhz"], 12)
     }
 
+    /// A register column read by position is the column of its name: in the header above, in a header holding
+    /// every one of them (in reverse, one twice), and in a header holding none.
+    func testRegisterColumnsAreTheColumnsOfTheirNames() {
+        let all = RegisterColumn.allCases.map(\.name)
+        XCTAssertEqual(Set(all).count, all.count, "one name per column")
+        let headers = [
+            all.reversed() + ["eirp_dbm"], ["id", "service", "latitude", "longitude", "eirp_dbm", "tên trạm", "rx_latitude"],
+            ["a", "b"], []
+        ]
+        for names in headers {
+            let index = ColumnIndex(names), d = reference(names)
+            for c in RegisterColumn.allCases { XCTAssertEqual(index[c], d[c.name], "\(c.name) in \(names)") }
+        }
+        XCTAssertEqual(ColumnIndex(all.reversed() + ["eirp_dbm"])[.eirp], all.count)
+    }
+
     func testLastOfEqualNamesCounts() {
         let names = ["a", "b", "a", "c", "b", "a"]
         let index = ColumnIndex(names)
