@@ -332,16 +332,19 @@ private struct ChunkedRows<T: Sendable> {
         let firstRows = starts
         let work: @Sendable (Int) -> Void = { k in
             guard CSVRecords.readsAlike(wave[k].chunk, isFinal: wave[k].isFinal) else { return out.store(nil, at: k) }
-            guard parseRows else { return out.store([], at: k) }
+            guard parseRows else { return out.store(ParsedChunk(rows: 0), at: k) }
             let isHead = k == 0 && headerTable != nil
             let table = isHead ? headerTable! : CSVFieldTable(wave[k].chunk, fieldsPerRecord: fieldCount)
             let rows = (isHead ? 1 : 0)..<table.recordCount
-            out.store(
-                rows.map { r in
-                    let values = RowValues.record(CSVRecordValues(table: table, record: r))
-                    let row = firstRows[k] + r - rows.lowerBound
-                    return Result { try make(RowReader(source: source, row: row, values: values, columns: columns)) }
-                }, at: k)
+            let parsed = ParsedChunk<T>(rows: rows.count)
+            for r in rows {
+                let values = RowValues.record(CSVRecordValues(table: table, record: r))
+                let row = firstRows[k] + r - rows.lowerBound
+                do { parsed.append(try make(RowReader(source: source, row: row, values: values, columns: columns))) } catch {
+                    parsed.fail(row: r - rows.lowerBound, error)
+                }
+            }
+            out.store(parsed, at: k)
         }
         let group = DispatchGroup()
         if threads == 1 {
@@ -352,15 +355,60 @@ private struct ChunkedRows<T: Sendable> {
         return WaveInFlight(group: group, out: out)
     }
 
-    /// The wave's rows accepted in order; the first error (without skip-invalid) kept for the end.
-    private mutating func accept(_ parsed: [[Result<T, any Error>]]) {
-        for results in parsed {
-            for result in results where pending == nil {
-                let reader = RowReader(source: source, row: nextRow, values: .none, columns: columns)
-                do { try accepted.accept(result, reader: reader, id: id, report: &report) } catch { pending = error }
+    /// The wave's rows accepted in order, each item moved out of its chunk; the first error (without skip-invalid)
+    /// kept for the end.
+    private mutating func accept(_ parsed: [ParsedChunk<T>]) {
+        for chunk in parsed {
+            var failure = 0
+            for r in 0..<chunk.rows where pending == nil {
+                do {
+                    if failure < chunk.failures.count && chunk.failures[failure].row == r {
+                        failure += 1
+                        try accepted.reject(chunk.failures[failure - 1].error, report: &report)
+                    } else {
+                        try accepted.accept(chunk.take(), row: nextRow, source: source, id: id, report: &report)
+                    }
+                } catch { pending = error }
                 nextRow += 1
             }
         }
+    }
+}
+
+/// One chunk's parsed rows in order: the items, each moved out once when it is accepted (accepting a row then
+/// neither copies a record nor retains and releases its Strings), and the rows that failed, with their errors.
+/// Filled by one thread, then read by another after the wave's group is waited for.
+private final class ParsedChunk<T>: @unchecked Sendable {
+    /// Rows in the chunk (items and failures).
+    let rows: Int
+    /// Failed rows (offset in the chunk) in order.
+    private(set) var failures: [(row: Int, error: any Error)] = []
+    private let items: UnsafeMutablePointer<T>
+    private var count = 0, taken = 0
+
+    init(rows: Int) {
+        self.rows = rows
+        items = .allocate(capacity: max(rows, 1))
+    }
+
+    func append(_ item: consuming T) {
+        precondition(count + failures.count < rows)
+        (items + count).initialize(to: item)
+        count += 1
+    }
+
+    func fail(row: Int, _ error: any Error) { failures.append((row, error)) }
+
+    /// The next item not yet taken.
+    func take() -> T {
+        precondition(taken < count)
+        taken += 1
+        return (items + taken - 1).move()
+    }
+
+    deinit {
+        (items + taken).deinitialize(count: count - taken)
+        items.deallocate()
     }
 }
 
@@ -370,7 +418,7 @@ private struct WaveInFlight<T: Sendable> {
     let out: ChunkResults<T>
 
     /// Waits for the wave; nil when one of its chunks must be read by OGR.
-    func results() -> [[Result<T, any Error>]]? {
+    func results() -> [ParsedChunk<T>]? {
         group.wait()
         return out.all()
     }
@@ -378,18 +426,18 @@ private struct WaveInFlight<T: Sendable> {
 
 /// Each chunk's results, written once by one thread; nil marks a chunk OGR must read.
 private final class ChunkResults<T: Sendable>: @unchecked Sendable {
-    private var parts: [[Result<T, any Error>]?]
+    private var parts: [ParsedChunk<T>?]
     private var refused = false
     private let lock = NSLock()
 
-    init(count: Int) { parts = Array(repeating: [], count: count) }
+    init(count: Int) { parts = Array(repeating: nil, count: count) }
 
-    func store(_ part: [Result<T, any Error>]?, at k: Int) {
+    func store(_ part: ParsedChunk<T>?, at k: Int) {
         lock.withLock {
             if part == nil { refused = true }
             parts[k] = part
         }
     }
 
-    func all() -> [[Result<T, any Error>]]? { lock.withLock { refused ? nil : parts.map { $0 ?? [] } } }
+    func all() -> [ParsedChunk<T>]? { lock.withLock { refused ? nil : parts.map { $0 ?? ParsedChunk(rows: 0) } } }
 }

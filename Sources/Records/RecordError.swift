@@ -402,18 +402,29 @@ struct AcceptedRows<T> {
     init(skipInvalid: Bool) { self.skipInvalid = skipInvalid }
 
     mutating func accept(_ result: Result<T, any Error>, reader: RowReader, id: (T) -> String, report: inout LoadReport) throws {
-        do {
-            let item = try result.get()
-            let key = id(item)
-            // One hash of the id: insert, and on a repeat put the first row back.
-            if let first = seen.updateValue(reader.row, forKey: key) {
-                seen[key] = first
-                throw reader.error("id", key, "a unique id (already used in row \(first))")
-            }
-            items.append(item)
-        } catch let e as RecordError {
-            guard skipInvalid else { throw e }
-            report.skipped.append(e)
+        switch result {
+        case .success(let item): try accept(item, row: reader.row, source: reader.source, id: id, report: &report)
+        case .failure(let error): try reject(error, report: &report)
         }
+    }
+
+    /// The item of `row`, kept unless its id was used before (then that row's error, as `reject` takes it).
+    mutating func accept(_ item: consuming T, row: Int, source: String, id: (T) -> String, report: inout LoadReport) throws {
+        let key = id(item)
+        // One hash of the id: insert, and on a repeat put the first row back.
+        if let first = seen.updateValue(row, forKey: key) {
+            seen[key] = first
+            try reject(
+                RecordError(source: source, row: row, column: "id", value: key, expected: "a unique id (already used in row \(first))"),
+                report: &report)
+            return
+        }
+        items.append(item)
+    }
+
+    /// A row's error: thrown, or with skip-invalid kept in the report (an error that is not a row's is thrown).
+    mutating func reject(_ error: any Error, report: inout LoadReport) throws {
+        guard let e = error as? RecordError, skipInvalid else { throw error }
+        report.skipped.append(e)
     }
 }
