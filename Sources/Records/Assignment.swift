@@ -59,11 +59,45 @@ public struct Assignment: Sendable, Equatable {
     }
 }
 
+/// The columns read from every row of a frequency-assignment register (a million rows at national scale):
+/// `ColumnIndex` finds them once per file, and `RowReader` reads them by position.
+enum RegisterColumn: Int, CaseIterable, Sendable {
+    case id, stationID, licensee, service, latitude, longitude, txFrequency, emissionDesignator, bandwidth
+    case rxFrequency, rxBandwidth, rxLatitude, rxLongitude, rxAntennaHeight, rxAntennaGain
+    case antennaHeight, eirp, azimuth, antennaPattern, antennaGain, protectionRatio
+
+    /// The column's name in a register's header (lower case).
+    var name: String {
+        switch self {
+        case .id: "id"
+        case .stationID: "station_id"
+        case .licensee: "licensee"
+        case .service: "service"
+        case .latitude: "latitude"
+        case .longitude: "longitude"
+        case .txFrequency: "tx_frequency_mhz"
+        case .emissionDesignator: "emission_designator"
+        case .bandwidth: "bandwidth_khz"
+        case .rxFrequency: "rx_frequency_mhz"
+        case .rxBandwidth: "rx_bandwidth_khz"
+        case .rxLatitude: "rx_latitude"
+        case .rxLongitude: "rx_longitude"
+        case .rxAntennaHeight: "rx_antenna_height_m"
+        case .rxAntennaGain: "rx_antenna_gain_dbi"
+        case .antennaHeight: "antenna_height_m"
+        case .eirp: "eirp_dbm"
+        case .azimuth: "azimuth_deg"
+        case .antennaPattern: "antenna_pattern"
+        case .antennaGain: "antenna_gain_dbi"
+        case .protectionRatio: "protection_ratio_db"
+        }
+    }
+}
+
 public enum AssignmentLoader {
-    public static let requiredColumns = [
-        "id", "station_id", "licensee", "service", "tx_frequency_mhz", "latitude",
-        "longitude", "antenna_height_m", "eirp_dbm"
-    ]
+    public static let requiredColumns = [RegisterColumn]([
+        .id, .stationID, .licensee, .service, .txFrequency, .latitude, .longitude, .antennaHeight, .eirp
+    ]).map(\.name)
 
     /// Loads assignments from any OGR source (CSV with latitude/longitude columns, GeoPackage, GeoJSON, …).
     /// Throws the first bad row (file, row, column, value, expected) unless `skipInvalid`. A UTF-8 `.csv` is read
