@@ -125,7 +125,8 @@ struct CellGeometry: Sendable {
             return (xs, ys)
         }
         let r = try LatticeTransform.cellCentres(
-            geoTransform: spec.geoTransform, width: spec.width, height: spec.height, step: latticeStep, tolerance: tolerance, exact: exact)
+            geoTransform: spec.geoTransform, width: spec.width, height: spec.height, step: latticeStep, tolerance: tolerance,
+            perform: { Parallel.perform(iterations: $0, $1) }, exact: exact)
         return (r.xs, r.ys)
     }
 
@@ -157,7 +158,7 @@ struct CellGeometry: Sendable {
     /// Turns DEM coordinates into DEM pixel positions in place and samples the ground there (bilinear).
     private static func sampleGround(dem: ElevationModel, demCol: inout [Double], demRow: inout [Double]) -> [Float] {
         let n = demCol.count, gt = dem.geoTransform, sampler = dem.sampler
-        var ground = [Float](repeating: .nan, count: n)
+        var ground = [Float](unsafeUninitializedCapacity: n) { _, written in written = n } // every value is set below
         withMutableBuffers(&demCol, &demRow, &ground) { cp, rp, gp in
             let out = UnsafeSendable((cp, rp, gp))
             let parts = 64

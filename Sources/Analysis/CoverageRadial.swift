@@ -209,9 +209,10 @@ extension CoverageEngine {
                 r.offsets[j] = total
                 total += needed[j] + 1
             }
-            r.heights = [Double](repeating: .nan, count: total)
+            // Every value is written by the radials' own loop, on all cores: the first write to each page of these
+            // tens of MB costs the kernel more than the sampling (a NaN fill on one thread took 0.06 s of scenario A).
             let ends = (x: ex, y: ey), steps = r.steps, offsets = r.offsets, gt = dem.geoTransform
-            r.heights.withUnsafeMutableBufferPointer { hp in
+            r.heights = [Double](unsafeUninitializedCapacity: total) { hp, initialized in
                 r.firstMissing.withUnsafeMutableBufferPointer { fp in
                     let o = UnsafeSendable((hp, fp))
                     let chunk = 64
@@ -226,10 +227,13 @@ extension CoverageEngine {
                                     fromCol: s.demCol, row: s.demRow, toCol: end.col, row: end.row, intervals: m, points: 0...last,
                                     values: vp, into: out)
                                 if missing { fp[j] = (0...last).first { out[$0].isNaN }! }
+                                // Past the radial's own end: NaN.
+                                (out + last + 1).initialize(repeating: .nan, count: needed[j] - last)
                             }
                         }
                     }
                 }
+                initialized = total
             }
             return r
         }

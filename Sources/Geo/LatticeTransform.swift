@@ -24,8 +24,11 @@ public enum LatticeTransform {
     /// arrays in place (one or more PROJ transforms in a row) and leaves NaN where it cannot. `step`: the lattice's
     /// spacing in cells (every `step`-th row and column, plus the last); `tolerance`: the largest interpolation error
     /// accepted, in output units.
+    /// `perform(n, body)` calls `body(i)` for every i in 0..<n, on any threads (default: in turn on this one); the
+    /// interpolation runs one row of blocks per call, and the result does not depend on how they are spread.
     public static func cellCentres(
         geoTransform gt: GeoTransform, width: Int, height: Int, step: Int, tolerance: (x: Double, y: Double),
+        perform: (Int, (Int) -> Void) -> Void = { n, body in for i in 0..<n { body(i) } },
         exact: (inout [Double], inout [Double]) throws -> Void
     ) rethrows -> (xs: [Double], ys: [Double], report: Report) {
         let rows = Axis(count: height, step: step), cols = Axis(count: width, step: step)
@@ -40,8 +43,17 @@ public enum LatticeTransform {
         try exact(&probe.xs, &probe.ys)
         let lattice = Lattice(rows: rows, cols: cols, xs: probe.xs, ys: probe.ys)
         let kept = lattice.blocksWithinTolerance(tolerance, report: &report)
-        var xs = [Double](repeating: .nan, count: width * height), ys = xs
-        lattice.interpolate(into: &xs, &ys, width: width, kept: kept)
+        // Every cell lies in one block: kept blocks are interpolated here, the others transformed exactly below.
+        // (The arrays are not filled first: the first write to each page of fresh memory is the costly one.)
+        var ys = [Double]()
+        var xs = [Double](unsafeUninitializedCapacity: width * height) { xp, xn in
+            ys = [Double](unsafeUninitializedCapacity: width * height) { yp, yn in
+                let out = LatticeOutput(xs: xp.baseAddress!, ys: yp.baseAddress!)
+                perform(lattice.rows.blocks) { i in lattice.interpolate(blockRow: i, into: out, width: width, kept: kept) }
+                yn = width * height
+            }
+            xn = width * height
+        }
         try transformRejectedBlocks(kept, lattice: lattice, gt: gt, width: width, xs: &xs, ys: &ys, exact: exact, report: &report)
         return (xs, ys, report)
     }
@@ -166,15 +178,19 @@ public enum LatticeTransform {
             for r in rows.nodes[i]...lastRow { for c in cols.nodes[j]...lastCol { body(r, c) } }
         }
 
-        /// Bilinear values at every cell of the kept blocks (row-major grid of `width` columns).
-        func interpolate(into xs: inout [Double], _ ys: inout [Double], width: Int, kept: [Bool]) {
-            for b in kept.indices where kept[b] {
-                let i = b / cols.blocks, j = b % cols.blocks
-                forEachCell(ofBlock: b) { r, c in
+        /// Bilinear values at every cell of the kept blocks of block row `i` (row-major grid of `width` columns).
+        func interpolate(blockRow i: Int, into out: LatticeOutput, width: Int, kept: [Bool]) {
+            for j in 0..<cols.blocks where kept[i * cols.blocks + j] {
+                forEachCell(ofBlock: i * cols.blocks + j) { r, c in
                     let p = bilinear(i, j, row: r, col: c)
-                    xs[r * width + c] = p.x; ys[r * width + c] = p.y
+                    out.xs[r * width + c] = p.x; out.ys[r * width + c] = p.y
                 }
             }
         }
+    }
+
+    /// Where the interpolation writes: block rows write disjoint cells, from any thread.
+    struct LatticeOutput: @unchecked Sendable {
+        let xs: UnsafeMutablePointer<Double>, ys: UnsafeMutablePointer<Double>
     }
 }

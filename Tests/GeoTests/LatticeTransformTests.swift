@@ -77,4 +77,36 @@ final class LatticeTransformTests: XCTestCase {
         XCTAssertLessThan(c.report.exactBlocks, c.report.blocks, "the blocks inside the disc are interpolated")
         XCTAssertLessThanOrEqual(c.largest.x, tol); XCTAssertLessThanOrEqual(c.largest.y, tol)
     }
+
+    /// The interpolation spread over threads (one row of blocks per call, rows taken in any order) gives the same
+    /// bits as on one thread, on a grid whose blocks are partly exact (the antimeridian) and whose last row and
+    /// column of blocks are narrower than the step.
+    func testBlockRowsOnThreadsGiveTheSameBits() throws {
+        let gt = GeoTransform(originX: 810_000, originY: 1_110_000, pixelWidth: 30, pixelHeight: 30)
+        let t = try CoordinateTransform(from: "EPSG:32660", to: "EPSG:4326")
+        let tol = (1e-4 / 3600, 1e-4 / 3600)
+        let serial = LatticeTransform.cellCentres(geoTransform: gt, width: 997, height: 1003, step: 16, tolerance: tol) { xs, ys in
+            t.transform(xs: &xs, ys: &ys)
+        }
+        let threaded = LatticeTransform.cellCentres(
+            geoTransform: gt, width: 997, height: 1003, step: 16, tolerance: tol,
+            perform: { n, body in
+                withoutActuallyEscaping(body) { b in
+                    let work = ThreadedBody(b)
+                    DispatchQueue.concurrentPerform(iterations: n) { work.body(n - 1 - $0) }
+                }
+            }
+        ) { xs, ys in t.transform(xs: &xs, ys: &ys) }
+        XCTAssertGreaterThan(serial.report.exactBlocks, 0)
+        XCTAssertEqual(serial.xs.count, 997 * 1003)
+        XCTAssertEqual(serial.xs.map(\.bitPattern), threaded.xs.map(\.bitPattern))
+        XCTAssertEqual(serial.ys.map(\.bitPattern), threaded.ys.map(\.bitPattern))
+        XCTAssertFalse(serial.xs.contains { $0.isNaN }, "every cell written")
+    }
+}
+
+/// A block row's work, handed to Dispatch's threads (the rows write disjoint cells).
+private struct ThreadedBody: @unchecked Sendable {
+    let body: (Int) -> Void
+    init(_ body: @escaping (Int) -> Void) { self.body = body }
 }
