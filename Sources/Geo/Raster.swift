@@ -101,7 +101,10 @@ public final class RasterDataset: @unchecked Sendable {
 
     /// Opens any raster GDAL reads. Compressed single files are opened through GDAL's virtual file systems:
     /// `x.hgt.gz` (or any `.gz`) as `/vsigzip/x.hgt.gz`, `x.zip` as `/vsizip/x.zip`.
-    public init(path: String) throws {
+    ///
+    /// `decodeThreads` above 1 lets GDAL decode the compressed blocks of one read on that many threads (GTiff's
+    /// multi-threaded decoding, `GDAL_NUM_THREADS`, set for this open only); the values are the same.
+    public init(path: String, decodeThreads: Int = 1) throws {
         GDALEnvironment.ensure()
         guard FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi") else {
             throw GeoError(operation: "open raster", path: path, message: "no such file")
@@ -110,7 +113,14 @@ public final class RasterDataset: @unchecked Sendable {
         if !path.hasPrefix("/vsi") {
             if path.lowercased().hasSuffix(".gz") { gdalPath = "/vsigzip/" + path } else if path.lowercased().hasSuffix(".zip") { gdalPath = "/vsizip/" + path }
         }
-        guard let h = GDALOpenEx(gdalPath, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil) else {
+        let opened: GDALDatasetH? = {
+            guard decodeThreads > 1 else { return GDALOpenEx(gdalPath, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil) }
+            let previous = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", nil).map { String(cString: $0) }
+            CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", String(decodeThreads))
+            defer { CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", previous) }
+            return GDALOpenEx(gdalPath, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil)
+        }()
+        guard let h = opened else {
             throw GDALEnvironment.error("open raster", path, fallback: "not a raster GDAL can read")
         }
         handle = h

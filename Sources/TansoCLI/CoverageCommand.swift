@@ -124,7 +124,7 @@ enum CoverageCommand {
         let study = try buildStudy(a, transmitters: transmitters)
         // Only the DEM window the study samples is read (a VRT over many tiles opens only the tiles it touches).
         let window = try CoverageEngine.terrainWindow(study: study, transmitters: transmitters)
-        let dem = try a.string("dem").map { try ElevationModel(path: $0, window: window) }
+        let dem = try a.string("dem").map { try ElevationModel(path: $0, window: window, threads: Parallel.threads) }
         let txPath = a.string("transmitters") ?? StoreCommand.recordedPath(a) ?? "transmitters"
         let antennas = antennaLibrary(a.string("antenna-dir"), transmittersPath: txPath, transmitters: transmitters)
         let txName = store == nil ? URL(fileURLWithPath: txPath).lastPathComponent : store!.label

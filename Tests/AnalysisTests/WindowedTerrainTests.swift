@@ -75,6 +75,27 @@ final class WindowedTerrainTests: XCTestCase {
         }
     }
 
+    /// A window of a compressed, tiled GeoTIFF decoded on 1, 2 and 3 threads (GDAL's multi-threaded decoding): the
+    /// same heights, bit for bit, and the same as the whole raster's over the window.
+    func testWindowDecodedOnThreadsHoldsTheSameHeights() throws {
+        let path = try writeDEM()
+        let box = GeographicBox(west: 106.8, south: 10.8, east: 107.2, north: 11.2)
+        let one = try ElevationModel(path: path, window: box, threads: 1)
+        XCTAssertGreaterThan(one.grid.width * one.grid.height, 4 * 256 * 256, "the window spans several blocks")
+        let whole = try ElevationModel(path: path, threads: 1)
+        for threads in [2, 3] {
+            let many = try ElevationModel(path: path, window: box, threads: threads)
+            XCTAssertEqual(many.grid.width, one.grid.width)
+            XCTAssertEqual(many.grid.values.map(\.bitPattern), one.grid.values.map(\.bitPattern), "\(threads) threads")
+        }
+        let col0 = Int(one.sampler.colOffset), row0 = Int(one.sampler.rowOffset)
+        for r in Swift.stride(from: 0, to: one.grid.height, by: 37) {
+            for c in Swift.stride(from: 0, to: one.grid.width, by: 41) {
+                XCTAssertEqual(one.grid[c, r].bitPattern, whole.grid[c + col0, r + row0].bitPattern)
+            }
+        }
+    }
+
     /// Inside the window a windowed model samples exactly what the whole one does; outside, nothing (NaN), never
     /// a neighbour's value. The same in a projected CRS.
     func testWindowedSamplesAreTheWholeRastersSamples() throws {
