@@ -297,10 +297,11 @@ extension RasterGrid {
             mem, geoTransform: geoTransform, crs: crs, bands: bands.map { ($0.nodata, $0.description) }, metadata: metadata, unit: unit)
         for (i, band) in bands.enumerated() {
             let b = try mem.band(i + 1, operation: "fill in-memory raster")
-            var vals = band.values
-            let err = vals.withUnsafeMutableBytes { buf in
+            // GDAL only reads the buffer of a write: the values are passed as they are, not copied into a
+            // mutable array first (7 MB of fresh pages per layer of scenario A).
+            let err = band.values.withUnsafeBytes { buf in
                 GDALRasterIO(
-                    b, GF_Write, 0, 0, Int32(width), Int32(height), buf.baseAddress,
+                    b, GF_Write, 0, 0, Int32(width), Int32(height), UnsafeMutableRawPointer(mutating: buf.baseAddress),
                     Int32(width), Int32(height), GDT_Float32, 0, 0)
             }
             try GDALEnvironment.check(err, "fill in-memory raster")
