@@ -226,12 +226,16 @@ enum ITMTerrain {
         // binade's increment differs from |step| by at most half an ulp (relative 2^-31 while the sum stays within
         // 2^30 steps); beyond that the check below takes k down. (No division on the loop's dependency chain.)
         let perStep = 1 / abs(step) * (1 - 0x1p-20)
+        // Within 8 steps of zero a binade holds at most about 8 steps, and adding them one by one costs less than
+        // a jump's arithmetic (ITM's TX side starts at 0, its RX side often ends near it).
+        let small = 8 * abs(step)
         var s = start
         var left = steps
         while left > 0 {
             let before = s
             s += step // one real step
             left -= 1
+            if abs(s) < small { continue }
             // Same binade before and after, positive and normal (sign 0, exponent field neither 0 nor all ones): δ =
             // s − before is that binade's increment (exact: both are multiples of u).
             let bits = s.bitPattern & signExponent
