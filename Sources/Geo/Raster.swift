@@ -276,6 +276,15 @@ extension RasterGrid {
                 ? ["COMPRESS=DEFLATE", "LEVEL=1", "PREDICTOR=YES", overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE"]
                     + (whole ? ["RESAMPLING=NEAREST"] : [])
                 : ["COMPRESS=DEFLATE", "ZLEVEL=1", whole ? "PREDICTOR=2" : "PREDICTOR=3", "TILED=YES"])
+        // The COG driver computes the overviews into a temporary GeoTIFF beside the output and copies their
+        // tiles from it; by default that file is ZSTD-compressed, then read back, then compressed again in the
+        // product. Left uncompressed (GDAL's `COG_TMP_COMPRESSION`, for this thread only), a Float32 COG of
+        // scenario A is written in 0.25 s instead of 0.28 s, the same to the byte. (A whole-number raster's
+        // nearest-cell overviews may then take other cells at their second level: 38 of scenario A's 113,000
+        // server-count cells there, at the coverage edge.)
+        let previous = CPLGetThreadLocalConfigOption("COG_TMP_COMPRESSION", nil).map { String(cString: $0) }
+        CPLSetThreadLocalConfigOption("COG_TMP_COMPRESSION", "NONE")
+        defer { CPLSetThreadLocalConfigOption("COG_TMP_COMPRESSION", previous) }
         let ds = try OwnedDataset.copy(
             source, driver: driver, to: out.temporaryPath, options: options,
             operation: "write raster", reportedPath: path)
