@@ -31,6 +31,7 @@ public enum LatticeTransform {
         perform: (Int, (Int) -> Void) -> Void = { n, body in for i in 0..<n { body(i) } },
         exact: (inout [Double], inout [Double]) throws -> Void
     ) rethrows -> (xs: [Double], ys: [Double], report: Report) {
+        guard width > 0, height > 0 else { return ([], [], Report()) }
         let rows = Axis(count: height, step: step), cols = Axis(count: width, step: step)
         var report = Report()
         // The lattice's nodes, then the check points: middles of horizontal edges, of vertical edges, centres.

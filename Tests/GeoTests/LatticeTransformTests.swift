@@ -102,6 +102,16 @@ final class LatticeTransformTests: XCTestCase {
         XCTAssertEqual(serial.xs.map(\.bitPattern), threaded.xs.map(\.bitPattern))
         XCTAssertEqual(serial.ys.map(\.bitPattern), threaded.ys.map(\.bitPattern))
         XCTAssertFalse(serial.xs.contains { $0.isNaN }, "every cell written")
+        // A grid of one row, and one of no cells.
+        let row = LatticeTransform.cellCentres(geoTransform: gt, width: 50, height: 1, step: 16, tolerance: tol) { xs, ys in
+            t.transform(xs: &xs, ys: &ys)
+        }
+        XCTAssertEqual(row.xs.count, 50)
+        var xs = (0..<50).map { gt.map(col: Double($0) + 0.5, row: 0.5).x }, ys = (0..<50).map { _ in gt.map(col: 0.5, row: 0.5).y }
+        t.transform(xs: &xs, ys: &ys)
+        XCTAssertEqual(row.xs.map(\.bitPattern), xs.map(\.bitPattern), "a single row has no block to interpolate: PROJ's values")
+        XCTAssertEqual(row.ys.map(\.bitPattern), ys.map(\.bitPattern))
+        XCTAssertEqual(LatticeTransform.cellCentres(geoTransform: gt, width: 0, height: 3, step: 16, tolerance: tol) { _, _ in }.xs.count, 0)
     }
 }
 
