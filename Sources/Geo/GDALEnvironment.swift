@@ -73,6 +73,15 @@ public enum GDALEnvironment {
         return try body()
     }
 
+    /// Runs `body` with GDAL's configuration option `key` set to `value` on this thread only (GDAL reads
+    /// thread-local options before global ones); the thread's previous value is put back afterwards.
+    static func withThreadSetting<T>(_ key: String, _ value: String, _ body: () throws -> T) rethrows -> T {
+        let previous = CPLGetThreadLocalConfigOption(key, nil).map { String(cString: $0) }
+        CPLSetThreadLocalConfigOption(key, value)
+        defer { CPLSetThreadLocalConfigOption(key, previous) }
+        return try body()
+    }
+
     /// SQLite's page size for product GeoPackages, bytes.
     static let productPageSize = 65_536
 

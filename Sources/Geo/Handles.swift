@@ -46,10 +46,10 @@ final class OwnedDataset {
         // tanso's creation options are fixed in its code and tested, so GDAL need not validate them on every
         // copy: validating COG options builds the driver's option list, which reads every tiling-scheme file in
         // GDAL's data folder (about 25 ms a product, a sixth of a line-of-sight run).
-        let validation = CPLGetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", nil).map { String(cString: $0) }
-        CPLSetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", "NO")
-        defer { CPLSetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", validation) }
-        guard let h = GDALCreateCopy(driver, path, source.raw, 0, options?.pointer, nil, nil) else {
+        let copied = GDALEnvironment.withThreadSetting("GDAL_VALIDATE_CREATION_OPTIONS", "NO") {
+            GDALCreateCopy(driver, path, source.raw, 0, options?.pointer, nil, nil)
+        }
+        guard let h = copied else {
             throw GDALEnvironment.error(operation, reportedPath)
         }
         return OwnedDataset(h)
