@@ -2,11 +2,13 @@
 // each level twice as fine as the one above, every tile a small KML document (a Region with its level of detail,
 // the GroundOverlay, and NetworkLinks to its children), zipped by GDAL's ZIP writer with doc.kml first.
 //
-// It is the structure GDAL's KMLSUPEROVERLAY driver writes (and reads back: the tests open these files with it).
-// That driver encodes its tiles through libpng and zlib at level 6 and cannot be asked for another level: on
-// scenario A's overlay it spent 0.2 s of CPU, half of it in zlib, for 21 tiles. Here the tiles go through
-// `PNGEncoder` (DEFLATE level 1 on libdeflate) and are stored in the ZIP as they are (PNG is compressed already);
-// tiles whose area is fully transparent are left out with their descendants.
+// The documents are laid out as GDAL's KMLSUPEROVERLAY driver lays out its own, and that driver reads these files
+// back (the tests open them with it). GDAL's writer keeps the image's own grid and places each tile by a
+// gx:LatLonQuad; here the image is warped first, so every tile is a plain LatLonBox. GDAL's writer also encodes its
+// tiles through libpng and zlib at level 6, with no option to ask for less: on scenario A's overlay that job took
+// about 0.2 s of CPU, half of it in zlib. Here the tiles go through `PNGEncoder` (DEFLATE level 1 on libdeflate)
+// and are stored in the ZIP as they are (PNG is compressed already); tiles whose area is fully transparent are
+// left out with their descendants.
 import CGDAL
 import Foundation
 

@@ -133,9 +133,9 @@ public enum CoverageProducts {
     }
 
     /// The products of `write`, one job each, in the order their files are listed, each with its rough cost (the
-    /// seconds of scenario A's products, 40 km at 30 m, in hundredths, measured 2026-12-05: the vector files 22, a
-    /// Float32 COG 18–21, the KMZ 18, the best server's Int32 COG 9, the map 8, the server count's UInt16 COG 6; the
-    /// tables and texts nothing).
+    /// CPU seconds of scenario A's products, 40 km at 30 m, in hundredths, measured 2026-12-06: the vector files 22,
+    /// a Float32 COG 18–21, the KMZ 10, the best server's Int32 COG 9, the map 6, the server count's UInt16 COG 4;
+    /// the tables and texts nothing).
     static func productJobs(
         _ layers: CoverageLayers, rastersWritten: Bool, villages: [VillageStatus], dir: URL, title: String, selection: Selection
     ) -> [(cost: Int, run: () throws -> ProductList)] {
@@ -157,7 +157,7 @@ public enum CoverageProducts {
         }
         if !rastersWritten {
             for r in rasters(layers, selection: selection) {
-                job(cost: r.layer == .bestSignal ? 21 : r.layer == .bestServer ? 9 : r.layer == .serverCount ? 6 : 18) { _ in
+                job(cost: r.layer == .bestSignal ? 21 : r.layer == .bestServer ? 9 : r.layer == .serverCount ? 4 : 18) { _ in
                     try spec.grid(values: layers.values(r.layer), nodata: r.nodata)
                         .write(
                             to: path(r.name), format: .cog, cells: r.cells, description: r.description, metadata: r.metadata,
@@ -189,7 +189,7 @@ public enum CoverageProducts {
             }
         }
         if selection.has(.kmz) {
-            job(cost: 18) { list in
+            job(cost: 10) { list in
                 try CoverageMap.signalOverlay(layers).writeKMZ(
                     to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
                     crs: spec.crs, name: "best signal")
@@ -200,7 +200,7 @@ public enum CoverageProducts {
             job(cost: 22) { list in try writeVectors(layers, villages: villages, list: &list, path: path, selection: selection) }
         }
         if selection.has(.map) {
-            job(cost: 8) { list in
+            job(cost: 6) { list in
                 let img = try CoverageMap.render(layers, villages: villages, title: title)
                 try img.writePNG(to: path(ProductLayout.mapPNG))
                 list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
