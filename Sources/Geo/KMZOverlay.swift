@@ -59,6 +59,10 @@ extension RGBAImage {
             }
         }
         toDegrees.transform(xs: &xs, ys: &ys)
+        // An outline across the antimeridian continues east of 180° (as GDAL's KMZ writer does; PROJ takes such
+        // longitudes back).
+        let crosses = (xs.max() ?? 0) - (xs.min() ?? 0) > 180
+        if crosses { xs = xs.map { $0 < 0 ? $0 + 360 : $0 } }
         let fx = xs.filter(\.isFinite), fy = ys.filter(\.isFinite)
         guard fx.count == xs.count, fy.count == ys.count, let west = fx.min(), let east = fx.max(), let south = fy.min(), let north = fy.max() else {
             throw GeoError(operation: "write KMZ", path: path, message: "the image's outline has no WGS 84 coordinates in \(crs)")
@@ -67,6 +71,7 @@ extension RGBAImage {
         let cx = corners.map(\.x), cy = corners.map(\.y)
         var dx = [cx[0], cx[1]], dy = [cy[0], cy[1]]
         toDegrees.transform(xs: &dx, ys: &dy)
+        if crosses { dx = dx.map { $0 < 0 ? $0 + 360 : $0 } }
         let res = hypot(dx[1] - dx[0], dy[1] - dy[0]) / hypot(Double(width), Double(height))
         let w = max(1, Int(((east - west) / res).rounded())), h = max(1, Int(((north - south) / res).rounded()))
         let out = GeoTransform(originX: west, originY: north, pixelWidth: (east - west) / Double(w), pixelHeight: (north - south) / Double(h))

@@ -142,6 +142,26 @@ final class PNGAndKMZTests: XCTestCase {
         XCTAssertEqual(back.pixels[i + 3], 0, "the transparent left")
     }
 
+    /// An overlay across the antimeridian (UTM 60N, 179.9°E–180.1°E at 10°N) keeps one box east of 180°, and its
+    /// pixels land on both sides: the box's east edge is past 180°, its width a few kilometres, not the world.
+    func testKMZAcrossTheAntimeridianStaysOneBox() throws {
+        let toUTM = try CoordinateTransform(from: "EPSG:4326", to: "EPSG:32660")
+        let origin = try toUTM.transform(x: 179.95, y: 10.05)
+        let img = RGBAImage(width: 400, height: 400, fill: (200, 30, 30, 255))
+        let gt = GeoTransform(originX: origin.x, originY: origin.y, pixelWidth: 30, pixelHeight: 30) // 12 km square
+        let path = dir.appendingPathComponent("across.kmz").path
+        try img.writeKMZ(to: path, geoTransform: gt, crs: "EPSG:32660", name: "across")
+        guard let ds = GDALOpen("/vsizip/\(path)/doc.kml", GA_ReadOnly) else { throw GDALEnvironment.error("open", path) }
+        var kgt = [Double](repeating: 0, count: 6)
+        XCTAssertEqual(GDALGetGeoTransform(ds, &kgt), CE_None)
+        let width = Int(GDALGetRasterXSize(ds))
+        GDALClose(ds)
+        let west = kgt[0], east = kgt[0] + kgt[1] * Double(width)
+        XCTAssertEqual(west, 179.95, accuracy: 0.01)
+        XCTAssertGreaterThan(east, 180.0)
+        XCTAssertLessThan(east - west, 0.2)
+    }
+
     /// The entries of a ZIP file and whether each is stored (method 0), from its central directory.
     func zipListing(_ path: String) throws -> [(name: String, stored: Bool)] {
         let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
