@@ -389,6 +389,7 @@ public struct RGBAImage: Sendable {
         // One 4-byte pattern repeated (the byte-by-byte loop took 8 ms for a 1,368 × 1,352 overlay).
         let pattern = UInt32(fill.0) | UInt32(fill.1) << 8 | UInt32(fill.2) << 16 | UInt32(fill.3) << 24
         pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, count in
+            guard width * height > 0 else { return count = 0 }
             let words = UnsafeMutableRawPointer(buffer.baseAddress!).bindMemory(to: UInt32.self, capacity: width * height)
             words.initialize(repeating: pattern.littleEndian, count: width * height)
             count = width * height * 4

@@ -71,6 +71,12 @@ final class PNGAndKMZTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum(Array("IEND".utf8)), 0xAE42_6082)
     }
 
+    func testImagesAreFilledWithTheirColour() {
+        let img = RGBAImage(width: 3, height: 2, fill: (1, 2, 3, 4))
+        XCTAssertEqual(img.pixels, Array(repeating: [1, 2, 3, 4] as [UInt8], count: 6).flatMap { $0 })
+        XCTAssertEqual(RGBAImage(width: 0, height: 5).pixels, [])
+    }
+
     func testBadSizesAreRefused() {
         XCTAssertThrowsError(try PNGEncoder.encode(rgba: [0, 0, 0], width: 1, height: 1))
         XCTAssertThrowsError(try PNGEncoder.encode(rgba: [], width: 0, height: 0))
