@@ -49,15 +49,7 @@ extension RGBAImage {
     /// last, bilinear between, within 5 cm; the blocks that miss that are transformed point by point).
     func warpedToWGS84(geoTransform gt: GeoTransform, crs: String, path: String) throws -> (RGBAImage, GeoTransform) {
         let toDegrees = try CoordinateTransform(from: crs, to: "EPSG:4326")
-        // The outline, every 1/64 of each edge.
-        var xs: [Double] = [], ys: [Double] = []
-        for k in 0...64 {
-            let f = Double(k) / 64
-            for (c, r) in [(f * Double(width), 0.0), (f * Double(width), Double(height)), (0.0, f * Double(height)), (Double(width), f * Double(height))] {
-                let p = gt.map(col: c, row: r)
-                xs.append(p.x); ys.append(p.y)
-            }
-        }
+        var (xs, ys) = outline(geoTransform: gt, pieces: 64)
         toDegrees.transform(xs: &xs, ys: &ys)
         // An outline across the antimeridian continues east of 180° (as GDAL's KMZ writer does; PROJ takes such
         // longitudes back).

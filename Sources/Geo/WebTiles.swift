@@ -95,17 +95,24 @@ extension RGBAImage {
         return written
     }
 
-    /// The image's extent in EPSG:3857 metres (its edges sampled every 1/32 of their length).
-    public func mercatorBox(geoTransform: GeoTransform, crs: String) throws -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
-        let toMercator = try CoordinateTransform(from: crs, to: "EPSG:3857")
+    /// Points along the image's four edges, every 1/`pieces` of their length (its corners included), in the
+    /// coordinates of `geoTransform`.
+    func outline(geoTransform: GeoTransform, pieces: Int) -> (xs: [Double], ys: [Double]) {
         var xs: [Double] = [], ys: [Double] = []
-        for k in 0...32 {
-            let f = Double(k) / 32
+        for k in 0...pieces {
+            let f = Double(k) / Double(pieces)
             for (c, r) in [(f * Double(width), 0.0), (f * Double(width), Double(height)), (0.0, f * Double(height)), (Double(width), f * Double(height))] {
                 let p = geoTransform.map(col: c, row: r)
                 xs.append(p.x); ys.append(p.y)
             }
         }
+        return (xs, ys)
+    }
+
+    /// The image's extent in EPSG:3857 metres (its edges sampled every 1/32 of their length).
+    public func mercatorBox(geoTransform: GeoTransform, crs: String) throws -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        let toMercator = try CoordinateTransform(from: crs, to: "EPSG:3857")
+        var (xs, ys) = outline(geoTransform: geoTransform, pieces: 32)
         toMercator.transform(xs: &xs, ys: &ys)
         let fx = xs.filter(\.isFinite), fy = ys.filter(\.isFinite)
         guard let minX = fx.min(), let maxX = fx.max(), let minY = fy.min(), let maxY = fy.max() else {
