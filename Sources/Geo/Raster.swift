@@ -264,12 +264,15 @@ extension RasterGrid {
         // DEFLATE at level 1 with the floating-point predictor: level 6, GDAL's default, made files 7 % smaller
         // but took 50 ms more on a 1143 × 605 grid, as long as a whole line-of-sight engine run
         // (benchmarks/README.md, "Line of sight as a command").
-        // Whole numbers: the integer (horizontal) predictor, and nearest-cell overviews.
+        // Whole numbers: the integer (horizontal) predictor. Overviews by nearest cell for every layer: each of
+        // their cells is a cell of the grid, never a blend (GDAL's default, cubic, turned server indices 0 and 7 into
+        // 3 or −1.2, and blends dB values across the coverage edge into values no cell has). It is also the
+        // cheapest: scenario A with Hata, its two Float32 COGs with overviews, 10 alternating runs: 0.625 → 0.555
+        // CPU s (benchmarks/README.md, round 19).
         let whole = cells != .float32
         let options = CStringList(
             format == .cog
-                ? ["COMPRESS=DEFLATE", "LEVEL=1", "PREDICTOR=YES", overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE"]
-                    + (whole ? ["RESAMPLING=NEAREST"] : [])
+                ? ["COMPRESS=DEFLATE", "LEVEL=1", "PREDICTOR=YES", overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE", "RESAMPLING=NEAREST"]
                 : ["COMPRESS=DEFLATE", "ZLEVEL=1", whole ? "PREDICTOR=2" : "PREDICTOR=3", "TILED=YES"])
         // The COG driver computes the overviews into a temporary GeoTIFF beside the output and copies their
         // tiles from it; by default that file is ZSTD-compressed, then read back, then compressed again in the

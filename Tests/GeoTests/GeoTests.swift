@@ -59,19 +59,27 @@ final class GeoTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.tif", "b.tif"])
     }
 
-    /// Whole-number layers (a server's index, a count) are written as integers, and their COG overviews hold only
-    /// values of the grid: GDAL's default cubic overview of 0/7 neighbours gave indices such as 3 or −1.2.
+    /// Whole-number layers (a server's index, a count) are written as integers, and every COG's overviews hold only
+    /// values of the grid: GDAL's default cubic overview of 0/7 neighbours gave indices such as 3 or −1.2, and of a
+    /// signal field values no cell has.
     func testIntegerCOGsKeepTheirTypeAndTheirOverviewsTakeTheNearestCell() throws {
         let w = 600, h = 400
         // Columns of server 0 and server 7 alternating every 3 cells, nodata (−1) in the first row.
         let values = (0..<(w * h)).map { i in i < w ? Float(-1) : Float((i % w) / 3 % 2 == 0 ? 0 : 7) }
         let grid = RasterGrid(
             width: w, height: h, geoTransform: GeoTransform([500_000, 30, 0, 1_200_000, 0, -30]), crs: "EPSG:32648", nodata: -1, values: values)
-        for (name, cells, type) in [("server.tif", RasterCellType.int32, GDT_Int32), ("count.tif", .uint16, GDT_UInt16)] {
+        // A signal field: dBm falling with the column, with steps, nodata in the first row.
+        let signal = RasterGrid(
+            width: w, height: h, geoTransform: grid.geoTransform, crs: grid.crs, nodata: -9999,
+            values: (0..<(w * h)).map { i in i < w ? Float(-9999) : Float(-60 - (i % w) / 7) - ((i / w) % 5 == 0 ? 0.25 : 0) })
+        for (name, cells, type) in [
+            ("server.tif", RasterCellType.int32, GDT_Int32), ("count.tif", .uint16, GDT_UInt16), ("signal.tif", .float32, GDT_Float32)
+        ] {
             let path = dir.appendingPathComponent(name).path
             let written =
                 cells == .uint16
-                ? RasterGrid(width: w, height: h, geoTransform: grid.geoTransform, crs: grid.crs, nodata: nil, values: values.map { max($0, 0) }) : grid
+                ? RasterGrid(width: w, height: h, geoTransform: grid.geoTransform, crs: grid.crs, nodata: nil, values: values.map { max($0, 0) })
+                : cells == .float32 ? signal : grid
             try written.write(to: path, format: .cog, cells: cells)
             XCTAssertEqual(try RasterDataset(path: path).readGrid().values, written.values, name)
             let ds = try XCTUnwrap(GDALOpen(path, GA_ReadOnly))
