@@ -113,10 +113,10 @@ struct KMZPyramid {
     let maxZoom: Int
     /// The tiles whose area holds an opaque pixel, parents before children.
     private(set) var tiles: [Tile] = []
-    /// Per level, per tile row, the columns that are present.
-    private var present: [Set<Int>] = []
+    /// Per level: its tiles across and down, and whether each tile (row-major) holds an opaque pixel.
+    private var levels: [(nx: Int, ny: Int, opaque: [Bool])] = []
 
-    struct Tile: Hashable {
+    struct Tile {
         let z: Int, x: Int, y: Int
         var kmlPath: String { "\(z)/\(x)/\(y).kml" }
         var pngPath: String { "\(z)/\(x)/\(y).png" }
@@ -151,16 +151,11 @@ struct KMZPyramid {
             dims.append((px, py))
         }
         opaque.reverse(); dims.reverse() // index = zoom
-        for z in 0...maxZoom {
-            let (nx, ny) = dims[z]
-            var set = Set<Int>()
-            for y in 0..<ny { for x in 0..<nx where opaque[z][y * nx + x] { tiles.append(Tile(z: z, x: x, y: y)); set.insert(y * nx + x) } }
-            present.append(set)
+        levels = (0...maxZoom).map { (dims[$0].0, dims[$0].1, opaque[$0]) }
+        for (z, level) in levels.enumerated() {
+            for y in 0..<level.ny { for x in 0..<level.nx where level.opaque[y * level.nx + x] { tiles.append(Tile(z: z, x: x, y: y)) } }
         }
-        self.dims = dims
     }
-
-    private var dims: [(Int, Int)] = []
 
     /// Source pixels per tile pixel at level z.
     func factor(_ z: Int) -> Int { 1 << (maxZoom - z) }
@@ -205,10 +200,10 @@ struct KMZPyramid {
     /// The tile's children that are present (at most 4).
     func children(_ tile: Tile) -> [Tile] {
         guard tile.z < maxZoom else { return [] }
-        let (nx, ny) = dims[tile.z + 1]
+        let level = levels[tile.z + 1]
         var out: [Tile] = []
-        for y in (2 * tile.y)...(2 * tile.y + 1) where y < ny {
-            for x in (2 * tile.x)...(2 * tile.x + 1) where x < nx && present[tile.z + 1].contains(y * nx + x) {
+        for y in (2 * tile.y)...(2 * tile.y + 1) where y < level.ny {
+            for x in (2 * tile.x)...(2 * tile.x + 1) where x < level.nx && level.opaque[y * level.nx + x] {
                 out.append(Tile(z: tile.z + 1, x: x, y: y))
             }
         }
