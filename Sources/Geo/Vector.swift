@@ -322,29 +322,49 @@ public struct FeatureFields: FieldSink {
     /// `firstValue` in the encoder's batch; every field is null until set.
     let encoder: GeoPackageRows.Encoder?
     let firstValue: Int
+    /// Without a feature or an encoder: the values as set, null until set (for the text formats, `VectorText`).
+    var recorded: [FieldValue]
 
-    init(feature: OGRFeatureH, slots: [Int32]) { self.feature = feature; self.slots = slots; encoder = nil; firstValue = 0 }
-    init(encoder: GeoPackageRows.Encoder, firstValue: Int) { feature = nil; slots = []; self.encoder = encoder; self.firstValue = firstValue }
+    init(feature: OGRFeatureH, slots: [Int32]) {
+        self.feature = feature; self.slots = slots; encoder = nil; firstValue = 0; recorded = []
+    }
+    init(encoder: GeoPackageRows.Encoder, firstValue: Int) {
+        feature = nil; slots = []; self.encoder = encoder; self.firstValue = firstValue; recorded = []
+    }
+    init(recording count: Int) {
+        feature = nil; slots = []; encoder = nil; firstValue = 0; recorded = Array(repeating: .null, count: count)
+    }
 
     public mutating func set(_ i: Int, _ value: FieldValue) {
         switch value {
         case .string(let s): set(i, s)
         case .integer(let n):
-            if let encoder { encoder.set(i, at: firstValue, n) } else { OGR_F_SetFieldInteger64(feature, slots[i], Int64(n)) }
+            if let encoder {
+                encoder.set(i, at: firstValue, n)
+            } else if let feature {
+                OGR_F_SetFieldInteger64(feature, slots[i], Int64(n))
+            } else {
+                recorded[i] = value
+            }
         case .real(let x): set(i, x)
-        case .null: if encoder == nil { OGR_F_SetFieldNull(feature, slots[i]) }
+        case .null:
+            if encoder != nil { return }
+            if let feature { OGR_F_SetFieldNull(feature, slots[i]) } else { recorded[i] = .null }
         }
     }
 
     public mutating func set(_ i: Int, _ s: String?) {
         if let encoder { return encoder.set(i, at: firstValue, s) }
+        guard let feature else { return recorded[i] = s.map { .string($0) } ?? .null }
         // withCString: a short (inline) String is passed from the stack, not copied to the heap.
         if let s { s.withCString { OGR_F_SetFieldString(feature, slots[i], $0) } } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 
     public mutating func set(_ i: Int, _ x: Double?) {
         if let encoder { return encoder.set(i, at: firstValue, x) }
-        if let x, x.isFinite { OGR_F_SetFieldDouble(feature, slots[i], x) } else { OGR_F_SetFieldNull(feature, slots[i]) }
+        let finite = x.flatMap { $0.isFinite ? $0 : nil }
+        guard let feature else { return recorded[i] = finite.map { .real($0) } ?? .null }
+        if let finite { OGR_F_SetFieldDouble(feature, slots[i], finite) } else { OGR_F_SetFieldNull(feature, slots[i]) }
     }
 }
 
@@ -388,16 +408,31 @@ public enum VectorWriter {
     }
 
     /// As `write(streams:to:)`; with `rowsDirect` false, GeoPackage rows go through OGR one feature at a time (the
-    /// reference `GeoPackageRows` is compared with).
-    static func write(streams layers: [LayerStream], to path: String, rowsDirect: Bool) throws {
+    /// reference `GeoPackageRows` is compared with); with `viaOGR`, GeoJSON and KML files too (the reference of
+    /// `VectorText`).
+    static func write(streams layers: [LayerStream], to path: String, rowsDirect: Bool, viaOGR: Bool = false) throws {
         GDALEnvironment.ensure()
-        try GDALEnvironment.withProductWriteSettings { try writeStreams(layers, to: path, rowsDirect: rowsDirect) }
+        try GDALEnvironment.withProductWriteSettings { try writeStreams(layers, to: path, rowsDirect: rowsDirect, viaOGR: viaOGR) }
     }
 
-    private static func writeStreams(_ layers: [LayerStream], to path: String, rowsDirect: Bool) throws {
+    private static func writeStreams(_ layers: [LayerStream], to path: String, rowsDirect: Bool, viaOGR: Bool) throws {
         let driverName = try driverName(for: path)
         guard let driver = GDALGetDriverByName(driverName) else {
             throw GeoError(kind: .driver, operation: "find driver", message: "GDAL has no \(driverName) driver")
+        }
+        // GeoJSON and KML as text, the same bytes as the drivers' (`VectorText`), unless something in the layers is
+        // written by rules VectorText does not reproduce.
+        if !viaOGR, driverName == "GeoJSON" || driverName == "KML",
+            let text = driverName == "KML" ? VectorText.kml(layers) : layers.count == 1 ? VectorText.geoJSON(layers[0]) : nil
+        {
+            let out = try AtomicOutput(path: path)
+            do {
+                try Data(text).write(to: URL(fileURLWithPath: out.temporaryPath))
+            } catch {
+                throw GeoError(operation: "write \(driverName)", path: path, message: "\(error.localizedDescription)")
+            }
+            try out.commit()
+            return
         }
         if driverName == "ESRI Shapefile" {
             try writeShapefile(layers, to: path, driver: driver)
