@@ -134,8 +134,8 @@ public enum CoverageProducts {
 
     /// The products of `write`, one job each, in the order their files are listed, each with its rough cost (the
     /// CPU seconds of scenario A's products, 40 km at 30 m, in hundredths, measured 2026-12-06: the vector files 22,
-    /// a Float32 COG 18–21, the KMZ 10, the best server's Int32 COG 9, the map 6, the server count's UInt16 COG 4;
-    /// the tables and texts nothing).
+    /// a Float32 COG 18–21 (2 more for a service's COG made from it), the KMZ 10, the best server's Int32 COG 9, the
+    /// map 6, the server count's UInt16 COG 4; the tables and texts nothing).
     static func productJobs(
         _ layers: CoverageLayers, rastersWritten: Bool, villages: [VillageStatus], dir: URL, title: String, selection: Selection
     ) -> [(cost: Int, run: () throws -> ProductList)] {
@@ -156,12 +156,36 @@ public enum CoverageProducts {
                 ))
         }
         if !rastersWritten {
-            for r in rasters(layers, selection: selection) {
-                job(cost: r.layer == .bestSignal ? 21 : r.layer == .bestServer ? 9 : r.layer == .serverCount ? 4 : 18) { _ in
-                    try spec.grid(values: layers.values(r.layer), nodata: r.nodata)
-                        .write(
-                            to: path(r.name), format: .cog, cells: r.cells, description: r.description, metadata: r.metadata,
-                            overviews: selection.has(.overviews))
+            let all = rasters(layers, selection: selection)
+            @Sendable func write(_ r: Raster) throws {
+                try spec.grid(values: layers.values(r.layer), nodata: r.nodata)
+                    .write(
+                        to: path(r.name), format: .cog, cells: r.cells, description: r.description, metadata: r.metadata,
+                        overviews: selection.has(.overviews))
+            }
+            // With one service, that service's layer is the best over the same transmitters as the best signal: its
+            // COG is the best signal's with another band description, made from the best signal's file once that is
+            // written (`COGDescription`: the same bytes as GDAL's, without encoding the tiles twice), when the values
+            // are indeed the same bits; otherwise it is written as any other.
+            let best = all[0]
+            let twins =
+                layers.keys.count == 1
+                ? all.filter { r in
+                    guard case .service = r.layer else { return false }
+                    return r.nodata == best.nodata && r.cells == best.cells && r.metadata == best.metadata
+                } : []
+            for r in all where !twins.contains(where: { $0.name == r.name }) {
+                let cost = r.layer == .bestSignal ? 21 + 2 * twins.count : r.layer == .bestServer ? 9 : r.layer == .serverCount ? 4 : 18
+                job(cost: cost) { _ in
+                    try write(r)
+                    guard r.layer == .bestSignal else { return }
+                    for twin in twins {
+                        let same = try layers.values(twin.layer).withUnsafeBytes { a in
+                            try layers.values(r.layer).withUnsafeBytes { b in a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+                        }
+                        let copied = try same && COGDescription.copy(path(r.name), to: path(twin.name), description: r.description, new: twin.description)
+                        if !copied { try write(twin) }
+                    }
                 }
             }
         }

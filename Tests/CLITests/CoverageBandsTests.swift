@@ -18,12 +18,12 @@ final class CoverageBandsTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    func coverage(_ extra: [String], bandRows: Int, output: String) throws {
+    func coverage(_ extra: [String], bandRows: Int, output: String, transmitters: String? = nil) throws {
         let root = ReferenceData.projectRoot()
         let r = try runProcess(
             TansoExecutable.url,
             [
-                "coverage", "--transmitters", root.appendingPathComponent("data/transmitters.csv").path,
+                "coverage", "--transmitters", transmitters ?? root.appendingPathComponent("data/transmitters.csv").path,
                 "--villages", root.appendingPathComponent("data/villages.csv").path, "--dem", "dem15.tif",
                 "--band-rows", String(bandRows), "--output", output
             ] + extra, in: dir)
@@ -39,9 +39,9 @@ final class CoverageBandsTests: XCTestCase {
         }.sorted()
     }
 
-    func assertSameProducts(_ extra: [String]) throws {
-        try coverage(extra, bandRows: 0, output: "whole")
-        try coverage(extra, bandRows: 7, output: "bands")
+    func assertSameProducts(_ extra: [String], transmitters: String? = nil, files atLeast: Int = 20) throws {
+        try coverage(extra, bandRows: 0, output: "whole", transmitters: transmitters)
+        try coverage(extra, bandRows: 7, output: "bands", transmitters: transmitters)
         let names = try files("whole")
         XCTAssertEqual(try files("bands"), names, "the same files, and no band store left behind")
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.contains("bands") && $0 != "bands" })
@@ -64,12 +64,28 @@ final class CoverageBandsTests: XCTestCase {
         let covered = best.values.filter { $0 != -9999 }.count
         print("\(extra.joined(separator: " ")): grid \(best.width)×\(best.height), \(covered) cells covered, \(compared) files identical")
         XCTAssertGreaterThan(covered, best.width * best.height / 4)
-        XCTAssertGreaterThan(compared, 20)
+        XCTAssertGreaterThanOrEqual(compared, atLeast)
         XCTAssertGreaterThan(best.height / 7, 10)
     }
 
     func testHataByBandsWritesTheSameProducts() throws {
         try assertSameProducts(["--resolution-m", "600", "--model", "hata"])
+    }
+
+    /// One service (Viettel's 4G sectors only): the whole-grid run makes the service's COG from the best signal's
+    /// file (`COGDescription`), the band sweep writes it with GDAL; they are the same bytes.
+    func testOneServiceWritesTheSameProducts() throws {
+        let root = ReferenceData.projectRoot()
+        let lines = try String(contentsOf: root.appendingPathComponent("data/transmitters.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let kept = [lines[0]] + lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[2...3] == ["Viettel", "4G"] }
+        XCTAssertGreaterThan(kept.count, 10)
+        let csv = dir.appendingPathComponent("viettel_4g.csv")
+        try (kept.joined(separator: "\n") + "\n").write(to: csv, atomically: true, encoding: .utf8)
+        try assertSameProducts(["--resolution-m", "600", "--model", "hata"], transmitters: csv.path, files: 11)
+        XCTAssertEqual(try files("whole").filter { $0.hasPrefix("services/") }, ["services/signal_viettel_4G.tif"])
+        let service = try RasterDataset(path: dir.appendingPathComponent("whole/services/signal_viettel_4G.tif").path)
+        XCTAssertEqual(try service.bandDescription(), "best Viettel 4G signal (dBm)")
     }
 
     func testITMByBandsWritesTheSameProducts() throws {
