@@ -24,13 +24,17 @@ public enum CoverageMap {
             let v = z[min(max(r, 0), height - 1) * width + min(max(c, 0), width - 1)]
             return v.isNaN ? 0 : Double(v)
         }
+        // shade = cos(alt) cos(slope) + sin(alt) sin(slope) cos(A − aspect), A = az − π/2, with slope = atan(g),
+        // g = |(p, q)|, and aspect = atan2(q, −p), written without trigonometry: cos(slope) = 1/√(1 + g²),
+        // sin(slope) cos(A − aspect) = (−p cos A + q sin A)/√(1 + g²) (the same value to rounding; flat cells,
+        // g = 0, give cos(alt) either way).
+        let cosAlt = cos(alt), sinAlt = sin(alt), a = az - .pi / 2
+        let px = -sinAlt * cos(a), qx = sinAlt * sin(a)
         for r in stride(from: 0, to: height, by: step) {
             for c in stride(from: 0, to: width, by: step) {
                 let dzdx = ((at(c + 1, r - 1) + 2 * at(c + 1, r) + at(c + 1, r + 1)) - (at(c - 1, r - 1) + 2 * at(c - 1, r) + at(c - 1, r + 1))) / (8 * cellM)
                 let dzdy = ((at(c - 1, r + 1) + 2 * at(c, r + 1) + at(c + 1, r + 1)) - (at(c - 1, r - 1) + 2 * at(c, r - 1) + at(c + 1, r - 1))) / (8 * cellM)
-                let slope = atan(sqrt(dzdx * dzdx + dzdy * dzdy))
-                let aspect = atan2(dzdy, -dzdx)
-                let shade = cos(alt) * cos(slope) + sin(alt) * sin(slope) * cos(az - .pi / 2 - aspect)
+                let shade = (cosAlt + px * dzdx + qx * dzdy) / (1 + dzdx * dzdx + dzdy * dzdy).squareRoot()
                 out[r * width + c] = Float(max(0, min(1, shade)))
             }
         }
