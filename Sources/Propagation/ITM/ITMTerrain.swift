@@ -107,99 +107,9 @@ enum ITMTerrain {
         var thB = -direct - qc * dist // θ_2, rad
         var iA = 0, iB = 0 // indices of the horizons (0: none, d_L = d)
         if np >= 2 {
-            let p = h.baseAddress!
-            let raw = UnsafeRawPointer(p)
-            let stride = MemoryLayout<Double>.stride
-
-            // Block filter: a block is walked point by point when any of its points is above the current ray or
-            // within `margin` below it. The filter's distances, i·Δx + kΔx, may differ from the Algorithm's in their
-            // last bits, which moves its q by far less than the margin; the decisions themselves are made by
-            // `stepA`/`stepB` with the Algorithm's arithmetic.
-            let margin = -1e-3 // m
-            let lanes = SIMD4<Double>(0, 1, 2, 3) * xi
-
-            // Before it, a coarser one: the highest point of each group of 8 (groups from index 0) lets a span of 32
-            // points be passed at once when even its highest point at the ray's lowest height over the span stays
-            // `margin` below the ray. The ray's height above the terminal, (q_c s + θ) s, is convex in the distance
-            // s, least at s* = −θ/(2 q_c) clamped to the span. The bound errs by rounding only (< 1e-9 m).
-            let groups = np / 8 + 1
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: groups) { gmax in
-                let gm = gmax.baseAddress!
-                tanso_group_max8(gm, p, np + 1)
-                let vertex = -0.5 / qc
-                /// Whether every point lo … hi stays `margin` below the ray θ from a terminal at height z, s_lo and
-                /// s_hi being the span's distances from that terminal.
-                @inline(__always) func clears(_ lo: Int, _ hi: Int, _ sLo: Double, _ sHi: Double, _ theta: Double, _ z: Double) -> Bool {
-                    var top = gm[lo >> 3]
-                    var k = (lo >> 3) + 1
-                    while k <= hi >> 3 { top = Swift.max(top, gm[k]); k += 1 }
-                    let sc = Swift.min(Swift.max(theta * vertex, sLo), sHi)
-                    return top - (qc * sc + theta) * sc - z <= margin
-                }
-
-                // TX side, from the TX outwards; i0 = first obstacle.
-                var i0 = 0
-                @inline(__always) func stepA(_ i: Int) {
-                    let sa = Double(i) * xi // distance from TX, m
-                    let qa = p[i] - (qc * sa + thA) * sa - za // height above the TX ray, m
-                    if qa > 0 {
-                        thA += qa / sa
-                        iA = i
-                        if i0 == 0 { i0 = i }
-                    }
-                }
-                var i = 1
-                while i + 8 <= np {
-                    if i + 32 <= np && clears(i, i + 31, Double(i) * xi, Double(i + 31) * xi, thA, za) {
-                        i += 32
-                        continue
-                    }
-                    let sa0 = Double(i) * xi + lanes, sa1 = sa0 + 4 * xi
-                    let h0 = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
-                    let h1 = raw.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
-                    let q0 = h0 - (qc * sa0 + thA) * sa0 - za
-                    let q1 = h1 - (qc * sa1 + thA) * sa1 - za
-                    if any((q0 .> margin) .| (q1 .> margin)) {
-                        for m in i..<(i + 8) { stepA(m) }
-                    }
-                    i += 8
-                }
-                while i < np { stepA(i); i += 1 }
-
-                // RX side, from the RX outwards over points i0 … np−1.
-                if i0 > 0 {
-                    var raised = false
-                    @inline(__always) func stepB(_ i: Int) {
-                        let sb = dist - Double(i) * xi // distance from RX, m
-                        let qb = p[i] - (qc * sb + thB) * sb - zb // height above the RX ray, m
-                        if qb > 0 || (qb == 0 && raised) { // ties: keep the point nearest the TX
-                            thB += qb / sb
-                            iB = i
-                            raised = true
-                        }
-                    }
-                    var j = np - 8 // lowest index of the next block
-                    while j >= i0 {
-                        if j - 24 >= i0 && clears(j - 24, j + 7, dist - Double(j + 7) * xi, dist - Double(j - 24) * xi, thB, zb) {
-                            j -= 32
-                            continue
-                        }
-                        let sb0 = (dist - Double(j) * xi) - lanes // distances of points j … j+3 from RX, m
-                        let sb1 = sb0 - 4 * xi // points j+4 … j+7
-                        let h0 = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD4<Double>.self)
-                        let h1 = raw.loadUnaligned(fromByteOffset: (j + 4) * stride, as: SIMD4<Double>.self)
-                        let q0 = h0 - (qc * sb0 + thB) * sb0 - zb
-                        let q1 = h1 - (qc * sb1 + thB) * sb1 - zb
-                        if any((q0 .> margin) .| (q1 .> margin)) {
-                            var m = j + 7
-                            while m >= j { stepB(m); m -= 1 }
-                        }
-                        j -= 8
-                    }
-                    var m = j + 7 // the remaining points i0 … j+7
-                    while m >= i0 { stepB(m); m -= 1 }
-                }
-            }
+            // The scans keep θ and the indices in the closure's own locals and hand them back at the end: state of the
+            // enclosing function mutated inside the closure was boxed, behind Swift's run-time exclusivity checks.
+            (thA, thB, iA, iB) = scan(h, spacingM: xi, qc: qc, za: za, zb: zb, dist: dist, thA: thA, thB: thB)
         }
         g.theta = ITM.Pair(tx: thA, rx: thB)
         // d_L,j as the Algorithm's scan reaches it: Δx added to 0 (TX) or taken from d (RX) once per point, each
@@ -212,6 +122,108 @@ enum ITMTerrain {
         g.dl = ITM.Pair(
             tx: iA == 0 ? dist : runningSum(0, xi, steps: iA),
             rx: iB == 0 ? dist : runningSum(dist, -xi, steps: iB))
+    }
+
+    /// HZNS's two scans on a profile of ≥ 3 points (`horizons`): θ_1, θ_2 and the horizon indices (0: none).
+    static func scan(
+        _ h: UnsafeBufferPointer<Double>, spacingM xi: Double, qc: Double, za: Double, zb: Double, dist: Double, thA: Double, thB: Double
+    ) -> (Double, Double, Int, Int) {
+        let np = h.count - 1
+        let p = h.baseAddress!
+        let raw = UnsafeRawPointer(p)
+        let stride = MemoryLayout<Double>.stride
+
+        // Block filter: a block is walked point by point when any of its points is above the current ray or
+        // within `margin` below it. The filter's distances, i·Δx + kΔx, may differ from the Algorithm's in their
+        // last bits, which moves its q by far less than the margin; the decisions themselves are made by
+        // `stepA`/`stepB` with the Algorithm's arithmetic.
+        let margin = -1e-3 // m
+        let lanes = SIMD4<Double>(0, 1, 2, 3) * xi
+
+        // Before it, a coarser one: the highest point of each group of 8 (groups from index 0) lets a span of 32
+        // points be passed at once when even its highest point at the ray's lowest height over the span stays
+        // `margin` below the ray. The ray's height above the terminal, (q_c s + θ) s, is convex in the distance
+        // s, least at s* = −θ/(2 q_c) clamped to the span. The bound errs by rounding only (< 1e-9 m).
+        let groups = np / 8 + 1
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: groups) { gmax in
+            var thA = thA, thB = thB, iA = 0, iB = 0
+            let gm = gmax.baseAddress!
+            tanso_group_max8(gm, p, np + 1)
+            let vertex = -0.5 / qc
+            /// Whether every point lo … hi stays `margin` below the ray θ from a terminal at height z, s_lo and
+            /// s_hi being the span's distances from that terminal.
+            @inline(__always) func clears(_ lo: Int, _ hi: Int, _ sLo: Double, _ sHi: Double, _ theta: Double, _ z: Double) -> Bool {
+                var top = gm[lo >> 3]
+                var k = (lo >> 3) + 1
+                while k <= hi >> 3 { top = Swift.max(top, gm[k]); k += 1 }
+                let sc = Swift.min(Swift.max(theta * vertex, sLo), sHi)
+                return top - (qc * sc + theta) * sc - z <= margin
+            }
+
+            // TX side, from the TX outwards; i0 = first obstacle.
+            var i0 = 0
+            @inline(__always) func stepA(_ i: Int) {
+                let sa = Double(i) * xi // distance from TX, m
+                let qa = p[i] - (qc * sa + thA) * sa - za // height above the TX ray, m
+                if qa > 0 {
+                    thA += qa / sa
+                    iA = i
+                    if i0 == 0 { i0 = i }
+                }
+            }
+            var i = 1
+            while i + 8 <= np {
+                if i + 32 <= np && clears(i, i + 31, Double(i) * xi, Double(i + 31) * xi, thA, za) {
+                    i += 32
+                    continue
+                }
+                let sa0 = Double(i) * xi + lanes, sa1 = sa0 + 4 * xi
+                let h0 = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
+                let h1 = raw.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
+                let q0 = h0 - (qc * sa0 + thA) * sa0 - za
+                let q1 = h1 - (qc * sa1 + thA) * sa1 - za
+                if any((q0 .> margin) .| (q1 .> margin)) {
+                    for m in i..<(i + 8) { stepA(m) }
+                }
+                i += 8
+            }
+            while i < np { stepA(i); i += 1 }
+
+            // RX side, from the RX outwards over points i0 … np−1.
+            if i0 > 0 {
+                var raised = false
+                @inline(__always) func stepB(_ i: Int) {
+                    let sb = dist - Double(i) * xi // distance from RX, m
+                    let qb = p[i] - (qc * sb + thB) * sb - zb // height above the RX ray, m
+                    if qb > 0 || (qb == 0 && raised) { // ties: keep the point nearest the TX
+                        thB += qb / sb
+                        iB = i
+                        raised = true
+                    }
+                }
+                var j = np - 8 // lowest index of the next block
+                while j >= i0 {
+                    if j - 24 >= i0 && clears(j - 24, j + 7, dist - Double(j + 7) * xi, dist - Double(j - 24) * xi, thB, zb) {
+                        j -= 32
+                        continue
+                    }
+                    let sb0 = (dist - Double(j) * xi) - lanes // distances of points j … j+3 from RX, m
+                    let sb1 = sb0 - 4 * xi // points j+4 … j+7
+                    let h0 = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD4<Double>.self)
+                    let h1 = raw.loadUnaligned(fromByteOffset: (j + 4) * stride, as: SIMD4<Double>.self)
+                    let q0 = h0 - (qc * sb0 + thB) * sb0 - zb
+                    let q1 = h1 - (qc * sb1 + thB) * sb1 - zb
+                    if any((q0 .> margin) .| (q1 .> margin)) {
+                        var m = j + 7
+                        while m >= j { stepB(m); m -= 1 }
+                    }
+                    j -= 8
+                }
+                var m = j + 7 // the remaining points i0 … j+7
+                while m >= i0 { stepB(m); m -= 1 }
+            }
+            return (thA, thB, iA, iB)
+        }
     }
 
     /// `start` with `step` added `steps` times, rounded after every addition as a loop `s += step` rounds it,
