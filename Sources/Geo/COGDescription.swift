@@ -139,13 +139,7 @@ public enum COGDescription {
             throw GeoError(operation: "read COG", path: source, message: "\(error.localizedDescription)")
         }
         guard let retitled = replacingDescription(in: bytes, old, with: new) else { return false }
-        let out = try AtomicOutput(path: path)
-        do {
-            try Data(retitled).write(to: URL(fileURLWithPath: out.temporaryPath))
-        } catch {
-            throw GeoError(operation: "write COG", path: path, message: "\(error.localizedDescription)")
-        }
-        try out.commit()
+        try AtomicOutput.write(retitled, to: path, operation: "write COG")
         return true
     }
 

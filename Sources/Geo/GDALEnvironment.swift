@@ -201,6 +201,19 @@ extension GDALEnvironment {
     }
 }
 
+extension AtomicOutput {
+    /// Writes `bytes` to `path` atomically (a temporary file renamed over it): a failure leaves nothing behind.
+    public static func write(_ bytes: [UInt8], to path: String, operation: String) throws {
+        let out = try AtomicOutput(path: path)
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: out.temporaryPath))
+        } catch {
+            throw GeoError(operation: operation, path: path, message: "\(error.localizedDescription)")
+        }
+        try out.commit()
+    }
+}
+
 public final class AtomicOutput {
     public let finalPath: String
     public let temporaryPath: String

@@ -417,13 +417,6 @@ public struct RGBAImage: Sendable {
     /// 673 × 672 coverage map: 10 ms and 381 KB, where GDAL's PNG driver (libpng, zlib level 1) took 36 ms for
     /// 456 KB. PNG is lossless: the pixels are the same whichever encoder wrote them.
     public func writePNG(to path: String) throws {
-        let png = try PNGEncoder.encode(rgba: pixels, width: width, height: height)
-        let out = try AtomicOutput(path: path)
-        do {
-            try Data(png).write(to: URL(fileURLWithPath: out.temporaryPath))
-        } catch {
-            throw GeoError(operation: "write PNG", path: path, message: "\(error.localizedDescription)")
-        }
-        try out.commit()
+        try AtomicOutput.write(try PNGEncoder.encode(rgba: pixels, width: width, height: height), to: path, operation: "write PNG")
     }
 }

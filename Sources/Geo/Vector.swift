@@ -425,13 +425,7 @@ public enum VectorWriter {
         if !viaOGR, driverName == "GeoJSON" || driverName == "KML",
             let text = driverName == "KML" ? VectorText.kml(layers) : layers.count == 1 ? VectorText.geoJSON(layers[0]) : nil
         {
-            let out = try AtomicOutput(path: path)
-            do {
-                try Data(text).write(to: URL(fileURLWithPath: out.temporaryPath))
-            } catch {
-                throw GeoError(operation: "write \(driverName)", path: path, message: "\(error.localizedDescription)")
-            }
-            try out.commit()
+            try AtomicOutput.write(text, to: path, operation: "write \(driverName)")
             return
         }
         if driverName == "ESRI Shapefile" {
