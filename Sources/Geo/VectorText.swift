@@ -222,6 +222,7 @@ enum VectorText {
             let label = layer.fields.firstIndex(where: { $0.name.lowercased() == "name" }) ?? layer.fields.firstIndex(where: { $0.kind == .string })
             if let label, layer.fields[label].kind != .string { return nil }
             let names: [String] = ["Name", "Description"] + layer.fields.map(\.name)
+            let lower = names.map { $0.lowercased() } // the driver matches Name and Description in any case
             for i in 0..<layer.count {
                 if n == 0 && i == 0 {
                     out.add(kmlSchema(layer))
@@ -230,19 +231,16 @@ enum VectorText {
                 }
                 var fields = FeatureFields(recording: layer.fields.count)
                 layer.values(i, &fields)
+                // The driver's Name (the label, when it has a value) and Description (never set), then the row's.
                 var values: [FieldValue] = [.null, .null] + fields.recorded
-                var set = [false, false] + Array(repeating: true, count: layer.fields.count)
-                if let label, case .string = fields.recorded[label] {
-                    values[0] = fields.recorded[label]
-                    set[0] = true
-                }
+                if let label, case .string = fields.recorded[label] { values[0] = fields.recorded[label] }
                 out.add("  <Placemark>\n")
-                for (k, name) in names.enumerated() where set[k] && values[k] != .null && name.lowercased() == "name" {
+                for k in names.indices where values[k] != .null && lower[k] == "name" {
                     out.add("\t<name>")
                     guard out.xmlEscaped(trimmingLeadingSpaces(text(values[k]))) else { return nil }
                     out.add("</name>\n")
                 }
-                for (k, name) in names.enumerated() where set[k] && values[k] != .null && name.lowercased() == "description" {
+                for k in names.indices where values[k] != .null && lower[k] == "description" {
                     out.add("\t<description>")
                     guard out.xmlEscaped(trimmingLeadingSpaces(text(values[k]))) else { return nil }
                     out.add("</description>\n")
@@ -254,9 +252,7 @@ enum VectorText {
                 default: break
                 }
                 var opened = false
-                for (k, name) in names.enumerated() where set[k] && values[k] != .null {
-                    let lower = name.lowercased()
-                    if lower == "name" || lower == "description" { continue }
+                for (k, name) in names.enumerated() where values[k] != .null && lower[k] != "name" && lower[k] != "description" {
                     if !opened {
                         out.add("\t<ExtendedData><SchemaData schemaUrl=\"#\(layer.name)\">\n")
                         opened = true

@@ -133,9 +133,9 @@ public enum CoverageProducts {
     }
 
     /// The products of `write`, one job each, in the order their files are listed, each with its rough cost (the
-    /// CPU seconds of scenario A's products, 40 km at 30 m, in hundredths, measured 2026-12-06: the vector files 22,
-    /// a Float32 COG 18–21 (2 more for a service's COG made from it), the KMZ 10, the best server's Int32 COG 9, the
-    /// map 6, the server count's UInt16 COG 4; the tables and texts nothing).
+    /// CPU seconds of scenario A's products, 40 km at 30 m, in hundredths, measured 2026-12-06 (round 20): a Float32
+    /// COG 15–21 (2 more for a service's COG made from it), the KMZ 9, the vector files 8, the best server's Int32 COG
+    /// 7, the server count's UInt16 COG 4, the map 3; the tables and texts nothing).
     static func productJobs(
         _ layers: CoverageLayers, rastersWritten: Bool, villages: [VillageStatus], dir: URL, title: String, selection: Selection
     ) -> [(cost: Int, run: () throws -> ProductList)] {
@@ -175,7 +175,7 @@ public enum CoverageProducts {
                     return r.nodata == best.nodata && r.cells == best.cells && r.metadata == best.metadata
                 } : []
             for r in all where !twins.contains(where: { $0.name == r.name }) {
-                let cost = r.layer == .bestSignal ? 21 + 2 * twins.count : r.layer == .bestServer ? 9 : r.layer == .serverCount ? 4 : 18
+                let cost = r.layer == .bestSignal ? 21 + 2 * twins.count : r.layer == .bestServer ? 7 : r.layer == .serverCount ? 4 : 18
                 job(cost: cost) { _ in
                     try write(r)
                     guard r.layer == .bestSignal else { return }
@@ -213,7 +213,7 @@ public enum CoverageProducts {
             }
         }
         if selection.has(.kmz) {
-            job(cost: 10) { list in
+            job(cost: 9) { list in
                 try CoverageMap.signalOverlay(layers).writeKMZ(
                     to: path(ProductLayout.signalKMZ), geoTransform: spec.geoTransform,
                     crs: spec.crs, name: "best signal")
@@ -221,10 +221,10 @@ public enum CoverageProducts {
             }
         }
         if selection.has(.polygons) || selection.has(.villages) {
-            job(cost: 22) { list in try writeVectors(layers, villages: villages, list: &list, path: path, selection: selection) }
+            job(cost: 8) { list in try writeVectors(layers, villages: villages, list: &list, path: path, selection: selection) }
         }
         if selection.has(.map) {
-            job(cost: 6) { list in
+            job(cost: 3) { list in
                 let img = try CoverageMap.render(layers, villages: villages, title: title)
                 try img.writePNG(to: path(ProductLayout.mapPNG))
                 list.add(path(ProductLayout.mapPNG), "map: hillshade, best signal classes, villages without 4G/5G in red")
