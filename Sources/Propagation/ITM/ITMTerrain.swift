@@ -3,9 +3,12 @@
 // Implements the point-to-point preparation of Hufford's "ITM version 1.2.2: the Algorithm" (§3, routines
 // QLRPFL, HZNS, Z1SQ1, D1THX, QTILE) on flat buffers, without allocation on the heap:
 //  - HZNS (horizons) is evaluated eight points at a time: a block whose points all lie below the current horizon
-//    ray cannot change it, so only blocks with a candidate are walked point by point with the Algorithm's
-//    arithmetic. The RX horizon is searched from the RX end (same maximum, same tie-breaking as the Algorithm's
-//    single TX-to-RX scan; the angle may differ from the sequential one in the last bit).
+//    ray cannot change it, so only blocks with a candidate are looked at closer. The Algorithm raises the ray
+//    point by point, θ += q/x, each raise a division waiting for the last; in exact arithmetic every raise sets θ
+//    to that point's own elevation angle, so the ray ends at the largest angle. Here each candidate block's eight
+//    angles are computed at once, independent of θ, and θ is their running maximum: the same horizon point (ties
+//    kept as the Algorithm keeps them), θ within a few units in the last place of the Algorithm's. The RX horizon
+//    is searched from the RX end (same maximum, same tie-breaking as the Algorithm's single TX-to-RX scan).
 //  - Z1SQ1 (trapezoid-weighted least squares) sums with SIMD accumulators; the rounding of the sums differs from
 //    a sequential sum in the last bits only (< 1e-12 relative).
 //  - D1THX's resampling computes the Algorithm's bracketing point of each sample directly (branch-free, in C), and
@@ -94,8 +97,8 @@ enum ITMTerrain {
     /// The Algorithm scans once from TX to RX, raising θ_1 and θ_2 at every point above either ray. The RX ray is
     /// raised at most points of that scan (the nearer a point to the RX, the likelier it lies above a ray fixed by
     /// farther points), so here the RX side is scanned from the RX outwards instead, where it changes rarely; the
-    /// maximum is the same, and ties keep the Algorithm's choice (the point nearest the TX). Both scans test four
-    /// points at a time and walk point by point only through blocks holding a candidate.
+    /// maximum is the same, and ties keep the Algorithm's choice (the point nearest the TX). Both scans test eight
+    /// points at a time, and take the elevation angles (h_i − z)/x_i − γ_e x_i/2 of blocks holding a candidate.
     static func horizons(_ h: UnsafeBufferPointer<Double>, spacingM xi: Double, geometry g: inout ITMGeometry) {
         let np = h.count - 1
         let dist = g.distM // d, m
@@ -133,12 +136,12 @@ enum ITMTerrain {
         let raw = UnsafeRawPointer(p)
         let stride = MemoryLayout<Double>.stride
 
-        // Block filter: a block is walked point by point when any of its points is above the current ray or
-        // within `margin` below it. The filter's distances, i·Δx + kΔx, may differ from the Algorithm's in their
-        // last bits, which moves its q by far less than the margin; the decisions themselves are made by
-        // `stepA`/`stepB` with the Algorithm's arithmetic.
+        // Block filter: a block's angles are taken when any of its points is above the current ray or within
+        // `margin` below it. The filter's distances, i·Δx + kΔx, may differ from i·Δx in their last bits, which
+        // moves its q by far less than the margin; the decisions themselves are made on the angles.
         let margin = -1e-3 // m
-        let lanes = SIMD4<Double>(0, 1, 2, 3) * xi
+        let ks = SIMD4<Double>(0, 1, 2, 3)
+        let lanes = ks * xi
 
         // Before it, a coarser one: the highest point of each group of 8 (groups from index 0) lets a span of 32
         // points be passed at once when even its highest point at the ray's lowest height over the span stays
@@ -160,13 +163,15 @@ enum ITMTerrain {
                 return top - (qc * sc + theta) * sc - z <= margin
             }
 
-            // TX side, from the TX outwards; i0 = first obstacle.
+            // TX side, from the TX outwards; i0 = first obstacle. A point raises the ray to its own elevation angle
+            // θ_i = (h_i − z_a)/s_i − q_c s_i when that is above the ray's; the ray ends at the highest angle, and
+            // the horizon is the first point reaching it (later equals do not raise).
             var i0 = 0
             @inline(__always) func stepA(_ i: Int) {
                 let sa = Double(i) * xi // distance from TX, m
-                let qa = p[i] - (qc * sa + thA) * sa - za // height above the TX ray, m
-                if qa > 0 {
-                    thA += qa / sa
+                let angle = (p[i] - za) / sa - qc * sa
+                if angle > thA {
+                    thA = angle
                     iA = i
                     if i0 == 0 { i0 = i }
                 }
@@ -183,20 +188,31 @@ enum ITMTerrain {
                 let q0 = h0 - (qc * sa0 + thA) * sa0 - za
                 let q1 = h1 - (qc * sa1 + thA) * sa1 - za
                 if any((q0 .> margin) .| (q1 .> margin)) {
-                    for m in i..<(i + 8) { stepA(m) }
+                    // The block's angles at once (distances (i + k)·Δx, as `stepA` takes them), then the highest.
+                    let s0 = (Double(i) + ks) * xi, s1 = (Double(i + 4) + ks) * xi
+                    let a0 = (h0 - za) / s0 - qc * s0, a1 = (h1 - za) / s1 - qc * s1
+                    let top = highest(a0, a1)
+                    if top.isNaN { // a point without height: it raises nothing, the others as they would
+                        for m in i..<(i + 8) { stepA(m) }
+                    } else if top > thA {
+                        if i0 == 0 { i0 = i + first(a0 .> thA, a1 .> thA) }
+                        thA = top
+                        iA = i + first(a0 .== top, a1 .== top)
+                    }
                 }
                 i += 8
             }
             while i < np { stepA(i); i += 1 }
 
-            // RX side, from the RX outwards over points i0 … np−1.
+            // RX side, from the RX outwards over points i0 … np−1: the highest angle from the RX, the point nearest
+            // the TX among equals (the Algorithm's forward scan keeps the first), and only above the direct ray.
             if i0 > 0 {
                 var raised = false
                 @inline(__always) func stepB(_ i: Int) {
                     let sb = dist - Double(i) * xi // distance from RX, m
-                    let qb = p[i] - (qc * sb + thB) * sb - zb // height above the RX ray, m
-                    if qb > 0 || (qb == 0 && raised) { // ties: keep the point nearest the TX
-                        thB += qb / sb
+                    let angle = (p[i] - zb) / sb - qc * sb
+                    if angle > thB || (angle == thB && raised) {
+                        thB = angle
                         iB = i
                         raised = true
                     }
@@ -214,8 +230,17 @@ enum ITMTerrain {
                     let q0 = h0 - (qc * sb0 + thB) * sb0 - zb
                     let q1 = h1 - (qc * sb1 + thB) * sb1 - zb
                     if any((q0 .> margin) .| (q1 .> margin)) {
-                        var m = j + 7
-                        while m >= j { stepB(m); m -= 1 }
+                        let s0 = dist - (Double(j) + ks) * xi, s1 = dist - (Double(j + 4) + ks) * xi
+                        let a0 = (h0 - zb) / s0 - qc * s0, a1 = (h1 - zb) / s1 - qc * s1
+                        let top = highest(a0, a1)
+                        if top.isNaN {
+                            var m = j + 7
+                            while m >= j { stepB(m); m -= 1 }
+                        } else if top > thB || (top == thB && raised) {
+                            thB = top
+                            iB = j + first(a0 .== top, a1 .== top)
+                            raised = true
+                        }
                     }
                     j -= 8
                 }
@@ -224,6 +249,18 @@ enum ITMTerrain {
             }
             return (thA, thB, iA, iB)
         }
+    }
+
+    /// The largest of 8 lanes; NaN, or the largest of the others, when a lane is NaN.
+    @inline(__always) static func highest(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> Double {
+        Swift.max(Swift.max(Swift.max(a[0], b[0]), Swift.max(a[1], b[1])), Swift.max(Swift.max(a[2], b[2]), Swift.max(a[3], b[3])))
+    }
+
+    /// The first of 8 lanes (0 … 3 in `m0`, 4 … 7 in `m1`) that is set; 8 when none is.
+    @inline(__always) static func first(_ m0: SIMDMask<SIMD4<Int64>>, _ m1: SIMDMask<SIMD4<Int64>>) -> Int {
+        for k in 0..<4 where m0[k] { return k }
+        for k in 0..<4 where m1[k] { return 4 + k }
+        return 8
     }
 
     /// `start` with `step` added `steps` times, rounded after every addition as a loop `s += step` rounds it,
