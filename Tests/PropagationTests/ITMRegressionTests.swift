@@ -51,7 +51,7 @@ extension ITMRegressionTests {
 
     /// `runningSum` equals the loop `s += step` bit for bit, from 0 upwards (TX side) and from d = nΔx downwards
     /// (RX side), on seeded random spacings (2 decimals, like the reference set, and full-precision ones) and
-    /// counts up to 4,000, and on spacings whose halves are ties at some binade.
+    /// counts up to 4,000, on spacings whose halves are ties at some binade, and from arbitrary starts.
     func testRunningSumIsTheLoopBitForBit() {
         var rng = SeededGenerator(seed: 20261204)
         var cases: [(Double, Int)] = []
@@ -83,6 +83,24 @@ extension ITMRegressionTests {
             var loop = start
             for _ in 0..<5000 { loop += step }
             XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 5000).bitPattern, loop.bitPattern, "\(start) + 5000 × \(step)")
+        }
+        // Sums that would reach a binade's edge exactly on its grid: 1034 − k(1 + 3·2^−45) rounds to 1034 − k in
+        // [1024, 2048) (the excess is under half its ulp 2^−42) but not at 1024 itself, where the grid below is finer.
+        for (start, step) in [(1034.0, -(1 + 3 * 0x1p-45)), (2038.0, 1 + 3 * 0x1p-45)] {
+            var loop = start
+            for _ in 0..<20 { loop += step }
+            XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 20).bitPattern, loop.bitPattern, "\(start) + 20 × \(step)")
+        }
+        // Arbitrary starts, up and down, ending anywhere from near zero to far above the start (3,000 cases).
+        for _ in 0..<3000 {
+            let step = Double(rng.next() % 1_000_000_000) / 1e7 + 0.001
+            let n = Int(rng.next() % 4000) + 1
+            let start = Double(rng.next() % 1_000_000_000) / 1e4 * (rng.next() % 2 == 0 ? 1 : Double(n) * step / 1e5)
+            let down = rng.next() % 2 == 0 && start > Double(n) * step * (1 + 1e-9)
+            let signed = down ? -step : step
+            var loop = start
+            for _ in 0..<n { loop += signed }
+            XCTAssertEqual(ITMTerrain.runningSum(start, signed, steps: n).bitPattern, loop.bitPattern, "\(start) + \(n) × \(signed)")
         }
     }
 

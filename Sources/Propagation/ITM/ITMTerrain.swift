@@ -264,13 +264,13 @@ enum ITMTerrain {
     }
 
     /// `start` with `step` added `steps` times, rounded after every addition as a loop `s += step` rounds it,
-    /// in O(log) time: within one binade [2^e, 2^(e+1)) every addition adds the same amount δ, `step` rounded to
-    /// a multiple of the binade's ulp u (the sum stays a multiple of u), unless `step` lies exactly half-way
-    /// between two multiples of u (then the loop is run step by step). Each step that crosses into another binade
-    /// is a real addition; the steps inside a binade are taken at once, s + k·δ, which is exact (a multiple of u
-    /// inside the binade).
+    /// in O(log) time: within one binade [B, 2B) every addition adds the same amount δ, `step` rounded to a
+    /// multiple of the binade's ulp u (the sum stays a multiple of u), unless `step` lies exactly half-way between
+    /// two multiples of u (then the loop is run step by step). The steps inside a binade are taken at once,
+    /// s + k·δ, which is exact (a multiple of u inside the binade); the step that leaves it is a real addition.
+    /// Sums at or below zero, or within 8 steps of it, are stepped one by one (ITM's sums start at 0 or d > 0 and
+    /// stay ≥ 0).
     static func runningSum(_ start: Double, _ step: Double, steps: Int) -> Double {
-        let signExponent: UInt64 = 0xFFF0_0000_0000_0000
         // A little under 1/|step|: room · perStep never exceeds the whole steps that fit in the room, given that the
         // binade's increment differs from |step| by at most half an ulp (relative 2^-31 while the sum stays within
         // 2^30 steps); beyond that the check below takes k down. (No division on the loop's dependency chain.)
@@ -281,31 +281,39 @@ enum ITMTerrain {
         var s = start
         var left = steps
         while left > 0 {
-            let before = s
-            s += step // one real step
+            if s >= small && s > 0 && s < 0x1p1000 {
+                let bottom = Double(bitPattern: s.bitPattern & 0x7FF0_0000_0000_0000) // B = 2^e ≤ s
+                let u = bottom * 0x1p-52 // the binade's ulp (exact)
+                // δ: `step` rounded to a multiple of u, as s + step rounds it inside the binade: 1.5 B has ulp u and
+                // 1.5 B + step stays in [B, 2B) since |step| ≤ s/8 < B/4. (The ties, where s's own parity decides,
+                // are stepped.)
+                let anchor = 1.5 * bottom
+                let delta = (anchor + step) - anchor
+                if abs(step - delta) != 0.5 * u {
+                    if delta == 0 { return s } // step below half an ulp: every further addition leaves s as it is
+                    // Steps k that keep s + k·δ within [B + u, 2B − u]: then s + k·δ ± u/2 lies inside the binade,
+                    // so each real addition rounds on the grid of u to exactly s + k·δ.
+                    let room = delta > 0 ? (2 * bottom - u) - s : s - (bottom + u)
+                    let fit = room * perStep
+                    var k = fit < Double(left) ? Int(fit) : left
+                    if Double(k) * abs(delta) > room { k = Self.fewerSteps(k, abs(delta), room) }
+                    s += Double(k) * delta
+                    left -= k
+                    if left == 0 { break }
+                }
+            }
+            s += step // one real step (across the binade's edge, or a tie, or near zero)
             left -= 1
-            if abs(s) < small { continue }
-            // Same binade before and after, positive and normal (sign 0, exponent field neither 0 nor all ones): δ =
-            // s − before is that binade's increment (exact: both are multiples of u).
-            let bits = s.bitPattern & signExponent
-            guard left > 0, bits == before.bitPattern & signExponent, bits != 0, bits < 0x7FF0_0000_0000_0000
-            else { continue }
-            let delta = s - before
-            if delta == 0 { return s } // step below half an ulp: every further addition leaves s as it is
-            let bottom = Double(bitPattern: bits) // 2^e
-            let u = bottom * 0x1p-52 // the binade's ulp (exact)
-            guard abs(step - delta) != 0.5 * u else { continue } // a tie: the rounding alternates
-            // Steps k that keep s + k·δ within [2^e + u, 2^(e+1) − u]: then s + k·δ ± u/2 lies inside the binade,
-            // so each real addition rounds on the grid of u to exactly s + k·δ.
-            let room = delta > 0 ? (2 * bottom - u) - s : s - (bottom + u)
-            guard room >= abs(delta) else { continue }
-            let fit = room * perStep
-            var k = fit < Double(left) ? Int(fit) : left
-            while k > 0 && abs(Double(k) * delta) > room { k -= 1 }
-            s += Double(k) * delta
-            left -= k
         }
         return s
+    }
+
+    /// The largest k' ≤ k with k'·δ ≤ room (`runningSum`, when its estimate of k was high: rare).
+    @inline(never)
+    static func fewerSteps(_ k: Int, _ delta: Double, _ room: Double) -> Int {
+        var k = k
+        while k > 0 && Double(k) * delta > room { k -= 1 }
+        return k
     }
 
     /// Z1SQ1: trapezoid-weighted least-squares line through the profile points between `fromM` and `toM`
