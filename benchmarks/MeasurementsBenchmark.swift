@@ -71,22 +71,13 @@ func runMeasurementsBenchmark() throws -> [(name: String, value: Double, unit: S
         print("measurements: no tanso binary beside the benchmarks (swift build -c release --product tanso): whole-command figure not taken")
         return figures
     }
-    let p = Process()
-    p.executableURL = tanso
-    p.arguments = [
+    // Wall time and the command's own peak resident memory (`runTanso`: TANSO_REPORT_PEAK_RSS).
+    let args = [
         "measurements", "--measurements", mPath, "--transmitters", txPath, "--dem", demPath, "--model", "itm", "--output",
         tmp.appendingPathComponent("out").path
     ]
-    p.standardOutput = FileHandle.nullDevice
-    let t2 = Date()
-    try p.run()
-    p.waitUntilExit()
-    let wall = Date().timeIntervalSince(t2)
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    let rssMB = Double(usage.ru_maxrss) / 1024
-    print(
-        "tanso measurements (whole command, exit \(p.terminationStatus)): \(String(format: "%.2f", wall)) s wall, peak RSS \(String(format: "%.0f", rssMB)) MB")
+    guard let (wall, rssMB) = runTanso(args, in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else { return figures }
+    print("tanso measurements (whole command): \(String(format: "%.2f", wall)) s wall, peak RSS \(String(format: "%.0f", rssMB)) MB")
     figures.append((name: "measurements_100k_itm_command_s", value: wall, unit: "s"))
     figures.append((name: "measurements_100k_itm_command_peak_mb", value: rssMB, unit: "MB"))
     return figures

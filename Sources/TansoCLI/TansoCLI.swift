@@ -123,10 +123,24 @@ public enum TansoCLI {
     /// the bounded-memory tests read it): `tanso: peak resident memory: 123.4 MB`.
     static func reportPeakMemory() {
         guard ProcessInfo.processInfo.environment["TANSO_REPORT_PEAK_RSS"] != nil else { return }
+        guard let kb = peakResidentKB() else { return }
+        FileHandle.standardError.write(Data(String(format: "tanso: peak resident memory: %.1f MB\n", Double(kb) / 1024).utf8))
+    }
+
+    /// This process's peak resident memory, kB: VmHWM of /proc/self/status, the high-water mark of this program's
+    /// own address space. (getrusage's ru_maxrss is not: Linux carries the maximum over to the program an exec
+    /// starts, and a child spawned with posix_spawn shares its parent's address space until its exec, so a child
+    /// of a 500 MB process reported at least 500 MB, whatever it used itself.) ru_maxrss where /proc is missing.
+    static func peakResidentKB() -> Int? {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) })
+        {
+            return kb
+        }
         var usage = rusage()
-        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return }
-        let mb = Double(usage.ru_maxrss) / 1024 // Linux reports kilobytes
-        FileHandle.standardError.write(Data(String(format: "tanso: peak resident memory: %.1f MB\n", mb).utf8))
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
+        return usage.ru_maxrss // Linux reports kilobytes
     }
 
     static func printError(_ message: String) {

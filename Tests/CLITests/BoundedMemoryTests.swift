@@ -34,4 +34,20 @@ final class BoundedMemoryTests: XCTestCase {
         let signal = try RasterDataset(path: dir.appendingPathComponent("out/best_signal_dbm.tif").path).read()
         XCTAssertGreaterThan(signal.filter { $0 > -200 }.count, 1000)
     }
+
+    /// The reported peak is the command's own: a child started while this process holds 600 MB reports what it
+    /// used. (getrusage's ru_maxrss carried the parent's 600 MB into the child over posix_spawn and exec.)
+    func testThePeakReportedIsTheCommandsOwnNotItsParents() throws {
+        let bytes = 600 << 20
+        let block = try XCTUnwrap(malloc(bytes))
+        defer { free(block) }
+        memset(block, 1, bytes) // resident: every page written
+        let r = try runProcess(
+            TansoExecutable.url, ["coverage", "--help"], in: FileManager.default.temporaryDirectory, environment: ["TANSO_REPORT_PEAK_RSS": "1"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let mb = try XCTUnwrap(SyntheticMosaic.peakMB(r.err), r.err)
+        XCTAssertGreaterThan(mb, 1, "a running program holds at least a megabyte")
+        XCTAssertLessThan(mb, 200, "`tanso coverage --help` beside a 600 MB parent reported \(mb) MB")
+        XCTAssertEqual(UnsafeMutableRawPointer(block).load(fromByteOffset: bytes - 1, as: UInt8.self), 1)
+    }
 }
