@@ -77,28 +77,42 @@ final class ITMHorizonTests: XCTestCase {
         return (ITM.Pair(tx: thA, rx: thB), iA, iB)
     }
 
-    func testBlockScanEqualsThePointByPointScan() {
-        var state: UInt64 = 2112
-        func uniform() -> Double {
+    /// Seeded random paths: random walks of 3 to 400 points (every fifth up to 1,500, so that the 32-point spans
+    /// are passed as well as walked), heights in centimetres, three roughnesses and spacings, random antennas;
+    /// with `plateaus`, every seventh path has runs of equal heights (exact ties on the RX side).
+    private struct RandomPaths {
+        var state: UInt64
+        static let gammaE = 157e-9 * (1 - 0.04665 * exp(301 / 179.3))
+
+        mutating func uniform() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Double(state >> 11) / 9_007_199_254_740_992
         }
-        var paths = 0, raisesTx = 0, raisesRx = 0, ties = 0
-        for c in 0..<3000 {
-            // Every fifth path long (up to 1,500 points), so that the 32-point spans are passed as well as walked.
+
+        mutating func path(_ c: Int, plateaus: Bool) -> (h: [Double], xi: Double, hg: ITM.Pair) {
             let points = 3 + Int(uniform() * (c % 5 == 4 ? 1500 : 400))
             var z = 500 * uniform()
             let rough = [2.0, 20, 80][c % 3]
-            var h = (0..<points).map { _ in
+            var h = [Double]()
+            for _ in 0..<points {
                 z += rough * (uniform() - 0.45)
-                return (z * 100).rounded() / 100
+                h.append((z * 100).rounded() / 100)
             }
-            if c % 7 == 0 { // plateaus: equal heights give exact ties on the RX side
+            if plateaus && c % 7 == 0 {
                 for i in stride(from: 1, to: points - 1, by: 1) where uniform() < 0.5 { h[i] = h[i - 1] }
             }
             let xi = [30.0, 29.87, 1.0 / 3 * 90][c % 3]
-            let hg = ITM.Pair(tx: 1 + 60 * uniform(), rx: 1 + 10 * uniform())
-            let gammaE = 157e-9 * (1 - 0.04665 * exp(301 / 179.3))
+            return (h, xi, ITM.Pair(tx: 1 + 60 * uniform(), rx: 1 + 10 * uniform()))
+        }
+    }
+
+    func testBlockScanEqualsThePointByPointScan() {
+        var paths = 0, raisesTx = 0, raisesRx = 0, ties = 0
+        var random = RandomPaths(state: 2112)
+        for c in 0..<3000 {
+            let (h, xi, hg) = random.path(c, plateaus: true)
+            let gammaE = RandomPaths.gammaE
+            let points = h.count
             let dist = Double(points - 1) * xi
             let setup = ITMSetup(frequencyMHz: 900, waveNumberPerM: 900 / 47.7, ns: 301, gammaE: gammaE, zg: ITMComplex(re: 1, im: 0))
             var g = ITMGeometry(hg: hg, distM: dist, setup: setup, pointToPoint: true)
@@ -121,23 +135,11 @@ final class ITMHorizonTests: XCTestCase {
     }
 
     func testAnglesAgreeWithTheAlgorithmsRaises() {
-        var state: UInt64 = 4242
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / 9_007_199_254_740_992
-        }
         var worst = 0.0, obstacles = 0
+        var random = RandomPaths(state: 4242)
         for c in 0..<3000 {
-            let points = 3 + Int(uniform() * (c % 5 == 4 ? 1500 : 400))
-            var z = 500 * uniform()
-            let rough = [2.0, 20, 80][c % 3]
-            let h = (0..<points).map { _ in
-                z += rough * (uniform() - 0.45)
-                return (z * 100).rounded() / 100
-            }
-            let xi = [30.0, 29.87, 1.0 / 3 * 90][c % 3]
-            let hg = ITM.Pair(tx: 1 + 60 * uniform(), rx: 1 + 10 * uniform())
-            let gammaE = 157e-9 * (1 - 0.04665 * exp(301 / 179.3))
+            let (h, xi, hg) = random.path(c, plateaus: false)
+            let gammaE = RandomPaths.gammaE
             let (theta, iA, iB) = reference(h, spacingM: xi, hg: hg, gammaE: gammaE)
             let (thetaA, iAA, iBA) = algorithm(h, spacingM: xi, hg: hg, gammaE: gammaE)
             XCTAssertEqual(iA, iAA, "case \(c): TX horizon")
