@@ -17,7 +17,9 @@ extension ITM {
         let warnings: Warnings
         let waveNumberPerM: Double // k = f/47.7 MHz·m, 1/m
         let zg: ITMComplex // Z_g
-        let groundError: ModelInputError? // Re(Z_g) ≤ |Im(Z_g)|, thrown after the path's N_s checks
+        /// Re(Z_g) ≤ |Im(Z_g)|: an error thrown after the path's N_s checks. (A flag, not the error itself: without
+        /// its strings the struct is plain data, copied per call without reference counting.)
+        let groundInvalid: Bool
         let fCbrt: Double // f^(1/3), f in MHz
         let lnF: Double // ln f, f in MHz
         let freeSpaceAtOneKmDB: Double // 32.45 + 20 log10 f, dB
@@ -37,9 +39,7 @@ extension ITM {
             var zg = (epsC - ITMComplex(re: 1, im: 0)).squareRoot()
             if p.polarization == .vertical { zg = zg / epsC }
             self.zg = zg
-            groundError =
-                zg.re <= abs(zg.im)
-                ? ITM.error("ground impedance Re(Z_g) − |Im(Z_g)|", zg.re - abs(zg.im), "> 0", .groundImpedance) : nil
+            groundInvalid = zg.re <= abs(zg.im)
             fCbrt = cbrt(p.frequencyMHz)
             lnF = log(p.frequencyMHz)
             freeSpaceAtOneKmDB = 32.45 + 20 * log10(p.frequencyMHz)
@@ -70,7 +70,9 @@ extension ITM {
             if !(gammaE >= 75e-9 && gammaE <= 250e-9) {
                 throw ITM.error("γ_e (effective earth curvature, 1/m)", gammaE, "[75e-9, 250e-9] 1/m", .effectiveEarth)
             }
-            if let groundError { throw groundError }
+            if groundInvalid {
+                throw ITM.error("ground impedance Re(Z_g) − |Im(Z_g)|", zg.re - abs(zg.im), "> 0", .groundImpedance)
+            }
             return ITMSetup(
                 frequencyMHz: parameters.frequencyMHz, waveNumberPerM: waveNumberPerM, ns: ns, gammaE: gammaE, zg: zg,
                 fCbrt: fCbrt, lnF: lnF)
