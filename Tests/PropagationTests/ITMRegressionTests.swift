@@ -91,6 +91,12 @@ extension ITMRegressionTests {
             for _ in 0..<20 { loop += step }
             XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 20).bitPattern, loop.bitPattern, "\(start) + 20 × \(step)")
         }
+        // Sums among subnormal numbers (no binade of normal numbers: stepped one by one, as the loop goes).
+        for (start, step) in [(1e-310, 1e-312), (1e-310, -1e-313), (3e-311, 7e-314)] {
+            var loop = start
+            for _ in 0..<50 { loop += step }
+            XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 50).bitPattern, loop.bitPattern, "\(start) + 50 × \(step)")
+        }
         // Arbitrary starts, up and down, ending anywhere from near zero to far above the start (3,000 cases).
         for _ in 0..<3000 {
             let step = Double(rng.next() % 1_000_000_000) / 1e7 + 0.001

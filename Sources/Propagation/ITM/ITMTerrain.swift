@@ -270,8 +270,8 @@ enum ITMTerrain {
     /// multiple of the binade's ulp u (the sum stays a multiple of u), unless `step` lies exactly half-way between
     /// two multiples of u (then the loop is run step by step). The steps inside a binade are taken at once,
     /// s + k·δ, which is exact (a multiple of u inside the binade); the step that leaves it is a real addition.
-    /// Sums at or below zero, or within 8 steps of it, are stepped one by one (ITM's sums start at 0 or d > 0 and
-    /// stay ≥ 0).
+    /// Sums at or below zero, subnormal, or within 8 steps of zero are stepped one by one (ITM's sums start at 0 or
+    /// d > 0 and stay ≥ 0).
     static func runningSum(_ start: Double, _ step: Double, steps: Int) -> Double {
         // A little under 1/|step|: room · perStep never exceeds the whole steps that fit in the room, given that the
         // binade's increment differs from |step| by at most half an ulp (relative 2^-31 while the sum stays within
@@ -283,7 +283,7 @@ enum ITMTerrain {
         var s = start
         var left = steps
         while left > 0 {
-            if s >= small && s > 0 && s < 0x1p1000 {
+            if s >= small && s >= .leastNormalMagnitude && s < 0x1p1000 { // a binade of normal numbers
                 let bottom = Double(bitPattern: s.bitPattern & 0x7FF0_0000_0000_0000) // B = 2^e ≤ s
                 let u = bottom * 0x1p-52 // the binade's ulp (exact)
                 // δ: `step` rounded to a multiple of u, as s + step rounds it inside the binade: 1.5 B has ulp u and
