@@ -92,7 +92,8 @@ extension ITMRegressionTests {
             XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 20).bitPattern, loop.bitPattern, "\(start) + 20 × \(step)")
         }
         // Sums among subnormal numbers (no binade of normal numbers: stepped one by one, as the loop goes).
-        for (start, step) in [(1e-310, 1e-312), (1e-310, -1e-313), (3e-311, 7e-314)] {
+        let tiny = Double.leastNonzeroMagnitude // 2^−1074
+        for (start, step) in [(20_240_000 * tiny, 202_400 * tiny), (20_240_000 * tiny, -20_240 * tiny), (6_072_000 * tiny, 14_168 * tiny)] {
             var loop = start
             for _ in 0..<50 { loop += step }
             XCTAssertEqual(ITMTerrain.runningSum(start, step, steps: 50).bitPattern, loop.bitPattern, "\(start) + 50 × \(step)")

@@ -44,6 +44,24 @@ static inline __attribute__((always_inline)) float tanso_atan2f(float y, float x
 /// protocol-conformance look-ups per call): the number of characters it needs, as snprintf returns.
 static inline int tanso_format_fixed(char *buf, int size, int decimals, double x) { return snprintf(buf, (size_t)size, "%.*f", decimals, x); }
 
+/// Whether the terrain loops below may take their AVX2 forms (fastmath.c): the CPU has AVX2, the operating system
+/// saves its registers, and TANSO_NO_AVX2 is not set. Decided once per process. The AVX2 forms give the same bits
+/// as the SSE2 and scalar ones (each lane the scalar loop's operations in its order, no FMA), so the choice changes
+/// speed only; TANSO_NO_AVX2=1 takes the SSE2 forms, to compare the two in one binary.
+extern int tanso_avx2_state;
+int tanso_avx2_detect(void);
+/// Whether the CPU and operating system run AVX2, whatever TANSO_NO_AVX2 says (for tests that compare the forms).
+int tanso_cpu_has_avx2(void);
+static inline __attribute__((always_inline)) int tanso_avx2(void) {
+    int state = __atomic_load_n(&tanso_avx2_state, __ATOMIC_RELAXED);
+    return state >= 0 ? state : tanso_avx2_detect();
+}
+
+/// The AVX2 forms (fastmath.c, compiled for AVX2 whatever the build's target): four points an iteration. Called
+/// through `tanso_interpolate_radial` and `tanso_itm_resample`, which check `tanso_avx2` first.
+void tanso_interpolate_radial_avx2(double *e, const double *h, long count, double ratio);
+void tanso_itm_resample_avx2(double *out, long count, const double *p, long last, double xa, double step, long first);
+
 /// e[i] = h0 + f (h1 − h0) for i in 0 ..< count, with pos = i·ratio, k = (long)pos, f = pos − k and h0, h1 the
 /// samples k and k + 1 of `h`: a profile interpolated from a sampled radial. The same roundings as the Swift
 /// expression (no contraction into FMA), without Swift's overflow and range checks per point; the caller
@@ -54,7 +72,7 @@ static inline int tanso_format_fixed(char *buf, int size, int decimals, double x
 /// loop's operations in its order (int → double is exact, truncation is truncation), so the values are the
 /// same bits; 600-point profiles took 0.65–0.73 µs against 1.0–1.1 µs. The lanes' indices are 32-bit: positions
 /// from 2^30 on take the scalar loop.
-static inline __attribute__((always_inline)) void tanso_interpolate_radial(double *e, const double *h, long count, double ratio) {
+static inline __attribute__((always_inline)) void tanso_interpolate_radial_sse2(double *e, const double *h, long count, double ratio) {
 #pragma clang fp contract(off)
     long i = 0;
 #if defined(__SSE2__)
@@ -109,7 +127,7 @@ static inline __attribute__((always_inline)) void tanso_group_max8(double *out, 
 /// With SSE2 two points at a time, as `tanso_interpolate_radial`: x, ⌈x⌉ and its clamping in doubles (whole
 /// numbers below 2^30, so exact), each lane's operations those of the scalar loop in its order; the pair
 /// (p[k − 1], p[k]) of each point in one load.
-static inline __attribute__((always_inline)) void tanso_itm_resample(double *out, long count, const double *p, long last, double xa, double step, long first) {
+static inline __attribute__((always_inline)) void tanso_itm_resample_sse2(double *out, long count, const double *p, long last, double xa, double step, long first) {
 #pragma clang fp contract(off)
     double jd = 0.0;
     long j = 0;
@@ -143,6 +161,22 @@ static inline __attribute__((always_inline)) void tanso_itm_resample(double *out
         out[j] = hk + (hk - p[k - 1]) * (x - (double)k);
         jd += 1.0;
     }
+}
+
+/// `tanso_interpolate_radial_sse2`, in AVX2 when `tanso_avx2` (the same values).
+static inline __attribute__((always_inline)) void tanso_interpolate_radial(double *e, const double *h, long count, double ratio) {
+#if defined(__x86_64__)
+    if (tanso_avx2()) { tanso_interpolate_radial_avx2(e, h, count, ratio); return; }
+#endif
+    tanso_interpolate_radial_sse2(e, h, count, ratio);
+}
+
+/// `tanso_itm_resample_sse2`, in AVX2 when `tanso_avx2` (the same values).
+static inline __attribute__((always_inline)) void tanso_itm_resample(double *out, long count, const double *p, long last, double xa, double step, long first) {
+#if defined(__x86_64__)
+    if (tanso_avx2()) { tanso_itm_resample_avx2(out, count, p, last, xa, step, first); return; }
+#endif
+    tanso_itm_resample_sse2(out, count, p, last, xa, step, first);
 }
 
 /// Bilinear heights of a Float raster `v` (`width` columns) at f = i/m, i = i0 … i1, on the line from whole-raster

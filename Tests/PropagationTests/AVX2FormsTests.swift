@@ -1,0 +1,80 @@
+// The AVX2 forms of the terrain loops (CFastMath's fastmath.c) against their SSE2 forms, bit for bit: the coverage
+// engine's profile fill from a radial (tanso_interpolate_radial) and D1THX's resampling (tanso_itm_resample). The
+// dispatch takes the AVX2 form on a CPU that has it, so results must not depend on which form ran. Inputs cover
+// every count's tail (0 … 9 points past the last whole group of four), positions beyond the profile's last point
+// (the resampling's clamp), starts below the first bracket, whole-number positions and missing heights (NaN).
+import CFastMath
+import XCTest
+
+final class AVX2FormsTests: XCTestCase {
+    private var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    private func next() -> Double {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Double(state >> 11) / 9_007_199_254_740_992
+    }
+
+    private let avx2 = tanso_cpu_has_avx2() == 1
+
+    /// On a CPU without AVX2 the dispatch must take the SSE2 forms (the AVX2 ones cannot run there).
+    func testDispatchFollowsTheCPU() {
+        if tanso_cpu_has_avx2() == 0 { XCTAssertEqual(tanso_avx2(), 0) }
+        XCTAssertTrue(tanso_avx2() == 0 || tanso_cpu_has_avx2() == 1)
+    }
+
+    private func heights(_ count: Int, missingEvery gap: Int?) -> [Double] {
+        var z = 100 * next()
+        return (0..<count).map { i in
+            if let gap, i % gap == gap / 2 { return .nan }
+            z += 20 * (next() - 0.5)
+            return i % 7 == 3 ? z.rounded() : z
+        }
+    }
+
+    func testRadialFillAVX2EqualsSSE2() {
+        for trial in 0..<3_000 {
+            let samples = 2 + Int(next() * 900)
+            let radial = heights(samples, missingEvery: trial % 11 == 0 ? 37 : nil)
+            let ratio = trial % 13 == 0 ? 1.0 : 0.5 + next() // whole-number positions too
+            let count = trial % 17 == 0 ? Int(next() * 10) : Int(Double(samples - 2) / ratio) // every pos + 1 inside
+            var sse = [Double](repeating: 0, count: count), avx = sse
+            radial.withUnsafeBufferPointer { h in
+                sse.withUnsafeMutableBufferPointer { if count > 0 { tanso_interpolate_radial_sse2($0.baseAddress!, h.baseAddress!, count, ratio) } }
+                // Without AVX2 the dispatched form (then SSE2) stands in: the AVX2 form cannot run there.
+                avx.withUnsafeMutableBufferPointer {
+                    guard count > 0 else { return }
+                    if avx2 {
+                        tanso_interpolate_radial_avx2($0.baseAddress!, h.baseAddress!, count, ratio)
+                    } else {
+                        tanso_interpolate_radial($0.baseAddress!, h.baseAddress!, count, ratio)
+                    }
+                }
+            }
+            XCTAssertEqual(avx.map(\.bitPattern), sse.map(\.bitPattern), "trial \(trial): \(count) points, ratio \(ratio)")
+        }
+    }
+
+    func testResampleAVX2EqualsSSE2() {
+        for trial in 0..<3_000 {
+            let last = 2 + Int(next() * 700)
+            let p = heights(last + 1, missingEvery: trial % 11 == 0 ? 41 : nil)
+            let n = trial % 17 == 0 ? 1 + Int(next() * 10) : 10 * (4 + Int(next() * 22)) - 5
+            let xa = trial % 5 == 0 ? Double(Int(next() * 10)) : next() * 10 // whole starts too
+            // Ends up to 5 intervals beyond the last point: the bracket stops there (the clamp).
+            let xb = Double(last) + 5 * (next() - 0.5)
+            let step = max(0, xb - xa) / Double(max(1, n - 1))
+            let first = min(last, max(1, Int(xa + 1) + (trial % 7 == 0 ? 2 : 0))) // starts below the first bracket too
+            var sse = [Double](repeating: 0, count: n), avx = sse
+            p.withUnsafeBufferPointer { h in
+                sse.withUnsafeMutableBufferPointer { tanso_itm_resample_sse2($0.baseAddress!, n, h.baseAddress!, last, xa, step, first) }
+                avx.withUnsafeMutableBufferPointer {
+                    if avx2 {
+                        tanso_itm_resample_avx2($0.baseAddress!, n, h.baseAddress!, last, xa, step, first)
+                    } else {
+                        tanso_itm_resample($0.baseAddress!, n, h.baseAddress!, last, xa, step, first)
+                    }
+                }
+            }
+            XCTAssertEqual(avx.map(\.bitPattern), sse.map(\.bitPattern), "trial \(trial): \(n) samples from \(xa), step \(step)")
+        }
+    }
+}
