@@ -95,6 +95,67 @@ __attribute__((target("avx2"))) void tanso_itm_resample_avx2(double *out, long c
         jd += 1.0;
     }
 }
+/// `tanso_sample_line_sse2` four points an iteration: the positions, weights and truncations as there, lane by lane;
+/// each point's neighbours (a b | c d) in two 8-byte loads, the four points' sets transposed into a, b, c and d. The
+/// same bits, the same points flagged.
+__attribute__((target("avx2"))) long tanso_sample_line_avx2(
+    double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
+    double rowOffset, double m, long i0, long i1, float nd) {
+#pragma clang fp contract(off)
+    long flagged = 0;
+    long i = i0;
+    if (width < 2147483647L) {
+        const __m256d vm = _mm256_set1_pd(m), vca = _mm256_set1_pd(ca), vra = _mm256_set1_pd(ra), vdc = _mm256_set1_pd(dc);
+        const __m256d vdr = _mm256_set1_pd(dr), vco = _mm256_set1_pd(colOffset), vro = _mm256_set1_pd(rowOffset);
+        const __m256d half = _mm256_set1_pd(0.5), one = _mm256_set1_pd(1.0), four = _mm256_set1_pd(4.0);
+        const __m128 vnd = _mm_set1_ps(nd);
+        __m256d vi = _mm256_set_pd((double)(i0 + 3), (double)(i0 + 2), (double)(i0 + 1), (double)i0);
+        for (; i + 3 <= i1; i += 4) {
+            __m256d f = _mm256_div_pd(vi, vm);
+            __m256d fc = _mm256_sub_pd(_mm256_sub_pd(_mm256_add_pd(vca, _mm256_mul_pd(f, vdc)), vco), half);
+            __m256d fr = _mm256_sub_pd(_mm256_sub_pd(_mm256_add_pd(vra, _mm256_mul_pd(f, vdr)), vro), half);
+            __m128i c0 = _mm256_cvttpd_epi32(fc), r0 = _mm256_cvttpd_epi32(fr);
+            __m256d tx = _mm256_sub_pd(fc, _mm256_cvtepi32_pd(c0)), ty = _mm256_sub_pd(fr, _mm256_cvtepi32_pd(r0));
+            const float *p0 = v + (long)_mm_cvtsi128_si32(r0) * width + _mm_cvtsi128_si32(c0);
+            const float *p1 = v + (long)_mm_extract_epi32(r0, 1) * width + _mm_extract_epi32(c0, 1);
+            const float *p2 = v + (long)_mm_extract_epi32(r0, 2) * width + _mm_extract_epi32(c0, 2);
+            const float *p3 = v + (long)_mm_extract_epi32(r0, 3) * width + _mm_extract_epi32(c0, 3);
+            __m128 q0 = _mm_movelh_ps(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p0)), _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p0 + width))));
+            __m128 q1 = _mm_movelh_ps(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p1)), _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p1 + width))));
+            __m128 q2 = _mm_movelh_ps(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p2)), _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p2 + width))));
+            __m128 q3 = _mm_movelh_ps(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p3)), _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p3 + width))));
+            _MM_TRANSPOSE4_PS(q0, q1, q2, q3); // q0 = the four a, q1 the b, q2 the c, q3 the d
+            __m128 bad = _mm_or_ps(_mm_or_ps(_mm_cmpunord_ps(q0, q0), _mm_cmpeq_ps(q0, vnd)), _mm_or_ps(_mm_cmpunord_ps(q1, q1), _mm_cmpeq_ps(q1, vnd)));
+            bad = _mm_or_ps(bad, _mm_or_ps(_mm_or_ps(_mm_cmpunord_ps(q2, q2), _mm_cmpeq_ps(q2, vnd)), _mm_or_ps(_mm_cmpunord_ps(q3, q3), _mm_cmpeq_ps(q3, vnd))));
+            __m256d a = _mm256_cvtps_pd(q0), b = _mm256_cvtps_pd(q1), c = _mm256_cvtps_pd(q2), d = _mm256_cvtps_pd(q3);
+            __m256d sx = _mm256_sub_pd(one, tx), sy = _mm256_sub_pd(one, ty);
+            __m256d top = _mm256_add_pd(_mm256_mul_pd(a, sx), _mm256_mul_pd(b, tx));
+            __m256d bottom = _mm256_add_pd(_mm256_mul_pd(c, sx), _mm256_mul_pd(d, tx));
+            _mm256_storeu_pd(out + (i - i0), _mm256_add_pd(_mm256_mul_pd(top, sy), _mm256_mul_pd(bottom, ty)));
+            int missing = _mm_movemask_ps(bad);
+            if (missing) {
+                for (int q = 0; q < 4; q++) {
+                    if (missing & (1 << q)) { out[i + q - i0] = __builtin_nan(""); flagged += 1; }
+                }
+            }
+            vi = _mm256_add_pd(vi, four);
+        }
+    }
+    for (; i <= i1; i++) {
+        double f = (double)i / m;
+        double fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5;
+        long c0 = (long)fc, r0 = (long)fr;
+        double tx = fc - (double)c0, ty = fr - (double)r0;
+        const float *p = v + r0 * width + c0;
+        float a = p[0], b = p[1], c = p[width], d = p[width + 1];
+        int missing = (a != a) | (b != b) | (c != c) | (d != d) | (a == nd) | (b == nd) | (c == nd) | (d == nd);
+        double top = (double)a * (1 - tx) + (double)b * tx;
+        double bottom = (double)c * (1 - tx) + (double)d * tx;
+        out[i - i0] = missing ? __builtin_nan("") : top * (1 - ty) + bottom * ty;
+        flagged += missing;
+    }
+    return flagged;
+}
 #else
 int tanso_cpu_has_avx2(void) { return 0; }
 

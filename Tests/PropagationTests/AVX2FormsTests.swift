@@ -1,8 +1,10 @@
 // The AVX2 forms of the terrain loops (CFastMath's fastmath.c) against their SSE2 forms, bit for bit: the coverage
-// engine's profile fill from a radial (tanso_interpolate_radial) and D1THX's resampling (tanso_itm_resample). The
+// engine's profile fill from a radial (tanso_interpolate_radial), D1THX's resampling (tanso_itm_resample) and the
+// bilinear heights along a line of a DEM (tanso_sample_line, the radials' and the cells' tails). The
 // dispatch takes the AVX2 form on a CPU that has it, so results must not depend on which form ran. Inputs cover
 // every count's tail (0 … 9 points past the last whole group of four), positions beyond the profile's last point
-// (the resampling's clamp), starts below the first bracket, whole-number positions and missing heights (NaN).
+// (the resampling's clamp), starts below the first bracket, whole-number positions, missing heights (NaN) and, in
+// the DEM, nodata values.
 import CFastMath
 import XCTest
 
@@ -75,6 +77,37 @@ final class AVX2FormsTests: XCTestCase {
                 }
             }
             XCTAssertEqual(avx.map(\.bitPattern), sse.map(\.bitPattern), "trial \(trial): \(n) samples from \(xa), step \(step)")
+        }
+    }
+
+    func testLineSamplingAVX2EqualsSSE2() {
+        let width = 97, height = 83, nodata: Float = -32_768
+        var dem = (0..<(width * height)).map { _ in Float(next() * 1_500) }
+        for _ in 0..<12 { dem[Int(next() * Double(dem.count))] = .nan }
+        for _ in 0..<12 { dem[Int(next() * Double(dem.count))] = nodata }
+        for trial in 0..<3_000 {
+            // Whole-raster pixel positions whose four neighbours lie inside: [0.5, size − 0.5) after the offsets.
+            func position(_ size: Int) -> Double { 0.5 + next() * Double(size - 1) * 0.999 }
+            let ca = position(width), ra = position(height), cb = position(width), rb = position(height)
+            let m = 1 + Int(next() * 400)
+            let i0 = trial % 3 == 0 ? Int(next() * Double(m)) : 0, i1 = i0 + Int(next() * Double(m - i0))
+            let nd: Float = trial % 2 == 0 ? nodata : .nan // .nan: no nodata value
+            var sse = [Double](repeating: 0, count: i1 - i0 + 1), avx = sse
+            var flaggedSSE = 0, flaggedAVX = 0
+            dem.withUnsafeBufferPointer { v in
+                sse.withUnsafeMutableBufferPointer {
+                    flaggedSSE = tanso_sample_line_sse2(
+                        $0.baseAddress!, v.baseAddress!, width, ca, ra, cb - ca, rb - ra, 0, 0, Double(m), i0, i1, nd)
+                }
+                avx.withUnsafeMutableBufferPointer {
+                    flaggedAVX =
+                        avx2
+                        ? tanso_sample_line_avx2($0.baseAddress!, v.baseAddress!, width, ca, ra, cb - ca, rb - ra, 0, 0, Double(m), i0, i1, nd)
+                        : tanso_sample_line($0.baseAddress!, v.baseAddress!, width, ca, ra, cb - ca, rb - ra, 0, 0, Double(m), i0, i1, nd)
+                }
+            }
+            XCTAssertEqual(avx.map(\.bitPattern), sse.map(\.bitPattern), "trial \(trial): points \(i0)…\(i1) of \(m)")
+            XCTAssertEqual(flaggedAVX, flaggedSSE, "trial \(trial)")
         }
     }
 }

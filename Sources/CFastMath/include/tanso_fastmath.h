@@ -58,9 +58,12 @@ static inline __attribute__((always_inline)) int tanso_avx2(void) {
 }
 
 /// The AVX2 forms (fastmath.c, compiled for AVX2 whatever the build's target): four points an iteration. Called
-/// through `tanso_interpolate_radial` and `tanso_itm_resample`, which check `tanso_avx2` first.
+/// through `tanso_interpolate_radial`, `tanso_itm_resample` and `tanso_sample_line`, which check `tanso_avx2` first.
 void tanso_interpolate_radial_avx2(double *e, const double *h, long count, double ratio);
 void tanso_itm_resample_avx2(double *out, long count, const double *p, long last, double xa, double step, long first);
+long tanso_sample_line_avx2(
+    double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
+    double rowOffset, double m, long i0, long i1, float nd);
 
 /// e[i] = h0 + f (h1 − h0) for i in 0 ..< count, with pos = i·ratio, k = (long)pos, f = pos − k and h0, h1 the
 /// samples k and k + 1 of `h`: a profile interpolated from a sampled radial. The same roundings as the Swift
@@ -184,7 +187,7 @@ static inline __attribute__((always_inline)) void tanso_itm_resample(double *out
 /// contraction into FMA). The caller guarantees that every point's four neighbours lie inside the raster (checked
 /// at the two ends: the positions are monotone in i). A point with a NaN or `nd` among its neighbours gets NaN, for
 /// the caller to sample again the slow way; returns how many did.
-static inline __attribute__((always_inline)) long tanso_sample_line(
+static inline __attribute__((always_inline)) long tanso_sample_line_sse2(
     double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
     double rowOffset, double m, long i0, long i1, float nd) {
 #pragma clang fp contract(off)
@@ -245,6 +248,16 @@ static inline __attribute__((always_inline)) long tanso_sample_line(
         flagged += missing;
     }
     return flagged;
+}
+
+/// `tanso_sample_line_sse2`, in AVX2 when `tanso_avx2` (the same values and flags).
+static inline __attribute__((always_inline)) long tanso_sample_line(
+    double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
+    double rowOffset, double m, long i0, long i1, float nd) {
+#if defined(__x86_64__)
+    if (tanso_avx2()) return tanso_sample_line_avx2(out, v, width, ca, ra, dc, dr, colOffset, rowOffset, m, i0, i1, nd);
+#endif
+    return tanso_sample_line_sse2(out, v, width, ca, ra, dc, dr, colOffset, rowOffset, m, i0, i1, nd);
 }
 
 /// Calls `body(scratch, context)` with `scratch` pointing at 1,024 doubles on this stack frame, not initialised:
