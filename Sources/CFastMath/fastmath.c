@@ -156,6 +156,37 @@ __attribute__((target("avx2"))) long tanso_sample_line_avx2(
     }
     return flagged;
 }
+/// ITMTerrain.interiorSums (Z1SQ1's Σ z_i and Σ z_i x_i over points k … jb − 1, k < jb) in AVX2: the Swift loop's two
+/// SIMD4 accumulators of each sum are one register each here, with the same lanes, the same operations in the same
+/// order (no FMA), the lanes then summed in order and the remaining points added one by one. The same bits.
+__attribute__((target("avx2"))) void tanso_fit_sums_avx2(const double *z, long k, long jb, double x0, double *sumA, double *sumB) {
+#pragma clang fp contract(off)
+    __m256d sa0 = _mm256_setzero_pd(), sa1 = _mm256_setzero_pd(), sb0 = _mm256_setzero_pd(), sb1 = _mm256_setzero_pd();
+    __m256d xv0 = _mm256_set_pd(x0 + 4, x0 + 3, x0 + 2, x0 + 1);
+    const __m256d four = _mm256_set1_pd(4.0), eight = _mm256_set1_pd(8.0);
+    __m256d xv1 = _mm256_add_pd(xv0, four);
+    for (; k + 8 <= jb; k += 8) {
+        __m256d z0 = _mm256_loadu_pd(z + k), z1 = _mm256_loadu_pd(z + k + 4);
+        sa0 = _mm256_add_pd(sa0, z0);
+        sa1 = _mm256_add_pd(sa1, z1);
+        sb0 = _mm256_add_pd(sb0, _mm256_mul_pd(z0, xv0));
+        sb1 = _mm256_add_pd(sb1, _mm256_mul_pd(z1, xv1));
+        xv0 = _mm256_add_pd(xv0, eight);
+        xv1 = _mm256_add_pd(xv1, eight);
+    }
+    double la[4], lb[4], lx[4];
+    _mm256_storeu_pd(la, _mm256_add_pd(sa0, sa1));
+    _mm256_storeu_pd(lb, _mm256_add_pd(sb0, sb1));
+    _mm256_storeu_pd(lx, xv0);
+    double a = ((la[0] + la[1]) + la[2]) + la[3], b = ((lb[0] + lb[1]) + lb[2]) + lb[3], x = lx[0];
+    for (; k < jb; k++) {
+        a += z[k];
+        b += z[k] * x;
+        x += 1;
+    }
+    *sumA = a;
+    *sumB = b;
+}
 #else
 int tanso_cpu_has_avx2(void) { return 0; }
 

@@ -1,12 +1,14 @@
 // The AVX2 forms of the terrain loops (CFastMath's fastmath.c) against their SSE2 forms, bit for bit: the coverage
 // engine's profile fill from a radial (tanso_interpolate_radial), D1THX's resampling (tanso_itm_resample) and the
-// bilinear heights along a line of a DEM (tanso_sample_line, the radials' and the cells' tails). The
+// bilinear heights along a line of a DEM (tanso_sample_line, the radials' and the cells' tails); and Z1SQ1's sums
+// (tanso_fit_sums_avx2) against their Swift form (ITMTerrain.interiorSums). The
 // dispatch takes the AVX2 form on a CPU that has it, so results must not depend on which form ran. Inputs cover
 // every count's tail (0 … 9 points past the last whole group of four), positions beyond the profile's last point
 // (the resampling's clamp), starts below the first bracket, whole-number positions, missing heights (NaN) and, in
 // the DEM, nodata values.
 import CFastMath
 import XCTest
+@testable import Propagation
 
 final class AVX2FormsTests: XCTestCase {
     private var state: UInt64 = 0x2545_F491_4F6C_DD1D
@@ -108,6 +110,26 @@ final class AVX2FormsTests: XCTestCase {
             }
             XCTAssertEqual(avx.map(\.bitPattern), sse.map(\.bitPattern), "trial \(trial): points \(i0)…\(i1) of \(m)")
             XCTAssertEqual(flaggedAVX, flaggedSSE, "trial \(trial)")
+        }
+    }
+
+    func testFitSumsAVX2EqualTheSwiftLoop() {
+        for trial in 0..<3_000 {
+            let count = 2 + Int(next() * 700)
+            let z = heights(count, missingEvery: trial % 19 == 0 ? 53 : nil)
+            let k = Int(next() * Double(count - 1)), jb = k + 1 + Int(next() * Double(count - 1 - k))
+            let x0 = -0.5 * Double(jb - k + 1 + Int(next() * 3)) // whole and half numbers, as Z1SQ1's centring gives
+            let swift = z.withUnsafeBufferPointer { ITMTerrain.interiorSums($0.baseAddress!, from: k, to: jb, x0: x0) }
+            var a = 0.0, b = 0.0
+            z.withUnsafeBufferPointer { p in
+                if avx2 {
+                    tanso_fit_sums_avx2(p.baseAddress!, k, jb, x0, &a, &b)
+                } else {
+                    (a, b) = ITMTerrain.interiorSums(p.baseAddress!, from: k, to: jb, x0: x0) // the form that runs there
+                }
+            }
+            XCTAssertEqual(a.bitPattern, swift.0.bitPattern, "trial \(trial): points \(k)..<\(jb)")
+            XCTAssertEqual(b.bitPattern, swift.1.bitPattern, "trial \(trial): points \(k)..<\(jb)")
         }
     }
 }

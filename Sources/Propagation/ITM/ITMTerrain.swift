@@ -338,32 +338,46 @@ enum ITMTerrain {
         let mid = xb + x0 // index of the midpoint
         var a = 0.5 * (z[ja] + z[jb]) // Σ w_i z_i (end points weigh 1/2)
         var b = 0.5 * (z[ja] - z[jb]) * x0 // Σ w_i z_i x_i
-        // Interior points ja+1 … jb−1 with x = x0 + (k − ja).
-        var k = ja + 1
-        if k < jb {
-            let raw = UnsafeRawPointer(z)
-            let stride = MemoryLayout<Double>.stride
-            var sa0 = SIMD4<Double>(), sa1 = SIMD4<Double>()
-            var sb0 = SIMD4<Double>(), sb1 = SIMD4<Double>()
-            var xv0 = SIMD4<Double>(x0 + 1, x0 + 2, x0 + 3, x0 + 4)
-            var xv1 = xv0 + 4
-            while k + 8 <= jb {
-                let z0 = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<Double>.self)
-                let z1 = raw.loadUnaligned(fromByteOffset: (k + 4) * stride, as: SIMD4<Double>.self)
-                sa0 += z0; sa1 += z1
-                sb0 += z0 * xv0; sb1 += z1 * xv1
-                xv0 += 8; xv1 += 8
-                k += 8
+        // Interior points ja+1 … jb−1 with x = x0 + (k − ja): the same sums in AVX2 when the CPU has it.
+        if ja + 1 < jb {
+            var sumA = 0.0, sumB = 0.0
+            if tanso_avx2() != 0 {
+                tanso_fit_sums_avx2(z, ja + 1, jb, x0, &sumA, &sumB)
+            } else {
+                (sumA, sumB) = interiorSums(z, from: ja + 1, to: jb, x0: x0)
             }
-            var sumA = (sa0 + sa1).sum(), sumB = (sb0 + sb1).sum()
-            var x = xv0[0]
-            while k < jb { sumA += z[k]; sumB += z[k] * x; x += 1; k += 1 }
             a += sumA
             b += sumB
         }
         a /= width // mean height, m
         b = b * 12 / ((width * width + 2) * width) // slope, m per interval
         return (a - b * mid, a + b * (xn - mid))
+    }
+
+    /// Z1SQ1's sums over points k … jb − 1 (k < jb), Σ z_i and Σ z_i x_i with x = x0 + 1 at point k and one more per
+    /// point: eight points an iteration in two SIMD4 lanes each, then the lanes summed in order (SIMD4.sum adds lane
+    /// after lane), then the remaining points one by one. `tanso_fit_sums_avx2` does the same operations in AVX2.
+    @inline(__always)
+    static func interiorSums(_ z: UnsafePointer<Double>, from k: Int, to jb: Int, x0: Double) -> (Double, Double) {
+        let raw = UnsafeRawPointer(z)
+        let stride = MemoryLayout<Double>.stride
+        var k = k
+        var sa0 = SIMD4<Double>(), sa1 = SIMD4<Double>()
+        var sb0 = SIMD4<Double>(), sb1 = SIMD4<Double>()
+        var xv0 = SIMD4<Double>(x0 + 1, x0 + 2, x0 + 3, x0 + 4)
+        var xv1 = xv0 + 4
+        while k + 8 <= jb {
+            let z0 = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<Double>.self)
+            let z1 = raw.loadUnaligned(fromByteOffset: (k + 4) * stride, as: SIMD4<Double>.self)
+            sa0 += z0; sa1 += z1
+            sb0 += z0 * xv0; sb1 += z1 * xv1
+            xv0 += 8; xv1 += 8
+            k += 8
+        }
+        var sumA = (sa0 + sa1).sum(), sumB = (sb0 + sb1).sum()
+        var x = xv0[0]
+        while k < jb { sumA += z[k]; sumB += z[k] * x; x += 1; k += 1 }
+        return (sumA, sumB)
     }
 
     /// D1THX: terrain irregularity Δh between `fromM` and `toM` (Algorithm §3): the profile is resampled at
