@@ -51,13 +51,7 @@ __attribute__((target("avx2"))) void tanso_interpolate_radial_avx2(double *e, co
             vi = _mm256_add_pd(vi, four);
         }
     }
-    for (; i < count; i++) {
-        double pos = (double)i * ratio;
-        long k = (long)pos;
-        double f = pos - (double)k;
-        double h0 = h[k], h1 = h[k + 1];
-        e[i] = h0 + f * (h1 - h0);
-    }
+    tanso_interpolate_radial_from(e, h, i, count, ratio);
 }
 
 /// `tanso_itm_resample_sse2` four points an iteration: ⌈x⌉ by a rounding up (for 0 ≤ x < 2^30 the whole number the
@@ -65,7 +59,6 @@ __attribute__((target("avx2"))) void tanso_interpolate_radial_avx2(double *e, co
 /// loads. The same bits.
 __attribute__((target("avx2"))) void tanso_itm_resample_avx2(double *out, long count, const double *p, long last, double xa, double step, long first) {
 #pragma clang fp contract(off)
-    double jd = 0.0;
     long j = 0;
     if (xa + (double)count * step < 1073741824.0 && last < 1073741824L) {
         const __m256d vxa = _mm256_set1_pd(xa), vstep = _mm256_set1_pd(step), four = _mm256_set1_pd(4.0);
@@ -82,18 +75,8 @@ __attribute__((target("avx2"))) void tanso_itm_resample_avx2(double *out, long c
             _mm256_storeu_pd(out + j, _mm256_add_pd(hk, _mm256_mul_pd(_mm256_sub_pd(hk, pm), _mm256_sub_pd(x, kd))));
             vj = _mm256_add_pd(vj, four);
         }
-        jd = (double)j;
     }
-    for (; j < count; j++) {
-        double x = xa + jd * step;
-        long k = (long)x;
-        k += (double)k < x;
-        k = k < first ? first : k;
-        k = k > last ? last : k;
-        double hk = p[k];
-        out[j] = hk + (hk - p[k - 1]) * (x - (double)k);
-        jd += 1.0;
-    }
+    tanso_itm_resample_from(out, j, count, p, last, xa, step, first);
 }
 /// `tanso_sample_line_sse2` four points an iteration: the positions, weights and truncations as there, lane by lane;
 /// each point's neighbours (a b | c d) in two 8-byte loads, the four points' sets transposed into a, b, c and d. The
@@ -141,20 +124,7 @@ __attribute__((target("avx2"))) long tanso_sample_line_avx2(
             vi = _mm256_add_pd(vi, four);
         }
     }
-    for (; i <= i1; i++) {
-        double f = (double)i / m;
-        double fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5;
-        long c0 = (long)fc, r0 = (long)fr;
-        double tx = fc - (double)c0, ty = fr - (double)r0;
-        const float *p = v + r0 * width + c0;
-        float a = p[0], b = p[1], c = p[width], d = p[width + 1];
-        int missing = (a != a) | (b != b) | (c != c) | (d != d) | (a == nd) | (b == nd) | (c == nd) | (d == nd);
-        double top = (double)a * (1 - tx) + (double)b * tx;
-        double bottom = (double)c * (1 - tx) + (double)d * tx;
-        out[i - i0] = missing ? __builtin_nan("") : top * (1 - ty) + bottom * ty;
-        flagged += missing;
-    }
-    return flagged;
+    return flagged + tanso_sample_line_from(out, v, width, ca, ra, dc, dr, colOffset, rowOffset, m, i, i0, i1, nd);
 }
 /// ITMTerrain.interiorSums (Z1SQ1's Σ z_i and Σ z_i x_i over points k … jb − 1, k < jb) in AVX2: the Swift loop's two
 /// SIMD4 accumulators of each sum are one register each here, with the same lanes, the same operations in the same

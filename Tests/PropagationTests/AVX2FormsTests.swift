@@ -7,15 +7,13 @@
 // (the resampling's clamp), starts below the first bracket, whole-number positions, missing heights (NaN) and, in
 // the DEM, nodata values.
 import CFastMath
+import TestSupport
 import XCTest
 @testable import Propagation
 
 final class AVX2FormsTests: XCTestCase {
-    private var state: UInt64 = 0x2545_F491_4F6C_DD1D
-    private func next() -> Double {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Double(state >> 11) / 9_007_199_254_740_992
-    }
+    private var rng = SeededGenerator(seed: 0x2545_F491_4F6C_DD1D)
+    private func next() -> Double { rng.uniform() }
 
     private let avx2 = tanso_cpu_has_avx2() == 1
 

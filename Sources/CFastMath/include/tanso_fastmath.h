@@ -44,6 +44,58 @@ static inline __attribute__((always_inline)) float tanso_atan2f(float y, float x
 /// protocol-conformance look-ups per call): the number of characters it needs, as snprintf returns.
 static inline int tanso_format_fixed(char *buf, int size, int decimals, double x) { return snprintf(buf, (size_t)size, "%.*f", decimals, x); }
 
+/// The scalar loops that finish the terrain loops below, shared by their SSE2 and AVX2 forms (which run them from
+/// the first point their vector loop left): each point as the vector lanes compute it.
+///
+/// `tanso_interpolate_radial`'s points i ..< count.
+static inline __attribute__((always_inline)) void tanso_interpolate_radial_from(double *e, const double *h, long i, long count, double ratio) {
+#pragma clang fp contract(off)
+    for (; i < count; i++) {
+        double pos = (double)i * ratio;
+        long k = (long)pos;
+        double f = pos - (double)k;
+        double h0 = h[k], h1 = h[k + 1];
+        e[i] = h0 + f * (h1 - h0);
+    }
+}
+
+/// `tanso_itm_resample`'s samples j ..< count.
+static inline __attribute__((always_inline)) void tanso_itm_resample_from(
+    double *out, long j, long count, const double *p, long last, double xa, double step, long first) {
+#pragma clang fp contract(off)
+    for (; j < count; j++) {
+        double x = xa + (double)j * step;
+        long k = (long)x;
+        k += (double)k < x;
+        k = k < first ? first : k;
+        k = k > last ? last : k;
+        double hk = p[k];
+        out[j] = hk + (hk - p[k - 1]) * (x - (double)k);
+    }
+}
+
+/// `tanso_sample_line`'s points i … i1 (out[i − i0] …): how many it flagged.
+static inline __attribute__((always_inline)) long tanso_sample_line_from(
+    double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
+    double rowOffset, double m, long i, long i0, long i1, float nd) {
+#pragma clang fp contract(off)
+    long flagged = 0;
+    for (; i <= i1; i++) {
+        double f = (double)i / m;
+        double fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5;
+        long c0 = (long)fc, r0 = (long)fr;
+        double tx = fc - (double)c0, ty = fr - (double)r0;
+        const float *p = v + r0 * width + c0;
+        float a = p[0], b = p[1], c = p[width], d = p[width + 1];
+        int missing = (a != a) | (b != b) | (c != c) | (d != d) | (a == nd) | (b == nd) | (c == nd) | (d == nd);
+        double top = (double)a * (1 - tx) + (double)b * tx;
+        double bottom = (double)c * (1 - tx) + (double)d * tx;
+        out[i - i0] = missing ? __builtin_nan("") : top * (1 - ty) + bottom * ty;
+        flagged += missing;
+    }
+    return flagged;
+}
+
 /// Whether the terrain loops below may take their AVX2 forms (fastmath.c): the CPU has AVX2, the operating system
 /// saves its registers, and TANSO_NO_AVX2 is not set. Decided once per process. The AVX2 forms give the same bits
 /// as the SSE2 and scalar ones (each lane the scalar loop's operations in its order, no FMA), so the choice changes
@@ -96,13 +148,7 @@ static inline __attribute__((always_inline)) void tanso_interpolate_radial_sse2(
         }
     }
 #endif
-    for (; i < count; i++) {
-        double pos = (double)i * ratio;
-        long k = (long)pos;
-        double f = pos - (double)k;
-        double h0 = h[k], h1 = h[k + 1];
-        e[i] = h0 + f * (h1 - h0);
-    }
+    tanso_interpolate_radial_from(e, h, i, count, ratio);
 }
 
 /// The highest of each group of 8 points of p (n points; the last group may be shorter): out[g] = max p[8g …
@@ -134,7 +180,6 @@ static inline __attribute__((always_inline)) void tanso_group_max8(double *out, 
 /// (p[k − 1], p[k]) of each point in one load.
 static inline __attribute__((always_inline)) void tanso_itm_resample_sse2(double *out, long count, const double *p, long last, double xa, double step, long first) {
 #pragma clang fp contract(off)
-    double jd = 0.0;
     long j = 0;
 #if defined(__SSE2__)
     if (xa + (double)count * step < 1073741824.0 && last < 1073741824L) {
@@ -153,19 +198,9 @@ static inline __attribute__((always_inline)) void tanso_itm_resample_sse2(double
             _mm_storeu_pd(out + j, _mm_add_pd(hk, _mm_mul_pd(_mm_sub_pd(hk, pm), _mm_sub_pd(x, kd))));
             vj = _mm_add_pd(vj, two);
         }
-        jd = (double)j;
     }
 #endif
-    for (; j < count; j++) {
-        double x = xa + jd * step;
-        long k = (long)x;
-        k += (double)k < x;
-        k = k < first ? first : k;
-        k = k > last ? last : k;
-        double hk = p[k];
-        out[j] = hk + (hk - p[k - 1]) * (x - (double)k);
-        jd += 1.0;
-    }
+    tanso_itm_resample_from(out, j, count, p, last, xa, step, first);
 }
 
 /// `tanso_interpolate_radial_sse2`, in AVX2 when `tanso_avx2` (the same values).
@@ -236,20 +271,7 @@ static inline __attribute__((always_inline)) long tanso_sample_line_sse2(
         }
     }
 #endif
-    for (; i <= i1; i++) {
-        double f = (double)i / m;
-        double fc = ((ca + f * dc) - colOffset) - 0.5, fr = ((ra + f * dr) - rowOffset) - 0.5;
-        long c0 = (long)fc, r0 = (long)fr;
-        double tx = fc - (double)c0, ty = fr - (double)r0;
-        const float *p = v + r0 * width + c0;
-        float a = p[0], b = p[1], c = p[width], d = p[width + 1];
-        int missing = (a != a) | (b != b) | (c != c) | (d != d) | (a == nd) | (b == nd) | (c == nd) | (d == nd);
-        double top = (double)a * (1 - tx) + (double)b * tx;
-        double bottom = (double)c * (1 - tx) + (double)d * tx;
-        out[i - i0] = missing ? __builtin_nan("") : top * (1 - ty) + bottom * ty;
-        flagged += missing;
-    }
-    return flagged;
+    return flagged + tanso_sample_line_from(out, v, width, ca, ra, dc, dr, colOffset, rowOffset, m, i, i0, i1, nd);
 }
 
 /// `tanso_sample_line_sse2`, in AVX2 when `tanso_avx2` (the same values and flags).
