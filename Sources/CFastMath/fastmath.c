@@ -158,45 +158,6 @@ __attribute__((target("avx2"))) void tanso_fit_sums_avx2(const double *z, long k
     *sumB = b;
 }
 #else
-// Elsewhere the AVX2 forms are never taken (`tanso_avx2` is 0); these keep the names defined, with the same results.
-void tanso_interpolate_radial_avx2(double *e, const double *h, long count, double ratio) {
-    tanso_interpolate_radial_sse2(e, h, count, ratio);
-}
-
-void tanso_itm_resample_avx2(double *out, long count, const double *p, long last, double xa, double step, long first) {
-    tanso_itm_resample_sse2(out, count, p, last, xa, step, first);
-}
-
-long tanso_sample_line_avx2(
-    double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
-    double rowOffset, double m, long i0, long i1, float nd) {
-    return tanso_sample_line_sse2(out, v, width, ca, ra, dc, dr, colOffset, rowOffset, m, i0, i1, nd);
-}
-
-void tanso_fit_sums_avx2(const double *z, long k, long jb, double x0, double *sumA, double *sumB) {
-#pragma clang fp contract(off)
-    double sa[8] = {0}, sb[8] = {0}, xv[8];
-    for (int q = 0; q < 4; q++) xv[q] = x0 + (double)(q + 1);
-    for (int q = 0; q < 4; q++) xv[q + 4] = xv[q] + 4.0;
-    for (; k + 8 <= jb; k += 8) {
-        for (int q = 0; q < 8; q++) {
-            sa[q] += z[k + q];
-            sb[q] += z[k + q] * xv[q];
-            xv[q] += 8.0;
-        }
-    }
-    double a = (((sa[0] + sa[4]) + (sa[1] + sa[5])) + (sa[2] + sa[6])) + (sa[3] + sa[7]);
-    double b = (((sb[0] + sb[4]) + (sb[1] + sb[5])) + (sb[2] + sb[6])) + (sb[3] + sb[7]);
-    double x = xv[0];
-    for (; k < jb; k++) {
-        a += z[k];
-        b += z[k] * x;
-        x += 1;
-    }
-    *sumA = a;
-    *sumB = b;
-}
-
 int tanso_cpu_has_avx2(void) { return 0; }
 
 int tanso_avx2_detect(void) {

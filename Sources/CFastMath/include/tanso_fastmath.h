@@ -111,13 +111,15 @@ static inline __attribute__((always_inline)) int tanso_avx2(void) {
 
 /// The AVX2 forms (fastmath.c, compiled for AVX2 whatever the build's target): four points an iteration. Called
 /// through `tanso_interpolate_radial`, `tanso_itm_resample` and `tanso_sample_line`, which check `tanso_avx2` first
-/// (`tanso_fit_sums_avx2` by ITMTerrain.leastSquares, beside its Swift form `interiorSums`).
+/// (`tanso_fit_sums_avx2` by ITMTerrain.leastSquares, beside its Swift form `interiorSums`). x86-64 only.
+#if defined(__x86_64__)
 void tanso_interpolate_radial_avx2(double *e, const double *h, long count, double ratio);
 void tanso_itm_resample_avx2(double *out, long count, const double *p, long last, double xa, double step, long first);
 void tanso_fit_sums_avx2(const double *z, long k, long jb, double x0, double *sumA, double *sumB);
 long tanso_sample_line_avx2(
     double *out, const float *v, long width, double ca, double ra, double dc, double dr, double colOffset,
     double rowOffset, double m, long i0, long i1, float nd);
+#endif
 
 /// e[i] = h0 + f (h1 − h0) for i in 0 ..< count, with pos = i·ratio, k = (long)pos, f = pos − k and h0, h1 the
 /// samples k and k + 1 of `h`: a profile interpolated from a sampled radial. The same roundings as the Swift

@@ -341,11 +341,15 @@ enum ITMTerrain {
         // Interior points ja+1 … jb−1 with x = x0 + (k − ja): the same sums in AVX2 when the CPU has it.
         if ja + 1 < jb {
             var sumA = 0.0, sumB = 0.0
-            if tanso_avx2() != 0 {
-                tanso_fit_sums_avx2(z, ja + 1, jb, x0, &sumA, &sumB)
-            } else {
+            #if arch(x86_64)
+                if tanso_avx2() != 0 {
+                    tanso_fit_sums_avx2(z, ja + 1, jb, x0, &sumA, &sumB)
+                } else {
+                    (sumA, sumB) = interiorSums(z, from: ja + 1, to: jb, x0: x0)
+                }
+            #else
                 (sumA, sumB) = interiorSums(z, from: ja + 1, to: jb, x0: x0)
-            }
+            #endif
             a += sumA
             b += sumB
         }
